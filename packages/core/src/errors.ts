@@ -1,0 +1,177 @@
+/**
+ * Every error Waitline raises is a {@link WaitlineError} with a stable `code`, so callers branch on
+ * `err.code` (or `instanceof` a subclass) and never on message text.
+ * @module
+ */
+
+/** The stable machine-readable codes carried by {@link WaitlineError.code}. */
+export type WaitlineErrorCode =
+  | 'VALIDATION'
+  | 'QUEUE_FULL'
+  | 'QUEUE_PAUSED'
+  | 'JOB_NOT_FOUND'
+  | 'LEASE_LOST'
+  | 'INVALID_TRANSITION'
+  | 'SCHEMA_VERSION'
+  | 'STORAGE_UNAVAILABLE'
+  | 'JOB_CANCELLED'
+  | 'JOB_TIMEOUT'
+  | 'WORKER_CLOSING'
+  | 'JOB_FAILED'
+  | 'PERMANENT_JOB_ERROR';
+
+/** Options shared by every Waitline error constructor. */
+export interface WaitlineErrorOptions {
+  /** Where in the input the offending value sits, e.g. `['payload', 'meetingId']`. */
+  path?: ReadonlyArray<string | number>;
+  /** The underlying error, kept for logs and `error.cause` chains. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error Waitline raises. `code` is stable across versions; `path` names the
+ * offending value for input problems; `cause` keeps the underlying error.
+ */
+export class WaitlineError extends Error {
+  /** Stable code to branch on. */
+  readonly code: WaitlineErrorCode;
+  /** Path of the offending value inside the input, empty when the error is not about an input. */
+  readonly path: ReadonlyArray<string | number>;
+
+  constructor(code: WaitlineErrorCode, message: string, options: WaitlineErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.path = options.path ?? [];
+  }
+}
+
+/** A single problem found while validating an input, with the path of the offending value. */
+export interface ValidationIssue {
+  path: ReadonlyArray<string | number>;
+  message: string;
+}
+
+/**
+ * An input (payload, job option, queue or worker option, id) was rejected before anything was
+ * written. `issues` lists every problem found; `path` is the first one's path.
+ */
+export class ValidationError extends WaitlineError {
+  /** Every problem found, each with its own path. */
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(message: string, issues: readonly ValidationIssue[], options: WaitlineErrorOptions = {}) {
+    super('VALIDATION', message, { path: options.path ?? issues[0]?.path ?? [], cause: options.cause });
+    this.issues = issues;
+  }
+}
+
+/** An add would take the queue past its `maxSize`; nothing of the add was written. */
+export class QueueFullError extends WaitlineError {
+  constructor(
+    readonly queue: string,
+    readonly maxSize: number,
+  ) {
+    super('QUEUE_FULL', `queue "${queue}" is full: it holds its maxSize of ${maxSize} waiting jobs`);
+  }
+}
+
+/** An operation that needs a running queue was refused because the queue is paused. */
+export class QueuePausedError extends WaitlineError {
+  constructor(readonly queue: string) {
+    super('QUEUE_PAUSED', `queue "${queue}" is paused`);
+  }
+}
+
+/** No job with this id exists (it was never added, or it was removed). */
+export class JobNotFoundError extends WaitlineError {
+  constructor(readonly jobId: string) {
+    super('JOB_NOT_FOUND', `no job with id "${jobId}"`, { path: ['id'] });
+  }
+}
+
+/**
+ * A worker tried to settle, renew or report progress on a job it no longer owns (its lease
+ * expired and the job was reclaimed, or it was cancelled). Nothing was written.
+ */
+export class LeaseLostError extends WaitlineError {
+  constructor(readonly jobId: string) {
+    super('LEASE_LOST', `the lease on job "${jobId}" is no longer held by this worker; nothing was written`);
+  }
+}
+
+/** The job's current state does not allow the requested transition; nothing was written. */
+export class InvalidTransitionError extends WaitlineError {
+  constructor(
+    readonly jobId: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super('INVALID_TRANSITION', `job "${jobId}" is ${from} and cannot become ${to}`);
+  }
+}
+
+/** The database holds a schema this code does not know (newer), or one it was told not to migrate. */
+export class SchemaVersionError extends WaitlineError {
+  constructor(
+    message: string,
+    readonly found: number,
+    readonly expected: number,
+  ) {
+    super('SCHEMA_VERSION', message);
+  }
+}
+
+/** The storage could not be reached or answered with a transient failure (busy, dropped connection). */
+export class StorageUnavailableError extends WaitlineError {
+  constructor(message: string, options: WaitlineErrorOptions = {}) {
+    super('STORAGE_UNAVAILABLE', message, options);
+  }
+}
+
+/**
+ * Thrown by a handler to fail the job at once, skipping any attempts it has left. The job goes
+ * straight to `failed` (the dead-letter set).
+ */
+export class PermanentJobError extends WaitlineError {
+  constructor(message: string, options: WaitlineErrorOptions = {}) {
+    super('PERMANENT_JOB_ERROR', message, options);
+  }
+}
+
+/** Why a handler's `AbortSignal` was aborted: its `reason` is always one of these. */
+export type AbortKind = 'cancelled' | 'timeout' | 'shutdown' | 'lease-lost';
+
+/** The `reason` of an aborted handler signal: a typed error saying why the handler must stop. */
+export class JobAbortedError extends WaitlineError {
+  constructor(
+    readonly kind: AbortKind,
+    readonly jobId: string,
+    message: string,
+  ) {
+    super(abortCode(kind), message);
+  }
+}
+
+function abortCode(kind: AbortKind): WaitlineErrorCode {
+  if (kind === 'cancelled') return 'JOB_CANCELLED';
+  if (kind === 'timeout') return 'JOB_TIMEOUT';
+  if (kind === 'lease-lost') return 'LEASE_LOST';
+  return 'WORKER_CLOSING';
+}
+
+/** `job.finished()` rejects with this when the job ends `failed` or `cancelled`. */
+export class JobFailedError extends WaitlineError {
+  constructor(
+    readonly jobId: string,
+    readonly finalState: 'failed' | 'cancelled',
+    message: string,
+  ) {
+    super(finalState === 'cancelled' ? 'JOB_CANCELLED' : 'JOB_FAILED', message);
+  }
+}
+
+/** True when `err` is a transient storage failure worth retrying. */
+export function isTransientStorageError(err: unknown): boolean {
+  return err instanceof StorageUnavailableError;
+}

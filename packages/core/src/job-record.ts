@@ -1,0 +1,96 @@
+/**
+ * The stored shape of a job, shared by core and every storage. All times are milliseconds since
+ * the Unix epoch.
+ * @module
+ */
+import type { JobState } from './state.js';
+
+/** A job's id: unique across every queue of one storage. */
+export type JobId = string;
+
+/** The last progress a running job reported. */
+export interface JobProgress {
+  /** 0 to 100, or null when the handler only reported a stage. */
+  percent: number | null;
+  /** A short name for the step in progress, e.g. `'transcribe'`. */
+  stage: string | null;
+  /** Any JSON-serialisable detail the handler attached. */
+  data?: unknown;
+  updatedAt: number;
+}
+
+/** What is kept of an error a job's attempt ended with. */
+export interface JobErrorInfo {
+  name: string;
+  message: string;
+  /** The `code` of a {@link WaitlineError}, when the error carried one. */
+  code?: string;
+  stack?: string;
+  /** The attempt (1-based) that ended with this error. */
+  attempt: number;
+  at: number;
+}
+
+/**
+ * A serialisable backoff description stored with the job. `custom` backoffs keep their function in
+ * the queue's options in code; the job only records that the queue's function decides.
+ */
+export type BackoffSpec =
+  | { kind: 'fixed'; delayMs: number }
+  | { kind: 'exponential'; baseMs: number; maxMs: number; jitter: number }
+  | { kind: 'list'; delaysMs: number[] }
+  | { kind: 'custom' };
+
+/** A job as a storage keeps it. */
+export interface JobRecord<Payload = unknown, Result = unknown> {
+  id: JobId;
+  queue: string;
+  /** The job's kind inside its queue; duration statistics are kept per name. */
+  name: string;
+  payload: Payload;
+  state: JobState;
+  /** Higher runs first; see the ordering rule in `ordering.ts`. */
+  priority: number;
+  /** When the job becomes ready: its add time, its delay's end, or its retry time. */
+  runAt: number;
+  /** Insertion order inside the storage, assigned by the storage; breaks ties in the ordering rule. */
+  seq: number;
+  /** Attempts started so far; 0 until the first claim. */
+  attempt: number;
+  maxAttempts: number;
+  backoff: BackoffSpec | null;
+  timeoutMs: number | null;
+  /** A positive amount of work (audio seconds, pages) the ETA scales by, or null. */
+  size: number | null;
+  idempotencyKey: string | null;
+  createdAt: number;
+  /** When the current (or last) attempt started. */
+  startedAt: number | null;
+  /** When the job reached a final state. */
+  finishedAt: number | null;
+  /** Held while `running`: the owner's proof, checked by every transition out of `running`. */
+  leaseToken: string | null;
+  leaseExpiresAt: number | null;
+  /** The worker that holds (or last held) the lease. */
+  workerId: string | null;
+  /** Set when `cancel()` reached a running job; its worker aborts the handler and settles it `cancelled`. */
+  cancelRequested: boolean;
+  progress: JobProgress | null;
+  result: Result | null;
+  /** The error the last failed attempt ended with. */
+  error: JobErrorInfo | null;
+}
+
+/** A job ready to be written by `Storage.enqueue`: validated, with every default resolved. */
+export interface NewJob {
+  id: JobId;
+  name: string;
+  payload: unknown;
+  priority: number;
+  runAt: number;
+  maxAttempts: number;
+  backoff: BackoffSpec | null;
+  timeoutMs: number | null;
+  size: number | null;
+  idempotencyKey: string | null;
+}

@@ -1,0 +1,367 @@
+/**
+ * The Storage seam: the only thing an adapter package implements.
+ *
+ * Operations are named after lifecycle transitions (see `state.ts`); there is no generic update.
+ * Every method takes one params object (fields can be added without breaking adapters), and every
+ * time-dependent method takes `now` from core's clock so the contract suite controls time.
+ * Policy (backoff, ETA, validation, events) lives in core; a storage only persists, orders and
+ * guards. Adapters throw core's error classes (`QueueFullError`, `LeaseLostError`, ...).
+ * @module
+ */
+import type { BackoffSpec, JobErrorInfo, JobId, JobProgress, JobRecord, NewJob } from './job-record.js';
+import type { JobState } from './state.js';
+
+/** What a storage can do beyond the required contract; core and the contract suite branch on it. */
+export interface StorageCapabilities {
+  /** Events published on one process's notifier reach subscribers in other processes. */
+  crossProcessEvents: boolean;
+  /** `enqueue` can join a caller's own database transaction. */
+  transactionalEnqueue: boolean;
+}
+
+/** A queue's configuration as stored: shared by every process using the storage. */
+export interface QueueConfig {
+  name: string;
+  /** Most jobs running at once across every worker on every host; null means no limit. */
+  concurrency: number | null;
+  /** Most jobs waiting (`queued`, ready or scheduled); null means no limit. */
+  maxSize: number | null;
+  /** A paused queue hands out no job; running jobs go on. */
+  paused: boolean;
+}
+
+/** Creates the queue if missing; fields left undefined keep their stored (or default) value. */
+export interface UpsertQueueParams {
+  name: string;
+  concurrency?: number | null;
+  maxSize?: number | null;
+  paused?: boolean;
+  now: number;
+}
+
+/** Writes jobs; all of them or none. */
+export interface EnqueueParams {
+  queue: string;
+  jobs: NewJob[];
+  now: number;
+}
+
+/** The stored jobs, in the order given; `inserted[i]` is false when an idempotency key matched. */
+export interface EnqueueResult {
+  jobs: JobRecord[];
+  inserted: boolean[];
+}
+
+/** Claims up to `limit` ready jobs by the ordering rule, honouring pause and global concurrency. */
+export interface ClaimParams {
+  queue: string;
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  now: number;
+}
+
+/** A worker's proof that it owns a running job. */
+export interface LeaseRef {
+  id: JobId;
+  leaseToken: string;
+}
+
+/** A running job that returned. */
+export interface CompleteItem extends LeaseRef {
+  result: unknown;
+}
+
+/** A running job whose attempt threw: back to `queued` at `retryAt`, or `failed` when null. */
+export interface FailItem extends LeaseRef {
+  error: JobErrorInfo;
+  retryAt: number | null;
+}
+
+/** A running job whose handler stopped after a cancel request: it ends `cancelled`. */
+export interface CancelAckItem extends LeaseRef {
+  error: JobErrorInfo | null;
+}
+
+/**
+ * Settles finished attempts and optionally claims the next jobs, in one atomic step, so a busy
+ * worker pays one transaction (or script) per batch instead of two per job.
+ */
+export interface SettleParams {
+  queue: string;
+  now: number;
+  completed?: CompleteItem[];
+  failed?: FailItem[];
+  cancelled?: CancelAckItem[];
+  /** Claims after the settles, in the same step, with the slots they freed counted. */
+  claim?: Omit<ClaimParams, 'queue' | 'now'>;
+}
+
+/** What a settle did: jobs whose lease guard missed are in `lost` and were not written. */
+export interface SettleResult {
+  settled: JobRecord[];
+  lost: JobId[];
+  claimed: JobRecord[];
+}
+
+/** Extends the leases a worker holds. */
+export interface RenewLeasesParams {
+  workerId: string;
+  leases: LeaseRef[];
+  leaseMs: number;
+  now: number;
+}
+
+/** One lease after a renewal: `held` false means the job is no longer this worker's. */
+export interface LeaseState {
+  id: JobId;
+  held: boolean;
+  cancelRequested: boolean;
+  leaseExpiresAt: number | null;
+}
+
+/** A running job's progress, written only while the lease is held. */
+export interface ProgressParams extends LeaseRef {
+  progress: Omit<JobProgress, 'updatedAt'>;
+  now: number;
+}
+
+/** Cancels a job: queued ends `cancelled` at once; running gets `cancelRequested`. */
+export interface CancelParams {
+  id: JobId;
+  now: number;
+}
+
+/** Expired leases: back to `queued` (attempts left), `failed` (none left) or `cancelled` (requested). */
+export interface ReclaimParams {
+  /** Limits the sweep to one queue; all queues when absent. */
+  queue?: string;
+  now: number;
+  /** The error recorded on each reclaimed job. */
+  error: Omit<JobErrorInfo, 'attempt' | 'at'>;
+}
+
+/** Reads the inputs of a job's position and ETA in one consistent read. */
+export interface PositionParams {
+  id: JobId;
+  now: number;
+  /** How many recently finished jobs to return for duration statistics. */
+  sampleLimit: number;
+  /** When at most this many jobs are ahead, list each of them (for an exact simulation). */
+  aheadListLimit: number;
+  /** Workers silent for longer than this are not live. */
+  workerStaleMs: number;
+}
+
+/** Work waiting ahead of a job, grouped by job name. */
+export interface AheadWork {
+  name: string;
+  count: number;
+  /** How many of `count` carry a size, and their sizes' sum. */
+  sizedCount: number;
+  sizeSum: number;
+}
+
+/** A recently finished job, for duration and wait statistics. */
+export interface FinishedSample {
+  name: string;
+  state: 'completed' | 'failed';
+  size: number | null;
+  runAt: number;
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** A running job as the ETA sees it. */
+export interface RunningSample {
+  id: JobId;
+  name: string;
+  size: number | null;
+  startedAt: number;
+  progressPercent: number | null;
+}
+
+/** A registered worker. */
+export interface WorkerInfo {
+  id: string;
+  queue: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  startedAt: number;
+  lastSeenAt: number;
+}
+
+/** Everything a position and ETA are computed from, read consistently. */
+export interface PositionInputs {
+  job: JobRecord;
+  /** Ready jobs that sort before this one; null unless the job is queued and ready. */
+  ahead: number | null;
+  aheadWork: AheadWork[];
+  /** Each job ahead in claim order, when `ahead <= aheadListLimit`; otherwise null. */
+  aheadJobs: Array<{ name: string; size: number | null }> | null;
+  running: RunningSample[];
+  recent: FinishedSample[];
+  config: QueueConfig;
+  liveWorkers: WorkerInfo[];
+}
+
+/** Counts and throughput for one queue. */
+export interface StatsParams {
+  queue: string;
+  now: number;
+  /** Throughput windows, e.g. `[60_000, 300_000, 3_600_000]`. */
+  windowsMs: number[];
+  sampleLimit: number;
+  workerStaleMs: number;
+}
+
+/** Raw statistics; core derives rates and percentiles from them. */
+export interface RawQueueStats {
+  counts: Record<JobState, number> & { ready: number; scheduled: number };
+  windows: Array<{ windowMs: number; completed: number; failed: number }>;
+  recent: FinishedSample[];
+  liveWorkers: WorkerInfo[];
+  config: QueueConfig;
+}
+
+/** Lists jobs of one queue, newest `seq` first unless `order` says otherwise. */
+export interface ListParams {
+  queue: string;
+  states?: JobState[];
+  limit: number;
+  offset?: number;
+  order?: 'asc' | 'desc';
+}
+
+/** One page of a listing; `nextOffset` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextOffset: number | null;
+}
+
+/** Moves a `failed` or `cancelled` job back to `queued`, attempts reset. */
+export interface RetryParams {
+  id: JobId;
+  now: number;
+  runAt?: number;
+}
+
+/** Changes a queued job's priority; its place among ready jobs follows at once. */
+export interface ChangePriorityParams {
+  id: JobId;
+  priority: number;
+}
+
+/** Makes a scheduled job ready now. */
+export interface PromoteParams {
+  id: JobId;
+  now: number;
+}
+
+/**
+ * Removes jobs of one queue in the given states (never `running`). With `olderThan`, only jobs
+ * finished (final states) or created (queued) before it.
+ */
+export interface RemoveParams {
+  queue: string;
+  states: Array<Exclude<JobState, 'running'>>;
+  olderThan?: number;
+}
+
+/** Registers a worker or refreshes its heartbeat. */
+export interface RegisterWorkerParams {
+  id: string;
+  queue: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  now: number;
+}
+
+/** A message carried by a {@link Notifier}: plain JSON. */
+export interface StorageNotice {
+  queue: string;
+  /** `added` wakes idle workers; `cancel` reaches the worker owning `jobId`; `event` carries a queue event. */
+  kind: 'added' | 'cancel' | 'event';
+  jobId?: JobId;
+  runAt?: number;
+  /** For `event`: the event name and its payload. */
+  event?: string;
+  data?: unknown;
+}
+
+/**
+ * An optional wake-up and event channel. Without one, workers poll. Delivery is best-effort:
+ * core never relies on a notice for correctness, only for latency.
+ */
+export interface Notifier {
+  publish(notice: StorageNotice): void;
+  /** Starts delivering notices of `queue` (every queue when `'*'`); returns an unsubscribe function. */
+  subscribe(queue: string, listener: (notice: StorageNotice) => void): () => void;
+}
+
+/**
+ * Plain data that reopens the same storage in another thread or process: a module to import, the
+ * export that has a static `fromDescriptor(options)`, and serialisable options. No live handles.
+ */
+export interface StorageDescriptor {
+  moduleUrl: string;
+  exportName: string;
+  options: Record<string, unknown>;
+}
+
+/**
+ * A persistence backend. Every method is atomic; every transition out of `running` is guarded by
+ * the lease token in the same statement or script, and a guard miss writes nothing.
+ */
+export interface Storage {
+  readonly capabilities: StorageCapabilities;
+  /** Optional wake-up and event channel; core polls without it. */
+  readonly notifier?: Notifier;
+  /** Plain data to reopen this storage elsewhere (heartbeat thread, child process). */
+  describe(): StorageDescriptor;
+  /** Brings the schema to the code's version; running it twice, or from two processes at once, is safe. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  upsertQueue(p: UpsertQueueParams): Promise<QueueConfig>;
+  getQueue(name: string): Promise<QueueConfig | null>;
+
+  /** Writes all jobs or none; throws `QueueFullError` when `maxSize` would be passed (checked atomically). */
+  enqueue(p: EnqueueParams): Promise<EnqueueResult>;
+  /** Leases ready jobs by the ordering rule; increments `attempt`; never exceeds global concurrency; none while paused. */
+  claim(p: ClaimParams): Promise<JobRecord[]>;
+  /** Completes, fails and acknowledges cancels in one step, then optionally claims; guard misses land in `lost`. */
+  settle(p: SettleParams): Promise<SettleResult>;
+  /** Extends held leases and reports cancel requests; a lease not held is reported, not renewed. */
+  renewLeases(p: RenewLeasesParams): Promise<LeaseState[]>;
+  /** Writes progress; throws `LeaseLostError` when the lease is not held (nothing written). */
+  reportProgress(p: ProgressParams): Promise<JobRecord>;
+  /** Throws `JobNotFoundError`; `InvalidTransitionError` for `completed`/`failed`; a cancelled job is returned as is. */
+  cancel(p: CancelParams): Promise<JobRecord>;
+  /** Returns every job it moved, in its new state. */
+  reclaimExpired(p: ReclaimParams): Promise<JobRecord[]>;
+
+  getJob(id: JobId): Promise<JobRecord | null>;
+  /** The job's 1-based position among ready jobs, or null when it is not queued and ready. Index-only where the storage allows. */
+  getPosition(p: { id: JobId; now: number }): Promise<number | null>;
+  /** Returns null for an unknown id. */
+  getPositionInputs(p: PositionParams): Promise<PositionInputs | null>;
+  getStats(p: StatsParams): Promise<RawQueueStats>;
+  listJobs(p: ListParams): Promise<Page<JobRecord>>;
+
+  /** Throws `JobNotFoundError`, or `InvalidTransitionError` unless the job is `failed` or `cancelled`. */
+  retry(p: RetryParams): Promise<JobRecord>;
+  /** Throws `InvalidTransitionError` unless the job is `queued`. */
+  changePriority(p: ChangePriorityParams): Promise<JobRecord>;
+  /** Throws `InvalidTransitionError` unless the job is `queued`; a ready job is returned unchanged. */
+  promote(p: PromoteParams): Promise<JobRecord>;
+  /** Returns how many jobs were removed. */
+  removeJobs(p: RemoveParams): Promise<number>;
+
+  registerWorker(p: RegisterWorkerParams): Promise<void>;
+  deregisterWorker(p: { id: string }): Promise<void>;
+}
+
+export type { BackoffSpec, JobErrorInfo, JobProgress };

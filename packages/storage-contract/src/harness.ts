@@ -1,0 +1,27 @@
+import type { Storage, StorageDescriptor } from '@waitline/core';
+
+/**
+ * What an adapter's test file gives the contract suite. Every database the harness hands out is
+ * isolated from every other (a temp file, a schema, a key prefix) and removed by `cleanup`.
+ */
+export interface StorageHarness {
+  /** Shown in test names, e.g. `'sqlite'`. */
+  name: string;
+  /** A fresh, empty, migrated storage. */
+  create(): Promise<Storage>;
+  /** The descriptor of a fresh, empty database that has not been migrated. */
+  freshDescriptor(): Promise<StorageDescriptor>;
+  /**
+   * Opens another handle on the database a descriptor names, as another process would.
+   * With `migrate: true` it migrates first; otherwise it refuses an unmigrated or newer schema.
+   */
+  open(descriptor: StorageDescriptor, options?: { migrate?: boolean }): Promise<Storage>;
+  /** The schema version the database holds (0 when never migrated). */
+  schemaVersion(descriptor: StorageDescriptor): Promise<number>;
+  /** Overwrites the stored schema version, to stand for a database written by newer code. */
+  setSchemaVersion(descriptor: StorageDescriptor, version: number): Promise<void>;
+  /** The schema version this adapter's code writes. */
+  codeSchemaVersion: number;
+  /** Removes every database this harness created. */
+  cleanup(): Promise<void>;
+}
