@@ -18,7 +18,8 @@ export type WaitlineErrorCode =
   | 'JOB_TIMEOUT'
   | 'WORKER_CLOSING'
   | 'JOB_FAILED'
-  | 'PERMANENT_JOB_ERROR';
+  | 'PERMANENT_JOB_ERROR'
+  | 'WAIT_TIMEOUT';
 
 /** Options shared by every Waitline error constructor. */
 export interface WaitlineErrorOptions {

@@ -1,5 +1,6 @@
 /**
- * `@waitline/core`: queues that tell every user where they stand.
+ * `@waitline/core`: job queues that tell every user where they stand (position and ETA), with
+ * priorities, retries, leases, cancellation and a global concurrency limit on any storage.
  * @packageDocumentation
  */
 export * from './errors.js';
@@ -7,5 +8,15 @@ export * from './priority.js';
 export * from './state.js';
 export * from './ordering.js';
 export * from './clock.js';
+export * from './backoff.js';
+export * from './eta.js';
+export * from './events.js';
+export * from './stats.js';
+export { Job, type JobStatus } from './job.js';
+export { Queue, type QueueOptions, type BulkJob } from './queue.js';
+export { QueueEvents } from './queue-events.js';
+export { Worker, type WorkerOptions, type WorkerEventMap, type Handler } from './worker/worker.js';
+export type { HandlerContext, ProgressUpdate } from './worker/context.js';
+export { type JobOptions, MAX_JOB_SIZE } from './options.js';
 export type * from './job-record.js';
 export type * from './storage.js';

@@ -93,6 +93,11 @@ export interface SettleParams {
   completed?: CompleteItem[];
   failed?: FailItem[];
   cancelled?: CancelAckItem[];
+  /**
+   * Running jobs handed back unfinished (worker shutdown): back to `queued` at once with `runAt`
+   * unchanged (they keep their place) and `attempt` decremented, so the handover costs no attempt.
+   */
+  released?: LeaseRef[];
   /** Claims after the settles, in the same step, with the slots they freed counted. */
   claim?: Omit<ClaimParams, 'queue' | 'now'>;
 }
@@ -289,6 +294,8 @@ export interface StorageNotice {
   /** For `event`: the event name and its payload. */
   event?: string;
   data?: unknown;
+  /** Who published it (a worker id), so a publisher can ignore its own notices. */
+  source?: string;
 }
 
 /**

@@ -1,1 +1,69 @@
-export {};
+/**
+ * The heartbeat thread: renews a worker's leases and registration from its own event loop and its
+ * own storage connection, so a handler that blocks the main thread for minutes is never declared
+ * stalled. It learns which jobs run from messages the worker posts before each handler starts
+ * (a blocked main thread cannot post, but its earlier messages are already delivered).
+ * @internal
+ * @module
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { LeaseRef, Storage } from '../storage.js';
+import { beat } from './beat.js';
+import type { FromThread, HeartbeatInit, ToThread } from './protocol.js';
+
+const init = workerData as HeartbeatInit;
+const leases = new Map<string, string>();
+let storage: Storage | undefined;
+let timer: NodeJS.Timeout | undefined;
+let beating = false;
+
+function post(message: FromThread): void {
+  parentPort?.postMessage(message);
+}
+
+function postError(err: unknown): void {
+  const e = err as { message?: string; name?: string; code?: string };
+  post({ type: 'error', message: String(e?.message ?? err), name: String(e?.name ?? 'Error'), code: e?.code });
+}
+
+async function tick(): Promise<void> {
+  if (!storage || beating) return;
+  beating = true;
+  try {
+    const refs: LeaseRef[] = [...leases].map(([id, leaseToken]) => ({ id, leaseToken }));
+    const states = await beat({ storage, workerId: init.workerId, leaseMs: init.leaseMs, leases: refs, registration: init.registration, now: Date.now() });
+    for (const s of states) if (!s.held) leases.delete(s.id);
+    if (states.length > 0) post({ type: 'leases', states });
+  } catch (err) {
+    postError(err);
+  } finally {
+    beating = false;
+  }
+}
+
+async function stop(): Promise<void> {
+  clearInterval(timer);
+  await storage?.close();
+  post({ type: 'stopped' });
+  parentPort?.close();
+}
+
+parentPort?.on('message', (message: ToThread) => {
+  if (message.type === 'track') leases.set(message.lease.id, message.lease.leaseToken);
+  else if (message.type === 'untrack') leases.delete(message.id);
+  else void stop();
+});
+
+async function main(): Promise<void> {
+  const mod = (await import(init.descriptor.moduleUrl)) as Record<string, { fromDescriptor(o: unknown): Promise<Storage> }>;
+  const factory = mod[init.descriptor.exportName];
+  if (!factory) throw new Error(`module ${init.descriptor.moduleUrl} has no export ${init.descriptor.exportName}`);
+  storage = await factory.fromDescriptor(init.descriptor.options);
+  timer = setInterval(() => void tick(), init.heartbeatMs);
+  post({ type: 'ready' });
+}
+
+main().catch((err) => {
+  postError(err);
+  post({ type: 'stopped' });
+});

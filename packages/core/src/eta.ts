@@ -1,0 +1,198 @@
+/**
+ * Position-based ETA, computed in core (pure) from what a storage reports, so every storage gives
+ * the same answer for the same data.
+ *
+ * Model: a job's expected run time is `size × time-per-unit` when it has a size and the queue's
+ * recent jobs of its name had sizes, else the recent median run time of its name (falling back to
+ * the whole queue). The start time comes from simulating the queue's effective capacity,
+ * `min(queue concurrency, sum of live workers' concurrency)`: slots free up as running jobs finish
+ * (their remaining time read from progress where reported), and each job ahead takes the first free
+ * slot. With thousands ahead the simulation runs on their mean duration.
+ * @module
+ */
+import type { FinishedSample, PositionInputs, RunningSample } from './storage.js';
+
+/** What an ETA is based on. */
+export type EtaBasis = 'size' | 'history' | 'unknown' | 'no-workers';
+
+/**
+ * An estimate of when a job starts and finishes, in ms from now. `low`/`high` bound
+ * `finishesInMs` (about the 10th and 90th percentile of recent accuracy). With basis `unknown`
+ * (nothing has finished yet) or `no-workers` (no live worker), the times are null rather than invented.
+ */
+export interface Eta {
+  startsInMs: number | null;
+  finishesInMs: number | null;
+  low: number | null;
+  high: number | null;
+  basis: EtaBasis;
+}
+
+/** Duration model for one job name. */
+interface NameModel {
+  medianMs: number;
+  msPerUnit: number | null;
+}
+
+/** The simulation gives up per-job steps beyond this many (jobs × slots) and uses sums. */
+const SIMULATION_BUDGET = 2_000_000;
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))));
+  return sorted[idx] as number;
+}
+
+function median(values: number[]): number {
+  return quantile([...values].sort((a, b) => a - b), 0.5);
+}
+
+/** Builds per-name duration models from recent completed samples. */
+export function buildModels(recent: readonly FinishedSample[]): Map<string, NameModel> {
+  const byName = new Map<string, FinishedSample[]>();
+  for (const s of recent) {
+    if (s.state !== 'completed') continue;
+    const list = byName.get(s.name) ?? [];
+    list.push(s);
+    byName.set(s.name, list);
+  }
+  const models = new Map<string, NameModel>();
+  for (const [name, samples] of byName) {
+    const durations = samples.map((s) => Math.max(0, s.finishedAt - s.startedAt));
+    const perUnit = samples.filter((s) => s.size !== null && s.size > 0).map((s) => Math.max(0, s.finishedAt - s.startedAt) / (s.size as number));
+    models.set(name, { medianMs: median(durations), msPerUnit: perUnit.length > 0 ? median(perUnit) : null });
+  }
+  return models;
+}
+
+/** The expected run time of one job, and whether it came from its size. */
+export function expectedDuration(
+  models: Map<string, NameModel>,
+  fallback: NameModel | null,
+  name: string,
+  size: number | null,
+): { ms: number; bySize: boolean } | null {
+  const model = models.get(name) ?? fallback;
+  if (!model) return null;
+  if (size !== null && model.msPerUnit !== null) return { ms: size * model.msPerUnit, bySize: true };
+  return { ms: model.medianMs, bySize: false };
+}
+
+function queueFallback(recent: readonly FinishedSample[]): NameModel | null {
+  const all = buildModels(recent.map((s) => ({ ...s, name: '*' })));
+  return all.get('*') ?? null;
+}
+
+/** Remaining time of a running job: from its progress when it reported enough, else from its expected duration. */
+export function remainingMs(job: RunningSample, expected: number, now: number): number {
+  const elapsed = Math.max(0, now - job.startedAt);
+  const p = job.progressPercent;
+  if (p !== null && p >= 5 && p < 100) return Math.max(0, (elapsed * (100 - p)) / p);
+  return Math.max(expected - elapsed, expected * 0.1);
+}
+
+/** The times at which each of `capacity` slots can take a new job, given running jobs' remaining times. */
+export function initialSlots(runningRemaining: number[], capacity: number): number[] {
+  const sorted = [...runningRemaining].sort((a, b) => a - b);
+  if (sorted.length < capacity) return [...new Array<number>(capacity - sorted.length).fill(0), ...sorted];
+  return sorted.slice(sorted.length - capacity);
+}
+
+/** Places each duration in the first free slot, in order; returns when the next slot frees after them. */
+export function simulateStart(slots: number[], durations: Iterable<number>): number {
+  const free = [...slots];
+  for (const d of durations) {
+    let min = 0;
+    for (let i = 1; i < free.length; i++) if ((free[i] as number) < (free[min] as number)) min = i;
+    free[min] = (free[min] as number) + d;
+  }
+  return Math.min(...free);
+}
+
+function repeat(value: number, count: number): Iterable<number> {
+  return { *[Symbol.iterator]() { for (let i = 0; i < count; i++) yield value; } };
+}
+
+/** The spread of recent actual/expected ratios, as [low, high] factors. */
+function accuracyBand(models: Map<string, NameModel>, fallback: NameModel | null, recent: readonly FinishedSample[]): [number, number] {
+  const ratios: number[] = [];
+  for (const s of recent) {
+    if (s.state !== 'completed') continue;
+    const exp = expectedDuration(models, fallback, s.name, s.size);
+    if (exp && exp.ms > 0) ratios.push((s.finishedAt - s.startedAt) / exp.ms);
+  }
+  if (ratios.length < 3) return [0.5, 1.5];
+  ratios.sort((a, b) => a - b);
+  return [Math.min(1, quantile(ratios, 0.1)), Math.max(1, quantile(ratios, 0.9))];
+}
+
+/** Effective capacity: the queue's limit, bounded by what live workers can run. */
+export function effectiveCapacity(inputs: Pick<PositionInputs, 'config' | 'liveWorkers'>): number {
+  const workerSlots = inputs.liveWorkers.reduce((sum, w) => sum + w.concurrency, 0);
+  return Math.min(inputs.config.concurrency ?? Number.POSITIVE_INFINITY, workerSlots);
+}
+
+/** Estimates the ETA of the job in `inputs` at time `now`; null for a job in a final state. */
+export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
+  const { job } = inputs;
+  if (job.state !== 'queued' && job.state !== 'running') return null;
+  const models = buildModels(inputs.recent);
+  const fallback = queueFallback(inputs.recent);
+  const own = expectedDuration(models, fallback, job.name, job.size);
+  const band = accuracyBand(models, fallback, inputs.recent);
+  const basis: EtaBasis = own === null ? 'unknown' : own.bySize ? 'size' : 'history';
+  if (job.state === 'running') {
+    if (!own) return { startsInMs: 0, finishesInMs: null, low: null, high: null, basis };
+    const self = inputs.running.find((r) => r.id === job.id);
+    const rem = self ? remainingMs(self, own.ms, now) : own.ms;
+    return withBand(0, rem, band, basis);
+  }
+  const capacity = effectiveCapacity(inputs);
+  if (capacity <= 0) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'no-workers' };
+  if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
+  const delay = Math.max(0, job.runAt - now);
+  const startsIn = Math.max(delay, startOffset(inputs, models, fallback, capacity, now, own.ms));
+  return withBand(startsIn, startsIn + own.ms, band, basis);
+}
+
+function startOffset(
+  inputs: PositionInputs,
+  models: Map<string, NameModel>,
+  fallback: NameModel | null,
+  capacity: number,
+  now: number,
+  ownMs: number,
+): number {
+  const running = inputs.running.map((r) => remainingMs(r, expectedDuration(models, fallback, r.name, r.size)?.ms ?? ownMs, now));
+  const slotCount = Number.isFinite(capacity) ? capacity : running.length + (inputs.ahead ?? 0) + 1;
+  const slots = initialSlots(running, slotCount);
+  if (inputs.aheadJobs) {
+    const durations = inputs.aheadJobs.map((a) => expectedDuration(models, fallback, a.name, a.size)?.ms ?? ownMs);
+    return simulateStart(slots, durations);
+  }
+  let total = 0;
+  let count = 0;
+  for (const w of inputs.aheadWork) {
+    const model = models.get(w.name) ?? fallback;
+    const unsized = w.count - w.sizedCount;
+    const median = model?.medianMs ?? ownMs;
+    const sized = model?.msPerUnit != null ? w.sizeSum * model.msPerUnit : w.sizedCount * median;
+    total += unsized * median + sized;
+    count += w.count;
+  }
+  if (count === 0) return Math.min(...slots);
+  if (count * slots.length <= SIMULATION_BUDGET) return simulateStart(slots, repeat(total / count, count));
+  return Math.max(Math.min(...slots), (slots.reduce((a, b) => a + b, 0) + total) / slots.length);
+}
+
+function withBand(startsIn: number, finishesIn: number, band: [number, number], basis: EtaBasis): Eta {
+  const run = finishesIn - startsIn;
+  const round = (v: number) => Math.max(0, Math.round(v));
+  return {
+    startsInMs: round(startsIn),
+    finishesInMs: round(finishesIn),
+    low: round(startsIn * band[0] + run * band[0]),
+    high: round(startsIn * band[1] + run * band[1]),
+    basis,
+  };
+}

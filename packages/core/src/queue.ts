@@ -1,0 +1,312 @@
+/**
+ * `Queue`: validate and enqueue, read status, position and ETA, and control the queue.
+ * @module
+ */
+import type { z } from 'zod';
+import type { RetryPolicy } from './backoff.js';
+import { type Clock, systemClock } from './clock.js';
+import { estimateEta } from './eta.js';
+import { JobFailedError, JobNotFoundError } from './errors.js';
+import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
+import { Job, type JobStatus, toJobStatus } from './job.js';
+import type { JobId, JobRecord } from './job-record.js';
+import { buildNewJob, type JobDefaults } from './new-job.js';
+import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseQueueOptions, parseRetryPolicy } from './options.js';
+import { isFinalState, type JobState } from './state.js';
+import { deriveStats, type QueueStats } from './stats.js';
+import type { Page, QueueConfig, Storage, StorageNotice } from './storage.js';
+import { waitUntil } from './wait.js';
+
+/** Options of a queue. `concurrency`, `maxSize` are stored and shared by every process. */
+export interface QueueOptions<Payload = unknown> {
+  /** A zod schema every payload must pass; the payload type is inferred from it. */
+  payload?: z.ZodType<Payload>;
+  /** Most jobs running at once across every worker on every host; null removes the limit. Left as stored when undefined. */
+  concurrency?: number | null;
+  /** Most jobs waiting; an add beyond it throws `QueueFullError`. Left as stored when undefined. */
+  maxSize?: number | null;
+  /** Default retry policy; `attempts` counts the first run. Defaults to 1 attempt (no retry). */
+  retry?: RetryPolicy;
+  /** Default per-attempt timeout; none by default. */
+  timeoutMs?: number;
+  /** The name given to jobs added without one. Defaults to `'default'`. */
+  jobName?: string;
+  /** Time source; tests inject one. */
+  clock?: Clock;
+}
+
+/** One entry of `addBulk`. */
+export interface BulkJob<Payload> {
+  payload: Payload;
+  options?: JobOptions;
+}
+
+/** How many recent finished jobs feed ETAs and stats. */
+const SAMPLE_LIMIT = 100;
+/** ETAs simulate each job ahead when at most this many are ahead. */
+const AHEAD_LIST_LIMIT = 200;
+/** Default throughput windows: 1 min, 5 min, 1 h. */
+const WINDOWS_MS = [60_000, 300_000, 3_600_000];
+
+/**
+ * A named queue on a storage. Creating one stores its configuration (given fields only), so pause,
+ * concurrency and max size hold across processes and restarts. Events emitted on a queue are this
+ * process's; use `QueueEvents` for every process's.
+ */
+export class Queue<Payload = unknown, Result = unknown> {
+  /** The queue's name, unique within its storage. */
+  readonly name: string;
+  /** The queue's clock. */
+  readonly clock: Clock;
+  /** The queue's retry policy and defaults, as resolved. @internal */
+  readonly defaults: JobDefaults;
+  /** The custom backoff function, when the retry policy has one. @internal */
+  readonly customBackoff: ((ctx: { attempt: number; error: unknown }) => number | null) | undefined;
+  /** How long a worker silent for this long counts as gone (3 default lease periods). */
+  workerStaleMs = 90_000;
+  private readonly emitter = new WaitlineEmitter();
+  private readonly schema: z.ZodType | undefined;
+  private readonly configPatch: { concurrency?: number | null; maxSize?: number | null };
+  private readyPromise: Promise<QueueConfig> | undefined;
+
+  constructor(
+    readonly storage: Storage,
+    name: string,
+    options: QueueOptions<Payload> = {},
+  ) {
+    this.name = parseQueueName(name);
+    parseQueueOptions(options);
+    const retry = options.retry ? parseRetryPolicy(options.retry) : { attempts: 1 };
+    this.schema = options.payload;
+    this.clock = options.clock ?? systemClock;
+    this.defaults = { jobName: options.jobName ?? 'default', retry, timeoutMs: options.timeoutMs ?? null };
+    this.customBackoff = retry.backoff?.kind === 'custom' ? retry.backoff.delay : undefined;
+    this.configPatch = {};
+    if (options.concurrency !== undefined) this.configPatch.concurrency = options.concurrency;
+    if (options.maxSize !== undefined) this.configPatch.maxSize = options.maxSize;
+  }
+
+  /** Stores the queue's configuration (once per instance) and returns it as stored. */
+  ready(): Promise<QueueConfig> {
+    this.readyPromise ??= this.storage.upsertQueue({ name: this.name, ...this.configPatch, now: this.clock.now() }).catch((err) => {
+      this.readyPromise = undefined;
+      throw err;
+    });
+    return this.readyPromise;
+  }
+
+  /** Validates and adds one job. Throws `ValidationError` (nothing written) or `QueueFullError`. */
+  async add(payload: Payload, options?: JobOptions): Promise<Job<Payload, Result>> {
+    const [job] = await this.addMany([{ payload, options }], false);
+    return job as Job<Payload, Result>;
+  }
+
+  /** Validates every job, then adds all of them or none. */
+  addBulk(jobs: ReadonlyArray<BulkJob<Payload>>): Promise<Array<Job<Payload, Result>>> {
+    return this.addMany(jobs, true);
+  }
+
+  private async addMany(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean): Promise<Array<Job<Payload, Result>>> {
+    if (this.readyPromise === undefined) await this.ready();
+    const now = this.clock.now();
+    const built = jobs.map((j, i) => buildNewJob(this.schema, this.defaults, j.payload, j.options, now, bulk ? ['jobs', i] : []));
+    if (built.length === 0) return [];
+    const { jobs: records, inserted } = await this.storage.enqueue({ queue: this.name, jobs: built, now });
+    let earliest = Number.POSITIVE_INFINITY;
+    records.forEach((r, i) => {
+      if (!inserted[i]) return;
+      earliest = Math.min(earliest, r.runAt);
+      this.emit('job:added', { queue: this.name, jobId: r.id, name: r.name, priority: r.priority, runAt: r.runAt });
+    });
+    if (earliest !== Number.POSITIVE_INFINITY) this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: earliest });
+    return records.map((r, i) => new Job<Payload, Result>(this, r as JobRecord<Payload, Result>, inserted[i] ?? true));
+  }
+
+  /** A handle on an existing job of this queue; throws `JobNotFoundError`. */
+  async job(id: JobId): Promise<Job<Payload, Result>> {
+    const record = await this.getJob(id);
+    if (!record) throw new JobNotFoundError(id);
+    return new Job<Payload, Result>(this, record);
+  }
+
+  /** The stored record, or null when no such job exists. */
+  async getJob(id: JobId): Promise<JobRecord<Payload, Result> | null> {
+    const rec = await this.storage.getJob(parseJobId(id));
+    return rec && rec.queue === this.name ? (rec as JobRecord<Payload, Result>) : null;
+  }
+
+  /** State, position, progress and ETA of a job, read consistently. Throws `JobNotFoundError`. */
+  async getStatus(id: JobId): Promise<JobStatus<Result>> {
+    const now = this.clock.now();
+    const inputs = await this.storage.getPositionInputs({
+      id: parseJobId(id),
+      now,
+      sampleLimit: SAMPLE_LIMIT,
+      aheadListLimit: AHEAD_LIST_LIMIT,
+      workerStaleMs: this.workerStaleMs,
+    });
+    if (!inputs || inputs.job.queue !== this.name) throw new JobNotFoundError(id);
+    const position = inputs.ahead === null ? null : inputs.ahead + 1;
+    return toJobStatus<Result>(inputs.job, position, estimateEta(inputs, now), now);
+  }
+
+  /** The job's 1-based position among ready jobs (index-only), or null when it is not waiting and ready. */
+  getPosition(id: JobId): Promise<number | null> {
+    return this.storage.getPosition({ id: parseJobId(id), now: this.clock.now() });
+  }
+
+  /** Resolves with the result when the job completes; rejects with `JobFailedError` when it fails or is cancelled. */
+  async finished(id: JobId, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<Result> {
+    const jobId = parseJobId(id);
+    const record = await waitUntil(
+      async () => {
+        const rec = await this.storage.getJob(jobId);
+        if (!rec) throw new JobNotFoundError(jobId);
+        return isFinalState(rec.state) ? rec : undefined;
+      },
+      { pollMs: options.pollMs ?? 500, timeoutMs: options.timeoutMs, what: `job "${jobId}" to finish`, subscribe: (wake) => this.watchJob(jobId, wake) },
+    );
+    if (record.state === 'completed') return record.result as Result;
+    const state = record.state as 'failed' | 'cancelled';
+    const why = record.error ? `: ${record.error.message}` : '';
+    throw new JobFailedError(jobId, state, `job "${jobId}" ended ${state}${why}`);
+  }
+
+  private watchJob(jobId: JobId, wake: () => void): () => void {
+    const onLocal = (p: unknown) => (p as { jobId?: JobId }).jobId === jobId && wake();
+    const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'job:stalled'];
+    for (const n of names) this.emitter.on(n, onLocal);
+    const off = this.storage.notifier?.subscribe(this.name, (n) => n.jobId === jobId && wake());
+    return () => {
+      for (const n of names) this.emitter.off(n, onLocal);
+      off?.();
+    };
+  }
+
+  /**
+   * Cancels a job from any process: a queued job becomes `cancelled` at once; a running job's
+   * handler sees its signal abort and the job ends `cancelled`.
+   */
+  async cancel(id: JobId): Promise<JobRecord<Payload, Result>> {
+    const rec = await this.storage.cancel({ id: parseJobId(id), now: this.clock.now() });
+    if (rec.state === 'cancelled') this.emit('job:cancelled', { queue: this.name, jobId: rec.id });
+    else if (rec.state === 'running') this.storage.notifier?.publish({ queue: rec.queue, kind: 'cancel', jobId: rec.id });
+    return rec as JobRecord<Payload, Result>;
+  }
+
+  /** Re-drives a `failed` (dead-letter) or `cancelled` job: back to `queued` with its attempts reset. */
+  async retry(id: JobId): Promise<JobRecord<Payload, Result>> {
+    const rec = await this.storage.retry({ id: parseJobId(id), now: this.clock.now() });
+    this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: rec.runAt, jobId: rec.id });
+    return rec as JobRecord<Payload, Result>;
+  }
+
+  /** Changes a queued job's priority; its position follows at once. */
+  async changePriority(id: JobId, priority: number): Promise<JobRecord<Payload, Result>> {
+    const rec = await this.storage.changePriority({ id: parseJobId(id), priority: parsePriority(priority) });
+    return rec as JobRecord<Payload, Result>;
+  }
+
+  /** Makes a delayed (or retry-waiting) job ready now. */
+  async promote(id: JobId): Promise<JobRecord<Payload, Result>> {
+    const rec = await this.storage.promote({ id: parseJobId(id), now: this.clock.now() });
+    this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: rec.runAt, jobId: rec.id });
+    return rec as JobRecord<Payload, Result>;
+  }
+
+  /** Stops every worker, in every process, from starting jobs of this queue; running jobs go on. */
+  async pause(): Promise<QueueConfig> {
+    const config = await this.storage.upsertQueue({ name: this.name, paused: true, now: this.clock.now() });
+    this.emit('queue:paused', { queue: this.name });
+    return config;
+  }
+
+  /** Lets workers start jobs again. */
+  async resume(): Promise<QueueConfig> {
+    const config = await this.storage.upsertQueue({ name: this.name, paused: false, now: this.clock.now() });
+    this.emit('queue:resumed', { queue: this.name });
+    this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: this.clock.now() });
+    return config;
+  }
+
+  /** Resolves once nothing is queued (ready or scheduled) or running in this queue. */
+  async drain(options: { timeoutMs?: number; pollMs?: number } = {}): Promise<void> {
+    await waitUntil(
+      async () => {
+        const page = await this.storage.listJobs({ queue: this.name, states: ['queued', 'running'], limit: 1 });
+        return page.items.length === 0 ? true : undefined;
+      },
+      {
+        pollMs: options.pollMs ?? 200,
+        timeoutMs: options.timeoutMs,
+        what: `queue "${this.name}" to drain`,
+        subscribe: (wake) => {
+          const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'];
+          for (const n of names) this.emitter.on(n, wake);
+          return () => {
+            for (const n of names) this.emitter.off(n, wake);
+          };
+        },
+      },
+    );
+  }
+
+  /** Removes every queued job (ready and scheduled); running jobs go on. Returns how many were removed. */
+  clear(): Promise<number> {
+    return this.storage.removeJobs({ queue: this.name, states: ['queued'] });
+  }
+
+  /** Removes jobs in a final state (or queued) older than `olderThanMs` (by finish or add time). */
+  clean(options: { state: 'completed' | 'failed' | 'cancelled' | 'queued'; olderThanMs?: number }): Promise<number> {
+    const olderThan = options.olderThanMs === undefined ? undefined : this.clock.now() - options.olderThanMs;
+    return this.storage.removeJobs({ queue: this.name, states: [options.state], olderThan });
+  }
+
+  /** Counts by state, utilisation, throughput, success rate, run and wait times, live workers. */
+  async getStats(): Promise<QueueStats> {
+    const raw = await this.storage.getStats({
+      queue: this.name,
+      now: this.clock.now(),
+      windowsMs: WINDOWS_MS,
+      sampleLimit: SAMPLE_LIMIT,
+      workerStaleMs: this.workerStaleMs,
+    });
+    return deriveStats(this.name, raw);
+  }
+
+  /** Lists jobs, newest first by default. */
+  listJobs(options: { states?: JobState[]; limit?: number; offset?: number; order?: 'asc' | 'desc' } = {}): Promise<Page<JobRecord>> {
+    return this.storage.listJobs({ queue: this.name, limit: options.limit ?? 100, ...options });
+  }
+
+  /** The dead-letter set: jobs that ran out of attempts or failed permanently. */
+  listFailed(options: { limit?: number; offset?: number } = {}): Promise<Page<JobRecord>> {
+    return this.listJobs({ ...options, states: ['failed'] });
+  }
+
+  /** The stored configuration. */
+  async getConfig(): Promise<QueueConfig> {
+    return (await this.storage.getQueue(this.name)) ?? this.ready();
+  }
+
+  /** Listens to this process's events of this queue. */
+  on<K extends WaitlineEventName>(event: K, listener: (payload: WaitlineEventMap[K]) => void): this {
+    this.emitter.on(event, listener as never);
+    return this;
+  }
+
+  /** Stops listening. */
+  off<K extends WaitlineEventName>(event: K, listener: (payload: WaitlineEventMap[K]) => void): this {
+    this.emitter.off(event, listener as never);
+    return this;
+  }
+
+  /** Emits locally and publishes on the storage's notifier for `QueueEvents` elsewhere. @internal */
+  emit<K extends WaitlineEventName>(event: K, payload: WaitlineEventMap[K], source?: string): void {
+    this.emitter.emit(event, ...([payload] as never));
+    const notice: StorageNotice = { queue: this.name, kind: 'event', event, data: payload };
+    if (source !== undefined) notice.source = source;
+    if ('jobId' in payload) notice.jobId = (payload as { jobId: JobId }).jobId;
+    this.storage.notifier?.publish(notice);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * One attempt of one job: the handler's signal, its timeout and grace period, and the outcome the
+ * worker settles.
+ * @internal
+ * @module
+ */
+import { computeRetryDelay } from '../backoff.js';
+import { type AbortKind, JobAbortedError, PermanentJobError } from '../errors.js';
+import type { JobErrorInfo, JobRecord } from '../job-record.js';
+import type { CancelAckItem, CompleteItem, FailItem, LeaseRef } from '../storage.js';
+
+/** What the worker does with a finished attempt. @internal */
+export type Outcome =
+  | { kind: 'completed'; item: CompleteItem }
+  | { kind: 'failed'; item: FailItem }
+  | { kind: 'cancelled'; item: CancelAckItem }
+  | { kind: 'released'; item: LeaseRef }
+  /** The lease was lost: the job is someone else's now, nothing may be written. */
+  | { kind: 'dropped'; id: string };
+
+/** What a finished handler did. @internal */
+type HandlerEnd = { ok: true; value: unknown } | { ok: false; error: unknown } | { forced: true };
+
+/** The policy inputs of classifying an attempt. @internal */
+export interface AttemptPolicy {
+  now: () => number;
+  random: () => number;
+  customBackoff?: (ctx: { attempt: number; error: unknown }) => number | null;
+}
+
+/** A running attempt: its abort controller, and how it is forced to end when the handler ignores the signal. @internal */
+export class ActiveAttempt {
+  readonly controller = new AbortController();
+  abortKind: AbortKind | undefined;
+  private forceEnd: (() => void) | undefined;
+  private readonly forced: Promise<HandlerEnd>;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    readonly record: JobRecord,
+    readonly leaseToken: string,
+    private readonly graceMs: number,
+  ) {
+    this.forced = new Promise<HandlerEnd>((resolve) => {
+      this.forceEnd = () => resolve({ forced: true });
+    });
+  }
+
+  /** Aborts the handler's signal with a typed reason; ends the attempt after the grace period (at once for shutdown and lease loss). */
+  abort(kind: AbortKind): void {
+    if (this.abortKind) return;
+    this.abortKind = kind;
+    this.controller.abort(new JobAbortedError(kind, this.record.id, abortMessage(kind, this.record)));
+    const grace = kind === 'cancelled' || kind === 'timeout' ? this.graceMs : 0;
+    this.later(() => this.forceEnd?.(), grace);
+  }
+
+  private later(fn: () => void, ms: number): void {
+    const t = setTimeout(fn, ms);
+    this.timers.push(t);
+  }
+
+  /** Runs the handler until it settles or the attempt is forced to end. */
+  async run(invoke: (signal: AbortSignal) => Promise<unknown>): Promise<HandlerEnd> {
+    const { timeoutMs } = this.record;
+    if (timeoutMs !== null) this.later(() => this.abort('timeout'), timeoutMs);
+    const handled = invoke(this.controller.signal).then(
+      (value): HandlerEnd => ({ ok: true, value }),
+      (error): HandlerEnd => ({ ok: false, error }),
+    );
+    try {
+      return await Promise.race([handled, this.forced]);
+    } finally {
+      for (const t of this.timers) clearTimeout(t);
+    }
+  }
+
+  /** Turns how the handler ended into what the worker settles. */
+  classify(end: HandlerEnd, policy: AttemptPolicy): Outcome {
+    const ref = { id: this.record.id, leaseToken: this.leaseToken };
+    const kind = this.abortKind;
+    if (kind === 'lease-lost') return { kind: 'dropped', id: ref.id };
+    if (kind === 'cancelled') {
+      const error = 'ok' in end && !end.ok ? errorInfo(end.error, this.record.attempt, policy.now()) : null;
+      return { kind: 'cancelled', item: { ...ref, error } };
+    }
+    if ('forced' in end) {
+      if (kind === 'shutdown') return { kind: 'released', item: ref };
+      const reason = this.controller.signal.reason as JobAbortedError;
+      return this.failure(ref, reason, policy);
+    }
+    if (end.ok) return { kind: 'completed', item: { ...ref, result: end.value ?? null } };
+    if (kind === 'shutdown') return { kind: 'released', item: ref };
+    const error = kind === 'timeout' ? (this.controller.signal.reason as JobAbortedError) : end.error;
+    return this.failure(ref, error, policy);
+  }
+
+  private failure(ref: LeaseRef, error: unknown, policy: AttemptPolicy): Outcome {
+    const now = policy.now();
+    const { attempt, maxAttempts, backoff } = this.record;
+    let retryAt: number | null = null;
+    if (!(error instanceof PermanentJobError) && attempt < maxAttempts) {
+      const delay = computeRetryDelay(backoff, { attempt, error }, policy.random, policy.customBackoff);
+      retryAt = delay === null ? null : now + delay;
+    }
+    return { kind: 'failed', item: { ...ref, error: errorInfo(error, attempt, now), retryAt } };
+  }
+}
+
+function abortMessage(kind: AbortKind, record: JobRecord): string {
+  switch (kind) {
+    case 'cancelled':
+      return `job "${record.id}" was cancelled`;
+    case 'timeout':
+      return `job "${record.id}" timed out after ${record.timeoutMs} ms`;
+    case 'shutdown':
+      return `the worker running job "${record.id}" is shutting down`;
+    case 'lease-lost':
+      return `the lease on job "${record.id}" was lost`;
+  }
+}
+
+/** What is stored of an error. @internal */
+export function errorInfo(error: unknown, attempt: number, at: number): JobErrorInfo {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const info: JobErrorInfo = { name: error.name, message: error.message, attempt, at };
+    if (typeof code === 'string') info.code = code;
+    if (error.stack) info.stack = error.stack;
+    return info;
+  }
+  return { name: 'NonError', message: safeString(error), attempt, at };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The context a handler receives: its abort signal and a progress reporter.
+ * @module
+ */
+import { z } from 'zod';
+import { LeaseLostError } from '../errors.js';
+import { parseOrThrow } from '../options.js';
+import type { Queue } from '../queue.js';
+import type { ActiveAttempt } from './attempt.js';
+
+/** Progress as a handler reports it; at least one field. */
+export interface ProgressUpdate {
+  /** 0 to 100. */
+  percent?: number;
+  /** A short name for the current step, e.g. `'transcribe'`. */
+  stage?: string;
+  /** Any JSON-serialisable detail. */
+  data?: unknown;
+}
+
+/** What a handler gets besides its job. */
+export interface HandlerContext {
+  /**
+   * Aborts when the job is cancelled (from any process), times out, loses its lease, or the worker
+   * shuts down; `signal.reason` is a `JobAbortedError` whose `kind`/`code` says which.
+   */
+  signal: AbortSignal;
+  /** This attempt, 1-based. */
+  attempt: number;
+  workerId: string;
+  /**
+   * Stores progress (shown by `job.status()`, emitted as `job:progress`). Throws `LeaseLostError`
+   * (and aborts the signal) when the job is no longer this worker's.
+   */
+  progress(update: ProgressUpdate): Promise<void>;
+}
+
+const progressSchema = z
+  .object({
+    percent: z.number().finite().min(0).max(100).optional(),
+    stage: z.string().max(200).optional(),
+    data: z.unknown().optional(),
+  })
+  .strict();
+
+/** What a context needs from its worker. @internal */
+export interface ContextHost {
+  id: string;
+  queue: Pick<Queue<unknown, unknown>, 'storage' | 'clock' | 'emit'>;
+}
+
+/** Builds a handler's context. @internal */
+export function makeContext(worker: ContextHost, attempt: ActiveAttempt, signal: AbortSignal): HandlerContext {
+  const job = attempt.record;
+  return {
+    signal,
+    attempt: job.attempt,
+    workerId: worker.id,
+    async progress(update: ProgressUpdate): Promise<void> {
+      const p = parseOrThrow(progressSchema, update, 'progress', ['progress']);
+      const progress = { percent: p.percent ?? null, stage: p.stage ?? null, data: p.data };
+      const queue = worker.queue;
+      try {
+        const rec = await queue.storage.reportProgress({ id: job.id, leaseToken: attempt.leaseToken, progress, now: queue.clock.now() });
+        if (rec.progress) queue.emit('job:progress', { queue: job.queue, jobId: job.id, progress: rec.progress }, worker.id);
+      } catch (err) {
+        if (err instanceof LeaseLostError) attempt.abort('lease-lost');
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Grouping finished attempts into one `settle` call, and the events each settled job emits.
+ * @internal
+ * @module
+ */
+import { StorageUnavailableError } from '../errors.js';
+import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
+import type { JobRecord } from '../job-record.js';
+import type { SettleParams } from '../storage.js';
+import type { Outcome } from './attempt.js';
+
+/** The settle fields for a batch of outcomes (dropped ones write nothing). @internal */
+export function groupOutcomes(outcomes: readonly Outcome[]): Pick<SettleParams, 'completed' | 'failed' | 'cancelled' | 'released'> {
+  const group: Required<Pick<SettleParams, 'completed' | 'failed' | 'cancelled' | 'released'>> = {
+    completed: [],
+    failed: [],
+    cancelled: [],
+    released: [],
+  };
+  for (const o of outcomes) {
+    if (o.kind === 'dropped') continue;
+    (group[o.kind] as unknown[]).push(o.item);
+  }
+  return group;
+}
+
+type Emit = <K extends WaitlineEventName>(event: K, payload: WaitlineEventMap[K]) => void;
+
+/** Emits the event a settled job's new state calls for; a released job emits none. @internal */
+export function emitSettled(emit: Emit, job: JobRecord, outcome: Outcome['kind']): void {
+  const base = { queue: job.queue, jobId: job.id };
+  if (outcome === 'released') return;
+  if (job.state === 'completed') {
+    const durationMs = job.finishedAt !== null && job.startedAt !== null ? job.finishedAt - job.startedAt : null;
+    emit('job:completed', { ...base, result: job.result, durationMs });
+  } else if (job.state === 'failed' && job.error) {
+    emit('job:failed', { ...base, error: job.error });
+  } else if (job.state === 'cancelled') {
+    emit('job:cancelled', base);
+  } else if (job.state === 'queued' && job.error) {
+    emit('job:retrying', { ...base, error: job.error, retryAt: job.runAt, attempt: job.attempt });
+  }
+}
+
+/** Calls `fn`; on a transient storage error retries it with exponential backoff (p-retry), reporting each failure. @internal */
+export async function withStorageRetry<T>(fn: () => Promise<T>, onError: (err: Error) => void, retries = 5): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    onError(err);
+  }
+  const { default: pRetry } = await import('p-retry');
+  return pRetry(fn, {
+    retries,
+    minTimeout: 50,
+    maxTimeout: 2_000,
+    randomize: true,
+    shouldRetry: ({ error }) => error instanceof StorageUnavailableError,
+    onFailedAttempt: ({ error }) => onError(error),
+  });
+}

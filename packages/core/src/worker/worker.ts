@@ -1,0 +1,339 @@
+/**
+ * `Worker`: claims jobs of one queue, runs the handler, settles the outcome; keeps leases alive;
+ * delivers cancels and timeouts through the handler's `AbortSignal`; shuts down gracefully.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { EventEmitter } from 'eventemitter3';
+import { LeaseLostError } from '../errors.js';
+import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
+import { type KeeperConfig, type LeaseKeeper, MainLeaseKeeper, ThreadLeaseKeeper } from '../heartbeat/keeper.js';
+import type { JobRecord } from '../job-record.js';
+import { parseWorkerOptions } from '../options.js';
+import type { Queue } from '../queue.js';
+import { systemClock } from '../clock.js';
+import type { LeaseState, SettleResult, StorageNotice } from '../storage.js';
+import { ActiveAttempt, type Outcome } from './attempt.js';
+import { type HandlerContext, makeContext } from './context.js';
+import { emitSettled, groupOutcomes, withStorageRetry } from './settle.js';
+
+/** A job handler: gets the job (typed payload included) and its context; what it returns is stored as the result. */
+export type Handler<Payload, Result> = (job: JobRecord<Payload, Result>, ctx: HandlerContext) => Promise<Result> | Result;
+
+/** Options of a worker. */
+export interface WorkerOptions {
+  /** Jobs this worker runs at once. The queue's global `concurrency` still bounds all workers together. Default 1. */
+  concurrency?: number;
+  /** How long a claim holds a job without a heartbeat. Default 30 000. */
+  leaseMs?: number;
+  /** How often leases are renewed. Default a third of `leaseMs`. */
+  heartbeatMs?: number;
+  /**
+   * `thread` (default) renews from a worker thread with its own storage connection, so a handler
+   * that blocks the event loop for minutes is never declared stalled. `main` renews from this
+   * event loop; it is used whenever the queue has an injected clock.
+   */
+  heartbeat?: 'thread' | 'main';
+  /** How often an idle worker looks for jobs when no notification wakes it. Default 500. */
+  pollIntervalMs?: number;
+  /** How long `close()` waits for running handlers before aborting them and releasing their jobs. Default 10 000. */
+  shutdownGraceMs?: number;
+  /** How long a handler may ignore an aborted signal (timeout, cancel) before its attempt is ended for it. Default 5 000. */
+  timeoutGraceMs?: number;
+  /** Start claiming at once. Default true. */
+  autostart?: boolean;
+  /** Defaults to a random id. */
+  workerId?: string;
+  /** Randomness for backoff jitter; tests pin it. */
+  random?: () => number;
+}
+
+/** Events of the worker itself (job events go to the queue). */
+export interface WorkerEventMap {
+  /** A storage call or heartbeat failed; the worker goes on (transient errors are retried). */
+  error: (err: Error) => void;
+  closed: () => void;
+}
+
+/**
+ * Runs jobs of one queue. At most `concurrency` at once here, and never more than the queue's
+ * global concurrency across every worker. Job events are emitted on the queue.
+ */
+export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<WorkerEventMap> {
+  /** This worker's id, as registered in the storage. */
+  readonly id: string;
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  private readonly options: Required<Omit<WorkerOptions, 'workerId' | 'autostart'>>;
+  private readonly active = new Map<string, ActiveAttempt>();
+  private pending: Outcome[] = [];
+  private keeper: LeaseKeeper | undefined;
+  private claiming = false;
+  private idle = false;
+  private ticking = false;
+  private tickAgain = false;
+  private scheduled = false;
+  private busySinceDrained = false;
+  private timers: NodeJS.Timeout[] = [];
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private started: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly queue: Queue<Payload, Result>,
+    private readonly handler: Handler<Payload, Result>,
+    options: WorkerOptions = {},
+  ) {
+    super();
+    parseWorkerOptions(options);
+    this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.concurrency = options.concurrency ?? 1;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    const injectedClock = queue.clock !== systemClock;
+    this.options = {
+      concurrency: this.concurrency,
+      leaseMs: this.leaseMs,
+      heartbeatMs: options.heartbeatMs ?? Math.max(50, Math.floor(this.leaseMs / 3)),
+      heartbeat: injectedClock ? 'main' : (options.heartbeat ?? 'thread'),
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+      shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+      timeoutGraceMs: options.timeoutGraceMs ?? 5_000,
+      random: options.random ?? Math.random,
+    };
+    if (options.autostart !== false) this.start().catch((err) => this.reportError(err));
+  }
+
+  /** Jobs running here now. */
+  get running(): number {
+    return this.active.size;
+  }
+
+  /** Registers the worker, starts its heartbeat and begins claiming. Idempotent. */
+  start(): Promise<void> {
+    this.started ??= this.boot();
+    return this.started;
+  }
+
+  private async boot(): Promise<void> {
+    await this.queue.ready();
+    const config: KeeperConfig = {
+      storage: this.queue.storage,
+      workerId: this.id,
+      leaseMs: this.leaseMs,
+      heartbeatMs: this.options.heartbeatMs,
+      registration: { id: this.id, queue: this.queue.name, host: hostname(), pid: process.pid, concurrency: this.concurrency },
+      clock: this.queue.clock,
+    };
+    const events = { onLeases: (s: LeaseState[]) => this.onLeases(s), onError: (e: Error) => this.reportError(e) };
+    const keeper = this.options.heartbeat === 'thread' ? new ThreadLeaseKeeper(config, events) : new MainLeaseKeeper(config, events);
+    await keeper.start();
+    this.keeper = keeper;
+    if (this.closing) return;
+    this.unsubscribe = this.queue.storage.notifier?.subscribe(this.queue.name, (n) => this.onNotice(n));
+    this.every(this.options.pollIntervalMs, () => this.wake());
+    this.every(Math.max(50, Math.floor(this.leaseMs / 2)), () => void this.reclaim());
+    this.claiming = true;
+    this.schedule();
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(fn, ms);
+    t.unref?.();
+    this.timers.push(t);
+  }
+
+  private onNotice(n: StorageNotice): void {
+    if (n.source === this.id) return;
+    if (n.kind === 'cancel' && n.jobId) this.active.get(n.jobId)?.abort('cancelled');
+    else if (n.kind === 'added') this.wakeAt(n.runAt);
+    else if (n.kind === 'event' && (n.event === 'job:completed' || n.event === 'job:failed' || n.event === 'job:cancelled' || n.event === 'job:retrying')) this.wake();
+  }
+
+  private wakeAt(runAt: number | undefined): void {
+    const delay = runAt === undefined ? 0 : runAt - this.queue.clock.now();
+    if (delay <= 0) return this.wake();
+    if (delay > this.options.pollIntervalMs) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => this.wake(), delay);
+  }
+
+  private wake(): void {
+    if (this.idle && this.active.size < this.concurrency) this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.tick();
+    });
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = true;
+    try {
+      do {
+        this.tickAgain = false;
+        await this.step();
+      } while (this.tickAgain);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Settles what finished and claims into the free slots, in one storage call. */
+  private async step(): Promise<void> {
+    const outcomes = this.pending.splice(0);
+    const free = this.claiming ? this.concurrency - this.active.size : 0;
+    if (outcomes.length === 0 && free <= 0) return;
+    const storage = this.queue.storage;
+    const claim = free > 0 ? { workerId: this.id, limit: free, leaseMs: this.leaseMs } : undefined;
+    let result: SettleResult;
+    try {
+      result = await withStorageRetry(async () => {
+        const now = this.queue.clock.now();
+        if (outcomes.length > 0) return storage.settle({ queue: this.queue.name, now, ...groupOutcomes(outcomes), claim });
+        const claimed = await storage.claim({ queue: this.queue.name, now, workerId: this.id, limit: free, leaseMs: this.leaseMs });
+        return { settled: [], lost: [], claimed };
+      }, (e) => this.reportError(e));
+    } catch (err) {
+      this.pending.unshift(...outcomes);
+      this.reportError(err);
+      this.idle = true;
+      return;
+    }
+    this.afterSettle(outcomes, result);
+    for (const job of result.claimed) this.begin(job);
+    this.idle = claim !== undefined && result.claimed.length < free;
+    if (this.idle && this.active.size === 0 && this.busySinceDrained) void this.checkDrained();
+  }
+
+  private afterSettle(outcomes: readonly Outcome[], result: SettleResult): void {
+    const kinds = new Map(outcomes.map((o) => [o.kind === 'dropped' ? o.id : o.item.id, o.kind]));
+    for (const job of result.settled) emitSettled(this.emitJob, job, kinds.get(job.id) ?? 'completed');
+    for (const id of result.lost) this.reportError(new LeaseLostError(id));
+  }
+
+  private readonly emitJob = <K extends WaitlineEventName>(event: K, payload: WaitlineEventMap[K]): void => {
+    this.queue.emit(event, payload, this.id);
+  };
+
+  private async checkDrained(): Promise<void> {
+    try {
+      const page = await this.queue.storage.listJobs({ queue: this.queue.name, states: ['queued', 'running'], limit: 1 });
+      if (page.items.length === 0 && this.busySinceDrained) {
+        this.busySinceDrained = false;
+        this.emitJob('queue:drained', { queue: this.queue.name });
+      }
+    } catch (err) {
+      this.reportError(err);
+    }
+  }
+
+  /** Starts one claimed job. */
+  private begin(job: JobRecord): void {
+    const attempt = new ActiveAttempt(job, job.leaseToken as string, this.options.timeoutGraceMs);
+    this.active.set(job.id, attempt);
+    this.busySinceDrained = true;
+    this.keeper?.track({ id: job.id, leaseToken: attempt.leaseToken });
+    this.emitJob('job:active', { queue: job.queue, jobId: job.id, attempt: job.attempt, workerId: this.id });
+    void this.runAttempt(attempt);
+  }
+
+  private async runAttempt(attempt: ActiveAttempt): Promise<void> {
+    const job = attempt.record as JobRecord<Payload, Result>;
+    const end = await attempt.run((signal) => {
+      const ctx = makeContext(this, attempt, signal);
+      return Promise.resolve().then(() => this.handler(job, ctx));
+    });
+    const outcome = attempt.classify(end, {
+      now: () => this.queue.clock.now(),
+      random: this.options.random,
+      customBackoff: this.queue.customBackoff,
+    });
+    this.keeper?.untrack(job.id);
+    this.active.delete(job.id);
+    if (outcome.kind !== 'dropped') this.pending.push(outcome);
+    this.schedule();
+  }
+
+  private onLeases(states: LeaseState[]): void {
+    for (const s of states) {
+      const attempt = this.active.get(s.id);
+      if (!attempt) continue;
+      if (!s.held) attempt.abort('lease-lost');
+      else if (s.cancelRequested) attempt.abort('cancelled');
+    }
+  }
+
+  /** Moves jobs whose leases expired (crashed or stuck workers) back to the queue. */
+  private async reclaim(): Promise<void> {
+    if (!this.claiming) return;
+    try {
+      const moved = await this.queue.storage.reclaimExpired({
+        queue: this.queue.name,
+        now: this.queue.clock.now(),
+        error: { name: 'LeaseExpiredError', message: 'the worker stopped renewing its lease (crashed or stuck)', code: 'LEASE_LOST' },
+      });
+      for (const job of moved) {
+        const state = job.state as 'queued' | 'failed' | 'cancelled';
+        this.emitJob('job:stalled', { queue: job.queue, jobId: job.id, attempt: job.attempt, state });
+        if (state !== 'queued') emitSettled(this.emitJob, job, 'failed');
+      }
+      if (moved.some((j) => j.state === 'queued')) this.wake();
+    } catch (err) {
+      this.reportError(err);
+    }
+  }
+
+  /** Reports an error on the worker's `error` event. @internal */
+  reportError(err: unknown): void {
+    this.emit('error', err instanceof Error ? err : new Error(String(err)));
+  }
+
+  /**
+   * Stops claiming, waits up to `graceMs` for running handlers, then aborts the rest (reason
+   * `WORKER_CLOSING`) and releases their jobs so another worker takes them at once (no attempt
+   * spent). Settles everything finished, stops the heartbeat and deregisters. Idempotent.
+   */
+  close(options: { graceMs?: number } = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.graceMs ?? this.options.shutdownGraceMs);
+    return this.closing;
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    this.claiming = false;
+    for (const t of this.timers) clearInterval(t);
+    clearTimeout(this.wakeTimer);
+    this.unsubscribe?.();
+    await this.started?.catch(() => undefined);
+    await this.waitForActive(graceMs);
+    for (const attempt of this.active.values()) attempt.abort('shutdown');
+    await this.waitForActive(graceMs + 1_000);
+    await this.flush();
+    await this.keeper?.stop();
+    await this.queue.storage.deregisterWorker({ id: this.id }).catch((err) => this.reportError(err));
+    this.emit('closed');
+  }
+
+  private async waitForActive(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private async flush(): Promise<void> {
+    for (let i = 0; i < 20 && (this.pending.length > 0 || this.ticking); i++) {
+      await this.tick();
+      if (this.pending.length > 0) await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export type { HandlerContext };
