@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { estimateEta, initialSlots, simulateStart } from '../src/eta.js';
+import type { JobRecord } from '../src/job-record.js';
+import type { FinishedSample, PositionInputs, WorkerInfo } from '../src/storage.js';
+
+const NOW = 1_700_000_000_000;
+
+function job(overrides: Partial<JobRecord> = {}): JobRecord {
+  return {
+    id: 'j', queue: 'q', name: 'default', payload: {}, state: 'queued', priority: 2, runAt: NOW, seq: 10, attempt: 0,
+    maxAttempts: 1, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, createdAt: NOW, startedAt: null,
+    finishedAt: null, leaseToken: null, leaseExpiresAt: null, workerId: null, cancelRequested: false, progress: null,
+    result: null, error: null, ...overrides,
+  };
+}
+
+function samples(durations: number[], size: number | null = null, name = 'default'): FinishedSample[] {
+  return durations.map((d, i) => ({ name, state: 'completed', size, runAt: NOW - 100_000, startedAt: NOW - 50_000 - d - i, finishedAt: NOW - 50_000 - i }));
+}
+
+const worker = (concurrency: number): WorkerInfo => ({ id: `w${concurrency}`, queue: 'q', host: 'h', pid: 1, concurrency, startedAt: NOW, lastSeenAt: NOW });
+
+function inputs(overrides: Partial<PositionInputs> = {}): PositionInputs {
+  return {
+    job: job(), ahead: 0, aheadWork: [], aheadJobs: [], running: [], recent: samples([60_000, 60_000, 60_000]),
+    config: { name: 'q', concurrency: 1, maxSize: null, paused: false }, liveWorkers: [worker(1)], ...overrides,
+  };
+}
+
+describe('estimateEta', () => {
+  it('says unknown rather than inventing a number when nothing has finished yet', () => {
+    expect(estimateEta(inputs({ recent: [] }), NOW)).toEqual({ startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'unknown' });
+  });
+
+  it('says no-workers when no live worker can run the job', () => {
+    expect(estimateEta(inputs({ liveWorkers: [] }), NOW)?.basis).toBe('no-workers');
+  });
+
+  it('with concurrency 1 sums the running job remaining time and every job ahead', () => {
+    const eta = estimateEta(
+      inputs({
+        ahead: 2,
+        aheadJobs: [{ name: 'default', size: null }, { name: 'default', size: null }],
+        running: [{ id: 'r', name: 'default', size: null, startedAt: NOW - 20_000, progressPercent: null }],
+      }),
+      NOW,
+    );
+    expect(eta).toMatchObject({ startsInMs: 40_000 + 120_000, finishesInMs: 40_000 + 180_000, basis: 'history' });
+  });
+
+  it('scales by size when jobs carry one, and reads a running job remaining time from its progress', () => {
+    const eta = estimateEta(
+      inputs({
+        job: job({ size: 300 }),
+        recent: samples([10_000, 20_000, 30_000].map((d) => d), null).map((s, i) => ({ ...s, size: (i + 1) * 100 })),
+        ahead: 1,
+        aheadJobs: [{ name: 'default', size: 50 }],
+        running: [{ id: 'r', name: 'default', size: 1000, startedAt: NOW - 30_000, progressPercent: 75 }],
+      }),
+      NOW,
+    );
+    // 100 ms per unit; running: 30 s elapsed at 75% -> 10 s left; ahead 50 units -> 5 s; own 300 units -> 30 s.
+    expect(eta).toMatchObject({ startsInMs: 15_000, finishesInMs: 45_000, basis: 'size' });
+  });
+
+  it('spreads the work ahead over the effective capacity, bounded by live workers', () => {
+    const ahead = Array.from({ length: 4 }, () => ({ name: 'default', size: null }));
+    const two = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 2, maxSize: null, paused: false }, liveWorkers: [worker(5)] }), NOW);
+    expect(two?.startsInMs).toBe(120_000);
+    const limitedByWorkers = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 10, maxSize: null, paused: false }, liveWorkers: [worker(1)] }), NOW);
+    expect(limitedByWorkers?.startsInMs).toBe(240_000);
+  });
+
+  it('uses aggregate work when the jobs ahead are not listed, matching the listed result for equal durations', () => {
+    const listed = estimateEta(inputs({ ahead: 3, aheadJobs: Array.from({ length: 3 }, () => ({ name: 'default', size: null })) }), NOW);
+    const summed = estimateEta(inputs({ ahead: 3, aheadJobs: null, aheadWork: [{ name: 'default', count: 3, sizedCount: 0, sizeSum: 0 }] }), NOW);
+    expect(summed?.startsInMs).toBe(listed?.startsInMs);
+    const huge = estimateEta(inputs({ ahead: 5_000_000, aheadJobs: null, aheadWork: [{ name: 'default', count: 5_000_000, sizedCount: 0, sizeSum: 0 }] }), NOW);
+    expect(huge?.startsInMs).toBe(5_000_000 * 60_000);
+  });
+
+  it('a delayed job does not start before its runAt', () => {
+    const eta = estimateEta(inputs({ job: job({ runAt: NOW + 500_000 }), ahead: null, aheadJobs: null }), NOW);
+    expect(eta?.startsInMs).toBe(500_000);
+  });
+
+  it('gives low <= finishesInMs <= high, and null for final jobs', () => {
+    const eta = estimateEta(inputs({ recent: samples([40_000, 50_000, 60_000, 70_000, 80_000]), ahead: 1, aheadJobs: [{ name: 'default', size: null }] }), NOW);
+    expect(eta?.low).toBeLessThanOrEqual(eta?.finishesInMs as number);
+    expect(eta?.high).toBeGreaterThanOrEqual(eta?.finishesInMs as number);
+    expect(eta?.low).toBeLessThan(eta?.high as number);
+    expect(estimateEta(inputs({ job: job({ state: 'completed' }) }), NOW)).toBeNull();
+  });
+
+  it('a running job starts now and finishes after its remaining time', () => {
+    const running = { id: 'j', name: 'default', size: null, startedAt: NOW - 15_000, progressPercent: 50 };
+    expect(estimateEta(inputs({ job: job({ state: 'running' }), running: [running] }), NOW)).toMatchObject({ startsInMs: 0, finishesInMs: 15_000 });
+  });
+});
+
+describe('slot simulation', () => {
+  it('frees slots as running jobs finish, and takes the next free slot for each job ahead', () => {
+    expect(initialSlots([30, 10], 3)).toEqual([0, 10, 30]);
+    expect(initialSlots([30, 10, 20], 2)).toEqual([20, 30]);
+    expect(simulateStart([0, 10], [5, 5, 5])).toBe(10);
+    expect(simulateStart([0], [5, 5, 5])).toBe(15);
+  });
+});
