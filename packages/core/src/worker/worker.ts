@@ -153,7 +153,10 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
 
   private wakeAt(runAt: number | undefined): void {
     const delay = runAt === undefined ? 0 : runAt - this.queue.clock.now();
-    if (delay <= 0) return this.wake();
+    if (delay <= 0) {
+      this.wake();
+      return;
+    }
     if (delay > this.options.pollIntervalMs) return;
     clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(() => this.wake(), delay);

@@ -1,0 +1,94 @@
+/**
+ * Contract area, across real processes: a handler that blocks its event loop for several lease
+ * periods is never declared stalled (the heartbeat thread renews), and a worker killed with
+ * SIGKILL has its job back in the queue within about two lease periods.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Queue, type Storage } from '@waitline/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StorageHarness } from '../harness.js';
+import { sleep, until, useLive } from '../live.js';
+
+interface ChildNotice {
+  type: string;
+  jobId?: string;
+  attempt?: number;
+  message?: string;
+}
+
+function startWorkerProcess(input: Record<string, unknown>): { child: ChildProcess; notices: ChildNotice[] } {
+  const child = fork(fileURLToPath(new URL('../children/worker.mjs', import.meta.url)), [JSON.stringify(input)], {
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
+  const notices: ChildNotice[] = [];
+  child.on('message', (m: ChildNotice) => notices.push(m));
+  return { child, notices };
+}
+
+/** Sweeps expired leases every 50 ms, as any other worker would, until stopped; returns what it moved. */
+function sweeper(storage: Storage, queue: string): { stop: () => Promise<string[]> } {
+  const moved: string[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const jobs = await storage.reclaimExpired({ queue, now: Date.now(), error: { name: 'LeaseExpiredError', message: 'expired' } });
+      moved.push(...jobs.map((j) => j.id));
+      await sleep(50);
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return moved;
+    },
+  };
+}
+
+/** Registers the worker-process area. */
+export function describeWorkerProcesses(harness: StorageHarness): void {
+  describe(`${harness.name}: worker processes`, () => {
+    const live = useLive(harness);
+    const children: ChildProcess[] = [];
+    afterEach(() => {
+      for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+    });
+
+    it('a handler blocking its event loop for 4 lease periods is never declared stalled', async () => {
+      const leaseMs = 500;
+      const q = new Queue(live.storage(), 'cpu-bound');
+      const job = await q.add({});
+      const sweep = sweeper(live.storage(), 'cpu-bound');
+      const { child, notices } = startWorkerProcess({ descriptor: live.storage().describe(), queue: 'cpu-bound', leaseMs, mode: 'busy', busyMs: 4 * leaseMs });
+      children.push(child);
+      await until(() => notices.some((n) => n.type === 'done'), 'the busy job to complete', 15_000);
+      const moved = await sweep.stop();
+      expect(moved).toEqual([]);
+      expect(await job.refresh()).toMatchObject({ state: 'completed', attempt: 1, result: 'busy for 2000 ms' });
+      child.send({ type: 'stop' });
+    });
+
+    it('the job of a worker killed with SIGKILL is back within about two lease periods', async () => {
+      const leaseMs = 500;
+      const q = new Queue(live.storage(), 'killed', { retry: { attempts: 3 } });
+      const job = await q.add({});
+      const { child, notices } = startWorkerProcess({ descriptor: live.storage().describe(), queue: 'killed', leaseMs, mode: 'hang', busyMs: 0 });
+      children.push(child);
+      await until(() => notices.some((n) => n.type === 'active'), 'the job to start in the child', 15_000);
+      const sweep = sweeper(live.storage(), 'killed');
+      await sleep(leaseMs);
+      expect((await job.refresh())?.state).toBe('running');
+      const killedAt = Date.now();
+      child.kill('SIGKILL');
+      await until(async () => (await job.refresh())?.state === 'queued', 'the job to be reclaimed', 10_000);
+      const backAfter = Date.now() - killedAt;
+      expect(await sweep.stop()).toEqual([job.id]);
+      expect(backAfter).toBeLessThanOrEqual(2 * leaseMs + 500);
+      expect(await job.refresh()).toMatchObject({ state: 'queued', attempt: 1 });
+      expect((await job.refresh())?.error?.name).toBe('LeaseExpiredError');
+    });
+  });
+}
