@@ -16,6 +16,14 @@ export interface StorageHarness {
    * With `migrate: true` it migrates first; otherwise it refuses an unmigrated or newer schema.
    */
   open(descriptor: StorageDescriptor, options?: { migrate?: boolean }): Promise<Storage>;
+  /**
+   * A descriptor of the same database whose `fromDescriptor` migrates on open, for the test where
+   * child processes race to migrate a fresh database: a child can only reopen a storage through
+   * `fromDescriptor`, and a storage's own descriptor may refuse an unmigrated schema (SQLite's
+   * carries `migrate: false`). Only the adapter knows which option says "migrate"; when absent,
+   * the children use the descriptor as it is and call `migrate()` after opening.
+   */
+  migratingDescriptor?(descriptor: StorageDescriptor): StorageDescriptor;
   /** The schema version the database holds (0 when never migrated). */
   schemaVersion(descriptor: StorageDescriptor): Promise<number>;
   /** Overwrites the stored schema version, to stand for a database written by newer code. */

@@ -1,1 +1,79 @@
-export {};
+/**
+ * The contract every Waitline storage passes. An adapter's test file is a few lines:
+ *
+ * ```ts
+ * import { describeStorageContract } from '@waitline/storage-contract';
+ * describeStorageContract(sqliteHarness);
+ * ```
+ *
+ * The suite talks to the `Storage` seam directly, one `describe` per area, every test on its own
+ * storage and with an explicit `now`.
+ * @packageDocumentation
+ */
+import { afterAll, describe } from 'vitest';
+import { describeCancel } from './areas/cancel.js';
+import { describeClaimOrdering } from './areas/claim-ordering.js';
+import { describeConcurrency } from './areas/concurrency.js';
+import { describeConcurrencyProcesses } from './areas/concurrency-processes.js';
+import { describeControl } from './areas/control.js';
+import { describeEnqueue } from './areas/enqueue.js';
+import { describeLease } from './areas/lease.js';
+import { describeList } from './areas/list.js';
+import { describeMigrate } from './areas/migrate.js';
+import { describePosition } from './areas/position.js';
+import { describeReclaim } from './areas/reclaim.js';
+import { describeRetry } from './areas/retry.js';
+import { describeWorkersStats } from './areas/workers-stats.js';
+import { describeMultiProcess, type MultiProcessOptions } from './areas/multi-process.js';
+import { describeQueueApi } from './areas/queue-api.js';
+import { describeWorkerControl } from './areas/worker-control.js';
+import { describeWorkerProcesses } from './areas/worker-process.js';
+import { describeWorkerRun } from './areas/worker-run.js';
+import type { StorageHarness } from './harness.js';
+
+export type { StorageHarness } from './harness.js';
+export type { MultiProcessOptions } from './areas/multi-process.js';
+
+/** Options of the suite. */
+export interface ContractOptions {
+  /** The size of the multi-process drain; defaults to 3 processes × concurrency 5 over 2,000 jobs, global limit 8. */
+  multiProcess?: Partial<MultiProcessOptions>;
+}
+
+const MULTI_PROCESS_DEFAULTS: MultiProcessOptions = {
+  processes: 3,
+  concurrencyPerProcess: 5,
+  queueConcurrency: 8,
+  jobs: 2_000,
+  handlerMs: 1,
+  timeoutMs: 120_000,
+};
+
+/**
+ * Registers the whole contract for `harness`: the Storage seam area by area, then `Queue` and
+ * `Worker` driven on the storage in real time, then worker processes sharing one database.
+ * Removes the harness's databases afterwards.
+ */
+export function describeStorageContract(harness: StorageHarness, options: ContractOptions = {}): void {
+  describe(`storage contract: ${harness.name}`, () => {
+    afterAll(() => harness.cleanup());
+    describeEnqueue(harness);
+    describeClaimOrdering(harness);
+    describePosition(harness);
+    describeConcurrency(harness);
+    describeConcurrencyProcesses(harness);
+    describeLease(harness);
+    describeReclaim(harness);
+    describeCancel(harness);
+    describeControl(harness);
+    describeRetry(harness);
+    describeList(harness);
+    describeWorkersStats(harness);
+    describeMigrate(harness);
+    describeQueueApi(harness);
+    describeWorkerRun(harness);
+    describeWorkerControl(harness);
+    describeWorkerProcesses(harness);
+    describeMultiProcess(harness, { ...MULTI_PROCESS_DEFAULTS, ...options.multiProcess });
+  });
+}

@@ -45,7 +45,7 @@ export function describeWorkerControl(harness: StorageHarness): void {
       await expect(job.finished({ timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
       expect(reason).toMatchObject({ kind: 'cancelled', code: 'JOB_CANCELLED' });
       expect((await job.status()).state).toBe('cancelled');
-      expect(cancelled.map((e) => e.payload.jobId)).toContain(job.id);
+      expect(cancelled.map((e) => (e.payload as { jobId: string }).jobId)).toContain(job.id);
     });
 
     it('a cancel from another handle on the same database reaches the worker (by heartbeat at the latest)', async () => {

@@ -1,0 +1,10 @@
+-- ahead-jobs: the first ready jobs of a queue in claim order, for an exact ETA simulation.
+--
+-- Parameters: :queue  the queue; :now  the caller's clock (ms); :limit  how many (the job's
+--   `ahead` count, so exactly the jobs ahead of it)
+-- Returns: `name`, `size` of each, in the order claim would lease them.
+-- Guarantees: the same ORDER BY and index as claim.sql; index-only.
+SELECT name, size FROM jobs
+WHERE queue = :queue AND state = 'queued' AND run_at <= :now
+ORDER BY priority DESC, run_at, seq
+LIMIT :limit

@@ -1,0 +1,32 @@
+-- claim: leases the next ready jobs of one queue, in the ordering rule's order.
+--
+-- Parameters:
+--   :queue           the queue to claim from
+--   :now             the caller's clock (ms); a queued job with run_at <= :now is ready
+--   :limit           most jobs to lease, already capped by the queue's free concurrency
+--   :leaseToken      a fresh random UUID; each job's token is ':leaseToken:seq', unique per job
+--   :leaseExpiresAt  :now + leaseMs
+--   :workerId        the claiming worker
+-- Returns: every leased row in its new state. RETURNING order is arbitrary: the caller sorts by
+--   the ordering rule.
+-- Guarantees: run inside BEGIN IMMEDIATE (src/claim.ts) after the pause and concurrency checks,
+--   so no other writer can lease the same rows. The subquery walks jobs_claim_order (queue,
+--   state, priority DESC, run_at, seq) and stops after :limit ready rows. attempt grows by one;
+--   the previous attempt's progress, finish time and any stale cancel request are cleared.
+UPDATE jobs SET
+  state = 'running',
+  attempt = attempt + 1,
+  started_at = :now,
+  finished_at = NULL,
+  lease_token = :leaseToken || ':' || seq,
+  lease_expires_at = :leaseExpiresAt,
+  worker_id = :workerId,
+  cancel_requested = 0,
+  progress = NULL
+WHERE seq IN (
+  SELECT seq FROM jobs
+  WHERE queue = :queue AND state = 'queued' AND run_at <= :now
+  ORDER BY priority DESC, run_at, seq
+  LIMIT :limit
+)
+RETURNING *

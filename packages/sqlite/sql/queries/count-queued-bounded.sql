@@ -1,0 +1,10 @@
+-- count-queued-bounded: how many jobs of a queue wait (queued, ready or scheduled), counting no
+-- further than :bound.
+--
+-- Parameters: :queue  the queue; :bound  the queue's maxSize
+-- Returns: one column `n`, min(queued jobs, :bound).
+-- Guarantees: index-only on jobs_claim_order and bounded, so checking maxSize costs O(maxSize) at
+--   worst however many jobs wait; run inside the enqueue's BEGIN IMMEDIATE, so the count cannot
+--   change before the inserts commit.
+SELECT count(*) AS n
+FROM (SELECT 1 FROM jobs WHERE queue = :queue AND state = 'queued' LIMIT :bound)

@@ -1,0 +1,6 @@
+-- get-queue: one queue's stored configuration.
+--
+-- Parameters: :name  the queue name
+-- Returns: the queues row, or no row when the queue was never configured nor added to.
+-- Guarantees: primary-key lookup.
+SELECT name, concurrency, max_size, paused FROM queues WHERE name = :name

@@ -1,0 +1,16 @@
+-- insert-job: writes one new queued job, unless its idempotency key is already used in its queue.
+--
+-- Parameters: :id :queue :name :payload (JSON) :priority :runAt :maxAttempts :backoff (JSON or
+--   NULL) :timeoutMs :size :idempotencyKey (or NULL) :now (stored as created_at)
+-- Returns: nothing; changes = 1 and lastInsertRowid = the new seq when written, changes = 0 when
+--   the key matched an existing job of the queue (then nothing was written).
+-- Guarantees: seq is assigned here, after every earlier insert (AUTOINCREMENT); a duplicate `id`
+--   is still an error (only the idempotency conflict is ignored).
+INSERT INTO jobs (
+  id, queue, name, payload, state, priority, run_at, attempt, max_attempts, backoff, timeout_ms,
+  size, idempotency_key, created_at
+) VALUES (
+  :id, :queue, :name, :payload, 'queued', :priority, :runAt, 0, :maxAttempts, :backoff, :timeoutMs,
+  :size, :idempotencyKey, :now
+)
+ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING

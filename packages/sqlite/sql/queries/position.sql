@@ -1,0 +1,20 @@
+-- position: a job's 1-based position among the ready jobs of its queue.
+--
+-- Parameters: :id  the job; :now  the caller's clock (ms)
+-- Returns: one column `position`, or no row when the job is unknown, not queued, or scheduled
+--   (run_at > :now).
+-- Guarantees: position = 1 + the ready jobs that sort before this one by the ordering rule
+--   (priority DESC, run_at, seq). Both counts are index-only range scans on jobs_claim_order
+--   (EXPLAIN QUERY PLAN: USING COVERING INDEX), split so that each reads only the entries ahead:
+--   every higher priority (ready ones counted), then this priority up to (run_at, seq). One
+--   statement, so it reads one consistent snapshot.
+SELECT 1
+  + (SELECT count(*) FROM jobs a
+     WHERE a.queue = j.queue AND a.state = 'queued'
+       AND a.priority > j.priority AND a.run_at <= :now)
+  + (SELECT count(*) FROM jobs a
+     WHERE a.queue = j.queue AND a.state = 'queued'
+       AND a.priority = j.priority AND (a.run_at, a.seq) < (j.run_at, j.seq))
+  AS position
+FROM jobs j
+WHERE j.id = :id AND j.state = 'queued' AND j.run_at <= :now

@@ -1,0 +1,14 @@
+-- settle-cancel: a running job whose handler stopped after a cancel request becomes cancelled.
+--
+-- Parameters: :id :leaseToken  the owner's proof; :error  JSON or NULL; :now  the caller's clock
+-- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
+-- Guarantees: guarded by state = 'running' AND lease_token in the same statement. A NULL :error
+--   keeps the error an earlier attempt recorded.
+UPDATE jobs SET
+  state = 'cancelled',
+  finished_at = :now,
+  error = coalesce(:error, error),
+  lease_token = NULL,
+  lease_expires_at = NULL
+WHERE id = :id AND state = 'running' AND lease_token = :leaseToken
+RETURNING *

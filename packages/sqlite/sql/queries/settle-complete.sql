@@ -1,0 +1,14 @@
+-- settle-complete: a running job whose handler returned becomes completed.
+--
+-- Parameters: :id :leaseToken  the owner's proof; :result  JSON or NULL; :now  the caller's clock
+-- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
+-- Guarantees: guarded by state = 'running' AND lease_token in the same statement, so a worker
+--   whose lease was reclaimed can never complete a job another worker now owns.
+UPDATE jobs SET
+  state = 'completed',
+  result = :result,
+  finished_at = :now,
+  lease_token = NULL,
+  lease_expires_at = NULL
+WHERE id = :id AND state = 'running' AND lease_token = :leaseToken
+RETURNING *

@@ -1,0 +1,22 @@
+-- settle-fail: a running job whose attempt threw: cancelled (cancel was requested), queued again
+-- at :retryAt, or failed (the dead-letter set) when :retryAt is NULL.
+--
+-- Parameters: :id :leaseToken  the owner's proof; :error  JSON of the attempt's error;
+--   :retryAt  when to run again (ms), or NULL for no retry; :now  the caller's clock
+-- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
+-- Guarantees: guarded by state = 'running' AND lease_token in the same statement. A requested
+--   cancel wins over a retry. A retried job keeps started_at (its last attempt) and re-enters at
+--   the back of its priority level, because run_at becomes :retryAt.
+UPDATE jobs SET
+  state = CASE
+    WHEN cancel_requested = 1 THEN 'cancelled'
+    WHEN :retryAt IS NOT NULL THEN 'queued'
+    ELSE 'failed'
+  END,
+  run_at = CASE WHEN cancel_requested = 0 AND :retryAt IS NOT NULL THEN :retryAt ELSE run_at END,
+  finished_at = CASE WHEN cancel_requested = 0 AND :retryAt IS NOT NULL THEN NULL ELSE :now END,
+  error = :error,
+  lease_token = NULL,
+  lease_expires_at = NULL
+WHERE id = :id AND state = 'running' AND lease_token = :leaseToken
+RETURNING *

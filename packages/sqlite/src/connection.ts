@@ -1,0 +1,109 @@
+/**
+ * Opening a connection: options, their defaults, and the pragmas that make one database file safe
+ * for many processes.
+ * @module
+ */
+import { resolve } from 'node:path';
+import { ValidationError } from '@waitline/core';
+import Database from 'better-sqlite3';
+import type { Db } from './context.js';
+
+/** How to open a {@link SqliteStorage}; every field is plain data, so it travels in a descriptor. */
+export interface SqliteStorageOptions {
+  /**
+   * The database file, created when missing; a relative path is resolved against the current
+   * directory once, at open. `':memory:'` is a private in-memory database: one connection, one
+   * process, gone on close (a descriptor of it cannot reopen the same data).
+   */
+  path: string;
+  /** Migrate an older schema at open (default true); false makes an older schema an error. */
+  migrate?: boolean;
+  /** How long a write waits for another process's write lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /**
+   * `NORMAL` (default) is durable against a process crash; in WAL mode a power loss may lose the
+   * last transactions but never corrupts. `FULL` syncs every commit.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+/** Options with every default applied and the path resolved. @internal */
+export interface ResolvedOptions {
+  path: string;
+  migrate: boolean;
+  busyTimeoutMs: number;
+  synchronous: 'NORMAL' | 'FULL';
+  /** False for `:memory:`: the database lives and dies with this one connection. */
+  shared: boolean;
+}
+
+/** The busy timeout used when none is given. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+function invalid(path: string, message: string): ValidationError {
+  return new ValidationError(message, [{ path: [path], message }]);
+}
+
+/**
+ * Checks options from code or from a descriptor (untyped data) and applies the defaults.
+ * @internal
+ */
+export function resolveOptions(options: SqliteStorageOptions): ResolvedOptions {
+  const { path, migrate = true, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, synchronous = 'NORMAL' } = options;
+  if (typeof path !== 'string' || path === '') throw invalid('path', `path must be a non-empty string, got ${String(path)}`);
+  if (typeof migrate !== 'boolean') throw invalid('migrate', `migrate must be a boolean, got ${String(migrate)}`);
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
+    throw invalid('busyTimeoutMs', `busyTimeoutMs must be a non-negative integer, got ${String(busyTimeoutMs)}`);
+  }
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
+    throw invalid('synchronous', `synchronous must be 'NORMAL' or 'FULL', got ${String(synchronous)}`);
+  }
+  const memory = path === ':memory:';
+  return { path: memory ? path : resolve(path), migrate, busyTimeoutMs, synchronous, shared: !memory };
+}
+
+/**
+ * Opens a connection with Waitline's pragmas: WAL (readers never block the writer, and the writer
+ * never blocks readers), the given `synchronous`, foreign keys on, and the busy timeout, so a
+ * write waits for another process's write lock instead of failing at once.
+ * @internal
+ */
+export function openConnection(options: ResolvedOptions): Db {
+  const db = new Database(options.path, { timeout: options.busyTimeoutMs });
+  try {
+    if (options.shared) setWal(db, options.busyTimeoutMs);
+    // Both values are whitelisted by resolveOptions: no caller text reaches the pragma.
+    db.pragma(`synchronous = ${options.synchronous}`);
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/**
+ * Switches the file to WAL. The switch needs a moment of exclusive access; when two connections
+ * race for it SQLite may return SQLITE_BUSY at once rather than run the busy handler (waiting
+ * could deadlock), so several processes opening one new file retry here within the busy timeout.
+ * Once the file is in WAL mode the pragma is a no-op read.
+ */
+function setWal(db: Db, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode === 'wal') return;
+      throw new Error(`could not switch "${db.name}" to WAL (journal_mode is ${String(mode)})`);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw err;
+      sleepSync(10);
+    }
+  }
+}
+
+/** Blocks the thread briefly; only used while opening, where the caller waits anyway. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}

@@ -1,0 +1,111 @@
+/**
+ * Operator transitions: cancel, retry by hand, change priority, promote, remove. Each is one
+ * guarded UPDATE (or DELETE); on a guard miss the job is read in the same transaction to raise
+ * the precise error.
+ * @module
+ * @internal
+ */
+import {
+  InvalidTransitionError,
+  JobNotFoundError,
+  ValidationError,
+  type CancelParams,
+  type ChangePriorityParams,
+  type JobRecord,
+  type JobState,
+  type PromoteParams,
+  type RemoveParams,
+  type RetryParams,
+} from '@waitline/core';
+import type { SqliteContext } from './context.js';
+import type { SqlName } from './generated/sql.js';
+import { type JobRow, toJobRecord } from './rows.js';
+
+/** Reads a job or throws `JobNotFoundError`. @internal */
+export function getJobOrThrow(ctx: SqliteContext, id: string): JobRecord {
+  const row = ctx.stmt('getJob').get({ id }) as JobRow | undefined;
+  if (row === undefined) throw new JobNotFoundError(id);
+  return toJobRecord(row);
+}
+
+/**
+ * Runs a guarded transition; on a miss, throws `JobNotFoundError` or `InvalidTransitionError`
+ * (from the job's current state to `to`).
+ */
+function transition(ctx: SqliteContext, sql: SqlName, params: { id: string; [key: string]: unknown }, to: JobState): JobRecord {
+  const row = ctx.stmt(sql).get(params) as JobRow | undefined;
+  if (row !== undefined) return toJobRecord(row);
+  const job = getJobOrThrow(ctx, params.id);
+  throw new InvalidTransitionError(params.id, job.state, to);
+}
+
+/**
+ * Cancels a job: queued ends `cancelled` now; running gets `cancelRequested` and stays running
+ * until its worker settles it; an already cancelled job is returned as is. Throws
+ * `JobNotFoundError`, or `InvalidTransitionError` for completed and failed jobs. Call inside
+ * `BEGIN IMMEDIATE`. Statements: cancel-job, plus get-job on a miss.
+ * @internal
+ */
+export function cancelJob(ctx: SqliteContext, p: CancelParams): JobRecord {
+  const row = ctx.stmt('cancelJob').get({ id: p.id, now: p.now }) as JobRow | undefined;
+  if (row !== undefined) return toJobRecord(row);
+  const job = getJobOrThrow(ctx, p.id);
+  if (job.state === 'cancelled') return job;
+  throw new InvalidTransitionError(p.id, job.state, 'cancelled');
+}
+
+/**
+ * Moves a failed or cancelled job back to `queued` at `p.runAt ?? p.now` with attempts reset; its
+ * last error is kept. Call inside `BEGIN IMMEDIATE`. Statements: retry-job (+ get-job on a miss).
+ * @internal
+ */
+export function retryJob(ctx: SqliteContext, p: RetryParams): JobRecord {
+  return transition(ctx, 'retryJob', { id: p.id, runAt: p.runAt ?? p.now }, 'queued');
+}
+
+/**
+ * Gives a queued job a new priority. Call inside `BEGIN IMMEDIATE`. Statements: change-priority
+ * (+ get-job on a miss).
+ * @internal
+ */
+export function changePriority(ctx: SqliteContext, p: ChangePriorityParams): JobRecord {
+  return transition(ctx, 'changePriority', { id: p.id, priority: p.priority }, 'queued');
+}
+
+/**
+ * Makes a queued job ready now (`runAt = min(runAt, now)`); a ready job is returned unchanged.
+ * Call inside `BEGIN IMMEDIATE`. Statements: promote-job (+ get-job on a miss).
+ * @internal
+ */
+export function promoteJob(ctx: SqliteContext, p: PromoteParams): JobRecord {
+  return transition(ctx, 'promoteJob', { id: p.id, now: p.now }, 'queued');
+}
+
+/** Rows deleted per remove-jobs statement: short write locks, so other processes go on. */
+export const REMOVE_CHUNK = 1000;
+
+/**
+ * Checks a removal's states: `running` is refused (a running job belongs to its worker).
+ * @internal
+ */
+export function checkRemovableStates(p: RemoveParams): void {
+  if ((p.states as string[]).includes('running')) {
+    const message = 'removeJobs never removes running jobs: cancel them instead';
+    throw new ValidationError(message, [{ path: ['states'], message }]);
+  }
+}
+
+/**
+ * Deletes one chunk (at most {@link REMOVE_CHUNK} rows) of the jobs `p` selects; returns how many.
+ * One statement (its own transaction); the caller repeats until a chunk comes back short.
+ * @internal
+ */
+export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
+  const info = ctx.stmt('removeJobs').run({
+    queue: p.queue,
+    states: JSON.stringify(p.states),
+    olderThan: p.olderThan ?? null,
+    chunk: REMOVE_CHUNK,
+  });
+  return info.changes;
+}

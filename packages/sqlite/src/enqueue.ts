@@ -1,0 +1,109 @@
+/**
+ * Adding jobs: idempotency keys, the atomic `maxSize` check, and the queue row created on first use.
+ * @module
+ * @internal
+ */
+import {
+  type EnqueueParams,
+  type EnqueueResult,
+  type JobRecord,
+  type NewJob,
+  QueueFullError,
+  ValidationError,
+} from '@waitline/core';
+import type { SqliteContext } from './context.js';
+import { newJobRecord, type JobRow, type QueueRow, toJobRecord, toJson } from './rows.js';
+
+/**
+ * Reads the queue's row, creating it with the defaults when missing. One statement when the queue
+ * exists (the usual case), two on a queue's first add.
+ * @internal
+ */
+export function readOrCreateQueue(ctx: SqliteContext, name: string, now: number): QueueRow {
+  const row = ctx.stmt('getQueue').get({ name }) as QueueRow | undefined;
+  if (row !== undefined) return row;
+  ctx.stmt('ensureQueue').run({ name, now });
+  return { name, concurrency: null, max_size: null, paused: 0 };
+}
+
+/** How many more jobs the queue takes: Infinity without a maxSize, else maxSize - queued (>= 0). */
+function roomLeft(ctx: SqliteContext, queue: string, maxSize: number | null): number {
+  if (maxSize === null) return Number.POSITIVE_INFINITY;
+  const { n } = ctx.stmt('countQueuedBounded').get({ queue, bound: maxSize }) as { n: number };
+  return maxSize - n;
+}
+
+/** A duplicate job id as a typed error: ids are unique across every queue of a storage. */
+function duplicateIdError(id: string, cause: unknown): unknown {
+  const code = (cause as { code?: unknown }).code;
+  if (code !== 'SQLITE_CONSTRAINT_UNIQUE' || !String((cause as Error).message).includes('jobs.id')) return cause;
+  const message = `a job with id "${id}" already exists`;
+  return new ValidationError(message, [{ path: ['id'], message }], { cause });
+}
+
+/** Inserts one job; null when its idempotency key already named a job of the queue. */
+function insertJob(ctx: SqliteContext, queue: string, job: NewJob, now: number): JobRecord | null {
+  const payload = JSON.stringify(job.payload ?? null);
+  let info: { changes: number; lastInsertRowid: number | bigint };
+  try {
+    info = runInsert(ctx, queue, job, payload, now);
+  } catch (err) {
+    throw duplicateIdError(job.id, err);
+  }
+  if (info.changes === 0) return null;
+  return newJobRecord(queue, job, payload, Number(info.lastInsertRowid), now);
+}
+
+function runInsert(ctx: SqliteContext, queue: string, job: NewJob, payload: string, now: number) {
+  return ctx.stmt('insertJob').run({
+    id: job.id,
+    queue,
+    name: job.name,
+    payload,
+    priority: job.priority,
+    runAt: job.runAt,
+    maxAttempts: job.maxAttempts,
+    backoff: toJson(job.backoff),
+    timeoutMs: job.timeoutMs ?? null,
+    size: job.size ?? null,
+    idempotencyKey: job.idempotencyKey ?? null,
+    now,
+  });
+}
+
+function findByKey(ctx: SqliteContext, queue: string, idempotencyKey: string | null): JobRecord {
+  const row = ctx.stmt('findIdempotentJob').get({ queue, idempotencyKey }) as JobRow | undefined;
+  // insert-job.sql only skips a row on an idempotency conflict, so the key names a stored job.
+  if (row === undefined) throw new Error(`idempotency conflict without a job for key "${idempotencyKey}"`);
+  return toJobRecord(row);
+}
+
+/**
+ * Writes `p.jobs` in order, all or none; call inside `BEGIN IMMEDIATE`. A job whose idempotency
+ * key is taken in the queue (any state, including earlier in this batch) is not written: the
+ * stored job is returned with `inserted[i] = false` and does not count against `maxSize`. When
+ * the new jobs would take the queued count past `maxSize`, throws `QueueFullError` and the
+ * caller's transaction rolls back every insert. Statements: get-queue, then count-queued-bounded
+ * when the queue has a maxSize, then one insert-job per job (plus a lookup per key hit).
+ * @internal
+ */
+export function enqueueJobs(ctx: SqliteContext, p: EnqueueParams): EnqueueResult {
+  const jobs: JobRecord[] = [];
+  const inserted: boolean[] = [];
+  if (p.jobs.length === 0) return { jobs, inserted };
+  const queue = readOrCreateQueue(ctx, p.queue, p.now);
+  let room = roomLeft(ctx, p.queue, queue.max_size);
+  for (const job of p.jobs) {
+    const record = insertJob(ctx, p.queue, job, p.now);
+    if (record === null) {
+      jobs.push(findByKey(ctx, p.queue, job.idempotencyKey));
+      inserted.push(false);
+      continue;
+    }
+    room -= 1;
+    if (room < 0) throw new QueueFullError(p.queue, queue.max_size ?? 0);
+    jobs.push(record);
+    inserted.push(true);
+  }
+  return { jobs, inserted };
+}

@@ -1,0 +1,109 @@
+/**
+ * Transitions out of `running` and lease upkeep. Every write here is guarded by the lease token in
+ * the same statement (see the settle-*.sql, renew-lease.sql and report-progress.sql headers): a
+ * guard miss writes nothing.
+ * @module
+ * @internal
+ */
+import {
+  LeaseLostError,
+  type JobRecord,
+  type LeaseState,
+  type ProgressParams,
+  type ReclaimParams,
+  type RenewLeasesParams,
+  type SettleParams,
+  type SettleResult,
+} from '@waitline/core';
+import { claimReady } from './claim.js';
+import type { SqliteContext } from './context.js';
+import { type JobRow, toJobRecord, toJson } from './rows.js';
+
+/** Runs the settle statements of every item, in the order completed, failed, cancelled, released. */
+function settleItems(ctx: SqliteContext, p: SettleParams, keep: (id: string, row: unknown) => void): void {
+  const { now } = p;
+  for (const item of p.completed ?? []) {
+    const params = { id: item.id, leaseToken: item.leaseToken, result: toJson(item.result), now };
+    keep(item.id, ctx.stmt('settleComplete').get(params));
+  }
+  for (const item of p.failed ?? []) {
+    const params = { id: item.id, leaseToken: item.leaseToken, error: toJson(item.error), retryAt: item.retryAt, now };
+    keep(item.id, ctx.stmt('settleFail').get(params));
+  }
+  for (const item of p.cancelled ?? []) {
+    const params = { id: item.id, leaseToken: item.leaseToken, error: toJson(item.error), now };
+    keep(item.id, ctx.stmt('settleCancel').get(params));
+  }
+  for (const item of p.released ?? []) {
+    keep(item.id, ctx.stmt('settleRelease').get({ id: item.id, leaseToken: item.leaseToken, now }));
+  }
+}
+
+/**
+ * Settles completed, failed, cancel-acknowledged and released attempts, then claims when
+ * `p.claim` is given, so the slots just freed count. Call inside `BEGIN IMMEDIATE`: the whole
+ * batch commits or none of it. A job whose guard misses lands in `lost` and is not written.
+ * Statements: one guarded UPDATE per item, then the claim's (see claimReady).
+ * @internal
+ */
+export function settleJobs(ctx: SqliteContext, p: SettleParams): SettleResult {
+  const settled: JobRecord[] = [];
+  const lost: string[] = [];
+  settleItems(ctx, p, (id, row) => {
+    if (row === undefined) lost.push(id);
+    else settled.push(toJobRecord(row as JobRow));
+  });
+  const claimed = p.claim ? claimReady(ctx, { ...p.claim, queue: p.queue, now: p.now }) : [];
+  return { settled, lost, claimed };
+}
+
+/**
+ * Extends each lease still held to `now + leaseMs` and reports its cancel request; a lease not
+ * held (reclaimed, settled, or never this token's) is reported `held: false` and not written. Call
+ * inside `BEGIN IMMEDIATE`. Statements: one renew-lease per lease.
+ * @internal
+ */
+export function renewLeases(ctx: SqliteContext, p: RenewLeasesParams): LeaseState[] {
+  const leaseExpiresAt = p.now + p.leaseMs;
+  return p.leases.map(({ id, leaseToken }) => {
+    const row = ctx.stmt('renewLease').get({ id, leaseToken, leaseExpiresAt }) as
+      | { cancel_requested: number; lease_expires_at: number }
+      | undefined;
+    if (row === undefined) return { id, held: false, cancelRequested: false, leaseExpiresAt: null };
+    return { id, held: true, cancelRequested: row.cancel_requested === 1, leaseExpiresAt: row.lease_expires_at };
+  });
+}
+
+/**
+ * Writes a running job's progress (stamped `updatedAt = now`) while the lease is held; throws
+ * `LeaseLostError` and writes nothing otherwise. One statement (autocommit takes the write lock
+ * at its start, with the busy timeout, like `BEGIN IMMEDIATE`).
+ * @internal
+ */
+export function reportProgress(ctx: SqliteContext, p: ProgressParams): JobRecord {
+  const { percent, stage, data } = p.progress;
+  const progress = data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now };
+  const row = ctx.stmt('reportProgress').get({
+    id: p.id,
+    leaseToken: p.leaseToken,
+    progress: JSON.stringify(progress),
+  }) as JobRow | undefined;
+  if (row === undefined) throw new LeaseLostError(p.id);
+  return toJobRecord(row);
+}
+
+/**
+ * Moves every running job whose lease expired before `now` (in `p.queue`, or every queue) to
+ * `cancelled` (cancel requested), `queued` at `now` (attempts left) or `failed`, recording
+ * `{ ...p.error, attempt, at: now }` on the last two. Returns the moved records by `seq`. One
+ * statement (reclaim-expired.sql).
+ * @internal
+ */
+export function reclaimExpired(ctx: SqliteContext, p: ReclaimParams): JobRecord[] {
+  const rows = ctx.stmt('reclaimExpired').all({
+    now: p.now,
+    queue: p.queue ?? null,
+    error: JSON.stringify(p.error),
+  }) as JobRow[];
+  return rows.map(toJobRecord).sort((a, b) => a.seq - b.seq);
+}

@@ -1,0 +1,70 @@
+/**
+ * Forward-only migrations from `sql/migrations`, tracked in `PRAGMA user_version`.
+ * @module
+ */
+import { SchemaVersionError } from '@waitline/core';
+import type { Db } from './context.js';
+import { MIGRATIONS } from './generated/sql.js';
+
+/**
+ * The schema version this code writes and reads: the number of the last file in
+ * `sql/migrations`. A database holding a higher version was written by newer code.
+ */
+export const SQLITE_SCHEMA_VERSION: number = MIGRATIONS.length;
+
+/** The schema version a database holds (0 for a new file). @internal */
+export function readSchemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function assertNotNewer(found: number, path: string): void {
+  if (found > SQLITE_SCHEMA_VERSION) {
+    throw new SchemaVersionError(
+      `SQLite database "${path}" has schema version ${found}, newer than this @waitline/sqlite ` +
+        `(${SQLITE_SCHEMA_VERSION}); upgrade @waitline/sqlite to use it`,
+      found,
+      SQLITE_SCHEMA_VERSION,
+    );
+  }
+}
+
+/**
+ * Applies every migration above the stored version, in order, in one `BEGIN IMMEDIATE`
+ * transaction that re-reads the version after taking the write lock: two processes migrating at
+ * once apply each migration exactly once, a failed migration leaves the database as it was, and
+ * migrating an up-to-date database writes nothing. Throws `SchemaVersionError` for a newer schema.
+ * @internal
+ */
+export function migrateDatabase(db: Db, path: string): void {
+  if (readSchemaVersion(db) === SQLITE_SCHEMA_VERSION) return;
+  db.transaction(() => {
+    const found = readSchemaVersion(db);
+    assertNotNewer(found, path);
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= found) continue;
+      db.exec(migration.sql);
+      // An integer from generated code, never caller text.
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  }).immediate();
+}
+
+/**
+ * The check `open()` runs: a newer schema is refused; an older one is migrated when `migrate` is
+ * true and refused otherwise. Either refusal is a `SchemaVersionError` and writes nothing.
+ * @internal
+ */
+export function ensureSchema(db: Db, path: string, migrate: boolean): void {
+  const found = readSchemaVersion(db);
+  assertNotNewer(found, path);
+  if (found === SQLITE_SCHEMA_VERSION) return;
+  if (!migrate) {
+    throw new SchemaVersionError(
+      `SQLite database "${path}" has schema version ${found}, older than this @waitline/sqlite ` +
+        `(${SQLITE_SCHEMA_VERSION}), and migrate is false; open it with migrate: true to upgrade`,
+      found,
+      SQLITE_SCHEMA_VERSION,
+    );
+  }
+  migrateDatabase(db, path);
+}

@@ -1,0 +1,87 @@
+/**
+ * The in-process notifier: every `SqliteStorage` opened on the same file in one process shares
+ * it, so a worker wakes the moment a queue in the same process adds a job. Other processes do not
+ * hear it (`crossProcessEvents: false`); their workers poll.
+ * @module
+ * @internal
+ */
+import { EventEmitter } from 'node:events';
+import type { Notifier, StorageNotice } from '@waitline/core';
+
+/** Subscribers of every queue listen on this channel. */
+const ALL_QUEUES = '*';
+
+interface SharedChannel {
+  emitter: EventEmitter;
+  users: number;
+}
+
+/** One channel per resolved database path, alive while a storage on that path is open. */
+const channels = new Map<string, SharedChannel>();
+
+function deliver(emitter: EventEmitter, channel: string, notice: StorageNotice): void {
+  for (const listener of emitter.listeners(channel)) {
+    try {
+      (listener as (notice: StorageNotice) => void)(notice);
+    } catch (err) {
+      // A failing listener must not break the publisher nor starve the others; surface it as
+      // an uncaught error, like an EventEmitter listener would.
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
+  }
+}
+
+function notifierOf(emitter: EventEmitter): Notifier {
+  return {
+    publish(notice) {
+      deliver(emitter, notice.queue, notice);
+      if (notice.queue !== ALL_QUEUES) deliver(emitter, ALL_QUEUES, notice);
+    },
+    subscribe(queue, listener) {
+      emitter.on(queue, listener);
+      return () => {
+        emitter.off(queue, listener);
+      };
+    },
+  };
+}
+
+/** A notifier and the function that gives it back when its storage closes. @internal */
+export interface NotifierLease {
+  notifier: Notifier;
+  release(): void;
+}
+
+/**
+ * Returns the notifier shared by every storage open on `key` (a resolved file path) in this
+ * process, or a private one when `key` is null (`:memory:`: each connection is its own database).
+ * @internal
+ */
+export function acquireNotifier(key: string | null): NotifierLease {
+  if (key === null) return { notifier: notifierOf(newEmitter()), release: () => {} };
+  let channel = channels.get(key);
+  if (channel === undefined) {
+    channel = { emitter: newEmitter(), users: 0 };
+    channels.set(key, channel);
+  }
+  channel.users += 1;
+  const shared = channel;
+  let released = false;
+  return {
+    notifier: notifierOf(shared.emitter),
+    release() {
+      if (released) return;
+      released = true;
+      shared.users -= 1;
+      if (shared.users === 0 && channels.get(key) === shared) channels.delete(key);
+    },
+  };
+}
+
+function newEmitter(): EventEmitter {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0); // one listener per worker and per QueueEvents: no leak warning
+  return emitter;
+}

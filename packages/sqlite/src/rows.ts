@@ -1,0 +1,204 @@
+/**
+ * The one place where SQLite rows become core records and back: JSON columns are parsed, 0/1
+ * integers become booleans, missing values are null.
+ * @module
+ * @internal
+ */
+import type {
+  FinishedSample,
+  JobErrorInfo,
+  JobRecord,
+  JobState,
+  NewJob,
+  QueueConfig,
+  RunningSample,
+  WorkerInfo,
+} from '@waitline/core';
+
+/** A `jobs` row as `SELECT *` returns it. @internal */
+export interface JobRow {
+  seq: number;
+  id: string;
+  queue: string;
+  name: string;
+  payload: string;
+  state: JobState;
+  priority: number;
+  run_at: number;
+  attempt: number;
+  max_attempts: number;
+  backoff: string | null;
+  timeout_ms: number | null;
+  size: number | null;
+  idempotency_key: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  lease_token: string | null;
+  lease_expires_at: number | null;
+  worker_id: string | null;
+  cancel_requested: number;
+  progress: string | null;
+  result: string | null;
+  error: string | null;
+}
+
+/** A `queues` row (the columns get-queue.sql selects). @internal */
+export interface QueueRow {
+  name: string;
+  concurrency: number | null;
+  max_size: number | null;
+  paused: number;
+}
+
+/** A `workers` row. @internal */
+export interface WorkerRow {
+  id: string;
+  queue: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  started_at: number;
+  last_seen_at: number;
+}
+
+/** A row of recent-finished.sql. @internal */
+export interface FinishedRow {
+  name: string;
+  state: 'completed' | 'failed';
+  size: number | null;
+  run_at: number;
+  started_at: number;
+  finished_at: number;
+}
+
+/** A row of running-samples.sql. @internal */
+export interface RunningRow {
+  id: string;
+  name: string;
+  size: number | null;
+  started_at: number;
+  progress_percent: number | null;
+}
+
+/** JSON text for a column; `undefined` is stored as SQL NULL, like `null`. @internal */
+export function toJson(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return JSON.stringify(value);
+}
+
+/** The value a JSON column holds, or null for SQL NULL. @internal */
+export function fromJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+/** Maps a full `jobs` row to the record core sees. @internal */
+export function toJobRecord(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    queue: row.queue,
+    name: row.name,
+    payload: JSON.parse(row.payload) as unknown,
+    state: row.state,
+    priority: row.priority,
+    runAt: row.run_at,
+    seq: row.seq,
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    backoff: fromJson(row.backoff),
+    timeoutMs: row.timeout_ms,
+    size: row.size,
+    idempotencyKey: row.idempotency_key,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    leaseToken: row.lease_token,
+    leaseExpiresAt: row.lease_expires_at,
+    workerId: row.worker_id,
+    cancelRequested: row.cancel_requested === 1,
+    progress: fromJson(row.progress),
+    result: fromJson(row.result),
+    error: fromJson<JobErrorInfo>(row.error),
+  };
+}
+
+/**
+ * The record of a job insert-job.sql just wrote, built without reading the row back: the add
+ * path stays at one statement per job. `payloadJson` is what was stored, so the returned payload
+ * is exactly what a later read returns.
+ * @internal
+ */
+export function newJobRecord(queue: string, job: NewJob, payloadJson: string, seq: number, now: number): JobRecord {
+  return {
+    id: job.id,
+    queue,
+    name: job.name,
+    payload: JSON.parse(payloadJson) as unknown,
+    state: 'queued',
+    priority: job.priority,
+    runAt: job.runAt,
+    seq,
+    attempt: 0,
+    maxAttempts: job.maxAttempts,
+    backoff: job.backoff ?? null,
+    timeoutMs: job.timeoutMs ?? null,
+    size: job.size ?? null,
+    idempotencyKey: job.idempotencyKey ?? null,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    leaseToken: null,
+    leaseExpiresAt: null,
+    workerId: null,
+    cancelRequested: false,
+    progress: null,
+    result: null,
+    error: null,
+  };
+}
+
+/** Maps a `queues` row to its configuration. @internal */
+export function toQueueConfig(row: QueueRow): QueueConfig {
+  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused === 1 };
+}
+
+/** The configuration of a queue that has no row yet: no limits, not paused. @internal */
+export function defaultQueueConfig(name: string): QueueConfig {
+  return { name, concurrency: null, maxSize: null, paused: false };
+}
+
+/** Maps a `workers` row. @internal */
+export function toWorkerInfo(row: WorkerRow): WorkerInfo {
+  return {
+    id: row.id,
+    queue: row.queue,
+    host: row.host,
+    pid: row.pid,
+    concurrency: row.concurrency,
+    startedAt: row.started_at,
+    lastSeenAt: row.last_seen_at,
+  };
+}
+
+/** Maps a row of recent-finished.sql. @internal */
+export function toFinishedSample(row: FinishedRow): FinishedSample {
+  return {
+    name: row.name,
+    state: row.state,
+    size: row.size,
+    runAt: row.run_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** Maps a row of running-samples.sql. @internal */
+export function toRunningSample(row: RunningRow): RunningSample {
+  return {
+    id: row.id,
+    name: row.name,
+    size: row.size,
+    startedAt: row.started_at,
+    progressPercent: row.progress_percent,
+  };
+}

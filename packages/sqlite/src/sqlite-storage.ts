@@ -1,0 +1,299 @@
+/**
+ * `SqliteStorage`: the embedded Waitline storage on one SQLite file, safe for many processes.
+ * This file wires the seam to the operation modules; the SQL lives in `sql/`, each statement
+ * with a header stating what it guarantees.
+ * @module
+ */
+import type {
+  CancelParams,
+  ChangePriorityParams,
+  ClaimParams,
+  EnqueueParams,
+  EnqueueResult,
+  JobRecord,
+  LeaseState,
+  ListParams,
+  Notifier,
+  Page,
+  PositionInputs,
+  PositionParams,
+  ProgressParams,
+  PromoteParams,
+  QueueConfig,
+  RawQueueStats,
+  ReclaimParams,
+  RegisterWorkerParams,
+  RemoveParams,
+  RenewLeasesParams,
+  RetryParams,
+  SettleParams,
+  SettleResult,
+  StatsParams,
+  Storage,
+  StorageCapabilities,
+  StorageDescriptor,
+  UpsertQueueParams,
+} from '@waitline/core';
+import { claimReady } from './claim.js';
+import { openConnection, type ResolvedOptions, resolveOptions, type SqliteStorageOptions } from './connection.js';
+import { type Db, SqliteContext } from './context.js';
+import {
+  cancelJob,
+  changePriority,
+  checkRemovableStates,
+  promoteJob,
+  REMOVE_CHUNK,
+  removeJobsChunk,
+  retryJob,
+} from './control.js';
+import { enqueueJobs } from './enqueue.js';
+import { reclaimExpired, renewLeases, reportProgress, settleJobs } from './leases.js';
+import { ensureSchema, migrateDatabase } from './migrate.js';
+import { acquireNotifier, type NotifierLease } from './notifier.js';
+import { readPosition, readPositionInputs } from './position.js';
+import {
+  deregisterWorker,
+  getJob,
+  getQueue,
+  listJobs,
+  registerWorker,
+  upsertQueue,
+} from './registry.js';
+import { closedError, toStorageError } from './sqlite-errors.js';
+import { readStats } from './stats.js';
+
+/** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
+const EXPORT_NAME = 'SqliteStorage';
+
+/** Wraps `fn` in a transaction of the given kind, bound to `ctx`. */
+function transactional<P, R>(ctx: SqliteContext, kind: 'immediate' | 'deferred', fn: (ctx: SqliteContext, p: P) => R) {
+  const tx = ctx.db.transaction(fn);
+  const run = kind === 'immediate' ? tx.immediate : tx.deferred;
+  return (p: P): R => run(ctx, p);
+}
+
+/** The multi-statement operations, each one transaction, built once per connection. */
+function buildTransactions(ctx: SqliteContext) {
+  return {
+    enqueue: transactional(ctx, 'immediate', enqueueJobs),
+    claim: transactional(ctx, 'immediate', claimReady),
+    settle: transactional(ctx, 'immediate', settleJobs),
+    renewLeases: transactional(ctx, 'immediate', renewLeases),
+    cancel: transactional(ctx, 'immediate', cancelJob),
+    retry: transactional(ctx, 'immediate', retryJob),
+    changePriority: transactional(ctx, 'immediate', changePriority),
+    promote: transactional(ctx, 'immediate', promoteJob),
+    positionInputs: transactional(ctx, 'deferred', readPositionInputs),
+    stats: transactional(ctx, 'deferred', readStats),
+  };
+}
+
+/**
+ * A Waitline {@link Storage} on one SQLite file (better-sqlite3). Many processes may open the same
+ * file: every write transaction starts with `BEGIN IMMEDIATE`, so claims, adds and settles
+ * serialise on SQLite's write lock and a job is never leased twice; readers never block (WAL). A
+ * write that waits longer than `busyTimeoutMs` for the lock fails with `StorageUnavailableError`.
+ *
+ * Events reach other storages on the same file in this process only
+ * (`capabilities.crossProcessEvents` is false): workers in other processes poll.
+ */
+export class SqliteStorage implements Storage {
+  /** No cross-process notifier, no enqueue inside a caller's transaction. */
+  readonly capabilities: StorageCapabilities = Object.freeze({
+    crossProcessEvents: false,
+    transactionalEnqueue: false,
+  });
+  /** Shared by every `SqliteStorage` open on the same file in this process (private for `:memory:`). */
+  readonly notifier: Notifier;
+
+  private readonly ctx: SqliteContext;
+  private readonly tx: ReturnType<typeof buildTransactions>;
+  private closed = false;
+
+  private constructor(
+    db: Db,
+    private readonly options: ResolvedOptions,
+    private readonly notifierLease: NotifierLease,
+  ) {
+    this.ctx = new SqliteContext(db, options.path);
+    this.tx = buildTransactions(this.ctx);
+    this.notifier = notifierLease.notifier;
+  }
+
+  /**
+   * Opens (creating when missing) the database at `options.path` with WAL, the busy timeout and
+   * foreign keys on, then checks its schema: a newer one throws `SchemaVersionError`; an older one
+   * is migrated (default) or, with `migrate: false`, throws `SchemaVersionError`.
+   */
+  static async open(options: SqliteStorageOptions): Promise<SqliteStorage> {
+    const resolved = resolveOptions(options);
+    let db: Db | undefined;
+    try {
+      db = openConnection(resolved);
+      ensureSchema(db, resolved.path, resolved.migrate);
+    } catch (err) {
+      db?.close();
+      throw toStorageError(err, resolved.path);
+    }
+    return new SqliteStorage(db, resolved, acquireNotifier(resolved.shared ? resolved.path : null));
+  }
+
+  /** Reopens a storage from {@link describe}'s options (in a worker thread or child process): same as {@link open}. */
+  static async fromDescriptor(options: SqliteStorageOptions): Promise<SqliteStorage> {
+    return SqliteStorage.open(options);
+  }
+
+  /**
+   * The descriptor `open(options)` would describe, without opening anything: plain data that
+   * {@link fromDescriptor} turns back into a storage on the same file. It never migrates (the
+   * opener did); a `:memory:` descriptor cannot reach the same data, and reopening it fails with
+   * `SchemaVersionError`.
+   */
+  static descriptor(options: SqliteStorageOptions): StorageDescriptor {
+    const { path, busyTimeoutMs, synchronous } = resolveOptions(options);
+    return { moduleUrl: import.meta.url, exportName: EXPORT_NAME, options: { path, migrate: false, busyTimeoutMs, synchronous } };
+  }
+
+  /** Plain data to reopen this storage elsewhere: see {@link SqliteStorage.descriptor}. */
+  describe(): StorageDescriptor {
+    return SqliteStorage.descriptor(this.options);
+  }
+
+  /** Applies pending migrations under `BEGIN IMMEDIATE`; safe twice and from two processes at once. */
+  async migrate(): Promise<void> {
+    this.run(() => migrateDatabase(this.ctx.db, this.options.path));
+  }
+
+  /** Closes the connection (idempotent); later calls fail with `StorageUnavailableError`. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.notifierLease.release();
+    this.ctx.db.close();
+  }
+
+  /** Creates the queue or updates only the given fields, in one statement. */
+  async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
+    return this.run(() => upsertQueue(this.ctx, p));
+  }
+
+  /** The stored configuration, or null for a queue never configured nor added to. */
+  async getQueue(name: string): Promise<QueueConfig | null> {
+    return this.run(() => getQueue(this.ctx, name));
+  }
+
+  /**
+   * Writes every job or none in one `BEGIN IMMEDIATE` transaction; an idempotency key already used
+   * in the queue returns the stored job (`inserted[i] = false`); throws `QueueFullError` when the
+   * new jobs would pass `maxSize`. Creates a missing queue with the defaults.
+   */
+  async enqueue(p: EnqueueParams): Promise<EnqueueResult> {
+    return this.run(() => this.tx.enqueue(p));
+  }
+
+  /** Leases ready jobs by the ordering rule under `BEGIN IMMEDIATE`, within pause and global concurrency. */
+  async claim(p: ClaimParams): Promise<JobRecord[]> {
+    return this.run(() => this.tx.claim(p));
+  }
+
+  /** Settles a batch (each item guarded by its lease token) and optionally claims, in one transaction. */
+  async settle(p: SettleParams): Promise<SettleResult> {
+    return this.run(() => this.tx.settle(p));
+  }
+
+  /** Extends each held lease and reports cancel requests; leases not held are reported, not revived. */
+  async renewLeases(p: RenewLeasesParams): Promise<LeaseState[]> {
+    return this.run(() => this.tx.renewLeases(p));
+  }
+
+  /** Writes progress under the lease guard; throws `LeaseLostError` (nothing written) on a miss. */
+  async reportProgress(p: ProgressParams): Promise<JobRecord> {
+    return this.run(() => reportProgress(this.ctx, p));
+  }
+
+  /** Queued: cancelled now; running: cancel requested; cancelled: as is; otherwise throws. */
+  async cancel(p: CancelParams): Promise<JobRecord> {
+    return this.run(() => this.tx.cancel(p));
+  }
+
+  /** Moves every expired lease out of `running` in one statement; returns the moved jobs. */
+  async reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
+    return this.run(() => reclaimExpired(this.ctx, p));
+  }
+
+  /** One job by id, or null. */
+  async getJob(id: string): Promise<JobRecord | null> {
+    return this.run(() => getJob(this.ctx, id));
+  }
+
+  /** 1 + the ready jobs ahead by the ordering rule (index-only counts), or null unless queued and ready. */
+  async getPosition(p: { id: string; now: number }): Promise<number | null> {
+    return this.run(() => readPosition(this.ctx, p.id, p.now));
+  }
+
+  /** The position and ETA inputs of a job from one read snapshot; null for an unknown id. */
+  async getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
+    return this.run(() => this.tx.positionInputs(p));
+  }
+
+  /** Counts, throughput windows, recent finishes, live workers and config from one read snapshot. */
+  async getStats(p: StatsParams): Promise<RawQueueStats> {
+    return this.run(() => this.tx.stats(p));
+  }
+
+  /** One page of a queue's jobs, by `seq` (newest first unless `order: 'asc'`). */
+  async listJobs(p: ListParams): Promise<Page<JobRecord>> {
+    return this.run(() => listJobs(this.ctx, p));
+  }
+
+  /** Failed or cancelled back to queued with attempts reset; throws otherwise. */
+  async retry(p: RetryParams): Promise<JobRecord> {
+    return this.run(() => this.tx.retry(p));
+  }
+
+  /** A queued job's new priority; throws `InvalidTransitionError` unless queued. */
+  async changePriority(p: ChangePriorityParams): Promise<JobRecord> {
+    return this.run(() => this.tx.changePriority(p));
+  }
+
+  /** A queued job ready now (`runAt = min(runAt, now)`); throws `InvalidTransitionError` unless queued. */
+  async promote(p: PromoteParams): Promise<JobRecord> {
+    return this.run(() => this.tx.promote(p));
+  }
+
+  /**
+   * Removes the selected jobs (never running ones) in chunks of {@link REMOVE_CHUNK}, one short
+   * transaction each, yielding to the event loop between chunks; returns how many were removed.
+   * Not atomic as a whole: a job added meanwhile may be removed too.
+   */
+  async removeJobs(p: RemoveParams): Promise<number> {
+    checkRemovableStates(p);
+    let total = 0;
+    for (;;) {
+      const removed = this.run(() => removeJobsChunk(this.ctx, p));
+      total += removed;
+      if (removed < REMOVE_CHUNK) return total;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Registers a worker or refreshes its heartbeat, in one statement. */
+  async registerWorker(p: RegisterWorkerParams): Promise<void> {
+    this.run(() => registerWorker(this.ctx, p));
+  }
+
+  /** Forgets a worker; unknown ids are ignored. */
+  async deregisterWorker(p: { id: string }): Promise<void> {
+    this.run(() => deregisterWorker(this.ctx, p.id));
+  }
+
+  /** Runs `fn` on the open connection, turning busy and locked failures into `StorageUnavailableError`. */
+  private run<T>(fn: () => T): T {
+    if (this.closed) throw closedError(this.options.path);
+    try {
+      return fn();
+    } catch (err) {
+      throw toStorageError(err, this.options.path);
+    }
+  }
+}

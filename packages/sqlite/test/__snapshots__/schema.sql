@@ -1,0 +1,58 @@
+-- PRAGMA user_version = 1
+
+CREATE TABLE jobs (
+  seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+  id               TEXT    NOT NULL UNIQUE,
+  queue            TEXT    NOT NULL REFERENCES queues (name),
+  name             TEXT    NOT NULL,
+  payload          TEXT    NOT NULL,
+  state            TEXT    NOT NULL
+                   CHECK (state IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+  priority         INTEGER NOT NULL,
+  run_at           INTEGER NOT NULL,
+  attempt          INTEGER NOT NULL DEFAULT 0,
+  max_attempts     INTEGER NOT NULL,
+  backoff          TEXT,
+  timeout_ms       INTEGER,
+  size             REAL,
+  idempotency_key  TEXT,
+  created_at       INTEGER NOT NULL,
+  started_at       INTEGER,
+  finished_at      INTEGER,
+  lease_token      TEXT,
+  lease_expires_at INTEGER,
+  worker_id        TEXT,
+  cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
+  progress         TEXT,
+  result           TEXT,
+  error            TEXT
+) STRICT;
+
+CREATE TABLE queues (
+  name        TEXT PRIMARY KEY,
+  concurrency INTEGER CHECK (concurrency IS NULL OR concurrency >= 0),
+  max_size    INTEGER CHECK (max_size IS NULL OR max_size >= 0),
+  paused      INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+  updated_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE workers (
+  id           TEXT    PRIMARY KEY,
+  queue        TEXT    NOT NULL,
+  host         TEXT    NOT NULL,
+  pid          INTEGER NOT NULL,
+  concurrency  INTEGER NOT NULL,
+  started_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX jobs_claim_order ON jobs (queue, state, priority DESC, run_at, seq, name, size);
+
+CREATE INDEX jobs_finished ON jobs (queue, state, finished_at) WHERE finished_at IS NOT NULL;
+
+CREATE UNIQUE INDEX jobs_idempotency ON jobs (queue, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+
+CREATE INDEX jobs_lease_expiry ON jobs (lease_expires_at) WHERE state = 'running';
+
+CREATE INDEX workers_queue_seen ON workers (queue, last_seen_at);

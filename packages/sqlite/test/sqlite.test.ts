@@ -1,0 +1,375 @@
+/**
+ * What only the SQLite storage has: pragmas, query plans, the schema snapshot, the embedded SQL,
+ * busy handling, the in-process notifier, `:memory:`, the descriptor and the built bundles, and
+ * contention from several processes. The behaviour every storage shares is in contract.test.ts.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  type NewJob,
+  SchemaVersionError,
+  type StorageNotice,
+  StorageUnavailableError,
+  ValidationError,
+} from '@waitline/core';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { SqliteStorage as BuiltSqliteStorage } from '../dist/index.js';
+import { openConnection, resolveOptions } from '../src/connection.js';
+import { MIGRATIONS, SQL } from '../src/generated/sql.js';
+import { SQLITE_SCHEMA_VERSION, SqliteStorage } from '../src/index.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'waitline-sqlite-unit-'));
+let fileCounter = 0;
+const newPath = () => join(dir, `unit-${++fileCounter}.sqlite`);
+const opened: Array<{ close(): Promise<void> }> = [];
+
+async function open(options: Partial<Parameters<typeof SqliteStorage.open>[0]> = {}): Promise<SqliteStorage> {
+  const storage = await SqliteStorage.open({ path: newPath(), ...options });
+  opened.push(storage);
+  return storage;
+}
+
+let jobCounter = 0;
+function newJob(overrides: Partial<NewJob> = {}): NewJob {
+  jobCounter += 1;
+  return {
+    id: `job-${jobCounter}`,
+    name: 'n',
+    payload: { i: jobCounter },
+    priority: 2,
+    runAt: 0,
+    maxAttempts: 3,
+    backoff: null,
+    timeoutMs: null,
+    size: null,
+    idempotencyKey: null,
+    ...overrides,
+  };
+}
+
+afterEach(async () => {
+  await Promise.allSettled(opened.splice(0).map((s) => s.close()));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A migrated in-memory database for query plans. */
+function planDatabase(): Database.Database {
+  const db = new Database(':memory:');
+  for (const m of MIGRATIONS) db.exec(m.sql);
+  return db;
+}
+
+/** The EXPLAIN QUERY PLAN lines of a statement, every named parameter bound to NULL. */
+function queryPlan(db: Database.Database, sql: string): string[] {
+  const body = sql.replace(/--[^\n]*/g, '');
+  const params = Object.fromEntries([...body.matchAll(/:([A-Za-z]\w*)/g)].map((m) => [m[1], null]));
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
+}
+
+describe('connection', () => {
+  it('opens in WAL with synchronous NORMAL, foreign keys on and a 5 s busy timeout by default', () => {
+    const db = openConnection(resolveOptions({ path: newPath() }));
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('applies synchronous FULL and a custom busy timeout', () => {
+    const db = openConnection(resolveOptions({ path: newPath(), synchronous: 'FULL', busyTimeoutMs: 250 }));
+    try {
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(250);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses bad options before touching any file', () => {
+    const bad = [{ path: '' }, { path: 'x.db', synchronous: 'OFF' }, { path: 'x.db', busyTimeoutMs: -1 }, { path: 'x.db', migrate: 'yes' }];
+    for (const options of bad) {
+      expect(() => resolveOptions(options as never)).toThrow(ValidationError);
+    }
+  });
+
+  it('resolves a relative path once, at open, so a descriptor names the same file anywhere', () => {
+    const resolved = resolveOptions({ path: relative(process.cwd(), join(dir, 'rel.sqlite')) });
+    expect(resolved.path).toBe(join(dir, 'rel.sqlite'));
+    expect(resolveOptions({ path: ':memory:' })).toMatchObject({ path: ':memory:', shared: false });
+  });
+
+  it('turns a write lock held past busyTimeoutMs into StorageUnavailableError; reads go on', async () => {
+    const storage = await open({ busyTimeoutMs: 50 });
+    const [job] = (await storage.enqueue({ queue: 'q', jobs: [newJob()], now: 0 })).jobs;
+    const other = new Database(storage.describe().options.path as string);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const err = await storage.enqueue({ queue: 'q', jobs: [newJob()], now: 0 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StorageUnavailableError);
+      expect((err as StorageUnavailableError).code).toBe('STORAGE_UNAVAILABLE');
+      expect(((err as Error).cause as { code: string }).code).toMatch(/^SQLITE_BUSY/);
+      await expect(storage.reportProgress({ id: 'x', leaseToken: 'y', progress: { percent: 1, stage: null }, now: 0 })).rejects.toBeInstanceOf(
+        StorageUnavailableError,
+      );
+      expect((await storage.getJob(job?.id ?? ''))?.state).toBe('queued'); // WAL: readers never wait
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    expect((await storage.enqueue({ queue: 'q', jobs: [newJob()], now: 0 })).inserted).toEqual([true]);
+  });
+});
+
+describe('query plans', () => {
+  const db = planDatabase();
+  afterAll(() => db.close());
+
+  it('counts a position with two index-only range scans of jobs_claim_order', () => {
+    const plan = queryPlan(db, SQL.position);
+    const counts = plan.filter((line) => line.startsWith('SEARCH a '));
+    expect(counts).toEqual([
+      'SEARCH a USING COVERING INDEX jobs_claim_order (queue=? AND state=? AND priority>?)',
+      'SEARCH a USING COVERING INDEX jobs_claim_order (queue=? AND state=? AND priority=? AND run_at<?)',
+    ]);
+  });
+
+  it('claims through jobs_claim_order in index order (no sort) and updates by primary key', () => {
+    const plan = queryPlan(db, SQL.claim);
+    expect(plan).toContain('SEARCH jobs USING COVERING INDEX jobs_claim_order (queue=? AND state=?)');
+    expect(plan).toContain('SEARCH jobs USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('reads the work ahead and the concurrency and maxSize counts from the index alone', () => {
+    for (const name of ['aheadWork', 'aheadJobs', 'countRunning', 'countQueuedBounded', 'stateCounts'] as const) {
+      const searches = queryPlan(db, SQL[name]).filter((line) => line.startsWith('SEARCH jobs'));
+      expect(searches.length, name).toBeGreaterThan(0);
+      for (const line of searches) expect(line, name).toMatch(/^SEARCH jobs USING COVERING INDEX jobs_claim_order/);
+    }
+  });
+
+  it('no statement scans a whole table', () => {
+    for (const [name, sql] of Object.entries(SQL)) {
+      for (const line of queryPlan(db, sql)) expect(line, name).not.toMatch(/^SCAN (jobs|queues|workers)\b/);
+    }
+  });
+});
+
+describe('schema and embedded SQL', () => {
+  it('matches the committed schema snapshot', async () => {
+    const storage = await open();
+    const db = new Database(storage.describe().options.path as string, { readonly: true });
+    const rows = db
+      .prepare("SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, name")
+      .all() as Array<{ type: string; name: string; sql: string }>;
+    db.close();
+    const text = `-- PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}\n\n${rows.map((r) => `${r.sql};\n`).join('\n')}`;
+    await expect(text).toMatchFileSnapshot('./__snapshots__/schema.sql');
+  });
+
+  it('src/generated/sql.ts is exactly what scripts/embed-sql.mjs makes of sql/', () => {
+    expect(() => execFileSync(process.execPath, ['scripts/embed-sql.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
+    const queries = readdirSync(join(packageDir, 'sql', 'queries'));
+    expect(Object.keys(SQL)).toHaveLength(queries.length);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(SQLITE_SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('every SQL file opens with a header stating parameters, returns and guarantees', () => {
+    for (const file of readdirSync(join(packageDir, 'sql', 'queries'))) {
+      const header = readFileSync(join(packageDir, 'sql', 'queries', file), 'utf8').split(/\n(?!--)/)[0] ?? '';
+      for (const part of ['Parameters:', 'Returns:', 'Guarantees:']) expect(header, file).toContain(part);
+    }
+    for (const m of MIGRATIONS) expect(m.sql.split(/\n(?!--)/)[0], m.name).toContain('Guarantees:');
+  });
+});
+
+describe('storage specifics', () => {
+  it('shares one notifier between storages on the same file in this process', async () => {
+    const a = await open();
+    const b = await SqliteStorage.open({ path: a.describe().options.path as string });
+    opened.push(b);
+    const seen: StorageNotice[] = [];
+    const stop = b.notifier.subscribe('q', (n) => seen.push(n));
+    const all: StorageNotice[] = [];
+    b.notifier.subscribe('*', (n) => all.push(n));
+    a.notifier.publish({ queue: 'q', kind: 'added', jobId: 'j1' });
+    a.notifier.publish({ queue: 'other', kind: 'added' });
+    stop();
+    a.notifier.publish({ queue: 'q', kind: 'added', jobId: 'j2' });
+    expect(seen).toEqual([{ queue: 'q', kind: 'added', jobId: 'j1' }]);
+    expect(all.map((n) => n.queue)).toEqual(['q', 'other', 'q']);
+    const elsewhere = await open();
+    const heard: StorageNotice[] = [];
+    elsewhere.notifier.subscribe('*', (n) => heard.push(n));
+    a.notifier.publish({ queue: 'q', kind: 'added' });
+    expect(heard).toEqual([]);
+  });
+
+  it('runs on :memory:, with a private notifier, and its descriptor cannot reopen the data', async () => {
+    const a = await SqliteStorage.open({ path: ':memory:' });
+    opened.push(a);
+    const b = await SqliteStorage.open({ path: ':memory:' });
+    opened.push(b);
+    await a.enqueue({ queue: 'q', jobs: [newJob(), newJob()], now: 0 });
+    expect(await a.claim({ queue: 'q', workerId: 'w', limit: 5, leaseMs: 1000, now: 1 })).toHaveLength(2);
+    expect(await b.claim({ queue: 'q', workerId: 'w', limit: 5, leaseMs: 1000, now: 1 })).toEqual([]);
+    const heard: StorageNotice[] = [];
+    b.notifier.subscribe('*', (n) => heard.push(n));
+    a.notifier.publish({ queue: 'q', kind: 'added' });
+    expect(heard).toEqual([]);
+    await expect(SqliteStorage.fromDescriptor(a.describe().options as never)).rejects.toBeInstanceOf(SchemaVersionError);
+  });
+
+  it('close is idempotent and a closed storage fails with StorageUnavailableError', async () => {
+    const storage = await open();
+    await storage.close();
+    await storage.close();
+    await expect(storage.getJob('x')).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(storage.enqueue({ queue: 'q', jobs: [newJob()], now: 0 })).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it('refuses a duplicate job id with a ValidationError on id, writing nothing', async () => {
+    const storage = await open();
+    const first = newJob();
+    await storage.enqueue({ queue: 'q', jobs: [first], now: 0 });
+    const fresh = newJob();
+    const err = await storage.enqueue({ queue: 'other', jobs: [fresh, newJob({ id: first.id })], now: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).path).toEqual(['id']);
+    expect(await storage.getJob(fresh.id)).toBeNull();
+  });
+
+  it('a released job goes back to queued in its place without spending an attempt; a cancel request wins', async () => {
+    const storage = await open();
+    const [a, b, c] = (await storage.enqueue({ queue: 'q', jobs: [newJob(), newJob(), newJob()], now: 0 })).jobs;
+    const claimed = await storage.claim({ queue: 'q', workerId: 'w', limit: 2, leaseMs: 1000, now: 5 });
+    expect(claimed.map((j) => j.id)).toEqual([a?.id, b?.id]);
+    const [ca, cb] = claimed;
+    if (!ca?.leaseToken || !cb?.leaseToken || !c) throw new Error('no claim');
+    await storage.cancel({ id: cb.id, now: 6 });
+    const result = await storage.settle({
+      queue: 'q',
+      now: 7,
+      released: [
+        { id: ca.id, leaseToken: ca.leaseToken },
+        { id: cb.id, leaseToken: cb.leaseToken },
+        { id: c.id, leaseToken: 'not-held' },
+      ],
+    });
+    expect(result.lost).toEqual([c.id]);
+    expect(result.settled.map((j) => [j.id, j.state, j.attempt, j.runAt, j.leaseToken])).toEqual([
+      [ca.id, 'queued', 0, 0, null],
+      [cb.id, 'cancelled', 1, 0, null],
+    ]);
+    expect(await storage.getPosition({ id: ca.id, now: 8 })).toBe(1);
+  });
+
+  it('clears the previous attempt progress when a job is claimed again', async () => {
+    const storage = await open();
+    await storage.enqueue({ queue: 'q', jobs: [newJob()], now: 0 });
+    const [first] = await storage.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 10, now: 1 });
+    if (!first?.leaseToken) throw new Error('no claim');
+    await storage.reportProgress({ id: first.id, leaseToken: first.leaseToken, progress: { percent: 80, stage: 's' }, now: 2 });
+    await storage.reclaimExpired({ now: 100, error: { name: 'LeaseExpired', message: 'gone' } });
+    const [second] = await storage.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 10, now: 101 });
+    expect(second).toMatchObject({ id: first.id, attempt: 2, progress: null });
+  });
+
+  it('removes large selections in chunks and reports the total', async () => {
+    const storage = await open();
+    const jobs = Array.from({ length: 2500 }, () => newJob());
+    await storage.enqueue({ queue: 'q', jobs, now: 0 });
+    expect(await storage.removeJobs({ queue: 'q', states: ['queued'] })).toBe(2500);
+    expect((await storage.listJobs({ queue: 'q', limit: 10 })).items).toEqual([]);
+    await expect(storage.removeJobs({ queue: 'q', states: ['running' as never] })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('positions and the work ahead agree with a brute-force count over thousands of jobs', async () => {
+    const storage = await open();
+    const jobs = Array.from({ length: 3000 }, (_, i) =>
+      newJob({ priority: 1 + (i % 4), runAt: i % 7 === 0 ? 50 : i % 5, size: i % 3 === 0 ? null : 1 + (i % 10), name: `n${i % 3}` }),
+    );
+    const stored = (await storage.enqueue({ queue: 'q', jobs, now: 0 })).jobs;
+    const now = 10; // jobs with runAt 50 are scheduled
+    const ready = stored.filter((j) => j.runAt <= now);
+    const before = (a: (typeof stored)[number], b: (typeof stored)[number]) =>
+      a.priority > b.priority || (a.priority === b.priority && (a.runAt < b.runAt || (a.runAt === b.runAt && a.seq < b.seq)));
+    for (const job of [ready[0], ready[1234], ready[ready.length - 1]]) {
+      if (!job) continue;
+      const ahead = ready.filter((other) => before(other, job));
+      expect(await storage.getPosition({ id: job.id, now })).toBe(ahead.length + 1);
+      const inputs = await storage.getPositionInputs({ id: job.id, now, sampleLimit: 5, aheadListLimit: 10, workerStaleMs: 1000 });
+      expect(inputs?.ahead).toBe(ahead.length);
+      expect(inputs?.aheadWork.reduce((sum, w) => sum + w.count, 0)).toBe(ahead.length);
+      expect(inputs?.aheadWork.reduce((sum, w) => sum + w.sizeSum, 0)).toBe(ahead.reduce((sum, j) => sum + (j.size ?? 0), 0));
+    }
+  });
+});
+
+describe('built package', () => {
+  it('describes itself with the ESM bundle and plain options that reopen the same file', async () => {
+    const storage = await BuiltSqliteStorage.open({ path: newPath() });
+    opened.push(storage);
+    const descriptor = storage.describe();
+    expect(descriptor.moduleUrl).toMatch(/\/dist\/index\.js$/);
+    expect(descriptor.exportName).toBe('SqliteStorage');
+    expect(JSON.parse(JSON.stringify(descriptor))).toEqual(descriptor);
+    expect(descriptor.options).toEqual({ path: expect.stringMatching(/^\//), migrate: false, busyTimeoutMs: 5000, synchronous: 'NORMAL' });
+    const mod = (await import(descriptor.moduleUrl)) as Record<string, typeof BuiltSqliteStorage>;
+    const again = await mod[descriptor.exportName]?.fromDescriptor(descriptor.options as never);
+    if (again) opened.push(again);
+    expect(again?.describe()).toEqual(descriptor);
+  });
+
+  it('works from the CommonJS bundle, whose descriptor names it', () => {
+    const script = `
+      const { SqliteStorage } = require(${JSON.stringify(join(packageDir, 'dist', 'index.cjs'))});
+      SqliteStorage.open({ path: ${JSON.stringify(newPath())} }).then(async (s) => {
+        const job = { id: 'a', name: 'n', payload: 1, priority: 2, runAt: 0, maxAttempts: 1, backoff: null, timeoutMs: null, size: null, idempotencyKey: null };
+        const added = await s.enqueue({ queue: 'q', jobs: [job], now: 0 });
+        process.stdout.write(JSON.stringify({ url: s.describe().moduleUrl, seq: added.jobs[0].seq }));
+        await s.close();
+      });`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { url: string; seq: number };
+    expect(out).toEqual({ url: expect.stringMatching(/\/dist\/index\.cjs$/), seq: 1 });
+  });
+});
+
+describe('several processes on one file', () => {
+  it('every write of the seam runs under contention without a busy error escaping', async () => {
+    const admin = await BuiltSqliteStorage.open({ path: newPath() });
+    opened.push(admin);
+    const descriptor = admin.describe();
+    const child = fileURLToPath(new URL('./children/hammer.mjs', import.meta.url));
+    const run = promisify(execFile);
+    const reports = await Promise.all(
+      ['a', 'b', 'c', 'd'].map(async (workerId) => {
+        const input = JSON.stringify({ descriptor, queue: 'q', workerId, durationMs: 1500 });
+        const { stdout } = await run(process.execPath, [child, input], { timeout: 20_000 });
+        return JSON.parse(stdout) as { added: number; completed: number; errorCount: number; errors: unknown[] };
+      }),
+    );
+    for (const report of reports) {
+      expect(report.errors).toEqual([]);
+      expect(report.errorCount).toBe(0);
+      expect(report.added).toBeGreaterThan(0);
+    }
+    const stats = await admin.getStats({ queue: 'q', now: Date.now(), windowsMs: [], sampleLimit: 0, workerStaleMs: 60_000 });
+    const total = Object.values(stats.counts).reduce((a, b) => a + b, 0) - stats.counts.ready - stats.counts.scheduled;
+    expect(total).toBe(reports.reduce((sum, r) => sum + r.added, 0));
+    expect(stats.counts.completed).toBe(reports.reduce((sum, r) => sum + r.completed, 0));
+    expect(stats.counts.running).toBe(0);
+    expect(stats.liveWorkers.map((w) => w.id).sort()).toEqual(['a', 'b', 'c', 'd']);
+  }, 30_000);
+});

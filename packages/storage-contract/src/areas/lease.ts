@@ -1,0 +1,286 @@
+/**
+ * Leases: settling with the held lease writes the outcome; a stale, wrong or spent token settles
+ * nothing and reports the job in `lost`; progress is guarded the same way (`LeaseLostError`);
+ * `renewLeases` extends held leases and reports lost ones and cancel requests.
+ * @internal
+ */
+import { LeaseLostError, type Storage } from '@waitline/core';
+import { describe, expect, it } from 'vitest';
+import {
+  add,
+  addMany,
+  addQueue,
+  claim,
+  claimOne,
+  expectError,
+  jobError,
+  QUEUE,
+  reread,
+  settleFail,
+  settleOk,
+  T0,
+  useStorage,
+  WORKER,
+} from '../fixtures.js';
+import type { StorageHarness } from '../harness.js';
+
+const reclaimError = { name: 'LeaseExpired', message: 'lease expired' };
+
+/** Claims a job with a 1 s lease, lets the lease expire and hands the job to `w-2`. */
+async function stealJob(s: Storage) {
+  await addQueue(s);
+  await add(s);
+  const stale = await claimOne(s, { leaseMs: 1_000 });
+  const moved = await s.reclaimExpired({ now: T0 + 2_000, error: reclaimError });
+  expect(moved.map((j) => j.state)).toEqual(['queued']);
+  const current = await claimOne(s, { workerId: 'w-2', now: T0 + 2_001 });
+  expect(current.id).toBe(stale.id);
+  return { stale, current };
+}
+
+/** Registers the lease area: settle and progress guards, `renewLeases`. */
+export function describeLease(harness: StorageHarness): void {
+  describe('lease', () => {
+    const storage = useStorage(harness);
+
+    it('complete with the held lease: completed, result, finishedAt, lease cleared, worker kept', async () => {
+      const s = storage();
+      await addQueue(s);
+      await add(s);
+      const running = await claimOne(s, { now: T0 + 5 });
+      const done = await settleOk(s, running, T0 + 50, { words: 1234, nested: [null, 'x'] });
+      expect(done).toEqual({
+        ...running,
+        state: 'completed',
+        result: { words: 1234, nested: [null, 'x'] },
+        finishedAt: T0 + 50,
+        leaseToken: null,
+        leaseExpiresAt: null,
+      });
+      expect(await reread(s, running.id)).toEqual(done);
+    });
+
+    it('fail with a retryAt: queued at retryAt with the error, attempt kept, lease cleared', async () => {
+      const s = storage();
+      await addQueue(s);
+      await add(s);
+      const running = await claimOne(s, { now: T0 + 5 });
+      const error = { ...jobError(1, T0 + 9), stack: 'Error: boom\n    at handler' };
+      const retried = await settleFail(s, running, T0 + 9, T0 + 1_000, error);
+      expect(retried).toMatchObject({ state: 'queued', runAt: T0 + 1_000, attempt: 1, error, finishedAt: null, leaseToken: null, leaseExpiresAt: null });
+      expect(await reread(s, running.id)).toEqual(retried);
+    });
+
+    it('fail without a retryAt: failed, error kept, finishedAt set', async () => {
+      const s = storage();
+      await addQueue(s);
+      await add(s);
+      const running = await claimOne(s, { now: T0 + 5 });
+      const failed = await settleFail(s, running, T0 + 9, null);
+      expect(failed).toEqual({
+        ...running,
+        state: 'failed',
+        error: jobError(1, T0 + 9),
+        finishedAt: T0 + 9,
+        leaseToken: null,
+        leaseExpiresAt: null,
+      });
+    });
+
+    it('settles several jobs of each kind in one call', async () => {
+      const s = storage();
+      await addQueue(s);
+      await addMany(s, [{}, {}, {}, {}]);
+      const [a, b, c, d] = await claim(s, { limit: 4 });
+      if (!a || !b || !c || !d) throw new Error('expected four claimed jobs');
+      await s.cancel({ id: d.id, now: T0 + 1 });
+      const r = await s.settle({
+        queue: QUEUE,
+        now: T0 + 2,
+        completed: [{ id: a.id, leaseToken: a.leaseToken ?? '', result: 'a' }, { id: b.id, leaseToken: b.leaseToken ?? '', result: 'b' }],
+        failed: [{ id: c.id, leaseToken: c.leaseToken ?? '', retryAt: null, error: jobError(1, T0 + 2) }],
+        cancelled: [{ id: d.id, leaseToken: d.leaseToken ?? '', error: null }],
+      });
+      expect(r.lost).toEqual([]);
+      expect(r.claimed).toEqual([]);
+      const states = Object.fromEntries(r.settled.map((j) => [j.id, j.state]));
+      expect(states).toEqual({ [a.id]: 'completed', [b.id]: 'completed', [c.id]: 'failed', [d.id]: 'cancelled' });
+    });
+
+    it('a stale token settles nothing: complete, fail and cancel-ack all land in lost', async () => {
+      const s = storage();
+      const { stale, current } = await stealJob(s);
+      const lease = { id: stale.id, leaseToken: stale.leaseToken ?? '' };
+      const attempts = [
+        { completed: [{ ...lease, result: 'stale' }] },
+        { failed: [{ ...lease, retryAt: null, error: jobError(1, T0 + 3_000) }] },
+        { failed: [{ ...lease, retryAt: T0 + 9_000, error: jobError(1, T0 + 3_000) }] },
+        { cancelled: [{ ...lease, error: null }] },
+      ];
+      for (const items of attempts) {
+        const r = await s.settle({ queue: QUEUE, now: T0 + 3_000, ...items });
+        expect(r).toEqual({ settled: [], lost: [stale.id], claimed: [] });
+        expect(await reread(s, stale.id)).toEqual(current);
+      }
+    });
+
+    it('a wrong token on a held lease settles nothing, and the right one still works', async () => {
+      const s = storage();
+      await addQueue(s);
+      await add(s);
+      const running = await claimOne(s);
+      const r = await s.settle({ queue: QUEUE, now: T0 + 1, completed: [{ id: running.id, leaseToken: 'not-the-token', result: 1 }] });
+      expect(r).toEqual({ settled: [], lost: [running.id], claimed: [] });
+      expect(await reread(s, running.id)).toEqual(running);
+      expect((await settleOk(s, running, T0 + 2)).state).toBe('completed');
+    });
+
+    it('a settled job cannot be settled again with its old token', async () => {
+      const s = storage();
+      await addQueue(s);
+      await add(s);
+      const running = await claimOne(s);
+      const done = await settleOk(s, running, T0 + 1, 'first');
+      const lease = { id: running.id, leaseToken: running.leaseToken ?? '' };
+      const again = await s.settle({
+        queue: QUEUE,
+        now: T0 + 2,
+        completed: [{ ...lease, result: 'second' }],
+      });
+      expect(again.lost).toEqual([running.id]);
+      const fail = await s.settle({ queue: QUEUE, now: T0 + 3, failed: [{ ...lease, retryAt: T0 + 4, error: jobError(1, T0 + 3) }] });
+      expect(fail.lost).toEqual([running.id]);
+      expect(await reread(s, running.id)).toEqual(done);
+    });
+
+    it('a mixed settle writes the held leases and reports only the lost ones', async () => {
+      const s = storage();
+      const { stale } = await stealJob(s);
+      const fresh = await add(s, {}, { now: T0 + 2_002 });
+      const held = await claimOne(s, { now: T0 + 2_003 });
+      expect(held.id).toBe(fresh.id);
+      const r = await s.settle({
+        queue: QUEUE,
+        now: T0 + 2_004,
+        completed: [
+          { id: stale.id, leaseToken: stale.leaseToken ?? '', result: 'stale' },
+          { id: held.id, leaseToken: held.leaseToken ?? '', result: 'ok' },
+        ],
+      });
+      expect(r.lost).toEqual([stale.id]);
+      expect(r.settled.map((j) => [j.id, j.state, j.result])).toEqual([[held.id, 'completed', 'ok']]);
+      expect((await reread(s, stale.id)).state).toBe('running');
+    });
+
+    it('an unknown id lands in lost', async () => {
+      const s = storage();
+      await addQueue(s);
+      const r = await s.settle({ queue: QUEUE, now: T0, completed: [{ id: 'no-such-job', leaseToken: 'x', result: null }] });
+      expect(r).toEqual({ settled: [], lost: ['no-such-job'], claimed: [] });
+    });
+
+    it('reportProgress writes progress while the lease is held', async () => {
+      const s = storage();
+      await addQueue(s);
+      await add(s);
+      const running = await claimOne(s);
+      const progress = { percent: 42.5, stage: 'transcribe', data: { chunk: 3, of: 8 } };
+      const updated = await s.reportProgress({ id: running.id, leaseToken: running.leaseToken ?? '', progress, now: T0 + 7 });
+      expect(updated).toEqual({ ...running, progress: { ...progress, updatedAt: T0 + 7 } });
+      expect(await reread(s, running.id)).toEqual(updated);
+      const stageOnly = await s.reportProgress({
+        id: running.id,
+        leaseToken: running.leaseToken ?? '',
+        progress: { percent: null, stage: 'upload' },
+        now: T0 + 8,
+      });
+      expect(stageOnly.progress).toEqual({ percent: null, stage: 'upload', updatedAt: T0 + 8 });
+    });
+
+    it('reportProgress with a stale or wrong token throws LeaseLostError and writes nothing', async () => {
+      const s = storage();
+      const { stale, current } = await stealJob(s);
+      const progress = { percent: 99, stage: 'stale' };
+      const err = await expectError(
+        s.reportProgress({ id: stale.id, leaseToken: stale.leaseToken ?? '', progress, now: T0 + 3_000 }),
+        LeaseLostError,
+        'LEASE_LOST',
+      );
+      expect(err.jobId).toBe(stale.id);
+      await expectError(
+        s.reportProgress({ id: stale.id, leaseToken: 'not-the-token', progress, now: T0 + 3_000 }),
+        LeaseLostError,
+        'LEASE_LOST',
+      );
+      expect(await reread(s, stale.id)).toEqual(current);
+    });
+
+    it('reportProgress on a finished job throws LeaseLostError', async () => {
+      const s = storage();
+      await addQueue(s);
+      await add(s);
+      const running = await claimOne(s);
+      const done = await settleOk(s, running, T0 + 1);
+      await expectError(
+        s.reportProgress({ id: running.id, leaseToken: running.leaseToken ?? '', progress: { percent: 1, stage: null }, now: T0 + 2 }),
+        LeaseLostError,
+        'LEASE_LOST',
+      );
+      expect(await reread(s, running.id)).toEqual(done);
+    });
+
+    it('renewLeases extends held leases and reports cancel requests', async () => {
+      const s = storage();
+      await addQueue(s);
+      await addMany(s, [{}, {}]);
+      const [a, b] = await claim(s, { limit: 2, leaseMs: 1_000 });
+      if (!a || !b) throw new Error('expected two claimed jobs');
+      await s.cancel({ id: b.id, now: T0 + 100 });
+      const leases = [a, b].map((j) => ({ id: j.id, leaseToken: j.leaseToken ?? '' }));
+      const states = await s.renewLeases({ workerId: WORKER, leases, leaseMs: 1_000, now: T0 + 500 });
+      const byId = new Map(states.map((st) => [st.id, st]));
+      expect(states).toHaveLength(2);
+      expect(byId.get(a.id)).toEqual({ id: a.id, held: true, cancelRequested: false, leaseExpiresAt: T0 + 1_500 });
+      expect(byId.get(b.id)).toEqual({ id: b.id, held: true, cancelRequested: true, leaseExpiresAt: T0 + 1_500 });
+      expect((await reread(s, a.id)).leaseExpiresAt).toBe(T0 + 1_500);
+      expect(await s.reclaimExpired({ now: T0 + 1_200, error: reclaimError })).toEqual([]);
+    });
+
+    it('renewLeases reports a lost lease as not held and leaves the job alone', async () => {
+      const s = storage();
+      const { stale, current } = await stealJob(s);
+      const [state] = await s.renewLeases({
+        workerId: WORKER,
+        leases: [{ id: stale.id, leaseToken: stale.leaseToken ?? '' }],
+        leaseMs: 60_000,
+        now: T0 + 3_000,
+      });
+      expect(state).toMatchObject({ id: stale.id, held: false });
+      expect(await reread(s, stale.id)).toEqual(current);
+    });
+
+    it('renewLeases reports a finished job as not held', async () => {
+      const s = storage();
+      await addQueue(s);
+      await add(s);
+      const running = await claimOne(s);
+      const done = await settleOk(s, running, T0 + 1);
+      const states = await s.renewLeases({
+        workerId: WORKER,
+        leases: [{ id: running.id, leaseToken: running.leaseToken ?? '' }],
+        leaseMs: 60_000,
+        now: T0 + 2,
+      });
+      expect(states).toEqual([expect.objectContaining({ id: running.id, held: false })]);
+      expect(await reread(s, running.id)).toEqual(done);
+    });
+
+    it('a new claim of the same job hands out a new token', async () => {
+      const s = storage();
+      const { stale, current } = await stealJob(s);
+      expect(current.leaseToken).toEqual(expect.any(String));
+      expect(current.leaseToken).not.toBe(stale.leaseToken);
+      expect(current).toMatchObject({ workerId: 'w-2', attempt: 2, startedAt: T0 + 2_001, leaseExpiresAt: T0 + 2_001 + 30_000 });
+    });
+  });
+}
