@@ -295,6 +295,12 @@ export class Queue<Payload = unknown, Result = unknown> {
     return this;
   }
 
+  /** Listens to the next occurrence of one event of this process. */
+  once<K extends WaitlineEventName>(event: K, listener: (payload: WaitlineEventMap[K]) => void): this {
+    this.emitter.once(event, listener as never);
+    return this;
+  }
+
   /** Stops listening. */
   off<K extends WaitlineEventName>(event: K, listener: (payload: WaitlineEventMap[K]) => void): this {
     this.emitter.off(event, listener as never);

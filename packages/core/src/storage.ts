@@ -17,6 +17,11 @@ export interface StorageCapabilities {
   crossProcessEvents: boolean;
   /** `enqueue` can join a caller's own database transaction. */
   transactionalEnqueue: boolean;
+  /**
+   * `describe()` reopens the same data from another thread or process (false for an in-memory
+   * database). Workers renew leases from a heartbeat thread only when it is true.
+   */
+  reopenable: boolean;
 }
 
 /** A queue's configuration as stored: shared by every process using the storage. */

@@ -98,11 +98,8 @@ function buildTransactions(ctx: SqliteContext) {
  * (`capabilities.crossProcessEvents` is false): workers in other processes poll.
  */
 export class SqliteStorage implements Storage {
-  /** No cross-process notifier, no enqueue inside a caller's transaction. */
-  readonly capabilities: StorageCapabilities = Object.freeze({
-    crossProcessEvents: false,
-    transactionalEnqueue: false,
-  });
+  /** No cross-process notifier, no enqueue inside a caller's transaction; reopenable unless `:memory:`. */
+  readonly capabilities: StorageCapabilities;
   /** Shared by every `SqliteStorage` open on the same file in this process (private for `:memory:`). */
   readonly notifier: Notifier;
 
@@ -118,6 +115,11 @@ export class SqliteStorage implements Storage {
     this.ctx = new SqliteContext(db, options.path);
     this.tx = buildTransactions(this.ctx);
     this.notifier = notifierLease.notifier;
+    this.capabilities = Object.freeze({
+      crossProcessEvents: false,
+      transactionalEnqueue: false,
+      reopenable: options.path !== ':memory:',
+    });
   }
 
   /**

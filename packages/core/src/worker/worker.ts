@@ -32,7 +32,8 @@ export interface WorkerOptions {
   /**
    * `thread` (default) renews from a worker thread with its own storage connection, so a handler
    * that blocks the event loop for minutes is never declared stalled. `main` renews from this
-   * event loop; it is used whenever the queue has an injected clock.
+   * event loop; it is used whenever the queue has an injected clock or the storage cannot be
+   * reopened from another thread (an in-memory database).
    */
   heartbeat?: 'thread' | 'main';
   /** How often an idle worker looks for jobs when no notification wakes it. Default 500. */
@@ -91,12 +92,13 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency ?? 1;
     this.leaseMs = options.leaseMs ?? 30_000;
-    const injectedClock = queue.clock !== systemClock;
+    // The heartbeat thread reads the wall clock and reopens the storage from its descriptor.
+    const threadable = queue.clock === systemClock && queue.storage.capabilities.reopenable;
     this.options = {
       concurrency: this.concurrency,
       leaseMs: this.leaseMs,
       heartbeatMs: options.heartbeatMs ?? Math.max(50, Math.floor(this.leaseMs / 3)),
-      heartbeat: injectedClock ? 'main' : (options.heartbeat ?? 'thread'),
+      heartbeat: threadable ? (options.heartbeat ?? 'thread') : 'main',
       pollIntervalMs: options.pollIntervalMs ?? 500,
       shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
       timeoutGraceMs: options.timeoutGraceMs ?? 5_000,
