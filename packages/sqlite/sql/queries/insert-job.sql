@@ -4,7 +4,7 @@
 --   NULL) :timeoutMs :size :idempotencyKey (or NULL) :now (stored as created_at)
 -- Returns: nothing; changes = 1 and lastInsertRowid = the new seq when written, changes = 0 when
 --   the key matched an existing job of the queue (then nothing was written).
--- Guarantees: seq is assigned here, after every earlier insert (AUTOINCREMENT); a duplicate `id`
+-- Guarantees: seq (the rowid) is larger than every stored job's; a duplicate `id`
 --   is still an error (only the idempotency conflict is ignored).
 INSERT INTO jobs (
   id, queue, name, payload, state, priority, run_at, attempt, max_attempts, backoff, timeout_ms,

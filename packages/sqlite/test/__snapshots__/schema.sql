@@ -1,7 +1,7 @@
 -- PRAGMA user_version = 1
 
 CREATE TABLE jobs (
-  seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq              INTEGER PRIMARY KEY,
   id               TEXT    NOT NULL UNIQUE,
   queue            TEXT    NOT NULL REFERENCES queues (name),
   name             TEXT    NOT NULL,

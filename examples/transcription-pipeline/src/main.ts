@@ -1,0 +1,207 @@
+/**
+ * Waitline's main demo: meetings queued for transcription on embedded SQLite, no server.
+ *
+ *   pnpm example                      # from the repository root
+ *   npx tsx src/main.ts --concurrency 2 --speed 16
+ *
+ * Several users submit recordings with mixed priorities; a worker transcribes them one at a time
+ * (global concurrency 1); everyone watches their position, ETA and progress live. One download
+ * arrives corrupt and is retried, one user cancels mid-way, and an urgent meeting arrives late and
+ * goes to the front of the line.
+ */
+import { open, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Queue, type QueueStats, Worker } from '@waitline/core';
+import { SqliteStorage } from '@waitline/sqlite';
+import { createMeetingHandler, type MeetingPayload, type MeetingResult, meetingPayload, SHARE } from './pipeline.js';
+import { formatDuration, JobBoard, SHOW_CURSOR } from './render.js';
+import { type Check, checkScenario, demoMeetings, type MeetingPlan, recordMeetings, Users } from './scenario.js';
+import { VadTranscriber } from './transcriber.js';
+
+const EXAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const POLL_MS = 250;
+
+interface Cli {
+  concurrency: number;
+  db: string;
+  speed: number;
+  dbGiven: boolean;
+}
+
+const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--db PATH]
+
+  --concurrency N  jobs transcribed at once, across every worker (default 1)
+  --speed X        audio seconds processed per wall second (default 8); "max" runs flat out
+  --db PATH        SQLite file (default .data/demo.db in the example; removed at start)`;
+
+function parseCli(argv: string[]): Cli {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      concurrency: { type: 'string', default: '1' },
+      speed: { type: 'string', default: '8' },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const concurrency = Number(values.concurrency);
+  const speed = values.speed === 'max' ? Number.POSITIVE_INFINITY : Number(values.speed);
+  if (!Number.isInteger(concurrency) || concurrency < 1) usageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
+  if (!(speed > 0)) usageError(`--speed must be a positive number or "max", got "${values.speed}"`);
+  const db = values.db === undefined ? join(EXAMPLE_DIR, '.data', 'demo.db') : resolve(values.db);
+  return { concurrency, speed, db, dbGiven: values.db !== undefined };
+}
+
+function usageError(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+/** Removes the database (and its WAL files), refusing to delete a file that is not SQLite. */
+async function resetDatabase(path: string): Promise<void> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (handle) {
+    const head = Buffer.alloc(16);
+    await handle.read(head, 0, 16, 0);
+    await handle.close();
+    if (head.toString('latin1') !== 'SQLite format 3\0' && head.some((b) => b !== 0)) {
+      usageError(`${path} exists and is not a SQLite database; refusing to delete it`);
+    }
+  }
+  for (const suffix of ['', '-wal', '-shm']) await rm(path + suffix, { force: true });
+}
+
+/** Everything the demo runs on, opened in order and closed in reverse. */
+interface Demo {
+  storage: SqliteStorage;
+  queue: Queue<MeetingPayload, MeetingResult>;
+  worker: Worker<MeetingPayload, MeetingResult>;
+  users: Users;
+}
+
+async function openDemo(cli: Cli, plans: MeetingPlan[], board: JobBoard): Promise<Demo> {
+  await resetDatabase(cli.db);
+  const files = await recordMeetings(join(EXAMPLE_DIR, '.data', 'audio'), plans);
+  const speedText = Number.isFinite(cli.speed) ? `${cli.speed}× real time` : 'flat out';
+  board.log(`Recorded ${plans.length} meetings (${plans.reduce((s, p) => s + p.audioSeconds, 0)} s of audio) · SQLite ${cli.db}`);
+  board.log(`Queue "transcribe": concurrency ${cli.concurrency}, processing at ${speedText}`);
+
+  const storage = await SqliteStorage.open({ path: cli.db });
+  const queue = new Queue<MeetingPayload, MeetingResult>(storage, 'transcribe', {
+    payload: meetingPayload,
+    concurrency: cli.concurrency,
+    retry: { attempts: 3, backoff: { kind: 'list', delaysMs: [1000, 2000] } },
+    timeoutMs: 600_000,
+  });
+  const handler = createMeetingHandler({
+    transcriber: new VadTranscriber({ realtimeFactor: cli.speed / SHARE.transcribe }),
+    speed: cli.speed,
+    corruptFirstDownload: new Set(plans.filter((p) => p.flakyDownload).map((p) => p.meetingId)),
+  });
+  const worker = new Worker(queue, handler, { concurrency: cli.concurrency, shutdownGraceMs: 1000 });
+  worker.on('error', (err) => board.log(`worker error: ${err.message}`));
+  const users = new Users(queue, plans, files, { speed: cli.speed, log: (m) => board.log(m) });
+  queue.on('job:retrying', ({ jobId, retryAt, attempt, error }) => {
+    const t = users.noteRetry(jobId);
+    const id = t?.plan.meetingId ?? jobId;
+    board.log(`${id} attempt ${attempt} failed: ${error.message}. Waitline retries it in ${formatDuration(retryAt - Date.now())}`);
+  });
+  return { storage, queue, worker, users };
+}
+
+async function main(): Promise<number> {
+  const cli = parseCli(process.argv.slice(2));
+  const tty = process.stdout.isTTY === true;
+  const board = new JobBoard(process.stdout, tty, { color: tty && !process.env.NO_COLOR, columns: process.stdout.columns });
+  if (tty) process.once('exit', () => process.stdout.write(SHOW_CURSOR));
+  const started = Date.now();
+  const demo = await openDemo(cli, demoMeetings(), board);
+  const run: { failure: unknown } = { failure: null };
+  const onSigint = () => {
+    run.failure = new Error('interrupted');
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    demo.users.start((err) => {
+      run.failure ??= err;
+    });
+    await watch(demo.users, board, () => run.failure !== null, started);
+  } finally {
+    board.release();
+    demo.users.stop();
+    process.off('SIGINT', onSigint);
+  }
+  const stats = await demo.queue.getStats();
+  await demo.worker.close();
+  await demo.storage.close();
+  if (run.failure) {
+    const why = run.failure instanceof Error ? run.failure.message : String(run.failure);
+    console.error(`\nDemo stopped: ${why}`);
+    return run.failure instanceof Error && run.failure.message === 'interrupted' ? 130 : 1;
+  }
+  return printSummary(demo.users, stats, Date.now() - started, cli);
+}
+
+/** Polls every job's status, lets the users react, redraws; until every job is final. */
+async function watch(users: Users, board: JobBoard, stop: () => boolean, started: number): Promise<void> {
+  while (!stop()) {
+    await users.poll();
+    const rows = users.rows();
+    const running = rows.filter((r) => r.status?.state === 'running').length;
+    const waiting = rows.filter((r) => r.status?.state === 'queued').length;
+    board.render(rows, Date.now(), `${formatDuration(Date.now() - started)} · ${running} running, ${waiting} waiting · Ctrl-C stops`);
+    if (users.allFinal()) return;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+function printSummary(users: Users, stats: QueueStats, elapsedMs: number, cli: Cli): number {
+  const states = users.tracked.map((t) => t.status?.state);
+  const count = (s: string) => states.filter((x) => x === s).length;
+  const out: string[] = [''];
+  out.push(`Finished in ${formatDuration(elapsedMs)}: ${count('completed')} completed, ${count('failed')} failed, ${count('cancelled')} cancelled.`);
+  out.push(...statsLines(stats));
+  const sample = users.tracked.find((t) => t.status?.state === 'completed' && t.plan.voices.length > 1);
+  const result = sample?.status?.result as MeetingResult | null | undefined;
+  if (sample && result) {
+    out.push(`Transcript of ${sample.plan.meetingId} (first lines):`);
+    for (const seg of result.transcript.slice(0, 4)) out.push(`  S${seg.speaker ?? '?'}  ${seg.text}`);
+  }
+  const checks = checkScenario(users.tracked);
+  out.push('Scenario checks:', ...checks.map((c: Check) => `  ${c.ok ? '✓' : '✗'} ${c.text}`));
+  const ok = checks.every((c) => c.ok);
+  out.push(ok ? 'All as expected.' : 'The scenario did NOT go as expected.');
+  if (cli.dbGiven) out.push(`Jobs kept in ${cli.db}.`);
+  console.log(out.join('\n'));
+  return ok ? 0 : 1;
+}
+
+function statsLines(stats: QueueStats): string[] {
+  const c = stats.counts;
+  const ms = (v: number | null) => (v === null ? '–' : formatDuration(v));
+  const t = stats.throughput[0];
+  return [
+    `Queue stats: ${c.completed} completed, ${c.failed} failed, ${c.cancelled} cancelled, ${c.ready} ready, ${c.scheduled} scheduled, ${c.running} running`,
+    `  run time  mean ${ms(stats.runTimeMs.mean)}, p50 ${ms(stats.runTimeMs.p50)}, p95 ${ms(stats.runTimeMs.p95)}`,
+    `  wait time mean ${ms(stats.waitTimeMs.mean)}, p50 ${ms(stats.waitTimeMs.p50)}, p95 ${ms(stats.waitTimeMs.p95)}`,
+    t ? `  throughput ${t.completedPerMinute.toFixed(1)} jobs/min over the last ${formatDuration(t.windowMs)}` : '',
+  ].filter(Boolean);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Anything still holding the event loop open after a clean close should not hang the demo.
+    setTimeout(() => process.exit(code), 2000).unref();
+  },
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
