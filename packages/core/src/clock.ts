@@ -5,6 +5,7 @@
 
 /** A source of the current time in milliseconds since the Unix epoch. */
 export interface Clock {
+  /** Milliseconds since the Unix epoch; never decreasing within one process is enough. */
   now(): number;
 }
 

@@ -28,8 +28,8 @@ export interface Eta {
   basis: EtaBasis;
 }
 
-/** Duration model for one job name. */
-interface NameModel {
+/** Duration model for one job name: median run time, and median time per unit of size when known. */
+export interface NameModel {
   medianMs: number;
   msPerUnit: number | null;
 }

@@ -29,7 +29,8 @@ export interface WaitlineEventMap {
 /** The name of a Waitline event. */
 export type WaitlineEventName = keyof WaitlineEventMap;
 
-type Listeners = { [K in WaitlineEventName]: (payload: WaitlineEventMap[K]) => void };
+/** Listener signatures of {@link WaitlineEventMap}. */
+export type Listeners = { [K in WaitlineEventName]: (payload: WaitlineEventMap[K]) => void };
 
 /** A typed event emitter over {@link WaitlineEventMap}. */
 export class WaitlineEmitter extends EventEmitter<Listeners> {}

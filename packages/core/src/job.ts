@@ -57,9 +57,13 @@ export function toJobStatus<Result>(record: JobRecord, position: number | null, 
 
 /** What a `Job` handle needs from its queue. */
 export interface JobHandleHost<Payload, Result> {
+  /** See `Queue.getStatus`. */
   getStatus(id: JobId): Promise<JobStatus<Result>>;
+  /** See `Queue.getJob`. */
   getJob(id: JobId): Promise<JobRecord<Payload, Result> | null>;
+  /** See `Queue.cancel`. */
   cancel(id: JobId): Promise<JobRecord<Payload, Result>>;
+  /** See `Queue.finished`. */
   finished(id: JobId, options?: { timeoutMs?: number }): Promise<Result>;
 }
 

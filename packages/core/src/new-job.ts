@@ -11,7 +11,7 @@ import type { NewJob } from './job-record.js';
 import { type JobOptions, parseJobOptions, toValidationError } from './options.js';
 import { DEFAULT_PRIORITY } from './priority.js';
 
-/** The queue-level defaults a job falls back to. @internal */
+/** The queue-level defaults a job falls back to. */
 export interface JobDefaults {
   jobName: string;
   retry: RetryPolicy;

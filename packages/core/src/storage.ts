@@ -308,6 +308,7 @@ export interface StorageNotice {
  * core never relies on a notice for correctness, only for latency.
  */
 export interface Notifier {
+  /** Sends a notice to every subscriber of its queue that the storage can reach; never throws. */
   publish(notice: StorageNotice): void;
   /** Starts delivering notices of `queue` (every queue when `'*'`); returns an unsubscribe function. */
   subscribe(queue: string, listener: (notice: StorageNotice) => void): () => void;
@@ -335,9 +336,12 @@ export interface Storage {
   describe(): StorageDescriptor;
   /** Brings the schema to the code's version; running it twice, or from two processes at once, is safe. */
   migrate(): Promise<void>;
+  /** Releases connections; further calls fail with `StorageUnavailableError`. Idempotent. */
   close(): Promise<void>;
 
+  /** Creates the queue when missing and writes only the fields given; returns the stored config. */
   upsertQueue(p: UpsertQueueParams): Promise<QueueConfig>;
+  /** The stored config, or null for a queue never created. */
   getQueue(name: string): Promise<QueueConfig | null>;
 
   /** Writes all jobs or none; throws `QueueFullError` when `maxSize` would be passed (checked atomically). */
@@ -355,12 +359,15 @@ export interface Storage {
   /** Returns every job it moved, in its new state. */
   reclaimExpired(p: ReclaimParams): Promise<JobRecord[]>;
 
+  /** The stored job, or null for an unknown id. */
   getJob(id: JobId): Promise<JobRecord | null>;
   /** The job's 1-based position among ready jobs, or null when it is not queued and ready. Index-only where the storage allows. */
   getPosition(p: { id: JobId; now: number }): Promise<number | null>;
   /** Returns null for an unknown id. */
   getPositionInputs(p: PositionParams): Promise<PositionInputs | null>;
+  /** Counts by state (queued split into ready and scheduled), windows by finish time, recent samples, live workers. */
   getStats(p: StatsParams): Promise<RawQueueStats>;
+  /** One page of a queue's jobs by `seq`, filtered by state. */
   listJobs(p: ListParams): Promise<Page<JobRecord>>;
 
   /** Throws `JobNotFoundError`, or `InvalidTransitionError` unless the job is `failed` or `cancelled`. */
@@ -372,7 +379,9 @@ export interface Storage {
   /** Returns how many jobs were removed. */
   removeJobs(p: RemoveParams): Promise<number>;
 
+  /** Inserts the worker or refreshes it (`lastSeenAt = now`, `startedAt` kept). */
   registerWorker(p: RegisterWorkerParams): Promise<void>;
+  /** Removes the worker; an unknown id is fine. */
   deregisterWorker(p: { id: string }): Promise<void>;
 }
 

@@ -89,7 +89,7 @@ function buildTransactions(ctx: SqliteContext) {
 }
 
 /**
- * A Waitline {@link Storage} on one SQLite file (better-sqlite3). Many processes may open the same
+ * A Waitline `Storage` on one SQLite file (better-sqlite3). Many processes may open the same
  * file: every write transaction starts with `BEGIN IMMEDIATE`, so claims, adds and settles
  * serialise on SQLite's write lock and a job is never leased twice; readers never block (WAL). A
  * write that waits longer than `busyTimeoutMs` for the lock fails with `StorageUnavailableError`.
@@ -264,7 +264,7 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Removes the selected jobs (never running ones) in chunks of {@link REMOVE_CHUNK}, one short
+   * Removes the selected jobs (never running ones) in chunks of 1,000, one short
    * transaction each, yielding to the event loop between chunks; returns how many were removed.
    * Not atomic as a whole: a job added meanwhile may be removed too.
    */

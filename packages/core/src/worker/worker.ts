@@ -54,6 +54,7 @@ export interface WorkerOptions {
 export interface WorkerEventMap {
   /** A storage call or heartbeat failed; the worker goes on (transient errors are retried). */
   error: (err: Error) => void;
+  /** `close()` finished: jobs settled or released, heartbeat stopped, worker deregistered. */
   closed: () => void;
 }
 
