@@ -3,10 +3,10 @@
  * @internal
  * @module
  */
-import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { type RetryPolicy, toBackoffSpec } from './backoff.js';
 import { ValidationError } from './errors.js';
+import { uuidv7 } from './ids.js';
 import type { NewJob } from './job-record.js';
 import { type JobOptions, parseJobOptions, toValidationError } from './options.js';
 import { DEFAULT_PRIORITY } from './priority.js';
@@ -48,14 +48,14 @@ export function buildNewJob(
   root: ReadonlyArray<string | number> = [],
 ): NewJob {
   const data = validatePayload(schema, payload, [...root, 'payload']);
-  const options: JobOptions = parseJobOptions(rawOptions, [...root, 'options']);
+  const options: JobOptions = rawOptions === undefined ? {} : parseJobOptions(rawOptions, [...root, 'options']);
   const runAt =
     options.runAt !== undefined
       ? Math.max(now, options.runAt instanceof Date ? options.runAt.getTime() : options.runAt)
       : now + (options.delayMs ?? 0);
   const backoff = options.backoff ?? defaults.retry.backoff;
   return {
-    id: randomUUID(),
+    id: uuidv7(now),
     name: options.name ?? defaults.jobName,
     payload: data,
     priority: options.priority ?? DEFAULT_PRIORITY,

@@ -114,10 +114,15 @@ export interface SettleResult {
   claimed: JobRecord[];
 }
 
-/** Extends the leases a worker holds. */
+/**
+ * Extends the leases a worker holds. With `leases`, exactly those (each guarded by its token);
+ * without, every job running under `workerId` (in `queue` when given), which lets a heartbeat
+ * thread renew without being told of each job the worker starts.
+ */
 export interface RenewLeasesParams {
   workerId: string;
-  leases: LeaseRef[];
+  queue?: string;
+  leases?: LeaseRef[];
   leaseMs: number;
   now: number;
 }
@@ -350,7 +355,10 @@ export interface Storage {
   claim(p: ClaimParams): Promise<JobRecord[]>;
   /** Completes, fails and acknowledges cancels in one step, then optionally claims; guard misses land in `lost`. */
   settle(p: SettleParams): Promise<SettleResult>;
-  /** Extends held leases and reports cancel requests; a lease not held is reported, not renewed. */
+  /**
+   * Extends held leases and reports cancel requests. With `leases`, one state per lease given (a lease
+   * not held is reported `held: false`, not renewed); without, one state per job renewed.
+   */
   renewLeases(p: RenewLeasesParams): Promise<LeaseState[]>;
   /** Writes progress; throws `LeaseLostError` when the lease is not held (nothing written). */
   reportProgress(p: ProgressParams): Promise<JobRecord>;

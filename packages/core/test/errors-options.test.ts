@@ -95,3 +95,16 @@ describe('ordering and lifecycle', () => {
     for (const s of JOB_STATES) expect(canTransition(s, s)).toBe(false);
   });
 });
+
+describe('job ids', () => {
+  it('are UUIDv7: version 7, RFC variant, ordered by creation time, unique', async () => {
+    const { uuidv7 } = await import('../src/ids.js');
+    const a = uuidv7(1_700_000_000_000);
+    const b = uuidv7(1_700_000_000_001);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a < b).toBe(true);
+    expect(a.slice(0, 13)).toBe('018bcfe5-6800');
+    const many = new Set(Array.from({ length: 5_000 }, () => uuidv7(1_700_000_000_000)));
+    expect(many.size).toBe(5_000);
+  });
+});

@@ -65,6 +65,14 @@ export function settleJobs(ctx: SqliteContext, p: SettleParams): SettleResult {
  */
 export function renewLeases(ctx: SqliteContext, p: RenewLeasesParams): LeaseState[] {
   const leaseExpiresAt = p.now + p.leaseMs;
+  if (p.leases === undefined) {
+    const rows = ctx.stmt('renewWorkerLeases').all({ workerId: p.workerId, queue: p.queue ?? null, leaseExpiresAt }) as Array<{
+      id: string;
+      cancel_requested: number;
+      lease_expires_at: number;
+    }>;
+    return rows.map((r) => ({ id: r.id, held: true, cancelRequested: r.cancel_requested === 1, leaseExpiresAt: r.lease_expires_at }));
+  }
   return p.leases.map(({ id, leaseToken }) => {
     const row = ctx.stmt('renewLease').get({ id, leaseToken, leaseExpiresAt }) as
       | { cancel_requested: number; lease_expires_at: number }

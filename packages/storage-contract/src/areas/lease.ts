@@ -13,7 +13,9 @@ import {
   claim,
   claimOne,
   expectError,
+  ids,
   jobError,
+  nth,
   QUEUE,
   reread,
   settleFail,
@@ -273,6 +275,29 @@ export function describeLease(harness: StorageHarness): void {
       });
       expect(states).toEqual([expect.objectContaining({ id: running.id, held: false })]);
       expect(await reread(s, running.id)).toEqual(done);
+    });
+
+    it('renewLeases without leases renews every job running under the worker, in its queue only', async () => {
+      const s = storage();
+      await addQueue(s);
+      await s.upsertQueue({ name: 'other', now: T0 });
+      await addMany(s, [{}, {}, {}]);
+      await add(s, {}, { queue: 'other' });
+      const mine = await claim(s, { limit: 2, leaseMs: 1_000 });
+      const theirs = await claimOne(s, { workerId: 'w-2', leaseMs: 1_000 });
+      const elsewhere = await claimOne(s, { queue: 'other', leaseMs: 1_000 });
+      const first = nth(mine, 0);
+      await s.cancel({ id: first.id, now: T0 + 10 });
+      const states = await s.renewLeases({ workerId: WORKER, queue: QUEUE, leaseMs: 1_000, now: T0 + 500 });
+      expect(states.map((st) => st.id).sort()).toEqual(ids(mine).sort());
+      expect(states.every((st) => st.held && st.leaseExpiresAt === T0 + 1_500)).toBe(true);
+      expect(states.find((st) => st.id === first.id)?.cancelRequested).toBe(true);
+      expect((await reread(s, theirs.id)).leaseExpiresAt).toBe(T0 + 1_000);
+      expect((await reread(s, elsewhere.id)).leaseExpiresAt).toBe(T0 + 1_000);
+      const everywhere = await s.renewLeases({ workerId: WORKER, leaseMs: 1_000, now: T0 + 600 });
+      expect(everywhere.map((st) => st.id).sort()).toEqual([...ids(mine), elsewhere.id].sort());
+      const reclaimed = await s.reclaimExpired({ now: T0 + 1_200, error: reclaimError });
+      expect(ids(reclaimed)).toEqual([theirs.id]);
     });
 
     it('a new claim of the same job hands out a new token', async () => {
