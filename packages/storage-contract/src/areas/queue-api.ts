@@ -10,13 +10,14 @@ import {
   PermanentJobError,
   priority,
   Queue,
+  QueueEvents,
   QueueFullError,
   ValidationError,
 } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { StorageHarness } from '../harness.js';
-import { useLive } from '../live.js';
+import { record, useLive } from '../live.js';
 
 const payload = z.object({ meetingId: z.string(), audioSeconds: z.number().positive() });
 
@@ -182,6 +183,28 @@ export function describeQueueApi(harness: StorageHarness): void {
       expect(await q.clean({ state: 'completed', olderThanMs: 60_000 })).toBe(0);
       expect(await q.clean({ state: 'completed' })).toBe(1);
       expect((await q.listJobs()).items).toHaveLength(0);
+    });
+
+    it('QueueEvents hears every Queue and Worker on the storage; queue:drained follows the last job', async () => {
+      const q = live.queue('observed');
+      const events = new QueueEvents(live.storage(), 'observed');
+      try {
+        const seen = record(events, 'job:added', 'job:active', 'job:progress', 'job:completed', 'queue:drained');
+        live.worker(q, async (_job, { progress }) => {
+          await progress({ percent: 50, stage: 'half' });
+          return 'done';
+        });
+        const job = await q.add({ n: 1 });
+        await job.finished({ timeoutMs: 5_000 });
+        await q.drain({ timeoutMs: 5_000 });
+        const deadline = Date.now() + 2_000;
+        while (!seen.some((e) => e.event === 'queue:drained') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(seen.map((e) => e.event)).toEqual(['job:added', 'job:active', 'job:progress', 'job:completed', 'queue:drained']);
+        expect(seen.every((e) => (e.payload as { queue: string }).queue === 'observed')).toBe(true);
+        expect(seen[3]?.payload).toMatchObject({ jobId: job.id, result: 'done' });
+      } finally {
+        events.close();
+      }
     });
 
     it('stats count jobs by state and list live workers with their capacity', async () => {
