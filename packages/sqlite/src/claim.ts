@@ -33,7 +33,7 @@ export function claimReady(ctx: SqliteContext, p: ClaimParams): JobRecord[] {
   if (!(wanted > 0)) return [];
   const limit = freeSlots(ctx, p.queue, wanted);
   if (limit === 0) return [];
-  const rows = ctx.stmt('claim').all({
+  const rows = ctx.jobs('claim').all({
     queue: p.queue,
     now: p.now,
     limit,

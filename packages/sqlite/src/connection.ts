@@ -63,15 +63,33 @@ export function resolveOptions(options: SqliteStorageOptions): ResolvedOptions {
 }
 
 /**
+ * WAL pages written between automatic checkpoints (SQLite's default is 1,000). A checkpoint copies
+ * the WAL's pages into the database file and syncs both files; a queue rewrites the same few pages
+ * over and over, so checkpointing ten times less often copies far fewer pages and syncs ten times
+ * less: about 15% of a single add's time and 10% of a settle-and-claim on a 2-core VM. The costs:
+ * the WAL file grows to about 40 MiB (at 4 KiB pages) and keeps that size (it is reused, not
+ * truncated); opening after a crash scans that much WAL; each checkpoint takes longer, inside the
+ * commit that triggers it. Durability is unchanged in kind: a committed transaction survives a
+ * process crash; with synchronous NORMAL a power loss may lose the transactions since the last
+ * checkpoint (now up to ten times as many), never corrupting the file; FULL syncs every commit.
+ * @internal
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
+/**
  * Opens a connection with Waitline's pragmas: WAL (readers never block the writer, and the writer
- * never blocks readers), the given `synchronous`, foreign keys on, and the busy timeout, so a
- * write waits for another process's write lock instead of failing at once.
+ * never blocks readers) checkpointed every {@link WAL_AUTOCHECKPOINT_PAGES} pages, the given
+ * `synchronous`, foreign keys on, and the busy timeout, so a write waits for another process's
+ * write lock instead of failing at once.
  * @internal
  */
 export function openConnection(options: ResolvedOptions): Db {
   const db = new Database(options.path, { timeout: options.busyTimeoutMs });
   try {
-    if (options.shared) setWal(db, options.busyTimeoutMs);
+    if (options.shared) {
+      setWal(db, options.busyTimeoutMs);
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    }
     // Both values are whitelisted by resolveOptions: no caller text reaches the pragma.
     db.pragma(`synchronous = ${options.synchronous}`);
     db.pragma('foreign_keys = ON');

@@ -23,7 +23,7 @@ import { type JobRow, toJobRecord } from './rows.js';
 
 /** Reads a job or throws `JobNotFoundError`. @internal */
 export function getJobOrThrow(ctx: SqliteContext, id: string): JobRecord {
-  const row = ctx.stmt('getJob').get({ id }) as JobRow | undefined;
+  const row = ctx.jobs('getJob').get({ id }) as JobRow | undefined;
   if (row === undefined) throw new JobNotFoundError(id);
   return toJobRecord(row);
 }
@@ -33,7 +33,7 @@ export function getJobOrThrow(ctx: SqliteContext, id: string): JobRecord {
  * (from the job's current state to `to`).
  */
 function transition(ctx: SqliteContext, sql: SqlName, params: { id: string; [key: string]: unknown }, to: JobState): JobRecord {
-  const row = ctx.stmt(sql).get(params) as JobRow | undefined;
+  const row = ctx.jobs(sql).get(params) as JobRow | undefined;
   if (row !== undefined) return toJobRecord(row);
   const job = getJobOrThrow(ctx, params.id);
   throw new InvalidTransitionError(params.id, job.state, to);
@@ -47,7 +47,7 @@ function transition(ctx: SqliteContext, sql: SqlName, params: { id: string; [key
  * @internal
  */
 export function cancelJob(ctx: SqliteContext, p: CancelParams): JobRecord {
-  const row = ctx.stmt('cancelJob').get({ id: p.id, now: p.now }) as JobRow | undefined;
+  const row = ctx.jobs('cancelJob').get({ id: p.id, now: p.now }) as JobRow | undefined;
   if (row !== undefined) return toJobRecord(row);
   const job = getJobOrThrow(ctx, p.id);
   if (job.state === 'cancelled') return job;

@@ -44,38 +44,55 @@ function duplicateIdError(id: string, cause: unknown): unknown {
 /** Inserts one job; null when its idempotency key already named a job of the queue. */
 function insertJob(ctx: SqliteContext, queue: string, job: NewJob, now: number): JobRecord | null {
   const payload = JSON.stringify(job.payload ?? null);
-  let info: { changes: number; lastInsertRowid: number | bigint };
-  try {
-    info = runInsert(ctx, queue, job, payload, now);
-  } catch (err) {
-    throw duplicateIdError(job.id, err);
-  }
+  const info = runInsert(ctx, 'insertJob', queue, job, payload, now);
   if (info.changes === 0) return null;
   return newJobRecord(queue, job, payload, Number(info.lastInsertRowid), now);
 }
 
-function runInsert(ctx: SqliteContext, queue: string, job: NewJob, payload: string, now: number) {
-  return ctx.stmt('insertJob').run({
-    id: job.id,
-    queue,
-    name: job.name,
-    payload,
-    priority: job.priority,
-    runAt: job.runAt,
-    maxAttempts: job.maxAttempts,
-    backoff: toJson(job.backoff),
-    timeoutMs: job.timeoutMs ?? null,
-    size: job.size ?? null,
-    idempotencyKey: job.idempotencyKey ?? null,
-    now,
-  });
+/** Runs insert-job.sql or add-job.sql (same parameters), turning a duplicate id into a `ValidationError`. */
+function runInsert(ctx: SqliteContext, sql: 'insertJob' | 'addJob', queue: string, job: NewJob, payload: string, now: number) {
+  try {
+    return ctx.stmt(sql).run({
+      id: job.id,
+      queue,
+      name: job.name,
+      payload,
+      priority: job.priority,
+      runAt: job.runAt,
+      maxAttempts: job.maxAttempts,
+      backoff: toJson(job.backoff),
+      timeoutMs: job.timeoutMs ?? null,
+      size: job.size ?? null,
+      idempotencyKey: job.idempotencyKey ?? null,
+      now,
+    });
+  } catch (err) {
+    throw duplicateIdError(job.id, err);
+  }
 }
 
 function findByKey(ctx: SqliteContext, queue: string, idempotencyKey: string | null): JobRecord {
-  const row = ctx.stmt('findIdempotentJob').get({ queue, idempotencyKey }) as JobRow | undefined;
+  const row = ctx.jobs('findIdempotentJob').get({ queue, idempotencyKey }) as JobRow | undefined;
   // insert-job.sql only skips a row on an idempotency conflict, so the key names a stored job.
   if (row === undefined) throw new Error(`idempotency conflict without a job for key "${idempotencyKey}"`);
   return toJobRecord(row);
+}
+
+/**
+ * The fast path of a single add: one autocommit statement (add-job.sql) that checks the queue
+ * row and its maxSize and inserts, atomically. Returns the result when the job was written, or
+ * null when nothing was written (one job but no queue row yet, the queue full, or the idempotency
+ * key taken; or not exactly one job): the caller then runs {@link enqueueJobs} in a transaction,
+ * which tells those apart. Call outside any transaction.
+ * @internal
+ */
+export function addOneJob(ctx: SqliteContext, p: EnqueueParams): EnqueueResult | null {
+  const job = p.jobs.length === 1 ? p.jobs[0] : undefined;
+  if (job === undefined) return null;
+  const payload = JSON.stringify(job.payload ?? null);
+  const info = runInsert(ctx, 'addJob', p.queue, job, payload, p.now);
+  if (info.changes === 0) return null;
+  return { jobs: [newJobRecord(p.queue, job, payload, Number(info.lastInsertRowid), p.now)], inserted: [true] };
 }
 
 /**

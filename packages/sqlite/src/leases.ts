@@ -24,18 +24,18 @@ function settleItems(ctx: SqliteContext, p: SettleParams, keep: (id: string, row
   const { now } = p;
   for (const item of p.completed ?? []) {
     const params = { id: item.id, leaseToken: item.leaseToken, result: toJson(item.result), now };
-    keep(item.id, ctx.stmt('settleComplete').get(params));
+    keep(item.id, ctx.jobs('settleComplete').get(params));
   }
   for (const item of p.failed ?? []) {
     const params = { id: item.id, leaseToken: item.leaseToken, error: toJson(item.error), retryAt: item.retryAt, now };
-    keep(item.id, ctx.stmt('settleFail').get(params));
+    keep(item.id, ctx.jobs('settleFail').get(params));
   }
   for (const item of p.cancelled ?? []) {
     const params = { id: item.id, leaseToken: item.leaseToken, error: toJson(item.error), now };
-    keep(item.id, ctx.stmt('settleCancel').get(params));
+    keep(item.id, ctx.jobs('settleCancel').get(params));
   }
   for (const item of p.released ?? []) {
-    keep(item.id, ctx.stmt('settleRelease').get({ id: item.id, leaseToken: item.leaseToken, now }));
+    keep(item.id, ctx.jobs('settleRelease').get({ id: item.id, leaseToken: item.leaseToken, now }));
   }
 }
 
@@ -91,7 +91,7 @@ export function renewLeases(ctx: SqliteContext, p: RenewLeasesParams): LeaseStat
 export function reportProgress(ctx: SqliteContext, p: ProgressParams): JobRecord {
   const { percent, stage, data } = p.progress;
   const progress = data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now };
-  const row = ctx.stmt('reportProgress').get({
+  const row = ctx.jobs('reportProgress').get({
     id: p.id,
     leaseToken: p.leaseToken,
     progress: JSON.stringify(progress),
@@ -108,7 +108,7 @@ export function reportProgress(ctx: SqliteContext, p: ProgressParams): JobRecord
  * @internal
  */
 export function reclaimExpired(ctx: SqliteContext, p: ReclaimParams): JobRecord[] {
-  const rows = ctx.stmt('reclaimExpired').all({
+  const rows = ctx.jobs('reclaimExpired').all({
     now: p.now,
     queue: p.queue ?? null,
     error: JSON.stringify(p.error),

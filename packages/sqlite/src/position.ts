@@ -10,7 +10,7 @@ import { liveWorkers, queueConfig, recentFinished } from './stats.js';
 
 /**
  * A job's 1-based position among its queue's ready jobs, or null when it is unknown, not queued,
- * or scheduled. One statement (position.sql): two index-only counts on jobs_claim_order.
+ * or scheduled. One statement (position.sql): two index-only counts on jobs_queued.
  * @internal
  */
 export function readPosition(ctx: SqliteContext, id: string, now: number): number | null {
@@ -46,7 +46,7 @@ function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number
  * @internal
  */
 export function readPositionInputs(ctx: SqliteContext, p: PositionParams): PositionInputs | null {
-  const row = ctx.stmt('getJob').get({ id: p.id }) as JobRow | undefined;
+  const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
   if (row === undefined) return null;
   const job = toJobRecord(row);
   const position = job.state === 'queued' && job.runAt <= p.now ? readPosition(ctx, p.id, p.now) : null;

@@ -44,7 +44,7 @@ export function getQueue(ctx: SqliteContext, name: string): QueueConfig | null {
 
 /** One job by id, or null. One statement. @internal */
 export function getJob(ctx: SqliteContext, id: string): JobRecord | null {
-  const row = ctx.stmt('getJob').get({ id }) as JobRow | undefined;
+  const row = ctx.jobs('getJob').get({ id }) as JobRow | undefined;
   return row === undefined ? null : toJobRecord(row);
 }
 
@@ -57,7 +57,7 @@ export function getJob(ctx: SqliteContext, id: string): JobRecord | null {
 export function listJobs(ctx: SqliteContext, p: ListParams): Page<JobRecord> {
   const limit = Math.max(0, Math.floor(p.limit));
   const offset = Math.max(0, Math.floor(p.offset ?? 0));
-  const rows = ctx.stmt(p.order === 'asc' ? 'listJobsAsc' : 'listJobsDesc').all({
+  const rows = ctx.jobs(p.order === 'asc' ? 'listJobsAsc' : 'listJobsDesc').all({
     queue: p.queue,
     states: JSON.stringify(p.states ?? JOB_STATES),
     limit: limit + 1,

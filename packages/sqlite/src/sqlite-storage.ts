@@ -46,7 +46,7 @@ import {
   removeJobsChunk,
   retryJob,
 } from './control.js';
-import { enqueueJobs } from './enqueue.js';
+import { addOneJob, enqueueJobs } from './enqueue.js';
 import { reclaimExpired, renewLeases, reportProgress, settleJobs } from './leases.js';
 import { ensureSchema, migrateDatabase } from './migrate.js';
 import { acquireNotifier, type NotifierLease } from './notifier.js';
@@ -185,12 +185,14 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Writes every job or none in one `BEGIN IMMEDIATE` transaction; an idempotency key already used
-   * in the queue returns the stored job (`inserted[i] = false`); throws `QueueFullError` when the
-   * new jobs would pass `maxSize`. Creates a missing queue with the defaults.
+   * Writes every job or none; an idempotency key already used in the queue returns the stored job
+   * (`inserted[i] = false`); throws `QueueFullError` when the new jobs would pass `maxSize`.
+   * Creates a missing queue with the defaults. A single job into an existing queue with room is
+   * one autocommit statement (add-job.sql); anything else, or that statement writing nothing, is
+   * one `BEGIN IMMEDIATE` transaction.
    */
   async enqueue(p: EnqueueParams): Promise<EnqueueResult> {
-    return this.run(() => this.tx.enqueue(p));
+    return this.run(() => addOneJob(this.ctx, p) ?? this.tx.enqueue(p));
   }
 
   /** Leases ready jobs by the ordering rule under `BEGIN IMMEDIATE`, within pause and global concurrency. */

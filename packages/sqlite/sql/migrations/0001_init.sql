@@ -12,10 +12,26 @@
 --     (the ordering rule's last key) is total among stored jobs. It is not AUTOINCREMENT: that
 --     costs a write to sqlite_sequence per insert (about a third of an add), and the ordering rule
 --     only compares jobs that are stored together.
---   * jobs_claim_order (queue, state, priority DESC, run_at, seq, name, size) is the one ordering
---     index: the claim's ORDER BY walks it, the position count is index-only on it, and the ETA's
---     ahead-work aggregate (count and size sum by name) is index-only too, because name and size
---     ride along at the end.
+--   * Every job is in exactly one of two partial indexes, and a job only moves between them when
+--     it is claimed or goes back to queued, so a transition rewrites as few index entries (and
+--     pages) as possible:
+--       - jobs_queued (queue, priority DESC, run_at, seq, name, size) WHERE state = 'queued' is
+--         the ordering index: the claim's ORDER BY walks it, the position count is index-only on
+--         it, and so is the ETA's ahead-work aggregate (count and size sum by name), because name
+--         and size ride along at the end. Adds append to it; a claim deletes its entry.
+--       - jobs_dequeued (state, queue, finished_at) WHERE state = 'running' OR finished_at IS NOT
+--         NULL holds the running and the finished jobs: the concurrency count, lease sweeps and
+--         renewals, statistics, recent finishes and cleanup read it. A job that completes moves
+--         from ('running', queue, NULL) to the end of ('completed', queue, finished_at): usually
+--         the same page.
+--     The CHECK (state IN ('queued', 'running')) = (finished_at IS NULL) keeps the two sets apart
+--     and complete: a job in a final state always has finished_at.
+--   * CHECK lists are written with OR: SQLite evaluates an IN list of more than two constants
+--     through a temporary table built for every row written.
+--   * jobs.queue names a queues row, but without a FOREIGN KEY (it would need an index on
+--     jobs(queue) holding every job, rewritten on every transition): every insert creates or
+--     checks the queue row in the same statement or transaction (add-job.sql, ensure-queue.sql),
+--     and queue rows are never deleted.
 --   * An idempotency key is unique within its queue (any state).
 
 CREATE TABLE queues (
@@ -29,11 +45,12 @@ CREATE TABLE queues (
 CREATE TABLE jobs (
   seq              INTEGER PRIMARY KEY,
   id               TEXT    NOT NULL UNIQUE,
-  queue            TEXT    NOT NULL REFERENCES queues (name),
+  queue            TEXT    NOT NULL,
   name             TEXT    NOT NULL,
   payload          TEXT    NOT NULL,
   state            TEXT    NOT NULL
-                   CHECK (state IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+                   CHECK (state = 'queued' OR state = 'running' OR state = 'completed'
+                          OR state = 'failed' OR state = 'cancelled'),
   priority         INTEGER NOT NULL,
   run_at           INTEGER NOT NULL,
   attempt          INTEGER NOT NULL DEFAULT 0,
@@ -51,21 +68,21 @@ CREATE TABLE jobs (
   cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
   progress         TEXT,
   result           TEXT,
-  error            TEXT
+  error            TEXT,
+  CHECK ((state IN ('queued', 'running')) = (finished_at IS NULL))
 ) STRICT;
 
--- Claim order, position count and ahead-work aggregate (see the header).
-CREATE INDEX jobs_claim_order ON jobs (queue, state, priority DESC, run_at, seq, name, size);
+-- Queued jobs in claim order: claim, position, ahead-work, maxSize count (see the header).
+CREATE INDEX jobs_queued ON jobs (queue, priority DESC, run_at, seq, name, size)
+  WHERE state = 'queued';
+
+-- Running and finished jobs by state, queue and finish time (see the header).
+CREATE INDEX jobs_dequeued ON jobs (state, queue, finished_at)
+  WHERE state = 'running' OR finished_at IS NOT NULL;
 
 -- Idempotent adds: one job per (queue, key).
 CREATE UNIQUE INDEX jobs_idempotency ON jobs (queue, idempotency_key)
   WHERE idempotency_key IS NOT NULL;
-
--- reclaimExpired: running jobs by lease expiry.
-CREATE INDEX jobs_lease_expiry ON jobs (lease_expires_at) WHERE state = 'running';
-
--- Statistics and cleanup: finished jobs by queue, state and finish time.
-CREATE INDEX jobs_finished ON jobs (queue, state, finished_at) WHERE finished_at IS NOT NULL;
 
 CREATE TABLE workers (
   id           TEXT    PRIMARY KEY,

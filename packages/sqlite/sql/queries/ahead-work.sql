@@ -3,7 +3,7 @@
 -- Parameters: :queue :priority :runAt :seq  the job's queue and order key; :now  the caller's clock
 -- Returns: one row per name: `name`, `count`, `sized_count` (jobs with a size), `size_sum`.
 -- Guarantees: covers exactly the jobs position.sql counts (same two ranges), index-only on
---   jobs_claim_order because name and size are its last columns.
+--   jobs_queued because name and size are its last columns.
 SELECT name, count(*) AS count, count(size) AS sized_count, total(size) AS size_sum
 FROM (
   SELECT name, size FROM jobs

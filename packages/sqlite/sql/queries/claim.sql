@@ -10,9 +10,13 @@
 -- Returns: every leased row in its new state. RETURNING order is arbitrary: the caller sorts by
 --   the ordering rule.
 -- Guarantees: run inside BEGIN IMMEDIATE (src/claim.ts) after the pause and concurrency checks,
---   so no other writer can lease the same rows. The subquery walks jobs_claim_order (queue,
---   state, priority DESC, run_at, seq) and stops after :limit ready rows. attempt grows by one;
---   the previous attempt's progress, finish time and any stale cancel request are cleared.
+--   so no other writer can lease the same rows. The subquery walks jobs_queued (queue, priority
+--   DESC, run_at, seq) and stops after :limit ready rows; each leased job leaves jobs_queued and
+--   enters jobs_dequeued as ('running', queue). attempt grows by one; the previous attempt's
+--   progress, finish time and any stale cancel request are cleared.
+--   :limit is wrapped in CAST: SQLite (3.53, bundled with better-sqlite3 12) reads a bare bound
+--   LIMIT while planning and then re-prepares the statement every time that parameter is bound
+--   again, which cost more than the rest of this statement together.
 UPDATE jobs SET
   state = 'running',
   attempt = attempt + 1,
@@ -27,6 +31,6 @@ WHERE seq IN (
   SELECT seq FROM jobs
   WHERE queue = :queue AND state = 'queued' AND run_at <= :now
   ORDER BY priority DESC, run_at, seq
-  LIMIT :limit
+  LIMIT CAST(:limit AS INTEGER)
 )
 RETURNING *

@@ -3,8 +3,9 @@
 --
 -- Parameters: :queue  the queue; :bound  the queue's maxSize
 -- Returns: one column `n`, min(queued jobs, :bound).
--- Guarantees: index-only on jobs_claim_order and bounded, so checking maxSize costs O(maxSize) at
+-- Guarantees: index-only on jobs_queued and bounded, so checking maxSize costs O(maxSize) at
 --   worst however many jobs wait; run inside the enqueue's BEGIN IMMEDIATE, so the count cannot
---   change before the inserts commit.
+--   change before the inserts commit. CAST keeps the statement from being re-prepared at every
+--   binding (see claim.sql).
 SELECT count(*) AS n
-FROM (SELECT 1 FROM jobs WHERE queue = :queue AND state = 'queued' LIMIT :bound)
+FROM (SELECT 1 FROM jobs WHERE queue = :queue AND state = 'queued' LIMIT CAST(:bound AS INTEGER))

@@ -2,6 +2,6 @@
 --
 -- Parameters: :queue  the queue
 -- Returns: one column `n`.
--- Guarantees: index-only on jobs_claim_order (queue, state); run inside the claim's
+-- Guarantees: index-only on jobs_dequeued (state, queue); run inside the claim's
 --   BEGIN IMMEDIATE, so no other process can start a job between this count and the claim.
-SELECT count(*) AS n FROM jobs WHERE queue = :queue AND state = 'running'
+SELECT count(*) AS n FROM jobs WHERE state = 'running' AND queue = :queue

@@ -5,7 +5,8 @@
 -- Returns: nothing; changes = 1 and lastInsertRowid = the new seq when written, changes = 0 when
 --   the key matched an existing job of the queue (then nothing was written).
 -- Guarantees: seq (the rowid) is larger than every stored job's; a duplicate `id`
---   is still an error (only the idempotency conflict is ignored).
+--   is still an error (only the idempotency conflict is ignored). Neither the queue row nor
+--   maxSize is checked here: the caller (src/enqueue.ts) does both in the same transaction.
 INSERT INTO jobs (
   id, queue, name, payload, state, priority, run_at, attempt, max_attempts, backoff, timeout_ms,
   size, idempotency_key, created_at

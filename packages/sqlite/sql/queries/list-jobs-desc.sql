@@ -4,8 +4,18 @@
 --   row tells whether another page follows); :offset  rows to skip
 -- Returns: full jobs rows.
 -- Guarantees: a stable order (seq is unique), so consecutive pages neither repeat nor skip a job
---   that did not change meanwhile.
+--   that did not change meanwhile. The queue's jobs are found on the two indexes that together
+--   hold every job once (see 0001_init.sql): queued ones on jobs_queued, the others on
+--   jobs_dequeued (state, queue); their seqs are then read in order by rowid. CAST keeps the
+--   statement from being re-prepared at every binding (see claim.sql).
 SELECT * FROM jobs
-WHERE queue = :queue AND state IN (SELECT value FROM json_each(:states))
+WHERE seq IN (
+  SELECT seq FROM jobs
+  WHERE queue = :queue AND state = 'queued' AND 'queued' IN (SELECT value FROM json_each(:states))
+  UNION ALL
+  SELECT seq FROM jobs
+  WHERE state IN (SELECT value FROM json_each(:states)) AND queue = :queue
+    AND (state = 'running' OR finished_at IS NOT NULL)
+)
 ORDER BY seq DESC
-LIMIT :limit OFFSET :offset
+LIMIT CAST(:limit AS INTEGER) OFFSET :offset

@@ -4,7 +4,7 @@
 -- Returns: one column `position`, or no row when the job is unknown, not queued, or scheduled
 --   (run_at > :now).
 -- Guarantees: position = 1 + the ready jobs that sort before this one by the ordering rule
---   (priority DESC, run_at, seq). Both counts are index-only range scans on jobs_claim_order
+--   (priority DESC, run_at, seq). Both counts are index-only range scans on jobs_queued
 --   (EXPLAIN QUERY PLAN: USING COVERING INDEX), split so that each reads only the entries ahead:
 --   every higher priority (ready ones counted), then this priority up to (run_at, seq). One
 --   statement, so it reads one consistent snapshot.

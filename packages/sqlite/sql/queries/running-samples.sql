@@ -3,8 +3,8 @@
 -- Parameters: :queue  the queue
 -- Returns: `id`, `name`, `size`, `started_at`, `progress_percent` (from the progress JSON, or NULL),
 --   oldest start first.
--- Guarantees: reads jobs_claim_order (queue, state = 'running').
+-- Guarantees: reads jobs_dequeued ('running', queue): only the queue's running jobs.
 SELECT id, name, size, started_at, json_extract(progress, '$.percent') AS progress_percent
 FROM jobs
-WHERE queue = :queue AND state = 'running'
+WHERE state = 'running' AND queue = :queue
 ORDER BY started_at, seq

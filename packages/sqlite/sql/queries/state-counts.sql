@@ -1,10 +1,17 @@
 -- state-counts: how many jobs of a queue are in each state, with queued split by readiness.
 --
 -- Parameters: :queue  the queue; :now  the caller's clock (ms)
--- Returns: one row per state present: `state`, `n`, `ready` (queued jobs with run_at <= :now;
---   0 for other states).
--- Guarantees: one index-only scan of the queue's entries in jobs_claim_order (run_at is in it).
-SELECT state, count(*) AS n, sum(state = 'queued' AND run_at <= :now) AS ready
+-- Returns: one row for `queued` (always, with `ready` = queued jobs with run_at <= :now) and one
+--   per other state present: `state`, `n`, `ready` (0 for other states).
+-- Guarantees: index-only: the queued jobs on jobs_queued (run_at is in it), every other state on
+--   jobs_dequeued (state, queue). The two indexes hold every job exactly once (see
+--   0001_init.sql), so the counts sum to the queue's jobs. One statement: one snapshot.
+SELECT 'queued' AS state, count(*) AS n, total(run_at <= :now) AS ready
 FROM jobs
-WHERE queue = :queue
+WHERE queue = :queue AND state = 'queued'
+UNION ALL
+SELECT state, count(*) AS n, 0 AS ready
+FROM jobs
+WHERE state IN ('running', 'completed', 'failed', 'cancelled') AND queue = :queue
+  AND (state = 'running' OR finished_at IS NOT NULL)
 GROUP BY state

@@ -2,9 +2,9 @@
 --
 -- Parameters: :queue  the queue; :since  now - windowMs
 -- Returns: one row: `completed`, `failed`.
--- Guarantees: two index-only range counts on jobs_finished.
+-- Guarantees: two index-only range counts on jobs_dequeued (state, queue, finished_at).
 SELECT
   (SELECT count(*) FROM jobs
-   WHERE queue = :queue AND state = 'completed' AND finished_at >= :since) AS completed,
+   WHERE state = 'completed' AND queue = :queue AND finished_at >= :since) AS completed,
   (SELECT count(*) FROM jobs
-   WHERE queue = :queue AND state = 'failed' AND finished_at >= :since) AS failed
+   WHERE state = 'failed' AND queue = :queue AND finished_at >= :since) AS failed

@@ -3,11 +3,12 @@
 CREATE TABLE jobs (
   seq              INTEGER PRIMARY KEY,
   id               TEXT    NOT NULL UNIQUE,
-  queue            TEXT    NOT NULL REFERENCES queues (name),
+  queue            TEXT    NOT NULL,
   name             TEXT    NOT NULL,
   payload          TEXT    NOT NULL,
   state            TEXT    NOT NULL
-                   CHECK (state IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+                   CHECK (state = 'queued' OR state = 'running' OR state = 'completed'
+                          OR state = 'failed' OR state = 'cancelled'),
   priority         INTEGER NOT NULL,
   run_at           INTEGER NOT NULL,
   attempt          INTEGER NOT NULL DEFAULT 0,
@@ -25,7 +26,8 @@ CREATE TABLE jobs (
   cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
   progress         TEXT,
   result           TEXT,
-  error            TEXT
+  error            TEXT,
+  CHECK ((state IN ('queued', 'running')) = (finished_at IS NULL))
 ) STRICT;
 
 CREATE TABLE queues (
@@ -46,13 +48,13 @@ CREATE TABLE workers (
   last_seen_at INTEGER NOT NULL
 ) STRICT;
 
-CREATE INDEX jobs_claim_order ON jobs (queue, state, priority DESC, run_at, seq, name, size);
-
-CREATE INDEX jobs_finished ON jobs (queue, state, finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX jobs_dequeued ON jobs (state, queue, finished_at)
+  WHERE state = 'running' OR finished_at IS NOT NULL;
 
 CREATE UNIQUE INDEX jobs_idempotency ON jobs (queue, idempotency_key)
   WHERE idempotency_key IS NOT NULL;
 
-CREATE INDEX jobs_lease_expiry ON jobs (lease_expires_at) WHERE state = 'running';
+CREATE INDEX jobs_queued ON jobs (queue, priority DESC, run_at, seq, name, size)
+  WHERE state = 'queued';
 
 CREATE INDEX workers_queue_seen ON workers (queue, last_seen_at);
