@@ -85,6 +85,8 @@ export function heartbeatThreadUrl(): URL {
 /** Renews from a worker thread with its own storage connection. @internal */
 export class ThreadLeaseKeeper implements LeaseKeeper {
   private thread: ThreadWorker | undefined;
+  private fallback: MainLeaseKeeper | undefined;
+  private ready = false;
   private stopped: Promise<void> | undefined;
 
   constructor(
@@ -92,50 +94,56 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
     private readonly events: KeeperEvents,
   ) {}
 
+  /**
+   * Runs the first heartbeat here (registration and storage errors surface from `start()`), then
+   * spawns the thread without waiting for it: leases last `leaseMs`, so claiming can begin at once.
+   * A thread that fails before it is ready is replaced by main-thread renewal, and the failure reported.
+   */
   async start(): Promise<void> {
     const url = heartbeatThreadUrl();
     if (!existsSync(fileURLToPath(url))) {
       throw new WaitlineError('STORAGE_UNAVAILABLE', `heartbeat thread script not found at ${url.href}; use heartbeat: 'main' when running core from source`);
     }
     const { storage, workerId, queue, leaseMs, heartbeatMs, registration } = this.config;
-    // The first heartbeat runs here, so registration and storage errors surface from start().
     await beat({ storage, workerId, queue, leaseMs, registration, now: this.config.clock.now() });
     const init: HeartbeatInit = { descriptor: storage.describe(), workerId, queue, leaseMs, heartbeatMs, registration };
     const thread = new ThreadWorker(url, { workerData: init });
     this.thread = thread;
-    await new Promise<void>((resolve, reject) => {
-      const onMessage = (m: FromThread) => this.onMessage(m, resolve, reject);
-      thread.on('message', onMessage);
-      thread.once('error', reject);
-    });
-    thread.on('error', (err) => this.events.onError(err));
+    thread.on('message', (m: FromThread) => this.onMessage(m));
+    thread.on('error', (err) => this.failed(err));
   }
 
-  private onMessage(m: FromThread, resolve: () => void, reject: (e: Error) => void): void {
-    if (m.type === 'ready') resolve();
+  private onMessage(m: FromThread): void {
+    if (m.type === 'ready') this.ready = true;
     else if (m.type === 'beat') this.events.onBeat(m.report);
-    else if (m.type === 'error') {
-      const err = new WaitlineError('STORAGE_UNAVAILABLE', `heartbeat thread: ${m.message}`);
-      this.events.onError(err);
-      reject(err);
-    }
+    else if (m.type === 'error') this.failed(new WaitlineError('STORAGE_UNAVAILABLE', `heartbeat thread: ${m.message}`));
   }
 
-  private post(message: ToThread): void {
-    this.thread?.postMessage(message);
+  private failed(err: Error): void {
+    this.events.onError(err);
+    if (this.ready || this.fallback || this.stopped) return;
+    this.fallback = new MainLeaseKeeper(this.config, this.events);
+    this.fallback.start().catch((e: unknown) => this.events.onError(e instanceof Error ? e : new Error(String(e))));
+    const thread = this.thread;
+    this.thread = undefined;
+    void thread?.terminate();
   }
 
   stop(): Promise<void> {
     const thread = this.thread;
-    if (!thread) return Promise.resolve();
-    this.stopped ??= new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void thread.terminate().then(() => resolve()), 5_000);
-      thread.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.post({ type: 'stop' });
-    });
+    this.stopped ??= Promise.all([
+      this.fallback?.stop(),
+      thread &&
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => void thread.terminate().then(() => resolve()), 5_000);
+          thread.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          const stop: ToThread = { type: 'stop' };
+          thread.postMessage(stop);
+        }),
+    ]).then(() => undefined);
     return this.stopped;
   }
 }

@@ -15,6 +15,7 @@ const init = workerData as HeartbeatInit;
 let storage: Storage | undefined;
 let timer: NodeJS.Timeout | undefined;
 let beating = false;
+let stopping = false;
 
 function post(message: FromThread): void {
   parentPort?.postMessage(message);
@@ -40,6 +41,7 @@ async function tick(): Promise<void> {
 }
 
 async function stop(): Promise<void> {
+  stopping = true;
   clearInterval(timer);
   await storage?.close();
   post({ type: 'stopped' });
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
   const factory = mod[init.descriptor.exportName];
   if (!factory) throw new Error(`module ${init.descriptor.moduleUrl} has no export ${init.descriptor.exportName}`);
   storage = await factory.fromDescriptor(init.descriptor.options);
+  // A stop that arrived while the storage was opening has closed nothing yet: close it now.
+  if (stopping) return void (await stop());
   timer = setInterval(() => void tick(), init.heartbeatMs);
   post({ type: 'ready' });
 }

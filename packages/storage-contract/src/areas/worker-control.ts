@@ -144,6 +144,29 @@ export function describeWorkerControl(harness: StorageHarness): void {
       expect(errors.every((e) => e instanceof StorageUnavailableError)).toBe(true);
     });
 
+    it('falls back to renewing from the main thread when the heartbeat thread cannot start, and says so', async () => {
+      const real = live.storage();
+      const broken = new Proxy(real, {
+        get(target, prop, receiver) {
+          if (prop === 'describe') return () => ({ ...target.describe(), exportName: 'NoSuchStorage' });
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const q = new Queue(broken, 'no-thread');
+      const errors: Error[] = [];
+      const w = live.worker(q, async () => {
+        await sleep(700);
+        return 'renewed from main';
+      }, { heartbeat: 'thread', leaseMs: 300 });
+      w.on('error', (e) => errors.push(e));
+      await w.start();
+      const job = await q.add({});
+      await expect(job.finished({ timeoutMs: 5_000 })).resolves.toBe('renewed from main');
+      expect((await job.refresh())?.attempt).toBe(1);
+      expect(errors.some((e) => e.message.includes('NoSuchStorage'))).toBe(true);
+    });
+
     it('runs the heartbeat in a thread with its own connection', async () => {
       const q = live.queue('threaded');
       const w = live.worker(q, async (_job, { progress }) => {
