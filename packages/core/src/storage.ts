@@ -10,6 +10,9 @@
  */
 import type { BackoffSpec, JobErrorInfo, JobId, JobProgress, JobRecord, NewJob } from './job-record.js';
 import type { JobState } from './state.js';
+import type { Notifier, StorageDescriptor } from './storage-notify.js';
+
+export type { Notifier, StorageDescriptor, StorageNotice } from './storage-notify.js';
 
 /** What a storage can do beyond the required contract; core and the contract suite branch on it. */
 export interface StorageCapabilities {
@@ -72,12 +75,15 @@ export interface LeaseRef {
   leaseToken: string;
 }
 
-/** A running job that returned. */
+/** A running job that returned: it ends `completed`, even when a cancel request arrived too late. */
 export interface CompleteItem extends LeaseRef {
   result: unknown;
 }
 
-/** A running job whose attempt threw: back to `queued` at `retryAt`, or `failed` when null. */
+/**
+ * A running job whose attempt threw: back to `queued` at `retryAt`, or `failed` when null. When the
+ * job carries a cancel request it ends `cancelled` instead, whatever `retryAt` says.
+ */
 export interface FailItem extends LeaseRef {
   error: JobErrorInfo;
   retryAt: number | null;
@@ -101,6 +107,7 @@ export interface SettleParams {
   /**
    * Running jobs handed back unfinished (worker shutdown): back to `queued` at once with `runAt`
    * unchanged (they keep their place) and `attempt` decremented, so the handover costs no attempt.
+   * A released job that carries a cancel request ends `cancelled`.
    */
   released?: LeaseRef[];
   /** Claims after the settles, in the same step, with the slots they freed counted. */
@@ -292,41 +299,6 @@ export interface RegisterWorkerParams {
   pid: number;
   concurrency: number;
   now: number;
-}
-
-/** A message carried by a {@link Notifier}: plain JSON. */
-export interface StorageNotice {
-  queue: string;
-  /** `added` wakes idle workers; `cancel` reaches the worker owning `jobId`; `event` carries a queue event. */
-  kind: 'added' | 'cancel' | 'event';
-  jobId?: JobId;
-  runAt?: number;
-  /** For `event`: the event name and its payload. */
-  event?: string;
-  data?: unknown;
-  /** Who published it (a worker id), so a publisher can ignore its own notices. */
-  source?: string;
-}
-
-/**
- * An optional wake-up and event channel. Without one, workers poll. Delivery is best-effort:
- * core never relies on a notice for correctness, only for latency.
- */
-export interface Notifier {
-  /** Sends a notice to every subscriber of its queue that the storage can reach; never throws. */
-  publish(notice: StorageNotice): void;
-  /** Starts delivering notices of `queue` (every queue when `'*'`); returns an unsubscribe function. */
-  subscribe(queue: string, listener: (notice: StorageNotice) => void): () => void;
-}
-
-/**
- * Plain data that reopens the same storage in another thread or process: a module to import, the
- * export that has a static `fromDescriptor(options)`, and serialisable options. No live handles.
- */
-export interface StorageDescriptor {
-  moduleUrl: string;
-  exportName: string;
-  options: Record<string, unknown>;
 }
 
 /**

@@ -1,0 +1,42 @@
+/**
+ * The optional notification seam of a storage, and the descriptor that reopens a storage elsewhere.
+ * @module
+ */
+import type { JobId } from './job-record.js';
+
+/** A message carried by a {@link Notifier}: plain JSON. */
+export interface StorageNotice {
+  queue: string;
+  /** `added` wakes idle workers; `cancel` reaches the worker owning `jobId`; `event` carries a queue event. */
+  kind: 'added' | 'cancel' | 'event';
+  jobId?: JobId;
+  runAt?: number;
+  /** For `event`: the event name and its payload. */
+  event?: string;
+  data?: unknown;
+  /** Who published it (a worker id), so a publisher can ignore its own notices. */
+  source?: string;
+}
+
+/**
+ * An optional wake-up and event channel. Without one, workers poll. Delivery is best-effort:
+ * core never relies on a notice for correctness, only for latency.
+ */
+export interface Notifier {
+  /** Sends a notice to every subscriber of its queue that the storage can reach; never throws. */
+  publish(notice: StorageNotice): void;
+  /** Starts delivering notices of `queue` (every queue when `'*'`); returns an unsubscribe function. */
+  subscribe(queue: string, listener: (notice: StorageNotice) => void): () => void;
+}
+
+/**
+ * Plain data that reopens the same storage in another thread or process: a module to import, the
+ * export that has a static `fromDescriptor(options)`, and serialisable options. No live handles.
+ * `fromDescriptor` migrates only when the options ask for it; a `describe()` result never does.
+ */
+export interface StorageDescriptor {
+  moduleUrl: string;
+  exportName: string;
+  options: Record<string, unknown>;
+}
+
