@@ -121,7 +121,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   }
 
   private async boot(): Promise<void> {
-    await this.queue.ready();
+    await withStorageRetry(() => this.queue.ready(), (e) => this.reportError(e));
     const config: KeeperConfig = {
       storage: this.queue.storage,
       workerId: this.id,
@@ -133,7 +133,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     };
     const events = { onBeat: (r: BeatReport) => this.onBeat(r), onError: (e: Error) => this.reportError(e) };
     const keeper = this.options.heartbeat === 'thread' ? new ThreadLeaseKeeper(config, events) : new MainLeaseKeeper(config, events);
-    await keeper.start();
+    await withStorageRetry(() => keeper.start(), (e) => this.reportError(e));
     this.keeper = keeper;
     if (this.closing) return;
     this.unsubscribe = this.queue.storage.notifier?.subscribe(this.queue.name, (n) => this.onNotice(n));
