@@ -176,7 +176,7 @@ export class Queue<Payload = unknown, Result = unknown> {
     const onLocal = (p: unknown) => (p as { jobId?: JobId }).jobId === jobId && wake();
     const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'job:stalled'];
     for (const n of names) this.emitter.on(n, onLocal);
-    const off = this.storage.notifier?.subscribe(this.name, (n) => n.jobId === jobId && wake());
+    const off = this.storage.notifier?.subscribe(this.name, (n) => (n.jobId === jobId || n.kind === 'changed') && wake());
     return () => {
       for (const n of names) this.emitter.off(n, onLocal);
       off?.();
@@ -243,8 +243,10 @@ export class Queue<Payload = unknown, Result = unknown> {
         subscribe: (wake) => {
           const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'];
           for (const n of names) this.emitter.on(n, wake);
+          const off = this.storage.notifier?.subscribe(this.name, (n) => n.kind === 'changed' && wake());
           return () => {
             for (const n of names) this.emitter.off(n, wake);
+            off?.();
           };
         },
       },

@@ -7,8 +7,12 @@ import type { JobId } from './job-record.js';
 /** A message carried by a {@link Notifier}: plain JSON. */
 export interface StorageNotice {
   queue: string;
-  /** `added` wakes idle workers; `cancel` reaches the worker owning `jobId`; `event` carries a queue event. */
-  kind: 'added' | 'cancel' | 'event';
+  /**
+   * `added` wakes idle workers; `cancel` reaches the worker owning `jobId`; `event` carries a queue
+   * event; `changed` says only that another process wrote something (a storage that can detect
+   * writes but not carry messages sends it): whoever waits re-reads what it waits for.
+   */
+  kind: 'added' | 'cancel' | 'event' | 'changed';
   jobId?: JobId;
   runAt?: number;
   /** For `event`: the event name and its payload. */

@@ -1,12 +1,17 @@
 /**
  * The in-process notifier: every `SqliteStorage` opened on the same file in one process shares
  * it, so a worker wakes the moment a queue in the same process adds a job. Other processes do not
- * hear it (`crossProcessEvents: false`); their workers poll.
+ * hear its notices (`crossProcessEvents: false`); instead, while anyone subscribes, a
+ * `ChangeWatcher` sees their commits and sends `changed` notices to every subscriber.
  * @module
  * @internal
  */
 import { EventEmitter } from 'node:events';
 import type { Notifier, StorageNotice } from '@waitline/core';
+import { ChangeWatcher } from './change-watcher.js';
+
+/** How often a subscribed process checks the file for other processes' commits. */
+export const CHANGE_POLL_MS = 50;
 
 /** Subscribers of every queue listen on this channel. */
 const ALL_QUEUES = '*';
@@ -14,6 +19,7 @@ const ALL_QUEUES = '*';
 interface SharedChannel {
   emitter: EventEmitter;
   users: number;
+  watcher: ChangeWatcher | null;
 }
 
 /** One channel per resolved database path, alive while a storage on that path is open. */
@@ -33,7 +39,19 @@ function deliver(emitter: EventEmitter, channel: string, notice: StorageNotice):
   }
 }
 
-function notifierOf(emitter: EventEmitter): Notifier {
+/** Sends a `changed` notice to the subscribers of every queue. */
+function broadcastChange(emitter: EventEmitter): void {
+  for (const name of emitter.eventNames()) deliver(emitter, String(name), { queue: String(name), kind: 'changed' });
+}
+
+/** Starts the channel's watcher with its first subscriber and stops it with its last. */
+function watchWhileSubscribed(channel: SharedChannel): void {
+  const count = channel.emitter.eventNames().reduce((n, e) => n + channel.emitter.listenerCount(e), 0);
+  if (count > 0 && channel.users > 0) channel.watcher?.start();
+  else channel.watcher?.stop();
+}
+
+function notifierOf(emitter: EventEmitter, channel?: SharedChannel): Notifier {
   return {
     publish(notice) {
       deliver(emitter, notice.queue, notice);
@@ -41,8 +59,10 @@ function notifierOf(emitter: EventEmitter): Notifier {
     },
     subscribe(queue, listener) {
       emitter.on(queue, listener);
+      if (channel) watchWhileSubscribed(channel);
       return () => {
         emitter.off(queue, listener);
+        if (channel) watchWhileSubscribed(channel);
       };
     },
   };
@@ -63,19 +83,22 @@ export function acquireNotifier(key: string | null): NotifierLease {
   if (key === null) return { notifier: notifierOf(newEmitter()), release: () => {} };
   let channel = channels.get(key);
   if (channel === undefined) {
-    channel = { emitter: newEmitter(), users: 0 };
+    const emitter = newEmitter();
+    channel = { emitter, users: 0, watcher: new ChangeWatcher(key, CHANGE_POLL_MS, () => broadcastChange(emitter)) };
     channels.set(key, channel);
   }
   channel.users += 1;
   const shared = channel;
   let released = false;
   return {
-    notifier: notifierOf(shared.emitter),
+    notifier: notifierOf(shared.emitter, shared),
     release() {
       if (released) return;
       released = true;
       shared.users -= 1;
-      if (shared.users === 0 && channels.get(key) === shared) channels.delete(key);
+      if (shared.users > 0) return;
+      shared.watcher?.stop();
+      if (channels.get(key) === shared) channels.delete(key);
     },
   };
 }

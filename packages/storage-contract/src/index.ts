@@ -24,6 +24,7 @@ import { describePosition } from './areas/position.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeRetry } from './areas/retry.js';
 import { describeWorkersStats } from './areas/workers-stats.js';
+import { describeCrossProcess } from './areas/cross-process.js';
 import { describeMultiProcess, type MultiProcessOptions } from './areas/multi-process.js';
 import { describeQueueApi } from './areas/queue-api.js';
 import { describeWorkerControl } from './areas/worker-control.js';
@@ -74,6 +75,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeWorkerRun(harness);
     describeWorkerControl(harness);
     describeWorkerProcesses(harness);
+    describeCrossProcess(harness);
     describeMultiProcess(harness, { ...MULTI_PROCESS_DEFAULTS, ...options.multiProcess });
   });
 }

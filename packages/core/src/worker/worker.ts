@@ -78,6 +78,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private tickAgain = false;
   private scheduled = false;
   private busySinceDrained = false;
+  private lastChangedBeat = 0;
+  private changeBeatTimer: NodeJS.Timeout | undefined;
   private timers: NodeJS.Timeout[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -153,7 +155,36 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     if (n.source === this.id) return;
     if (n.kind === 'cancel' && n.jobId) this.active.get(n.jobId)?.abort('cancelled');
     else if (n.kind === 'added') this.wakeAt(n.runAt);
+    else if (n.kind === 'changed') this.onChanged();
     else if (n.kind === 'event' && (n.event === 'job:completed' || n.event === 'job:failed' || n.event === 'job:cancelled' || n.event === 'job:retrying')) this.wake();
+  }
+
+  /**
+   * Another process wrote: look for jobs, and (at most every poll interval) re-read the running
+   * jobs for cancel requests. Reads only, so the check itself causes no further change.
+   */
+  private onChanged(): void {
+    this.wake();
+    if (this.active.size === 0 || this.changeBeatTimer) return;
+    // At most one extra heartbeat per poll interval, but never drop one: a change seen during the
+    // quiet period gets a trailing heartbeat at its end.
+    const wait = Math.max(0, this.lastChangedBeat + this.options.pollIntervalMs - Date.now());
+    this.changeBeatTimer = setTimeout(() => {
+      this.changeBeatTimer = undefined;
+      this.lastChangedBeat = Date.now();
+      void this.checkCancels();
+    }, wait);
+  }
+
+  private async checkCancels(): Promise<void> {
+    try {
+      for (const [id, attempt] of this.active) {
+        const job = await this.queue.storage.getJob(id);
+        if (job?.cancelRequested && job.leaseToken === attempt.leaseToken) attempt.abort('cancelled');
+      }
+    } catch (err) {
+      this.reportError(err);
+    }
   }
 
   private wakeAt(runAt: number | undefined): void {
@@ -322,6 +353,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.claiming = false;
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.wakeTimer);
+    clearTimeout(this.changeBeatTimer);
     this.unsubscribe?.();
     await this.started?.catch(() => undefined);
     await this.waitForActive(graceMs);

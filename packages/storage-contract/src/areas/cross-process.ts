@@ -1,0 +1,59 @@
+/**
+ * Contract area: what another process does reaches a worker promptly, not at its next poll or
+ * heartbeat: a cancel aborts the running handler, and an add wakes an idle worker.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { StorageDescriptor } from '@waitline/core';
+import { describe, expect, it } from 'vitest';
+import type { StorageHarness } from '../harness.js';
+import { gate, useLive } from '../live.js';
+
+const run = promisify(execFile);
+
+/** Runs `children/act.mjs` in a new Node process; resolves with the job id it printed. */
+async function actElsewhere(descriptor: StorageDescriptor, input: Record<string, unknown>): Promise<string> {
+  const script = fileURLToPath(new URL('../children/act.mjs', import.meta.url));
+  const { stdout } = await run(process.execPath, [script, JSON.stringify({ descriptor, ...input })]);
+  return stdout.trim();
+}
+
+/** Registers the cross-process delivery area. */
+export function describeCrossProcess(harness: StorageHarness): void {
+  describe(`${harness.name}: across processes`, () => {
+    const live = useLive(harness);
+
+    it('a cancel from another process aborts the running handler well before the next heartbeat', async () => {
+      const q = live.queue('remote-cancel');
+      const started = gate();
+      live.worker(
+        q,
+        async (_job, { signal }) => {
+          started.open();
+          await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        },
+        { leaseMs: 60_000, pollIntervalMs: 200 },
+      );
+      const job = await q.add({});
+      await started.promise;
+      const sentAt = Date.now();
+      await actElsewhere(live.storage().describe(), { queue: 'remote-cancel', action: 'cancel', id: job.id });
+      await expect(job.finished({ timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
+      expect(Date.now() - sentAt).toBeLessThan(5_000);
+    });
+
+    it('an add from another process wakes an idle worker well before its next poll', async () => {
+      const q = live.queue('remote-add');
+      const ran = gate();
+      const w = live.worker(q, async () => ran.open(), { pollIntervalMs: 60_000 });
+      await w.start();
+      await new Promise((r) => setTimeout(r, 100));
+      const sentAt = Date.now();
+      const id = await actElsewhere(live.storage().describe(), { queue: 'remote-add', action: 'add', payload: { n: 1 } });
+      await ran.promise;
+      expect(Date.now() - sentAt).toBeLessThan(5_000);
+      expect((await q.getJob(id))?.state).not.toBe('queued');
+    });
+  });
+}
