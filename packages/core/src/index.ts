@@ -14,7 +14,7 @@ export * from './events.js';
 export * from './stats.js';
 export { Job, type JobStatus, type JobHandleHost } from './job.js';
 export { Queue, type QueueOptions, type BulkJob } from './queue.js';
-export type { JobDefaults } from './new-job.js';
+export { type JobDefaults, queuedRecord } from './new-job.js';
 export { QueueEvents } from './queue-events.js';
 export { Worker, type WorkerOptions, type WorkerEventMap, type Handler } from './worker/worker.js';
 export type { HandlerContext, ProgressUpdate } from './worker/context.js';

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { type RetryPolicy, toBackoffSpec } from './backoff.js';
 import { ValidationError } from './errors.js';
 import { uuidv7 } from './ids.js';
-import type { NewJob } from './job-record.js';
+import type { JobRecord, NewJob } from './job-record.js';
 import { type JobOptions, parseJobOptions, toValidationError } from './options.js';
 import { DEFAULT_PRIORITY } from './priority.js';
 
@@ -65,5 +65,39 @@ export function buildNewJob(
     timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
     size: options.size ?? null,
     idempotencyKey: options.idempotencyKey ?? null,
+  };
+}
+
+/**
+ * The record of a job a storage has just enqueued: `queued`, no attempt yet, nothing leased or
+ * finished. Storages return it without reading the row back; `payload` is the payload as stored
+ * (a storage that serialises it passes the parsed copy, so it equals what a later read returns).
+ */
+export function queuedRecord(queue: string, job: NewJob, seq: number, now: number, payload: unknown = job.payload): JobRecord {
+  return {
+    id: job.id,
+    queue,
+    name: job.name,
+    payload,
+    state: 'queued',
+    priority: job.priority,
+    runAt: job.runAt,
+    seq,
+    attempt: 0,
+    maxAttempts: job.maxAttempts,
+    backoff: job.backoff ?? null,
+    timeoutMs: job.timeoutMs ?? null,
+    size: job.size ?? null,
+    idempotencyKey: job.idempotencyKey ?? null,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    leaseToken: null,
+    leaseExpiresAt: null,
+    workerId: null,
+    cancelRequested: false,
+    progress: null,
+    result: null,
+    error: null,
   };
 }

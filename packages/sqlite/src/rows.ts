@@ -4,15 +4,16 @@
  * @module
  * @internal
  */
-import type {
-  FinishedSample,
-  JobErrorInfo,
-  JobRecord,
-  JobState,
-  NewJob,
-  QueueConfig,
-  RunningSample,
-  WorkerInfo,
+import {
+  type FinishedSample,
+  type JobErrorInfo,
+  type JobRecord,
+  type JobState,
+  type NewJob,
+  type QueueConfig,
+  queuedRecord,
+  type RunningSample,
+  type WorkerInfo,
 } from '@waitline/core';
 
 /**
@@ -163,32 +164,7 @@ export function toJobRecord(row: JobRow): JobRecord {
  * @internal
  */
 export function newJobRecord(queue: string, job: NewJob, payloadJson: string, seq: number, now: number): JobRecord {
-  return {
-    id: job.id,
-    queue,
-    name: job.name,
-    payload: JSON.parse(payloadJson) as unknown,
-    state: 'queued',
-    priority: job.priority,
-    runAt: job.runAt,
-    seq,
-    attempt: 0,
-    maxAttempts: job.maxAttempts,
-    backoff: job.backoff ?? null,
-    timeoutMs: job.timeoutMs ?? null,
-    size: job.size ?? null,
-    idempotencyKey: job.idempotencyKey ?? null,
-    createdAt: now,
-    startedAt: null,
-    finishedAt: null,
-    leaseToken: null,
-    leaseExpiresAt: null,
-    workerId: null,
-    cancelRequested: false,
-    progress: null,
-    result: null,
-    error: null,
-  };
+  return queuedRecord(queue, job, seq, now, JSON.parse(payloadJson) as unknown);
 }
 
 /** Maps a `queues` row to its configuration. @internal */
