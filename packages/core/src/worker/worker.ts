@@ -78,8 +78,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private tickAgain = false;
   private scheduled = false;
   private busySinceDrained = false;
-  private lastChangedBeat = 0;
-  private changeBeatTimer: NodeJS.Timeout | undefined;
+  private lastCancelCheck = 0;
+  private cancelCheckTimer: NodeJS.Timeout | undefined;
   private timers: NodeJS.Timeout[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -165,13 +165,13 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
    */
   private onChanged(): void {
     this.wake();
-    if (this.active.size === 0 || this.changeBeatTimer) return;
-    // At most one extra heartbeat per poll interval, but never drop one: a change seen during the
-    // quiet period gets a trailing heartbeat at its end.
-    const wait = Math.max(0, this.lastChangedBeat + this.options.pollIntervalMs - Date.now());
-    this.changeBeatTimer = setTimeout(() => {
-      this.changeBeatTimer = undefined;
-      this.lastChangedBeat = Date.now();
+    if (this.active.size === 0 || this.cancelCheckTimer) return;
+    // At most one check per poll interval, but never drop one: a change seen during the quiet
+    // period gets a trailing check at its end.
+    const wait = Math.max(0, this.lastCancelCheck + this.options.pollIntervalMs - Date.now());
+    this.cancelCheckTimer = setTimeout(() => {
+      this.cancelCheckTimer = undefined;
+      this.lastCancelCheck = Date.now();
       void this.checkCancels();
     }, wait);
   }
@@ -353,7 +353,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.claiming = false;
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.wakeTimer);
-    clearTimeout(this.changeBeatTimer);
+    clearTimeout(this.cancelCheckTimer);
     this.unsubscribe?.();
     await this.started?.catch(() => undefined);
     await this.waitForActive(graceMs);
