@@ -8,8 +8,9 @@ import type { Storage, StorageNotice } from './storage.js';
 
 /**
  * Listens to a queue's events as published by every `Queue` and `Worker` on the storage: across
- * processes when `storage.capabilities.crossProcessEvents` is true, within this process otherwise
- * (SQLite); without a notifier it receives nothing, and `job.finished()` falls back to polling.
+ * processes when `storage.capabilities.crossProcessEvents` is true, within this process otherwise;
+ * without a notifier it receives nothing (`job.finished()` falls back to polling). Events arrive
+ * in publication order per process; across processes their order follows delivery.
  */
 export class QueueEvents {
   private readonly emitter = new WaitlineEmitter();
@@ -20,7 +21,7 @@ export class QueueEvents {
     queue: string,
   ) {
     const name = parseQueueName(queue);
-    this.unsubscribe = storage.notifier?.subscribe(name, (n) => this.deliver(n));
+    this.unsubscribe = storage.notifier?.subscribe(name, (n) => this.deliver(n), { remote: true });
   }
 
   /** True when events from other processes reach this object. */

@@ -29,8 +29,12 @@ export interface StorageNotice {
 export interface Notifier {
   /** Sends a notice to every subscriber of its queue that the storage can reach; never throws. */
   publish(notice: StorageNotice): void;
-  /** Starts delivering notices of `queue` (every queue when `'*'`); returns an unsubscribe function. */
-  subscribe(queue: string, listener: (notice: StorageNotice) => void): () => void;
+  /**
+   * Starts delivering notices of `queue` (every queue when `'*'`); returns an unsubscribe function.
+   * With `remote: true` the subscriber also wants `event` notices published in other processes; a
+   * storage whose channel is not cross-process by nature may carry them only for such subscribers.
+   */
+  subscribe(queue: string, listener: (notice: StorageNotice) => void, options?: { remote?: boolean }): () => void;
 }
 
 /**

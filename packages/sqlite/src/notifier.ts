@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import type { Notifier, StorageNotice } from '@waitline/core';
 import { ChangeWatcher } from './change-watcher.js';
+import { RemoteEvents } from './remote-events.js';
 
 /** How often a subscribed process checks the file for other processes' commits. */
 export const CHANGE_POLL_MS = 50;
@@ -20,6 +21,7 @@ interface SharedChannel {
   emitter: EventEmitter;
   users: number;
   watcher: ChangeWatcher | null;
+  remote: RemoteEvents | null;
 }
 
 /** One channel per resolved database path, alive while a storage on that path is open. */
@@ -39,9 +41,13 @@ function deliver(emitter: EventEmitter, channel: string, notice: StorageNotice):
   }
 }
 
-/** Sends a `changed` notice to the subscribers of every queue. */
-function broadcastChange(emitter: EventEmitter): void {
+/** Sends a `changed` notice to the subscribers of every queue, then the events other processes journaled. */
+function broadcastChange(emitter: EventEmitter, remote: RemoteEvents | null): void {
   for (const name of emitter.eventNames()) deliver(emitter, String(name), { queue: String(name), kind: 'changed' });
+  for (const notice of remote?.readNew() ?? []) {
+    deliver(emitter, notice.queue, notice);
+    deliver(emitter, ALL_QUEUES, notice);
+  }
 }
 
 /** Starts the channel's watcher with its first subscriber and stops it with its last. */
@@ -56,12 +62,16 @@ function notifierOf(emitter: EventEmitter, channel?: SharedChannel): Notifier {
     publish(notice) {
       deliver(emitter, notice.queue, notice);
       if (notice.queue !== ALL_QUEUES) deliver(emitter, ALL_QUEUES, notice);
+      channel?.remote?.publish(notice);
     },
-    subscribe(queue, listener) {
+    subscribe(queue, listener, options) {
       emitter.on(queue, listener);
+      const remote = options?.remote && channel?.users ? channel.remote : null;
+      remote?.listen(queue);
       if (channel) watchWhileSubscribed(channel);
       return () => {
         emitter.off(queue, listener);
+        remote?.unlisten(queue);
         if (channel) watchWhileSubscribed(channel);
       };
     },
@@ -84,7 +94,8 @@ export function acquireNotifier(key: string | null): NotifierLease {
   let channel = channels.get(key);
   if (channel === undefined) {
     const emitter = newEmitter();
-    channel = { emitter, users: 0, watcher: new ChangeWatcher(key, CHANGE_POLL_MS, () => broadcastChange(emitter)) };
+    const remote = new RemoteEvents(key);
+    channel = { emitter, users: 0, remote, watcher: new ChangeWatcher(key, CHANGE_POLL_MS, () => broadcastChange(emitter, remote)) };
     channels.set(key, channel);
   }
   channel.users += 1;
@@ -98,6 +109,7 @@ export function acquireNotifier(key: string | null): NotifierLease {
       shared.users -= 1;
       if (shared.users > 0) return;
       shared.watcher?.stop();
+      shared.remote?.close();
       if (channels.get(key) === shared) channels.delete(key);
     },
   };

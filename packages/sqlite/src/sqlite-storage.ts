@@ -95,7 +95,8 @@ function buildTransactions(ctx: SqliteContext) {
  * write that waits longer than `busyTimeoutMs` for the lock fails with `StorageUnavailableError`.
  *
  * Events reach other storages on the same file in this process only
- * (`capabilities.crossProcessEvents` is false): workers in other processes poll.
+ * at once; other processes see writes through a `data_version` watcher and, for `QueueEvents`,
+ * through a journal written only while another process listens.
  */
 export class SqliteStorage implements Storage {
   /** No cross-process notifier, no enqueue inside a caller's transaction; reopenable unless `:memory:`. */
@@ -116,7 +117,7 @@ export class SqliteStorage implements Storage {
     this.tx = buildTransactions(this.ctx);
     this.notifier = notifierLease.notifier;
     this.capabilities = Object.freeze({
-      crossProcessEvents: false,
+      crossProcessEvents: options.path !== ':memory:',
       transactionalEnqueue: false,
       reopenable: options.path !== ':memory:',
     });

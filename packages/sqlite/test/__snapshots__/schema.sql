@@ -1,4 +1,4 @@
--- PRAGMA user_version = 1
+-- PRAGMA user_version = 2
 
 CREATE TABLE jobs (
   seq              INTEGER PRIMARY KEY,
@@ -30,6 +30,21 @@ CREATE TABLE jobs (
   CHECK ((state IN ('queued', 'running')) = (finished_at IS NULL))
 ) STRICT;
 
+CREATE TABLE listeners (
+  process_id TEXT    NOT NULL,
+  queue      TEXT    NOT NULL,
+  seen_at    INTEGER NOT NULL,
+  PRIMARY KEY (process_id, queue)
+) STRICT;
+
+CREATE TABLE notices (
+  id         INTEGER PRIMARY KEY,
+  process_id TEXT    NOT NULL,
+  queue      TEXT    NOT NULL,
+  body       TEXT    NOT NULL,
+  at         INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE queues (
   name        TEXT PRIMARY KEY,
   concurrency INTEGER CHECK (concurrency IS NULL OR concurrency >= 0),
@@ -56,5 +71,9 @@ CREATE UNIQUE INDEX jobs_idempotency ON jobs (queue, idempotency_key)
 
 CREATE INDEX jobs_queued ON jobs (queue, priority DESC, run_at, seq, name, size)
   WHERE state = 'queued';
+
+CREATE INDEX listeners_queue_seen ON listeners (queue, seen_at);
+
+CREATE INDEX notices_at ON notices (at);
 
 CREATE INDEX workers_queue_seen ON workers (queue, last_seen_at);

@@ -5,10 +5,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { StorageDescriptor } from '@waitline/core';
+import { QueueEvents, type StorageDescriptor } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import type { StorageHarness } from '../harness.js';
-import { gate, useLive } from '../live.js';
+import { gate, record, until, useLive } from '../live.js';
+
 
 const run = promisify(execFile);
 
@@ -41,6 +42,22 @@ export function describeCrossProcess(harness: StorageHarness): void {
       await actElsewhere(live.storage().describe(), { queue: 'remote-cancel', action: 'cancel', id: job.id });
       await expect(job.finished({ timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
       expect(Date.now() - sentAt).toBeLessThan(5_000);
+    });
+
+    it('QueueEvents hears the events of queues and workers in another process (where the storage carries them)', async (ctx) => {
+      if (!live.storage().capabilities.crossProcessEvents) return ctx.skip();
+      const events = new QueueEvents(live.storage(), 'remote-events');
+      try {
+        const seen = record(events, 'job:added', 'job:active', 'job:progress', 'job:completed');
+        await new Promise((r) => setTimeout(r, 100));
+        const id = await actElsewhere(live.storage().describe(), { queue: 'remote-events', action: 'run', payload: { n: 1 } });
+        await until(() => seen.some((e) => e.event === 'job:completed'), 'the completion from the other process');
+        expect(seen.map((e) => e.event)).toEqual(['job:added', 'job:active', 'job:progress', 'job:completed']);
+        expect(seen.every((e) => (e.payload as { jobId: string }).jobId === id)).toBe(true);
+        expect(seen[3]?.payload).toMatchObject({ result: 'done elsewhere' });
+      } finally {
+        events.close();
+      }
     });
 
     it('an add from another process wakes an idle worker well before its next poll', async () => {
