@@ -173,6 +173,6 @@ export class JobFailedError extends WaitlineError {
 }
 
 /** True when `err` is a transient storage failure worth retrying. */
-export function isTransientStorageError(err: unknown): boolean {
+export function isTransientStorageError(err: unknown): err is StorageUnavailableError {
   return err instanceof StorageUnavailableError;
 }

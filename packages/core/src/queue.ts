@@ -173,12 +173,25 @@ export class Queue<Payload = unknown, Result = unknown> {
   }
 
   private watchJob(jobId: JobId, wake: () => void): () => void {
-    const onLocal = (p: unknown) => (p as { jobId?: JobId }).jobId === jobId && wake();
     const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'job:stalled'];
-    for (const n of names) this.emitter.on(n, onLocal);
-    const off = this.storage.notifier?.subscribe(this.name, (n) => (n.jobId === jobId || n.kind === 'changed') && wake());
+    return this.subscribeWakeups(names, (p) => (p as { jobId?: JobId }).jobId === jobId, (n) => n.jobId === jobId, wake);
+  }
+
+  /**
+   * Calls `wake` on this process's `events` that `isLocal` accepts, on notices that `isNotice`
+   * accepts, and on every `changed` notice (another process wrote); returns the unsubscribe.
+   */
+  private subscribeWakeups(
+    events: WaitlineEventName[],
+    isLocal: (payload: unknown) => boolean,
+    isNotice: (notice: StorageNotice) => boolean,
+    wake: () => void,
+  ): () => void {
+    const onLocal = (p: unknown) => isLocal(p) && wake();
+    for (const n of events) this.emitter.on(n, onLocal);
+    const off = this.storage.notifier?.subscribe(this.name, (n) => (n.kind === 'changed' || isNotice(n)) && wake());
     return () => {
-      for (const n of names) this.emitter.off(n, onLocal);
+      for (const n of events) this.emitter.off(n, onLocal);
       off?.();
     };
   }
@@ -240,15 +253,8 @@ export class Queue<Payload = unknown, Result = unknown> {
         pollMs: options.pollMs ?? 200,
         timeoutMs: options.timeoutMs,
         what: `queue "${this.name}" to drain`,
-        subscribe: (wake) => {
-          const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'];
-          for (const n of names) this.emitter.on(n, wake);
-          const off = this.storage.notifier?.subscribe(this.name, (n) => n.kind === 'changed' && wake());
-          return () => {
-            for (const n of names) this.emitter.off(n, wake);
-            off?.();
-          };
-        },
+        subscribe: (wake) =>
+          this.subscribeWakeups(['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'], () => true, () => false, wake),
       },
     );
   }

@@ -44,10 +44,13 @@ function deliver(emitter: EventEmitter, channel: string, notice: StorageNotice):
 /** Sends a `changed` notice to the subscribers of every queue, then the events other processes journaled. */
 function broadcastChange(emitter: EventEmitter, remote: RemoteEvents | null): void {
   for (const name of emitter.eventNames()) deliver(emitter, String(name), { queue: String(name), kind: 'changed' });
-  for (const notice of remote?.readNew() ?? []) {
-    deliver(emitter, notice.queue, notice);
-    deliver(emitter, ALL_QUEUES, notice);
-  }
+  for (const notice of remote?.readNew() ?? []) deliverToQueue(emitter, notice);
+}
+
+/** Delivers a notice to its queue's subscribers and to those of every queue. */
+function deliverToQueue(emitter: EventEmitter, notice: StorageNotice): void {
+  deliver(emitter, notice.queue, notice);
+  if (notice.queue !== ALL_QUEUES) deliver(emitter, ALL_QUEUES, notice);
 }
 
 /** Starts the channel's watcher with its first subscriber and stops it with its last. */
@@ -60,8 +63,7 @@ function watchWhileSubscribed(channel: SharedChannel): void {
 function notifierOf(emitter: EventEmitter, channel?: SharedChannel): Notifier {
   return {
     publish(notice) {
-      deliver(emitter, notice.queue, notice);
-      if (notice.queue !== ALL_QUEUES) deliver(emitter, ALL_QUEUES, notice);
+      deliverToQueue(emitter, notice);
       channel?.remote?.publish(notice);
     },
     subscribe(queue, listener, options) {

@@ -3,7 +3,7 @@
  * @internal
  * @module
  */
-import { StorageUnavailableError } from '../errors.js';
+import { isTransientStorageError } from '../errors.js';
 import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
 import type { JobRecord } from '../job-record.js';
 import type { SettleParams } from '../storage.js';
@@ -47,7 +47,7 @@ export async function withStorageRetry<T>(fn: () => Promise<T>, onError: (err: E
   try {
     return await fn();
   } catch (err) {
-    if (!(err instanceof StorageUnavailableError)) throw err;
+    if (!isTransientStorageError(err)) throw err;
     onError(err);
   }
   const { default: pRetry } = await import('p-retry');
@@ -56,7 +56,7 @@ export async function withStorageRetry<T>(fn: () => Promise<T>, onError: (err: E
     minTimeout: 50,
     maxTimeout: 2_000,
     randomize: true,
-    shouldRetry: ({ error }) => error instanceof StorageUnavailableError,
+    shouldRetry: ({ error }) => isTransientStorageError(error),
     onFailedAttempt: ({ error }) => onError(error),
   });
 }
