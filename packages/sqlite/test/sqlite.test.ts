@@ -186,7 +186,7 @@ describe('schema and embedded SQL', () => {
   });
 
   it('src/generated/sql.ts is exactly what scripts/embed-sql.mjs makes of sql/', () => {
-    expect(() => execFileSync(process.execPath, ['scripts/embed-sql.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
+    expect(() => execFileSync(process.execPath, ['../../scripts/embed-sql.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
     const queries = readdirSync(join(packageDir, 'sql', 'queries'));
     expect(Object.keys(SQL)).toHaveLength(queries.length);
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));

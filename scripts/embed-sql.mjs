@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Embeds packages/sqlite/sql/**/*.sql into src/generated/sql.ts, so nothing reads files at run time
-// and the build needs no copy step. Runs as `prebuild` and before `typecheck`.
+// Embeds a package's sql/**/*.sql into its src/generated/sql.ts, so nothing reads files at run time
+// and the build needs no copy step. Run from the package directory (its `build` and `typecheck`
+// scripts do: `node ../../scripts/embed-sql.mjs`); @waitline/sqlite and @waitline/postgres share it.
 //
 // - sql/migrations/NNNN_name.sql -> MIGRATIONS, sorted by version; versions must run 1, 2, 3, ...
 // - sql/queries/some-name.sql    -> SQL.someName
@@ -9,9 +10,8 @@
 // With --check it writes nothing and exits 1 when the generated file is missing or stale.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = process.cwd();
 const migrationsDir = join(root, 'sql', 'migrations');
 const queriesDir = join(root, 'sql', 'queries');
 const outFile = join(root, 'src', 'generated', 'sql.ts');
@@ -83,7 +83,7 @@ const output = render();
 const current = existsSync(outFile) ? readFileSync(outFile, 'utf8') : null;
 if (process.argv.includes('--check')) {
   if (current !== output) {
-    console.error('src/generated/sql.ts is stale: run `node scripts/embed-sql.mjs`');
+    console.error('src/generated/sql.ts is stale: run `node ../../scripts/embed-sql.mjs` in the package');
     process.exit(1);
   }
 } else if (current !== output) {
