@@ -13,7 +13,7 @@ export * from './eta.js';
 export * from './events.js';
 export * from './stats.js';
 export { Job, type JobStatus, type JobHandleHost } from './job.js';
-export { Queue, type QueueOptions, type BulkJob } from './queue.js';
+export { Queue, type QueueOptions, type BulkJob, type AddOptions } from './queue.js';
 export { type JobDefaults, queuedRecord } from './new-job.js';
 export { QueueEvents } from './queue-events.js';
 export { Worker, type WorkerOptions, type WorkerEventMap, type Handler } from './worker/worker.js';

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { RetryPolicy } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { estimateEta } from './eta.js';
-import { JobFailedError, JobNotFoundError } from './errors.js';
+import { JobFailedError, JobNotFoundError, ValidationError } from './errors.js';
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
 import { Job, type JobStatus, toJobStatus } from './job.js';
 import type { JobId, JobRecord } from './job-record.js';
@@ -14,7 +14,7 @@ import { buildNewJob, type JobDefaults } from './new-job.js';
 import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseQueueOptions, parseRetryPolicy } from './options.js';
 import { isFinalState, type JobState } from './state.js';
 import { deriveStats, type QueueStats } from './stats.js';
-import type { Page, QueueConfig, Storage, StorageNotice } from './storage.js';
+import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
 import { waitUntil } from './wait.js';
 
 /** Options of a queue. `concurrency`, `maxSize` are stored and shared by every process. */
@@ -39,6 +39,15 @@ export interface QueueOptions<Payload = unknown> {
 export interface BulkJob<Payload> {
   payload: Payload;
   options?: JobOptions;
+}
+
+/** Options of one `add` or `addBulk` call as a whole. */
+export interface AddOptions {
+  /**
+   * Your own open transaction, for a storage that can join it (`pg`: a client after `BEGIN`).
+   * Anything else is a `ValidationError` at path `options.tx`.
+   */
+  tx?: unknown;
 }
 
 /** How many recent finished jobs feed ETAs and stats. */
@@ -95,23 +104,40 @@ export class Queue<Payload = unknown, Result = unknown> {
     return this.readyPromise;
   }
 
-  /** Validates and adds one job. Throws `ValidationError` (nothing written) or `QueueFullError`. */
-  async add(payload: Payload, options?: JobOptions): Promise<Job<Payload, Result>> {
-    const [job] = await this.addMany([{ payload, options }], false);
+  /**
+   * Validates and adds one job. Throws `ValidationError` (nothing written) or `QueueFullError`.
+   * With `options.tx` (a storage whose `capabilities.transactionalEnqueue` is true, e.g. a `pg`
+   * client inside your transaction) the job is written in your transaction: workers see it only
+   * after your commit, a rollback removes it, and no `job:added` event is emitted (the job may
+   * never exist).
+   */
+  async add(payload: Payload, options?: JobOptions & AddOptions): Promise<Job<Payload, Result>> {
+    const { tx, ...jobOptions } = options ?? {};
+    const [job] = await this.addMany([{ payload, options: options ? jobOptions : undefined }], false, tx);
     return job as Job<Payload, Result>;
   }
 
-  /** Validates every job, then adds all of them or none. */
-  addBulk(jobs: ReadonlyArray<BulkJob<Payload>>): Promise<Array<Job<Payload, Result>>> {
-    return this.addMany(jobs, true);
+  /** Validates every job, then adds all of them or none; `options.tx` as in {@link add}. */
+  addBulk(jobs: ReadonlyArray<BulkJob<Payload>>, options: AddOptions = {}): Promise<Array<Job<Payload, Result>>> {
+    return this.addMany(jobs, true, options.tx);
   }
 
-  private async addMany(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean): Promise<Array<Job<Payload, Result>>> {
+  private checkTx(tx: unknown): void {
+    if (tx === undefined || this.storage.capabilities.transactionalEnqueue) return;
+    const message = 'this storage cannot add jobs inside your transaction (capabilities.transactionalEnqueue is false)';
+    throw new ValidationError(message, [{ path: ['options', 'tx'], message }]);
+  }
+
+  private async addMany(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean, tx?: unknown): Promise<Array<Job<Payload, Result>>> {
+    this.checkTx(tx);
     if (this.readyPromise === undefined) await this.ready();
     const now = this.clock.now();
     const built = jobs.map((j, i) => buildNewJob(this.schema, this.defaults, j.payload, j.options, now, bulk ? ['jobs', i] : []));
     if (built.length === 0) return [];
-    const { jobs: records, inserted } = await this.storage.enqueue({ queue: this.name, jobs: built, now });
+    const params: EnqueueParams = { queue: this.name, jobs: built, now };
+    if (tx !== undefined) params.tx = tx;
+    const { jobs: records, inserted } = await this.storage.enqueue(params);
+    if (tx !== undefined) return records.map((r, i) => new Job<Payload, Result>(this, r as JobRecord<Payload, Result>, inserted[i] ?? true));
     let earliest = Number.POSITIVE_INFINITY;
     records.forEach((r, i) => {
       if (!inserted[i]) return;

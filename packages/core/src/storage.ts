@@ -52,6 +52,12 @@ export interface EnqueueParams {
   queue: string;
   jobs: NewJob[];
   now: number;
+  /**
+   * A caller's own open transaction (for `pg`, a client after `BEGIN`): the jobs are written in
+   * it, visible to workers only once it commits and gone if it rolls back. Core passes it only to
+   * a storage whose `capabilities.transactionalEnqueue` is true; its type is the storage's.
+   */
+  tx?: unknown;
 }
 
 /** The stored jobs, in the order given; `inserted[i]` is false when an idempotency key matched. */

@@ -1,0 +1,9 @@
+-- list-jobs-asc: one page of a queue's jobs in the given states, oldest seq first.
+--
+-- Parameters: $1 queue; $2 states (text[]); $3 limit; $4 offset
+-- Returns: `job` rows ordered by seq ascending.
+-- Guarantees: a read of one snapshot.
+SELECT row_to_json(j) AS job FROM {{schema}}.jobs j
+WHERE j.queue = $1 AND j.state = ANY ($2::text[])
+ORDER BY j.seq
+LIMIT $3 OFFSET $4

@@ -1,0 +1,16 @@
+-- position: a job's 1-based position among the ready jobs of its queue.
+--
+-- Parameters: $1 id; $2 now
+-- Returns: one row (position), or none when the job is unknown, not queued, or scheduled.
+-- Guarantees: 1 + the ready jobs that sort before it by (priority DESC, run_at, seq): every higher
+--   priority (ready ones), then its own priority up to (run_at, seq). Both counts are index-only
+--   scans of jobs_queued; one statement reads one snapshot.
+SELECT 1
+  + (SELECT count(*) FROM {{schema}}.jobs a
+     WHERE a.queue = j.queue AND a.state = 'queued' AND a.priority > j.priority AND a.run_at <= $2)
+  + (SELECT count(*) FROM {{schema}}.jobs a
+     WHERE a.queue = j.queue AND a.state = 'queued' AND a.priority = j.priority
+       AND (a.run_at, a.seq) < (j.run_at, j.seq))
+  AS position
+FROM {{schema}}.jobs j
+WHERE j.id = $1 AND j.state = 'queued' AND j.run_at <= $2

@@ -1,0 +1,14 @@
+-- state-counts: a queue's jobs counted by state, queued split into ready and scheduled.
+--
+-- Parameters: $1 queue; $2 now
+-- Returns: (state, n, ready) rows; ready is only meaningful for 'queued'.
+-- Guarantees: jobs_queued for queued, jobs_dequeued for the rest; one snapshot.
+SELECT 'queued' AS state, count(*)::integer AS n, count(*) FILTER (WHERE j.run_at <= $2)::integer AS ready
+FROM {{schema}}.jobs j
+WHERE j.queue = $1 AND j.state = 'queued'
+UNION ALL
+SELECT j.state, count(*)::integer AS n, 0 AS ready
+FROM {{schema}}.jobs j
+WHERE j.state IN ('running', 'completed', 'failed', 'cancelled') AND j.queue = $1
+  AND (j.state = 'running' OR j.finished_at IS NOT NULL)
+GROUP BY j.state

@@ -1,0 +1,130 @@
+/**
+ * Options, their defaults and checks, the schema name rules, and the pool.
+ * @module
+ */
+import { ValidationError } from '@waitline/core';
+import pg from 'pg';
+
+/** Plain connection settings, as `pg` takes them; everything here travels in a descriptor. */
+export interface PostgresConnectionConfig {
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  ssl?: boolean | Record<string, unknown>;
+}
+
+/** How to open a {@link PostgresStorage}. Give `connectionString`, `connection` or `pool`. */
+export interface PostgresStorageOptions {
+  /** A `postgres://` URL; the storage creates and owns its pool. */
+  connectionString?: string;
+  /** Connection settings as plain data (host, port, user, ...); the storage owns its pool. */
+  connection?: PostgresConnectionConfig;
+  /**
+   * Your own `pg.Pool`: the storage uses it and never ends it. Its settings (`pool.options`) are
+   * what other threads and processes reopen the storage with, so they must be plain data.
+   */
+  pool?: pg.Pool;
+  /**
+   * The schema holding Waitline's tables (default `'waitline'`): letters, digits and `_`, not
+   * starting with a digit, at most 40 characters. Always quoted, so case is kept.
+   */
+  schema?: string;
+  /** Most connections in the pool the storage creates (default 10); LISTEN uses one more. */
+  poolSize?: number;
+  /** Migrate an older schema at open (default true); false makes an older schema an error. */
+  migrate?: boolean;
+  /** `application_name` of the storage's own connections (default `'waitline'`). */
+  applicationName?: string;
+}
+
+/** Options with defaults applied. @internal */
+export interface ResolvedOptions {
+  connection: PostgresConnectionConfig;
+  schema: string;
+  poolSize: number;
+  migrate: boolean;
+  applicationName: string;
+}
+
+/** The schema used when none is given. */
+export const DEFAULT_SCHEMA = 'waitline';
+/** The pool size used when none is given. */
+export const DEFAULT_POOL_SIZE = 10;
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
+
+function invalid(path: string, message: string): ValidationError {
+  return new ValidationError(message, [{ path: [path], message }]);
+}
+
+/** Throws a `ValidationError` (path `schema`) unless `schema` follows the naming rule. @internal */
+export function checkSchemaName(schema: unknown): string {
+  if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
+    throw invalid(
+      'schema',
+      `schema must be 1-40 letters, digits or _, not starting with a digit, got ${JSON.stringify(schema)}`,
+    );
+  }
+  return schema;
+}
+
+/** The identifier as SQL text: double-quoted (the name rule admits no quote to escape). @internal */
+export function quoteIdent(name: string): string {
+  return `"${checkSchemaName(name)}"`;
+}
+
+/** The plain settings of a pool the caller gave, for descriptors. */
+function configOfPool(pool: pg.Pool): PostgresConnectionConfig {
+  const o = (pool as unknown as { options: Record<string, unknown> }).options;
+  const config: PostgresConnectionConfig = {};
+  for (const key of ['connectionString', 'host', 'port', 'user', 'password', 'database', 'ssl'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'function') (config as Record<string, unknown>)[key] = o[key];
+  }
+  return config;
+}
+
+function connectionOf(options: PostgresStorageOptions): PostgresConnectionConfig {
+  const given = [options.connectionString, options.connection, options.pool].filter((x) => x !== undefined);
+  if (given.length !== 1) {
+    throw invalid('connectionString', 'give exactly one of connectionString, connection or pool');
+  }
+  if (options.pool !== undefined) return configOfPool(options.pool);
+  if (options.connection !== undefined) {
+    if (typeof options.connection !== 'object' || options.connection === null) {
+      throw invalid('connection', 'connection must be an object of pg settings');
+    }
+    return { ...options.connection };
+  }
+  if (typeof options.connectionString !== 'string' || options.connectionString === '') {
+    throw invalid('connectionString', 'connectionString must be a non-empty string');
+  }
+  return { connectionString: options.connectionString };
+}
+
+/** Checks options from code or from a descriptor (untyped data) and applies the defaults. @internal */
+export function resolveOptions(options: PostgresStorageOptions): ResolvedOptions {
+  const { schema = DEFAULT_SCHEMA, poolSize = DEFAULT_POOL_SIZE, migrate = true, applicationName = 'waitline' } = options;
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
+    throw invalid('poolSize', `poolSize must be an integer from 1 to 1000, got ${String(poolSize)}`);
+  }
+  if (typeof migrate !== 'boolean') throw invalid('migrate', `migrate must be a boolean, got ${String(migrate)}`);
+  if (typeof applicationName !== 'string') throw invalid('applicationName', 'applicationName must be a string');
+  return { connection: connectionOf(options), schema: checkSchemaName(schema), poolSize, migrate, applicationName };
+}
+
+/** A client config for one connection of ours (the pool's or LISTEN's). @internal */
+export function clientConfig(o: ResolvedOptions): pg.ClientConfig {
+  return { ...o.connection, application_name: o.applicationName } as pg.ClientConfig;
+}
+
+/** The pool the storage owns, with an error handler so an idle client's failure never crashes the process. @internal */
+export function createPool(o: ResolvedOptions): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(o), max: o.poolSize, idleTimeoutMillis: 30_000 });
+  pool.on('error', () => {
+    // An idle client lost its server: the pool drops it and the next query opens another.
+  });
+  return pool;
+}

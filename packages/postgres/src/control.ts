@@ -1,0 +1,107 @@
+/**
+ * Operator transitions and registry writes: queues, cancel, retry by hand, change priority,
+ * promote, remove, workers. Each transition is one guarded statement; on a miss the job is read
+ * to raise the precise error.
+ * @module
+ * @internal
+ */
+import {
+  type CancelParams,
+  type ChangePriorityParams,
+  InvalidTransitionError,
+  JobNotFoundError,
+  type JobRecord,
+  type JobState,
+  type PromoteParams,
+  type QueueConfig,
+  type RegisterWorkerParams,
+  type RemoveParams,
+  type RetryParams,
+  type UpsertQueueParams,
+  ValidationError,
+} from '@waitline/core';
+import type { PgContext } from './context.js';
+import type { SqlName } from './generated/sql.js';
+import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
+
+/** Reads a job or throws `JobNotFoundError`. @internal */
+export async function getJobOrThrow(ctx: PgContext, id: string): Promise<JobRecord> {
+  const row = await ctx.row<JobRow>('getJob', [id]);
+  if (row === undefined) throw new JobNotFoundError(id);
+  return toJobRecord(row.job);
+}
+
+/** Runs a guarded transition; on a miss throws `JobNotFoundError` or `InvalidTransitionError`. */
+async function transition(ctx: PgContext, sql: SqlName, values: [string, ...unknown[]], to: JobState): Promise<JobRecord> {
+  const row = await ctx.row<JobRow>(sql, values);
+  if (row !== undefined) return toJobRecord(row.job);
+  const job = await getJobOrThrow(ctx, values[0]);
+  throw new InvalidTransitionError(values[0], job.state, to);
+}
+
+/** Creates the queue or writes the fields given; resuming sends a wake-up at commit. @internal */
+export async function upsertQueue(ctx: PgContext, p: UpsertQueueParams): Promise<QueueConfig> {
+  const row = await ctx.row<QueueRow>('upsertQueue', [
+    p.name,
+    p.concurrency !== undefined,
+    p.concurrency ?? null,
+    p.maxSize !== undefined,
+    p.maxSize ?? null,
+    p.paused !== undefined,
+    p.paused ?? false,
+    p.now,
+  ]);
+  return toQueueConfig(row as QueueRow);
+}
+
+/**
+ * Cancels: queued ends `cancelled`; running gets `cancelRequested` and its worker a NOTIFY at
+ * commit; a cancelled job is returned as is; completed and failed are `InvalidTransitionError`.
+ * @internal
+ */
+export async function cancelJob(ctx: PgContext, p: CancelParams): Promise<JobRecord> {
+  const row = await ctx.row<JobRow>('cancelJob', [p.id, p.now]);
+  if (row !== undefined) return toJobRecord(row.job);
+  const job = await getJobOrThrow(ctx, p.id);
+  if (job.state === 'cancelled') return job;
+  throw new InvalidTransitionError(p.id, job.state, 'cancelled');
+}
+
+/** Failed or cancelled back to `queued` at `runAt ?? now`, attempts reset. @internal */
+export function retryJob(ctx: PgContext, p: RetryParams): Promise<JobRecord> {
+  return transition(ctx, 'retryJob', [p.id, p.runAt ?? p.now], 'queued');
+}
+
+/** A queued job's new priority. @internal */
+export function changePriority(ctx: PgContext, p: ChangePriorityParams): Promise<JobRecord> {
+  return transition(ctx, 'changePriority', [p.id, p.priority], 'queued');
+}
+
+/** A queued job ready now (`runAt = min(runAt, now)`). @internal */
+export function promoteJob(ctx: PgContext, p: PromoteParams): Promise<JobRecord> {
+  return transition(ctx, 'promoteJob', [p.id, p.now], 'queued');
+}
+
+/** Rows deleted per statement: short locks, so workers go on meanwhile. */
+const REMOVE_CHUNK = 1000;
+
+/** Deletes the jobs `p` selects, chunk by chunk; returns how many. `running` is refused. @internal */
+export async function removeJobs(ctx: PgContext, p: RemoveParams): Promise<number> {
+  if ((p.states as string[]).includes('running')) {
+    const message = 'removeJobs never removes running jobs: cancel them instead';
+    throw new ValidationError(message, [{ path: ['states'], message }]);
+  }
+  if (p.states.length === 0) return 0;
+  let total = 0;
+  for (;;) {
+    const row = await ctx.row<{ n: number }>('removeJobs', [p.queue, p.states, p.olderThan ?? null, REMOVE_CHUNK]);
+    const n = row?.n ?? 0;
+    total += n;
+    if (n < REMOVE_CHUNK) return total;
+  }
+}
+
+/** Inserts the worker or refreshes its `lastSeenAt`. @internal */
+export async function registerWorker(ctx: PgContext, p: RegisterWorkerParams): Promise<void> {
+  await ctx.rows('registerWorker', [p.id, p.queue, p.host, p.pid, p.concurrency, p.now]);
+}

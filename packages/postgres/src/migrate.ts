@@ -1,0 +1,93 @@
+/**
+ * Forward-only migrations from `sql/migrations`, tracked in `<schema>.migrations` and applied
+ * under an advisory lock.
+ * @module
+ */
+import { SchemaVersionError } from '@waitline/core';
+import type pg from 'pg';
+import { type PgContext, renderSql } from './context.js';
+import { MIGRATIONS } from './generated/sql.js';
+import { toStorageError } from './pg-errors.js';
+
+/**
+ * The schema version this code writes and reads: the number of the last file in
+ * `sql/migrations`. A schema holding a higher version was written by newer code.
+ */
+export const POSTGRES_SCHEMA_VERSION: number = MIGRATIONS.length;
+
+/** The advisory lock's first key: the same for every schema, the second key is the schema's hash. */
+const LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('waitline:migrate'), hashtext($1))`;
+
+/** The stored version of a schema: 0 when the schema or its migrations table is missing. @internal */
+export async function readSchemaVersion(on: pg.ClientBase | pg.Pool, schema: string): Promise<number> {
+  const exists = await on.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".migrations`]);
+  if (!exists.rows[0].present) return 0;
+  const result = await on.query(`SELECT coalesce(max(version), 0)::integer AS version FROM "${schema}".migrations`);
+  return result.rows[0].version as number;
+}
+
+function assertNotNewer(found: number, schema: string): void {
+  if (found > POSTGRES_SCHEMA_VERSION) {
+    throw new SchemaVersionError(
+      `Postgres schema "${schema}" has version ${found}, newer than this @waitline/postgres ` +
+        `(${POSTGRES_SCHEMA_VERSION}); upgrade @waitline/postgres to use it`,
+      found,
+      POSTGRES_SCHEMA_VERSION,
+    );
+  }
+}
+
+async function applyPending(client: pg.PoolClient, schema: string): Promise<void> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS "${schema}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  const found = await readSchemaVersion(client, schema);
+  assertNotNewer(found, schema);
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= found) continue;
+    await client.query(renderSql(migration.sql, schema));
+    await client.query(`INSERT INTO "${schema}".migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+  }
+}
+
+/**
+ * Applies every migration above the stored version, in order, in one transaction that first
+ * takes a transaction-level advisory lock keyed by the schema and only then reads the version:
+ * several processes migrating at once apply each migration exactly once, a failed migration
+ * leaves the schema as it was, and an up-to-date schema is left untouched. Creates the schema
+ * when missing. Throws `SchemaVersionError` for a newer schema.
+ * @internal
+ */
+export async function migrateSchema(ctx: PgContext): Promise<void> {
+  if ((await readSchemaVersion(ctx.pool, ctx.schema).catch(() => -1)) === POSTGRES_SCHEMA_VERSION) return;
+  await ctx.transaction('', async (client) => {
+    await client.query(LOCK_SQL, [ctx.schema]);
+    await applyPending(client, ctx.schema);
+  });
+}
+
+/**
+ * The check `open()` runs: a newer schema is refused; an older one is migrated when `migrate` is
+ * true and refused otherwise. Either refusal is a `SchemaVersionError` and writes nothing.
+ * @internal
+ */
+export async function ensureSchema(ctx: PgContext, migrate: boolean): Promise<void> {
+  let found: number;
+  try {
+    found = await readSchemaVersion(ctx.pool, ctx.schema);
+  } catch (err) {
+    throw toStorageError(err, ctx.schema);
+  }
+  assertNotNewer(found, ctx.schema);
+  if (found === POSTGRES_SCHEMA_VERSION) return;
+  if (!migrate) {
+    throw new SchemaVersionError(
+      `Postgres schema "${ctx.schema}" has version ${found}, older than this @waitline/postgres ` +
+        `(${POSTGRES_SCHEMA_VERSION}), and migrate is false; open it with migrate: true to upgrade`,
+      found,
+      POSTGRES_SCHEMA_VERSION,
+    );
+  }
+  await migrateSchema(ctx);
+}

@@ -1,0 +1,263 @@
+/**
+ * `PostgresStorage`: Waitline on PostgreSQL, for many workers on many hosts. This file wires the
+ * seam to the operation modules; the SQL lives in `sql/`, each statement and function with a
+ * header stating what it guarantees.
+ * @module
+ */
+import type {
+  CancelParams,
+  ChangePriorityParams,
+  ClaimParams,
+  EnqueueParams,
+  EnqueueResult,
+  JobRecord,
+  LeaseState,
+  ListParams,
+  Page,
+  PositionInputs,
+  PositionParams,
+  ProgressParams,
+  PromoteParams,
+  QueueConfig,
+  RawQueueStats,
+  ReclaimParams,
+  RegisterWorkerParams,
+  RemoveParams,
+  RenewLeasesParams,
+  RetryParams,
+  SettleParams,
+  SettleResult,
+  StatsParams,
+  Storage,
+  StorageCapabilities,
+  StorageDescriptor,
+  UpsertQueueParams,
+} from '@waitline/core';
+import { ValidationError } from '@waitline/core';
+import type pg from 'pg';
+import { clientConfig, createPool, type PostgresStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
+import { PgContext } from './context.js';
+import * as control from './control.js';
+import * as jobs from './jobs.js';
+import { ensureSchema, migrateSchema } from './migrate.js';
+import { PgNotifier } from './notifier.js';
+import { closedError } from './pg-errors.js';
+import * as reads from './reads.js';
+import type { QueueRow } from './rows.js';
+import { toJobRecord, toQueueConfig, type JobRow } from './rows.js';
+
+const EXPORT_NAME = 'PostgresStorage';
+
+/** A caller's transaction client, as `enqueue`'s `tx` may carry it: anything with pg's `query`. */
+function asClient(tx: unknown): pg.ClientBase {
+  if (typeof tx === 'object' && tx !== null && typeof (tx as { query?: unknown }).query === 'function') {
+    return tx as pg.ClientBase;
+  }
+  const message = 'tx must be a pg client (a PoolClient or Client) inside a transaction you began';
+  throw new ValidationError(message, [{ path: ['options', 'tx'], message }]);
+}
+
+/**
+ * A Waitline `Storage` on PostgreSQL (`pg`). Every process and host opening the same database and
+ * schema shares one queue: claims lease rows with `FOR UPDATE SKIP LOCKED`, a queue's global
+ * concurrency is counted under a lock on its row, and adds, claims and settle-and-claim are one
+ * round trip each. Idle workers wake through LISTEN/NOTIFY, a cancel reaches the worker that owns
+ * the job in any process, and `QueueEvents` hear every process. `queue.add(payload, { tx })`
+ * writes inside your own transaction.
+ */
+export class PostgresStorage implements Storage {
+  /** Cross-process events, enqueue inside a caller's transaction, reopenable. */
+  readonly capabilities: StorageCapabilities = Object.freeze({
+    crossProcessEvents: true,
+    transactionalEnqueue: true,
+    reopenable: true,
+  });
+  /** LISTEN/NOTIFY wake-ups and cancels, journaled events (see the package README). */
+  readonly notifier: PgNotifier;
+
+  private readonly ctx: PgContext;
+  private closed = false;
+
+  private constructor(
+    private readonly options: ResolvedOptions,
+    pool: pg.Pool,
+    private readonly ownsPool: boolean,
+  ) {
+    this.ctx = new PgContext(pool, options.schema);
+    this.notifier = new PgNotifier(this.ctx, { ...clientConfig(options), application_name: `${options.applicationName}:listen` });
+  }
+
+  /**
+   * Connects, then checks the schema: missing or older is migrated (default) or, with
+   * `migrate: false`, refused with `SchemaVersionError`; newer is always refused. Options are
+   * checked first (`ValidationError` with the option's path); an unreachable server is a
+   * `StorageUnavailableError`.
+   */
+  static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
+    const resolved = resolveOptions(options);
+    const ownsPool = options.pool === undefined;
+    const pool = options.pool ?? createPool(resolved);
+    const storage = new PostgresStorage(resolved, pool, ownsPool);
+    try {
+      await ensureSchema(storage.ctx, resolved.migrate);
+    } catch (err) {
+      await storage.close();
+      throw err;
+    }
+    return storage;
+  }
+
+  /** Reopens a storage from {@link describe}'s options (a worker thread or child process). */
+  static fromDescriptor(options: PostgresStorageOptions): Promise<PostgresStorage> {
+    return PostgresStorage.open(options);
+  }
+
+  /**
+   * Plain data that reopens a storage on the same database and schema (with its own small pool
+   * and `migrate: false`), without connecting: for the descriptor of a schema not created yet.
+   */
+  static descriptor(options: PostgresStorageOptions): StorageDescriptor {
+    const o = resolveOptions(options);
+    return {
+      moduleUrl: import.meta.url,
+      exportName: EXPORT_NAME,
+      options: { connection: o.connection, schema: o.schema, poolSize: 2, migrate: false, applicationName: o.applicationName },
+    };
+  }
+
+  /** See {@link PostgresStorage.descriptor}. */
+  describe(): StorageDescriptor {
+    return PostgresStorage.descriptor({ connection: this.options.connection, schema: this.options.schema, applicationName: this.options.applicationName });
+  }
+
+  /** Applies pending migrations under an advisory lock; safe twice and from many processes at once. */
+  migrate(): Promise<void> {
+    return this.run(() => migrateSchema(this.ctx));
+  }
+
+  /** Ends the LISTEN connection and the pool it created (never a pool you gave); idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.closed = true;
+    await this.notifier.close();
+    if (this.ownsPool) await this.ctx.pool.end().catch(() => {});
+  }
+
+  private run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(closedError(this.options.schema));
+    return fn();
+  }
+
+  /** Creates the queue or writes the given fields, in one statement. */
+  upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
+    return this.run(() => control.upsertQueue(this.ctx, p));
+  }
+
+  /** The stored configuration, or null for a queue never configured nor added to. */
+  getQueue(name: string): Promise<QueueConfig | null> {
+    return this.run(async () => {
+      const row = await this.ctx.row<QueueRow>('getQueue', [name]);
+      return row === undefined ? null : toQueueConfig(row);
+    });
+  }
+
+  /**
+   * Writes every job or none, in one statement; with `p.tx` (a pg client inside your transaction)
+   * the jobs are written in that transaction: invisible to workers until it commits, gone if it
+   * rolls back. `QueueFullError` when `maxSize` would be passed (your transaction stays usable).
+   */
+  enqueue(p: EnqueueParams): Promise<EnqueueResult> {
+    return this.run(() => jobs.enqueue(this.ctx, p, p.tx === undefined ? undefined : asClient(p.tx)));
+  }
+
+  /** Leases ready jobs by the ordering rule, within pause and global concurrency; one statement. */
+  claim(p: ClaimParams): Promise<JobRecord[]> {
+    return this.run(() => jobs.claim(this.ctx, p));
+  }
+
+  /** Settles, then claims, in one transaction and one round trip. */
+  settle(p: SettleParams): Promise<SettleResult> {
+    return this.run(() => jobs.settle(this.ctx, p));
+  }
+
+  /** Extends held leases in one statement and reports cancel requests. */
+  renewLeases(p: RenewLeasesParams): Promise<LeaseState[]> {
+    return this.run(() => jobs.renewLeases(this.ctx, p));
+  }
+
+  /** Writes progress while the lease is held; `LeaseLostError` otherwise. */
+  reportProgress(p: ProgressParams): Promise<JobRecord> {
+    return this.run(() => jobs.reportProgress(this.ctx, p));
+  }
+
+  /** Cancels (see the seam); a running job's worker hears it through NOTIFY at commit. */
+  cancel(p: CancelParams): Promise<JobRecord> {
+    return this.run(() => control.cancelJob(this.ctx, p));
+  }
+
+  /** Moves jobs whose lease expired; one statement, skipping rows being settled right now. */
+  reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
+    return this.run(() => jobs.reclaimExpired(this.ctx, p));
+  }
+
+  /** The stored job, or null. */
+  getJob(id: string): Promise<JobRecord | null> {
+    return this.run(async () => {
+      const row = await this.ctx.row<JobRow>('getJob', [id]);
+      return row === undefined ? null : toJobRecord(row.job);
+    });
+  }
+
+  /** 1-based position among ready jobs: two index-only counts on jobs_queued. */
+  getPosition(p: { id: string; now: number }): Promise<number | null> {
+    return this.run(() => reads.readPosition(this.ctx, p.id, p.now));
+  }
+
+  /** Position and ETA inputs from one snapshot. */
+  getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
+    return this.run(() => reads.readPositionInputs(this.ctx, p));
+  }
+
+  /** Statistics from one snapshot. */
+  getStats(p: StatsParams): Promise<RawQueueStats> {
+    return this.run(() => reads.readStats(this.ctx, p));
+  }
+
+  /** One page of a queue's jobs by seq. */
+  listJobs(p: ListParams): Promise<Page<JobRecord>> {
+    return this.run(() => reads.listJobs(this.ctx, p));
+  }
+
+  /** Failed or cancelled back to queued; wakes idle workers at commit. */
+  retry(p: RetryParams): Promise<JobRecord> {
+    return this.run(() => control.retryJob(this.ctx, p));
+  }
+
+  /** A queued job's new priority. */
+  changePriority(p: ChangePriorityParams): Promise<JobRecord> {
+    return this.run(() => control.changePriority(this.ctx, p));
+  }
+
+  /** A scheduled job ready now; wakes idle workers at commit. */
+  promote(p: PromoteParams): Promise<JobRecord> {
+    return this.run(() => control.promoteJob(this.ctx, p));
+  }
+
+  /** Removes jobs in chunks of 1,000 rows per statement. */
+  removeJobs(p: RemoveParams): Promise<number> {
+    return this.run(() => control.removeJobs(this.ctx, p));
+  }
+
+  /** Inserts the worker or refreshes it. */
+  registerWorker(p: RegisterWorkerParams): Promise<void> {
+    return this.run(() => control.registerWorker(this.ctx, p));
+  }
+
+  /** Removes the worker; an unknown id is fine. */
+  deregisterWorker(p: { id: string }): Promise<void> {
+    return this.run(async () => {
+      await this.ctx.rows('deregisterWorker', [p.id]);
+    });
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Reads: position and the ETA's inputs, statistics and listings. The multi-statement reads run in
+ * one `REPEATABLE READ READ ONLY` transaction, so they see one snapshot.
+ * @module
+ * @internal
+ */
+import {
+  type AheadWork,
+  type JobRecord,
+  JOB_STATES,
+  type ListParams,
+  type Page,
+  type PositionInputs,
+  type PositionParams,
+  type QueueConfig,
+  type RawQueueStats,
+  type StatsParams,
+} from '@waitline/core';
+import type { PgContext, Queryable } from './context.js';
+import {
+  defaultQueueConfig,
+  type FinishedRow,
+  type JobRow,
+  type QueueRow,
+  type RunningRow,
+  toFinishedSample,
+  toJobRecord,
+  toQueueConfig,
+  toRunningSample,
+  toWorkerInfo,
+  type WorkerRow,
+} from './rows.js';
+
+const SNAPSHOT = 'ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
+/** The queue's stored configuration, or the defaults when it has no row. @internal */
+export async function queueConfig(ctx: PgContext, name: string, on?: Queryable): Promise<QueueConfig> {
+  const row = await ctx.row<QueueRow>('getQueue', [name], on);
+  return row === undefined ? defaultQueueConfig(name) : toQueueConfig(row);
+}
+
+/** A job's 1-based position among ready jobs, or null (see position.sql). @internal */
+export async function readPosition(ctx: PgContext, id: string, now: number, on?: Queryable): Promise<number | null> {
+  const row = await ctx.row<{ position: number }>('position', [id, now], on);
+  return row === undefined ? null : row.position;
+}
+
+async function aheadWork(ctx: PgContext, job: JobRecord, now: number, on: Queryable): Promise<AheadWork[]> {
+  const rows = await ctx.rows<{ name: string; count: number; sized_count: number; size_sum: number }>(
+    'aheadWork',
+    [job.queue, job.priority, job.runAt, job.seq, now],
+    on,
+  );
+  return rows.map((r) => ({ name: r.name, count: r.count, sizedCount: r.sized_count, sizeSum: r.size_sum }));
+}
+
+async function aheadJobs(ctx: PgContext, queue: string, ahead: number, now: number, on: Queryable) {
+  if (ahead === 0) return [];
+  const rows = await ctx.rows<{ name: string; size: number | null }>('aheadJobs', [queue, now, ahead], on);
+  return rows.map((r) => ({ name: r.name, size: r.size }));
+}
+
+async function recentAndLive(ctx: PgContext, queue: string, p: { now: number; sampleLimit: number; workerStaleMs: number }, on: Queryable) {
+  const limit = Math.max(0, Math.floor(p.sampleLimit));
+  const recent = limit === 0 ? [] : await ctx.rows<FinishedRow>('recentFinished', [queue, limit], on);
+  const workers = await ctx.rows<WorkerRow>('liveWorkers', [queue, p.now - p.workerStaleMs], on);
+  return { recent: recent.map(toFinishedSample), liveWorkers: workers.map(toWorkerInfo) };
+}
+
+/** Everything a position and ETA are computed from, from one snapshot; null for an unknown id. @internal */
+export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<PositionInputs | null> {
+  return ctx.transaction(SNAPSHOT, async (c) => {
+    const row = await ctx.row<JobRow>('getJob', [p.id], c);
+    if (row === undefined) return null;
+    const job = toJobRecord(row.job);
+    const position = job.state === 'queued' && job.runAt <= p.now ? await readPosition(ctx, p.id, p.now, c) : null;
+    const ahead = position === null ? null : position - 1;
+    const running = await ctx.rows<RunningRow>('runningSamples', [job.queue], c);
+    return {
+      job,
+      ahead,
+      aheadWork: ahead === null || ahead === 0 ? [] : await aheadWork(ctx, job, p.now, c),
+      aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : await aheadJobs(ctx, job.queue, ahead, p.now, c),
+      running: running.map(toRunningSample),
+      ...(await recentAndLive(ctx, job.queue, p, c)),
+      config: await queueConfig(ctx, job.queue, c),
+    };
+  });
+}
+
+async function stateCounts(ctx: PgContext, queue: string, now: number, on: Queryable): Promise<RawQueueStats['counts']> {
+  const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as RawQueueStats['counts'];
+  counts.ready = 0;
+  for (const row of await ctx.rows<{ state: string; n: number; ready: number }>('stateCounts', [queue, now], on)) {
+    counts[row.state as keyof RawQueueStats['counts']] = row.n;
+    if (row.state === 'queued') counts.ready = row.ready;
+  }
+  counts.scheduled = counts.queued - counts.ready;
+  return counts;
+}
+
+/** Counts, throughput windows, recent finishes, live workers and config, from one snapshot. @internal */
+export function readStats(ctx: PgContext, p: StatsParams): Promise<RawQueueStats> {
+  return ctx.transaction(SNAPSHOT, async (c) => {
+    const windows: RawQueueStats['windows'] = [];
+    for (const windowMs of p.windowsMs) {
+      const row = await ctx.row<{ completed: number; failed: number }>('windowCounts', [p.queue, p.now - windowMs], c);
+      windows.push({ windowMs, completed: row?.completed ?? 0, failed: row?.failed ?? 0 });
+    }
+    return {
+      counts: await stateCounts(ctx, p.queue, p.now, c),
+      windows,
+      ...(await recentAndLive(ctx, p.queue, p, c)),
+      config: await queueConfig(ctx, p.queue, c),
+    };
+  });
+}
+
+/** One page of a queue's jobs by seq; `nextOffset` null on the last page. @internal */
+export async function listJobs(ctx: PgContext, p: ListParams): Promise<Page<JobRecord>> {
+  const offset = Math.max(0, Math.floor(p.offset ?? 0));
+  const limit = Math.max(0, Math.floor(p.limit));
+  const states = p.states ?? [...JOB_STATES];
+  const sql = p.order === 'asc' ? 'listJobsAsc' : 'listJobsDesc';
+  const rows = await ctx.rows<JobRow>(sql, [p.queue, states, limit + 1, offset]);
+  const items = rows.slice(0, limit).map((r) => toJobRecord(r.job));
+  const more = limit > 0 && rows.length > limit;
+  return { items, nextOffset: more ? offset + limit : null };
+}

@@ -1,0 +1,156 @@
+/**
+ * The one place where Postgres rows become core records: every job query returns the whole row
+ * as `row_to_json`, so one mapper reads them all (json columns arrive as values, bigints as
+ * numbers).
+ * @module
+ * @internal
+ */
+import type {
+  FinishedSample,
+  JobErrorInfo,
+  JobRecord,
+  JobState,
+  QueueConfig,
+  RunningSample,
+  WorkerInfo,
+} from '@waitline/core';
+
+/** A `jobs` row as `row_to_json` gives it. @internal */
+export interface JobJson {
+  id: string;
+  seq: number;
+  queue: string;
+  name: string;
+  payload: unknown;
+  state: JobState;
+  priority: number;
+  run_at: number;
+  attempt: number;
+  max_attempts: number;
+  backoff: JobRecord['backoff'];
+  timeout_ms: number | null;
+  size: number | null;
+  idempotency_key: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  lease_token: string | null;
+  lease_expires_at: number | null;
+  worker_id: string | null;
+  cancel_requested: boolean;
+  progress: JobRecord['progress'];
+  result: unknown;
+  error: JobErrorInfo | null;
+}
+
+/** A query result row holding one job. @internal */
+export interface JobRow {
+  job: JobJson;
+}
+
+/** Maps a job row to the record core sees. @internal */
+export function toJobRecord(j: JobJson): JobRecord {
+  return {
+    id: j.id,
+    queue: j.queue,
+    name: j.name,
+    payload: j.payload,
+    state: j.state,
+    priority: j.priority,
+    runAt: j.run_at,
+    seq: j.seq,
+    attempt: j.attempt,
+    maxAttempts: j.max_attempts,
+    backoff: j.backoff ?? null,
+    timeoutMs: j.timeout_ms,
+    size: j.size,
+    idempotencyKey: j.idempotency_key,
+    createdAt: j.created_at,
+    startedAt: j.started_at,
+    finishedAt: j.finished_at,
+    leaseToken: j.lease_token,
+    leaseExpiresAt: j.lease_expires_at,
+    workerId: j.worker_id,
+    cancelRequested: j.cancel_requested,
+    progress: j.progress ?? null,
+    result: j.result ?? null,
+    error: j.error ?? null,
+  };
+}
+
+/** JSON text for a json parameter; `undefined` is stored as SQL NULL, like `null`. @internal */
+export function toJson(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return JSON.stringify(value);
+}
+
+/** A `queues` row. @internal */
+export interface QueueRow {
+  name: string;
+  concurrency: number | null;
+  max_size: number | null;
+  paused: boolean;
+}
+
+/** Maps a `queues` row to its configuration. @internal */
+export function toQueueConfig(row: QueueRow): QueueConfig {
+  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused };
+}
+
+/** The configuration of a queue that has no row yet: no limits, not paused. @internal */
+export function defaultQueueConfig(name: string): QueueConfig {
+  return { name, concurrency: null, maxSize: null, paused: false };
+}
+
+/** A `workers` row. @internal */
+export interface WorkerRow {
+  id: string;
+  queue: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  started_at: number;
+  last_seen_at: number;
+}
+
+/** Maps a `workers` row. @internal */
+export function toWorkerInfo(r: WorkerRow): WorkerInfo {
+  return {
+    id: r.id,
+    queue: r.queue,
+    host: r.host,
+    pid: r.pid,
+    concurrency: r.concurrency,
+    startedAt: r.started_at,
+    lastSeenAt: r.last_seen_at,
+  };
+}
+
+/** A row of recent-finished.sql. @internal */
+export interface FinishedRow {
+  name: string;
+  state: 'completed' | 'failed';
+  size: number | null;
+  run_at: number;
+  started_at: number;
+  finished_at: number;
+}
+
+/** Maps a row of recent-finished.sql. @internal */
+export function toFinishedSample(r: FinishedRow): FinishedSample {
+  return { name: r.name, state: r.state, size: r.size, runAt: r.run_at, startedAt: r.started_at, finishedAt: r.finished_at };
+}
+
+/** A row of running-samples.sql. @internal */
+export interface RunningRow {
+  id: string;
+  name: string;
+  size: number | null;
+  started_at: number;
+  progress_percent: number | null;
+}
+
+/** Maps a row of running-samples.sql. @internal */
+export function toRunningSample(r: RunningRow): RunningSample {
+  return { id: r.id, name: r.name, size: r.size, startedAt: r.started_at, progressPercent: r.progress_percent };
+}

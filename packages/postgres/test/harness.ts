@@ -1,0 +1,87 @@
+/**
+ * The Postgres harness of the storage contract: every storage gets its own schema in the test
+ * database, dropped by `cleanup`.
+ *
+ * It uses the built package (`dist/`), not the sources: the contract forks plain Node children
+ * that reopen a storage from its descriptor, which names a JavaScript module. Build first.
+ * @internal
+ */
+import { randomBytes } from 'node:crypto';
+import type { Storage, StorageDescriptor } from '@waitline/core';
+import type { StorageHarness } from '@waitline/storage-contract';
+import { POSTGRES_SCHEMA_VERSION, PostgresStorage, type PostgresStorageOptions } from '../dist/index.js';
+import { PG_URL, withClient } from './server.js';
+
+/** A fresh schema name for one test database. */
+export function freshSchema(tag = 't'): string {
+  return `wl_${tag}_${randomBytes(6).toString('hex')}`;
+}
+
+function schemaOf(descriptor: StorageDescriptor): string {
+  const { schema } = descriptor.options as Partial<PostgresStorageOptions>;
+  if (typeof schema !== 'string') throw new Error(`not a Postgres descriptor: ${JSON.stringify(descriptor)}`);
+  return schema;
+}
+
+/** Drops schemas (and everything in them). */
+export async function dropSchemas(schemas: string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  await withClient(async (c) => {
+    for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  });
+}
+
+/** A harness whose storages each live in a fresh schema of the test database. */
+export function createPostgresHarness(): StorageHarness {
+  let schemas: string[] = [];
+  let opened: Storage[] = [];
+  const track = (storage: Storage): Storage => {
+    opened.push(storage);
+    return storage;
+  };
+  const newSchema = (): string => {
+    const s = freshSchema();
+    schemas.push(s);
+    return s;
+  };
+
+  return {
+    name: 'postgres',
+    codeSchemaVersion: POSTGRES_SCHEMA_VERSION,
+    create: async () => track(await PostgresStorage.open({ connectionString: PG_URL, schema: newSchema() })),
+    freshDescriptor: async () => PostgresStorage.descriptor({ connectionString: PG_URL, schema: newSchema() }),
+    open: async (descriptor, options) =>
+      track(
+        await PostgresStorage.fromDescriptor({
+          ...(descriptor.options as unknown as PostgresStorageOptions),
+          migrate: options?.migrate ?? false,
+        }),
+      ),
+    migratingDescriptor: (descriptor) => ({ ...descriptor, options: { ...descriptor.options, migrate: true } }),
+    schemaVersion: (descriptor) =>
+      withClient(async (c) => {
+        const s = schemaOf(descriptor);
+        const present = await c.query('SELECT to_regclass($1) IS NOT NULL AS p', [`"${s}".migrations`]);
+        if (!present.rows[0].p) return 0;
+        const r = await c.query(`SELECT coalesce(max(version), 0)::integer AS v FROM "${s}".migrations`);
+        return r.rows[0].v as number;
+      }),
+    setSchemaVersion: (descriptor, version) =>
+      withClient(async (c) => {
+        if (!Number.isInteger(version) || version < 0) throw new Error(`bad schema version ${version}`);
+        const s = schemaOf(descriptor);
+        await c.query(`DELETE FROM "${s}".migrations WHERE version > $1`, [version]);
+        await c.query(
+          `INSERT INTO "${s}".migrations (version, name) SELECT v, 'set-by-test' FROM generate_series(1, $1::integer) v ON CONFLICT DO NOTHING`,
+          [version],
+        );
+      }),
+    cleanup: async () => {
+      await Promise.allSettled(opened.map((s) => s.close()));
+      opened = [];
+      const drop = schemas;
+      schemas = [];
+      await dropSchemas(drop);
+    },
+  };
+}
