@@ -13,6 +13,7 @@ import type {
   JobRecord,
   LeaseState,
   ListParams,
+  Notifier,
   Page,
   PositionInputs,
   PositionParams,
@@ -73,7 +74,8 @@ export class PostgresStorage implements Storage {
     reopenable: true,
   });
   /** LISTEN/NOTIFY wake-ups and cancels, journaled events (see the package README). */
-  readonly notifier: PgNotifier;
+  readonly notifier: Notifier;
+  private readonly pgNotifier: PgNotifier;
 
   private readonly ctx: PgContext;
   private closed = false;
@@ -84,7 +86,8 @@ export class PostgresStorage implements Storage {
     private readonly ownsPool: boolean,
   ) {
     this.ctx = new PgContext(pool, options.schema);
-    this.notifier = new PgNotifier(this.ctx, { ...clientConfig(options), application_name: `${options.applicationName}:listen` });
+    this.pgNotifier = new PgNotifier(this.ctx, { ...clientConfig(options), application_name: `${options.applicationName}:listen` });
+    this.notifier = this.pgNotifier;
   }
 
   /**
@@ -140,7 +143,7 @@ export class PostgresStorage implements Storage {
     if (this.closed) return;
     this.closed = true;
     this.ctx.closed = true;
-    await this.notifier.close();
+    await this.pgNotifier.close();
     if (this.ownsPool) await this.ctx.pool.end().catch(() => {});
   }
 

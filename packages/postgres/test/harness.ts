@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Storage, StorageDescriptor } from '@waitline/core';
-import type { StorageHarness } from '@waitline/storage-contract';
+import type { HarnessTransaction, StorageHarness } from '@waitline/storage-contract';
+import pg from 'pg';
 import { POSTGRES_SCHEMA_VERSION, PostgresStorage, type PostgresStorageOptions } from '../dist/index.js';
 import { PG_URL, withClient } from './server.js';
 
@@ -76,6 +77,26 @@ export function createPostgresHarness(): StorageHarness {
           [version],
         );
       }),
+    beginTransaction: async (): Promise<HarnessTransaction> => {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query('BEGIN');
+      const end = async (sql: string) => {
+        try {
+          await client.query(sql);
+        } finally {
+          await client.end();
+        }
+      };
+      return {
+        tx: client,
+        check: async () => {
+          await client.query('SELECT 1');
+        },
+        commit: () => end('COMMIT'),
+        rollback: () => end('ROLLBACK'),
+      };
+    },
     cleanup: async () => {
       await Promise.allSettled(opened.map((s) => s.close()));
       opened = [];

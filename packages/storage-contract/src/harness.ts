@@ -32,4 +32,20 @@ export interface StorageHarness {
   codeSchemaVersion: number;
   /** Removes every database this harness created. */
   cleanup(): Promise<void>;
+  /**
+   * Begins one of the caller's own transactions on the database `storage` uses, for storages
+   * with `capabilities.transactionalEnqueue`: `tx` is what `queue.add(payload, { tx })` takes.
+   * `run` executes a trivial write-free statement in it (proving it is still usable). Required
+   * when the capability is true.
+   */
+  beginTransaction?(storage: Storage): Promise<HarnessTransaction>;
+}
+
+/** A caller's transaction as the contract drives it. */
+export interface HarnessTransaction {
+  tx: unknown;
+  /** Runs a statement in the transaction; rejects when the transaction is broken. */
+  check(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
 }

@@ -23,6 +23,7 @@ import { describeMigrate } from './areas/migrate.js';
 import { describePosition } from './areas/position.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeRetry } from './areas/retry.js';
+import { describeTransactionalEnqueue } from './areas/transactional-enqueue.js';
 import { describeWorkersStats } from './areas/workers-stats.js';
 import { describeCrossProcess } from './areas/cross-process.js';
 import { describeMultiProcess, type MultiProcessOptions } from './areas/multi-process.js';
@@ -32,7 +33,7 @@ import { describeWorkerProcesses } from './areas/worker-process.js';
 import { describeWorkerRun } from './areas/worker-run.js';
 import type { StorageHarness } from './harness.js';
 
-export type { StorageHarness } from './harness.js';
+export type { HarnessTransaction, StorageHarness } from './harness.js';
 export type { MultiProcessOptions } from './areas/multi-process.js';
 
 /** Options of the suite. */
@@ -72,6 +73,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeWorkersStats(harness);
     describeMigrate(harness);
     describeQueueApi(harness);
+    describeTransactionalEnqueue(harness);
     describeWorkerRun(harness);
     describeWorkerControl(harness);
     describeWorkerProcesses(harness);

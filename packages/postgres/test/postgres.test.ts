@@ -1,0 +1,177 @@
+/**
+ * What only Postgres has: option and schema-name checks, plans (index-only position, the claim's
+ * walk of jobs_queued), LISTEN surviving a dropped connection, the pool bound, a caller's pool,
+ * the event journal staying empty when nobody listens elsewhere, and the embedded SQL.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Queue, ValidationError, Worker } from '@waitline/core';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PostgresStorage } from '../dist/index.js';
+import { renderSql } from '../src/context.js';
+import { SQL } from '../src/generated/sql.js';
+import { dropSchemas, freshSchema } from './harness.js';
+import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const schemas: string[] = [];
+const storages: PostgresStorage[] = [];
+
+async function openFresh(options: Partial<Parameters<typeof PostgresStorage.open>[0]> = {}, tag = 't'): Promise<PostgresStorage> {
+  const schema = freshSchema(tag);
+  schemas.push(schema);
+  const storage = await PostgresStorage.open({ connectionString: PG_URL, schema, ...options });
+  storages.push(storage);
+  return storage;
+}
+
+function schemaOf(storage: PostgresStorage): string {
+  return storage.describe().options.schema as string;
+}
+
+async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
+  afterAll(async () => {
+    await Promise.allSettled(storages.map((s) => s.close()));
+    await dropSchemas(schemas);
+  });
+
+  it('refuses a bad schema name or connection with a ValidationError naming the option', async () => {
+    for (const schema of ['', '1abc', 'a"b', 'a-b', 'x'.repeat(41), 7]) {
+      const err = await PostgresStorage.open({ connectionString: PG_URL, schema: schema as string }).catch((e) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).path).toEqual(['schema']);
+    }
+    const pool = new pg.Pool({ connectionString: PG_URL });
+    const both = await PostgresStorage.open({ connectionString: PG_URL, pool }).catch((e) => e);
+    expect((both as ValidationError).path).toEqual(['connectionString']);
+    await pool.end();
+  });
+
+  it('keeps a mixed-case schema name as written (always quoted)', async () => {
+    const storage = await openFresh({}, 'Mixed');
+    const q = new Queue(storage, 'q');
+    await q.add({ n: 1 });
+    const found = await withClient((c) => c.query('SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = $1', [schemaOf(storage)]));
+    expect(found.rows[0].n).toBe(1);
+  });
+
+  it('uses a pool you give without ending it, and describes it as plain data', async () => {
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
+    const schema = freshSchema();
+    schemas.push(schema);
+    const storage = await PostgresStorage.open({ pool, schema });
+    await new Queue(storage, 'q').add({ n: 1 });
+    expect(storage.describe().options).toMatchObject({ connection: { connectionString: PG_URL }, schema, migrate: false });
+    await storage.close();
+    expect((await pool.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+    await pool.end();
+  });
+
+  it('counts a position with index-only scans of jobs_queued, and claims by walking it', async () => {
+    const storage = await openFresh();
+    const q = new Queue(storage, 'q');
+    const jobs = await q.addBulk(Array.from({ length: 3_000 }, (_, i) => ({ payload: { i }, options: { priority: 1 + (i % 4) } })));
+    const schema = schemaOf(storage);
+    await withClient(async (c) => {
+      await c.query(`VACUUM ANALYZE "${schema}".jobs`);
+      const id = (jobs[2_000] as { id: string }).id;
+      const position = renderSql(SQL.position, schema).replace(/\$1/g, `'${id}'`).replace(/\$2/g, String(Date.now()));
+      const plan = (await c.query(`EXPLAIN ${position}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan.match(/Index Only Scan using jobs_queued/g)).toHaveLength(2);
+      const pick = `SELECT c.id FROM "${schema}".jobs c WHERE c.queue = 'q' AND c.state = 'queued' AND c.run_at <= ${Date.now()}
+        ORDER BY c.priority DESC, c.run_at, c.seq LIMIT 5 FOR UPDATE SKIP LOCKED`;
+      const claimPlan = (await c.query(`EXPLAIN ${pick}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(claimPlan).toMatch(/Index Scan using jobs_queued/);
+      expect(claimPlan).not.toMatch(/Sort|Seq Scan/);
+    });
+  });
+
+  it('an idle worker still wakes on adds after its LISTEN connection is killed, and catches up on what came meanwhile', async () => {
+    const storage = await openFresh();
+    const schema = schemaOf(storage);
+    const q = new Queue(storage, 'q');
+    const ran: number[] = [];
+    const worker = new Worker(q, async (job) => void ran.push((job.payload as { n: number }).n), { pollIntervalMs: 60_000, heartbeat: 'main' });
+    worker.on('error', () => undefined);
+    const listeners = () =>
+      withClient(async (c) => {
+        const r = await c.query(`SELECT pid FROM pg_stat_activity WHERE query = $1`, [`LISTEN "waitline:${schema}"`]);
+        return r.rows.map((row) => row.pid as number);
+      });
+    await until(async () => (await listeners()).length === 1, 'the LISTEN connection');
+    const before = await listeners();
+    await withClient((c) => c.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid', [before]));
+    const other = await PostgresStorage.open({ connectionString: PG_URL, schema });
+    storages.push(other);
+    await new Queue(other, 'q').add({ n: 1 }); // most likely while the worker is disconnected
+    await until(() => ran.includes(1), 'the job added during the drop', 5_000);
+    await until(async () => (await listeners()).some((pid) => !before.includes(pid)), 'a new LISTEN connection');
+    const t0 = Date.now();
+    await new Queue(other, 'q').add({ n: 2 });
+    await until(() => ran.includes(2), 'the job added after the reconnect', 3_000);
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    await worker.close();
+  });
+
+  it('never holds more pool connections than poolSize, with a busy worker and readers at once', async () => {
+    const applicationName = `wl-bound-${Date.now()}`;
+    const storage = await openFresh({ poolSize: 3, applicationName });
+    const q = new Queue(storage, 'q');
+    const jobs = await q.addBulk(Array.from({ length: 300 }, (_, i) => ({ payload: { i } })));
+    let most = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const r = await withClient((c) => c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]));
+        most = Math.max(most, r.rows[0].n as number);
+        await new Promise((res) => setTimeout(res, 15));
+      }
+    })();
+    const worker = new Worker(q, async () => new Promise((r) => setTimeout(r, 2)), { concurrency: 10, heartbeat: 'main' });
+    worker.on('error', () => undefined);
+    await Promise.all(jobs.slice(0, 50).map((j) => q.getStatus(j.id)));
+    await until(async () => (await q.getStats()).counts.completed === 300, 'the drain', 20_000);
+    sampling = false;
+    await sampler;
+    await worker.close();
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(3);
+  });
+
+  it('journals no event while no other storage listens', async () => {
+    const storage = await openFresh();
+    const q = new Queue(storage, 'q');
+    const worker = new Worker(q, async () => 'ok', { heartbeat: 'main' });
+    worker.on('error', () => undefined);
+    await q.addBulk(Array.from({ length: 20 }, (_, i) => ({ payload: { i } })));
+    await until(async () => (await q.getStats()).counts.completed === 20, 'the drain');
+    await worker.close();
+    const r = await withClient((c) => c.query(`SELECT count(*)::int AS n FROM "${schemaOf(storage)}".events`));
+    expect(r.rows[0].n).toBe(0);
+  });
+});
+
+describe('@waitline/postgres embedded SQL', () => {
+  it('src/generated/sql.ts is exactly what scripts/embed-sql.mjs makes of sql/', () => {
+    expect(() => execFileSync(process.execPath, ['../../scripts/embed-sql.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('every statement opens with a header naming its parameters, returns and guarantees', () => {
+    const dir = join(packageDir, 'sql', 'queries');
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      for (const part of ['-- Parameters:', '-- Returns:', '-- Guarantees:']) expect(text, `${file} lacks ${part}`).toContain(part);
+    }
+  });
+});
