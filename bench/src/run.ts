@@ -1,106 +1,81 @@
 /**
- * `pnpm bench`: runs every selected system through every selected scenario, each measurement in
- * a fresh child process on fresh temp DB files, interleaving systems within each run, and prints
- * the medians as markdown tables (also written to bench/results/latest.md and latest.json).
- *
- *   --runs N        runs per (system, scenario), default 3; the table shows medians
- *   --n N           jobs per scenario, default 10000 (position: N and 10·N waiting jobs)
- *   --only S1,S3    scenarios: S1 S2 S3 S4 S5 POS
- *   --systems a,b   systems: waitline plainjob liteque raw
- *   --latency-iters N   S5 samples, default n/10 (1000)
- *   --poll-ms N     idle poll interval of the poll-based peers, default 1
- *   --validate      validate payloads with zod where the system can (Waitline, liteque)
- *   --no-warmup     skip the in-process warm-up before each measurement
+ * `pnpm bench`: runs every selected system through every selected scenario, family by family
+ * (SQLite, PostgreSQL, Redis), each measurement in a fresh child process on a fresh place (temp
+ * file, schema, key prefix), interleaving a family's systems within each run, and prints the
+ * medians as markdown tables per family (also written to bench/results/latest.md and
+ * latest.json). A family whose server does not answer is skipped with a loud note. Options: cli.ts.
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { ChildJob, ChildResult } from './child.js';
-import { type Cell, type Results, type SystemInfo, fmt, scenarioTable, targets } from './report.js';
-import { SCENARIOS, type ScenarioParams } from './scenarios.js';
-import { SYSTEM_IDS, SYSTEM_NAMES, type SystemId, loadSystem } from './systems/index.js';
-import type { SystemOptions } from './systems/types.js';
+import { parseSettings, type Settings } from './cli.js';
+import type { ScenarioDef } from './kit.js';
+import { ConnectionWatcher } from './monitor.js';
+import { deleteKeys, dropSchemas, FAMILY_TITLES, type Family, PLACE_PREFIX, serverVersion, unreachable } from './places.js';
+import { type Cell, type FamilySection, familySection, fmt, med, type Results, type SystemInfo } from './report.js';
+import { SCENARIOS } from './scenarios.js';
+import { loadSystem, type SystemId, systemFamily, systemName } from './systems/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-// `pnpm bench -- --n 2000` forwards the `--` too.
-const argv = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
-
-const { values: args } = parseArgs({
-  args: argv,
-  options: {
-    runs: { type: 'string', default: '3' },
-    n: { type: 'string', default: '10000' },
-    only: { type: 'string' },
-    systems: { type: 'string' },
-    'latency-iters': { type: 'string' },
-    'poll-ms': { type: 'string', default: '1' },
-    validate: { type: 'boolean', default: false },
-    'no-warmup': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
-
-if (args.help) {
-  console.log('usage: pnpm bench [--runs N] [--n N] [--only S1,S2,S3,S4,S5,POS] [--systems waitline,plainjob,liteque,raw]');
-  console.log('                  [--latency-iters N] [--poll-ms N] [--validate] [--no-warmup]');
-  process.exit(0);
-}
-
-const int = (v: string | undefined, name: string, min: number): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
-  return n;
-};
-
-const runs = int(args.runs, 'runs', 1);
-const n = int(args.n, 'n', 10);
-const params: ScenarioParams = {
-  n,
-  latencyIters: args['latency-iters'] ? int(args['latency-iters'], 'latency-iters', 1) : Math.max(50, Math.round(n / 10)),
-  positionSamples: 200,
-  timeoutMs: 120_000,
-};
-const options: SystemOptions = { pollMs: int(args['poll-ms'], 'poll-ms', 0), validate: args.validate };
-const warmup = !args['no-warmup'];
-
-const pick = <T extends string>(list: string | undefined, all: readonly T[], what: string): T[] => {
-  if (!list) return [...all];
-  const wanted = list.split(',').map((x) => x.trim()).filter(Boolean);
-  for (const w of wanted) {
-    if (!all.some((a) => a.toLowerCase() === w.toLowerCase())) throw new Error(`unknown ${what} "${w}" (have: ${all.join(', ')})`);
-  }
-  return all.filter((a) => wanted.some((w) => w.toLowerCase() === a.toLowerCase()));
-};
-
-const scenarioIds = pick(args.only, SCENARIOS.map((s) => s.id), 'scenario');
-const scenarios = SCENARIOS.filter((s) => scenarioIds.includes(s.id));
-const systemIds = pick<SystemId>(args.systems, SYSTEM_IDS, 'system');
+const settings: Settings = parseSettings(process.argv.slice(2));
+const { runs, params, options, warmup, servers } = settings;
+const scenarios = SCENARIOS.filter((s) => settings.scenarioIds.includes(s.id));
+const runTag = Date.now().toString(36);
+let childCount = 0;
 
 const log = (msg: string): void => {
   process.stderr.write(`${msg}\n`);
 };
 
+/** Checks each family's server; returns one section per family, skipped ones marked. */
+async function checkFamilies(): Promise<FamilySection[]> {
+  const out: FamilySection[] = [];
+  for (const family of settings.families) {
+    const why = await unreachable(family, servers);
+    const where = family === 'postgres' ? servers.pgUrl : family === 'redis' ? servers.redisUrl : '';
+    if (why) {
+      const skipped = `${FAMILY_TITLES[family]} at ${where} is unreachable (${why}); its systems were not measured.`;
+      log(`\n!!!!! ${skipped}\n`);
+      out.push({ family, server: '', skipped, systems: [] });
+      continue;
+    }
+    const v = await serverVersion(family, servers);
+    const server = family === 'sqlite' ? sqliteLine() : `${FAMILY_TITLES[family]} ${v} at ${where}`;
+    out.push({ family, server, systems: [] });
+  }
+  return out;
+}
+
 /** Load each system in this process only to read its notes and which scenarios apply. */
-async function describeSystems(): Promise<{ infos: SystemInfo[]; positionApi: Set<SystemId> }> {
-  const infos: SystemInfo[] = [];
-  const positionApi = new Set<SystemId>();
-  for (const id of systemIds) {
-    try {
-      const s = await loadSystem(id, options);
-      infos.push({ id, name: s.name, notes: s.notes, bulk: s.bulk });
-      if (typeof s.getPosition === 'function') positionApi.add(id);
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      infos.push({ id, name: SYSTEM_NAMES[id], notes: [], bulk: 'none', loadError: msg });
-      log(`! ${SYSTEM_NAMES[id]} could not be loaded: ${msg.split('\n')[0]}`);
+async function describeSystems(sections: FamilySection[], results: Results): Promise<void> {
+  for (const sec of sections.filter((s) => !s.skipped)) {
+    for (const id of settings.systemIds.filter((x) => systemFamily(x) === sec.family)) {
+      let info: SystemInfo;
+      let cellFor: (sc: ScenarioDef) => Cell | undefined;
+      try {
+        const s = await loadSystem(id, options);
+        info = { id, name: s.name, family: s.family, notes: s.notes, bulk: s.bulk };
+        cellFor = (sc) => {
+          if (sc.id === 'MEM' && s.family !== 'redis') return undefined;
+          return sc.applies(s) ? { runs: [], errors: [] } : { runs: [], errors: [], na: 'no position API' };
+        };
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        info = { id, name: systemName(id), family: sec.family, notes: [], bulk: 'none', loadError: msg };
+        log(`! ${systemName(id)} skipped, could not be loaded: ${msg.split('\n')[0]}`);
+        cellFor = () => undefined;
+      }
+      sec.systems.push(info);
+      for (const sc of scenarios) {
+        const cell = cellFor(sc);
+        if (cell) (results[sc.id] as Partial<Record<SystemId, Cell>>)[id] = cell;
+      }
     }
   }
-  return { infos, positionApi };
 }
 
 function runChild(job: ChildJob): Promise<ChildResult> {
@@ -121,77 +96,107 @@ function runChild(job: ChildJob): Promise<ChildResult> {
   });
 }
 
-function machine(): string[] {
+/** Removes whatever a child left behind (it cleans up itself unless it crashed). */
+async function sweep(family: Family, tag: string): Promise<void> {
+  if (family === 'postgres') await dropSchemas(servers.pgUrl, `${PLACE_PREFIX}${tag}_`);
+  if (family === 'redis') await deleteKeys(servers.redisUrl, `${PLACE_PREFIX}${tag}-`);
+}
+
+async function measure(s: SystemInfo, sc: ScenarioDef, watcher: ConnectionWatcher | undefined): Promise<ChildResult> {
+  const tag = `${runTag}_${childCount++}`;
+  const job: ChildJob = { system: s.id, family: s.family, scenario: sc.id, params, options, warmup, servers, tag };
+  const watch = s.family === 'postgres' ? await watcher?.watch(tag) : undefined;
+  const res = await runChild(job);
+  const peak = await watch?.stop();
+  await sweep(s.family, tag).catch((e: unknown) => log(`! cleanup of ${tag} failed: ${String(e)}`));
+  if (res.ok && peak !== undefined) res.metrics.peakConns = peak;
+  return res;
+}
+
+async function runAll(sections: FamilySection[], results: Results): Promise<void> {
+  const pg = sections.some((s) => s.family === 'postgres' && !s.skipped) ? new ConnectionWatcher(servers.pgUrl) : undefined;
+  try {
+    for (let r = 0; r < runs; r++) {
+      for (const sec of sections.filter((x) => !x.skipped)) {
+        for (const sc of scenarios) {
+          // Rotate the system order each run so no system always goes first.
+          const order = sec.systems.map((_, k) => sec.systems[(k + r) % sec.systems.length] as SystemInfo);
+          for (const s of order) {
+            const cell = results[sc.id]?.[s.id];
+            if (!cell || cell.na || s.loadError) continue;
+            const t0 = Date.now();
+            const res = await measure(s, sc, pg);
+            const secs = ((Date.now() - t0) / 1000).toFixed(1);
+            const head = `[run ${r + 1}/${runs}] ${sc.id} ${s.name}`;
+            if (res.ok) {
+              cell.runs.push(res.metrics);
+              const m = sc.metrics[0];
+              log(`${head}: ${m ? `${fmt(res.metrics[m.key], m.unit)} ${m.unit}` : ''} (${secs} s)`);
+            } else {
+              cell.errors.push(res.error);
+              log(`${head}: FAILED (${secs} s): ${res.error.split('\n')[0]}`);
+            }
+          }
+        }
+      }
+    }
+  } finally {
+    await pg?.close();
+  }
+}
+
+function sqliteLine(): string {
   const db = new Database(':memory:');
-  const sqlite = (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
+  const v = (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
   db.close();
+  return `SQLite ${v} (better-sqlite3 12.11.1); temp DB files in the OS temp dir`;
+}
+
+function machine(): string[] {
   const cpu = cpus();
   return [
-    `- CPU: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown'}; ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; ${platform()} ${release()}`,
-    `- Node ${process.version}; SQLite ${sqlite} (better-sqlite3 12.11.1); temp DB files in the OS temp dir`,
+    `- CPU: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown'}; ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; ${platform()} ${release()}; Node ${process.version}`,
+    `- n = ${params.n.toLocaleString('en-US')}, ${runs} run(s) per cell, S5 samples = ${params.latencyIters}, time budget per timed loop = ${params.budgetMs / 1000} s, SQLite peers' idle poll = ${options.pollMs} ms, payload validation ${options.validate ? 'on' : 'off'}, warm-up ${warmup ? 'on' : 'off'}`,
   ];
+}
+
+/** Waitline-Postgres: the most connections held in any scenario, in its notes. */
+function noteConnections(sections: FamilySection[], results: Results): void {
+  const info = sections.flatMap((s) => s.systems).find((s) => s.id === 'waitline-postgres');
+  if (!info || info.loadError) return;
+  const peaks = scenarios.map((sc) => med(results[sc.id]?.[info.id], 'peakConns')).filter((x): x is number => x !== undefined);
+  if (peaks.length) info.notes.push(`most connections held at once (any scenario, median of runs): ${Math.max(...peaks)}; configured pool size: the package default, poolSize 10 (DEFAULT_POOL_SIZE in packages/postgres/src/connection.ts) plus one LISTEN connection`);
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const { infos, positionApi } = await describeSystems();
-  const results: Results = {};
-  for (const sc of scenarios) {
-    results[sc.id] = {};
-    for (const s of infos) {
-      const cell: Cell = { runs: [], errors: [] };
-      if (sc.id === 'POS' && !s.loadError && !positionApi.has(s.id)) cell.na = 'no position API';
-      if (s.loadError) cell.errors.push(`could not load: ${s.loadError}`);
-      (results[sc.id] as Record<string, Cell>)[s.id] = cell;
-    }
-  }
-  log(`waitline bench: n=${n}, runs=${runs}, scenarios=${scenarioIds.join(',')}, systems=${systemIds.join(',')}`);
-  for (let r = 0; r < runs; r++) {
-    for (const sc of scenarios) {
-      // Rotate the system order each run so no system always goes first.
-      const order = infos.map((_, k) => infos[(k + r) % infos.length] as SystemInfo);
-      for (const s of order) {
-        const cell = results[sc.id]?.[s.id] as Cell;
-        if (cell.na || s.loadError) continue;
-        const t0 = Date.now();
-        const res = await runChild({ system: s.id, scenario: sc.id, params, options, warmup });
-        const secs = ((Date.now() - t0) / 1000).toFixed(1);
-        if (res.ok) {
-          cell.runs.push(res.metrics);
-          const m = sc.metrics[0];
-          log(`[run ${r + 1}/${runs}] ${sc.id} ${s.name}: ${m ? `${fmt(res.metrics[m.key], m.unit)} ${m.unit}` : ''} (${secs} s)`);
-        } else {
-          cell.errors.push(res.error);
-          log(`[run ${r + 1}/${runs}] ${sc.id} ${s.name}: FAILED (${secs} s): ${res.error.split('\n')[0]}`);
-        }
-      }
-    }
-  }
+  const results: Results = Object.fromEntries(scenarios.map((sc) => [sc.id, {}]));
+  const sections = await checkFamilies();
+  await describeSystems(sections, results);
+  log(`waitline bench: n=${params.n}, runs=${runs}, scenarios=${settings.scenarioIds.join(',')}, families=${settings.families.join(',')}`);
+  await runAll(sections, results);
+  noteConnections(sections, results);
   const elapsed = ((Date.now() - started) / 1000).toFixed(0);
-  const cmd = `pnpm bench${argv.length ? ` ${argv.join(' ')}` : ''}`;
+  const cmd = `pnpm bench${settings.argv.length ? ` ${settings.argv.join(' ')}` : ''}`;
+  const skipped = sections.filter((s) => s.skipped).map((s) => `> **${s.skipped}**`);
   const md = [
     '# Waitline benchmark results',
     '',
     `Command: \`${cmd}\` — ${new Date().toISOString()}, ${elapsed} s wall.`,
     '',
     ...machine(),
-    `- n = ${n.toLocaleString('en-US')}, ${runs} run(s) per cell, S5 samples = ${params.latencyIters}, peers' idle poll = ${options.pollMs} ms, payload validation ${options.validate ? 'on' : 'off'}, warm-up ${warmup ? 'on' : 'off'}`,
     '',
-    ...scenarios.flatMap((sc) => [scenarioTable(sc, params, results, infos, runs), '']),
-    '### Targets (Waitline-SQLite)',
+    ...(skipped.length ? [...skipped, ''] : []),
+    'Ratios compare systems of the same storage family only.',
     '',
-    targets(results, params),
-    '',
-    '### Settings used',
-    '',
-    ...infos.flatMap((s) => [`- **${s.name}**${s.loadError ? ` — not loaded: ${s.loadError.split('\n')[0]}` : ''}`, ...s.notes.map((x) => `  - ${x}`)]),
-    '',
+    ...sections.map((sec) => familySection(sec, scenarios, params, results, runs)),
   ].join('\n');
   console.log(md);
   const outDir = join(here, '..', 'results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'latest.md'), md);
-  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify({ params, options, warmup, runs, results }, null, 2)}\n`);
+  const json = { params, options, warmup, runs, families: sections, results };
+  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   log(`wrote ${join(outDir, 'latest.md')}`);
 }
 

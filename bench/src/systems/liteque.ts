@@ -22,7 +22,8 @@
 import type Database from 'better-sqlite3';
 import { buildDBClient, Runner, SqliteQueue } from 'liteque';
 import { z } from 'zod';
-import type { BenchSystem, JobRef, Payload, SystemFactory, WorkerHandle, WorkerOptions } from './types.js';
+import { placeOf } from '../places.js';
+import type { BenchSystem, JobRef, Payload, Place, SystemFactory, WorkerHandle, WorkerOptions } from './types.js';
 
 type Db = ReturnType<typeof buildDBClient>;
 const payloadSchema = z.object({ i: z.number() });
@@ -91,6 +92,7 @@ export const createLiteque: SystemFactory = ({ pollMs, validate }) => {
 
   const system: BenchSystem = {
     id: 'liteque',
+    family: 'sqlite',
     name: 'liteque 0.8.0',
     bulk: 'none',
     notes: [
@@ -101,7 +103,8 @@ export const createLiteque: SystemFactory = ({ pollMs, validate }) => {
       validate ? 'Runner validator = zod schema' : 'no Runner validator',
     ],
 
-    async setup(dbPath: string) {
+    async setup(place: Place) {
+      const dbPath = placeOf(place, 'sqlite').path;
       db = buildDBClient(dbPath, { runMigrations: true });
       restoreLegacyTransaction(clientOf(db));
       queue = new ObservedQueue('bench', db, { defaultJobArgs: { numRetries: 0 }, keepFailedJobs: false });

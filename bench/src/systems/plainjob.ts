@@ -8,7 +8,8 @@
  */
 import Database from 'better-sqlite3';
 import { better, defineQueue, defineWorker, type Logger, type Queue } from 'plainjob';
-import type { BenchSystem, JobRef, Payload, SystemFactory, WorkerHandle, WorkerOptions } from './types.js';
+import { placeOf } from '../places.js';
+import type { BenchSystem, JobRef, Payload, Place, SystemFactory, WorkerHandle, WorkerOptions } from './types.js';
 
 const TYPE = 'bench';
 const silent: Logger = {
@@ -28,6 +29,7 @@ export const createPlainjob: SystemFactory = ({ pollMs }) => {
 
   const system: BenchSystem = {
     id: 'plainjob',
+    family: 'sqlite',
     name: 'plainjob 0.0.14',
     bulk: 'native',
     notes: [
@@ -37,7 +39,8 @@ export const createPlainjob: SystemFactory = ({ pollMs }) => {
       'concurrency N = N defineWorker instances on the queue in this process (no concurrency option)',
     ],
 
-    async setup(dbPath: string) {
+    async setup(place: Place) {
+      const dbPath = placeOf(place, 'sqlite').path;
       queue = defineQueue({ connection: better(new Database(dbPath)), logger: silent });
     },
 

@@ -5,7 +5,8 @@
  * the cheapest possible hand-off, so S5 here is a lower bound rather than a fair peer.
  */
 import Database from 'better-sqlite3';
-import type { BenchSystem, JobRef, Payload, SystemFactory, WorkerHandle, WorkerOptions } from './types.js';
+import { placeOf } from '../places.js';
+import type { BenchSystem, JobRef, Payload, Place, SystemFactory, WorkerHandle, WorkerOptions } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -30,7 +31,8 @@ export const createRawSqlite: SystemFactory = () => {
   };
 
   const system: BenchSystem = {
-    id: 'raw',
+    id: 'raw-sqlite',
+    family: 'sqlite',
     name: 'raw better-sqlite3',
     bulk: 'transaction',
     notes: [
@@ -39,7 +41,8 @@ export const createRawSqlite: SystemFactory = () => {
       'idle workers woken in-process by the insert (safety poll 50 ms)',
     ],
 
-    async setup(dbPath: string) {
+    async setup(place: Place) {
+      const dbPath = placeOf(place, 'sqlite').path;
       db = new Database(dbPath);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

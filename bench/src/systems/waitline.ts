@@ -1,36 +1,48 @@
 /**
- * Waitline on its SQLite storage, driven through the public API only: `Queue.add`,
+ * Waitline on any of its storages, driven through the public API only: `Queue.add`,
  * `Queue.addBulk`, a `Worker` with its `concurrency` option, the `job:completed` event and
- * `Queue.getPosition`. No payload schema unless `--validate` (plainjob cannot validate).
+ * `Queue.getPosition`. No payload schema unless `--validate` (plainjob cannot validate). The
+ * per-storage files only say how to open the storage on a place.
  */
-import { Queue, Worker } from '@waitline/core';
-import { SqliteStorage } from '@waitline/sqlite';
+import { Queue, type Storage, Worker } from '@waitline/core';
 import { z } from 'zod';
-import type { BenchSystem, JobRef, Payload, SystemFactory, WorkerHandle, WorkerOptions } from './types.js';
+import type { BenchSystem, Family, JobRef, Payload, Place, SystemOptions, WorkerHandle, WorkerOptions } from './types.js';
 
 const payloadSchema = z.object({ i: z.number() });
 
-export const createWaitlineSqlite: SystemFactory = ({ validate }) => {
-  let storage: SqliteStorage | undefined;
+export interface WaitlineVariant {
+  id: string;
+  name: string;
+  family: Family;
+  /** How the storage is opened, printed first in the notes. */
+  openNote: string;
+  open(place: Place): Promise<Storage>;
+  positionHuge?: number;
+}
+
+export function createWaitline(variant: WaitlineVariant, { validate }: SystemOptions): BenchSystem {
+  let storage: Storage | undefined;
   let queue: Queue<Payload> | undefined;
 
   const q = (): Queue<Payload> => {
-    if (!queue) throw new Error('waitline: setup() not called');
+    if (!queue) throw new Error(`${variant.id}: setup() not called`);
     return queue;
   };
 
   const system: BenchSystem = {
-    id: 'waitline',
-    name: 'Waitline-SQLite',
+    id: variant.id,
+    name: variant.name,
+    family: variant.family,
     bulk: 'native',
+    ...(variant.positionHuge ? { positionHuge: variant.positionHuge } : {}),
     notes: [
-      'SqliteStorage.open({ path }) with its defaults; Queue(storage, "bench")',
+      `${variant.openNote}; Queue(storage, "bench")`,
       validate ? 'payload schema = zod object' : 'no payload schema',
       'bulk = queue.addBulk; Worker({ concurrency: N }); completion = queue "job:completed" event',
     ],
 
-    async setup(dbPath: string) {
-      storage = await SqliteStorage.open({ path: dbPath });
+    async setup(place: Place) {
+      storage = await variant.open(place);
       queue = (validate
         ? new Queue(storage, 'bench', { payload: payloadSchema })
         : new Queue(storage, 'bench')) as unknown as Queue<Payload>;
@@ -69,4 +81,4 @@ export const createWaitlineSqlite: SystemFactory = ({ validate }) => {
     },
   };
   return system;
-};
+}

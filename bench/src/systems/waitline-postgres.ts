@@ -1,0 +1,40 @@
+/**
+ * Waitline-Postgres: `PostgresStorage.open({ connectionString, schema })` (open creates and
+ * migrates the schema; the runner drops it afterwards), then exactly what Waitline-SQLite does.
+ * The package is imported at run time, so the bench builds and runs while it does not exist yet:
+ * its absence skips this system with a note. The runner counts its connections from outside.
+ */
+import type { Storage } from '@waitline/core';
+import { placeOf } from '../places.js';
+import type { SystemFactory } from './types.js';
+import { createWaitline } from './waitline.js';
+
+/** The part of `@waitline/postgres` the bench uses. */
+interface PostgresModule {
+  PostgresStorage: { open(opts: { connectionString: string; schema: string }): Promise<Storage> };
+}
+
+const SPECIFIER = '@waitline/postgres';
+
+export async function loadPostgresModule(): Promise<PostgresModule> {
+  const mod = (await import(SPECIFIER)) as Partial<PostgresModule>;
+  if (typeof mod.PostgresStorage?.open !== 'function') throw new Error(`${SPECIFIER} has no PostgresStorage.open`);
+  return mod as PostgresModule;
+}
+
+export const createWaitlinePostgres =
+  (mod: PostgresModule): SystemFactory =>
+  (opts) =>
+    createWaitline(
+      {
+        id: 'waitline-postgres',
+        name: 'Waitline-Postgres',
+        family: 'postgres',
+        openNote: 'PostgresStorage.open({ connectionString, schema }) with its defaults (pool size: package default)',
+        open: (place) => {
+          const { connectionString, schema } = placeOf(place, 'postgres');
+          return mod.PostgresStorage.open({ connectionString, schema });
+        },
+      },
+      opts,
+    );
