@@ -3,21 +3,23 @@
  *
  *   pnpm example                      # from the repository root
  *   npx tsx src/main.ts --concurrency 2 --speed 16
+ *   npx tsx src/main.ts --storage postgres://user@127.0.0.1:5432/test
+ *   npx tsx src/worker.ts --storage postgres://...   # a second worker process (another host)
  *
  * Several users submit recordings with mixed priorities; a worker transcribes them one at a time
  * (global concurrency 1); everyone watches their position, ETA and progress live. One download
  * arrives corrupt and is retried, one user cancels mid-way, and an urgent meeting arrives late and
  * goes to the front of the line.
  */
-import { open, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Queue, type QueueStats, Worker } from '@waitline/core';
-import { SqliteStorage } from '@waitline/sqlite';
-import { createMeetingHandler, type MeetingPayload, type MeetingResult, meetingPayload, SHARE } from './pipeline.js';
+import type { Queue, QueueStats, Storage } from '@waitline/core';
+import { QueueEvents, Worker } from '@waitline/core';
+import { createMeetingHandler, type MeetingPayload, type MeetingResult, SHARE, transcribeQueue } from './pipeline.js';
 import { formatDuration, JobBoard, SHOW_CURSOR } from './render.js';
 import { type Check, checkScenario, demoMeetings, type MeetingPlan, recordMeetings, Users } from './scenario.js';
+import { describeStorage, openStorage, parseStorage, resetStorage, type StorageSpec } from './storage.js';
 import { VadTranscriber } from './transcriber.js';
 
 const EXAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,24 +27,34 @@ const POLL_MS = 250;
 
 interface Cli {
   concurrency: number;
-  db: string;
+  local: number;
+  storage: StorageSpec;
   speed: number;
-  dbGiven: boolean;
+  storageGiven: boolean;
 }
 
-const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--db PATH]
+const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--storage PATH|URL]
 
-  --concurrency N  jobs transcribed at once, across every worker (default 1)
-  --speed X        audio seconds processed per wall second (default 8); "max" runs flat out
-  --db PATH        SQLite file (default .data/demo.db in the example; removed at start)`;
+  --concurrency N     jobs transcribed at once, across every worker (default 1)
+  --local N           jobs this process's worker runs at once (default: --concurrency)
+  --speed X           audio seconds processed per wall second (default 8); "max" runs flat out
+  --storage PATH|URL  a SQLite file (default .data/demo.db in the example), or a postgres:// URL
+                      (schema "waitline_demo"); emptied at start
+  --db PATH           the same as --storage PATH
+
+Start more workers beside it (other terminals, other hosts on the same Postgres):
+  tsx src/main.ts --storage postgres://... --concurrency 2 --local 1
+  tsx src/worker.ts --storage postgres://... --concurrency 1`;
 
 function parseCli(argv: string[]): Cli {
   const { values } = parseArgs({
     args: argv,
     options: {
       concurrency: { type: 'string', default: '1' },
+      local: { type: 'string' },
       speed: { type: 'string', default: '8' },
       db: { type: 'string' },
+      storage: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -54,8 +66,11 @@ function parseCli(argv: string[]): Cli {
   const speed = values.speed === 'max' ? Number.POSITIVE_INFINITY : Number(values.speed);
   if (!Number.isInteger(concurrency) || concurrency < 1) usageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
   if (!(speed > 0)) usageError(`--speed must be a positive number or "max", got "${values.speed}"`);
-  const db = values.db === undefined ? join(EXAMPLE_DIR, '.data', 'demo.db') : resolve(values.db);
-  return { concurrency, speed, db, dbGiven: values.db !== undefined };
+  const local = values.local === undefined ? concurrency : Number(values.local);
+  if (!Number.isInteger(local) || local < 1) usageError(`--local must be a positive integer, got "${values.local}"`);
+  const given = values.storage ?? values.db;
+  const storage = parseStorage(given ?? join(EXAMPLE_DIR, '.data', 'demo.db'));
+  return { concurrency, local, speed, storage, storageGiven: given !== undefined };
 }
 
 function usageError(message: string): never {
@@ -63,56 +78,40 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-/** Removes the database (and its WAL files), refusing to delete a file that is not SQLite. */
-async function resetDatabase(path: string): Promise<void> {
-  const handle = await open(path, 'r').catch(() => null);
-  if (handle) {
-    const head = Buffer.alloc(16);
-    await handle.read(head, 0, 16, 0);
-    await handle.close();
-    if (head.toString('latin1') !== 'SQLite format 3\0' && head.some((b) => b !== 0)) {
-      usageError(`${path} exists and is not a SQLite database; refusing to delete it`);
-    }
-  }
-  for (const suffix of ['', '-wal', '-shm']) await rm(path + suffix, { force: true });
-}
-
 /** Everything the demo runs on, opened in order and closed in reverse. */
 interface Demo {
-  storage: SqliteStorage;
+  storage: Storage;
   queue: Queue<MeetingPayload, MeetingResult>;
   worker: Worker<MeetingPayload, MeetingResult>;
   users: Users;
+  events: QueueEvents;
 }
 
 async function openDemo(cli: Cli, plans: MeetingPlan[], board: JobBoard): Promise<Demo> {
-  await resetDatabase(cli.db);
+  await resetStorage(cli.storage);
   const files = await recordMeetings(join(EXAMPLE_DIR, '.data', 'audio'), plans);
   const speedText = Number.isFinite(cli.speed) ? `${cli.speed}× real time` : 'flat out';
-  board.log(`Recorded ${plans.length} meetings (${plans.reduce((s, p) => s + p.audioSeconds, 0)} s of audio) · SQLite ${cli.db}`);
+  board.log(`Recorded ${plans.length} meetings (${plans.reduce((s, p) => s + p.audioSeconds, 0)} s of audio) · ${describeStorage(cli.storage)}`);
   board.log(`Queue "transcribe": concurrency ${cli.concurrency}, processing at ${speedText}`);
 
-  const storage = await SqliteStorage.open({ path: cli.db });
-  const queue = new Queue<MeetingPayload, MeetingResult>(storage, 'transcribe', {
-    payload: meetingPayload,
-    concurrency: cli.concurrency,
-    retry: { attempts: 3, backoff: { kind: 'list', delaysMs: [1000, 2000] } },
-    timeoutMs: 600_000,
-  });
+  const storage = await openStorage(cli.storage);
+  const queue = transcribeQueue(storage, cli.concurrency);
   const handler = createMeetingHandler({
     transcriber: new VadTranscriber({ realtimeFactor: cli.speed / SHARE.transcribe }),
     speed: cli.speed,
     corruptFirstDownload: new Set(plans.filter((p) => p.flakyDownload).map((p) => p.meetingId)),
   });
-  const worker = new Worker(queue, handler, { concurrency: cli.concurrency, shutdownGraceMs: 1000 });
+  const worker = new Worker(queue, handler, { concurrency: cli.local, shutdownGraceMs: 1000 });
   worker.on('error', (err) => board.log(`worker error: ${err.message}`));
   const users = new Users(queue, plans, files, { speed: cli.speed, log: (m) => board.log(m) });
-  queue.on('job:retrying', ({ jobId, retryAt, attempt, error }) => {
+  // QueueEvents, not queue.on: a retry may happen in another worker process.
+  const events = new QueueEvents(storage, 'transcribe');
+  events.on('job:retrying', ({ jobId, retryAt, attempt, error }) => {
     const t = users.noteRetry(jobId);
     const id = t?.plan.meetingId ?? jobId;
     board.log(`${id} attempt ${attempt} failed: ${error.message}. Waitline retries it in ${formatDuration(retryAt - Date.now())}`);
   });
-  return { storage, queue, worker, users };
+  return { storage, queue, worker, users, events };
 }
 
 async function main(): Promise<number> {
@@ -139,6 +138,7 @@ async function main(): Promise<number> {
   }
   const stats = await demo.queue.getStats();
   await demo.worker.close();
+  demo.events.close();
   await demo.storage.close();
   if (run.failure) {
     const why = run.failure instanceof Error ? run.failure.message : String(run.failure);
@@ -177,7 +177,7 @@ function printSummary(users: Users, stats: QueueStats, elapsedMs: number, cli: C
   out.push('Scenario checks:', ...checks.map((c: Check) => `  ${c.ok ? '✓' : '✗'} ${c.text}`));
   const ok = checks.every((c) => c.ok);
   out.push(ok ? 'All as expected.' : 'The scenario did NOT go as expected.');
-  if (cli.dbGiven) out.push(`Jobs kept in ${cli.db}.`);
+  if (cli.storageGiven) out.push(`Jobs kept in ${describeStorage(cli.storage)}.`);
   console.log(out.join('\n'));
   return ok ? 0 : 1;
 }

@@ -6,7 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { PermanentJobError } from '@waitline/core';
+import { PermanentJobError, Queue, type Storage } from '@waitline/core';
 import { z } from 'zod';
 import { Pacer, throttledPercent, throwIfAborted } from './pace.js';
 import { clusterSpeakers } from './speakers.js';
@@ -179,4 +179,14 @@ async function diarize(
     return { ...seg, speaker: label === null || label === undefined ? null : label + 1 };
   });
   return { count: clusters.count, transcript };
+}
+
+/** The queue every process of the demo shares; `concurrency` is set by the main demo only. */
+export function transcribeQueue(storage: Storage, concurrency?: number): Queue<MeetingPayload, MeetingResult> {
+  return new Queue<MeetingPayload, MeetingResult>(storage, 'transcribe', {
+    payload: meetingPayload,
+    ...(concurrency === undefined ? {} : { concurrency }),
+    retry: { attempts: 3, backoff: { kind: 'list', delaysMs: [1000, 2000] } },
+    timeoutMs: 600_000,
+  });
 }

@@ -240,6 +240,8 @@ function overtakeCheck(t: Tracked, tracked: readonly Tracked[]): Check {
     return other?.startedAt !== null && other?.startedAt !== undefined && other.startedAt < started;
   });
   if (t.overtook.length === 0) return { ok: true, text: `${t.plan.meetingId}: nothing was waiting when it arrived` };
-  const ok = t.positionWhenAdded === 1 && laterStarters.length === 0;
-  return { ok, text: `${t.plan.meetingId}: arrived late at #${t.positionWhenAdded}, started before the ${t.overtook.length} jobs waiting then` };
+  // Another worker process may start it before its position is first read: that is overtaking too.
+  const ok = (t.positionWhenAdded === 1 || t.positionWhenAdded === null) && laterStarters.length === 0;
+  const at = t.positionWhenAdded === null ? 'started at once' : `at #${t.positionWhenAdded}`;
+  return { ok, text: `${t.plan.meetingId}: arrived late ${at}, started before the ${t.overtook.length} jobs waiting then` };
 }
