@@ -28,6 +28,9 @@ function startWorkerProcess(input: Record<string, unknown>): { child: ChildProce
   return { child, notices };
 }
 
+/** Sweepers still running: a failed test's sweeper is stopped before its storage closes. */
+const sweepers = new Set<{ stop: () => Promise<string[]> }>();
+
 /** Sweeps expired leases every 50 ms, as any other worker would, until stopped; returns what it moved. */
 function sweeper(storage: Storage, queue: string): { stop: () => Promise<string[]> } {
   const moved: string[] = [];
@@ -39,13 +42,16 @@ function sweeper(storage: Storage, queue: string): { stop: () => Promise<string[
       await sleep(50);
     }
   })();
-  return {
+  const handle = {
     stop: async () => {
       running = false;
+      sweepers.delete(handle);
       await loop;
       return moved;
     },
   };
+  sweepers.add(handle);
+  return handle;
 }
 
 /** Registers the worker-process area. */
@@ -53,8 +59,9 @@ export function describeWorkerProcesses(harness: StorageHarness): void {
   describe(`${harness.name}: worker processes`, () => {
     const live = useLive(harness);
     const children: ChildProcess[] = [];
-    afterEach(() => {
+    afterEach(async () => {
       for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+      await Promise.allSettled([...sweepers].map((s) => s.stop()));
     });
 
     it('a handler blocking its event loop for 4 lease periods is never declared stalled', async () => {
