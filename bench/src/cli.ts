@@ -7,7 +7,7 @@
  *   --family a,b        families: sqlite postgres redis (default: all)
  *   --systems a,b       system ids, or a prefix: waitline = every Waitline system, raw = every floor
  *   --latency-iters N   S5 samples, default n/10 (1000)
- *   --budget-s N        time budget of one timed loop, default 20 s; slower systems are stopped there
+ *   --budget-s N        time budget of one timed loop, default 15 s; slower systems are stopped there
  *   --poll-ms N         idle poll interval of the SQLite poll-based peers, default 1
  *   --pg-url URL        default $WAITLINE_BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test
  *   --redis-url URL     default $WAITLINE_BENCH_REDIS_URL or redis://127.0.0.1:6379
@@ -64,7 +64,7 @@ export function parseSettings(raw: string[]): Settings {
       family: { type: 'string' },
       systems: { type: 'string' },
       'latency-iters': { type: 'string' },
-      'budget-s': { type: 'string', default: '20' },
+      'budget-s': { type: 'string', default: '15' },
       'poll-ms': { type: 'string', default: '1' },
       'pg-url': { type: 'string', default: process.env.WAITLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
       'redis-url': { type: 'string', default: process.env.WAITLINE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },

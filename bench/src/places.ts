@@ -58,7 +58,13 @@ export async function withPg<T>(url: string, fn: (c: pg.Client) => Promise<T>): 
 
 export async function withRedis<T>(url: string, fn: (r: Redis) => Promise<T>): Promise<T> {
   const r = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  await r.connect();
+  let lastError: unknown;
+  r.on('error', (e) => {
+    lastError = e;
+  });
+  await r.connect().catch((e: unknown) => {
+    throw lastError ?? e;
+  });
   try {
     return await fn(r);
   } finally {

@@ -73,7 +73,7 @@ function notesFor(sc: ScenarioDef, p: ScenarioParams, rows: Results[string], sys
   const budgetNotes = systems.flatMap((s) => {
     const done = med(rows[s.id], 'done');
     if (goal === undefined || done === undefined || done >= goal) return [];
-    const unit = sc.id === 'S5' ? 'samples' : 'jobs';
+    const unit = sc.id === 'S5' ? 'samples' : sc.id === 'POS' ? 'look-ups at its largest level' : 'jobs';
     return [`${s.name}: stopped at the ${p.budgetMs / 1000} s time budget after a median ${fmt(done, 'count')} of ${goal} ${unit}; the figures are over what it did.`];
   });
   const bulk = sc.id === 'S2' ? systems.filter((s) => s.bulk === 'none' && rows[s.id]).map((s) => `${s.name}: no bulk API, sequential adds.`) : [];

@@ -172,6 +172,7 @@ export const SCENARIOS: ScenarioDef[] = [
 /** How many units of work each scenario aims at (for "k of n" notes on budget-stopped runs). */
 export function target(id: string, p: ScenarioParams): number | undefined {
   if (id === 'S5') return p.latencyIters;
+  if (id === 'POS') return p.positionSamples;
   if (['S1', 'S2', 'S3', 'S4'].includes(id)) return p.n;
   return undefined;
 }

@@ -6,7 +6,7 @@
  *   before and after adding 10·n jobs under a fresh, empty key prefix.
  */
 import { Redis } from 'ioredis';
-import { fill, HUGE_CHUNK, type Metrics, onFreshPlace, type ScenarioDef, type ScenarioParams, sleep } from './kit.js';
+import { budget, fill, HUGE_CHUNK, type Metrics, onFreshPlace, type ScenarioDef, type ScenarioParams, sleep } from './kit.js';
 import { placeOf } from './places.js';
 import { median, nowMs, percentile } from './stats.js';
 import type { BenchSystem, JobRef, Place } from './systems/types.js';
@@ -23,14 +23,19 @@ export function positionLevels(s: BenchSystem, p: ScenarioParams): [string, numb
   return levels;
 }
 
+/** Fewest look-ups per level, even past the time budget. */
+const MIN_SAMPLES = 20;
+
 async function sampleLevel(
   getPosition: (id: JobRef) => Promise<number | null>,
   ids: JobRef[],
-  samples: number,
+  p: ScenarioParams,
 ): Promise<{ times: number[]; wrong: number }> {
   const times: number[] = [];
   let wrong = 0;
-  for (let k = 0; k < samples; k++) {
+  const samples = p.positionSamples;
+  const b = budget(p.budgetMs);
+  for (let k = 0; k < samples && (k < MIN_SAMPLES || !b.over()); k++) {
     const idx = Math.floor(((k + 0.5) * ids.length) / samples);
     const t0 = nowMs();
     const pos = await getPosition(ids[idx] as JobRef);
@@ -45,15 +50,16 @@ async function positions(s: BenchSystem, p: ScenarioParams, place: () => Place):
   const getPosition = s.getPosition?.bind(s);
   if (!getPosition) throw new Error(`${s.name} has no position API`);
   return onFreshPlace(s, place, async () => {
-    const out: Metrics = { wrong: 0 };
+    const out: Metrics = { wrong: 0, done: p.positionSamples };
     const ids: JobRef[] = [];
     for (const [key, size] of positionLevels(s, p)) {
       const chunk = size > p.n * 10 ? HUGE_CHUNK : undefined;
       for (const id of await fill(s, ids.length, size - ids.length, chunk)) ids.push(id);
-      const { times, wrong } = await sampleLevel(getPosition, ids, p.positionSamples);
+      const { times, wrong } = await sampleLevel(getPosition, ids, p);
       out[`${key}P50`] = median(times);
       out[`${key}P95`] = percentile(times, 95);
       out.wrong = (out.wrong ?? 0) + wrong;
+      out.done = Math.min(out.done ?? times.length, times.length);
     }
     return out;
   });
