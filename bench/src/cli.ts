@@ -52,27 +52,26 @@ function pick<T extends string>(list: string | undefined, all: readonly T[], wha
   return all.filter((a) => wanted.includes(a.toLowerCase()));
 }
 
+const OPTIONS = {
+  runs: { type: 'string', default: '3' },
+  n: { type: 'string', default: '10000' },
+  only: { type: 'string' },
+  family: { type: 'string' },
+  systems: { type: 'string' },
+  'latency-iters': { type: 'string' },
+  'budget-s': { type: 'string', default: '15' },
+  'poll-ms': { type: 'string', default: '1' },
+  'pg-url': { type: 'string', default: process.env.WAITLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+  'redis-url': { type: 'string', default: process.env.WAITLINE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+  validate: { type: 'boolean', default: false },
+  'no-warmup': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
 export function parseSettings(raw: string[]): Settings {
   // `pnpm bench -- --n 2000` forwards the `--` too.
   const argv = raw.filter((a, i) => !(i === 0 && a === '--'));
-  const { values: a } = parseArgs({
-    args: argv,
-    options: {
-      runs: { type: 'string', default: '3' },
-      n: { type: 'string', default: '10000' },
-      only: { type: 'string' },
-      family: { type: 'string' },
-      systems: { type: 'string' },
-      'latency-iters': { type: 'string' },
-      'budget-s': { type: 'string', default: '15' },
-      'poll-ms': { type: 'string', default: '1' },
-      'pg-url': { type: 'string', default: process.env.WAITLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
-      'redis-url': { type: 'string', default: process.env.WAITLINE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
-      validate: { type: 'boolean', default: false },
-      'no-warmup': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values: a } = parseArgs({ args: argv, options: OPTIONS });
   if (a.help) {
     console.log(USAGE);
     process.exit(0);
