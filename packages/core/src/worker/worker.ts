@@ -76,6 +76,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private idle = false;
   private ticking = false;
   private tickAgain = false;
+  private tickRun: Promise<void> | undefined;
   private scheduled = false;
   private busySinceDrained = false;
   private lastCancelCheck = 0;
@@ -211,20 +212,27 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     });
   }
 
-  private async tick(): Promise<void> {
+  /**
+   * Runs settle-and-claim steps until nothing asks for another. A call during a run asks for one
+   * more step and returns the running one's promise, so `flush()` can await a settle in flight.
+   */
+  private tick(): Promise<void> {
     if (this.ticking) {
       this.tickAgain = true;
-      return;
+      return this.tickRun ?? Promise.resolve();
     }
     this.ticking = true;
-    try {
-      do {
-        this.tickAgain = false;
-        await this.step();
-      } while (this.tickAgain);
-    } finally {
-      this.ticking = false;
-    }
+    this.tickRun = (async () => {
+      try {
+        do {
+          this.tickAgain = false;
+          await this.step();
+        } while (this.tickAgain);
+      } finally {
+        this.ticking = false;
+      }
+    })();
+    return this.tickRun;
   }
 
   /** Settles what finished and claims into the free slots, in one storage call. */

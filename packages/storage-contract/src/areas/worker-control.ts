@@ -23,6 +23,20 @@ function flaky(storage: Storage, method: 'claim' | 'settle', failures: number): 
   });
 }
 
+/** A storage whose `settle` reaches the database `delayMs` late, like one across a slow network. */
+function slowSettle(storage: Storage, delayMs: number): Storage {
+  return new Proxy(storage, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop !== 'settle' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        await sleep(delayMs);
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
 /** Registers the worker-control area. */
 export function describeWorkerControl(harness: StorageHarness): void {
   describe(`${harness.name}: worker control`, () => {
@@ -102,6 +116,15 @@ export function describeWorkerControl(harness: StorageHarness): void {
       await w.close({ graceMs: 2_000 });
       expect((await job.status())).toMatchObject({ state: 'completed', result: 'finished in time' });
       expect((await q.getStats()).workers).toEqual([]);
+    });
+
+    it('close() resolves only after a settle still in flight has landed', async () => {
+      const q = new Queue(slowSettle(live.storage(), 300), 'close-in-flight');
+      const w = live.worker(q, async () => 'settled before close returned', { heartbeat: 'main' });
+      const job = await q.add({});
+      await until(async () => (await job.status()).state !== 'queued', 'the job to start');
+      await w.close({ graceMs: 2_000 });
+      expect(await job.status()).toMatchObject({ state: 'completed', result: 'settled before close returned' });
     });
 
     it('close() past the grace period aborts and releases the job to another worker at once, spending no attempt', async () => {
