@@ -33,6 +33,7 @@ function warmupParams(p: ScenarioParams): ScenarioParams {
     latencyIters: Math.max(20, Math.round(p.latencyIters / 20)),
     positionSamples: 20,
     budgetMs: Math.max(1000, Math.round(p.budgetMs / 10)),
+    hugeLevel: false,
   };
 }
 

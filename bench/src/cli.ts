@@ -2,12 +2,12 @@
  * The command line of `pnpm bench`, parsed into the run's settings.
  *
  *   --runs N            runs per (system, scenario), default 3; tables show medians
- *   --n N               jobs per scenario, default 10000 (position: n, 10·n and for Waitline-Redis 100·n waiting)
+ *   --n N               jobs per scenario, default 10000 (position: n, 10·n and, first run, Waitline-Redis at 100·n)
  *   --only S1,S3        scenarios: S1 S2 S3 S4 S5 POS MEM
  *   --family a,b        families: sqlite postgres redis (default: all)
  *   --systems a,b       system ids, or a prefix: waitline = every Waitline system, raw = every floor
  *   --latency-iters N   S5 samples, default n/10 (1000)
- *   --budget-s N        time budget of one timed loop, default 15 s; slower systems are stopped there
+ *   --budget-s N        time budget of one timed loop, default 10 s; slower systems are stopped there
  *   --poll-ms N         idle poll interval of the SQLite poll-based peers, default 1
  *   --pg-url URL        default $WAITLINE_BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test
  *   --redis-url URL     default $WAITLINE_BENCH_REDIS_URL or redis://127.0.0.1:6379
@@ -59,7 +59,7 @@ const OPTIONS = {
   family: { type: 'string' },
   systems: { type: 'string' },
   'latency-iters': { type: 'string' },
-  'budget-s': { type: 'string', default: '15' },
+  'budget-s': { type: 'string', default: '10' },
   'poll-ms': { type: 'string', default: '1' },
   'pg-url': { type: 'string', default: process.env.WAITLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   'redis-url': { type: 'string', default: process.env.WAITLINE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
@@ -88,6 +88,7 @@ export function parseSettings(raw: string[]): Settings {
       positionSamples: 200,
       timeoutMs: 120_000,
       budgetMs: int(a['budget-s'], 'budget-s', 1) * 1000,
+      hugeLevel: true,
     },
     options: { pollMs: int(a['poll-ms'], 'poll-ms', 0), validate: a.validate },
     warmup: !a['no-warmup'],

@@ -21,6 +21,11 @@ export interface ScenarioParams {
    * stopped there and measured on what it did (reported as "k of n").
    */
   budgetMs: number;
+  /**
+   * Whether this run also measures the 100·n position level of systems that ask for it (filling
+   * 1,000,000 jobs takes about 1.5 minutes, so the runner asks for it in the first run only).
+   */
+  hugeLevel: boolean;
 }
 
 export interface MetricDef {

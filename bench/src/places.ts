@@ -1,7 +1,7 @@
 /**
  * Storage families and the fresh, isolated "place" each measurement runs in: a temp SQLite file,
  * a Postgres schema (named by the runner, created by the system, dropped afterwards), or a Redis
- * key prefix (every key under it deleted afterwards). Also: is a family's server reachable?
+ * key prefix (every key under it, or under `{prefix`, deleted afterwards). Also: is a family's server reachable?
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,16 +81,21 @@ export async function dropSchemas(url: string, prefix: string): Promise<void> {
   });
 }
 
-/** Deletes every key that starts with `prefix` (SCAN + UNLINK). */
+/**
+ * Deletes every key that starts with `prefix`, or with `{prefix` (cluster hash tags such as
+ * Waitline-Redis's `{prefix:queue}`), by SCAN + UNLINK.
+ */
 export async function deleteKeys(url: string, prefix: string): Promise<number> {
   return withRedis(url, async (r) => {
-    let cursor = '0';
     let deleted = 0;
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
-      cursor = next;
-      if (keys.length) deleted += await r.unlink(...keys);
-    } while (cursor !== '0');
+    for (const pattern of [`${prefix}*`, `{${prefix}*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 10_000);
+        cursor = next;
+        if (keys.length) deleted += await r.unlink(...keys);
+      } while (cursor !== '0');
+    }
     return deleted;
   });
 }

@@ -102,9 +102,10 @@ async function sweep(family: Family, tag: string): Promise<void> {
   if (family === 'redis') await deleteKeys(servers.redisUrl, `${PLACE_PREFIX}${tag}-`);
 }
 
-async function measure(s: SystemInfo, sc: ScenarioDef, watcher: ConnectionWatcher | undefined): Promise<ChildResult> {
+async function measure(s: SystemInfo, sc: ScenarioDef, r: number, watcher: ConnectionWatcher | undefined): Promise<ChildResult> {
   const tag = `${runTag}_${childCount++}`;
-  const job: ChildJob = { system: s.id, family: s.family, scenario: sc.id, params, options, warmup, servers, tag };
+  const p = { ...params, hugeLevel: r === 0 };
+  const job: ChildJob = { system: s.id, family: s.family, scenario: sc.id, params: p, options, warmup, servers, tag };
   const watch = s.family === 'postgres' ? await watcher?.watch(tag) : undefined;
   const res = await runChild(job);
   const peak = await watch?.stop();
@@ -125,7 +126,7 @@ async function runAll(sections: FamilySection[], results: Results): Promise<void
             const cell = results[sc.id]?.[s.id];
             if (!cell || cell.na || s.loadError) continue;
             const t0 = Date.now();
-            const res = await measure(s, sc, pg);
+            const res = await measure(s, sc, r, pg);
             const secs = ((Date.now() - t0) / 1000).toFixed(1);
             const head = `[run ${r + 1}/${runs}] ${sc.id} ${s.name}`;
             if (res.ok) {
