@@ -31,7 +31,7 @@ export interface QueueOptions<Payload = unknown> {
   timeoutMs?: number;
   /** The name given to jobs added without one. Defaults to `'default'`. */
   jobName?: string;
-  /** Time source; tests inject one. */
+  /** Time source; tests inject one. Defaults to the storage's shared clock, else the wall clock. */
   clock?: Clock;
 }
 
@@ -87,7 +87,7 @@ export class Queue<Payload = unknown, Result = unknown> {
     parseQueueOptions(options);
     const retry = options.retry ? parseRetryPolicy(options.retry) : { attempts: 1 };
     this.schema = options.payload;
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? storage.clock ?? systemClock;
     this.defaults = { jobName: options.jobName ?? 'default', retry, timeoutMs: options.timeoutMs ?? null };
     this.customBackoff = retry.backoff?.kind === 'custom' ? retry.backoff.delay : undefined;
     this.configPatch = {};

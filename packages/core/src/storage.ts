@@ -9,6 +9,7 @@
  * @module
  */
 import type { BackoffSpec, JobErrorInfo, JobId, JobProgress, JobRecord, NewJob } from './job-record.js';
+import type { Clock } from './clock.js';
 import type { JobState } from './state.js';
 import type { Notifier, StorageDescriptor } from './storage-notify.js';
 
@@ -315,6 +316,13 @@ export interface Storage {
   readonly capabilities: StorageCapabilities;
   /** Optional wake-up and event channel; core polls without it. */
   readonly notifier?: Notifier;
+  /**
+   * Optional clock every host using this storage agrees on (e.g. the database server's, read
+   * through a measured offset). `Queue` uses it when given no clock of its own, and a worker's
+   * heartbeat thread uses its reopened storage's, so `runAt`, leases and their expiry compare
+   * times from one source even when hosts' clocks disagree. Never decreasing within a process.
+   */
+  readonly clock?: Clock;
   /** Plain data to reopen this storage elsewhere (heartbeat thread, child process). */
   describe(): StorageDescriptor;
   /** Brings the schema to the code's version; running it twice, or from two processes at once, is safe. */

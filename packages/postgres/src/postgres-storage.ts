@@ -6,6 +6,7 @@
  */
 import type {
   CancelParams,
+  Clock,
   ChangePriorityParams,
   ClaimParams,
   EnqueueParams,
@@ -38,11 +39,12 @@ import { ValidationError } from '@waitline/core';
 import type pg from 'pg';
 import { clientConfig, createPool, type PostgresStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { PgContext } from './context.js';
+import { DatabaseClock } from './db-clock.js';
 import * as control from './control.js';
 import * as jobs from './jobs.js';
 import { ensureSchema, migrateSchema } from './migrate.js';
 import { PgNotifier } from './notifier.js';
-import { closedError } from './pg-errors.js';
+import { closedError, toStorageError } from './pg-errors.js';
 import * as reads from './reads.js';
 import type { QueueRow } from './rows.js';
 import { toJobRecord, toQueueConfig, type JobRow } from './rows.js';
@@ -75,6 +77,13 @@ export class PostgresStorage implements Storage {
   });
   /** LISTEN/NOTIFY wake-ups and cancels, journaled events (see the package README). */
   readonly notifier: Notifier;
+  /**
+   * The database server's clock (local time plus an offset measured at open and every minute):
+   * queues and workers on every host stamp `runAt` and leases from it, so their clocks need not
+   * agree. Pass your own `clock` to a `Queue` to override it.
+   */
+  readonly clock: Clock;
+  private readonly dbClock: DatabaseClock;
   private readonly pgNotifier: PgNotifier;
 
   private readonly ctx: PgContext;
@@ -86,6 +95,8 @@ export class PostgresStorage implements Storage {
     private readonly ownsPool: boolean,
   ) {
     this.ctx = new PgContext(pool, options.schema);
+    this.dbClock = new DatabaseClock(pool);
+    this.clock = this.dbClock;
     this.pgNotifier = new PgNotifier(this.ctx, { ...clientConfig(options), application_name: `${options.applicationName}:listen` });
     this.notifier = this.pgNotifier;
   }
@@ -102,6 +113,9 @@ export class PostgresStorage implements Storage {
     const pool = options.pool ?? createPool(resolved);
     const storage = new PostgresStorage(resolved, pool, ownsPool);
     try {
+      await storage.dbClock.start().catch((err: unknown) => {
+        throw toStorageError(err, resolved.schema);
+      });
       await ensureSchema(storage.ctx, resolved.migrate);
     } catch (err) {
       await storage.close();
@@ -143,6 +157,7 @@ export class PostgresStorage implements Storage {
     if (this.closed) return;
     this.closed = true;
     this.ctx.closed = true;
+    this.dbClock.stop();
     await this.pgNotifier.close();
     if (this.ownsPool) await this.ctx.pool.end().catch(() => {});
   }

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, ValidationError, Worker } from '@waitline/core';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PostgresStorage } from '../dist/index.js';
 import { renderSql } from '../src/context.js';
 import { SQL } from '../src/generated/sql.js';
@@ -147,6 +147,32 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     await worker.close();
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(3);
+  });
+
+  it('hosts with skewed clocks agree: times come from the database clock', async () => {
+    const real = Date.now.bind(Date);
+    /** Runs `fn` as a host whose clock is an hour ahead. */
+    const onFastHost = async <T>(fn: () => T | Promise<T>): Promise<T> => {
+      const spy = vi.spyOn(Date, 'now').mockImplementation(() => real() + 3_600_000);
+      try {
+        return await fn();
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const ahead = await onFastHost(() => openFresh());
+    const onTime = await PostgresStorage.open({ connectionString: PG_URL, schema: schemaOf(ahead) });
+    storages.push(onTime);
+    const server = await withClient(async (c) => (await c.query('SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms')).rows[0].ms as number);
+    expect(Math.abs(onTime.clock.now() - server)).toBeLessThan(500);
+    const aheadNow = await onFastHost(() => ahead.clock.now());
+    expect(Math.abs(aheadNow - onTime.clock.now())).toBeLessThan(500);
+    // A job the fast host adds "now" is ready now for a worker on the other host, not in an hour.
+    const job = await onFastHost(() => new Queue(ahead, 'q').add({ n: 1 }));
+    const worker = new Worker(new Queue(onTime, 'q'), async () => 'ran', { heartbeat: 'main' });
+    worker.on('error', () => undefined);
+    await until(async () => (await onTime.getJob(job.id))?.state === 'completed', 'the job to run', 3_000);
+    await worker.close();
   });
 
   it('journals no event while no other storage listens', async () => {

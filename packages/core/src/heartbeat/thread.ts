@@ -31,7 +31,8 @@ async function tick(): Promise<void> {
   beating = true;
   try {
     const { workerId, queue, leaseMs, registration } = init;
-    const report = await beat({ storage, workerId, queue, leaseMs, registration, now: Date.now() });
+    const now = storage.clock?.now() ?? Date.now();
+    const report = await beat({ storage, workerId, queue, leaseMs, registration, now });
     post({ type: 'beat', report });
   } catch (err) {
     postError(err);

@@ -97,8 +97,9 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency ?? 1;
     this.leaseMs = options.leaseMs ?? 30_000;
-    // The heartbeat thread reads the wall clock and reopens the storage from its descriptor.
-    const threadable = queue.clock === systemClock && queue.storage.capabilities.reopenable;
+    // The heartbeat thread reopens the storage from its descriptor and reads that storage's
+    // clock (or the wall clock): the same time source as the queue's, unless a test injected one.
+    const threadable = (queue.clock === systemClock || queue.clock === queue.storage.clock) && queue.storage.capabilities.reopenable;
     this.options = {
       concurrency: this.concurrency,
       leaseMs: this.leaseMs,
