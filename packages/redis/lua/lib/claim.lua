@@ -1,0 +1,55 @@
+-- claim: leases the next ready jobs of the queue (needs lib/common.lua).
+--
+-- claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt) -> array of job records
+-- Guarantees: nothing while the queue is paused; never more running jobs than its concurrency
+--   (counted on the running set, so slots freed earlier in the same script count); scheduled jobs
+--   due at `now` are moved to the ready set first, so the order is exactly the ordering rule
+--   (priority desc, runAt, seq). A ready job whose runAt is after `now` (a caller whose clock is
+--   behind the one that moved it) goes back to the scheduled set instead of being leased. Each
+--   leased job gets the token tokenBase .. ':' .. seq, attempt + 1, startedAt = now, and loses
+--   finishedAt, a stale cancel request and the previous attempt's progress.
+
+local function freeSlots(limit)
+  local cfg = redis.call('HMGET', K_CONFIG, 'paused', 'concurrency')
+  if cfg[1] == '1' then return 0 end
+  if cfg[2] then
+    local free = tonumber(cfg[2]) - redis.call('ZCARD', K_RUNNING)
+    if free < limit then limit = free end
+  end
+  if limit < 0 then return 0 end
+  return limit
+end
+
+local function leaseJob(key, id, now, workerId, tokenBase, leaseExpiresAt)
+  redis.call('HINCRBY', key, 'attempt', 1)
+  local seq = redis.call('HGET', key, 'seq')
+  redis.call('HSET', key, 'state', 'running', 'startedAt', now, 'leaseToken', tokenBase .. ':' .. seq,
+    'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId)
+  redis.call('HDEL', key, 'finishedAt', 'cancelRequested', 'progress')
+  redis.call('ZADD', K_RUNNING, leaseExpiresAt, id)
+end
+
+local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
+  local claimed = {}
+  local wanted = freeSlots(limit)
+  if wanted <= 0 then return claimed end
+  promoteDue(now)
+  local nowN = tonumber(now)
+  while #claimed < wanted do
+    local popped = redis.call('ZPOPMIN', K_READY, wanted - #claimed)
+    if #popped == 0 then break end
+    for i = 1, #popped, 2 do
+      local m = popped[i]
+      local id = memberId(m)
+      local key = jobKey(id)
+      local runAt = redis.call('HGET', key, 'runAt')
+      if tonumber(runAt) > nowN then
+        redis.call('ZADD', K_SCHEDULED, runAt, m)
+      else
+        leaseJob(key, id, now, workerId, tokenBase, leaseExpiresAt)
+        claimed[#claimed + 1] = redis.call('HGETALL', key)
+      end
+    end
+  end
+  return claimed
+end
