@@ -6,7 +6,8 @@
  * Pub/sub keeps nothing for a subscriber that is away. When the subscriber connection comes back
  * (ioredis resubscribes by itself), every subscribed queue gets a `changed` notice: workers look
  * for jobs and re-read their running jobs' cancel requests, so nothing missed while away is lost
- * for longer than that reconnect. Delivery stays best-effort, as the seam allows: core polls too.
+ * for longer than that reconnect. A new subscription gets one too once the server confirms it,
+ * for what was published while it was being set up. Delivery stays best-effort, as the seam allows: core polls too.
  * @module
  * @internal
  */
@@ -95,7 +96,9 @@ export class RedisNotifier implements Notifier {
         : on
           ? sub.subscribe(this.keys.channel(queue))
           : sub.unsubscribe(this.keys.channel(queue));
-    work.catch(this.onError);
+    // A notice published between subscribe() and the server's confirmation was not heard: once
+    // subscribed, tell the queue's listeners to look for themselves.
+    work.then(() => on && this.changed(queue), this.onError);
   }
 
   private connection(): RedisClient {
@@ -126,9 +129,10 @@ export class RedisNotifier implements Notifier {
 
   /** After a reconnect: tells every subscribed queue that something may have changed meanwhile. */
   private catchUp(): void {
-    for (const name of this.emitter.eventNames()) {
-      const queue = String(name);
-      deliver(this.emitter, queue, { queue, kind: 'changed' });
-    }
+    for (const name of this.emitter.eventNames()) this.changed(String(name));
+  }
+
+  private changed(queue: string): void {
+    if (!this.closed) deliver(this.emitter, queue, { queue, kind: 'changed' });
   }
 }

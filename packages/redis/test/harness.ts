@@ -71,10 +71,12 @@ export function createRedisHarness(name: string, connection: RedisConnection): S
     cleanup: async () => {
       await Promise.allSettled(opened.map((s) => s.close()));
       opened = [];
-      if (raw) {
-        await deleteKeys(raw, [`${base}-*`, `{${base}-*`]);
-        await raw.quit();
-        raw = null;
+      const c = client();
+      raw = null;
+      try {
+        await deleteKeys(c, [`${base}-*`, `{${base}-*`]);
+      } finally {
+        await c.quit();
       }
     },
   };
