@@ -17,7 +17,7 @@ import {
   type RetryParams,
   type UpsertQueueParams,
 } from '@waitline/core';
-import { type RedisContext, type Tagged } from './context.js';
+import type { RedisContext, Tagged } from './context.js';
 import type { ScriptName } from './generated/lua.js';
 import { toJobRecord, toQueueConfig } from './records.js';
 import type { ScriptArg } from './scripts.js';

@@ -13,6 +13,7 @@ import type {
   JobRecord,
   LeaseState,
   ListParams,
+  Notifier,
   Page,
   PositionInputs,
   PositionParams,
@@ -59,8 +60,9 @@ export class RedisStorage implements Storage {
   /** Cross-process events over pub/sub; no enqueue inside a caller's transaction; reopenable. */
   readonly capabilities: StorageCapabilities = Object.freeze({ crossProcessEvents: true, transactionalEnqueue: false, reopenable: true });
   /** Pub/sub notices, one channel per queue; its subscriber connection opens on first subscribe. */
-  readonly notifier: RedisNotifier;
+  readonly notifier: Notifier;
 
+  private readonly notices: RedisNotifier;
   private readonly ctx: RedisContext;
   private readonly where: string;
   private closed = false;
@@ -71,7 +73,8 @@ export class RedisStorage implements Storage {
   ) {
     const keys = new KeySpace(options.prefix);
     this.ctx = new RedisContext(opened.client, keys, new QueueDirectory(opened.client, keys));
-    this.notifier = new RedisNotifier(opened.client, keys);
+    this.notices = new RedisNotifier(opened.client, keys);
+    this.notifier = this.notices;
     this.where = `"${options.prefix}"`;
     // An owned client's connection errors surface as rejected commands; without a listener
     // ioredis would also print each reconnect attempt's error.
@@ -125,7 +128,7 @@ export class RedisStorage implements Storage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.notifier.close();
+    await this.notices.close();
     if (this.opened.owned) await this.opened.client.quit().catch(() => this.opened.client.disconnect());
   }
 

@@ -86,7 +86,7 @@ describe.runIf(available)('redis storage', () => {
       { priority: 1, runAt: 2 ** 43 + 5 }, // past the budget (year 2248): sorts as the last ms
     ];
     const jobs = (await s.enqueue({ queue: 'q', jobs: cases.map((c) => job(c)), now: 2 ** 44 })).jobs;
-    const scores = await raw.zrange(`{${prefix}:q}:ready`, 0, -1, 'WITHSCORES');
+    const scores = await raw.zrange(`{${prefix}:q}:ready`, '0', '-1', 'WITHSCORES');
     const byMember = new Map<string, string>();
     for (let i = 0; i < scores.length; i += 2) byMember.set(String(scores[i]), String(scores[i + 1]));
     const expected = cases.map((c) => (BigInt(1000 - c.priority) << 43n) + BigInt(Math.min(c.runAt, 2 ** 43 - 1)));
