@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Notifier, StorageNotice } from '@waitline/core';
-import { Cluster } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './connection.js';
 import type { KeySpace } from './keys.js';
 
@@ -44,6 +44,7 @@ export class RedisNotifier implements Notifier {
   private readonly origin = randomUUID();
   private readonly emitter = new EventEmitter();
   private subscriber: RedisClient | null = null;
+  private pinned: Redis | null = null;
   private readonly onError: (err: unknown) => void = () => undefined;
   private closed = false;
 
@@ -60,7 +61,10 @@ export class RedisNotifier implements Notifier {
     if (notice.queue !== ALL_QUEUES) deliver(this.emitter, ALL_QUEUES, notice);
     if (this.closed) return;
     const envelope: Envelope = { origin: this.origin, notice };
-    this.publisher.publish(this.keys.channel(notice.queue), JSON.stringify(envelope)).catch(this.onError);
+    const via = this.publishVia();
+    via.publish(this.keys.channel(notice.queue), JSON.stringify(envelope)).catch(() => {
+      if (via === this.pinned) this.pinned = null;
+    });
   }
 
   /** Listens to one queue (or `'*'`); subscribes its channel while it has listeners. */
@@ -83,6 +87,20 @@ export class RedisNotifier implements Notifier {
     this.subscriber = null;
     this.emitter.removeAllListeners();
     if (sub) await sub.quit().catch(() => sub.disconnect());
+  }
+
+  /**
+   * A cluster sends PUBLISH (it names no key) to any node, and two nodes forward messages to a
+   * subscriber in no common order: one process's notices would arrive shuffled (job:progress
+   * before job:active). Publishing through one pinned master keeps them in order.
+   */
+  private publishVia(): RedisClient {
+    if (!(this.publisher instanceof Cluster)) return this.publisher;
+    if (this.pinned?.status === 'ready') return this.pinned;
+    const ready = this.publisher.nodes('master').filter((n) => n.status === 'ready');
+    ready.sort((a, b) => `${a.options.host}:${a.options.port}`.localeCompare(`${b.options.host}:${b.options.port}`));
+    this.pinned = ready[0] ?? null;
+    return this.pinned ?? this.publisher;
   }
 
   private channelCommand(queue: string, on: boolean): void {

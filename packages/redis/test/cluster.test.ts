@@ -5,7 +5,7 @@
  * another slot would fail here with CROSSSLOT.
  */
 import { describeStorageContract } from '@waitline/storage-contract';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisHarness } from './harness.js';
 import { missingServer, ping, startLocalCluster } from './servers.js';
 
@@ -19,7 +19,24 @@ async function freeBasePort(start: number): Promise<number> {
 const cluster = await startLocalCluster(await freeBasePort(7301));
 if (cluster) {
   afterAll(() => cluster.stop());
-  describeStorageContract(createRedisHarness('redis-cluster', { cluster: cluster.nodes }));
+  const harness = createRedisHarness('redis-cluster', { cluster: cluster.nodes });
+  describeStorageContract(harness);
+
+  describe('redis-cluster: notices', () => {
+    it("one process's notices reach another process in publication order", async () => {
+      const publisher = await harness.create();
+      const listener = await harness.open(publisher.describe());
+      const heard: number[] = [];
+      const off = listener.notifier?.subscribe('q', (n) => n.kind === 'event' && heard.push(n.data as number));
+      await new Promise((r) => setTimeout(r, 200));
+      const sent = Array.from({ length: 300 }, (_, i) => i);
+      for (const n of sent) publisher.notifier?.publish({ queue: 'q', kind: 'event', event: 'job:progress', data: n });
+      const deadline = Date.now() + 5_000;
+      while (heard.length < sent.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      off?.();
+      expect(heard).toEqual(sent);
+    });
+  });
 } else {
   missingServer('redis-server and redis-cli (for a local Redis Cluster)', 'apt-get install redis-server');
 }

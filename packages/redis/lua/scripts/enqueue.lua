@@ -21,23 +21,31 @@ local count = tonumber(ARGV[3])
 local FIELDS = 10
 local outcome, fresh, ids, keysInBatch = {}, {}, {}, {}
 
-for j = 0, count - 1 do
-  local base = 4 + j * FIELDS
-  local id, idem = ARGV[base], ARGV[base + 9]
-  local known = false
-  if idem ~= '' then
-    known = keysInBatch[idem] or redis.call('HGET', K_IDEM, string.sub(idem, 2))
+-- Pass 1, before any write: which jobs are new, which match an idempotency key (stored or earlier
+-- in this batch), and whether an id repeats. Returns the repeated id, or nil.
+local function sortOut()
+  for j = 0, count - 1 do
+    local base = 4 + j * FIELDS
+    local id, idem = ARGV[base], ARGV[base + 9]
+    local known = false
+    if idem ~= '' then
+      known = keysInBatch[idem] or redis.call('HGET', K_IDEM, string.sub(idem, 2))
+    end
+    if known then
+      outcome[j + 1] = known
+    else
+      if ids[id] or redis.call('EXISTS', jobKey(id)) == 1 then return id end
+      ids[id] = true
+      if idem ~= '' then keysInBatch[idem] = id end
+      fresh[#fresh + 1] = j
+      outcome[j + 1] = true
+    end
   end
-  if known then
-    outcome[j + 1] = known
-  else
-    if ids[id] or redis.call('EXISTS', jobKey(id)) == 1 then return { 'duplicate', id } end
-    ids[id] = true
-    if idem ~= '' then keysInBatch[idem] = id end
-    fresh[#fresh + 1] = j
-    outcome[j + 1] = true
-  end
+  return nil
 end
+
+local repeated = sortOut()
+if repeated then return { 'duplicate', repeated } end
 
 local maxSize = redis.call('HGET', K_CONFIG, 'maxSize')
 if maxSize and #fresh > 0 then

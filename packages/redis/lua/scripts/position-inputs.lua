@@ -29,13 +29,13 @@ if f[1] == 'queued' and tonumber(f[2]) <= tonumber(now) then
   rank = redis.call('ZRANK', K_READY, member(f[3], id)) or false
 end
 
-local work, aheadJobs = {}, false
-if rank and rank > 0 then
-  local byName, names = {}, {}
-  if rank <= listLimit then aheadJobs = {} end
-  for start = 0, rank - 1, 1000 do
-    local stop = math.min(start + 999, rank - 1)
-    for _, m in ipairs(redis.call('ZRANGE', K_READY, start, stop)) do
+-- The work ahead grouped by name (flat: name, count, sizedCount, sizeSum), and each job ahead in
+-- claim order (flat: name, size or '') when there are at most listLimit of them, else false.
+local function aheadOf(count)
+  local byName, names, work = {}, {}, {}
+  local jobs = count <= listLimit and {} or false
+  for start = 0, count - 1, 1000 do
+    for _, m in ipairs(redis.call('ZRANGE', K_READY, start, math.min(start + 999, count - 1))) do
       local g = redis.call('HMGET', jobKey(memberId(m)), 'name', 'size')
       local w = byName[g[1]]
       if not w then
@@ -45,7 +45,7 @@ if rank and rank > 0 then
       end
       w[1] = w[1] + 1
       if g[2] then w[2] = w[2] + 1; w[3] = w[3] + tonumber(g[2]) end
-      if aheadJobs then aheadJobs[#aheadJobs + 1] = g[1]; aheadJobs[#aheadJobs + 1] = g[2] or '' end
+      if jobs then jobs[#jobs + 1] = g[1]; jobs[#jobs + 1] = g[2] or '' end
     end
   end
   for _, name in ipairs(names) do
@@ -55,9 +55,11 @@ if rank and rank > 0 then
     work[#work + 1] = int(w[2])
     work[#work + 1] = string.format('%.17g', w[3])
   end
-elseif rank == 0 then
-  aheadJobs = {}
+  return work, jobs
 end
+
+local work, aheadJobs = {}, false
+if rank then work, aheadJobs = aheadOf(rank) end
 
 return { 'ok', job, rank, work, aheadJobs, runningSamples(), recentFinished('completed', sampleLimit),
   recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG) }
