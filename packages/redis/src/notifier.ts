@@ -3,11 +3,13 @@
  * process on the same server or cluster (`crossProcessEvents: true`). A publisher delivers to its
  * own subscribers at once and tags the message with its origin, so it ignores its own echo.
  *
- * Pub/sub keeps nothing for a subscriber that is away. When the subscriber connection comes back
- * (ioredis resubscribes by itself), every subscribed queue gets a `changed` notice: workers look
- * for jobs and re-read their running jobs' cancel requests, so nothing missed while away is lost
- * for longer than that reconnect. A new subscription gets one too once the server confirms it,
- * for what was published while it was being set up. Delivery stays best-effort, as the seam allows: core polls too.
+ * Pub/sub keeps nothing for a subscriber that is away. When the subscriber connection comes back,
+ * the notifier subscribes every listened queue again (ioredis does too, but not a SUBSCRIBE that
+ * failed while the server was away) and, once the server confirms, sends each a `changed` notice:
+ * workers look for jobs and re-read their running jobs' cancel requests, so nothing missed while
+ * away waits longer than that reconnect. A new subscription gets one too once confirmed, for what
+ * was published while it was being set up. Delivery stays best-effort, as the seam allows: core
+ * polls too.
  * @module
  * @internal
  */
@@ -145,9 +147,13 @@ export class RedisNotifier implements Notifier {
     deliver(this.emitter, viaPattern ? ALL_QUEUES : envelope.notice.queue, envelope.notice);
   }
 
-  /** After a reconnect: tells every subscribed queue that something may have changed meanwhile. */
+  /**
+   * After a reconnect: subscribes every listened queue again (ioredis resubscribes too, but not a
+   * SUBSCRIBE that failed while the server was away; a repeated one is harmless), and once each is
+   * confirmed tells its listeners that something may have changed meanwhile.
+   */
   private catchUp(): void {
-    for (const name of this.emitter.eventNames()) this.changed(String(name));
+    for (const name of this.emitter.eventNames()) this.channelCommand(String(name), true);
   }
 
   private changed(queue: string): void {
