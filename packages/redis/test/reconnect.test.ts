@@ -3,17 +3,33 @@
  * whose connections drop reconnects, resubscribes, catches up on what it missed and goes on
  * claiming, without waiting for its poll interval.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents, Worker } from '@waitline/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStorage } from '../dist/index.js';
 import { deleteKeys } from './harness.js';
-import { missingServer, ping, SERVER } from './servers.js';
+import { hasRedisTools, missingServer, ping, SERVER } from './servers.js';
 
 const base = `wl-reconnect-${randomBytes(4).toString('hex')}`;
 const available = await ping(SERVER.host, SERVER.port);
+const tools = await hasRedisTools();
 if (!available) missingServer('Redis at 127.0.0.1:6379', 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no');
+
+/** Starts a private redis-server on `port` (nothing on disk); resolves once it answers PING. */
+async function startServer(port: number): Promise<ChildProcess> {
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await until(() => ping('127.0.0.1', port, 200), `redis-server on port ${port}`);
+  return server;
+}
+
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGKILL');
+  await exited;
+}
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -93,5 +109,33 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
     await until(async () => String(await raw.client('LIST')).includes(` name=${name} `) && (await raw.pubsub('NUMSUB', `${base}-events:notices:q`))[1] === 1, 'the resubscription');
     const job = await new Queue(producer, 'q').add({});
     await until(() => heard.includes(job.id), 'the event published after the reconnect');
+  });
+
+  it.runIf(tools)('a worker goes on claiming after its server restarts (empty, without its scripts)', async () => {
+    let port = 7411;
+    while (await ping('127.0.0.1', port, 200)) port += 1;
+    let server = await startServer(port);
+    closers.push(() => stopServer(server));
+    const connection = { host: '127.0.0.1', port };
+    const storage = await RedisStorage.open({ connection, prefix: `${base}-restart` });
+    const producer = await RedisStorage.open({ connection, prefix: `${base}-restart` });
+    closers.push(() => storage.close(), () => producer.close());
+    const done: string[] = [];
+    const worker = new Worker(new Queue(storage, 'q'), async (job) => void done.push(job.id), { heartbeat: 'main', pollIntervalMs: 60_000, leaseMs: 5_000 });
+    worker.on('error', () => undefined);
+    closers.push(() => worker.close({ graceMs: 0 }));
+    await worker.start();
+    const queue = new Queue(producer, 'q');
+    const before = await queue.add({ n: 1 });
+    await until(() => done.includes(before.id), 'the job before the restart');
+
+    await stopServer(server);
+    server = await startServer(port);
+    let after: Awaited<ReturnType<typeof queue.add>> | undefined;
+    await until(async () => {
+      after = await queue.add({ n: 2 }).catch(() => undefined); // refused while the producer reconnects
+      return after !== undefined;
+    }, 'an add after the restart');
+    await until(() => done.includes(after?.id ?? ''), 'the job added after the restart');
   });
 });

@@ -49,6 +49,11 @@ export function missingServer(what: string, howToStart: string): void {
   it.skip(`${what} is reachable`, () => undefined);
 }
 
+/** True when the redis-server and redis-cli binaries are installed. */
+export function hasRedisTools(): Promise<boolean> {
+  return run('redis-cli', ['--version']).then(() => run('redis-server', ['--version'])).then(() => true, () => false);
+}
+
 /** A running local cluster and how to stop it. */
 export interface LocalCluster {
   nodes: Array<{ host: string; port: number }>;
@@ -74,8 +79,7 @@ async function clusterOk(port: number): Promise<boolean> {
  * every node reports `cluster_state:ok`. Returns null when redis-server or redis-cli is missing.
  */
 export async function startLocalCluster(basePort: number): Promise<LocalCluster | null> {
-  const hasTools = await run('redis-cli', ['--version']).then(() => run('redis-server', ['--version'])).then(() => true, () => false);
-  if (!hasTools) return null;
+  if (!(await hasRedisTools())) return null;
   const dir = mkdtempSync(join(tmpdir(), 'waitline-redis-cluster-'));
   const ports = [basePort, basePort + 1, basePort + 2];
   const servers = ports.map((port) =>
