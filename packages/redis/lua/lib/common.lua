@@ -54,14 +54,19 @@ local function readyScore(priority, runAt)
 end
 
 -- Puts a queued job in the ready set (runAt <= now) or the scheduled set.
+local function place(id, seq, priority, runAt, now)
+  local m = member(seq, id)
+  if tonumber(runAt) <= tonumber(now) then
+    redis.call('ZADD', K_READY, readyScore(priority, runAt), m)
+  else
+    redis.call('ZADD', K_SCHEDULED, runAt, m)
+  end
+end
+
+-- The same, reading priority, runAt and seq from the job hash.
 local function placeQueued(key, id, now)
   local f = redis.call('HMGET', key, 'priority', 'runAt', 'seq')
-  local m = member(f[3], id)
-  if tonumber(f[2]) <= tonumber(now) then
-    redis.call('ZADD', K_READY, readyScore(f[1], f[2]), m)
-  else
-    redis.call('ZADD', K_SCHEDULED, f[2], m)
-  end
+  place(id, f[3], f[1], f[2], now)
 end
 
 -- Takes a queued job out of both waiting sets.

@@ -71,7 +71,7 @@ local function write(base)
     redis.call('HSET', K_IDEM, idem, id)
   end
   redis.call('ZADD', K_ALL, seq, id)
-  placeQueued(key, id, now)
+  place(id, seq, ARGV[base + 3], ARGV[base + 4], now)
   return seq
 end
 
