@@ -9,6 +9,7 @@ import { Queue, QueueEvents, Worker } from '@waitline/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStorage } from '../dist/index.js';
+import { LUA } from '../src/generated/lua.js';
 import { deleteKeys } from './harness.js';
 import { hasRedisTools, missingServer, ping, SERVER } from './servers.js';
 
@@ -22,6 +23,13 @@ async function startServer(port: number): Promise<ChildProcess> {
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await until(() => ping('127.0.0.1', port, 200), `redis-server on port ${port}`);
   return server;
+}
+
+/** The first port from `start` where nothing answers. */
+async function freePort(start: number): Promise<number> {
+  let port = start;
+  while (await ping('127.0.0.1', port, 200)) port += 1;
+  return port;
 }
 
 async function stopServer(server: ChildProcess): Promise<void> {
@@ -56,15 +64,23 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
     await raw.quit();
   });
 
-  it('reloads its scripts after the server forgot them (NOSCRIPT)', async () => {
-    const s = await RedisStorage.open({ connection: SERVER, prefix: `${base}-noscript` });
+  // On a private server: SCRIPT FLUSH on the shared one would slow everyone else using it.
+  it.runIf(tools)('reloads its scripts after the server forgot them (NOSCRIPT)', async () => {
+    const port = await freePort(7421);
+    const server = await startServer(port);
+    closers.push(() => stopServer(server));
+    const own = new Redis({ host: '127.0.0.1', port });
+    closers.push(() => own.quit());
+    const s = await RedisStorage.open({ connection: { host: '127.0.0.1', port }, prefix: `${base}-noscript` });
     closers.push(() => s.close());
     await s.enqueue({ queue: 'q', jobs: [], now: 0 });
-    await raw.script('FLUSH');
+    await own.script('FLUSH');
     const added = await new Queue(s, 'q').add({ n: 1 });
-    await raw.script('FLUSH');
+    await own.script('FLUSH');
+    expect(await own.script('EXISTS', LUA.claim.sha1)).toEqual([0]);
     const [claimed] = await s.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 1_000, now: Date.now() });
     expect(claimed?.id).toBe(added.id);
+    expect(await own.script('EXISTS', LUA.claim.sha1)).toEqual([1]);
   });
 
   it('a worker whose connections are killed reconnects, catches up and goes on claiming', async () => {
@@ -112,8 +128,7 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
   });
 
   it.runIf(tools)('a worker goes on claiming after its server restarts (empty, without its scripts)', async () => {
-    let port = 7411;
-    while (await ping('127.0.0.1', port, 200)) port += 1;
+    const port = await freePort(7411);
     let server = await startServer(port);
     closers.push(() => stopServer(server));
     const connection = { host: '127.0.0.1', port };
