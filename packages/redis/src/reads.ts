@@ -43,21 +43,53 @@ function toAheadJobs(flat: unknown[] | null): PositionInputs['aheadJobs'] {
   return jobs;
 }
 
-/** The position and ETA inputs from one script, plus the queue's live workers. @internal */
+/** Up to this many jobs ahead, position-inputs reads the work ahead in its own (atomic) script. @internal */
+export const AHEAD_SCAN_LIMIT = 5_000;
+/** Beyond it, the work ahead is read in ranges of this many ranks, one short script each. @internal */
+export const AHEAD_RANGE = 2_000;
+
+/** Sums work per name, in order of first appearance. */
+function mergeWork(parts: AheadWork[][]): AheadWork[] {
+  const byName = new Map<string, AheadWork>();
+  for (const w of parts.flat()) {
+    const seen = byName.get(w.name);
+    if (seen === undefined) byName.set(w.name, { ...w });
+    else Object.assign(seen, { count: seen.count + w.count, sizedCount: seen.sizedCount + w.sizedCount, sizeSum: seen.sizeSum + w.sizeSum });
+  }
+  return [...byName.values()];
+}
+
+/** The work at ranks 0..ahead-1, read range by range (Redis serves others in between). */
+async function workAheadInRanges(ctx: RedisContext, queue: string, ahead: number): Promise<AheadWork[]> {
+  const parts: AheadWork[][] = [];
+  for (let first = 0; first < ahead; first += AHEAD_RANGE) {
+    const last = Math.min(first + AHEAD_RANGE, ahead) - 1;
+    parts.push(toAheadWork(await ctx.onQueue<unknown[]>('aheadWork', queue, [String(first), String(last)])));
+  }
+  return mergeWork(parts);
+}
+
+/**
+ * The position and ETA inputs from one script, plus the queue's live workers. With more than
+ * {@link AHEAD_SCAN_LIMIT} jobs ahead, the work ahead is read in ranges after it (not one snapshot).
+ * @internal
+ */
 export async function getPositionInputs(ctx: RedisContext, p: PositionParams): Promise<PositionInputs | null> {
-  const args = [p.id, String(p.now), String(p.aheadListLimit), String(p.sampleLimit)];
+  const scanLimit = Math.max(AHEAD_SCAN_LIMIT, p.aheadListLimit);
+  const args = [p.id, String(p.now), String(p.aheadListLimit), String(p.sampleLimit), String(scanLimit)];
   const found = await ctx.directory.byId(p.id, async (queue) => {
     const reply = await ctx.onQueue<Tagged>('positionInputs', queue, args);
     return reply[0] === 'missing' ? undefined : { queue, reply };
   });
   if (found === undefined) return null;
   const [, job, rank, work, aheadJobs, running, completed, failed, config] = found.reply as [
-    string, unknown[], number | null, unknown[], unknown[] | null, unknown, unknown, unknown, unknown[],
+    string, unknown[], number | null, unknown[] | null, unknown[] | null, unknown, unknown, unknown, unknown[],
   ];
+  const ahead = rank === null ? null : Number(rank);
   return {
     job: toJobRecord(found.queue, job),
-    ahead: rank === null ? null : Number(rank),
-    aheadWork: toAheadWork(work),
+    ahead,
+    aheadWork: work === null ? await workAheadInRanges(ctx, found.queue, ahead ?? 0) : toAheadWork(work),
     aheadJobs: toAheadJobs(aheadJobs),
     running: toRunningSamples(running),
     recent: mergeRecent(completed, failed, p.sampleLimit),

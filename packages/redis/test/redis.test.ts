@@ -117,6 +117,29 @@ describe.runIf(available)('redis storage', () => {
     expect(await raw.zcard(`{${prefix}:q}:scheduled`)).toBe(0);
   });
 
+  it('position inputs far back read the work ahead in ranges, with the same totals', async () => {
+    const { s } = await fresh();
+    const specs = Array.from({ length: 6_001 }, (_, i) => ({ name: i % 3 === 0 ? 'a' : 'b', size: i % 2 === 0 ? 2 : null }));
+    const stored = [];
+    for (let i = 0; i < specs.length; i += 1_000) {
+      stored.push(...(await s.enqueue({ queue: 'q', jobs: specs.slice(i, i + 1_000).map((o) => job(o)), now: T0 })).jobs);
+    }
+    const expected = (ahead: number) => {
+      const byName = new Map<string, { name: string; count: number; sizedCount: number; sizeSum: number }>();
+      for (const o of specs.slice(0, ahead)) {
+        const w = byName.get(o.name) ?? { name: o.name, count: 0, sizedCount: 0, sizeSum: 0 };
+        byName.set(o.name, { ...w, count: w.count + 1, sizedCount: w.sizedCount + (o.size ? 1 : 0), sizeSum: w.sizeSum + (o.size ?? 0) });
+      }
+      return [...byName.values()].sort((x, y) => x.name.localeCompare(y.name));
+    };
+    for (const at of [4_000, 6_000]) {
+      const inputs = await s.getPositionInputs({ id: stored[at]?.id ?? '', now: T0, sampleLimit: 1, aheadListLimit: 10, workerStaleMs: 1 });
+      expect(inputs?.ahead).toBe(at);
+      expect(inputs?.aheadJobs).toBeNull();
+      expect([...(inputs?.aheadWork ?? [])].sort((x, y) => x.name.localeCompare(y.name))).toEqual(expected(at));
+    }
+  });
+
   it('a claim whose clock is behind the one that moved a job leaves that job waiting', async () => {
     const { s } = await fresh();
     const [later] = (await s.enqueue({ queue: 'q', jobs: [job({ runAt: T0 + 100 })], now: T0 })).jobs;
