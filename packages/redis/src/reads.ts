@@ -112,13 +112,37 @@ export async function getStats(ctx: RedisContext, p: StatsParams): Promise<RawQu
   };
 }
 
-/** One page of a queue's jobs by seq. @internal */
+/** How many jobs one filtered list-jobs script reads at most. @internal */
+export const LIST_SCAN_BUDGET = 5_000;
+
+type FilteredStep = [unknown, number, number];
+
+/** Walks the all set in bounded steps, skipping `offset` matches, until `want` matches or the end. */
+async function listFiltered(ctx: RedisContext, p: ListParams, offset: number, want: number): Promise<JobRecord[]> {
+  const items: JobRecord[] = [];
+  const states = (p.states ?? []).join(',');
+  let skip = offset;
+  let cursor = 0;
+  while (items.length < want && cursor >= 0) {
+    const args = [String(skip), String(want - items.length), p.order ?? 'desc', states, String(cursor), String(LIST_SCAN_BUDGET)];
+    const [page, skipped, next] = await ctx.onQueue<FilteredStep>('listJobs', p.queue, args);
+    items.push(...toJobRecords(p.queue, page));
+    skip -= Number(skipped);
+    cursor = Number(next);
+  }
+  return items;
+}
+
+/** One page of a queue's jobs by seq; a state filter walks the queue in bounded steps. @internal */
 export async function listJobs(ctx: RedisContext, p: ListParams): Promise<Page<JobRecord>> {
   const offset = Math.max(0, Math.floor(p.offset ?? 0));
   const limit = Math.max(0, Math.floor(p.limit));
-  const states = p.states === undefined ? '' : p.states.join(',');
   if (p.states !== undefined && p.states.length === 0) return { items: [], nextOffset: null };
-  const [page, more] = await ctx.onQueue<[unknown, string]>('listJobs', p.queue, [String(offset), String(limit), p.order ?? 'desc', states]);
+  if (p.states !== undefined) {
+    const found = await listFiltered(ctx, p, offset, limit + 1);
+    return { items: found.slice(0, limit), nextOffset: found.length > limit ? offset + limit : null };
+  }
+  const [page, more] = await ctx.onQueue<[unknown, string]>('listJobs', p.queue, [String(offset), String(limit), p.order ?? 'desc', '']);
   const items = toJobRecords(p.queue, page);
   return { items, nextOffset: more === '1' ? offset + items.length : null };
 }

@@ -140,6 +140,23 @@ describe.runIf(available)('redis storage', () => {
     }
   });
 
+  it('a filtered listing of a long queue walks it in bounded steps and pages exactly', async () => {
+    const { s } = await fresh();
+    const stored = [];
+    for (let i = 0; i < 12_000; i += 1_000) stored.push(...(await s.enqueue({ queue: 'q', jobs: Array.from({ length: 1_000 }, () => job()), now: T0 })).jobs);
+    const picked = stored.filter((_, i) => i % 997 === 0 || i === 4_999 || i === 5_000); // across the 5,000-job steps
+    for (const j of picked) await s.cancel({ id: j.id, now: T0 + 1 });
+    const page = (offset: number, limit: number, order: 'asc' | 'desc') => s.listJobs({ queue: 'q', states: ['cancelled'], offset, limit, order });
+    const asc = picked.map((j) => j.id);
+    const first = await page(0, 5, 'asc');
+    expect(first.items.map((j) => j.id)).toEqual(asc.slice(0, 5));
+    expect(first.nextOffset).toBe(5);
+    const rest = await page(5, 100, 'asc');
+    expect(rest.items.map((j) => j.id)).toEqual(asc.slice(5));
+    expect(rest.nextOffset).toBeNull();
+    expect((await page(3, 4, 'desc')).items.map((j) => j.id)).toEqual([...asc].reverse().slice(3, 7));
+  });
+
   it('a claim whose clock is behind the one that moved a job leaves that job waiting', async () => {
     const { s } = await fresh();
     const [later] = (await s.enqueue({ queue: 'q', jobs: [job({ runAt: T0 + 100 })], now: T0 })).jobs;
