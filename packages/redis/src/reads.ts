@@ -82,14 +82,14 @@ export async function getPositionInputs(ctx: RedisContext, p: PositionParams): P
     return reply[0] === 'missing' ? undefined : { queue, reply };
   });
   if (found === undefined) return null;
-  const [, job, rank, work, aheadJobs, running, completed, failed, config] = found.reply as [
-    string, unknown[], number | null, unknown[] | null, unknown[] | null, unknown, unknown, unknown, unknown[],
+  const [, job, rank, work, aheadJobs, running, completed, failed, config, readyAhead] = found.reply as [
+    string, unknown[], number | null, unknown[] | null, unknown[] | null, unknown, unknown, unknown, unknown[], number | null,
   ];
-  const ahead = rank === null ? null : Number(rank);
   return {
     job: toJobRecord(found.queue, job),
-    ahead,
-    aheadWork: work === null ? await workAheadInRanges(ctx, found.queue, ahead ?? 0) : toAheadWork(work),
+    ahead: rank === null ? null : Number(rank),
+    // Far back, the ranges cover the ready set ahead; due jobs no claim moved yet are left out.
+    aheadWork: work === null ? await workAheadInRanges(ctx, found.queue, Number(readyAhead ?? 0)) : toAheadWork(work),
     aheadJobs: toAheadJobs(aheadJobs),
     running: toRunningSamples(running),
     recent: mergeRecent(completed, failed, p.sampleLimit),

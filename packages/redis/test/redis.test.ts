@@ -110,11 +110,31 @@ describe.runIf(available)('redis storage', () => {
     const [ready] = (await s.enqueue({ queue: 'q', jobs: [job()], now: T0 })).jobs;
     await s.enqueue({ queue: 'q', jobs: [job({ priority: 4, runAt: T0 + 100 })], now: T0 });
     const stats = (now: number) => s.getStats({ queue: 'q', now, windowsMs: [], sampleLimit: 0, workerStaleMs: 1 });
+    expect((await stats(T0 + 99)).counts).toMatchObject({ ready: 1, scheduled: 1 });
     expect((await stats(T0 + 100)).counts).toMatchObject({ ready: 2, scheduled: 0 });
-    expect(await raw.zcard(`{${prefix}:q}:scheduled`)).toBe(1);
     expect(await s.getPosition({ id: ready?.id ?? '', now: T0 + 50 })).toBe(1);
     expect(await s.getPosition({ id: ready?.id ?? '', now: T0 + 100 })).toBe(2);
-    expect(await raw.zcard(`{${prefix}:q}:scheduled`)).toBe(0);
+    // Counted, not moved: the scheduled job is still in its level's set.
+    expect(await raw.zcard(`{${prefix}:q}:scheduled:4`)).toBe(1);
+  });
+
+  it('a claim moves at most limit due jobs per priority level, and positions stay exact meanwhile', async () => {
+    const { s, prefix } = await fresh();
+    const batch = (priority: number) => Array.from({ length: 1_000 }, (_, i) => job({ priority, runAt: T0 + 10 + i }));
+    const low = (await s.enqueue({ queue: 'q', jobs: batch(2), now: T0 })).jobs;
+    const high = (await s.enqueue({ queue: 'q', jobs: batch(3), now: T0 })).jobs;
+    const now = T0 + 5_000;
+    const claimed = await s.claim({ queue: 'q', workerId: 'w', limit: 2, leaseMs: 60_000, now });
+    expect(claimed.map((j) => j.id)).toEqual(high.slice(0, 2).map((j) => j.id));
+    expect(await raw.zcard(`{${prefix}:q}:ready`)).toBe(2); // the two earliest of level 2
+    expect(await raw.zcard(`{${prefix}:q}:scheduled:3`)).toBe(998);
+    expect(await raw.zcard(`{${prefix}:q}:scheduled:2`)).toBe(998);
+    expect(await s.getPosition({ id: high[2]?.id ?? '', now })).toBe(1);
+    expect(await s.getPosition({ id: low[0]?.id ?? '', now })).toBe(999);
+    expect(await s.getPosition({ id: low[500]?.id ?? '', now })).toBe(998 + 501);
+    expect(await s.getPosition({ id: low[500]?.id ?? '', now: T0 + 10 + 499 })).toBeNull();
+    const next = await s.claim({ queue: 'q', workerId: 'w', limit: 3, leaseMs: 60_000, now });
+    expect(next.map((j) => j.id)).toEqual(high.slice(2, 5).map((j) => j.id));
   });
 
   it('position inputs far back read the work ahead in ranges, with the same totals', async () => {

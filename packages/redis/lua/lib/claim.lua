@@ -2,9 +2,10 @@
 --
 -- claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt) -> array of job records
 -- Guarantees: nothing while the queue is paused; never more running jobs than its concurrency
---   (counted on the running set, so slots freed earlier in the same script count); scheduled jobs
---   due at `now` are moved to the ready set first, so the order is exactly the ordering rule
---   (priority desc, runAt, seq). A ready job whose runAt is after `now` (a caller whose clock is
+--   (counted on the running set, so slots freed earlier in the same script count); per priority
+--   level, the first `limit` scheduled jobs due at `now` are moved to the ready set first (a due
+--   job behind them cannot be among the first `limit`), so the order is exactly the ordering rule
+--   (priority desc, runAt, seq) and the move is bounded. A ready job whose runAt is after `now` (a caller whose clock is
 --   behind the one that moved it) goes back to the scheduled set instead of being leased. Each
 --   leased job gets the token tokenBase .. ':' .. seq, attempt + 1, startedAt = now, and loses
 --   finishedAt, a stale cancel request and the previous attempt's progress.
@@ -33,7 +34,7 @@ local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
   local claimed = {}
   local wanted = freeSlots(limit)
   if wanted <= 0 then return claimed end
-  promoteDue(now)
+  promoteDue(now, wanted)
   local nowN = tonumber(now)
   while #claimed < wanted do
     local popped = redis.call('ZPOPMIN', K_READY, wanted - #claimed)
@@ -42,9 +43,9 @@ local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
       local m = popped[i]
       local id = memberId(m)
       local key = jobKey(id)
-      local runAt = redis.call('HGET', key, 'runAt')
-      if tonumber(runAt) > nowN then
-        redis.call('ZADD', K_SCHEDULED, runAt, m)
+      local f = redis.call('HMGET', key, 'runAt', 'priority')
+      if tonumber(f[1]) > nowN then
+        schedule(f[2], f[1], m)
       else
         leaseJob(key, id, now, workerId, tokenBase, leaseExpiresAt)
         claimed[#claimed + 1] = redis.call('HGETALL', key)

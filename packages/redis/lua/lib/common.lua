@@ -6,7 +6,9 @@
 --   KEYS[2]  seq        string the queue's insertion counter (INCR)
 --   KEYS[3]  ready      zset   queued jobs with runAt <= now; score = readyScore(priority, runAt),
 --                              member = member(seq, id), so ties sort by seq (ZRANK = position - 1)
---   KEYS[4]  scheduled  zset   queued jobs not yet due; score = runAt, member = member(seq, id)
+--   KEYS[4]  scheduled  zset   the priority levels that have scheduled jobs (member = score =
+--                              priority); the jobs of level p are in the zset KEYS[4] .. ':' .. p,
+--                              queued and not moved to ready yet: score = runAt, member = member(seq, id)
 --   KEYS[5]  running    zset   score = leaseExpiresAt, member = id
 --   KEYS[6]  all        zset   every job of the queue; score = seq, member = id (listJobs)
 --   KEYS[7]  completed  zset   score = finishedAt, member = id
@@ -19,7 +21,7 @@
 -- Numbers: Lua turns a number into text with 14 significant digits, which would round a score
 -- (up to 2^53) or a time. Every number written back to Redis goes through int() or stays the
 -- string it came in as.
-local K_CONFIG, K_SEQ, K_READY, K_SCHEDULED, K_RUNNING = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local K_CONFIG, K_SEQ, K_READY, K_LEVELS, K_RUNNING = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local K_ALL, K_IDEM = KEYS[6], KEYS[10]
 local K_FINAL = { completed = KEYS[7], failed = KEYS[8], cancelled = KEYS[9] }
 local JOB_PREFIX = ARGV[1]
@@ -53,13 +55,31 @@ local function readyScore(priority, runAt)
   return int((MAX_PRIORITY - tonumber(priority)) * RUNAT_SPAN + r)
 end
 
--- Puts a queued job in the ready set (runAt <= now) or the scheduled set.
+-- Scheduled jobs live in one zset per priority level, so the due jobs of a level are a prefix by
+-- runAt: a claim moves at most `limit` of them per level (the rest cannot be among its first
+-- `limit`), and a position counts the due jobs not moved yet instead of moving them. No script
+-- moves an unbounded number of jobs, and order and positions stay exact.
+local function levelKey(priority)
+  return K_LEVELS .. ':' .. priority
+end
+
+local function schedule(priority, runAt, m)
+  redis.call('ZADD', levelKey(priority), runAt, m)
+  redis.call('ZADD', K_LEVELS, priority, priority)
+end
+
+local function unschedule(priority, m)
+  local key = levelKey(priority)
+  if redis.call('ZREM', key, m) == 1 and redis.call('ZCARD', key) == 0 then redis.call('ZREM', K_LEVELS, priority) end
+end
+
+-- Puts a queued job in the ready set (runAt <= now) or its level's scheduled set.
 local function place(id, seq, priority, runAt, now)
   local m = member(seq, id)
   if tonumber(runAt) <= tonumber(now) then
     redis.call('ZADD', K_READY, readyScore(priority, runAt), m)
   else
-    redis.call('ZADD', K_SCHEDULED, runAt, m)
+    schedule(priority, runAt, m)
   end
 end
 
@@ -69,26 +89,77 @@ local function placeQueued(key, id, now)
   place(id, f[3], f[1], f[2], now)
 end
 
--- Takes a queued job out of both waiting sets.
+-- Takes a queued job out of the ready set and its scheduled set.
 local function unplaceQueued(key, id)
-  local m = member(redis.call('HGET', key, 'seq'), id)
+  local f = redis.call('HMGET', key, 'priority', 'seq')
+  local m = member(f[2], id)
   redis.call('ZREM', K_READY, m)
-  redis.call('ZREM', K_SCHEDULED, m)
+  unschedule(f[1], m)
 end
 
--- Moves every scheduled job due at `now` to the ready set, 500 at a time: each job moves once,
--- so the cost is O(log n) per job over its life, whoever pays it.
-local function promoteDue(now)
-  while true do
-    local due = redis.call('ZRANGEBYSCORE', K_SCHEDULED, '-inf', now, 'LIMIT', 0, 500)
-    if #due == 0 then return end
-    for _, m in ipairs(due) do
-      local f = redis.call('HMGET', jobKey(memberId(m)), 'priority', 'runAt')
-      redis.call('ZADD', K_READY, readyScore(f[1], f[2]), m)
+-- Moves the first `most` jobs of one level due at `now` to the ready set, 500 at a time.
+local function promoteLevel(priority, now, most)
+  local key = levelKey(priority)
+  local moved = 0
+  while moved < most do
+    local due = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, math.min(500, most - moved))
+    if #due == 0 then break end
+    local members = {}
+    for i = 1, #due, 2 do
+      redis.call('ZADD', K_READY, readyScore(priority, due[i + 1]), due[i])
+      members[#members + 1] = due[i]
     end
-    redis.call('ZREM', K_SCHEDULED, unpack(due))
-    if #due < 500 then return end
+    redis.call('ZREM', key, unpack(members))
+    moved = moved + #members
   end
+  if redis.call('ZCARD', key) == 0 then redis.call('ZREM', K_LEVELS, priority) end
+end
+
+-- Moves, per level, the first `most` jobs due at `now` to the ready set.
+local function promoteDue(now, most)
+  for _, priority in ipairs(redis.call('ZRANGE', K_LEVELS, 0, -1)) do promoteLevel(priority, now, most) end
+end
+
+-- How many scheduled jobs due at `now`, not moved yet, sort before a ready job of `priority`,
+-- `runAt` and member `m`: every due job of a higher level, and the due jobs of its own level
+-- before (runAt, m) (counted by ranking m among them for a moment). O(levels * log n).
+local function dueAhead(priority, runAt, m, now)
+  local n = 0
+  for _, p in ipairs(redis.call('ZRANGEBYSCORE', K_LEVELS, '(' .. priority, '+inf')) do
+    n = n + redis.call('ZCOUNT', levelKey(p), '-inf', now)
+  end
+  local own = levelKey(priority)
+  if redis.call('EXISTS', own) == 1 then
+    redis.call('ZADD', own, runAt, m)
+    n = n + redis.call('ZRANK', own, m)
+    redis.call('ZREM', own, m)
+  end
+  return n
+end
+
+-- Scheduled jobs in every level: all of them, and those due at `now`.
+local function scheduledCounts(now)
+  local all, due = 0, 0
+  for _, p in ipairs(redis.call('ZRANGE', K_LEVELS, 0, -1)) do
+    all = all + redis.call('ZCARD', levelKey(p))
+    due = due + redis.call('ZCOUNT', levelKey(p), '-inf', now)
+  end
+  return all, due
+end
+
+-- Makes a due queued job ready (its own move only) and returns its rank among all ready jobs,
+-- counting the due jobs not moved yet, and its rank in the ready set alone; false when it is not
+-- queued and due at `now`.
+local function readyRank(key, id, now)
+  local f = redis.call('HMGET', key, 'state', 'runAt', 'seq', 'priority')
+  if f[1] ~= 'queued' or tonumber(f[2]) > tonumber(now) then return false end
+  local m = member(f[3], id)
+  if not redis.call('ZSCORE', K_READY, m) then
+    unschedule(f[4], m)
+    redis.call('ZADD', K_READY, readyScore(f[4], f[2]), m)
+  end
+  local ready = redis.call('ZRANK', K_READY, m)
+  return ready + dueAhead(f[4], f[2], m, now), ready
 end
 
 -- Ends a job in a final state at `now`.

@@ -49,7 +49,7 @@ if repeated then return { 'duplicate', repeated } end
 
 local maxSize = redis.call('HGET', K_CONFIG, 'maxSize')
 if maxSize and #fresh > 0 then
-  local waiting = redis.call('ZCARD', K_READY) + redis.call('ZCARD', K_SCHEDULED)
+  local waiting = redis.call('ZCARD', K_READY) + scheduledCounts('-inf')
   if waiting + #fresh > tonumber(maxSize) then return { 'full', maxSize } end
 end
 redis.call('HSETNX', K_CONFIG, 'paused', '0')

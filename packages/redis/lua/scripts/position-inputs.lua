@@ -12,10 +12,10 @@
 --          and ready), aheadWork (flat: name, count, sizedCount, sizeSum per name), aheadJobs
 --          (flat: name, size or '' per job, in claim order) or false; aheadWork is false when
 --          more than scanLimit jobs are ahead (the caller reads it with ahead-work); running samples, recent
---          completed, recent failed, config (HGETALL) }
+--          completed, recent failed, config (HGETALL), the rank in the ready set alone or false }
 -- Events: none.
--- Guarantees: one consistent read (plus the due-job move of lib/common.lua promoteDue). The rank
---   is O(log n); the work ahead is O(ahead) (name and size of each job ahead), so it is read here
+-- Guarantees: one consistent read (plus moving at most scanLimit due jobs per level to the ready
+--   set). The rank is exact and O(levels * log n) (lib/common.lua readyRank); the work ahead is O(ahead) (name and size of each job ahead), so it is read here
 --   only up to scanLimit jobs, and the script stays short however long the queue.
 --! include lib/common.lua
 --! include lib/samples.lua
@@ -26,12 +26,10 @@ local listLimit, sampleLimit, scanLimit = tonumber(ARGV[4]), tonumber(ARGV[5]), 
 local key = jobKey(id)
 local job = record(key)
 if not job then return { 'missing' } end
-local f = redis.call('HMGET', key, 'state', 'runAt', 'seq')
-local rank = false
-if f[1] == 'queued' and tonumber(f[2]) <= tonumber(now) then
-  promoteDue(now)
-  rank = redis.call('ZRANK', K_READY, member(f[3], id)) or false
-end
+-- Moving up to scanLimit due jobs per level makes the ready set hold every job ahead whenever at
+-- most scanLimit are ahead (a due job left behind has scanLimit moved jobs of its level ahead).
+promoteDue(now, scanLimit)
+local rank, readyAhead = readyRank(key, id, now)
 
 local work, aheadJobs = {}, false
 if rank and rank <= scanLimit then
@@ -41,4 +39,4 @@ elseif rank then
 end
 
 return { 'ok', job, rank, work, aheadJobs, runningSamples(), recentFinished('completed', sampleLimit),
-  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG) }
+  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG), readyAhead or false }

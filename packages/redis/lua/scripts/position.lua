@@ -8,16 +8,14 @@
 -- Returns: { 'ok', rank } (0-based: position - 1); { 'none' } when the job is not queued and
 --          ready at now; { 'missing' } for an unknown id
 -- Events: none.
--- Guarantees: scheduled jobs due at now are moved to the ready set first (each moves once in its
---   life), so ZRANK counts exactly the ready jobs that sort before the job by the ordering rule.
+-- Guarantees: exact and O(levels * log n): ZRANK in the ready set plus the scheduled jobs due at
+--   now that sort before the job but no claim moved yet (lib/common.lua dueAhead). Only the job
+--   itself may move (to the ready set, when it is due and still scheduled).
 --! include lib/common.lua
 
 local id, now = ARGV[2], ARGV[3]
 local key = jobKey(id)
-local f = redis.call('HMGET', key, 'state', 'runAt', 'seq')
-if not f[1] then return { 'missing' } end
-if f[1] ~= 'queued' or tonumber(f[2]) > tonumber(now) then return { 'none' } end
-promoteDue(now)
-local rank = redis.call('ZRANK', K_READY, member(f[3], id))
+if redis.call('EXISTS', key) == 0 then return { 'missing' } end
+local rank = readyRank(key, id, now)
 if not rank then return { 'none' } end
 return { 'ok', rank }

@@ -58,7 +58,10 @@ for state in string.gmatch(ARGV[2], '[^,]+') do
     removeFinal(state)
   elseif state == 'queued' then
     removeWaiting(K_READY)
-    removeWaiting(K_SCHEDULED)
+    for _, priority in ipairs(redis.call('ZRANGE', K_LEVELS, 0, -1)) do
+      removeWaiting(levelKey(priority))
+      if redis.call('ZCARD', levelKey(priority)) == 0 then redis.call('ZREM', K_LEVELS, priority) end
+    end
   end
 end
 return removed

@@ -9,16 +9,16 @@
 -- Returns: { counts { ready, scheduled, running, completed, failed, cancelled }, windows (flat:
 --          completed, failed per window), recent completed, recent failed, config (HGETALL) }
 -- Events: none.
--- Guarantees: read-only; O(log n) per count. A scheduled job due at now counts as ready even
+-- Guarantees: read-only; O(log n) per count (scheduled jobs: per priority level). A scheduled job due at now counts as ready even
 --   before a claim moved it. A window counts jobs with finishedAt >= now - window.
 --! include lib/common.lua
 --! include lib/samples.lua
 
 local now = ARGV[2]
-local due = redis.call('ZCOUNT', K_SCHEDULED, '-inf', now)
+local scheduled, due = scheduledCounts(now)
 local counts = {
   redis.call('ZCARD', K_READY) + due,
-  redis.call('ZCARD', K_SCHEDULED) - due,
+  scheduled - due,
   redis.call('ZCARD', K_RUNNING),
   redis.call('ZCARD', K_FINAL.completed),
   redis.call('ZCARD', K_FINAL.failed),
