@@ -5,7 +5,8 @@
 --   KEYS[1]  config     hash   concurrency, maxSize (absent = no limit), paused ('1' / '0')
 --   KEYS[2]  seq        string the queue's insertion counter (INCR)
 --   KEYS[3]  ready      zset   queued jobs with runAt <= now; score = readyScore(priority, runAt),
---                              member = member(seq, id), so ties sort by seq (ZRANK = position - 1)
+--                              member = member(seq, id), so ties sort by seq (ZRANK counts
+--                              the moved jobs ahead; dueAhead the others)
 --   KEYS[4]  scheduled  zset   the priority levels that have scheduled jobs (member = score =
 --                              priority); the jobs of level p are in the zset KEYS[4] .. ':' .. p,
 --                              queued and not moved to ready yet: score = runAt, member = member(seq, id)
