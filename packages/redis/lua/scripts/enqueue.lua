@@ -47,29 +47,35 @@ end
 local repeated = sortOut()
 if repeated then return { 'duplicate', repeated } end
 
-local maxSize = redis.call('HGET', K_CONFIG, 'maxSize')
+local config = redis.call('HMGET', K_CONFIG, 'maxSize', 'paused')
+local maxSize = config[1]
 if maxSize and #fresh > 0 then
   local waiting = redis.call('ZCARD', K_READY) + scheduledCounts('-inf')
   if waiting + #fresh > tonumber(maxSize) then return { 'full', maxSize } end
 end
-redis.call('HSETNX', K_CONFIG, 'paused', '0')
+if not config[2] then redis.call('HSET', K_CONFIG, 'paused', '0') end
 
+-- The fields given (nullable ones only when set), in one HSET.
+local OPTIONAL = { { 6, 'backoff' }, { 7, 'timeoutMs' }, { 8, 'size' } }
 local function write(base)
   local id = ARGV[base]
   local key = jobKey(id)
   local seq = redis.call('INCR', K_SEQ)
-  redis.call('HSET', key, 'id', id, 'name', ARGV[base + 1], 'payload', ARGV[base + 2], 'state', 'queued',
-    'priority', ARGV[base + 3], 'runAt', ARGV[base + 4], 'seq', seq, 'attempt', 0,
-    'maxAttempts', ARGV[base + 5], 'createdAt', now)
-  if ARGV[base + 6] ~= '' then redis.call('HSET', key, 'backoff', ARGV[base + 6]) end
-  if ARGV[base + 7] ~= '' then redis.call('HSET', key, 'timeoutMs', ARGV[base + 7]) end
-  if ARGV[base + 8] ~= '' then redis.call('HSET', key, 'size', ARGV[base + 8]) end
+  local fields = { 'id', id, 'name', ARGV[base + 1], 'payload', ARGV[base + 2], 'state', 'queued',
+    'priority', ARGV[base + 3], 'runAt', ARGV[base + 4], 'seq', seq, 'attempt', '0',
+    'maxAttempts', ARGV[base + 5], 'createdAt', now }
+  for _, o in ipairs(OPTIONAL) do
+    local value = ARGV[base + o[1]]
+    if value ~= '' then fields[#fields + 1] = o[2]; fields[#fields + 1] = value end
+  end
   local idem = ARGV[base + 9]
   if idem ~= '' then
     idem = string.sub(idem, 2)
-    redis.call('HSET', key, 'idempotencyKey', idem)
+    fields[#fields + 1] = 'idempotencyKey'
+    fields[#fields + 1] = idem
     redis.call('HSET', K_IDEM, idem, id)
   end
+  redis.call('HSET', key, unpack(fields))
   redis.call('ZADD', K_ALL, seq, id)
   place(id, seq, ARGV[base + 3], ARGV[base + 4], now)
   return seq
