@@ -21,11 +21,9 @@ local function freeSlots(limit)
   return limit
 end
 
-local function leaseJob(key, id, now, workerId, tokenBase, leaseExpiresAt)
-  redis.call('HINCRBY', key, 'attempt', 1)
-  local seq = redis.call('HGET', key, 'seq')
-  redis.call('HSET', key, 'state', 'running', 'startedAt', now, 'leaseToken', tokenBase .. ':' .. seq,
-    'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId)
+local function leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt)
+  redis.call('HSET', key, 'state', 'running', 'attempt', int(tonumber(f[3]) + 1), 'startedAt', now,
+    'leaseToken', tokenBase .. ':' .. f[4], 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId)
   redis.call('HDEL', key, 'finishedAt', 'cancelRequested', 'progress')
   redis.call('ZADD', K_RUNNING, leaseExpiresAt, id)
 end
@@ -43,11 +41,11 @@ local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
       local m = popped[i]
       local id = memberId(m)
       local key = jobKey(id)
-      local f = redis.call('HMGET', key, 'runAt', 'priority')
+      local f = redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq')
       if tonumber(f[1]) > nowN then
         schedule(f[2], f[1], m)
       else
-        leaseJob(key, id, now, workerId, tokenBase, leaseExpiresAt)
+        leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt)
         claimed[#claimed + 1] = redis.call('HGETALL', key)
       end
     end

@@ -163,9 +163,13 @@ local function readyRank(key, id, now)
   return ready + dueAhead(f[4], f[2], m, now), ready
 end
 
--- Ends a job in a final state at `now`.
-local function finalize(key, id, state, now)
-  redis.call('HSET', key, 'state', state, 'finishedAt', now)
+-- Ends a job in a final state at `now`, writing `field` = `value` with it when given.
+local function finalize(key, id, state, now, field, value)
+  if field then
+    redis.call('HSET', key, 'state', state, 'finishedAt', now, field, value)
+  else
+    redis.call('HSET', key, 'state', state, 'finishedAt', now)
+  end
   redis.call('ZADD', K_FINAL[state], now, id)
 end
 

@@ -14,8 +14,7 @@ local function completeJob(id, token, result, now)
   local key = jobKey(id)
   if not holds(key, token) then return false end
   dropLease(key, id)
-  redis.call('HSET', key, 'result', result)
-  finalize(key, id, 'completed', now)
+  finalize(key, id, 'completed', now, 'result', result)
   return true
 end
 
