@@ -2,4 +2,10 @@
  * The test projects. Vitest 4 ignores this file on its own (it removed `test.workspace`);
  * `vitest.config.ts` imports the list, so it stays the one place that names them.
  */
-export const projects = ['packages/core', 'packages/sqlite', 'packages/postgres', 'examples/transcription-pipeline'];
+export const projects = [
+  'packages/core',
+  'packages/sqlite',
+  'packages/postgres',
+  'packages/redis',
+  'examples/transcription-pipeline',
+];

@@ -82,12 +82,17 @@ export function heartbeatThreadUrl(): URL {
   return new URL('./heartbeat/thread.js', import.meta.url);
 }
 
+/** The longest `ThreadLeaseKeeper.start()` waits for its thread to be ready before claiming starts anyway. @internal */
+export const THREAD_READY_WAIT_MS = 10_000;
+
 /** Renews from a worker thread with its own storage connection. @internal */
 export class ThreadLeaseKeeper implements LeaseKeeper {
   private thread: ThreadWorker | undefined;
   private fallback: MainLeaseKeeper | undefined;
   private ready = false;
   private stopped: Promise<void> | undefined;
+  /** Ends `start()`'s wait for the thread. */
+  private settle: () => void = () => undefined;
 
   constructor(
     private readonly config: KeeperConfig,
@@ -96,7 +101,10 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
 
   /**
    * Runs the first heartbeat here (registration and storage errors surface from `start()`), then
-   * spawns the thread without waiting for it: leases last `leaseMs`, so claiming can begin at once.
+   * spawns the thread and waits until it is ready (or failed), so no job is claimed before
+   * something renews it: a storage whose module and connection take longer than `leaseMs` to load
+   * in a fresh thread (ioredis, pg) would otherwise see its first leases expire under a handler
+   * that blocks the main thread. The wait is bounded by {@link THREAD_READY_WAIT_MS}.
    * A thread that fails before it is ready is replaced by main-thread renewal, and the failure reported.
    */
   async start(): Promise<void> {
@@ -109,12 +117,24 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
     const init: HeartbeatInit = { descriptor: storage.describe(), workerId, queue, leaseMs, heartbeatMs, registration };
     const thread = new ThreadWorker(url, { workerData: init });
     this.thread = thread;
+    const settled = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, THREAD_READY_WAIT_MS);
+      this.settle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
     thread.on('message', (m: FromThread) => this.onMessage(m));
     thread.on('error', (err) => this.failed(err));
+    thread.once('exit', () => this.settle());
+    await settled;
   }
 
   private onMessage(m: FromThread): void {
-    if (m.type === 'ready') this.ready = true;
+    if (m.type === 'ready') {
+      this.ready = true;
+      this.settle();
+    }
     else if (m.type === 'beat') this.events.onBeat(m.report);
     else if (m.type === 'error') this.failed(new WaitlineError('STORAGE_UNAVAILABLE', `heartbeat thread: ${m.message}`));
   }
@@ -124,6 +144,7 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
     if (this.ready || this.fallback || this.stopped) return;
     this.fallback = new MainLeaseKeeper(this.config, this.events);
     this.fallback.start().catch((e: unknown) => this.events.onError(e instanceof Error ? e : new Error(String(e))));
+    this.settle();
     const thread = this.thread;
     this.thread = undefined;
     void thread?.terminate();

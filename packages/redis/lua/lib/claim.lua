@@ -1,0 +1,54 @@
+-- claim: leases the next ready jobs of the queue (needs lib/common.lua).
+--
+-- claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt) -> array of job records
+-- Guarantees: nothing while the queue is paused; never more running jobs than its concurrency
+--   (counted on the running set, so slots freed earlier in the same script count); per priority
+--   level, the first `limit` scheduled jobs due at `now` are moved to the ready set first (a due
+--   job behind them cannot be among the first `limit`), so the order is exactly the ordering rule
+--   (priority desc, runAt, seq) and the move is bounded. A ready job whose runAt is after `now` (a caller whose clock is
+--   behind the one that moved it) goes back to the scheduled set instead of being leased. Each
+--   leased job gets the token tokenBase .. ':' .. seq, attempt + 1, startedAt = now, and loses
+--   finishedAt, a stale cancel request and the previous attempt's progress.
+
+local function freeSlots(limit)
+  local cfg = redis.call('HMGET', K_CONFIG, 'paused', 'concurrency')
+  if cfg[1] == '1' then return 0 end
+  if cfg[2] then
+    local free = tonumber(cfg[2]) - redis.call('ZCARD', K_RUNNING)
+    if free < limit then limit = free end
+  end
+  if limit < 0 then return 0 end
+  return limit
+end
+
+local function leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt)
+  redis.call('HSET', key, 'state', 'running', 'attempt', int(tonumber(f[3]) + 1), 'startedAt', now,
+    'leaseToken', tokenBase .. ':' .. f[4], 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId)
+  redis.call('HDEL', key, 'finishedAt', 'cancelRequested', 'progress')
+  redis.call('ZADD', K_RUNNING, leaseExpiresAt, id)
+end
+
+local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
+  local claimed = {}
+  local wanted = freeSlots(limit)
+  if wanted <= 0 then return claimed end
+  promoteDue(now, wanted)
+  local nowN = tonumber(now)
+  while #claimed < wanted do
+    local popped = redis.call('ZPOPMIN', K_READY, wanted - #claimed)
+    if #popped == 0 then break end
+    for i = 1, #popped, 2 do
+      local m = popped[i]
+      local id = memberId(m)
+      local key = jobKey(id)
+      local f = redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq')
+      if tonumber(f[1]) > nowN then
+        schedule(f[2], f[1], m)
+      else
+        leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt)
+        claimed[#claimed + 1] = redis.call('HGETALL', key)
+      end
+    end
+  end
+  return claimed
+end

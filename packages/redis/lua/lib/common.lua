@@ -1,0 +1,200 @@
+-- common: the key layout every per-queue script shares, and the helpers that read and write it.
+--
+-- KEYS (every per-queue script is given all ten, in this order; they share the hash tag
+-- {prefix:queue}, so one script touches one cluster slot):
+--   KEYS[1]  config     hash   concurrency, maxSize (absent = no limit), paused ('1' / '0')
+--   KEYS[2]  seq        string the queue's insertion counter (INCR)
+--   KEYS[3]  ready      zset   queued jobs with runAt <= now; score = readyScore(priority, runAt),
+--                              member = member(seq, id), so ties sort by seq (ZRANK counts
+--                              the moved jobs ahead; dueAhead the others)
+--   KEYS[4]  scheduled  zset   the priority levels that have scheduled jobs (member = score =
+--                              priority); the jobs of level p are in the zset KEYS[4] .. ':' .. p,
+--                              queued and not moved to ready yet: score = runAt, member = member(seq, id)
+--   KEYS[5]  running    zset   score = leaseExpiresAt, member = id
+--   KEYS[6]  all        zset   every job of the queue; score = seq, member = id (listJobs)
+--   KEYS[7]  completed  zset   score = finishedAt, member = id
+--   KEYS[8]  failed     zset   score = finishedAt, member = id
+--   KEYS[9]  cancelled  zset   score = finishedAt, member = id
+--   KEYS[10] idem       hash   idempotency key -> job id
+-- ARGV[1] is always the job key prefix ('{prefix:queue}:j:'); a job is the hash ARGV[1] .. id
+-- (same hash tag, so the same slot), its fields named as in JobRecord, absent meaning null.
+--
+-- Numbers: Lua turns a number into text with 14 significant digits, which would round a score
+-- (up to 2^53) or a time. Every number written back to Redis goes through int() or stays the
+-- string it came in as.
+local K_CONFIG, K_SEQ, K_READY, K_LEVELS, K_RUNNING = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local K_ALL, K_IDEM = KEYS[6], KEYS[10]
+local K_FINAL = { completed = KEYS[7], failed = KEYS[8], cancelled = KEYS[9] }
+local JOB_PREFIX = ARGV[1]
+
+-- The ready score: (MAX_PRIORITY - priority) * 2^43 + runAt. priority 1..1000 takes 10 bits,
+-- runAt 43 bits (ms up to year 2248; later times sort as 2248); 10 + 43 = 53 bits, exact in a
+-- double. The lowest score runs first: higher priority, then earlier runAt; equal scores sort by
+-- member, whose first 15 characters are the zero-padded seq.
+local RUNAT_SPAN = 8796093022208 -- 2^43
+local MAX_PRIORITY = 1000
+
+local function int(x)
+  return string.format('%d', x)
+end
+
+local function jobKey(id)
+  return JOB_PREFIX .. id
+end
+
+local function member(seq, id)
+  return string.format('%015d', tonumber(seq)) .. id
+end
+
+local function memberId(m)
+  return string.sub(m, 16)
+end
+
+local function readyScore(priority, runAt)
+  local r = math.floor(tonumber(runAt))
+  if r < 0 then r = 0 elseif r >= RUNAT_SPAN then r = RUNAT_SPAN - 1 end
+  return int((MAX_PRIORITY - tonumber(priority)) * RUNAT_SPAN + r)
+end
+
+-- Scheduled jobs live in one zset per priority level, so the due jobs of a level are a prefix by
+-- runAt: a claim moves at most `limit` of them per level (the rest cannot be among its first
+-- `limit`), and a position counts the due jobs not moved yet instead of moving them. No script
+-- moves an unbounded number of jobs, and order and positions stay exact.
+local function levelKey(priority)
+  return K_LEVELS .. ':' .. priority
+end
+
+local function schedule(priority, runAt, m)
+  redis.call('ZADD', levelKey(priority), runAt, m)
+  redis.call('ZADD', K_LEVELS, priority, priority)
+end
+
+local function unschedule(priority, m)
+  local key = levelKey(priority)
+  if redis.call('ZREM', key, m) == 1 and redis.call('ZCARD', key) == 0 then redis.call('ZREM', K_LEVELS, priority) end
+end
+
+-- Puts a queued job in the ready set (runAt <= now) or its level's scheduled set.
+local function place(id, seq, priority, runAt, now)
+  local m = member(seq, id)
+  if tonumber(runAt) <= tonumber(now) then
+    redis.call('ZADD', K_READY, readyScore(priority, runAt), m)
+  else
+    schedule(priority, runAt, m)
+  end
+end
+
+-- The same, reading priority, runAt and seq from the job hash.
+local function placeQueued(key, id, now)
+  local f = redis.call('HMGET', key, 'priority', 'runAt', 'seq')
+  place(id, f[3], f[1], f[2], now)
+end
+
+-- Takes a queued job out of the ready set and its scheduled set.
+local function unplaceQueued(key, id)
+  local f = redis.call('HMGET', key, 'priority', 'seq')
+  local m = member(f[2], id)
+  redis.call('ZREM', K_READY, m)
+  unschedule(f[1], m)
+end
+
+-- Moves the first `most` jobs of one level due at `now` to the ready set, 500 at a time.
+local function promoteLevel(priority, now, most)
+  local key = levelKey(priority)
+  local moved = 0
+  while moved < most do
+    local due = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, math.min(500, most - moved))
+    if #due == 0 then break end
+    local members = {}
+    for i = 1, #due, 2 do
+      redis.call('ZADD', K_READY, readyScore(priority, due[i + 1]), due[i])
+      members[#members + 1] = due[i]
+    end
+    redis.call('ZREM', key, unpack(members))
+    moved = moved + #members
+  end
+  if redis.call('ZCARD', key) == 0 then redis.call('ZREM', K_LEVELS, priority) end
+end
+
+-- Moves, per level, the first `most` jobs due at `now` to the ready set.
+local function promoteDue(now, most)
+  for _, priority in ipairs(redis.call('ZRANGE', K_LEVELS, 0, -1)) do promoteLevel(priority, now, most) end
+end
+
+-- How many scheduled jobs due at `now`, not moved yet, sort before a ready job of `priority`,
+-- `runAt` and member `m`: every due job of a higher level, and the due jobs of its own level
+-- before (runAt, m) (counted by ranking m among them for a moment). O(levels * log n).
+local function dueAhead(priority, runAt, m, now)
+  local n = 0
+  for _, p in ipairs(redis.call('ZRANGEBYSCORE', K_LEVELS, '(' .. priority, '+inf')) do
+    n = n + redis.call('ZCOUNT', levelKey(p), '-inf', now)
+  end
+  local own = levelKey(priority)
+  if redis.call('EXISTS', own) == 1 then
+    redis.call('ZADD', own, runAt, m)
+    n = n + redis.call('ZRANK', own, m)
+    redis.call('ZREM', own, m)
+  end
+  return n
+end
+
+-- Scheduled jobs in every level: all of them, and those due at `now`.
+local function scheduledCounts(now)
+  local all, due = 0, 0
+  for _, p in ipairs(redis.call('ZRANGE', K_LEVELS, 0, -1)) do
+    all = all + redis.call('ZCARD', levelKey(p))
+    due = due + redis.call('ZCOUNT', levelKey(p), '-inf', now)
+  end
+  return all, due
+end
+
+-- Makes a due queued job ready (its own move only) and returns its rank among all ready jobs,
+-- counting the due jobs not moved yet, and its rank in the ready set alone; false when it is not
+-- queued and due at `now`.
+local function readyRank(key, id, now)
+  local f = redis.call('HMGET', key, 'state', 'runAt', 'seq', 'priority')
+  if f[1] ~= 'queued' or tonumber(f[2]) > tonumber(now) then return false end
+  local m = member(f[3], id)
+  if not redis.call('ZSCORE', K_READY, m) then
+    unschedule(f[4], m)
+    redis.call('ZADD', K_READY, readyScore(f[4], f[2]), m)
+  end
+  local ready = redis.call('ZRANK', K_READY, m)
+  return ready + dueAhead(f[4], f[2], m, now), ready
+end
+
+-- Ends a job in a final state at `now`, writing `field` = `value` with it when given.
+local function finalize(key, id, state, now, field, value)
+  if field then
+    redis.call('HSET', key, 'state', state, 'finishedAt', now, field, value)
+  else
+    redis.call('HSET', key, 'state', state, 'finishedAt', now)
+  end
+  redis.call('ZADD', K_FINAL[state], now, id)
+end
+
+-- The lease guard: true when the job is running under `token`.
+local function holds(key, token)
+  local f = redis.call('HMGET', key, 'state', 'leaseToken')
+  return f[1] == 'running' and f[2] == token
+end
+
+-- Clears a running job's lease and takes it out of the running set.
+local function dropLease(key, id)
+  redis.call('HDEL', key, 'leaseToken', 'leaseExpiresAt')
+  redis.call('ZREM', K_RUNNING, id)
+end
+
+-- Back to queued at `runAt` (a string), not finished.
+local function requeue(key, id, runAt, now)
+  redis.call('HSET', key, 'state', 'queued', 'runAt', runAt)
+  redis.call('HDEL', key, 'finishedAt')
+  placeQueued(key, id, now)
+end
+
+-- The job's fields as HGETALL gives them, or false when it does not exist.
+local function record(key)
+  local fields = redis.call('HGETALL', key)
+  if #fields == 0 then return false end
+  return fields
+end

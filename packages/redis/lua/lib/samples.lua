@@ -1,0 +1,24 @@
+-- samples: what the ETA and statistics read about running and finished jobs (needs lib/common.lua).
+--
+-- runningSamples() -> per running job { id, name, size or false, startedAt, progress JSON or false }
+-- recentFinished(state, limit) -> the `limit` most recently finished jobs in `state` (completed or
+--   failed), newest first: { name, size or false, runAt, startedAt or false, finishedAt, seq }.
+--   O(log n + limit): a reverse range on the state's finish-time set.
+
+local function runningSamples()
+  local out = {}
+  for _, id in ipairs(redis.call('ZRANGE', K_RUNNING, 0, -1)) do
+    local f = redis.call('HMGET', jobKey(id), 'name', 'size', 'startedAt', 'progress')
+    out[#out + 1] = { id, f[1], f[2], f[3], f[4] }
+  end
+  return out
+end
+
+local function recentFinished(state, limit)
+  local out = {}
+  if limit <= 0 then return out end
+  for _, id in ipairs(redis.call('ZREVRANGE', K_FINAL[state], 0, limit - 1)) do
+    out[#out + 1] = redis.call('HMGET', jobKey(id), 'name', 'size', 'runAt', 'startedAt', 'finishedAt', 'seq')
+  end
+  return out
+end

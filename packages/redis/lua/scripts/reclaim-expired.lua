@@ -1,0 +1,31 @@
+-- reclaim-expired: moves every running job of the queue whose lease expired before now out of running.
+--
+-- KEYS[1..10]  the queue's keys, in the order of lib/common.lua (config, seq, ready, scheduled,
+--              running, all, completed, failed, cancelled, idem)
+-- ARGV[1]      job key prefix
+-- ARGV[2]      now (ms)
+-- ARGV[3]      the error to record, as JSON without its closing brace ('{"name":...,"message":...')
+-- Returns: the moved records in their new state (each an HGETALL array), by lease expiry
+-- Events: none; core publishes job:retrying / job:failed / job:cancelled once the script returned.
+-- Guarantees: atomic; reads only the expired range of the running set (O(log n + moved)). A
+--   requested cancel ends cancelled (error untouched); with attempts left the job is queued again
+--   at runAt = now, the back of its priority level; otherwise failed. The recorded error carries
+--   the attempt that was lost and now. The lease is cleared, so the old owner's settle misses.
+--! include lib/common.lua
+
+local now, errPrefix = ARGV[2], ARGV[3]
+local sep = errPrefix == '{' and '' or ','
+local moved = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', K_RUNNING, '-inf', '(' .. now)) do
+  local key = jobKey(id)
+  local f = redis.call('HMGET', key, 'cancelRequested', 'attempt', 'maxAttempts')
+  dropLease(key, id)
+  if f[1] == '1' then
+    finalize(key, id, 'cancelled', now)
+  else
+    redis.call('HSET', key, 'error', errPrefix .. sep .. '"attempt":' .. f[2] .. ',"at":' .. now .. '}')
+    if tonumber(f[2]) < tonumber(f[3]) then requeue(key, id, now, now) else finalize(key, id, 'failed', now) end
+  end
+  moved[#moved + 1] = redis.call('HGETALL', key)
+end
+return moved

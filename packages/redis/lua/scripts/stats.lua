@@ -1,0 +1,35 @@
+-- stats: a queue's counts by state, throughput windows and recent finished jobs, in one atomic read.
+--
+-- KEYS[1..10]  the queue's keys, in the order of lib/common.lua (config, seq, ready, scheduled,
+--              running, all, completed, failed, cancelled, idem)
+-- ARGV[1]      job key prefix
+-- ARGV[2]      now (ms)
+-- ARGV[3]      sampleLimit: recent finished jobs per state
+-- ARGV[4..]    window lengths (ms)
+-- Returns: { counts { ready, scheduled, running, completed, failed, cancelled }, windows (flat:
+--          completed, failed per window), recent completed, recent failed, config (HGETALL) }
+-- Events: none.
+-- Guarantees: read-only; O(log n) per count (scheduled jobs: per priority level). A scheduled job due at now counts as ready even
+--   before a claim moved it. A window counts jobs with finishedAt >= now - window.
+--! include lib/common.lua
+--! include lib/samples.lua
+
+local now = ARGV[2]
+local scheduled, due = scheduledCounts(now)
+local counts = {
+  redis.call('ZCARD', K_READY) + due,
+  scheduled - due,
+  redis.call('ZCARD', K_RUNNING),
+  redis.call('ZCARD', K_FINAL.completed),
+  redis.call('ZCARD', K_FINAL.failed),
+  redis.call('ZCARD', K_FINAL.cancelled),
+}
+local windows = {}
+for i = 4, #ARGV do
+  local since = int(tonumber(now) - tonumber(ARGV[i]))
+  windows[#windows + 1] = redis.call('ZCOUNT', K_FINAL.completed, since, '+inf')
+  windows[#windows + 1] = redis.call('ZCOUNT', K_FINAL.failed, since, '+inf')
+end
+local limit = tonumber(ARGV[3])
+return { counts, windows, recentFinished('completed', limit), recentFinished('failed', limit),
+  redis.call('HGETALL', K_CONFIG) }

@@ -1,0 +1,22 @@
+-- upsert-queue: creates a queue's config or writes only the fields given.
+--
+-- KEYS[1..10]  the queue's keys, in the order of lib/common.lua (config, seq, ready, scheduled,
+--              running, all, completed, failed, cancelled, idem)
+-- ARGV[1]      job key prefix
+-- ARGV[2]      concurrency: '' keep, '-' no limit, else the limit
+-- ARGV[3]      maxSize: '' keep, '-' no limit, else the limit
+-- ARGV[4]      paused: '' keep, '1' or '0'
+-- Returns: the config hash after the write (HGETALL)
+-- Events: none.
+-- Guarantees: atomic; two processes writing different fields never lose either write; a new
+--   queue takes the defaults (no limits, not paused) for every field not given.
+--! include lib/common.lua
+
+local function write(field, value)
+  if value == '-' then redis.call('HDEL', K_CONFIG, field) elseif value ~= '' then redis.call('HSET', K_CONFIG, field, value) end
+end
+write('concurrency', ARGV[2])
+write('maxSize', ARGV[3])
+write('paused', ARGV[4])
+redis.call('HSETNX', K_CONFIG, 'paused', '0')
+return redis.call('HGETALL', K_CONFIG)

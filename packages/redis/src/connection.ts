@@ -1,0 +1,112 @@
+/**
+ * Options, connections and the descriptor: how a `RedisStorage` reaches its server, and the plain
+ * data that lets another thread or process reach the same one.
+ * @module
+ */
+import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { checkPrefix } from './keys.js';
+
+/** Either kind of ioredis client. */
+export type RedisClient = Redis | Cluster;
+
+/** Connects to a Redis Cluster through the given startup nodes. */
+export interface RedisClusterConnection {
+  cluster: ClusterNode[];
+  options?: ClusterOptions;
+}
+
+/**
+ * How to reach Redis: ioredis options for one server, a cluster's startup nodes, or a client you
+ * made (it stays yours: `close()` leaves it open, and only its plain-data options travel in a
+ * descriptor).
+ */
+export type RedisConnection = RedisOptions | RedisClusterConnection | RedisClient;
+
+/** Options of `RedisStorage.open`. */
+export interface RedisStorageOptions {
+  /** Defaults to `{ host: '127.0.0.1', port: 6379 }`. */
+  connection?: RedisConnection;
+  /** Every key starts with it (queue keys with `{prefix:queue}`); defaults to `'waitline'`. */
+  prefix?: string;
+  /**
+   * Brings an older (or empty) prefix to the code's schema version on open; defaults to true.
+   * With false, opening an unmigrated prefix throws `SchemaVersionError`.
+   */
+  migrate?: boolean;
+}
+
+/** The defaults every connection made here starts from, before the caller's options. */
+const CONNECTION_DEFAULTS: RedisOptions = {
+  host: '127.0.0.1',
+  port: 6379,
+  // Fail a command after a few reconnect attempts instead of the default 20, so callers see a
+  // StorageUnavailableError (core retries it) rather than a call hanging for a minute.
+  maxRetriesPerRequest: 3,
+};
+
+/** Options with defaults resolved. @internal */
+export interface ResolvedOptions {
+  prefix: string;
+  migrate: boolean;
+  connection: RedisConnection;
+}
+
+/** Resolves defaults and checks the prefix. @internal */
+export function resolveOptions(options: RedisStorageOptions = {}): ResolvedOptions {
+  return {
+    prefix: checkPrefix(options.prefix ?? 'waitline'),
+    migrate: options.migrate ?? true,
+    connection: options.connection ?? {},
+  };
+}
+
+function isClient(c: RedisConnection): c is RedisClient {
+  return c instanceof Redis || c instanceof Cluster;
+}
+
+function isClusterConnection(c: RedisConnection): c is RedisClusterConnection {
+  return Array.isArray((c as Partial<RedisClusterConnection>).cluster);
+}
+
+/** A client and whether the storage created it (and so closes it). @internal */
+export interface OpenedClient {
+  client: RedisClient;
+  owned: boolean;
+}
+
+/** Creates the storage's command client, or adopts the caller's. @internal */
+export function connect(connection: RedisConnection): OpenedClient {
+  if (isClient(connection)) return { client: connection, owned: false };
+  if (isClusterConnection(connection)) {
+    const options = connection.options ?? {};
+    const redisOptions = { maxRetriesPerRequest: CONNECTION_DEFAULTS.maxRetriesPerRequest, ...options.redisOptions };
+    return { client: new Cluster(connection.cluster, { ...options, redisOptions }), owned: true };
+  }
+  return { client: new Redis({ ...CONNECTION_DEFAULTS, ...connection }), owned: true };
+}
+
+/** Keeps only what survives JSON: functions, sockets and the like are dropped. */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value ?? {})) as T;
+}
+
+/** Plain options of one server client. */
+function serverOptions(o: RedisOptions): RedisOptions {
+  const { host, port, path, db, username, password, tls, family, connectTimeout, commandTimeout, maxRetriesPerRequest } = o;
+  return plain({ host, port, path, db, username, password, tls, family, connectTimeout, commandTimeout, maxRetriesPerRequest });
+}
+
+/**
+ * The plain-data form of a connection, for a descriptor: options as given (functions dropped), or
+ * what a client's options say about where it connects.
+ * @internal
+ */
+export function describeConnection(connection: RedisConnection): Record<string, unknown> {
+  if (connection instanceof Cluster) {
+    const nodes = connection.nodes('master').map((n) => ({ host: n.options.host, port: n.options.port }));
+    const redisOptions = serverOptions(connection.options.redisOptions ?? {});
+    return { cluster: nodes, options: { redisOptions } };
+  }
+  if (connection instanceof Redis) return serverOptions(connection.options) as Record<string, unknown>;
+  return plain(connection) as Record<string, unknown>;
+}

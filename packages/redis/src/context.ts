@@ -1,0 +1,39 @@
+/**
+ * What every operation module needs: the client, the key space, the queue directory, and a way to
+ * run a per-queue script.
+ * @module
+ * @internal
+ */
+import type { RedisClient } from './connection.js';
+import type { QueueDirectory } from './directory.js';
+import type { ScriptName } from './generated/lua.js';
+import type { KeySpace } from './keys.js';
+import { runScript, type ScriptArg } from './scripts.js';
+
+/** The shared state of one open storage. @internal */
+export class RedisContext {
+  constructor(
+    readonly client: RedisClient,
+    readonly keys: KeySpace,
+    readonly directory: QueueDirectory,
+  ) {}
+
+  /** Runs a per-queue script: KEYS are the queue's ten keys, ARGV[1] its job key prefix. */
+  onQueue<T = unknown>(name: ScriptName, queue: string, args: readonly ScriptArg[]): Promise<T> {
+    const k = this.keys.queue(queue);
+    return runScript(this.client, name, k.keys, [k.jobPrefix, ...args]) as Promise<T>;
+  }
+
+  /** Runs a script on the given keys (the prefix-wide ones). */
+  onKeys<T = unknown>(name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<T> {
+    return runScript(this.client, name, keys, args) as Promise<T>;
+  }
+}
+
+/** A script reply tagged with its outcome in the first element: `['ok', ...]`, `['missing']`, ... @internal */
+export type Tagged = [string, ...unknown[]];
+
+/** A nullable number as a script argument: '' for null. @internal */
+export function optionalArg(value: number | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
+}

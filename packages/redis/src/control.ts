@@ -1,0 +1,89 @@
+/**
+ * Queue configuration and the moves an operator makes by job id: cancel, retry, change priority,
+ * promote, remove. Each is one script on the queue holding the job (see `directory.ts` for how
+ * it is found).
+ * @module
+ * @internal
+ */
+import {
+  type CancelParams,
+  type ChangePriorityParams,
+  InvalidTransitionError,
+  type JobRecord,
+  JobNotFoundError,
+  type PromoteParams,
+  type QueueConfig,
+  type RemoveParams,
+  type RetryParams,
+  type UpsertQueueParams,
+} from '@waitline/core';
+import type { RedisContext, Tagged } from './context.js';
+import type { ScriptName } from './generated/lua.js';
+import { toJobRecord, toQueueConfig } from './records.js';
+import type { ScriptArg } from './scripts.js';
+
+/** How many jobs one remove-jobs script deletes before yielding to other clients. @internal */
+export const REMOVE_CHUNK = 1_000;
+
+function field(value: number | null | undefined): string {
+  if (value === undefined) return '';
+  return value === null ? '-' : String(value);
+}
+
+/** Creates the queue's config or writes only the given fields, atomically. @internal */
+export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Promise<QueueConfig> {
+  await ctx.directory.addQueue(p.name);
+  const paused = p.paused === undefined ? '' : p.paused ? '1' : '0';
+  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused]);
+  return toQueueConfig(p.name, fields);
+}
+
+/** The stored config, or null for a queue never configured nor added to. @internal */
+export async function getQueue(ctx: RedisContext, name: string): Promise<QueueConfig | null> {
+  const fields = await ctx.client.hgetall(ctx.keys.queue(name).config);
+  if (Object.keys(fields).length === 0) return null;
+  return toQueueConfig(name, Object.entries(fields).flat());
+}
+
+/**
+ * Runs a by-id script on the queue holding the job: 'ok' gives the record, 'invalid' an
+ * `InvalidTransitionError` to `target`, and no queue holding it a `JobNotFoundError`.
+ */
+async function jobMove(ctx: RedisContext, name: ScriptName, id: string, target: string, args: ScriptArg[]): Promise<JobRecord> {
+  const found = await ctx.directory.byId(id, async (queue) => {
+    const reply = await ctx.onQueue<Tagged>(name, queue, [id, ...args]);
+    return reply[0] === 'missing' ? undefined : { queue, reply };
+  });
+  if (found === undefined) throw new JobNotFoundError(id);
+  const [tag, detail] = found.reply;
+  if (tag === 'invalid') throw new InvalidTransitionError(id, String(detail), target);
+  return toJobRecord(found.queue, detail as unknown[]);
+}
+
+/** Queued: cancelled now; running: cancel requested; cancelled: as is; otherwise throws. @internal */
+export function cancelJob(ctx: RedisContext, p: CancelParams): Promise<JobRecord> {
+  return jobMove(ctx, 'cancel', p.id, 'cancelled', [String(p.now)]);
+}
+
+/** Failed or cancelled back to queued, attempts reset. @internal */
+export function retryJob(ctx: RedisContext, p: RetryParams): Promise<JobRecord> {
+  return jobMove(ctx, 'retry', p.id, 'queued', [String(p.now), String(p.runAt ?? p.now)]);
+}
+
+/** A queued job's new priority. @internal */
+export function changePriority(ctx: RedisContext, p: ChangePriorityParams): Promise<JobRecord> {
+  return jobMove(ctx, 'changePriority', p.id, 'queued', [String(p.priority)]);
+}
+
+/** A queued job ready now. @internal */
+export function promoteJob(ctx: RedisContext, p: PromoteParams): Promise<JobRecord> {
+  return jobMove(ctx, 'promote', p.id, 'queued', [String(p.now)]);
+}
+
+/** Deletes one chunk of the selected jobs; returns how many. @internal */
+export async function removeJobsChunk(ctx: RedisContext, p: RemoveParams): Promise<number> {
+  const states = p.states.filter((s) => (s as string) !== 'running').join(',');
+  if (states === '') return 0;
+  const removed = await ctx.onQueue<number>('removeJobs', p.queue, [states, p.olderThan === undefined ? '' : String(p.olderThan), String(REMOVE_CHUNK)]);
+  return Number(removed);
+}

@@ -1,0 +1,87 @@
+/**
+ * Key names. Every key of one queue carries the hash tag `{prefix:queue}`, so in a Redis Cluster
+ * all of them live in one slot and each script touches one slot. The few keys that span queues
+ * (schema version, queue list, workers) are read and written one key per command.
+ * @module
+ * @internal
+ */
+import { ValidationError } from '@waitline/core';
+
+/** Letters, digits and `. _ : -`: no `{`, `}` (hash tags) nor glob characters (cleanup patterns). */
+const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/** Checks a key prefix once, so keys built from it need no escaping. @internal */
+export function checkPrefix(prefix: string): string {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new ValidationError(`Redis key prefix "${prefix}" must be 1-100 letters, digits or . _ : - starting with a letter or digit`, [
+      { path: ['prefix'], message: 'letters, digits and . _ : - only' },
+    ]);
+  }
+  return prefix;
+}
+
+/** The keys one queue's scripts receive, in the order of `lua/lib/common.lua` (KEYS[1..10]). @internal */
+export const QUEUE_KEY_SUFFIXES = [
+  'config',
+  'seq',
+  'ready',
+  'scheduled',
+  'running',
+  'all',
+  'completed',
+  'failed',
+  'cancelled',
+  'idem',
+] as const;
+
+/** What a per-queue script needs: its ten keys and the job key prefix (ARGV[1]). @internal */
+export interface QueueKeys {
+  queue: string;
+  keys: string[];
+  jobPrefix: string;
+  config: string;
+}
+
+/** Key names under one prefix. @internal */
+export class KeySpace {
+  /** Schema version (`schema` field). */
+  readonly meta: string;
+  /** The set of queue names ever configured or added to. */
+  readonly queues: string;
+  /** Worker id -> worker JSON. */
+  readonly workers: string;
+  private readonly perQueue = new Map<string, QueueKeys>();
+
+  constructor(readonly prefix: string) {
+    this.meta = `${prefix}:meta`;
+    this.queues = `${prefix}:queues`;
+    this.workers = `${prefix}:workers`;
+  }
+
+  /** The keys of one queue (built once per queue and kept). */
+  queue(queue: string): QueueKeys {
+    let found = this.perQueue.get(queue);
+    if (found === undefined) {
+      const tag = `{${this.prefix}:${queue}}`;
+      const keys = QUEUE_KEY_SUFFIXES.map((suffix) => `${tag}:${suffix}`);
+      found = { queue, keys, jobPrefix: `${tag}:j:`, config: `${tag}:config` };
+      this.perQueue.set(queue, found);
+    }
+    return found;
+  }
+
+  /** The pub/sub channel of one queue's notices. */
+  channel(queue: string): string {
+    return `${this.prefix}:notices:${queue}`;
+  }
+
+  /** The pattern matching every queue's notice channel. */
+  channelPattern(): string {
+    return `${this.prefix}:notices:*`;
+  }
+
+  /** Glob patterns matching every key under the prefix (for cleanup in tests and tools). */
+  patterns(): string[] {
+    return [`${this.prefix}:*`, `{${this.prefix}:*`];
+  }
+}

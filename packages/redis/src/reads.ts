@@ -1,0 +1,148 @@
+/**
+ * Reads: a job, its position and the inputs of its ETA, a queue's statistics and job listings.
+ * Each is one atomic script on one queue (plus the prefix-wide worker list where it is needed).
+ * @module
+ * @internal
+ */
+import type { AheadWork, JobRecord, ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '@waitline/core';
+import type { RedisContext, Tagged } from './context.js';
+import { mergeRecent, toJobRecord, toJobRecords, toQueueConfig, toRunningSamples } from './records.js';
+import { liveWorkers } from './workers.js';
+
+/** One job by id, or null. @internal */
+export async function getJob(ctx: RedisContext, id: string): Promise<JobRecord | null> {
+  const found = await ctx.directory.byId(id, async (queue) => {
+    const fields = await ctx.client.hgetall(ctx.keys.queue(queue).jobPrefix + id);
+    return Object.keys(fields).length === 0 ? undefined : toJobRecord(queue, Object.entries(fields).flat());
+  });
+  return found ?? null;
+}
+
+/** 1 + the ready jobs ahead (ZRANK), or null unless queued and ready. @internal */
+export async function getPosition(ctx: RedisContext, id: string, now: number): Promise<number | null> {
+  const found = await ctx.directory.byId(id, async (queue) => {
+    const [tag, rank] = await ctx.onQueue<Tagged>('position', queue, [id, String(now)]);
+    if (tag === 'missing') return undefined;
+    return tag === 'ok' ? Number(rank) + 1 : null;
+  });
+  return found ?? null;
+}
+
+function toAheadWork(flat: unknown[]): AheadWork[] {
+  const work: AheadWork[] = [];
+  for (let i = 0; i + 3 < flat.length; i += 4) {
+    work.push({ name: String(flat[i]), count: Number(flat[i + 1]), sizedCount: Number(flat[i + 2]), sizeSum: Number(flat[i + 3]) });
+  }
+  return work;
+}
+
+function toAheadJobs(flat: unknown[] | null): PositionInputs['aheadJobs'] {
+  if (flat === null) return null;
+  const jobs: Array<{ name: string; size: number | null }> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) jobs.push({ name: String(flat[i]), size: flat[i + 1] === '' ? null : Number(flat[i + 1]) });
+  return jobs;
+}
+
+/** Up to this many jobs ahead, position-inputs reads the work ahead in its own (atomic) script. @internal */
+export const AHEAD_SCAN_LIMIT = 5_000;
+/** Beyond it, the work ahead is read in ranges of this many ranks, one short script each. @internal */
+export const AHEAD_RANGE = 2_000;
+
+/** Sums work per name, in order of first appearance. */
+function mergeWork(parts: AheadWork[][]): AheadWork[] {
+  const byName = new Map<string, AheadWork>();
+  for (const w of parts.flat()) {
+    const seen = byName.get(w.name);
+    if (seen === undefined) byName.set(w.name, { ...w });
+    else Object.assign(seen, { count: seen.count + w.count, sizedCount: seen.sizedCount + w.sizedCount, sizeSum: seen.sizeSum + w.sizeSum });
+  }
+  return [...byName.values()];
+}
+
+/** The work at ranks 0..ahead-1, read range by range (Redis serves others in between). */
+async function workAheadInRanges(ctx: RedisContext, queue: string, ahead: number): Promise<AheadWork[]> {
+  const parts: AheadWork[][] = [];
+  for (let first = 0; first < ahead; first += AHEAD_RANGE) {
+    const last = Math.min(first + AHEAD_RANGE, ahead) - 1;
+    parts.push(toAheadWork(await ctx.onQueue<unknown[]>('aheadWork', queue, [String(first), String(last)])));
+  }
+  return mergeWork(parts);
+}
+
+/**
+ * The position and ETA inputs from one script, plus the queue's live workers. With more than
+ * {@link AHEAD_SCAN_LIMIT} jobs ahead, the work ahead is read in ranges after it (not one snapshot).
+ * @internal
+ */
+export async function getPositionInputs(ctx: RedisContext, p: PositionParams): Promise<PositionInputs | null> {
+  const scanLimit = Math.max(AHEAD_SCAN_LIMIT, p.aheadListLimit);
+  const args = [p.id, String(p.now), String(p.aheadListLimit), String(p.sampleLimit), String(scanLimit)];
+  const found = await ctx.directory.byId(p.id, async (queue) => {
+    const reply = await ctx.onQueue<Tagged>('positionInputs', queue, args);
+    return reply[0] === 'missing' ? undefined : { queue, reply };
+  });
+  if (found === undefined) return null;
+  const [, job, rank, work, aheadJobs, running, completed, failed, config, readyAhead] = found.reply as [
+    string, unknown[], number | null, unknown[] | null, unknown[] | null, unknown, unknown, unknown, unknown[], number | null,
+  ];
+  return {
+    job: toJobRecord(found.queue, job),
+    ahead: rank === null ? null : Number(rank),
+    // Far back, the ranges cover the ready set ahead; due jobs no claim moved yet are left out.
+    aheadWork: work === null ? await workAheadInRanges(ctx, found.queue, Number(readyAhead ?? 0)) : toAheadWork(work),
+    aheadJobs: toAheadJobs(aheadJobs),
+    running: toRunningSamples(running),
+    recent: mergeRecent(completed, failed, p.sampleLimit),
+    config: toQueueConfig(found.queue, config),
+    liveWorkers: await liveWorkers(ctx, found.queue, p.now, p.workerStaleMs),
+  };
+}
+
+/** Counts, windows and recent finishes from one script, plus the queue's live workers. @internal */
+export async function getStats(ctx: RedisContext, p: StatsParams): Promise<RawQueueStats> {
+  const args = [String(p.now), String(p.sampleLimit), ...p.windowsMs.map(String)];
+  const [counts, windows, completed, failed, config] = await ctx.onQueue<[number[], number[], unknown, unknown, unknown[]]>('stats', p.queue, args);
+  const [ready, scheduled, running, done, failedCount, cancelled] = counts.map(Number) as [number, number, number, number, number, number];
+  return {
+    counts: { queued: ready + scheduled, ready, scheduled, running, completed: done, failed: failedCount, cancelled },
+    windows: p.windowsMs.map((windowMs, i) => ({ windowMs, completed: Number(windows[2 * i]), failed: Number(windows[2 * i + 1]) })),
+    recent: mergeRecent(completed, failed, p.sampleLimit),
+    liveWorkers: await liveWorkers(ctx, p.queue, p.now, p.workerStaleMs),
+    config: toQueueConfig(p.queue, config),
+  };
+}
+
+/** How many jobs one filtered list-jobs script reads at most. @internal */
+export const LIST_SCAN_BUDGET = 5_000;
+
+type FilteredStep = [unknown, number, number];
+
+/** Walks the all set in bounded steps, skipping `offset` matches, until `want` matches or the end. */
+async function listFiltered(ctx: RedisContext, p: ListParams, offset: number, want: number): Promise<JobRecord[]> {
+  const items: JobRecord[] = [];
+  const states = (p.states ?? []).join(',');
+  let skip = offset;
+  let cursor = 0;
+  while (items.length < want && cursor >= 0) {
+    const args = [String(skip), String(want - items.length), p.order ?? 'desc', states, String(cursor), String(LIST_SCAN_BUDGET)];
+    const [page, skipped, next] = await ctx.onQueue<FilteredStep>('listJobs', p.queue, args);
+    items.push(...toJobRecords(p.queue, page));
+    skip -= Number(skipped);
+    cursor = Number(next);
+  }
+  return items;
+}
+
+/** One page of a queue's jobs by seq; a state filter walks the queue in bounded steps. @internal */
+export async function listJobs(ctx: RedisContext, p: ListParams): Promise<Page<JobRecord>> {
+  const offset = Math.max(0, Math.floor(p.offset ?? 0));
+  const limit = Math.max(0, Math.floor(p.limit));
+  if (p.states !== undefined && p.states.length === 0) return { items: [], nextOffset: null };
+  if (p.states !== undefined) {
+    const found = await listFiltered(ctx, p, offset, limit + 1);
+    return { items: found.slice(0, limit), nextOffset: found.length > limit ? offset + limit : null };
+  }
+  const [page, more] = await ctx.onQueue<[unknown, string]>('listJobs', p.queue, [String(offset), String(limit), p.order ?? 'desc', '']);
+  const items = toJobRecords(p.queue, page);
+  return { items, nextOffset: more === '1' ? offset + items.length : null };
+}

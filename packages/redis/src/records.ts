@@ -1,0 +1,110 @@
+/**
+ * The one place where Redis replies become core records: a job hash (HGETALL's field/value array)
+ * becomes a `JobRecord`, JSON fields are parsed, absent fields are null.
+ * @module
+ * @internal
+ */
+import type { FinishedSample, JobRecord, JobState, QueueConfig, RunningSample, WorkerInfo } from '@waitline/core';
+
+/** A reply array as ioredis returns it: strings, nulls and nested arrays. @internal */
+export type Reply = Array<string | number | null | Reply>;
+
+/** HGETALL's field/value array as a map. @internal */
+export function fieldMap(fields: readonly unknown[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(String(fields[i]), String(fields[i + 1]));
+  return map;
+}
+
+function num(value: string | undefined | null): number | null {
+  return value === undefined || value === null || value === '' ? null : Number(value);
+}
+
+function json(value: string | undefined): unknown {
+  return value === undefined ? null : JSON.parse(value);
+}
+
+/** A job hash (HGETALL array) as a record of `queue`. @internal */
+export function toJobRecord(queue: string, fields: readonly unknown[]): JobRecord {
+  const f = fieldMap(fields);
+  const req = (name: string): string => {
+    const v = f.get(name);
+    if (v === undefined) throw new Error(`Redis job hash lacks field "${name}" (id ${f.get('id')})`);
+    return v;
+  };
+  return {
+    id: req('id'),
+    queue,
+    name: req('name'),
+    payload: JSON.parse(req('payload')),
+    state: req('state') as JobState,
+    priority: Number(req('priority')),
+    runAt: Number(req('runAt')),
+    seq: Number(req('seq')),
+    attempt: Number(req('attempt')),
+    maxAttempts: Number(req('maxAttempts')),
+    backoff: json(f.get('backoff')) as JobRecord['backoff'],
+    timeoutMs: num(f.get('timeoutMs')),
+    size: num(f.get('size')),
+    idempotencyKey: f.get('idempotencyKey') ?? null,
+    createdAt: Number(req('createdAt')),
+    startedAt: num(f.get('startedAt')),
+    finishedAt: num(f.get('finishedAt')),
+    leaseToken: f.get('leaseToken') ?? null,
+    leaseExpiresAt: num(f.get('leaseExpiresAt')),
+    workerId: f.get('workerId') ?? null,
+    cancelRequested: f.get('cancelRequested') === '1',
+    progress: json(f.get('progress')) as JobRecord['progress'],
+    result: json(f.get('result')),
+    error: json(f.get('error')) as JobRecord['error'],
+  };
+}
+
+/** A list of job hashes as records. @internal */
+export function toJobRecords(queue: string, list: unknown): JobRecord[] {
+  return (list as unknown[][]).map((fields) => toJobRecord(queue, fields));
+}
+
+/** A config hash as the stored config of `name` (an empty hash reads as the defaults). @internal */
+export function toQueueConfig(name: string, fields: readonly unknown[]): QueueConfig {
+  const f = fieldMap(fields);
+  return { name, concurrency: num(f.get('concurrency')), maxSize: num(f.get('maxSize')), paused: f.get('paused') === '1' };
+}
+
+/** Running samples as lib/samples.lua returns them. @internal */
+export function toRunningSamples(list: unknown): RunningSample[] {
+  return (list as Array<Array<string | null>>).map(([id, name, size, startedAt, progress]) => {
+    const parsed = progress ? (JSON.parse(progress) as { percent?: number | null }) : null;
+    return {
+      id: String(id),
+      name: String(name),
+      size: num(size),
+      startedAt: Number(startedAt),
+      progressPercent: parsed?.percent ?? null,
+    };
+  });
+}
+
+/**
+ * The `limit` most recent finished samples of both states, newest finish first (then newest seq),
+ * jobs never started left out. @internal
+ */
+export function mergeRecent(completed: unknown, failed: unknown, limit: number): FinishedSample[] {
+  const rows: Array<FinishedSample & { seq: number }> = [];
+  const add = (list: unknown, state: FinishedSample['state']) => {
+    for (const [name, size, runAt, startedAt, finishedAt, seq] of list as Array<Array<string | null>>) {
+      if (startedAt === null || startedAt === undefined || finishedAt === null || finishedAt === undefined) continue;
+      rows.push({ name: String(name), state, size: num(size), runAt: Number(runAt), startedAt: Number(startedAt), finishedAt: Number(finishedAt), seq: Number(seq) });
+    }
+  };
+  add(completed, 'completed');
+  add(failed, 'failed');
+  rows.sort((a, b) => b.finishedAt - a.finishedAt || b.seq - a.seq);
+  return rows.slice(0, limit).map(({ seq: _seq, ...sample }) => sample);
+}
+
+/** A worker as stored in the workers hash. @internal */
+export function toWorkerInfo(value: string): WorkerInfo {
+  const w = JSON.parse(value) as WorkerInfo;
+  return { id: w.id, queue: w.queue, host: w.host, pid: w.pid, concurrency: w.concurrency, startedAt: w.startedAt, lastSeenAt: w.lastSeenAt };
+}

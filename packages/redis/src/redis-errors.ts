@@ -1,0 +1,52 @@
+/**
+ * Turns Redis's transient failures (dropped connection, server loading or busy, cluster
+ * resharding) into core's `StorageUnavailableError`, so callers and core's retry loop branch on one
+ * error type whatever storage they use.
+ * @module
+ * @internal
+ */
+import { StorageUnavailableError } from '@waitline/core';
+
+/** Socket error codes of a connection that failed or dropped. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** ioredis errors raised when a command could not be sent or answered. */
+const CLIENT_ERROR_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError', 'AbortError']);
+/** Messages of ioredis errors without a dedicated class. */
+const CLIENT_MESSAGES = ['Connection is closed', 'Command timed out', "Stream isn't writeable", 'Failed to refresh slots cache', 'None of startup nodes is available'];
+/** Server replies that mean "try again shortly". */
+const TRANSIENT_REPLIES = ['LOADING', 'BUSY', 'TRYAGAIN', 'CLUSTERDOWN', 'MASTERDOWN', 'READONLY', 'NOREPLICAS'];
+
+/**
+ * True when `err` says the server could not be reached or cannot serve right now; false for a
+ * script or command error that would fail again.
+ * @internal
+ */
+export function isTransientRedisError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if (CLIENT_ERROR_NAMES.has(err.name)) return true;
+  if (CLIENT_MESSAGES.some((m) => err.message.startsWith(m))) return true;
+  return err.name === 'ReplyError' && TRANSIENT_REPLIES.some((r) => err.message.startsWith(r));
+}
+
+/** True when the server does not know a script by its SHA-1 (restart, SCRIPT FLUSH, failover). @internal */
+export function isNoScriptError(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOSCRIPT');
+}
+
+/**
+ * Returns the error to throw for `err`: a `StorageUnavailableError` (with `err` as its cause) for
+ * a transient failure, `err` itself otherwise.
+ * @internal
+ */
+export function toStorageError(err: unknown, where: string): unknown {
+  if (err instanceof StorageUnavailableError || !isTransientRedisError(err)) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new StorageUnavailableError(`Redis storage ${where} is unavailable: ${detail}`, { cause: err });
+}
+
+/** The error raised when a closed storage is used. @internal */
+export function closedError(where: string): StorageUnavailableError {
+  return new StorageUnavailableError(`Redis storage ${where} is closed`);
+}

@@ -1,0 +1,256 @@
+/**
+ * `RedisStorage`: the Waitline storage on Redis (ioredis), for many workers on many hosts. This file
+ * wires the seam to the operation modules; every transition is one Lua script in `lua/scripts`,
+ * each with a header stating its keys, arguments, reply and guarantees.
+ * @module
+ */
+import type {
+  CancelParams,
+  ChangePriorityParams,
+  ClaimParams,
+  EnqueueParams,
+  EnqueueResult,
+  JobRecord,
+  LeaseState,
+  ListParams,
+  Notifier,
+  Page,
+  PositionInputs,
+  PositionParams,
+  ProgressParams,
+  PromoteParams,
+  QueueConfig,
+  RawQueueStats,
+  ReclaimParams,
+  RegisterWorkerParams,
+  RemoveParams,
+  RenewLeasesParams,
+  RetryParams,
+  SettleParams,
+  SettleResult,
+  StatsParams,
+  Storage,
+  StorageCapabilities,
+  StorageDescriptor,
+  UpsertQueueParams,
+} from '@waitline/core';
+import { connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
+import { RedisContext } from './context.js';
+import { cancelJob, changePriority, getQueue, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
+import { QueueDirectory } from './directory.js';
+import { KeySpace } from './keys.js';
+import { ensureSchema } from './migrate.js';
+import { RedisNotifier } from './notifier.js';
+import { getJob, getPosition, getPositionInputs, getStats, listJobs } from './reads.js';
+import { closedError, toStorageError } from './redis-errors.js';
+import { deregisterWorker, registerWorker } from './workers.js';
+import { claimJobs, enqueueJobs, reclaimExpired, renewLeases, reportProgress, settleJobs } from './writes.js';
+
+/** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
+const EXPORT_NAME = 'RedisStorage';
+
+/**
+ * A Waitline `Storage` on Redis. Every transition is one Lua script on one queue's keys, which
+ * share the hash tag `{prefix:queue}` (one cluster slot): a claim counts running jobs against the
+ * queue's concurrency and leases in the same script, every exit from `running` checks the lease
+ * token inside its script, and a guard miss writes nothing. Times come from the caller (`now`),
+ * never from the server clock. Notices and queue events reach every process over pub/sub.
+ */
+export class RedisStorage implements Storage {
+  /** Cross-process events over pub/sub; no enqueue inside a caller's transaction; reopenable. */
+  readonly capabilities: StorageCapabilities = Object.freeze({ crossProcessEvents: true, transactionalEnqueue: false, reopenable: true });
+  /** Pub/sub notices, one channel per queue; its subscriber connection opens on first subscribe. */
+  readonly notifier: Notifier;
+
+  private readonly notices: RedisNotifier;
+  private readonly ctx: RedisContext;
+  private readonly where: string;
+  private closed = false;
+
+  private constructor(
+    private readonly opened: OpenedClient,
+    private readonly options: ResolvedOptions,
+  ) {
+    const keys = new KeySpace(options.prefix);
+    this.ctx = new RedisContext(opened.client, keys, new QueueDirectory(opened.client, keys));
+    this.notices = new RedisNotifier(opened.client, keys);
+    this.notifier = this.notices;
+    this.where = `"${options.prefix}"`;
+    // An owned client's connection errors surface as rejected commands; without a listener
+    // ioredis would also print each reconnect attempt's error.
+    if (opened.owned) opened.client.on('error', () => undefined);
+  }
+
+  /**
+   * Connects (or adopts `options.connection` when it is a client) and checks the prefix's schema:
+   * a newer one throws `SchemaVersionError`; an older or empty one is migrated (default) or, with
+   * `migrate: false`, throws `SchemaVersionError`. A server that cannot be reached throws
+   * `StorageUnavailableError`.
+   */
+  static async open(options: RedisStorageOptions = {}): Promise<RedisStorage> {
+    const resolved = resolveOptions(options);
+    const storage = new RedisStorage(connect(resolved.connection), resolved);
+    try {
+      await ensureSchema(storage.ctx, resolved.migrate);
+    } catch (err) {
+      await storage.close();
+      throw toStorageError(err, storage.where);
+    }
+    return storage;
+  }
+
+  /** Reopens a storage from {@link describe}'s options (in a worker thread or child process): same as {@link open}. */
+  static async fromDescriptor(options: RedisStorageOptions): Promise<RedisStorage> {
+    return RedisStorage.open(options);
+  }
+
+  /**
+   * The descriptor `open(options)` would describe, without connecting: plain data that
+   * {@link fromDescriptor} turns back into a storage on the same server and prefix. It never
+   * migrates, and functions in the connection options (a custom `retryStrategy`) do not travel.
+   */
+  static descriptor(options: RedisStorageOptions = {}): StorageDescriptor {
+    const { prefix, connection } = resolveOptions(options);
+    return { moduleUrl: import.meta.url, exportName: EXPORT_NAME, options: { connection: describeConnection(connection), prefix, migrate: false } };
+  }
+
+  /** Plain data to reopen this storage elsewhere: see {@link RedisStorage.descriptor}. */
+  describe(): StorageDescriptor {
+    return RedisStorage.descriptor(this.options);
+  }
+
+  /** Brings the prefix to the code's schema version in one script; safe twice and from two processes at once. */
+  async migrate(): Promise<void> {
+    return this.run(() => ensureSchema(this.ctx, true));
+  }
+
+  /** Closes the notifier's connection and, when the storage made it, the client (idempotent). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.notices.close();
+    if (this.opened.owned) await this.opened.client.quit().catch(() => this.opened.client.disconnect());
+  }
+
+  /** Creates the queue or updates only the given fields, in one script. */
+  async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
+    return this.run(() => upsertQueue(this.ctx, p));
+  }
+
+  /** The stored configuration, or null for a queue never configured nor added to. */
+  async getQueue(name: string): Promise<QueueConfig | null> {
+    return this.run(() => getQueue(this.ctx, name));
+  }
+
+  /**
+   * Writes every job or none in one script (one round trip); an idempotency key already used in
+   * the queue returns the stored job (`inserted[i] = false`); throws `QueueFullError` when the new
+   * jobs would pass `maxSize`. Creates a missing queue with the defaults.
+   */
+  async enqueue(p: EnqueueParams): Promise<EnqueueResult> {
+    return this.run(() => enqueueJobs(this.ctx, p));
+  }
+
+  /** Leases ready jobs by the ordering rule in one script, within pause and global concurrency. */
+  async claim(p: ClaimParams): Promise<JobRecord[]> {
+    return this.run(() => claimJobs(this.ctx, p));
+  }
+
+  /** Settles a batch (each item guarded by its lease token) and optionally claims, in one script. */
+  async settle(p: SettleParams): Promise<SettleResult> {
+    return this.run(() => settleJobs(this.ctx, p));
+  }
+
+  /** Extends each held lease and reports cancel requests; leases not held are reported, not revived. */
+  async renewLeases(p: RenewLeasesParams): Promise<LeaseState[]> {
+    return this.run(() => renewLeases(this.ctx, p));
+  }
+
+  /** Writes progress under the lease guard; throws `LeaseLostError` (nothing written) on a miss. */
+  async reportProgress(p: ProgressParams): Promise<JobRecord> {
+    return this.run(() => reportProgress(this.ctx, p));
+  }
+
+  /** Queued: cancelled now; running: cancel requested; cancelled: as is; otherwise throws. */
+  async cancel(p: CancelParams): Promise<JobRecord> {
+    return this.run(() => cancelJob(this.ctx, p));
+  }
+
+  /** Moves every expired lease out of running, one script per queue; returns the moved jobs. */
+  async reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
+    return this.run(() => reclaimExpired(this.ctx, p));
+  }
+
+  /** One job by id, or null. */
+  async getJob(id: string): Promise<JobRecord | null> {
+    return this.run(() => getJob(this.ctx, id));
+  }
+
+  /** 1 + the ready jobs ahead by the ordering rule (ZRANK, O(log n)), or null unless queued and ready. */
+  async getPosition(p: { id: string; now: number }): Promise<number | null> {
+    return this.run(() => getPosition(this.ctx, p.id, p.now));
+  }
+
+  /** The position and ETA inputs of a job from one script (workers read beside it); null for an unknown id. */
+  async getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
+    return this.run(() => getPositionInputs(this.ctx, p));
+  }
+
+  /** Counts, throughput windows and recent finishes from one script, and the live workers. */
+  async getStats(p: StatsParams): Promise<RawQueueStats> {
+    return this.run(() => getStats(this.ctx, p));
+  }
+
+  /** One page of a queue's jobs, by `seq` (newest first unless `order: 'asc'`). */
+  async listJobs(p: ListParams): Promise<Page<JobRecord>> {
+    return this.run(() => listJobs(this.ctx, p));
+  }
+
+  /** Failed or cancelled back to queued with attempts reset; throws otherwise. */
+  async retry(p: RetryParams): Promise<JobRecord> {
+    return this.run(() => retryJob(this.ctx, p));
+  }
+
+  /** A queued job's new priority, its ready-set score updated at once; throws `InvalidTransitionError` unless queued. */
+  async changePriority(p: ChangePriorityParams): Promise<JobRecord> {
+    return this.run(() => changePriority(this.ctx, p));
+  }
+
+  /** A queued job ready now (`runAt = min(runAt, now)`); throws `InvalidTransitionError` unless queued. */
+  async promote(p: PromoteParams): Promise<JobRecord> {
+    return this.run(() => promoteJob(this.ctx, p));
+  }
+
+  /**
+   * Removes the selected jobs (never running ones) in chunks of 1,000, one script each, so other
+   * clients are served between chunks; returns how many were removed. Not atomic as a whole.
+   */
+  async removeJobs(p: RemoveParams): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.run(() => removeJobsChunk(this.ctx, p));
+      total += removed;
+      if (removed < REMOVE_CHUNK) return total;
+    }
+  }
+
+  /** Registers a worker or refreshes its heartbeat, in one script. */
+  async registerWorker(p: RegisterWorkerParams): Promise<void> {
+    return this.run(() => registerWorker(this.ctx, p));
+  }
+
+  /** Forgets a worker; unknown ids are ignored. */
+  async deregisterWorker(p: { id: string }): Promise<void> {
+    return this.run(() => deregisterWorker(this.ctx, p.id));
+  }
+
+  /** Runs `fn` while open, turning connection failures into `StorageUnavailableError`. */
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw closedError(this.where);
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStorageError(err, this.where);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The writes a worker or producer makes: enqueue, claim, settle, renew, progress and reclaim, each
+ * one script call (see the headers in `lua/scripts`).
+ * @module
+ * @internal
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type EnqueueParams,
+  type EnqueueResult,
+  type JobRecord,
+  LeaseLostError,
+  type LeaseState,
+  type ProgressParams,
+  QueueFullError,
+  queuedRecord,
+  type ReclaimParams,
+  type RenewLeasesParams,
+  type SettleParams,
+  type SettleResult,
+  type ClaimParams,
+} from '@waitline/core';
+import { optionalArg, type RedisContext, type Tagged } from './context.js';
+import { toJobRecord, toJobRecords } from './records.js';
+import type { ScriptArg } from './scripts.js';
+
+/** Thrown when a batch repeats an id or reuses a stored one; nothing was written. @internal */
+export class DuplicateJobIdError extends Error {
+  constructor(readonly jobId: string) {
+    super(`a job with id "${jobId}" already exists (or appears twice in the batch); nothing was written`);
+    this.name = 'DuplicateJobIdError';
+  }
+}
+
+/** Writes the batch in one script: all jobs or none. @internal */
+export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<EnqueueResult> {
+  await ctx.directory.addQueue(p.queue);
+  const args: ScriptArg[] = [String(p.now), String(p.jobs.length)];
+  const payloads = p.jobs.map((job) => JSON.stringify(job.payload ?? null));
+  p.jobs.forEach((job, i) => {
+    args.push(job.id, job.name, payloads[i] as string, String(job.priority), String(job.runAt), String(job.maxAttempts));
+    args.push(job.backoff ? JSON.stringify(job.backoff) : '', optionalArg(job.timeoutMs), optionalArg(job.size));
+    args.push(job.idempotencyKey === null ? '' : `=${job.idempotencyKey}`);
+  });
+  const [tag, detail] = await ctx.onQueue<Tagged>('enqueue', p.queue, args);
+  if (tag === 'duplicate') throw new DuplicateJobIdError(String(detail));
+  if (tag === 'full') throw new QueueFullError(p.queue, Number(detail));
+  const outcome = detail as Array<number | unknown[]>;
+  const jobs = p.jobs.map((job, i) => {
+    const o = outcome[i];
+    if (Array.isArray(o)) return toJobRecord(p.queue, o);
+    ctx.directory.remember(job.id, p.queue);
+    return queuedRecord(p.queue, job, Number(o), p.now, JSON.parse(payloads[i] as string));
+  });
+  return { jobs, inserted: outcome.map((o) => !Array.isArray(o)) };
+}
+
+/** The claim arguments shared by claim.lua and settle.lua: worker, token base, lease expiry. */
+function claimArgs(p: Omit<ClaimParams, 'queue' | 'limit'>): ScriptArg[] {
+  return [p.workerId, randomUUID(), String(p.now + p.leaseMs)];
+}
+
+function remembered(ctx: RedisContext, queue: string, jobs: JobRecord[]): JobRecord[] {
+  for (const job of jobs) ctx.directory.remember(job.id, queue);
+  return jobs;
+}
+
+/** Leases up to `limit` ready jobs in one script. @internal */
+export async function claimJobs(ctx: RedisContext, p: ClaimParams): Promise<JobRecord[]> {
+  const limit = Math.floor(p.limit);
+  if (!(limit > 0)) return [];
+  const reply = await ctx.onQueue('claim', p.queue, [String(p.now), String(limit), ...claimArgs(p)]);
+  return remembered(ctx, p.queue, toJobRecords(p.queue, reply));
+}
+
+function settleItems(p: SettleParams): ScriptArg[] {
+  const items: ScriptArg[] = [];
+  for (const c of p.completed ?? []) items.push(c.id, c.leaseToken, JSON.stringify(c.result ?? null));
+  for (const f of p.failed ?? []) items.push(f.id, f.leaseToken, JSON.stringify(f.error), optionalArg(f.retryAt));
+  for (const c of p.cancelled ?? []) items.push(c.id, c.leaseToken, c.error ? JSON.stringify(c.error) : '');
+  for (const r of p.released ?? []) items.push(r.id, r.leaseToken);
+  return items;
+}
+
+/** Settles every item and claims into the freed slots, in one script. @internal */
+export async function settleJobs(ctx: RedisContext, p: SettleParams): Promise<SettleResult> {
+  const counts = [p.completed, p.failed, p.cancelled, p.released].map((list) => String(list?.length ?? 0));
+  const limit = p.claim ? Math.max(0, Math.floor(p.claim.limit)) : 0;
+  const claim = p.claim && limit > 0 ? claimArgs({ ...p.claim, now: p.now }) : ['', '', ''];
+  const args = [String(p.now), ...counts, String(limit), ...claim, ...settleItems(p)];
+  const [settled, lost, claimed] = await ctx.onQueue<[unknown, string[], unknown]>('settle', p.queue, args);
+  return {
+    settled: toJobRecords(p.queue, settled),
+    lost: lost.map(String),
+    claimed: remembered(ctx, p.queue, toJobRecords(p.queue, claimed)),
+  };
+}
+
+type RenewReply = Array<[string, string, string]>;
+
+/** Renews on one queue: the given leases, or every lease of the worker there. */
+async function renewOnQueue(ctx: RedisContext, queue: string, p: RenewLeasesParams): Promise<RenewReply> {
+  const expiresAt = String(p.now + p.leaseMs);
+  const mode: ScriptArg[] = p.leases
+    ? ['leases', String(p.leases.length), ...p.leases.flatMap((l) => [l.id, l.leaseToken])]
+    : ['worker', p.workerId];
+  return ctx.onQueue<RenewReply>('renewLeases', queue, [expiresAt, ...mode]);
+}
+
+/**
+ * Renews held leases: on `p.queue`, or on every known queue (a lease is held when the queue holding
+ * its job says so). One script per queue, run at once. @internal
+ */
+export async function renewLeases(ctx: RedisContext, p: RenewLeasesParams): Promise<LeaseState[]> {
+  const queues = p.queue !== undefined ? [p.queue] : await ctx.directory.queues();
+  const replies = (await Promise.all(queues.map((q) => renewOnQueue(ctx, q, p)))).flat();
+  const leaseExpiresAt = p.now + p.leaseMs;
+  const held = new Map<string, boolean>();
+  const cancel = new Map<string, boolean>();
+  for (const [id, isHeld, cancelRequested] of replies) {
+    if (isHeld === '1') {
+      held.set(id, true);
+      cancel.set(id, cancelRequested === '1');
+    } else if (!held.has(id)) held.set(id, false);
+  }
+  const ids = p.leases ? p.leases.map((l) => l.id) : [...held.keys()];
+  return ids.map((id) => {
+    const isHeld = held.get(id) === true;
+    return { id, held: isHeld, cancelRequested: isHeld && cancel.get(id) === true, leaseExpiresAt: isHeld ? leaseExpiresAt : null };
+  });
+}
+
+/** Writes progress under the lease guard; throws `LeaseLostError` on a miss. @internal */
+export async function reportProgress(ctx: RedisContext, p: ProgressParams): Promise<JobRecord> {
+  const { percent, stage, data } = p.progress;
+  const progress = JSON.stringify(data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now });
+  const found = await ctx.directory.byId(p.id, async (queue) => {
+    const [tag, fields] = await ctx.onQueue<Tagged>('progress', queue, [p.id, p.leaseToken, progress]);
+    return tag === 'ok' ? toJobRecord(queue, fields as unknown[]) : undefined;
+  });
+  if (found === undefined) throw new LeaseLostError(p.id);
+  return found;
+}
+
+/** Moves expired leases out of running: on `p.queue`, or on every known queue. @internal */
+export async function reclaimExpired(ctx: RedisContext, p: ReclaimParams): Promise<JobRecord[]> {
+  const queues = p.queue !== undefined ? [p.queue] : await ctx.directory.queues();
+  const errorPrefix = JSON.stringify(p.error).slice(0, -1);
+  const moved = await Promise.all(
+    queues.map(async (q) => toJobRecords(q, await ctx.onQueue('reclaimExpired', q, [String(p.now), errorPrefix]))),
+  );
+  return moved.flat();
+}

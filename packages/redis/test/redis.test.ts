@@ -1,0 +1,234 @@
+/**
+ * What only the Redis storage has: the embedded scripts and their headers, the key layout and the
+ * ready score's bit budget, due scheduled jobs in positions and counts, a caller whose clock is
+ * behind, error classification, descriptors and prefixes. The behaviour every storage shares is in
+ * contract.test.ts (single server) and cluster.test.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isTransientStorageError, type NewJob, StorageUnavailableError, ValidationError } from '@waitline/core';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RedisStorage } from '../dist/index.js';
+import { LUA } from '../src/generated/lua.js';
+import { deleteKeys } from './harness.js';
+import { missingServer, ping, SERVER } from './servers.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const T0 = 1_700_000_000_000;
+const base = `wl-unit-${randomBytes(4).toString('hex')}`;
+let counter = 0;
+const opened: RedisStorage[] = [];
+
+async function fresh(): Promise<{ s: RedisStorage; prefix: string }> {
+  const prefix = `${base}-${++counter}`;
+  const s = await RedisStorage.open({ connection: SERVER, prefix });
+  opened.push(s);
+  return { s, prefix };
+}
+
+function job(overrides: Partial<NewJob> = {}): NewJob {
+  return { id: randomUUID(), name: 'job', payload: { n: 1 }, priority: 2, runAt: T0, maxAttempts: 3, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, ...overrides };
+}
+
+describe('embedded Lua', () => {
+  it('src/generated/lua.ts is exactly what scripts/embed-lua.mjs makes of lua/', () => {
+    expect(() => execFileSync(process.execPath, ['../../scripts/embed-lua.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
+    expect(Object.keys(LUA)).toHaveLength(readdirSync(join(packageDir, 'lua', 'scripts')).length);
+  });
+
+  it('every script opens with a header naming its keys, arguments, reply, events and guarantees', () => {
+    for (const file of readdirSync(join(packageDir, 'lua', 'scripts'))) {
+      const header = readFileSync(join(packageDir, 'lua', 'scripts', file), 'utf8').split(/\n(?!--)/)[0] ?? '';
+      for (const part of ['KEYS[1', 'ARGV[1]', 'Returns:', 'Events:', 'Guarantees:']) expect(header, file).toContain(part);
+    }
+  });
+
+  it('includes are expanded once, and no script is left with an include line', () => {
+    for (const script of Object.values(LUA)) {
+      expect(script.source, script.file).not.toMatch(/^--! include/m);
+      expect(script.source.match(/^local function jobKey\(/gm)?.length ?? 0, script.file).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+const available = await ping(SERVER.host, SERVER.port);
+if (!available) missingServer('Redis at 127.0.0.1:6379', 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no');
+
+describe.runIf(available)('redis storage', () => {
+  const raw = available ? new Redis(SERVER) : (null as unknown as Redis);
+  afterAll(async () => {
+    await Promise.allSettled(opened.map((s) => s.close()));
+    await deleteKeys(raw, [`${base}-*`, `{${base}-*`]);
+    await raw.quit();
+  });
+
+  it('keeps every key of a queue under the hash tag {prefix:queue}', async () => {
+    const { s, prefix } = await fresh();
+    await s.upsertQueue({ name: 'q', concurrency: 1, now: T0 });
+    const [a] = (await s.enqueue({ queue: 'q', jobs: [job({ idempotencyKey: 'k' }), job({ runAt: T0 + 1_000 })], now: T0 })).jobs;
+    await s.settle({ queue: 'q', now: T0, claim: { workerId: 'w', limit: 1, leaseMs: 1_000 } });
+    const keys = (await raw.keys(`*${prefix}*`)).sort();
+    const tagged = keys.filter((k) => k.startsWith(`{${prefix}:q}:`));
+    expect(keys.filter((k) => !tagged.includes(k))).toEqual([`${prefix}:meta`, `${prefix}:queues`]);
+    expect(tagged).toEqual(expect.arrayContaining([`{${prefix}:q}:j:${a?.id}`, `{${prefix}:q}:config`, `{${prefix}:q}:running`, `{${prefix}:q}:scheduled`, `{${prefix}:q}:idem`]));
+  });
+
+  it('packs priority and runAt into 53 bits: the score is (1000 - priority) * 2^43 + runAt, exactly', async () => {
+    const { s, prefix } = await fresh();
+    const cases = [
+      { priority: 1000, runAt: 0 },
+      { priority: 1, runAt: 2 ** 43 - 1 },
+      { priority: 4, runAt: T0 },
+      { priority: 1, runAt: 2 ** 43 + 5 }, // past the budget (year 2248): sorts as the last ms
+    ];
+    const jobs = (await s.enqueue({ queue: 'q', jobs: cases.map((c) => job(c)), now: 2 ** 44 })).jobs;
+    const scores = await raw.zrange(`{${prefix}:q}:ready`, '0', '-1', 'WITHSCORES');
+    const byMember = new Map<string, string>();
+    for (let i = 0; i < scores.length; i += 2) byMember.set(String(scores[i]), String(scores[i + 1]));
+    const expected = cases.map((c) => (BigInt(1000 - c.priority) << 43n) + BigInt(Math.min(c.runAt, 2 ** 43 - 1)));
+    const stored = jobs.map((j) => BigInt(Number(byMember.get(`${String(j.seq).padStart(15, '0')}${j.id}`))));
+    expect(stored).toEqual(expected);
+    expect(expected.every((v) => v < 2n ** 53n)).toBe(true);
+    const order = await s.claim({ queue: 'q', workerId: 'w', limit: 4, leaseMs: 1_000, now: 2 ** 44 });
+    expect(order.map((j) => j.priority)).toEqual([1000, 4, 1, 1]);
+    expect(order[2]?.runAt).toBe(2 ** 43 - 1);
+  });
+
+  it('ties in score run in insertion order (the member starts with the zero-padded seq)', async () => {
+    const { s } = await fresh();
+    const jobs = (await s.enqueue({ queue: 'q', jobs: Array.from({ length: 12 }, () => job()), now: T0 })).jobs;
+    const claimed = await s.claim({ queue: 'q', workerId: 'w', limit: 12, leaseMs: 1_000, now: T0 });
+    expect(claimed.map((j) => j.id)).toEqual(jobs.map((j) => j.id));
+  });
+
+  it('position and counts include scheduled jobs that are due but not yet moved by a claim', async () => {
+    const { s, prefix } = await fresh();
+    const [ready] = (await s.enqueue({ queue: 'q', jobs: [job()], now: T0 })).jobs;
+    await s.enqueue({ queue: 'q', jobs: [job({ priority: 4, runAt: T0 + 100 })], now: T0 });
+    const stats = (now: number) => s.getStats({ queue: 'q', now, windowsMs: [], sampleLimit: 0, workerStaleMs: 1 });
+    expect((await stats(T0 + 99)).counts).toMatchObject({ ready: 1, scheduled: 1 });
+    expect((await stats(T0 + 100)).counts).toMatchObject({ ready: 2, scheduled: 0 });
+    expect(await s.getPosition({ id: ready?.id ?? '', now: T0 + 50 })).toBe(1);
+    expect(await s.getPosition({ id: ready?.id ?? '', now: T0 + 100 })).toBe(2);
+    // Counted, not moved: the scheduled job is still in its level's set.
+    expect(await raw.zcard(`{${prefix}:q}:scheduled:4`)).toBe(1);
+  });
+
+  it('a claim moves at most limit due jobs per priority level, and positions stay exact meanwhile', async () => {
+    const { s, prefix } = await fresh();
+    const batch = (priority: number) => Array.from({ length: 1_000 }, (_, i) => job({ priority, runAt: T0 + 10 + i }));
+    const low = (await s.enqueue({ queue: 'q', jobs: batch(2), now: T0 })).jobs;
+    const high = (await s.enqueue({ queue: 'q', jobs: batch(3), now: T0 })).jobs;
+    const now = T0 + 5_000;
+    const claimed = await s.claim({ queue: 'q', workerId: 'w', limit: 2, leaseMs: 60_000, now });
+    expect(claimed.map((j) => j.id)).toEqual(high.slice(0, 2).map((j) => j.id));
+    expect(await raw.zcard(`{${prefix}:q}:ready`)).toBe(2); // the two earliest of level 2
+    expect(await raw.zcard(`{${prefix}:q}:scheduled:3`)).toBe(998);
+    expect(await raw.zcard(`{${prefix}:q}:scheduled:2`)).toBe(998);
+    expect(await s.getPosition({ id: high[2]?.id ?? '', now })).toBe(1);
+    expect(await s.getPosition({ id: low[0]?.id ?? '', now })).toBe(999);
+    expect(await s.getPosition({ id: low[500]?.id ?? '', now })).toBe(998 + 501);
+    expect(await s.getPosition({ id: low[500]?.id ?? '', now: T0 + 10 + 499 })).toBeNull();
+    const next = await s.claim({ queue: 'q', workerId: 'w', limit: 3, leaseMs: 60_000, now });
+    expect(next.map((j) => j.id)).toEqual(high.slice(2, 5).map((j) => j.id));
+  });
+
+  it('position inputs far back read the work ahead in ranges, with the same totals', async () => {
+    const { s } = await fresh();
+    const specs = Array.from({ length: 6_001 }, (_, i) => ({ name: i % 3 === 0 ? 'a' : 'b', size: i % 2 === 0 ? 2 : null }));
+    const stored = [];
+    for (let i = 0; i < specs.length; i += 1_000) {
+      stored.push(...(await s.enqueue({ queue: 'q', jobs: specs.slice(i, i + 1_000).map((o) => job(o)), now: T0 })).jobs);
+    }
+    const expected = (ahead: number) => {
+      const byName = new Map<string, { name: string; count: number; sizedCount: number; sizeSum: number }>();
+      for (const o of specs.slice(0, ahead)) {
+        const w = byName.get(o.name) ?? { name: o.name, count: 0, sizedCount: 0, sizeSum: 0 };
+        byName.set(o.name, { ...w, count: w.count + 1, sizedCount: w.sizedCount + (o.size ? 1 : 0), sizeSum: w.sizeSum + (o.size ?? 0) });
+      }
+      return [...byName.values()].sort((x, y) => x.name.localeCompare(y.name));
+    };
+    for (const at of [4_000, 6_000]) {
+      const inputs = await s.getPositionInputs({ id: stored[at]?.id ?? '', now: T0, sampleLimit: 1, aheadListLimit: 10, workerStaleMs: 1 });
+      expect(inputs?.ahead).toBe(at);
+      expect(inputs?.aheadJobs).toBeNull();
+      expect([...(inputs?.aheadWork ?? [])].sort((x, y) => x.name.localeCompare(y.name))).toEqual(expected(at));
+    }
+  });
+
+  it('a filtered listing of a long queue walks it in bounded steps and pages exactly', async () => {
+    const { s } = await fresh();
+    const stored = [];
+    for (let i = 0; i < 12_000; i += 1_000) stored.push(...(await s.enqueue({ queue: 'q', jobs: Array.from({ length: 1_000 }, () => job()), now: T0 })).jobs);
+    const picked = stored.filter((_, i) => i % 997 === 0 || i === 4_999 || i === 5_000); // across the 5,000-job steps
+    for (const j of picked) await s.cancel({ id: j.id, now: T0 + 1 });
+    const page = (offset: number, limit: number, order: 'asc' | 'desc') => s.listJobs({ queue: 'q', states: ['cancelled'], offset, limit, order });
+    const asc = picked.map((j) => j.id);
+    const first = await page(0, 5, 'asc');
+    expect(first.items.map((j) => j.id)).toEqual(asc.slice(0, 5));
+    expect(first.nextOffset).toBe(5);
+    const rest = await page(5, 100, 'asc');
+    expect(rest.items.map((j) => j.id)).toEqual(asc.slice(5));
+    expect(rest.nextOffset).toBeNull();
+    expect((await page(3, 4, 'desc')).items.map((j) => j.id)).toEqual([...asc].reverse().slice(3, 7));
+  });
+
+  it('a claim whose clock is behind the one that moved a job leaves that job waiting', async () => {
+    const { s } = await fresh();
+    const [later] = (await s.enqueue({ queue: 'q', jobs: [job({ runAt: T0 + 100 })], now: T0 })).jobs;
+    expect(await s.getPosition({ id: later?.id ?? '', now: T0 + 100 })).toBe(1);
+    expect(await s.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 1_000, now: T0 + 50 })).toEqual([]);
+    expect(await s.getPosition({ id: later?.id ?? '', now: T0 + 50 })).toBeNull();
+    const claimed = await s.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 1_000, now: T0 + 100 });
+    expect(claimed.map((j) => j.id)).toEqual([later?.id]);
+  });
+
+  it('finds a job added by another handle in a queue this handle has never seen', async () => {
+    const { s, prefix } = await fresh();
+    const other = await RedisStorage.open({ connection: SERVER, prefix });
+    opened.push(other);
+    const [added] = (await other.enqueue({ queue: 'elsewhere', jobs: [job()], now: T0 })).jobs;
+    expect((await s.getJob(added?.id ?? ''))?.queue).toBe('elsewhere');
+    expect((await s.cancel({ id: added?.id ?? '', now: T0 + 1 })).state).toBe('cancelled');
+    expect(await s.getJob('no-such-job')).toBeNull();
+  });
+
+  it('a server that cannot be reached is a transient StorageUnavailableError', async () => {
+    const err = await RedisStorage.open({ connection: { host: '127.0.0.1', port: 1, retryStrategy: () => null }, prefix: `${base}-down` }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageUnavailableError);
+    expect(isTransientStorageError(err)).toBe(true);
+  });
+
+  it('a closed storage refuses calls with StorageUnavailableError; closing twice is fine', async () => {
+    const { s } = await fresh();
+    await s.close();
+    await s.close();
+    await expect(s.getQueue('q')).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it('refuses a prefix that could break hash tags or key patterns', async () => {
+    for (const prefix of ['', 'a{b', 'a}b', 'a*b', 'has space']) {
+      await expect(RedisStorage.open({ connection: SERVER, prefix })).rejects.toBeInstanceOf(ValidationError);
+    }
+  });
+
+  it('describes itself as plain JSON, also when given a client, and leaves that client open', async () => {
+    const prefix = `${base}-client`;
+    const client = new Redis({ ...SERVER, db: 0, retryStrategy: () => 50 });
+    const s = await RedisStorage.open({ connection: client, prefix });
+    const descriptor = s.describe();
+    expect(JSON.parse(JSON.stringify(descriptor))).toEqual(descriptor);
+    expect(descriptor.options).toMatchObject({ prefix, migrate: false, connection: { host: '127.0.0.1', port: 6379, db: 0 } });
+    await s.upsertQueue({ name: 'q', concurrency: 3, now: T0 });
+    const again = await RedisStorage.fromDescriptor(descriptor.options);
+    expect((await again.getQueue('q'))?.concurrency).toBe(3);
+    await again.close();
+    await s.close();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+});
