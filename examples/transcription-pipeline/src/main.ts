@@ -4,6 +4,7 @@
  *   pnpm example                      # from the repository root
  *   npx tsx src/main.ts --concurrency 2 --speed 16
  *   npx tsx src/main.ts --storage postgres://user@127.0.0.1:5432/test
+ *   npx tsx src/main.ts --storage redis://127.0.0.1:6379
  *   npx tsx src/worker.ts --storage postgres://...   # a second worker process (another host)
  *
  * Several users submit recordings with mixed priorities; a worker transcribes them one at a time
@@ -38,8 +39,8 @@ const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--stora
   --concurrency N     jobs transcribed at once, across every worker (default 1)
   --local N           jobs this process's worker runs at once (default: --concurrency)
   --speed X           audio seconds processed per wall second (default 8); "max" runs flat out
-  --storage PATH|URL  a SQLite file (default .data/demo.db in the example), or a postgres:// URL
-                      (schema "waitline_demo"); emptied at start
+  --storage PATH|URL  a SQLite file (default .data/demo.db in the example), a postgres:// URL
+                      (schema "waitline_demo") or a redis:// URL (keys "waitline_demo..."); emptied at start
   --db PATH           the same as --storage PATH
 
 Start more workers beside it (other terminals, other hosts on the same Postgres):
