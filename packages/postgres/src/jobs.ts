@@ -16,6 +16,7 @@ import {
   type LeaseState,
   type ProgressParams,
   QueueFullError,
+  queuedRecord,
   type ReclaimParams,
   type RenewLeasesParams,
   type SettleParams,
@@ -43,21 +44,42 @@ function jobsJson(p: EnqueueParams): string {
   );
 }
 
+/** A row of the enqueue function (see its header in 0001_init.sql). */
+interface EnqueueRow {
+  status: 'inserted' | 'existing' | 'full';
+  id: string | null;
+  seq: number | null;
+  job: JobJson | null;
+}
+
 /**
  * Writes `p.jobs` in order, all or none, in one statement: on `on` when given (a caller's
  * transaction client: the jobs commit or roll back with it, and the wake-up NOTIFY is sent only
  * at its commit), else as its own transaction on the pool. Throws `QueueFullError` without
- * breaking a caller's transaction (the function deletes what it wrote instead of raising).
+ * breaking a caller's transaction (the function deletes what it wrote instead of raising). A
+ * written job's record is built here from what was sent and its `seq`, as a read would return it.
  * @internal
  */
 export async function enqueue(ctx: PgContext, p: EnqueueParams, on?: Queryable): Promise<EnqueueResult> {
   if (p.jobs.length === 0) return { jobs: [], inserted: [] };
-  const rows = await ctx.rows<{ status: string; job: unknown }>('enqueue', [p.queue, p.now, jobsJson(p)], on);
-  if (rows[0]?.status === 'full') throw new QueueFullError(p.queue, rows[0].job as number);
-  return {
-    jobs: rows.map((r) => toJobRecord(r.job as JobJson)),
-    inserted: rows.map((r) => r.status === 'inserted'),
-  };
+  const rows = await ctx.rows<EnqueueRow>('enqueue', [p.queue, p.now, jobsJson(p)], on);
+  if (rows[0]?.status === 'full') throw new QueueFullError(p.queue, rows[0].seq ?? 0);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const jobs: JobRecord[] = [];
+  const inserted: boolean[] = [];
+  for (const job of p.jobs) {
+    const row = byId.get(job.id);
+    if (row?.status === 'inserted' && row.seq !== null) {
+      jobs.push(queuedRecord(p.queue, job, row.seq, p.now, JSON.parse(JSON.stringify(job.payload ?? null))));
+      inserted.push(true);
+    } else if (row?.status === 'existing' && row.job !== null) {
+      jobs.push(toJobRecord(row.job));
+      inserted.push(false);
+    } else {
+      throw new Error(`enqueue returned no row for job ${job.id}`);
+    }
+  }
+  return { jobs, inserted };
 }
 
 /** Leases up to `p.limit` ready jobs (see the claim function's header); records in claim order. @internal */

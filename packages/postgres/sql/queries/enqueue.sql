@@ -1,6 +1,6 @@
 -- enqueue: writes a batch of jobs through {{schema}}.enqueue() (see 0001_init.sql).
 --
 -- Parameters: $1 queue; $2 now (ms); $3 JSON array of jobs (see the function's header)
--- Returns: (status, job) rows in batch order, or one ('full', max_size) row.
+-- Returns: (status, id, seq, job) rows: inserted (id, seq), existing (the stored job) or one full row.
 -- Guarantees: those of the function: all or none, maxSize atomic, NOTIFY at commit.
-SELECT status, job FROM {{schema}}.enqueue($1, $2, $3::json)
+SELECT status, id, seq, job FROM {{schema}}.enqueue($1, $2, $3::json)
