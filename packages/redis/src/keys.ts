@@ -75,6 +75,14 @@ export class KeySpace {
     return `${this.prefix}:notices:${queue}`;
   }
 
+  /**
+   * Who wants one queue's events from other processes (a `QueueEvents`): a sorted set of
+   * listener ids scored by when their registration expires. In the queue's hash slot.
+   */
+  listeners(queue: string): string {
+    return `{${this.prefix}:${queue}}:listeners`;
+  }
+
   /** The pattern matching every queue's notice channel. */
   channelPattern(): string {
     return `${this.prefix}:notices:*`;

@@ -27,7 +27,8 @@ if (cluster) {
       const publisher = await harness.create();
       const listener = await harness.open(publisher.describe());
       const heard: number[] = [];
-      const off = listener.notifier?.subscribe('q', (n) => n.kind === 'event' && heard.push(n.data as number));
+      // remote: events of other processes are published only for such subscribers (a QueueEvents).
+      const off = listener.notifier?.subscribe('q', (n) => n.kind === 'event' && heard.push(n.data as number), { remote: true });
       await new Promise((r) => setTimeout(r, 200));
       const sent = Array.from({ length: 300 }, (_, i) => i);
       for (const n of sent) publisher.notifier?.publish({ queue: 'q', kind: 'event', event: 'job:progress', data: n });

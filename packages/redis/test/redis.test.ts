@@ -232,3 +232,29 @@ describe.runIf(available)('redis storage', () => {
     await client.quit();
   });
 });
+
+describe.runIf(available)('redis notifier: events only while someone elsewhere listens', () => {
+  it('publishes no queue event while no other process listens, and every one once a QueueEvents does', async () => {
+    const { s, prefix } = await fresh();
+    const spy = new Redis(SERVER);
+    const seen: string[] = [];
+    spy.on('message', (_channel: string, message: string) => seen.push((JSON.parse(message) as { notice: { kind: string } }).notice.kind));
+    await spy.subscribe(`${prefix}:notices:q`);
+    try {
+      for (let i = 0; i < 5; i++) s.notifier.publish({ queue: 'q', kind: 'event', event: 'job:progress', data: i });
+      s.notifier.publish({ queue: 'q', kind: 'added' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen).toEqual(['added']);
+      const other = await RedisStorage.open({ connection: SERVER, prefix });
+      opened.push(other);
+      const off = other.notifier.subscribe('q', () => undefined, { remote: true });
+      await new Promise((r) => setTimeout(r, 700)); // past the publisher's 500 ms answer cache
+      for (let i = 0; i < 5; i++) s.notifier.publish({ queue: 'q', kind: 'event', event: 'job:progress', data: i });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen.filter((k) => k === 'event')).toHaveLength(5);
+      off();
+    } finally {
+      spy.disconnect();
+    }
+  });
+});
