@@ -79,7 +79,10 @@ export class RedisNotifier implements Notifier {
     deliver(this.emitter, notice.queue, notice);
     if (notice.queue !== ALL_QUEUES) deliver(this.emitter, ALL_QUEUES, notice);
     if (this.closed) return;
-    if (notice.kind !== 'event') return this.send(notice);
+    if (notice.kind !== 'event') {
+      this.send(notice);
+      return;
+    }
     const cached = this.wanted.get(notice.queue);
     if (this.checking === 0 && cached && cached.until > Date.now()) {
       if (cached.yes) this.send(notice);
