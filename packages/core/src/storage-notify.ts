@@ -2,6 +2,7 @@
  * The optional notification seam of a storage, and the descriptor that reopens a storage elsewhere.
  * @module
  */
+import type { EventEmitter } from 'node:events';
 import type { JobId } from './job-record.js';
 
 /** A message carried by a {@link Notifier}: plain JSON. */
@@ -46,5 +47,22 @@ export interface StorageDescriptor {
   moduleUrl: string;
   exportName: string;
   options: Record<string, unknown>;
+}
+
+/**
+ * For storage adapters: calls every listener `emitter` holds under `channel` with `notice`. Every
+ * listener is called even when one throws; the error is rethrown on a later microtask (an
+ * uncaught error, as an EventEmitter listener's would be), never at the publisher.
+ */
+export function deliverNotice(emitter: EventEmitter, channel: string, notice: StorageNotice): void {
+  for (const listener of emitter.listeners(channel)) {
+    try {
+      (listener as (n: StorageNotice) => void)(notice);
+    } catch (err) {
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
+  }
 }
 

@@ -16,7 +16,7 @@
  * @internal
  */
 import { EventEmitter } from 'node:events';
-import type { Notifier, StorageNotice } from '@waitline/core';
+import { deliverNotice, type Notifier, type StorageNotice } from '@waitline/core';
 import { channelOf, type PgContext } from './context.js';
 import { EventJournal } from './event-journal.js';
 import { ListenConnection } from './listen.js';
@@ -98,27 +98,14 @@ export class PgNotifier implements Notifier {
 
   /** After a reconnect: every subscriber re-reads what it waits for, and the journal catches up. */
   private broadcastChanged(): void {
-    for (const name of this.emitter.eventNames()) this.emit(String(name), { queue: String(name), kind: 'changed' });
+    for (const name of this.emitter.eventNames()) deliverNotice(this.emitter, String(name), { queue: String(name), kind: 'changed' });
     this.journal.read();
   }
 
   /** Delivers to the queue's subscribers and to those of every queue. */
   private deliver(notice: StorageNotice): void {
-    this.emit(notice.queue, notice);
-    if (notice.queue !== ALL_QUEUES) this.emit(ALL_QUEUES, notice);
-  }
-
-  private emit(channel: string, notice: StorageNotice): void {
-    for (const listener of this.emitter.listeners(channel)) {
-      try {
-        (listener as (n: StorageNotice) => void)(notice);
-      } catch (err) {
-        // A failing listener must not starve the others: surface it like an EventEmitter would.
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
+    deliverNotice(this.emitter, notice.queue, notice);
+    if (notice.queue !== ALL_QUEUES) deliverNotice(this.emitter, ALL_QUEUES, notice);
   }
 
   /** Ends the LISTEN connection and the journal's timers. */

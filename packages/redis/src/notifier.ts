@@ -21,7 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Notifier, StorageNotice } from '@waitline/core';
+import { deliverNotice, type Notifier, type StorageNotice } from '@waitline/core';
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './connection.js';
 import type { KeySpace } from './keys.js';
@@ -37,19 +37,6 @@ const WANTED_CACHE_MS = 500;
 interface Envelope {
   origin: string;
   notice: StorageNotice;
-}
-
-function deliver(emitter: EventEmitter, name: string, notice: StorageNotice): void {
-  for (const listener of emitter.listeners(name)) {
-    try {
-      (listener as (n: StorageNotice) => void)(notice);
-    } catch (err) {
-      // A failing listener must not break the others; surface it like an EventEmitter would.
-      queueMicrotask(() => {
-        throw err;
-      });
-    }
-  }
 }
 
 /** A notifier over Redis pub/sub, with its own subscriber connection (opened on first subscribe). @internal */
@@ -76,8 +63,8 @@ export class RedisNotifier implements Notifier {
 
   /** Delivers here at once and publishes to other processes (events only when wanted); never throws. */
   publish(notice: StorageNotice): void {
-    deliver(this.emitter, notice.queue, notice);
-    if (notice.queue !== ALL_QUEUES) deliver(this.emitter, ALL_QUEUES, notice);
+    deliverNotice(this.emitter, notice.queue, notice);
+    if (notice.queue !== ALL_QUEUES) deliverNotice(this.emitter, ALL_QUEUES, notice);
     if (this.closed) return;
     if (notice.kind !== 'event') {
       this.send(notice);
@@ -233,7 +220,7 @@ export class RedisNotifier implements Notifier {
       return;
     }
     if (envelope.origin === this.origin || !envelope.notice) return;
-    deliver(this.emitter, viaPattern ? ALL_QUEUES : envelope.notice.queue, envelope.notice);
+    deliverNotice(this.emitter, viaPattern ? ALL_QUEUES : envelope.notice.queue, envelope.notice);
   }
 
   /**
@@ -246,6 +233,6 @@ export class RedisNotifier implements Notifier {
   }
 
   private changed(queue: string): void {
-    if (!this.closed) deliver(this.emitter, queue, { queue, kind: 'changed' });
+    if (!this.closed) deliverNotice(this.emitter, queue, { queue, kind: 'changed' });
   }
 }

@@ -7,7 +7,7 @@
  * @internal
  */
 import { EventEmitter } from 'node:events';
-import type { Notifier, StorageNotice } from '@waitline/core';
+import { deliverNotice, type Notifier, type StorageNotice } from '@waitline/core';
 import { ChangeWatcher } from './change-watcher.js';
 import { RemoteEvents } from './remote-events.js';
 
@@ -27,30 +27,16 @@ interface SharedChannel {
 /** One channel per resolved database path, alive while a storage on that path is open. */
 const channels = new Map<string, SharedChannel>();
 
-function deliver(emitter: EventEmitter, channel: string, notice: StorageNotice): void {
-  for (const listener of emitter.listeners(channel)) {
-    try {
-      (listener as (notice: StorageNotice) => void)(notice);
-    } catch (err) {
-      // A failing listener must not break the publisher nor starve the others; surface it as
-      // an uncaught error, like an EventEmitter listener would.
-      queueMicrotask(() => {
-        throw err;
-      });
-    }
-  }
-}
-
 /** Sends a `changed` notice to the subscribers of every queue, then the events other processes journaled. */
 function broadcastChange(emitter: EventEmitter, remote: RemoteEvents | null): void {
-  for (const name of emitter.eventNames()) deliver(emitter, String(name), { queue: String(name), kind: 'changed' });
+  for (const name of emitter.eventNames()) deliverNotice(emitter, String(name), { queue: String(name), kind: 'changed' });
   for (const notice of remote?.readNew() ?? []) deliverToQueue(emitter, notice);
 }
 
 /** Delivers a notice to its queue's subscribers and to those of every queue. */
 function deliverToQueue(emitter: EventEmitter, notice: StorageNotice): void {
-  deliver(emitter, notice.queue, notice);
-  if (notice.queue !== ALL_QUEUES) deliver(emitter, ALL_QUEUES, notice);
+  deliverNotice(emitter, notice.queue, notice);
+  if (notice.queue !== ALL_QUEUES) deliverNotice(emitter, ALL_QUEUES, notice);
 }
 
 /** Starts the channel's watcher with its first subscriber and stops it with its last. */
