@@ -200,8 +200,13 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.wakeTimer = setTimeout(() => this.wake(), delay);
   }
 
+  /**
+   * Looks for work when a slot is free and the last claim came back short, or when a step is in
+   * flight: that step's claim may have read the storage before what woke us was written, so one
+   * more step follows it (otherwise the notice would be lost until the next poll).
+   */
   private wake(): void {
-    if (this.idle && this.active.size < this.concurrency) this.schedule();
+    if ((this.idle || this.ticking) && this.active.size < this.concurrency) this.schedule();
   }
 
   private schedule(): void {

@@ -5,6 +5,7 @@
  */
 import { Queue, StorageUnavailableError, type Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
+import { newJob } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 import { gate, record, sleep, until, useLive } from '../live.js';
 
@@ -32,6 +33,22 @@ function slowSettle(storage: Storage, delayMs: number): Storage {
       return async (...args: unknown[]) => {
         await sleep(delayMs);
         return value.apply(target, args);
+      };
+    },
+  });
+}
+
+/** A storage whose `settle` answers `delayMs` after it was applied, calling `during` meanwhile. */
+function settleThen(storage: Storage, delayMs: number, during: () => Promise<void>): Storage {
+  return new Proxy(storage, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop !== 'settle' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        const result = await value.apply(target, args);
+        await during();
+        await sleep(delayMs);
+        return result;
       };
     },
   });
@@ -125,6 +142,22 @@ export function describeWorkerControl(harness: StorageHarness): void {
       await until(async () => (await job.status()).state !== 'queued', 'the job to start');
       await w.close({ graceMs: 2_000 });
       expect(await job.status()).toMatchObject({ state: 'completed', result: 'settled before close returned' });
+    });
+
+    it('a wake-up that arrives while a settle is in flight is not lost', async () => {
+      const name = 'wake-in-flight';
+      let late: string | null = null;
+      const storage = settleThen(live.storage(), 300, async () => {
+        if (late !== null) return;
+        // Written after the settle's claim read the queue, announced before the settle returns.
+        const [job] = (await live.storage().enqueue({ queue: name, jobs: [newJob({ runAt: Date.now() })], now: Date.now() })).jobs;
+        late = (job as { id: string }).id;
+        live.storage().notifier?.publish({ queue: name, kind: 'added', runAt: Date.now() });
+      });
+      const q = new Queue(storage, name);
+      live.worker(q, async () => 'ok', { pollIntervalMs: 60_000, heartbeat: 'main' });
+      await q.add({});
+      await until(async () => late !== null && (await q.getJob(late))?.state === 'completed', 'the late job to run well before the next poll', 5_000);
     });
 
     it('close() past the grace period aborts and releases the job to another worker at once, spending no attempt', async () => {
