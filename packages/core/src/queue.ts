@@ -165,6 +165,7 @@ export class Queue<Payload = unknown, Result = unknown> {
   async getStatus(id: JobId): Promise<JobStatus<Result>> {
     const now = this.clock.now();
     const inputs = await this.storage.getPositionInputs({
+      queue: this.name,
       id: parseJobId(id),
       now,
       sampleLimit: SAMPLE_LIMIT,
@@ -178,7 +179,7 @@ export class Queue<Payload = unknown, Result = unknown> {
 
   /** The job's 1-based position among ready jobs (index-only), or null when it is not waiting and ready. */
   getPosition(id: JobId): Promise<number | null> {
-    return this.storage.getPosition({ id: parseJobId(id), now: this.clock.now() });
+    return this.storage.getPosition({ queue: this.name, id: parseJobId(id), now: this.clock.now() });
   }
 
   /** Resolves with the result when the job completes; rejects with `JobFailedError` when it fails or is cancelled. */
@@ -187,7 +188,7 @@ export class Queue<Payload = unknown, Result = unknown> {
     const record = await waitUntil(
       async () => {
         const rec = await this.storage.getJob(jobId);
-        if (!rec) throw new JobNotFoundError(jobId);
+        if (!rec || rec.queue !== this.name) throw new JobNotFoundError(jobId);
         return isFinalState(rec.state) ? rec : undefined;
       },
       { pollMs: options.pollMs ?? 500, timeoutMs: options.timeoutMs, what: `job "${jobId}" to finish`, subscribe: (wake) => this.watchJob(jobId, wake) },
@@ -227,7 +228,7 @@ export class Queue<Payload = unknown, Result = unknown> {
    * handler sees its signal abort and the job ends `cancelled`.
    */
   async cancel(id: JobId): Promise<JobRecord<Payload, Result>> {
-    const rec = await this.storage.cancel({ id: parseJobId(id), now: this.clock.now() });
+    const rec = await this.storage.cancel({ queue: this.name, id: parseJobId(id), now: this.clock.now() });
     if (rec.state === 'cancelled') this.emit('job:cancelled', { queue: this.name, jobId: rec.id });
     else if (rec.state === 'running') this.storage.notifier?.publish({ queue: rec.queue, kind: 'cancel', jobId: rec.id });
     return rec as JobRecord<Payload, Result>;
@@ -235,20 +236,20 @@ export class Queue<Payload = unknown, Result = unknown> {
 
   /** Re-drives a `failed` (dead-letter) or `cancelled` job: back to `queued` with its attempts reset. */
   async retry(id: JobId): Promise<JobRecord<Payload, Result>> {
-    const rec = await this.storage.retry({ id: parseJobId(id), now: this.clock.now() });
+    const rec = await this.storage.retry({ queue: this.name, id: parseJobId(id), now: this.clock.now() });
     this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: rec.runAt, jobId: rec.id });
     return rec as JobRecord<Payload, Result>;
   }
 
   /** Changes a queued job's priority; its position follows at once. */
   async changePriority(id: JobId, priority: number): Promise<JobRecord<Payload, Result>> {
-    const rec = await this.storage.changePriority({ id: parseJobId(id), priority: parsePriority(priority) });
+    const rec = await this.storage.changePriority({ queue: this.name, id: parseJobId(id), priority: parsePriority(priority) });
     return rec as JobRecord<Payload, Result>;
   }
 
   /** Makes a delayed (or retry-waiting) job ready now. */
   async promote(id: JobId): Promise<JobRecord<Payload, Result>> {
-    const rec = await this.storage.promote({ id: parseJobId(id), now: this.clock.now() });
+    const rec = await this.storage.promote({ queue: this.name, id: parseJobId(id), now: this.clock.now() });
     this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: rec.runAt, jobId: rec.id });
     return rec as JobRecord<Payload, Result>;
   }

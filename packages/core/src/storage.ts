@@ -155,9 +155,18 @@ export interface ProgressParams extends LeaseRef {
   now: number;
 }
 
-/** Cancels a job: queued ends `cancelled` at once; running gets `cancelRequested`. */
-export interface CancelParams {
+/**
+ * Names one job of one queue. Every by-id call carries the queue: a job of another queue is
+ * reported as not found (`JobNotFoundError`, or null for reads) and nothing is written, so a
+ * right to act on one queue never becomes a right to act on another's jobs.
+ */
+export interface JobRef {
+  queue: string;
   id: JobId;
+}
+
+/** Cancels a job: queued ends `cancelled` at once; running gets `cancelRequested`. */
+export interface CancelParams extends JobRef {
   now: number;
 }
 
@@ -171,8 +180,7 @@ export interface ReclaimParams {
 }
 
 /** Reads the inputs of a job's position and ETA in one consistent read. */
-export interface PositionParams {
-  id: JobId;
+export interface PositionParams extends JobRef {
   now: number;
   /** How many recently finished jobs to return for duration statistics. */
   sampleLimit: number;
@@ -270,21 +278,18 @@ export interface Page<T> {
 }
 
 /** Moves a `failed` or `cancelled` job back to `queued`, attempts reset. */
-export interface RetryParams {
-  id: JobId;
+export interface RetryParams extends JobRef {
   now: number;
   runAt?: number;
 }
 
 /** Changes a queued job's priority; its place among ready jobs follows at once. */
-export interface ChangePriorityParams {
-  id: JobId;
+export interface ChangePriorityParams extends JobRef {
   priority: number;
 }
 
 /** Makes a scheduled job ready now. */
-export interface PromoteParams {
-  id: JobId;
+export interface PromoteParams extends JobRef {
   now: number;
 }
 
@@ -348,27 +353,33 @@ export interface Storage {
   renewLeases(p: RenewLeasesParams): Promise<LeaseState[]>;
   /** Writes progress; throws `LeaseLostError` when the lease is not held (nothing written). */
   reportProgress(p: ProgressParams): Promise<JobRecord>;
-  /** Throws `JobNotFoundError`; `InvalidTransitionError` for `completed`/`failed`; a cancelled job is returned as is. */
+  /**
+   * Throws `JobNotFoundError` (also for a job of another queue); `InvalidTransitionError` for
+   * `completed`/`failed`; a cancelled job is returned as is.
+   */
   cancel(p: CancelParams): Promise<JobRecord>;
   /** Returns every job it moved, in its new state. */
   reclaimExpired(p: ReclaimParams): Promise<JobRecord[]>;
 
   /** The stored job, or null for an unknown id. */
   getJob(id: JobId): Promise<JobRecord | null>;
-  /** The job's 1-based position among ready jobs, or null when it is not queued and ready. Index-only where the storage allows. */
-  getPosition(p: { id: JobId; now: number }): Promise<number | null>;
-  /** Returns null for an unknown id. */
+  /**
+   * The job's 1-based position among ready jobs, or null when it is not queued and ready or not a
+   * job of `p.queue`. Index-only where the storage allows.
+   */
+  getPosition(p: JobRef & { now: number }): Promise<number | null>;
+  /** Returns null for an unknown id or a job of another queue. */
   getPositionInputs(p: PositionParams): Promise<PositionInputs | null>;
   /** Counts by state (queued split into ready and scheduled), windows by finish time, recent samples, live workers. */
   getStats(p: StatsParams): Promise<RawQueueStats>;
   /** One page of a queue's jobs by `seq`, filtered by state. */
   listJobs(p: ListParams): Promise<Page<JobRecord>>;
 
-  /** Throws `JobNotFoundError`, or `InvalidTransitionError` unless the job is `failed` or `cancelled`. */
+  /** Throws `JobNotFoundError` (also for another queue's job), or `InvalidTransitionError` unless `failed` or `cancelled`. */
   retry(p: RetryParams): Promise<JobRecord>;
-  /** Throws `InvalidTransitionError` unless the job is `queued`. */
+  /** Throws `JobNotFoundError` (also for another queue's job), or `InvalidTransitionError` unless `queued`. */
   changePriority(p: ChangePriorityParams): Promise<JobRecord>;
-  /** Throws `InvalidTransitionError` unless the job is `queued`; a ready job is returned unchanged. */
+  /** As `changePriority`'s errors; a ready job is returned unchanged. */
   promote(p: PromoteParams): Promise<JobRecord>;
   /** Returns how many jobs were removed. */
   removeJobs(p: RemoveParams): Promise<number>;

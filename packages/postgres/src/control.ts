@@ -24,18 +24,21 @@ import type { PgContext } from './context.js';
 import type { SqlName } from './generated/sql.js';
 import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
 
-/** Reads a job or throws `JobNotFoundError`. @internal */
-export async function getJobOrThrow(ctx: PgContext, id: string): Promise<JobRecord> {
+/** Reads a job of `queue` or throws `JobNotFoundError` (also for a job of another queue). @internal */
+export async function getJobOrThrow(ctx: PgContext, queue: string, id: string): Promise<JobRecord> {
   const row = await ctx.row<JobRow>('getJob', [id]);
-  if (row === undefined) throw new JobNotFoundError(id);
+  if (row === undefined || row.job.queue !== queue) throw new JobNotFoundError(id);
   return toJobRecord(row.job);
 }
 
-/** Runs a guarded transition; on a miss throws `JobNotFoundError` or `InvalidTransitionError`. */
-async function transition(ctx: PgContext, sql: SqlName, values: [string, ...unknown[]], to: JobState): Promise<JobRecord> {
+/**
+ * Runs a guarded transition whose values are `[id, value, queue]`; on a miss throws
+ * `JobNotFoundError` or `InvalidTransitionError`.
+ */
+async function transition(ctx: PgContext, sql: SqlName, values: [string, unknown, string], to: JobState): Promise<JobRecord> {
   const row = await ctx.row<JobRow>(sql, values);
   if (row !== undefined) return toJobRecord(row.job);
-  const job = await getJobOrThrow(ctx, values[0]);
+  const job = await getJobOrThrow(ctx, values[2], values[0]);
   throw new InvalidTransitionError(values[0], job.state, to);
 }
 
@@ -60,26 +63,26 @@ export async function upsertQueue(ctx: PgContext, p: UpsertQueueParams): Promise
  * @internal
  */
 export async function cancelJob(ctx: PgContext, p: CancelParams): Promise<JobRecord> {
-  const row = await ctx.row<JobRow>('cancelJob', [p.id, p.now]);
+  const row = await ctx.row<JobRow>('cancelJob', [p.id, p.now, p.queue]);
   if (row !== undefined) return toJobRecord(row.job);
-  const job = await getJobOrThrow(ctx, p.id);
+  const job = await getJobOrThrow(ctx, p.queue, p.id);
   if (job.state === 'cancelled') return job;
   throw new InvalidTransitionError(p.id, job.state, 'cancelled');
 }
 
 /** Failed or cancelled back to `queued` at `runAt ?? now`, attempts reset. @internal */
 export function retryJob(ctx: PgContext, p: RetryParams): Promise<JobRecord> {
-  return transition(ctx, 'retryJob', [p.id, p.runAt ?? p.now], 'queued');
+  return transition(ctx, 'retryJob', [p.id, p.runAt ?? p.now, p.queue], 'queued');
 }
 
 /** A queued job's new priority. @internal */
 export function changePriority(ctx: PgContext, p: ChangePriorityParams): Promise<JobRecord> {
-  return transition(ctx, 'changePriority', [p.id, p.priority], 'queued');
+  return transition(ctx, 'changePriority', [p.id, p.priority, p.queue], 'queued');
 }
 
 /** A queued job ready now (`runAt = min(runAt, now)`). @internal */
 export function promoteJob(ctx: PgContext, p: PromoteParams): Promise<JobRecord> {
-  return transition(ctx, 'promoteJob', [p.id, p.now], 'queued');
+  return transition(ctx, 'promoteJob', [p.id, p.now, p.queue], 'queued');
 }
 
 /** Rows deleted per statement: short locks, so workers go on meanwhile. */

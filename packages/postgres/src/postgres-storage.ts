@@ -17,6 +17,7 @@ import type {
   Notifier,
   Page,
   PositionInputs,
+  JobRef,
   PositionParams,
   ProgressParams,
   PromoteParams,
@@ -228,8 +229,8 @@ export class PostgresStorage implements Storage {
   }
 
   /** 1-based position among ready jobs: two index-only counts on jobs_queued. */
-  getPosition(p: { id: string; now: number }): Promise<number | null> {
-    return this.run(() => reads.readPosition(this.ctx, p.id, p.now));
+  getPosition(p: JobRef & { now: number }): Promise<number | null> {
+    return this.run(() => reads.readPosition(this.ctx, p));
   }
 
   /** Position and ETA inputs from one snapshot. */

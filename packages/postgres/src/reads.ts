@@ -40,8 +40,8 @@ export async function queueConfig(ctx: PgContext, name: string, on?: Queryable):
 }
 
 /** A job's 1-based position among ready jobs, or null (see position.sql). @internal */
-export async function readPosition(ctx: PgContext, id: string, now: number, on?: Queryable): Promise<number | null> {
-  const row = await ctx.row<{ position: number }>('position', [id, now], on);
+export async function readPosition(ctx: PgContext, p: { queue: string; id: string; now: number }, on?: Queryable): Promise<number | null> {
+  const row = await ctx.row<{ position: number }>('position', [p.id, p.now, p.queue], on);
   return row === undefined ? null : row.position;
 }
 
@@ -67,13 +67,13 @@ async function recentAndLive(ctx: PgContext, queue: string, p: { now: number; sa
   return { recent: recent.map(toFinishedSample), liveWorkers: workers.map(toWorkerInfo) };
 }
 
-/** Everything a position and ETA are computed from, from one snapshot; null for an unknown id. @internal */
+/** Everything a position and ETA are computed from, from one snapshot; null for an unknown id or another queue's job. @internal */
 export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<PositionInputs | null> {
   return ctx.transaction(SNAPSHOT, async (c) => {
     const row = await ctx.row<JobRow>('getJob', [p.id], c);
-    if (row === undefined) return null;
+    if (row === undefined || row.job.queue !== p.queue) return null;
     const job = toJobRecord(row.job);
-    const position = job.state === 'queued' && job.runAt <= p.now ? await readPosition(ctx, p.id, p.now, c) : null;
+    const position = job.state === 'queued' && job.runAt <= p.now ? await readPosition(ctx, p, c) : null;
     const ahead = position === null ? null : position - 1;
     const running = await ctx.rows<RunningRow>('runningSamples', [job.queue], c);
     return {

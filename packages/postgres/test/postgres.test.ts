@@ -86,7 +86,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     await withClient(async (c) => {
       await c.query(`VACUUM ANALYZE "${schema}".jobs`);
       const id = (jobs[2_000] as { id: string }).id;
-      const position = renderSql(SQL.position, schema).replace(/\$1/g, `'${id}'`).replace(/\$2/g, String(Date.now()));
+      const position = renderSql(SQL.position, schema).replace(/\$1/g, `'${id}'`).replace(/\$2/g, String(Date.now())).replace(/\$3/g, "'q'");
       const plan = (await c.query(`EXPLAIN ${position}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
       expect(plan.match(/Index Only Scan using jobs_queued/g)).toHaveLength(2);
       const pick = `SELECT c.id FROM "${schema}".jobs c WHERE c.queue = 'q' AND c.state = 'queued' AND c.run_at <= ${Date.now()}

@@ -1,7 +1,6 @@
 /**
  * Queue configuration and the moves an operator makes by job id: cancel, retry, change priority,
- * promote, remove. Each is one script on the queue holding the job (see `directory.ts` for how
- * it is found).
+ * promote, remove. Each is one script on the job's queue, named by the caller.
  * @module
  * @internal
  */
@@ -10,6 +9,7 @@ import {
   type ChangePriorityParams,
   InvalidTransitionError,
   type JobRecord,
+  type JobRef,
   JobNotFoundError,
   type PromoteParams,
   type QueueConfig,
@@ -46,38 +46,35 @@ export async function getQueue(ctx: RedisContext, name: string): Promise<QueueCo
 }
 
 /**
- * Runs a by-id script on the queue holding the job: 'ok' gives the record, 'invalid' an
- * `InvalidTransitionError` to `target`, and no queue holding it a `JobNotFoundError`.
+ * Runs a by-id script on the job's queue: 'ok' gives the record, 'invalid' an
+ * `InvalidTransitionError` to `target`, 'missing' a `JobNotFoundError`. The script sees only its
+ * own queue's keys, so a job of another queue is missing and nothing is written.
  */
-async function jobMove(ctx: RedisContext, name: ScriptName, id: string, target: string, args: ScriptArg[]): Promise<JobRecord> {
-  const found = await ctx.directory.byId(id, async (queue) => {
-    const reply = await ctx.onQueue<Tagged>(name, queue, [id, ...args]);
-    return reply[0] === 'missing' ? undefined : { queue, reply };
-  });
-  if (found === undefined) throw new JobNotFoundError(id);
-  const [tag, detail] = found.reply;
-  if (tag === 'invalid') throw new InvalidTransitionError(id, String(detail), target);
-  return toJobRecord(found.queue, detail as unknown[]);
+async function jobMove(ctx: RedisContext, name: ScriptName, ref: JobRef, target: string, args: ScriptArg[]): Promise<JobRecord> {
+  const [tag, detail] = await ctx.onQueue<Tagged>(name, ref.queue, [ref.id, ...args]);
+  if (tag === 'missing') throw new JobNotFoundError(ref.id);
+  if (tag === 'invalid') throw new InvalidTransitionError(ref.id, String(detail), target);
+  return toJobRecord(ref.queue, detail as unknown[]);
 }
 
 /** Queued: cancelled now; running: cancel requested; cancelled: as is; otherwise throws. @internal */
 export function cancelJob(ctx: RedisContext, p: CancelParams): Promise<JobRecord> {
-  return jobMove(ctx, 'cancel', p.id, 'cancelled', [String(p.now)]);
+  return jobMove(ctx, 'cancel', p, 'cancelled', [String(p.now)]);
 }
 
 /** Failed or cancelled back to queued, attempts reset. @internal */
 export function retryJob(ctx: RedisContext, p: RetryParams): Promise<JobRecord> {
-  return jobMove(ctx, 'retry', p.id, 'queued', [String(p.now), String(p.runAt ?? p.now)]);
+  return jobMove(ctx, 'retry', p, 'queued', [String(p.now), String(p.runAt ?? p.now)]);
 }
 
 /** A queued job's new priority. @internal */
 export function changePriority(ctx: RedisContext, p: ChangePriorityParams): Promise<JobRecord> {
-  return jobMove(ctx, 'changePriority', p.id, 'queued', [String(p.priority)]);
+  return jobMove(ctx, 'changePriority', p, 'queued', [String(p.priority)]);
 }
 
 /** A queued job ready now. @internal */
 export function promoteJob(ctx: RedisContext, p: PromoteParams): Promise<JobRecord> {
-  return jobMove(ctx, 'promote', p.id, 'queued', [String(p.now)]);
+  return jobMove(ctx, 'promote', p, 'queued', [String(p.now)]);
 }
 
 /** Deletes one chunk of the selected jobs; returns how many. @internal */

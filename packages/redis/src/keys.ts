@@ -7,15 +7,21 @@
  */
 import { ValidationError } from '@waitline/core';
 
-/** Letters, digits and `. _ : -`: no `{`, `}` (hash tags) nor glob characters (cleanup patterns). */
-const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+/**
+ * Letters, digits and `. _ -`: no `{`, `}` (hash tags) nor glob characters (cleanup patterns), and
+ * no `:`. Queue names may hold `:`, and every key joins prefix and queue with `:` (`{prefix:queue}`,
+ * `prefix:notices:queue`), so a prefix without one makes the join injective: the first `:` always
+ * ends the prefix, and no two (prefix, queue) pairs can share a key. (With `:` allowed, prefix `P`
+ * with queue `x:y` and prefix `P:x` with queue `y` were the same keys.)
+ */
+const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-/** Checks a key prefix once, so keys built from it need no escaping. @internal */
-export function checkPrefix(prefix: string): string {
-  if (!PREFIX_PATTERN.test(prefix)) {
-    throw new ValidationError(`Redis key prefix "${prefix}" must be 1-100 letters, digits or . _ : - starting with a letter or digit`, [
-      { path: ['prefix'], message: 'letters, digits and . _ : - only' },
-    ]);
+/** Checks a key prefix once, so keys built from it need no escaping and never collide. @internal */
+export function checkPrefix(prefix: unknown): string {
+  if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
+    const shown = typeof prefix === 'string' ? `"${prefix}"` : String(prefix);
+    const message = 'a string of 1-100 letters, digits or . _ - (no ":"), starting with a letter or digit';
+    throw new ValidationError(`Redis key prefix ${shown} must be ${message}`, [{ path: ['options', 'prefix'], message }]);
   }
   return prefix;
 }

@@ -18,14 +18,13 @@ export async function getJob(ctx: RedisContext, id: string): Promise<JobRecord |
   return found ?? null;
 }
 
-/** 1 + the ready jobs ahead (ZRANK), or null unless queued and ready. @internal */
-export async function getPosition(ctx: RedisContext, id: string, now: number): Promise<number | null> {
-  const found = await ctx.directory.byId(id, async (queue) => {
-    const [tag, rank] = await ctx.onQueue<Tagged>('position', queue, [id, String(now)]);
-    if (tag === 'missing') return undefined;
-    return tag === 'ok' ? Number(rank) + 1 : null;
-  });
-  return found ?? null;
+/**
+ * 1 + the ready jobs ahead (ZRANK), or null unless queued and ready. Runs on `p.queue` only: the
+ * job keys live under their queue's tag, so another queue's job is simply not there. @internal
+ */
+export async function getPosition(ctx: RedisContext, p: { queue: string; id: string; now: number }): Promise<number | null> {
+  const [tag, rank] = await ctx.onQueue<Tagged>('position', p.queue, [p.id, String(p.now)]);
+  return tag === 'ok' ? Number(rank) + 1 : null;
 }
 
 function toAheadWork(flat: unknown[]): AheadWork[] {
@@ -72,16 +71,15 @@ async function workAheadInRanges(ctx: RedisContext, queue: string, ahead: number
 /**
  * The position and ETA inputs from one script, plus the queue's live workers. With more than
  * {@link AHEAD_SCAN_LIMIT} jobs ahead, the work ahead is read in ranges after it (not one snapshot).
+ * Null for an unknown id or a job of another queue (the script runs on `p.queue` only).
  * @internal
  */
 export async function getPositionInputs(ctx: RedisContext, p: PositionParams): Promise<PositionInputs | null> {
   const scanLimit = Math.max(AHEAD_SCAN_LIMIT, p.aheadListLimit);
   const args = [p.id, String(p.now), String(p.aheadListLimit), String(p.sampleLimit), String(scanLimit)];
-  const found = await ctx.directory.byId(p.id, async (queue) => {
-    const reply = await ctx.onQueue<Tagged>('positionInputs', queue, args);
-    return reply[0] === 'missing' ? undefined : { queue, reply };
-  });
-  if (found === undefined) return null;
+  const reply = await ctx.onQueue<Tagged>('positionInputs', p.queue, args);
+  if (reply[0] === 'missing') return null;
+  const found = { queue: p.queue, reply };
   const [, job, rank, work, aheadJobs, running, completed, failed, config, readyAhead] = found.reply as [
     string, unknown[], number | null, unknown[] | null, unknown[] | null, unknown, unknown, unknown, unknown[], number | null,
   ];

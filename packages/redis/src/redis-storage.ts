@@ -16,6 +16,7 @@ import type {
   Notifier,
   Page,
   PositionInputs,
+  JobRef,
   PositionParams,
   ProgressParams,
   PromoteParams,
@@ -187,8 +188,8 @@ export class RedisStorage implements Storage {
   }
 
   /** 1 + the ready jobs ahead by the ordering rule (ZRANK, O(log n)), or null unless queued and ready. */
-  async getPosition(p: { id: string; now: number }): Promise<number | null> {
-    return this.run(() => getPosition(this.ctx, p.id, p.now));
+  async getPosition(p: JobRef & { now: number }): Promise<number | null> {
+    return this.run(() => getPosition(this.ctx, p));
   }
 
   /** The position and ETA inputs of a job from one script (workers read beside it); null for an unknown id. */

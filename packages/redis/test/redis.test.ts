@@ -112,8 +112,8 @@ describe.runIf(available)('redis storage', () => {
     const stats = (now: number) => s.getStats({ queue: 'q', now, windowsMs: [], sampleLimit: 0, workerStaleMs: 1 });
     expect((await stats(T0 + 99)).counts).toMatchObject({ ready: 1, scheduled: 1 });
     expect((await stats(T0 + 100)).counts).toMatchObject({ ready: 2, scheduled: 0 });
-    expect(await s.getPosition({ id: ready?.id ?? '', now: T0 + 50 })).toBe(1);
-    expect(await s.getPosition({ id: ready?.id ?? '', now: T0 + 100 })).toBe(2);
+    expect(await s.getPosition({ queue: 'q', id: ready?.id ?? '', now: T0 + 50 })).toBe(1);
+    expect(await s.getPosition({ queue: 'q', id: ready?.id ?? '', now: T0 + 100 })).toBe(2);
     // Counted, not moved: the scheduled job is still in its level's set.
     expect(await raw.zcard(`{${prefix}:q}:scheduled:4`)).toBe(1);
   });
@@ -129,10 +129,10 @@ describe.runIf(available)('redis storage', () => {
     expect(await raw.zcard(`{${prefix}:q}:ready`)).toBe(2); // the two earliest of level 2
     expect(await raw.zcard(`{${prefix}:q}:scheduled:3`)).toBe(998);
     expect(await raw.zcard(`{${prefix}:q}:scheduled:2`)).toBe(998);
-    expect(await s.getPosition({ id: high[2]?.id ?? '', now })).toBe(1);
-    expect(await s.getPosition({ id: low[0]?.id ?? '', now })).toBe(999);
-    expect(await s.getPosition({ id: low[500]?.id ?? '', now })).toBe(998 + 501);
-    expect(await s.getPosition({ id: low[500]?.id ?? '', now: T0 + 10 + 499 })).toBeNull();
+    expect(await s.getPosition({ queue: 'q', id: high[2]?.id ?? '', now })).toBe(1);
+    expect(await s.getPosition({ queue: 'q', id: low[0]?.id ?? '', now })).toBe(999);
+    expect(await s.getPosition({ queue: 'q', id: low[500]?.id ?? '', now })).toBe(998 + 501);
+    expect(await s.getPosition({ queue: 'q', id: low[500]?.id ?? '', now: T0 + 10 + 499 })).toBeNull();
     const next = await s.claim({ queue: 'q', workerId: 'w', limit: 3, leaseMs: 60_000, now });
     expect(next.map((j) => j.id)).toEqual(high.slice(2, 5).map((j) => j.id));
   });
@@ -153,7 +153,7 @@ describe.runIf(available)('redis storage', () => {
       return [...byName.values()].sort((x, y) => x.name.localeCompare(y.name));
     };
     for (const at of [4_000, 6_000]) {
-      const inputs = await s.getPositionInputs({ id: stored[at]?.id ?? '', now: T0, sampleLimit: 1, aheadListLimit: 10, workerStaleMs: 1 });
+      const inputs = await s.getPositionInputs({ queue: 'q', id: stored[at]?.id ?? '', now: T0, sampleLimit: 1, aheadListLimit: 10, workerStaleMs: 1 });
       expect(inputs?.ahead).toBe(at);
       expect(inputs?.aheadJobs).toBeNull();
       expect([...(inputs?.aheadWork ?? [])].sort((x, y) => x.name.localeCompare(y.name))).toEqual(expected(at));
@@ -165,7 +165,7 @@ describe.runIf(available)('redis storage', () => {
     const stored = [];
     for (let i = 0; i < 12_000; i += 1_000) stored.push(...(await s.enqueue({ queue: 'q', jobs: Array.from({ length: 1_000 }, () => job()), now: T0 })).jobs);
     const picked = stored.filter((_, i) => i % 997 === 0 || i === 4_999 || i === 5_000); // across the 5,000-job steps
-    for (const j of picked) await s.cancel({ id: j.id, now: T0 + 1 });
+    for (const j of picked) await s.cancel({ queue: j.queue, id: j.id, now: T0 + 1 });
     const page = (offset: number, limit: number, order: 'asc' | 'desc') => s.listJobs({ queue: 'q', states: ['cancelled'], offset, limit, order });
     const asc = picked.map((j) => j.id);
     const first = await page(0, 5, 'asc');
@@ -180,9 +180,9 @@ describe.runIf(available)('redis storage', () => {
   it('a claim whose clock is behind the one that moved a job leaves that job waiting', async () => {
     const { s } = await fresh();
     const [later] = (await s.enqueue({ queue: 'q', jobs: [job({ runAt: T0 + 100 })], now: T0 })).jobs;
-    expect(await s.getPosition({ id: later?.id ?? '', now: T0 + 100 })).toBe(1);
+    expect(await s.getPosition({ queue: 'q', id: later?.id ?? '', now: T0 + 100 })).toBe(1);
     expect(await s.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 1_000, now: T0 + 50 })).toEqual([]);
-    expect(await s.getPosition({ id: later?.id ?? '', now: T0 + 50 })).toBeNull();
+    expect(await s.getPosition({ queue: 'q', id: later?.id ?? '', now: T0 + 50 })).toBeNull();
     const claimed = await s.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 1_000, now: T0 + 100 });
     expect(claimed.map((j) => j.id)).toEqual([later?.id]);
   });
@@ -193,7 +193,7 @@ describe.runIf(available)('redis storage', () => {
     opened.push(other);
     const [added] = (await other.enqueue({ queue: 'elsewhere', jobs: [job()], now: T0 })).jobs;
     expect((await s.getJob(added?.id ?? ''))?.queue).toBe('elsewhere');
-    expect((await s.cancel({ id: added?.id ?? '', now: T0 + 1 })).state).toBe('cancelled');
+    expect((await s.cancel({ queue: 'elsewhere', id: added?.id ?? '', now: T0 + 1 })).state).toBe('cancelled');
     expect(await s.getJob('no-such-job')).toBeNull();
   });
 
@@ -210,10 +210,26 @@ describe.runIf(available)('redis storage', () => {
     await expect(s.getQueue('q')).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 
-  it('refuses a prefix that could break hash tags or key patterns', async () => {
-    for (const prefix of ['', 'a{b', 'a}b', 'a*b', 'has space']) {
-      await expect(RedisStorage.open({ connection: SERVER, prefix })).rejects.toBeInstanceOf(ValidationError);
+  it('refuses a prefix that could break hash tags or key patterns, or share keys with another prefix', async () => {
+    for (const prefix of ['', 'a{b', 'a}b', 'a*b', 'has space', `${base}:x`, 123, true]) {
+      const err = await RedisStorage.open({ connection: SERVER, prefix: prefix as string }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).path).toEqual(['options', 'prefix']);
     }
+  });
+
+  it('no two (prefix, queue) pairs share a key: prefix P with queue "x:y" and prefix "P.x" with queue "y" stay apart', async () => {
+    const p = `${base}-inj`;
+    const a = await RedisStorage.open({ connection: SERVER, prefix: p });
+    const b = await RedisStorage.open({ connection: SERVER, prefix: `${p}.x` });
+    opened.push(a, b);
+    const [mine] = (await a.enqueue({ queue: 'x:y', jobs: [job()], now: T0 })).jobs;
+    expect(await b.claim({ queue: 'y', workerId: 'w', limit: 5, leaseMs: 1_000, now: T0 })).toEqual([]);
+    expect((await b.getStats({ queue: 'y', now: T0, windowsMs: [], sampleLimit: 0, workerStaleMs: 1 })).counts.queued).toBe(0);
+    expect((await a.claim({ queue: 'x:y', workerId: 'w', limit: 5, leaseMs: 1_000, now: T0 })).map((j) => j.id)).toEqual([mine?.id]);
+    const keysA = new Set(await raw.keys(`{${p}:*`));
+    const keysB = await raw.keys(`{${p}.x:*`);
+    expect(keysB.filter((k) => keysA.has(k))).toEqual([]);
   });
 
   it('describes itself as plain JSON, also when given a client, and leaves that client open', async () => {

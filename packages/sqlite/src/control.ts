@@ -21,10 +21,10 @@ import type { SqliteContext } from './context.js';
 import type { SqlName } from './generated/sql.js';
 import { type JobRow, toJobRecord } from './rows.js';
 
-/** Reads a job or throws `JobNotFoundError`. @internal */
-export function getJobOrThrow(ctx: SqliteContext, id: string): JobRecord {
+/** Reads a job of `queue` or throws `JobNotFoundError` (also for a job of another queue). @internal */
+export function getJobOrThrow(ctx: SqliteContext, queue: string, id: string): JobRecord {
   const row = ctx.jobs('getJob').get({ id }) as JobRow | undefined;
-  if (row === undefined) throw new JobNotFoundError(id);
+  if (row === undefined || row[2] !== queue) throw new JobNotFoundError(id);
   return toJobRecord(row);
 }
 
@@ -32,10 +32,10 @@ export function getJobOrThrow(ctx: SqliteContext, id: string): JobRecord {
  * Runs a guarded transition; on a miss, throws `JobNotFoundError` or `InvalidTransitionError`
  * (from the job's current state to `to`).
  */
-function transition(ctx: SqliteContext, sql: SqlName, params: { id: string; [key: string]: unknown }, to: JobState): JobRecord {
+function transition(ctx: SqliteContext, sql: SqlName, params: { id: string; queue: string; [key: string]: unknown }, to: JobState): JobRecord {
   const row = ctx.jobs(sql).get(params) as JobRow | undefined;
   if (row !== undefined) return toJobRecord(row);
-  const job = getJobOrThrow(ctx, params.id);
+  const job = getJobOrThrow(ctx, params.queue, params.id);
   throw new InvalidTransitionError(params.id, job.state, to);
 }
 
@@ -47,9 +47,9 @@ function transition(ctx: SqliteContext, sql: SqlName, params: { id: string; [key
  * @internal
  */
 export function cancelJob(ctx: SqliteContext, p: CancelParams): JobRecord {
-  const row = ctx.jobs('cancelJob').get({ id: p.id, now: p.now }) as JobRow | undefined;
+  const row = ctx.jobs('cancelJob').get({ id: p.id, queue: p.queue, now: p.now }) as JobRow | undefined;
   if (row !== undefined) return toJobRecord(row);
-  const job = getJobOrThrow(ctx, p.id);
+  const job = getJobOrThrow(ctx, p.queue, p.id);
   if (job.state === 'cancelled') return job;
   throw new InvalidTransitionError(p.id, job.state, 'cancelled');
 }
@@ -60,7 +60,7 @@ export function cancelJob(ctx: SqliteContext, p: CancelParams): JobRecord {
  * @internal
  */
 export function retryJob(ctx: SqliteContext, p: RetryParams): JobRecord {
-  return transition(ctx, 'retryJob', { id: p.id, runAt: p.runAt ?? p.now }, 'queued');
+  return transition(ctx, 'retryJob', { id: p.id, queue: p.queue, runAt: p.runAt ?? p.now }, 'queued');
 }
 
 /**
@@ -69,7 +69,7 @@ export function retryJob(ctx: SqliteContext, p: RetryParams): JobRecord {
  * @internal
  */
 export function changePriority(ctx: SqliteContext, p: ChangePriorityParams): JobRecord {
-  return transition(ctx, 'changePriority', { id: p.id, priority: p.priority }, 'queued');
+  return transition(ctx, 'changePriority', { id: p.id, queue: p.queue, priority: p.priority }, 'queued');
 }
 
 /**
@@ -78,7 +78,7 @@ export function changePriority(ctx: SqliteContext, p: ChangePriorityParams): Job
  * @internal
  */
 export function promoteJob(ctx: SqliteContext, p: PromoteParams): JobRecord {
-  return transition(ctx, 'promoteJob', { id: p.id, now: p.now }, 'queued');
+  return transition(ctx, 'promoteJob', { id: p.id, queue: p.queue, now: p.now }, 'queued');
 }
 
 /** Rows deleted per remove-jobs statement: short write locks, so other processes go on. */

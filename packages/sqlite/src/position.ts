@@ -10,11 +10,11 @@ import { liveWorkers, queueConfig, recentFinished } from './stats.js';
 
 /**
  * A job's 1-based position among its queue's ready jobs, or null when it is unknown, not queued,
- * or scheduled. One statement (position.sql): two index-only counts on jobs_queued.
+ * scheduled, or of another queue. One statement (position.sql): two index-only counts on jobs_queued.
  * @internal
  */
-export function readPosition(ctx: SqliteContext, id: string, now: number): number | null {
-  const row = ctx.stmt('position').get({ id, now }) as { position: number } | undefined;
+export function readPosition(ctx: SqliteContext, p: { queue: string; id: string; now: number }): number | null {
+  const row = ctx.stmt('position').get({ id: p.id, queue: p.queue, now: p.now }) as { position: number } | undefined;
   return row === undefined ? null : row.position;
 }
 
@@ -40,16 +40,16 @@ function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number
  * transaction): the job; `ahead` (position - 1, null unless queued and ready); the work ahead
  * grouped by name over exactly those jobs; each of them in claim order when there are at most
  * `aheadListLimit`; the queue's running jobs; its recent finishes; its configuration; its live
- * workers. Null for an unknown id. Statements: get-job, position, ahead-work, ahead-jobs (the
+ * workers. Null for an unknown id or a job of another queue. Statements: get-job, position, ahead-work, ahead-jobs (the
  * three only for a ready job, ahead-jobs only under the list limit), running-samples,
  * recent-finished, get-queue, live-workers.
  * @internal
  */
 export function readPositionInputs(ctx: SqliteContext, p: PositionParams): PositionInputs | null {
   const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
-  if (row === undefined) return null;
+  if (row === undefined || row[2] !== p.queue) return null;
   const job = toJobRecord(row);
-  const position = job.state === 'queued' && job.runAt <= p.now ? readPosition(ctx, p.id, p.now) : null;
+  const position = job.state === 'queued' && job.runAt <= p.now ? readPosition(ctx, p) : null;
   const ahead = position === null ? null : position - 1;
   const running = ctx.stmt('runningSamples').all({ queue: job.queue }) as RunningRow[];
   return {

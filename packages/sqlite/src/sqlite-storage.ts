@@ -11,6 +11,7 @@ import type {
   EnqueueParams,
   EnqueueResult,
   JobRecord,
+  JobRef,
   LeaseState,
   ListParams,
   Notifier,
@@ -232,8 +233,8 @@ export class SqliteStorage implements Storage {
   }
 
   /** 1 + the ready jobs ahead by the ordering rule (index-only counts), or null unless queued and ready. */
-  async getPosition(p: { id: string; now: number }): Promise<number | null> {
-    return this.run(() => readPosition(this.ctx, p.id, p.now));
+  async getPosition(p: JobRef & { now: number }): Promise<number | null> {
+    return this.run(() => readPosition(this.ctx, p));
   }
 
   /** The position and ETA inputs of a job from one read snapshot; null for an unknown id. */

@@ -280,7 +280,7 @@ describe('storage specifics', () => {
     expect(claimed.map((j) => j.id)).toEqual([a?.id, b?.id]);
     const [ca, cb] = claimed;
     if (!ca?.leaseToken || !cb?.leaseToken || !c) throw new Error('no claim');
-    await storage.cancel({ id: cb.id, now: 6 });
+    await storage.cancel({ queue: cb.queue, id: cb.id, now: 6 });
     const result = await storage.settle({
       queue: 'q',
       now: 7,
@@ -295,7 +295,7 @@ describe('storage specifics', () => {
       [ca.id, 'queued', 0, 0, null],
       [cb.id, 'cancelled', 1, 0, null],
     ]);
-    expect(await storage.getPosition({ id: ca.id, now: 8 })).toBe(1);
+    expect(await storage.getPosition({ queue: ca.queue, id: ca.id, now: 8 })).toBe(1);
   });
 
   it('clears the previous attempt progress when a job is claimed again', async () => {
@@ -331,8 +331,8 @@ describe('storage specifics', () => {
     for (const job of [ready[0], ready[1234], ready[ready.length - 1]]) {
       if (!job) continue;
       const ahead = ready.filter((other) => before(other, job));
-      expect(await storage.getPosition({ id: job.id, now })).toBe(ahead.length + 1);
-      const inputs = await storage.getPositionInputs({ id: job.id, now, sampleLimit: 5, aheadListLimit: 10, workerStaleMs: 1000 });
+      expect(await storage.getPosition({ queue: job.queue, id: job.id, now })).toBe(ahead.length + 1);
+      const inputs = await storage.getPositionInputs({ queue: job.queue, id: job.id, now, sampleLimit: 5, aheadListLimit: 10, workerStaleMs: 1000 });
       expect(inputs?.ahead).toBe(ahead.length);
       expect(inputs?.aheadWork.reduce((sum, w) => sum + w.count, 0)).toBe(ahead.length);
       expect(inputs?.aheadWork.reduce((sum, w) => sum + w.sizeSum, 0)).toBe(ahead.reduce((sum, j) => sum + (j.size ?? 0), 0));

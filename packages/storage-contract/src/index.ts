@@ -17,6 +17,7 @@ import { describeConcurrency } from './areas/concurrency.js';
 import { describeConcurrencyProcesses } from './areas/concurrency-processes.js';
 import { describeControl } from './areas/control.js';
 import { describeEnqueue } from './areas/enqueue.js';
+import { describeIsolation } from './areas/isolation.js';
 import { describeLease } from './areas/lease.js';
 import { describeList } from './areas/list.js';
 import { describeMigrate } from './areas/migrate.js';
@@ -69,6 +70,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeCancel(harness);
     describeControl(harness);
     describeRetry(harness);
+    describeIsolation(harness);
     describeList(harness);
     describeWorkersStats(harness);
     describeMigrate(harness);

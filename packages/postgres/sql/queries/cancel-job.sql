@@ -1,6 +1,6 @@
 -- cancel-job: cancels a queued job, or asks a running one to stop.
 --
--- Parameters: $1 id; $2 now
+-- Parameters: $1 id; $2 now; $3 queue (another queue's job is never touched)
 -- Returns: the `job` in its new state, or none when it is neither queued nor running.
 -- Guarantees: queued ends cancelled at once; running gets cancel_requested and, at commit, a
 --   NOTIFY {"q", "k": "cancel", "j": id} reaches the worker that owns it in any process.
@@ -9,7 +9,7 @@ WITH c AS (
     state = CASE WHEN j.state = 'queued' THEN 'cancelled' ELSE j.state END,
     finished_at = CASE WHEN j.state = 'queued' THEN $2 ELSE j.finished_at END,
     cancel_requested = (j.state = 'running') OR j.cancel_requested
-  WHERE j.id = $1 AND j.state IN ('queued', 'running')
+  WHERE j.id = $1 AND j.queue = $3 AND j.state IN ('queued', 'running')
   RETURNING j.*
 )
 SELECT row_to_json(c) AS job,

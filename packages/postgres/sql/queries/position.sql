@@ -1,7 +1,8 @@
 -- position: a job's 1-based position among the ready jobs of its queue.
 --
--- Parameters: $1 id; $2 now
--- Returns: one row (position), or none when the job is unknown, not queued, or scheduled.
+-- Parameters: $1 id; $2 now; $3 queue
+-- Returns: one row (position), or none when the job is unknown, of another queue, not queued, or
+--   scheduled.
 -- Guarantees: 1 + the ready jobs that sort before it by (priority DESC, run_at, seq): every higher
 --   priority (ready ones), then its own priority up to (run_at, seq). Both counts are index-only
 --   scans of jobs_queued; one statement reads one snapshot.
@@ -13,4 +14,4 @@ SELECT 1
        AND (a.run_at, a.seq) < (j.run_at, j.seq))
   AS position
 FROM {{schema}}.jobs j
-WHERE j.id = $1 AND j.state = 'queued' AND j.run_at <= $2
+WHERE j.id = $1 AND j.queue = $3 AND j.state = 'queued' AND j.run_at <= $2

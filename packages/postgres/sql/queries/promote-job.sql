@@ -1,11 +1,11 @@
 -- promote-job: makes a queued job ready now.
 --
--- Parameters: $1 id; $2 now
+-- Parameters: $1 id; $2 now; $3 queue (another queue's job is never touched)
 -- Returns: the `job` (run_at = least(run_at, now)), or none when it is not queued.
 -- Guarantees: a ready job is unchanged; NOTIFY {"q", "k": "added"} at commit.
 WITH p AS (
   UPDATE {{schema}}.jobs j SET run_at = least(j.run_at, $2)
-  WHERE j.id = $1 AND j.state = 'queued'
+  WHERE j.id = $1 AND j.queue = $3 AND j.state = 'queued'
   RETURNING j.*
 )
 SELECT row_to_json(p) AS job,

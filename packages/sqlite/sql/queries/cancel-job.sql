@@ -1,7 +1,7 @@
 -- cancel-job: cancels a queued job at once, or flags a running job's cancel request.
 --
--- Parameters: :id  the job; :now  the caller's clock (ms)
--- Returns: the row in its new state, or no row when the job is unknown or in a final state (the
+-- Parameters: :id  the job; :queue  its queue; :now  the caller's clock (ms)
+-- Returns: the row in its new state, or no row when the job is unknown, of another queue, or in a final state (the
 --   caller reads it to tell which, in the same transaction).
 -- Guarantees: a queued job ends `cancelled` with finished_at = :now; a running job stays
 --   `running` with cancel_requested = 1 until its worker settles it (or its lease expires).
@@ -9,5 +9,5 @@ UPDATE jobs SET
   state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
   finished_at = CASE WHEN state = 'queued' THEN :now ELSE finished_at END,
   cancel_requested = CASE WHEN state = 'running' THEN 1 ELSE cancel_requested END
-WHERE id = :id AND state IN ('queued', 'running')
+WHERE id = :id AND queue = :queue AND state IN ('queued', 'running')
 RETURNING *

@@ -1,9 +1,9 @@
 -- change-priority: gives a queued job a new priority.
 --
--- Parameters: :id  the job; :priority  the new priority
+-- Parameters: :id  the job; :queue  its queue (another queue's job is never touched); :priority  the new priority
 -- Returns: the row after the write, or no row when the job is unknown or not queued.
 -- Guarantees: guarded by state = 'queued'; claims and positions follow at once because both read
 --   priority from the same index.
 UPDATE jobs SET priority = :priority
-WHERE id = :id AND state = 'queued'
+WHERE id = :id AND queue = :queue AND state = 'queued'
 RETURNING *

@@ -1,6 +1,6 @@
 -- position: a job's 1-based position among the ready jobs of its queue.
 --
--- Parameters: :id  the job; :now  the caller's clock (ms)
+-- Parameters: :id  the job; :queue  its queue (no row for another queue's job); :now  the caller's clock (ms)
 -- Returns: one column `position`, or no row when the job is unknown, not queued, or scheduled
 --   (run_at > :now).
 -- Guarantees: position = 1 + the ready jobs that sort before this one by the ordering rule
@@ -17,4 +17,4 @@ SELECT 1
        AND a.priority = j.priority AND (a.run_at, a.seq) < (j.run_at, j.seq))
   AS position
 FROM jobs j
-WHERE j.id = :id AND j.state = 'queued' AND j.run_at <= :now
+WHERE j.id = :id AND j.queue = :queue AND j.state = 'queued' AND j.run_at <= :now

@@ -1,9 +1,9 @@
 -- promote-job: makes a scheduled job ready now.
 --
--- Parameters: :id  the job; :now  the caller's clock (ms)
+-- Parameters: :id  the job; :queue  its queue (another queue's job is never touched); :now  the caller's clock (ms)
 -- Returns: the row after the write, or no row when the job is unknown or not queued.
 -- Guarantees: guarded by state = 'queued'; run_at only moves earlier (a ready job is unchanged),
 --   so a promoted job joins the back of its priority level among ready jobs.
 UPDATE jobs SET run_at = min(run_at, :now)
-WHERE id = :id AND state = 'queued'
+WHERE id = :id AND queue = :queue AND state = 'queued'
 RETURNING *

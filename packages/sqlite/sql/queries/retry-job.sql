@@ -1,6 +1,6 @@
 -- retry-job: moves a failed or cancelled job back to queued, its attempts reset.
 --
--- Parameters: :id  the job; :runAt  when it becomes ready (ms)
+-- Parameters: :id  the job; :queue  its queue (another queue's job is never touched); :runAt  when it becomes ready (ms)
 -- Returns: the row in its new state, or no row when the job is unknown or in another state.
 -- Guarantees: guarded by state IN ('failed', 'cancelled'). The job re-enters at the back of its
 --   priority level (run_at = :runAt); its last error and started_at are kept for inspection;
@@ -13,5 +13,5 @@ UPDATE jobs SET
   lease_token = NULL,
   lease_expires_at = NULL,
   cancel_requested = 0
-WHERE id = :id AND state IN ('failed', 'cancelled')
+WHERE id = :id AND queue = :queue AND state IN ('failed', 'cancelled')
 RETURNING *

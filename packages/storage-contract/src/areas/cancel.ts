@@ -33,10 +33,10 @@ export function describeCancel(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s);
       const job = await add(s);
-      const cancelled = await s.cancel({ id: job.id, now: T0 + 5 });
+      const cancelled = await s.cancel({ queue: job.queue, id: job.id, now: T0 + 5 });
       expect(cancelled).toEqual({ ...job, state: 'cancelled', finishedAt: T0 + 5 });
       expect(await reread(s, job.id)).toEqual(cancelled);
-      expect(await s.getPosition({ id: job.id, now: T0 + 6 })).toBeNull();
+      expect(await s.getPosition({ queue: job.queue, id: job.id, now: T0 + 6 })).toBeNull();
       expect(await claim(s, { now: T0 + 6 })).toEqual([]);
     });
 
@@ -44,7 +44,7 @@ export function describeCancel(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s);
       const job = await add(s, { runAt: T0 + 60_000 });
-      expect((await s.cancel({ id: job.id, now: T0 + 5 })).state).toBe('cancelled');
+      expect((await s.cancel({ queue: job.queue, id: job.id, now: T0 + 5 })).state).toBe('cancelled');
       expect(await claim(s, { now: T0 + 120_000 })).toEqual([]);
     });
 
@@ -53,7 +53,7 @@ export function describeCancel(harness: StorageHarness): void {
       await addQueue(s);
       await add(s);
       const running = await claimOne(s);
-      const requested = await s.cancel({ id: running.id, now: T0 + 5 });
+      const requested = await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 });
       expect(requested).toEqual({ ...running, cancelRequested: true });
       expect(await reread(s, running.id)).toEqual(requested);
     });
@@ -63,7 +63,7 @@ export function describeCancel(harness: StorageHarness): void {
       await addQueue(s);
       await add(s);
       const running = await claimOne(s);
-      await s.cancel({ id: running.id, now: T0 + 5 });
+      await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 });
       const error = { name: 'JobAbortedError', message: 'cancelled', code: 'JOB_CANCELLED', attempt: 1, at: T0 + 9 };
       const cancelled = await settleCancelled(s, running, T0 + 9, error);
       expect(cancelled).toMatchObject({ id: running.id, state: 'cancelled', finishedAt: T0 + 9, error, leaseToken: null });
@@ -75,7 +75,7 @@ export function describeCancel(harness: StorageHarness): void {
       await addQueue(s);
       await add(s);
       const running = await claimOne(s);
-      await s.cancel({ id: running.id, now: T0 + 5 });
+      await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 });
       expect((await settleCancelled(s, running, T0 + 9, null)).state).toBe('cancelled');
     });
 
@@ -84,7 +84,7 @@ export function describeCancel(harness: StorageHarness): void {
       await addQueue(s);
       await add(s, { maxAttempts: 5 });
       const running = await claimOne(s);
-      await s.cancel({ id: running.id, now: T0 + 5 });
+      await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 });
       const settled = await settleFail(s, running, T0 + 9, T0 + 1_000, jobError(1, T0 + 9, 'aborted'));
       expect(settled).toMatchObject({ id: running.id, state: 'cancelled', finishedAt: T0 + 9 });
       expect(await reread(s, running.id)).toEqual(settled);
@@ -97,7 +97,7 @@ export function describeCancel(harness: StorageHarness): void {
       const completed = await finishJob(s, { claimAt: T0, finishAt: T0 + 1, outcome: 'completed' });
       const failed = await finishJob(s, { claimAt: T0 + 2, finishAt: T0 + 3, outcome: 'failed' });
       for (const job of [completed, failed]) {
-        const err = await expectError(s.cancel({ id: job.id, now: T0 + 10 }), InvalidTransitionError, 'INVALID_TRANSITION');
+        const err = await expectError(s.cancel({ queue: job.queue, id: job.id, now: T0 + 10 }), InvalidTransitionError, 'INVALID_TRANSITION');
         expect(err.jobId).toBe(job.id);
         expect(err.from).toBe(job.state);
         expect(await reread(s, job.id)).toEqual(job);
@@ -107,7 +107,7 @@ export function describeCancel(harness: StorageHarness): void {
     it('throws JobNotFoundError for an unknown id', async () => {
       const s = storage();
       await addQueue(s);
-      const err = await expectError(s.cancel({ id: 'no-such-job', now: T0 }), JobNotFoundError, 'JOB_NOT_FOUND');
+      const err = await expectError(s.cancel({ queue: QUEUE, id: 'no-such-job', now: T0 }), JobNotFoundError, 'JOB_NOT_FOUND');
       expect(err.jobId).toBe('no-such-job');
     });
 
@@ -115,14 +115,14 @@ export function describeCancel(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s);
       const queued = await add(s);
-      const first = await s.cancel({ id: queued.id, now: T0 + 1 });
-      expect(await s.cancel({ id: queued.id, now: T0 + 2 })).toEqual(first);
+      const first = await s.cancel({ queue: queued.queue, id: queued.id, now: T0 + 1 });
+      expect(await s.cancel({ queue: queued.queue, id: queued.id, now: T0 + 2 })).toEqual(first);
       expect(await reread(s, queued.id)).toEqual(first);
 
       await add(s);
       const running = await claimOne(s, { now: T0 + 3 });
-      const requested = await s.cancel({ id: running.id, now: T0 + 4 });
-      expect(await s.cancel({ id: running.id, now: T0 + 5 })).toEqual(requested);
+      const requested = await s.cancel({ queue: running.queue, id: running.id, now: T0 + 4 });
+      expect(await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 })).toEqual(requested);
       expect(await reread(s, running.id)).toEqual(requested);
     });
 
@@ -130,7 +130,7 @@ export function describeCancel(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s, { maxSize: 1 });
       const job = await add(s);
-      await s.cancel({ id: job.id, now: T0 + 1 });
+      await s.cancel({ queue: job.queue, id: job.id, now: T0 + 1 });
       const next = await s.enqueue({ queue: QUEUE, jobs: [newJob()], now: T0 + 2 });
       expect(next.inserted).toEqual([true]);
     });

@@ -201,7 +201,7 @@ async function checkClaimOrderMatchesPositions(
   }
   const now = T0 + 100;
   const ready = sortByOrder(stored.filter((j) => j.runAt <= now));
-  const positions = await Promise.all(stored.map((j) => s.getPosition({ id: j.id, now })));
+  const positions = await Promise.all(stored.map((j) => s.getPosition({ queue: j.queue, id: j.id, now })));
   for (const [i, job] of stored.entries()) {
     const expected = job.runAt <= now ? ready.findIndex((r) => r.id === job.id) + 1 : null;
     expect(positions[i]).toBe(expected);

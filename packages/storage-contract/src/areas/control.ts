@@ -30,7 +30,7 @@ async function oneOfEach(s: Storage, queue = QUEUE) {
   const completed = await finishJob(s, { ...at, now: T0, claimAt: T0, finishAt: T0 + 1, outcome: 'completed' });
   const failed = await finishJob(s, { ...at, now: T0 + 2, claimAt: T0 + 2, finishAt: T0 + 3, outcome: 'failed' });
   const cancelled = await add(s, {}, { ...at, now: T0 + 4 });
-  await s.cancel({ id: cancelled.id, now: T0 + 4 });
+  await s.cancel({ queue: cancelled.queue, id: cancelled.id, now: T0 + 4 });
   await add(s, {}, { ...at, now: T0 + 5 });
   const running = await claimOne(s, { ...at, now: T0 + 5 });
   const ready = await add(s, {}, { ...at, now: T0 + 6 });
@@ -141,32 +141,32 @@ export function describeControl(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s);
       const jobs = await oneOfEach(s);
-      expect(await s.changePriority({ id: jobs.ready.id, priority: 4 })).toEqual({ ...jobs.ready, priority: 4 });
-      expect(await s.changePriority({ id: jobs.scheduled.id, priority: 1 })).toEqual({ ...jobs.scheduled, priority: 1 });
+      expect(await s.changePriority({ queue: jobs.ready.queue, id: jobs.ready.id, priority: 4 })).toEqual({ ...jobs.ready, priority: 4 });
+      expect(await s.changePriority({ queue: jobs.scheduled.queue, id: jobs.scheduled.id, priority: 1 })).toEqual({ ...jobs.scheduled, priority: 1 });
       for (const job of [jobs.running, jobs.completed, jobs.failed, jobs.cancelled]) {
         const before = await reread(s, job.id);
-        const err = await expectError(s.changePriority({ id: job.id, priority: 4 }), InvalidTransitionError, 'INVALID_TRANSITION');
+        const err = await expectError(s.changePriority({ queue: job.queue, id: job.id, priority: 4 }), InvalidTransitionError, 'INVALID_TRANSITION');
         expect(err.from).toBe(before.state);
         expect(await reread(s, job.id)).toEqual(before);
       }
-      await expectError(s.changePriority({ id: 'no-such-job', priority: 4 }), JobNotFoundError, 'JOB_NOT_FOUND');
+      await expectError(s.changePriority({ queue: QUEUE, id: 'no-such-job', priority: 4 }), JobNotFoundError, 'JOB_NOT_FOUND');
     });
 
     it('promote makes a scheduled job ready now, returns a ready one unchanged, refuses the rest', async () => {
       const s = storage();
       await addQueue(s);
       const jobs = await oneOfEach(s);
-      const promoted = await s.promote({ id: jobs.scheduled.id, now: T0 + 20 });
+      const promoted = await s.promote({ queue: jobs.scheduled.queue, id: jobs.scheduled.id, now: T0 + 20 });
       expect(promoted).toEqual({ ...jobs.scheduled, runAt: T0 + 20 });
-      expect(await s.getPosition({ id: jobs.scheduled.id, now: T0 + 20 })).toBe(2);
-      expect(await s.promote({ id: jobs.ready.id, now: T0 + 30 })).toEqual(jobs.ready);
+      expect(await s.getPosition({ queue: jobs.scheduled.queue, id: jobs.scheduled.id, now: T0 + 20 })).toBe(2);
+      expect(await s.promote({ queue: jobs.ready.queue, id: jobs.ready.id, now: T0 + 30 })).toEqual(jobs.ready);
       expect(await reread(s, jobs.ready.id)).toEqual(jobs.ready);
       for (const job of [jobs.running, jobs.completed, jobs.failed, jobs.cancelled]) {
         const before = await reread(s, job.id);
-        await expectError(s.promote({ id: job.id, now: T0 + 40 }), InvalidTransitionError, 'INVALID_TRANSITION');
+        await expectError(s.promote({ queue: job.queue, id: job.id, now: T0 + 40 }), InvalidTransitionError, 'INVALID_TRANSITION');
         expect(await reread(s, job.id)).toEqual(before);
       }
-      await expectError(s.promote({ id: 'no-such-job', now: T0 }), JobNotFoundError, 'JOB_NOT_FOUND');
+      await expectError(s.promote({ queue: QUEUE, id: 'no-such-job', now: T0 }), JobNotFoundError, 'JOB_NOT_FOUND');
       expect(ids(await claimEach(s, { now: T0 + 50 }))).toEqual([jobs.ready.id, jobs.scheduled.id]);
     });
   });

@@ -162,7 +162,7 @@ export function describeEnqueue(harness: StorageHarness): void {
       await settleOk(s, running, T0 + 4); // nor does a completed one, but two still wait
       await expectError(s.enqueue({ queue: QUEUE, jobs: [newJob()], now: T0 + 5 }), QueueFullError, 'QUEUE_FULL');
 
-      await s.cancel({ id: scheduled.id, now: T0 + 6 }); // a cancelled job no longer waits
+      await s.cancel({ queue: scheduled.queue, id: scheduled.id, now: T0 + 6 }); // a cancelled job no longer waits
       await add(s, {}, { now: T0 + 7 });
       expect(await listAll(s, QUEUE, ['queued'])).toHaveLength(2);
       expect(await listAll(s)).toHaveLength(4);

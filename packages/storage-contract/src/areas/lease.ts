@@ -95,7 +95,7 @@ export function describeLease(harness: StorageHarness): void {
       await addMany(s, [{}, {}, {}, {}]);
       const [a, b, c, d] = await claim(s, { limit: 4 });
       if (!a || !b || !c || !d) throw new Error('expected four claimed jobs');
-      await s.cancel({ id: d.id, now: T0 + 1 });
+      await s.cancel({ queue: d.queue, id: d.id, now: T0 + 1 });
       const r = await s.settle({
         queue: QUEUE,
         now: T0 + 2,
@@ -237,7 +237,7 @@ export function describeLease(harness: StorageHarness): void {
       await addMany(s, [{}, {}]);
       const [a, b] = await claim(s, { limit: 2, leaseMs: 1_000 });
       if (!a || !b) throw new Error('expected two claimed jobs');
-      await s.cancel({ id: b.id, now: T0 + 100 });
+      await s.cancel({ queue: b.queue, id: b.id, now: T0 + 100 });
       const leases = [a, b].map((j) => ({ id: j.id, leaseToken: j.leaseToken ?? '' }));
       const states = await s.renewLeases({ workerId: WORKER, leases, leaseMs: 1_000, now: T0 + 500 });
       const byId = new Map(states.map((st) => [st.id, st]));
@@ -287,7 +287,7 @@ export function describeLease(harness: StorageHarness): void {
       const theirs = await claimOne(s, { workerId: 'w-2', leaseMs: 1_000 });
       const elsewhere = await claimOne(s, { queue: 'other', leaseMs: 1_000 });
       const first = nth(mine, 0);
-      await s.cancel({ id: first.id, now: T0 + 10 });
+      await s.cancel({ queue: first.queue, id: first.id, now: T0 + 10 });
       const states = await s.renewLeases({ workerId: WORKER, queue: QUEUE, leaseMs: 1_000, now: T0 + 500 });
       expect(states.map((st) => st.id).sort()).toEqual(ids(mine).sort());
       expect(states.every((st) => st.held && st.leaseExpiresAt === T0 + 1_500)).toBe(true);

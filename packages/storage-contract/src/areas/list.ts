@@ -46,7 +46,7 @@ export function describeList(harness: StorageHarness): void {
       await addQueue(s);
       const jobs = await addMany(s, [{}, {}, {}]);
       const running = await claimOne(s, { now: T0 + 1 });
-      await s.cancel({ id: jobs[2]?.id ?? '', now: T0 + 2 });
+      await s.cancel({ queue: jobs[2]?.queue ?? QUEUE, id: jobs[2]?.id ?? '', now: T0 + 2 });
       const listed = async (states: Parameters<typeof s.listJobs>[0]['states']) =>
         ids((await s.listJobs({ queue: QUEUE, states, limit: 10, order: 'asc' })).items);
       expect(await listed(['running'])).toEqual([running.id]);

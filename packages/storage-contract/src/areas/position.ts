@@ -31,7 +31,7 @@ export function describePosition(harness: StorageHarness): void {
     const storage = useStorage(harness);
 
     async function positions(s: Storage, jobs: JobRecord[], now: number): Promise<Array<number | null>> {
-      return Promise.all(jobs.map((j) => s.getPosition({ id: j.id, now })));
+      return Promise.all(jobs.map((j) => s.getPosition({ queue: j.queue, id: j.id, now })));
     }
 
     it('numbers ready jobs from 1 in claim order', async () => {
@@ -49,7 +49,7 @@ export function describePosition(harness: StorageHarness): void {
       const running = await add(s, {}, { now: T0 + 4 });
       expect((await claimOne(s, { now: T0 + 4 })).id).toBe(running.id);
       const cancelled = await add(s, {}, { now: T0 + 5 });
-      await s.cancel({ id: cancelled.id, now: T0 + 5 });
+      await s.cancel({ queue: cancelled.queue, id: cancelled.id, now: T0 + 5 });
       const scheduled = await add(s, { runAt: T0 + 1_000 }, { now: T0 + 5 });
       const ready = await add(s, {}, { now: T0 + 6 });
       const now = T0 + 10;
@@ -61,7 +61,7 @@ export function describePosition(harness: StorageHarness): void {
         null,
         1,
       ]);
-      expect(await s.getPosition({ id: 'no-such-job', now })).toBeNull();
+      expect(await s.getPosition({ queue: QUEUE, id: 'no-such-job', now })).toBeNull();
     });
 
     it('a scheduled job gets its position once due', async () => {
@@ -69,8 +69,8 @@ export function describePosition(harness: StorageHarness): void {
       await addQueue(s);
       const scheduled = await add(s, { runAt: T0 + 100 });
       const later = await add(s, {}, { now: T0 + 150 });
-      expect(await s.getPosition({ id: scheduled.id, now: T0 + 99 })).toBeNull();
-      expect(await s.getPosition({ id: scheduled.id, now: T0 + 100 })).toBe(1);
+      expect(await s.getPosition({ queue: scheduled.queue, id: scheduled.id, now: T0 + 99 })).toBeNull();
+      expect(await s.getPosition({ queue: scheduled.queue, id: scheduled.id, now: T0 + 100 })).toBe(1);
       expect(await positions(s, [scheduled, later], T0 + 200)).toEqual([1, 2]);
     });
 
@@ -78,10 +78,10 @@ export function describePosition(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s);
       const jobs = await addMany(s, [{}, {}, {}]);
-      const changed = await s.changePriority({ id: nth(jobs, 2).id, priority: 3 });
+      const changed = await s.changePriority({ queue: QUEUE, id: nth(jobs, 2).id, priority: 3 });
       expect(changed).toEqual({ ...nth(jobs, 2), priority: 3 });
       expect(await positions(s, jobs, T0)).toEqual([2, 3, 1]);
-      await s.changePriority({ id: nth(jobs, 2).id, priority: 1 });
+      await s.changePriority({ queue: QUEUE, id: nth(jobs, 2).id, priority: 1 });
       expect(await positions(s, jobs, T0)).toEqual([1, 2, 3]);
     });
 
@@ -92,7 +92,7 @@ export function describePosition(harness: StorageHarness): void {
       const scheduled = await add(s, { runAt: T0 + 10_000 }, { now: T0 });
       const late = await add(s, {}, { now: T0 + 60 });
       expect(await positions(s, [early, scheduled, late], T0 + 100)).toEqual([1, null, 2]);
-      const promoted = await s.promote({ id: scheduled.id, now: T0 + 50 });
+      const promoted = await s.promote({ queue: scheduled.queue, id: scheduled.id, now: T0 + 50 });
       expect(promoted).toEqual({ ...scheduled, runAt: T0 + 50 });
       expect(await positions(s, [early, scheduled, late], T0 + 100)).toEqual([1, 2, 3]);
     });
@@ -102,21 +102,21 @@ export function describePosition(harness: StorageHarness): void {
       await addQueue(s);
       const [first, second, third] = await addMany(s, [{}, {}, {}]);
       await claimOne(s, { now: T0 + 1 });
-      expect(await s.getPosition({ id: third?.id ?? '', now: T0 + 1 })).toBe(2);
-      await s.cancel({ id: second?.id ?? '', now: T0 + 2 });
-      expect(await s.getPosition({ id: third?.id ?? '', now: T0 + 2 })).toBe(1);
-      expect(await s.getPosition({ id: first?.id ?? '', now: T0 + 2 })).toBeNull();
+      expect(await s.getPosition({ queue: third?.queue ?? QUEUE, id: third?.id ?? '', now: T0 + 1 })).toBe(2);
+      await s.cancel({ queue: second?.queue ?? QUEUE, id: second?.id ?? '', now: T0 + 2 });
+      expect(await s.getPosition({ queue: third?.queue ?? QUEUE, id: third?.id ?? '', now: T0 + 2 })).toBe(1);
+      expect(await s.getPosition({ queue: first?.queue ?? QUEUE, id: first?.id ?? '', now: T0 + 2 })).toBeNull();
     });
 
     it('position inputs: ahead, work ahead by name, running and finished samples, config, live workers', async () => {
       const s = storage();
       const scene = await seedEtaScene(s);
-      const inputs = await s.getPositionInputs({ id: scene.target.id, ...positionParams });
+      const inputs = await s.getPositionInputs({ queue: scene.target.queue, id: scene.target.id, ...positionParams });
       expect(inputs).not.toBeNull();
       if (!inputs) return;
       expect(inputs.job).toEqual(await reread(s, scene.target.id));
       expect(inputs.ahead).toBe(4);
-      expect(await s.getPosition({ id: scene.target.id, now: READ_AT })).toBe(5);
+      expect(await s.getPosition({ queue: scene.target.queue, id: scene.target.id, now: READ_AT })).toBe(5);
       expect([...inputs.aheadWork].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
         { name: 'ocr', count: 1, sizedCount: 0, sizeSum: 0 },
         { name: 'transcribe', count: 3, sizedCount: 2, sizeSum: 30 },
@@ -147,7 +147,7 @@ export function describePosition(harness: StorageHarness): void {
       const s = storage();
       const { target } = await seedEtaScene(s);
       const at = async (aheadListLimit: number) =>
-        (await s.getPositionInputs({ id: target.id, ...positionParams, aheadListLimit }))?.aheadJobs;
+        (await s.getPositionInputs({ queue: target.queue, id: target.id, ...positionParams, aheadListLimit }))?.aheadJobs;
       expect(await at(4)).toHaveLength(4);
       expect(await at(3)).toBeNull();
       expect(await at(0)).toBeNull();
@@ -156,7 +156,7 @@ export function describePosition(harness: StorageHarness): void {
     it('position inputs return at most sampleLimit recent samples, the most recently finished', async () => {
       const s = storage();
       const { target } = await seedEtaScene(s);
-      const inputs = await s.getPositionInputs({ id: target.id, ...positionParams, sampleLimit: 1 });
+      const inputs = await s.getPositionInputs({ queue: target.queue, id: target.id, ...positionParams, sampleLimit: 1 });
       expect(inputs?.recent).toEqual([
         { name: 'ocr', state: 'failed', size: null, runAt: T0 + 75, startedAt: T0 + 80, finishedAt: T0 + 100 },
       ]);
@@ -165,19 +165,19 @@ export function describePosition(harness: StorageHarness): void {
     it('position inputs of a job that is not ready say ahead null; an unknown id gives null', async () => {
       const s = storage();
       const scene = await seedEtaScene(s);
-      const running = await s.getPositionInputs({ id: scene.running.id, ...positionParams });
+      const running = await s.getPositionInputs({ queue: scene.running.queue, id: scene.running.id, ...positionParams });
       expect(running?.ahead).toBeNull();
       expect(running?.job.state).toBe('running');
-      const scheduled = await s.getPositionInputs({ id: scene.scheduled.id, ...positionParams });
+      const scheduled = await s.getPositionInputs({ queue: scene.scheduled.queue, id: scene.scheduled.id, ...positionParams });
       expect(scheduled?.ahead).toBeNull();
       expect(scheduled?.job.id).toBe(scene.scheduled.id);
-      expect(await s.getPositionInputs({ id: 'no-such-job', ...positionParams })).toBeNull();
+      expect(await s.getPositionInputs({ queue: QUEUE, id: 'no-such-job', ...positionParams })).toBeNull();
     });
 
     it('position inputs of the first ready job: nothing ahead, an empty list', async () => {
       const s = storage();
       const scene = await seedEtaScene(s);
-      const first = await s.getPositionInputs({ id: scene.first.id, ...positionParams });
+      const first = await s.getPositionInputs({ queue: scene.first.queue, id: scene.first.id, ...positionParams });
       expect(first?.ahead).toBe(0);
       expect(first?.aheadWork).toEqual([]);
       expect(first?.aheadJobs).toEqual([]);
@@ -206,7 +206,7 @@ async function seedEtaScene(s: Storage) {
   expect((await reread(s, ocr.id)).state).toBe('failed');
 
   const cancelled = await add(s, { name: 'ocr', size: 3 }, { now: T0 + 110 });
-  await s.cancel({ id: cancelled.id, now: T0 + 115 });
+  await s.cancel({ queue: cancelled.queue, id: cancelled.id, now: T0 + 115 });
 
   const running = await add(s, { name: 'transcribe', size: 100 }, { now: T0 + 118 });
   const claimed = await claimOne(s, { now: T0 + 120, workerId: 'w-live' });

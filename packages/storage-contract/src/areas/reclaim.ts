@@ -80,7 +80,7 @@ export function describeReclaim(harness: StorageHarness): void {
       await addQueue(s);
       await add(s, { maxAttempts: 5 });
       const running = await claimOne(s, { leaseMs: 1_000 });
-      await s.cancel({ id: running.id, now: T0 + 100 });
+      await s.cancel({ queue: running.queue, id: running.id, now: T0 + 100 });
       const cancelled = only(await s.reclaimExpired({ now: T0 + 2_000, error }));
       expect(cancelled).toMatchObject({ id: running.id, state: 'cancelled', finishedAt: T0 + 2_000, leaseToken: null });
       expect(await reread(s, running.id)).toEqual(cancelled);

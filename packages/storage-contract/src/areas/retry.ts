@@ -12,6 +12,7 @@ import {
   claimOne,
   expectError,
   finishJob,
+  QUEUE,
   reread,
   settleCancelled,
   settleOk,
@@ -30,7 +31,7 @@ export function describeRetry(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s);
       const failed = await finishJob(s, { overrides: { maxAttempts: 1 }, claimAt: T0 + 1, finishAt: T0 + 2, outcome: 'failed' });
-      const retried = await s.retry({ id: failed.id, now: T0 + 100 });
+      const retried = await s.retry({ queue: failed.queue, id: failed.id, now: T0 + 100 });
       expect(retried).toMatchObject({
         id: failed.id,
         state: 'queued',
@@ -42,7 +43,7 @@ export function describeRetry(harness: StorageHarness): void {
         cancelRequested: false,
       });
       expect(await reread(s, failed.id)).toEqual(retried);
-      expect(await s.getPosition({ id: failed.id, now: T0 + 100 })).toBe(1);
+      expect(await s.getPosition({ queue: failed.queue, id: failed.id, now: T0 + 100 })).toBe(1);
       const again = await claimOne(s, { now: T0 + 101 });
       expect(again).toMatchObject({ id: failed.id, attempt: 1, state: 'running' });
       expect((await settleOk(s, again, T0 + 102)).state).toBe('completed');
@@ -53,7 +54,7 @@ export function describeRetry(harness: StorageHarness): void {
       await addQueue(s);
       const failed = await finishJob(s, { claimAt: T0 + 1, finishAt: T0 + 2, outcome: 'failed' });
       const waiting = await add(s, {}, { now: T0 + 50 });
-      await s.retry({ id: failed.id, now: T0 + 100 });
+      await s.retry({ queue: failed.queue, id: failed.id, now: T0 + 100 });
       expect((await claimOne(s, { now: T0 + 200 })).id).toBe(waiting.id);
       expect((await claimOne(s, { now: T0 + 200 })).id).toBe(failed.id);
     });
@@ -63,10 +64,10 @@ export function describeRetry(harness: StorageHarness): void {
       await addQueue(s);
       await add(s);
       const running = await claimOne(s);
-      await s.cancel({ id: running.id, now: T0 + 1 });
+      await s.cancel({ queue: running.queue, id: running.id, now: T0 + 1 });
       const cancelled = await settleCancelled(s, running, T0 + 2);
       expect(cancelled.state).toBe('cancelled');
-      const retried = await s.retry({ id: running.id, now: T0 + 10 });
+      const retried = await s.retry({ queue: running.queue, id: running.id, now: T0 + 10 });
       expect(retried).toMatchObject({ state: 'queued', attempt: 0, cancelRequested: false, finishedAt: null });
       const again = await claimOne(s, { now: T0 + 11 });
       expect(again.cancelRequested).toBe(false);
@@ -83,8 +84,8 @@ export function describeRetry(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s);
       const job = await add(s);
-      await s.cancel({ id: job.id, now: T0 + 1 });
-      expect((await s.retry({ id: job.id, now: T0 + 2 })).state).toBe('queued');
+      await s.cancel({ queue: job.queue, id: job.id, now: T0 + 1 });
+      expect((await s.retry({ queue: job.queue, id: job.id, now: T0 + 2 })).state).toBe('queued');
       expect((await claimOne(s, { now: T0 + 3 })).id).toBe(job.id);
     });
 
@@ -92,9 +93,9 @@ export function describeRetry(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s);
       const failed = await finishJob(s, { claimAt: T0 + 1, finishAt: T0 + 2, outcome: 'failed' });
-      const retried = await s.retry({ id: failed.id, now: T0 + 10, runAt: T0 + 5_000 });
+      const retried = await s.retry({ queue: failed.queue, id: failed.id, now: T0 + 10, runAt: T0 + 5_000 });
       expect(retried).toMatchObject({ state: 'queued', runAt: T0 + 5_000 });
-      expect(await s.getPosition({ id: failed.id, now: T0 + 10 })).toBeNull();
+      expect(await s.getPosition({ queue: failed.queue, id: failed.id, now: T0 + 10 })).toBeNull();
       expect(await claim(s, { now: T0 + 4_999 })).toEqual([]);
       expect((await claimOne(s, { now: T0 + 5_000 })).id).toBe(failed.id);
     });
@@ -108,7 +109,7 @@ export function describeRetry(harness: StorageHarness): void {
       const queued = await add(s, {}, { now: T0 + 4 });
       for (const job of [completed, running, queued]) {
         const before = await reread(s, job.id);
-        const err = await expectError(s.retry({ id: job.id, now: T0 + 10 }), InvalidTransitionError, 'INVALID_TRANSITION');
+        const err = await expectError(s.retry({ queue: job.queue, id: job.id, now: T0 + 10 }), InvalidTransitionError, 'INVALID_TRANSITION');
         expect(err.jobId).toBe(job.id);
         expect(err.from).toBe(before.state);
         expect(await reread(s, job.id)).toEqual(before);
@@ -118,7 +119,7 @@ export function describeRetry(harness: StorageHarness): void {
     it('throws JobNotFoundError for an unknown id', async () => {
       const s = storage();
       await addQueue(s);
-      await expectError(s.retry({ id: 'no-such-job', now: T0 }), JobNotFoundError, 'JOB_NOT_FOUND');
+      await expectError(s.retry({ queue: QUEUE, id: 'no-such-job', now: T0 }), JobNotFoundError, 'JOB_NOT_FOUND');
     });
   });
 }

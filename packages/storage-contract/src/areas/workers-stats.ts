@@ -36,7 +36,7 @@ async function seedStatsScene(s: Storage) {
   const retrying = await add(s, {}, { now: NOW - 10_020 });
   await settleFail(s, await claimOne(s, { now: NOW - 10_010 }), NOW - 10_000, NOW + 1_000_000);
   const cancelled = await add(s, {}, { now: NOW - 9_000 });
-  await s.cancel({ id: cancelled.id, now: NOW - 9_000 });
+  await s.cancel({ queue: cancelled.queue, id: cancelled.id, now: NOW - 9_000 });
   await add(s, {}, { now: NOW - 8_000 });
   await claimOne(s, { now: NOW - 8_000 });
   await add(s, {}, { now: NOW - 7_000 });
