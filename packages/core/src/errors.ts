@@ -19,7 +19,8 @@ export type WaitlineErrorCode =
   | 'WORKER_CLOSING'
   | 'JOB_FAILED'
   | 'PERMANENT_JOB_ERROR'
-  | 'WAIT_TIMEOUT';
+  | 'WAIT_TIMEOUT'
+  | 'SETTLE_REJECTED';
 
 /** Options shared by every Waitline error constructor. */
 export interface WaitlineErrorOptions {
@@ -169,6 +170,22 @@ export class JobFailedError extends WaitlineError {
     message: string,
   ) {
     super(finalState === 'cancelled' ? 'JOB_CANCELLED' : 'JOB_FAILED', message);
+  }
+}
+
+/**
+ * The storage refused, for a reason that is not transient, to record how one job's attempt
+ * ended (a value it cannot hold, a constraint, a bug). The worker does not stop over it: the job
+ * is failed with this error's code in its record (no retry), or, when even that is refused, left
+ * for the lease sweep. `cause` is what the storage threw.
+ */
+export class SettleRejectedError extends WaitlineError {
+  constructor(
+    readonly jobId: string,
+    message: string,
+    options: WaitlineErrorOptions = {},
+  ) {
+    super('SETTLE_REJECTED', message, options);
   }
 }
 

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './errors.js';
+export { type Logger, type RateLimitOptions, rateLimitedLogger, defaultLogger } from './logger.js';
 export * from './priority.js';
 export * from './state.js';
 export * from './ordering.js';

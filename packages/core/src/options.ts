@@ -108,6 +108,7 @@ const workerOptionsSchema = z
     autostart: z.boolean().optional(),
     workerId: z.string().min(1).max(200).optional(),
     random: z.custom<() => number>((v) => typeof v === 'function').optional(),
+    logger: z.custom<{ warn: unknown }>((v) => typeof v === 'object' && v !== null && typeof (v as { warn?: unknown }).warn === 'function', 'logger must have a warn(message, error) method').optional(),
   })
   .strict();
 

@@ -30,6 +30,7 @@ import { describeCrossProcess } from './areas/cross-process.js';
 import { describeMultiProcess, type MultiProcessOptions } from './areas/multi-process.js';
 import { describeQueueApi } from './areas/queue-api.js';
 import { describeWorkerControl } from './areas/worker-control.js';
+import { describeWorkerErrors } from './areas/worker-errors.js';
 import { describeWorkerProcesses } from './areas/worker-process.js';
 import { describeWorkerRun } from './areas/worker-run.js';
 import type { StorageHarness } from './harness.js';
@@ -78,6 +79,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeTransactionalEnqueue(harness);
     describeWorkerRun(harness);
     describeWorkerControl(harness);
+    describeWorkerErrors(harness);
     describeWorkerProcesses(harness);
     describeCrossProcess(harness);
     describeMultiProcess(harness, { ...MULTI_PROCESS_DEFAULTS, ...options.multiProcess });

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { LeaseLostError } from '../errors.js';
+import { isTransientStorageError, LeaseLostError } from '../errors.js';
+import { defaultLogger, describeError, type Logger } from '../logger.js';
 import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
 import { type KeeperConfig, type LeaseKeeper, MainLeaseKeeper, ThreadLeaseKeeper } from '../heartbeat/keeper.js';
 import type { JobRecord } from '../job-record.js';
@@ -17,6 +18,7 @@ import type { BeatReport } from '../heartbeat/beat.js';
 import type { SettleResult, StorageNotice } from '../storage.js';
 import { ActiveAttempt, type Outcome } from './attempt.js';
 import { type HandlerContext, makeContext } from './context.js';
+import { settleApart } from './rescue.js';
 import { emitSettled, groupOutcomes, withStorageRetry } from './settle.js';
 
 /** A job handler: gets the job (typed payload included) and its context; what it returns is stored as the result. */
@@ -49,11 +51,20 @@ export interface WorkerOptions {
   workerId?: string;
   /** Randomness for backoff jitter; tests pin it. */
   random?: () => number;
+  /**
+   * Receives the errors reported while no `error` listener is attached (storage failures,
+   * heartbeat problems, rejected settles), so none is silently lost. Default: `console.warn`,
+   * at most 5 lines a minute.
+   */
+  logger?: Logger;
 }
 
 /** Events of the worker itself (job events go to the queue). */
 export interface WorkerEventMap {
-  /** A storage call or heartbeat failed; the worker goes on (transient errors are retried). */
+  /**
+   * A storage call or heartbeat failed; the worker goes on (transient errors are retried). With
+   * no listener, the error goes to the `logger` option instead.
+   */
   error: (err: Error) => void;
   /** `close()` finished: jobs settled or released, heartbeat stopped, worker deregistered. */
   closed: () => void;
@@ -68,7 +79,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   readonly id: string;
   readonly concurrency: number;
   readonly leaseMs: number;
-  private readonly options: Required<Omit<WorkerOptions, 'workerId' | 'autostart'>>;
+  private readonly options: Required<Omit<WorkerOptions, 'workerId' | 'autostart' | 'logger'>>;
+  private readonly logger: Logger;
   private readonly active = new Map<string, ActiveAttempt>();
   private pending: Outcome[] = [];
   private keeper: LeaseKeeper | undefined;
@@ -97,6 +109,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency ?? 1;
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.logger = options.logger ?? defaultLogger();
     // The heartbeat thread reopens the storage from its descriptor and reads that storage's
     // clock (or the wall clock): the same time source as the queue's, unless a test injected one.
     const threadable = (queue.clock === systemClock || queue.clock === queue.storage.clock) && queue.storage.capabilities.reopenable;
@@ -257,10 +270,17 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
         return { settled: [], lost: [], claimed };
       }, (e) => this.reportError(e));
     } catch (err) {
-      this.pending.unshift(...outcomes);
       this.reportError(err);
-      this.idle = true;
-      return;
+      if (outcomes.length === 0 || isTransientStorageError(err)) {
+        this.pending.unshift(...outcomes);
+        this.idle = true;
+        return;
+      }
+      // Rejected for good: settle each outcome alone (failing the ones still refused), then claim
+      // in a step of its own, so one bad outcome never wedges the worker.
+      const now = () => this.queue.clock.now();
+      result = await settleApart({ storage, queue: this.queue.name, now, report: (e) => this.reportError(e) }, outcomes);
+      this.tickAgain = true;
     }
     this.afterSettle(outcomes, result);
     for (const job of result.claimed) this.begin(job);
@@ -348,9 +368,11 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     }
   }
 
-  /** Reports an error on the worker's `error` event. @internal */
+  /** Reports an error on the worker's `error` event, or to the logger when nobody listens. @internal */
   reportError(err: unknown): void {
-    this.emit('error', err instanceof Error ? err : new Error(String(err)));
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else this.logger.warn(`worker ${this.id} (queue "${this.queue.name}"): ${describeError(error)}`, error);
   }
 
   /**
