@@ -73,7 +73,11 @@ export interface JobRecord<Payload = unknown, Result = unknown> {
   leaseExpiresAt: number | null;
   /** The worker that holds (or last held) the lease. */
   workerId: string | null;
-  /** Set when `cancel()` reached a running job; its worker aborts the handler and settles it `cancelled`. */
+  /**
+   * Set when `cancel()` reached a running job; its worker aborts the handler and settles it
+   * `cancelled`. It stays set on a job whose handler returned before the abort took effect, which
+   * ends `completed`: such a record says the cancel came, and came too late.
+   */
   cancelRequested: boolean;
   progress: JobProgress | null;
   result: Result | null;

@@ -19,6 +19,7 @@ import {
   reread,
   settleCancelled,
   settleFail,
+  settleOk,
   T0,
   useStorage,
 } from '../fixtures.js';
@@ -77,6 +78,17 @@ export function describeCancel(harness: StorageHarness): void {
       const running = await claimOne(s);
       await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 });
       expect((await settleCancelled(s, running, T0 + 9, null)).state).toBe('cancelled');
+    });
+
+    it('a job that completes after its cancel was answered ends completed and its record says the cancel came', async () => {
+      const s = storage();
+      await addQueue(s);
+      await add(s);
+      const running = await claimOne(s);
+      expect((await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 })).cancelRequested).toBe(true);
+      const completed = await settleOk(s, running, T0 + 9, 'done anyway');
+      expect(completed).toMatchObject({ state: 'completed', cancelRequested: true, result: 'done anyway' });
+      expect(await reread(s, running.id)).toEqual(completed);
     });
 
     it('a fail for a cancel-requested job ends it cancelled, even with a retryAt', async () => {
