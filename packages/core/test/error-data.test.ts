@@ -44,7 +44,8 @@ const SAMPLES: Record<string, WaitlineError> = {
 };
 
 function exportedErrorClasses(): Array<{ name: string }> {
-  return Object.values(core).filter((v) => typeof v === 'function' && (v === WaitlineError || v.prototype instanceof WaitlineError));
+  const values: unknown[] = Object.values(core);
+  return values.filter((v): v is { name: string } => typeof v === 'function' && (v === WaitlineError || v.prototype instanceof WaitlineError));
 }
 
 /** Code, message, path and every own field of `actual` match `expected`, and so does its class. */
