@@ -44,7 +44,7 @@ export interface Notifier {
    * promise the listener returns is awaited before the storage reports what was restored.
    * Returns the unsubscribe function.
    */
-  onReset?(listener: (error: StorageResetError) => void | Promise<unknown>): () => void;
+  onReset?(listener: (error: StorageResetError) => unknown): () => void;
 }
 
 /**

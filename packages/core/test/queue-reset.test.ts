@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Queue, StorageResetError, type Storage, type UpsertQueueParams } from '../src/index.js';
 
-type ResetListener = (err: StorageResetError) => void | Promise<unknown>;
+type ResetListener = (err: StorageResetError) => unknown;
 
 /** Just what `Queue` touches to store its configuration, with a reset the test can fire. */
 function fakeStorage() {
