@@ -7,5 +7,5 @@
  * @packageDocumentation
  */
 export { RedisStorage } from './redis-storage.js';
-export type { RedisClient, RedisClusterConnection, RedisConnection, RedisStorageOptions } from './connection.js';
+export type { RedisClient, RedisClusterConnection, RedisConnection, RedisLogger, RedisStorageOptions } from './connection.js';
 export { REDIS_SCHEMA_VERSION } from './migrate.js';
