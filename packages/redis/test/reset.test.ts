@@ -11,10 +11,10 @@ import { type JobRecord, Queue, StorageResetError, ValidationError, Worker } fro
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStorage, type RedisStorageOptions } from '../dist/index.js';
-import { hasRedisTools, NO_PERSISTENCE, type PrivateServer, startPrivateServer } from './servers.js';
+import { hasRedisTools, missingServer, NO_PERSISTENCE, type PrivateServer, startPrivateServer } from './servers.js';
 
 const tools = await hasRedisTools();
-if (!tools) console.warn('\n⚠️  SKIPPING the Redis reset tests: redis-server is not installed\n');
+if (!tools) missingServer('redis-server (the reset tests start private ones)', 'apt-get install redis-server');
 const base = `wl-reset-${randomBytes(4).toString('hex')}`;
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
