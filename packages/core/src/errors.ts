@@ -14,6 +14,7 @@ export type WaitlineErrorCode =
   | 'INVALID_TRANSITION'
   | 'SCHEMA_VERSION'
   | 'STORAGE_UNAVAILABLE'
+  | 'STORAGE_RESET'
   | 'JOB_CANCELLED'
   | 'JOB_TIMEOUT'
   | 'WORKER_CLOSING'
@@ -128,6 +129,19 @@ export class SchemaVersionError extends WaitlineError {
 export class StorageUnavailableError extends WaitlineError {
   constructor(message: string, options: WaitlineErrorOptions = {}) {
     super('STORAGE_UNAVAILABLE', message, options);
+  }
+}
+
+/**
+ * The storage lost its data since this process last looked: a Redis restart without persistence,
+ * a `FLUSHALL`/`FLUSHDB`, or eviction of Waitline's keys. Jobs, queue configuration and worker
+ * registrations written before it are gone. It is reported (a worker's `error` event, the storage's
+ * logger), never thrown by a call: by then the storage has written its schema again, and every live
+ * `Queue` its configuration from its options.
+ */
+export class StorageResetError extends WaitlineError {
+  constructor(message: string, options: WaitlineErrorOptions = {}) {
+    super('STORAGE_RESET', message, options);
   }
 }
 

@@ -13,6 +13,7 @@ import type { JobId, JobRecord } from './job-record.js';
 import { buildNewJob, type JobDefaults } from './new-job.js';
 import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseQueueOptions, parseRetryPolicy } from './options.js';
 import { isFinalState, type JobState } from './state.js';
+import { onResetWeakly } from './reset-watch.js';
 import { deriveStats, type QueueStats } from './stats.js';
 import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
 import { waitUntil } from './wait.js';
@@ -57,6 +58,9 @@ const AHEAD_LIST_LIMIT = 200;
 /** Default throughput windows: 1 min, 5 min, 1 h. */
 const WINDOWS_MS = [60_000, 300_000, 3_600_000];
 
+/** A reset listener's action, defined out here so it holds no queue (a closure in `ready` would). */
+const restoreQueueConfig = (queue: Queue): Promise<QueueConfig> => queue.restoreConfig();
+
 /**
  * A named queue on a storage. Creating one stores its configuration (given fields only), so pause,
  * concurrency and max size hold across processes and restarts. Events emitted on a queue are this
@@ -77,6 +81,7 @@ export class Queue<Payload = unknown, Result = unknown> {
   private readonly schema: z.ZodType | undefined;
   private readonly configPatch: { concurrency?: number | null; maxSize?: number | null };
   private readyPromise: Promise<QueueConfig> | undefined;
+  private watchingResets = false;
 
   constructor(
     readonly storage: Storage,
@@ -95,13 +100,29 @@ export class Queue<Payload = unknown, Result = unknown> {
     if (options.maxSize !== undefined) this.configPatch.maxSize = options.maxSize;
   }
 
-  /** Stores the queue's configuration (once per instance) and returns it as stored. */
+  /**
+   * Stores the queue's configuration (once per instance) and returns it as stored. When the
+   * storage later reports that it lost its data (`notifier.onReset`), the queue writes the
+   * configuration its options give (`concurrency`, `maxSize`) again; a pause is not restored.
+   */
   ready(): Promise<QueueConfig> {
-    this.readyPromise ??= this.storage.upsertQueue({ name: this.name, ...this.configPatch, now: this.clock.now() }).catch((err) => {
-      this.readyPromise = undefined;
-      throw err;
-    });
+    this.readyPromise ??= this.storage.upsertQueue({ name: this.name, ...this.configPatch, now: this.clock.now() }).then(
+      (config) => {
+        this.watchingResets ||= onResetWeakly(this.storage.notifier, this, restoreQueueConfig);
+        return config;
+      },
+      (err) => {
+        this.readyPromise = undefined;
+        throw err;
+      },
+    );
     return this.readyPromise;
+  }
+
+  /** Writes the configuration from the options again, after the storage lost its data. @internal */
+  restoreConfig(): Promise<QueueConfig> {
+    this.readyPromise = undefined;
+    return this.ready();
   }
 
   /**

@@ -3,6 +3,7 @@
  * @module
  */
 import type { EventEmitter } from 'node:events';
+import type { StorageResetError } from './errors.js';
 import type { JobId } from './job-record.js';
 
 /** A message carried by a {@link Notifier}: plain JSON. */
@@ -36,6 +37,14 @@ export interface Notifier {
    * storage whose channel is not cross-process by nature may carry them only for such subscribers.
    */
   subscribe(queue: string, listener: (notice: StorageNotice) => void, options?: { remote?: boolean }): () => void;
+  /**
+   * Optional, for a storage that can lose its data under a live process (Redis restarted without
+   * persistence, `FLUSHALL`): calls `listener` in this process each time the storage finds its
+   * data wiped, after it has written its schema again. No queue channel is subscribed for it. A
+   * promise the listener returns is awaited before the storage reports what was restored.
+   * Returns the unsubscribe function.
+   */
+  onReset?(listener: (error: StorageResetError) => unknown): () => void;
 }
 
 /**

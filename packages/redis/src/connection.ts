@@ -3,8 +3,10 @@
  * data that lets another thread or process reach the same one.
  * @module
  */
+import type { Logger } from '@waitline/core';
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { checkPrefix } from './keys.js';
+import { type Reporting, resolveReporting } from './reporting.js';
 
 /** Either kind of ioredis client. */
 export type RedisClient = Redis | Cluster;
@@ -33,6 +35,25 @@ export interface RedisStorageOptions {
    * With false, opening an unmigrated prefix throws `SchemaVersionError`.
    */
   migrate?: boolean;
+  /**
+   * Receives what no call returns: the warnings of the server check at open, and each reset the
+   * storage finds, with its `StorageResetError` (branch on `error.code === 'STORAGE_RESET'`). The
+   * same `Logger` shape as a Worker's `logger` option; defaults to `console.warn`, rate-limited
+   * and shared by every storage of the process (so each warning is given once).
+   */
+  logger?: Logger;
+  /**
+   * At open, reads the server's `maxmemory-policy` and persistence (`CONFIG GET`) and warns through
+   * `logger` when an eviction policy may drop jobs, when persistence is off, or (once) that it
+   * could not check. Each warning is given once per server and logger in a process. Default true;
+   * `fromDescriptor` never checks (its storage was opened, and checked, elsewhere).
+   */
+  checkServer?: boolean;
+  /**
+   * How often, in ms, a storage that a `Queue` or `Worker` uses makes sure its data is still there
+   * (one `HGET` of the prefix's epoch); it also looks after every reconnect. Default 5 000.
+   */
+  resetCheckMs?: number;
 }
 
 /** The defaults every connection made here starts from, before the caller's options. */
@@ -49,6 +70,7 @@ export interface ResolvedOptions {
   prefix: string;
   migrate: boolean;
   connection: RedisConnection;
+  reporting: Reporting;
 }
 
 /** Resolves defaults and checks the prefix. @internal */
@@ -57,6 +79,7 @@ export function resolveOptions(options: RedisStorageOptions = {}): ResolvedOptio
     prefix: checkPrefix(options.prefix ?? 'waitline'),
     migrate: options.migrate ?? true,
     connection: options.connection ?? {},
+    reporting: resolveReporting(options),
   };
 }
 

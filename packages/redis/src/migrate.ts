@@ -1,8 +1,11 @@
 /**
- * The schema version of a prefix, kept in its meta hash (`prefix:meta`, field `schema`). Version 1
- * is the key layout of `lua/lib/common.lua`.
+ * The schema version of a prefix and its epoch, kept in its meta hash (`prefix:meta`, fields
+ * `schema` and `epoch`). Version 1 is the key layout of `lua/lib/common.lua`; the epoch is a random
+ * id written when the prefix has none, so a storage that finds it gone or changed knows the data
+ * it saw was wiped (see `reset-watch.ts`).
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { SchemaVersionError } from '@waitline/core';
 import type { RedisContext, Tagged } from './context.js';
 
@@ -10,12 +13,13 @@ import type { RedisContext, Tagged } from './context.js';
 export const REDIS_SCHEMA_VERSION = 1;
 
 /**
- * Reads the prefix's version and, with `write`, brings an older one to the code's, atomically.
+ * Reads the prefix's version and, with `write`, brings an older one to the code's, atomically;
+ * returns the prefix's epoch (written first when missing and the version is the code's).
  * Throws `SchemaVersionError` for a newer version, and for an older one when not writing.
  * @internal
  */
-export async function ensureSchema(ctx: RedisContext, write: boolean): Promise<void> {
-  const [tag, found] = await ctx.onKeys<Tagged>('migrate', [ctx.keys.meta], [String(REDIS_SCHEMA_VERSION), write ? '1' : '0']);
+export async function ensureSchema(ctx: RedisContext, write: boolean): Promise<string> {
+  const [tag, found, epoch] = await ctx.onKeys<Tagged>('migrate', [ctx.keys.meta], [String(REDIS_SCHEMA_VERSION), write ? '1' : '0', randomUUID()]);
   const version = Number(found);
   if (tag === 'newer') {
     throw new SchemaVersionError(
@@ -31,4 +35,10 @@ export async function ensureSchema(ctx: RedisContext, write: boolean): Promise<v
       REDIS_SCHEMA_VERSION,
     );
   }
+  return String(epoch);
+}
+
+/** The prefix's epoch as stored now, or null when it has none. @internal */
+export async function readEpoch(ctx: RedisContext): Promise<string | null> {
+  return ctx.client.hget(ctx.keys.meta, 'epoch');
 }

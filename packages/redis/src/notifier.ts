@@ -21,7 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { deliverNotice, type Notifier, type StorageNotice } from '@waitline/core';
+import { deliverNotice, type Notifier, type StorageNotice, type StorageResetError } from '@waitline/core';
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './connection.js';
 import type { KeySpace } from './keys.js';
@@ -57,8 +57,14 @@ export class RedisNotifier implements Notifier {
   constructor(
     private readonly publisher: RedisClient,
     private readonly keys: KeySpace,
+    private readonly listenResets: (listener: (error: StorageResetError) => unknown) => () => void,
   ) {
     this.emitter.setMaxListeners(0);
+  }
+
+  /** Calls `listener` after each wipe of the data this storage finds (see `reset-watch.ts`); subscribes no channel. */
+  onReset(listener: (error: StorageResetError) => unknown): () => void {
+    return this.listenResets(listener);
   }
 
   /** Delivers here at once and publishes to other processes (events only when wanted); never throws. */

@@ -44,6 +44,8 @@ import { ensureSchema } from './migrate.js';
 import { RedisNotifier } from './notifier.js';
 import { getJob, getPosition, getPositionInputs, getStats, listJobs } from './reads.js';
 import { closedError, toStorageError } from './redis-errors.js';
+import { ResetWatch } from './reset-watch.js';
+import { checkServer } from './server-check.js';
 import { deregisterWorker, registerWorker } from './workers.js';
 import { claimJobs, enqueueJobs, reclaimExpired, renewLeases, reportProgress, settleJobs } from './writes.js';
 
@@ -64,6 +66,7 @@ export class RedisStorage implements Storage {
   readonly notifier: Notifier;
 
   private readonly notices: RedisNotifier;
+  private readonly resets: ResetWatch;
   private readonly ctx: RedisContext;
   private readonly where: string;
   private closed = false;
@@ -74,9 +77,10 @@ export class RedisStorage implements Storage {
   ) {
     const keys = new KeySpace(options.prefix);
     this.ctx = new RedisContext(opened.client, keys, new QueueDirectory(opened.client, keys));
-    this.notices = new RedisNotifier(opened.client, keys);
-    this.notifier = this.notices;
     this.where = `"${options.prefix}"`;
+    this.resets = new ResetWatch(this.ctx, options.reporting, this.where);
+    this.notices = new RedisNotifier(opened.client, keys, (listener) => this.resets.listen(listener));
+    this.notifier = this.notices;
     // An owned client's connection errors surface as rejected commands; without a listener
     // ioredis would also print each reconnect attempt's error.
     if (opened.owned) opened.client.on('error', () => undefined);
@@ -86,33 +90,39 @@ export class RedisStorage implements Storage {
    * Connects (or adopts `options.connection` when it is a client) and checks the prefix's schema:
    * a newer one throws `SchemaVersionError`; an older or empty one is migrated (default) or, with
    * `migrate: false`, throws `SchemaVersionError`. A server that cannot be reached throws
-   * `StorageUnavailableError`.
+   * `StorageUnavailableError`. Then, unless `checkServer: false`, warns through `logger` when the
+   * server may evict keys or has persistence off (see {@link RedisStorageOptions.checkServer}).
    */
   static async open(options: RedisStorageOptions = {}): Promise<RedisStorage> {
     const resolved = resolveOptions(options);
     const storage = new RedisStorage(connect(resolved.connection), resolved);
     try {
-      await ensureSchema(storage.ctx, resolved.migrate);
+      storage.resets.epoch = await ensureSchema(storage.ctx, resolved.migrate);
     } catch (err) {
       await storage.close();
       throw toStorageError(err, storage.where);
     }
+    if (resolved.reporting.checkServer) await checkServer(storage.opened.client, resolved.reporting.logger);
     return storage;
   }
 
-  /** Reopens a storage from {@link describe}'s options (in a worker thread or child process): same as {@link open}. */
+  /**
+   * Reopens a storage from {@link describe}'s options (in a worker thread or child process): same
+   * as {@link open}, without the server check (the storage described was checked where it opened).
+   */
   static async fromDescriptor(options: RedisStorageOptions): Promise<RedisStorage> {
-    return RedisStorage.open(options);
+    return RedisStorage.open({ ...options, checkServer: false });
   }
 
   /**
    * The descriptor `open(options)` would describe, without connecting: plain data that
    * {@link fromDescriptor} turns back into a storage on the same server and prefix. It never
-   * migrates, and functions in the connection options (a custom `retryStrategy`) do not travel.
+   * migrates, and functions (`logger`, a custom `retryStrategy`) do not travel.
    */
   static descriptor(options: RedisStorageOptions = {}): StorageDescriptor {
-    const { prefix, connection } = resolveOptions(options);
-    return { moduleUrl: import.meta.url, exportName: EXPORT_NAME, options: { connection: describeConnection(connection), prefix, migrate: false } };
+    const { prefix, connection, reporting } = resolveOptions(options);
+    const plain = { connection: describeConnection(connection), prefix, migrate: false, resetCheckMs: reporting.resetCheckMs };
+    return { moduleUrl: import.meta.url, exportName: EXPORT_NAME, options: plain };
   }
 
   /** Plain data to reopen this storage elsewhere: see {@link RedisStorage.descriptor}. */
@@ -122,13 +132,14 @@ export class RedisStorage implements Storage {
 
   /** Brings the prefix to the code's schema version in one script; safe twice and from two processes at once. */
   async migrate(): Promise<void> {
-    return this.run(() => ensureSchema(this.ctx, true));
+    await this.run(() => ensureSchema(this.ctx, true));
   }
 
   /** Closes the notifier's connection and, when the storage made it, the client (idempotent). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.resets.close();
     await this.notices.close();
     if (this.opened.owned) await this.opened.client.quit().catch(() => this.opened.client.disconnect());
   }

@@ -3,7 +3,6 @@
  * whose connections drop reconnects, resubscribes, catches up on what it missed and goes on
  * claiming, without waiting for its poll interval.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents, Worker } from '@waitline/core';
 import { Redis } from 'ioredis';
@@ -11,32 +10,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStorage } from '../dist/index.js';
 import { LUA } from '../src/generated/lua.js';
 import { deleteKeys } from './harness.js';
-import { hasRedisTools, missingServer, ping, SERVER } from './servers.js';
+import { hasRedisTools, missingServer, type PrivateServer, ping, SERVER, startPrivateServer } from './servers.js';
 
 const base = `wl-reconnect-${randomBytes(4).toString('hex')}`;
 const available = await ping(SERVER.host, SERVER.port);
 const tools = await hasRedisTools();
 if (!available) missingServer('Redis at 127.0.0.1:6379', 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no');
 
-/** Starts a private redis-server on `port` (nothing on disk); resolves once it answers PING. */
-async function startServer(port: number): Promise<ChildProcess> {
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await until(() => ping('127.0.0.1', port, 200), `redis-server on port ${port}`);
+/** A private redis-server without persistence (nothing on disk), stopped after the file. */
+async function privateServer(fromPort: number, closers: Array<() => Promise<unknown>>): Promise<PrivateServer> {
+  const server = await startPrivateServer(fromPort);
+  if (!server) throw new Error('redis-server is not installed');
+  closers.push(() => server.stop());
   return server;
-}
-
-/** The first port from `start` where nothing answers. */
-async function freePort(start: number): Promise<number> {
-  let port = start;
-  while (await ping('127.0.0.1', port, 200)) port += 1;
-  return port;
-}
-
-async function stopServer(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGKILL');
-  await exited;
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
@@ -66,9 +52,7 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
 
   // On a private server: SCRIPT FLUSH on the shared one would slow everyone else using it.
   it.runIf(tools)('reloads its scripts after the server forgot them (NOSCRIPT)', async () => {
-    const port = await freePort(7421);
-    const server = await startServer(port);
-    closers.push(() => stopServer(server));
+    const { port } = await privateServer(7421, closers);
     const own = new Redis({ host: '127.0.0.1', port });
     closers.push(() => own.quit());
     const s = await RedisStorage.open({ connection: { host: '127.0.0.1', port }, prefix: `${base}-noscript` });
@@ -128,10 +112,8 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
   });
 
   it.runIf(tools)('a worker goes on claiming after its server restarts (empty, without its scripts)', async () => {
-    const port = await freePort(7411);
-    let server = await startServer(port);
-    closers.push(() => stopServer(server));
-    const connection = { host: '127.0.0.1', port };
+    const server = await privateServer(7411, closers);
+    const { connection } = server;
     const storage = await RedisStorage.open({ connection, prefix: `${base}-restart` });
     const producer = await RedisStorage.open({ connection, prefix: `${base}-restart` });
     closers.push(() => storage.close(), () => producer.close());
@@ -144,8 +126,7 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
     const before = await queue.add({ n: 1 });
     await until(() => done.includes(before.id), 'the job before the restart');
 
-    await stopServer(server);
-    server = await startServer(port);
+    await server.restart();
     let after: Awaited<ReturnType<typeof queue.add>> | undefined;
     await until(async () => {
       after = await queue.add({ n: 2 }).catch(() => undefined); // refused while the producer reconnects

@@ -1,11 +1,11 @@
 /**
- * The Redis servers the tests talk to: the one at 127.0.0.1:6379, and a 3-master Redis Cluster the
- * cluster test starts on loopback ports (redis-server in cluster mode, then `redis-cli --cluster
- * create`) and stops afterwards. A missing server skips locally with a loud warning and fails
- * under `CI=true`.
+ * The Redis servers the tests talk to: the one at 127.0.0.1:6379, private single servers that a
+ * test may restart or flush (never the shared one), and a 3-master Redis Cluster the cluster test
+ * starts on loopback ports (redis-server in cluster mode, then `redis-cli --cluster create`) and
+ * stops afterwards. A missing server skips locally with a loud warning and fails under `CI=true`.
  * @internal
  */
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -100,4 +100,79 @@ export async function startLocalCluster(basePort: number): Promise<LocalCluster 
     throw err;
   }
   return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+}
+
+/** A redis-server of the test's own, on a loopback port, with a temp directory of its own. */
+export interface PrivateServer {
+  port: number;
+  connection: { host: string; port: number };
+  /** Kills the server (SIGKILL: nothing flushed to disk beyond what its settings already wrote). */
+  kill(): Promise<void>;
+  /** Kills it and starts it again on the same port, directory and settings. */
+  restart(): Promise<void>;
+  /** Kills it and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/** Without persistence: a restart starts empty. */
+export const NO_PERSISTENCE = ['--save', '', '--appendonly', 'no'];
+
+async function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await done;
+}
+
+/** True once the server on `port` answers and is `child` (another process may hold the port). */
+async function isOurs(child: ChildProcess, port: number): Promise<boolean> {
+  if (!(await ping('127.0.0.1', port, 200))) return false;
+  const { stdout } = await run('redis-cli', ['-p', String(port), 'info', 'server']).catch(() => ({ stdout: '' }));
+  return new RegExp(`process_id:${child.pid}\\b`).test(stdout);
+}
+
+async function spawnOn(port: number, dir: string, settings: string[]): Promise<ChildProcess | null> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...settings], { stdio: 'ignore' });
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) return null; // the port was taken
+    if (await isOurs(child, port)) return child;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await exited(child);
+  throw new Error(`redis-server on port ${port} did not start`);
+}
+
+/**
+ * Starts a redis-server with `settings` on the first port from `fromPort` it can bind, and checks
+ * that what answers there is that process (so a restart or flush never reaches someone else's
+ * server). Returns null when redis-server is not installed.
+ */
+export async function startPrivateServer(fromPort: number, settings: string[] = NO_PERSISTENCE): Promise<PrivateServer | null> {
+  if (!(await hasRedisTools())) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'waitline-redis-'));
+  let port = fromPort;
+  let child: ChildProcess | null = null;
+  while (child === null) {
+    if (port >= fromPort + 50) throw new Error(`no free port for a redis-server from ${fromPort}`);
+    if (!(await ping('127.0.0.1', port, 200))) child = await spawnOn(port, dir, settings);
+    if (child === null) port += 1;
+  }
+  let current: ChildProcess = child;
+  const server: PrivateServer = {
+    port,
+    connection: { host: '127.0.0.1', port },
+    kill: () => exited(current),
+    restart: async () => {
+      await exited(current);
+      const next = await spawnOn(port, dir, settings);
+      if (!next) throw new Error(`port ${port} was taken while redis-server restarted`);
+      current = next;
+    },
+    stop: async () => {
+      await exited(current);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
 }

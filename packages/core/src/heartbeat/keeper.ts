@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import type { Clock } from '../clock.js';
-import { WaitlineError } from '../errors.js';
+import { fromThreadError, toErrorData } from '../error-data.js';
+import { StorageUnavailableError } from '../errors.js';
 import type { RegisterWorkerParams, Storage } from '../storage.js';
 import { type BeatReport, beat } from './beat.js';
 import type { FromThread, HeartbeatInit, ToThread } from './protocol.js';
@@ -110,7 +111,7 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
   async start(): Promise<void> {
     const url = heartbeatThreadUrl();
     if (!existsSync(fileURLToPath(url))) {
-      throw new WaitlineError('STORAGE_UNAVAILABLE', `heartbeat thread script not found at ${url.href}; use heartbeat: 'main' when running core from source`);
+      throw new StorageUnavailableError(`heartbeat thread script not found at ${url.href}; use heartbeat: 'main' when running core from source`);
     }
     const { storage, workerId, queue, leaseMs, heartbeatMs, registration } = this.config;
     await beat({ storage, workerId, queue, leaseMs, registration, now: this.config.clock.now() });
@@ -125,7 +126,8 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
       };
     });
     thread.on('message', (m: FromThread) => this.onMessage(m));
-    thread.on('error', (err) => this.failed(err));
+    // An uncaught error in the thread arrives cloned as a bare Error: its data, rebuilt, says more.
+    thread.on('error', (err) => this.failed(fromThreadError(toErrorData(err))));
     thread.once('exit', () => this.settle());
     await settled;
   }
@@ -136,7 +138,7 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
       this.settle();
     }
     else if (m.type === 'beat') this.events.onBeat(m.report);
-    else if (m.type === 'error') this.failed(new WaitlineError('STORAGE_UNAVAILABLE', `heartbeat thread: ${m.message}`));
+    else if (m.type === 'error') this.failed(fromThreadError(m.error));
   }
 
   private failed(err: Error): void {

@@ -4,6 +4,7 @@
  * @internal
  * @module
  */
+import type { ErrorData } from '../error-data.js';
 import type { RegisterWorkerParams, StorageDescriptor } from '../storage.js';
 import type { BeatReport } from './beat.js';
 
@@ -24,5 +25,6 @@ export type ToThread = { type: 'stop' };
 export type FromThread =
   | { type: 'ready' }
   | { type: 'beat'; report: BeatReport }
-  | { type: 'error'; message: string; name: string; code?: string }
+  /** A failure, as data: the worker rebuilds its class (`fromThreadError`). */
+  | { type: 'error'; error: ErrorData }
   | { type: 'stopped' };

@@ -7,6 +7,7 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { toErrorData } from '../error-data.js';
 import type { Storage } from '../storage.js';
 import { beat } from './beat.js';
 import type { FromThread, HeartbeatInit, ToThread } from './protocol.js';
@@ -22,8 +23,7 @@ function post(message: FromThread): void {
 }
 
 function postError(err: unknown): void {
-  const e = err as { message?: string; name?: string; code?: string };
-  post({ type: 'error', message: String(e?.message ?? err), name: String(e?.name ?? 'Error'), code: e?.code });
+  post({ type: 'error', error: toErrorData(err) });
 }
 
 async function tick(): Promise<void> {

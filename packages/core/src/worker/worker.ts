@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { isTransientStorageError, LeaseLostError } from '../errors.js';
+import { isTransientStorageError, LeaseLostError, type StorageResetError } from '../errors.js';
 import { defaultLogger, describeError, type Logger } from '../logger.js';
 import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
 import { type KeeperConfig, type LeaseKeeper, MainLeaseKeeper, ThreadLeaseKeeper } from '../heartbeat/keeper.js';
@@ -96,6 +96,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private timers: NodeJS.Timeout[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private offReset: (() => void) | undefined;
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -154,6 +155,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.keeper = keeper;
     if (this.closing) return;
     this.unsubscribe = this.queue.storage.notifier?.subscribe(this.queue.name, (n) => this.onNotice(n));
+    this.offReset = this.queue.storage.notifier?.onReset?.((err) => this.onReset(err));
     this.every(this.options.pollIntervalMs, () => this.wake());
     this.every(Math.max(50, Math.floor(this.leaseMs / 2)), () => void this.reclaim());
     this.claiming = true;
@@ -172,6 +174,15 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     else if (n.kind === 'added') this.wakeAt(n.runAt);
     else if (n.kind === 'changed') this.onChanged();
     else if (n.kind === 'event' && (n.event === 'job:completed' || n.event === 'job:failed' || n.event === 'job:cancelled' || n.event === 'job:retrying')) this.wake();
+  }
+
+  /**
+   * The storage lost its data: report it, and look for work at once (the queue writes its
+   * configuration back itself; the jobs running here lose their leases at the next heartbeats).
+   */
+  private onReset(err: StorageResetError): void {
+    this.reportError(err);
+    this.wake();
   }
 
   /**
@@ -391,6 +402,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     clearTimeout(this.wakeTimer);
     clearTimeout(this.cancelCheckTimer);
     this.unsubscribe?.();
+    this.offReset?.();
     await this.started?.catch(() => undefined);
     await this.waitForActive(graceMs);
     for (const attempt of this.active.values()) attempt.abort('shutdown');

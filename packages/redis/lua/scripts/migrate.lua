@@ -1,15 +1,25 @@
--- migrate: brings a prefix's schema version to the code's, or reports a newer one.
+-- migrate: brings a prefix's schema version to the code's, or reports a newer one; keeps the
+-- prefix's epoch, the random id that tells a storage its data is still the data it saw.
 --
--- KEYS[1]      the prefix's meta hash ('prefix:meta'), field `schema`
+-- KEYS[1]      the prefix's meta hash ('prefix:meta'), fields `schema` and `epoch`
 -- ARGV[1]      the code's schema version
 -- ARGV[2]      '1' to write the version when it is older, '0' only to read it
--- Returns: { 'ok', version found } (written when asked and older); { 'newer', version found }
---          (nothing written)
+-- ARGV[3]      a fresh random id: the epoch to write when the prefix has none
+-- Returns: { 'ok', version found, epoch } (the version written when asked and older; the epoch
+--          written when missing and the prefix is, or is now, at the code's version; '' when
+--          neither); { 'newer', version found, '' } (nothing written)
 -- Events: none.
--- Guarantees: atomic, so two processes migrating at once both succeed and write once. Version 1
---   is the key layout of lib/common.lua; a later version adds its steps here.
+-- Guarantees: atomic, so two processes migrating at once both succeed, write once and get the same
+--   epoch. A prefix without an epoch (empty, wiped by a restart without persistence or FLUSHALL,
+--   or written by code older than epochs) gets one here; nothing else writes or removes it. Version
+--   1 is the key layout of lib/common.lua; a later version adds its steps here.
 local found = tonumber(redis.call('HGET', KEYS[1], 'schema') or '0')
 local code = tonumber(ARGV[1])
-if found > code then return { 'newer', found } end
+if found > code then return { 'newer', found, '' } end
 if found < code and ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'schema', ARGV[1]) end
-return { 'ok', found }
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
+if not epoch and (found == code or ARGV[2] == '1') then
+  epoch = ARGV[3]
+  redis.call('HSET', KEYS[1], 'epoch', epoch)
+end
+return { 'ok', found, epoch or '' }
