@@ -2,7 +2,9 @@
  * Retry policies and the pure function that turns one into a delay.
  * @module
  */
+import { RetryPolicyError } from './errors.js';
 import type { BackoffSpec } from './job-record.js';
+import { MAX_DELAY_MS } from './limits.js';
 
 /** Context handed to a custom backoff function. */
 export interface BackoffContext {
@@ -12,9 +14,17 @@ export interface BackoffContext {
   error: unknown;
 }
 
-/** A backoff as given in options: the stored kinds, or `custom` with a function kept in code. */
+/**
+ * A backoff as given in options: the stored kinds, or `custom` with a function kept in code (queue
+ * level only). Every value in ms is at most `MAX_DELAY_MS` (100 years), and a computed retry time
+ * past `MAX_RUN_AT` is clamped to it.
+ */
 export type BackoffOption =
-  | { kind: 'fixed'; delayMs: number }
+  | {
+      kind: 'fixed';
+      /** The same delay before every retry. */
+      delayMs: number;
+    }
   | {
       kind: 'exponential';
       /** Delay before the second attempt; doubles per attempt. */
@@ -31,7 +41,12 @@ export type BackoffOption =
     }
   | {
       kind: 'custom';
-      /** Returns the delay in ms before the next attempt, or null to stop retrying. */
+      /**
+       * Returns the delay in ms before the next attempt (rounded; clamped to 0..`MAX_DELAY_MS`), or
+       * null to stop retrying. Throwing, or returning anything else, fails the job with a
+       * `RetryPolicyError`. Lives in code: every process whose worker runs the queue's jobs must
+       * give its `Queue` the same function.
+       */
       delay: (ctx: BackoffContext) => number | null;
     };
 
@@ -67,9 +82,51 @@ export function toBackoffSpec(option: BackoffOption | undefined): BackoffSpec | 
 }
 
 /**
+ * `ms` as a whole number of ms from 0 to {@link MAX_DELAY_MS}: rounded, negatives and NaN become
+ * 0, anything longer (Infinity included) becomes `MAX_DELAY_MS`. Every computed retry delay passes
+ * through it, so a stored spec can never produce a time a storage cannot hold.
+ */
+export function clampDelay(ms: number): number {
+  if (Number.isNaN(ms) || ms <= 0) return 0;
+  return Math.min(MAX_DELAY_MS, Math.round(ms));
+}
+
+function errorMessage(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an unprintable value';
+  }
+}
+
+/** Calls a custom backoff function; anything but null or a number of ms is a `RetryPolicyError`. */
+function customDelay(custom: ((ctx: BackoffContext) => number | null) | undefined, ctx: BackoffContext): number | null {
+  const failed = `attempt ${ctx.attempt} failed (${errorMessage(ctx.error)})`;
+  if (!custom) {
+    const message = `${failed} and the job's backoff is custom, but this worker's queue has no custom backoff function: not retried. Give every process's Queue the same retry.backoff.`;
+    throw new RetryPolicyError(message, { cause: ctx.error });
+  }
+  let delay: unknown;
+  try {
+    delay = custom(ctx);
+  } catch (err) {
+    throw new RetryPolicyError(`${failed} and the custom backoff function threw (${errorMessage(err)}): not retried`, { cause: ctx.error });
+  }
+  if (delay === null) return null;
+  if (typeof delay !== 'number' || Number.isNaN(delay)) {
+    const got = typeof delay === 'number' ? 'NaN' : typeof delay;
+    throw new RetryPolicyError(`${failed} and the custom backoff function returned ${got}, not a number of ms or null: not retried`, { cause: ctx.error });
+  }
+  return delay;
+}
+
+/**
  * The delay in ms before the attempt after `attempt` (1-based), or null when no retry should run.
+ * The delay is always a whole number from 0 to {@link MAX_DELAY_MS} (see {@link clampDelay}).
  * Pure: randomness comes from `random` (returns [0, 1)), so tests pin it. A stored `custom` spec
- * needs the function from the queue's options (`custom`); without it the job is not retried.
+ * needs the function from the queue's options (`custom`): without it, or when the function throws
+ * or returns neither null nor a number, this throws a `RetryPolicyError` (the caller fails the job
+ * with it rather than silently skipping the retries).
  */
 export function computeRetryDelay(
   spec: BackoffSpec | null,
@@ -77,24 +134,29 @@ export function computeRetryDelay(
   random: () => number = Math.random,
   custom?: (ctx: BackoffContext) => number | null,
 ): number | null {
+  const raw = rawDelay(spec, ctx, random, custom);
+  return raw === null ? null : clampDelay(raw);
+}
+
+function rawDelay(
+  spec: BackoffSpec | null,
+  ctx: BackoffContext,
+  random: () => number,
+  custom: ((ctx: BackoffContext) => number | null) | undefined,
+): number | null {
   if (!spec) return 0;
   switch (spec.kind) {
     case 'fixed':
       return spec.delayMs;
     case 'exponential': {
       const raw = Math.min(spec.maxMs, spec.baseMs * 2 ** (ctx.attempt - 1));
-      const jittered = raw * (1 - spec.jitter) + raw * spec.jitter * random();
-      return Math.round(jittered);
+      return raw * (1 - spec.jitter) + raw * spec.jitter * random();
     }
     case 'list': {
       const delays = spec.delaysMs;
-      if (delays.length === 0) return 0;
       return delays[Math.min(ctx.attempt - 1, delays.length - 1)] ?? 0;
     }
-    case 'custom': {
-      if (!custom) return null;
-      const delay = custom(ctx);
-      return delay === null || !Number.isFinite(delay) || delay < 0 ? null : Math.round(delay);
-    }
+    case 'custom':
+      return customDelay(custom, ctx);
   }
 }

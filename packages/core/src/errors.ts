@@ -21,7 +21,8 @@ export type WaitlineErrorCode =
   | 'JOB_FAILED'
   | 'PERMANENT_JOB_ERROR'
   | 'WAIT_TIMEOUT'
-  | 'SETTLE_REJECTED';
+  | 'SETTLE_REJECTED'
+  | 'RETRY_POLICY';
 
 /** Options shared by every Waitline error constructor. */
 export interface WaitlineErrorOptions {
@@ -200,6 +201,19 @@ export class SettleRejectedError extends WaitlineError {
     options: WaitlineErrorOptions = {},
   ) {
     super('SETTLE_REJECTED', message, options);
+  }
+}
+
+/**
+ * A failed attempt could not be given a retry time by its backoff: the job's stored backoff is
+ * `custom` but the worker's queue has no custom function (the function lives in code, in the
+ * `Queue` options of each process), or the custom function threw or returned something other
+ * than a number of ms or null. The job is failed (not retried) with this error recorded; its
+ * message names the handler's error, which is kept as `cause`.
+ */
+export class RetryPolicyError extends WaitlineError {
+  constructor(message: string, options: WaitlineErrorOptions = {}) {
+    super('RETRY_POLICY', message, options);
   }
 }
 

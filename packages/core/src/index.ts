@@ -19,7 +19,20 @@ export { type JobDefaults, queuedRecord } from './new-job.js';
 export { QueueEvents } from './queue-events.js';
 export { Worker, type WorkerOptions, type WorkerEventMap, type Handler } from './worker/worker.js';
 export type { HandlerContext, ProgressUpdate } from './worker/context.js';
-export { type JobOptions, MAX_JOB_SIZE } from './options.js';
+export {
+  type JobOptions,
+  MAX_JOB_SIZE,
+  isPlainObject,
+  notAnObject,
+  parseOptions,
+  parseOrThrow,
+  storableText,
+  timerMs,
+  toValidationError,
+} from './options.js';
+export type { CleanState } from './call-options.js';
+export * from './limits.js';
+export { checkJsonValue, findJsonProblem } from './json-value.js';
 export type * from './job-record.js';
 export type * from './storage.js';
 export { deliverNotice } from './storage-notify.js';

@@ -8,7 +8,9 @@ import { type RetryPolicy, toBackoffSpec } from './backoff.js';
 import { ValidationError } from './errors.js';
 import { uuidv7 } from './ids.js';
 import type { JobRecord, NewJob } from './job-record.js';
-import { type JobOptions, parseJobOptions, toValidationError } from './options.js';
+import { checkJsonValue } from './json-value.js';
+import { MAX_RUN_AT } from './limits.js';
+import { isPlainObject, type JobOptions, parseJobOptions, toValidationError } from './options.js';
 import { DEFAULT_PRIORITY } from './priority.js';
 
 /** The queue-level defaults a job falls back to. */
@@ -18,13 +20,10 @@ export interface JobDefaults {
   timeoutMs: number | null;
 }
 
-function isPlainObject(value: unknown): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Checks the payload is a plain object that JSON can carry, and passes the queue's schema. @internal */
+/**
+ * Checks the payload is a plain object, passes the queue's schema, and (as parsed) round-trips
+ * exactly through JSON (see `json-value.ts`). @internal
+ */
 export function validatePayload(schema: z.ZodType | undefined, payload: unknown, root: ReadonlyArray<string | number>): unknown {
   if (!isPlainObject(payload)) {
     const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload;
@@ -32,10 +31,24 @@ export function validatePayload(schema: z.ZodType | undefined, payload: unknown,
       { path: root, message: `expected a plain object, got ${got}` },
     ]);
   }
-  if (!schema) return payload;
-  const result = schema.safeParse(payload);
-  if (!result.success) throw toValidationError('payload', result.error.issues, root);
-  return result.data;
+  let data: unknown = payload;
+  if (schema) {
+    const result = schema.safeParse(payload);
+    if (!result.success) throw toValidationError('payload', result.error.issues, root);
+    data = result.data;
+  }
+  checkJsonValue(data, root, 'payload');
+  return data;
+}
+
+/** When the job becomes ready, in whole ms; a time past `MAX_RUN_AT` is a `ValidationError`. */
+function resolveRunAt(options: JobOptions, now: number, root: ReadonlyArray<string | number>): number {
+  const at = options.runAt instanceof Date ? options.runAt.getTime() : options.runAt;
+  const runAt = Math.round(at !== undefined ? Math.max(now, at) : now + (options.delayMs ?? 0));
+  if (runAt <= MAX_RUN_AT) return runAt;
+  const field = options.runAt !== undefined ? 'runAt' : 'delayMs';
+  const message = `the job would run after ${new Date(MAX_RUN_AT).toISOString()} (MAX_RUN_AT), the latest time every storage holds`;
+  throw new ValidationError(`invalid job options at ${[...root, field].join('.')}: ${message}`, [{ path: [...root, field], message }]);
 }
 
 /** Builds the stored form of one job; throws `ValidationError` before anything is written. @internal */
@@ -48,18 +61,15 @@ export function buildNewJob(
   root: ReadonlyArray<string | number> = [],
 ): NewJob {
   const data = validatePayload(schema, payload, [...root, 'payload']);
-  const options: JobOptions = rawOptions === undefined ? {} : parseJobOptions(rawOptions, [...root, 'options']);
-  const runAt =
-    options.runAt !== undefined
-      ? Math.max(now, options.runAt instanceof Date ? options.runAt.getTime() : options.runAt)
-      : now + (options.delayMs ?? 0);
+  const options: JobOptions = parseJobOptions(rawOptions, [...root, 'options']);
+  const runAt = resolveRunAt(options, now, [...root, 'options']);
   const backoff = options.backoff ?? defaults.retry.backoff;
   return {
     id: uuidv7(now),
     name: options.name ?? defaults.jobName,
     payload: data,
     priority: options.priority ?? DEFAULT_PRIORITY,
-    runAt: Math.round(runAt),
+    runAt,
     maxAttempts: options.attempts ?? defaults.retry.attempts,
     backoff: toBackoffSpec(backoff),
     timeoutMs: options.timeoutMs ?? defaults.timeoutMs,

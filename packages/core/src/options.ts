@@ -1,28 +1,67 @@
 /**
  * Validation of every option a user passes, with zod, into typed `ValidationError`s that carry the
- * offending value's path. Validation always happens before any write.
+ * offending value's path. Validation always happens before any write. Numbers are bounded so every
+ * storage and Node's timers hold them (see `limits.ts`); text follows the storable-text rule.
  * @module
  */
 import { z } from 'zod';
 import type { BackoffOption, RetryPolicy } from './backoff.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
+import { MAX_DELAY_MS, MAX_RUN_AT, MAX_TIMER_MS, textProblem } from './limits.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from './priority.js';
 
-const nonNegativeMs = z.number().finite().nonnegative();
-const positiveMs = z.number().finite().positive();
+/**
+ * A zod schema for text every storage keeps exactly: `min` (default 1) to `max` characters, no
+ * NUL, no lone surrogate. Storages use it for their own text options.
+ */
+export function storableText(max: number, min = 1): z.ZodString {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .superRefine((text, ctx) => {
+      const problem = textProblem(text);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: `the text ${problem}` });
+    });
+}
 
-const backoffSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('fixed'), delayMs: nonNegativeMs }).strict(),
+/** A zod schema for a timer length in ms: an integer from `min` to {@link MAX_TIMER_MS}. */
+export function timerMs(min = 1): z.ZodNumber {
+  return z.number().int().min(min).max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (2^31-1, the longest timer Node holds)`);
+}
+
+const delayMs = z.number().finite().nonnegative().max(MAX_DELAY_MS, `at most ${MAX_DELAY_MS} ms (100 years)`);
+const positiveDelayMs = delayMs.positive();
+
+const CUSTOM_PER_JOB =
+  "a job's own backoff cannot be custom: a function cannot be stored with the job; give it in the queue's retry.backoff instead";
+
+const storedBackoffs = [
+  z.object({ kind: z.literal('fixed'), delayMs }).strict(),
   z
     .object({
       kind: z.literal('exponential'),
-      baseMs: positiveMs,
-      maxMs: positiveMs.optional(),
+      baseMs: positiveDelayMs,
+      maxMs: positiveDelayMs.optional(),
       jitter: z.number().min(0).max(1).optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('list'), delaysMs: z.array(nonNegativeMs).min(1) }).strict(),
+  z.object({ kind: z.literal('list'), delaysMs: z.array(delayMs).min(1).max(1_000) }).strict(),
+] as const;
+
+/** A queue's backoff: the stored kinds, or `custom` with its function. */
+const backoffSchema = z.discriminatedUnion('kind', [
+  ...storedBackoffs,
   z.object({ kind: z.literal('custom'), delay: z.custom<BackoffOption & { kind: 'custom' }>((v) => typeof v === 'function') }).strict(),
+]);
+
+/** One job's backoff: the stored kinds only (a function cannot travel with the job). */
+const jobBackoffSchema = z.discriminatedUnion('kind', [
+  ...storedBackoffs,
+  z
+    .object({ kind: z.literal('custom') })
+    .loose()
+    .refine(() => false, { message: CUSTOM_PER_JOB, path: ['kind'] }),
 ]);
 
 const attemptsSchema = z.number().int().min(1).max(1_000);
@@ -38,17 +77,22 @@ const prioritySchema = z
   .min(MIN_PRIORITY, `priority must be at least ${MIN_PRIORITY}`)
   .max(MAX_PRIORITY, `priority must be at most ${MAX_PRIORITY}`);
 
+const runAtSchema = z.union([
+  z.date().refine((d) => d.getTime() >= 0 && d.getTime() <= MAX_RUN_AT, `a date from 1970 to ${new Date(MAX_RUN_AT).toISOString()}`),
+  z.number().finite().nonnegative().max(MAX_RUN_AT, `at most ${MAX_RUN_AT} (${new Date(MAX_RUN_AT).toISOString()})`),
+]);
+
 const jobOptionsSchema = z
   .object({
-    name: z.string().min(1).max(200).optional(),
+    name: storableText(200).optional(),
     priority: prioritySchema.optional(),
-    delayMs: nonNegativeMs.optional(),
-    runAt: z.union([z.date(), z.number().finite().nonnegative()]).optional(),
+    delayMs: delayMs.optional(),
+    runAt: runAtSchema.optional(),
     attempts: attemptsSchema.optional(),
-    backoff: backoffSchema.optional(),
-    timeoutMs: positiveMs.optional(),
+    backoff: jobBackoffSchema.optional(),
+    timeoutMs: timerMs().optional(),
     size: z.number().finite().positive().max(MAX_JOB_SIZE).optional(),
-    idempotencyKey: z.string().min(1).max(500).optional(),
+    idempotencyKey: storableText(500).optional(),
   })
   .strict()
   .refine((o) => o.delayMs === undefined || o.runAt === undefined, {
@@ -58,23 +102,33 @@ const jobOptionsSchema = z
 
 /** Options of one job, given to `queue.add`. */
 export interface JobOptions {
-  /** The job's kind inside the queue; statistics (and so ETAs) are kept per name. Defaults to the queue's `jobName`. */
+  /**
+   * The job's kind inside the queue; statistics (and so ETAs) are kept per name. Defaults to the
+   * queue's `jobName`. 1-200 characters, no NUL or lone surrogate.
+   */
   name?: string;
   /** An integer from 1 to 1000; higher runs first. See `priority` for named levels. */
   priority?: number;
-  /** Run no earlier than this many ms from now. */
+  /** Run no earlier than this many ms from now: at most `MAX_DELAY_MS`, and `now + delayMs` at most `MAX_RUN_AT`. */
   delayMs?: number;
-  /** Run no earlier than this time. */
+  /** Run no earlier than this time (a `Date` or ms since the epoch), at most `MAX_RUN_AT` (2200-01-01). */
   runAt?: Date | number;
   /** Attempts in all, the first run included; overrides the queue's retry policy. */
   attempts?: number;
-  /** Overrides the queue's backoff for this job. */
-  backoff?: BackoffOption;
-  /** Abort the handler's signal after this long; overrides the queue's `timeoutMs`. */
+  /**
+   * Overrides the queue's backoff for this job: `fixed`, `exponential` or `list` (every value at
+   * most `MAX_DELAY_MS`). `custom` is refused here (a function cannot be stored with the job);
+   * give a custom backoff in the queue's `retry` option.
+   */
+  backoff?: Exclude<BackoffOption, { kind: 'custom' }>;
+  /** Abort the handler's signal after this long; overrides the queue's `timeoutMs`. An integer up to `MAX_TIMER_MS` (2^31−1). */
   timeoutMs?: number;
   /** A positive amount of work (audio seconds, pages, bytes): the ETA scales the time per unit by it. */
   size?: number;
-  /** A second add with the same key in the same queue returns the existing job and writes nothing. */
+  /**
+   * A second add with the same key in the same queue returns the existing job and writes nothing.
+   * 1-500 characters, no NUL or lone surrogate.
+   */
   idempotencyKey?: string;
 }
 
@@ -90,8 +144,8 @@ const queueOptionsSchema = z
     concurrency: z.number().int().positive().nullable().optional(),
     maxSize: z.number().int().positive().nullable().optional(),
     retry: retrySchema.optional(),
-    timeoutMs: positiveMs.optional(),
-    jobName: z.string().min(1).max(200).optional(),
+    timeoutMs: timerMs().optional(),
+    jobName: storableText(200).optional(),
     clock: z.object({ now: z.custom<() => number>((v) => typeof v === 'function') }).optional(),
   })
   .strict();
@@ -100,13 +154,13 @@ const workerOptionsSchema = z
   .object({
     concurrency: z.number().int().positive().max(10_000).optional(),
     leaseMs: z.number().int().min(100).max(86_400_000).optional(),
-    heartbeatMs: z.number().int().positive().optional(),
+    heartbeatMs: timerMs().optional(),
     heartbeat: z.enum(['thread', 'main']).optional(),
-    pollIntervalMs: z.number().int().positive().optional(),
-    shutdownGraceMs: nonNegativeMs.optional(),
-    timeoutGraceMs: nonNegativeMs.optional(),
+    pollIntervalMs: timerMs().optional(),
+    shutdownGraceMs: timerMs(0).optional(),
+    timeoutGraceMs: timerMs(0).optional(),
     autostart: z.boolean().optional(),
-    workerId: z.string().min(1).max(200).optional(),
+    workerId: storableText(200).optional(),
     random: z.custom<() => number>((v) => typeof v === 'function').optional(),
     logger: z.custom<{ warn: unknown }>((v) => typeof v === 'object' && v !== null && typeof (v as { warn?: unknown }).warn === 'function', 'logger must have a warn(message, error) method').optional(),
   })
@@ -130,9 +184,34 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: stri
   return result.data;
 }
 
+/** True for an object literal (or `Object.create(null)`): not an array, not a class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A `ValidationError` at `root` for a value that should be a plain object of options. */
+export function notAnObject(what: string, value: unknown, root: ReadonlyArray<string | number>): ValidationError {
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'a class instance' : typeof value;
+  const message = `expected a plain object, got ${got}`;
+  const where = root.length > 0 ? ` at ${root.join('.')}` : '';
+  return new ValidationError(`invalid ${what}${where}: ${message}`, [{ path: root, message }]);
+}
+
+/**
+ * Parses an options argument: `undefined` becomes `{}`; anything but a plain object (null, a
+ * number, an array, a class instance) is a `ValidationError` at `root`; then `schema` decides.
+ */
+export function parseOptions<T>(schema: z.ZodType<T>, value: unknown, what: string, root: ReadonlyArray<string | number>): T {
+  if (value === undefined) return parseOrThrow(schema, {}, what, root);
+  if (!isPlainObject(value)) throw notAnObject(what, value, root);
+  return parseOrThrow(schema, value, what, root);
+}
+
 /** Validates job options; the error paths start at `root` (e.g. `['options']` or `['jobs', 3, 'options']`). */
 export function parseJobOptions(value: unknown, root: ReadonlyArray<string | number> = ['options']): JobOptions {
-  return parseOrThrow(jobOptionsSchema, value ?? {}, 'job options', root) as JobOptions;
+  return parseOptions(jobOptionsSchema, value, 'job options', root) as JobOptions;
 }
 
 /** Validates a queue name. */
@@ -142,17 +221,17 @@ export function parseQueueName(value: unknown): string {
 
 /** Validates queue options (the shape is checked; types come from `QueueOptions`). */
 export function parseQueueOptions(value: unknown): void {
-  parseOrThrow(queueOptionsSchema, value ?? {}, 'queue options', ['options']);
+  parseOptions(queueOptionsSchema, value, 'queue options', ['options']);
 }
 
 /** Validates worker options (the shape is checked; types come from `WorkerOptions`). */
 export function parseWorkerOptions(value: unknown): void {
-  parseOrThrow(workerOptionsSchema, value ?? {}, 'worker options', ['options']);
+  parseOptions(workerOptionsSchema, value, 'worker options', ['options']);
 }
 
-/** Validates a job id given to a lookup or control call. */
+/** Validates a job id given to a lookup or control call: 1-200 characters, no NUL or lone surrogate. */
 export function parseJobId(value: unknown): string {
-  return parseOrThrow(z.string().min(1).max(200), value, 'job id', ['id']);
+  return parseOrThrow(storableText(200), value, 'job id', ['id']);
 }
 
 /** Validates a priority given to `changePriority`. */

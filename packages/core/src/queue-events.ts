@@ -2,6 +2,7 @@
  * `QueueEvents`: a queue's events from every process, where the storage can carry them.
  * @module
  */
+import { checkStorage } from './call-options.js';
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName, EVENT_NAMES } from './events.js';
 import { parseQueueName } from './options.js';
 import type { Storage, StorageNotice } from './storage.js';
@@ -20,6 +21,7 @@ export class QueueEvents {
     readonly storage: Storage,
     queue: string,
   ) {
+    checkStorage(storage);
     const name = parseQueueName(queue);
     this.unsubscribe = storage.notifier?.subscribe(name, (n) => this.deliver(n), { remote: true });
   }

@@ -4,6 +4,16 @@
  */
 import type { z } from 'zod';
 import type { RetryPolicy } from './backoff.js';
+import {
+  checkStorage,
+  parseBulkAddOptions,
+  parseBulkJobs,
+  parseCleanOptions,
+  parseListOptions,
+  parsePageOptions,
+  parseWaitOptions,
+  splitAddOptions,
+} from './call-options.js';
 import { type Clock, systemClock } from './clock.js';
 import { estimateEta } from './eta.js';
 import { JobFailedError, JobNotFoundError, ValidationError } from './errors.js';
@@ -28,9 +38,9 @@ export interface QueueOptions<Payload = unknown> {
   maxSize?: number | null;
   /** Default retry policy; `attempts` counts the first run. Defaults to 1 attempt (no retry). */
   retry?: RetryPolicy;
-  /** Default per-attempt timeout; none by default. */
+  /** Default per-attempt timeout; none by default. An integer up to `MAX_TIMER_MS` (2^31−1). */
   timeoutMs?: number;
-  /** The name given to jobs added without one. Defaults to `'default'`. */
+  /** The name given to jobs added without one. Defaults to `'default'`. 1-200 characters, no NUL or lone surrogate. */
   jobName?: string;
   /** Time source; tests inject one. Defaults to the storage's shared clock, else the wall clock. */
   clock?: Clock;
@@ -65,6 +75,12 @@ const restoreQueueConfig = (queue: Queue): Promise<QueueConfig> => queue.restore
  * A named queue on a storage. Creating one stores its configuration (given fields only), so pause,
  * concurrency and max size hold across processes and restarts. Events emitted on a queue are this
  * process's; use `QueueEvents` for every process's.
+ *
+ * Every method validates its arguments before touching the storage: a bad one is a
+ * `ValidationError` whose `path` names it (`['options', 'limit']`, `['jobs', 2, 'payload', 'at']`)
+ * and nothing is written. Payloads, results and progress data must round-trip exactly as JSON
+ * (see the README's "What a payload may hold"); numbers are bounded by `MAX_TIMER_MS`,
+ * `MAX_DELAY_MS` and `MAX_RUN_AT`.
  */
 export class Queue<Payload = unknown, Result = unknown> {
   /** The queue's name, unique within its storage. */
@@ -88,6 +104,7 @@ export class Queue<Payload = unknown, Result = unknown> {
     name: string,
     options: QueueOptions<Payload> = {},
   ) {
+    checkStorage(storage);
     this.name = parseQueueName(name);
     parseQueueOptions(options);
     const retry = options.retry ? parseRetryPolicy(options.retry) : { attempts: 1 };
@@ -127,20 +144,25 @@ export class Queue<Payload = unknown, Result = unknown> {
 
   /**
    * Validates and adds one job. Throws `ValidationError` (nothing written) or `QueueFullError`.
+   * `options` must be a plain object (or left out); the payload must round-trip exactly as JSON.
    * With `options.tx` (a storage whose `capabilities.transactionalEnqueue` is true, e.g. a `pg`
    * client inside your transaction) the job is written in your transaction: workers see it only
    * after your commit, a rollback removes it, and no `job:added` event is emitted (the job may
    * never exist).
    */
   async add(payload: Payload, options?: JobOptions & AddOptions): Promise<Job<Payload, Result>> {
-    const { tx, ...jobOptions } = options ?? {};
-    const [job] = await this.addMany([{ payload, options: options ? jobOptions : undefined }], false, tx);
+    const { tx, job: jobOptions } = splitAddOptions(options);
+    const [job] = await this.addMany([{ payload, options: jobOptions as JobOptions | undefined }], false, tx);
     return job as Job<Payload, Result>;
   }
 
-  /** Validates every job, then adds all of them or none; `options.tx` as in {@link add}. */
-  addBulk(jobs: ReadonlyArray<BulkJob<Payload>>, options: AddOptions = {}): Promise<Array<Job<Payload, Result>>> {
-    return this.addMany(jobs, true, options.tx);
+  /**
+   * Validates every job, then adds all of them or none; `options.tx` as in {@link add}. `jobs`
+   * must be an array of `{ payload, options? }`; a bad entry's error path starts at `['jobs', i]`.
+   */
+  async addBulk(jobs: ReadonlyArray<BulkJob<Payload>>, options?: AddOptions): Promise<Array<Job<Payload, Result>>> {
+    const entries = parseBulkJobs(jobs) as ReadonlyArray<BulkJob<Payload>>;
+    return this.addMany(entries, true, parseBulkAddOptions(options).tx);
   }
 
   private checkTx(tx: unknown): void {
@@ -151,9 +173,16 @@ export class Queue<Payload = unknown, Result = unknown> {
 
   private async addMany(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean, tx?: unknown): Promise<Array<Job<Payload, Result>>> {
     this.checkTx(tx);
-    if (this.readyPromise === undefined) await this.ready();
-    const now = this.clock.now();
-    const built = jobs.map((j, i) => buildNewJob(this.schema, this.defaults, j.payload, j.options, now, bulk ? ['jobs', i] : []));
+    const build = (now: number) => jobs.map((j, i) => buildNewJob(this.schema, this.defaults, j.payload, j.options, now, bulk ? ['jobs', i] : []));
+    let now = this.clock.now();
+    // Validate before anything is written, the queue's first upsert included; the first add then
+    // builds again so its times are read after that upsert, as every later add's are.
+    let built = build(now);
+    if (this.readyPromise === undefined) {
+      await this.ready();
+      now = this.clock.now();
+      built = build(now);
+    }
     if (built.length === 0) return [];
     const params: EnqueueParams = { queue: this.name, jobs: built, now };
     if (tx !== undefined) params.tx = tx;
@@ -203,16 +232,21 @@ export class Queue<Payload = unknown, Result = unknown> {
     return this.storage.getPosition({ queue: this.name, id: parseJobId(id), now: this.clock.now() });
   }
 
-  /** Resolves with the result when the job completes; rejects with `JobFailedError` when it fails or is cancelled. */
-  async finished(id: JobId, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<Result> {
+  /**
+   * Resolves with the result when the job completes; rejects with `JobFailedError` when it fails or
+   * is cancelled, or with a `WAIT_TIMEOUT` error after `timeoutMs`. `timeoutMs` and `pollMs`
+   * (default 500) are integers from 1 to `MAX_TIMER_MS`.
+   */
+  async finished(id: JobId, options?: { timeoutMs?: number; pollMs?: number }): Promise<Result> {
     const jobId = parseJobId(id);
+    const wait = parseWaitOptions(options);
     const record = await waitUntil(
       async () => {
         const rec = await this.storage.getJob(jobId);
         if (!rec || rec.queue !== this.name) throw new JobNotFoundError(jobId);
         return isFinalState(rec.state) ? rec : undefined;
       },
-      { pollMs: options.pollMs ?? 500, timeoutMs: options.timeoutMs, what: `job "${jobId}" to finish`, subscribe: (wake) => this.watchJob(jobId, wake) },
+      { pollMs: wait.pollMs ?? 500, timeoutMs: wait.timeoutMs, what: `job "${jobId}" to finish`, subscribe: (wake) => this.watchJob(jobId, wake) },
     );
     if (record.state === 'completed') return record.result as Result;
     const state = record.state as 'failed' | 'cancelled';
@@ -290,16 +324,20 @@ export class Queue<Payload = unknown, Result = unknown> {
     return config;
   }
 
-  /** Resolves once nothing is queued (ready or scheduled) or running in this queue. */
-  async drain(options: { timeoutMs?: number; pollMs?: number } = {}): Promise<void> {
+  /**
+   * Resolves once nothing is queued (ready or scheduled) or running in this queue. `timeoutMs` and
+   * `pollMs` (default 200) are integers from 1 to `MAX_TIMER_MS`.
+   */
+  async drain(options?: { timeoutMs?: number; pollMs?: number }): Promise<void> {
+    const wait = parseWaitOptions(options);
     await waitUntil(
       async () => {
         const page = await this.storage.listJobs({ queue: this.name, states: ['queued', 'running'], limit: 1 });
         return page.items.length === 0 ? true : undefined;
       },
       {
-        pollMs: options.pollMs ?? 200,
-        timeoutMs: options.timeoutMs,
+        pollMs: wait.pollMs ?? 200,
+        timeoutMs: wait.timeoutMs,
         what: `queue "${this.name}" to drain`,
         subscribe: (wake) =>
           this.subscribeWakeups(['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'], () => true, () => false, wake),
@@ -312,10 +350,14 @@ export class Queue<Payload = unknown, Result = unknown> {
     return this.storage.removeJobs({ queue: this.name, states: ['queued'] });
   }
 
-  /** Removes jobs in a final state (or queued) older than `olderThanMs` (by finish or add time). */
-  clean(options: { state: 'completed' | 'failed' | 'cancelled' | 'queued'; olderThanMs?: number }): Promise<number> {
-    const olderThan = options.olderThanMs === undefined ? undefined : this.clock.now() - options.olderThanMs;
-    return this.storage.removeJobs({ queue: this.name, states: [options.state], olderThan });
+  /**
+   * Removes jobs in a final state (or queued) older than `olderThanMs` (by finish or add time).
+   * `state` is required; `olderThanMs` is an integer from 0 to `MAX_DELAY_MS`.
+   */
+  async clean(options: { state: 'completed' | 'failed' | 'cancelled' | 'queued'; olderThanMs?: number }): Promise<number> {
+    const { state, olderThanMs } = parseCleanOptions(options);
+    const olderThan = olderThanMs === undefined ? undefined : this.clock.now() - olderThanMs;
+    return this.storage.removeJobs({ queue: this.name, states: [state], olderThan });
   }
 
   /** Counts by state, utilisation, throughput, success rate, run and wait times, live workers. */
@@ -330,14 +372,17 @@ export class Queue<Payload = unknown, Result = unknown> {
     return deriveStats(this.name, raw);
   }
 
-  /** Lists jobs, newest first by default. */
-  listJobs(options: { states?: JobState[]; limit?: number; offset?: number; order?: 'asc' | 'desc' } = {}): Promise<Page<JobRecord>> {
-    return this.storage.listJobs({ queue: this.name, limit: options.limit ?? 100, ...options });
+  /**
+   * Lists jobs, newest first by default. `limit` is an integer from 1 to `MAX_LIST_LIMIT` (default
+   * 100), `offset` from 0 to `MAX_LIST_OFFSET`; `states` are known job states.
+   */
+  async listJobs(options?: { states?: JobState[]; limit?: number; offset?: number; order?: 'asc' | 'desc' }): Promise<Page<JobRecord>> {
+    return this.storage.listJobs({ queue: this.name, ...parseListOptions(options) });
   }
 
-  /** The dead-letter set: jobs that ran out of attempts or failed permanently. */
-  listFailed(options: { limit?: number; offset?: number } = {}): Promise<Page<JobRecord>> {
-    return this.listJobs({ ...options, states: ['failed'] });
+  /** The dead-letter set: jobs that ran out of attempts or failed permanently. Options as in {@link listJobs}. */
+  async listFailed(options?: { limit?: number; offset?: number }): Promise<Page<JobRecord>> {
+    return this.listJobs({ ...parsePageOptions(options), states: ['failed'] });
   }
 
   /** The stored configuration. */

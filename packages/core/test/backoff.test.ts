@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeRetryDelay, toBackoffSpec } from '../src/backoff.js';
+import { clampDelay, computeRetryDelay, toBackoffSpec } from '../src/backoff.js';
+import { RetryPolicyError } from '../src/errors.js';
+import type { BackoffSpec } from '../src/job-record.js';
+import { MAX_DELAY_MS } from '../src/limits.js';
 
 const ctx = (attempt: number) => ({ attempt, error: new Error('boom') });
 
@@ -27,7 +31,7 @@ describe('computeRetryDelay', () => {
     expect([1, 2, 3, 4, 9].map((a) => computeRetryDelay(spec, ctx(a)))).toEqual([30_000, 120_000, 300_000, 300_000, 300_000]);
   });
 
-  it('custom asks the function, and stops retrying on null or an invalid delay', () => {
+  it('custom asks the function: null stops retrying, a number is rounded and clamped', () => {
     const spec = toBackoffSpec({ kind: 'custom', delay: () => 1 });
     expect(spec).toEqual({ kind: 'custom' });
     const seen: number[] = [];
@@ -37,10 +41,57 @@ describe('computeRetryDelay', () => {
     };
     expect(computeRetryDelay(spec, ctx(1), Math.random, fn)).toBe(10);
     expect(computeRetryDelay(spec, ctx(3), Math.random, fn)).toBeNull();
-    expect(computeRetryDelay(spec, ctx(1), Math.random, () => -5)).toBeNull();
-    expect(computeRetryDelay(spec, ctx(1), Math.random, () => Number.NaN)).toBeNull();
-    expect(computeRetryDelay(spec, ctx(1))).toBeNull();
     expect(seen).toEqual([1, 3]);
+    expect(computeRetryDelay(spec, ctx(1), Math.random, () => -5)).toBe(0);
+    expect(computeRetryDelay(spec, ctx(1), Math.random, () => 2.6)).toBe(3);
+    expect(computeRetryDelay(spec, ctx(1), Math.random, () => Number.POSITIVE_INFINITY)).toBe(MAX_DELAY_MS);
+    expect(computeRetryDelay(spec, ctx(1), Math.random, () => 1e20)).toBe(MAX_DELAY_MS);
+  });
+
+  it('a custom spec without a function, or one that throws or returns a non-number, is a RetryPolicyError naming the handler error', () => {
+    const spec: BackoffSpec = { kind: 'custom' };
+    const cases: Array<((c: { attempt: number }) => number | null) | undefined> = [
+      undefined,
+      () => {
+        throw new Error('policy bug');
+      },
+      () => Number.NaN,
+      () => undefined as unknown as number,
+      () => '10' as unknown as number,
+    ];
+    for (const fn of cases) {
+      let err: unknown;
+      try {
+        computeRetryDelay(spec, ctx(1), Math.random, fn);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(RetryPolicyError);
+      expect((err as RetryPolicyError).code).toBe('RETRY_POLICY');
+      expect((err as RetryPolicyError).message).toContain('boom');
+      expect(((err as RetryPolicyError).cause as Error).message).toBe('boom');
+    }
+  });
+
+  it('every computed delay is a whole number from 0 to MAX_DELAY_MS, whatever the stored spec holds', () => {
+    const ms = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(1e20, -1, Number.MAX_VALUE, Number.POSITIVE_INFINITY));
+    const spec: fc.Arbitrary<BackoffSpec> = fc.oneof(
+      fc.record({ kind: fc.constant('fixed' as const), delayMs: ms }),
+      fc.record({ kind: fc.constant('exponential' as const), baseMs: ms, maxMs: ms, jitter: fc.double({ min: 0, max: 1, noNaN: true }) }),
+      fc.record({ kind: fc.constant('list' as const), delaysMs: fc.array(ms, { maxLength: 5 }) }),
+    );
+    fc.assert(
+      fc.property(spec, fc.integer({ min: 1, max: 2_000 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (s, attempt, r) => {
+        const delay = computeRetryDelay(s, ctx(attempt), () => r);
+        expect(Number.isInteger(delay)).toBe(true);
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThanOrEqual(MAX_DELAY_MS);
+      }),
+    );
+  });
+
+  it('clampDelay rounds and bounds', () => {
+    expect([Number.NaN, -1, 0.4, 0.5, 1e3, 1e20, Number.POSITIVE_INFINITY].map(clampDelay)).toEqual([0, 0, 0, 1, 1000, MAX_DELAY_MS, MAX_DELAY_MS]);
   });
 
   it('no backoff retries at once', () => {

@@ -19,6 +19,7 @@ import {
   QueueFullError,
   QueuePausedError,
   SchemaVersionError,
+  RetryPolicyError,
   SettleRejectedError,
   StorageResetError,
   StorageUnavailableError,
@@ -43,6 +44,7 @@ const SAMPLES: Record<string, WaitlineError> = {
   JobAbortedError: new JobAbortedError('timeout', 'j-4', 'timed out'),
   JobFailedError: new JobFailedError('j-5', 'cancelled', 'ended cancelled'),
   SettleRejectedError: new SettleRejectedError('j-6', 'refused', { cause: new RangeError('out of range') }),
+  RetryPolicyError: new RetryPolicyError('no custom backoff', { cause: new Error('handler failed') }),
 };
 
 function exportedErrorClasses(): Array<{ name: string }> {

@@ -27,9 +27,15 @@ function fakeStorage() {
         return () => listeners.delete(listener);
       },
     },
-  } as unknown as Storage;
+  };
+  // The other seam methods Queue checks for exist, and must not be called.
+  const untouched = (name: string) => () => {
+    throw new Error(`the reset path must not call storage.${name}`);
+  };
+  const methods = ['enqueue', 'claim', 'settle', 'getJob', 'listJobs', 'removeJobs', 'close'];
+  const full = { ...storage, ...Object.fromEntries(methods.map((m) => [m, untouched(m)])) } as unknown as Storage;
   const reset = () => Promise.all([...listeners].map((l) => l(new StorageResetError('wiped'))));
-  return { storage, upserts, listeners, reset };
+  return { storage: full, upserts, listeners, reset };
 }
 
 describe('Queue after a storage reset', () => {

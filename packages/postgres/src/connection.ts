@@ -2,8 +2,9 @@
  * Options, their defaults and checks, the schema name rules, and the pool.
  * @module
  */
-import { ValidationError } from '@waitline/core';
+import { parseOptions, storableText, ValidationError } from '@waitline/core';
 import pg from 'pg';
+import { z } from 'zod';
 
 /** Plain connection settings, as `pg` takes them; everything here travels in a descriptor. */
 export interface PostgresConnectionConfig {
@@ -86,33 +87,56 @@ function configOfPool(pool: pg.Pool): PostgresConnectionConfig {
   return config;
 }
 
+/** The one connection source given (checked for type by the schema below). */
 function connectionOf(options: PostgresStorageOptions): PostgresConnectionConfig {
   const given = [options.connectionString, options.connection, options.pool].filter((x) => x !== undefined);
   if (given.length !== 1) {
     throw invalid('connectionString', 'give exactly one of connectionString, connection or pool');
   }
   if (options.pool !== undefined) return configOfPool(options.pool);
-  if (options.connection !== undefined) {
-    if (typeof options.connection !== 'object' || options.connection === null) {
-      throw invalid('connection', 'connection must be an object of pg settings');
-    }
-    return { ...options.connection };
-  }
-  if (typeof options.connectionString !== 'string' || options.connectionString === '') {
-    throw invalid('connectionString', 'connectionString must be a non-empty string');
-  }
-  return { connectionString: options.connectionString };
+  if (options.connection !== undefined) return { ...options.connection };
+  return { connectionString: options.connectionString as string };
 }
 
-/** Checks options from code or from a descriptor (untyped data) and applies the defaults. @internal */
+const connectionSchema = z
+  .object({
+    connectionString: storableText(4_096).optional(),
+    host: storableText(1_024).optional(),
+    port: z.union([z.number().int().min(1).max(65_535), z.string().regex(/^\d{1,5}$/)]).optional(),
+    user: storableText(1_024).optional(),
+    password: storableText(4_096, 0).optional(),
+    database: storableText(1_024).optional(),
+    ssl: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+  })
+  .strict();
+
+const poolSchema = z.custom<pg.Pool>((v) => {
+  const p = v as { connect?: unknown; query?: unknown; options?: unknown } | null;
+  return typeof p === 'object' && p !== null && typeof p.connect === 'function' && typeof p.query === 'function' && typeof p.options === 'object';
+}, 'pool must be a pg.Pool');
+
+const optionsSchema = z
+  .object({
+    connectionString: storableText(4_096).optional(),
+    connection: connectionSchema.optional(),
+    pool: poolSchema.optional(),
+    schema: z.string().regex(SCHEMA_NAME, 'schema must be 1-40 letters, digits or _, not starting with a digit').optional(),
+    poolSize: z.number().int().min(1).max(1_000).optional(),
+    migrate: z.boolean().optional(),
+    applicationName: storableText(200, 0).optional(),
+  })
+  .strict();
+
+/**
+ * Checks options from code or from a descriptor (untyped data) and applies the defaults: anything
+ * but a plain object, an unknown key or a wrong-typed field is a `ValidationError` whose path names
+ * the field (`[]` for the options argument itself).
+ * @internal
+ */
 export function resolveOptions(options: PostgresStorageOptions): ResolvedOptions {
-  const { schema = DEFAULT_SCHEMA, poolSize = DEFAULT_POOL_SIZE, migrate = true, applicationName = 'waitline' } = options;
-  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
-    throw invalid('poolSize', `poolSize must be an integer from 1 to 1000, got ${String(poolSize)}`);
-  }
-  if (typeof migrate !== 'boolean') throw invalid('migrate', `migrate must be a boolean, got ${String(migrate)}`);
-  if (typeof applicationName !== 'string') throw invalid('applicationName', 'applicationName must be a string');
-  return { connection: connectionOf(options), schema: checkSchemaName(schema), poolSize, migrate, applicationName };
+  const parsed = parseOptions(optionsSchema, options, 'Postgres storage options', []) as PostgresStorageOptions;
+  const { schema = DEFAULT_SCHEMA, poolSize = DEFAULT_POOL_SIZE, migrate = true, applicationName = 'waitline' } = parsed;
+  return { connection: connectionOf(parsed), schema, poolSize, migrate, applicationName };
 }
 
 /** A client config for one connection of ours (the pool's or LISTEN's). @internal */

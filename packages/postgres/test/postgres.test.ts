@@ -58,6 +58,29 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     await pool.end();
   });
 
+  it('refuses options that are not an object, or wrong-typed fields, naming the option', async () => {
+    const bad: Array<[unknown, Array<string | number>]> = [
+      [null, []],
+      [undefined, ['connectionString']],
+      ['postgres://x', []],
+      [{ connectionString: PG_URL, schema: 5 }, ['schema']],
+      [{ connectionString: PG_URL, poolSize: -1 }, ['poolSize']],
+      [{ connectionString: PG_URL, poolSize: 2.5 }, ['poolSize']],
+      [{ connectionString: PG_URL, migrate: 'yes' }, ['migrate']],
+      [{ connectionString: PG_URL, applicationName: 'a\u0000' }, ['applicationName']],
+      [{ connectionString: 5 }, ['connectionString']],
+      [{ connection: 'host=x' }, ['connection']],
+      [{ connection: { host: 'x', port: 70_000 } }, ['connection', 'port']],
+      [{ pool: {} }, ['pool']],
+      [{ connectionString: PG_URL, colour: 'red' }, []],
+    ];
+    for (const [options, path] of bad) {
+      const err = await PostgresStorage.open(options as never).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).path).toEqual(path);
+    }
+  });
+
   it('keeps a mixed-case schema name as written (always quoted)', async () => {
     const storage = await openFresh({}, 'Mixed');
     const q = new Queue(storage, 'q');

@@ -3,8 +3,9 @@
  * data that lets another thread or process reach the same one.
  * @module
  */
-import type { Logger } from '@waitline/core';
+import { type Logger, parseOptions } from '@waitline/core';
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { z } from 'zod';
 import { checkPrefix } from './keys.js';
 import { type Reporting, resolveReporting } from './reporting.js';
 
@@ -73,11 +74,30 @@ export interface ResolvedOptions {
   reporting: Reporting;
 }
 
-/** Resolves defaults and checks the prefix. @internal */
-export function resolveOptions(options: RedisStorageOptions = {}): ResolvedOptions {
+const optionsSchema = z
+  .object({
+    // ioredis options, a cluster's startup nodes, or a client: checked by ioredis itself.
+    connection: z.custom<RedisConnection>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'connection must be an object').optional(),
+    prefix: z.string().optional(),
+    migrate: z.boolean().optional(),
+    // Checked, with their own messages, by resolveReporting.
+    logger: z.unknown().optional(),
+    checkServer: z.unknown().optional(),
+    resetCheckMs: z.unknown().optional(),
+  })
+  .strict();
+
+/**
+ * Resolves defaults and checks the options: anything but a plain object (or undefined), an unknown
+ * key or a wrong-typed field is a `ValidationError` whose path names the field (`[]` for the
+ * options argument itself).
+ * @internal
+ */
+export function resolveOptions(options: RedisStorageOptions | undefined = {}): ResolvedOptions {
+  const parsed = parseOptions(optionsSchema, options, 'Redis storage options', []);
   return {
-    prefix: checkPrefix(options.prefix ?? 'waitline'),
-    migrate: options.migrate ?? true,
+    prefix: checkPrefix(parsed.prefix ?? 'waitline'),
+    migrate: parsed.migrate ?? true,
     connection: options.connection ?? {},
     reporting: resolveReporting(options),
   };

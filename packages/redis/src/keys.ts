@@ -21,7 +21,7 @@ export function checkPrefix(prefix: unknown): string {
   if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
     const shown = typeof prefix === 'string' ? `"${prefix}"` : String(prefix);
     const message = 'a string of 1-100 letters, digits or . _ - (no ":"), starting with a letter or digit';
-    throw new ValidationError(`Redis key prefix ${shown} must be ${message}`, [{ path: ['options', 'prefix'], message }]);
+    throw new ValidationError(`Redis key prefix ${shown} must be ${message}`, [{ path: ['prefix'], message }]);
   }
   return prefix;
 }

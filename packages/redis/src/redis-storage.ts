@@ -127,7 +127,8 @@ export class RedisStorage implements Storage {
 
   /** Plain data to reopen this storage elsewhere: see {@link RedisStorage.descriptor}. */
   describe(): StorageDescriptor {
-    return RedisStorage.descriptor(this.options);
+    const { connection, prefix, reporting } = this.options;
+    return RedisStorage.descriptor({ connection, prefix, resetCheckMs: reporting.resetCheckMs });
   }
 
   /** Brings the prefix to the code's schema version in one script; safe twice and from two processes at once. */

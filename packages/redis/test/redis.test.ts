@@ -210,11 +210,28 @@ describe.runIf(available)('redis storage', () => {
     await expect(s.getQueue('q')).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 
+  it('refuses options that are not an object, or wrong-typed fields, naming the option', async () => {
+    const bad: Array<[unknown, Array<string | number>]> = [
+      [null, []],
+      [5, []],
+      [{ connection: SERVER, prefix: 123 }, ['prefix']],
+      [{ connection: SERVER, prefix: true }, ['prefix']],
+      [{ connection: SERVER, migrate: 'no' }, ['migrate']],
+      [{ connection: 5 }, ['connection']],
+      [{ connection: SERVER, colour: 'red' }, []],
+    ];
+    for (const [options, path] of bad) {
+      const err = await RedisStorage.open(options as never).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).path).toEqual(path);
+    }
+  });
+
   it('refuses a prefix that could break hash tags or key patterns, or share keys with another prefix', async () => {
     for (const prefix of ['', 'a{b', 'a}b', 'a*b', 'has space', `${base}:x`, 123, true]) {
       const err = await RedisStorage.open({ connection: SERVER, prefix: prefix as string }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
-      expect((err as ValidationError).path).toEqual(['options', 'prefix']);
+      expect((err as ValidationError).path).toEqual(['prefix']);
     }
   });
 

@@ -4,8 +4,9 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { ValidationError } from '@waitline/core';
+import { parseOptions, storableText, timerMs } from '@waitline/core';
 import Database from 'better-sqlite3';
+import { z } from 'zod';
 import type { Db } from './context.js';
 
 /** How to open a {@link SqliteStorage}; every field is plain data, so it travels in a descriptor. */
@@ -18,7 +19,7 @@ export interface SqliteStorageOptions {
   path: string;
   /** Migrate an older schema at open (default true); false makes an older schema an error. */
   migrate?: boolean;
-  /** How long a write waits for another process's write lock before failing (default 5000 ms). */
+  /** How long a write waits for another process's write lock before failing (default 5000 ms; 0 to 2^31−1). */
   busyTimeoutMs?: number;
   /**
    * `NORMAL` (default) is durable against a process crash; in WAL mode a power loss may lose the
@@ -40,24 +41,24 @@ export interface ResolvedOptions {
 /** The busy timeout used when none is given. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-function invalid(path: string, message: string): ValidationError {
-  return new ValidationError(message, [{ path: [path], message }]);
-}
+const optionsSchema = z
+  .object({
+    path: storableText(4_096),
+    migrate: z.boolean().optional(),
+    busyTimeoutMs: timerMs(0).optional(),
+    synchronous: z.enum(['NORMAL', 'FULL']).optional(),
+  })
+  .strict();
 
 /**
- * Checks options from code or from a descriptor (untyped data) and applies the defaults.
+ * Checks options from code or from a descriptor (untyped data) and applies the defaults: anything
+ * but a plain object, an unknown key or a wrong-typed field is a `ValidationError` whose path names
+ * the field (`[]` for the options argument itself).
  * @internal
  */
 export function resolveOptions(options: SqliteStorageOptions): ResolvedOptions {
-  const { path, migrate = true, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, synchronous = 'NORMAL' } = options;
-  if (typeof path !== 'string' || path === '') throw invalid('path', `path must be a non-empty string, got ${String(path)}`);
-  if (typeof migrate !== 'boolean') throw invalid('migrate', `migrate must be a boolean, got ${String(migrate)}`);
-  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
-    throw invalid('busyTimeoutMs', `busyTimeoutMs must be a non-negative integer, got ${String(busyTimeoutMs)}`);
-  }
-  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-    throw invalid('synchronous', `synchronous must be 'NORMAL' or 'FULL', got ${String(synchronous)}`);
-  }
+  const parsed = parseOptions(optionsSchema, options, 'SQLite storage options', []);
+  const { path, migrate = true, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, synchronous = 'NORMAL' } = parsed;
   const memory = path === ':memory:';
   return { path: memory ? path : resolve(path), migrate, busyTimeoutMs, synchronous, shared: !memory };
 }

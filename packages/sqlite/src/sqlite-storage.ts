@@ -160,7 +160,8 @@ export class SqliteStorage implements Storage {
 
   /** Plain data to reopen this storage elsewhere: see {@link SqliteStorage.descriptor}. */
   describe(): StorageDescriptor {
-    return SqliteStorage.descriptor(this.options);
+    const { path, busyTimeoutMs, synchronous } = this.options;
+    return SqliteStorage.descriptor({ path, busyTimeoutMs, synchronous });
   }
 
   /** Applies pending migrations under `BEGIN IMMEDIATE`; safe twice and from two processes at once. */

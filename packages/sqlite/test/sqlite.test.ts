@@ -4,7 +4,7 @@
  * contention from several processes. The behaviour every storage shares is in contract.test.ts.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,11 +97,27 @@ describe('connection', () => {
     }
   });
 
-  it('refuses bad options before touching any file', () => {
-    const bad = [{ path: '' }, { path: 'x.db', synchronous: 'OFF' }, { path: 'x.db', busyTimeoutMs: -1 }, { path: 'x.db', migrate: 'yes' }];
-    for (const options of bad) {
-      expect(() => resolveOptions(options as never)).toThrow(ValidationError);
+  it('refuses bad options before touching any file, naming the option', async () => {
+    const bad: Array<[unknown, Array<string | number>]> = [
+      [null, []],
+      [5, []],
+      [[], []],
+      [undefined, ['path']],
+      [{ path: '' }, ['path']],
+      [{ path: 7 }, ['path']],
+      [{ path: 'x\u0000.db' }, ['path']],
+      [{ path: 'x.db', synchronous: 'OFF' }, ['synchronous']],
+      [{ path: 'x.db', busyTimeoutMs: -1 }, ['busyTimeoutMs']],
+      [{ path: 'x.db', busyTimeoutMs: 2 ** 31 }, ['busyTimeoutMs']],
+      [{ path: 'x.db', migrate: 'yes' }, ['migrate']],
+      [{ path: 'x.db', colour: 'red' }, []],
+    ];
+    for (const [options, path] of bad) {
+      const err = await SqliteStorage.open(options as never).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).path).toEqual(path);
     }
+    expect(existsSync(join(process.cwd(), 'x.db'))).toBe(false);
   });
 
   it('resolves a relative path once, at open, so a descriptor names the same file anywhere', () => {

@@ -24,7 +24,9 @@ import { describeMigrate } from './areas/migrate.js';
 import { describePosition } from './areas/position.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeRetry } from './areas/retry.js';
+import { describeRoundTrip } from './areas/round-trip.js';
 import { describeTransactionalEnqueue } from './areas/transactional-enqueue.js';
+import { describeValidation } from './areas/validation.js';
 import { describeWorkersStats } from './areas/workers-stats.js';
 import { describeCrossProcess } from './areas/cross-process.js';
 import { describeMultiProcess, type MultiProcessOptions } from './areas/multi-process.js';
@@ -76,6 +78,8 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeWorkersStats(harness);
     describeMigrate(harness);
     describeQueueApi(harness);
+    describeValidation(harness);
+    describeRoundTrip(harness);
     describeTransactionalEnqueue(harness);
     describeWorkerRun(harness);
     describeWorkerControl(harness);

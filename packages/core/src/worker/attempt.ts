@@ -5,8 +5,10 @@
  * @module
  */
 import { computeRetryDelay } from '../backoff.js';
-import { type AbortKind, JobAbortedError, PermanentJobError } from '../errors.js';
+import { type AbortKind, JobAbortedError, PermanentJobError, RetryPolicyError } from '../errors.js';
 import type { JobErrorInfo, JobRecord } from '../job-record.js';
+import { findJsonProblem } from '../json-value.js';
+import { MAX_RUN_AT, MAX_TIMER_MS, sanitizeText } from '../limits.js';
 import type { CancelAckItem, CompleteItem, FailItem, LeaseRef } from '../storage.js';
 
 /** What the worker does with a finished attempt. @internal */
@@ -62,10 +64,14 @@ export class ActiveAttempt {
     this.timers.push(t);
   }
 
-  /** Runs the handler until it settles or the attempt is forced to end. */
+  /**
+   * Runs the handler until it settles or the attempt is forced to end. A stored `timeoutMs` past
+   * Node's timer limit (written before it was validated) is held to that limit rather than
+   * overflowing into a 1 ms timer.
+   */
   async run(invoke: (signal: AbortSignal) => Promise<unknown>): Promise<HandlerEnd> {
     const { timeoutMs } = this.record;
-    if (timeoutMs !== null) this.later(() => this.abort('timeout'), timeoutMs);
+    if (timeoutMs !== null) this.later(() => this.abort('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
     const handled = invoke(this.controller.signal).then(
       (value): HandlerEnd => ({ ok: true, value }),
       (error): HandlerEnd => ({ ok: false, error }),
@@ -77,7 +83,11 @@ export class ActiveAttempt {
     }
   }
 
-  /** Turns how the handler ended into what the worker settles. */
+  /**
+   * Turns how the handler ended into what the worker settles. A result JSON cannot carry exactly
+   * fails the attempt (like a thrown error) with a `ValidationError` at `['result', ...]`; a
+   * handler that returns nothing stores null.
+   */
   classify(end: HandlerEnd, policy: AttemptPolicy): Outcome {
     const ref = { id: this.record.id, leaseToken: this.leaseToken };
     const kind = this.abortKind;
@@ -91,21 +101,36 @@ export class ActiveAttempt {
       const reason = this.controller.signal.reason as JobAbortedError;
       return this.failure(ref, reason, policy);
     }
-    if (end.ok) return { kind: 'completed', item: { ...ref, result: end.value ?? null } };
+    if (end.ok) {
+      const result = end.value ?? null;
+      const problem = findJsonProblem(result, ['result'], 'result');
+      return problem ? this.failure(ref, problem, policy) : { kind: 'completed', item: { ...ref, result } };
+    }
     if (kind === 'shutdown') return { kind: 'released', item: ref };
     const error = kind === 'timeout' ? (this.controller.signal.reason as JobAbortedError) : end.error;
     return this.failure(ref, error, policy);
   }
 
+  /**
+   * A failed attempt: retried at a time its backoff computes (never past `MAX_RUN_AT`), or failed
+   * for good when attempts ran out, the error is permanent, the backoff said stop, or the backoff
+   * itself could not decide (`RetryPolicyError`, recorded in place of the handler's error).
+   */
   private failure(ref: LeaseRef, error: unknown, policy: AttemptPolicy): Outcome {
     const now = policy.now();
     const { attempt, maxAttempts, backoff } = this.record;
     let retryAt: number | null = null;
+    let recorded = error;
     if (!(error instanceof PermanentJobError) && attempt < maxAttempts) {
-      const delay = computeRetryDelay(backoff, { attempt, error }, policy.random, policy.customBackoff);
-      retryAt = delay === null ? null : now + delay;
+      try {
+        const delay = computeRetryDelay(backoff, { attempt, error }, policy.random, policy.customBackoff);
+        retryAt = delay === null ? null : Math.min(MAX_RUN_AT, Math.round(now) + delay);
+      } catch (err) {
+        if (!(err instanceof RetryPolicyError)) throw err;
+        recorded = err;
+      }
     }
-    return { kind: 'failed', item: { ...ref, error: errorInfo(error, attempt, now), retryAt } };
+    return { kind: 'failed', item: { ...ref, error: errorInfo(recorded, attempt, now), retryAt } };
   }
 }
 
@@ -122,21 +147,53 @@ function abortMessage(kind: AbortKind, record: JobRecord): string {
   }
 }
 
-/** What is stored of an error. @internal */
+/**
+ * What is stored of an error: its name, message, code and stack, each with NUL and lone
+ * surrogates replaced by U+FFFD. These are diagnostics, so they are kept rather than refused, and
+ * a settle is never rejected for them. A `RetryPolicyError` keeps its cause's stack after its own.
+ * @internal
+ */
 export function errorInfo(error: unknown, attempt: number, at: number): JobErrorInfo {
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const info: JobErrorInfo = { name: error.name, message: error.message, attempt, at };
-    if (typeof code === 'string') info.code = code;
-    if (error.stack) info.stack = error.stack;
+    const info: JobErrorInfo = { name: text(() => error.name, 'Error'), message: text(() => error.message, ''), attempt, at };
+    const code = codeOf(error);
+    if (code !== undefined) info.code = code;
+    const stack = text(() => error.stack ?? '', '');
+    if (stack) info.stack = stack + causeStack(error);
     return info;
   }
-  return { name: 'NonError', message: safeString(error), attempt, at };
+  return { name: 'NonError', message: text(() => safeString(error), 'an unprintable value'), attempt, at };
+}
+
+/** A property of a thrown value as storable text; a getter that throws or a non-string gives `fallback`. */
+function text(read: () => unknown, fallback: string): string {
+  try {
+    const value = read();
+    return sanitizeText(typeof value === 'string' ? value : String(value));
+  } catch {
+    return fallback;
+  }
+}
+
+/** The error's string `code` as storable text, if it has one (a throwing getter counts as none). */
+function codeOf(error: Error): string | undefined {
+  try {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? sanitizeText(code) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function causeStack(error: Error): string {
+  if (!(error instanceof RetryPolicyError) || !(error.cause instanceof Error)) return '';
+  const cause = error.cause;
+  return `\nCaused by: ${text(() => cause.stack ?? cause.message, '')}`;
 }
 
 function safeString(value: unknown): string {
   try {
-    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   } catch {
     return String(value);
   }

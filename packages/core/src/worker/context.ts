@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { LeaseLostError } from '../errors.js';
-import { parseOrThrow } from '../options.js';
+import { checkJsonValue } from '../json-value.js';
+import { parseOptions, storableText } from '../options.js';
 import type { Queue } from '../queue.js';
 import type { ActiveAttempt } from './attempt.js';
 
@@ -12,9 +13,12 @@ import type { ActiveAttempt } from './attempt.js';
 export interface ProgressUpdate {
   /** 0 to 100. */
   percent?: number;
-  /** A short name for the current step, e.g. `'transcribe'`. */
+  /** A short name for the current step, e.g. `'transcribe'`: at most 200 characters, no NUL or lone surrogate. */
   stage?: string;
-  /** Any JSON-serialisable detail. */
+  /**
+   * Any detail that round-trips exactly as JSON (the rules of payloads: plain objects and arrays,
+   * finite numbers, storable strings; a `Date` as `toISOString()`).
+   */
   data?: unknown;
 }
 
@@ -29,8 +33,9 @@ export interface HandlerContext {
   attempt: number;
   workerId: string;
   /**
-   * Stores progress (shown by `job.status()`, emitted as `job:progress`). Throws `LeaseLostError`
-   * (and aborts the signal) when the job is no longer this worker's.
+   * Stores progress (shown by `job.status()`, emitted as `job:progress`). Throws `ValidationError`
+   * (path under `progress`, nothing written) for a bad update, and `LeaseLostError` (and aborts
+   * the signal) when the job is no longer this worker's.
    */
   progress(update: ProgressUpdate): Promise<void>;
 }
@@ -38,7 +43,7 @@ export interface HandlerContext {
 const progressSchema = z
   .object({
     percent: z.number().finite().min(0).max(100).optional(),
-    stage: z.string().max(200).optional(),
+    stage: storableText(200, 0).optional(),
     data: z.unknown().optional(),
   })
   .strict();
@@ -57,7 +62,8 @@ export function makeContext(worker: ContextHost, attempt: ActiveAttempt, signal:
     attempt: job.attempt,
     workerId: worker.id,
     async progress(update: ProgressUpdate): Promise<void> {
-      const p = parseOrThrow(progressSchema, update, 'progress', ['progress']);
+      const p = parseOptions(progressSchema, update, 'progress', ['progress']);
+      if (p.data !== undefined) checkJsonValue(p.data, ['progress', 'data'], 'progress');
       const progress = { percent: p.percent ?? null, stage: p.stage ?? null, data: p.data };
       const queue = worker.queue;
       try {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
+import { checkHandler, checkQueue } from '../call-options.js';
 import { isTransientStorageError, LeaseLostError, type StorageResetError } from '../errors.js';
 import { defaultLogger, describeError, type Logger } from '../logger.js';
 import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
@@ -30,7 +31,7 @@ export interface WorkerOptions {
   concurrency?: number;
   /** How long a claim holds a job without a heartbeat. Default 30 000. */
   leaseMs?: number;
-  /** How often leases are renewed. Default a third of `leaseMs`. */
+  /** How often leases are renewed. Default a third of `leaseMs`. An integer up to `MAX_TIMER_MS`. */
   heartbeatMs?: number;
   /**
    * `thread` (default) renews from a worker thread with its own storage connection, so a handler
@@ -39,15 +40,15 @@ export interface WorkerOptions {
    * reopened from another thread (an in-memory database).
    */
   heartbeat?: 'thread' | 'main';
-  /** How often an idle worker looks for jobs when no notification wakes it. Default 500. */
+  /** How often an idle worker looks for jobs when no notification wakes it. Default 500. An integer up to `MAX_TIMER_MS`. */
   pollIntervalMs?: number;
-  /** How long `close()` waits for running handlers before aborting them and releasing their jobs. Default 10 000. */
+  /** How long `close()` waits for running handlers before aborting them and releasing their jobs. Default 10 000; 0 to `MAX_TIMER_MS`. */
   shutdownGraceMs?: number;
-  /** How long a handler may ignore an aborted signal (timeout, cancel) before its attempt is ended for it. Default 5 000. */
+  /** How long a handler may ignore an aborted signal (timeout, cancel) before its attempt is ended for it. Default 5 000; 0 to `MAX_TIMER_MS`. */
   timeoutGraceMs?: number;
   /** Start claiming at once. Default true. */
   autostart?: boolean;
-  /** Defaults to a random id. */
+  /** Defaults to a random id. 1-200 characters, no NUL or lone surrogate. */
   workerId?: string;
   /** Randomness for backoff jitter; tests pin it. */
   random?: () => number;
@@ -72,7 +73,9 @@ export interface WorkerEventMap {
 
 /**
  * Runs jobs of one queue. At most `concurrency` at once here, and never more than the queue's
- * global concurrency across every worker. Job events are emitted on the queue.
+ * global concurrency across every worker. Job events are emitted on the queue. The constructor
+ * throws `ValidationError` for a `queue` that is not a `Queue` (path `['queue']`), a `handler` that
+ * is not a function (`['handler']`) or bad options (`['options', ...]`), before anything runs.
  */
 export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<WorkerEventMap> {
   /** This worker's id, as registered in the storage. */
@@ -106,6 +109,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     options: WorkerOptions = {},
   ) {
     super();
+    checkQueue(queue);
+    checkHandler(handler);
     parseWorkerOptions(options);
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency ?? 1;
