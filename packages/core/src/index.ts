@@ -21,4 +21,5 @@ export type { HandlerContext, ProgressUpdate } from './worker/context.js';
 export { type JobOptions, MAX_JOB_SIZE } from './options.js';
 export type * from './job-record.js';
 export type * from './storage.js';
+export { DEFAULT_MAX_STALLS } from './storage.js';
 export { deliverNotice } from './storage-notify.js';

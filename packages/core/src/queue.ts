@@ -17,7 +17,7 @@ import { deriveStats, type QueueStats } from './stats.js';
 import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
 import { waitUntil } from './wait.js';
 
-/** Options of a queue. `concurrency`, `maxSize` are stored and shared by every process. */
+/** Options of a queue. `concurrency`, `maxSize` and `maxStalls` are stored and shared by every process. */
 export interface QueueOptions<Payload = unknown> {
   /** A zod schema every payload must pass; the payload type is inferred from it. */
   payload?: z.ZodType<Payload>;
@@ -25,6 +25,15 @@ export interface QueueOptions<Payload = unknown> {
   concurrency?: number | null;
   /** Most jobs waiting; an add beyond it throws `QueueFullError`. Left as stored when undefined. */
   maxSize?: number | null;
+  /**
+   * How many times one job may stall (its worker crashed, was killed or stopped renewing the lease)
+   * without spending an attempt: such a job goes back to the queue in its place with its attempt
+   * handed back. Past it a stall counts as a failed attempt (retried while attempts are left, else
+   * the job fails with `LEASE_LOST`); 0 makes every stall count. A stall is decided by whichever
+   * worker reclaims the job, from the stored value. Left as stored when undefined; a new queue
+   * stores 1 (`DEFAULT_MAX_STALLS`).
+   */
+  maxStalls?: number;
   /** Default retry policy; `attempts` counts the first run. Defaults to 1 attempt (no retry). */
   retry?: RetryPolicy;
   /** Default per-attempt timeout; none by default. */
@@ -75,7 +84,7 @@ export class Queue<Payload = unknown, Result = unknown> {
   workerStaleMs = 90_000;
   private readonly emitter = new WaitlineEmitter();
   private readonly schema: z.ZodType | undefined;
-  private readonly configPatch: { concurrency?: number | null; maxSize?: number | null };
+  private readonly configPatch: { concurrency?: number | null; maxSize?: number | null; maxStalls?: number };
   private readyPromise: Promise<QueueConfig> | undefined;
 
   constructor(
@@ -93,6 +102,7 @@ export class Queue<Payload = unknown, Result = unknown> {
     this.configPatch = {};
     if (options.concurrency !== undefined) this.configPatch.concurrency = options.concurrency;
     if (options.maxSize !== undefined) this.configPatch.maxSize = options.maxSize;
+    if (options.maxStalls !== undefined) this.configPatch.maxStalls = options.maxStalls;
   }
 
   /** Stores the queue's configuration (once per instance) and returns it as stored. */

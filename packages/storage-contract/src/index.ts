@@ -22,6 +22,7 @@ import { describeList } from './areas/list.js';
 import { describeMigrate } from './areas/migrate.js';
 import { describePosition } from './areas/position.js';
 import { describeReclaim } from './areas/reclaim.js';
+import { describeStalls } from './areas/stalls.js';
 import { describeRetry } from './areas/retry.js';
 import { describeTransactionalEnqueue } from './areas/transactional-enqueue.js';
 import { describeWorkersStats } from './areas/workers-stats.js';
@@ -76,6 +77,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeTransactionalEnqueue(harness);
     describeWorkerRun(harness);
     describeWorkerControl(harness);
+    describeStalls(harness);
     describeWorkerProcesses(harness);
     describeCrossProcess(harness);
     describeMultiProcess(harness, { ...MULTI_PROCESS_DEFAULTS, ...options.multiProcess });

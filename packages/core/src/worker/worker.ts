@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
-import { LeaseLostError } from '../errors.js';
+import { LeaseLostError, isTransientStorageError } from '../errors.js';
 import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
 import { type KeeperConfig, type LeaseKeeper, MainLeaseKeeper, ThreadLeaseKeeper } from '../heartbeat/keeper.js';
 import type { JobRecord } from '../job-record.js';
@@ -17,6 +17,7 @@ import type { BeatReport } from '../heartbeat/beat.js';
 import type { SettleResult, StorageNotice } from '../storage.js';
 import { ActiveAttempt, type Outcome } from './attempt.js';
 import { type HandlerContext, makeContext } from './context.js';
+import { ReclaimSweep } from './reclaim.js';
 import { emitSettled, groupOutcomes, withStorageRetry } from './settle.js';
 
 /** A job handler: gets the job (typed payload included) and its context; what it returns is stored as the result. */
@@ -72,6 +73,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private readonly active = new Map<string, ActiveAttempt>();
   private pending: Outcome[] = [];
   private keeper: LeaseKeeper | undefined;
+  private readonly sweep: ReclaimSweep;
   private claiming = false;
   private idle = false;
   private ticking = false;
@@ -96,10 +98,10 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     parseWorkerOptions(options);
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency ?? 1;
-    this.leaseMs = options.leaseMs ?? 30_000;
     // The heartbeat thread reopens the storage from its descriptor and reads that storage's
     // clock (or the wall clock): the same time source as the queue's, unless a test injected one.
     const threadable = (queue.clock === systemClock || queue.clock === queue.storage.clock) && queue.storage.capabilities.reopenable;
+    this.leaseMs = options.leaseMs ?? 30_000;
     this.options = {
       concurrency: this.concurrency,
       leaseMs: this.leaseMs,
@@ -110,6 +112,13 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       timeoutGraceMs: options.timeoutGraceMs ?? 5_000,
       random: options.random ?? Math.random,
     };
+    this.sweep = new ReclaimSweep({
+      queue,
+      leaseMs: this.leaseMs,
+      emitJob: this.emitJob,
+      wake: () => this.wake(),
+      reportError: (err) => this.reportError(err),
+    });
     if (options.autostart !== false) this.start().catch((err) => this.reportError(err));
   }
 
@@ -142,7 +151,9 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     if (this.closing) return;
     this.unsubscribe = this.queue.storage.notifier?.subscribe(this.queue.name, (n) => this.onNotice(n));
     this.every(this.options.pollIntervalMs, () => this.wake());
-    this.every(Math.max(50, Math.floor(this.leaseMs / 2)), () => void this.reclaim());
+    this.every(Math.max(50, Math.floor(this.leaseMs / 2)), () => {
+      if (this.claiming) void this.sweep.sweep();
+    });
     this.claiming = true;
     this.schedule();
   }
@@ -328,28 +339,12 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     }
   }
 
-  /** Moves jobs whose leases expired (crashed or stuck workers) back to the queue. */
-  private async reclaim(): Promise<void> {
-    if (!this.claiming) return;
-    try {
-      const moved = await this.queue.storage.reclaimExpired({
-        queue: this.queue.name,
-        now: this.queue.clock.now(),
-        error: { name: 'LeaseExpiredError', message: 'the worker stopped renewing its lease (crashed or stuck)', code: 'LEASE_LOST' },
-      });
-      for (const job of moved) {
-        const state = job.state as 'queued' | 'failed' | 'cancelled';
-        this.emitJob('job:stalled', { queue: job.queue, jobId: job.id, attempt: job.attempt, state });
-        if (state !== 'queued') emitSettled(this.emitJob, job, 'failed');
-      }
-      if (moved.some((j) => j.state === 'queued')) this.wake();
-    } catch (err) {
-      this.reportError(err);
-    }
-  }
-
-  /** Reports an error on the worker's `error` event. @internal */
+  /**
+   * Reports an error on the worker's `error` event. One saying the storage was unreachable (here or
+   * in the heartbeat thread) also holds the reclaim sweep for a lease period. @internal
+   */
   reportError(err: unknown): void {
+    if (isTransientStorageError(err) || (err as { code?: unknown } | null)?.code === 'STORAGE_UNAVAILABLE') this.sweep.noteUnreachable();
     this.emit('error', err instanceof Error ? err : new Error(String(err)));
   }
 

@@ -1,7 +1,8 @@
 /**
  * Contract area, across real processes: a handler that blocks its event loop for several lease
  * periods is never declared stalled (the heartbeat thread renews), and a worker killed with
- * SIGKILL has its job back in the queue within about two lease periods.
+ * SIGKILL has its job back in the queue within about two lease periods, without spending an
+ * attempt.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ interface ChildNotice {
   jobId?: string;
   attempt?: number;
   message?: string;
+  /** When the parent received it. */
+  at: number;
 }
 
 function startWorkerProcess(input: Record<string, unknown>): { child: ChildProcess; notices: ChildNotice[] } {
@@ -24,7 +27,7 @@ function startWorkerProcess(input: Record<string, unknown>): { child: ChildProce
     serialization: 'json',
   });
   const notices: ChildNotice[] = [];
-  child.on('message', (m: ChildNotice) => notices.push(m));
+  child.on('message', (m: Omit<ChildNotice, 'at'>) => notices.push({ ...m, at: Date.now() }));
   return { child, notices };
 }
 
@@ -78,7 +81,7 @@ export function describeWorkerProcesses(harness: StorageHarness): void {
       child.send({ type: 'stop' });
     });
 
-    it('the job of a worker killed with SIGKILL is back within about two lease periods', async () => {
+    it('the job of a worker killed with SIGKILL is back within about two lease periods, its attempt handed back', async () => {
       const leaseMs = 500;
       const q = new Queue(live.storage(), 'killed', { retry: { attempts: 3 } });
       const job = await q.add({});
@@ -94,7 +97,7 @@ export function describeWorkerProcesses(harness: StorageHarness): void {
       const backAfter = Date.now() - killedAt;
       expect(await sweep.stop()).toEqual([job.id]);
       expect(backAfter).toBeLessThanOrEqual(2 * leaseMs + 500);
-      expect(await job.refresh()).toMatchObject({ state: 'queued', attempt: 1 });
+      expect(await job.refresh()).toMatchObject({ state: 'queued', attempt: 0, stalls: 1 });
       expect((await job.refresh())?.error?.name).toBe('LeaseExpiredError');
     });
   });
