@@ -18,6 +18,7 @@ export { type JobDefaults, queuedRecord } from './new-job.js';
 export { QueueEvents } from './queue-events.js';
 export { Worker, type WorkerOptions, type WorkerEventMap, type Handler } from './worker/worker.js';
 export type { HandlerContext, ProgressUpdate } from './worker/context.js';
+export { DEFAULT_LEASE_MS, DEFAULT_MAIN_LEASE_MS } from './worker/lease-defaults.js';
 export { type JobOptions, MAX_JOB_SIZE } from './options.js';
 export type * from './job-record.js';
 export type * from './storage.js';

@@ -80,8 +80,11 @@ export class Queue<Payload = unknown, Result = unknown> {
   readonly defaults: JobDefaults;
   /** The custom backoff function, when the retry policy has one. @internal */
   readonly customBackoff: ((ctx: { attempt: number; error: unknown }) => number | null) | undefined;
-  /** How long a worker silent for this long counts as gone (3 default lease periods). */
-  workerStaleMs = 90_000;
+  /**
+   * How long a worker silent for this long counts as gone: three default lease periods, nine default
+   * heartbeats (a worker refreshes its registration at every heartbeat, at most every 5 s).
+   */
+  workerStaleMs = 15_000;
   private readonly emitter = new WaitlineEmitter();
   private readonly schema: z.ZodType | undefined;
   private readonly configPatch: { concurrency?: number | null; maxSize?: number | null; maxStalls?: number };

@@ -2,11 +2,12 @@
  * Contract area, across real processes: a handler that blocks its event loop for several lease
  * periods is never declared stalled (the heartbeat thread renews), and a worker killed with
  * SIGKILL has its job back in the queue within about two lease periods, without spending an
- * attempt.
+ * attempt; with every option at its default, it runs again on another worker process within two
+ * default lease periods and completes exactly once.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Queue, type Storage } from '@waitline/core';
+import { DEFAULT_LEASE_MS, Queue, type Storage } from '@waitline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StorageHarness } from '../harness.js';
 import { sleep, until, useLive } from '../live.js';
@@ -99,6 +100,34 @@ export function describeWorkerProcesses(harness: StorageHarness): void {
       expect(backAfter).toBeLessThanOrEqual(2 * leaseMs + 500);
       expect(await job.refresh()).toMatchObject({ state: 'queued', attempt: 0, stalls: 1 });
       expect((await job.refresh())?.error?.name).toBe('LeaseExpiredError');
+    });
+
+    it('with default options, a SIGKILLed worker\'s job runs again on another worker within two lease periods, once', async () => {
+      const q = new Queue(live.storage(), 'killed-defaults');
+      const job = await q.add({});
+      const descriptor = live.storage().describe();
+      const victim = startWorkerProcess({ descriptor, queue: 'killed-defaults', defaults: true, mode: 'hang', busyMs: 0 });
+      children.push(victim.child);
+      await until(() => victim.notices.some((n) => n.type === 'active'), 'the job to start in the first worker', 15_000);
+      const rescuer = startWorkerProcess({ descriptor, queue: 'killed-defaults', defaults: true, mode: 'busy', busyMs: 0 });
+      children.push(rescuer.child);
+      await until(() => rescuer.notices.some((n) => n.type === 'ready'), 'the second worker to start', 15_000);
+      // A lease period later the first worker's heartbeat thread still holds the job.
+      await sleep(DEFAULT_LEASE_MS);
+      expect(await job.refresh()).toMatchObject({ state: 'running', attempt: 1, stalls: 0 });
+      const killedAt = Date.now();
+      victim.child.kill('SIGKILL');
+      const rerun = () => rescuer.notices.find((n) => n.type === 'active' && n.jobId === job.id);
+      await until(() => rerun() !== undefined, 'the job to run again in the second worker', 4 * DEFAULT_LEASE_MS);
+      const rerunAfter = (rerun()?.at ?? Number.NaN) - killedAt;
+      await until(() => rescuer.notices.some((n) => n.type === 'done'), 'the job to complete', 5_000);
+      console.info(`${harness.name}: SIGKILL to running again on another worker: ${rerunAfter} ms (lease ${DEFAULT_LEASE_MS} ms)`);
+      expect(rerunAfter).toBeLessThanOrEqual(2 * DEFAULT_LEASE_MS);
+      expect(rerun()).toMatchObject({ attempt: 1 });
+      expect(await job.refresh()).toMatchObject({ state: 'completed', attempt: 1, stalls: 1, result: 'busy for 0 ms' });
+      expect(rescuer.notices.filter((n) => n.jobId === job.id).map((n) => n.type)).toEqual(['active', 'done']);
+      expect(rescuer.notices.filter((n) => n.type === 'error')).toEqual([]);
+      rescuer.child.send({ type: 'stop' });
     });
   });
 }
