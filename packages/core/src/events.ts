@@ -18,8 +18,14 @@ export interface WaitlineEventMap {
   /** An attempt failed and another is scheduled at `retryAt`. */
   'job:retrying': { queue: string; jobId: JobId; error: JobErrorInfo; retryAt: number; attempt: number };
   'job:cancelled': { queue: string; jobId: JobId };
-  /** A lease expired: the job was reclaimed from a silent worker. */
-  'job:stalled': { queue: string; jobId: JobId; attempt: number; state: 'queued' | 'failed' | 'cancelled' };
+  /**
+   * A lease expired: the job was reclaimed from a silent worker (crashed, killed, cut off). `state`
+   * is where it went: `queued` (to run again; the attempt handed back while `stalls` is within the
+   * queue's `maxStalls`), `failed` (the stall cost the last attempt; `job:failed` follows with
+   * `LEASE_LOST`) or `cancelled` (a cancel was requested; `job:cancelled` follows). `attempt` is
+   * the attempt that stalled; `stalls` counts this job's stalls, this one included.
+   */
+  'job:stalled': { queue: string; jobId: JobId; attempt: number; state: 'queued' | 'failed' | 'cancelled'; stalls: number };
   'queue:paused': { queue: string };
   'queue:resumed': { queue: string };
   /** Nothing queued or running any more. */

@@ -19,6 +19,7 @@ export { type JobDefaults, queuedRecord } from './new-job.js';
 export { QueueEvents } from './queue-events.js';
 export { Worker, type WorkerOptions, type WorkerEventMap, type Handler } from './worker/worker.js';
 export type { HandlerContext, ProgressUpdate } from './worker/context.js';
+export { DEFAULT_LEASE_MS, DEFAULT_MAIN_LEASE_MS } from './worker/lease-defaults.js';
 export {
   type JobOptions,
   MAX_JOB_SIZE,
@@ -35,4 +36,5 @@ export * from './limits.js';
 export { checkJsonValue, findJsonProblem } from './json-value.js';
 export type * from './job-record.js';
 export type * from './storage.js';
+export { DEFAULT_MAX_STALLS } from './storage.js';
 export { deliverNotice } from './storage-notify.js';

@@ -55,9 +55,18 @@ export interface JobRecord<Payload = unknown, Result = unknown> {
   runAt: number;
   /** Insertion order inside the storage, assigned by the storage; breaks ties in the ordering rule. */
   seq: number;
-  /** Attempts started so far; 0 until the first claim. */
+  /**
+   * Attempts started so far; 0 until the first claim. An attempt whose lease expired within the
+   * queue's `maxStalls` is handed back (the counter goes back down), like one released at shutdown.
+   */
   attempt: number;
   maxAttempts: number;
+  /**
+   * How many times this job's lease expired under a worker that stopped renewing it (crashed,
+   * killed, cut off from the storage); `retry()` by hand resets it to 0. Compared with the queue's
+   * `maxStalls` to decide whether a stall costs an attempt.
+   */
+  stalls: number;
   backoff: BackoffSpec | null;
   timeoutMs: number | null;
   /** A positive amount of work (audio seconds, pages) the ETA scales by, or null. */

@@ -18,6 +18,8 @@ export interface JobStatus<Result = unknown> {
   position: number | null;
   attempt: number;
   maxAttempts: number;
+  /** Times the job's lease expired under a worker that stopped renewing it (see `JobRecord.stalls`). */
+  stalls: number;
   priority: number;
   progress: JobProgress | null;
   /** Null for jobs in a final state. */
@@ -42,6 +44,7 @@ export function toJobStatus<Result>(record: JobRecord, position: number | null, 
     position,
     attempt: record.attempt,
     maxAttempts: record.maxAttempts,
+    stalls: record.stalls,
     priority: record.priority,
     progress: record.progress,
     eta,

@@ -95,6 +95,7 @@ export function queuedRecord(queue: string, job: NewJob, seq: number, now: numbe
     seq,
     attempt: 0,
     maxAttempts: job.maxAttempts,
+    stalls: 0,
     backoff: job.backoff ?? null,
     timeoutMs: job.timeoutMs ?? null,
     size: job.size ?? null,

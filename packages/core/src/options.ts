@@ -143,6 +143,7 @@ const queueOptionsSchema = z
     payload: z.custom<z.ZodType>((v) => v instanceof z.ZodType, 'payload must be a zod schema').optional(),
     concurrency: z.number().int().positive().nullable().optional(),
     maxSize: z.number().int().positive().nullable().optional(),
+    maxStalls: z.number().int().min(0).max(1_000).optional(),
     retry: retrySchema.optional(),
     timeoutMs: timerMs().optional(),
     jobName: storableText(200).optional(),

@@ -28,7 +28,7 @@ import { deriveStats, type QueueStats } from './stats.js';
 import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
 import { waitUntil } from './wait.js';
 
-/** Options of a queue. `concurrency`, `maxSize` are stored and shared by every process. */
+/** Options of a queue. `concurrency`, `maxSize` and `maxStalls` are stored and shared by every process. */
 export interface QueueOptions<Payload = unknown> {
   /** A zod schema every payload must pass; the payload type is inferred from it. */
   payload?: z.ZodType<Payload>;
@@ -36,6 +36,15 @@ export interface QueueOptions<Payload = unknown> {
   concurrency?: number | null;
   /** Most jobs waiting; an add beyond it throws `QueueFullError`. Left as stored when undefined. */
   maxSize?: number | null;
+  /**
+   * How many times one job may stall (its worker crashed, was killed or stopped renewing the lease)
+   * without spending an attempt: such a job goes back to the queue in its place with its attempt
+   * handed back. Past it a stall counts as a failed attempt (retried while attempts are left, else
+   * the job fails with `LEASE_LOST`); 0 makes every stall count. A stall is decided by whichever
+   * worker reclaims the job, from the stored value. Left as stored when undefined; a new queue
+   * stores 1 (`DEFAULT_MAX_STALLS`).
+   */
+  maxStalls?: number;
   /** Default retry policy; `attempts` counts the first run. Defaults to 1 attempt (no retry). */
   retry?: RetryPolicy;
   /** Default per-attempt timeout; none by default. An integer up to `MAX_TIMER_MS` (2^31−1). */
@@ -91,11 +100,14 @@ export class Queue<Payload = unknown, Result = unknown> {
   readonly defaults: JobDefaults;
   /** The custom backoff function, when the retry policy has one. @internal */
   readonly customBackoff: ((ctx: { attempt: number; error: unknown }) => number | null) | undefined;
-  /** How long a worker silent for this long counts as gone (3 default lease periods). */
-  workerStaleMs = 90_000;
+  /**
+   * How long a worker silent for this long counts as gone: three default lease periods, nine default
+   * heartbeats (a worker refreshes its registration at every heartbeat, at most every 5 s).
+   */
+  workerStaleMs = 15_000;
   private readonly emitter = new WaitlineEmitter();
   private readonly schema: z.ZodType | undefined;
-  private readonly configPatch: { concurrency?: number | null; maxSize?: number | null };
+  private readonly configPatch: { concurrency?: number | null; maxSize?: number | null; maxStalls?: number };
   private readyPromise: Promise<QueueConfig> | undefined;
   private watchingResets = false;
 
@@ -115,12 +127,13 @@ export class Queue<Payload = unknown, Result = unknown> {
     this.configPatch = {};
     if (options.concurrency !== undefined) this.configPatch.concurrency = options.concurrency;
     if (options.maxSize !== undefined) this.configPatch.maxSize = options.maxSize;
+    if (options.maxStalls !== undefined) this.configPatch.maxStalls = options.maxStalls;
   }
 
   /**
    * Stores the queue's configuration (once per instance) and returns it as stored. When the
    * storage later reports that it lost its data (`notifier.onReset`), the queue writes the
-   * configuration its options give (`concurrency`, `maxSize`) again; a pause is not restored.
+   * configuration its options give (`concurrency`, `maxSize`, `maxStalls`) again; a pause is not restored.
    */
   ready(): Promise<QueueConfig> {
     this.readyPromise ??= this.storage.upsertQueue({ name: this.name, ...this.configPatch, now: this.clock.now() }).then(

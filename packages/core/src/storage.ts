@@ -28,6 +28,12 @@ export interface StorageCapabilities {
   reopenable: boolean;
 }
 
+/**
+ * The `maxStalls` a queue has until configured otherwise: a job's first stall (its worker died
+ * or went silent) costs no attempt, a second one does. Like BullMQ's `maxStalledCount`.
+ */
+export const DEFAULT_MAX_STALLS = 1;
+
 /** A queue's configuration as stored: shared by every process using the storage. */
 export interface QueueConfig {
   name: string;
@@ -37,6 +43,12 @@ export interface QueueConfig {
   maxSize: number | null;
   /** A paused queue hands out no job; running jobs go on. */
   paused: boolean;
+  /**
+   * How many lease expiries (stalls) of one job are forgiven: while the job's `stalls` count is
+   * below it, a reclaim hands the attempt back (see {@link ReclaimParams}). 0 makes every stall
+   * cost an attempt. A new queue stores {@link DEFAULT_MAX_STALLS}.
+   */
+  maxStalls: number;
 }
 
 /** Creates the queue if missing; fields left undefined keep their stored (or default) value. */
@@ -45,6 +57,8 @@ export interface UpsertQueueParams {
   concurrency?: number | null;
   maxSize?: number | null;
   paused?: boolean;
+  /** An integer from 0; see {@link QueueConfig.maxStalls}. */
+  maxStalls?: number;
   now: number;
 }
 
@@ -170,7 +184,18 @@ export interface CancelParams extends JobRef {
   now: number;
 }
 
-/** Expired leases: back to `queued` (attempts left), `failed` (none left) or `cancelled` (requested). */
+/**
+ * Moves every running job whose lease expired before `now` out of `running`, deciding per job from
+ * its queue's stored `maxStalls`, in this order:
+ * - a cancel was requested: `cancelled` at `now` (error and attempt untouched);
+ * - `stalls < maxStalls` (a forgiven stall): `queued` with `runAt` kept (it keeps its place, as
+ *   a released job does) and `attempt` one lower, so the lost attempt is not spent;
+ * - attempts left: `queued` at `runAt = now` (the back of its priority level), the attempt spent;
+ * - otherwise `failed` at `now`.
+ * Every moved job's `stalls` grows by one; all but the cancelled record `error` as given plus the
+ * lost `attempt` (before any hand-back) and `at: now`. The lease is cleared, so the old owner's
+ * settle misses its guard.
+ */
 export interface ReclaimParams {
   /** Limits the sweep to one queue; all queues when absent. */
   queue?: string;
@@ -277,7 +302,7 @@ export interface Page<T> {
   nextOffset: number | null;
 }
 
-/** Moves a `failed` or `cancelled` job back to `queued`, attempts reset. */
+/** Moves a `failed` or `cancelled` job back to `queued`, attempts and stalls reset. */
 export interface RetryParams extends JobRef {
   now: number;
   runAt?: number;
@@ -358,7 +383,7 @@ export interface Storage {
    * `completed`/`failed`; a cancelled job is returned as is.
    */
   cancel(p: CancelParams): Promise<JobRecord>;
-  /** Returns every job it moved, in its new state. */
+  /** Returns every job it moved, in its new state; see {@link ReclaimParams} for where each goes. */
   reclaimExpired(p: ReclaimParams): Promise<JobRecord[]>;
 
   /** The stored job, or null for an unknown id. */
@@ -375,7 +400,10 @@ export interface Storage {
   /** One page of a queue's jobs by `seq`, filtered by state. */
   listJobs(p: ListParams): Promise<Page<JobRecord>>;
 
-  /** Throws `JobNotFoundError` (also for another queue's job), or `InvalidTransitionError` unless `failed` or `cancelled`. */
+  /**
+   * Throws `JobNotFoundError` (also for another queue's job), or `InvalidTransitionError` unless
+   * `failed` or `cancelled`; resets `attempt` and `stalls` to 0.
+   */
   retry(p: RetryParams): Promise<JobRecord>;
   /** Throws `JobNotFoundError` (also for another queue's job), or `InvalidTransitionError` unless `queued`. */
   changePriority(p: ChangePriorityParams): Promise<JobRecord>;

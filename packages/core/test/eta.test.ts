@@ -8,7 +8,7 @@ const NOW = 1_700_000_000_000;
 function job(overrides: Partial<JobRecord> = {}): JobRecord {
   return {
     id: 'j', queue: 'q', name: 'default', payload: {}, state: 'queued', priority: 2, runAt: NOW, seq: 10, attempt: 0,
-    maxAttempts: 1, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, createdAt: NOW, startedAt: null,
+    maxAttempts: 1, stalls: 0, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, createdAt: NOW, startedAt: null,
     finishedAt: null, leaseToken: null, leaseExpiresAt: null, workerId: null, cancelRequested: false, progress: null,
     result: null, error: null, ...overrides,
   };
@@ -23,7 +23,7 @@ const worker = (concurrency: number): WorkerInfo => ({ id: `w${concurrency}`, qu
 function inputs(overrides: Partial<PositionInputs> = {}): PositionInputs {
   return {
     job: job(), ahead: 0, aheadWork: [], aheadJobs: [], running: [], recent: samples([60_000, 60_000, 60_000]),
-    config: { name: 'q', concurrency: 1, maxSize: null, paused: false }, liveWorkers: [worker(1)], ...overrides,
+    config: { name: 'q', concurrency: 1, maxSize: null, paused: false, maxStalls: 1 }, liveWorkers: [worker(1)], ...overrides,
   };
 }
 
@@ -65,9 +65,9 @@ describe('estimateEta', () => {
 
   it('spreads the work ahead over the effective capacity, bounded by live workers', () => {
     const ahead = Array.from({ length: 4 }, () => ({ name: 'default', size: null }));
-    const two = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 2, maxSize: null, paused: false }, liveWorkers: [worker(5)] }), NOW);
+    const two = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 2, maxSize: null, paused: false, maxStalls: 1 }, liveWorkers: [worker(5)] }), NOW);
     expect(two?.startsInMs).toBe(120_000);
-    const limitedByWorkers = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 10, maxSize: null, paused: false }, liveWorkers: [worker(1)] }), NOW);
+    const limitedByWorkers = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 10, maxSize: null, paused: false, maxStalls: 1 }, liveWorkers: [worker(1)] }), NOW);
     expect(limitedByWorkers?.startsInMs).toBe(240_000);
   });
 

@@ -53,6 +53,8 @@ export async function upsertQueue(ctx: PgContext, p: UpsertQueueParams): Promise
     p.paused !== undefined,
     p.paused ?? false,
     p.now,
+    p.maxStalls !== undefined,
+    p.maxStalls ?? null,
   ]);
   return toQueueConfig(row as QueueRow);
 }

@@ -5,14 +5,15 @@
  * @module
  * @internal
  */
-import type {
-  FinishedSample,
-  JobErrorInfo,
-  JobRecord,
-  JobState,
-  QueueConfig,
-  RunningSample,
-  WorkerInfo,
+import {
+  DEFAULT_MAX_STALLS,
+  type FinishedSample,
+  type JobErrorInfo,
+  type JobRecord,
+  type JobState,
+  type QueueConfig,
+  type RunningSample,
+  type WorkerInfo,
 } from '@waitline/core';
 
 /** A `jobs` row as `row_to_json` gives it. @internal */
@@ -27,6 +28,7 @@ export interface JobJson {
   run_at: number;
   attempt: number;
   max_attempts: number;
+  stalls: number;
   backoff: JobRecord['backoff'];
   timeout_ms: number | null;
   size: number | null;
@@ -61,6 +63,7 @@ export function toJobRecord(j: JobJson): JobRecord {
     seq: j.seq,
     attempt: j.attempt,
     maxAttempts: j.max_attempts,
+    stalls: j.stalls,
     backoff: j.backoff ?? null,
     timeoutMs: j.timeout_ms,
     size: j.size,
@@ -90,16 +93,17 @@ export interface QueueRow {
   concurrency: number | null;
   max_size: number | null;
   paused: boolean;
+  max_stalls: number;
 }
 
 /** Maps a `queues` row to its configuration. @internal */
 export function toQueueConfig(row: QueueRow): QueueConfig {
-  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused };
+  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused, maxStalls: row.max_stalls };
 }
 
-/** The configuration of a queue that has no row yet: no limits, not paused. @internal */
+/** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS };
 }
 
 /** A `workers` row. @internal */

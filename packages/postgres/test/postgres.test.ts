@@ -1,7 +1,8 @@
 /**
  * What only Postgres has: option and schema-name checks, plans (index-only position, the claim's
  * walk of jobs_queued), LISTEN surviving a dropped connection, the pool bound, a caller's pool,
- * the event journal staying empty when nobody listens elsewhere, and the embedded SQL.
+ * the event journal staying empty when nobody listens elsewhere, the upgrade of a version 1
+ * schema, and the embedded SQL.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PostgresStorage } from '../dist/index.js';
 import { renderSql } from '../src/context.js';
-import { SQL } from '../src/generated/sql.js';
+import { MIGRATIONS, SQL } from '../src/generated/sql.js';
 import { dropSchemas, freshSchema } from './harness.js';
 import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
 
@@ -197,6 +198,25 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     worker.on('error', () => undefined);
     await until(async () => (await onTime.getJob(job.id))?.state === 'completed', 'the job to run', 3_000);
     await worker.close();
+  });
+
+  it('upgrades a version 1 schema, keeping its jobs and queues; old jobs start with 0 stalls', async () => {
+    const schema = freshSchema('v1');
+    schemas.push(schema);
+    await withClient(async (c) => {
+      await c.query(`CREATE SCHEMA "${schema}"`);
+      await c.query(`CREATE TABLE "${schema}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await c.query(renderSql(MIGRATIONS[0]?.sql ?? '', schema));
+      await c.query(`INSERT INTO "${schema}".migrations (version, name) VALUES (1, 'init')`);
+      await c.query(`INSERT INTO "${schema}".queues (name, paused, updated_at) VALUES ('q', true, 0)`);
+      await c.query(`INSERT INTO "${schema}".jobs (id, queue, name, payload, state, priority, run_at, max_attempts, created_at) VALUES ('old-job', 'q', 'n', '{"kept":true}', 'queued', 3, 0, 1, 0)`);
+    });
+    const storage = await PostgresStorage.open({ connectionString: PG_URL, schema, migrate: true });
+    storages.push(storage);
+    expect(await storage.getJob('old-job')).toMatchObject({ payload: { kept: true }, priority: 3, state: 'queued', stalls: 0 });
+    expect(await storage.getQueue('q')).toEqual({ name: 'q', concurrency: null, maxSize: null, paused: true, maxStalls: 1 });
+    const versions = await withClient((c) => c.query(`SELECT version FROM "${schema}".migrations ORDER BY version`));
+    expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('journals no event while no other storage listens', async () => {

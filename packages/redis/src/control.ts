@@ -34,7 +34,8 @@ function field(value: number | null | undefined): string {
 export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Promise<QueueConfig> {
   await ctx.directory.addQueue(p.name);
   const paused = p.paused === undefined ? '' : p.paused ? '1' : '0';
-  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused]);
+  const maxStalls = p.maxStalls === undefined ? '' : String(p.maxStalls);
+  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused, maxStalls]);
   return toQueueConfig(p.name, fields);
 }
 

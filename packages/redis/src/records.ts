@@ -4,7 +4,7 @@
  * @module
  * @internal
  */
-import type { FinishedSample, JobRecord, JobState, QueueConfig, RunningSample, WorkerInfo } from '@waitline/core';
+import { DEFAULT_MAX_STALLS, type FinishedSample, type JobRecord, type JobState, type QueueConfig, type RunningSample, type WorkerInfo } from '@waitline/core';
 
 /** A reply array as ioredis returns it: strings, nulls and nested arrays. @internal */
 export type Reply = Array<string | number | null | Reply>;
@@ -43,6 +43,7 @@ export function toJobRecord(queue: string, fields: readonly unknown[]): JobRecor
     seq: Number(req('seq')),
     attempt: Number(req('attempt')),
     maxAttempts: Number(req('maxAttempts')),
+    stalls: num(f.get('stalls')) ?? 0,
     backoff: json(f.get('backoff')) as JobRecord['backoff'],
     timeoutMs: num(f.get('timeoutMs')),
     size: num(f.get('size')),
@@ -65,10 +66,16 @@ export function toJobRecords(queue: string, list: unknown): JobRecord[] {
   return (list as unknown[][]).map((fields) => toJobRecord(queue, fields));
 }
 
-/** A config hash as the stored config of `name` (an empty hash reads as the defaults). @internal */
+/** A config hash as the stored config of `name` (an empty hash, or a field absent, reads as the defaults). @internal */
 export function toQueueConfig(name: string, fields: readonly unknown[]): QueueConfig {
   const f = fieldMap(fields);
-  return { name, concurrency: num(f.get('concurrency')), maxSize: num(f.get('maxSize')), paused: f.get('paused') === '1' };
+  return {
+    name,
+    concurrency: num(f.get('concurrency')),
+    maxSize: num(f.get('maxSize')),
+    paused: f.get('paused') === '1',
+    maxStalls: num(f.get('maxStalls')) ?? DEFAULT_MAX_STALLS,
+  };
 }
 
 /** Running samples as lib/samples.lua returns them. @internal */

@@ -95,7 +95,7 @@ export class ResetWatch {
     const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason instanceof Error ? o.reason.message : String(o.reason)] : []));
     const restored =
       failures.length === 0
-        ? 'wrote the schema again and each live Queue its configuration from its options (concurrency, maxSize; not a pause)'
+        ? 'wrote the schema again and each live Queue its configuration from its options (concurrency, maxSize, maxStalls; not a pause)'
         : `wrote the schema again; ${failures.length} of ${outcomes.length} listeners failed (a Queue retries its configuration at its next add): ${failures.join('; ')}`;
     this.reporting.logger.warn(`${error.message}. @waitline/redis ${restored}`, error);
   }

@@ -31,6 +31,8 @@ export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConf
     maxSize: p.maxSize ?? null,
     setPaused: p.paused === undefined ? 0 : 1,
     paused: p.paused ? 1 : 0,
+    setMaxStalls: p.maxStalls === undefined ? 0 : 1,
+    maxStalls: p.maxStalls ?? null,
     now: p.now,
   }) as QueueRow;
   return toQueueConfig(row);

@@ -5,6 +5,7 @@
  * @internal
  */
 import {
+  DEFAULT_MAX_STALLS,
   type FinishedSample,
   type JobErrorInfo,
   type JobRecord,
@@ -48,6 +49,7 @@ export const JOB_COLUMNS = [
   'progress',
   'result',
   'error',
+  'stalls',
 ] as const;
 
 /** A `jobs` row as a raw `SELECT *` or `RETURNING *` returns it: {@link JOB_COLUMNS} in order. @internal */
@@ -76,6 +78,7 @@ export type JobRow = [
   progress: string | null,
   result: string | null,
   error: string | null,
+  stalls: number,
 ];
 
 /** A `queues` row (the columns get-queue.sql selects). @internal */
@@ -84,6 +87,7 @@ export interface QueueRow {
   concurrency: number | null;
   max_size: number | null;
   paused: number;
+  max_stalls: number;
 }
 
 /** A `workers` row. @internal */
@@ -140,6 +144,7 @@ export function toJobRecord(row: JobRow): JobRecord {
     seq: row[0],
     attempt: row[8],
     maxAttempts: row[9],
+    stalls: row[24],
     backoff: fromJson(row[10]),
     timeoutMs: row[11],
     size: row[12],
@@ -169,12 +174,12 @@ export function newJobRecord(queue: string, job: NewJob, payloadJson: string, se
 
 /** Maps a `queues` row to its configuration. @internal */
 export function toQueueConfig(row: QueueRow): QueueConfig {
-  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused === 1 };
+  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused === 1, maxStalls: row.max_stalls };
 }
 
-/** The configuration of a queue that has no row yet: no limits, not paused. @internal */
+/** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS };
 }
 
 /** Maps a `workers` row. @internal */

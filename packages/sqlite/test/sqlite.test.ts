@@ -267,7 +267,7 @@ describe('storage specifics', () => {
     const storage = await open();
     const first = await storage.enqueue({ queue: 'fresh', jobs: [newJob()], now: 0 });
     expect(first.inserted).toEqual([true]);
-    expect(await storage.getQueue('fresh')).toEqual({ name: 'fresh', concurrency: null, maxSize: null, paused: false });
+    expect(await storage.getQueue('fresh')).toEqual({ name: 'fresh', concurrency: null, maxSize: null, paused: false, maxStalls: 1 });
     await storage.upsertQueue({ name: 'fresh', maxSize: 2, now: 0 });
     const keyed = newJob({ idempotencyKey: 'k' });
     expect((await storage.enqueue({ queue: 'fresh', jobs: [keyed], now: 0 })).inserted).toEqual([true]);
@@ -314,7 +314,7 @@ describe('storage specifics', () => {
     expect(await storage.getPosition({ queue: ca.queue, id: ca.id, now: 8 })).toBe(1);
   });
 
-  it('clears the previous attempt progress when a job is claimed again', async () => {
+  it('clears the previous attempt progress when a job is claimed again (after a forgiven stall: same attempt number)', async () => {
     const storage = await open();
     await storage.enqueue({ queue: 'q', jobs: [newJob()], now: 0 });
     const [first] = await storage.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 10, now: 1 });
@@ -322,7 +322,7 @@ describe('storage specifics', () => {
     await storage.reportProgress({ id: first.id, leaseToken: first.leaseToken, progress: { percent: 80, stage: 's' }, now: 2 });
     await storage.reclaimExpired({ now: 100, error: { name: 'LeaseExpired', message: 'gone' } });
     const [second] = await storage.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 10, now: 101 });
-    expect(second).toMatchObject({ id: first.id, attempt: 2, progress: null });
+    expect(second).toMatchObject({ id: first.id, attempt: 1, stalls: 1, progress: null });
   });
 
   it('removes large selections in chunks and reports the total', async () => {

@@ -23,6 +23,7 @@ import { describeList } from './areas/list.js';
 import { describeMigrate } from './areas/migrate.js';
 import { describePosition } from './areas/position.js';
 import { describeReclaim } from './areas/reclaim.js';
+import { describeStalls } from './areas/stalls.js';
 import { describeRetry } from './areas/retry.js';
 import { describeRoundTrip } from './areas/round-trip.js';
 import { describeTransactionalEnqueue } from './areas/transactional-enqueue.js';
@@ -84,6 +85,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeWorkerRun(harness);
     describeWorkerControl(harness);
     describeWorkerErrors(harness);
+    describeStalls(harness);
     describeWorkerProcesses(harness);
     describeCrossProcess(harness);
     describeMultiProcess(harness, { ...MULTI_PROCESS_DEFAULTS, ...options.multiProcess });

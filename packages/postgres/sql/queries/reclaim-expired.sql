@@ -2,21 +2,33 @@
 --
 -- Parameters: $1 now; $2 queue or NULL for every queue; $3 error (JSON object without attempt/at)
 -- Returns: one `job` per job moved, in its new state.
--- Guarantees: one statement. A job with a cancel request ends cancelled; with attempts left it is
---   queued again at now; otherwise failed. The last two record $3 with the attempt and now.
---   FOR UPDATE SKIP LOCKED: a job a worker is settling at this moment is left to that worker.
+-- Guarantees: one statement. Each job's queue row gives max_stalls (1 when the row is missing).
+--   A job with a cancel request ends cancelled (error and attempt untouched); one whose stalls
+--   are below max_stalls (forgiven) is queued again with run_at kept (its place, as a released
+--   job) and attempt one lower (never below 0), so the lost attempt is not spent; one with
+--   attempts left is queued again at now, the back of its priority level; otherwise failed.
+--   stalls grows by one in every case. All but the cancelled record $3 with the attempt that was
+--   lost (before any hand-back) and now. FOR UPDATE SKIP LOCKED: a job a worker is settling at
+--   this moment is left to that worker.
 UPDATE {{schema}}.jobs j SET
   state = CASE WHEN j.cancel_requested THEN 'cancelled'
-               WHEN j.attempt < j.max_attempts THEN 'queued' ELSE 'failed' END,
-  run_at = CASE WHEN NOT j.cancel_requested AND j.attempt < j.max_attempts THEN $1 ELSE j.run_at END,
-  finished_at = CASE WHEN NOT j.cancel_requested AND j.attempt < j.max_attempts THEN NULL ELSE $1 END,
+               WHEN x.requeued THEN 'queued' ELSE 'failed' END,
+  attempt = CASE WHEN x.forgiven THEN greatest(j.attempt - 1, 0) ELSE j.attempt END,
+  run_at = CASE WHEN x.requeued AND NOT x.forgiven THEN $1 ELSE j.run_at END,
+  finished_at = CASE WHEN x.requeued THEN NULL ELSE $1 END,
+  stalls = j.stalls + 1,
   error = CASE WHEN j.cancel_requested THEN j.error
                ELSE ($3::jsonb || jsonb_build_object('attempt', j.attempt, 'at', $1))::json END,
   lease_token = NULL,
   lease_expires_at = NULL
-WHERE j.id IN (
-  SELECT e.id FROM {{schema}}.jobs e
+FROM (
+  SELECT e.id,
+    NOT e.cancel_requested AND e.stalls < coalesce(q.max_stalls, 1) AS forgiven,
+    NOT e.cancel_requested AND (e.stalls < coalesce(q.max_stalls, 1) OR e.attempt < e.max_attempts) AS requeued
+  FROM {{schema}}.jobs e
+  LEFT JOIN {{schema}}.queues q ON q.name = e.queue
   WHERE e.state = 'running' AND ($2::text IS NULL OR e.queue = $2) AND e.lease_expires_at < $1
-  FOR UPDATE SKIP LOCKED
-)
+  FOR UPDATE OF e SKIP LOCKED
+) x
+WHERE j.id = x.id
 RETURNING row_to_json(j) AS job

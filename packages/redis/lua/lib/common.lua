@@ -2,7 +2,8 @@
 --
 -- KEYS (every per-queue script is given all ten, in this order; they share the hash tag
 -- {prefix:queue}, so one script touches one cluster slot):
---   KEYS[1]  config     hash   concurrency, maxSize (absent = no limit), paused ('1' / '0')
+--   KEYS[1]  config     hash   concurrency, maxSize (absent = no limit), paused ('1' / '0'),
+--                              maxStalls (absent = 1, DEFAULT_MAX_STALLS in @waitline/core)
 --   KEYS[2]  seq        string the queue's insertion counter (INCR)
 --   KEYS[3]  ready      zset   queued jobs with runAt <= now; score = readyScore(priority, runAt),
 --                              member = member(seq, id), so ties sort by seq (ZRANK counts
@@ -17,7 +18,8 @@
 --   KEYS[9]  cancelled  zset   score = finishedAt, member = id
 --   KEYS[10] idem       hash   idempotency key -> job id
 -- ARGV[1] is always the job key prefix ('{prefix:queue}:j:'); a job is the hash ARGV[1] .. id
--- (same hash tag, so the same slot), its fields named as in JobRecord, absent meaning null.
+-- (same hash tag, so the same slot), its fields named as in JobRecord, absent meaning null (and
+-- `stalls` absent meaning 0, as in a job written before the field existed).
 --
 -- Numbers: Lua turns a number into text with 14 significant digits, which would round a score
 -- (up to 2^53) or a time. Every number written back to Redis goes through int() or stays the

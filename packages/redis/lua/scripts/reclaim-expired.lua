@@ -6,25 +6,39 @@
 -- ARGV[2]      now (ms)
 -- ARGV[3]      the error to record, as JSON without its closing brace ('{"name":...,"message":...')
 -- Returns: the moved records in their new state (each an HGETALL array), by lease expiry
--- Events: none; core publishes job:retrying / job:failed / job:cancelled once the script returned.
--- Guarantees: atomic; reads only the expired range of the running set (O(log n + moved)). A
---   requested cancel ends cancelled (error untouched); with attempts left the job is queued again
---   at runAt = now, the back of its priority level; otherwise failed. The recorded error carries
---   the attempt that was lost and now. The lease is cleared, so the old owner's settle misses.
+-- Events: none; core publishes job:stalled (and job:failed / job:cancelled) once the script returned.
+-- Guarantees: atomic; reads only the expired range of the running set (O(log n + moved)). The
+--   queue's config gives maxStalls (absent = 1). A requested cancel ends cancelled (error and
+--   attempt untouched); a job whose stalls are below maxStalls (forgiven) is queued again with
+--   runAt kept (its place, as a released job) and attempt one lower (never below 0), so the lost
+--   attempt is not spent; with attempts left the job is queued again at runAt = now, the back of
+--   its priority level; otherwise failed. stalls grows by one in every case. All but the cancelled
+--   record the error with the attempt that was lost (before any hand-back) and now. The lease is
+--   cleared, so the old owner's settle misses.
 --! include lib/common.lua
 
 local now, errPrefix = ARGV[2], ARGV[3]
 local sep = errPrefix == '{' and '' or ','
+local maxStalls = tonumber(redis.call('HGET', K_CONFIG, 'maxStalls') or '1')
 local moved = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', K_RUNNING, '-inf', '(' .. now)) do
   local key = jobKey(id)
-  local f = redis.call('HMGET', key, 'cancelRequested', 'attempt', 'maxAttempts')
+  local f = redis.call('HMGET', key, 'cancelRequested', 'attempt', 'maxAttempts', 'stalls')
+  local attempt, stalls = tonumber(f[2]), tonumber(f[4] or '0')
   dropLease(key, id)
+  redis.call('HSET', key, 'stalls', int(stalls + 1))
   if f[1] == '1' then
     finalize(key, id, 'cancelled', now)
   else
     redis.call('HSET', key, 'error', errPrefix .. sep .. '"attempt":' .. f[2] .. ',"at":' .. now .. '}')
-    if tonumber(f[2]) < tonumber(f[3]) then requeue(key, id, now, now) else finalize(key, id, 'failed', now) end
+    if stalls < maxStalls then
+      if attempt > 0 then redis.call('HSET', key, 'attempt', int(attempt - 1)) end
+      requeue(key, id, redis.call('HGET', key, 'runAt'), now)
+    elseif attempt < tonumber(f[3]) then
+      requeue(key, id, now, now)
+    else
+      finalize(key, id, 'failed', now)
+    end
   end
   moved[#moved + 1] = redis.call('HGETALL', key)
 end

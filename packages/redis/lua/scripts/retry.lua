@@ -1,4 +1,4 @@
--- retry: moves a failed or cancelled job back to queued by hand, its attempts reset.
+-- retry: moves a failed or cancelled job back to queued by hand, its attempts and stalls reset.
 --
 -- KEYS[1..10]  the queue's keys, in the order of lib/common.lua (config, seq, ready, scheduled,
 --              running, all, completed, failed, cancelled, idem)
@@ -19,7 +19,7 @@ local state = redis.call('HGET', key, 'state')
 if not state then return { 'missing' } end
 if state ~= 'failed' and state ~= 'cancelled' then return { 'invalid', state } end
 redis.call('ZREM', K_FINAL[state], id)
-redis.call('HSET', key, 'attempt', 0)
+redis.call('HSET', key, 'attempt', 0, 'stalls', 0)
 redis.call('HDEL', key, 'leaseToken', 'leaseExpiresAt', 'cancelRequested')
 requeue(key, id, runAt, now)
 return { 'ok', redis.call('HGETALL', key) }

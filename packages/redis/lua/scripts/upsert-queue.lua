@@ -6,6 +6,7 @@
 -- ARGV[2]      concurrency: '' keep, '-' no limit, else the limit
 -- ARGV[3]      maxSize: '' keep, '-' no limit, else the limit
 -- ARGV[4]      paused: '' keep, '1' or '0'
+-- ARGV[5]      maxStalls: '' keep, else an integer >= 0 (absent in the hash reads as 1)
 -- Returns: the config hash after the write (HGETALL)
 -- Events: none.
 -- Guarantees: atomic; two processes writing different fields never lose either write; a new
@@ -18,5 +19,6 @@ end
 write('concurrency', ARGV[2])
 write('maxSize', ARGV[3])
 write('paused', ARGV[4])
+write('maxStalls', ARGV[5] or '')
 redis.call('HSETNX', K_CONFIG, 'paused', '0')
 return redis.call('HGETALL', K_CONFIG)

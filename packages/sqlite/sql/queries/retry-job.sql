@@ -1,4 +1,4 @@
--- retry-job: moves a failed or cancelled job back to queued, its attempts reset.
+-- retry-job: moves a failed or cancelled job back to queued, its attempts and stalls reset.
 --
 -- Parameters: :id  the job; :queue  its queue (another queue's job is never touched); :runAt  when it becomes ready (ms)
 -- Returns: the row in its new state, or no row when the job is unknown or in another state.
@@ -8,6 +8,7 @@
 UPDATE jobs SET
   state = 'queued',
   attempt = 0,
+  stalls = 0,
   run_at = :runAt,
   finished_at = NULL,
   lease_token = NULL,

@@ -1,4 +1,4 @@
--- PRAGMA user_version = 2
+-- PRAGMA user_version = 3
 
 CREATE TABLE jobs (
   seq              INTEGER PRIMARY KEY,
@@ -26,7 +26,7 @@ CREATE TABLE jobs (
   cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
   progress         TEXT,
   result           TEXT,
-  error            TEXT,
+  error            TEXT, stalls INTEGER NOT NULL DEFAULT 0 CHECK (stalls >= 0),
   CHECK ((state IN ('queued', 'running')) = (finished_at IS NULL))
 ) STRICT;
 
@@ -51,7 +51,7 @@ CREATE TABLE queues (
   max_size    INTEGER CHECK (max_size IS NULL OR max_size >= 0),
   paused      INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
   updated_at  INTEGER NOT NULL
-) STRICT;
+, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0)) STRICT;
 
 CREATE TABLE workers (
   id           TEXT    PRIMARY KEY,

@@ -52,6 +52,7 @@ export function describeEnqueue(harness: StorageHarness): void {
         state: 'queued',
         seq: expect.any(Number),
         attempt: 0,
+        stalls: 0,
         createdAt: T0 + 1,
         startedAt: null,
         finishedAt: null,

@@ -28,15 +28,20 @@ import type { StorageHarness } from '../harness.js';
 
 const reclaimError = { name: 'LeaseExpired', message: 'lease expired' };
 
-/** Claims a job with a 1 s lease, lets the lease expire and hands the job to `w-2`. */
+/**
+ * Claims a job with a 1 s lease, lets the lease expire and hands the job to `w-2`. The stall is
+ * forgiven (the queue's default `maxStalls`), so the new claim has the same attempt number as the
+ * stale one: only the lease token tells them apart, and every guard below must use it.
+ */
 async function stealJob(s: Storage) {
   await addQueue(s);
   await add(s);
   const stale = await claimOne(s, { leaseMs: 1_000 });
   const moved = await s.reclaimExpired({ now: T0 + 2_000, error: reclaimError });
-  expect(moved.map((j) => j.state)).toEqual(['queued']);
+  expect(moved.map((j) => [j.state, j.attempt, j.stalls])).toEqual([['queued', 0, 1]]);
   const current = await claimOne(s, { workerId: 'w-2', now: T0 + 2_001 });
-  expect(current.id).toBe(stale.id);
+  expect(current).toMatchObject({ id: stale.id, attempt: stale.attempt });
+  expect(current.leaseToken).not.toBe(stale.leaseToken);
   return { stale, current };
 }
 
@@ -261,6 +266,13 @@ export function describeLease(harness: StorageHarness): void {
       expect(await reread(s, stale.id)).toEqual(current);
     });
 
+    it('the stale owner\'s heartbeat (every lease under its worker id) does not renew the job it lost', async () => {
+      const s = storage();
+      const { stale, current } = await stealJob(s);
+      expect(await s.renewLeases({ workerId: WORKER, queue: QUEUE, leaseMs: 60_000, now: T0 + 3_000 })).toEqual([]);
+      expect(await reread(s, stale.id)).toEqual(current);
+    });
+
     it('renewLeases reports a finished job as not held', async () => {
       const s = storage();
       await addQueue(s);
@@ -300,12 +312,12 @@ export function describeLease(harness: StorageHarness): void {
       expect(ids(reclaimed)).toEqual([theirs.id]);
     });
 
-    it('a new claim of the same job hands out a new token', async () => {
+    it('a new claim of the same job hands out a new token, even when the attempt number repeats', async () => {
       const s = storage();
       const { stale, current } = await stealJob(s);
       expect(current.leaseToken).toEqual(expect.any(String));
       expect(current.leaseToken).not.toBe(stale.leaseToken);
-      expect(current).toMatchObject({ workerId: 'w-2', attempt: 2, startedAt: T0 + 2_001, leaseExpiresAt: T0 + 2_001 + 30_000 });
+      expect(current).toMatchObject({ workerId: 'w-2', attempt: 1, stalls: 1, startedAt: T0 + 2_001, leaseExpiresAt: T0 + 2_001 + 30_000 });
     });
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Contract area: cancelling running jobs (from this process and from another handle on the same
  * database), graceful shutdown that hands unfinished jobs to another worker without spending an
- * attempt, reclaiming a silent worker's jobs, and riding out transient storage errors.
+ * attempt, and riding out transient storage errors (a silent worker's jobs: see `stalls.ts`).
  */
 import { Queue, StorageUnavailableError, type Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
@@ -174,18 +174,6 @@ export function describeWorkerControl(harness: StorageHarness): void {
       expect(released).toMatchObject({ state: 'queued', attempt: 0, position: 1 });
       live.worker(q, async (_job, { attempt }) => `second worker, attempt ${attempt}`);
       await expect(job.finished({ timeoutMs: 5_000 })).resolves.toBe('second worker, attempt 1');
-    });
-
-    it('reclaims the jobs of a worker that stopped renewing its lease, counting the attempt', async () => {
-      const q = live.queue('stalled', { retry: { attempts: 2 } });
-      const storage = live.storage();
-      const job = await q.add({});
-      const claimed = await storage.claim({ queue: 'stalled', workerId: 'ghost', limit: 1, leaseMs: 200, now: Date.now() });
-      expect(claimed.map((j) => j.id)).toEqual([job.id]);
-      const stalled = record(q, 'job:stalled');
-      live.worker(q, async (_j, { attempt }) => `rescued on attempt ${attempt}`, { leaseMs: 300 });
-      await expect(job.finished({ timeoutMs: 5_000 })).resolves.toBe('rescued on attempt 2');
-      expect(stalled.map((e) => e.payload)).toEqual([{ queue: 'stalled', jobId: job.id, attempt: 1, state: 'queued' }]);
     });
 
     it('rides out transient storage errors: reports them and goes on', async () => {

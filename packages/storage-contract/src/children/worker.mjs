@@ -1,9 +1,11 @@
 /**
  * A worker process for the process-level contract tests (plain Node). Input comes as JSON in argv[2]:
- *   { descriptor, queue, leaseMs, mode: 'busy' | 'hang', busyMs }
- * It runs one Worker with the heartbeat thread. `busy` blocks the event loop for `busyMs` (a
- * CPU-bound handler) then returns; `hang` awaits forever (to be killed). It reports to the parent
- * over IPC: { type: 'ready' }, { type: 'active', jobId, attempt }, { type: 'done', jobId }.
+ *   { descriptor, queue, leaseMs, mode: 'busy' | 'hang', busyMs, defaults }
+ * It runs one Worker with the heartbeat thread: with `defaults: true`, every worker option left to
+ * its default (leaseMs included); otherwise `leaseMs` and a 50 ms poll. `busy` blocks the event
+ * loop for `busyMs` (a CPU-bound handler) then returns; `hang` awaits forever (to be killed). It
+ * reports to the parent over IPC: { type: 'ready' }, { type: 'active', jobId, attempt },
+ * { type: 'done', jobId }.
  */
 import { Queue, Worker } from '@waitline/core';
 import { openFromDescriptor } from './common.mjs';
@@ -27,7 +29,7 @@ const worker = new Worker(
     blockFor(input.busyMs);
     return `busy for ${input.busyMs} ms`;
   },
-  { leaseMs: input.leaseMs, heartbeat: 'thread', pollIntervalMs: 50, autostart: false },
+  input.defaults ? { autostart: false } : { leaseMs: input.leaseMs, heartbeat: 'thread', pollIntervalMs: 50, autostart: false },
 );
 worker.on('error', (err) => process.send({ type: 'error', message: String(err?.message ?? err) }));
 queue.on('job:completed', ({ jobId }) => process.send({ type: 'done', jobId }));
