@@ -12,8 +12,21 @@ import type { BackoffSpec, JobErrorInfo, JobId, JobProgress, JobRecord, NewJob }
 import type { Clock } from './clock.js';
 import type { JobState } from './state.js';
 import type { Notifier, StorageDescriptor } from './storage-notify.js';
+import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from './storage-reads.js';
 
 export type { Notifier, StorageDescriptor, StorageNotice } from './storage-notify.js';
+export type {
+  AheadWork,
+  FinishedSample,
+  ListParams,
+  Page,
+  PositionInputs,
+  PositionParams,
+  RawQueueStats,
+  RunningSample,
+  StatsParams,
+  WorkerInfo,
+} from './storage-reads.js';
 
 /** What a storage can do beyond the required contract; core and the contract suite branch on it. */
 export interface StorageCapabilities {
@@ -202,104 +215,6 @@ export interface ReclaimParams {
   now: number;
   /** The error recorded on each reclaimed job. */
   error: Omit<JobErrorInfo, 'attempt' | 'at'>;
-}
-
-/** Reads the inputs of a job's position and ETA in one consistent read. */
-export interface PositionParams extends JobRef {
-  now: number;
-  /** How many recently finished jobs to return for duration statistics. */
-  sampleLimit: number;
-  /** When at most this many jobs are ahead, list each of them (for an exact simulation). */
-  aheadListLimit: number;
-  /** Workers silent for longer than this are not live. */
-  workerStaleMs: number;
-}
-
-/** Work waiting ahead of a job, grouped by job name. */
-export interface AheadWork {
-  name: string;
-  count: number;
-  /** How many of `count` carry a size, and their sizes' sum. */
-  sizedCount: number;
-  sizeSum: number;
-}
-
-/** A recently finished job, for duration and wait statistics. */
-export interface FinishedSample {
-  name: string;
-  state: 'completed' | 'failed';
-  size: number | null;
-  runAt: number;
-  startedAt: number;
-  finishedAt: number;
-}
-
-/** A running job as the ETA sees it. */
-export interface RunningSample {
-  id: JobId;
-  name: string;
-  size: number | null;
-  startedAt: number;
-  progressPercent: number | null;
-}
-
-/** A registered worker. */
-export interface WorkerInfo {
-  id: string;
-  queue: string;
-  host: string;
-  pid: number;
-  concurrency: number;
-  startedAt: number;
-  lastSeenAt: number;
-}
-
-/** Everything a position and ETA are computed from, read consistently. */
-export interface PositionInputs {
-  job: JobRecord;
-  /** Ready jobs that sort before this one; null unless the job is queued and ready. */
-  ahead: number | null;
-  aheadWork: AheadWork[];
-  /** Each job ahead in claim order, when `ahead <= aheadListLimit`; otherwise null. */
-  aheadJobs: Array<{ name: string; size: number | null }> | null;
-  running: RunningSample[];
-  recent: FinishedSample[];
-  config: QueueConfig;
-  liveWorkers: WorkerInfo[];
-}
-
-/** Counts and throughput for one queue. */
-export interface StatsParams {
-  queue: string;
-  now: number;
-  /** Throughput windows, e.g. `[60_000, 300_000, 3_600_000]`. */
-  windowsMs: number[];
-  sampleLimit: number;
-  workerStaleMs: number;
-}
-
-/** Raw statistics; core derives rates and percentiles from them. */
-export interface RawQueueStats {
-  counts: Record<JobState, number> & { ready: number; scheduled: number };
-  windows: Array<{ windowMs: number; completed: number; failed: number }>;
-  recent: FinishedSample[];
-  liveWorkers: WorkerInfo[];
-  config: QueueConfig;
-}
-
-/** Lists jobs of one queue, newest `seq` first unless `order` says otherwise. */
-export interface ListParams {
-  queue: string;
-  states?: JobState[];
-  limit: number;
-  offset?: number;
-  order?: 'asc' | 'desc';
-}
-
-/** One page of a listing; `nextOffset` is null on the last page. */
-export interface Page<T> {
-  items: T[];
-  nextOffset: number | null;
 }
 
 /** Moves a `failed` or `cancelled` job back to `queued`, attempts and stalls reset. */

@@ -1,0 +1,51 @@
+/**
+ * The options a `Queue` takes: of the queue itself (stored ones shared by every process), of one
+ * bulk entry, and of one add call as a whole.
+ * @module
+ */
+import type { z } from 'zod';
+import type { RetryPolicy } from './backoff.js';
+import type { Clock } from './clock.js';
+import type { JobOptions } from './options.js';
+
+/** Options of a queue. `concurrency`, `maxSize` and `maxStalls` are stored and shared by every process. */
+export interface QueueOptions<Payload = unknown> {
+  /** A zod schema every payload must pass; the payload type is inferred from it. */
+  payload?: z.ZodType<Payload>;
+  /** Most jobs running at once across every worker on every host; null removes the limit. Left as stored when undefined. */
+  concurrency?: number | null;
+  /** Most jobs waiting; an add beyond it throws `QueueFullError`. Left as stored when undefined. */
+  maxSize?: number | null;
+  /**
+   * How many times one job may stall (its worker crashed, was killed or stopped renewing the lease)
+   * without spending an attempt: such a job goes back to the queue in its place with its attempt
+   * handed back. Past it a stall counts as a failed attempt (retried while attempts are left, else
+   * the job fails with `LEASE_LOST`); 0 makes every stall count. A stall is decided by whichever
+   * worker reclaims the job, from the stored value. Left as stored when undefined; a new queue
+   * stores 1 (`DEFAULT_MAX_STALLS`).
+   */
+  maxStalls?: number;
+  /** Default retry policy; `attempts` counts the first run. Defaults to 1 attempt (no retry). */
+  retry?: RetryPolicy;
+  /** Default per-attempt timeout; none by default. An integer up to `MAX_TIMER_MS` (2^31−1). */
+  timeoutMs?: number;
+  /** The name given to jobs added without one. Defaults to `'default'`. 1-200 characters, no NUL or lone surrogate. */
+  jobName?: string;
+  /** Time source; tests inject one. Defaults to the storage's shared clock, else the wall clock. */
+  clock?: Clock;
+}
+
+/** One entry of `addBulk`. */
+export interface BulkJob<Payload> {
+  payload: Payload;
+  options?: JobOptions;
+}
+
+/** Options of one `add` or `addBulk` call as a whole. */
+export interface AddOptions {
+  /**
+   * Your own open transaction, for a storage that can join it (`pg`: a client after `BEGIN`).
+   * Anything else is a `ValidationError` at path `options.tx`.
+   */
+  tx?: unknown;
+}
