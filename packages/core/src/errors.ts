@@ -8,7 +8,7 @@
 export type WaitlineErrorCode =
   | 'VALIDATION'
   | 'QUEUE_FULL'
-  | 'QUEUE_PAUSED'
+  | 'QUEUE_DRAINING'
   | 'JOB_NOT_FOUND'
   | 'LEASE_LOST'
   | 'INVALID_TRANSITION'
@@ -80,10 +80,15 @@ export class QueueFullError extends WaitlineError {
   }
 }
 
-/** An operation that needs a running queue was refused because the queue is paused. */
-export class QueuePausedError extends WaitlineError {
+/**
+ * An add (`add`, `addBulk`, with or without `tx`) was refused because the queue is draining
+ * (`queue.drain()` was called and `queue.resume()` not yet). The storage checks the flag in the
+ * same atomic step that writes, so nothing of the add was written. A paused queue takes adds;
+ * only draining refuses them.
+ */
+export class QueueDrainingError extends WaitlineError {
   constructor(readonly queue: string) {
-    super('QUEUE_PAUSED', `queue "${queue}" is paused`);
+    super('QUEUE_DRAINING', `queue "${queue}" is draining: it takes no new jobs until resume(); nothing was written`);
   }
 }
 

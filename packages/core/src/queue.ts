@@ -116,7 +116,8 @@ export class Queue<Payload = unknown, Result = unknown> {
   }
 
   /**
-   * Validates and adds one job. Throws `ValidationError` (nothing written) or `QueueFullError`.
+   * Validates and adds one job. Throws `ValidationError` (nothing written), `QueueFullError` or
+   * `QueueDrainingError` (nothing written). A paused queue takes adds.
    * `options` must be a plain object (or left out); the payload must round-trip exactly as JSON.
    * With `options.tx` (a storage whose `capabilities.transactionalEnqueue` is true, e.g. a `pg`
    * client inside your transaction) the job is written in your transaction: workers see it only
@@ -130,7 +131,7 @@ export class Queue<Payload = unknown, Result = unknown> {
   }
 
   /**
-   * Validates every job, then adds all of them or none; `options.tx` as in {@link add}. `jobs`
+   * Validates every job, then adds all of them or none (errors as in {@link add}); `options.tx` as in {@link add}. `jobs`
    * must be an array of `{ payload, options? }`; a bad entry's error path starts at `['jobs', i]`.
    */
   async addBulk(jobs: ReadonlyArray<BulkJob<Payload>>, options?: AddOptions): Promise<Array<Job<Payload, Result>>> {
@@ -289,19 +290,34 @@ export class Queue<Payload = unknown, Result = unknown> {
     return config;
   }
 
-  /** Lets workers start jobs again. */
+  /** Lets workers start jobs again and adds in again: clears both a pause and a drain, in every process. */
   async resume(): Promise<QueueConfig> {
-    const config = await this.storage.upsertQueue({ name: this.name, paused: false, now: this.clock.now() });
+    const config = await this.storage.upsertQueue({ name: this.name, paused: false, draining: false, now: this.clock.now() });
     this.emit('queue:resumed', { queue: this.name });
     this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: this.clock.now() });
     return config;
   }
 
   /**
-   * Resolves once nothing is queued (ready or scheduled) or running in this queue. `timeoutMs` and
-   * `pollMs` (default 200) are integers from 1 to `MAX_TIMER_MS`.
+   * Stops taking new jobs and finishes the rest: stores the queue as draining, so every add in
+   * every process throws `QueueDrainingError` (nothing written), then resolves as
+   * {@link whenIdle} does. Workers go on running what is queued, scheduled jobs included. The
+   * queue stays draining after this resolves (or times out) until {@link resume}. An add in
+   * flight when it is called is either refused or waited for. Options as in {@link whenIdle},
+   * validated before anything is written.
    */
   async drain(options?: { timeoutMs?: number; pollMs?: number }): Promise<void> {
+    const wait = parseWaitOptions(options);
+    await this.storage.upsertQueue({ name: this.name, draining: true, now: this.clock.now() });
+    await this.whenIdle(wait);
+  }
+
+  /**
+   * Resolves once nothing is queued (ready or scheduled) or running in this queue; changes
+   * nothing (adds go on being taken). `timeoutMs` and `pollMs` (default 200) are integers from 1
+   * to `MAX_TIMER_MS`.
+   */
+  async whenIdle(options?: { timeoutMs?: number; pollMs?: number }): Promise<void> {
     const wait = parseWaitOptions(options);
     await waitUntil(
       async () => {
@@ -311,7 +327,7 @@ export class Queue<Payload = unknown, Result = unknown> {
       {
         pollMs: wait.pollMs ?? 200,
         timeoutMs: wait.timeoutMs,
-        what: `queue "${this.name}" to drain`,
+        what: `queue "${this.name}" to be idle`,
         subscribe: (wake) =>
           this.subscribeWakeups(['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'], () => true, () => false, wake),
       },

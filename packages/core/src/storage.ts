@@ -62,6 +62,12 @@ export interface QueueConfig {
    * cost an attempt. A new queue stores {@link DEFAULT_MAX_STALLS}.
    */
   maxStalls: number;
+  /**
+   * A draining queue refuses every add with `QueueDrainingError` (checked in the same atomic step
+   * as `maxSize`, so nothing is written) while workers go on claiming what is queued; it is not
+   * paused. A new queue is not draining.
+   */
+  draining: boolean;
 }
 
 /** Creates the queue if missing; fields left undefined keep their stored (or default) value. */
@@ -72,6 +78,12 @@ export interface UpsertQueueParams {
   paused?: boolean;
   /** An integer from 0; see {@link QueueConfig.maxStalls}. */
   maxStalls?: number;
+  /**
+   * See {@link QueueConfig.draining}. When the call sets it to true, the storage returns only once
+   * every add already past its draining check has committed or rolled back (a Postgres add in a
+   * caller's open transaction included), so an add is either refused or visible afterwards.
+   */
+  draining?: boolean;
   now: number;
 }
 
@@ -280,7 +292,10 @@ export interface Storage {
   /** The stored config, or null for a queue never created. */
   getQueue(name: string): Promise<QueueConfig | null>;
 
-  /** Writes all jobs or none; throws `QueueFullError` when `maxSize` would be passed (checked atomically). */
+  /**
+   * Writes all jobs or none; throws `QueueDrainingError` when the queue is draining and
+   * `QueueFullError` when `maxSize` would be passed (both checked atomically with the write).
+   */
   enqueue(p: EnqueueParams): Promise<EnqueueResult>;
   /** Leases ready jobs by the ordering rule; increments `attempt`; never exceeds global concurrency; none while paused. */
   claim(p: ClaimParams): Promise<JobRecord[]>;

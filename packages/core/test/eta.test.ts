@@ -23,7 +23,7 @@ const worker = (concurrency: number): WorkerInfo => ({ id: `w${concurrency}`, qu
 function inputs(overrides: Partial<PositionInputs> = {}): PositionInputs {
   return {
     job: job(), ahead: 0, aheadWork: [], aheadJobs: [], running: [], recent: samples([60_000, 60_000, 60_000]),
-    config: { name: 'q', concurrency: 1, maxSize: null, paused: false, maxStalls: 1 }, liveWorkers: [worker(1)], ...overrides,
+    config: { name: 'q', concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false }, liveWorkers: [worker(1)], ...overrides,
   };
 }
 
@@ -65,9 +65,9 @@ describe('estimateEta', () => {
 
   it('spreads the work ahead over the effective capacity, bounded by live workers', () => {
     const ahead = Array.from({ length: 4 }, () => ({ name: 'default', size: null }));
-    const two = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 2, maxSize: null, paused: false, maxStalls: 1 }, liveWorkers: [worker(5)] }), NOW);
+    const two = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 2, maxSize: null, paused: false, maxStalls: 1, draining: false }, liveWorkers: [worker(5)] }), NOW);
     expect(two?.startsInMs).toBe(120_000);
-    const limitedByWorkers = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 10, maxSize: null, paused: false, maxStalls: 1 }, liveWorkers: [worker(1)] }), NOW);
+    const limitedByWorkers = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 10, maxSize: null, paused: false, maxStalls: 1, draining: false }, liveWorkers: [worker(1)] }), NOW);
     expect(limitedByWorkers?.startsInMs).toBe(240_000);
   });
 

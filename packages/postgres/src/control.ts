@@ -42,9 +42,22 @@ async function transition(ctx: PgContext, sql: SqlName, values: [string, unknown
   throw new InvalidTransitionError(values[0], job.state, to);
 }
 
-/** Creates the queue or writes the fields given; resuming sends a wake-up at commit. @internal */
+/**
+ * Creates the queue or writes the fields given; resuming sends a wake-up at commit. Setting
+ * draining to true first takes the queue's drain fence in the same transaction, so it returns
+ * once every add that had read the flag as false has committed or rolled back. @internal
+ */
 export async function upsertQueue(ctx: PgContext, p: UpsertQueueParams): Promise<QueueConfig> {
-  const row = await ctx.row<QueueRow>('upsertQueue', [
+  if (p.draining !== true) return toQueueConfig((await ctx.row<QueueRow>('upsertQueue', upsertValues(p))) as QueueRow);
+  return ctx.transaction('READ WRITE', async (client) => {
+    await ctx.row('drainFence', [p.name], client);
+    return toQueueConfig((await ctx.row<QueueRow>('upsertQueue', upsertValues(p), client)) as QueueRow);
+  });
+}
+
+/** The parameters of upsert-queue.sql. */
+function upsertValues(p: UpsertQueueParams): unknown[] {
+  return [
     p.name,
     p.concurrency !== undefined,
     p.concurrency ?? null,
@@ -55,8 +68,9 @@ export async function upsertQueue(ctx: PgContext, p: UpsertQueueParams): Promise
     p.now,
     p.maxStalls !== undefined,
     p.maxStalls ?? null,
-  ]);
-  return toQueueConfig(row as QueueRow);
+    p.draining !== undefined,
+    p.draining ?? false,
+  ];
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   LeaseLostError,
   type LeaseState,
   type ProgressParams,
+  QueueDrainingError,
   QueueFullError,
   queuedRecord,
   type ReclaimParams,
@@ -46,7 +47,7 @@ function jobsJson(p: EnqueueParams): string {
 
 /** A row of the enqueue function (see its header in 0001_init.sql). */
 interface EnqueueRow {
-  status: 'inserted' | 'existing' | 'full';
+  status: 'inserted' | 'existing' | 'full' | 'draining';
   id: string | null;
   seq: number | null;
   job: JobJson | null;
@@ -55,7 +56,7 @@ interface EnqueueRow {
 /**
  * Writes `p.jobs` in order, all or none, in one statement: on `on` when given (a caller's
  * transaction client: the jobs commit or roll back with it, and the wake-up NOTIFY is sent only
- * at its commit), else as its own transaction on the pool. Throws `QueueFullError` without
+ * at its commit), else as its own transaction on the pool. Throws `QueueDrainingError` or `QueueFullError` without
  * breaking a caller's transaction (the function deletes what it wrote instead of raising). A
  * written job's record is built here from what was sent and its `seq`, as a read would return it.
  * @internal
@@ -63,6 +64,7 @@ interface EnqueueRow {
 export async function enqueue(ctx: PgContext, p: EnqueueParams, on?: Queryable): Promise<EnqueueResult> {
   if (p.jobs.length === 0) return { jobs: [], inserted: [] };
   const rows = await ctx.rows<EnqueueRow>('enqueue', [p.queue, p.now, jobsJson(p)], on);
+  if (rows[0]?.status === 'draining') throw new QueueDrainingError(p.queue);
   if (rows[0]?.status === 'full') throw new QueueFullError(p.queue, rows[0].seq ?? 0);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const jobs: JobRecord[] = [];

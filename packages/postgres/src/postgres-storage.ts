@@ -184,7 +184,8 @@ export class PostgresStorage implements Storage {
   /**
    * Writes every job or none, in one statement; with `p.tx` (a pg client inside your transaction)
    * the jobs are written in that transaction: invisible to workers until it commits, gone if it
-   * rolls back. `QueueFullError` when `maxSize` would be passed (your transaction stays usable).
+   * rolls back. `QueueDrainingError` when the queue is draining, `QueueFullError` when `maxSize`
+   * would be passed (nothing written; your transaction stays usable either way).
    */
   enqueue(p: EnqueueParams): Promise<EnqueueResult> {
     return this.run(() => jobs.enqueue(this.ctx, p, p.tx === undefined ? undefined : asClient(p.tx)));

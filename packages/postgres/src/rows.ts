@@ -94,16 +94,17 @@ export interface QueueRow {
   max_size: number | null;
   paused: boolean;
   max_stalls: number;
+  draining: boolean;
 }
 
 /** Maps a `queues` row to its configuration. @internal */
 export function toQueueConfig(row: QueueRow): QueueConfig {
-  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused, maxStalls: row.max_stalls };
+  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused, maxStalls: row.max_stalls, draining: row.draining };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false };
 }
 
 /** A `workers` row. @internal */

@@ -35,7 +35,8 @@ export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Prom
   await ctx.directory.addQueue(p.name);
   const paused = p.paused === undefined ? '' : p.paused ? '1' : '0';
   const maxStalls = p.maxStalls === undefined ? '' : String(p.maxStalls);
-  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused, maxStalls]);
+  const draining = p.draining === undefined ? '' : p.draining ? '1' : '0';
+  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused, maxStalls, draining]);
   return toQueueConfig(p.name, fields);
 }
 

@@ -75,6 +75,7 @@ export function toQueueConfig(name: string, fields: readonly unknown[]): QueueCo
     maxSize: num(f.get('maxSize')),
     paused: f.get('paused') === '1',
     maxStalls: num(f.get('maxStalls')) ?? DEFAULT_MAX_STALLS,
+    draining: f.get('draining') === '1',
   };
 }
 

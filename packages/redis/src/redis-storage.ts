@@ -157,8 +157,8 @@ export class RedisStorage implements Storage {
 
   /**
    * Writes every job or none in one script (one round trip); an idempotency key already used in
-   * the queue returns the stored job (`inserted[i] = false`); throws `QueueFullError` when the new
-   * jobs would pass `maxSize`. Creates a missing queue with the defaults.
+   * the queue returns the stored job (`inserted[i] = false`); throws `QueueDrainingError` when the
+   * queue is draining and `QueueFullError` when the new jobs would pass `maxSize` (nothing written). Creates a missing queue with the defaults.
    */
   async enqueue(p: EnqueueParams): Promise<EnqueueResult> {
     return this.run(() => enqueueJobs(this.ctx, p));

@@ -12,6 +12,7 @@ import {
   LeaseLostError,
   type LeaseState,
   type ProgressParams,
+  QueueDrainingError,
   QueueFullError,
   queuedRecord,
   type ReclaimParams,
@@ -44,6 +45,7 @@ export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<
   });
   const [tag, detail] = await ctx.onQueue<Tagged>('enqueue', p.queue, args);
   if (tag === 'duplicate') throw new DuplicateJobIdError(String(detail));
+  if (tag === 'draining') throw new QueueDrainingError(p.queue);
   if (tag === 'full') throw new QueueFullError(p.queue, Number(detail));
   const outcome = detail as Array<number | unknown[]>;
   const jobs = p.jobs.map((job, i) => {

@@ -9,6 +9,7 @@ import {
   type EnqueueResult,
   type JobRecord,
   type NewJob,
+  QueueDrainingError,
   QueueFullError,
   ValidationError,
 } from '@waitline/core';
@@ -24,7 +25,7 @@ export function readOrCreateQueue(ctx: SqliteContext, name: string, now: number)
   const row = ctx.stmt('getQueue').get({ name }) as QueueRow | undefined;
   if (row !== undefined) return row;
   ctx.stmt('ensureQueue').run({ name, now });
-  return { name, concurrency: null, max_size: null, paused: 0, max_stalls: DEFAULT_MAX_STALLS };
+  return { name, concurrency: null, max_size: null, paused: 0, max_stalls: DEFAULT_MAX_STALLS, draining: 0 };
 }
 
 /** How many more jobs the queue takes: Infinity without a maxSize, else maxSize - queued (>= 0). */
@@ -100,6 +101,7 @@ export function addOneJob(ctx: SqliteContext, p: EnqueueParams): EnqueueResult |
  * Writes `p.jobs` in order, all or none; call inside `BEGIN IMMEDIATE`. A job whose idempotency
  * key is taken in the queue (any state, including earlier in this batch) is not written: the
  * stored job is returned with `inserted[i] = false` and does not count against `maxSize`. When
+ * the queue is draining, throws `QueueDrainingError` before any insert. When
  * the new jobs would take the queued count past `maxSize`, throws `QueueFullError` and the
  * caller's transaction rolls back every insert. Statements: get-queue, then count-queued-bounded
  * when the queue has a maxSize, then one insert-job per job (plus a lookup per key hit).
@@ -110,6 +112,7 @@ export function enqueueJobs(ctx: SqliteContext, p: EnqueueParams): EnqueueResult
   const inserted: boolean[] = [];
   if (p.jobs.length === 0) return { jobs, inserted };
   const queue = readOrCreateQueue(ctx, p.queue, p.now);
+  if (queue.draining === 1) throw new QueueDrainingError(p.queue);
   let room = roomLeft(ctx, p.queue, queue.max_size);
   for (const job of p.jobs) {
     const record = insertJob(ctx, p.queue, job, p.now);

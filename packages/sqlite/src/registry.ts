@@ -33,6 +33,8 @@ export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConf
     paused: p.paused ? 1 : 0,
     setMaxStalls: p.maxStalls === undefined ? 0 : 1,
     maxStalls: p.maxStalls ?? null,
+    setDraining: p.draining === undefined ? 0 : 1,
+    draining: p.draining ? 1 : 0,
     now: p.now,
   }) as QueueRow;
   return toQueueConfig(row);

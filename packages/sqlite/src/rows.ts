@@ -88,6 +88,7 @@ export interface QueueRow {
   max_size: number | null;
   paused: number;
   max_stalls: number;
+  draining: number;
 }
 
 /** A `workers` row. @internal */
@@ -174,12 +175,12 @@ export function newJobRecord(queue: string, job: NewJob, payloadJson: string, se
 
 /** Maps a `queues` row to its configuration. @internal */
 export function toQueueConfig(row: QueueRow): QueueConfig {
-  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused === 1, maxStalls: row.max_stalls };
+  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused === 1, maxStalls: row.max_stalls, draining: row.draining === 1 };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false };
 }
 
 /** Maps a `workers` row. @internal */

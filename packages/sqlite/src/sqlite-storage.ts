@@ -189,8 +189,9 @@ export class SqliteStorage implements Storage {
 
   /**
    * Writes every job or none; an idempotency key already used in the queue returns the stored job
-   * (`inserted[i] = false`); throws `QueueFullError` when the new jobs would pass `maxSize`.
-   * Creates a missing queue with the defaults. A single job into an existing queue with room is
+   * (`inserted[i] = false`); throws `QueueDrainingError` when the queue is draining and
+   * `QueueFullError` when the new jobs would pass `maxSize` (nothing written).
+   * Creates a missing queue with the defaults. A single job into an existing queue with room (not draining) is
    * one autocommit statement (add-job.sql); anything else, or that statement writing nothing, is
    * one `BEGIN IMMEDIATE` transaction.
    */

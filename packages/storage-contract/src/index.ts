@@ -16,6 +16,7 @@ import { describeClaimOrdering } from './areas/claim-ordering.js';
 import { describeConcurrency } from './areas/concurrency.js';
 import { describeConcurrencyProcesses } from './areas/concurrency-processes.js';
 import { describeControl } from './areas/control.js';
+import { describeDrain } from './areas/drain.js';
 import { describeEnqueue } from './areas/enqueue.js';
 import { describeIsolation } from './areas/isolation.js';
 import { describeLease } from './areas/lease.js';
@@ -73,6 +74,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeReclaim(harness);
     describeCancel(harness);
     describeControl(harness);
+    describeDrain(harness);
     describeRetry(harness);
     describeIsolation(harness);
     describeList(harness);

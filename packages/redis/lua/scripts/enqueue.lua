@@ -10,8 +10,10 @@
 -- Returns: { 'ok', per job: the new seq (inserted) or the stored record (idempotency key matched) }
 --          { 'duplicate', id } when an id is repeated in the batch or already stored: nothing written
 --          { 'full', maxSize } when the new jobs would take the waiting count past maxSize: nothing written
+--          { 'draining', '' } when the queue's config has draining = '1': nothing written
 -- Events: none; core publishes job:added and the `added` wake-up once the script returned.
--- Guarantees: atomic; validation happens before the first write. maxSize counts queued jobs
+-- Guarantees: atomic; validation happens before the first write. A draining queue refuses every
+--   batch, whatever its idempotency keys. maxSize counts queued jobs
 --   (ready and scheduled) only, and only jobs actually inserted: a matched idempotency key adds
 --   nothing, so a full queue does not refuse it. Creates the queue's config when missing.
 --! include lib/common.lua
@@ -43,6 +45,8 @@ local function sortOut()
   end
   return nil
 end
+
+if redis.call('HGET', K_CONFIG, 'draining') == '1' then return { 'draining', '' } end
 
 local repeated = sortOut()
 if repeated then return { 'duplicate', repeated } end

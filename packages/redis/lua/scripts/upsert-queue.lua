@@ -7,10 +7,13 @@
 -- ARGV[3]      maxSize: '' keep, '-' no limit, else the limit
 -- ARGV[4]      paused: '' keep, '1' or '0'
 -- ARGV[5]      maxStalls: '' keep, else an integer >= 0 (absent in the hash reads as 1)
+-- ARGV[6]      draining: '' keep, '1' or '0' (absent in the hash reads as not draining)
 -- Returns: the config hash after the write (HGETALL)
 -- Events: none.
 -- Guarantees: atomic; two processes writing different fields never lose either write; a new
---   queue takes the defaults (no limits, not paused) for every field not given.
+--   queue takes the defaults (no limits, not paused, not draining) for every field not given.
+--   Setting draining is ordered with every enqueue (scripts run one at a time): an add either
+--   ran before it or reads the flag.
 --! include lib/common.lua
 
 local function write(field, value)
@@ -20,5 +23,6 @@ write('concurrency', ARGV[2])
 write('maxSize', ARGV[3])
 write('paused', ARGV[4])
 write('maxStalls', ARGV[5] or '')
+write('draining', ARGV[6] or '')
 redis.call('HSETNX', K_CONFIG, 'paused', '0')
 return redis.call('HGETALL', K_CONFIG)

@@ -1,11 +1,12 @@
--- add-job: adds one queued job in one autocommit statement when its queue exists and has room,
+-- add-job: adds one queued job in one autocommit statement when its queue exists, is not draining
+-- and has room,
 -- the fast path of a single add.
 --
 -- Parameters: as insert-job.sql: :id :queue :name :payload (JSON) :priority :runAt :maxAttempts
 --   :backoff (JSON or NULL) :timeoutMs :size :idempotencyKey (or NULL) :now (stored as created_at)
 -- Returns: nothing; changes = 1 and lastInsertRowid = the new seq when written. changes = 0 when
---   nothing was written, for any of three reasons the caller does not tell apart: the queue has
---   no row yet, it holds maxSize queued jobs, or the idempotency key is taken in the queue. The
+--   nothing was written, for any of four reasons the caller does not tell apart: the queue has
+--   no row yet, it is draining, it holds maxSize queued jobs, or the idempotency key is taken in the queue. The
 --   caller then runs the full add in a transaction (src/enqueue.ts), which decides which.
 -- Guarantees: the queue row is read and the queued jobs counted (index-only on jobs_queued,
 --   stopping at max_size) in the statement that inserts, under the write lock it takes at its
@@ -20,6 +21,7 @@ SELECT
   :size, :idempotencyKey, :now
 FROM queues
 WHERE name = :queue
+  AND draining = 0
   AND CASE WHEN max_size IS NULL THEN 1 ELSE max_size > (
     SELECT count(*) FROM (
       SELECT 1 FROM jobs WHERE queue = :queue AND state = 'queued'

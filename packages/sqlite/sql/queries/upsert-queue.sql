@@ -6,17 +6,19 @@
 --   :setMaxSize / :maxSize           1 to write :maxSize (NULL = no limit), 0 to keep it
 --   :setPaused / :paused             1 to write :paused (0 or 1), 0 to keep it
 --   :setMaxStalls / :maxStalls       1 to write :maxStalls (an integer >= 0), 0 to keep it
+--   :setDraining / :draining         1 to write :draining (0 or 1), 0 to keep it
 --   :now                      the caller's clock (ms), stored as updated_at
 -- Returns: the queue's row after the write.
 -- Guarantees: one statement, so two processes upserting different fields never lose either
---   write; a new queue takes the defaults (NULL, NULL, 0, 1) for every field not given.
-INSERT INTO queues (name, concurrency, max_size, paused, max_stalls, updated_at)
+--   write; a new queue takes the defaults (NULL, NULL, 0, 1, 0) for every field not given.
+INSERT INTO queues (name, concurrency, max_size, paused, max_stalls, draining, updated_at)
 VALUES (
   :name,
   CASE WHEN :setConcurrency THEN :concurrency END,
   CASE WHEN :setMaxSize THEN :maxSize END,
   CASE WHEN :setPaused THEN :paused ELSE 0 END,
   CASE WHEN :setMaxStalls THEN :maxStalls ELSE 1 END,
+  CASE WHEN :setDraining THEN :draining ELSE 0 END,
   :now
 )
 ON CONFLICT (name) DO UPDATE SET
@@ -24,5 +26,6 @@ ON CONFLICT (name) DO UPDATE SET
   max_size    = CASE WHEN :setMaxSize THEN excluded.max_size ELSE max_size END,
   paused      = CASE WHEN :setPaused THEN excluded.paused ELSE paused END,
   max_stalls  = CASE WHEN :setMaxStalls THEN excluded.max_stalls ELSE max_stalls END,
+  draining    = CASE WHEN :setDraining THEN excluded.draining ELSE draining END,
   updated_at  = excluded.updated_at
-RETURNING name, concurrency, max_size, paused, max_stalls
+RETURNING name, concurrency, max_size, paused, max_stalls, draining

@@ -1,4 +1,4 @@
--- PRAGMA user_version = 3
+-- PRAGMA user_version = 4
 
 CREATE TABLE jobs (
   seq              INTEGER PRIMARY KEY,
@@ -51,7 +51,7 @@ CREATE TABLE queues (
   max_size    INTEGER CHECK (max_size IS NULL OR max_size >= 0),
   paused      INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
   updated_at  INTEGER NOT NULL
-, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0)) STRICT;
+, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1))) STRICT;
 
 CREATE TABLE workers (
   id           TEXT    PRIMARY KEY,

@@ -47,21 +47,21 @@ export function describeControl(harness: StorageHarness): void {
       const s = storage();
       expect(await s.getQueue(QUEUE)).toBeNull();
       const created = await s.upsertQueue({ name: QUEUE, now: T0 });
-      expect(created).toEqual({ name: QUEUE, concurrency: null, maxSize: null, paused: false, maxStalls: 1 });
+      expect(created).toEqual({ name: QUEUE, concurrency: null, maxSize: null, paused: false, maxStalls: 1, draining: false });
       expect(await s.getQueue(QUEUE)).toEqual(created);
       expect(await s.getQueue('other')).toBeNull();
     });
 
     it('upsertQueue changes only the fields given', async () => {
       const s = storage();
-      expect(await addQueue(s, { concurrency: 3, maxSize: 10 })).toEqual({ name: QUEUE, concurrency: 3, maxSize: 10, paused: false, maxStalls: 1 });
-      expect(await addQueue(s, { paused: true })).toEqual({ name: QUEUE, concurrency: 3, maxSize: 10, paused: true, maxStalls: 1 });
-      expect(await addQueue(s, { maxSize: null })).toEqual({ name: QUEUE, concurrency: 3, maxSize: null, paused: true, maxStalls: 1 });
-      expect(await addQueue(s, { concurrency: 1, paused: false })).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1 });
-      expect(await addQueue(s, {})).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1 });
-      expect(await s.getQueue(QUEUE)).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1 });
+      expect(await addQueue(s, { concurrency: 3, maxSize: 10 })).toEqual({ name: QUEUE, concurrency: 3, maxSize: 10, paused: false, maxStalls: 1, draining: false });
+      expect(await addQueue(s, { paused: true })).toEqual({ name: QUEUE, concurrency: 3, maxSize: 10, paused: true, maxStalls: 1, draining: false });
+      expect(await addQueue(s, { maxSize: null })).toEqual({ name: QUEUE, concurrency: 3, maxSize: null, paused: true, maxStalls: 1, draining: false });
+      expect(await addQueue(s, { concurrency: 1, paused: false })).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false });
+      expect(await addQueue(s, {})).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false });
+      expect(await s.getQueue(QUEUE)).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false });
       await addQueue(s, { name: 'other', concurrency: 7 });
-      expect(await s.getQueue(QUEUE)).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1 });
+      expect(await s.getQueue(QUEUE)).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false });
     });
 
     it('pause blocks claims on every handle and survives reopening', async () => {
@@ -71,7 +71,7 @@ export function describeControl(harness: StorageHarness): void {
       await addQueue(s, { paused: true });
       const second = await harness.open(s.describe());
       try {
-        expect(await second.getQueue(QUEUE)).toEqual({ name: QUEUE, concurrency: null, maxSize: null, paused: true, maxStalls: 1 });
+        expect(await second.getQueue(QUEUE)).toEqual({ name: QUEUE, concurrency: null, maxSize: null, paused: true, maxStalls: 1, draining: false });
         expect(await claim(second, { now: T0 + 1 })).toEqual([]);
         expect(await claim(s, { now: T0 + 1 })).toEqual([]);
         await second.upsertQueue({ name: QUEUE, paused: false, now: T0 + 2 });

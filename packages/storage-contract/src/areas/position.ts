@@ -137,7 +137,7 @@ export function describePosition(harness: StorageHarness): void {
           { name: 'ocr', state: 'failed', size: null, runAt: T0 + 75, startedAt: T0 + 80, finishedAt: T0 + 100 },
         ]),
       );
-      expect(inputs.config).toEqual({ name: QUEUE, concurrency: 2, maxSize: null, paused: false, maxStalls: 1 });
+      expect(inputs.config).toEqual({ name: QUEUE, concurrency: 2, maxSize: null, paused: false, maxStalls: 1, draining: false });
       expect(inputs.liveWorkers).toEqual([
         { id: 'w-live', queue: QUEUE, host: 'host-a', pid: 101, concurrency: 2, startedAt: T0 + 250, lastSeenAt: T0 + 250 },
       ]);

@@ -170,7 +170,7 @@ export function describeQueueApi(harness: StorageHarness): void {
       await q.resume();
       await job.finished({ timeoutMs: 5_000 });
       expect(ran).toEqual([1]);
-      await q.drain({ timeoutMs: 5_000 });
+      await q.whenIdle({ timeoutMs: 5_000 });
     });
 
     it('clear removes queued jobs; clean removes finished ones by age', async () => {

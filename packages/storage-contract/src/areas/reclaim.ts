@@ -44,7 +44,7 @@ export function describeReclaim(harness: StorageHarness): void {
       expect(await addQueue(s, { maxStalls: 0 })).toMatchObject({ maxStalls: 0 });
       expect(await addQueue(s, { concurrency: 2 })).toMatchObject({ maxStalls: 0, concurrency: 2 });
       expect(await addQueue(s, { maxStalls: 4 })).toMatchObject({ maxStalls: 4, concurrency: 2 });
-      expect(await s.getQueue(QUEUE)).toEqual({ name: QUEUE, concurrency: 2, maxSize: null, paused: false, maxStalls: 4 });
+      expect(await s.getQueue(QUEUE)).toEqual({ name: QUEUE, concurrency: 2, maxSize: null, paused: false, maxStalls: 4, draining: false });
     });
 
     it('a forgiven stall: back to queued in its place, attempt handed back, stall counted, error recorded', async () => {

@@ -62,7 +62,7 @@ export function describeRoundTrip(harness: StorageHarness): void {
         return { echo: [job.payload.t], max: Number.MAX_SAFE_INTEGER, neg: -1.5e-300 };
       });
       const jobs = await q.addBulk(SAMPLES.map((t) => ({ payload: { t } })));
-      await q.drain({ timeoutMs: 10_000 });
+      await q.whenIdle({ timeoutMs: 10_000 });
       for (const job of jobs) {
         const t = job.payload.t;
         const stored = await q.getJob(job.id);
@@ -118,7 +118,7 @@ export function describeRoundTrip(harness: StorageHarness): void {
       });
       const [nan, date, nul] = await q.addBulk(['nan', 'date', 'nul'].map((kind) => ({ payload: { kind } })));
       const fine = await q.addBulk(Array.from({ length: 5 }, () => ({ payload: { kind: 'fine' } })));
-      await q.drain({ timeoutMs: 10_000 });
+      await q.whenIdle({ timeoutMs: 10_000 });
       expect((await q.getJob(nan?.id as string))?.error).toMatchObject({ name: 'ValidationError', code: 'VALIDATION' });
       expect((await q.getJob(nan?.id as string))?.error?.message).toContain('result.score');
       expect((await q.getJob(date?.id as string))?.error?.message).toContain('toISOString');

@@ -28,7 +28,7 @@ export function describeWorkerRun(harness: StorageHarness): void {
         seen.push(job.payload.n);
         return job.payload.n * 10;
       });
-      await q.drain({ timeoutMs: 5_000 });
+      await q.whenIdle({ timeoutMs: 5_000 });
       expect(seen).toEqual([3, 5, 1, 4, 2]);
       const done = (await q.listJobs({ states: ['completed'], limit: 10 })).items;
       expect(done.map((j) => j.result).sort((a, b) => Number(a) - Number(b))).toEqual([10, 20, 30, 40, 50]);
@@ -87,7 +87,7 @@ export function describeWorkerRun(harness: StorageHarness): void {
       const permanent = await q.add({ kind: 'permanent' });
       const stop = await q.add({ kind: 'custom-stop' });
       const retried = await q.add({ kind: 'retried' });
-      await q.drain({ timeoutMs: 5_000 });
+      await q.whenIdle({ timeoutMs: 5_000 });
       expect((await permanent.status()).attempt).toBe(1);
       expect((await stop.status()).attempt).toBe(1);
       expect((await retried.status())).toMatchObject({ state: 'failed', attempt: 5 });
@@ -112,7 +112,7 @@ export function describeWorkerRun(harness: StorageHarness): void {
       );
       const polite = await q.add({ ignore: false });
       const stubborn = await q.add({ ignore: true });
-      await q.drain({ timeoutMs: 5_000 });
+      await q.whenIdle({ timeoutMs: 5_000 });
       release.open();
       const a = await polite.status();
       const b = await stubborn.status();
@@ -159,7 +159,7 @@ export function describeWorkerRun(harness: StorageHarness): void {
       };
       for (let i = 0; i < 3; i++) live.worker(q, handler, { concurrency: 2 });
       await q.addBulk(Array.from({ length: 60 }, (_, n) => ({ payload: { n } })));
-      await q.drain({ timeoutMs: 15_000 });
+      await q.whenIdle({ timeoutMs: 15_000 });
       expect(peak).toBe(3);
       expect(peakPerWorker).toBeLessThanOrEqual(2);
       expect((await q.getStats()).counts.completed).toBe(60);

@@ -97,7 +97,7 @@ export function describeWorkersStats(harness: StorageHarness): void {
       await seedStatsScene(s);
       const { counts, config } = await stats(s);
       expect(counts).toEqual({ queued: 4, ready: 2, scheduled: 2, running: 1, completed: 4, failed: 1, cancelled: 1 });
-      expect(config).toEqual({ name: QUEUE, concurrency: null, maxSize: null, paused: false, maxStalls: 1 });
+      expect(config).toEqual({ name: QUEUE, concurrency: null, maxSize: null, paused: false, maxStalls: 1, draining: false });
     });
 
     it('getStats windows count the jobs completed and failed within each window', async () => {

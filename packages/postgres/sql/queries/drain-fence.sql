@@ -1,0 +1,11 @@
+-- drain-fence: waits for every add of a queue in flight, before draining is set.
+--
+-- Parameters: $1 queue name
+-- Returns: one row, once the lock is granted.
+-- Guarantees: takes the queue's drain fence exclusively until the end of the transaction. Every
+--   add takes it SHARED before it reads `draining` (enqueue() of 0003_draining.sql), so this
+--   waits until each add already past that read has committed or rolled back, and no add reads
+--   the flag again until this transaction (which sets it) commits. Run it first in that
+--   transaction, before the queue row is touched, so an add never waits on the row while holding
+--   the fence.
+SELECT true AS fenced FROM pg_advisory_xact_lock(hashtext({{channel}} || ':drain'), hashtext($1))
