@@ -51,6 +51,7 @@ type Message =
   | { type: 'start'; queue: string; id: string; attempt: number; at: number }
   | { type: 'end' | 'settled'; queue: string; id: string; state?: string; at: number }
   | { type: 'error'; name: string; code: string | null; message: string; at: number }
+  | { type: 'started' }
   | { type: 'closed' };
 
 /** The wall clock with sub-millisecond precision, comparable with the children's. */
@@ -110,9 +111,26 @@ export class Fleet {
     return child.ready;
   }
 
-  /** Starts every worker of every process (one `go` each, in order). */
-  go(): void {
-    for (const c of this.children) c.process.send({ type: 'go' });
+  /**
+   * Starts the workers of process `proc`, or of every process (one `go` each, in order); resolves
+   * once they all registered and claim (a worker's boot, heartbeat thread included, can take
+   * seconds on a loaded machine: a scenario that needs every process running waits for this).
+   */
+  go(proc?: number): Promise<void> {
+    const chosen = this.children.filter((c) => proc === undefined || c.proc === proc);
+    const started = chosen.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          const on = (m: Message) => {
+            if (m.type !== 'started') return;
+            c.process.off('message', on);
+            resolve();
+          };
+          c.process.on('message', on);
+        }),
+    );
+    for (const c of chosen) c.process.send({ type: 'go' });
+    return Promise.all(started).then(() => undefined);
   }
 
   /** SIGKILLs process `proc`; returns when it died. */

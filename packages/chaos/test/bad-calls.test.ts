@@ -78,9 +78,24 @@ describe.each(['sqlite', 'postgres', 'redis'] as const)('generated bad calls: %s
     const calls = fc.sample(allFamilies(name), { numRuns: CALLS, seed: SEED });
     const started = Date.now();
     const overflowsBefore = timerOverflows;
-    const result = await classify(calls, ctx, () => target.count(storage));
+    // A bad value that escapes as an unhandled rejection (inside a timer, say) is counted here,
+    // not left to fail whichever test runs when it lands.
+    const unhandled: string[] = [];
+    const theirs = process.listeners('unhandledRejection');
+    process.removeAllListeners('unhandledRejection');
+    const mine = (reason: unknown) => unhandled.push(String((reason as Error)?.stack ?? reason).split('\n').slice(0, 3).join(' | '));
+    process.on('unhandledRejection', mine);
+    let result: Awaited<ReturnType<typeof classify>>;
+    try {
+      result = await classify(calls, ctx, () => target.count(storage));
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      process.off('unhandledRejection', mine);
+      for (const l of theirs) process.on('unhandledRejection', l);
+    }
     const rows = [...result.byFamily].sort(([a], [b]) => a.localeCompare(b)).map(([family, c]) => ({ family, ...c }));
     rows.push({ family: 'TOTAL', ...result.counts, wrote: result.wrote });
+    if (unhandled.length) console.log(`  unhandled rejections: ${unhandled.length}\n    ${[...new Set(unhandled)].slice(0, 3).join('\n    ')}`);
     printTable(`bad calls on ${name} (${CALLS} calls, seed ${SEED}, ${Math.round((Date.now() - started) / 1000)} s)`, rows);
     for (const [key, list] of result.examples) console.log(`  ${key}:\n    ${list.join('\n    ')}`);
     recordFigures('generated bad calls', name, {
@@ -89,6 +104,8 @@ describe.each(['sqlite', 'postgres', 'redis'] as const)('generated bad calls: %s
       ...result.counts,
       wrote: result.wrote,
       timerOverflowWarnings: timerOverflows - overflowsBefore,
+      unhandledRejections: unhandled.length,
+      unhandledExamples: [...new Set(unhandled)].slice(0, 3),
       byFamily: Object.fromEntries(result.byFamily),
       examples: Object.fromEntries(result.examples),
     });
@@ -97,5 +114,6 @@ describe.each(['sqlite', 'postgres', 'redis'] as const)('generated bad calls: %s
     expect.soft(result.counts['wrong-code'], 'refused with the wrong typed error').toBe(0);
     expect.soft(result.counts.hung, 'calls that never answered').toBe(0);
     expect.soft(result.wrote, 'refused calls that wrote rows').toBe(0);
+    expect.soft(unhandled.length, 'bad calls that left an unhandled rejection behind').toBe(0);
   });
 });

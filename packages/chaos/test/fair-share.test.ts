@@ -1,13 +1,14 @@
 /**
  * Scenario 4: 4 worker processes × 10 slots under a global limit of 25 drain one queue, on each
- * storage. Every job runs exactly once, never more than 25 handlers at once, and every process
- * runs at least 10% of the jobs (a process is never starved by the ones that settle-and-claim
- * first). Figures: each process's share, throughput, peak.
+ * storage; three start first and take every slot, the fourth starts while they hold them all.
+ * Every job runs exactly once, never more than 25 handlers at once, and every process runs at
+ * least 10% of the jobs (a process is never starved by the ones that settle-and-claim first).
+ * Figures: each process's share, throughput, peak, how soon the late starter ran its first job.
  */
 import { Queue } from '@waitline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFigures, printTable } from '../src/figures.js';
-import { Fleet, peakOverlap } from '../src/fleet.js';
+import { clock, Fleet, peakOverlap } from '../src/fleet.js';
 import { SIZES } from '../src/scale.js';
 import { waitFor } from '../src/servers.js';
 import { postgresTarget, redisTarget, sqliteTarget, type Target } from '../src/targets.js';
@@ -16,7 +17,7 @@ const PROCESSES = 4;
 const SLOTS = 10;
 const LIMIT = 25;
 const JOBS = SIZES.fairShareJobs;
-const HANDLER_MS = 1;
+const HANDLER_MS = SIZES.fairShareHandlerMs;
 
 const targets: Record<string, Target> = {};
 beforeAll(async () => {
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 describe.each(['sqlite', 'postgres', 'redis'])('fair share under a global limit: %s', (name) => {
-  it(`${PROCESSES} processes × ${SLOTS} slots, limit ${LIMIT}, ${JOBS} jobs: each job once, limit held, every process ≥ 10%`, async () => {
+  it(`${PROCESSES} processes × ${SLOTS} slots, limit ${LIMIT}, ${JOBS} jobs of ${HANDLER_MS} ms: each job once, limit held, every process ≥ 10%`, async () => {
     const target = targets[name] as Target;
     const storage = await target.fresh();
     const queue = new Queue(storage, 'fair', { concurrency: LIMIT });
@@ -39,7 +40,11 @@ describe.each(['sqlite', 'postgres', 'redis'])('fair share under a global limit:
     const fleet = new Fleet(storage.describe());
     const spec = { queue: 'fair', handlerMs: HANDLER_MS, workerOptions: { concurrency: SLOTS, heartbeat: 'main', pollIntervalMs: 20 } };
     for (let p = 0; p < PROCESSES; p++) await fleet.spawn([spec]);
-    fleet.go();
+    // Three processes start and take every slot; the fourth starts while they hold them all.
+    for (let p = 0; p < PROCESSES - 1; p++) await fleet.go(p);
+    await waitFor(() => fleet.runs.filter((r) => r.end === null).length >= LIMIT - 1, 'the first processes to hold the slots', 60_000, 5);
+    const lateAt = clock();
+    await fleet.go(PROCESSES - 1);
     try {
       await waitFor(async () => (await queue.getStats()).counts.completed === JOBS, `${JOBS} completions`, 240_000, 100);
     } finally {
@@ -50,8 +55,11 @@ describe.each(['sqlite', 'postgres', 'redis'])('fair share under a global limit:
     const last = Math.max(...runs.map((r) => r.end ?? r.start));
     const perProcess = Array.from({ length: PROCESSES }, (_, p) => runs.filter((r) => r.proc === p).length);
     const shares = perProcess.map((n) => n / JOBS);
+    const lateRuns = runs.filter((r) => r.proc === PROCESSES - 1).map((r) => r.start);
     const figures = {
+      lateStarterFirstJobMs: lateRuns.length ? Math.round(Math.min(...lateRuns) - lateAt) : null,
       jobs: JOBS,
+      handlerMs: HANDLER_MS,
       runs: runs.length,
       distinctJobs: new Set(runs.map((r) => r.id)).size,
       peak: peakOverlap(runs),

@@ -34,7 +34,7 @@ describe('redis without persistence, restarted mid-drain', () => {
     const original = new Set(await addJobs(queue, JOBS));
     const fleet = new Fleet(storage.describe());
     await fleet.spawn([{ queue: 'volatile', handlerMs: 20, workerOptions: { concurrency: LIMIT, leaseMs: 3_000 } }]);
-    fleet.go();
+    await fleet.go();
     let storedBefore = 0;
     let newDone = 0;
     let configAfter: unknown = null;

@@ -42,7 +42,7 @@ describe.each([
     const spec = { queue: 'drain', handlerMs: 40, workerOptions: { concurrency: 5 } };
     await fleet.spawn([spec]);
     await fleet.spawn([spec]);
-    fleet.go();
+    await fleet.go();
     let restartResumeMs = -1;
     let outageResumeMs = -1;
     let stuck: unknown = null;

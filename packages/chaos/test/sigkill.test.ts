@@ -9,7 +9,7 @@
  */
 import { Queue } from '@waitline/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { addJobs, allJobs, stateCounts, untilAllFinal, untilSettled } from '../src/drain.js';
+import { addJobs, allJobs, stateCounts, untilAllFinal } from '../src/drain.js';
 import { recordFigures } from '../src/figures.js';
 import { Fleet, ranTwice, runsByJob } from '../src/fleet.js';
 import { SIZES } from '../src/scale.js';
@@ -38,17 +38,22 @@ describe.concurrent.each(['sqlite', 'postgres', 'redis'])('SIGKILL mid-job: %s',
     const queues = Object.fromEntries(
       Object.entries(QUEUES).map(([q, o]) => [q, new Queue(storage, q, o.queueOptions as Record<string, never>)]),
     ) as Record<keyof typeof QUEUES, Queue>;
-    for (const q of Object.values(queues)) await addJobs(q, JOBS);
     const fleet = new Fleet(storage.describe());
-    const specs = Object.entries(QUEUES).map(([queue, o]) => ({ queue, handlerMs: 300, ...o }));
+    const specs = Object.entries(QUEUES).map(([queue, o]) => ({ queue, handlerMs: 500, ...o }));
     await fleet.spawn(specs);
     await fleet.spawn(specs);
     const leaseMs = await fleet.leaseMs(0);
-    fleet.go();
-    // Kill process 0 once it has finished some jobs of each queue and holds some in flight.
-    for (const q of Object.keys(QUEUES)) await untilSettled(fleet, q, 2, 30_000);
+    // Both processes are up before the jobs arrive (so both get some); process 0 is killed once
+    // it holds jobs of both queues in flight and process 1 (the survivor) runs too.
+    await fleet.go();
+    for (const q of Object.values(queues)) await addJobs(q, JOBS);
     const inFlight = (q: string) => fleet.runs.filter((r) => r.proc === 0 && r.queue === q && r.settled === null);
-    await waitFor(() => Object.keys(QUEUES).every((q) => inFlight(q).length > 0), 'jobs in flight in process 0', 30_000, 5);
+    await waitFor(
+      () => Object.keys(QUEUES).every((q) => inFlight(q).length > 0) && fleet.runs.some((r) => r.proc === 1),
+      'jobs of both queues in flight in process 0, and a job in process 1',
+      30_000,
+      5,
+    );
     const killedAt = await fleet.kill(0);
     const killed = Object.fromEntries(Object.keys(QUEUES).map((q) => [q, inFlight(q).map((r) => r.id)]));
 

@@ -45,7 +45,7 @@ describe('sqlite: kill -9 during add bursts', () => {
     await queue.ready();
     const fleet = new Fleet(storage.describe());
     await fleet.spawn([{ queue: 'burst', handlerMs: 1, workerOptions: { concurrency: 5 } }]);
-    fleet.go();
+    await fleet.go();
     const acked: string[] = [];
     const integrity: string[] = [];
     let missing: string[] = [];

@@ -170,7 +170,7 @@ const ID_CALLS: Array<[string, (c: CallContext, id: string) => Promise<unknown>]
   ['retry', (c, id) => c.queue.retry(id)],
   ['promote', (c, id) => c.queue.promote(id)],
   ['changePriority', (c, id) => c.queue.changePriority(id, 3)],
-  ['finished', (c, id) => c.queue.finished(id, { timeoutMs: 2_000 })],
+  ['finished', (c, id) => c.queue.finished(id, { timeoutMs: 300 })],
 ];
 
 /** Ids that are no id (wrong type, length, text), another queue's job's id, and bad arguments beside a good id. */
@@ -200,7 +200,7 @@ const idFamilies: fc.Arbitrary<BadCall>[] = [
   }))),
   add('finished: options', 'validation', fc.oneof(
     labelled(notAnObject.filter((v) => v !== null && v !== undefined)).map((b) => ({ value: b.value, label: `options ${b.label}` })),
-    labelled(fc.oneof(negative, nonFinite, notANumber, fc.constant(0))).map((b) => ({ value: { pollMs: b.value, timeoutMs: 500 }, label: `pollMs: ${b.label}` })),
+    labelled(fc.oneof(negative, nonFinite, notANumber, fc.constant(0))).map((b) => ({ value: { pollMs: b.value, timeoutMs: 200 }, label: `pollMs: ${b.label}` })),
     labelled(fc.oneof(negative, nonFinite, notANumber, fc.integer({ min: TIMER_MAX + 1, max: 1e12 }))).map((b) => ({ value: { timeoutMs: b.value }, label: `timeoutMs: ${b.label}` })),
   ).map((o) => ({ label: o.label, call: (c) => c.queue.finished(c.cancelledId, o.value as never) }))),
 ];
@@ -229,7 +229,7 @@ const readFamilies: fc.Arbitrary<BadCall>[] = [
   ).map((o) => ({ label: o.label, call: (c) => c.queue.clean(o.value as never) }))),
   add('drain: options', 'validation', fc.oneof(
     labelled(fc.oneof(negative, nonFinite, notANumber)).map((b) => ({ value: { timeoutMs: b.value, pollMs: 50 }, label: `timeoutMs: ${b.label}` })),
-    labelled(fc.oneof(negative, nonFinite, notANumber, fc.constant(0))).map((b) => ({ value: { pollMs: b.value, timeoutMs: 300 }, label: `pollMs: ${b.label}` })),
+    labelled(fc.oneof(negative, nonFinite, notANumber, fc.constant(0))).map((b) => ({ value: { pollMs: b.value, timeoutMs: 200 }, label: `pollMs: ${b.label}` })),
   ).map((o) => ({ label: o.label, call: (c) => c.queue.drain(o.value as never) }))),
 ];
 

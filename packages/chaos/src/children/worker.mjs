@@ -8,6 +8,7 @@
  *   { type: 'end', queue, id, at }                     a handler returned (not yet stored)
  *   { type: 'settled', queue, id, state, at }          the outcome is stored (a job event)
  *   { type: 'error', name, code, message, at }         a worker's error event
+ *   { type: 'started' }                                every worker registered and claiming
  * Parent messages: { type: 'go' } starts the workers; { type: 'stop' } closes them and exits.
  */
 import { performance } from 'node:perf_hooks';
@@ -41,7 +42,8 @@ const workers = input.workers.map((spec) => {
 
 process.on('message', async (m) => {
   if (m?.type === 'go') {
-    for (const w of workers) void w.start();
+    await Promise.all(workers.map((w) => w.start()));
+    send({ type: 'started' });
     return;
   }
   if (m?.type !== 'stop') return;
