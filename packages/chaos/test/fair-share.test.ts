@@ -42,7 +42,8 @@ describe.each(['sqlite', 'postgres', 'redis'])('fair share under a global limit:
     for (let p = 0; p < PROCESSES; p++) await fleet.spawn([spec]);
     // Three processes start and take every slot; the fourth starts while they hold them all.
     for (let p = 0; p < PROCESSES - 1; p++) await fleet.go(p);
-    await waitFor(() => fleet.runs.filter((r) => r.end === null).length >= LIMIT - 1, 'the first processes to hold the slots', 60_000, 5);
+    // Busy: they have started 4 jobs per slot of the limit (jobs are plenty, so they hold every slot).
+    await waitFor(() => fleet.runs.length >= 4 * LIMIT, 'the first processes to hold the slots', 60_000, 5);
     const lateAt = clock();
     await fleet.go(PROCESSES - 1);
     try {
