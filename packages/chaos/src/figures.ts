@@ -24,7 +24,8 @@ export function recordFigures(scenario: string, storage: string, figures: Record
   all[`${scenario} / ${storage}`] = { scale: SCALE, at: new Date().toISOString(), ...figures };
   mkdirSync(dirname(FIGURES_FILE), { recursive: true });
   writeFileSync(FIGURES_FILE, `${JSON.stringify(all, null, 2)}\n`);
-  console.log(`[chaos] ${scenario} / ${storage} (scale ${SCALE}): ${JSON.stringify(figures)}`);
+  const { byFamily: _f, examples: _e, ...brief } = figures;
+  console.log(`[chaos] ${scenario} / ${storage} (scale ${SCALE}): ${JSON.stringify(brief)}`);
 }
 
 /** Prints rows as an aligned text table (the classifier's and the fair-share report's). */

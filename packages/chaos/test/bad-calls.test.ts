@@ -5,7 +5,7 @@
  * written); the classification table is printed and recorded either way. The calls come from a
  * fixed seed (`WAITLINE_CHAOS_SEED` to change it), so a failure reproduces.
  */
-import { Queue, type Storage } from '@waitline/core';
+import { Queue, type Storage, type StorageDescriptor } from '@waitline/core';
 import { PostgresStorage } from '@waitline/postgres';
 import { RedisStorage } from '@waitline/redis';
 import { SqliteStorage } from '@waitline/sqlite';
@@ -27,16 +27,24 @@ const SEED = Number(process.env.WAITLINE_CHAOS_SEED ?? 8);
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
-/** The storage's `open`, with the bad options laid over good ones when they are an object. */
-function opener(target: Target, tmp: string): (options: unknown) => Promise<Storage> {
+/**
+ * The storage's `open`, with the bad options laid over good ones when they are an object. Options
+ * that are not an object go to the storage's `descriptor()` instead, which resolves options
+ * exactly as `open` does but connects to nothing: an `open` that took them for `{}` would connect
+ * to the default server, the shared one on 6379, and migrate its default prefix there.
+ */
+function opener(target: Target, tmp: string): (options: unknown) => Promise<Storage | StorageDescriptor> {
   const unique = () => randomBytes(4).toString('hex');
   const base = (): Record<string, unknown> => {
     if (target.name === 'sqlite') return { path: join(tmp, `open-${unique()}.sqlite`) };
     if (target.name === 'postgres') return { connectionString: (target.server as PrivatePostgres).url, schema: `open_${unique()}` };
     return { connection: (target.server as PrivateRedis).connection, prefix: `open-${unique()}` };
   };
-  const open = { sqlite: SqliteStorage.open, postgres: PostgresStorage.open, redis: RedisStorage.open }[target.name] as (o: unknown) => Promise<Storage>;
-  return (options) => open(isPlainObject(options) ? { ...base(), ...options } : options);
+  const cls = { sqlite: SqliteStorage, postgres: PostgresStorage, redis: RedisStorage }[target.name] as unknown as {
+    open(o: unknown): Promise<Storage>;
+    descriptor(o: unknown): StorageDescriptor;
+  };
+  return async (options) => (isPlainObject(options) ? cls.open({ ...base(), ...options }) : cls.descriptor(options));
 }
 
 // A bad timeout that reaches Node's timers prints a TimeoutOverflowWarning (and fires after 1 ms):

@@ -24,8 +24,8 @@ export interface CallContext {
   cancelledId: string;
   /** Adds a job to another queue and returns its id (cross-queue calls act on a fresh one). */
   otherQueueJob(): Promise<string>;
-  /** The storage class's `open`, for option calls. */
-  open(options: unknown): Promise<Storage>;
+  /** The storage class's `open` (or, for options that are not an object, its `descriptor`). */
+  open(options: unknown): Promise<unknown>;
 }
 
 /** One generated call. */
