@@ -57,6 +57,14 @@ type Message =
 /** The wall clock with sub-millisecond precision, comparable with the children's. */
 export const clock = (): number => performance.timeOrigin + performance.now();
 
+const fleets = new Set<Fleet>();
+
+/** Stops every fleet of this test file: an `afterAll` of each file, so a test that failed early leaves no process behind. */
+export async function stopAllFleets(): Promise<void> {
+  await Promise.all([...fleets].map((f) => f.stop()));
+  fleets.clear();
+}
+
 /** A set of worker processes on one storage and the ledger of their runs. */
 export class Fleet {
   readonly runs: Run[] = [];
@@ -64,7 +72,9 @@ export class Fleet {
   private readonly children: Child[] = [];
   private readonly open = new Map<string, Run>();
 
-  constructor(private readonly descriptor: StorageDescriptor) {}
+  constructor(private readonly descriptor: StorageDescriptor) {
+    fleets.add(this);
+  }
 
   /** Forks one process running `workers`; resolves once it is ready (storage open), with its index. */
   async spawn(workers: WorkerSpec[]): Promise<number> {

@@ -8,7 +8,7 @@
 import { Queue } from '@waitline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFigures, printTable } from '../src/figures.js';
-import { clock, Fleet, peakOverlap } from '../src/fleet.js';
+import { clock, Fleet, peakOverlap, stopAllFleets } from '../src/fleet.js';
 import { SIZES } from '../src/scale.js';
 import { waitFor } from '../src/servers.js';
 import { postgresTarget, redisTarget, sqliteTarget, type Target } from '../src/targets.js';
@@ -26,6 +26,7 @@ beforeAll(async () => {
   targets.redis = await redisTarget({ aof: false });
 });
 afterAll(async () => {
+  await stopAllFleets();
   await Promise.allSettled(Object.values(targets).map((t) => t.destroy()));
 });
 

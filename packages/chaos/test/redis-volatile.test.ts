@@ -11,7 +11,7 @@ import { RedisStorage } from '@waitline/redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addJobs, untilSettled } from '../src/drain.js';
 import { recordFigures } from '../src/figures.js';
-import { clock, Fleet } from '../src/fleet.js';
+import { clock, Fleet, stopAllFleets } from '../src/fleet.js';
 import { SIZES } from '../src/scale.js';
 import { waitFor } from '../src/servers.js';
 import { redisTarget, type Target } from '../src/targets.js';
@@ -21,6 +21,7 @@ const LIMIT = 5;
 const AFTER = 20;
 const made: Target[] = [];
 afterAll(async () => {
+  await stopAllFleets();
   await Promise.allSettled(made.map((t) => t.destroy()));
 });
 

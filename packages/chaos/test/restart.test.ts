@@ -9,7 +9,7 @@ import { Queue } from '@waitline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addJobs, allJobs, stateCounts, untilAllFinal, untilSettled } from '../src/drain.js';
 import { recordFigures } from '../src/figures.js';
-import { clock, Fleet, ranTwice } from '../src/fleet.js';
+import { clock, Fleet, ranTwice, stopAllFleets } from '../src/fleet.js';
 import { SIZES } from '../src/scale.js';
 import { waitFor } from '../src/servers.js';
 import { postgresTarget, redisTarget, type Target } from '../src/targets.js';
@@ -18,6 +18,7 @@ const JOBS = SIZES.drainJobs;
 const OUTAGE_MS = SIZES.outageMs;
 const made: Target[] = [];
 afterAll(async () => {
+  await stopAllFleets();
   await Promise.allSettled(made.map((t) => t.destroy()));
 });
 

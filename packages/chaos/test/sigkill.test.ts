@@ -11,7 +11,7 @@ import { Queue } from '@waitline/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { addJobs, allJobs, stateCounts, untilAllFinal } from '../src/drain.js';
 import { recordFigures } from '../src/figures.js';
-import { Fleet, ranTwice, runsByJob } from '../src/fleet.js';
+import { Fleet, ranTwice, runsByJob, stopAllFleets } from '../src/fleet.js';
 import { SIZES } from '../src/scale.js';
 import { waitFor } from '../src/servers.js';
 import { postgresTarget, redisTarget, sqliteTarget, type Target } from '../src/targets.js';
@@ -29,6 +29,7 @@ beforeAll(async () => {
   targets.redis = await redisTarget({ aof: true });
 });
 afterAll(async () => {
+  await stopAllFleets();
   await Promise.allSettled(Object.values(targets).map((t) => t.destroy()));
 });
 

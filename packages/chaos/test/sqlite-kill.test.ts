@@ -9,14 +9,17 @@ import { Queue } from '@waitline/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordFigures } from '../src/figures.js';
-import { Fleet } from '../src/fleet.js';
+import { Fleet, stopAllFleets } from '../src/fleet.js';
 import { SIZES } from '../src/scale.js';
 import { sqliteTarget } from '../src/targets.js';
 
 const ROUNDS = SIZES.sqliteKillRounds;
 const PRODUCERS = 2;
 const target = sqliteTarget();
-afterAll(() => target.destroy());
+afterAll(async () => {
+  await stopAllFleets();
+  await target.destroy();
+});
 
 /** Starts a producer; resolves once it has added for `runMs`, then SIGKILLs it. Returns the acknowledged ids. */
 async function burst(descriptor: unknown, runMs: number): Promise<string[]> {
