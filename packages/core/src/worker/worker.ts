@@ -19,6 +19,7 @@ import type { BeatReport } from '../heartbeat/beat.js';
 import type { SettleResult, StorageNotice } from '../storage.js';
 import { ActiveAttempt, type Outcome } from './attempt.js';
 import { type HandlerContext, makeContext } from './context.js';
+import { FairShare } from './fair-share.js';
 import { leasePeriods } from './lease-defaults.js';
 import { ReclaimSweep } from './reclaim.js';
 import { settleApart } from './rescue.js';
@@ -60,6 +61,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private offReset: (() => void) | undefined;
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  private shares: FairShare | undefined;
 
   constructor(
     readonly queue: Queue<Payload, Result>,
@@ -240,7 +242,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   /** Settles what finished and claims into the free slots, in one storage call. */
   private async step(): Promise<void> {
     const outcomes = this.pending.splice(0);
-    const free = this.claiming ? this.concurrency - this.active.size : 0;
+    const free = await this.claimable();
     if (outcomes.length === 0 && free <= 0) return;
     const storage = this.queue.storage;
     const claim = free > 0 ? { workerId: this.id, limit: free, leaseMs: this.leaseMs } : undefined;
@@ -269,6 +271,28 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     for (const job of result.claimed) this.begin(job);
     this.idle = claim !== undefined && result.claimed.length < free;
     if (this.idle && this.active.size === 0 && this.busySinceDrained) void this.checkDrained();
+  }
+
+  /**
+   * Free slots a step may claim: none while closing, and under a global limit no more than this
+   * worker's fair share of it, so workers that already hold slots leave some to the others (see
+   * `fair-share.ts`).
+   */
+  private async claimable(): Promise<number> {
+    if (!this.claiming) return 0;
+    this.shares ??= new FairShare(this.queue as unknown as Queue<never, never>, {
+      id: this.id,
+      concurrency: this.concurrency,
+      refreshMs: Math.max(500, this.options.pollIntervalMs),
+      turnMs: 5_000,
+      staleMs: Math.max(this.leaseMs, 2 * this.options.heartbeatMs),
+      onError: (err) => this.reportError(err),
+    });
+    const n = await this.shares.claimable(this.active.size);
+    // Held back to a share of 0 with nothing running: no finish will call for a step, so let the
+    // poll and wake-ups try again (the share moves round as turns pass).
+    if (n === 0 && this.active.size === 0) this.idle = true;
+    return this.claiming ? n : 0;
   }
 
   private afterSettle(outcomes: readonly Outcome[], result: SettleResult): void {

@@ -1,0 +1,108 @@
+/**
+ * A worker's fair share of its queue's global concurrency limit.
+ *
+ * Why: a worker settles and claims in one step, so under a global limit the slot a finished job
+ * frees is taken again by the worker that finished it, before any other worker can see it free.
+ * Workers that hold slots keep them, and a worker process started while they hold every slot never
+ * runs a job. So when the live workers' slots together exceed the limit, each worker claims only
+ * up to its share of the limit, in proportion to its concurrency (rounded up, so the shares still
+ * add up to at least the limit and the limit, not the shares, bounds throughput). A worker learns
+ * the limit and the live workers from the storage (`getQueue`, then `getStats` only while a limit
+ * is set), at most every `refreshMs`; between reads it uses the last figure, and before its first
+ * claim it waits for one. The storage still enforces the limit itself: the share only decides who
+ * gets the slots.
+ * @internal
+ * @module
+ */
+import type { Queue } from '../queue.js';
+import type { WorkerInfo } from '../storage.js';
+
+/**
+ * The most jobs a worker should hold at once under a global `limit`, or null when it need not
+ * hold back (no limit, or the live workers' slots fit within it). The limit is shared out among
+ * the live workers (`self` counted even when not listed yet) in proportion to their concurrency,
+ * rounded down, and the slots left over go one each to the workers with the largest remainders,
+ * ties broken in id order turned by `turn`: so the shares add up to exactly the limit (no worker
+ * is refused by the storage while the others hold their shares, and none waits to be woken for a
+ * slot it could have refilled), and as `turn` moves on the odd slots move round every worker, even
+ * one whose share rounds down to 0.
+ * @internal
+ */
+export function fairShareOf(limit: number | null, self: { id: string; concurrency: number }, live: readonly WorkerInfo[], turn = 0): number | null {
+  if (limit === null) return null;
+  const workers = [...live.filter((w) => w.id !== self.id), self].map((w) => ({ id: w.id, concurrency: Math.max(0, w.concurrency) }));
+  const slots = workers.reduce((sum, w) => sum + w.concurrency, 0);
+  if (slots <= limit) return null;
+  workers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const start = ((turn % workers.length) + workers.length) % workers.length;
+  const order = [...workers.slice(start), ...workers.slice(0, start)].map((w) => {
+    const exact = (limit * w.concurrency) / slots;
+    return { id: w.id, base: Math.floor(exact), remainder: exact - Math.floor(exact) };
+  });
+  let left = limit - order.reduce((sum, w) => sum + w.base, 0);
+  const mine = order.find((w) => w.id === self.id) as { base: number };
+  const byRemainder = order.map((w, i) => ({ ...w, i })).sort((a, b) => b.remainder - a.remainder || a.i - b.i);
+  for (const w of byRemainder) {
+    if (left <= 0) break;
+    left -= 1;
+    if (w.id === self.id) return mine.base + 1;
+  }
+  return mine.base;
+}
+
+/** Settings of a {@link FairShare}. @internal */
+export interface FairShareOptions {
+  id: string;
+  concurrency: number;
+  /** How often the limit and the live workers are read again. */
+  refreshMs: number;
+  /** How long the odd slots stay with the same workers before moving on. */
+  turnMs: number;
+  /** Workers not seen for this long are not counted. */
+  staleMs: number;
+  onError(err: unknown): void;
+}
+
+/** Tracks one worker's fair share and says how many slots a step may claim. @internal */
+export class FairShare {
+  private share: number | null = null;
+  private refreshedAt: number | null = null;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly queue: Queue<never, never>,
+    private readonly options: FairShareOptions,
+  ) {}
+
+  /** How many more jobs a worker holding `active` may claim now (0 when at or over its share). */
+  async claimable(active: number): Promise<number> {
+    const free = this.options.concurrency - active;
+    if (free <= 0) return 0;
+    if (this.refreshedAt === null) await this.refresh();
+    else if (Date.now() - this.refreshedAt >= this.options.refreshMs) void this.refresh();
+    return this.share === null ? free : Math.max(0, Math.min(free, this.share - active));
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= this.read()
+      .catch((err) => this.options.onError(err))
+      .finally(() => {
+        this.refreshedAt = Date.now();
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  private async read(): Promise<void> {
+    const { storage, name } = this.queue;
+    const config = await storage.getQueue(name);
+    const limit = config?.concurrency ?? null;
+    if (limit === null) {
+      this.share = null;
+      return;
+    }
+    const now = this.queue.clock.now();
+    const stats = await storage.getStats({ queue: name, now, windowsMs: [], sampleLimit: 0, workerStaleMs: this.options.staleMs });
+    this.share = fairShareOf(stats.config.concurrency, this.options, stats.liveWorkers, Math.floor(now / this.options.turnMs));
+  }
+}
