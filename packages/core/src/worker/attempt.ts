@@ -9,6 +9,7 @@ import { type AbortKind, JobAbortedError, PermanentJobError, RetryPolicyError } 
 import type { JobErrorInfo, JobRecord } from '../job-record.js';
 import { findJsonProblem } from '../json-value.js';
 import { MAX_RUN_AT, MAX_TIMER_MS, sanitizeText } from '../limits.js';
+import type { BeatReport } from '../heartbeat/beat.js';
 import type { CancelAckItem, CompleteItem, FailItem, LeaseRef } from '../storage.js';
 
 /** What the worker does with a finished attempt. @internal */
@@ -196,5 +197,19 @@ function safeString(value: unknown): string {
     return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   } catch {
     return String(value);
+  }
+}
+
+/**
+ * Acts on a heartbeat for the attempts running here: aborts those with a cancel request, and those
+ * whose lease two heartbeats in a row did not renew although they were claimed before the first
+ * (another worker reclaimed them). @internal
+ */
+export function applyBeat(report: BeatReport, active: ReadonlyMap<string, ActiveAttempt>): void {
+  for (const id of report.cancelRequested) active.get(id)?.abort('cancelled');
+  const renewed = new Set(report.renewed);
+  for (const [id, attempt] of active) {
+    if (renewed.has(id)) attempt.missedBeats = 0;
+    else if ((attempt.record.startedAt ?? 0) < report.at && ++attempt.missedBeats >= 2) attempt.abort('lease-lost');
   }
 }

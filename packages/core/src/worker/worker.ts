@@ -17,7 +17,7 @@ import type { Queue } from '../queue.js';
 import { systemClock } from '../clock.js';
 import type { BeatReport } from '../heartbeat/beat.js';
 import type { SettleResult, StorageNotice } from '../storage.js';
-import { ActiveAttempt, type Outcome } from './attempt.js';
+import { ActiveAttempt, applyBeat, type Outcome } from './attempt.js';
 import { type HandlerContext, makeContext } from './context.js';
 import { FairShare } from './fair-share.js';
 import { leasePeriods } from './lease-defaults.js';
@@ -123,7 +123,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       registration: { id: this.id, queue: this.queue.name, host: hostname(), pid: process.pid, concurrency: this.concurrency },
       clock: this.queue.clock,
     };
-    const events = { onBeat: (r: BeatReport) => this.onBeat(r), onError: (e: Error) => this.reportError(e) };
+    const events = { onBeat: (r: BeatReport) => applyBeat(r, this.active), onError: (e: Error) => this.reportError(e) };
     const keeper = this.options.heartbeat === 'thread' ? new ThreadLeaseKeeper(config, events) : new MainLeaseKeeper(config, events);
     await withStorageRetry(() => keeper.start(), (e) => this.reportError(e));
     this.keeper = keeper;
@@ -340,19 +340,6 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.active.delete(job.id);
     if (outcome.kind !== 'dropped') this.pending.push(outcome);
     this.schedule();
-  }
-
-  /**
-   * Acts on a heartbeat: aborts jobs with a cancel request, and jobs whose lease two heartbeats in a
-   * row did not renew although they were claimed before the first (another worker reclaimed them).
-   */
-  private onBeat(report: BeatReport): void {
-    for (const id of report.cancelRequested) this.active.get(id)?.abort('cancelled');
-    const renewed = new Set(report.renewed);
-    for (const [id, attempt] of this.active) {
-      if (renewed.has(id)) attempt.missedBeats = 0;
-      else if ((attempt.record.startedAt ?? 0) < report.at && ++attempt.missedBeats >= 2) attempt.abort('lease-lost');
-    }
   }
 
   /** Reports an error on the worker's `error` event, or to the logger when nobody listens; an unreachable storage also holds the reclaim sweep. @internal */
