@@ -30,6 +30,8 @@ type Field = [string, fc.Arbitrary<unknown>];
 
 /** A field with its bad values (wrong type, and the numbers out of its range). */
 const num = (field: string, ...bad: fc.Arbitrary<unknown>[]): Field => [field, fc.oneof(notANumber, nonFinite, ...bad)];
+/** A number field where `null` is valid (it removes a limit: `concurrency`, `maxSize`). */
+const nullableNum = (field: string, ...bad: fc.Arbitrary<unknown>[]): Field => [field, fc.oneof(notANumber.filter((v) => v !== null), nonFinite, ...bad)];
 const str = (field: string, max: number): Field => [field, fc.oneof(notAString, badLength(max))];
 
 const JOB_OPTION_FIELDS: Field[] = [
@@ -110,8 +112,8 @@ const textFamily = fc.tuple(fc.constantFrom('payload', 'name', 'idempotencyKey')
 });
 
 const QUEUE_OPTION_FIELDS: Field[] = [
-  num('concurrency', negative, fractional, fc.constant(0)),
-  num('maxSize', negative, fractional, fc.constant(0)),
+  nullableNum('concurrency', negative, fractional, fc.constant(0)),
+  nullableNum('maxSize', negative, fractional, fc.constant(0)),
   num('timeoutMs', negative, fc.constant(0), fc.integer({ min: TIMER_MAX + 1, max: 1e12 }), huge),
   str('jobName', 200),
   ['retry', fc.oneof(notAnObject, fc.record({ attempts: fc.oneof(negative, fc.constant(0), fractional, nonFinite, notANumber) }))],
