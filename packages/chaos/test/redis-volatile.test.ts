@@ -4,7 +4,7 @@
  * whether the queue's stored global concurrency limit survived. It asserts what holds today: the
  * worker process survives and runs jobs added after the restart. It will tighten with reset
  * detection (issue 8, item 5): a `StorageResetError` (code STORAGE_RESET) on the worker's error
- * events and the limit written back from the `Queue` options; see the TIGHTEN marks.
+ * events (asserted) and the limit written back from the `Queue` options (see the TIGHTEN mark).
  */
 import { Queue } from '@waitline/core';
 import { RedisStorage } from '@waitline/redis';
@@ -87,7 +87,9 @@ describe('redis without persistence, restarted mid-drain', () => {
     expect(newDone).toBeGreaterThanOrEqual(AFTER);
     // Holds today: the jobs still queued at the restart are gone (nothing brings them back).
     expect(figures.vanished).toBeGreaterThan(0);
-    // TIGHTEN (item 5): expect(figures.storageResetReported).toBe(true);
-    // TIGHTEN (item 5): expect(figures.limitAfter).toBe(LIMIT) once the Queue writes its options back.
+    // The loss is reported, typed, on the worker's error events.
+    expect(figures.storageResetReported).toBe(true);
+    // TIGHTEN: expect(figures.limitAfter).toBe(LIMIT) once the worker process's Queue carries the
+    // limit in its options (today the limit is set by another Queue, which is not live at the restart).
   });
 });
