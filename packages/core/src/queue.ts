@@ -26,6 +26,7 @@ import { onResetWeakly } from './reset-watch.js';
 import { deriveStats, type QueueStats } from './stats.js';
 import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
 import { waitUntil } from './wait.js';
+import { subscribeWakeups, type WakeSource } from './wakeups.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 
 export type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
@@ -228,28 +229,13 @@ export class Queue<Payload = unknown, Result = unknown> {
     throw new JobFailedError(jobId, state, `job "${jobId}" ended ${state}${why}`);
   }
 
-  private watchJob(jobId: JobId, wake: () => void): () => void {
-    const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'job:stalled'];
-    return this.subscribeWakeups(names, (p) => (p as { jobId?: JobId }).jobId === jobId, (n) => n.jobId === jobId, wake);
+  private get wakeSource(): WakeSource {
+    return { emitter: this.emitter, notifier: this.storage.notifier, queue: this.name };
   }
 
-  /**
-   * Calls `wake` on this process's `events` that `isLocal` accepts, on notices that `isNotice`
-   * accepts, and on every `changed` notice (another process wrote); returns the unsubscribe.
-   */
-  private subscribeWakeups(
-    events: WaitlineEventName[],
-    isLocal: (payload: unknown) => boolean,
-    isNotice: (notice: StorageNotice) => boolean,
-    wake: () => void,
-  ): () => void {
-    const onLocal = (p: unknown) => isLocal(p) && wake();
-    for (const n of events) this.emitter.on(n, onLocal);
-    const off = this.storage.notifier?.subscribe(this.name, (n) => (n.kind === 'changed' || isNotice(n)) && wake());
-    return () => {
-      for (const n of events) this.emitter.off(n, onLocal);
-      off?.();
-    };
+  private watchJob(jobId: JobId, wake: () => void): () => void {
+    const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'job:stalled'];
+    return subscribeWakeups(this.wakeSource, names, (p) => (p as { jobId?: JobId }).jobId === jobId, (n) => n.jobId === jobId, wake);
   }
 
   /**
@@ -329,7 +315,7 @@ export class Queue<Payload = unknown, Result = unknown> {
         timeoutMs: wait.timeoutMs,
         what: `queue "${this.name}" to be idle`,
         subscribe: (wake) =>
-          this.subscribeWakeups(['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'], () => true, () => false, wake),
+          subscribeWakeups(this.wakeSource, ['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'], () => true, () => false, wake),
       },
     );
   }
