@@ -1,0 +1,63 @@
+/**
+ * The SQLite query plans: every statement reads through the indexes it was written for (positions
+ * and the work ahead index-only, claims in index order, no full scans), checked with EXPLAIN QUERY
+ * PLAN on a migrated in-memory database.
+ */
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS, SQL } from '../src/generated/sql.js';
+
+/** A migrated in-memory database for query plans. */
+function planDatabase(): Database.Database {
+  const db = new Database(':memory:');
+  for (const m of MIGRATIONS) db.exec(m.sql);
+  return db;
+}
+
+/** The EXPLAIN QUERY PLAN lines of a statement, every named parameter bound to NULL. */
+function queryPlan(db: Database.Database, sql: string): string[] {
+  const body = sql.replace(/--[^\n]*/g, '');
+  const params = Object.fromEntries([...body.matchAll(/:([A-Za-z]\w*)/g)].map((m) => [m[1], null]));
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
+}
+
+describe('query plans', () => {
+  const db = planDatabase();
+  afterAll(() => db.close());
+
+  it('counts a position with two index-only range scans of jobs_queued', () => {
+    const plan = queryPlan(db, SQL.position);
+    const counts = plan.filter((line) => line.startsWith('SEARCH a '));
+    expect(counts).toEqual([
+      'SEARCH a USING COVERING INDEX jobs_queued (queue=? AND priority>?)',
+      'SEARCH a USING COVERING INDEX jobs_queued (queue=? AND priority=? AND run_at<?)',
+    ]);
+  });
+
+  it('claims through jobs_queued in index order (no sort) and updates by primary key', () => {
+    const plan = queryPlan(db, SQL.claim);
+    expect(plan).toContain('SEARCH jobs USING COVERING INDEX jobs_queued (queue=?)');
+    expect(plan).toContain('SEARCH jobs USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('reads the work ahead, the concurrency, maxSize, state and window counts from the indexes alone', () => {
+    const queued = ['aheadWork', 'aheadJobs', 'countQueuedBounded'].map((name) => [name, ['jobs_queued']] as const);
+    const dequeued = ['countRunning', 'windowCounts'].map((name) => [name, ['jobs_dequeued']] as const);
+    for (const [name, indexes] of [...queued, ...dequeued, ['stateCounts', ['jobs_queued', 'jobs_dequeued']] as const]) {
+      const searches = queryPlan(db, SQL[name as keyof typeof SQL]).filter((line) => line.startsWith('SEARCH jobs'));
+      const used = searches.map((line) => /^SEARCH jobs USING COVERING INDEX (\w+) /.exec(line)?.[1] ?? line);
+      expect(new Set(used), name).toEqual(new Set(indexes));
+    }
+  });
+
+  it('no statement scans a whole table or index', () => {
+    for (const [name, sql] of Object.entries(SQL)) {
+      for (const line of queryPlan(db, sql)) expect(line, name).not.toMatch(/^SCAN (jobs|queues|workers)\b/);
+    }
+  });
+
+  it('binds no LIMIT to a bare parameter (SQLite would re-prepare the statement at every binding)', () => {
+    for (const [name, sql] of Object.entries(SQL)) expect(sql.replace(/--[^\n]*/g, ''), name).not.toMatch(/\bLIMIT\s+:/i);
+  });
+});
