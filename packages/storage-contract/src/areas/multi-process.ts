@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import type { StorageHarness } from '../harness.js';
-import { until, useLive } from '../live.js';
+import { sleep, until, useLive } from '../live.js';
 
 /** The size of the run. */
 export interface MultiProcessOptions {
@@ -66,13 +66,20 @@ export function describeMultiProcess(harness: StorageHarness, o: MultiProcessOpt
 
     it(`drain ${o.jobs} jobs: each completed exactly once, never more than ${o.queueConcurrency} running, every process ≥ 10%`, { timeout: o.timeoutMs + 30_000 }, async () => {
       const q = new Queue(live.storage(), 'multi', { concurrency: o.queueConcurrency });
-      for (let i = 0; i < o.jobs; i += 1_000) {
-        await q.addBulk(Array.from({ length: Math.min(1_000, o.jobs - i) }, (_, k) => ({ payload: { n: i + k } })));
-      }
+      await q.ready();
       const input = { descriptor: live.storage().describe(), queue: 'multi', concurrency: o.concurrencyPerProcess, handlerMs: o.handlerMs };
       const children = Array.from({ length: o.processes }, () => spawn(input));
       await Promise.all(children.map((c) => c.ready));
       for (const c of children) c.child.send({ type: 'go' });
+      // Every worker registered before the jobs arrive: the shares are then decided among all of
+      // them, and a process whose heartbeat thread boots slowly is not measured against a drain
+      // that ended before it could claim (1 ms jobs drain in about a second).
+      await until(async () => (await q.getStats()).workers.length >= o.processes, `${o.processes} workers registered`, 30_000);
+      // ...and seen by each other: a worker re-reads the live workers for its share at most every 500 ms.
+      await sleep(700);
+      for (let i = 0; i < o.jobs; i += 1_000) {
+        await q.addBulk(Array.from({ length: Math.min(1_000, o.jobs - i) }, (_, k) => ({ payload: { n: i + k } })));
+      }
       await until(async () => (await q.getStats()).counts.completed === o.jobs, `${o.jobs} completions`, o.timeoutMs);
       for (const c of children) c.child.send({ type: 'stop' });
       const reports = await Promise.all(children.map((c) => c.report));
