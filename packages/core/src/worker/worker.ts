@@ -18,6 +18,7 @@ import { systemClock } from '../clock.js';
 import type { BeatReport } from '../heartbeat/beat.js';
 import type { SettleResult, StorageNotice } from '../storage.js';
 import { ActiveAttempt, applyBeat, type Outcome } from './attempt.js';
+import { OrphanWatch } from './orphans.js';
 import { type HandlerContext, makeContext } from './context.js';
 import { FairShare } from './fair-share.js';
 import { leasePeriods } from './lease-defaults.js';
@@ -123,7 +124,13 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       registration: { id: this.id, queue: this.queue.name, host: hostname(), pid: process.pid, concurrency: this.concurrency },
       clock: this.queue.clock,
     };
-    const events = { onBeat: (r: BeatReport) => applyBeat(r, this.active), onError: (e: Error) => this.reportError(e) };
+    const orphans = new OrphanWatch(this.queue.storage, this.id, () => this.queue.clock.now(), (e) => this.reportError(e));
+    const known = (id: string) => this.active.has(id) || this.pending.some((o) => (o.kind === 'dropped' ? o.id : o.item.id) === id);
+    const onBeat = (r: BeatReport) => {
+      applyBeat(r, this.active);
+      orphans.check(r.renewed, this.ticking, known);
+    };
+    const events = { onBeat, onError: (e: Error) => this.reportError(e) };
     const keeper = this.options.heartbeat === 'thread' ? new ThreadLeaseKeeper(config, events) : new MainLeaseKeeper(config, events);
     await withStorageRetry(() => keeper.start(), (e) => this.reportError(e));
     this.keeper = keeper;
