@@ -7,5 +7,6 @@ export const projects = [
   'packages/sqlite',
   'packages/postgres',
   'packages/redis',
+  'packages/http',
   'examples/transcription-pipeline',
 ];

@@ -1,0 +1,8 @@
+/**
+ * `@waitline/http`: Waitline over HTTP. A web-standard fetch handler (`Request` → `Response`) with
+ * the public job status each user's page polls (position, ETA, progress, live over SSE), an admin
+ * API, Prometheus metrics, an OpenAPI document and a live dashboard; `toNodeListener` mounts it on
+ * `node:http`, Express or Fastify, and it runs as it is on Hono and other fetch servers.
+ * @packageDocumentation
+ */
+export {};
