@@ -5,4 +5,11 @@
  * `node:http`, Express or Fastify, and it runs as it is on Hono and other fetch servers.
  * @packageDocumentation
  */
-export {};
+export {
+  createMetrics,
+  DEFAULT_DURATION_BUCKETS,
+  type MetricsOptions,
+  MetricsUnavailableError,
+  PROMETHEUS_CONTENT_TYPE,
+  type WaitlineMetrics,
+} from './metrics.js';
