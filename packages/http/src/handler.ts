@@ -10,6 +10,7 @@ import { buildOpenApi } from './openapi.js';
 import type { ExposeOptions } from './projections.js';
 import { compileRoutes, type Route } from './router.js';
 import { ADMIN_READ_ROUTES } from './routes-admin.js';
+import { METRICS_ROUTES } from './routes-metrics.js';
 import { CONTROL_ROUTES } from './routes-control.js';
 import { PUBLIC_ROUTES } from './routes-public.js';
 
@@ -102,7 +103,7 @@ function buildApp(options: HandlerOptions): App {
 }
 
 function routeTable(app: App): Route[] {
-  const routes: Route[] = [...PUBLIC_ROUTES, ...ADMIN_READ_ROUTES, ...CONTROL_ROUTES];
+  const routes: Route[] = [...PUBLIC_ROUTES, ...METRICS_ROUTES, ...ADMIN_READ_ROUTES, ...CONTROL_ROUTES];
   let document: Record<string, unknown> | undefined;
   routes.push({
     method: 'GET',

@@ -68,7 +68,7 @@ describe('without prom-client', () => {
     await expect(importPeer(() => Promise.reject(broken))).rejects.toBe(broken);
   });
 
-  /** The built package in a temp node_modules with its dependencies but not prom-client. */
+  /** The built package in a temp node_modules with its dependencies and @waitline/sqlite, but not prom-client. */
   function installWithoutPromClient(): string {
     const dir = mkdtempSync(join(tmpdir(), 'waitline-no-prom-'));
     dirs.push(dir);
@@ -77,7 +77,7 @@ describe('without prom-client', () => {
     cpSync(join(PACKAGE_DIR, 'dist'), join(target, 'dist'), { recursive: true });
     cpSync(join(PACKAGE_DIR, 'package.json'), join(target, 'package.json'));
     const { dependencies } = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    for (const name of Object.keys(dependencies)) {
+    for (const name of [...Object.keys(dependencies), '@waitline/sqlite']) {
       const link = join(dir, 'node_modules', name);
       mkdirSync(dirname(link), { recursive: true });
       symlinkSync(realpathSync(join(PACKAGE_DIR, 'node_modules', name)), link, 'dir');
@@ -85,17 +85,29 @@ describe('without prom-client', () => {
     return dir;
   }
 
-  it('loads without it and answers a scrape with METRICS_UNAVAILABLE saying how to install it (ESM and CJS builds)', async () => {
+  /** A script that scrapes directly and through the handler, printing both answers as JSON. */
+  const SCRIPT = `
+    const storage = await SqliteStorage.open({ path: ':memory:' });
+    const handler = http.createHandler({ queues: [new Queue(storage, 'q')] });
+    const answer = await handler(new Request('http://localhost/metrics'));
+    const direct = await http.createMetrics([]).render().then(() => ({}), (e) => ({ code: e.code, status: e.status, ok: e instanceof http.MetricsUnavailableError, message: e.message }));
+    console.log(JSON.stringify({ direct, route: { status: answer.status, body: await answer.json() } }));
+    await storage.close();`;
+
+  it('loads without it, and a scrape answers 501 METRICS_UNAVAILABLE saying how to install it (ESM and CJS builds)', async () => {
     const dir = installWithoutPromClient();
-    const report = `try { await m.createMetrics([]).render(); console.log('{}'); }
-      catch (e) { console.log(JSON.stringify({ code: e.code, status: e.status, ok: e instanceof m.MetricsUnavailableError, message: e.message })); }`;
-    writeFileSync(join(dir, 'esm.mjs'), `import * as m from '@waitline/http';\n${report}\n`);
-    writeFileSync(join(dir, 'cjs.cjs'), `const m = require('@waitline/http');\n(async () => { ${report} })();\n`);
+    const esm = `import * as http from '@waitline/http';\nimport { Queue } from '@waitline/core';\nimport { SqliteStorage } from '@waitline/sqlite';\n${SCRIPT}\n`;
+    const cjs = `const http = require('@waitline/http');\nconst { Queue } = require('@waitline/core');\nconst { SqliteStorage } = require('@waitline/sqlite');\n(async () => { ${SCRIPT} })();\n`;
+    writeFileSync(join(dir, 'esm.mjs'), esm);
+    writeFileSync(join(dir, 'cjs.cjs'), cjs);
     for (const file of ['esm.mjs', 'cjs.cjs']) {
       const { stdout } = await run(process.execPath, [file], { cwd: dir });
-      const answer = JSON.parse(stdout.trim()) as Record<string, unknown>;
-      expect(answer, file).toMatchObject({ code: 'METRICS_UNAVAILABLE', status: 501, ok: true });
-      expect(answer.message, file).toContain('npm i prom-client');
+      const { direct, route } = JSON.parse(stdout.trim()) as { direct: Record<string, unknown>; route: { status: number; body: { error: Record<string, unknown> } } };
+      expect(direct, file).toMatchObject({ code: 'METRICS_UNAVAILABLE', status: 501, ok: true });
+      expect(direct.message, file).toContain('npm i prom-client');
+      expect(route.status, file).toBe(501);
+      expect(route.body.error, file).toMatchObject({ code: 'METRICS_UNAVAILABLE' });
+      expect(route.body.error.message, file).toContain('npm i prom-client');
     }
   });
 });

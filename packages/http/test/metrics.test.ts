@@ -1,37 +1,36 @@
 /**
  * `createMetrics` on real storages with a real worker: what a scrape exports matches the jobs,
  * counters and histogram counts never go down, and a failed storage is `up` 0 while the other
- * queues are still exported. SQLite always; Postgres and Redis on the local servers (skipped
- * loudly when one is missing, failing under CI=true). The harnesses are the storage packages'
- * own (fresh schema, fresh key prefix, temp file; removed afterwards).
+ * queues are still exported. The main test scrapes `GET /metrics` of a real server on localhost.
+ * SQLite always; Postgres and Redis on the local servers (a fresh schema, a fresh key prefix,
+ * removed afterwards; skipped loudly when a server is missing, failing under CI=true).
  */
-import { type Queue as CoreQueue, Queue, type Storage, ValidationError, Worker } from '@waitline/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresHarness } from '../../postgres/test/harness.js';
-import { RUN_PG_TESTS } from '../../postgres/test/server.js';
-import { createRedisHarness } from '../../redis/test/harness.js';
-import { missingServer, ping, SERVER, startPrivateServer } from '../../redis/test/servers.js';
+import { Queue, type Storage, ValidationError, Worker } from '@waitline/core';
 import { RedisStorage } from '@waitline/redis';
-import { createSqliteHarness } from '../../sqlite/test/harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startPrivateServer } from '../../redis/test/servers.js';
 import { createMetrics, type WaitlineMetrics } from '../src/index.js';
 import { find, type PromText, parsePromText, value } from './prom-text.js';
+import { type Served, serve } from './serve.js';
+import { type TestStorage, testStorages } from './storages.js';
 
-const REDIS_UP = await ping(SERVER.host, SERVER.port);
+const STORAGES = await testStorages();
+const REDIS_RUNS = STORAGES.some((s) => s.name === 'redis');
 
-/** The storage packages' test harness (create a fresh storage, remove every one at cleanup). */
-type StorageHarness = ReturnType<typeof createSqliteHarness>;
-
-interface Target {
-  name: string;
-  run: boolean;
-  harness: () => StorageHarness;
+/** Opens fresh storages of one kind and removes them all at `cleanup`. */
+function storagesOf(kind: TestStorage): { open(): Promise<Storage>; cleanup(): Promise<void> } {
+  const cleanups: Array<() => Promise<void>> = [];
+  return {
+    async open() {
+      const { storage, cleanup } = await kind.open();
+      cleanups.push(cleanup);
+      return storage;
+    },
+    async cleanup() {
+      await Promise.allSettled(cleanups.map((c) => c()));
+    },
+  };
 }
-
-const TARGETS: Target[] = [
-  { name: 'sqlite', run: true, harness: createSqliteHarness },
-  { name: 'postgres', run: RUN_PG_TESTS, harness: createPostgresHarness },
-  { name: 'redis', run: REDIS_UP || process.env.CI === 'true', harness: () => createRedisHarness('redis', SERVER) },
-];
 
 /** How long each job that completes runs at least. */
 const RUN_MS = 120;
@@ -48,6 +47,14 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20
 
 async function scrape(metrics: WaitlineMetrics): Promise<PromText> {
   return parsePromText(await metrics.render());
+}
+
+/** `GET /metrics` of a served handler: checks the answer and parses its text. */
+async function scrapeHttp(served: Served): Promise<PromText> {
+  const response = await fetch(`${served.url}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+  return parsePromText(await response.text());
 }
 
 /** Every counter and histogram series (bucket, sum, count) of one scrape, by name and labels. */
@@ -80,7 +87,7 @@ function expectHistogram(text: PromText, name: string, queue: string): number {
   return count;
 }
 
-async function finishedCounts(queue: CoreQueue): Promise<{ completed: number; failed: number }> {
+async function finishedCounts(queue: Queue<Payload>): Promise<{ completed: number; failed: number }> {
   const { counts } = await queue.getStats();
   return { completed: counts.completed, failed: counts.failed };
 }
@@ -97,32 +104,25 @@ function startWorker(queue: Queue<Payload>): Worker<Payload> {
   );
 }
 
-for (const target of TARGETS) {
-  if (!target.run) {
-    console.warn(`\n!!!!! ${target.name} is not reachable: SKIPPING its metrics tests (a failure under CI=true).\n`);
-    if (target.name === 'redis') missingServer('Redis at 127.0.0.1:6379', 'redis-server --daemonize yes --port 6379 --save ""');
-    continue;
-  }
-
-  describe(`metrics on ${target.name}`, () => {
-    let harness: StorageHarness;
+for (const kind of STORAGES) {
+  describe(`metrics on ${kind.name}`, () => {
+    const storages = storagesOf(kind);
     const workers: Worker<Payload>[] = [];
-    beforeAll(() => {
-      harness = target.harness();
-    });
+    const servers: Served[] = [];
     afterAll(async () => {
-      await Promise.allSettled(workers.map((w) => w.close()));
-      await harness.cleanup();
+      await Promise.allSettled([...workers.map((w) => w.close()), ...servers.map((s) => s.close())]);
+      await storages.cleanup();
     });
 
     it('exports counts, workers and rates, and feeds each finished job once to the counters and histograms', async () => {
-      const queue = new Queue<Payload>(await harness.create(), 'work');
-      const metrics = createMetrics([queue]);
+      const queue = new Queue<Payload>(await storages.open(), 'work');
+      const served = await serve({ queues: [queue] });
+      servers.push(served);
       await queue.addBulk([...Array.from({ length: 6 }, () => ({ payload: {} })), { payload: { fail: true } }, { payload: { fail: true } }]);
       await queue.addBulk(Array.from({ length: 3 }, () => ({ payload: {}, options: { delayMs: 3_600_000 } })));
       await queue.cancel((await queue.add({})).id);
 
-      const before = await scrape(metrics);
+      const before = await scrapeHttp(served);
       const q = { queue: 'work' };
       expect(value(before, 'waitline_up', q)).toBe(1);
       expect(value(before, 'waitline_jobs', { ...q, state: 'ready' })).toBe(8);
@@ -136,8 +136,8 @@ for (const target of TARGETS) {
 
       workers.push(startWorker(queue));
       await until('8 jobs finished', async () => (await finishedCounts(queue)).completed + (await finishedCounts(queue)).failed === 8);
-      const first = await scrape(metrics);
-      const second = await scrape(metrics);
+      const first = await scrapeHttp(served);
+      const second = await scrapeHttp(served);
       for (const text of [first, second]) {
         expect(value(text, 'waitline_jobs', { ...q, state: 'completed' })).toBe(6);
         expect(value(text, 'waitline_jobs', { ...q, state: 'failed' })).toBe(2);
@@ -167,7 +167,7 @@ for (const target of TARGETS) {
 
       await queue.addBulk(Array.from({ length: 3 }, () => ({ payload: {} })));
       await until('11 jobs finished', async () => (await finishedCounts(queue)).completed === 9);
-      const third = await scrape(metrics);
+      const third = await scrapeHttp(served);
       expect(value(third, 'waitline_jobs_finished_total', { ...q, state: 'completed' })).toBe(9);
       expect(expectHistogram(third, 'waitline_job_run_seconds', 'work')).toBe(11);
       expect(expectHistogram(third, 'waitline_job_wait_seconds', 'work')).toBe(11);
@@ -175,7 +175,7 @@ for (const target of TARGETS) {
 
       // Removing finished jobs lowers the gauges but never the counters.
       await queue.clean({ state: 'completed' });
-      const fourth = await scrape(metrics);
+      const fourth = await scrapeHttp(served);
       expect(value(fourth, 'waitline_jobs', { ...q, state: 'completed' })).toBe(0);
       expect(value(fourth, 'waitline_jobs_finished_total', { ...q, state: 'completed' })).toBe(9);
       expect(value(fourth, 'waitline_jobs_finished_total', { ...q, state: 'failed' })).toBe(2);
@@ -183,8 +183,8 @@ for (const target of TARGETS) {
     });
 
     it('reports a queue whose storage fails as up 0 and still exports the others', async () => {
-      const healthy = new Queue<Payload>(await harness.create(), 'healthy');
-      const brokenStorage: Storage = await harness.create();
+      const healthy = new Queue<Payload>(await storages.open(), 'healthy');
+      const brokenStorage: Storage = await storages.open();
       const broken = new Queue<Payload>(brokenStorage, 'broken');
       await healthy.add({});
       await broken.add({});
@@ -210,7 +210,7 @@ for (const target of TARGETS) {
   });
 }
 
-describe.runIf(REDIS_UP || process.env.CI === 'true')('metrics when a storage stops answering', () => {
+describe.runIf(REDIS_RUNS)('metrics when a storage stops answering', () => {
   it('reports it up 0 after timeoutMs instead of holding the scrape', async () => {
     const server = await startPrivateServer(6_470 + Math.floor(Math.random() * 200));
     if (!server) throw new Error('redis-server is not installed');
@@ -233,14 +233,11 @@ describe.runIf(REDIS_UP || process.env.CI === 'true')('metrics when a storage st
 });
 
 describe('createMetrics', () => {
-  let harness: StorageHarness;
-  beforeAll(() => {
-    harness = createSqliteHarness();
-  });
-  afterAll(() => harness.cleanup());
+  const storages = storagesOf(STORAGES[0] as TestStorage);
+  afterAll(() => storages.cleanup());
 
   it('keeps each collector in a registry of its own, never the global one', async () => {
-    const queue = new Queue(await harness.create(), 'solo');
+    const queue = new Queue(await storages.open(), 'solo');
     const [a, b] = [createMetrics([queue]), createMetrics([queue], { prefix: 'app_' })];
     const [textA, textB] = [parsePromText(await a.render()), parsePromText(await b.render())];
     expect(value(textA, 'waitline_up', { queue: 'solo' })).toBe(1);
@@ -256,7 +253,7 @@ describe('createMetrics', () => {
     const registry = new promClient.Registry();
     const mine = new promClient.Counter({ name: 'app_requests_total', help: 'requests', registers: [registry] });
     mine.inc();
-    const queue = new Queue(await harness.create(), 'shared');
+    const queue = new Queue(await storages.open(), 'shared');
     const metrics = createMetrics([queue], { registry });
     await metrics.ready();
     expect(value(parsePromText(await registry.metrics()), 'waitline_jobs', { queue: 'shared', state: 'ready' })).toBe(0);
@@ -267,7 +264,7 @@ describe('createMetrics', () => {
   });
 
   it('rejects bad options and queues with a ValidationError naming them', async () => {
-    const queue = new Queue(await harness.create(), 'checked');
+    const queue = new Queue(await storages.open(), 'checked');
     const pathOf = (fn: () => unknown): unknown => {
       try {
         fn();

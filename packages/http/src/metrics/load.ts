@@ -4,6 +4,7 @@
  * @module
  */
 import type * as PromClient from 'prom-client';
+import { HttpError } from '../errors.js';
 
 /** The `prom-client` module, as the metrics collector uses it. */
 export type PromClientModule = typeof PromClient;
@@ -13,20 +14,14 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 
 /**
  * Thrown by a metrics scrape when the optional peer dependency `prom-client` (15.x) is not
- * installed. It carries `code` `'METRICS_UNAVAILABLE'` and `status` 501: the handler answers
- * `GET /metrics` with 501 and this message. `cause` is the module-resolution error.
+ * installed: an `HttpError` with status 501 and code `'METRICS_UNAVAILABLE'`, so the handler
+ * answers `GET /metrics` with 501 and this message. `cause` is the module-resolution error.
  */
-export class MetricsUnavailableError extends Error {
-  /** Stable code to branch on. */
-  readonly code = 'METRICS_UNAVAILABLE' as const;
-  /** The HTTP status the handler answers with. */
-  readonly status = 501;
-  /** Empty: the error is not about an input. */
-  readonly path: ReadonlyArray<string | number> = [];
-
+export class MetricsUnavailableError extends HttpError {
   constructor(cause?: unknown) {
-    super('Prometheus metrics need the optional peer dependency prom-client (15.x): npm i prom-client', { cause });
+    super(501, 'METRICS_UNAVAILABLE', 'Prometheus metrics need the optional peer dependency prom-client (15.x): npm i prom-client');
     this.name = 'MetricsUnavailableError';
+    if (cause !== undefined) this.cause = cause;
   }
 }
 
