@@ -34,6 +34,7 @@ function warmupParams(p: ScenarioParams): ScenarioParams {
     positionSamples: 20,
     budgetMs: Math.max(1000, Math.round(p.budgetMs / 10)),
     hugeLevel: false,
+    sseSubscribers: Math.max(20, Math.round(p.sseSubscribers / 20)),
   };
 }
 

@@ -3,14 +3,17 @@
  *
  *   --runs N            runs per (system, scenario), default 3; tables show medians
  *   --n N               jobs per scenario, default 10000 (position: n, 10·n and, first run, Waitline-Redis at 100·n)
- *   --only S1,S3        scenarios: S1 S2 S3 S4 S5 POS MEM
+ *   --only S1,S3        scenarios: S1 S2 S3 S4 S5 POS MEM HTTP SSE
  *   --family a,b        families: sqlite postgres redis (default: all)
  *   --systems a,b       system ids, or a prefix: waitline = every Waitline system, raw = every floor
- *   --latency-iters N   S5 samples, default n/10 (1000)
+ *   --latency-iters N   S5 samples and HTTP status requests per queue region, default n/10 (1000)
+ *   --sse-subscribers N SSE streams held open at once in the SSE scenario, default 1000
+ *   --http-concurrency N  HTTP status requests in flight, default 8
  *   --budget-s N        time budget of one timed loop, default 10 s; slower systems are stopped there
  *   --poll-ms N         idle poll interval of the SQLite poll-based peers, default 1
  *   --pg-url URL        default $WAITLINE_BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test
  *   --redis-url URL     default $WAITLINE_BENCH_REDIS_URL or redis://127.0.0.1:6379
+ *   --out NAME          results file name under bench/results (NAME.md, NAME.json), default latest
  *   --validate          validate payloads with zod where the system can (Waitline, liteque)
  *   --no-warmup         skip the in-process warm-up before each measurement
  */
@@ -31,11 +34,13 @@ export interface Settings {
   families: Family[];
   systemIds: SystemId[];
   servers: Servers;
+  /** Results go to bench/results/<out>.md and <out>.json. */
+  out: string;
 }
 
-const USAGE = `usage: pnpm bench [--runs N] [--n N] [--only S1,S2,S3,S4,S5,POS,MEM] [--family sqlite,postgres,redis]
+const USAGE = `usage: pnpm bench [--runs N] [--n N] [--only S1,S2,S3,S4,S5,POS,MEM,HTTP,SSE] [--family sqlite,postgres,redis]
                   [--systems ${SYSTEM_IDS.join(',')}]
-                  [--latency-iters N] [--budget-s N] [--poll-ms N] [--pg-url URL] [--redis-url URL] [--validate] [--no-warmup]`;
+                  [--latency-iters N] [--sse-subscribers N] [--http-concurrency N] [--budget-s N] [--poll-ms N] [--pg-url URL] [--redis-url URL] [--out NAME] [--validate] [--no-warmup]`;
 
 const int = (v: string | undefined, name: string, min: number): number => {
   const n = Number(v);
@@ -59,14 +64,22 @@ const OPTIONS = {
   family: { type: 'string' },
   systems: { type: 'string' },
   'latency-iters': { type: 'string' },
+  'sse-subscribers': { type: 'string', default: '1000' },
+  'http-concurrency': { type: 'string', default: '8' },
   'budget-s': { type: 'string', default: '10' },
   'poll-ms': { type: 'string', default: '1' },
   'pg-url': { type: 'string', default: process.env.WAITLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   'redis-url': { type: 'string', default: process.env.WAITLINE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+  out: { type: 'string', default: 'latest' },
   validate: { type: 'boolean', default: false },
   'no-warmup': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
+
+function outName(v: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(v) || v.startsWith('.')) throw new Error('--out must be a file name (letters, digits, . _ -)');
+  return v;
+}
 
 export function parseSettings(raw: string[]): Settings {
   // `pnpm bench -- --n 2000` forwards the `--` too.
@@ -89,6 +102,8 @@ export function parseSettings(raw: string[]): Settings {
       timeoutMs: 120_000,
       budgetMs: int(a['budget-s'], 'budget-s', 1) * 1000,
       hugeLevel: true,
+      sseSubscribers: int(a['sse-subscribers'], 'sse-subscribers', 1),
+      httpConcurrency: int(a['http-concurrency'], 'http-concurrency', 1),
     },
     options: { pollMs: int(a['poll-ms'], 'poll-ms', 0), validate: a.validate },
     warmup: !a['no-warmup'],
@@ -96,5 +111,6 @@ export function parseSettings(raw: string[]): Settings {
     families: families.filter((f) => chosen.some((id) => systemFamily(id) === f)),
     systemIds: chosen.filter((id) => families.includes(systemFamily(id))),
     servers: { pgUrl: a['pg-url'], redisUrl: a['redis-url'] },
+    out: outName(a.out),
   };
 }

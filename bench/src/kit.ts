@@ -26,6 +26,10 @@ export interface ScenarioParams {
    * 1,000,000 jobs takes about 1.5 minutes, so the runner asks for it in the first run only).
    */
   hugeLevel: boolean;
+  /** SSE streams the SSE scenario opens at once (on as many different waiting jobs). */
+  sseSubscribers: number;
+  /** Requests in flight in the HTTP status scenario. */
+  httpConcurrency: number;
 }
 
 export interface MetricDef {
@@ -43,6 +47,12 @@ export interface ScenarioDef {
   /** Systems without the needed API or family are shown as "n/a". */
   applies: (s: BenchSystem) => boolean;
   run: (s: BenchSystem, p: ScenarioParams, place: () => Place) => Promise<Metrics>;
+  /** Leave out the systems it does not apply to, instead of rows saying "n/a". */
+  onlyWhereApplies?: boolean;
+  /** No "÷ X" columns (figures that are not comparable across systems). */
+  noRatios?: boolean;
+  /** Lines under the table, from each row's medians (such as whether a target is met). */
+  notes?: (p: ScenarioParams, rows: Array<{ name: string; median: (key: string) => number | undefined }>) => string[];
 }
 
 export const BULK_CHUNK = 1000;

@@ -73,14 +73,15 @@ function notesFor(sc: ScenarioDef, p: ScenarioParams, rows: Results[string], sys
   const budgetNotes = systems.flatMap((s) => {
     const done = med(rows[s.id], 'done');
     if (goal === undefined || done === undefined || done >= goal) return [];
-    const unit = sc.id === 'S5' ? 'samples' : sc.id === 'POS' ? 'look-ups at its largest level' : 'jobs';
+    const unit = sc.id === 'S5' ? 'samples' : sc.id === 'POS' ? 'look-ups at its largest level' : sc.id === 'HTTP' ? 'requests in its slowest region' : sc.id === 'SSE' ? 'streams' : 'jobs';
     return [`${s.name}: stopped at the ${p.budgetMs / 1000} s time budget after a median ${fmt(done, 'count')} of ${goal} ${unit}; the figures are over what it did.`];
   });
   const bulk = sc.id === 'S2' ? systems.filter((s) => s.bulk === 'none' && rows[s.id]).map((s) => `${s.name}: no bulk API, sequential adds.`) : [];
   const naNames = systems.filter((s) => rows[s.id]?.na).map((s) => s.name);
   const na = naNames.length ? [`no position API: ${naNames.join(', ')}.`] : [];
+  const own = sc.notes?.(p, systems.filter((s) => rows[s.id] && !rows[s.id]?.na).map((s) => ({ name: s.name, median: (key: string) => med(rows[s.id], key) }))) ?? [];
   const errs = systems.flatMap((s) => (rows[s.id]?.errors ?? []).slice(0, 1).map((e) => `${s.name} error: \`${e.split('\n')[0]}\``));
-  return [...budgetNotes, ...bulk, ...na, ...errs];
+  return [...budgetNotes, ...bulk, ...na, ...own, ...errs];
 }
 
 /** One scenario's table for one family's systems; empty when none of them takes part. */
@@ -91,7 +92,7 @@ export function scenarioTable(sc: ScenarioDef, p: ScenarioParams, results: Resul
   // Drop metric columns no system of this family has (e.g. the 100·n position level).
   const metrics = sc.metrics.filter((m, k) => k === 0 || present.some((s) => med(rows[s.id], m.key) !== undefined));
   const primary = metrics[0] as MetricDef;
-  const withRatios = sc.id !== 'POS' && sc.id !== 'MEM';
+  const withRatios = sc.id !== 'POS' && sc.id !== 'MEM' && !sc.noRatios;
   const ratioTo = withRatios ? present.filter((s) => !rows[s.id]?.na && !isWaitline(s.id)) : [];
   const primaryLabel = labelOf(primary, p);
   const lines = [

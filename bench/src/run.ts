@@ -3,7 +3,7 @@
  * (SQLite, PostgreSQL, Redis), each measurement in a fresh child process on a fresh place (temp
  * file, schema, key prefix), interleaving a family's systems within each run, and prints the
  * medians as markdown tables per family (also written to bench/results/latest.md and
- * latest.json). A family whose server does not answer is skipped with a loud note. Options: cli.ts.
+ * latest.json, or --out NAME). A family whose server does not answer is skipped with a loud note. Options: cli.ts.
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,7 @@ async function describeSystems(sections: FamilySection[], results: Results): Pro
         info = { id, name: s.name, family: s.family, notes: s.notes, bulk: s.bulk };
         cellFor = (sc) => {
           if (sc.id === 'MEM' && s.family !== 'redis') return undefined;
+          if (sc.onlyWhereApplies && !sc.applies(s)) return undefined;
           return sc.applies(s) ? { runs: [], errors: [] } : { runs: [], errors: [], na: 'no position API' };
         };
       } catch (e) {
@@ -157,7 +158,7 @@ function machine(): string[] {
   const cpu = cpus();
   return [
     `- CPU: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown'}; ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; ${platform()} ${release()}; Node ${process.version}`,
-    `- n = ${params.n.toLocaleString('en-US')}, ${runs} run(s) per cell, S5 samples = ${params.latencyIters}, time budget per timed loop = ${params.budgetMs / 1000} s, SQLite peers' idle poll = ${options.pollMs} ms, payload validation ${options.validate ? 'on' : 'off'}, warm-up ${warmup ? 'on' : 'off'}`,
+    `- n = ${params.n.toLocaleString('en-US')}, ${runs} run(s) per cell, S5 samples (and HTTP requests per region) = ${params.latencyIters}, SSE streams = ${params.sseSubscribers}, time budget per timed loop = ${params.budgetMs / 1000} s, SQLite peers' idle poll = ${options.pollMs} ms, payload validation ${options.validate ? 'on' : 'off'}, warm-up ${warmup ? 'on' : 'off'}`,
   ];
 }
 
@@ -195,10 +196,10 @@ async function main(): Promise<void> {
   console.log(md);
   const outDir = join(here, '..', 'results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'latest.md'), md);
+  writeFileSync(join(outDir, `${settings.out}.md`), md);
   const json = { params, options, warmup, runs, families: sections, results };
-  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
-  log(`wrote ${join(outDir, 'latest.md')}`);
+  writeFileSync(join(outDir, `${settings.out}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  log(`wrote ${join(outDir, `${settings.out}.md`)}`);
 }
 
 main().catch((e: unknown) => {

@@ -3,6 +3,7 @@
  * is set up on a fresh isolated place per scenario (a SQLite file, a Postgres schema, a Redis key
  * prefix), driven through its own public API, and torn down at the end.
  */
+import type { Queue } from '@waitline/core';
 import type { Family, Place } from '../places.js';
 
 export type { Family, Place };
@@ -56,6 +57,8 @@ export interface BenchSystem {
   startWorker(opts: WorkerOptions): Promise<WorkerHandle>;
   /** Position of a waiting job (only systems with a position API, or a documented way to find it). */
   getPosition?(id: JobRef): Promise<number | null>;
+  /** Waitline systems: the queue set up on the current place (the HTTP scenarios serve it). */
+  waitlineQueue?(): Queue<Payload>;
   teardown(): Promise<void>;
 }
 

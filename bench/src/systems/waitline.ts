@@ -70,6 +70,8 @@ export function createWaitline(variant: WaitlineVariant, { validate }: SystemOpt
       };
     },
 
+    waitlineQueue: () => q(),
+
     async getPosition(id: JobRef): Promise<number | null> {
       return q().getPosition(String(id));
     },
