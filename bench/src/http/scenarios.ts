@@ -176,9 +176,9 @@ export const HTTP_SSE: ScenarioDef = {
     'and external (buffers outside the heap); storage subs = live `notifier.subscribe` calls while held (wrapped in the server process); ' +
     'CPU = server process while held, % of one core; subs after close should be 0',
   metrics: [
-    { key: 'rssKiBPerSub', label: 'RSS/sub', unit: 'KiB', better: 'lower' },
     { key: 'heapKiBPerSub', label: 'heap/sub', unit: 'KiB', better: 'lower' },
     { key: 'externalKiBPerSub', label: 'external/sub', unit: 'KiB', better: 'lower' },
+    { key: 'rssKiBPerSub', label: 'RSS/sub', unit: 'KiB', better: 'lower' },
     { key: 'subscribers', label: 'streams', unit: 'count', better: 'higher' },
     { key: 'storageSubs', label: 'storage subs', unit: 'count', better: 'lower' },
     { key: 'subsLeft', label: 'subs after close', unit: 'count', better: 'lower' },
@@ -189,10 +189,16 @@ export const HTTP_SSE: ScenarioDef = {
   applies: isServable,
   onlyWhereApplies: true,
   noRatios: true,
-  notes: (_p, cells) =>
-    cells.map(({ name, median: m }) => {
+  notes: (p, cells) =>
+    cells.flatMap(({ name, median: m }) => {
       const subs = m('storageSubs');
-      return `${name}: one storage subscription for the queue however many streams: ${subs === 1 ? '**met**' : subs === undefined ? 'not measured' : `not met (${subs})`}.`;
+      const opened = m('subscribers');
+      const wanted = Math.min(p.sseSubscribers, p.n * 10);
+      const short =
+        opened !== undefined && opened < wanted
+          ? [`${name}: a median ${Math.round(opened)} of ${wanted} streams opened before the opening stopped (${(p.budgetMs * OPEN_BUDGETS) / 1000} s); the figures are per stream opened.`]
+          : [];
+      return [...short, `${name}: one storage subscription for the queue however many streams: ${subs === 1 ? '**met**' : subs === undefined ? 'not measured' : `not met (${subs})`}.`];
     }),
   run: sseSubscribers,
 };
