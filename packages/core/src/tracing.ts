@@ -90,14 +90,14 @@ export function within<T>(api: Otel, ctx: OtelContext, fn: () => Promise<T>, log
   }
 }
 
-/** The `traceparent` of a span's context, or null when the context is invalid (no tracer registered). @internal */
-export function traceparentOf(api: Otel, span: OtelSpan): string | null {
+/** The `traceparent` of a span's context, or null when the context is invalid (no tracer registered). */
+function traceparentOf(api: Otel, span: OtelSpan): string | null {
   const sc = span.spanContext();
   return api.isSpanContextValid(sc) ? formatTraceparent(sc) : null;
 }
 
-/** What a span records of a thrown value. @internal */
-export function exceptionOf(err: unknown): OtelApi.Exception {
+/** What a span records of a thrown value. */
+function exceptionOf(err: unknown): OtelApi.Exception {
   if (err instanceof Error) return err;
   return { name: 'NonError', message: typeof err === 'string' ? err : String(err) };
 }
