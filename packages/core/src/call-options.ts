@@ -76,6 +76,13 @@ export function parseWaitOptions(value: unknown): { timeoutMs?: number; pollMs?:
   return parseOptions(waitSchema, value, 'wait options', ['options']);
 }
 
+const drainSchema = waitSchema.extend({ wait: z.boolean().optional() }).strict();
+
+/** Validates `drain` options: those of `whenIdle`, and `wait` (false: return once the queue is stored as draining). @internal */
+export function parseDrainOptions(value: unknown): { timeoutMs?: number; pollMs?: number; wait?: boolean } {
+  return parseOptions(drainSchema, value, 'drain options', ['options']);
+}
+
 /** Validates the options argument of `add` (job options plus `tx`) as an object; fields are checked later. @internal */
 export function splitAddOptions(value: unknown): { tx: unknown; job: Record<string, unknown> | undefined } {
   if (value === undefined) return { tx: undefined, job: undefined };

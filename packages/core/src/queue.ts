@@ -10,6 +10,7 @@ import {
   parseCleanOptions,
   parseListOptions,
   parsePageOptions,
+  parseDrainOptions,
   parseWaitOptions,
   splitAddOptions,
 } from './call-options.js';
@@ -67,7 +68,8 @@ export class Queue<Payload = unknown, Result = unknown> {
    */
   workerStaleMs = 15_000;
   private readonly emitter = new WaitlineEmitter();
-  private readonly schema: z.ZodType | undefined;
+  /** The zod schema every payload is validated with (the `payload` option), if any. */
+  readonly schema: z.ZodType | undefined;
   private readonly configPatch: { concurrency?: number | null; maxSize?: number | null; maxStalls?: number };
   private readyPromise: Promise<QueueConfig> | undefined;
   private watchingResets = false;
@@ -290,12 +292,13 @@ export class Queue<Payload = unknown, Result = unknown> {
    * {@link whenIdle} does. Workers go on running what is queued, scheduled jobs included. The
    * queue stays draining after this resolves (or times out) until {@link resume}. An add in
    * flight when it is called is either refused or waited for. Options as in {@link whenIdle},
-   * validated before anything is written.
+   * validated before anything is written; with `wait: false` it resolves once the queue is stored
+   * as draining, without waiting for it to empty.
    */
-  async drain(options?: { timeoutMs?: number; pollMs?: number }): Promise<void> {
-    const wait = parseWaitOptions(options);
+  async drain(options?: { timeoutMs?: number; pollMs?: number; wait?: boolean }): Promise<void> {
+    const { wait, ...idle } = parseDrainOptions(options);
     await this.storage.upsertQueue({ name: this.name, draining: true, now: this.clock.now() });
-    await this.whenIdle(wait);
+    if (wait !== false) await this.whenIdle(idle);
   }
 
   /**

@@ -5,4 +5,10 @@
  * `node:http`, Express or Fastify, and it runs as it is on Hono and other fetch servers.
  * @packageDocumentation
  */
-export {};
+export { createHandler, type HandlerOptions, type WaitlineHandler } from './handler.js';
+export { toNodeListener, type NodeListener } from './node.js';
+export { HttpError, type HttpErrorCode, type ErrorBody } from './errors.js';
+export type { Authorize } from './app.js';
+export type { ActionName, AdminAction } from './router.js';
+export type { ExposeOptions, PublicJobStatus, AdminJob } from './projections.js';
+export type { History, PredictionPoint } from './history.js';

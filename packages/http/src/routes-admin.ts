@@ -1,0 +1,135 @@
+/**
+ * The admin routes that read: stats, job lists, history and live queue events. Each asks
+ * `authorize` first, before it even says whether the queue exists.
+ * @module
+ */
+import { compareJobOrder, type JobRecord, type Queue } from '@waitline/core';
+import { z } from 'zod';
+import { readQuery } from './body.js';
+import { errorAnswer, json } from './errors.js';
+import { buildHistory } from './history.js';
+import { type AdminJob, toAdminJob } from './projections.js';
+import type { ActionName, Route, RouteContext } from './router.js';
+import { AdminJobSchema, ListQuerySchema, QueueStatsSchema } from './schemas.js';
+
+/** Authorizes the route's action, then resolves the queue it names. */
+export async function admitted(ctx: RouteContext, action: ActionName): Promise<Queue> {
+  await ctx.app.authorize(ctx.request, action, ctx.params.queue, ctx.params.id);
+  return ctx.app.queue(ctx.params.queue);
+}
+
+/** Most queued jobs read to put one page of them in claim order. */
+const QUEUED_SCAN = 1_000;
+
+/**
+ * Queued jobs in claim order (ready by the ordering rule, then scheduled by run time), among the
+ * oldest `QUEUED_SCAN` queued jobs; each job's position and ETA are read exactly.
+ */
+async function queuedPage(ctx: RouteContext, queue: Queue, offset: number, limit: number): Promise<AdminJob[]> {
+  const now = Date.now();
+  const page = await queue.listJobs({ states: ['queued'], limit: QUEUED_SCAN, order: 'asc' });
+  const ready = page.items.filter((j) => j.runAt <= now).sort(compareJobOrder);
+  const scheduled = page.items.filter((j) => j.runAt > now).sort((a, b) => a.runAt - b.runAt || a.seq - b.seq);
+  const slice = [...ready, ...scheduled].slice(offset, offset + limit);
+  const log = ctx.app.predictions(queue.name);
+  return Promise.all(
+    slice.map(async (job) => {
+      try {
+        const status = await queue.getStatus(job.id);
+        log.note(status, Date.now());
+        return toAdminJob({ ...job, state: status.state, progress: status.progress }, status.position, status.eta);
+      } catch {
+        return toAdminJob(job);
+      }
+    }),
+  );
+}
+
+async function listJobs(ctx: RouteContext): Promise<Response> {
+  const queue = await admitted(ctx, 'jobs.read');
+  const { state, limit, cursor } = readQuery(ctx.url, ListQuerySchema);
+  const offset = cursor === undefined ? 0 : Number(cursor);
+  let jobs: AdminJob[];
+  let more: boolean;
+  if (state === 'queued') {
+    jobs = await queuedPage(ctx, queue, offset, limit + 1);
+  } else {
+    const page = await queue.listJobs({ ...(state ? { states: [state] } : {}), limit: limit + 1, offset, order: 'desc' });
+    jobs = page.items.map((j: JobRecord) => toAdminJob(j));
+  }
+  more = jobs.length > limit;
+  if (more) jobs = jobs.slice(0, limit);
+  return json(200, { jobs, nextCursor: more ? String(offset + limit) : null });
+}
+
+async function queueEvents(ctx: RouteContext): Promise<Response> {
+  const queue = await admitted(ctx, 'events.read');
+  return ctx.app.streams.respond(ctx.request, (sink) =>
+    ctx.app.hub(queue).watchQueue({
+      event: (name, data) => sink.send(name, data),
+      stats: (stats) => sink.send('stats', stats),
+      error: (error) => sink.send('error', errorAnswer(error).body),
+    }),
+  );
+}
+
+const stats = z.object({ stats: QueueStatsSchema });
+
+/** The admin read routes' table. */
+export const ADMIN_READ_ROUTES: Route[] = [
+  {
+    method: 'GET',
+    path: '/queues',
+    tag: 'admin',
+    action: 'queues.read',
+    summary: 'Stats of every queue served here',
+    answers: { 200: { description: 'every queue’s stats', schema: z.object({ queues: z.array(QueueStatsSchema) }) } },
+    run: async (ctx) => {
+      await ctx.app.authorize(ctx.request, 'queues.read');
+      return json(200, { queues: await Promise.all([...ctx.app.queues.values()].map((q) => q.getStats())) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/queues/:queue',
+    tag: 'admin',
+    action: 'queues.read',
+    summary: 'One queue’s stats',
+    answers: { 200: { description: 'the stats', schema: stats }, 404: { description: 'no such queue', schema: 'Error' } },
+    run: async (ctx) => json(200, { stats: await (await admitted(ctx, 'queues.read')).getStats() }),
+  },
+  {
+    method: 'GET',
+    path: '/queues/:queue/history',
+    tag: 'admin',
+    action: 'queues.read',
+    summary: 'The last hour by minute (throughput, wait and run time) and predicted against real waits',
+    answers: { 200: { description: 'the history', schema: 'History' }, 404: { description: 'no such queue', schema: 'Error' } },
+    run: async (ctx) => {
+      const queue = await admitted(ctx, 'queues.read');
+      return json(200, await buildHistory(queue, ctx.app.predictions(queue.name), Date.now()));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/queues/:queue/jobs',
+    tag: 'admin',
+    action: 'jobs.read',
+    summary: 'A page of jobs, newest first; queued jobs in claim order with position and ETA',
+    query: ListQuerySchema,
+    answers: {
+      200: { description: 'a page', schema: z.object({ jobs: z.array(AdminJobSchema), nextCursor: z.string().nullable() }) },
+      400: { description: 'a bad query parameter', schema: 'Error' },
+    },
+    run: listJobs,
+  },
+  {
+    method: 'GET',
+    path: '/queues/:queue/events',
+    tag: 'admin',
+    action: 'events.read',
+    summary: 'Every event of the queue live (SSE), and `stats` at once and at most once a second after a change',
+    answers: { 200: { description: 'an event stream', type: 'text/event-stream' }, 404: { description: 'no such queue', schema: 'Error' } },
+    run: queueEvents,
+  },
+];

@@ -1,0 +1,113 @@
+/**
+ * The public routes: health, and a job's status (once, or live over SSE) for anyone holding its id.
+ * @module
+ */
+import { z } from 'zod';
+import type { App } from './app.js';
+import { errorAnswer, json } from './errors.js';
+import { isFinal, toPublicStatus } from './projections.js';
+import type { Route, RouteContext } from './router.js';
+
+const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), queues: z.record(z.string(), z.string()) });
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function health({ app }: RouteContext): Promise<Response> {
+  const queues: Record<string, string> = {};
+  await Promise.all(
+    [...app.queues.values()].map(async (q) => {
+      try {
+        await withTimeout(q.getConfig(), app.config.healthTimeoutMs);
+        queues[q.name] = 'ok';
+      } catch (error) {
+        queues[q.name] = error instanceof Error ? error.message : String(error);
+      }
+    }),
+  );
+  const ok = Object.values(queues).every((v) => v === 'ok');
+  return json(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', queues });
+}
+
+async function payloadIfExposed(app: App, queue: string, id: string): Promise<unknown> {
+  if (!app.config.expose[queue]?.payload) return undefined;
+  const record = await app.queue(queue).getJob(id);
+  return record?.payload;
+}
+
+async function jobStatus({ app, params }: RouteContext): Promise<Response> {
+  const queue = app.queue(params.queue);
+  const status = await queue.getStatus(params.id!);
+  app.predictions(queue.name).note(status, Date.now());
+  const payload = await payloadIfExposed(app, queue.name, status.id);
+  return json(200, toPublicStatus(status, payload, app.config.expose[queue.name] ?? {}));
+}
+
+/** The fields whose change is worth an event; the ETA counts in 5-second steps. */
+function changeKey(s: ReturnType<typeof toPublicStatus>): string {
+  const eta = s.eta ? `${s.eta.basis}:${s.eta.startsInMs === null ? '-' : Math.round(s.eta.startsInMs / 5000)}` : '';
+  return JSON.stringify([s.state, s.scheduled, s.position, s.attempt, s.cancelRequested, s.progress?.percent, s.progress?.stage, eta]);
+}
+
+async function jobEvents({ app, params, request }: RouteContext): Promise<Response> {
+  const queue = app.queue(params.queue);
+  const first = await queue.getStatus(params.id!);
+  const expose = app.config.expose[queue.name] ?? {};
+  const payload = await payloadIfExposed(app, queue.name, first.id);
+  return app.streams.respond(request, (sink) => {
+    let last = '';
+    const unwatch = app.hub(queue).watchJob(first.id, (status, error) => {
+      if (sink.closed) return;
+      if (!status) {
+        sink.send('error', errorAnswer(error).body);
+        sink.close();
+        return;
+      }
+      const view = toPublicStatus(status, payload, expose);
+      const key = changeKey(view);
+      if (key !== last) {
+        last = key;
+        sink.send('status', view);
+      }
+      if (isFinal(status.state)) sink.close();
+    });
+    return unwatch;
+  });
+}
+
+/** The public routes' table. */
+export const PUBLIC_ROUTES: Route[] = [
+  {
+    method: 'GET',
+    path: '/health',
+    tag: 'public',
+    summary: 'Whether every queue’s storage answers (within healthTimeoutMs)',
+    answers: { 200: { description: 'every storage answers', schema: HealthSchema }, 503: { description: 'a storage does not answer; the reason per queue', schema: HealthSchema } },
+    run: health,
+  },
+  {
+    method: 'GET',
+    path: '/jobs/:queue/:id',
+    tag: 'public',
+    summary: 'A job’s public status: state, position, ETA, progress, timestamps',
+    answers: { 200: { description: 'the status', schema: 'PublicJobStatus' }, 404: { description: 'no such queue or job', schema: 'Error' } },
+    run: jobStatus,
+  },
+  {
+    method: 'GET',
+    path: '/jobs/:queue/:id/events',
+    tag: 'public',
+    summary: 'A job’s status live (SSE `status` events at each change until a final state, then the stream ends)',
+    answers: {
+      200: { description: 'an event stream of `status` events (data: PublicJobStatus)', type: 'text/event-stream' },
+      404: { description: 'no such queue or job', schema: 'Error' },
+      503: { description: 'too many open streams', schema: 'Error' },
+    },
+    run: jobEvents,
+  },
+];
