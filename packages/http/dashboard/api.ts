@@ -56,6 +56,16 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, `HTTP_${response.status}`, `${response.status} ${response.statusText}`.trim());
 }
 
+/**
+ * The error a stream sent as an `error` event (`{ error: { code, message } }`), as an
+ * {@link ApiError} with status 0; null for anything else.
+ */
+export function streamError(data: unknown): ApiError | null {
+  if (!isErrorBody(data)) return null;
+  const { code, message } = data.error;
+  return new ApiError(0, typeof code === 'string' ? code : 'STREAM', typeof message === 'string' ? message : 'the live stream failed');
+}
+
 /** Calls the handler and parses its JSON answer; throws {@link ApiError} on a network failure or a non-2xx answer. */
 export async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   let response: Response;
@@ -80,6 +90,9 @@ export function getJson<T>(segments: readonly string[], query?: Record<string, s
 
 /** Text for an error shown to the user: the handler's message and its code. */
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError) return err.status === 0 ? err.message : `${err.message} (${err.code}, HTTP ${err.status})`;
+  if (err instanceof ApiError) {
+    if (err.code === 'NETWORK') return err.message;
+    return err.status === 0 ? `${err.message} (${err.code})` : `${err.message} (${err.code}, HTTP ${err.status})`;
+  }
   return err instanceof Error ? err.message : String(err);
 }

@@ -81,7 +81,7 @@ function QueueDetails(props: {
         <${ListHeading} id="running-title" title="Running" count=${detail.running.length} more=${detail.more.running} />
         <${RunningJobs} jobs=${detail.running} ...${list} />
       </section>
-      <section class="panel" aria-labelledby="waiting-title">
+      <section class="panel waiting-panel" aria-labelledby="waiting-title">
         <${ListHeading} id="waiting-title" title="Waiting" count=${detail.waiting.length} more=${detail.more.waiting} />
         <${WaitingJobs} jobs=${detail.waiting} ...${list} />
         ${detail.more.waiting ? html`<p class="muted small">Showing the first ${LIST_LIMIT} in claim order.</p>` : null}

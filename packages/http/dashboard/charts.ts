@@ -33,12 +33,33 @@ type Columns = [number[], ...(number | null)[][]];
 
 const bars = uPlot.paths.bars?.({ size: [0.6, 24] });
 
+function sparse(u: uPlot, seriesIdx: number): boolean {
+  const values = u.data[seriesIdx] ?? [];
+  let count = 0;
+  for (const v of values) if (v !== null && v !== undefined) count++;
+  return count <= 20;
+}
+
 function seriesOptions(spec: SeriesSpec, unit: ChartSpec['unit']): uPlot.Series {
   const value = (_u: uPlot, v: number | null) => (v === null ? '–' : unit === 'ms' ? formatDuration(v) : String(v));
   const base: uPlot.Series = { label: spec.label, stroke: spec.color, width: 2, value, spanGaps: false };
   if (spec.kind === 'bars') return { ...base, fill: `${spec.color}99`, paths: bars };
   if (spec.kind === 'points') return { ...base, paths: () => null, points: { show: true, size: 7, fill: spec.color } };
-  return { ...base, points: { show: false } };
+  // Dots while the series has few values (uPlot hides them on a dense x axis), so a lone minute shows.
+  return { ...base, points: { show: sparse, size: 6, fill: spec.color } };
+}
+
+/** Tick steps: whole jobs for counts; round durations for times. */
+const COUNT_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000];
+const MS_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5];
+
+/** Half a minute of room on each side, so the first and last minutes' bars show whole; the last hour when empty. */
+function xRange(_u: uPlot, min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) {
+    const now = Math.round(Date.now() / 1000);
+    return [now - 3600, now];
+  }
+  return [min - 30, max + 30];
 }
 
 function chartOptions(spec: ChartSpec, width: number): uPlot.Options {
@@ -48,8 +69,8 @@ function chartOptions(spec: ChartSpec, width: number): uPlot.Options {
     width,
     height: HEIGHT,
     series: [{}, ...spec.series.map((s) => seriesOptions(s, spec.unit))],
-    axes: [axis, { ...axis, size: 60, values: yValues }],
-    scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    axes: [axis, { ...axis, size: 64, values: yValues, incrs: spec.unit === 'ms' ? MS_INCRS : COUNT_INCRS }],
+    scales: { x: { time: true, range: xRange }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : spec.unit === 'ms' ? 1_000 : 1] } },
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
   };
@@ -76,7 +97,7 @@ function Chart({ spec, data, summary }: { spec: ChartSpec; data: Columns; summar
     <figure class="chart" data-chart=${spec.id}>
       <figcaption id=${`${spec.id}-title`}>${spec.title}</figcaption>
       <div class="chart-canvas" ref=${box} role="img" aria-labelledby=${`${spec.id}-title`} aria-describedby=${`${spec.id}-summary`}></div>
-      <p class="visually-hidden" id=${`${spec.id}-summary`}>${summary}</p>
+      <p class="chart-summary muted small" id=${`${spec.id}-summary`}>${summary}</p>
     </figure>
   `;
 }
@@ -84,11 +105,12 @@ function Chart({ spec, data, summary }: { spec: ChartSpec; data: Columns; summar
 const SPECS: Record<'throughput' | 'wait' | 'run' | 'predictions', ChartSpec> = {
   throughput: {
     id: 'chart-throughput',
-    title: 'Throughput (jobs per minute)',
+    title: 'Finished jobs per minute',
     unit: 'count',
+    // Stacked: the red bar is completed + failed, the green one in front of it the completed.
     series: [
-      { label: 'completed', color: COLORS.green, kind: 'bars' },
       { label: 'failed', color: COLORS.red, kind: 'bars' },
+      { label: 'completed', color: COLORS.green, kind: 'bars' },
     ],
   },
   wait: {
@@ -126,6 +148,15 @@ function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
+function percentileSummary(what: string, minutes: { p50: number | null; p95: number | null }[]): string {
+  const p50 = minutes.map((m) => m.p50).filter((v): v is number => v !== null);
+  const p95 = minutes.map((m) => m.p95).filter((v): v is number => v !== null);
+  if (p50.length === 0) return `No ${what} yet in the last hour.`;
+  const [low, high] = [formatDuration(Math.min(...p50)), formatDuration(Math.max(...p50))];
+  const range = low === high ? low : `${low} to ${high}`;
+  return `Median ${what} by minute: ${range}; 95th percentile up to ${formatDuration(Math.max(...p95))}.`;
+}
+
 function predictionSummary(history: History): string {
   const pairs = history.predictions.filter((p) => p.predictedWaitMs !== null && p.realWaitMs !== null);
   if (pairs.length === 0) return 'No waits to compare yet.';
@@ -145,12 +176,12 @@ export function HistoryCharts({ history }: { history: History | null }) {
   return html`
     <div class="charts">
       ${empty ? html`<p class="muted">Nothing finished in the last hour yet: the charts fill in as jobs finish.</p>` : null}
-      <${Chart} spec=${SPECS.throughput} data=${[x, b.map((k) => k.completed), b.map((k) => k.failed)]}
+      <${Chart} spec=${SPECS.throughput} data=${[x, b.map((k) => k.completed + k.failed), b.map((k) => k.completed)]}
         summary=${`${completed} completed and ${failed} failed in the last hour.`} />
       <${Chart} spec=${SPECS.wait} data=${[x, b.map((k) => k.waitMs.p50), b.map((k) => k.waitMs.p95)]}
-        summary="Median and 95th percentile wait before a job started, by minute." />
+        summary=${percentileSummary('wait', b.map((k) => k.waitMs))} />
       <${Chart} spec=${SPECS.run} data=${[x, b.map((k) => k.runMs.p50), b.map((k) => k.runMs.p95)]}
-        summary="Median and 95th percentile run time, by minute." />
+        summary=${percentileSummary('run time', b.map((k) => k.runMs))} />
       <${Chart} spec=${SPECS.predictions} data=${[p.map((k) => seconds(k.at)), p.map((k) => k.predictedWaitMs), p.map((k) => k.realWaitMs)]}
         summary=${predictionSummary(history)} />
     </div>

@@ -6,7 +6,7 @@
  * @module
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { apiUrl, describeError, getJson } from './api.js';
+import { apiUrl, describeError, getJson, streamError } from './api.js';
 import { everyWhileVisible, type LiveState, openStream, type StreamListeners, throttle } from './live.js';
 import type { AdminJob, FinishedState, History, JobProgress, JobsPage, QueueStats } from './types.js';
 
@@ -112,6 +112,11 @@ export function useQueueDetail(queue: string | null, finishedState: FinishedStat
     refreshRef.current = loadLists.trigger;
     const listeners: StreamListeners = {
       stats: (data) => statsRef.current(data as QueueStats),
+      // The handler's own `error` event (a storage failure behind the stream), not a connection error.
+      error: (data) => {
+        const err = streamError(data);
+        if (err && !gone) setError(describeError(err));
+      },
       'job:progress': (data) => {
         const { jobId, progress } = data as { jobId: string; progress: JobProgress };
         setLists((l) => ({ ...l, running: withProgress(l.running, jobId, progress) }));

@@ -6,7 +6,7 @@
  * @module
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, apiUrl, describeError, getJson } from './api.js';
+import { ApiError, apiUrl, describeError, getJson, streamError } from './api.js';
 import { finishesIn, formatClock, formatEstimate, startsIn } from './format.js';
 import { html } from './html.js';
 import { everyWhileVisible, type LiveState, openStream } from './live.js';
@@ -21,40 +21,53 @@ interface Watch {
   live: LiveState;
 }
 
-/** Follows one job's public status until it reaches a final state (or turns out not to exist). */
+type Update = Partial<Watch>;
+
+/**
+ * Follows one job's public status until it reaches a final state (or turns out not to exist):
+ * the status once, then its stream, and a poll while the stream is not live. Returns a stop function.
+ */
+function watchJob(queue: string, jobId: string, update: (u: Update) => void): () => void {
+  let done = false;
+  let live: LiveState = 'connecting';
+  const stop: (() => void)[] = [];
+  const finish = () => {
+    done = true;
+    for (const f of stop) f();
+  };
+  const apply = (status: PublicJobStatus) => {
+    if (done) return;
+    update({ status, error: null });
+    if (FINAL.has(status.state)) finish();
+  };
+  const fail = (err: Error) => {
+    if (done) return;
+    update({ error: err });
+    if (err instanceof ApiError && (err.status === 404 || err.code === 'JOB_NOT_FOUND')) finish();
+  };
+  const load = () => getJson<PublicJobStatus>(['jobs', queue, jobId]).then(apply, fail);
+  const listeners = {
+    status: (data: unknown) => apply(data as PublicJobStatus),
+    // The handler's own `error` event (the job vanished, a storage failure), not a connection error.
+    error: (data: unknown) => {
+      const err = streamError(data);
+      if (err) fail(err);
+    },
+  };
+  const onState = (state: LiveState) => {
+    live = state;
+    if (!done) update({ live: state });
+  };
+  stop.push(openStream(apiUrl(['jobs', queue, jobId, 'events']), listeners, onState));
+  stop.push(everyWhileVisible(() => live !== 'live' && void load(), POLL_MS));
+  void load();
+  return finish;
+}
+
+/** {@link watchJob} as state. */
 function useJobStatus(queue: string, jobId: string): Watch {
   const [watch, setWatch] = useState<Watch>({ status: null, error: null, live: 'connecting' });
-  useEffect(() => {
-    let done = false;
-    const stop: (() => void)[] = [];
-    const finish = () => {
-      done = true;
-      for (const f of stop) f();
-    };
-    const apply = (status: PublicJobStatus) => {
-      if (done) return;
-      setWatch((w) => ({ ...w, status, error: null }));
-      if (FINAL.has(status.state)) finish();
-    };
-    const load = async () => {
-      try {
-        apply(await getJson<PublicJobStatus>(['jobs', queue, jobId]));
-      } catch (err) {
-        setWatch((w) => ({ ...w, error: err as Error }));
-        if (err instanceof ApiError && err.status === 404) finish();
-      }
-    };
-    let live: LiveState = 'connecting';
-    stop.push(
-      openStream(apiUrl(['jobs', queue, jobId, 'events']), { status: (data) => apply(data as PublicJobStatus) }, (state) => {
-        live = state;
-        if (!done) setWatch((w) => ({ ...w, live: state }));
-      }),
-    );
-    stop.push(everyWhileVisible(() => live !== 'live' && void load(), POLL_MS));
-    void load();
-    return finish;
-  }, [queue, jobId]);
+  useEffect(() => watchJob(queue, jobId, (u) => setWatch((w) => ({ ...w, ...u }))), [queue, jobId]);
   return watch;
 }
 
@@ -108,7 +121,7 @@ export function StatusPage({ queue, jobId }: { queue: string; jobId: string }) {
   useEffect(() => {
     document.title = `${title} · ${queue}`;
   }, [title, queue]);
-  const notFound = error instanceof ApiError && error.status === 404;
+  const notFound = error instanceof ApiError && (error.status === 404 || error.code === 'JOB_NOT_FOUND');
   return html`
     <main class=${`status-card state-${status?.state ?? 'unknown'}`}>
       <p class="job-ref">${queue} · <span class="job-id">${jobId}</span></p>
