@@ -12,3 +12,4 @@ export type { Authorize } from './app.js';
 export type { ActionName, AdminAction } from './router.js';
 export type { ExposeOptions, PublicJobStatus, AdminJob } from './projections.js';
 export type { History, PredictionPoint } from './history.js';
+export { PublicJobStatusSchema, AdminJobSchema, HistorySchema } from './schemas.js';

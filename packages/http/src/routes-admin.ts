@@ -50,14 +50,13 @@ async function listJobs(ctx: RouteContext): Promise<Response> {
   const { state, limit, cursor } = readQuery(ctx.url, ListQuerySchema);
   const offset = cursor === undefined ? 0 : Number(cursor);
   let jobs: AdminJob[];
-  let more: boolean;
   if (state === 'queued') {
     jobs = await queuedPage(ctx, queue, offset, limit + 1);
   } else {
     const page = await queue.listJobs({ ...(state ? { states: [state] } : {}), limit: limit + 1, offset, order: 'desc' });
     jobs = page.items.map((j: JobRecord) => toAdminJob(j));
   }
-  more = jobs.length > limit;
+  const more = jobs.length > limit;
   if (more) jobs = jobs.slice(0, limit);
   return json(200, { jobs, nextCursor: more ? String(offset + limit) : null });
 }

@@ -65,7 +65,7 @@ for (const kind of await testStorages()) {
     });
 
     it('shows result and error only where the queue exposes them', async () => {
-      const shown = served.handler && (new Queue(storage, 'shown') as Queue<{ fail: boolean }>);
+      const shown = new Queue(storage, 'shown') as Queue<{ fail: boolean }>;
       const w = new Worker(shown, async (job) => {
         if (job.payload.fail) throw new Error('disk full');
         return { words: 42 };

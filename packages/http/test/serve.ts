@@ -8,6 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { createParser } from 'eventsource-parser';
 import { createHandler, type HandlerOptions, toNodeListener, type WaitlineHandler } from '../src/index.js';
 
+/** Parsed JSON the tests pick apart freely. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary JSON answers
+export type Json = any;
+
 /** A listening server and its handler. */
 export interface Served {
   url: string;
@@ -33,7 +37,7 @@ export async function serve(options: HandlerOptions): Promise<Served> {
 }
 
 /** A JSON call: the status and the parsed body. */
-export async function call(url: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function call(url: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: Json; headers: Headers }> {
   const { json, ...rest } = init;
   const response = await fetch(url, {
     ...rest,
@@ -51,11 +55,11 @@ export async function call(url: string, init: RequestInit & { json?: unknown } =
 
 /** An open SSE stream: the events so far, and waits on them. */
 export interface EventStream {
-  events: Array<{ event: string; data: any }>;
+  events: Array<{ event: string; data: Json }>;
   /** Resolves when the server ended the stream. */
   ended: Promise<void>;
   /** Resolves with the first event (from the start) that `test` accepts. */
-  next(test: (e: { event: string; data: any }) => boolean, timeoutMs?: number): Promise<{ event: string; data: any }>;
+  next(test: (e: { event: string; data: Json }) => boolean, timeoutMs?: number): Promise<{ event: string; data: Json }>;
   close(): void;
 }
 

@@ -56,7 +56,11 @@ const sqlite: TestStorage = {
   async open() {
     const dir = mkdtempSync(join(tmpdir(), 'wl-http-'));
     const storage = await SqliteStorage.open({ path: join(dir, 'jobs.db') });
-    return { storage, cleanup: async () => (await storage.close(), rmSync(dir, { recursive: true, force: true })) };
+    const cleanup = async (): Promise<void> => {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return { storage, cleanup };
   },
 };
 

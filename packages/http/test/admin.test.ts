@@ -1,0 +1,188 @@
+/**
+ * The admin routes on every storage: refused without authorize, each control of a job and of a
+ * queue, the typed error answers, and the job list in claim order.
+ */
+import { Queue, type Storage, Worker } from '@waitline/core';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpError } from '../src/index.js';
+import { call, type Served, serve } from './serve.js';
+import { testStorages } from './storages.js';
+
+const ADMIN = { authorization: 'Bearer admin' };
+
+for (const kind of await testStorages()) {
+  describe(`admin routes on ${kind.name}`, () => {
+    let storage: Storage;
+    let cleanup: () => Promise<void>;
+    let open: Served;
+    let locked: Served;
+    let q: Queue<{ n: number }>;
+    let other: Queue;
+    const asked: string[] = [];
+
+    beforeAll(async () => {
+      ({ storage, cleanup } = await kind.open());
+      q = new Queue(storage, 'work', { payload: z.object({ n: z.number().int() }), maxSize: 50 });
+      other = new Queue(storage, 'other');
+      open = await serve({
+        queues: [q, other],
+        allowAdd: true,
+        maxBodyBytes: 2_048,
+        authorize: (request, action) => {
+          asked.push(`${action.name}:${action.queue ?? ''}:${action.jobId ?? ''}`);
+          if (request.headers.get('authorization') === null) throw new HttpError(401, 'UNAUTHORIZED', 'sign in first');
+          return request.headers.get('authorization') === ADMIN.authorization;
+        },
+      });
+      locked = await serve({ queues: [q, other] });
+    });
+    afterAll(async () => {
+      await open?.close();
+      await locked?.close();
+      await cleanup?.();
+    });
+
+    it('refuses every admin route without authorize, saying how to allow them', async () => {
+      const job = await q.add({ n: 1 });
+      for (const [method, path] of [
+        ['GET', '/queues'],
+        ['GET', '/queues/work/jobs'],
+        ['GET', '/queues/work/events'],
+        ['POST', `/jobs/work/${job.id}/cancel`],
+        ['POST', '/queues/work/pause'],
+        ['POST', '/queues/work/clear'],
+      ] as const) {
+        const { status, body } = await call(`${locked.url}${path}`, { method });
+        expect(status, `${method} ${path}`).toBe(403);
+        expect(body.error.code).toBe('FORBIDDEN');
+        expect(body.error.message).toContain('authorize');
+      }
+      expect((await q.getJob(job.id))?.state).toBe('queued');
+      expect((await q.getConfig()).paused).toBe(false);
+      await q.clear();
+    });
+
+    it('answers 401 when authorize throws it and 403 when it says no, before naming the queue', async () => {
+      expect((await call(`${open.url}/queues/work`)).status).toBe(401);
+      const denied = await call(`${open.url}/queues/nope`, { headers: { authorization: 'Bearer someone' } });
+      expect(denied.status).toBe(403);
+      const allowed = await call(`${open.url}/queues/nope`, { headers: ADMIN });
+      expect(allowed.status).toBe(404);
+      expect(allowed.body.error.code).toBe('QUEUE_NOT_FOUND');
+      expect(asked).toContain('queues.read:nope:');
+    });
+
+    it('reads stats of every queue and of one', async () => {
+      await q.add({ n: 1 });
+      const all = await call(`${open.url}/queues`, { headers: ADMIN });
+      expect(all.status).toBe(200);
+      expect(all.body.queues.map((s: { queue: string }) => s.queue).sort()).toEqual(['other', 'work']);
+      const one = await call(`${open.url}/queues/work`, { headers: ADMIN });
+      expect(one.body.stats).toMatchObject({ queue: 'work', counts: { queued: 1, ready: 1 } });
+      await q.clear();
+    });
+
+    it('lists queued jobs in claim order with exact positions, and pages with a cursor', async () => {
+      const low = await q.add({ n: 1 }, { priority: 1 });
+      const mid = await q.add({ n: 2 }, { priority: 10 });
+      const high = await q.add({ n: 3 }, { priority: 100 });
+      const later = await q.add({ n: 4 }, { delayMs: 60_000 });
+      const first = await call(`${open.url}/queues/work/jobs?state=queued&limit=2`, { headers: ADMIN });
+      expect(first.status).toBe(200);
+      expect(first.body.jobs.map((j: { id: string }) => j.id)).toEqual([high.id, mid.id]);
+      expect(first.body.jobs.map((j: { position: number }) => j.position)).toEqual([1, 2]);
+      expect(first.body.jobs[0]).not.toHaveProperty('leaseToken');
+      const second = await call(`${open.url}/queues/work/jobs?state=queued&limit=2&cursor=${first.body.nextCursor}`, { headers: ADMIN });
+      expect(second.body.jobs.map((j: { id: string }) => j.id)).toEqual([low.id, later.id]);
+      expect(second.body.jobs[1].position).toBeNull();
+      expect(second.body.nextCursor).toBeNull();
+      const bad = await call(`${open.url}/queues/work/jobs?limit=0`, { headers: ADMIN });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'VALIDATION', path: ['query', 'limit'] });
+      await q.clear();
+    });
+
+    it('cancels, changes priority and promotes a job; refuses what its state does not allow', async () => {
+      const later = await q.add({ n: 5 }, { delayMs: 60_000 });
+      const promoted = await call(`${open.url}/jobs/work/${later.id}/promote`, { method: 'POST', headers: ADMIN });
+      expect(promoted.status).toBe(200);
+      expect(promoted.body.job.position).toBe(1);
+      const moved = await call(`${open.url}/jobs/work/${later.id}/priority`, { method: 'PUT', headers: ADMIN, json: { priority: 7 } });
+      expect(moved.body.job.priority).toBe(7);
+      const outOfRange = await call(`${open.url}/jobs/work/${later.id}/priority`, { method: 'PUT', headers: ADMIN, json: { priority: 5000 } });
+      expect(outOfRange.status).toBe(400);
+      expect(outOfRange.body.error).toMatchObject({ code: 'VALIDATION', path: ['body', 'priority'] });
+      const missing = await call(`${open.url}/jobs/work/${later.id}/priority`, { method: 'PUT', headers: ADMIN, json: {} });
+      expect(missing.body.error).toMatchObject({ code: 'VALIDATION', path: ['body', 'priority'] });
+      const cancelled = await call(`${open.url}/jobs/work/${later.id}/cancel`, { method: 'POST', headers: ADMIN });
+      expect(cancelled.body.job.state).toBe('cancelled');
+      const again = await call(`${open.url}/jobs/work/${later.id}/priority`, { method: 'PUT', headers: ADMIN, json: { priority: 3 } });
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('INVALID_TRANSITION');
+      const retried = await call(`${open.url}/jobs/work/${later.id}/retry`, { method: 'POST', headers: ADMIN });
+      expect(retried.body.job).toMatchObject({ state: 'queued', position: 1 });
+      const crossed = await call(`${open.url}/jobs/other/${later.id}/cancel`, { method: 'POST', headers: ADMIN });
+      expect(crossed.status).toBe(404);
+      expect((await q.getJob(later.id))?.state).toBe('queued');
+      await q.clear();
+    });
+
+    it('pauses, resumes, drains, clears and cleans a queue', async () => {
+      const paused = await call(`${open.url}/queues/work/pause`, { method: 'POST', headers: ADMIN });
+      expect(paused.body.config.paused).toBe(true);
+      const resumed = await call(`${open.url}/queues/work/resume`, { method: 'POST', headers: ADMIN });
+      expect(resumed.body.config.paused).toBe(false);
+      await q.add({ n: 1 });
+      await q.add({ n: 2 });
+      const cleared = await call(`${open.url}/queues/work/clear`, { method: 'POST', headers: ADMIN });
+      expect(cleared.body).toEqual({ removed: 2 });
+      const draining = await call(`${open.url}/queues/work/drain`, { method: 'POST', headers: ADMIN });
+      expect(draining.status).toBe(202);
+      expect(draining.body.config.draining).toBe(true);
+      const refused = await call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: ADMIN, json: { payload: { n: 1 } } });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('QUEUE_DRAINING');
+      await call(`${open.url}/queues/work/resume`, { method: 'POST', headers: ADMIN });
+      const w = new Worker(q, async () => 'ok');
+      const done = await q.add({ n: 3 });
+      await q.finished(done.id, { timeoutMs: 15_000 });
+      await w.close();
+      const badClean = await call(`${open.url}/queues/work/clean`, { method: 'POST', headers: ADMIN, json: { state: 'done' } });
+      expect(badClean.status).toBe(400);
+      expect(badClean.body.error.path).toEqual(['body', 'state']);
+      const cleaned = await call(`${open.url}/queues/work/clean`, { method: 'POST', headers: ADMIN, json: { state: 'completed', olderThanMs: 0 } });
+      expect(cleaned.body.removed).toBeGreaterThanOrEqual(1);
+      expect(await q.getJob(done.id)).toBeNull();
+    });
+
+    it('submits a job validated by the queue’s schema, and answers 429 when the queue is full', async () => {
+      const added = await call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: ADMIN, json: { payload: { n: 9 }, options: { priority: 5 } } });
+      expect(added.status).toBe(201);
+      expect(added.body).toMatchObject({ position: 1 });
+      expect(added.headers.get('location')).toBe(`/jobs/work/${added.body.id}`);
+      const invalid = await call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: ADMIN, json: { payload: { n: 'nine' } } });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error).toMatchObject({ code: 'VALIDATION', path: ['body', 'payload', 'n'] });
+      const before = (await q.getStats()).counts.queued;
+      await q.addBulk(Array.from({ length: 50 - before }, (_, n) => ({ payload: { n } })));
+      const full = await call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: ADMIN, json: { payload: { n: 1 } } });
+      expect(full.status).toBe(429);
+      expect(full.body.error.code).toBe('QUEUE_FULL');
+      expect((await q.getStats()).counts.queued).toBe(50);
+      await q.clear();
+    });
+
+    it('refuses bodies that are too large, not JSON, or malformed, writing nothing', async () => {
+      const huge = await call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: ADMIN, json: { payload: { n: 1, pad: 'x'.repeat(5_000) } } });
+      expect(huge.status).toBe(413);
+      expect(huge.body.error.code).toBe('BODY_TOO_LARGE');
+      const text = await call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'text/plain' }, body: 'n=1' });
+      expect(text.status).toBe(415);
+      const broken = await call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: '{"payload":' });
+      expect(broken.status).toBe(400);
+      expect(broken.body.error.code).toBe('BAD_REQUEST');
+      expect((await q.getStats()).counts.queued).toBe(0);
+    });
+  });
+}
