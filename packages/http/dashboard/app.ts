@@ -98,63 +98,76 @@ function QueueDetails(props: {
   `;
 }
 
-/** The dashboard. */
-export function App() {
-  const overview = useOverview();
+/** The queue shown in detail, kept in the address (`#queue=name`) so a reload or a link keeps it. */
+function useSelection(): [string | null, (queue: string) => void] {
   const [selected, setSelected] = useState<string | null>(selectedFromHash());
-  const [finishedState, setFinishedState] = useState<FinishedState>('failed');
-  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-  const [notice, setNotice] = useState('');
-  const [actionError, setActionError] = useState<string | null>(null);
-  const { busy, track } = useBusy();
-  const queues = overview.queues ?? [];
-  const current = queues.find((q) => q.queue === selected) ?? queues[0] ?? null;
-  const detail = useQueueDetail(current?.queue ?? null, finishedState, overview.patch);
-
   useEffect(() => {
     const onHash = () => setSelected(selectedFromHash());
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
+  const select = useCallback((queue: string) => {
+    history.replaceState(null, '', `#${new URLSearchParams({ queue })}`);
+    setSelected(queue);
+  }, []);
+  return [selected, select];
+}
 
+/** Runs the buttons' actions: marks them in flight, announces what they did or shows their error, then refetches. */
+function useActions(afterwards: () => void) {
+  const { busy, track } = useBusy();
+  const [notice, setNotice] = useState('');
+  const [error, setError] = useState<string | null>(null);
   const act = async (key: string, work: () => Promise<string>) => {
     try {
       setNotice(await track(key, work));
-      setActionError(null);
+      setError(null);
     } catch (err) {
-      setActionError(describeError(err));
+      setError(describeError(err));
     }
+    afterwards();
+  };
+  return {
+    busy,
+    notice,
+    error,
+    dismiss: () => setError(null),
+    onJobAction: (job: AdminJob, action: JobAction) => void act(busyKey(job.id, action.kind), () => runJobAction(job, action)),
+    onQueueAction: (queue: string, action: QueueAction) => void act(`queue:${queue}:${action}`, () => runQueueAction(queue, action)),
+  };
+}
+
+/** The dashboard. */
+export function App() {
+  const overview = useOverview();
+  const [selected, select] = useSelection();
+  const [finishedState, setFinishedState] = useState<FinishedState>('failed');
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const queues = overview.queues ?? [];
+  const current = queues.find((q) => q.queue === selected) ?? queues[0] ?? null;
+  const detail = useQueueDetail(current?.queue ?? null, finishedState, overview.patch);
+  const actions = useActions(() => {
     detail.refresh();
     void overview.reload();
-  };
-  const onJobAction = (job: AdminJob, action: JobAction) => void act(busyKey(job.id, action.kind), () => runJobAction(job, action));
-  const onQueueAction = (queue: string, action: QueueAction) => void act(`queue:${queue}:${action}`, () => runQueueAction(queue, action));
-  const select = (queue: string) => {
-    history.replaceState(null, '', `#${new URLSearchParams({ queue })}`);
-    setSelected(queue);
-  };
-
+  });
+  const cards = html`<${QueueCards} queues=${queues} selected=${current?.queue ?? null} busy=${actions.busy}
+    onSelect=${select} onAction=${actions.onQueueAction} onConfirm=${setConfirm} />`;
   return html`
     <header class="top">
       <h1>Waitline</h1>
-      <p class="notice" role="status" aria-live="polite">${notice}</p>
+      <p class="notice" role="status" aria-live="polite">${actions.notice}</p>
     </header>
     <main>
       <${ErrorBanner} message=${overview.error} />
-      <${ErrorBanner} message=${actionError} onDismiss=${() => setActionError(null)} />
+      <${ErrorBanner} message=${actions.error} onDismiss=${actions.dismiss} />
       <section aria-labelledby="queues-title">
         <h2 id="queues-title">Queues</h2>
-        ${
-          overview.queues === null && !overview.error
-            ? html`<p class="muted">Loading…</p>`
-            : html`<${QueueCards} queues=${queues} selected=${current?.queue ?? null} busy=${busy}
-                onSelect=${select} onAction=${onQueueAction} onConfirm=${setConfirm} />`
-        }
+        ${overview.queues === null && !overview.error ? html`<p class="muted">Loading…</p>` : cards}
       </section>
       ${
         current
           ? html`<${QueueDetails} stats=${current} detail=${detail} finishedState=${finishedState}
-              onFinishedState=${setFinishedState} busy=${busy} onJobAction=${onJobAction} />`
+              onFinishedState=${setFinishedState} busy=${actions.busy} onJobAction=${actions.onJobAction} />`
           : null
       }
     </main>

@@ -2,7 +2,9 @@
  * The dashboard in a real browser, on a real server, SQLite storage and worker: positions count
  * down live, a running job is cancelled, a dead letter retried, a queue paused and cleared (after
  * a confirmation), every control reached by Tab, no sideways scroll at 360 px, and the API's 403
- * shown when `authorize` is not configured. Also writes the dashboard's screenshot.
+ * shown when `authorize` is not configured. Also writes the dashboard's screenshot to
+ * `.vitest/artifacts/dashboard.png`; with `WAITLINE_UPDATE_SCREENSHOTS=1` it also replaces the
+ * README's `docs/images/dashboard.png` (a tracked file, so not on every run).
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,7 +37,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
   });
 
   const job = (id: string) => page.locator(`li[data-job="${id}"]`);
-  const text = (selector: string) => () => page.locator(selector).innerText();
+  const text = (selector: string) => () => page.locator(selector).textContent();
   const ids = (list: string) => () => page.locator(`${list} li[data-job]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-job')));
   const open = async () => {
     await page.goto(`${app.url}/`);
@@ -48,14 +50,14 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     const last = await app.queue.add({ mode: 'gate' });
     await app.started(running.id);
     await open();
-    await expect.poll(() => job(next.id).locator('.place').innerText(), WAIT).toMatch(/^#1\b/);
-    await expect.poll(() => job(last.id).locator('.place').innerText(), WAIT).toMatch(/^#2\b/);
+    await expect.poll(() => job(next.id).locator('.place').textContent(), WAIT).toMatch(/^#1\b/);
+    await expect.poll(() => job(last.id).locator('.place').textContent(), WAIT).toMatch(/^#2\b/);
     await expect.poll(text('.live-counts'), WAIT).toBe('1 running, 2 waiting, 0 scheduled, 0 failed');
 
     app.release(running.id);
-    await expect.poll(() => job(last.id).locator('.place').innerText(), WAIT).toMatch(/^#1\b/);
+    await expect.poll(() => job(last.id).locator('.place').textContent(), WAIT).toMatch(/^#1\b/);
     await expect.poll(ids('[aria-labelledby="running-title"]'), WAIT).toEqual([next.id]);
-    await expect.poll(() => job(next.id).locator('.progress-text').innerText(), WAIT).toBe('40% · transcribing');
+    await expect.poll(() => job(next.id).locator('.progress-text').textContent(), WAIT).toBe('40% · transcribing');
     await expect.poll(text('.live-counts'), WAIT).toBe('1 running, 1 waiting, 0 scheduled, 0 failed');
     app.release(next.id);
     app.release(last.id);
@@ -70,7 +72,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     await expect.poll(ids('[aria-labelledby="running-title"]'), WAIT).toEqual([]);
     expect((await app.queue.getJob(running.id))?.state).toBe('cancelled');
     await page.getByLabel('Show').selectOption('cancelled');
-    await expect.poll(() => job(running.id).locator('.badge').innerText(), WAIT).toBe('cancelled');
+    await expect.poll(() => job(running.id).locator('.badge').textContent(), WAIT).toBe('cancelled');
     await expect.poll(text('.notice'), WAIT).toContain(running.id);
     expect(errors).toEqual([]);
   });
@@ -79,7 +81,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     const failing = await app.queue.add({ mode: 'failOnce' });
     await expect(failing.finished()).rejects.toThrow();
     await open();
-    await expect.poll(() => job(failing.id).locator('.error-text').innerText(), WAIT).toContain('the audio could not be decoded');
+    await expect.poll(() => job(failing.id).locator('.error-text').textContent(), WAIT).toContain('the audio could not be decoded');
     await job(failing.id).getByRole('button', { name: `Retry job ${failing.id}` }).click();
     await expect.poll(async () => (await app.queue.getJob(failing.id))?.state, WAIT).toBe('completed');
     await expect.poll(ids('[aria-labelledby="finished-title"]'), WAIT).toEqual([]);
@@ -183,8 +185,8 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     const closed = await startApp({ authorize: undefined });
     try {
       await page.goto(`${closed.url}/`);
-      await expect.poll(() => page.getByRole('alert').first().innerText(), WAIT).toContain('admin routes are off');
-      await expect.poll(() => page.getByRole('alert').first().innerText(), WAIT).toContain('FORBIDDEN, HTTP 403');
+      await expect.poll(() => page.getByRole('alert').first().textContent(), WAIT).toContain('admin routes are off');
+      await expect.poll(() => page.getByRole('alert').first().textContent(), WAIT).toContain('FORBIDDEN, HTTP 403');
     } finally {
       await closed.close();
     }

@@ -31,7 +31,7 @@ describe.skipIf(!chromiumAvailable())('the per-job status page', () => {
     await app?.close();
   });
 
-  const headline = () => page.locator('h1').innerText();
+  const headline = () => page.locator('h1').textContent();
   const open = (jobId: string) => page.goto(`${app.url}/status/transcribe/${encodeURIComponent(jobId)}`);
 
   test('counts a waiting job down to its start, shows its progress and stage, then Completed', async () => {
@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable())('the per-job status page', () => {
     await expect.poll(headline, WAIT).toMatch(/^Queued \(#1\) · \S/);
     app.release(second.id);
     await expect.poll(headline, WAIT).toBe('Running');
-    await expect.poll(() => page.locator('.progress-text').innerText(), WAIT).toBe('40% · transcribing');
+    await expect.poll(() => page.locator('.progress-text').textContent(), WAIT).toBe('40% · transcribing');
     expect(await page.locator('progress').getAttribute('value')).toBe('40');
     app.release(mine.id);
     await expect.poll(headline, WAIT).toBe('Completed');
