@@ -11,6 +11,7 @@ import type { ExposeOptions } from './projections.js';
 import { compileRoutes, type Route } from './router.js';
 import { ADMIN_READ_ROUTES } from './routes-admin.js';
 import { CONTROL_ROUTES } from './routes-control.js';
+import { DASHBOARD_ROUTES } from './routes-dashboard.js';
 import { PUBLIC_ROUTES } from './routes-public.js';
 
 /** Options of {@link createHandler}. */
@@ -102,7 +103,7 @@ function buildApp(options: HandlerOptions): App {
 }
 
 function routeTable(app: App): Route[] {
-  const routes: Route[] = [...PUBLIC_ROUTES, ...ADMIN_READ_ROUTES, ...CONTROL_ROUTES];
+  const routes: Route[] = [...PUBLIC_ROUTES, ...ADMIN_READ_ROUTES, ...CONTROL_ROUTES, ...(app.config.dashboard ? DASHBOARD_ROUTES : [])];
   let document: Record<string, unknown> | undefined;
   routes.push({
     method: 'GET',
