@@ -48,8 +48,8 @@ function watchJob(queue: string, jobId: string, update: (u: Update) => void): ()
   const load = () => getJson<PublicJobStatus>(['jobs', queue, jobId]).then(apply, fail);
   const listeners = {
     status: (data: unknown) => apply(data as PublicJobStatus),
-    // The handler's own `error` event (the job vanished, a storage failure), not a connection error.
-    error: (data: unknown) => {
+    // The handler's `failure` event: the job vanished, or the storage failed.
+    failure: (data: unknown) => {
       const err = streamError(data);
       if (err) fail(err);
     },
