@@ -98,7 +98,7 @@ function buildApp(options: HandlerOptions): App {
     keepAliveMs: o.keepAliveMs ?? 15_000,
     healthTimeoutMs: o.healthTimeoutMs ?? 2_000,
     dashboard: o.dashboard ?? true,
-    timing: { jobRefreshMs: 200, statsRefreshMs: 1_000, idleRefreshMs: 5_000, readConcurrency: 16 },
+    timing: { jobRefreshMs: 200, etaRefreshMs: 5_000, fullReadsPerSweep: 50, statsRefreshMs: 1_000, idleRefreshMs: 5_000, readConcurrency: 8 },
   });
 }
 
