@@ -1,7 +1,7 @@
 /**
  * Waitline's main demo: meetings queued for transcription on embedded SQLite, no server.
  *
- *   pnpm example                      # from the repository root
+ *   pnpm example                      # from the repository root; the page is at http://127.0.0.1:3000/
  *   npx tsx src/main.ts --concurrency 2 --speed 16
  *   npx tsx src/main.ts --storage postgres://user@127.0.0.1:5432/test
  *   npx tsx src/main.ts --storage redis://127.0.0.1:6379
@@ -10,7 +10,8 @@
  * Several users submit recordings with mixed priorities; a worker transcribes them one at a time
  * (global concurrency 1); everyone watches their position, ETA and progress live. One download
  * arrives corrupt and is retried, one user cancels mid-way, and an urgent meeting arrives late and
- * goes to the front of the line.
+ * goes to the front of the line. A web page (`web.ts`) shows the same meetings live, as an app's
+ * page would, through `@waitline/http`'s public routes.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ import { formatDuration, JobBoard, SHOW_CURSOR } from './render.js';
 import { type Check, checkScenario, demoMeetings, type MeetingPlan, recordMeetings, Users } from './scenario.js';
 import { describeStorage, openStorage, parseStorage, resetStorage, type StorageSpec } from './storage.js';
 import { VadTranscriber } from './transcriber.js';
+import { DEFAULT_PORT, meetingsOf, PortInUseError, WebServer } from './web.js';
 
 const EXAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const POLL_MS = 250;
@@ -32,9 +34,12 @@ interface Cli {
   storage: StorageSpec;
   speed: number;
   storageGiven: boolean;
+  port: number;
+  portGiven: boolean;
+  keepServing: boolean;
 }
 
-const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--storage PATH|URL]
+const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--storage PATH|URL] [--port N] [--keep-serving]
 
   --concurrency N     jobs transcribed at once, across every worker (default 1)
   --local N           jobs this process's worker runs at once (default: --concurrency)
@@ -42,6 +47,9 @@ const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--stora
   --storage PATH|URL  a SQLite file (default .data/demo.db in the example), a postgres:// URL
                       (schema "waitline_demo") or a redis:// URL (keys "waitline_demo..."); emptied at start
   --db PATH           the same as --storage PATH
+  --port N            serve the live page on http://127.0.0.1:N/ (default ${DEFAULT_PORT}, or a free port
+                      when ${DEFAULT_PORT} is busy; a busy --port is an error); 0 picks a free port
+  --keep-serving      keep serving the page after the summary, until Ctrl-C
 
 Start more workers beside it (other terminals, other hosts on the same Postgres):
   tsx src/main.ts --storage postgres://... --concurrency 2 --local 1
@@ -56,6 +64,8 @@ function parseCli(argv: string[]): Cli {
       speed: { type: 'string', default: '8' },
       db: { type: 'string' },
       storage: { type: 'string' },
+      port: { type: 'string' },
+      'keep-serving': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -69,14 +79,38 @@ function parseCli(argv: string[]): Cli {
   if (!(speed > 0)) usageError(`--speed must be a positive number or "max", got "${values.speed}"`);
   const local = values.local === undefined ? concurrency : Number(values.local);
   if (!Number.isInteger(local) || local < 1) usageError(`--local must be a positive integer, got "${values.local}"`);
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) usageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   const given = values.storage ?? values.db;
   const storage = parseStorage(given ?? join(EXAMPLE_DIR, '.data', 'demo.db'));
-  return { concurrency, local, speed, storage, storageGiven: given !== undefined };
+  const web = { port, portGiven: values.port !== undefined, keepServing: values['keep-serving'] };
+  return { concurrency, local, speed, storage, storageGiven: given !== undefined, ...web };
 }
 
 function usageError(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
   process.exit(2);
+}
+
+/** Binds the page's server before anything else, so a busy `--port` stops the demo at once. */
+async function openWeb(cli: Cli): Promise<WebServer> {
+  try {
+    return await WebServer.listen({ port: cli.port, strict: cli.portGiven });
+  } catch (err) {
+    if (err instanceof PortInUseError) usageError(`--port ${cli.port}: ${err.message}; choose another port or leave --port out`);
+    throw err;
+  }
+}
+
+function announceWeb(web: WebServer, board: JobBoard): void {
+  if (web.busyPort !== null) board.log(`Port ${web.busyPort} is busy; the page is served on port ${web.port} instead.`);
+  board.log(`Open ${web.url} to watch every meeting live`);
+}
+
+/** `--keep-serving`: the page stays up (statuses read from the still-open storage) until Ctrl-C. */
+async function keepServing(web: WebServer): Promise<void> {
+  console.log(`\nStill serving ${web.url} (--keep-serving). Ctrl-C stops.`);
+  await new Promise<void>((done) => process.once('SIGINT', () => done()));
 }
 
 /** Everything the demo runs on, opened in order and closed in reverse. */
@@ -120,8 +154,11 @@ async function main(): Promise<number> {
   const tty = process.stdout.isTTY === true;
   const board = new JobBoard(process.stdout, tty, { color: tty && !process.env.NO_COLOR, columns: process.stdout.columns });
   if (tty) process.once('exit', () => process.stdout.write(SHOW_CURSOR));
+  const web = await openWeb(cli);
   const started = Date.now();
   const demo = await openDemo(cli, demoMeetings(), board);
+  web.mount(demo.queue, () => meetingsOf(demo.users.tracked));
+  announceWeb(web, board);
   const run: { failure: unknown } = { failure: null };
   const onSigint = () => {
     run.failure = new Error('interrupted');
@@ -131,7 +168,7 @@ async function main(): Promise<number> {
     demo.users.start((err) => {
       run.failure ??= err;
     });
-    await watch(demo.users, board, () => run.failure !== null, started);
+    await watch(demo.users, board, () => run.failure !== null, started, web.url);
   } finally {
     board.release();
     demo.users.stop();
@@ -140,23 +177,27 @@ async function main(): Promise<number> {
   const stats = await demo.queue.getStats();
   await demo.worker.close();
   demo.events.close();
+  const code = run.failure ? stopped(run.failure) : printSummary(demo.users, stats, Date.now() - started, cli);
+  if (cli.keepServing && !run.failure) await keepServing(web);
+  await web.close();
   await demo.storage.close();
-  if (run.failure) {
-    const why = run.failure instanceof Error ? run.failure.message : String(run.failure);
-    console.error(`\nDemo stopped: ${why}`);
-    return run.failure instanceof Error && run.failure.message === 'interrupted' ? 130 : 1;
-  }
-  return printSummary(demo.users, stats, Date.now() - started, cli);
+  return code;
+}
+
+function stopped(failure: unknown): number {
+  const why = failure instanceof Error ? failure.message : String(failure);
+  console.error(`\nDemo stopped: ${why}`);
+  return failure instanceof Error && failure.message === 'interrupted' ? 130 : 1;
 }
 
 /** Polls every job's status, lets the users react, redraws; until every job is final. */
-async function watch(users: Users, board: JobBoard, stop: () => boolean, started: number): Promise<void> {
+async function watch(users: Users, board: JobBoard, stop: () => boolean, started: number, url: string): Promise<void> {
   while (!stop()) {
     await users.poll();
     const rows = users.rows();
     const running = rows.filter((r) => r.status?.state === 'running').length;
     const waiting = rows.filter((r) => r.status?.state === 'queued').length;
-    board.render(rows, Date.now(), `${formatDuration(Date.now() - started)} · ${running} running, ${waiting} waiting · Ctrl-C stops`);
+    board.render(rows, Date.now(), `${formatDuration(Date.now() - started)} · ${running} running, ${waiting} waiting · Ctrl-C stops · live page: ${url}`);
     if (users.allFinal()) return;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }

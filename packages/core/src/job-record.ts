@@ -92,6 +92,12 @@ export interface JobRecord<Payload = unknown, Result = unknown> {
   result: Result | null;
   /** The error the last failed attempt ended with. */
   error: JobErrorInfo | null;
+  /**
+   * The W3C trace context (`traceparent` header value) of the add that created the job, or the one
+   * given in its options; null when there was none. Every attempt's span is a child of it, so a
+   * job's work joins the trace of the request that added it (see `tracing.ts`).
+   */
+  traceparent: string | null;
 }
 
 /** A job ready to be written by `Storage.enqueue`: validated, with every default resolved. */
@@ -106,4 +112,6 @@ export interface NewJob {
   timeoutMs: number | null;
   size: number | null;
   idempotencyKey: string | null;
+  /** A valid W3C `traceparent` (validated by core), or null. */
+  traceparent: string | null;
 }

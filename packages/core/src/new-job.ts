@@ -51,7 +51,11 @@ function resolveRunAt(options: JobOptions, now: number, root: ReadonlyArray<stri
   throw new ValidationError(`invalid job options at ${[...root, field].join('.')}: ${message}`, [{ path: [...root, field], message }]);
 }
 
-/** Builds the stored form of one job; throws `ValidationError` before anything is written. @internal */
+/**
+ * Builds the stored form of one job; throws `ValidationError` before anything is written. The job
+ * carries its options' `traceparent` when they give one (null included), else `traceparent` (the
+ * add's span context). @internal
+ */
 export function buildNewJob(
   schema: z.ZodType | undefined,
   defaults: JobDefaults,
@@ -59,6 +63,7 @@ export function buildNewJob(
   rawOptions: unknown,
   now: number,
   root: ReadonlyArray<string | number> = [],
+  traceparent: string | null = null,
 ): NewJob {
   const data = validatePayload(schema, payload, [...root, 'payload']);
   const options: JobOptions = parseJobOptions(rawOptions, [...root, 'options']);
@@ -75,6 +80,7 @@ export function buildNewJob(
     timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
     size: options.size ?? null,
     idempotencyKey: options.idempotencyKey ?? null,
+    traceparent: options.traceparent !== undefined ? options.traceparent : traceparent,
   };
 }
 
@@ -110,5 +116,6 @@ export function queuedRecord(queue: string, job: NewJob, seq: number, now: numbe
     progress: null,
     result: null,
     error: null,
+    traceparent: job.traceparent ?? null,
   };
 }

@@ -9,6 +9,7 @@ import type { BackoffOption, RetryPolicy } from './backoff.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { MAX_DELAY_MS, MAX_RUN_AT, MAX_TIMER_MS, textProblem } from './limits.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from './priority.js';
+import { isTraceparent, TRACEPARENT_PROBLEM } from './traceparent.js';
 
 /**
  * A zod schema for text every storage keeps exactly: `min` (default 1) to `max` characters, no
@@ -93,6 +94,7 @@ const jobOptionsSchema = z
     timeoutMs: timerMs().optional(),
     size: z.number().finite().positive().max(MAX_JOB_SIZE).optional(),
     idempotencyKey: storableText(500).optional(),
+    traceparent: z.string().refine(isTraceparent, `expected ${TRACEPARENT_PROBLEM}`).nullable().optional(),
   })
   .strict()
   .refine((o) => o.delayMs === undefined || o.runAt === undefined, {
@@ -130,6 +132,13 @@ export interface JobOptions {
    * 1-500 characters, no NUL or lone surrogate.
    */
   idempotencyKey?: string;
+  /**
+   * The W3C trace context the job belongs to, e.g. the `traceparent` header of the HTTP request
+   * that adds it: `00-<32 hex>-<16 hex>-<2 hex>`, lowercase, ids not all zero. Stored as given;
+   * each attempt's span becomes its child. When left out, the add's own span (with
+   * `@opentelemetry/api` installed and a tracer registered) fills it; null stores none.
+   */
+  traceparent?: string | null;
 }
 
 const queueNameSchema = z

@@ -28,6 +28,7 @@ import { deriveStats, type QueueStats } from './stats.js';
 import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
 import { waitUntil } from './wait.js';
 import { subscribeWakeups, type WakeSource } from './wakeups.js';
+import { traceAdd } from './tracing.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 
 export type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
@@ -148,9 +149,14 @@ export class Queue<Payload = unknown, Result = unknown> {
     throw new ValidationError(message, [{ path: ['options', 'tx'], message }]);
   }
 
-  private async addMany(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean, tx?: unknown): Promise<Array<Job<Payload, Result>>> {
+  /** Adds inside the add's span (see `tracing.ts`), whose context new jobs carry unless their options give one. */
+  private addMany(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean, tx?: unknown): Promise<Array<Job<Payload, Result>>> {
+    return traceAdd({ queue: this.name, count: jobs.length, bulk }, (traceparent) => this.write(jobs, bulk, tx, traceparent));
+  }
+
+  private async write(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean, tx: unknown, traceparent: string | null): Promise<Array<Job<Payload, Result>>> {
     this.checkTx(tx);
-    const build = (now: number) => jobs.map((j, i) => buildNewJob(this.schema, this.defaults, j.payload, j.options, now, bulk ? ['jobs', i] : []));
+    const build = (now: number) => jobs.map((j, i) => buildNewJob(this.schema, this.defaults, j.payload, j.options, now, bulk ? ['jobs', i] : [], traceparent));
     let now = this.clock.now();
     // Validate before anything is written, the queue's first upsert included; the first add then
     // builds again so its times are read after that upsert, as every later add's are.

@@ -22,6 +22,7 @@ function running(overrides: Partial<JobRecord> = {}): JobRecord {
     timeoutMs: null,
     size: null,
     idempotencyKey: null,
+    traceparent: null,
   }, 1, NOW);
   return { ...base, state: 'running', attempt: 1, leaseToken: 'lease', startedAt: NOW, ...overrides };
 }

@@ -12,6 +12,7 @@ import { compileRoutes, type Route } from './router.js';
 import { ADMIN_READ_ROUTES } from './routes-admin.js';
 import { METRICS_ROUTES } from './routes-metrics.js';
 import { CONTROL_ROUTES } from './routes-control.js';
+import { DASHBOARD_ROUTES } from './routes-dashboard.js';
 import { PUBLIC_ROUTES } from './routes-public.js';
 
 /** Options of {@link createHandler}. */
@@ -98,12 +99,12 @@ function buildApp(options: HandlerOptions): App {
     keepAliveMs: o.keepAliveMs ?? 15_000,
     healthTimeoutMs: o.healthTimeoutMs ?? 2_000,
     dashboard: o.dashboard ?? true,
-    timing: { jobRefreshMs: 200, statsRefreshMs: 1_000, idleRefreshMs: 5_000, readConcurrency: 16 },
+    timing: { jobRefreshMs: 200, etaRefreshMs: 5_000, fullReadsPerSweep: 50, statsRefreshMs: 1_000, idleRefreshMs: 5_000, readConcurrency: 8 },
   });
 }
 
 function routeTable(app: App): Route[] {
-  const routes: Route[] = [...PUBLIC_ROUTES, ...METRICS_ROUTES, ...ADMIN_READ_ROUTES, ...CONTROL_ROUTES];
+  const routes: Route[] = [...PUBLIC_ROUTES, ...METRICS_ROUTES, ...ADMIN_READ_ROUTES, ...CONTROL_ROUTES, ...(app.config.dashboard ? DASHBOARD_ROUTES : [])];
   let document: Record<string, unknown> | undefined;
   routes.push({
     method: 'GET',

@@ -1,13 +1,14 @@
 /**
  * One storage subscription per queue, however many browsers listen: the hub subscribes to the
- * queue's notices while anyone watches, and fans each change out to every job and queue stream,
- * re-reading what changed at a bounded rate.
+ * queue's notices while anyone watches, forwards events to the queue streams, refreshes their
+ * stats at a bounded rate, and tells the job tracker what changed.
  * @module
  */
 import { EVENT_NAMES, type JobId, type JobStatus, type Queue, type QueueStats, type StorageNotice, type WaitlineEventName } from '@waitline/core';
+import { JobTracker, type JobWatcher, type TrackerTiming } from './job-tracker.js';
+import { Paced } from './throttle.js';
 
-/** A job stream's listener: a status after each change, or the error that ended the reads. */
-export type JobWatcher = (status: JobStatus | null, error?: unknown) => void;
+export type { JobWatcher } from './job-tracker.js';
 
 /** A queue stream's listener. */
 export interface QueueWatcher {
@@ -17,95 +18,47 @@ export interface QueueWatcher {
 }
 
 /** How often the hub re-reads. */
-export interface HubTiming {
-  /** Least time between two re-reads of the watched jobs after notices (coalesced). */
-  jobRefreshMs: number;
+export interface HubTiming extends TrackerTiming {
   /** Least time between two stats reads. */
   statsRefreshMs: number;
-  /** Re-read this often with no notice too (ETAs move with time; notices are best-effort). */
+  /** Re-check this often with no notice too (ETAs move with time; notices are best-effort). */
   idleRefreshMs: number;
-  /** Most status reads in flight at once. */
-  readConcurrency: number;
 }
 
-/** Throttles a job: runs it at most once per `gapMs`, once more if asked while it ran. */
-class Throttle {
-  private running = false;
-  private again = false;
-  private last = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    private readonly gapMs: number,
-    private readonly job: () => Promise<void>,
-  ) {}
-
-  request(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) return;
-    const wait = Math.max(0, this.last + this.gapMs - Date.now());
-    this.timer = setTimeout(() => void this.run(), wait);
-    this.timer.unref?.();
-  }
-
-  private async run(): Promise<void> {
-    this.timer = undefined;
-    this.running = true;
-    this.last = Date.now();
-    try {
-      await this.job();
-    } finally {
-      this.running = false;
-      if (this.again) {
-        this.again = false;
-        this.request();
-      }
-    }
-  }
-
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.again = false;
-  }
+function jobIdOf(notice: StorageNotice): JobId | undefined {
+  if (notice.jobId !== undefined) return notice.jobId;
+  const data = notice.data as { jobId?: unknown } | undefined;
+  return typeof data?.jobId === 'string' ? data.jobId : undefined;
 }
 
 /** The watchers of one queue and its one subscription. */
 export class QueueHub {
-  private readonly jobs = new Map<JobId, Set<JobWatcher>>();
+  private readonly tracker: JobTracker;
   private readonly queueWatchers = new Set<QueueWatcher>();
   private unsubscribe: (() => void) | undefined;
   private idleTimer: ReturnType<typeof setInterval> | undefined;
-  private readonly jobRefresh: Throttle;
-  private readonly statsRefresh: Throttle;
+  private readonly statsRefresh: Paced;
 
   constructor(
     readonly queue: Queue,
     private readonly timing: HubTiming,
-    private readonly onStatus: (status: JobStatus) => void = () => undefined,
+    onStatus: (status: JobStatus) => void = () => undefined,
   ) {
-    this.jobRefresh = new Throttle(timing.jobRefreshMs, () => this.refreshJobs());
-    this.statsRefresh = new Throttle(timing.statsRefreshMs, () => this.refreshStats());
+    this.tracker = new JobTracker(queue, timing, onStatus);
+    this.statsRefresh = new Paced((took) => Math.max(timing.statsRefreshMs, 2 * took), () => this.refreshStats());
   }
 
   /** True while this hub holds a storage subscription. */
   get subscribed(): boolean {
-    return this.unsubscribe !== undefined || this.idleTimer !== undefined;
+    return this.idleTimer !== undefined;
   }
 
   /** Watches one job: `watcher` gets its status now and after each change. Returns the unwatch function. */
   watchJob(id: JobId, watcher: JobWatcher): () => void {
-    let set = this.jobs.get(id);
-    if (!set) this.jobs.set(id, (set = new Set()));
-    set.add(watcher);
     this.retain();
-    void this.readJob(id, new Set([watcher]));
+    const unwatch = this.tracker.watch(id, watcher);
     return () => {
-      const s = this.jobs.get(id);
-      if (s?.delete(watcher) && s.size === 0) this.jobs.delete(id);
+      unwatch();
       this.releaseIfIdle();
     };
   }
@@ -133,12 +86,12 @@ export class QueueHub {
   }
 
   private releaseIfIdle(): void {
-    if (this.jobs.size > 0 || this.queueWatchers.size > 0) return;
+    if (this.tracker.size > 0 || this.queueWatchers.size > 0) return;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = undefined;
-    this.jobRefresh.stop();
+    this.tracker.close();
     this.statsRefresh.stop();
   }
 
@@ -146,35 +99,12 @@ export class QueueHub {
     if (notice.kind === 'event' && notice.event && EVENT_NAMES.includes(notice.event as WaitlineEventName)) {
       for (const w of this.queueWatchers) w.event(notice.event as WaitlineEventName, notice.data);
     }
-    this.onChange();
+    this.onChange(jobIdOf(notice));
   }
 
-  private onChange(): void {
-    if (this.jobs.size > 0) this.jobRefresh.request();
+  private onChange(jobId?: JobId): void {
+    this.tracker.changed(jobId);
     if (this.queueWatchers.size > 0) this.statsRefresh.request();
-  }
-
-  private async refreshJobs(): Promise<void> {
-    const ids = [...this.jobs.keys()];
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < ids.length) {
-        const id = ids[next++]!;
-        const watchers = this.jobs.get(id);
-        if (watchers) await this.readJob(id, watchers);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.timing.readConcurrency, ids.length) }, lane));
-  }
-
-  private async readJob(id: JobId, watchers: Set<JobWatcher>): Promise<void> {
-    try {
-      const status = await this.queue.getStatus(id);
-      this.onStatus(status);
-      for (const w of [...watchers]) w(status);
-    } catch (error) {
-      for (const w of [...watchers]) w(null, error);
-    }
   }
 
   private async refreshStats(): Promise<void> {
@@ -189,8 +119,8 @@ export class QueueHub {
 
   /** Drops every watcher and the subscription. */
   close(): void {
-    this.jobs.clear();
     this.queueWatchers.clear();
+    this.tracker.close();
     this.releaseIfIdle();
   }
 }

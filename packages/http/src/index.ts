@@ -12,6 +12,7 @@ export type { Authorize } from './app.js';
 export type { ActionName, AdminAction } from './router.js';
 export type { ExposeOptions, PublicJobStatus, AdminJob } from './projections.js';
 export type { History, PredictionPoint } from './history.js';
+export { PublicJobStatusSchema, AdminJobSchema, HistorySchema } from './schemas.js';
 export {
   createMetrics,
   DEFAULT_DURATION_BUCKETS,

@@ -67,7 +67,7 @@ async function queueEvents(ctx: RouteContext): Promise<Response> {
     ctx.app.hub(queue).watchQueue({
       event: (name, data) => sink.send(name, data),
       stats: (stats) => sink.send('stats', stats),
-      error: (error) => sink.send('error', errorAnswer(error).body),
+      error: (error) => sink.send('failure', errorAnswer(error).body),
     }),
   );
 }

@@ -64,7 +64,7 @@ async function jobEvents({ app, params, request }: RouteContext): Promise<Respon
     const unwatch = app.hub(queue).watchJob(first.id, (status, error) => {
       if (sink.closed) return;
       if (!status) {
-        sink.send('error', errorAnswer(error).body);
+        sink.send('failure', errorAnswer(error).body);
         sink.close();
         return;
       }

@@ -89,6 +89,21 @@ describe('the handler', () => {
     expect(body.paths['/queues/{queue}/pause'].post['x-waitline-action']).toBe('queue.pause');
   });
 
+  it('reports a storage that does not answer as 503 with the reason, the others as ok', async () => {
+    const gone = await sqlite!.open();
+    const lost = new Queue(gone.storage, 'lost');
+    await lost.ready();
+    await gone.cleanup();
+    const h = createHandler({ queues: [q, lost] });
+    const response = await h(new Request('http://x/health'));
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.status).toBe('unavailable');
+    expect(body.queues.embed).toBe('ok');
+    expect(body.queues.lost).not.toBe('ok');
+    expect(body.queues.lost.length).toBeGreaterThan(0);
+  });
+
   it('answers an unexpected failure as 500 without its message', async () => {
     const broken = new Queue(storage, 'broken');
     broken.getStatus = async () => {

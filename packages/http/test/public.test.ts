@@ -4,7 +4,7 @@
  */
 import { Queue, type Storage, Worker } from '@waitline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, openStream, type Served, serve } from './serve.js';
+import { call, openStream, type Served, serve, until } from './serve.js';
 import { testStorages } from './storages.js';
 
 for (const kind of await testStorages()) {
@@ -100,11 +100,15 @@ for (const kind of await testStorages()) {
         { concurrency: 1 },
       );
       workers.push(w);
+      // Each blocker's handler parks its release after its progress call: wait for it to be there.
+      const releaseNext = async (): Promise<void> => {
+        await until(() => release.length > 0, 15_000, 'a blocker to park');
+        release.shift()!();
+      };
       await stream.next((e) => e.data.position === 2);
-      release.shift()?.();
+      await releaseNext();
       await stream.next((e) => e.data.position === 1);
-      while (release.length === 0) await new Promise((r) => setTimeout(r, 10));
-      release.shift()?.();
+      await releaseNext();
       await stream.next((e) => e.data.state === 'completed');
       await stream.ended;
       const states = stream.events.map((e) => e.data.state);

@@ -97,6 +97,17 @@ for (const kind of await testStorages()) {
       await until(() => served.handler.openStreams === 0, 10_000, 'stream released');
     });
 
+    it('sends a failure event and ends a job stream when the job is removed', async () => {
+      const job = await q.add({ n: 1 });
+      const stream = await openStream(`${served.url}/jobs/streamed/${job.id}/events`);
+      await stream.next((e) => e.event === 'status');
+      await q.clear();
+      const failure = await stream.next((e) => e.event === 'failure');
+      expect(failure.data.error.code).toBe('JOB_NOT_FOUND');
+      await stream.ended;
+      await until(() => served.handler.openStreams === 0, 10_000, 'stream released');
+    });
+
     it('answers a stream of a job already final with its status, then ends', async () => {
       const job = await q.add({ n: 1 });
       await q.cancel(job.id);

@@ -41,6 +41,7 @@ function jobsJson(p: EnqueueParams): string {
       timeout_ms: job.timeoutMs ?? null,
       size: job.size ?? null,
       idempotency_key: job.idempotencyKey ?? null,
+      traceparent: job.traceparent ?? null,
     })),
   );
 }

@@ -43,6 +43,7 @@ export interface JobJson {
   progress: JobRecord['progress'];
   result: unknown;
   error: JobErrorInfo | null;
+  traceparent: string | null;
 }
 
 /** A query result row holding one job. @internal */
@@ -78,6 +79,7 @@ export function toJobRecord(j: JobJson): JobRecord {
     progress: j.progress ?? null,
     result: j.result ?? null,
     error: j.error ?? null,
+    traceparent: j.traceparent ?? null,
   };
 }
 

@@ -58,6 +58,7 @@ export function toJobRecord(queue: string, fields: readonly unknown[]): JobRecor
     progress: json(f.get('progress')) as JobRecord['progress'],
     result: json(f.get('result')),
     error: json(f.get('error')) as JobRecord['error'],
+    traceparent: f.get('traceparent') ?? null,
   };
 }
 

@@ -66,6 +66,7 @@ function runInsert(ctx: SqliteContext, sql: 'insertJob' | 'addJob', queue: strin
       timeoutMs: job.timeoutMs ?? null,
       size: job.size ?? null,
       idempotencyKey: job.idempotencyKey ?? null,
+      traceparent: job.traceparent ?? null,
       now,
     });
   } catch (err) {

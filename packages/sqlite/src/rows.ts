@@ -50,6 +50,7 @@ export const JOB_COLUMNS = [
   'result',
   'error',
   'stalls',
+  'traceparent',
 ] as const;
 
 /** A `jobs` row as a raw `SELECT *` or `RETURNING *` returns it: {@link JOB_COLUMNS} in order. @internal */
@@ -79,6 +80,7 @@ export type JobRow = [
   result: string | null,
   error: string | null,
   stalls: number,
+  traceparent: string | null,
 ];
 
 /** A `queues` row (the columns get-queue.sql selects). @internal */
@@ -160,6 +162,7 @@ export function toJobRecord(row: JobRow): JobRecord {
     progress: fromJson(row[21]),
     result: fromJson(row[22]),
     error: fromJson<JobErrorInfo>(row[23]),
+    traceparent: row[25],
   };
 }
 

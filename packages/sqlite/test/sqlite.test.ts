@@ -51,6 +51,7 @@ function newJob(overrides: Partial<NewJob> = {}): NewJob {
     timeoutMs: null,
     size: null,
     idempotencyKey: null,
+    traceparent: null,
     ...overrides,
   };
 }

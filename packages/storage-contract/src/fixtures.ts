@@ -40,6 +40,7 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
     timeoutMs: null,
     size: null,
     idempotencyKey: null,
+    traceparent: null,
     ...overrides,
   };
 }

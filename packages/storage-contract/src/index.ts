@@ -27,6 +27,7 @@ import { describeReclaim } from './areas/reclaim.js';
 import { describeStalls } from './areas/stalls.js';
 import { describeRetry } from './areas/retry.js';
 import { describeRoundTrip } from './areas/round-trip.js';
+import { describeTracing } from './areas/tracing.js';
 import { describeTransactionalEnqueue } from './areas/transactional-enqueue.js';
 import { describeValidation } from './areas/validation.js';
 import { describeWorkersStats } from './areas/workers-stats.js';
@@ -88,6 +89,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeWorkerControl(harness);
     describeWorkerErrors(harness);
     describeStalls(harness);
+    describeTracing(harness);
     describeWorkerProcesses(harness);
     describeCrossProcess(harness);
     describeMultiProcess(harness, { ...MULTI_PROCESS_DEFAULTS, ...options.multiProcess });

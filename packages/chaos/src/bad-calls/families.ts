@@ -43,6 +43,12 @@ const JOB_OPTION_FIELDS: Field[] = [
   num('timeoutMs', negative, fc.constant(0), fc.integer({ min: TIMER_MAX + 1, max: 1e12 }), huge),
   num('size', negative, fc.constant(0), huge),
   str('idempotencyKey', 500),
+  // null is valid (it stores no trace context); every malformed W3C traceparent is not.
+  ['traceparent', fc.oneof(
+    notAString.filter((v) => v !== null),
+    fc.constantFrom('', 'x', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01', `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`, `00-4bf92f3577b34da6a3ce929d0e0e4736-${'0'.repeat(16)}-01`, '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'),
+    fc.string({ maxLength: 80 }),
+  )],
   ['backoff', fc.oneof(
     notAnObject,
     fc.record({ kind: fc.constantFrom('fixed'), delayMs: fc.oneof(negative, huge, nonFinite, notANumber) }),

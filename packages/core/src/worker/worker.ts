@@ -25,7 +25,7 @@ import { leasePeriods } from './lease-defaults.js';
 import { ReclaimSweep } from './reclaim.js';
 import { settleApart } from './rescue.js';
 import { emitSettled, groupOutcomes, withStorageRetry } from './settle.js';
-
+import { traceAttempt } from './trace-attempt.js';
 import type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 
 export type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
@@ -335,15 +335,14 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
 
   private async runAttempt(attempt: ActiveAttempt): Promise<void> {
     const job = attempt.record as JobRecord<Payload, Result>;
-    const end = await attempt.run((signal) => {
-      const ctx = makeContext(this, attempt, signal);
-      return Promise.resolve().then(() => this.handler(job, ctx));
-    });
+    const trace = traceAttempt(job, this.id, this.logger);
+    const end = await attempt.run((signal) => trace.invoke(() => this.handler(job, makeContext(this, attempt, signal))));
     const outcome = attempt.classify(end, {
       now: () => this.queue.clock.now(),
       random: this.options.random,
       customBackoff: this.queue.customBackoff,
     });
+    trace.end(outcome, attempt.abortKind);
     this.active.delete(job.id);
     if (outcome.kind !== 'dropped') this.pending.push(outcome);
     this.schedule();

@@ -26,6 +26,7 @@ await runChild({
         timeoutMs: null,
         size: null,
         idempotencyKey: null,
+        traceparent: null,
       };
       try {
         const r = await storage.enqueue({ queue: input.queue, jobs: [job], now: input.now });

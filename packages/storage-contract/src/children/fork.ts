@@ -8,7 +8,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The child scripts of this folder. */
-export type ChildScript = 'claim-loop.mjs' | 'add-loop.mjs' | 'migrate.mjs';
+export type ChildScript = 'claim-loop.mjs' | 'add-loop.mjs' | 'migrate.mjs' | 'untraced.mjs';
 
 interface ChildMessage {
   type: 'ready' | 'done' | 'error';
@@ -23,10 +23,10 @@ interface Running {
   output: string[];
 }
 
-function start(script: ChildScript, input: unknown, index: number): Running {
-  // execArgv: [] so the child does not inherit the test runner's loader flags: it runs plain Node.
+function start(script: ChildScript, input: unknown, index: number, execArgv: string[]): Running {
+  // execArgv never inherits the test runner's loader flags: the child runs plain Node (plus `execArgv`).
   const child = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [], {
-    execArgv: [],
+    execArgv,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
   });
@@ -69,9 +69,10 @@ function start(script: ChildScript, input: unknown, index: number): Running {
 /**
  * Runs one child per input at once and returns their reports in input order. Rejects (and kills
  * the children still alive) when a child fails, exits without a report, or `timeoutMs` passes.
+ * `execArgv` are Node options for the children (none by default).
  */
-export async function runChildren<Report>(script: ChildScript, inputs: unknown[], timeoutMs: number): Promise<Report[]> {
-  const running = inputs.map((input, i) => start(script, input, i));
+export async function runChildren<Report>(script: ChildScript, inputs: unknown[], timeoutMs: number, execArgv: string[] = []): Promise<Report[]> {
+  const running = inputs.map((input, i) => start(script, input, i, execArgv));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${script} children did not finish within ${timeoutMs} ms`)), timeoutMs);

@@ -1,0 +1,19 @@
+/**
+ * The JSON shapes the dashboard and the status page read. They come from the handler's own types
+ * (inferred from the zod schemas it answers with) and core's, imported as types only: erased from
+ * the bundle, and a change on the server side breaks the typecheck here.
+ * @module
+ */
+import type { JobProgress, JobState, QueueConfig, QueueStats } from '@waitline/core';
+import type { AdminJob, History, PublicJobStatus } from '../src/index.js';
+
+export type { AdminJob, History, JobProgress, JobState, PublicJobStatus, QueueConfig, QueueStats };
+
+/** `GET /queues/:queue/jobs`. */
+export interface JobsPage {
+  jobs: AdminJob[];
+  nextCursor: string | null;
+}
+
+/** The states the finished-jobs list can show. */
+export type FinishedState = 'failed' | 'cancelled' | 'completed';
