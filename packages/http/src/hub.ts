@@ -53,10 +53,13 @@ export class QueueHub {
     return this.idleTimer !== undefined;
   }
 
-  /** Watches one job: `watcher` gets its status now and after each change. Returns the unwatch function. */
-  watchJob(id: JobId, watcher: JobWatcher): () => void {
+  /**
+   * Watches one job: `watcher` gets its status now (`fresh`, when the caller just read it) and
+   * after each change. Returns the unwatch function.
+   */
+  watchJob(id: JobId, watcher: JobWatcher, fresh?: JobStatus): () => void {
     this.retain();
-    const unwatch = this.tracker.watch(id, watcher);
+    const unwatch = this.tracker.watch(id, watcher, fresh);
     return () => {
       unwatch();
       this.releaseIfIdle();

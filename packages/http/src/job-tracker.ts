@@ -78,12 +78,18 @@ export class JobTracker {
     return this.jobs.size;
   }
 
-  /** Adds a watcher; it gets a fresh full status at once. Returns the unwatch function. */
-  watch(id: JobId, watcher: JobWatcher): () => void {
+  /**
+   * Adds a watcher; it gets a full status at once: `fresh` when the caller just read one (no
+   * second read), else one read now. Returns the unwatch function.
+   */
+  watch(id: JobId, watcher: JobWatcher, fresh?: JobStatus): () => void {
     let entry = this.jobs.get(id);
     if (!entry) this.jobs.set(id, (entry = { watchers: new Set(), full: null, fullAt: 0, last: null, urgent: false }));
     entry.watchers.add(watcher);
-    void this.readFull(id, entry, new Set([watcher]));
+    if (fresh && fresh.id === id) {
+      if (entry.full === null) Object.assign(entry, { full: fresh, last: fresh, fullAt: Date.now() });
+      queueMicrotask(() => entry.watchers.has(watcher) && watcher(fresh));
+    } else void this.readFull(id, entry, new Set([watcher]));
     return () => {
       const e = this.jobs.get(id);
       if (e?.watchers.delete(watcher) && e.watchers.size === 0) this.jobs.delete(id);

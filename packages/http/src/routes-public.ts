@@ -57,6 +57,7 @@ function changeKey(s: ReturnType<typeof toPublicStatus>): string {
 async function jobEvents({ app, params, request }: RouteContext): Promise<Response> {
   const queue = app.queue(params.queue);
   const first = await queue.getStatus(params.id!);
+  app.predictions(queue.name).note(first, Date.now());
   const expose = app.config.expose[queue.name] ?? {};
   const payload = await payloadIfExposed(app, queue.name, first.id);
   return app.streams.respond(request, (sink) => {
@@ -75,7 +76,7 @@ async function jobEvents({ app, params, request }: RouteContext): Promise<Respon
         sink.send('status', view);
       }
       if (isFinal(status.state)) sink.close();
-    });
+    }, first);
     return unwatch;
   });
 }
