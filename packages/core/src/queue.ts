@@ -24,7 +24,7 @@ import { buildNewJob, type JobDefaults } from './new-job.js';
 import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseQueueOptions, parseRetryPolicy } from './options.js';
 import { isFinalState, type JobState } from './state.js';
 import { onResetWeakly } from './reset-watch.js';
-import { deriveStats, type QueueStats } from './stats.js';
+import { deriveStats, type QueueStats, STATS_SAMPLE_LIMIT, THROUGHPUT_WINDOWS_MS } from './stats.js';
 import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
 import { waitUntil } from './wait.js';
 import { subscribeWakeups, type WakeSource } from './wakeups.js';
@@ -33,12 +33,8 @@ import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 
 export type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 
-/** How many recent finished jobs feed ETAs and stats. */
-const SAMPLE_LIMIT = 100;
 /** ETAs simulate each job ahead when at most this many are ahead. */
 const AHEAD_LIST_LIMIT = 200;
-/** Default throughput windows: 1 min, 5 min, 1 h. */
-const WINDOWS_MS = [60_000, 300_000, 3_600_000];
 
 /** A reset listener's action, defined out here so it holds no queue (a closure in `ready` would). */
 const restoreQueueConfig = (queue: Queue): Promise<QueueConfig> => queue.restoreConfig();
@@ -201,7 +197,7 @@ export class Queue<Payload = unknown, Result = unknown> {
       queue: this.name,
       id: parseJobId(id),
       now,
-      sampleLimit: SAMPLE_LIMIT,
+      sampleLimit: STATS_SAMPLE_LIMIT,
       aheadListLimit: AHEAD_LIST_LIMIT,
       workerStaleMs: this.workerStaleMs,
     });
@@ -349,8 +345,8 @@ export class Queue<Payload = unknown, Result = unknown> {
     const raw = await this.storage.getStats({
       queue: this.name,
       now: this.clock.now(),
-      windowsMs: WINDOWS_MS,
-      sampleLimit: SAMPLE_LIMIT,
+      windowsMs: [...THROUGHPUT_WINDOWS_MS],
+      sampleLimit: STATS_SAMPLE_LIMIT,
       workerStaleMs: this.workerStaleMs,
     });
     return deriveStats(this.name, raw);

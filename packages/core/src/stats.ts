@@ -6,6 +6,11 @@ import { effectiveCapacity } from './eta.js';
 import type { JobState } from './state.js';
 import type { FinishedSample, QueueConfig, RawQueueStats, WorkerInfo } from './storage.js';
 
+/** The windows `queue.getStats()` counts finished jobs over: 1 min, 5 min, 1 h. */
+export const THROUGHPUT_WINDOWS_MS: readonly number[] = [60_000, 300_000, 3_600_000];
+/** How many recent finished jobs `queue.getStats()` summarises, and ETAs learn from. */
+export const STATS_SAMPLE_LIMIT = 100;
+
 /** Summary of a set of durations in ms; every field null when there is no sample. */
 export interface DurationSummary {
   count: number;

@@ -3,7 +3,17 @@
  * queues' storages, with the optional peer `prom-client` loaded on first use.
  * @module
  */
-import { deriveStats, type FinishedSample, MAX_TIMER_MS, parseOptions, type Queue, type QueueStats, ValidationError } from '@waitline/core';
+import {
+  deriveStats,
+  type FinishedSample,
+  MAX_TIMER_MS,
+  parseOptions,
+  type Queue,
+  type QueueStats,
+  STATS_SAMPLE_LIMIT,
+  THROUGHPUT_WINDOWS_MS,
+  ValidationError,
+} from '@waitline/core';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import {
@@ -21,11 +31,6 @@ import { SampleTracker } from './metrics/samples.js';
 
 export { DEFAULT_DURATION_BUCKETS } from './metrics/instruments.js';
 export { MetricsUnavailableError, PROMETHEUS_CONTENT_TYPE } from './metrics/load.js';
-
-/** Core's throughput windows (as in `queue.getStats()`): 1 min, 5 min, 1 h. */
-const WINDOWS_MS = [60_000, 300_000, 3_600_000];
-/** Core's sample count for the success rate and duration summaries of `queue.getStats()`. */
-const STATS_SAMPLES = 100;
 
 /** Options of {@link createMetrics}. */
 export interface MetricsOptions {
@@ -121,11 +126,11 @@ async function readQueue(queue: Queue, sampleLimit: number): Promise<RawReading>
   const raw = await queue.storage.getStats({
     queue: queue.name,
     now: queue.clock.now(),
-    windowsMs: WINDOWS_MS,
+    windowsMs: [...THROUGHPUT_WINDOWS_MS],
     sampleLimit,
     workerStaleMs: queue.workerStaleMs,
   });
-  const stats = deriveStats(queue.name, { ...raw, recent: raw.recent.slice(0, STATS_SAMPLES) });
+  const stats = deriveStats(queue.name, { ...raw, recent: raw.recent.slice(0, STATS_SAMPLE_LIMIT) });
   return { stats, recent: raw.recent, readSeconds: (performance.now() - started) / 1000 };
 }
 

@@ -14,6 +14,7 @@ import { Queue, Worker } from '@waitline/core';
 import { SqliteStorage } from '@waitline/sqlite';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createHandler, type HandlerOptions, toNodeListener, type WaitlineHandler } from '../../src/index.js';
+import { until as untilCondition } from '../serve.js';
 
 /** The repository's root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -152,11 +153,7 @@ export function artifactPath(name: string): string {
   return join(dir, name);
 }
 
-/** Waits, polling, until `check` holds. */
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** Waits, polling, until `check` holds (the HTTP tests' `until`, with the browser tests' argument order). */
+export function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  return untilCondition(check, timeoutMs, what);
 }
