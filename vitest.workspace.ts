@@ -8,5 +8,6 @@ export const projects = [
   'packages/postgres',
   'packages/redis',
   'packages/http',
+  'packages/cli',
   'examples/transcription-pipeline',
 ];

@@ -1,0 +1,61 @@
+/**
+ * The commands that act on a job (`cancel`, `retry`, `promote`, `priority`) or a queue (`pause`,
+ * `resume`, `drain`, `clear`, `clean`). Each prints what it changed; `--json` prints it as JSON.
+ * @module
+ */
+import { type JobRecord, ValidationError } from '@waitline/core';
+import type { Ctx } from '../context.js';
+import { parseDuration } from '../duration.js';
+import { printJson } from '../output.js';
+
+function printJob(ctx: Ctx, verb: string, job: JobRecord): void {
+  const { leaseToken: _t, ...shown } = job;
+  if (ctx.json) printJson(ctx.out, shown);
+  else ctx.out.write(`${verb} ${job.id}: now ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested: the handler is aborting)' : ''}, priority ${job.priority}\n`);
+}
+
+/** `cancel|retry|promote <queue> <id>`. */
+export async function jobAction(ctx: Ctx, verb: 'cancel' | 'retry' | 'promote', queueName: string, id: string): Promise<void> {
+  const queue = await ctx.queue(queueName);
+  const past = { cancel: 'cancelled', retry: 'retried', promote: 'promoted' }[verb];
+  printJob(ctx, past, await queue[verb](id));
+}
+
+/** `priority <queue> <id> <p>`. */
+export async function priority(ctx: Ctx, queueName: string, id: string, value: string): Promise<void> {
+  const p = Number(value);
+  if (!/^-?\d+$/.test(value)) throw new ValidationError(`priority must be an integer, not "${value}"`, [{ path: ['priority'], message: 'not an integer' }]);
+  const queue = await ctx.queue(queueName);
+  printJob(ctx, 'reprioritised', await queue.changePriority(id, p));
+}
+
+/** `pause|resume|drain <queue>`; drain returns once the queue is stored as draining. */
+export async function queueAction(ctx: Ctx, verb: 'pause' | 'resume' | 'drain', queueName: string): Promise<void> {
+  const queue = await ctx.queue(queueName);
+  if (verb === 'drain') await queue.drain({ wait: false });
+  else await queue[verb]();
+  const config = await queue.getConfig();
+  if (ctx.json) return printJson(ctx.out, config);
+  const state = config.paused ? 'paused' : config.draining ? 'draining (adds refused until resume)' : 'running';
+  ctx.out.write(`queue ${queueName}: ${state}\n`);
+}
+
+/** `clear <queue>`: removes every queued job. */
+export async function clear(ctx: Ctx, queueName: string): Promise<void> {
+  const removed = await (await ctx.queue(queueName)).clear();
+  if (ctx.json) printJson(ctx.out, { removed });
+  else ctx.out.write(`removed ${removed} queued job${removed === 1 ? '' : 's'} from ${queueName}\n`);
+}
+
+/** `clean <queue> --state s [--older-than 48h]`. */
+export async function clean(ctx: Ctx, queueName: string, options: { state?: string; olderThan?: string }): Promise<void> {
+  const states = ['completed', 'failed', 'cancelled', 'queued'] as const;
+  const state = options.state as (typeof states)[number];
+  if (!states.includes(state)) {
+    throw new ValidationError(`--state must be one of ${states.join(', ')}`, [{ path: ['state'], message: 'required' }]);
+  }
+  const olderThanMs = options.olderThan === undefined ? undefined : parseDuration(options.olderThan, ['olderThan']);
+  const removed = await (await ctx.queue(queueName)).clean({ state, ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
+  if (ctx.json) printJson(ctx.out, { removed });
+  else ctx.out.write(`removed ${removed} ${state} job${removed === 1 ? '' : 's'} from ${queueName}\n`);
+}

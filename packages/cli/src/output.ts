@@ -1,0 +1,63 @@
+/**
+ * What commands print: aligned tables for people, JSON with `--json`, and errors as
+ * `error CODE: message (at path)`.
+ * @module
+ */
+import { WaitlineError } from '@waitline/core';
+
+/** Where a command writes; tests pass their own. */
+export interface Out {
+  /** Writes to standard output (results). */
+  write(text: string): void;
+  /** Writes to standard error (errors and usage). */
+  error(text: string): void;
+}
+
+/** The process's stdout and stderr. */
+export const processOut: Out = {
+  write: (text) => process.stdout.write(text),
+  error: (text) => process.stderr.write(text),
+};
+
+/** Renders rows as a table whose columns are as wide as their widest cell. */
+export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: ReadonlyArray<string>) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
+}
+
+/** Prints `value` as JSON (one document, two-space indent). */
+export function printJson(out: Out, value: unknown): void {
+  out.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function isCoded(error: unknown): error is Error & { code: string; path: ReadonlyArray<string | number> } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && Array.isArray((error as { path?: unknown }).path);
+}
+
+/** The one-line error every failing command prints. */
+export function errorLine(error: unknown): string {
+  if (error instanceof WaitlineError || isCoded(error)) {
+    const at = error.path.length > 0 ? ` (at ${error.path.join('.')})` : '';
+    return `error ${error.code}: ${error.message}${at}`;
+  }
+  return `error INTERNAL: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** A duration for people: 850ms, 4.2s, 3m 10s, 2h 5m. */
+export function formatMs(ms: number | null): string {
+  if (ms === null) return '–';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
+  return `${Math.floor(ms / 3_600_000)}h ${Math.round((ms % 3_600_000) / 60_000)}m`;
+}
+
+/** A time of day with its date, in UTC. */
+export function formatTime(at: number | null): string {
+  return at === null ? '–' : new Date(at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,72 @@
+/**
+ * The `waitline` command line: commander wires each command to its function; `run` turns every
+ * outcome into an exit code (0 ok, 1 failure, 2 usage) and one `error CODE: message (at path)` line.
+ * @module
+ */
+import { ValidationError } from '@waitline/core';
+import { Command, CommanderError, Option } from 'commander';
+import { clean, clear, jobAction, priority, queueAction } from './commands/actions.js';
+import { list, show, stats } from './commands/reads.js';
+import { type Ctx, type GlobalOptions, withContext } from './context.js';
+import { errorLine, type Out, processOut } from './output.js';
+
+type Action = (ctx: Ctx, ...args: string[]) => Promise<void>;
+
+function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
+  const program = new Command('waitline')
+    .description('Inspect and operate Waitline queues on SQLite, Postgres or Redis.')
+    .addOption(new Option('--storage <url>', 'sqlite:./jobs.db, postgres://… (?schema=) or redis://… (?prefix=)').env('WAITLINE_STORAGE'))
+    .option('--json', 'print JSON instead of tables')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => out.error(s) });
+
+  // Commander calls an action with its positional arguments, its own options, then the command.
+  const defer =
+    (fn: Action) =>
+    (...args: unknown[]): void => {
+      const local = args.at(-2) as Record<string, string>;
+      const positional = args.slice(0, -2) as string[];
+      const options = { ...program.opts<GlobalOptions>(), ...local };
+      ran.fn = () => withContext(options, out, (ctx) => fn(ctx, ...positional, local as never));
+    };
+
+  program.command('stats <queue>').description('counts, workers, utilisation, success rate, run and wait times').action(defer(stats));
+  program
+    .command('list <queue>')
+    .description('jobs, newest first')
+    .option('--state <state>', 'queued, running, completed, failed or cancelled')
+    .option('--limit <n>', 'how many (1-1000, default 20)')
+    .action(defer(list as Action));
+  program.command('show <queue> <id>').description('one job: position and ETA, progress, payload, result, error').action(defer(show));
+  for (const verb of ['cancel', 'retry', 'promote'] as const) {
+    program.command(`${verb} <queue> <id>`).description(`${verb} a job`).action(defer((ctx, q, id) => jobAction(ctx, verb, q!, id!)));
+  }
+  program.command('priority <queue> <id> <priority>').description('change a queued job’s priority (1-1000)').action(defer(priority));
+  for (const verb of ['pause', 'resume', 'drain'] as const) {
+    program.command(`${verb} <queue>`).description(`${verb} a queue`).action(defer((ctx, q) => queueAction(ctx, verb, q!)));
+  }
+  program.command('clear <queue>').description('remove every queued job').action(defer(clear));
+  program
+    .command('clean <queue>')
+    .description('remove finished (or queued) jobs older than a duration')
+    .requiredOption('--state <state>', 'completed, failed, cancelled or queued')
+    .option('--older-than <duration>', 'e.g. 48h, 30m, 7d')
+    .action(defer(clean as Action));
+  return program;
+}
+
+/** Runs the command line `argv` (without node and the script); resolves with the exit code. */
+export async function run(argv: readonly string[], out: Out = processOut): Promise<number> {
+  const ran: { fn?: () => Promise<void> } = {};
+  try {
+    await build(out, ran).parseAsync([...argv], { from: 'user' });
+    if (!ran.fn) return 0;
+    await ran.fn();
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    out.error(`${errorLine(error)}\n`);
+    return error instanceof ValidationError ? 2 : 1;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The storage a command talks to, from `--storage` or `WAITLINE_STORAGE`: `sqlite:./jobs.db`,
+ * `postgres://user@host:5432/db?schema=waitline`, `redis://:password@host:6379/2?prefix=waitline`.
+ * The CLI never migrates: a database that was never migrated, or was migrated by newer code, is
+ * refused with `SCHEMA_VERSION`.
+ * @module
+ */
+import { type Storage, ValidationError } from '@waitline/core';
+
+/** A parsed storage location. */
+export type StorageSpec =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; connectionString: string; schema?: string }
+  | { kind: 'redis'; host: string; port: number; password?: string; username?: string; db?: number; prefix?: string };
+
+function refuse(value: string, why: string): never {
+  throw new ValidationError(`invalid storage "${value}": ${why}`, [{ path: ['storage'], message: why }]);
+}
+
+function parseRedis(value: string, url: URL): StorageSpec {
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined;
+  if (db !== undefined && !(Number.isInteger(db) && db >= 0)) refuse(value, 'the path of a redis:// URL is a database number');
+  const prefix = url.searchParams.get('prefix') ?? undefined;
+  return {
+    kind: 'redis',
+    host: url.hostname || '127.0.0.1',
+    port: url.port ? Number(url.port) : 6379,
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(db !== undefined ? { db } : {}),
+    ...(prefix ? { prefix } : {}),
+  };
+}
+
+/** Parses a storage location; a `ValidationError` at `['storage']` when it is none of the three. */
+export function parseStorage(value: string | undefined): StorageSpec {
+  if (value === undefined || value.trim() === '') {
+    refuse('', 'give --storage (or WAITLINE_STORAGE): sqlite:./jobs.db, postgres://… or redis://…');
+  }
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path === '') refuse(value, 'sqlite: needs a file path, as in sqlite:./jobs.db');
+    return { kind: 'sqlite', path };
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    refuse(value, 'expected sqlite:PATH, postgres://… or redis://…');
+  }
+  if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') {
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    return { kind: 'postgres', connectionString: url.toString(), ...(schema ? { schema } : {}) };
+  }
+  if (url.protocol === 'redis:') return parseRedis(value, url);
+  return refuse(value, `unknown scheme "${url.protocol}"; expected sqlite:, postgres:// or redis://`);
+}
+
+/** Opens the storage without migrating it; the adapter is loaded only when used. */
+export async function openStorage(spec: StorageSpec): Promise<Storage> {
+  switch (spec.kind) {
+    case 'sqlite': {
+      const { SqliteStorage } = await import('@waitline/sqlite');
+      return SqliteStorage.open({ path: spec.path, migrate: false });
+    }
+    case 'postgres': {
+      const { PostgresStorage } = await import('@waitline/postgres');
+      const { kind: _kind, ...options } = spec;
+      return PostgresStorage.open({ ...options, migrate: false, poolSize: 2, applicationName: 'waitline-cli' });
+    }
+    case 'redis': {
+      const { RedisStorage } = await import('@waitline/redis');
+      const { kind: _kind, prefix, ...connection } = spec;
+      return RedisStorage.open({ connection, ...(prefix ? { prefix } : {}), migrate: false, checkServer: false });
+    }
+  }
+}

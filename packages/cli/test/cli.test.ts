@@ -1,0 +1,139 @@
+/**
+ * The built `waitline` bin, run as a child process against every storage: reads in tables and
+ * JSON, every action, and the error line and exit code of each kind of failure (nothing written).
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Queue, Worker } from '@waitline/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliStorage, cliStorages } from './storages.js';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const exec = promisify(execFile);
+
+/** Runs the bin; never rejects: the exit code, stdout and stderr. */
+async function waitline(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+for (const kind of await cliStorages()) {
+  describe(`waitline on ${kind.name}`, () => {
+    let db: CliStorage;
+    let q: Queue<{ n: number }>;
+    const cli = (...args: string[]) => waitline(['--storage', db.url, ...args]);
+
+    beforeAll(async () => {
+      db = await kind.open();
+      q = new Queue(db.storage, 'work');
+    });
+    afterAll(async () => {
+      await db?.storage.close();
+      await db?.cleanup();
+    });
+
+    it('shows stats, lists and shows jobs, as tables and as JSON', async () => {
+      const low = await q.add({ n: 1 }, { priority: 1 });
+      const high = await q.add({ n: 2 }, { priority: 9 });
+      const stats = await cli('stats', 'work');
+      expect(stats.code).toBe(0);
+      expect(stats.stdout).toMatch(/ready\s+scheduled[\s\S]*\n2\s+0/);
+      const json = JSON.parse((await cli('stats', 'work', '--json')).stdout);
+      expect(json.counts).toMatchObject({ queued: 2, ready: 2 });
+      const list = await cli('list', 'work', '--state', 'queued');
+      expect(list.stdout.split('\n')[0]).toMatch(/^id\s+state\s+prio/);
+      expect(list.stdout).toContain(low.id);
+      const listed = JSON.parse((await waitline(['list', 'work', '--json', '--limit', '1'], { WAITLINE_STORAGE: db.url })).stdout);
+      expect(listed.map((j: { id: string }) => j.id)).toEqual([high.id]);
+      const shown = await cli('show', 'work', low.id);
+      expect(shown.stdout).toContain('position 2');
+      expect(shown.stdout).toContain('payload {"n":1}');
+      expect(JSON.parse((await cli('show', 'work', high.id, '--json')).stdout)).toMatchObject({ position: 1, payload: { n: 2 } });
+      await q.clear();
+    });
+
+    it('cancels, retries, promotes and reprioritises jobs', async () => {
+      const later = await q.add({ n: 3 }, { delayMs: 3_600_000 });
+      const promoted = await cli('promote', 'work', later.id);
+      expect(promoted.code).toBe(0);
+      expect((await q.getStatus(later.id)).scheduled).toBe(false);
+      expect((await cli('priority', 'work', later.id, '7')).stdout).toContain('priority 7');
+      expect((await cli('cancel', 'work', later.id)).stdout).toContain('now cancelled');
+      const retried = JSON.parse((await cli('retry', 'work', later.id, '--json')).stdout);
+      expect(retried).toMatchObject({ id: later.id, state: 'queued' });
+      expect(retried).not.toHaveProperty('leaseToken');
+      await q.clear();
+    });
+
+    it('pauses, resumes, drains, clears and cleans a queue', async () => {
+      expect((await cli('pause', 'work')).stdout).toContain('paused');
+      expect((await q.getConfig()).paused).toBe(true);
+      expect((await cli('resume', 'work')).stdout).toContain('running');
+      await q.addBulk([{ payload: { n: 1 } }, { payload: { n: 2 } }]);
+      expect((await cli('clear', 'work')).stdout).toContain('removed 2 queued jobs');
+      const w = new Worker(q, async () => 'ok');
+      await q.finished((await q.add({ n: 4 })).id, { timeoutMs: 15_000 });
+      await w.close();
+      expect(JSON.parse((await cli('clean', 'work', '--state', 'completed', '--older-than', '0s', '--json')).stdout)).toEqual({ removed: 1 });
+      expect((await cli('drain', 'work')).stdout).toContain('draining');
+      await expect(q.add({ n: 5 })).rejects.toMatchObject({ code: 'QUEUE_DRAINING' });
+      await cli('resume', 'work');
+    });
+
+    it('fails with one error line: 1 for a missing queue or job or a refused transition, 2 for usage', async () => {
+      const missingQueue = await cli('stats', 'nope');
+      expect(missingQueue).toMatchObject({ code: 1, stdout: '' });
+      expect(missingQueue.stderr.trim()).toBe('error QUEUE_NOT_FOUND: no queue named "nope" in this storage (at queue)');
+      expect(await q.storage.getQueue('nope')).toBeNull();
+      const missingJob = await cli('cancel', 'work', 'j_missing');
+      expect(missingJob.code).toBe(1);
+      expect(missingJob.stderr).toMatch(/^error JOB_NOT_FOUND: .* \(at id\)\n$/);
+      const job = await q.add({ n: 6 });
+      await q.cancel(job.id);
+      const before = (await q.getJob(job.id))!.priority;
+      const refused = await cli('priority', 'work', job.id, '5');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error INVALID_TRANSITION: /);
+      const badPriority = await cli('priority', 'work', job.id, 'high');
+      expect(badPriority.code).toBe(2);
+      expect(badPriority.stderr).toContain('(at priority)');
+      const badState = await cli('list', 'work', '--state', 'done');
+      expect(badState).toMatchObject({ code: 2 });
+      expect(badState.stderr).toMatch(/^error VALIDATION: .*\(at state\)/);
+      const badDuration = await cli('clean', 'work', '--state', 'completed', '--older-than', 'two days');
+      expect(badDuration.code).toBe(2);
+      expect((await cli('list')).code).toBe(2);
+      expect((await waitline(['bogus'])).code).toBe(2);
+      expect((await q.getJob(job.id))?.priority).toBe(before);
+    });
+  });
+}
+
+describe('waitline without a usable storage', () => {
+  it('says how to name one (exit 2), and refuses an unknown scheme', async () => {
+    const none = await waitline(['stats', 'work'], { WAITLINE_STORAGE: '' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^error VALIDATION: .*give --storage.*\(at storage\)/);
+    const ftp = await waitline(['--storage', 'ftp://x', 'stats', 'work']);
+    expect(ftp.code).toBe(2);
+    expect(ftp.stderr).toContain('unknown scheme');
+  });
+
+  it('refuses a database that was never migrated (it never migrates)', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const path = join(mkdtempSync(join(tmpdir(), 'wl-cli-')), 'empty.db');
+    const result = await waitline(['--storage', `sqlite:${path}`, 'stats', 'work']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error SCHEMA_VERSION: /);
+    const again = await waitline(['--storage', `sqlite:${path}`, 'stats', 'work']);
+    expect(again.stderr).toMatch(/^error SCHEMA_VERSION: /);
+  });
+});
