@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Queue, Worker } from '@waitline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliStorage, cliStorages } from './storages.js';
+// One storage helper for the HTTP and the CLI tests (each storage also gives the URL the CLI takes).
+import { type OpenedStorage, testStorages } from '../../http/test/storages.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const exec = promisify(execFile);
@@ -23,9 +24,9 @@ async function waitline(args: string[], env: Record<string, string> = {}): Promi
   }
 }
 
-for (const kind of await cliStorages()) {
+for (const kind of await testStorages()) {
   describe(`waitline on ${kind.name}`, () => {
-    let db: CliStorage;
+    let db: OpenedStorage;
     let q: Queue<{ n: number }>;
     const cli = (...args: string[]) => waitline(['--storage', db.url, ...args]);
 
@@ -34,7 +35,6 @@ for (const kind of await cliStorages()) {
       q = new Queue(db.storage, 'work');
     });
     afterAll(async () => {
-      await db?.storage.close();
       await db?.cleanup();
     });
 

@@ -1,5 +1,5 @@
 /**
- * The storages the HTTP tests run on: SQLite (a temp file), Postgres (a fresh schema of the test
+ * The storages the HTTP and CLI tests run on: SQLite (a temp file), Postgres (a fresh schema of the test
  * database) and Redis (a fresh key prefix), each removed afterwards. A server that does not answer
  * skips its storage with a loud warning locally and fails under `CI=true`.
  * @internal
@@ -20,11 +20,20 @@ export const PG_URL =
   process.env.WAITLINE_PG_URL ?? `postgres://${encodeURIComponent(process.env.PGUSER ?? userInfo().username)}@127.0.0.1:5432/test`;
 const REDIS = { host: '127.0.0.1', port: 6379 };
 
+/** A fresh, empty, migrated storage, the URL the `waitline` CLI opens it by, and its removal. */
+export interface OpenedStorage {
+  storage: Storage;
+  /** `sqlite:PATH`, `postgres://…?schema=…` or `redis://…?prefix=…`. */
+  url: string;
+  /** Closes the storage and removes its database. */
+  cleanup(): Promise<void>;
+}
+
 /** One kind of storage the tests run on. */
 export interface TestStorage {
   name: 'sqlite' | 'postgres' | 'redis';
-  /** Opens a fresh, empty, migrated storage; `cleanup` closes and removes it. */
-  open(): Promise<{ storage: Storage; cleanup(): Promise<void> }>;
+  /** Opens a fresh, empty, migrated storage. */
+  open(): Promise<OpenedStorage>;
 }
 
 async function pgReachable(): Promise<boolean> {
@@ -55,12 +64,13 @@ const sqlite: TestStorage = {
   name: 'sqlite',
   async open() {
     const dir = mkdtempSync(join(tmpdir(), 'wl-http-'));
-    const storage = await SqliteStorage.open({ path: join(dir, 'jobs.db') });
+    const path = join(dir, 'jobs.db');
+    const storage = await SqliteStorage.open({ path });
     const cleanup = async (): Promise<void> => {
       await storage.close();
       rmSync(dir, { recursive: true, force: true });
     };
-    return { storage, cleanup };
+    return { storage, url: `sqlite:${path}`, cleanup };
   },
 };
 
@@ -71,6 +81,7 @@ const postgres: TestStorage = {
     const storage = await PostgresStorage.open({ connectionString: PG_URL, schema });
     return {
       storage,
+      url: `${PG_URL}?schema=${schema}`,
       async cleanup() {
         await storage.close();
         const client = new pg.Client({ connectionString: PG_URL });
@@ -88,6 +99,7 @@ const redis: TestStorage = {
     const storage = await RedisStorage.open({ connection: REDIS, prefix });
     return {
       storage,
+      url: `redis://${REDIS.host}:${REDIS.port}?prefix=${prefix}`,
       async cleanup() {
         await storage.close();
         const client = new Redis(REDIS);
