@@ -28,6 +28,7 @@ import {
 } from './metrics/instruments.js';
 import { loadPromClient, PROMETHEUS_CONTENT_TYPE } from './metrics/load.js';
 import { SampleTracker } from './metrics/samples.js';
+import { withTimeout } from './timeout.js';
 
 export { DEFAULT_DURATION_BUCKETS } from './metrics/instruments.js';
 export { MetricsUnavailableError, PROMETHEUS_CONTENT_TYPE } from './metrics/load.js';
@@ -103,14 +104,6 @@ function checkQueues(queues: unknown): readonly Queue[] {
     names.add(q.name);
   });
   return queues as readonly Queue[];
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, queue: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`queue "${queue}": storage did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** What one storage read of a queue gave. */
@@ -214,7 +207,7 @@ class QueueMetrics implements WaitlineMetrics {
       reading.then(forget, forget);
     }
     try {
-      return await withTimeout(reading, this.options.timeoutMs, queue.name);
+      return await withTimeout(reading, this.options.timeoutMs, `queue "${queue.name}": storage did not answer within ${this.options.timeoutMs} ms`);
     } catch (error) {
       this.options.onError?.(error, queue.name);
       return null;

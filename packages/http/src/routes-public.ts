@@ -7,23 +7,16 @@ import type { App } from './app.js';
 import { errorAnswer, json } from './errors.js';
 import { isFinal, toPublicStatus } from './projections.js';
 import type { Route, RouteContext } from './router.js';
+import { withTimeout } from './timeout.js';
 
 const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), queues: z.record(z.string(), z.string()) });
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function health({ app }: RouteContext): Promise<Response> {
   const queues: Record<string, string> = {};
   await Promise.all(
     [...app.queues.values()].map(async (q) => {
       try {
-        await withTimeout(q.getConfig(), app.config.healthTimeoutMs);
+        await withTimeout(q.getConfig(), app.config.healthTimeoutMs, `no answer within ${app.config.healthTimeoutMs} ms`);
         queues[q.name] = 'ok';
       } catch (error) {
         queues[q.name] = error instanceof Error ? error.message : String(error);
