@@ -291,6 +291,11 @@ export interface Storage {
   upsertQueue(p: UpsertQueueParams): Promise<QueueConfig>;
   /** The stored config, or null for a queue never created. */
   getQueue(name: string): Promise<QueueConfig | null>;
+  /**
+   * Every queue ever configured or added to, sorted by name (code-unit order): what an operator's
+   * `stats` without a queue and an export of every queue start from. Reads configuration only.
+   */
+  listQueues(): Promise<QueueConfig[]>;
 
   /**
    * Writes all jobs or none; throws `QueueDrainingError` when the queue is draining and

@@ -181,6 +181,11 @@ export class PostgresStorage implements Storage {
     });
   }
 
+  /** Every queue ever configured or added to, sorted by name, in one statement. */
+  listQueues(): Promise<QueueConfig[]> {
+    return this.run(async () => (await this.ctx.rows<QueueRow>('listQueues', [])).map(toQueueConfig));
+  }
+
   /**
    * Writes every job or none, in one statement; with `p.tx` (a pg client inside your transaction)
    * the jobs are written in that transaction: invisible to workers until it commits, gone if it

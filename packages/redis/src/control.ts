@@ -47,6 +47,12 @@ export async function getQueue(ctx: RedisContext, name: string): Promise<QueueCo
   return toQueueConfig(name, Object.entries(fields).flat());
 }
 
+/** Every queue in the directory that has a stored config, by name; the reads run concurrently (cluster-safe). @internal */
+export async function listQueues(ctx: RedisContext): Promise<QueueConfig[]> {
+  const configs = await Promise.all((await ctx.directory.queues()).map((name) => getQueue(ctx, name)));
+  return configs.filter((config): config is QueueConfig => config !== null);
+}
+
 /**
  * Runs a by-id script on the job's queue: 'ok' gives the record, 'invalid' an
  * `InvalidTransitionError` to `target`, 'missing' a `JobNotFoundError`. The script sees only its

@@ -37,7 +37,7 @@ import type {
 } from '@waitline/core';
 import { connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { RedisContext } from './context.js';
-import { cancelJob, changePriority, getQueue, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
+import { cancelJob, changePriority, getQueue, listQueues, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
 import { QueueDirectory } from './directory.js';
 import { KeySpace } from './keys.js';
 import { ensureSchema } from './migrate.js';
@@ -153,6 +153,11 @@ export class RedisStorage implements Storage {
   /** The stored configuration, or null for a queue never configured nor added to. */
   async getQueue(name: string): Promise<QueueConfig | null> {
     return this.run(() => getQueue(this.ctx, name));
+  }
+
+  /** Every queue ever configured or added to, sorted by name; one pipelined read. */
+  async listQueues(): Promise<QueueConfig[]> {
+    return this.run(() => listQueues(this.ctx));
   }
 
   /**

@@ -46,6 +46,11 @@ export function getQueue(ctx: SqliteContext, name: string): QueueConfig | null {
   return row === undefined ? null : toQueueConfig(row);
 }
 
+/** Every stored queue's configuration, by name. One statement. @internal */
+export function listQueues(ctx: SqliteContext): QueueConfig[] {
+  return (ctx.stmt('listQueues').all() as QueueRow[]).map(toQueueConfig);
+}
+
 /** One job by id, or null. One statement. @internal */
 export function getJob(ctx: SqliteContext, id: string): JobRecord | null {
   const row = ctx.jobs('getJob').get({ id }) as JobRow | undefined;

@@ -56,6 +56,7 @@ import {
   deregisterWorker,
   getJob,
   getQueue,
+  listQueues,
   listJobs,
   registerWorker,
   upsertQueue,
@@ -185,6 +186,11 @@ export class SqliteStorage implements Storage {
   /** The stored configuration, or null for a queue never configured nor added to. */
   async getQueue(name: string): Promise<QueueConfig | null> {
     return this.run(() => getQueue(this.ctx, name));
+  }
+
+  /** Every queue ever configured or added to, sorted by name, in one statement. */
+  async listQueues(): Promise<QueueConfig[]> {
+    return this.run(() => listQueues(this.ctx));
   }
 
   /**

@@ -52,6 +52,19 @@ export function describeControl(harness: StorageHarness): void {
       expect(await s.getQueue('other')).toBeNull();
     });
 
+    it('listQueues lists every queue configured or added to, by name, with its stored config', async () => {
+      const s = storage();
+      expect(await s.listQueues()).toEqual([]);
+      await s.upsertQueue({ name: 'zeta', concurrency: 2, now: T0 });
+      await add(s, {}, { queue: 'alpha', now: T0 });
+      await s.upsertQueue({ name: 'mid', paused: true, now: T0 });
+      const listed = await s.listQueues();
+      expect(listed.map((q) => q.name)).toEqual(['alpha', 'mid', 'zeta']);
+      expect(listed[0]).toEqual(await s.getQueue('alpha'));
+      expect(listed[1]).toMatchObject({ paused: true });
+      expect(listed[2]).toMatchObject({ concurrency: 2 });
+    });
+
     it('upsertQueue changes only the fields given', async () => {
       const s = storage();
       expect(await addQueue(s, { concurrency: 3, maxSize: 10 })).toEqual({ name: QUEUE, concurrency: 3, maxSize: 10, paused: false, maxStalls: 1, draining: false });

@@ -1,0 +1,6 @@
+-- list-queues: every queue's stored configuration, by name.
+--
+-- Parameters: none
+-- Returns: one row (name, concurrency, max_size, paused, max_stalls, draining) per queue ever created, ordered by name.
+-- Guarantees: reads the queues table only.
+SELECT name, concurrency, max_size, paused, max_stalls, draining FROM {{schema}}.queues ORDER BY name

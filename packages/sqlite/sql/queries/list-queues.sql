@@ -1,0 +1,6 @@
+-- list-queues: every queue's stored configuration, by name.
+--
+-- Parameters: none
+-- Returns: one queues row per queue ever configured or added to, ordered by name.
+-- Guarantees: reads the queues table only.
+SELECT name, concurrency, max_size, paused, max_stalls, draining FROM queues ORDER BY name
