@@ -11,12 +11,17 @@ export interface Out {
   write(text: string): void;
   /** Writes to standard error (errors and usage). */
   error(text: string): void;
+  /** True when results go to a terminal, which `watch` redraws in place. */
+  readonly tty?: boolean;
 }
 
 /** The process's stdout and stderr. */
 export const processOut: Out = {
   write: (text) => process.stdout.write(text),
   error: (text) => process.stderr.write(text),
+  get tty() {
+    return process.stdout.isTTY === true;
+  },
 };
 
 /** Renders rows as a table whose columns are as wide as their widest cell. */

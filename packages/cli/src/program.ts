@@ -6,7 +6,9 @@
 import { ValidationError } from '@waitline/core';
 import { Command, CommanderError, Option } from 'commander';
 import { clean, clear, jobAction, priority, queueAction } from './commands/actions.js';
+import { doctor } from './commands/doctor.js';
 import { list, show, stats } from './commands/reads.js';
+import { watch } from './commands/watch.js';
 import { type Ctx, type GlobalOptions, withContext } from './context.js';
 import { errorLine, type Out, processOut } from './output.js';
 
@@ -31,7 +33,20 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
       ran.fn = () => withContext(options, out, (ctx) => fn(ctx, ...positional, local as never));
     };
 
-  program.command('stats <queue>').description('counts, workers, utilisation, success rate, run and wait times').action(defer(stats));
+  program
+    .command('stats [queue]')
+    .description('counts, workers, utilisation, success rate, run and wait times (every queue when none is named)')
+    .action(defer(stats as Action));
+  program
+    .command('watch [queue]')
+    .description('a live view redrawn on events: counts, utilisation, running jobs with progress, the next waiting jobs with ETA')
+    .option('--rows <n>', 'running and waiting jobs to show (1-100, default 5)')
+    .option('--refresh <duration>', 'redraw at least this often without events (default 5s)')
+    .action(defer(watch as Action));
+  program.command('doctor').description('check the storage, schema, workers, expired leases and server settings; exit 1 when something needs attention').action((...args: unknown[]) => {
+      const local = args.at(-2) as Record<string, string>;
+      ran.fn = () => doctor({ ...program.opts<GlobalOptions>(), ...local }, out);
+    });
   program
     .command('list <queue>')
     .description('jobs, newest first')

@@ -5,7 +5,7 @@
  * refused with `SCHEMA_VERSION`.
  * @module
  */
-import { type Storage, ValidationError } from '@waitline/core';
+import { type Logger, type Storage, ValidationError } from '@waitline/core';
 
 /** A parsed storage location. */
 export type StorageSpec =
@@ -57,8 +57,26 @@ export function parseStorage(value: string | undefined): StorageSpec {
   return refuse(value, `unknown scheme "${url.protocol}"; expected sqlite:, postgres:// or redis://`);
 }
 
-/** Opens the storage without migrating it; the adapter is loaded only when used. */
-export async function openStorage(spec: StorageSpec): Promise<Storage> {
+/** Where a spec points, for people: no password. */
+export function describeSpec(spec: StorageSpec): string {
+  switch (spec.kind) {
+    case 'sqlite':
+      return `sqlite:${spec.path}`;
+    case 'postgres': {
+      const url = new URL(spec.connectionString);
+      url.password = '';
+      return `${url.toString()}${spec.schema ? ` (schema ${spec.schema})` : ''}`;
+    }
+    case 'redis':
+      return `redis://${spec.host}:${spec.port}/${spec.db ?? 0}${spec.prefix ? ` (prefix ${spec.prefix})` : ''}`;
+  }
+}
+
+/**
+ * Opens the storage without migrating it; the adapter is loaded only when used. With `serverLogger`,
+ * a Redis storage checks its server's eviction policy and persistence and tells that logger.
+ */
+export async function openStorage(spec: StorageSpec, serverLogger?: Logger): Promise<Storage> {
   switch (spec.kind) {
     case 'sqlite': {
       const { SqliteStorage } = await import('@waitline/sqlite');
@@ -72,7 +90,8 @@ export async function openStorage(spec: StorageSpec): Promise<Storage> {
     case 'redis': {
       const { RedisStorage } = await import('@waitline/redis');
       const { kind: _kind, prefix, ...connection } = spec;
-      return RedisStorage.open({ connection, ...(prefix ? { prefix } : {}), migrate: false, checkServer: false });
+      const check = serverLogger ? { checkServer: true, logger: serverLogger } : { checkServer: false };
+      return RedisStorage.open({ connection, ...(prefix ? { prefix } : {}), migrate: false, ...check });
     }
   }
 }

@@ -2,27 +2,11 @@
  * The built `waitline` bin, run as a child process against every storage: reads in tables and
  * JSON, every action, and the error line and exit code of each kind of failure (nothing written).
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Queue, Worker } from '@waitline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // One storage helper for the HTTP and the CLI tests (each storage also gives the URL the CLI takes).
 import { type OpenedStorage, testStorages } from '../../http/test/storages.js';
-
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-const exec = promisify(execFile);
-
-/** Runs the bin; never rejects: the exit code, stdout and stderr. */
-async function waitline(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { waitline } from './bin.js';
 
 for (const kind of await testStorages()) {
   describe(`waitline on ${kind.name}`, () => {

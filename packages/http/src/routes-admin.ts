@@ -3,7 +3,7 @@
  * `authorize` first, before it even says whether the queue exists.
  * @module
  */
-import { compareJobOrder, type JobRecord, type Queue } from '@waitline/core';
+import { type JobRecord, type Queue, waitingInClaimOrder } from '@waitline/core';
 import { z } from 'zod';
 import { readQuery } from './body.js';
 import { errorAnswer, json } from './errors.js';
@@ -18,19 +18,12 @@ export async function admitted(ctx: RouteContext, action: ActionName): Promise<Q
   return ctx.app.queue(ctx.params.queue);
 }
 
-/** Most queued jobs read to put one page of them in claim order. */
-const QUEUED_SCAN = 1_000;
-
 /**
- * Queued jobs in claim order (ready by the ordering rule, then scheduled by run time), among the
- * oldest `QUEUED_SCAN` queued jobs; each job's position and ETA are read exactly.
+ * Queued jobs in claim order (see `waitingInClaimOrder`, which orders the oldest 1,000); each
+ * job's position and ETA are read exactly.
  */
 async function queuedPage(ctx: RouteContext, queue: Queue, offset: number, limit: number): Promise<AdminJob[]> {
-  const now = Date.now();
-  const page = await queue.listJobs({ states: ['queued'], limit: QUEUED_SCAN, order: 'asc' });
-  const ready = page.items.filter((j) => j.runAt <= now).sort(compareJobOrder);
-  const scheduled = page.items.filter((j) => j.runAt > now).sort((a, b) => a.runAt - b.runAt || a.seq - b.seq);
-  const slice = [...ready, ...scheduled].slice(offset, offset + limit);
+  const slice = (await waitingInClaimOrder(queue, { now: Date.now() })).slice(offset, offset + limit);
   const log = ctx.app.predictions(queue.name);
   return Promise.all(
     slice.map(async (job) => {

@@ -3,9 +3,10 @@
  * @module
  */
 import type { JobRecord, JobState, JobStatus, QueueStats } from '@waitline/core';
-import { ValidationError } from '@waitline/core';
+import { Queue, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
 import { formatMs, formatTime, printJson, table } from '../output.js';
+import { renderOverview } from '../watch/frame.js';
 
 const STATES: readonly JobState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 
@@ -25,8 +26,17 @@ function statsText(s: QueueStats): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `stats <queue>`: counts, workers, utilisation, success rate, run and wait times. */
-export async function stats(ctx: Ctx, queueName: string): Promise<void> {
+/**
+ * `stats [queue]`: one queue's counts, workers, utilisation, success rate, run and wait times; or,
+ * without a queue, every queue of the storage in one table (`--json`: an array of the same stats).
+ */
+export async function stats(ctx: Ctx, queueName: string | undefined): Promise<void> {
+  if (queueName === undefined) {
+    const all = await Promise.all((await ctx.storage.listQueues()).map((c) => new Queue(ctx.storage, c.name).getStats()));
+    if (ctx.json) printJson(ctx.out, all);
+    else ctx.out.write(renderOverview(all));
+    return;
+  }
   const s = await (await ctx.queue(queueName)).getStats();
   if (ctx.json) printJson(ctx.out, s);
   else ctx.out.write(statsText(s));

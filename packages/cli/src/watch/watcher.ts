@@ -1,0 +1,122 @@
+/**
+ * The loop behind `watch`: it subscribes to the storage's notices (events from every process when
+ * the storage carries them) and redraws after each burst of them, at most once per `minRedrawMs`.
+ * A slow safety refresh (`refreshMs`) catches what sends no notice (a scheduled job coming due,
+ * ETAs moving with time); it is the only timer, and only a storage without a notifier relies on it.
+ * @module
+ */
+import { type Queue, type QueueStats, type Storage, waitingInClaimOrder } from '@waitline/core';
+import type { QueueFrame } from './frame.js';
+
+/** One read of what `watch` shows: one queue in detail, or every queue's stats. */
+export type WatchFrame = { queue: QueueFrame } | { overview: QueueStats[] };
+
+/** How the watcher paces its reads. */
+export interface WatchTiming {
+  /** Least time between two redraws, however many notices arrive. */
+  minRedrawMs: number;
+  /** Redraw this often even with no notice. */
+  refreshMs: number;
+}
+
+/** What the watcher shows and where it draws. */
+export interface WatchTarget {
+  storage: Storage;
+  /** The queue to show in detail; every queue in one table when absent. */
+  queue?: Queue;
+  /** How many running and waiting jobs to list. */
+  rows: number;
+  /** Called with each frame read. */
+  draw(frame: WatchFrame): void;
+  /** Called when a read fails; the watcher goes on and tries again on the next notice. */
+  failed(error: unknown): void;
+}
+
+async function readQueueFrame(queue: Queue, rows: number): Promise<QueueFrame> {
+  const now = Date.now();
+  const [stats, running, waiting] = await Promise.all([
+    queue.getStats(),
+    queue.listJobs({ states: ['running'], limit: rows, order: 'asc' }),
+    waitingInClaimOrder(queue, { now }),
+  ]);
+  const statuses = await Promise.all(waiting.slice(0, rows).map((job) => queue.getStatus(job.id)));
+  const byStart = running.items.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
+  return { stats, running: byStart, waiting: statuses.filter((s) => s.state === 'queued'), now };
+}
+
+async function readOverview(storage: Storage, queueOf: (name: string) => Queue): Promise<QueueStats[]> {
+  const configs = await storage.listQueues();
+  return Promise.all(configs.map((c) => queueOf(c.name).getStats()));
+}
+
+/** Redraws on notices and on the safety refresh until `stop()`. */
+export class Watcher {
+  private unsubscribe: (() => void) | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private reading = false;
+  private again = false;
+  private lastDraw = 0;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    private readonly target: WatchTarget,
+    private readonly timing: WatchTiming,
+    private readonly makeQueue: (name: string) => Queue,
+  ) {}
+
+  /** Draws the first frame, then subscribes; resolves once the first frame is drawn. */
+  async start(): Promise<void> {
+    await this.redraw();
+    const notifier = this.target.storage.notifier;
+    this.unsubscribe = notifier?.subscribe(this.target.queue?.name ?? '*', () => this.schedule(), { remote: true });
+    this.timer = setInterval(() => this.schedule(), this.timing.refreshMs);
+  }
+
+  /** Stops listening and drawing; idempotent. */
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    clearInterval(this.timer);
+    clearTimeout(this.pending);
+  }
+
+  private schedule(): void {
+    if (this.pending !== undefined) return;
+    const wait = Math.max(0, this.lastDraw + this.timing.minRedrawMs - Date.now());
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.redraw();
+    }, wait);
+  }
+
+  private queueOf(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) this.queues.set(name, (queue = this.makeQueue(name)));
+    return queue;
+  }
+
+  private async redraw(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = true;
+    try {
+      const { queue, rows } = this.target;
+      const frame: WatchFrame = queue
+        ? { queue: await readQueueFrame(queue, rows) }
+        : { overview: await readOverview(this.target.storage, (n) => this.queueOf(n)) };
+      this.lastDraw = Date.now();
+      this.target.draw(frame);
+    } catch (error) {
+      this.target.failed(error);
+    } finally {
+      this.reading = false;
+      if (this.again) {
+        this.again = false;
+        this.schedule();
+      }
+    }
+  }
+}
