@@ -40,9 +40,15 @@ export interface RunningBin {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the bin and leaves it running. */
-export function startWaitline(args: string[]): RunningBin {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the bin and leaves it running. With `tty`, it runs on a pseudo-terminal of 40 rows by
+ * 160 columns (through util-linux `script`), so it draws as it would for a person.
+ */
+export function startWaitline(args: string[], options: { tty?: boolean } = {}): RunningBin {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
+  const child = options.tty
+    ? spawn('script', ['-qfec', `stty rows 40 cols 160; exec ${quoted}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => {

@@ -140,3 +140,28 @@ for (const kind of await testStorages()) {
     });
   });
 }
+
+describe('waitline watch on a terminal', () => {
+  it('redraws in place (erasing the last frame, no appended frames) and exits 0 on Ctrl-C', async () => {
+    const [sqlite] = await testStorages();
+    const db = await sqlite!.open();
+    try {
+      const q = new Queue(db.storage, 'tty');
+      await q.add({});
+      const view = startWaitline(['--storage', db.url, 'watch', 'tty', '--refresh', '1h'], { tty: true });
+      try {
+        await view.waitFor(/waiting \(1\)/);
+        const mark = view.stdout().length;
+        await q.add({});
+        await view.waitFor(/waiting \(2\)/, mark);
+        // log-update erases the previous frame line by line (ESC [2K, then ESC [1A) before drawing.
+        expect(view.stdout().slice(mark)).toContain('\u001b[2K');
+        expect(view.stdout()).not.toContain('---');
+      } finally {
+        expect(await view.stop('SIGINT')).toBe(0);
+      }
+    } finally {
+      await db.cleanup();
+    }
+  });
+});
