@@ -13,7 +13,10 @@ export type WatchFrame = { queue: QueueFrame } | { overview: QueueStats[] };
 
 /** How the watcher paces its reads. */
 export interface WatchTiming {
-  /** Least time between two redraws, however many notices arrive. */
+  /**
+   * Least time between two redraws, however many notices arrive; it grows to twice the time the
+   * last frame took to read, so a slow storage is never read back to back.
+   */
   minRedrawMs: number;
   /** Redraw this often even with no notice. */
   refreshMs: number;
@@ -56,6 +59,7 @@ export class Watcher {
   private reading = false;
   private again = false;
   private lastDraw = 0;
+  private lastReadMs = 0;
   private pending: ReturnType<typeof setTimeout> | undefined;
   private readonly queues = new Map<string, Queue>();
 
@@ -83,7 +87,8 @@ export class Watcher {
 
   private schedule(): void {
     if (this.pending !== undefined) return;
-    const wait = Math.max(0, this.lastDraw + this.timing.minRedrawMs - Date.now());
+    const gap = Math.max(this.timing.minRedrawMs, 2 * this.lastReadMs);
+    const wait = Math.max(0, this.lastDraw + gap - Date.now());
     this.pending = setTimeout(() => {
       this.pending = undefined;
       void this.redraw();
@@ -102,12 +107,14 @@ export class Watcher {
       return;
     }
     this.reading = true;
+    const started = Date.now();
     try {
       const { queue, rows } = this.target;
       const frame: WatchFrame = queue
         ? { queue: await readQueueFrame(queue, rows) }
         : { overview: await readOverview(this.target.storage, (n) => this.queueOf(n)) };
       this.lastDraw = Date.now();
+      this.lastReadMs = this.lastDraw - started;
       this.target.draw(frame);
     } catch (error) {
       this.target.failed(error);
