@@ -3,8 +3,10 @@
  * the same answer for the same data.
  *
  * Model: a job's expected run time is `size × time-per-unit` when it has a size and the queue's
- * recent jobs of its name had sizes, else the recent median run time of its name (falling back to
- * the whole queue). The start time comes from simulating the queue's effective capacity,
+ * recent jobs of its name had sizes, else the recent (winsorised) mean run time of its name
+ * (falling back to the whole queue): the wait is a sum of run times, and a sum goes by the mean,
+ * not the median, of skewed run times. A running job without progress or size has the median of
+ * what its kind's longer runs still had left (its residual life). The start time comes from simulating the queue's effective capacity,
  * `min(queue concurrency, sum of live workers' concurrency)`: slots free up as running jobs finish
  * (their remaining time read from progress where reported), and each job ahead takes the first free
  * slot. With thousands ahead the simulation runs on their mean duration.
@@ -28,10 +30,17 @@ export interface Eta {
   basis: EtaBasis;
 }
 
-/** Duration model for one job name: median run time, and median time per unit of size when known. */
+/**
+ * Duration model for one job name. Sums of many jobs need the mean (the expected sum of n run times
+ * is n × mean, whatever their skew), so the model keeps a winsorised mean (the top and bottom 1%
+ * clipped, so one runaway job does not move every ETA), the time per unit of size as a ratio of
+ * sums, and the sorted run times for the expected remaining time of a running job.
+ */
 export interface NameModel {
-  medianMs: number;
+  meanMs: number;
   msPerUnit: number | null;
+  /** Recent run times, ascending. */
+  sortedMs: readonly number[];
 }
 
 /** The simulation gives up per-job steps beyond this many (jobs × slots) and uses sums. */
@@ -43,8 +52,31 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[idx] as number;
 }
 
-function median(values: number[]): number {
-  return quantile([...values].sort((a, b) => a - b), 0.5);
+/** The mean of `sorted` with values beyond its 1st and 99th percentiles clipped to them. */
+export function winsorisedMean(sorted: readonly number[]): number {
+  if (sorted.length === 0) return Number.NaN;
+  const lo = quantile(sorted, 0.01);
+  const hi = quantile(sorted, 0.99);
+  return sorted.reduce((sum, v) => sum + Math.min(hi, Math.max(lo, v)), 0) / sorted.length;
+}
+
+function perUnit(samples: readonly FinishedSample[]): number | null {
+  const sized = samples.filter((s) => s.size !== null && s.size > 0);
+  if (sized.length === 0) return null;
+  const ratios = sized.map((s) => (s.finishedAt - s.startedAt) / (s.size as number)).sort((a, b) => a - b);
+  const lo = quantile(ratios, 0.01);
+  const hi = quantile(ratios, 0.99);
+  const kept = sized.filter((s) => {
+    const r = (s.finishedAt - s.startedAt) / (s.size as number);
+    return r >= lo && r <= hi;
+  });
+  const size = kept.reduce((sum, s) => sum + (s.size as number), 0);
+  return size > 0 ? kept.reduce((sum, s) => sum + Math.max(0, s.finishedAt - s.startedAt), 0) / size : null;
+}
+
+function modelOf(samples: readonly FinishedSample[]): NameModel {
+  const sortedMs = samples.map((s) => Math.max(0, s.finishedAt - s.startedAt)).sort((a, b) => a - b);
+  return { meanMs: winsorisedMean(sortedMs), msPerUnit: perUnit(samples), sortedMs };
 }
 
 /** Builds per-name duration models from recent completed samples. */
@@ -56,13 +88,7 @@ export function buildModels(recent: readonly FinishedSample[]): Map<string, Name
     list.push(s);
     byName.set(s.name, list);
   }
-  const models = new Map<string, NameModel>();
-  for (const [name, samples] of byName) {
-    const durations = samples.map((s) => Math.max(0, s.finishedAt - s.startedAt));
-    const perUnit = samples.filter((s) => s.size !== null && s.size > 0).map((s) => Math.max(0, s.finishedAt - s.startedAt) / (s.size as number));
-    models.set(name, { medianMs: median(durations), msPerUnit: perUnit.length > 0 ? median(perUnit) : null });
-  }
-  return models;
+  return new Map([...byName].map(([name, samples]) => [name, modelOf(samples)]));
 }
 
 /** The expected run time of one job, and whether it came from its size. */
@@ -75,7 +101,7 @@ export function expectedDuration(
   const model = models.get(name) ?? fallback;
   if (!model) return null;
   if (size !== null && model.msPerUnit !== null) return { ms: size * model.msPerUnit, bySize: true };
-  return { ms: model.medianMs, bySize: false };
+  return { ms: model.meanMs, bySize: false };
 }
 
 function queueFallback(recent: readonly FinishedSample[]): NameModel | null {
@@ -83,11 +109,37 @@ function queueFallback(recent: readonly FinishedSample[]): NameModel | null {
   return all.get('*') ?? null;
 }
 
-/** Remaining time of a running job: from its progress when it reported enough, else from its expected duration. */
-export function remainingMs(job: RunningSample, expected: number, now: number): number {
+/**
+ * The time a job that ran `elapsedMs` likely still has to run: the median of what the runs of its
+ * kind that lasted longer had left (with skewed run times, a job that has already run long is
+ * likely a long one; the median, not the mean, because one job's remainder is not a sum). Null
+ * with fewer than 3 such runs.
+ */
+export function residualMs(sortedMs: readonly number[], elapsedMs: number): number | null {
+  let from = 0;
+  let to = sortedMs.length;
+  while (from < to) {
+    const mid = (from + to) >> 1;
+    if ((sortedMs[mid] as number) <= elapsedMs) from = mid + 1;
+    else to = mid;
+  }
+  const longer = sortedMs.length - from;
+  if (longer < 3) return null;
+  return (sortedMs[from + Math.floor(longer / 2)] as number) - elapsedMs;
+}
+
+/**
+ * Remaining time of a running job: from its progress when it reported enough; else, for a job
+ * without a size, the residual life of its kind (see {@link residualMs}); else its expected
+ * duration less the time run (at least a tenth of it).
+ */
+export function remainingMs(job: RunningSample, expected: number, now: number, model?: NameModel | null): number {
   const elapsed = Math.max(0, now - job.startedAt);
   const p = job.progressPercent;
   if (p !== null && p >= 5 && p < 100) return Math.max(0, (elapsed * (100 - p)) / p);
+  const bySize = job.size !== null && model?.msPerUnit != null;
+  const residual = !bySize && model ? residualMs(model.sortedMs, elapsed) : null;
+  if (residual !== null) return residual;
   return Math.max(expected - elapsed, expected * 0.1);
 }
 
@@ -144,7 +196,7 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   if (job.state === 'running') {
     if (!own) return { startsInMs: 0, finishesInMs: null, low: null, high: null, basis };
     const self = inputs.running.find((r) => r.id === job.id);
-    const rem = self ? remainingMs(self, own.ms, now) : own.ms;
+    const rem = self ? remainingMs(self, own.ms, now, models.get(job.name) ?? fallback) : own.ms;
     return withBand(0, rem, band, basis);
   }
   const capacity = effectiveCapacity(inputs);
@@ -163,7 +215,9 @@ function startOffset(
   now: number,
   ownMs: number,
 ): number {
-  const running = inputs.running.map((r) => remainingMs(r, expectedDuration(models, fallback, r.name, r.size)?.ms ?? ownMs, now));
+  const running = inputs.running.map((r) =>
+    remainingMs(r, expectedDuration(models, fallback, r.name, r.size)?.ms ?? ownMs, now, models.get(r.name) ?? fallback),
+  );
   const slotCount = Number.isFinite(capacity) ? capacity : running.length + (inputs.ahead ?? 0) + 1;
   const slots = initialSlots(running, slotCount);
   if (inputs.aheadJobs) {
@@ -175,9 +229,9 @@ function startOffset(
   for (const w of inputs.aheadWork) {
     const model = models.get(w.name) ?? fallback;
     const unsized = w.count - w.sizedCount;
-    const median = model?.medianMs ?? ownMs;
-    const sized = model?.msPerUnit != null ? w.sizeSum * model.msPerUnit : w.sizedCount * median;
-    total += unsized * median + sized;
+    const mean = model?.meanMs ?? ownMs;
+    const sized = model?.msPerUnit != null ? w.sizeSum * model.msPerUnit : w.sizedCount * mean;
+    total += unsized * mean + sized;
     count += w.count;
   }
   if (count === 0) return Math.min(...slots);

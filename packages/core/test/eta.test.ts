@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateEta, initialSlots, simulateStart } from '../src/eta.js';
+import { estimateEta, initialSlots, residualMs, simulateStart, winsorisedMean } from '../src/eta.js';
 import type { JobRecord } from '../src/job-record.js';
 import type { FinishedSample, PositionInputs, WorkerInfo } from '../src/storage.js';
 
@@ -95,6 +95,30 @@ describe('estimateEta', () => {
   it('a running job starts now and finishes after its remaining time', () => {
     const running = { id: 'j', name: 'default', size: null, startedAt: NOW - 15_000, progressPercent: 50 };
     expect(estimateEta(inputs({ job: job({ state: 'running' }), running: [running] }), NOW)).toMatchObject({ startsInMs: 0, finishesInMs: 15_000 });
+  });
+});
+
+describe('run-time model', () => {
+  it('sums the jobs ahead by the mean run time, not the median, of skewed run times', () => {
+    // Median 10 s, mean 28 s: three jobs ahead of a job behind one slot wait about 3 means.
+    const recent = samples([10_000, 10_000, 10_000, 40_000, 70_000]);
+    const eta = estimateEta(inputs({ recent, ahead: 3, aheadJobs: Array.from({ length: 3 }, () => ({ name: 'default', size: null })) }), NOW);
+    expect(eta?.startsInMs).toBe(3 * 28_000);
+  });
+
+  it('clips the top and bottom 1% before averaging, so one runaway job does not move every ETA', () => {
+    const sorted = [...Array.from({ length: 199 }, () => 1_000), 10_000_000];
+    expect(winsorisedMean(sorted)).toBe(1_000);
+    expect(winsorisedMean([])).toBeNaN();
+  });
+
+  it('a running job without progress has the median remainder of the longer runs of its kind', () => {
+    const sorted = [5_000, 10_000, 20_000, 60_000, 100_000, 300_000];
+    expect(residualMs(sorted, 15_000)).toBe(100_000 - 15_000);
+    expect(residualMs(sorted, 90_000)).toBeNull();
+    const running = [{ id: 'r', name: 'default', size: null, startedAt: NOW - 15_000, progressPercent: null }];
+    const eta = estimateEta(inputs({ recent: samples(sorted), running }), NOW);
+    expect(eta?.startsInMs).toBe(85_000);
   });
 });
 

@@ -51,9 +51,15 @@ describe('query plans', () => {
     }
   });
 
-  it('no statement scans a whole table or index', () => {
+  it('no statement scans a whole table or index, except listQueues reading the queues it lists', () => {
     for (const [name, sql] of Object.entries(SQL)) {
-      for (const line of queryPlan(db, sql)) expect(line, name).not.toMatch(/^SCAN (jobs|queues|workers)\b/);
+      const plan = queryPlan(db, sql);
+      if (name === 'listQueues') {
+        // Listing every queue reads every queues row (one per queue), in name order from its key.
+        expect(plan).toEqual(['SCAN queues USING INDEX sqlite_autoindex_queues_1']);
+        continue;
+      }
+      for (const line of plan) expect(line, name).not.toMatch(/^SCAN (jobs|queues|workers)\b/);
     }
   });
 
