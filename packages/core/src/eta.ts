@@ -19,7 +19,9 @@ export type EtaBasis = 'size' | 'history' | 'unknown' | 'no-workers';
 
 /**
  * An estimate of when a job starts and finishes, in ms from now. `low`/`high` bound
- * `finishesInMs` (about the 10th and 90th percentile of recent accuracy). With basis `unknown`
+ * `finishesInMs` and are meant to hold the real finish for about 80% of jobs (see docs/eta.md for
+ * how often they do): the spread of recent run times, and at the top the higher-priority work that
+ * may arrive during the wait. With basis `unknown`
  * (nothing has finished yet) or `no-workers` (no live worker), the times are null rather than invented.
  */
 export interface Eta {
@@ -178,6 +180,31 @@ function accuracyBand(models: Map<string, NameModel>, fallback: NameModel | null
   return [Math.min(1, quantile(ratios, 0.1)), Math.max(1, quantile(ratios, 0.9))];
 }
 
+/** Fewest recent finished jobs from which the share of higher-priority work is read. */
+const MIN_SHARE_SAMPLES = 10;
+/** The share of capacity higher-priority work is assumed to take at most. */
+const MAX_HIGHER_SHARE = 0.9;
+
+/**
+ * How much longer than the work now ahead a job waits because jobs that outrank it keep arriving:
+ * `1 ÷ (1 − ρ)`, where ρ is the share of the capacity that jobs of a higher priority used over
+ * the span of the recent samples (the non-preemptive priority queue's steady state, in which
+ * every unit of higher-priority work arriving during the wait is served first). 1 with too few
+ * samples; ρ is capped at 0.9.
+ */
+export function overtakeFactor(recent: readonly FinishedSample[], priority: number, capacity: number, now: number): number {
+  if (recent.length < MIN_SHARE_SAMPLES || !Number.isFinite(capacity) || capacity <= 0) return 1;
+  let since = now;
+  let higher = 0;
+  for (const s of recent) {
+    since = Math.min(since, s.startedAt);
+    if (s.priority > priority) higher += Math.max(0, s.finishedAt - s.startedAt);
+  }
+  const span = now - since;
+  if (span <= 0) return 1;
+  return 1 / (1 - Math.min(MAX_HIGHER_SHARE, higher / (span * capacity)));
+}
+
 /** Effective capacity: the queue's limit, bounded by what live workers can run. */
 export function effectiveCapacity(inputs: Pick<PositionInputs, 'config' | 'liveWorkers'>): number {
   const workerSlots = inputs.liveWorkers.reduce((sum, w) => sum + w.concurrency, 0);
@@ -203,8 +230,12 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   if (capacity <= 0) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'no-workers' };
   if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
   const delay = Math.max(0, job.runAt - now);
-  const startsIn = Math.max(delay, startOffset(inputs, models, fallback, capacity, now, own.ms));
-  return withBand(startsIn, startsIn + own.ms, band, basis);
+  const offset = startOffset(inputs, models, fallback, capacity, now, own.ms);
+  const startsIn = Math.max(delay, offset);
+  // Overtaking stretches the wait in expectation, but whether it happens is a coin toss per job:
+  // the estimate stays the work ahead now, and the range's top makes room for what may arrive.
+  const overtaken = Math.max(delay, offset * overtakeFactor(inputs.recent, job.priority, capacity, now));
+  return withBand(startsIn, startsIn + own.ms, band, basis, overtaken - startsIn);
 }
 
 function startOffset(
@@ -239,14 +270,14 @@ function startOffset(
   return Math.max(Math.min(...slots), (slots.reduce((a, b) => a + b, 0) + total) / slots.length);
 }
 
-function withBand(startsIn: number, finishesIn: number, band: [number, number], basis: EtaBasis): Eta {
+function withBand(startsIn: number, finishesIn: number, band: [number, number], basis: EtaBasis, extraHigh = 0): Eta {
   const run = finishesIn - startsIn;
   const round = (v: number) => Math.max(0, Math.round(v));
   return {
     startsInMs: round(startsIn),
     finishesInMs: round(finishesIn),
     low: round(startsIn * band[0] + run * band[0]),
-    high: round(startsIn * band[1] + run * band[1]),
+    high: round((startsIn + extraHigh) * band[1] + run * band[1]),
     basis,
   };
 }

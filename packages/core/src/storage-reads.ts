@@ -31,7 +31,11 @@ export interface AheadWork {
 export interface FinishedSample {
   name: string;
   state: 'completed' | 'failed';
+  /** Its priority: the ETA reads how much higher-priority work arrives, which overtakes a waiting job. */
+  priority: number;
   size: number | null;
+  /** When it was added. */
+  createdAt: number;
   runAt: number;
   startedAt: number;
   finishedAt: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateEta, initialSlots, residualMs, simulateStart, winsorisedMean } from '../src/eta.js';
+import { estimateEta, initialSlots, overtakeFactor, residualMs, simulateStart, winsorisedMean } from '../src/eta.js';
 import type { JobRecord } from '../src/job-record.js';
 import type { FinishedSample, PositionInputs, WorkerInfo } from '../src/storage.js';
 
@@ -15,7 +15,7 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
 }
 
 function samples(durations: number[], size: number | null = null, name = 'default'): FinishedSample[] {
-  return durations.map((d, i) => ({ name, state: 'completed', size, runAt: NOW - 100_000, startedAt: NOW - 50_000 - d - i, finishedAt: NOW - 50_000 - i }));
+  return durations.map((d, i) => ({ name, state: 'completed', priority: 2, size, createdAt: NOW - 100_000, runAt: NOW - 100_000, startedAt: NOW - 50_000 - d - i, finishedAt: NOW - 50_000 - i }));
 }
 
 const worker = (concurrency: number): WorkerInfo => ({ id: `w${concurrency}`, queue: 'q', host: 'h', pid: 1, concurrency, startedAt: NOW, lastSeenAt: NOW });
@@ -119,6 +119,39 @@ describe('run-time model', () => {
     const running = [{ id: 'r', name: 'default', size: null, startedAt: NOW - 15_000, progressPercent: null }];
     const eta = estimateEta(inputs({ recent: samples(sorted), running }), NOW);
     expect(eta?.startsInMs).toBe(85_000);
+  });
+});
+
+describe('overtaking by higher priorities', () => {
+  /** `n` back-to-back 10 s runs ending now, every `every`-th one at priority 4, the rest at 2. */
+  const history = (n: number, every: number): FinishedSample[] =>
+    Array.from({ length: n }, (_, i) => ({
+      name: 'default', state: 'completed' as const, priority: i % every === 0 ? 4 : 2, size: null,
+      createdAt: NOW - (n - i) * 10_000, runAt: NOW - (n - i) * 10_000, startedAt: NOW - (n - i) * 10_000, finishedAt: NOW - (n - i - 1) * 10_000,
+    }));
+
+  it('is 1 / (1 - the share of capacity that higher-priority work took)', () => {
+    // A quarter of one slot's time went to priority 4: a normal job waits 4/3 of the work ahead.
+    expect(overtakeFactor(history(40, 4), 2, 1, NOW)).toBeCloseTo(4 / 3, 5);
+    // Over two slots the same work is an eighth of the capacity.
+    expect(overtakeFactor(history(40, 4), 2, 2, NOW)).toBeCloseTo(8 / 7, 5);
+    // Nothing outranks priority 4.
+    expect(overtakeFactor(history(40, 4), 4, 1, NOW)).toBe(1);
+  });
+
+  it('needs 10 samples, caps the share at 0.9, and ignores an unbounded capacity', () => {
+    expect(overtakeFactor(history(9, 1), 2, 1, NOW)).toBe(1);
+    expect(overtakeFactor(history(40, 1), 2, 1, NOW)).toBeCloseTo(10, 5);
+    expect(overtakeFactor(history(40, 4), 2, Number.POSITIVE_INFINITY, NOW)).toBe(1);
+  });
+
+  it('widens the top of the range, not the estimate', () => {
+    const ahead = Array.from({ length: 3 }, () => ({ name: 'default', size: null }));
+    const calm = estimateEta(inputs({ recent: history(40, 2).map((h) => ({ ...h, priority: 2 })), ahead: 3, aheadJobs: ahead }), NOW)!;
+    const busy = estimateEta(inputs({ recent: history(40, 2), ahead: 3, aheadJobs: ahead }), NOW)!;
+    expect(busy.startsInMs).toBe(calm.startsInMs);
+    expect(busy.low).toBe(calm.low);
+    expect(busy.high! - calm.high!).toBeGreaterThanOrEqual(calm.startsInMs!);
   });
 });
 

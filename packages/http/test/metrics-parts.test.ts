@@ -20,7 +20,7 @@ const run = promisify(execFile);
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function sample(finishedAt: number, state: 'completed' | 'failed' = 'completed'): FinishedSample {
-  return { name: 'default', state, size: null, runAt: 0, startedAt: finishedAt - 10, finishedAt };
+  return { name: 'default', state, priority: 2, size: null, createdAt: 0, runAt: 0, startedAt: finishedAt - 10, finishedAt };
 }
 
 /** Newest first, as storages return them. */

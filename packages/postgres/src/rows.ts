@@ -137,7 +137,9 @@ export function toWorkerInfo(r: WorkerRow): WorkerInfo {
 export interface FinishedRow {
   name: string;
   state: 'completed' | 'failed';
+  priority: number;
   size: number | null;
+  created_at: number;
   run_at: number;
   started_at: number;
   finished_at: number;
@@ -145,7 +147,7 @@ export interface FinishedRow {
 
 /** Maps a row of recent-finished.sql. @internal */
 export function toFinishedSample(r: FinishedRow): FinishedSample {
-  return { name: r.name, state: r.state, size: r.size, runAt: r.run_at, startedAt: r.started_at, finishedAt: r.finished_at };
+  return { name: r.name, state: r.state, priority: r.priority, size: r.size, createdAt: r.created_at, runAt: r.run_at, startedAt: r.started_at, finishedAt: r.finished_at };
 }
 
 /** A row of running-samples.sql. @internal */

@@ -101,9 +101,10 @@ export function toRunningSamples(list: unknown): RunningSample[] {
 export function mergeRecent(completed: unknown, failed: unknown, limit: number): FinishedSample[] {
   const rows: Array<FinishedSample & { seq: number }> = [];
   const add = (list: unknown, state: FinishedSample['state']) => {
-    for (const [name, size, runAt, startedAt, finishedAt, seq] of list as Array<Array<string | null>>) {
+    for (const [name, size, runAt, startedAt, finishedAt, seq, priority, createdAt] of list as Array<Array<string | null>>) {
       if (startedAt === null || startedAt === undefined || finishedAt === null || finishedAt === undefined) continue;
-      rows.push({ name: String(name), state, size: num(size), runAt: Number(runAt), startedAt: Number(startedAt), finishedAt: Number(finishedAt), seq: Number(seq) });
+      const times = { createdAt: Number(createdAt), runAt: Number(runAt), startedAt: Number(startedAt), finishedAt: Number(finishedAt) };
+      rows.push({ name: String(name), state, priority: Number(priority), size: num(size), ...times, seq: Number(seq) });
     }
   };
   add(completed, 'completed');

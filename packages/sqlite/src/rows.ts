@@ -108,7 +108,9 @@ export interface WorkerRow {
 export interface FinishedRow {
   name: string;
   state: 'completed' | 'failed';
+  priority: number;
   size: number | null;
+  created_at: number;
   run_at: number;
   started_at: number;
   finished_at: number;
@@ -204,7 +206,9 @@ export function toFinishedSample(row: FinishedRow): FinishedSample {
   return {
     name: row.name,
     state: row.state,
+    priority: row.priority,
     size: row.size,
+    createdAt: row.created_at,
     runAt: row.run_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -2,7 +2,8 @@
 --
 -- runningSamples() -> per running job { id, name, size or false, startedAt, progress JSON or false }
 -- recentFinished(state, limit) -> the `limit` most recently finished jobs in `state` (completed or
---   failed), newest first: { name, size or false, runAt, startedAt or false, finishedAt, seq }.
+--   failed), newest first: { name, size or false, runAt, startedAt or false, finishedAt, seq,
+--   priority, createdAt }.
 --   O(log n + limit): a reverse range on the state's finish-time set.
 
 local function runningSamples()
@@ -18,7 +19,7 @@ local function recentFinished(state, limit)
   local out = {}
   if limit <= 0 then return out end
   for _, id in ipairs(redis.call('ZREVRANGE', K_FINAL[state], 0, limit - 1)) do
-    out[#out + 1] = redis.call('HMGET', jobKey(id), 'name', 'size', 'runAt', 'startedAt', 'finishedAt', 'seq')
+    out[#out + 1] = redis.call('HMGET', jobKey(id), 'name', 'size', 'runAt', 'startedAt', 'finishedAt', 'seq', 'priority', 'createdAt')
   end
   return out
 end

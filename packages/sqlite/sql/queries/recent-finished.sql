@@ -1,14 +1,14 @@
 -- recent-finished: the most recently finished (completed or failed) jobs of a queue.
 --
 -- Parameters: :queue  the queue; :limit  how many
--- Returns: `name`, `state`, `size`, `run_at`, `started_at`, `finished_at`, newest finish first.
+-- Returns: `name`, `state`, `priority`, `size`, `created_at`, `run_at`, `started_at`, `finished_at`, newest finish first.
 -- Guarantees: each state is read backwards on jobs_dequeued (state, queue, finished_at) and cut
 --   at :limit before merging, so the cost is O(:limit) however many jobs finished. Jobs never
 --   started are left out. CAST keeps the statement from being re-prepared at every binding (see
 --   claim.sql).
 SELECT * FROM (
   SELECT * FROM (
-    SELECT name, state, size, run_at, started_at, finished_at, seq FROM jobs
+    SELECT name, state, priority, size, created_at, run_at, started_at, finished_at, seq FROM jobs
     WHERE state = 'completed' AND queue = :queue AND finished_at IS NOT NULL
       AND started_at IS NOT NULL
     ORDER BY finished_at DESC, seq DESC
@@ -16,7 +16,7 @@ SELECT * FROM (
   )
   UNION ALL
   SELECT * FROM (
-    SELECT name, state, size, run_at, started_at, finished_at, seq FROM jobs
+    SELECT name, state, priority, size, created_at, run_at, started_at, finished_at, seq FROM jobs
     WHERE state = 'failed' AND queue = :queue AND finished_at IS NOT NULL
       AND started_at IS NOT NULL
     ORDER BY finished_at DESC, seq DESC

@@ -133,8 +133,8 @@ export function describePosition(harness: StorageHarness): void {
       expect(inputs.recent).toHaveLength(2);
       expect(inputs.recent).toEqual(
         expect.arrayContaining([
-          { name: 'transcribe', state: 'completed', size: 50, runAt: T0, startedAt: T0 + 10, finishedAt: T0 + 70 },
-          { name: 'ocr', state: 'failed', size: null, runAt: T0 + 75, startedAt: T0 + 80, finishedAt: T0 + 100 },
+          { name: 'transcribe', state: 'completed', priority: 3, size: 50, createdAt: T0, runAt: T0, startedAt: T0 + 10, finishedAt: T0 + 70 },
+          { name: 'ocr', state: 'failed', priority: 2, size: null, createdAt: T0 + 75, runAt: T0 + 75, startedAt: T0 + 80, finishedAt: T0 + 100 },
         ]),
       );
       expect(inputs.config).toEqual({ name: QUEUE, concurrency: 2, maxSize: null, paused: false, maxStalls: 1, draining: false });
@@ -158,7 +158,7 @@ export function describePosition(harness: StorageHarness): void {
       const { target } = await seedEtaScene(s);
       const inputs = await s.getPositionInputs({ queue: target.queue, id: target.id, ...positionParams, sampleLimit: 1 });
       expect(inputs?.recent).toEqual([
-        { name: 'ocr', state: 'failed', size: null, runAt: T0 + 75, startedAt: T0 + 80, finishedAt: T0 + 100 },
+        { name: 'ocr', state: 'failed', priority: 2, size: null, createdAt: T0 + 75, runAt: T0 + 75, startedAt: T0 + 80, finishedAt: T0 + 100 },
       ]);
     });
 
@@ -195,7 +195,7 @@ async function seedEtaScene(s: Storage) {
   await addQueue(s, { concurrency: 2 });
   await addQueue(s, { name: 'other' });
   await finishJob(s, {
-    overrides: { name: 'transcribe', size: 50 },
+    overrides: { name: 'transcribe', size: 50, priority: 3 },
     now: T0,
     claimAt: T0 + 10,
     finishAt: T0 + 70,

@@ -117,8 +117,8 @@ export function describeWorkersStats(harness: StorageHarness): void {
       expect(recent).toHaveLength(2);
       expect(recent).toEqual(
         expect.arrayContaining([
-          { name: 'e', state: 'completed', size: null, runAt: NOW - 30_020, startedAt: NOW - 30_010, finishedAt: NOW - 30_000 },
-          { name: 'd', state: 'completed', size: 2, runAt: NOW - 200_020, startedAt: NOW - 200_010, finishedAt: NOW - 200_000 },
+          { name: 'e', state: 'completed', priority: 2, size: null, createdAt: NOW - 30_020, runAt: NOW - 30_020, startedAt: NOW - 30_010, finishedAt: NOW - 30_000 },
+          { name: 'd', state: 'completed', priority: 2, size: 2, createdAt: NOW - 200_020, runAt: NOW - 200_020, startedAt: NOW - 200_010, finishedAt: NOW - 200_000 },
         ]),
       );
       const all = (await stats(s, NOW, { sampleLimit: 100 })).recent;
