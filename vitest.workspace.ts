@@ -4,6 +4,7 @@
  */
 export const projects = [
   'packages/core',
+  'packages/storage-contract',
   'packages/sqlite',
   'packages/postgres',
   'packages/redis',
