@@ -11,4 +11,5 @@ export const projects = [
   'packages/http',
   'packages/cli',
   'examples/transcription-pipeline',
+  'examples/testing-with-memory',
 ];
