@@ -67,6 +67,59 @@ function recordsOf(method: string, result: unknown): Array<{ job: JobRecord; cre
   }
 }
 
+/** The recorded changes and the last state seen of each job. */
+class TransitionLog {
+  readonly transitions: Transition[] = [];
+  readonly violations: Transition[] = [];
+  private readonly last = new Map<string, JobState>();
+  private readonly histories = new Map<string, JobState[]>();
+
+  constructor(private readonly onViolation: ((violation: Transition) => void) | undefined) {}
+
+  /** Records the changes `result` of `method` shows, checking each against `TRANSITIONS`. */
+  observe(method: string, result: unknown): void {
+    for (const { job, created } of recordsOf(method, result)) {
+      const from = created ? null : (this.last.get(job.id) ?? null);
+      this.last.set(job.id, job.state);
+      if (from === job.state) continue;
+      if (created || !this.histories.has(job.id)) this.histories.set(job.id, []);
+      this.histories.get(job.id)?.push(job.state);
+      const t: Transition = { id: job.id, queue: job.queue, from, to: job.state, via: method };
+      this.transitions.push(t);
+      const allowed = from === null ? !created || job.state === 'queued' : canTransition(from, job.state);
+      if (allowed) continue;
+      this.violations.push(t);
+      this.onViolation?.(t);
+    }
+  }
+
+  history(id: string): JobState[] {
+    return [...(this.histories.get(id) ?? [])];
+  }
+
+  assertValid(): void {
+    if (this.violations.length === 0) return;
+    const lines = this.violations.map((v) => `job ${v.id} (${v.queue}): ${v.from ?? 'new'} -> ${v.to} via ${v.via}`);
+    throw new Error(`${this.violations.length} job state change(s) not allowed by TRANSITIONS:\n${lines.join('\n')}`);
+  }
+}
+
+/** `storage` seen through a proxy that hands each writing call's result to `observe` once it resolves. */
+function observing(storage: Storage, observe: (method: string, result: unknown) => void): Storage {
+  return new Proxy(storage, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      if (typeof prop !== 'string' || !WRITES.has(prop)) return value.bind(target);
+      return async (...args: unknown[]) => {
+        const result: unknown = await value.apply(target, args);
+        observe(prop, result);
+        return result;
+      };
+    },
+  });
+}
+
 /**
  * Wraps `storage` so that every job state change its writing calls report (enqueue, claim,
  * settle, reclaimExpired, cancel, retry, changePriority, promote, reportProgress) is recorded and
@@ -79,46 +132,12 @@ function recordsOf(method: string, result: unknown): Array<{ job: JobRecord; cre
  * which holds on `MemoryStorage` (each call runs in one synchronous step). Reads are not checked.
  */
 export function recordTransitions(storage: Storage, options: RecordTransitionsOptions = {}): TransitionRecorder {
-  const last = new Map<string, JobState>();
-  const histories = new Map<string, JobState[]>();
-  const transitions: Transition[] = [];
-  const violations: Transition[] = [];
-  const observe = (method: string, result: unknown) => {
-    for (const { job, created } of recordsOf(method, result)) {
-      const from = created ? null : (last.get(job.id) ?? null);
-      last.set(job.id, job.state);
-      if (from === job.state) continue;
-      if (created || !histories.has(job.id)) histories.set(job.id, []);
-      histories.get(job.id)?.push(job.state);
-      const t: Transition = { id: job.id, queue: job.queue, from, to: job.state, via: method };
-      transitions.push(t);
-      const allowed = from === null ? !created || job.state === 'queued' : canTransition(from, job.state);
-      if (allowed) continue;
-      violations.push(t);
-      options.onViolation?.(t);
-    }
-  };
-  const wrapped = new Proxy(storage, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      if (typeof prop !== 'string' || !WRITES.has(prop)) return value.bind(target);
-      return async (...args: unknown[]) => {
-        const result: unknown = await value.apply(target, args);
-        observe(prop, result);
-        return result;
-      };
-    },
-  });
+  const log = new TransitionLog(options.onViolation);
   return {
-    storage: wrapped,
-    transitions,
-    violations,
-    history: (id) => [...(histories.get(id) ?? [])],
-    assertValid() {
-      if (violations.length === 0) return;
-      const lines = violations.map((v) => `job ${v.id} (${v.queue}): ${v.from ?? 'new'} -> ${v.to} via ${v.via}`);
-      throw new Error(`${violations.length} job state change(s) not allowed by TRANSITIONS:\n${lines.join('\n')}`);
-    },
+    storage: observing(storage, (method, result) => log.observe(method, result)),
+    transitions: log.transitions,
+    violations: log.violations,
+    history: (id) => log.history(id),
+    assertValid: () => log.assertValid(),
   };
 }
