@@ -49,7 +49,7 @@ describe('welcome emails', () => {
     worker = welcomeWorker(queue, mailer, { pollIntervalMs: 10 });
 
     const job = await signUp(queue, { email: 'grace@example.com', name: 'Grace' });
-    await expect.poll(async () => (await job.status()).error?.message).toBe('mail service unavailable');
+    await expect.poll(async () => (await job.status()).error?.message, { timeout: 5_000 }).toBe('mail service unavailable');
     expect(await job.status()).toMatchObject({ state: 'queued', scheduled: true, attempt: 1 });
 
     clock.advance(60_000);
