@@ -4,10 +4,12 @@
  */
 export const projects = [
   'packages/core',
+  'packages/storage-contract',
   'packages/sqlite',
   'packages/postgres',
   'packages/redis',
   'packages/http',
   'packages/cli',
   'examples/transcription-pipeline',
+  'examples/testing-with-memory',
 ];

@@ -39,3 +39,11 @@ export type * from './job-record.js';
 export type * from './storage.js';
 export { DEFAULT_MAX_STALLS } from './storage.js';
 export { deliverNotice } from './storage-notify.js';
+export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
+export { ManualClock } from './memory/manual-clock.js';
+export {
+  type RecordTransitionsOptions,
+  type Transition,
+  type TransitionRecorder,
+  recordTransitions,
+} from './memory/transition-recorder.js';

@@ -7,6 +7,7 @@
 import type { Storage, StorageDescriptor } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { runChildren } from '../children/fork.js';
+import { requireCapability } from '../capabilities.js';
 import { addMany, addQueue, listAll, nth, QUEUE, T0 } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
@@ -39,6 +40,7 @@ async function withSharedDatabase(
 /** Registers the multi-process area: racing claimers and producers in forked children. */
 export function describeConcurrencyProcesses(harness: StorageHarness): void {
   describe('concurrency across processes', () => {
+    requireCapability(harness, 'reopenable');
     it('children claiming at once never share a job and never pass the concurrency', async () => {
       await withSharedDatabase(harness, async (admin, descriptor) => {
         const concurrency = 2;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { QueueEvents, type StorageDescriptor } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
+import { requireCapability } from '../capabilities.js';
 import type { StorageHarness } from '../harness.js';
 import { gate, record, until, useLive } from '../live.js';
 
@@ -23,6 +24,7 @@ async function actElsewhere(descriptor: StorageDescriptor, input: Record<string,
 /** Registers the cross-process delivery area. */
 export function describeCrossProcess(harness: StorageHarness): void {
   describe(`${harness.name}: across processes`, () => {
+    requireCapability(harness, 'reopenable');
     const live = useLive(harness);
 
     it('a cancel from another process aborts the running handler well before the next heartbeat', async () => {

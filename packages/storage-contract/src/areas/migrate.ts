@@ -6,6 +6,7 @@
 import { SchemaVersionError, type Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { runChildren } from '../children/fork.js';
+import { requireCapability } from '../capabilities.js';
 import { add, addQueue, expectError, reread, T0 } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
@@ -20,6 +21,7 @@ async function closing<T>(storage: Storage, use: (s: Storage) => Promise<T>): Pr
 /** Registers the migration area: idempotence, version checks, racing migrators. */
 export function describeMigrate(harness: StorageHarness): void {
   describe('migrate', () => {
+    requireCapability(harness, 'reopenable');
     it('migrating again changes nothing: same version, data kept', async () => {
       const s = await harness.create();
       await closing(s, async () => {

@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Queue } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
+import { requireCapability } from '../capabilities.js';
 import type { StorageHarness } from '../harness.js';
 import { sleep, until, useLive } from '../live.js';
 
@@ -62,6 +63,7 @@ function spawn(input: Record<string, unknown>) {
 /** Registers the multi-process drain area. */
 export function describeMultiProcess(harness: StorageHarness, o: MultiProcessOptions): void {
   describe(`${harness.name}: ${o.processes} processes × concurrency ${o.concurrencyPerProcess}`, () => {
+    requireCapability(harness, 'reopenable');
     const live = useLive(harness);
 
     it(`drain ${o.jobs} jobs: each completed exactly once, never more than ${o.queueConcurrency} running, every process ≥ 10%`, { timeout: o.timeoutMs + 30_000 }, async () => {

@@ -13,6 +13,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { type StorageDescriptor, ValidationError } from '@waitline/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { harnessCapabilities } from '../capabilities.js';
 import { runChildren } from '../children/fork.js';
 import { add, claimOne, listAll, newJob, only, settleOk, T0 } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
@@ -266,7 +267,8 @@ export function describeTracing(harness: StorageHarness): void {
       expect(listed.map((j) => j.traceparent)).toEqual([EXPLICIT, null, EXPLICIT]);
     });
 
-    it('where core cannot load @opentelemetry/api, both builds add and run jobs in a child process, untraced, provider or not', async () => {
+    it('where core cannot load @opentelemetry/api, both builds add and run jobs in a child process, untraced, provider or not', async (ctx) => {
+      if (!(await harnessCapabilities(harness)).reopenable) return ctx.skip();
       const admin = await harness.open(await harness.freshDescriptor(), { migrate: true });
       try {
         const input = { descriptor: admin.describe() as StorageDescriptor, queue: 'no-otel' };

@@ -79,7 +79,8 @@ export function describeWorkerControl(harness: StorageHarness): void {
       expect(cancelled.map((e) => (e.payload as { jobId: string }).jobId)).toContain(job.id);
     });
 
-    it('a cancel from another handle on the same database reaches the worker (by heartbeat at the latest)', async () => {
+    it('a cancel from another handle on the same database reaches the worker (by heartbeat at the latest)', async (ctx) => {
+      if (!live.storage().capabilities.reopenable) return ctx.skip();
       const q = live.queue('cancel-remote');
       const started = gate();
       live.worker(
@@ -188,7 +189,8 @@ export function describeWorkerControl(harness: StorageHarness): void {
       expect(errors.every((e) => e instanceof StorageUnavailableError)).toBe(true);
     });
 
-    it('falls back to renewing from the main thread when the heartbeat thread cannot start, and says so', async () => {
+    it('falls back to renewing from the main thread when the heartbeat thread cannot start, and says so', async (ctx) => {
+      if (!live.storage().capabilities.reopenable) return ctx.skip();
       const real = live.storage();
       const broken = new Proxy(real, {
         get(target, prop, receiver) {
@@ -211,7 +213,8 @@ export function describeWorkerControl(harness: StorageHarness): void {
       expect(errors.some((e) => e.message.includes('NoSuchStorage'))).toBe(true);
     });
 
-    it('runs the heartbeat in a thread with its own connection', async () => {
+    it('runs the heartbeat in a thread with its own connection', async (ctx) => {
+      if (!live.storage().capabilities.reopenable) return ctx.skip();
       const q = live.queue('threaded');
       const w = live.worker(q, async (_job, { progress }) => {
         await progress({ percent: 50 });

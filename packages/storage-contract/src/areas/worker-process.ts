@@ -9,6 +9,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LEASE_MS, Queue, type Storage } from '@waitline/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { requireCapability } from '../capabilities.js';
 import type { StorageHarness } from '../harness.js';
 import { sleep, until, useLive } from '../live.js';
 
@@ -61,6 +62,7 @@ function sweeper(storage: Storage, queue: string): { stop: () => Promise<string[
 /** Registers the worker-process area. */
 export function describeWorkerProcesses(harness: StorageHarness): void {
   describe(`${harness.name}: worker processes`, () => {
+    requireCapability(harness, 'reopenable');
     const live = useLive(harness);
     const children: ChildProcess[] = [];
     afterEach(async () => {

@@ -1,0 +1,236 @@
+/**
+ * `MemoryStorage`: a complete Waitline storage in this process's memory, for tests and for
+ * programs whose jobs need not outlive them. This file wires the seam to the operation modules.
+ * @module
+ */
+import { type Clock, systemClock } from '../clock.js';
+import { StorageUnavailableError } from '../errors.js';
+import type { JobRecord } from '../job-record.js';
+import type {
+  CancelParams,
+  ChangePriorityParams,
+  ClaimParams,
+  EnqueueParams,
+  EnqueueResult,
+  JobRef,
+  LeaseState,
+  ProgressParams,
+  PromoteParams,
+  QueueConfig,
+  ReclaimParams,
+  RegisterWorkerParams,
+  RemoveParams,
+  RenewLeasesParams,
+  RetryParams,
+  SettleParams,
+  SettleResult,
+  Storage,
+  StorageCapabilities,
+  UpsertQueueParams,
+} from '../storage.js';
+import type { Notifier, StorageDescriptor } from '../storage-notify.js';
+import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '../storage-reads.js';
+import { claimReady } from './claim.js';
+import { cancelJob, changePriority, promoteJob, removeJobs, retryJob } from './control.js';
+import { copyConfig, copyJob } from './copy.js';
+import { enqueueJobs } from './enqueue.js';
+import { reclaimExpired, renewLeases, reportProgress, settleJobs } from './leases.js';
+import { type MemoryNotifier, memoryNotifier } from './notifier.js';
+import { listQueues, registerWorker, upsertQueue } from './queues.js';
+import { listJobs, readPosition, readPositionInputs, readStats } from './reads.js';
+import { MemoryStore } from './store.js';
+
+/** Options of {@link MemoryStorage.open}. */
+export interface MemoryStorageOptions {
+  /**
+   * The clock every `Queue` and `Worker` on this storage reads unless given their own (exposed as
+   * `storage.clock`); the wall clock by default. Pass a {@link ManualClock} to move time by hand.
+   */
+  clock?: Clock;
+}
+
+/** The export name a descriptor points at. */
+const EXPORT_NAME = 'MemoryStorage';
+
+const CAPABILITIES: StorageCapabilities = Object.freeze({ crossProcessEvents: false, transactionalEnqueue: false, reopenable: false });
+
+/**
+ * A Waitline `Storage` held in memory: no server, no file, nothing to migrate. It follows the
+ * same contract as the SQLite, Postgres and Redis storages (ordering rule, guarded transitions,
+ * pause and global concurrency, `maxSize`, draining, idempotency keys, stalls, typed errors) and
+ * passes the shared contract suite, so an app tested on it behaves the same on a real storage.
+ *
+ * Every operation runs in one synchronous step, so each is atomic. Records it returns are copies:
+ * changing one never changes the store. Values are kept as JSON carries them, as the other
+ * storages keep them. Its data lives and dies with the object: it cannot be reopened from
+ * another thread or process (`reopenable: false`, so workers renew leases from the main
+ * thread), and its notifier reaches this process only. Two rules are strict here where not every
+ * storage is yet: a repeated or stored job id throws `ValidationError` (path `['id']`), and
+ * `removeJobs` given `running` throws `ValidationError` (path `['states']`), writing nothing.
+ */
+export class MemoryStorage implements Storage {
+  /** No other process, no caller transaction, no reopening. */
+  readonly capabilities: StorageCapabilities = CAPABILITIES;
+  /** Delivers notices synchronously to this storage's subscribers. */
+  readonly notifier: Notifier;
+  /** The clock given in the options, or the wall clock. */
+  readonly clock: Clock;
+
+  private readonly store = new MemoryStore();
+  private readonly channel: MemoryNotifier;
+  private closed = false;
+
+  /** An empty storage; see {@link MemoryStorageOptions}. */
+  constructor(options: MemoryStorageOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.channel = memoryNotifier();
+    this.notifier = this.channel.notifier;
+  }
+
+  /** An empty storage, like the constructor; async only to read like the other storages' `open`. */
+  static async open(options: MemoryStorageOptions = {}): Promise<MemoryStorage> {
+    return new MemoryStorage(options);
+  }
+
+  /**
+   * Always throws `StorageUnavailableError`: a memory storage's data cannot be reached from
+   * another thread or process. Core never calls it, because `capabilities.reopenable` is false.
+   */
+  static async fromDescriptor(_options: Record<string, unknown>): Promise<never> {
+    throw new StorageUnavailableError('a MemoryStorage cannot be reopened: its data lives in the process that created it');
+  }
+
+  /** A descriptor naming this class; {@link MemoryStorage.fromDescriptor} refuses it (nothing to reopen). */
+  describe(): StorageDescriptor {
+    return { moduleUrl: import.meta.url, exportName: EXPORT_NAME, options: {} };
+  }
+
+  /** Nothing to migrate: resolves at once (and fails once closed, like every call). */
+  async migrate(): Promise<void> {
+    this.run(() => undefined);
+  }
+
+  /** Drops the notifier's subscribers; later calls fail with `StorageUnavailableError`. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.channel.close();
+  }
+
+  /** Creates the queue when missing and writes only the fields given. */
+  async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
+    return this.run(() => upsertQueue(this.store, p));
+  }
+
+  /** The stored configuration, or null for a queue never configured nor added to. */
+  async getQueue(name: string): Promise<QueueConfig | null> {
+    return this.run(() => {
+      const config = this.store.queues.get(name);
+      return config === undefined ? null : copyConfig(config);
+    });
+  }
+
+  /** Every queue ever configured or added to, sorted by name. */
+  async listQueues(): Promise<QueueConfig[]> {
+    return this.run(() => listQueues(this.store));
+  }
+
+  /** Writes every job or none; see `Storage.enqueue` and the strict duplicate-id rule above. */
+  async enqueue(p: EnqueueParams): Promise<EnqueueResult> {
+    return this.run(() => enqueueJobs(this.store, p));
+  }
+
+  /** Leases ready jobs by the ordering rule, within pause and global concurrency. */
+  async claim(p: ClaimParams): Promise<JobRecord[]> {
+    return this.run(() => claimReady(this.store, p));
+  }
+
+  /** Settles a batch (each item guarded by its lease token), then optionally claims, in one step. */
+  async settle(p: SettleParams): Promise<SettleResult> {
+    return this.run(() => settleJobs(this.store, p));
+  }
+
+  /** Extends held leases and reports cancel requests; leases not held are reported, not revived. */
+  async renewLeases(p: RenewLeasesParams): Promise<LeaseState[]> {
+    return this.run(() => renewLeases(this.store, p));
+  }
+
+  /** Writes progress under the lease guard; throws `LeaseLostError` (nothing written) on a miss. */
+  async reportProgress(p: ProgressParams): Promise<JobRecord> {
+    return this.run(() => reportProgress(this.store, p));
+  }
+
+  /** Queued: cancelled now; running: cancel requested; cancelled: as is; otherwise throws. */
+  async cancel(p: CancelParams): Promise<JobRecord> {
+    return this.run(() => cancelJob(this.store, p));
+  }
+
+  /** Moves every expired lease out of `running` as `ReclaimParams` says; returns the moved jobs by `seq`. */
+  async reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
+    return this.run(() => reclaimExpired(this.store, p));
+  }
+
+  /** A copy of the job, or null for an unknown id. */
+  async getJob(id: string): Promise<JobRecord | null> {
+    return this.run(() => {
+      const job = this.store.jobs.get(id);
+      return job === undefined ? null : copyJob(job);
+    });
+  }
+
+  /** 1 + the ready jobs ahead by the ordering rule, or null unless queued, ready and of `p.queue`. */
+  async getPosition(p: JobRef & { now: number }): Promise<number | null> {
+    return this.run(() => readPosition(this.store, p));
+  }
+
+  /** The position and ETA inputs of a job, read in one step; null for an unknown id or another queue's job. */
+  async getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
+    return this.run(() => readPositionInputs(this.store, p));
+  }
+
+  /** Counts, throughput windows, recent finishes, live workers and config, read in one step. */
+  async getStats(p: StatsParams): Promise<RawQueueStats> {
+    return this.run(() => readStats(this.store, p));
+  }
+
+  /** One page of a queue's jobs, by `seq` (newest first unless `order: 'asc'`). */
+  async listJobs(p: ListParams): Promise<Page<JobRecord>> {
+    return this.run(() => listJobs(this.store, p));
+  }
+
+  /** Failed or cancelled back to queued with attempts and stalls reset; throws otherwise. */
+  async retry(p: RetryParams): Promise<JobRecord> {
+    return this.run(() => retryJob(this.store, p));
+  }
+
+  /** A queued job's new priority; throws `InvalidTransitionError` unless queued. */
+  async changePriority(p: ChangePriorityParams): Promise<JobRecord> {
+    return this.run(() => changePriority(this.store, p));
+  }
+
+  /** A queued job ready now (`runAt = min(runAt, now)`); throws `InvalidTransitionError` unless queued. */
+  async promote(p: PromoteParams): Promise<JobRecord> {
+    return this.run(() => promoteJob(this.store, p));
+  }
+
+  /** Removes the selected jobs in one step; `running` among the states throws `ValidationError`. */
+  async removeJobs(p: RemoveParams): Promise<number> {
+    return this.run(() => removeJobs(this.store, p));
+  }
+
+  /** Registers a worker or refreshes its heartbeat (`startedAt` kept). */
+  async registerWorker(p: RegisterWorkerParams): Promise<void> {
+    this.run(() => registerWorker(this.store, p));
+  }
+
+  /** Forgets a worker; an unknown id is fine. */
+  async deregisterWorker(p: { id: string }): Promise<void> {
+    this.run(() => this.store.workers.delete(p.id));
+  }
+
+  /** Runs `fn` unless the storage is closed (then `StorageUnavailableError`). */
+  private run<T>(fn: () => T): T {
+    if (this.closed) throw new StorageUnavailableError('the MemoryStorage is closed');
+    return fn();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Queue configuration and worker registration in memory.
+ * @module
+ * @internal
+ */
+import type { RegisterWorkerParams, QueueConfig, UpsertQueueParams } from '../storage.js';
+import { copyConfig } from './copy.js';
+import { defaultQueueConfig, type MemoryStore } from './store.js';
+
+/** Creates the queue with the defaults when missing; returns the stored (live) config. @internal */
+export function ensureQueue(store: MemoryStore, name: string): QueueConfig {
+  let config = store.queues.get(name);
+  if (config === undefined) {
+    config = defaultQueueConfig(name);
+    store.queues.set(name, config);
+  }
+  return config;
+}
+
+/** Creates the queue or writes only the fields given; returns a copy of the stored config. @internal */
+export function upsertQueue(store: MemoryStore, p: UpsertQueueParams): QueueConfig {
+  const config = ensureQueue(store, p.name);
+  if (p.concurrency !== undefined) config.concurrency = p.concurrency;
+  if (p.maxSize !== undefined) config.maxSize = p.maxSize;
+  if (p.paused !== undefined) config.paused = p.paused;
+  if (p.maxStalls !== undefined) config.maxStalls = p.maxStalls;
+  if (p.draining !== undefined) config.draining = p.draining;
+  return copyConfig(config);
+}
+
+/** Every stored queue's config, sorted by name in code-unit order. @internal */
+export function listQueues(store: MemoryStore): QueueConfig[] {
+  return [...store.queues.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(copyConfig);
+}
+
+/** Inserts the worker, or refreshes it keeping `startedAt`. @internal */
+export function registerWorker(store: MemoryStore, p: RegisterWorkerParams): void {
+  const known = store.workers.get(p.id);
+  store.workers.set(p.id, {
+    id: p.id,
+    queue: p.queue,
+    host: p.host,
+    pid: p.pid,
+    concurrency: p.concurrency,
+    startedAt: known?.startedAt ?? p.now,
+    lastSeenAt: p.now,
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * The data of a `MemoryStorage`: jobs, queue configurations and workers, with the per-queue
+ * indexes its operations read. Plain maps; every operation runs synchronously, so each one is
+ * atomic without locks.
+ * @module
+ * @internal
+ */
+import type { JobRecord } from '../job-record.js';
+import type { WorkerInfo } from '../storage-reads.js';
+import { DEFAULT_MAX_STALLS, type QueueConfig } from '../storage.js';
+import type { JobState } from '../state.js';
+import { SortedJobs } from './sorted-jobs.js';
+
+/** One queue's jobs and indexes. @internal */
+export interface QueueJobs {
+  /** Every job of the queue by id, in insertion (`seq`) order. */
+  readonly all: Map<string, JobRecord>;
+  /** The `queued` jobs, in claim order. */
+  readonly waiting: SortedJobs;
+  /** The `running` jobs by id. */
+  readonly running: Map<string, JobRecord>;
+  /** Idempotency key → job id, for every stored job of the queue that has a key. */
+  readonly keys: Map<string, string>;
+}
+
+/** The configuration a queue has until configured otherwise. @internal */
+export function defaultQueueConfig(name: string): QueueConfig {
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false };
+}
+
+/**
+ * Everything one `MemoryStorage` holds. Jobs stored here are never handed out: reads return
+ * copies (see `copy.ts`).
+ * @internal
+ */
+export class MemoryStore {
+  /** Every job by id, across queues (ids are unique per storage). */
+  readonly jobs = new Map<string, JobRecord>();
+  /** Stored queue configurations by name. */
+  readonly queues = new Map<string, QueueConfig>();
+  /** Registered workers by id. */
+  readonly workers = new Map<string, WorkerInfo>();
+  private readonly byQueue = new Map<string, QueueJobs>();
+  private lastSeq = 0;
+
+  /** The next insertion number: larger than every stored job's. */
+  nextSeq(): number {
+    this.lastSeq += 1;
+    return this.lastSeq;
+  }
+
+  /** The queue's jobs and indexes, created empty on first use. */
+  queueJobs(queue: string): QueueJobs {
+    let jobs = this.byQueue.get(queue);
+    if (jobs === undefined) {
+      jobs = { all: new Map(), waiting: new SortedJobs(), running: new Map(), keys: new Map() };
+      this.byQueue.set(queue, jobs);
+    }
+    return jobs;
+  }
+
+  /** The stored configuration, or the defaults for a queue never configured nor added to. */
+  configOf(queue: string): QueueConfig {
+    return this.queues.get(queue) ?? defaultQueueConfig(queue);
+  }
+
+  /** The job with this id when it belongs to `queue`; undefined otherwise. */
+  jobOf(queue: string, id: string): JobRecord | undefined {
+    const job = this.jobs.get(id);
+    return job?.queue === queue ? job : undefined;
+  }
+
+  /** Stores a new `queued` job and indexes it. */
+  insert(job: JobRecord): void {
+    const jobs = this.queueJobs(job.queue);
+    this.jobs.set(job.id, job);
+    jobs.all.set(job.id, job);
+    if (job.idempotencyKey !== null) jobs.keys.set(job.idempotencyKey, job.id);
+    jobs.waiting.insert(job);
+  }
+
+  /** Moves a job to `state`, keeping the waiting and running indexes in step. */
+  setState(job: JobRecord, state: JobState): void {
+    const jobs = this.queueJobs(job.queue);
+    if (job.state === 'queued') jobs.waiting.remove(job);
+    if (job.state === 'running') jobs.running.delete(job.id);
+    job.state = state;
+    if (state === 'queued') jobs.waiting.insert(job);
+    if (state === 'running') jobs.running.set(job.id, job);
+  }
+
+  /** Changes a job's order key (`priority`, `runAt`) in place, keeping it at its place if queued. */
+  reorder(job: JobRecord, change: (job: JobRecord) => void): void {
+    const waiting = job.state === 'queued' ? this.queueJobs(job.queue).waiting : null;
+    waiting?.remove(job);
+    change(job);
+    waiting?.insert(job);
+  }
+
+  /** Deletes a job and every index entry it had. */
+  delete(job: JobRecord): void {
+    const jobs = this.queueJobs(job.queue);
+    if (job.state === 'queued') jobs.waiting.remove(job);
+    if (job.state === 'running') jobs.running.delete(job.id);
+    if (job.idempotencyKey !== null && jobs.keys.get(job.idempotencyKey) === job.id) jobs.keys.delete(job.idempotencyKey);
+    jobs.all.delete(job.id);
+    this.jobs.delete(job.id);
+  }
+
+  /** The running jobs of one queue, or of every queue when `queue` is undefined. */
+  *runningJobs(queue?: string): Iterable<JobRecord> {
+    if (queue !== undefined) {
+      yield* this.byQueue.get(queue)?.running.values() ?? [];
+      return;
+    }
+    for (const jobs of this.byQueue.values()) yield* jobs.running.values();
+  }
+}
