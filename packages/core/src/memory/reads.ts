@@ -67,7 +67,9 @@ function recentFinished(store: MemoryStore, queue: string, limit: number): Finis
   return done.slice(0, Math.floor(limit)).map((j) => ({
     name: j.name,
     state: j.state as FinishedSample['state'],
+    priority: j.priority,
     size: j.size,
+    createdAt: j.createdAt,
     runAt: j.runAt,
     startedAt: j.startedAt as number,
     finishedAt: j.finishedAt as number,
