@@ -138,6 +138,7 @@ function describeQueued(st, { now, ageMs }) {
   const place = st.position === null ? 'Queued' : `Queued (#${st.position})`;
   const eta = st.eta;
   if (eta?.basis === 'no-workers') return view('waiting', `${place} · waiting for a worker`, 'No worker is running right now; it starts when one is back.');
+  if (eta?.basis === 'paused') return view('waiting', `${place} · paused`, 'Processing is paused for now; it starts once it resumes.');
   if (eta === null || eta.finishesInMs === null) return view('queued', `${place} · no estimate yet`, 'An estimate appears once a first meeting is done.');
   const finishes = formatEstimate(eta.finishesInMs - ageMs);
   const starts = eta.startsInMs === null ? '' : `Starts in ${formatEstimate(eta.startsInMs - ageMs)}, ready in ${finishes}`;

@@ -15,14 +15,15 @@
 import type { FinishedSample, PositionInputs, RunningSample } from './storage.js';
 
 /** What an ETA is based on. */
-export type EtaBasis = 'size' | 'history' | 'unknown' | 'no-workers';
+export type EtaBasis = 'size' | 'history' | 'unknown' | 'no-workers' | 'paused';
 
 /**
  * An estimate of when a job starts and finishes, in ms from now. `low`/`high` bound
  * `finishesInMs` and are meant to hold the real finish for about 80% of jobs (see docs/eta.md for
  * how often they do): the spread of recent run times, and at the top the higher-priority work that
  * may arrive during the wait. With basis `unknown`
- * (nothing has finished yet) or `no-workers` (no live worker), the times are null rather than invented.
+ * (nothing has finished yet), `no-workers` (no live worker) or `paused` (a waiting job of a paused
+ * queue: it starts only after a resume), the times are null rather than invented.
  */
 export interface Eta {
   startsInMs: number | null;
@@ -227,6 +228,7 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
     return withBand(0, rem, band, basis);
   }
   const capacity = effectiveCapacity(inputs);
+  if (inputs.config.paused) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'paused' };
   if (capacity <= 0) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'no-workers' };
   if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
   const delay = Math.max(0, job.runAt - now);

@@ -36,6 +36,13 @@ describe('estimateEta', () => {
     expect(estimateEta(inputs({ liveWorkers: [] }), NOW)?.basis).toBe('no-workers');
   });
 
+  it('says paused, with no time, for a waiting job of a paused queue; a running one goes on', () => {
+    const config = { name: 'q', concurrency: 1, maxSize: null, paused: true, maxStalls: 1, draining: false };
+    expect(estimateEta(inputs({ config }), NOW)).toEqual({ startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'paused' });
+    const running = { id: 'j', name: 'default', size: null, startedAt: NOW - 15_000, progressPercent: 50 };
+    expect(estimateEta(inputs({ config, job: job({ state: 'running' }), running: [running] }), NOW)).toMatchObject({ finishesInMs: 15_000, basis: 'history' });
+  });
+
   it('with concurrency 1 sums the running job remaining time and every job ahead', () => {
     const eta = estimateEta(
       inputs({

@@ -42,6 +42,7 @@ export function formatEstimate(ms: number): string {
 export function startsIn(eta: EtaLike | null): string {
   if (!eta) return '';
   if (eta.basis === 'no-workers') return 'no worker running';
+  if (eta.basis === 'paused') return 'queue paused';
   if (eta.startsInMs === null) return 'time unknown yet';
   return eta.startsInMs <= 0 ? 'starting now' : formatEstimate(eta.startsInMs);
 }

@@ -16,7 +16,7 @@ export const EtaSchema = z
     finishesInMs: z.number().nullable(),
     low: z.number().nullable(),
     high: z.number().nullable(),
-    basis: z.string().describe("'size' | 'history' | 'unknown' | 'no-workers'"),
+    basis: z.string().describe("'size' | 'history' | 'unknown' | 'no-workers' | 'paused'"),
   })
   .describe('When the job is expected to start and finish, from now, with a range of about the 10th to 90th percentile');
 

@@ -119,6 +119,10 @@ export function describeQueueApi(harness: StorageHarness): void {
       expect((await a.status()).position).toBe(1);
       await q.promote(later.id);
       expect((await later.status()).position).toBe(3);
+      await q.pause();
+      expect((await a.status())).toMatchObject({ position: 1, eta: { startsInMs: null, finishesInMs: null, basis: 'paused' } });
+      await q.resume();
+      expect((await a.status()).eta?.basis).toBe('no-workers');
     });
 
     it('ETA turns from unknown to history once jobs finish, and counts the jobs ahead', async () => {
