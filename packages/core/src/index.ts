@@ -38,3 +38,4 @@ export type * from './job-record.js';
 export type * from './storage.js';
 export { DEFAULT_MAX_STALLS } from './storage.js';
 export { deliverNotice } from './storage-notify.js';
+export { planImport, type ImportPlan, type StoredConflict } from './transfer/plan.js';
