@@ -1,8 +1,8 @@
 /**
  * The storage a command talks to, from `--storage` or `WAITLINE_STORAGE`: `sqlite:./jobs.db`,
  * `postgres://user@host:5432/db?schema=waitline`, `redis://:password@host:6379/2?prefix=waitline`.
- * The CLI never migrates: a database that was never migrated, or was migrated by newer code, is
- * refused with `SCHEMA_VERSION`.
+ * The CLI never migrates unless told (`import --migrate`, `move --migrate`): a database that was
+ * never migrated, or was migrated by newer code, is refused with `SCHEMA_VERSION`.
  * @module
  */
 import { type Storage, ValidationError } from '@waitline/core';
@@ -57,22 +57,25 @@ export function parseStorage(value: string | undefined): StorageSpec {
   return refuse(value, `unknown scheme "${url.protocol}"; expected sqlite:, postgres:// or redis://`);
 }
 
-/** Opens the storage without migrating it; the adapter is loaded only when used. */
-export async function openStorage(spec: StorageSpec): Promise<Storage> {
+/**
+ * Opens the storage; the adapter is loaded only when used. It is not migrated unless `migrate`
+ * is true (only `import --migrate` and `move --migrate` ask, for a target that is new).
+ */
+export async function openStorage(spec: StorageSpec, { migrate = false }: { migrate?: boolean } = {}): Promise<Storage> {
   switch (spec.kind) {
     case 'sqlite': {
       const { SqliteStorage } = await import('@waitline/sqlite');
-      return SqliteStorage.open({ path: spec.path, migrate: false });
+      return SqliteStorage.open({ path: spec.path, migrate });
     }
     case 'postgres': {
       const { PostgresStorage } = await import('@waitline/postgres');
       const { kind: _kind, ...options } = spec;
-      return PostgresStorage.open({ ...options, migrate: false, poolSize: 2, applicationName: 'waitline-cli' });
+      return PostgresStorage.open({ ...options, migrate, poolSize: 2, applicationName: 'waitline-cli' });
     }
     case 'redis': {
       const { RedisStorage } = await import('@waitline/redis');
       const { kind: _kind, prefix, ...connection } = spec;
-      return RedisStorage.open({ connection, ...(prefix ? { prefix } : {}), migrate: false, checkServer: false });
+      return RedisStorage.open({ connection, ...(prefix ? { prefix } : {}), migrate, checkServer: false });
     }
   }
 }

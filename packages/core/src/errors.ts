@@ -262,6 +262,7 @@ export class ImportLineError extends WaitlineError {
 
 /** Why an imported job conflicts with a stored one (see {@link ImportConflictError}). */
 export interface ImportConflictInfo {
+  /** The queue the call wrote to. */
   queue: string;
   /** The imported job's id. */
   jobId: string;
@@ -269,8 +270,9 @@ export interface ImportConflictInfo {
   index: number;
   /** `id`: a stored job has the same id; `idempotencyKey`: a stored job of the queue has its key. */
   by: 'id' | 'idempotencyKey';
-  /** The stored job's id and state. */
+  /** The stored job's id. */
   existingId: string;
+  /** The stored job's state (or the state of the earlier job of the same call it met). */
   existingState: string;
   /** `exists` with `onConflict: 'fail'`; `running` when `'replace'` met a running job (never replaced). */
   reason: 'exists' | 'running';

@@ -38,4 +38,7 @@ export type * from './job-record.js';
 export type * from './storage.js';
 export { DEFAULT_MAX_STALLS } from './storage.js';
 export { deliverNotice } from './storage-notify.js';
+export { exportJobs, transferJob, type ExportOptions } from './transfer/export.js';
+export { importJobs, type ImportOptions } from './transfer/import.js';
+export { TRANSFER_FORMAT, type HeaderLine, type JobLine, type QueueLine } from './transfer/lines.js';
 export { planImport, type ImportPlan, type StoredConflict } from './transfer/plan.js';

@@ -285,9 +285,13 @@ export type ImportConflictMode = 'fail' | 'skip' | 'replace';
  * call included. No event is published.
  */
 export interface ImportJobsParams {
+  /** The queue every job of the call is written to. */
   queue: string;
+  /** Whole jobs, in the order their new seqs follow. */
   jobs: TransferJob[];
+  /** What a conflict with a stored job does; see {@link ImportConflictMode}. */
   onConflict: ImportConflictMode;
+  /** Core's clock: a queued job with `runAt <= now` is ready, a later one scheduled. */
   now: number;
 }
 

@@ -10,9 +10,13 @@ import type { ImportConflictMode, TransferJob } from '../storage.js';
 
 /** A stored job an import call may conflict with: same id (any queue), or same key in the queue. */
 export interface StoredConflict {
+  /** The stored job's id. */
   id: string;
+  /** Its queue (another queue's job conflicts by id only). */
   queue: string;
+  /** Its state: a running job is never replaced. */
   state: JobState;
+  /** Its idempotency key, or null. */
   idempotencyKey: string | null;
 }
 
@@ -22,7 +26,9 @@ export interface ImportPlan {
   writes: Array<{ index: number; job: TransferJob }>;
   /** Stored job ids to remove first (replaced). */
   removes: string[];
+  /** Jobs of the call left out (`skip`). */
   skipped: number;
+  /** Jobs of the call written in place of a stored job (`replace`). */
   replaced: number;
 }
 
