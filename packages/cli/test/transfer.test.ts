@@ -181,6 +181,9 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     const newer = await importing([header(2), job('a', 'n1')].join('\n'));
     expect(newer.code).toBe(1);
     expect(newer.stderr).toMatch(/^error IMPORT_FORMAT: the file is in format 2, newer than format 1 .*\(at 1\)\n$/);
+    const missing = await runBin(['--storage', db.url, 'import', '--in', join(dir, 'missing.jsonl')]);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toMatch(/^error FILE_NOT_READABLE: cannot open .*missing\.jsonl.* \(at in\)\n$/);
     const headless = await importing(`${job('a', 'n2')}\n`);
     expect(headless.stderr).toMatch(/^error IMPORT_FORMAT: line 1 is not an export header/);
     expect(await db.storage.getJob('n1')).toBeNull();

@@ -4,13 +4,13 @@
  * bounded whatever the number of jobs. Running jobs are exported as waiting.
  * @module
  */
-import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { exportJobs, type ImportConflictMode, importJobs, type ImportSummary, type Storage } from '@waitline/core';
 import { type Command, Option } from 'commander';
-import type { GlobalOptions } from '../context.js';
+import { CliError, type GlobalOptions } from '../context.js';
 import { type Out, printJson } from '../output.js';
 import { openStorage, parseStorage } from '../storage-url.js';
 
@@ -33,15 +33,42 @@ async function withStorage<T>(url: string | undefined, migrate: boolean, fn: (st
   }
 }
 
-/** Writes each line and its newline, waiting whenever the stream's buffer is full (bounded memory). */
+/** True for the error a write gets once the reader went away (`waitline export | head`). */
+const isClosedPipe = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'EPIPE';
+
+/**
+ * Writes each line and its newline, waiting whenever the stream's buffer is full (bounded memory).
+ * Stops quietly when the reader closed the pipe; any other write error is thrown.
+ */
 async function writeLines(lines: AsyncIterable<string>, sink: Writable): Promise<{ queues: number; jobs: number }> {
   const counts = { queues: 0, jobs: 0 };
-  for await (const line of lines) {
-    if (line.startsWith('{"type":"job"')) counts.jobs += 1;
-    else if (line.startsWith('{"type":"queue"')) counts.queues += 1;
-    if (!sink.write(`${line}\n`)) await once(sink, 'drain');
+  let failed: unknown;
+  const onError = (err: unknown) => {
+    failed ??= err;
+  };
+  sink.on('error', onError);
+  try {
+    for await (const line of lines) {
+      if (failed !== undefined) break;
+      if (line.startsWith('{"type":"job"')) counts.jobs += 1;
+      else if (line.startsWith('{"type":"queue"')) counts.queues += 1;
+      if (!sink.write(`${line}\n`)) await once(sink, 'drain').catch(onError);
+    }
+  } finally {
+    sink.off('error', onError);
   }
+  if (failed !== undefined && !isClosedPipe(failed)) throw failed;
   return counts;
+}
+
+/** Opens a file for the command, a missing or unwritable one as a `CliError` at `--in` / `--out`. */
+async function openFile(path: string, mode: 'r' | 'w'): Promise<FileHandle> {
+  try {
+    return await open(path, mode);
+  } catch (err) {
+    const option = mode === 'r' ? 'in' : 'out';
+    throw new CliError(mode === 'r' ? 'FILE_NOT_READABLE' : 'FILE_NOT_WRITABLE', `cannot open "${path}": ${(err as Error).message}`, [option]);
+  }
 }
 
 /** `export [queues...] [--out file]`: JSONL to stdout, or to a file with a summary on stdout. */
@@ -52,7 +79,7 @@ async function exportCommand(options: TransferOptions, queues: string[], out: Ou
       await writeLines(lines, process.stdout);
       return;
     }
-    const file = createWriteStream(options.out);
+    const file = (await openFile(options.out, 'w')).createWriteStream();
     const counts = await writeLines(lines, file);
     file.end();
     await once(file, 'finish');
@@ -69,7 +96,7 @@ function printSummary(out: Out, summary: ImportSummary, json: boolean | undefine
 
 /** `import [--in file] [--on-conflict m] [--migrate]`: JSONL from stdin or a file. */
 async function importCommand(options: TransferOptions, out: Out): Promise<void> {
-  const input = options.in === undefined ? process.stdin : createReadStream(options.in);
+  const input = options.in === undefined ? process.stdin : (await openFile(options.in, 'r')).createReadStream();
   await withStorage(options.storage, options.migrate === true, async (storage) => {
     const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     try {
