@@ -282,7 +282,7 @@ export type ImportConflictMode = 'fail' | 'skip' | 'replace';
  * and timestamps included, so a finished job keeps counting in statistics and ETA samples.
  * Conflicts are by id (across every queue where the storage keeps ids unique across queues; Redis
  * checks the target queue only) and by idempotency key within the queue, earlier jobs of the same
- * call included. No event is published.
+ * call included. The storage publishes nothing (core's `importJobs` wakes workers through the notifier).
  */
 export interface ImportJobsParams {
   /** The queue every job of the call is written to. */

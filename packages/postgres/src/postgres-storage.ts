@@ -291,7 +291,7 @@ export class PostgresStorage implements Storage {
 
   /**
    * Writes whole jobs (an import or a move) in one transaction, all or none; ids are unique across
-   * queues, so a conflict by id is found in any queue. Sends no NOTIFY.
+   * queues, so a conflict by id is found in any queue. Sends no NOTIFY (core's `importJobs` wakes workers).
    */
   importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
     return this.run(() => importWholeJobs(this.ctx, p));

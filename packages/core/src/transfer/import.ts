@@ -65,10 +65,18 @@ class ImportRun {
       this.summary.jobs += r.imported;
       this.summary.skipped += r.skipped;
       this.summary.replaced += r.replaced;
+      this.wake(batch);
     } catch (err) {
       const index = err instanceof ImportConflictError ? err.conflict.index : 0;
       throw this.aborted(err, batch.lines[index] ?? 0, err instanceof ImportConflictError ? [err.conflict.by] : []);
     }
+  }
+
+  /** Wakes the queue's idle workers, as an add does, when the batch held waiting jobs. */
+  private wake(batch: Batch): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const job of batch.jobs) if (job.state === 'queued') earliest = Math.min(earliest, job.runAt);
+    if (earliest !== Number.POSITIVE_INFINITY) this.storage.notifier?.publish({ queue: batch.queue, kind: 'added', runAt: earliest });
   }
 
   /** Sets each imported queue's draining flag, once its jobs are in (a draining queue refuses adds, not imports). */
@@ -91,7 +99,8 @@ class ImportRun {
  * `ImportFormatError` before anything is written. Queue lines are applied with `upsertQueue` as
  * they come (paused included, so a paused queue's jobs are not claimed mid-import); `draining`
  * is set once every job is in. Jobs are written in batches of `batchSize` jobs of one queue, each
- * batch atomic, new seqs in line order. A bad line, a conflict (`fail`, or `replace` meeting a
+ * batch atomic, new seqs in line order; after a batch with waiting jobs, the storage's notifier
+ * (when it has one) wakes the queue's idle workers as an add would. A bad line, a conflict (`fail`, or `replace` meeting a
  * running job) or a storage failure stops the import with `ImportAbortedError`: every job counted
  * in its `summary` was written whole, nothing of the failing batch was, and no job is half
  * written. Returns what was written.

@@ -5,7 +5,7 @@
 -- Returns: nothing.
 -- Guarantees: one statement; seq comes from the identity in ORDER BY i, so jobs keep the order
 --   given. The caller (src/transfer.ts) has removed or refused every conflicting job in the same
---   transaction. No NOTIFY: an import is not an add; workers find ready jobs at their next poll.
+--   transaction. No NOTIFY here: core's importJobs publishes the wake-up through the notifier.
 INSERT INTO {{schema}}.jobs (id, queue, name, payload, state, priority, run_at, attempt,
   max_attempts, backoff, timeout_ms, size, idempotency_key, created_at, started_at, finished_at,
   cancel_requested, progress, result, error, stalls, traceparent)

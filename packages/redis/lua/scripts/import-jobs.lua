@@ -12,7 +12,7 @@
 -- Returns: { 'ok', imported, skipped, replaced }
 --          { 'conflict', index (0-based), 'id' | 'idempotencyKey', stored id, stored state,
 --            'exists' | 'running' } when a conflict must fail the call: nothing written
--- Events: none (an import is not an add; workers find ready jobs at their next poll).
+-- Events: none; core's importJobs publishes the wake-up through the notifier after the call.
 -- Guarantees: atomic; every conflict is decided before the first write, in the rules of core's
 --   planImport: a conflict is a stored job of this queue with the id, or with the idempotency key,
 --   or an earlier job of the call; 'skip' keeps it, 'replace' removes it (never a running one),
