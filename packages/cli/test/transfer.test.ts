@@ -201,6 +201,15 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     expect(notJson.stderr).toMatch(/^error IMPORT_ABORTED: import stopped at line 2: line 2: not valid JSON/);
   });
 
+  it('applies queue lines: paused at once, draining once the jobs are in (an import is not an add)', async () => {
+    const queueLine = JSON.stringify({ type: 'queue', name: 'cfg', concurrency: 2, maxSize: 1, paused: true, maxStalls: 0, draining: true });
+    const text = [header(1), queueLine, job('cfg', 'cfg1'), job('cfg', 'cfg2')].join('\n');
+    const r = await importing(text, '--json');
+    expect(JSON.parse(r.stdout)).toEqual({ queues: 1, jobs: 2, skipped: 0, replaced: 0 });
+    expect(await db.storage.getQueue('cfg')).toEqual({ name: 'cfg', concurrency: 2, maxSize: 1, paused: true, maxStalls: 0, draining: true });
+    expect((await db.storage.getJob('cfg2'))?.state).toBe('queued');
+  });
+
   it('on a conflict fails (nothing of the batch written), skips or replaces as told', async () => {
     const text = [header(1), job('c', 'c1'), job('c', 'c2', { idempotencyKey: 'key' })].join('\n');
     expect((await importing(text)).code).toBe(0);
