@@ -153,6 +153,20 @@ export function describeImport(harness: StorageHarness): void {
       expect(await s.getJob(stored.id)).toBeNull();
     });
 
+    it('replace: one imported job may displace two stored ones (one by id, one by key), and an earlier job of the call', async () => {
+      const s = storage();
+      const byId = await add(s);
+      const byKey = await add(s, { idempotencyKey: 'key' });
+      const both = wholeJob({ id: byId.id, idempotencyKey: 'key', name: 'both' });
+      const first = wholeJob({ idempotencyKey: 'mine' });
+      const second = wholeJob({ idempotencyKey: 'mine', name: 'second' });
+      expect(await importInto(s, [both, first, second], 'replace')).toEqual({ imported: 2, skipped: 0, replaced: 1 });
+      expect(await s.getJob(byKey.id)).toBeNull();
+      expect(await s.getJob(first.id)).toBeNull();
+      expect(ids(await listAll(s))).toEqual([byId.id, second.id]);
+      expect((await s.getJob(byId.id))?.name).toBe('both');
+    });
+
     it('replace: never a running job (ImportConflictError, nothing written)', async () => {
       const s = storage();
       await add(s);
