@@ -30,6 +30,8 @@ export interface ScenarioParams {
   sseSubscribers: number;
   /** Requests in flight in the HTTP status scenario. */
   httpConcurrency: number;
+  /** The PostgreSQL server: where the MOVE row moves SQLite jobs to (a schema of its own). */
+  pgUrl: string;
 }
 
 export interface MetricDef {

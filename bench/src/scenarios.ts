@@ -21,6 +21,7 @@ import {
   within,
 } from './kit.js';
 import { HTTP_SSE, HTTP_STATUS } from './http/scenarios.js';
+import { MOVE } from './move/scenario.js';
 import { MEMORY, POSITION } from './sizing.js';
 import { nowMs, percentile } from './stats.js';
 import type { BenchSystem, Place } from './systems/types.js';
@@ -170,6 +171,7 @@ export const SCENARIOS: ScenarioDef[] = [
   MEMORY,
   HTTP_STATUS,
   HTTP_SSE,
+  MOVE,
 ];
 
 /** How many units of work each scenario aims at (for "k of n" notes on budget-stopped runs). */
@@ -178,6 +180,7 @@ export function target(id: string, p: ScenarioParams): number | undefined {
   if (id === 'POS') return p.positionSamples;
   if (id === 'HTTP') return Math.min(p.latencyIters, Math.floor((p.n * 10) / 3));
   if (id === 'SSE') return Math.min(p.sseSubscribers, p.n * 10);
+  if (id === 'MOVE') return p.n * 10;
   if (['S1', 'S2', 'S3', 'S4'].includes(id)) return p.n;
   return undefined;
 }

@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { clean, clear, jobAction, priority, queueAction } from './commands/actions.js';
 import { doctor } from './commands/doctor.js';
 import { list, show, stats } from './commands/reads.js';
+import { addTransferCommands } from './commands/transfer.js';
 import { watch } from './commands/watch.js';
 import { type Ctx, type GlobalOptions, withContext } from './context.js';
 import { errorLine, type Out, processOut } from './output.js';
@@ -68,6 +69,9 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
     .requiredOption('--state <state>', 'completed, failed, cancelled or queued')
     .option('--older-than <duration>', 'e.g. 48h, 30m, 7d')
     .action(defer(clean as Action));
+  addTransferCommands(program, out, (fn) => {
+    ran.fn = fn;
+  });
   return program;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The storage a command talks to, from `--storage` or `WAITLINE_STORAGE`: `sqlite:./jobs.db`,
  * `postgres://user@host:5432/db?schema=waitline`, `redis://:password@host:6379/2?prefix=waitline`.
- * The CLI never migrates: a database that was never migrated, or was migrated by newer code, is
- * refused with `SCHEMA_VERSION`.
+ * The CLI never migrates unless told (`import --migrate`, `move --migrate`): a database that was
+ * never migrated, or was migrated by newer code, is refused with `SCHEMA_VERSION`.
  * @module
  */
 import { type Logger, type Storage, ValidationError } from '@waitline/core';
@@ -73,25 +73,27 @@ export function describeSpec(spec: StorageSpec): string {
 }
 
 /**
- * Opens the storage without migrating it; the adapter is loaded only when used. With `serverLogger`,
- * a Redis storage checks its server's eviction policy and persistence and tells that logger.
+ * Opens the storage; the adapter is loaded only when used. It is not migrated unless `migrate` is
+ * true (only `import --migrate` and `move --migrate` ask, for a target that is new). With
+ * `serverLogger`, a Redis storage checks its server's eviction policy and persistence and tells
+ * that logger (`doctor`).
  */
-export async function openStorage(spec: StorageSpec, serverLogger?: Logger): Promise<Storage> {
+export async function openStorage(spec: StorageSpec, { migrate = false, serverLogger }: { migrate?: boolean; serverLogger?: Logger } = {}): Promise<Storage> {
   switch (spec.kind) {
     case 'sqlite': {
       const { SqliteStorage } = await import('@waitline/sqlite');
-      return SqliteStorage.open({ path: spec.path, migrate: false });
+      return SqliteStorage.open({ path: spec.path, migrate });
     }
     case 'postgres': {
       const { PostgresStorage } = await import('@waitline/postgres');
       const { kind: _kind, ...options } = spec;
-      return PostgresStorage.open({ ...options, migrate: false, poolSize: 2, applicationName: 'waitline-cli' });
+      return PostgresStorage.open({ ...options, migrate, poolSize: 2, applicationName: 'waitline-cli' });
     }
     case 'redis': {
       const { RedisStorage } = await import('@waitline/redis');
       const { kind: _kind, prefix, ...connection } = spec;
       const check = serverLogger ? { checkServer: true, logger: serverLogger } : { checkServer: false };
-      return RedisStorage.open({ connection, ...(prefix ? { prefix } : {}), migrate: false, ...check });
+      return RedisStorage.open({ connection, ...(prefix ? { prefix } : {}), migrate, ...check });
     }
   }
 }

@@ -47,3 +47,7 @@ export {
   type TransitionRecorder,
   recordTransitions,
 } from './memory/transition-recorder.js';
+export { exportJobs, transferJob, type ExportOptions } from './transfer/export.js';
+export { importJobs, type ImportOptions } from './transfer/import.js';
+export { TRANSFER_FORMAT, type HeaderLine, type JobLine, type QueueLine } from './transfer/lines.js';
+export { planImport, type ImportPlan, type StoredConflict } from './transfer/plan.js';

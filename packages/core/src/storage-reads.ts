@@ -101,6 +101,12 @@ export interface ListParams {
   limit: number;
   offset?: number;
   order?: 'asc' | 'desc';
+  /**
+   * Keyset paging: only jobs whose `seq` is after this one in `order` (greater for `asc`, smaller
+   * for `desc`); `offset` then counts from there. Lets a reader walk a long queue page by page
+   * (passing the last item's `seq`) at a cost that does not grow with how far it has gone.
+   */
+  afterSeq?: number;
 }
 
 /** One page of a listing; `nextOffset` is null on the last page. */

@@ -255,6 +255,56 @@ export interface RemoveParams {
   olderThan?: number;
 }
 
+/** The fields of a record that only mean something inside the storage that wrote them. */
+export type StorageLocalField = 'queue' | 'seq' | 'leaseToken' | 'leaseExpiresAt' | 'workerId';
+
+/**
+ * A whole job as an export carries it and an import writes it: every `JobRecord` field but the
+ * storage-local ones (its queue is the call's; the storage assigns a new `seq`). Never `running`:
+ * core turns a running job into a waiting (or cancelled) one before it leaves its storage. A field
+ * a storage does not know is ignored by it.
+ */
+export type TransferJob = Omit<JobRecord, StorageLocalField> & { state: Exclude<JobState, 'running'> };
+
+/**
+ * What an import does with a job whose id is stored (or whose idempotency key names a stored job
+ * of the queue): `fail` throws `ImportConflictError` and writes nothing of the call, `skip` keeps
+ * the stored job, `replace` removes it and writes the imported one (a running job is never
+ * replaced: `ImportConflictError` with reason `running`).
+ */
+export type ImportConflictMode = 'fail' | 'skip' | 'replace';
+
+/**
+ * Writes whole jobs into one queue, all or none, in the order given: each gets a new `seq` larger
+ * than every stored job's, in that order, so claim order and positions follow the order given.
+ * The queue is created with the defaults when missing. Unlike `enqueue` it ignores `maxSize`,
+ * `draining` and `paused` (it restores, it does not add) and writes every field as given, state
+ * and timestamps included, so a finished job keeps counting in statistics and ETA samples.
+ * Conflicts are by id (across every queue where the storage keeps ids unique across queues; Redis
+ * checks the target queue only) and by idempotency key within the queue, earlier jobs of the same
+ * call included. The storage publishes nothing (core's `importJobs` wakes workers through the notifier).
+ */
+export interface ImportJobsParams {
+  /** The queue every job of the call is written to. */
+  queue: string;
+  /** Whole jobs, in the order their new seqs follow. */
+  jobs: TransferJob[];
+  /** What a conflict with a stored job does; see {@link ImportConflictMode}. */
+  onConflict: ImportConflictMode;
+  /** Core's clock: a queued job with `runAt <= now` is ready, a later one scheduled. */
+  now: number;
+}
+
+/** What one import call wrote. */
+export interface ImportJobsResult {
+  /** Jobs written, replacements included. */
+  imported: number;
+  /** Jobs left out because a stored job was kept (`skip`). */
+  skipped: number;
+  /** Jobs written in place of a stored job (`replace`). */
+  replaced: number;
+}
+
 /** Registers a worker or refreshes its heartbeat. */
 export interface RegisterWorkerParams {
   id: string;
@@ -351,6 +401,13 @@ export interface Storage {
   registerWorker(p: RegisterWorkerParams): Promise<void>;
   /** Removes the worker; an unknown id is fine. */
   deregisterWorker(p: { id: string }): Promise<void>;
+
+  /**
+   * Writes whole jobs (an import or a move), all or none, atomically per call; see
+   * {@link ImportJobsParams}. Throws `ImportConflictError` (nothing written) on a conflict with
+   * `onConflict: 'fail'` or a running job met by `'replace'`.
+   */
+  importJobs(p: ImportJobsParams): Promise<ImportJobsResult>;
 }
 
 export type { BackoffSpec, JobErrorInfo, JobProgress };

@@ -10,6 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { fromThreadError, toErrorData } from '../src/error-data.js';
 import * as core from '../src/index.js';
 import {
+  ImportAbortedError,
+  ImportConflictError,
+  ImportFormatError,
+  ImportLineError,
   InvalidTransitionError,
   JobAbortedError,
   JobFailedError,
@@ -45,6 +49,10 @@ const SAMPLES: Record<string, WaitlineError> = {
   JobFailedError: new JobFailedError('j-5', 'cancelled', 'ended cancelled'),
   SettleRejectedError: new SettleRejectedError('j-6', 'refused', { cause: new RangeError('out of range') }),
   RetryPolicyError: new RetryPolicyError('no custom backoff', { cause: new Error('handler failed') }),
+  ImportFormatError: new ImportFormatError('format 2 is newer', 2, 1),
+  ImportLineError: new ImportLineError(7, 'invalid job line at priority', ['priority']),
+  ImportConflictError: new ImportConflictError({ queue: 'q', jobId: 'j-7', index: 3, by: 'idempotencyKey', existingId: 'j-8', existingState: 'running', reason: 'running' }),
+  ImportAbortedError: new ImportAbortedError(9, { queues: 1, jobs: 500, skipped: 2, replaced: 0 }, 'IMPORT_CONFLICT', new Error('conflict'), [9, 'id']),
 };
 
 function exportedErrorClasses(): Array<{ name: string }> {

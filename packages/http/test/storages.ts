@@ -104,8 +104,11 @@ const redis: TestStorage = {
         await storage.close();
         const client = new Redis(REDIS);
         try {
-          const keys = await client.keys(`${prefix}*`);
-          if (keys.length) await client.del(...keys);
+          // Queue keys carry the hash tag `{prefix:queue}`, so they start with `{`.
+          for (const pattern of [`${prefix}*`, `{${prefix}*`]) {
+            const keys = await client.keys(pattern);
+            if (keys.length) await client.del(...keys);
+          }
         } finally {
           client.disconnect();
         }

@@ -5,6 +5,8 @@
  * @module
  */
 import type {
+  ImportJobsParams,
+  ImportJobsResult,
   CancelParams,
   Clock,
   ChangePriorityParams,
@@ -47,6 +49,7 @@ import { ensureSchema, migrateSchema } from './migrate.js';
 import { PgNotifier } from './notifier.js';
 import { closedError, toStorageError } from './pg-errors.js';
 import * as reads from './reads.js';
+import { importWholeJobs } from './transfer.js';
 import type { QueueRow } from './rows.js';
 import { toJobRecord, toQueueConfig, type JobRow } from './rows.js';
 
@@ -284,5 +287,13 @@ export class PostgresStorage implements Storage {
     return this.run(async () => {
       await this.ctx.rows('deregisterWorker', [p.id]);
     });
+  }
+
+  /**
+   * Writes whole jobs (an import or a move) in one transaction, all or none; ids are unique across
+   * queues, so a conflict by id is found in any queue. Sends no NOTIFY (core's `importJobs` wakes workers).
+   */
+  importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
+    return this.run(() => importWholeJobs(this.ctx, p));
   }
 }

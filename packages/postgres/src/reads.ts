@@ -122,7 +122,7 @@ export async function listJobs(ctx: PgContext, p: ListParams): Promise<Page<JobR
   const limit = Math.max(0, Math.floor(p.limit));
   const states = p.states ?? [...JOB_STATES];
   const sql = p.order === 'asc' ? 'listJobsAsc' : 'listJobsDesc';
-  const rows = await ctx.rows<JobRow>(sql, [p.queue, states, limit + 1, offset]);
+  const rows = await ctx.rows<JobRow>(sql, [p.queue, states, limit + 1, offset, p.afterSeq ?? null]);
   const items = rows.slice(0, limit).map((r) => toJobRecord(r.job));
   const more = limit > 0 && rows.length > limit;
   return { items, nextOffset: more ? offset + limit : null };

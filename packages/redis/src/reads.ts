@@ -5,7 +5,7 @@
  * @internal
  */
 import type { AheadWork, JobRecord, ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '@waitline/core';
-import type { RedisContext, Tagged } from './context.js';
+import { optionalArg, type RedisContext, type Tagged } from './context.js';
 import { mergeRecent, toJobRecord, toJobRecords, toQueueConfig, toRunningSamples } from './records.js';
 import { liveWorkers } from './workers.js';
 
@@ -122,7 +122,7 @@ async function listFiltered(ctx: RedisContext, p: ListParams, offset: number, wa
   let skip = offset;
   let cursor = 0;
   while (items.length < want && cursor >= 0) {
-    const args = [String(skip), String(want - items.length), p.order ?? 'desc', states, String(cursor), String(LIST_SCAN_BUDGET)];
+    const args = [String(skip), String(want - items.length), p.order ?? 'desc', states, String(cursor), String(LIST_SCAN_BUDGET), optionalArg(p.afterSeq)];
     const [page, skipped, next] = await ctx.onQueue<FilteredStep>('listJobs', p.queue, args);
     items.push(...toJobRecords(p.queue, page));
     skip -= Number(skipped);
@@ -140,7 +140,7 @@ export async function listJobs(ctx: RedisContext, p: ListParams): Promise<Page<J
     const found = await listFiltered(ctx, p, offset, limit + 1);
     return { items: found.slice(0, limit), nextOffset: found.length > limit ? offset + limit : null };
   }
-  const [page, more] = await ctx.onQueue<[unknown, string]>('listJobs', p.queue, [String(offset), String(limit), p.order ?? 'desc', '']);
+  const [page, more] = await ctx.onQueue<[unknown, string]>('listJobs', p.queue, [String(offset), String(limit), p.order ?? 'desc', '', '0', '0', optionalArg(p.afterSeq)]);
   const items = toJobRecords(p.queue, page);
   return { items, nextOffset: more === '1' ? offset + items.length : null };
 }

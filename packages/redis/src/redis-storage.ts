@@ -5,6 +5,8 @@
  * @module
  */
 import type {
+  ImportJobsParams,
+  ImportJobsResult,
   CancelParams,
   ChangePriorityParams,
   ClaimParams,
@@ -46,6 +48,7 @@ import { getJob, getPosition, getPositionInputs, getStats, listJobs } from './re
 import { closedError, toStorageError } from './redis-errors.js';
 import { ResetWatch } from './reset-watch.js';
 import { checkServer } from './server-check.js';
+import { importWholeJobs } from './transfer.js';
 import { deregisterWorker, registerWorker } from './workers.js';
 import { claimJobs, enqueueJobs, reclaimExpired, renewLeases, reportProgress, settleJobs } from './writes.js';
 
@@ -260,6 +263,14 @@ export class RedisStorage implements Storage {
   /** Forgets a worker; unknown ids are ignored. */
   async deregisterWorker(p: { id: string }): Promise<void> {
     return this.run(() => deregisterWorker(this.ctx, p.id));
+  }
+
+  /**
+   * Writes whole jobs (an import or a move) in one script, all or none. Job keys live under their
+   * queue, so a conflict by id is one with a job of the target queue.
+   */
+  async importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
+    return this.run(() => importWholeJobs(this.ctx, p));
   }
 
   /** Runs `fn` while open, turning connection failures into `StorageUnavailableError`. */

@@ -66,12 +66,12 @@ export function getJob(ctx: SqliteContext, id: string): JobRecord | null {
 export function listJobs(ctx: SqliteContext, p: ListParams): Page<JobRecord> {
   const limit = Math.max(0, Math.floor(p.limit));
   const offset = Math.max(0, Math.floor(p.offset ?? 0));
-  const rows = ctx.jobs(p.order === 'asc' ? 'listJobsAsc' : 'listJobsDesc').all({
-    queue: p.queue,
-    states: JSON.stringify(p.states ?? JOB_STATES),
-    limit: limit + 1,
-    offset,
-  }) as JobRow[];
+  const params = { queue: p.queue, states: JSON.stringify(p.states ?? JOB_STATES), limit: limit + 1, offset };
+  const rows = (
+    p.afterSeq === undefined
+      ? ctx.jobs(p.order === 'asc' ? 'listJobsAsc' : 'listJobsDesc').all(params)
+      : ctx.jobs(p.order === 'asc' ? 'listJobsKeysetAsc' : 'listJobsKeysetDesc').all({ ...params, afterSeq: p.afterSeq })
+  ) as JobRow[];
   const more = limit > 0 && rows.length > limit;
   return { items: rows.slice(0, limit).map(toJobRecord), nextOffset: more ? offset + limit : null };
 }

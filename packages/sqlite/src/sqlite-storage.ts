@@ -10,6 +10,8 @@ import type {
   ClaimParams,
   EnqueueParams,
   EnqueueResult,
+  ImportJobsParams,
+  ImportJobsResult,
   JobRecord,
   JobRef,
   LeaseState,
@@ -63,6 +65,7 @@ import {
 } from './registry.js';
 import { closedError, toStorageError } from './sqlite-errors.js';
 import { readStats } from './stats.js';
+import { importWholeJobs } from './transfer.js';
 
 /** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
 const EXPORT_NAME = 'SqliteStorage';
@@ -87,6 +90,7 @@ function buildTransactions(ctx: SqliteContext) {
     promote: transactional(ctx, 'immediate', promoteJob),
     positionInputs: transactional(ctx, 'deferred', readPositionInputs),
     stats: transactional(ctx, 'deferred', readStats),
+    importJobs: transactional(ctx, 'immediate', importWholeJobs),
   };
 }
 
@@ -299,6 +303,14 @@ export class SqliteStorage implements Storage {
   /** Forgets a worker; unknown ids are ignored. */
   async deregisterWorker(p: { id: string }): Promise<void> {
     this.run(() => deregisterWorker(this.ctx, p.id));
+  }
+
+  /**
+   * Writes whole jobs (an import or a move) in one `BEGIN IMMEDIATE` transaction, all or none;
+   * ids are unique across queues, so a conflict by id is found in any queue.
+   */
+  async importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
+    return this.run(() => this.tx.importJobs(p));
   }
 
   /** Runs `fn` on the open connection, turning busy and locked failures into `StorageUnavailableError`. */

@@ -18,6 +18,7 @@ import { describeConcurrencyProcesses } from './areas/concurrency-processes.js';
 import { describeControl } from './areas/control.js';
 import { describeDrain } from './areas/drain.js';
 import { describeEnqueue } from './areas/enqueue.js';
+import { describeImport } from './areas/import.js';
 import { describeIsolation } from './areas/isolation.js';
 import { describeLease } from './areas/lease.js';
 import { describeList } from './areas/list.js';
@@ -78,6 +79,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeDrain(harness);
     describeRetry(harness);
     describeIsolation(harness);
+    describeImport(harness);
     describeList(harness);
     describeWorkersStats(harness);
     describeMigrate(harness);

@@ -74,7 +74,7 @@ async function runChecks(options: GlobalOptions): Promise<Check[]> {
   const warnings: string[] = [];
   let storage: Storage;
   try {
-    storage = await openStorage(spec, { warn: (message) => warnings.push(message) });
+    storage = await openStorage(spec, { serverLogger: { warn: (message) => warnings.push(message) } });
   } catch (error) {
     if (error instanceof SchemaVersionError) {
       const fix = error.found < error.expected ? 'migrate it (open with migrate: true, as a Worker or Queue does)' : 'upgrade @waitline/cli';

@@ -2,7 +2,7 @@
  * The loop behind `watch`: it subscribes to the storage's notices (events from every process when
  * the storage carries them) and redraws after each burst of them, at most once per `minRedrawMs`.
  * A slow safety refresh (`refreshMs`) catches what sends no notice (a scheduled job coming due,
- * ETAs moving with time); it is the only timer, and only a storage without a notifier relies on it.
+ * ETAs moving with time); only a storage without a notifier relies on it for changes.
  * @module
  */
 import { type Queue, type QueueStats, type Storage, waitingInClaimOrder } from '@waitline/core';
@@ -20,6 +20,8 @@ export interface WatchTiming {
   minRedrawMs: number;
   /** Redraw this often even with no notice. */
   refreshMs: number;
+  /** One extra redraw this long after the start (default 1 s), for changes before the subscription was live. */
+  settleMs?: number;
 }
 
 /** What the watcher shows and where it draws. */
@@ -56,6 +58,7 @@ async function readOverview(storage: Storage, queueOf: (name: string) => Queue):
 export class Watcher {
   private unsubscribe: (() => void) | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private settle: ReturnType<typeof setTimeout> | undefined;
   private reading = false;
   private again = false;
   private lastDraw = 0;
@@ -69,12 +72,17 @@ export class Watcher {
     private readonly makeQueue: (name: string) => Queue,
   ) {}
 
-  /** Draws the first frame, then subscribes; resolves once the first frame is drawn. */
+  /**
+   * Subscribes, then draws the first frame; resolves once it is drawn. A storage's subscription
+   * can take a moment to reach its server (LISTEN, SUBSCRIBE), so one more frame follows after
+   * `settleMs`: a change made in that gap is shown then rather than at the next event.
+   */
   async start(): Promise<void> {
-    await this.redraw();
     const notifier = this.target.storage.notifier;
     this.unsubscribe = notifier?.subscribe(this.target.queue?.name ?? '*', () => this.schedule(), { remote: true });
     this.timer = setInterval(() => this.schedule(), this.timing.refreshMs);
+    this.settle = setTimeout(() => this.schedule(), this.timing.settleMs ?? 1_000);
+    await this.redraw();
   }
 
   /** Stops listening and drawing; idempotent. */
@@ -82,6 +90,7 @@ export class Watcher {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     clearInterval(this.timer);
+    clearTimeout(this.settle);
     clearTimeout(this.pending);
   }
 

@@ -12,6 +12,8 @@ import type {
   ClaimParams,
   EnqueueParams,
   EnqueueResult,
+  ImportJobsParams,
+  ImportJobsResult,
   JobRef,
   LeaseState,
   ProgressParams,
@@ -39,6 +41,7 @@ import { type MemoryNotifier, memoryNotifier } from './notifier.js';
 import { listQueues, registerWorker, upsertQueue } from './queues.js';
 import { listJobs, readPosition, readPositionInputs, readStats } from './reads.js';
 import { MemoryStore } from './store.js';
+import { importJobs } from './transfer.js';
 
 /** Options of {@link MemoryStorage.open}. */
 export interface MemoryStorageOptions {
@@ -226,6 +229,11 @@ export class MemoryStorage implements Storage {
   /** Forgets a worker; an unknown id is fine. */
   async deregisterWorker(p: { id: string }): Promise<void> {
     this.run(() => this.store.workers.delete(p.id));
+  }
+
+  /** Writes whole jobs, all or none, with fresh seqs in the order given; see `ImportJobsParams`. */
+  async importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
+    return this.run(() => importJobs(this.store, p));
   }
 
   /** Runs `fn` unless the storage is closed (then `StorageUnavailableError`). */

@@ -140,7 +140,9 @@ export function listJobs(store: MemoryStore, p: ListParams): Page<JobRecord> {
   const limit = Math.max(0, Math.floor(p.limit));
   const offset = Math.max(0, Math.floor(p.offset ?? 0));
   const states = new Set<string>(p.states ?? JOB_STATES);
-  const matching = [...store.queueJobs(p.queue).all.values()].filter((j) => states.has(j.state));
+  const after = p.afterSeq;
+  const beyond = (j: JobRecord) => after === undefined || (p.order === 'asc' ? j.seq > after : j.seq < after);
+  const matching = [...store.queueJobs(p.queue).all.values()].filter((j) => states.has(j.state) && beyond(j));
   if (p.order !== 'asc') matching.reverse();
   const items = matching.slice(offset, offset + limit).map(copyJob);
   return { items, nextOffset: limit > 0 && matching.length > offset + limit ? offset + limit : null };

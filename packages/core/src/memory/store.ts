@@ -70,13 +70,14 @@ export class MemoryStore {
     return job?.queue === queue ? job : undefined;
   }
 
-  /** Stores a new `queued` job and indexes it. */
+  /** Stores a new job (queued, or finished when imported) and indexes it by its state. */
   insert(job: JobRecord): void {
     const jobs = this.queueJobs(job.queue);
     this.jobs.set(job.id, job);
     jobs.all.set(job.id, job);
     if (job.idempotencyKey !== null) jobs.keys.set(job.idempotencyKey, job.id);
-    jobs.waiting.insert(job);
+    if (job.state === 'queued') jobs.waiting.insert(job);
+    if (job.state === 'running') jobs.running.set(job.id, job);
   }
 
   /** Moves a job to `state`, keeping the waiting and running indexes in step. */

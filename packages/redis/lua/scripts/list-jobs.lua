@@ -9,27 +9,34 @@
 -- ARGV[5]      the states to keep, comma-separated, or '' for every state
 -- ARGV[6]      filtered only: the rank in the all set (in ARGV[4]'s order) to go on from
 -- ARGV[7]      filtered only: how many jobs this step may read at most
+-- ARGV[8]      afterSeq, or '' (or absent) for none: only jobs whose seq is after it in ARGV[4]'s
+--              order (keyset paging; ranks and offsets count from the first such job)
 -- Returns: unfiltered { records of the page, '1' when more jobs follow else '0' };
 --          filtered { matching records (at most limit), how many matches were skipped, the rank
 --          to go on from, or -1 when the all set is exhausted }
 -- Events: none.
 -- Guarantees: read-only. Unfiltered, a range on the all set: O(log n + limit). Filtered, a walk of
 --   the all set in seq order reading each job's state, at most ARGV[7] jobs per call, so a long
---   queue is listed in several short scripts (src/reads.ts loops) and never stalls Redis.
+--   queue is listed in several short scripts (src/reads.ts loops) and never stalls Redis. With
+--   afterSeq, one ZCOUNT (O(log n)) finds where to start.
 --! include lib/common.lua
 
 local offset, limit, desc, filter = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == 'desc', ARGV[5]
 local range = desc and 'ZREVRANGE' or 'ZRANGE'
 local page = {}
+local base, after = 0, ARGV[8]
+if after and after ~= '' then
+  base = desc and redis.call('ZCOUNT', K_ALL, after, '+inf') or redis.call('ZCOUNT', K_ALL, '-inf', after)
+end
 if filter == '' then
-  local ids = redis.call(range, K_ALL, offset, offset + limit)
+  local ids = redis.call(range, K_ALL, base + offset, base + offset + limit)
   for i = 1, math.min(#ids, limit) do page[i] = redis.call('HGETALL', jobKey(ids[i])) end
   return { page, #ids > limit and '1' or '0' }
 end
 
 local keep = {}
 for state in string.gmatch(filter, '[^,]+') do keep[state] = true end
-local skip, cursor, budget = offset, tonumber(ARGV[6]), tonumber(ARGV[7])
+local skip, cursor, budget = offset, math.max(tonumber(ARGV[6]), base), tonumber(ARGV[7])
 local skipped, stop = 0, cursor + budget - 1
 for start = cursor, stop, 500 do
   local ids = redis.call(range, K_ALL, start, math.min(start + 499, stop))

@@ -133,14 +133,23 @@ export function describeQueueApi(harness: StorageHarness): void {
       await first.finished();
       await w.close();
       const jobs = await q.addBulk(Array.from({ length: 4 }, (_, n) => ({ payload: { n } })));
-      const w2 = live.worker(q, async () => undefined, { autostart: false });
-      await q.pause();
-      await w2.start();
-      const last = await jobs[3]?.status();
-      expect(last?.position).toBe(4);
-      expect(last?.eta?.basis).toBe('history');
-      expect(last?.eta?.startsInMs).toBeGreaterThan(0);
-      expect(last?.eta?.finishesInMs).toBeGreaterThan(last?.eta?.startsInMs as number);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const w2 = live.worker(q, async () => held, { concurrency: 1 });
+      try {
+        await w2.start();
+        for (let i = 0; i < 500 && (await jobs[0]!.status()).state !== 'running'; i++) await new Promise((r) => setTimeout(r, 10));
+        const last = await jobs[3]?.status();
+        expect(last?.position).toBe(3);
+        expect(last?.eta?.basis).toBe('history');
+        expect(last?.eta?.startsInMs).toBeGreaterThan(0);
+        expect(last?.eta?.finishesInMs).toBeGreaterThan(last?.eta?.startsInMs as number);
+      } finally {
+        release();
+        await w2.close();
+      }
     });
 
     it('finished() resolves with the result, and rejects with JobFailedError for failed and cancelled jobs', async () => {

@@ -1,0 +1,151 @@
+/**
+ * `export`, `import` and `move`: a storage's queues and jobs as JSONL (see `exportJobs` and
+ * `importJobs` in `@waitline/core`), streamed line by line in both directions so memory stays
+ * bounded whatever the number of jobs. Running jobs are exported as waiting.
+ * @module
+ */
+import { once } from 'node:events';
+import { type FileHandle, open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { exportJobs, type ImportConflictMode, importJobs, type ImportSummary, type Storage } from '@waitline/core';
+import { type Command, Option } from 'commander';
+import { CliError, type GlobalOptions } from '../context.js';
+import { type Out, printJson } from '../output.js';
+import { openStorage, parseStorage } from '../storage-url.js';
+
+interface TransferOptions extends GlobalOptions {
+  out?: string;
+  in?: string;
+  onConflict?: ImportConflictMode;
+  migrate?: boolean;
+  from?: string;
+  to?: string;
+}
+
+/** Opens the storage `url` names (migrating it only when asked), runs `fn`, closes it whatever happens. */
+async function withStorage<T>(url: string | undefined, migrate: boolean, fn: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = await openStorage(parseStorage(url ?? process.env.WAITLINE_STORAGE), { migrate });
+  try {
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** True for the error a write gets once the reader went away (`waitline export | head`). */
+const isClosedPipe = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'EPIPE';
+
+/**
+ * Writes each line and its newline, waiting whenever the stream's buffer is full (bounded memory).
+ * Stops quietly when the reader closed the pipe; any other write error is thrown.
+ */
+async function writeLines(lines: AsyncIterable<string>, sink: Writable): Promise<{ queues: number; jobs: number }> {
+  const counts = { queues: 0, jobs: 0 };
+  let failed: unknown;
+  const onError = (err: unknown) => {
+    failed ??= err;
+  };
+  sink.on('error', onError);
+  try {
+    for await (const line of lines) {
+      if (failed !== undefined) break;
+      if (line.startsWith('{"type":"job"')) counts.jobs += 1;
+      else if (line.startsWith('{"type":"queue"')) counts.queues += 1;
+      if (!sink.write(`${line}\n`)) await once(sink, 'drain').catch(onError);
+    }
+  } finally {
+    sink.off('error', onError);
+  }
+  if (failed !== undefined && !isClosedPipe(failed)) throw failed;
+  return counts;
+}
+
+/** Opens a file for the command, a missing or unwritable one as a `CliError` at `--in` / `--out`. */
+async function openFile(path: string, mode: 'r' | 'w'): Promise<FileHandle> {
+  try {
+    return await open(path, mode);
+  } catch (err) {
+    const option = mode === 'r' ? 'in' : 'out';
+    throw new CliError(mode === 'r' ? 'FILE_NOT_READABLE' : 'FILE_NOT_WRITABLE', `cannot open "${path}": ${(err as Error).message}`, [option]);
+  }
+}
+
+/** `export [queues...] [--out file]`: JSONL to stdout, or to a file with a summary on stdout. */
+async function exportCommand(options: TransferOptions, queues: string[], out: Out): Promise<void> {
+  await withStorage(options.storage, false, async (storage) => {
+    const lines = exportJobs(storage, queues.length > 0 ? { queues } : {});
+    if (options.out === undefined) {
+      await writeLines(lines, process.stdout);
+      return;
+    }
+    const file = (await openFile(options.out, 'w')).createWriteStream();
+    const counts = await writeLines(lines, file);
+    file.end();
+    await once(file, 'finish');
+    if (options.json) printJson(out, { ...counts, file: options.out });
+    else out.write(`exported ${counts.jobs} job(s) of ${counts.queues} queue(s) to ${options.out}\n`);
+  });
+}
+
+function printSummary(out: Out, summary: ImportSummary, json: boolean | undefined): void {
+  if (json) printJson(out, summary);
+  else
+    out.write(`imported ${summary.jobs} job(s) (${summary.replaced} replaced, ${summary.skipped} skipped) and ${summary.queues} queue configuration(s)\n`);
+}
+
+/** `import [--in file] [--on-conflict m] [--migrate]`: JSONL from stdin or a file. */
+async function importCommand(options: TransferOptions, out: Out): Promise<void> {
+  const input = options.in === undefined ? process.stdin : (await openFile(options.in, 'r')).createReadStream();
+  await withStorage(options.storage, options.migrate === true, async (storage) => {
+    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    try {
+      printSummary(out, await importJobs(storage, lines, { onConflict: options.onConflict ?? 'fail' }), options.json);
+    } finally {
+      lines.close();
+      input.destroy();
+    }
+  });
+}
+
+/** `move --from url --to url [queues...]`: an export piped into an import, without a file. */
+async function moveCommand(options: TransferOptions, queues: string[], out: Out): Promise<void> {
+  await withStorage(options.from, false, (from) =>
+    withStorage(options.to, options.migrate === true, async (to) => {
+      const lines = exportJobs(from, queues.length > 0 ? { queues } : {});
+      printSummary(out, await importJobs(to, lines, { onConflict: options.onConflict ?? 'fail' }), options.json);
+    }),
+  );
+}
+
+const conflictOption = () =>
+  new Option('--on-conflict <mode>', 'a job already stored (same id or idempotency key): fail, skip or replace').choices(['fail', 'skip', 'replace']).default('fail');
+const migrateOption = () => new Option('--migrate', 'migrate the target first (a new database, or one of an older version)');
+
+/**
+ * Registers `export`, `import` and `move` on `program`. `defer` receives each command's run
+ * (commander parses, then the program runs it and maps its outcome to an exit code).
+ */
+export function addTransferCommands(program: Command, out: Out, defer: (fn: () => Promise<void>) => void): void {
+  const opts = (local: Record<string, unknown>): TransferOptions => ({ ...program.opts<GlobalOptions>(), ...local });
+  program
+    .command('export [queues...]')
+    .description('every job (running ones as waiting) and queue configuration as JSONL, to stdout or --out')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action((queues: string[], local: Record<string, unknown>) => defer(() => exportCommand(opts(local), queues, out)));
+  program
+    .command('import')
+    .description('write an export (JSONL from stdin or --in) into the storage')
+    .option('--in <file>', 'read this file instead of stdin')
+    .addOption(conflictOption())
+    .addOption(migrateOption())
+    .action((local: Record<string, unknown>) => defer(() => importCommand(opts(local), out)));
+  program
+    .command('move [queues...]')
+    .description('copy queues and jobs from one storage to another (running jobs as waiting)')
+    .requiredOption('--from <url>', 'the storage to read')
+    .requiredOption('--to <url>', 'the storage to write')
+    .addOption(conflictOption())
+    .addOption(migrateOption())
+    .action((queues: string[], local: Record<string, unknown>) => defer(() => moveCommand(opts(local), queues, out)));
+}

@@ -1,0 +1,69 @@
+/**
+ * `exportJobs`: a storage's queues and jobs as JSONL lines, read page by page so memory stays
+ * bounded whatever the number of jobs.
+ * @module
+ */
+import { ValidationError } from '../errors.js';
+import type { JobRecord } from '../job-record.js';
+import type { QueueConfig, Storage, TransferJob } from '../storage.js';
+import { headerLine, jobLine, queueLine } from './lines.js';
+
+/** Options of {@link exportJobs}. */
+export interface ExportOptions {
+  /** The queues to export, in this order; every queue of the storage (by name) when absent. */
+  queues?: readonly string[];
+  /** Jobs read per storage call (default 500): what bounds the export's memory. */
+  pageSize?: number;
+  /** The export's clock (ms): the header's time, and the finish time of a running job exported cancelled. */
+  now?: () => number;
+}
+
+/**
+ * How a job leaves its storage. A running job's lease means nothing elsewhere, so it is exported
+ * as a job handed back unfinished (as a worker's shutdown releases it): `queued`, its attempt
+ * given back (`attempt - 1`, at least 0), its `runAt` and so its place kept. A running job whose
+ * cancel was requested ends `cancelled` at the export time instead, as a released one does.
+ */
+export function transferJob(record: JobRecord, now: number): TransferJob {
+  const { queue: _q, seq: _s, leaseToken: _t, leaseExpiresAt: _e, workerId: _w, ...job } = record;
+  if (job.state !== 'running') return job as TransferJob;
+  if (job.cancelRequested) return { ...job, state: 'cancelled', finishedAt: now };
+  return { ...job, state: 'queued', attempt: Math.max(0, job.attempt - 1), finishedAt: null };
+}
+
+async function configsOf(storage: Storage, names: readonly string[] | undefined): Promise<QueueConfig[]> {
+  if (names === undefined) return storage.listQueues();
+  const configs = await Promise.all(names.map((name) => storage.getQueue(name)));
+  return configs.map((config, i) => {
+    if (config !== null) return config;
+    const message = `no queue named "${names[i]}" in the storage`;
+    throw new ValidationError(message, [{ path: ['queues', i], message }]);
+  });
+}
+
+/**
+ * The storage's content as JSONL lines (each without its newline): a header (format, source,
+ * time), one line per queue's configuration, then every job of each queue in `seq` order (the
+ * order an import gives them new seqs in, so claim order and positions survive a move). Jobs are
+ * read `pageSize` at a time by keyset (`afterSeq`), so memory does not grow with the number of
+ * jobs. Not a snapshot: a job changed while the export runs may be seen before or after the
+ * change. Running jobs are exported as waiting (see {@link transferJob}). An unknown queue name
+ * is a `ValidationError` before the first line.
+ */
+export async function* exportJobs(storage: Storage, options: ExportOptions = {}): AsyncGenerator<string, void, undefined> {
+  const now = options.now ?? Date.now;
+  const pageSize = Math.max(1, Math.floor(options.pageSize ?? 500));
+  const configs = await configsOf(storage, options.queues);
+  yield headerLine(storage.describe(), now());
+  for (const config of configs) yield queueLine(config);
+  for (const { name } of configs) {
+    let afterSeq: number | undefined;
+    for (;;) {
+      const page = await storage.listJobs({ queue: name, limit: pageSize, order: 'asc', afterSeq });
+      for (const record of page.items) yield jobLine(transferJob(record, now()), name);
+      const last = page.items.at(-1);
+      if (page.nextOffset === null || last === undefined) break;
+      afterSeq = last.seq;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * `importJobs`: writes an export's queues and jobs into a storage, streaming, in atomic batches.
+ * @module
+ */
+import { ImportAbortedError, ImportConflictError, type ImportSummary, WaitlineError } from '../errors.js';
+import type { ImportConflictMode, Storage, TransferJob } from '../storage.js';
+import { checkHeader, parseLine } from './lines.js';
+
+/** Options of {@link importJobs}. */
+export interface ImportOptions {
+  /** What to do with a job already stored (same id, or same idempotency key in its queue). */
+  onConflict: ImportConflictMode;
+  /** Jobs written per storage call, each call atomic (default 500): what bounds memory. */
+  batchSize?: number;
+  /** The import's clock (ms); `Date.now` by default. */
+  now?: () => number;
+}
+
+interface Batch {
+  queue: string;
+  jobs: TransferJob[];
+  lines: number[];
+}
+
+/** One import in progress: the open batch, the counts, and the draining flags to set at the end. */
+class ImportRun {
+  readonly summary: ImportSummary = { queues: 0, jobs: 0, skipped: 0, replaced: 0 };
+  private readonly draining = new Map<string, boolean>();
+  private batch: Batch | null = null;
+  private readonly batchSize: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: ImportOptions,
+  ) {
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
+    this.now = options.now ?? Date.now;
+  }
+
+  async line(text: string, line: number): Promise<void> {
+    const parsed = parseLine(text, line);
+    if (parsed.kind === 'queue') {
+      await this.flush();
+      const { draining, ...config } = parsed.config;
+      await this.storage.upsertQueue({ ...config, now: this.now() });
+      this.draining.set(config.name, draining);
+      this.summary.queues += 1;
+      return;
+    }
+    if (this.batch !== null && this.batch.queue !== parsed.queue) await this.flush();
+    this.batch ??= { queue: parsed.queue, jobs: [], lines: [] };
+    this.batch.jobs.push(parsed.job);
+    this.batch.lines.push(line);
+    if (this.batch.jobs.length >= this.batchSize) await this.flush();
+  }
+
+  /** Writes the open batch in one storage call; a failure names the line it is about. */
+  async flush(): Promise<void> {
+    const batch = this.batch;
+    if (batch === null) return;
+    this.batch = null;
+    try {
+      const r = await this.storage.importJobs({ queue: batch.queue, jobs: batch.jobs, onConflict: this.options.onConflict, now: this.now() });
+      this.summary.jobs += r.imported;
+      this.summary.skipped += r.skipped;
+      this.summary.replaced += r.replaced;
+      this.wake(batch);
+    } catch (err) {
+      const index = err instanceof ImportConflictError ? err.conflict.index : 0;
+      throw this.aborted(err, batch.lines[index] ?? 0, err instanceof ImportConflictError ? [err.conflict.by] : []);
+    }
+  }
+
+  /** Wakes the queue's idle workers, as an add does, when the batch held waiting jobs. */
+  private wake(batch: Batch): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const job of batch.jobs) if (job.state === 'queued') earliest = Math.min(earliest, job.runAt);
+    if (earliest !== Number.POSITIVE_INFINITY) this.storage.notifier?.publish({ queue: batch.queue, kind: 'added', runAt: earliest });
+  }
+
+  /** Sets each imported queue's draining flag, once its jobs are in (a draining queue refuses adds, not imports). */
+  async finish(): Promise<ImportSummary> {
+    await this.flush();
+    for (const [name, draining] of this.draining) await this.storage.upsertQueue({ name, draining, now: this.now() });
+    return this.summary;
+  }
+
+  aborted(err: unknown, line: number, fieldPath: ReadonlyArray<string | number>): ImportAbortedError {
+    const code = err instanceof WaitlineError ? err.code : 'UNKNOWN';
+    const path = err instanceof WaitlineError && err.code === 'IMPORT_LINE' ? err.path : [line, ...fieldPath];
+    return new ImportAbortedError(line, { ...this.summary }, code, err, path);
+  }
+}
+
+/**
+ * Imports an export's lines (each one line of JSONL, with or without its newline; blank lines are
+ * ignored) into `storage`. The first line must be a header of a format this code reads, else
+ * `ImportFormatError` before anything is written. Queue lines are applied with `upsertQueue` as
+ * they come (paused included, so a paused queue's jobs are not claimed mid-import); `draining`
+ * is set once every job is in. Jobs are written in batches of `batchSize` jobs of one queue, each
+ * batch atomic, new seqs in line order; after a batch with waiting jobs, the storage's notifier
+ * (when it has one) wakes the queue's idle workers as an add would. A bad line, a conflict (`fail`, or `replace` meeting a
+ * running job) or a storage failure stops the import with `ImportAbortedError`: every job counted
+ * in its `summary` was written whole, nothing of the failing batch was, and no job is half
+ * written. Returns what was written.
+ */
+export async function importJobs(storage: Storage, lines: AsyncIterable<string> | Iterable<string>, options: ImportOptions): Promise<ImportSummary> {
+  const run = new ImportRun(storage, options);
+  let line = 0;
+  for await (const raw of lines) {
+    line += 1;
+    const text = raw.trim();
+    if (line === 1) {
+      checkHeader(text);
+      continue;
+    }
+    if (text === '') continue;
+    try {
+      await run.line(text, line);
+    } catch (err) {
+      throw err instanceof ImportAbortedError ? err : run.aborted(err, line, []);
+    }
+  }
+  if (line === 0) checkHeader(undefined);
+  try {
+    return await run.finish();
+  } catch (err) {
+    throw err instanceof ImportAbortedError ? err : run.aborted(err, line, []);
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The JSONL transfer format, version {@link TRANSFER_FORMAT}: what each line holds, how a job
+ * becomes a line (a fixed field order, so two exports of the same jobs are the same text) and how
+ * a line is read back and checked.
+ * @module
+ */
+import { z } from 'zod';
+import { ImportFormatError, ImportLineError } from '../errors.js';
+import type { JobRecord } from '../job-record.js';
+import { findJsonProblem } from '../json-value.js';
+import { MAX_RUN_AT } from '../limits.js';
+import { storableText } from '../options.js';
+import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
+import type { QueueConfig, StorageDescriptor, TransferJob } from '../storage.js';
+
+/** The format this code writes, and the newest it reads. */
+export const TRANSFER_FORMAT = 1;
+
+/** The first line of an export. */
+export interface HeaderLine {
+  /** Always `header`. */
+  type: 'header';
+  /** The format version, {@link TRANSFER_FORMAT} when this code wrote it. */
+  format: number;
+  /** The storage exported from: its class and non-secret location (file path, schema, key prefix). */
+  source: Record<string, string>;
+  /** When the export started, ISO 8601. */
+  exportedAt: string;
+}
+
+/** One queue's configuration: every `QueueConfig` field. */
+export type QueueLine = { type: 'queue' } & QueueConfig;
+
+/** One job: its queue and every field of {@link TransferJob}. */
+export type JobLine = { type: 'job'; queue: string } & TransferJob;
+
+/** The job fields in the order every export writes them; fields not listed follow, sorted by name. */
+const JOB_FIELD_ORDER = [
+  'id', 'name', 'payload', 'state', 'priority', 'runAt', 'attempt', 'maxAttempts', 'stalls', 'backoff', 'timeoutMs',
+  'size', 'idempotencyKey', 'createdAt', 'startedAt', 'finishedAt', 'cancelRequested', 'progress', 'result', 'error',
+  'traceparent',
+] as const;
+
+/** Record fields that mean nothing outside the storage that wrote them: never exported. */
+const LOCAL_FIELDS = new Set(['queue', 'seq', 'leaseToken', 'leaseExpiresAt', 'workerId', 'type']);
+
+/**
+ * A job's line: every record field but the storage-local ones, in a fixed order, so a field
+ * `JobRecord` gains later is carried without a change here.
+ */
+export function jobLine(job: TransferJob & Partial<Pick<JobRecord, 'seq'>>, queue: string): string {
+  const source = job as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = { type: 'job', queue };
+  for (const key of JOB_FIELD_ORDER) out[key] = source[key] ?? null;
+  const known = new Set<string>(JOB_FIELD_ORDER);
+  for (const key of Object.keys(source).sort()) {
+    if (!known.has(key) && !LOCAL_FIELDS.has(key) && source[key] !== undefined) out[key] = source[key];
+  }
+  return JSON.stringify(out);
+}
+
+/** A queue's configuration line, every field included. */
+export function queueLine(config: QueueConfig): string {
+  return JSON.stringify({ type: 'queue', ...config });
+}
+
+/** The header line; `source` keeps only the descriptor's non-secret location fields. */
+export function headerLine(descriptor: StorageDescriptor, exportedAt: number): string {
+  const source: Record<string, string> = { storage: descriptor.exportName };
+  const options = (descriptor.options ?? {}) as Record<string, unknown>;
+  for (const key of ['path', 'schema', 'prefix']) {
+    const value = options[key];
+    if (typeof value === 'string') source[key] = value;
+  }
+  const header: HeaderLine = { type: 'header', format: TRANSFER_FORMAT, source, exportedAt: new Date(exportedAt).toISOString() };
+  return JSON.stringify(header);
+}
+
+const time = z.number().int().min(0).max(MAX_RUN_AT);
+const count = z.number().int().min(0);
+
+const queueLineSchema = z
+  .object({
+    type: z.literal('queue'),
+    name: storableText(100),
+    concurrency: count.nullable(),
+    maxSize: count.nullable(),
+    paused: z.boolean(),
+    maxStalls: count,
+    draining: z.boolean(),
+  })
+  .loose();
+
+const jobLineSchema = z
+  .object({
+    type: z.literal('job'),
+    queue: storableText(100),
+    id: storableText(200),
+    name: storableText(200),
+    payload: z.unknown(),
+    state: z.enum(['queued', 'completed', 'failed', 'cancelled'], { message: 'expected queued, completed, failed or cancelled (a running job is exported as queued)' }),
+    priority: z.number().int().min(MIN_PRIORITY).max(MAX_PRIORITY),
+    runAt: time,
+    attempt: count,
+    maxAttempts: z.number().int().min(1),
+    stalls: count,
+    backoff: z.object({ kind: z.enum(['fixed', 'exponential', 'list', 'custom']) }).loose().nullable(),
+    timeoutMs: z.number().int().min(1).nullable(),
+    size: z.number().finite().positive().nullable(),
+    idempotencyKey: storableText(500).nullable(),
+    createdAt: time,
+    startedAt: time.nullable(),
+    finishedAt: time.nullable(),
+    cancelRequested: z.boolean(),
+    progress: z.object({ percent: z.number().nullable(), stage: z.string().nullable(), updatedAt: time }).loose().nullable(),
+    result: z.unknown(),
+    error: z.object({ name: z.string(), message: z.string(), attempt: count, at: time }).loose().nullable(),
+    traceparent: z.string().nullable(),
+  })
+  .loose()
+  .refine((j) => (j.state === 'queued') === (j.finishedAt === null), {
+    message: 'finishedAt must be null for a queued job and a time for a finished one',
+    path: ['finishedAt'],
+  });
+
+/** A line read back: a queue's configuration or a job. */
+export type ParsedLine = { kind: 'queue'; config: QueueConfig } | { kind: 'job'; queue: string; job: TransferJob };
+
+/** Parses line `line` (1-based, after the header); throws `ImportLineError` naming it. */
+export function parseLine(text: string, line: number): ParsedLine {
+  const value = parseJson(text, line);
+  const type = (value as { type?: unknown } | null)?.type;
+  // The schemas only check (nothing is transformed), and the values kept are the line's own, so
+  // the key order inside JSON fields (progress, error, payload) survives a round trip.
+  if (type === 'queue') {
+    check(queueLineSchema, value, line);
+    const { type: _t, ...config } = value as QueueLine;
+    return { kind: 'queue', config };
+  }
+  if (type === 'job') {
+    check(jobLineSchema, value, line);
+    const { type: _t, queue, ...job } = value as JobLine;
+    for (const field of ['payload', 'result'] as const) {
+      const problem = findJsonProblem(job[field] ?? null, [field], field);
+      if (problem !== null) throw new ImportLineError(line, problem.message, problem.path);
+    }
+    return { kind: 'job', queue, job: { ...job, payload: job.payload ?? null, result: job.result ?? null } };
+  }
+  throw new ImportLineError(line, `expected a line of type "queue" or "job", got ${JSON.stringify(type ?? null)}`, ['type']);
+}
+
+/** Checks the first line: a header of a format this code reads; throws `ImportFormatError`. */
+export function checkHeader(text: string | undefined): HeaderLine {
+  if (text === undefined) throw new ImportFormatError('the input is empty: an export starts with a header line', undefined, TRANSFER_FORMAT);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ImportFormatError(`line 1 is not JSON, so not an export header: ${(err as Error).message}`, undefined, TRANSFER_FORMAT);
+  }
+  const header = value as Partial<HeaderLine> | null;
+  if (header?.type !== 'header') throw new ImportFormatError('line 1 is not an export header ({"type":"header",...})', undefined, TRANSFER_FORMAT);
+  const format = header.format;
+  if (typeof format !== 'number' || !Number.isInteger(format) || format < 1) {
+    throw new ImportFormatError(`the header's format ${JSON.stringify(format ?? null)} is not a format version`, format, TRANSFER_FORMAT);
+  }
+  if (format > TRANSFER_FORMAT) {
+    throw new ImportFormatError(`the file is in format ${format}, newer than format ${TRANSFER_FORMAT} this version reads: upgrade Waitline to import it`, format, TRANSFER_FORMAT);
+  }
+  return header as HeaderLine;
+}
+
+function parseJson(text: string, line: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ImportLineError(line, `not valid JSON: ${(err as Error).message}`, [], { cause: err });
+  }
+}
+
+function check(schema: z.ZodType, value: unknown, line: number): void {
+  const result = schema.safeParse(value);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  const path = (issue?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p));
+  const where = path.length > 0 ? ` at ${path.join('.')}` : '';
+  throw new ImportLineError(line, `invalid ${String((value as { type?: unknown }).type)} line${where}: ${issue?.message ?? 'rejected'}`, path);
+}

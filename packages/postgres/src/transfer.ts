@@ -1,0 +1,71 @@
+/**
+ * Importing whole jobs (an import or a move) in one transaction: the stored jobs met are locked,
+ * core's `planImport` decides, then the replaced jobs are removed and the batch written in one
+ * statement.
+ * @module
+ * @internal
+ */
+import { type ImportJobsParams, type ImportJobsResult, planImport, type StoredConflict, type TransferJob } from '@waitline/core';
+import type pg from 'pg';
+import type { PgContext } from './context.js';
+
+interface ConflictRow {
+  id: string;
+  queue: string;
+  state: StoredConflict['state'];
+  idempotency_key: string | null;
+}
+
+/** The JSON array import-jobs.sql reads: every column by name, JSON columns as JSON values. */
+function jobsJson(writes: ReadonlyArray<{ job: TransferJob }>): string {
+  return JSON.stringify(
+    writes.map(({ job }, i) => ({
+      i,
+      id: job.id,
+      name: job.name,
+      payload: job.payload ?? null,
+      state: job.state,
+      priority: job.priority,
+      run_at: job.runAt,
+      attempt: job.attempt,
+      max_attempts: job.maxAttempts,
+      backoff: job.backoff,
+      timeout_ms: job.timeoutMs,
+      size: job.size,
+      idempotency_key: job.idempotencyKey,
+      created_at: job.createdAt,
+      started_at: job.startedAt,
+      finished_at: job.finishedAt,
+      cancel_requested: job.cancelRequested,
+      progress: job.progress,
+      result: job.result ?? null,
+      error: job.error,
+      stalls: job.stalls,
+      traceparent: job.traceparent,
+    })),
+  );
+}
+
+async function storedConflicts(ctx: PgContext, p: ImportJobsParams, client: pg.PoolClient): Promise<StoredConflict[]> {
+  const ids = p.jobs.map((j) => j.id);
+  const keys = p.jobs.flatMap((j) => (j.idempotencyKey === null ? [] : [j.idempotencyKey]));
+  const rows = await ctx.rows<ConflictRow>('importConflicts', [p.queue, ids, keys], client);
+  return rows.map((r) => ({ id: r.id, queue: r.queue, state: r.state, idempotencyKey: r.idempotency_key }));
+}
+
+/**
+ * Writes an import call, all or none, in one READ WRITE transaction: import-ensure-queue,
+ * import-conflicts (FOR UPDATE), import-remove when replacing, import-jobs. A thrown
+ * `ImportConflictError` rolls it back.
+ * @internal
+ */
+export async function importWholeJobs(ctx: PgContext, p: ImportJobsParams): Promise<ImportJobsResult> {
+  if (p.jobs.length === 0) return { imported: 0, skipped: 0, replaced: 0 };
+  return ctx.transaction('READ WRITE', async (client) => {
+    await ctx.rows('importEnsureQueue', [p.queue, p.now], client);
+    const plan = planImport(p.queue, p.jobs, await storedConflicts(ctx, p, client), p.onConflict);
+    if (plan.removes.length > 0) await ctx.rows('importRemove', [plan.removes], client);
+    if (plan.writes.length > 0) await ctx.rows('importJobs', [p.queue, jobsJson(plan.writes)], client);
+    return { imported: plan.writes.length, skipped: plan.skipped, replaced: plan.replaced };
+  });
+}
