@@ -38,3 +38,4 @@ export type * from './job-record.js';
 export type * from './storage.js';
 export { DEFAULT_MAX_STALLS } from './storage.js';
 export { deliverNotice } from './storage-notify.js';
+export { DEFAULT_PROGRESS_INTERVAL_MS, WEBHOOK_EVENTS, type WebhookOptions } from './webhooks/subscription.js';

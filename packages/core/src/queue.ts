@@ -30,6 +30,7 @@ import { waitUntil } from './wait.js';
 import { subscribeWakeups, type WakeSource } from './wakeups.js';
 import { traceAdd } from './tracing.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
+import { resolveWebhook } from './webhooks/subscription.js';
 
 export type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 
@@ -82,7 +83,7 @@ export class Queue<Payload = unknown, Result = unknown> {
     const retry = options.retry ? parseRetryPolicy(options.retry) : { attempts: 1 };
     this.schema = options.payload;
     this.clock = options.clock ?? storage.clock ?? systemClock;
-    this.defaults = { jobName: options.jobName ?? 'default', retry, timeoutMs: options.timeoutMs ?? null };
+    this.defaults = { jobName: options.jobName ?? 'default', retry, timeoutMs: options.timeoutMs ?? null, webhook: resolveWebhook(options.webhook, null) };
     this.customBackoff = retry.backoff?.kind === 'custom' ? retry.backoff.delay : undefined;
     this.configPatch = {};
     if (options.concurrency !== undefined) this.configPatch.concurrency = options.concurrency;

@@ -23,6 +23,7 @@ function running(overrides: Partial<JobRecord> = {}): JobRecord {
     size: null,
     idempotencyKey: null,
     traceparent: null,
+    webhook: null,
   }, 1, NOW);
   return { ...base, state: 'running', attempt: 1, leaseToken: 'lease', startedAt: NOW, ...overrides };
 }

@@ -31,6 +31,7 @@ import { describeTracing } from './areas/tracing.js';
 import { describeTransactionalEnqueue } from './areas/transactional-enqueue.js';
 import { describeValidation } from './areas/validation.js';
 import { describeWorkersStats } from './areas/workers-stats.js';
+import { describeWebhookField } from './areas/webhook-field.js';
 import { describeCrossProcess } from './areas/cross-process.js';
 import { describeMultiProcess, type MultiProcessOptions } from './areas/multi-process.js';
 import { describeQueueApi } from './areas/queue-api.js';
@@ -84,6 +85,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeQueueApi(harness);
     describeValidation(harness);
     describeRoundTrip(harness);
+    describeWebhookField(harness);
     describeTransactionalEnqueue(harness);
     describeWorkerRun(harness);
     describeWorkerControl(harness);
