@@ -39,3 +39,17 @@ export type * from './storage.js';
 export { DEFAULT_MAX_STALLS } from './storage.js';
 export { deliverNotice } from './storage-notify.js';
 export { DEFAULT_PROGRESS_INTERVAL_MS, WEBHOOK_EVENTS, type WebhookOptions } from './webhooks/subscription.js';
+export { WEBHOOK_QUEUE, type WebhookDeliveryJob, type WebhookError, type WebhookPayload } from './webhooks/body.js';
+export {
+  startWebhookDelivery,
+  type WebhookDeliveryHandle,
+  type WebhookDeliveryOptions,
+  type WebhookDeliveryResult,
+} from './webhooks/delivery.js';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE_MS,
+  signWebhook,
+  type VerifyWebhookOptions,
+  verifyWebhookSignature,
+  WEBHOOK_SIGNATURE_HEADER,
+} from './webhooks/signature.js';

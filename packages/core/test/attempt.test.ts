@@ -137,7 +137,7 @@ describe('progress', () => {
   ])('refuses %s with a ValidationError, writing nothing', async (_, update, path) => {
     const { storage, calls } = recordingStorage();
     const attempt = new ActiveAttempt(running(), 'lease', 50);
-    const ctx = makeContext({ id: 'w', queue: { storage, clock: { now: () => NOW }, emit: () => undefined } }, attempt, attempt.controller.signal);
+    const ctx = makeContext({ id: 'w', webhooks: { progress: () => undefined }, queue: { storage, clock: { now: () => NOW }, emit: () => undefined } }, attempt, attempt.controller.signal);
     const err = await ctx.progress(update as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).path).toEqual(path);

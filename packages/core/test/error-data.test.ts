@@ -25,6 +25,7 @@ import {
   StorageUnavailableError,
   ValidationError,
   WaitlineError,
+  WebhookDeliveryError,
 } from '../src/index.js';
 import type { FromThread, HeartbeatInit } from '../src/heartbeat/protocol.js';
 
@@ -45,6 +46,7 @@ const SAMPLES: Record<string, WaitlineError> = {
   JobFailedError: new JobFailedError('j-5', 'cancelled', 'ended cancelled'),
   SettleRejectedError: new SettleRejectedError('j-6', 'refused', { cause: new RangeError('out of range') }),
   RetryPolicyError: new RetryPolicyError('no custom backoff', { cause: new Error('handler failed') }),
+  WebhookDeliveryError: new WebhookDeliveryError('webhook POST answered 503', 503),
 };
 
 function exportedErrorClasses(): Array<{ name: string }> {

@@ -2,12 +2,15 @@
  * The `webhook` option of a job and of a queue: what validation refuses (at the offending path,
  * before anything reaches the storage) and how the queue default, a job's own option and `null`
  * resolve into the subscription stored with the job. Storing it is checked on every storage by the
- * contract's webhook-field area, delivery by its webhook-delivery area.
+ * contract's webhook-field area, delivery by its webhook-delivery area. Also: signing and checking
+ * signatures, and the delivery worker's options.
  */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
 import { Queue } from '../src/queue.js';
 import type { EnqueueParams } from '../src/storage.js';
+import { startWebhookDelivery, type WebhookDeliveryOptions } from '../src/webhooks/delivery.js';
+import { signWebhook, verifyWebhookSignature } from '../src/webhooks/signature.js';
 import type { WebhookOptions } from '../src/webhooks/subscription.js';
 import { recordingStorage } from './recording-storage.js';
 
@@ -72,5 +75,64 @@ describe('the webhook option', () => {
       null,
       null,
     ]);
+  });
+});
+
+describe('webhook signatures', () => {
+  const secret = 'a-secret-of-enough-length';
+  const body = '{"event":"completed","jobId":"j1"}';
+  const t = 1_700_000_000_000;
+
+  it('verifies its own signature within the tolerance, as text or bytes', () => {
+    const header = signWebhook(secret, t, body);
+    expect(header).toMatch(/^t=1700000000000,v1=[0-9a-f]{64}$/);
+    expect(verifyWebhookSignature({ secret, header, body, now: t })).toBe(true);
+    expect(verifyWebhookSignature({ secret, header, body: Buffer.from(body), now: t + 299_999 })).toBe(true);
+    expect(verifyWebhookSignature({ secret, header, body, now: t - 299_999 })).toBe(true);
+    expect(verifyWebhookSignature({ secret, header, body, now: t + 1_000, toleranceMs: 10_000 })).toBe(true);
+  });
+
+  it('refuses a changed body, another secret, an old or future time, a moved timestamp and malformed headers', () => {
+    const header = signWebhook(secret, t, body);
+    const v1 = header.split('v1=')[1] as string;
+    expect(verifyWebhookSignature({ secret, header, body: `${body} `, now: t })).toBe(false);
+    expect(verifyWebhookSignature({ secret: `${secret}!`, header, body, now: t })).toBe(false);
+    expect(verifyWebhookSignature({ secret, header, body, now: t + 300_001 })).toBe(false);
+    expect(verifyWebhookSignature({ secret, header, body, now: t - 300_001 })).toBe(false);
+    expect(verifyWebhookSignature({ secret, header: `t=${t + 1},v1=${v1}`, body, now: t })).toBe(false);
+    for (const bad of [undefined, null, '', 'garbage', `t=${t}`, `v1=${v1}`, `t=x,v1=${v1}`, `t=${t},v1=${v1.slice(2)}`, `t=${t},v1=${v1.toUpperCase()}`]) {
+      expect(verifyWebhookSignature({ secret, header: bad, body, now: t })).toBe(false);
+    }
+    expect(verifyWebhookSignature({ secret: '', header, body, now: t })).toBe(false);
+  });
+
+  it('accepts any matching v1 among several (a secret rotation)', () => {
+    const good = signWebhook(secret, t, body).split('v1=')[1] as string;
+    const other = signWebhook('another-secret-entirely', t, body).split('v1=')[1] as string;
+    expect(verifyWebhookSignature({ secret, header: `t=${t},v1=${other},v1=${good}`, body, now: t })).toBe(true);
+  });
+});
+
+describe('startWebhookDelivery options', () => {
+  it.each<[string, unknown, Array<string | number>]>([
+    ['no secret', {}, ['options', 'secret']],
+    ['a short secret', { secret: 'short' }, ['options', 'secret']],
+    ['0 attempts', { secret: 'x'.repeat(16), attempts: 0 }, ['options', 'attempts']],
+    ['101 attempts', { secret: 'x'.repeat(16), attempts: 101 }, ['options', 'attempts']],
+    ['a zero timeout', { secret: 'x'.repeat(16), timeoutMs: 0 }, ['options', 'timeoutMs']],
+    ['a custom backoff', { secret: 'x'.repeat(16), backoff: { kind: 'custom', delay: () => 1 } }, ['options', 'backoff', 'kind']],
+    ['an unknown option', { secret: 'x'.repeat(16), retries: 3 }, ['options']],
+  ])('refuses %s with a ValidationError at its path, starting nothing', (_what, options, path) => {
+    const rec = recordingStorage();
+    const err = (() => {
+      try {
+        startWebhookDelivery(rec.storage, options as WebhookDeliveryOptions);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).path).toEqual(path);
+    expect(rec.calls).toEqual([]);
   });
 });

@@ -31,6 +31,7 @@ import { describeTracing } from './areas/tracing.js';
 import { describeTransactionalEnqueue } from './areas/transactional-enqueue.js';
 import { describeValidation } from './areas/validation.js';
 import { describeWorkersStats } from './areas/workers-stats.js';
+import { describeWebhookDelivery } from './areas/webhook-delivery.js';
 import { describeWebhookField } from './areas/webhook-field.js';
 import { describeCrossProcess } from './areas/cross-process.js';
 import { describeMultiProcess, type MultiProcessOptions } from './areas/multi-process.js';
@@ -92,6 +93,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeWorkerErrors(harness);
     describeStalls(harness);
     describeTracing(harness);
+    describeWebhookDelivery(harness);
     describeWorkerProcesses(harness);
     describeCrossProcess(harness);
     describeMultiProcess(harness, { ...MULTI_PROCESS_DEFAULTS, ...options.multiProcess });
