@@ -3,7 +3,7 @@
  * `error CODE: message (at path)`.
  * @module
  */
-import { WaitlineError } from '@waitline/core';
+import { type JobRecord, WaitlineError } from '@waitline/core';
 
 /** Where a command writes; tests pass their own. */
 export interface Out {
@@ -65,4 +65,14 @@ export function formatMs(ms: number | null): string {
 /** A time of day with its date, in UTC. */
 export function formatTime(at: number | null): string {
   return at === null ? '–' : new Date(at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * A job record as `--json` prints it: without its lease token (a worker's proof of ownership) and
+ * with its webhook's bearer token masked (a secret of the receiver), the rest as stored.
+ */
+export function shownJob(job: JobRecord): Omit<JobRecord, 'leaseToken'> {
+  const { leaseToken: _token, ...shown } = job;
+  if (shown.webhook?.token) return { ...shown, webhook: { ...shown.webhook, token: '***' } };
+  return shown;
 }

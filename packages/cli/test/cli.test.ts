@@ -42,6 +42,19 @@ for (const kind of await testStorages()) {
       await q.clear();
     });
 
+    it('--json never prints a lease token, and masks a webhook subscription token', async () => {
+      const hooked = await q.add({ n: 9 }, { webhook: { url: 'https://hooks.example.com/x', token: 'secret-token' } });
+      const listed = JSON.parse((await cli('list', 'work', '--json')).stdout) as Array<Record<string, unknown>>;
+      const shown = listed.find((j) => j.id === hooked.id)!;
+      expect(shown).not.toHaveProperty('leaseToken');
+      expect(shown.webhook).toMatchObject({ url: 'https://hooks.example.com/x', token: '***' });
+      const cancelled = await cli('cancel', 'work', hooked.id, '--json');
+      expect(cancelled.stdout).not.toContain('secret-token');
+      expect((await q.getJob(hooked.id))?.webhook?.token).toBe('secret-token');
+      await q.clear();
+      await db.storage.removeJobs({ queue: 'work', states: ['cancelled'] });
+    });
+
     it('cancels, retries, promotes and reprioritises jobs', async () => {
       const later = await q.add({ n: 3 }, { delayMs: 3_600_000 });
       const promoted = await cli('promote', 'work', later.id);

@@ -11,6 +11,7 @@ import { ValidationError } from './errors.js';
 import { MAX_DELAY_MS, MAX_LIST_LIMIT, MAX_LIST_OFFSET } from './limits.js';
 import { isPlainObject, notAnObject, parseOptions, timerMs } from './options.js';
 import { JOB_STATES, type JobState } from './state.js';
+import type { Storage } from './storage.js';
 
 /** Options of `queue.listJobs`, as validated. @internal */
 export interface ListOptions {
@@ -135,4 +136,11 @@ export function checkQueue(value: unknown): void {
 /** Throws a `ValidationError` at `handler` unless `value` is a function. @internal */
 export function checkHandler(value: unknown): void {
   if (typeof value !== 'function') throw notA('a function (job, ctx) => result', 'handler', value);
+}
+
+/** Refuses `options.tx` for a storage that cannot join the caller's transaction. @internal */
+export function checkTx(storage: Pick<Storage, 'capabilities'>, tx: unknown): void {
+  if (tx === undefined || storage.capabilities.transactionalEnqueue) return;
+  const message = 'this storage cannot add jobs inside your transaction (capabilities.transactionalEnqueue is false)';
+  throw new ValidationError(message, [{ path: ['options', 'tx'], message }]);
 }

@@ -26,7 +26,8 @@ export type WaitlineErrorCode =
   | 'IMPORT_FORMAT'
   | 'IMPORT_LINE'
   | 'IMPORT_CONFLICT'
-  | 'IMPORT_ABORTED';
+  | 'IMPORT_ABORTED'
+  | 'WEBHOOK_DELIVERY';
 
 /** Options shared by every Waitline error constructor. */
 export interface WaitlineErrorOptions {
@@ -223,6 +224,22 @@ export class SettleRejectedError extends WaitlineError {
 export class RetryPolicyError extends WaitlineError {
   constructor(message: string, options: WaitlineErrorOptions = {}) {
     super('RETRY_POLICY', message, options);
+  }
+}
+
+/**
+ * One attempt to deliver a webhook did not succeed: the receiver answered a status other than 2xx
+ * (`status`), or could not be reached or did not answer within the timeout (`status` null). The
+ * delivery job's attempt fails with it and is retried while attempts are left.
+ */
+export class WebhookDeliveryError extends WaitlineError {
+  constructor(
+    message: string,
+    /** The HTTP status the receiver answered, or null when there was no answer. */
+    readonly status: number | null,
+    options: WaitlineErrorOptions = {},
+  ) {
+    super('WEBHOOK_DELIVERY', message, options);
   }
 }
 

@@ -51,3 +51,18 @@ export { exportJobs, transferJob, type ExportOptions } from './transfer/export.j
 export { importJobs, type ImportOptions } from './transfer/import.js';
 export { TRANSFER_FORMAT, type HeaderLine, type JobLine, type QueueLine } from './transfer/lines.js';
 export { planImport, type ImportPlan, type StoredConflict } from './transfer/plan.js';
+export { DEFAULT_PROGRESS_INTERVAL_MS, WEBHOOK_EVENTS, type WebhookOptions } from './webhooks/subscription.js';
+export { WEBHOOK_QUEUE, type WebhookDeliveryJob, type WebhookError, type WebhookPayload } from './webhooks/body.js';
+export {
+  startWebhookDelivery,
+  type WebhookDeliveryHandle,
+  type WebhookDeliveryOptions,
+  type WebhookDeliveryResult,
+} from './webhooks/delivery.js';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE_MS,
+  signWebhook,
+  type VerifyWebhookOptions,
+  verifyWebhookSignature,
+  WEBHOOK_SIGNATURE_HEADER,
+} from './webhooks/signature.js';

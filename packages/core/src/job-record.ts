@@ -41,6 +41,27 @@ export type BackoffSpec =
   | { kind: 'list'; delaysMs: number[] }
   | { kind: 'custom' };
 
+/** What a webhook can be told about a job: see `docs/webhooks.md`. */
+export type WebhookEvent = 'progress' | 'completed' | 'failed' | 'cancelled';
+
+/**
+ * A job's webhook subscription as stored with the job (so it outlives the process that added it),
+ * resolved from the add's `webhook` option or the queue's default. Core validated it: `url` is an
+ * absolute http: or https: URL without credentials, `events` a non-empty list without repeats.
+ */
+export interface WebhookSubscription {
+  /** Where deliveries are POSTed. */
+  url: string;
+  /** The events delivered; the others are not. */
+  events: WebhookEvent[];
+  /** Sent as `Authorization: Bearer <token>` with each delivery, or null for no such header. */
+  token: string | null;
+  /** Whether deliveries carry the job's payload (they do not by default). */
+  includePayload: boolean;
+  /** The least time in ms between two progress deliveries of the job (the latest is sent). */
+  progressIntervalMs: number;
+}
+
 /** A job as a storage keeps it. */
 export interface JobRecord<Payload = unknown, Result = unknown> {
   id: JobId;
@@ -98,6 +119,12 @@ export interface JobRecord<Payload = unknown, Result = unknown> {
    * job's work joins the trace of the request that added it (see `tracing.ts`).
    */
   traceparent: string | null;
+  /**
+   * The job's webhook subscription, or null when it has none. Stored with the job and returned
+   * unchanged by every read; the processes that move the job to a new state read it from here to
+   * enqueue deliveries (see `webhooks/`).
+   */
+  webhook: WebhookSubscription | null;
 }
 
 /** A job ready to be written by `Storage.enqueue`: validated, with every default resolved. */
@@ -114,4 +141,6 @@ export interface NewJob {
   idempotencyKey: string | null;
   /** A valid W3C `traceparent` (validated by core), or null. */
   traceparent: string | null;
+  /** The job's webhook subscription as core validated and resolved it, or null. */
+  webhook: WebhookSubscription | null;
 }

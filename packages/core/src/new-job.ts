@@ -7,17 +7,20 @@ import type { z } from 'zod';
 import { type RetryPolicy, toBackoffSpec } from './backoff.js';
 import { ValidationError } from './errors.js';
 import { uuidv7 } from './ids.js';
-import type { JobRecord, NewJob } from './job-record.js';
+import type { JobRecord, NewJob, WebhookSubscription } from './job-record.js';
 import { checkJsonValue } from './json-value.js';
 import { MAX_RUN_AT } from './limits.js';
 import { isPlainObject, type JobOptions, parseJobOptions, toValidationError } from './options.js';
 import { DEFAULT_PRIORITY } from './priority.js';
+import { resolveWebhook } from './webhooks/subscription.js';
 
 /** The queue-level defaults a job falls back to. */
 export interface JobDefaults {
   jobName: string;
   retry: RetryPolicy;
   timeoutMs: number | null;
+  /** The subscription of jobs added without a `webhook` option. */
+  webhook: WebhookSubscription | null;
 }
 
 /**
@@ -81,6 +84,7 @@ export function buildNewJob(
     size: options.size ?? null,
     idempotencyKey: options.idempotencyKey ?? null,
     traceparent: options.traceparent !== undefined ? options.traceparent : traceparent,
+    webhook: resolveWebhook(options.webhook, defaults.webhook),
   };
 }
 
@@ -117,5 +121,6 @@ export function queuedRecord(queue: string, job: NewJob, seq: number, now: numbe
     result: null,
     error: null,
     traceparent: job.traceparent ?? null,
+    webhook: job.webhook ?? null,
   };
 }

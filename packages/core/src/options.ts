@@ -10,6 +10,7 @@ import { ValidationError, type ValidationIssue } from './errors.js';
 import { MAX_DELAY_MS, MAX_RUN_AT, MAX_TIMER_MS, textProblem } from './limits.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from './priority.js';
 import { isTraceparent, TRACEPARENT_PROBLEM } from './traceparent.js';
+import { type WebhookOptions, webhookSchema } from './webhooks/subscription.js';
 
 /**
  * A zod schema for text every storage keeps exactly: `min` (default 1) to `max` characters, no
@@ -95,6 +96,7 @@ const jobOptionsSchema = z
     size: z.number().finite().positive().max(MAX_JOB_SIZE).optional(),
     idempotencyKey: storableText(500).optional(),
     traceparent: z.string().refine(isTraceparent, `expected ${TRACEPARENT_PROBLEM}`).nullable().optional(),
+    webhook: webhookSchema.nullable().optional(),
   })
   .strict()
   .refine((o) => o.delayMs === undefined || o.runAt === undefined, {
@@ -139,6 +141,13 @@ export interface JobOptions {
    * `@opentelemetry/api` installed and a tracer registered) fills it; null stores none.
    */
   traceparent?: string | null;
+  /**
+   * Where to POST this job's progress and outcome (see `docs/webhooks.md`); replaces the queue's
+   * default `webhook`, and null turns that default off for this job. Validated before anything is
+   * written (a bad URL is a `ValidationError` at `['options', 'webhook', 'url']`) and stored with
+   * the job.
+   */
+  webhook?: WebhookOptions | null;
 }
 
 const queueNameSchema = z
@@ -157,6 +166,7 @@ const queueOptionsSchema = z
     timeoutMs: timerMs().optional(),
     jobName: storableText(200).optional(),
     clock: z.object({ now: z.custom<() => number>((v) => typeof v === 'function') }).optional(),
+    webhook: webhookSchema.nullable().optional(),
   })
   .strict();
 

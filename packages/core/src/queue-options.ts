@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { RetryPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 import type { JobOptions } from './options.js';
+import type { WebhookOptions } from './webhooks/subscription.js';
 
 /** Options of a queue. `concurrency`, `maxSize` and `maxStalls` are stored and shared by every process. */
 export interface QueueOptions<Payload = unknown> {
@@ -33,6 +34,12 @@ export interface QueueOptions<Payload = unknown> {
   jobName?: string;
   /** Time source; tests inject one. Defaults to the storage's shared clock, else the wall clock. */
   clock?: Clock;
+  /**
+   * The webhook of every job added without its own `webhook` option (see `docs/webhooks.md`).
+   * Kept in this process's options, not in the storage: each job stores its own resolved copy.
+   * Validated as the job option is, at `['options', 'webhook', ...]`. None by default.
+   */
+  webhook?: WebhookOptions | null;
 }
 
 /** One entry of `addBulk`. */

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import {
   checkStorage,
+  checkTx,
   parseBulkAddOptions,
   parseBulkJobs,
   parseCleanOptions,
@@ -16,7 +17,7 @@ import {
 } from './call-options.js';
 import { type Clock, systemClock } from './clock.js';
 import { estimateEta } from './eta.js';
-import { JobFailedError, JobNotFoundError, ValidationError } from './errors.js';
+import { JobFailedError, JobNotFoundError } from './errors.js';
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
 import { Job, type JobStatus, toJobStatus } from './job.js';
 import type { JobId, JobRecord } from './job-record.js';
@@ -30,6 +31,8 @@ import { waitUntil } from './wait.js';
 import { subscribeWakeups, type WakeSource } from './wakeups.js';
 import { traceAdd } from './tracing.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
+import { announceOutcome } from './webhooks/outbox.js';
+import { resolveWebhook } from './webhooks/subscription.js';
 
 export type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 
@@ -82,7 +85,7 @@ export class Queue<Payload = unknown, Result = unknown> {
     const retry = options.retry ? parseRetryPolicy(options.retry) : { attempts: 1 };
     this.schema = options.payload;
     this.clock = options.clock ?? storage.clock ?? systemClock;
-    this.defaults = { jobName: options.jobName ?? 'default', retry, timeoutMs: options.timeoutMs ?? null };
+    this.defaults = { jobName: options.jobName ?? 'default', retry, timeoutMs: options.timeoutMs ?? null, webhook: resolveWebhook(options.webhook, null) };
     this.customBackoff = retry.backoff?.kind === 'custom' ? retry.backoff.delay : undefined;
     this.configPatch = {};
     if (options.concurrency !== undefined) this.configPatch.concurrency = options.concurrency;
@@ -139,19 +142,13 @@ export class Queue<Payload = unknown, Result = unknown> {
     return this.addMany(entries, true, parseBulkAddOptions(options).tx);
   }
 
-  private checkTx(tx: unknown): void {
-    if (tx === undefined || this.storage.capabilities.transactionalEnqueue) return;
-    const message = 'this storage cannot add jobs inside your transaction (capabilities.transactionalEnqueue is false)';
-    throw new ValidationError(message, [{ path: ['options', 'tx'], message }]);
-  }
-
   /** Adds inside the add's span (see `tracing.ts`), whose context new jobs carry unless their options give one. */
   private addMany(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean, tx?: unknown): Promise<Array<Job<Payload, Result>>> {
     return traceAdd({ queue: this.name, count: jobs.length, bulk }, (traceparent) => this.write(jobs, bulk, tx, traceparent));
   }
 
   private async write(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean, tx: unknown, traceparent: string | null): Promise<Array<Job<Payload, Result>>> {
-    this.checkTx(tx);
+    checkTx(this.storage, tx);
     const build = (now: number) => jobs.map((j, i) => buildNewJob(this.schema, this.defaults, j.payload, j.options, now, bulk ? ['jobs', i] : [], traceparent));
     let now = this.clock.now();
     // Validate before anything is written, the queue's first upsert included; the first add then
@@ -250,6 +247,7 @@ export class Queue<Payload = unknown, Result = unknown> {
     const rec = await this.storage.cancel({ queue: this.name, id: parseJobId(id), now: this.clock.now() });
     if (rec.state === 'cancelled') this.emit('job:cancelled', { queue: this.name, jobId: rec.id });
     else if (rec.state === 'running') this.storage.notifier?.publish({ queue: rec.queue, kind: 'cancel', jobId: rec.id });
+    await announceOutcome(this.storage, rec, this.clock.now());
     return rec as JobRecord<Payload, Result>;
   }
 

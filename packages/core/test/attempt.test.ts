@@ -23,6 +23,7 @@ function running(overrides: Partial<JobRecord> = {}): JobRecord {
     size: null,
     idempotencyKey: null,
     traceparent: null,
+    webhook: null,
   }, 1, NOW);
   return { ...base, state: 'running', attempt: 1, leaseToken: 'lease', startedAt: NOW, ...overrides };
 }
@@ -136,7 +137,7 @@ describe('progress', () => {
   ])('refuses %s with a ValidationError, writing nothing', async (_, update, path) => {
     const { storage, calls } = recordingStorage();
     const attempt = new ActiveAttempt(running(), 'lease', 50);
-    const ctx = makeContext({ id: 'w', queue: { storage, clock: { now: () => NOW }, emit: () => undefined } }, attempt, attempt.controller.signal);
+    const ctx = makeContext({ id: 'w', webhooks: { progress: () => undefined }, queue: { storage, clock: { now: () => NOW }, emit: () => undefined } }, attempt, attempt.controller.signal);
     const err = await ctx.progress(update as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).path).toEqual(path);

@@ -29,6 +29,7 @@ import {
   StorageUnavailableError,
   ValidationError,
   WaitlineError,
+  WebhookDeliveryError,
 } from '../src/index.js';
 import type { FromThread, HeartbeatInit } from '../src/heartbeat/protocol.js';
 
@@ -53,6 +54,7 @@ const SAMPLES: Record<string, WaitlineError> = {
   ImportLineError: new ImportLineError(7, 'invalid job line at priority', ['priority']),
   ImportConflictError: new ImportConflictError({ queue: 'q', jobId: 'j-7', index: 3, by: 'idempotencyKey', existingId: 'j-8', existingState: 'running', reason: 'running' }),
   ImportAbortedError: new ImportAbortedError(9, { queues: 1, jobs: 500, skipped: 2, replaced: 0 }, 'IMPORT_CONFLICT', new Error('conflict'), [9, 'id']),
+  WebhookDeliveryError: new WebhookDeliveryError('webhook POST answered 503', 503),
 };
 
 function exportedErrorClasses(): Array<{ name: string }> {

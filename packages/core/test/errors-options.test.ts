@@ -6,7 +6,7 @@ import { compareJobOrder } from '../src/ordering.js';
 import { canTransition, JOB_STATES } from '../src/state.js';
 import { z } from 'zod';
 
-const defaults = { jobName: 'default', retry: { attempts: 3 }, timeoutMs: null };
+const defaults = { jobName: 'default', retry: { attempts: 3 }, timeoutMs: null, webhook: null };
 const schema = z.object({ meetingId: z.string(), audioSeconds: z.number().positive() });
 
 function rejection(fn: () => unknown): ValidationError {

@@ -10,7 +10,7 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
     id: 'j', queue: 'q', name: 'default', payload: {}, state: 'queued', priority: 2, runAt: NOW, seq: 10, attempt: 0,
     maxAttempts: 1, stalls: 0, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, createdAt: NOW, startedAt: null,
     finishedAt: null, leaseToken: null, leaseExpiresAt: null, workerId: null, cancelRequested: false, progress: null,
-    result: null, error: null, traceparent: null, ...overrides,
+    result: null, error: null, traceparent: null, webhook: null, ...overrides,
   };
 }
 

@@ -30,6 +30,7 @@ function newJob(overrides: Partial<NewJob> = {}): NewJob {
     size: null,
     idempotencyKey: null,
     traceparent: null,
+    webhook: null,
     ...overrides,
   };
 }

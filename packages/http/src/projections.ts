@@ -59,9 +59,12 @@ export function toPublicStatus(status: JobStatus, payload: unknown, expose: Expo
   return out;
 }
 
-/** Projects a stored job for the admin API; `position` and `eta` are null unless given. */
+/**
+ * Projects a stored job for the admin API; `position` and `eta` are null unless given. The job's
+ * webhook subscription is left out: it holds the receiver's bearer token.
+ */
 export function toAdminJob(record: JobRecord, position: number | null = null, eta: Eta | null = null): AdminJob {
-  const { leaseToken: _token, leaseExpiresAt: _expires, seq: _seq, backoff: _backoff, timeoutMs: _timeout, ...rest } = record;
+  const { leaseToken: _token, leaseExpiresAt: _expires, seq: _seq, backoff: _backoff, timeoutMs: _timeout, webhook: _webhook, ...rest } = record;
   return { ...rest, position, eta } as AdminJob;
 }
 

@@ -86,13 +86,15 @@ for (const kind of await testStorages()) {
     it('lists queued jobs in claim order with exact positions, and pages with a cursor', async () => {
       const low = await q.add({ n: 1 }, { priority: 1 });
       const mid = await q.add({ n: 2 }, { priority: 10 });
-      const high = await q.add({ n: 3 }, { priority: 100 });
+      const high = await q.add({ n: 3 }, { priority: 100, webhook: { url: 'https://hooks.example.test/', token: 'secret-token' } });
       const later = await q.add({ n: 4 }, { delayMs: 60_000 });
       const first = await call(`${open.url}/queues/work/jobs?state=queued&limit=2`, { headers: ADMIN });
       expect(first.status).toBe(200);
       expect(first.body.jobs.map((j: { id: string }) => j.id)).toEqual([high.id, mid.id]);
       expect(first.body.jobs.map((j: { position: number }) => j.position)).toEqual([1, 2]);
       expect(first.body.jobs[0]).not.toHaveProperty('leaseToken');
+      expect(first.body.jobs[0]).not.toHaveProperty('webhook');
+      expect(JSON.stringify(first.body)).not.toContain('secret-token');
       const second = await call(`${open.url}/queues/work/jobs?state=queued&limit=2&cursor=${first.body.nextCursor}`, { headers: ADMIN });
       expect(second.body.jobs.map((j: { id: string }) => j.id)).toEqual([low.id, later.id]);
       expect(second.body.jobs[1].position).toBeNull();

@@ -42,6 +42,7 @@ function jobsJson(p: EnqueueParams): string {
       size: job.size ?? null,
       idempotency_key: job.idempotencyKey ?? null,
       traceparent: job.traceparent ?? null,
+      webhook: job.webhook ?? null,
     })),
   );
 }

@@ -44,6 +44,7 @@ export interface JobJson {
   result: unknown;
   error: JobErrorInfo | null;
   traceparent: string | null;
+  webhook: JobRecord['webhook'];
 }
 
 /** A query result row holding one job. @internal */
@@ -80,6 +81,7 @@ export function toJobRecord(j: JobJson): JobRecord {
     result: j.result ?? null,
     error: j.error ?? null,
     traceparent: j.traceparent ?? null,
+    webhook: j.webhook ?? null,
   };
 }
 

@@ -42,6 +42,7 @@ function jobsJson(writes: ReadonlyArray<{ job: TransferJob }>): string {
       error: job.error,
       stalls: job.stalls,
       traceparent: job.traceparent,
+      webhook: job.webhook ?? null,
     })),
   );
 }

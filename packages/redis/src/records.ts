@@ -59,6 +59,7 @@ export function toJobRecord(queue: string, fields: readonly unknown[]): JobRecor
     result: json(f.get('result')),
     error: json(f.get('error')) as JobRecord['error'],
     traceparent: f.get('traceparent') ?? null,
+    webhook: json(f.get('webhook')) as JobRecord['webhook'],
   };
 }
 

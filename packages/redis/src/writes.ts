@@ -41,7 +41,7 @@ export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<
   p.jobs.forEach((job, i) => {
     args.push(job.id, job.name, payloads[i] as string, String(job.priority), String(job.runAt), String(job.maxAttempts));
     args.push(job.backoff ? JSON.stringify(job.backoff) : '', optionalArg(job.timeoutMs), optionalArg(job.size));
-    args.push(job.idempotencyKey === null ? '' : `=${job.idempotencyKey}`, job.traceparent ?? '');
+    args.push(job.idempotencyKey === null ? '' : `=${job.idempotencyKey}`, job.traceparent ?? '', job.webhook ? JSON.stringify(job.webhook) : '');
   });
   const [tag, detail] = await ctx.onQueue<Tagged>('enqueue', p.queue, args);
   if (tag === 'duplicate') throw new DuplicateJobIdError(String(detail));

@@ -31,7 +31,7 @@ async function fresh(): Promise<{ s: RedisStorage; prefix: string }> {
 }
 
 function job(overrides: Partial<NewJob> = {}): NewJob {
-  return { id: randomUUID(), name: 'job', payload: { n: 1 }, priority: 2, runAt: T0, maxAttempts: 3, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, traceparent: null, ...overrides };
+  return { id: randomUUID(), name: 'job', payload: { n: 1 }, priority: 2, runAt: T0, maxAttempts: 3, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, traceparent: null, webhook: null, ...overrides };
 }
 
 describe('embedded Lua', () => {

@@ -67,6 +67,7 @@ function runInsert(ctx: SqliteContext, sql: 'insertJob' | 'addJob', queue: strin
       size: job.size ?? null,
       idempotencyKey: job.idempotencyKey ?? null,
       traceparent: job.traceparent ?? null,
+      webhook: toJson(job.webhook),
       now,
     });
   } catch (err) {

@@ -14,6 +14,7 @@ import {
   type QueueConfig,
   queuedRecord,
   type RunningSample,
+  type WebhookSubscription,
   type WorkerInfo,
 } from '@waitline/core';
 
@@ -51,6 +52,7 @@ export const JOB_COLUMNS = [
   'error',
   'stalls',
   'traceparent',
+  'webhook',
 ] as const;
 
 /** A `jobs` row as a raw `SELECT *` or `RETURNING *` returns it: {@link JOB_COLUMNS} in order. @internal */
@@ -81,6 +83,7 @@ export type JobRow = [
   error: string | null,
   stalls: number,
   traceparent: string | null,
+  webhook: string | null,
 ];
 
 /** A `queues` row (the columns get-queue.sql selects). @internal */
@@ -165,6 +168,7 @@ export function toJobRecord(row: JobRow): JobRecord {
     result: fromJson(row[22]),
     error: fromJson<JobErrorInfo>(row[23]),
     traceparent: row[25],
+    webhook: fromJson<WebhookSubscription>(row[26]),
   };
 }
 

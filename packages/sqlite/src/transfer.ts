@@ -46,6 +46,7 @@ function insertWhole(ctx: SqliteContext, queue: string, job: TransferJob): void 
     error: toJson(job.error),
     stalls: job.stalls,
     traceparent: job.traceparent,
+    webhook: toJson(job.webhook ?? null),
   });
 }
 

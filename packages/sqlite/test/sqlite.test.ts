@@ -52,6 +52,7 @@ function newJob(overrides: Partial<NewJob> = {}): NewJob {
     size: null,
     idempotencyKey: null,
     traceparent: null,
+    webhook: null,
     ...overrides,
   };
 }

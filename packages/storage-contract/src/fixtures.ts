@@ -41,6 +41,7 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
     size: null,
     idempotencyKey: null,
     traceparent: null,
+    webhook: null,
     ...overrides,
   };
 }

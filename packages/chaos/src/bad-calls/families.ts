@@ -58,6 +58,14 @@ const JOB_OPTION_FIELDS: Field[] = [
     fc.record({ kind: fc.constantFrom('custom'), delay: fc.constant(() => 1_000) }),
     fc.record({ kind: fc.constantFrom('linear', 'bogus', '') }),
   )],
+  // null is valid (it turns a queue default off); a URL that is not http(s), events outside the
+  // four, and a token that cannot travel in a header are not.
+  ['webhook', fc.oneof(
+    notAnObject.filter((v) => v !== null),
+    fc.record({ url: fc.oneof(notAString, fc.constantFrom('', '/relative', 'ftp://h/x', 'file:///etc/passwd', 'javascript:alert(1)', 'http://u:p@h/x', 'http://')) }),
+    fc.record({ url: fc.constant('https://h.test/'), events: fc.oneof(fc.constant([]), fc.constant(['started']), notAnObject.filter((v) => !Array.isArray(v))) }),
+    fc.record({ url: fc.constant('https://h.test/'), token: fc.oneof(fc.constantFrom('', 'a b', 'a\r\nx: 1'), notAString.filter((v) => v !== undefined)) }),
+  )],
   ['unknownOption', fc.oneof(fc.constant(1), fc.constant('x'))],
 ];
 

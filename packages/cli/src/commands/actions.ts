@@ -6,11 +6,10 @@
 import { type JobRecord, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
 import { parseDuration } from '../duration.js';
-import { printJson } from '../output.js';
+import { printJson, shownJob } from '../output.js';
 
 function printJob(ctx: Ctx, verb: string, job: JobRecord): void {
-  const { leaseToken: _t, ...shown } = job;
-  if (ctx.json) printJson(ctx.out, shown);
+  if (ctx.json) printJson(ctx.out, shownJob(job));
   else ctx.out.write(`${verb} ${job.id}: now ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested: the handler is aborting)' : ''}, priority ${job.priority}\n`);
 }
 

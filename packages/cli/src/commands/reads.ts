@@ -5,7 +5,7 @@
 import type { JobRecord, JobState, JobStatus, QueueStats } from '@waitline/core';
 import { Queue, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
-import { formatMs, formatTime, printJson, table } from '../output.js';
+import { formatMs, formatTime, printJson, shownJob, table } from '../output.js';
 import { renderOverview } from '../watch/frame.js';
 
 const STATES: readonly JobState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
@@ -66,7 +66,7 @@ export async function list(ctx: Ctx, queueName: string, options: { state?: strin
   }
   const queue = await ctx.queue(queueName);
   const page = await queue.listJobs({ ...(state ? { states: [state] } : {}), limit, order: 'desc' });
-  if (ctx.json) return printJson(ctx.out, page.items);
+  if (ctx.json) return printJson(ctx.out, page.items.map(shownJob));
   if (page.items.length === 0) return ctx.out.write(`no ${state ?? ''} jobs in ${queueName}\n`.replace('  ', ' '));
   const now = Date.now();
   ctx.out.write(table(['id', 'state', 'prio', 'attempt', 'age', 'detail'], page.items.map((j) => jobRow(j, now))));

@@ -7,6 +7,7 @@ import { LeaseLostError } from '../errors.js';
 import { checkJsonValue } from '../json-value.js';
 import { parseOptions, storableText } from '../options.js';
 import type { Queue } from '../queue.js';
+import type { WebhookHooks } from '../webhooks/hooks.js';
 import type { ActiveAttempt } from './attempt.js';
 
 /** Progress as a handler reports it; at least one field. */
@@ -51,6 +52,7 @@ const progressSchema = z
 /** What a context needs from its worker. @internal */
 export interface ContextHost {
   id: string;
+  webhooks: Pick<WebhookHooks, 'progress'>;
   queue: Pick<Queue<unknown, unknown>, 'storage' | 'clock' | 'emit'>;
 }
 
@@ -69,6 +71,7 @@ export function makeContext(worker: ContextHost, attempt: ActiveAttempt, signal:
       try {
         const rec = await queue.storage.reportProgress({ id: job.id, leaseToken: attempt.leaseToken, progress, now: queue.clock.now() });
         if (rec.progress) queue.emit('job:progress', { queue: job.queue, jobId: job.id, progress: rec.progress }, worker.id);
+        worker.webhooks.progress(rec);
       } catch (err) {
         if (err instanceof LeaseLostError) attempt.abort('lease-lost');
         throw err;

@@ -8,12 +8,15 @@
 import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
 import type { JobRecord } from '../job-record.js';
 import type { Queue } from '../queue.js';
+import type { WebhookHooks } from '../webhooks/hooks.js';
 import { emitSettled } from './settle.js';
 
 /** What the sweep needs from its worker. @internal */
 export interface SweepHost {
   readonly queue: Pick<Queue, 'storage' | 'name' | 'clock'>;
   readonly leaseMs: number;
+  /** Enqueues the webhook deliveries of the jobs that ended. */
+  readonly webhooks: Pick<WebhookHooks, 'settled'>;
   /** Emits a job event on the queue, with the worker as its source. */
   emitJob<K extends WaitlineEventName>(event: K, payload: WaitlineEventMap[K]): void;
   /** Jobs went back to the queue: look for work. */
@@ -57,6 +60,7 @@ export class ReclaimSweep {
     try {
       const moved = await queue.storage.reclaimExpired({ queue: queue.name, now: queue.clock.now(), error: { ...LEASE_EXPIRED_ERROR } });
       for (const job of moved) this.announce(job);
+      this.host.webhooks.settled(moved);
       if (moved.some((j) => j.state === 'queued')) this.host.wake();
     } catch (err) {
       this.host.reportError(err);

@@ -18,6 +18,7 @@ import { systemClock } from '../clock.js';
 import type { BeatReport } from '../heartbeat/beat.js';
 import type { SettleResult, StorageNotice } from '../storage.js';
 import { ActiveAttempt, applyBeat, type Outcome } from './attempt.js';
+import { CancelCheck } from './cancel-check.js';
 import { OrphanWatch } from './orphans.js';
 import { type HandlerContext, makeContext } from './context.js';
 import { FairShare } from './fair-share.js';
@@ -27,6 +28,7 @@ import { settleApart } from './rescue.js';
 import { emitSettled, groupOutcomes, withStorageRetry } from './settle.js';
 import { traceAttempt } from './trace-attempt.js';
 import type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
+import { WebhookHooks } from '../webhooks/hooks.js';
 
 export type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 
@@ -47,6 +49,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private pending: Outcome[] = [];
   private keeper: LeaseKeeper | undefined;
   private readonly sweep: ReclaimSweep;
+  private readonly webhooks: WebhookHooks;
   private claiming = false;
   private idle = false;
   private ticking = false;
@@ -54,8 +57,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private tickRun: Promise<void> | undefined;
   private scheduled = false;
   private busySinceDrained = false;
-  private lastCancelCheck = 0;
-  private cancelCheckTimer: NodeJS.Timeout | undefined;
+  private readonly cancels: CancelCheck;
   private timers: NodeJS.Timeout[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -92,8 +94,11 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       timeoutGraceMs: options.timeoutGraceMs ?? 5_000,
       random: options.random ?? Math.random,
     };
+    this.webhooks = new WebhookHooks(queue, (err) => this.reportError(err));
+    this.cancels = new CancelCheck(queue.storage, this.active, this.options.pollIntervalMs, (err) => this.reportError(err));
     this.sweep = new ReclaimSweep({
       queue,
+      webhooks: this.webhooks,
       leaseMs: this.leaseMs,
       emitJob: this.emitJob,
       wake: () => this.wake(),
@@ -153,7 +158,11 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     if (n.source === this.id) return;
     if (n.kind === 'cancel' && n.jobId) this.active.get(n.jobId)?.abort('cancelled');
     else if (n.kind === 'added') this.wakeAt(n.runAt);
-    else if (n.kind === 'changed') this.onChanged();
+    else if (n.kind === 'changed') {
+      // Another process wrote: look for jobs, and re-read the running ones for cancel requests.
+      this.wake();
+      this.cancels.request();
+    }
     else if (n.kind === 'event' && (n.event === 'job:completed' || n.event === 'job:failed' || n.event === 'job:cancelled' || n.event === 'job:retrying')) this.wake();
   }
 
@@ -164,34 +173,6 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private onReset(err: StorageResetError): void {
     this.reportError(err);
     this.wake();
-  }
-
-  /**
-   * Another process wrote: look for jobs, and (at most every poll interval) re-read the running
-   * jobs for cancel requests. Reads only, so the check itself causes no further change.
-   */
-  private onChanged(): void {
-    this.wake();
-    if (this.active.size === 0 || this.cancelCheckTimer) return;
-    // At most one check per poll interval, but never drop one: a change seen during the quiet
-    // period gets a trailing check at its end.
-    const wait = Math.max(0, this.lastCancelCheck + this.options.pollIntervalMs - Date.now());
-    this.cancelCheckTimer = setTimeout(() => {
-      this.cancelCheckTimer = undefined;
-      this.lastCancelCheck = Date.now();
-      void this.checkCancels();
-    }, wait);
-  }
-
-  private async checkCancels(): Promise<void> {
-    try {
-      for (const [id, attempt] of this.active) {
-        const job = await this.queue.storage.getJob(id);
-        if (job?.cancelRequested && job.leaseToken === attempt.leaseToken) attempt.abort('cancelled');
-      }
-    } catch (err) {
-      this.reportError(err);
-    }
   }
 
   private wakeAt(runAt: number | undefined): void {
@@ -306,6 +287,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     const kinds = new Map(outcomes.map((o) => [o.kind === 'dropped' ? o.id : o.item.id, o.kind]));
     for (const job of result.settled) emitSettled(this.emitJob, job, kinds.get(job.id) ?? 'completed');
     for (const id of result.lost) this.reportError(new LeaseLostError(id));
+    this.webhooks.settled(result.settled);
   }
 
   private readonly emitJob = <K extends WaitlineEventName>(event: K, payload: WaitlineEventMap[K]): void => {
@@ -336,7 +318,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private async runAttempt(attempt: ActiveAttempt): Promise<void> {
     const job = attempt.record as JobRecord<Payload, Result>;
     const trace = traceAttempt(job, this.id, this.logger);
-    const end = await attempt.run((signal) => trace.invoke(() => this.handler(job, makeContext(this, attempt, signal))));
+    const host = { id: this.id, queue: this.queue, webhooks: this.webhooks };
+    const end = await attempt.run((signal) => trace.invoke(() => this.handler(job, makeContext(host, attempt, signal))));
     const outcome = attempt.classify(end, {
       now: () => this.queue.clock.now(),
       random: this.options.random,
@@ -370,9 +353,10 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.claiming = false;
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.wakeTimer);
-    clearTimeout(this.cancelCheckTimer);
+    this.cancels.stop();
     this.unsubscribe?.();
     this.offReset?.();
+    this.webhooks.close();
     await this.started?.catch(() => undefined);
     await this.waitForActive(graceMs);
     for (const attempt of this.active.values()) attempt.abort('shutdown');

@@ -5,9 +5,10 @@
 -- ARGV[1]      job key prefix
 -- ARGV[2]      now (ms): createdAt, and what decides ready (runAt <= now) or scheduled
 -- ARGV[3]      how many jobs follow
--- ARGV[4..]    11 per job: id, name, payload JSON, priority, runAt, maxAttempts, backoff JSON or '',
+-- ARGV[4..]    12 per job: id, name, payload JSON, priority, runAt, maxAttempts, backoff JSON or '',
 --              timeoutMs or '', size or '', idempotency key prefixed with '=' or '' for none,
---              traceparent or '' (stored as the job's `traceparent` field, absent meaning null)
+--              traceparent or '' (stored as the job's `traceparent` field, absent meaning null),
+--              webhook JSON or '' (stored as the job's `webhook` field, absent meaning null)
 -- Returns: { 'ok', per job: the new seq (inserted) or the stored record (idempotency key matched) }
 --          { 'duplicate', id } when an id is repeated in the batch or already stored: nothing written
 --          { 'full', maxSize } when the new jobs would take the waiting count past maxSize: nothing written
@@ -21,7 +22,7 @@
 
 local now = ARGV[2]
 local count = tonumber(ARGV[3])
-local FIELDS = 11
+local FIELDS = 12
 local outcome, fresh, ids, keysInBatch = {}, {}, {}, {}
 
 -- Pass 1, before any write: which jobs are new, which match an idempotency key (stored or earlier
@@ -61,7 +62,7 @@ end
 if not config[2] then redis.call('HSET', K_CONFIG, 'paused', '0') end
 
 -- The fields given (nullable ones only when set), in one HSET.
-local OPTIONAL = { { 6, 'backoff' }, { 7, 'timeoutMs' }, { 8, 'size' }, { 10, 'traceparent' } }
+local OPTIONAL = { { 6, 'backoff' }, { 7, 'timeoutMs' }, { 8, 'size' }, { 10, 'traceparent' }, { 11, 'webhook' } }
 local function write(base)
   local id = ARGV[base]
   local key = jobKey(id)

@@ -4,7 +4,7 @@
 --
 -- Parameters: as insert-job.sql: :id :queue :name :payload (JSON) :priority :runAt :maxAttempts
 --   :backoff (JSON or NULL) :timeoutMs :size :idempotencyKey (or NULL) :now (stored as created_at)
---   :traceparent (or NULL)
+--   :traceparent (or NULL) :webhook (JSON or NULL)
 -- Returns: nothing; changes = 1 and lastInsertRowid = the new seq when written. changes = 0 when
 --   nothing was written, for any of four reasons the caller does not tell apart: the queue has
 --   no row yet, it is draining, it holds maxSize queued jobs, or the idempotency key is taken in the queue. The
@@ -15,11 +15,11 @@
 --   statement and one commit. seq and the duplicate-`id` error are as in insert-job.sql.
 INSERT INTO jobs (
   id, queue, name, payload, state, priority, run_at, attempt, max_attempts, backoff, timeout_ms,
-  size, idempotency_key, created_at, traceparent
+  size, idempotency_key, created_at, traceparent, webhook
 )
 SELECT
   :id, :queue, :name, :payload, 'queued', :priority, :runAt, 0, :maxAttempts, :backoff, :timeoutMs,
-  :size, :idempotencyKey, :now, :traceparent
+  :size, :idempotencyKey, :now, :traceparent, :webhook
 FROM queues
 WHERE name = :queue
   AND draining = 0

@@ -11,9 +11,9 @@
 INSERT INTO jobs (
   id, queue, name, payload, state, priority, run_at, attempt, max_attempts, backoff, timeout_ms,
   size, idempotency_key, created_at, started_at, finished_at, cancel_requested, progress, result,
-  error, stalls, traceparent
+  error, stalls, traceparent, webhook
 ) VALUES (
   :id, :queue, :name, :payload, :state, :priority, :runAt, :attempt, :maxAttempts, :backoff,
   :timeoutMs, :size, :idempotencyKey, :createdAt, :startedAt, :finishedAt, :cancelRequested,
-  :progress, :result, :error, :stalls, :traceparent
+  :progress, :result, :error, :stalls, :traceparent, :webhook
 )

@@ -1,4 +1,4 @@
--- PRAGMA user_version = 5
+-- PRAGMA user_version = 6
 
 CREATE TABLE jobs (
   seq              INTEGER PRIMARY KEY,
@@ -26,7 +26,7 @@ CREATE TABLE jobs (
   cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
   progress         TEXT,
   result           TEXT,
-  error            TEXT, stalls INTEGER NOT NULL DEFAULT 0 CHECK (stalls >= 0), traceparent TEXT,
+  error            TEXT, stalls INTEGER NOT NULL DEFAULT 0 CHECK (stalls >= 0), traceparent TEXT, webhook TEXT,
   CHECK ((state IN ('queued', 'running')) = (finished_at IS NULL))
 ) STRICT;
 

@@ -35,6 +35,7 @@ export function wholeJob(overrides: Partial<TransferJob> = {}): TransferJob {
     result: null,
     error: null,
     traceparent: null,
+    webhook: null,
     ...overrides,
   };
 }
@@ -64,11 +65,12 @@ export function describeImport(harness: StorageHarness): void {
       const jobs = [
         wholeJob({ priority: 5, size: 2.5, idempotencyKey: 'k1', backoff: { kind: 'fixed', delayMs: 10 }, timeoutMs: 9_000, stalls: 1 }),
         wholeJob({ runAt: T0 + 60_000, traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, payload: { deep: { list: [1, 'two', null] } } }),
+        wholeJob({ webhook: { url: 'https://hooks.example.com/w', events: ['completed', 'failed'], token: 't0k', includePayload: true, progressIntervalMs: 2_000 } }),
         finished('completed', T0 - 10, { result: { text: 'done' }, progress: { percent: 100, stage: 'end', updatedAt: T0 - 20 } }),
         finished('failed', T0 - 5, { attempt: 3, error: { name: 'Error', message: 'boom', code: 'E_X', attempt: 3, at: T0 - 5 } }),
         finished('cancelled', T0 - 1, { cancelRequested: true, result: 'a string result' }),
       ];
-      expect(await importInto(s, jobs)).toEqual({ imported: 5, skipped: 0, replaced: 0 });
+      expect(await importInto(s, jobs)).toEqual({ imported: 6, skipped: 0, replaced: 0 });
       for (const job of jobs) expect(transferred(await s.getJob(job.id))).toEqual(job);
       const listed = await listAll(s);
       expect(ids(listed)).toEqual([before.id, ...ids(jobs)]);

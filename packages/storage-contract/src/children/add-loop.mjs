@@ -27,6 +27,7 @@ await runChild({
         size: null,
         idempotencyKey: null,
         traceparent: null,
+        webhook: null,
       };
       try {
         const r = await storage.enqueue({ queue: input.queue, jobs: [job], now: input.now });

@@ -1,0 +1,12 @@
+-- 0006_webhook: a job carries its webhook subscription, so deliveries survive the process that
+-- added it.
+--
+-- Applied by src/migrate.ts inside BEGIN IMMEDIATE when PRAGMA user_version is 5.
+--
+-- Guarantees:
+--   * jobs.webhook holds the job's webhook subscription as core validated and resolved it (JSON
+--     text: url, events, token, includePayload), or NULL when it has none; existing jobs get
+--     NULL. insert-job.sql and add-job.sql write it; nothing else changes it. The column is
+--     appended, so `SELECT *` gives it last (src/rows.ts JOB_COLUMNS). ADD COLUMN without a
+--     default rewrites no row.
+ALTER TABLE jobs ADD COLUMN webhook TEXT;
