@@ -22,9 +22,7 @@ export interface ChildJob {
   tag: string;
 }
 
-export type ChildResult =
-  | { ok: true; metrics: Metrics; notes: string[]; bulk: string }
-  | { ok: false; error: string };
+export type ChildResult = { ok: true; metrics: Metrics; notes: string[]; bulk: string } | { ok: false; error: string };
 
 function warmupParams(p: ScenarioParams): ScenarioParams {
   return {
@@ -58,10 +56,12 @@ async function main(): Promise<ChildResult> {
 }
 
 main()
-  .catch((e: unknown): ChildResult => ({
-    ok: false,
-    error: e instanceof Error ? (e.stack ?? e.message) : String(e),
-  }))
+  .catch(
+    (e: unknown): ChildResult => ({
+      ok: false,
+      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    }),
+  )
   .then((result) => {
     // Exit explicitly: some systems leave timers or connections behind (liteque's per-job
     // timeout race; pools of peers that were stopped at the time budget).

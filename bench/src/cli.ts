@@ -50,7 +50,10 @@ const int = (v: string | undefined, name: string, min: number): number => {
 
 function pick<T extends string>(list: string | undefined, all: readonly T[], what: string): T[] {
   if (!list) return [...all];
-  const wanted = list.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  const wanted = list
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean);
   for (const w of wanted) {
     if (!all.some((a) => a.toLowerCase() === w)) throw new Error(`unknown ${what} "${w}" (have: ${all.join(', ')})`);
   }
@@ -91,7 +94,14 @@ export function parseSettings(raw: string[]): Settings {
   }
   const n = int(a.n, 'n', 10);
   const families = pick(a.family, FAMILIES, 'family');
-  const chosen = a.systems ? matchSystems(a.systems.split(',').map((x) => x.trim()).filter(Boolean)) : SYSTEM_IDS;
+  const chosen = a.systems
+    ? matchSystems(
+        a.systems
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+    : SYSTEM_IDS;
   return {
     argv,
     runs: int(a.runs, 'runs', 1),
@@ -108,7 +118,11 @@ export function parseSettings(raw: string[]): Settings {
     },
     options: { pollMs: int(a['poll-ms'], 'poll-ms', 0), validate: a.validate },
     warmup: !a['no-warmup'],
-    scenarioIds: pick(a.only, SCENARIOS.map((s) => s.id), 'scenario'),
+    scenarioIds: pick(
+      a.only,
+      SCENARIOS.map((s) => s.id),
+      'scenario',
+    ),
     families: families.filter((f) => chosen.some((id) => systemFamily(id) === f)),
     systemIds: chosen.filter((id) => families.includes(systemFamily(id))),
     servers: { pgUrl: a['pg-url'], redisUrl: a['redis-url'] },

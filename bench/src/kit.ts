@@ -61,8 +61,7 @@ export const BULK_CHUNK = 1000;
 /** Chunk used to fill very large queues (the 100·n position level). */
 export const HUGE_CHUNK = 10_000;
 
-export const payloads = (from: number, count: number): Payload[] =>
-  Array.from({ length: count }, (_, k) => ({ i: from + k }));
+export const payloads = (from: number, count: number): Payload[] => Array.from({ length: count }, (_, k) => ({ i: from + k }));
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

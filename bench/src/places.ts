@@ -101,11 +101,7 @@ export async function deleteKeys(url: string, prefix: string): Promise<number> {
 }
 
 /** A source of fresh places for one child process; `remove` cleans up every place it handed out. */
-export function placeFactory(
-  family: Family,
-  servers: Servers,
-  tag: string,
-): { next: (kind: 'warm' | 'measure') => Place; remove: () => Promise<void> } {
+export function placeFactory(family: Family, servers: Servers, tag: string): { next: (kind: 'warm' | 'measure') => Place; remove: () => Promise<void> } {
   let k = 0;
   const base = `${PLACE_PREFIX}${tag}`;
   if (family === 'sqlite') {

@@ -45,8 +45,7 @@ export function fmt(v: number | undefined, unit: string): string {
   return v.toFixed(3);
 }
 
-const ratio = (a: number | undefined, b: number | undefined): string =>
-  a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}×`;
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}×`);
 
 function header(p: ScenarioParams, metrics: MetricDef[], ratioTo: SystemInfo[]): string[] {
   const cols = metrics.map((m) => {
@@ -73,13 +72,28 @@ function notesFor(sc: ScenarioDef, p: ScenarioParams, rows: Results[string], sys
   const budgetNotes = systems.flatMap((s) => {
     const done = med(rows[s.id], 'done');
     if (goal === undefined || done === undefined || done >= goal) return [];
-    const unit = sc.id === 'S5' ? 'samples' : sc.id === 'POS' ? 'look-ups at its largest level' : sc.id === 'HTTP' ? 'requests in its slowest region' : sc.id === 'SSE' ? 'streams' : 'jobs';
-    return [`${s.name}: stopped at the ${p.budgetMs / 1000} s time budget after a median ${fmt(done, 'count')} of ${goal} ${unit}; the figures are over what it did.`];
+    const unit =
+      sc.id === 'S5'
+        ? 'samples'
+        : sc.id === 'POS'
+          ? 'look-ups at its largest level'
+          : sc.id === 'HTTP'
+            ? 'requests in its slowest region'
+            : sc.id === 'SSE'
+              ? 'streams'
+              : 'jobs';
+    return [
+      `${s.name}: stopped at the ${p.budgetMs / 1000} s time budget after a median ${fmt(done, 'count')} of ${goal} ${unit}; the figures are over what it did.`,
+    ];
   });
   const bulk = sc.id === 'S2' ? systems.filter((s) => s.bulk === 'none' && rows[s.id]).map((s) => `${s.name}: no bulk API, sequential adds.`) : [];
   const naNames = systems.filter((s) => rows[s.id]?.na).map((s) => s.name);
   const na = naNames.length ? [`no position API: ${naNames.join(', ')}.`] : [];
-  const own = sc.notes?.(p, systems.filter((s) => rows[s.id] && !rows[s.id]?.na).map((s) => ({ name: s.name, median: (key: string) => med(rows[s.id], key) }))) ?? [];
+  const own =
+    sc.notes?.(
+      p,
+      systems.filter((s) => rows[s.id] && !rows[s.id]?.na).map((s) => ({ name: s.name, median: (key: string) => med(rows[s.id], key) })),
+    ) ?? [];
   const errs = systems.flatMap((s) => (rows[s.id]?.errors ?? []).slice(0, 1).map((e) => `${s.name} error: \`${e.split('\n')[0]}\``));
   return [...budgetNotes, ...bulk, ...na, ...own, ...errs];
 }
@@ -147,11 +161,7 @@ export function targets(results: Results, p: ScenarioParams): string {
   vs('S3', 'plainjob', 2, 'S3 ≥ 2× plainjob');
   vs('S4', 'plainjob', 2, 'S4 ≥ 2× plainjob');
   const p50 = w('S5', 'p50');
-  rows.push([
-    'S5 p50 ≤ 1 ms',
-    p50 === undefined ? 'not measured' : p50 <= 1 ? 'met' : 'not met',
-    p50 === undefined ? '' : `${fmt(p50, 'ms')} ms`,
-  ]);
+  rows.push(['S5 p50 ≤ 1 ms', p50 === undefined ? 'not measured' : p50 <= 1 ? 'met' : 'not met', p50 === undefined ? '' : `${fmt(p50, 'ms')} ms`]);
   const pos = w('POS', 'largeP50');
   const size = (p.n * 10).toLocaleString('en-US');
   const full = p.n * 10 === 100_000;
@@ -176,13 +186,7 @@ export interface FamilySection {
 }
 
 /** The markdown section of one family: its tables, or a loud note when it was skipped. */
-export function familySection(
-  f: FamilySection,
-  scenarios: ScenarioDef[],
-  p: ScenarioParams,
-  results: Results,
-  runs: number,
-): string {
+export function familySection(f: FamilySection, scenarios: ScenarioDef[], p: ScenarioParams, results: Results, runs: number): string {
   const title = `## ${FAMILY_TITLES[f.family]}`;
   if (f.skipped) return [title, '', `> **SKIPPED: ${f.skipped}**`, ''].join('\n');
   const tables = scenarios.map((sc) => scenarioTable(sc, p, results, f.systems, runs)).filter(Boolean);
@@ -192,5 +196,7 @@ export function familySection(
     `- **${s.name}**${s.loadError ? ` — SKIPPED, could not be loaded: ${s.loadError.split('\n')[0]}` : ''}`,
     ...s.notes.map((x) => `  - ${x}`),
   ]);
-  return [title, '', f.server, '', ...tables.flatMap((t) => [t, '']), ...(extra ? [extra, ''] : []), ...tgt, '### Settings used', '', ...settings, ''].join('\n');
+  return [title, '', f.server, '', ...tables.flatMap((t) => [t, '']), ...(extra ? [extra, ''] : []), ...tgt, '### Settings used', '', ...settings, ''].join(
+    '\n',
+  );
 }

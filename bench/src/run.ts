@@ -167,7 +167,10 @@ function noteConnections(sections: FamilySection[], results: Results): void {
   const info = sections.flatMap((s) => s.systems).find((s) => s.id === 'waitline-postgres');
   if (!info || info.loadError) return;
   const peaks = scenarios.map((sc) => med(results[sc.id]?.[info.id], 'peakConns')).filter((x): x is number => x !== undefined);
-  if (peaks.length) info.notes.push(`most connections held at once (any scenario, median of runs): ${Math.max(...peaks)}; configured pool size: the package default, poolSize 10 (DEFAULT_POOL_SIZE in packages/postgres/src/connection.ts) plus one LISTEN connection`);
+  if (peaks.length)
+    info.notes.push(
+      `most connections held at once (any scenario, median of runs): ${Math.max(...peaks)}; configured pool size: the package default, poolSize 10 (DEFAULT_POOL_SIZE in packages/postgres/src/connection.ts) plus one LISTEN connection`,
+    );
 }
 
 async function main(): Promise<void> {

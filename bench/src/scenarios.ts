@@ -119,8 +119,7 @@ const jobsPerSec: MetricDef[] = [
   { key: 'cpuUsPerJob', label: 'CPU/job', unit: 'µs', better: 'lower' },
 ];
 
-const drainDescribe = (p: ScenarioParams): string =>
-  `${p.n} no-op jobs pre-added; worker start to last completion recorded`;
+const drainDescribe = (p: ScenarioParams): string => `${p.n} no-op jobs pre-added; worker start to last completion recorded`;
 
 export const SCENARIOS: ScenarioDef[] = [
   {

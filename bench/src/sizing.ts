@@ -27,11 +27,7 @@ export function positionLevels(s: BenchSystem, p: ScenarioParams): [string, numb
 /** Fewest look-ups per level, even past the time budget. */
 const MIN_SAMPLES = 20;
 
-async function sampleLevel(
-  getPosition: (id: JobRef) => Promise<number | null>,
-  ids: JobRef[],
-  p: ScenarioParams,
-): Promise<{ times: number[]; wrong: number }> {
+async function sampleLevel(getPosition: (id: JobRef) => Promise<number | null>, ids: JobRef[], p: ScenarioParams): Promise<{ times: number[]; wrong: number }> {
   const times: number[] = [];
   let wrong = 0;
   const samples = p.positionSamples;
@@ -110,8 +106,7 @@ export const POSITION: ScenarioDef = {
 export const MEMORY: ScenarioDef = {
   id: 'MEM',
   title: 'Redis memory per waiting job',
-  describe: (p) =>
-    `INFO memory \`used_memory\` before and after adding ${fmtInt(p.n * 10)} jobs (bulk API) under a fresh key prefix, ÷ jobs`,
+  describe: (p) => `INFO memory \`used_memory\` before and after adding ${fmtInt(p.n * 10)} jobs (bulk API) under a fresh key prefix, ÷ jobs`,
   metrics: [
     { key: 'bytesPerJob', label: 'bytes/job', unit: 'B', better: 'lower' },
     { key: 'totalMiB', label: 'total', unit: 'MiB', better: 'lower' },

@@ -83,7 +83,9 @@ async function trial(storage: Storage): Promise<number> {
     const record = await job.refresh();
     const runs = second.notices.filter((n) => n.type === 'active').length;
     if (record?.state !== 'completed' || record.attempt !== 1 || record.stalls !== 1 || runs !== 1) {
-      throw new Error(`expected one completion on attempt 1 after one stall, got ${JSON.stringify({ state: record?.state, attempt: record?.attempt, stalls: record?.stalls, runs })}`);
+      throw new Error(
+        `expected one completion on attempt 1 after one stall, got ${JSON.stringify({ state: record?.state, attempt: record?.attempt, stalls: record?.stalls, runs })}`,
+      );
     }
     return (rerun()?.at ?? Number.NaN) - killedAt;
   } finally {

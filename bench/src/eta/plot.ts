@@ -56,9 +56,14 @@ export function scatterSvg(title: string, series: readonly Series[]): string {
   const maxMs = Math.max(MIN * 10, ...series.flatMap((s) => s.points.flatMap(([a, b]) => [a, b])));
   const at = scale(maxMs);
   const dots = series.flatMap((s) =>
-    thin(s.points).map(([real, predicted]) => `<circle cx="${Math.round(at(real))}" cy="${Math.round(SIZE - at(predicted))}" r="1.8" fill="${s.colour}" fill-opacity="0.45"/>`),
+    thin(s.points).map(
+      ([real, predicted]) => `<circle cx="${Math.round(at(real))}" cy="${Math.round(SIZE - at(predicted))}" r="1.8" fill="${s.colour}" fill-opacity="0.45"/>`,
+    ),
   );
-  const legend = series.map((s, i) => `<circle cx="${PAD + 10}" cy="${PAD + 14 + i * 16}" r="4" fill="${s.colour}"/><text x="${PAD + 20}" y="${PAD + 18 + i * 16}" font-size="12">${s.label}</text>`);
+  const legend = series.map(
+    (s, i) =>
+      `<circle cx="${PAD + 10}" cy="${PAD + 14 + i * 16}" r="4" fill="${s.colour}"/><text x="${PAD + 20}" y="${PAD + 18 + i * 16}" font-size="12">${s.label}</text>`,
+  );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${title}" width="${SIZE}" height="${SIZE}" viewBox="0 0 ${SIZE} ${SIZE}" font-family="sans-serif">`,
     `<title>${title}: ${series.map((s) => s.label).join('; ')}</title>`,

@@ -43,7 +43,8 @@ function specs(set: SeedSet, jobs: number): TraceSpec[] {
     for (const load of LOADS)
       for (const concurrency of CONCURRENCY)
         for (const mix of MIXES)
-          for (const sizes of KNOWLEDGE) out.push({ seed: SEED_SETS[set] + DISTS.indexOf(dist) * 100 + LOADS.indexOf(load) * 10 + concurrency, jobs, load, concurrency, dist, sizes, mix });
+          for (const sizes of KNOWLEDGE)
+            out.push({ seed: SEED_SETS[set] + DISTS.indexOf(dist) * 100 + LOADS.indexOf(load) * 10 + concurrency, jobs, load, concurrency, dist, sizes, mix });
   return args.quick ? out.filter((s) => s.dist === 'lognormal' && s.mix === 'mixed') : out;
 }
 
@@ -65,7 +66,10 @@ function row(label: string, s: Score): string {
   return `| ${label} | ${s.scored} | ${num(s.waitlineP50)} | ${num(s.waitlineP90)} | ${num(s.naiveP50)} | ${num(s.naiveP90)} | ${pct(s.coverage)} | ${pct(s.positionsExact)} (${s.notOvertaken}) |`;
 }
 
-const HEAD = ['| | jobs scored | Waitline p50 | Waitline p90 | naive p50 | naive p90 | finish in [low, high] | positions exact (not overtaken) |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+const HEAD = [
+  '| | jobs scored | Waitline p50 | Waitline p90 | naive p50 | naive p90 | finish in [low, high] | positions exact (not overtaken) |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
+];
 
 function pooled(runs: readonly Run[], keep: (r: Run) => boolean): Score {
   return score(runs.filter(keep).flatMap((r) => r.outcomes));
@@ -75,7 +79,13 @@ function tables(runs: readonly Run[]): string[] {
   const lines: string[] = [];
   for (const set of Object.keys(SEED_SETS) as SeedSet[]) {
     lines.push('', `### ${set} traces: by what the app tells of sizes`, '', ...HEAD);
-    for (const k of KNOWLEDGE) lines.push(row(`sizes ${k}`, pooled(runs, (r) => r.set === set && r.spec.sizes === k)));
+    for (const k of KNOWLEDGE)
+      lines.push(
+        row(
+          `sizes ${k}`,
+          pooled(runs, (r) => r.set === set && r.spec.sizes === k),
+        ),
+      );
   }
   lines.push('', '### all traces, sizes exact and unknown, by load, concurrency and priority mix', '', ...HEAD);
   for (const k of ['exact', 'none'] as const)
@@ -123,7 +133,14 @@ async function main(): Promise<void> {
   const results = join(here, '../../results');
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, `${args.out}.md`), md);
-  writeFileSync(join(results, `${args.out}.json`), JSON.stringify(runs.map((r) => ({ spec: r.spec, set: r.set, score: score(r.outcomes) })), null, 1));
+  writeFileSync(
+    join(results, `${args.out}.json`),
+    JSON.stringify(
+      runs.map((r) => ({ spec: r.spec, set: r.set, score: score(r.outcomes) })),
+      null,
+      1,
+    ),
+  );
   if (!args.quick) writeFileSync(join(here, '../../../docs/images/eta-replay.svg'), plot(runs));
   process.stdout.write(md);
 }

@@ -31,7 +31,13 @@ async function getStatus(url: string): Promise<{ ms: number; status: number; pos
   return { ms: performance.now() - t0, status: res.status, position: body.position };
 }
 
-async function statusGroup(base: string, g: StatusGroup, concurrency: number, budgetMs?: number, minSamples?: number): Promise<{ name: string; times: number[]; wrong: number; errors: string[] }> {
+async function statusGroup(
+  base: string,
+  g: StatusGroup,
+  concurrency: number,
+  budgetMs?: number,
+  minSamples?: number,
+): Promise<{ name: string; times: number[]; wrong: number; errors: string[] }> {
   const times: number[] = [];
   const errors: string[] = [];
   let wrong = 0;

@@ -70,16 +70,24 @@ function region(name: string, ids: string[], from: number, count: number): Statu
 async function statusLatency(s: BenchSystem, p: ScenarioParams, place: () => Place): Promise<Metrics> {
   return withServedQueue(s, p, place, async ({ ids, queue, served, load }) => {
     const k = Math.min(p.latencyIters, Math.floor(ids.length / 3));
-      const groups = [region('front', ids, 0, k), region('middle', ids, Math.floor((ids.length - k) / 2), k), region('back', ids, ids.length - k, k)];
-      const url = `${served.url}/jobs/${queue.name}`;
-      const r = (await load.request({ kind: 'status', url, groups, concurrency: p.httpConcurrency, warmup: Math.min(50, k), budgetMs: p.budgetMs, minSamples: MIN_SAMPLES })) as Extract<LoadReply, { kind: 'status-done' }>;
-      const out: Metrics = { wrong: 0, failed: 0, done: k };
-      for (const g of r.groups) {
-        out[`${g.name}P50`] = median(g.times);
-        out[`${g.name}P99`] = percentile(g.times, 99);
-        out.wrong = (out.wrong ?? 0) + g.wrong;
-        out.failed = (out.failed ?? 0) + g.errors.length;
-        out.done = Math.min(out.done ?? g.times.length, g.times.length);
+    const groups = [region('front', ids, 0, k), region('middle', ids, Math.floor((ids.length - k) / 2), k), region('back', ids, ids.length - k, k)];
+    const url = `${served.url}/jobs/${queue.name}`;
+    const r = (await load.request({
+      kind: 'status',
+      url,
+      groups,
+      concurrency: p.httpConcurrency,
+      warmup: Math.min(50, k),
+      budgetMs: p.budgetMs,
+      minSamples: MIN_SAMPLES,
+    })) as Extract<LoadReply, { kind: 'status-done' }>;
+    const out: Metrics = { wrong: 0, failed: 0, done: k };
+    for (const g of r.groups) {
+      out[`${g.name}P50`] = median(g.times);
+      out[`${g.name}P99`] = percentile(g.times, 99);
+      out.wrong = (out.wrong ?? 0) + g.wrong;
+      out.failed = (out.failed ?? 0) + g.errors.length;
+      out.done = Math.min(out.done ?? g.times.length, g.times.length);
       if (g.errors.length) process.stderr.write(`! HTTP ${g.name}: ${g.errors[0]}\n`);
     }
     return out;
@@ -109,7 +117,10 @@ async function sseSubscribers(s: BenchSystem, p: ScenarioParams, place: () => Pl
     const picked = Array.from({ length: count }, (_, k) => ids[Math.floor(((k + 0.5) * ids.length) / count)] as string);
     const before = await memoryAfterGc();
     const url = `${served.url}/jobs/${queue.name}`;
-    const opened = (await load.request({ kind: 'open-sse', url, ids: picked, concurrency: OPEN_CONCURRENCY, budgetMs: p.budgetMs * OPEN_BUDGETS })) as Extract<LoadReply, { kind: 'sse-open' }>;
+    const opened = (await load.request({ kind: 'open-sse', url, ids: picked, concurrency: OPEN_CONCURRENCY, budgetMs: p.budgetMs * OPEN_BUDGETS })) as Extract<
+      LoadReply,
+      { kind: 'sse-open' }
+    >;
     if (opened.failed) process.stderr.write(`! SSE: ${opened.failed} streams failed to open: ${opened.errors[0]}\n`);
     const streamsOpen = served.handler.openStreams;
     const holdCpuPct = await holdCpu();
@@ -142,7 +153,7 @@ export const HTTP_STATUS: ScenarioDef = {
   describe: (p) =>
     `${fmtInt(Math.min(p.latencyIters, Math.floor((p.n * 10) / 3)))} requests for different jobs in each region of ${fmtInt(p.n * 10)} waiting jobs ` +
     `(front, middle, back; none started after ${p.budgetMs / 1000} s per region once ${MIN_SAMPLES} did), ${p.httpConcurrency} in flight, from a second process over loopback to node:http + toNodeListener(createHandler()) ` +
-    'with default options; each answer\'s position checked; time = request sent to JSON body read',
+    "with default options; each answer's position checked; time = request sent to JSON body read",
   metrics: [
     { key: 'frontP50', label: 'front p50', unit: 'ms', better: 'lower' },
     { key: 'frontP99', label: 'front p99', unit: 'ms', better: 'lower' },
@@ -196,9 +207,14 @@ export const HTTP_SSE: ScenarioDef = {
       const wanted = Math.min(p.sseSubscribers, p.n * 10);
       const short =
         opened !== undefined && opened < wanted
-          ? [`${name}: a median ${Math.round(opened)} of ${wanted} streams opened before the opening stopped (${(p.budgetMs * OPEN_BUDGETS) / 1000} s); the figures are per stream opened.`]
+          ? [
+              `${name}: a median ${Math.round(opened)} of ${wanted} streams opened before the opening stopped (${(p.budgetMs * OPEN_BUDGETS) / 1000} s); the figures are per stream opened.`,
+            ]
           : [];
-      return [...short, `${name}: one storage subscription for the queue however many streams: ${subs === 1 ? '**met**' : subs === undefined ? 'not measured' : `not met (${subs})`}.`];
+      return [
+        ...short,
+        `${name}: one storage subscription for the queue however many streams: ${subs === 1 ? '**met**' : subs === undefined ? 'not measured' : `not met (${subs})`}.`,
+      ];
     }),
   run: sseSubscribers,
 };

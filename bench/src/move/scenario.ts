@@ -34,7 +34,10 @@ async function fillSource(path: string, count: number): Promise<void> {
 
 function runMover(job: MoveJob, timeoutMs: number): Promise<MoveReply> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(here, 'mover.ts'), [JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, '--expose-gc'] });
+    const child = fork(join(here, 'mover.ts'), [JSON.stringify(job)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, '--expose-gc'],
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     let reply: { ok: true; reply: MoveReply } | { ok: false; error: string } | undefined;
     child.on('message', (m) => {
@@ -84,7 +87,7 @@ export const MOVE: ScenarioDef = {
   title: 'MOVE SQLite → PostgreSQL (waitline move: exportJobs piped into importJobs)',
   describe: (p) =>
     `${fmtInt(p.n)} and ${fmtInt(p.n * 10)} waiting jobs in one queue of a SQLite file, moved into a fresh PostgreSQL schema ` +
-    '(migrated by the mover) by a process of its own; jobs/s over the whole move; the mover\'s peak RSS ' +
+    "(migrated by the mover) by a process of its own; jobs/s over the whole move; the mover's peak RSS " +
     '(`process.resourceUsage().maxRSS`) and its growth over the RSS it had with both storages open before the first line ' +
     '(RSS includes what V8 and SQLite cache, grown lazily up to a plateau); live heap = the most heap in use after a full ' +
     'GC, sampled every 10,000 lines (what the move holds on to)',

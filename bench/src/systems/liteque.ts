@@ -60,18 +60,20 @@ function restoreLegacyTransaction(client: Database.Database): void {
   const commit = client.prepare('COMMIT');
   const rollback = client.prepare('ROLLBACK');
   type Fn = (...args: unknown[]) => unknown;
-  const wrap = (fn: Fn, start: Database.Statement) => (...args: unknown[]) => {
-    if (client.inTransaction) return fn(...args);
-    start.run();
-    try {
-      const result = fn(...args);
-      commit.run();
-      return result;
-    } catch (e) {
-      if (client.inTransaction) rollback.run();
-      throw e;
-    }
-  };
+  const wrap =
+    (fn: Fn, start: Database.Statement) =>
+    (...args: unknown[]) => {
+      if (client.inTransaction) return fn(...args);
+      start.run();
+      try {
+        const result = fn(...args);
+        commit.run();
+        return result;
+      } catch (e) {
+        if (client.inTransaction) rollback.run();
+        throw e;
+      }
+    };
   const legacy = (fn: Fn) =>
     Object.assign(wrap(fn, begin.deferred), {
       deferred: wrap(fn, begin.deferred),

@@ -48,13 +48,9 @@ export const createRawSqlite: SystemFactory = () => {
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);
       insert = db.prepare('INSERT INTO jobs (payload) VALUES (?)');
-      claim = db.prepare(
-        'UPDATE jobs SET status = 1 WHERE id = (SELECT id FROM jobs WHERE status = 0 ORDER BY id LIMIT 1) RETURNING id, payload',
-      );
+      claim = db.prepare('UPDATE jobs SET status = 1 WHERE id = (SELECT id FROM jobs WHERE status = 0 ORDER BY id LIMIT 1) RETURNING id, payload');
       complete = db.prepare('UPDATE jobs SET status = 2 WHERE id = ?');
-      insertMany = db.transaction((payloads: Payload[]) =>
-        payloads.map((p) => Number(insert.run(JSON.stringify(p)).lastInsertRowid)),
-      );
+      insertMany = db.transaction((payloads: Payload[]) => payloads.map((p) => Number(insert.run(JSON.stringify(p)).lastInsertRowid)));
     },
 
     async addOne(payload: Payload) {

@@ -43,9 +43,7 @@ export function createWaitline(variant: WaitlineVariant, { validate }: SystemOpt
 
     async setup(place: Place) {
       storage = await variant.open(place);
-      queue = (validate
-        ? new Queue(storage, 'bench', { payload: payloadSchema })
-        : new Queue(storage, 'bench')) as unknown as Queue<Payload>;
+      queue = (validate ? new Queue(storage, 'bench', { payload: payloadSchema }) : new Queue(storage, 'bench')) as unknown as Queue<Payload>;
     },
 
     async addOne(payload: Payload): Promise<JobRef> {

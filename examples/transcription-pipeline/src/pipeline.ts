@@ -125,13 +125,7 @@ async function download(file: string, signal: AbortSignal, pacer: Pacer, cutShor
   }
 }
 
-async function readPaced(
-  file: string,
-  signal: AbortSignal,
-  pacer: Pacer,
-  keep: number,
-  onProgress: (fraction: number) => Promise<void>,
-): Promise<Uint8Array> {
+async function readPaced(file: string, signal: AbortSignal, pacer: Pacer, keep: number, onProgress: (fraction: number) => Promise<void>): Promise<Uint8Array> {
   const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw new PermanentJobError(`recording ${file} does not exist`);
     throw err;

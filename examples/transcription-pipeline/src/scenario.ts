@@ -115,7 +115,15 @@ export class Users {
     for (const t of this.tracked) {
       const at = t.plan.late ? lateAtMs(this.opts.speed) : t.plan.atMs;
       this.pending++;
-      this.timers.push(setTimeout(() => this.submit(t).catch(onError).finally(() => this.pending--), at));
+      this.timers.push(
+        setTimeout(
+          () =>
+            this.submit(t)
+              .catch(onError)
+              .finally(() => this.pending--),
+          at,
+        ),
+      );
     }
   }
 

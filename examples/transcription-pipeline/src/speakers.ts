@@ -40,7 +40,10 @@ export function clusterSpeakers(segments: readonly PitchedSegment[], opts: Clust
   if (voiced.length === 0) return { count: 0, labels: segments.map(() => null), centersHz: [] };
   let groups = splitAtGaps(voiced, Math.log(opts.minGapRatio ?? 1.16));
   groups = foldSmallGroups(groups, opts.minShare ?? 0.06);
-  const centers = kMeans(voiced, groups.map((g) => g.center));
+  const centers = kMeans(
+    voiced,
+    groups.map((g) => g.center),
+  );
   return label(segments, centers);
 }
 

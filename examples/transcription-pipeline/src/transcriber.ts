@@ -23,12 +23,7 @@ export interface TranscribeOptions {
  */
 export interface Transcriber {
   readonly name: string;
-  transcribe(
-    samples: Float32Array,
-    sampleRate: number,
-    signal: AbortSignal,
-    options?: TranscribeOptions,
-  ): Promise<TranscriptSegment[]>;
+  transcribe(samples: Float32Array, sampleRate: number, signal: AbortSignal, options?: TranscribeOptions): Promise<TranscriptSegment[]>;
 }
 
 export interface VadTranscriberOptions {
@@ -57,12 +52,7 @@ export class VadTranscriber implements Transcriber {
     this.chunkSeconds = opts.chunkSeconds ?? 0.5;
   }
 
-  async transcribe(
-    samples: Float32Array,
-    sampleRate: number,
-    signal: AbortSignal,
-    options: TranscribeOptions = {},
-  ): Promise<TranscriptSegment[]> {
+  async transcribe(samples: Float32Array, sampleRate: number, signal: AbortSignal, options: TranscribeOptions = {}): Promise<TranscriptSegment[]> {
     throwIfAborted(signal);
     const analyzer = new FrameAnalyzer(sampleRate);
     const vad = new VoiceActivityDetector(analyzer.hopSeconds);

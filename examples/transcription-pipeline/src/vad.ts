@@ -76,7 +76,7 @@ export class FrameAnalyzer {
       const x = (samples[start + i] ?? 0) - mean;
       this.frame[i] = x;
       this.prefix[i + 1] = (this.prefix[i] ?? 0) + x * x;
-      if (i > 0 && (x >= 0) !== ((this.frame[i - 1] ?? 0) >= 0)) zc++;
+      if (i > 0 && x >= 0 !== (this.frame[i - 1] ?? 0) >= 0) zc++;
     }
     const power = (this.prefix[n] ?? 0) / n;
     const energyDb = 10 * Math.log10(power + 1e-12);

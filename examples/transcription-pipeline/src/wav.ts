@@ -96,10 +96,7 @@ function readChunks(bytes: Uint8Array, view: DataView, end: number): Chunk[] {
     const size = view.getUint32(pos + 4, true);
     const offset = pos + 8;
     if (offset + size > end) {
-      throw new WavFormatError(
-        'truncated',
-        `WAV truncated: chunk "${printable(id)}" at byte ${pos} announces ${size} bytes, only ${end - offset} remain`,
-      );
+      throw new WavFormatError('truncated', `WAV truncated: chunk "${printable(id)}" at byte ${pos} announces ${size} bytes, only ${end - offset} remain`);
     }
     chunks.push({ id, offset, size });
     pos = offset + size + (size % 2); // chunks are padded to an even length
@@ -122,10 +119,7 @@ function readFormat(view: DataView, fmt: Chunk): number {
     throw new WavFormatError('bad-format', `WAV sample rate ${sampleRate} Hz is out of range (1000-192000)`);
   }
   if (blockAlign !== 2 || byteRate !== sampleRate * 2) {
-    throw new WavFormatError(
-      'bad-format',
-      `WAV fmt is inconsistent: blockAlign ${blockAlign} (expected 2), byteRate ${byteRate} (expected ${sampleRate * 2})`,
-    );
+    throw new WavFormatError('bad-format', `WAV fmt is inconsistent: blockAlign ${blockAlign} (expected 2), byteRate ${byteRate} (expected ${sampleRate * 2})`);
   }
   return sampleRate;
 }

@@ -60,9 +60,7 @@ export interface MeetingList extends MeetingSnapshot {
 /** The page's meetings from the simulated users: those submitted so far, in submission order. */
 export function meetingsOf(tracked: readonly Tracked[]): MeetingSnapshot {
   const meetings = tracked.flatMap((t) =>
-    t.job === null
-      ? []
-      : [{ meetingId: t.plan.meetingId, jobId: t.job.id, user: t.plan.user, audioSeconds: t.plan.audioSeconds, priority: t.plan.priority }],
+    t.job === null ? [] : [{ meetingId: t.plan.meetingId, jobId: t.job.id, user: t.plan.user, audioSeconds: t.plan.audioSeconds, priority: t.plan.priority }],
   );
   return { meetings, complete: meetings.length === tracked.length };
 }

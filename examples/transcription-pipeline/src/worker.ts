@@ -36,7 +36,11 @@ const queue = transcribeQueue(storage);
 const handler = createMeetingHandler({
   transcriber: new VadTranscriber({ realtimeFactor: speed / SHARE.transcribe }),
   speed,
-  corruptFirstDownload: new Set(demoMeetings().filter((p) => p.flakyDownload).map((p) => p.meetingId)),
+  corruptFirstDownload: new Set(
+    demoMeetings()
+      .filter((p) => p.flakyDownload)
+      .map((p) => p.meetingId),
+  ),
 });
 const worker = new Worker(queue, handler, { concurrency: Number(values.concurrency), shutdownGraceMs: 1000 });
 const me = `${hostname()}:${process.pid}`;

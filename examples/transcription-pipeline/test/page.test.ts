@@ -79,7 +79,12 @@ describe.skipIf(!hasChromium && !ci)('the example page in chromium', () => {
     try {
       await card(id).locator('[data-field="headline"]', { hasText: text }).waitFor(WAIT);
     } catch (err) {
-      const shown = (await page.locator('li.card').allInnerTexts().catch(() => ['(no page)'])).join('\n--\n');
+      const shown = (
+        await page
+          .locator('li.card')
+          .allInnerTexts()
+          .catch(() => ['(no page)'])
+      ).join('\n--\n');
       throw new Error(`${id} never said ${text}; the page showed:\n${shown}\n${problems.join('\n')}`, { cause: err });
     }
   }

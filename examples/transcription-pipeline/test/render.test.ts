@@ -21,7 +21,14 @@ describe('terminal view', () => {
   it('describes each state the way a user reads it', () => {
     expect(describeStatus(base, 0)).toBe('Queued (#3) · starts in ~40 s, done in ~2 min');
     expect(describeStatus({ ...base, eta: { startsInMs: null, finishesInMs: null, basis: 'unknown' } }, 0)).toMatch(/^Queued \(#3\) · no ETA/);
-    const running = { ...base, state: 'running' as const, position: null, attempt: 1, progress: { percent: 60, stage: 'transcribe' }, eta: { startsInMs: 0, finishesInMs: 4200, basis: 'size' } };
+    const running = {
+      ...base,
+      state: 'running' as const,
+      position: null,
+      attempt: 1,
+      progress: { percent: 60, stage: 'transcribe' },
+      eta: { startsInMs: 0, finishesInMs: 4200, basis: 'size' },
+    };
     expect(describeStatus(running, 0)).toBe('Running  [██████░░░░]  60% transcribe · ~4 s left');
     const done = { ...base, state: 'completed' as const, attempt: 1, startedAt: 1000, finishedAt: 13_300, result: { speakers: 2, segments: 14 } };
     expect(describeStatus(done, 0)).toBe('Done in 12 s · 2 speakers, 14 segments');

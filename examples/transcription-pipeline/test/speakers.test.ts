@@ -7,9 +7,7 @@ function countSpeakers(voices: Voice[], seed: number, seconds = 25) {
   const m = synthesizeMeeting({ seconds, voices, seed });
   const analyzer = new FrameAnalyzer(m.sampleRate);
   const segments = detectSpeech(m.samples, m.sampleRate);
-  const clusters = clusterSpeakers(
-    segments.map((s) => ({ pitchHz: medianPitch(m.samples, analyzer, s.start, s.end), seconds: s.end - s.start })),
-  );
+  const clusters = clusterSpeakers(segments.map((s) => ({ pitchHz: medianPitch(m.samples, analyzer, s.start, s.end), seconds: s.end - s.start })));
   return { m, segments, clusters };
 }
 

@@ -45,7 +45,9 @@ function exited(child: ChildProcess): Promise<void> {
 export function postgresBinDir(): string | null {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : null;
 }
 
@@ -91,8 +93,22 @@ export class PrivatePostgres {
   /** Starts the server (crash recovery first, after a kill) and waits until it answers. */
   async start(): Promise<void> {
     if (this.server) return;
-    const args = ['-D', join(this.dir, 'data'), '-p', String(this.port), '-h', '127.0.0.1', '-k', this.dir,
-      '-c', 'fsync=off', '-c', 'max_connections=200', '-c', 'shared_buffers=64MB'];
+    const args = [
+      '-D',
+      join(this.dir, 'data'),
+      '-p',
+      String(this.port),
+      '-h',
+      '127.0.0.1',
+      '-k',
+      this.dir,
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=64MB',
+    ];
     this.server = spawn(join(this.bin, 'postgres'), args, { stdio: 'ignore', ...(this.who ?? {}) });
     this.server.once('exit', () => {
       this.server = null;

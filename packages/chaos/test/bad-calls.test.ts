@@ -24,8 +24,7 @@ import { postgresTarget, redisTarget, sqliteTarget, type Target, type TargetName
 const CALLS = SIZES.badCalls;
 const SEED = Number(process.env.WAITLINE_CHAOS_SEED ?? 8);
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * The storage's `open`, with the bad options laid over good ones when they are an object. Options
@@ -91,7 +90,13 @@ describe.each(['sqlite', 'postgres', 'redis'] as const)('generated bad calls: %s
     const unhandled: string[] = [];
     const theirs = process.listeners('unhandledRejection');
     process.removeAllListeners('unhandledRejection');
-    const mine = (reason: unknown) => unhandled.push(String((reason as Error)?.stack ?? reason).split('\n').slice(0, 3).join(' | '));
+    const mine = (reason: unknown) =>
+      unhandled.push(
+        String((reason as Error)?.stack ?? reason)
+          .split('\n')
+          .slice(0, 3)
+          .join(' | '),
+      );
     process.on('unhandledRejection', mine);
     let result: Awaited<ReturnType<typeof classify>>;
     try {

@@ -70,7 +70,10 @@ describe.each(['sqlite', 'postgres', 'redis'])('fair share under a global limit:
       minShare: Number(Math.min(...shares).toFixed(3)),
     };
     recordFigures('fair share 4×10 limit 25', name, figures);
-    printTable(`fair share on ${name}`, perProcess.map((n, p) => ({ process: p, jobs: n, share: `${(100 * (shares[p] ?? 0)).toFixed(1)}%` })));
+    printTable(
+      `fair share on ${name}`,
+      perProcess.map((n, p) => ({ process: p, jobs: n, share: `${(100 * (shares[p] ?? 0)).toFixed(1)}%` })),
+    );
 
     expect(figures.runs).toBe(JOBS);
     expect(figures.distinctJobs).toBe(JOBS);

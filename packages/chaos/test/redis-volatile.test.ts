@@ -49,15 +49,23 @@ describe('redis without persistence, restarted mid-drain', () => {
       await server.start();
       const upAt = clock();
       // A new producer, as an application restarted with the server would open (it migrates).
-      const producer = await RedisStorage.open({ connection: (target.server as { connection: { host: string; port: number } }).connection, prefix: String(storage.describe().options.prefix) });
+      const producer = await RedisStorage.open({
+        connection: (target.server as { connection: { host: string; port: number } }).connection,
+        prefix: String(storage.describe().options.prefix),
+      });
       try {
         const producerQueue = new Queue(producer, 'volatile');
         configAfter = await producerQueue.getConfig();
         const added = await addJobs(producerQueue, AFTER);
-        await waitFor(async () => {
-          const c = (await producerQueue.getStats()).counts;
-          return c.completed >= AFTER;
-        }, `${AFTER} jobs added after the restart to complete`, 60_000, 100);
+        await waitFor(
+          async () => {
+            const c = (await producerQueue.getStats()).counts;
+            return c.completed >= AFTER;
+          },
+          `${AFTER} jobs added after the restart to complete`,
+          60_000,
+          100,
+        );
         newDone = (await producerQueue.getStats()).counts.completed;
         const firstNew = fleet.runs.filter((r) => added.includes(r.id)).map((r) => r.start);
         resumeMs = firstNew.length ? Math.round(Math.min(...firstNew) - upAt) : null;

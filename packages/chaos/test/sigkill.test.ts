@@ -36,9 +36,10 @@ afterAll(async () => {
 describe.concurrent.each(['sqlite', 'postgres', 'redis'])('SIGKILL mid-job: %s', (name) => {
   it('the killed jobs run again within 2 lease periods; nothing lost, nothing else run twice', async ({ expect }) => {
     const storage = await (targets[name] as Target).fresh();
-    const queues = Object.fromEntries(
-      Object.entries(QUEUES).map(([q, o]) => [q, new Queue(storage, q, o.queueOptions as Record<string, never>)]),
-    ) as Record<keyof typeof QUEUES, Queue>;
+    const queues = Object.fromEntries(Object.entries(QUEUES).map(([q, o]) => [q, new Queue(storage, q, o.queueOptions as Record<string, never>)])) as Record<
+      keyof typeof QUEUES,
+      Queue
+    >;
     const fleet = new Fleet(storage.describe());
     const specs = Object.entries(QUEUES).map(([queue, o]) => ({ queue, handlerMs: 500, ...o }));
     await fleet.spawn(specs);

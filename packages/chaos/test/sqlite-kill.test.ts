@@ -68,7 +68,13 @@ describe('sqlite: kill -9 during add bursts', () => {
     } finally {
       await fleet.stop();
     }
-    const figures = { rounds: ROUNDS, producersKilled: ROUNDS * PRODUCERS, acknowledged: acked.length, lostAcknowledged: missing.length, integrity: [...new Set(integrity)] };
+    const figures = {
+      rounds: ROUNDS,
+      producersKilled: ROUNDS * PRODUCERS,
+      acknowledged: acked.length,
+      lostAcknowledged: missing.length,
+      integrity: [...new Set(integrity)],
+    };
     recordFigures('sqlite kill -9 during add bursts', 'sqlite', figures);
     expect(acked.length).toBeGreaterThan(0);
     expect(integrity.every((r) => r === 'ok')).toBe(true);

@@ -64,7 +64,12 @@ export function formatMs(ms: number | null): string {
 
 /** A time of day with its date, in UTC. */
 export function formatTime(at: number | null): string {
-  return at === null ? '–' : new Date(at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return at === null
+    ? '–'
+    : new Date(at)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
 }
 
 /**

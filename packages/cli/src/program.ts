@@ -44,7 +44,10 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
     .option('--rows <n>', 'running and waiting jobs to show (1-100, default 5)')
     .option('--refresh <duration>', 'redraw at least this often without events (default 5s)')
     .action(defer(watch as Action));
-  program.command('doctor').description('check the storage, schema, workers, expired leases and server settings; exit 1 when something needs attention').action((...args: unknown[]) => {
+  program
+    .command('doctor')
+    .description('check the storage, schema, workers, expired leases and server settings; exit 1 when something needs attention')
+    .action((...args: unknown[]) => {
       const local = args.at(-2) as Record<string, string>;
       ran.fn = () => doctor({ ...program.opts<GlobalOptions>(), ...local }, out);
     });
@@ -56,11 +59,17 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
     .action(defer(list as Action));
   program.command('show <queue> <id>').description('one job: position and ETA, progress, payload, result, error').action(defer(show));
   for (const verb of ['cancel', 'retry', 'promote'] as const) {
-    program.command(`${verb} <queue> <id>`).description(`${verb} a job`).action(defer((ctx, q, id) => jobAction(ctx, verb, q!, id!)));
+    program
+      .command(`${verb} <queue> <id>`)
+      .description(`${verb} a job`)
+      .action(defer((ctx, q, id) => jobAction(ctx, verb, q!, id!)));
   }
   program.command('priority <queue> <id> <priority>').description('change a queued job’s priority (1-1000)').action(defer(priority));
   for (const verb of ['pause', 'resume', 'drain'] as const) {
-    program.command(`${verb} <queue>`).description(`${verb} a queue`).action(defer((ctx, q) => queueAction(ctx, verb, q!)));
+    program
+      .command(`${verb} <queue>`)
+      .description(`${verb} a queue`)
+      .action(defer((ctx, q) => queueAction(ctx, verb, q!)));
   }
   program.command('clear <queue>').description('remove every queued job').action(defer(clear));
   program

@@ -171,9 +171,30 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
   const header = (format: number) => JSON.stringify({ type: 'header', format, source: { storage: 'Test' }, exportedAt: new Date().toISOString() });
   const job = (queue: string, id: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({
-      type: 'job', queue, id, name: 'job', payload: { id }, state: 'queued', priority: 2, runAt: 1_700_000_000_000, attempt: 0,
-      maxAttempts: 1, stalls: 0, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, createdAt: 1_700_000_000_000,
-      startedAt: null, finishedAt: null, cancelRequested: false, progress: null, result: null, error: null, traceparent: null, ...extra,
+      type: 'job',
+      queue,
+      id,
+      name: 'job',
+      payload: { id },
+      state: 'queued',
+      priority: 2,
+      runAt: 1_700_000_000_000,
+      attempt: 0,
+      maxAttempts: 1,
+      stalls: 0,
+      backoff: null,
+      timeoutMs: null,
+      size: null,
+      idempotencyKey: null,
+      createdAt: 1_700_000_000_000,
+      startedAt: null,
+      finishedAt: null,
+      cancelRequested: false,
+      progress: null,
+      result: null,
+      error: null,
+      traceparent: null,
+      ...extra,
     });
   const importing = (text: string, ...args: string[]) => runBin(['--storage', db.url, 'import', ...args], { stdin: text });
 
@@ -194,7 +215,9 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     const text = [header(1), job('a', 'b1'), job('b', 'b2'), job('b', 'b3', { priority: 0 }), job('b', 'b4')].join('\n');
     const bad = await importing(text);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error IMPORT_ABORTED: import stopped at line 4: line 4: invalid job line at priority: .*1 job\(s\) .* imported before it, each whole \(at 4\.priority\)\n$/);
+    expect(bad.stderr).toMatch(
+      /^error IMPORT_ABORTED: import stopped at line 4: line 4: invalid job line at priority: .*1 job\(s\) .* imported before it, each whole \(at 4\.priority\)\n$/,
+    );
     expect((await db.storage.getJob('b1'))?.state).toBe('queued');
     expect(await db.storage.getJob('b2')).toBeNull();
     const notJson = await importing([header(1), '{"type":"job",'].join('\n'));
@@ -228,4 +251,3 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     expect((await importing(again, '--on-conflict', 'merge')).code).toBe(2);
   });
 });
-

@@ -103,7 +103,9 @@ const bulkEntrySchema = z.object({ payload: z.unknown().optional(), options: z.u
 export function parseBulkJobs(value: unknown): ReadonlyArray<{ payload: unknown; options?: unknown }> {
   if (!Array.isArray(value)) {
     const got = value === null ? 'null' : typeof value;
-    throw new ValidationError(`invalid jobs: expected an array of { payload, options }, got ${got}`, [{ path: ['jobs'], message: `expected an array, got ${got}` }]);
+    throw new ValidationError(`invalid jobs: expected an array of { payload, options }, got ${got}`, [
+      { path: ['jobs'], message: `expected an array, got ${got}` },
+    ]);
   }
   for (const [i, entry] of value.entries()) parseOptions(bulkEntrySchema, entry ?? null, 'bulk job', ['jobs', i]);
   return value as ReadonlyArray<{ payload: unknown; options?: unknown }>;
@@ -122,7 +124,11 @@ function notA(what: string, path: string, got: unknown): ValidationError {
 export function checkStorage(value: unknown): void {
   const o = value as Record<string, unknown> | null;
   const ok =
-    typeof o === 'object' && o !== null && typeof o.capabilities === 'object' && o.capabilities !== null && STORAGE_METHODS.every((m) => typeof o[m] === 'function');
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.capabilities === 'object' &&
+    o.capabilities !== null &&
+    STORAGE_METHODS.every((m) => typeof o[m] === 'function');
   if (!ok) throw notA('a Storage (from SqliteStorage.open, PostgresStorage.open or RedisStorage.open)', 'storage', value);
 }
 

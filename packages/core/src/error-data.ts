@@ -30,9 +30,7 @@ function isErrorClass(v: unknown): v is ErrorClass {
 }
 
 /** Every class exported by `errors.ts` that is a `WaitlineError`, by name. */
-const CLASSES: ReadonlyMap<string, ErrorClass> = new Map(
-  (Object.values(errors) as unknown[]).filter(isErrorClass).map((c) => [c.name, c] as const),
-);
+const CLASSES: ReadonlyMap<string, ErrorClass> = new Map((Object.values(errors) as unknown[]).filter(isErrorClass).map((c) => [c.name, c] as const));
 
 /** Fields rebuilt on their own, never copied from `fields`. */
 const OWN = new Set(['name', 'message', 'stack', 'code', 'path', 'cause']);

@@ -165,7 +165,11 @@ export function simulateStart(slots: number[], durations: Iterable<number>): num
 }
 
 function repeat(value: number, count: number): Iterable<number> {
-  return { *[Symbol.iterator]() { for (let i = 0; i < count; i++) yield value; } };
+  return {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < count; i++) yield value;
+    },
+  };
 }
 
 /** The spread of recent actual/expected ratios, as [low, high] factors. */
@@ -240,14 +244,7 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   return withBand(startsIn, startsIn + own.ms, band, basis, overtaken - startsIn);
 }
 
-function startOffset(
-  inputs: PositionInputs,
-  models: Map<string, NameModel>,
-  fallback: NameModel | null,
-  capacity: number,
-  now: number,
-  ownMs: number,
-): number {
+function startOffset(inputs: PositionInputs, models: Map<string, NameModel>, fallback: NameModel | null, capacity: number, now: number, ownMs: number): number {
   const running = inputs.running.map((r) =>
     remainingMs(r, expectedDuration(models, fallback, r.name, r.size)?.ms ?? ownMs, now, models.get(r.name) ?? fallback),
   );

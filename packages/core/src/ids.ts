@@ -26,6 +26,6 @@ export function uuidv7(now: number = Date.now()): string {
   const r = randomTen();
   const hex = r.toString('hex');
   const version = `7${hex.slice(0, 3)}`;
-  const variant = ((((r[2] as number) & 0x3f) | 0x80).toString(16) + hex.slice(6, 8));
+  const variant = (((r[2] as number) & 0x3f) | 0x80).toString(16) + hex.slice(6, 8);
   return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-${version}-${variant}-${hex.slice(8, 20)}`;
 }

@@ -30,9 +30,7 @@ export interface JobDefaults {
 export function validatePayload(schema: z.ZodType | undefined, payload: unknown, root: ReadonlyArray<string | number>): unknown {
   if (!isPlainObject(payload)) {
     const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload;
-    throw new ValidationError(`invalid payload: expected a plain object, got ${got}`, [
-      { path: root, message: `expected a plain object, got ${got}` },
-    ]);
+    throw new ValidationError(`invalid payload: expected a plain object, got ${got}`, [{ path: root, message: `expected a plain object, got ${got}` }]);
   }
   let data: unknown = payload;
   if (schema) {

@@ -35,8 +35,7 @@ export function timerMs(min = 1): z.ZodNumber {
 const delayMs = z.number().finite().nonnegative().max(MAX_DELAY_MS, `at most ${MAX_DELAY_MS} ms (100 years)`);
 const positiveDelayMs = delayMs.positive();
 
-const CUSTOM_PER_JOB =
-  "a job's own backoff cannot be custom: a function cannot be stored with the job; give it in the queue's retry.backoff instead";
+const CUSTOM_PER_JOB = "a job's own backoff cannot be custom: a function cannot be stored with the job; give it in the queue's retry.backoff instead";
 
 const storedBackoffs = [
   z.object({ kind: z.literal('fixed'), delayMs }).strict(),
@@ -81,7 +80,11 @@ const prioritySchema = z
 
 const runAtSchema = z.union([
   z.date().refine((d) => d.getTime() >= 0 && d.getTime() <= MAX_RUN_AT, `a date from 1970 to ${new Date(MAX_RUN_AT).toISOString()}`),
-  z.number().finite().nonnegative().max(MAX_RUN_AT, `at most ${MAX_RUN_AT} (${new Date(MAX_RUN_AT).toISOString()})`),
+  z
+    .number()
+    .finite()
+    .nonnegative()
+    .max(MAX_RUN_AT, `at most ${MAX_RUN_AT} (${new Date(MAX_RUN_AT).toISOString()})`),
 ]);
 
 const jobOptionsSchema = z
@@ -182,7 +185,12 @@ const workerOptionsSchema = z
     autostart: z.boolean().optional(),
     workerId: storableText(200).optional(),
     random: z.custom<() => number>((v) => typeof v === 'function').optional(),
-    logger: z.custom<{ warn: unknown }>((v) => typeof v === 'object' && v !== null && typeof (v as { warn?: unknown }).warn === 'function', 'logger must have a warn(message, error) method').optional(),
+    logger: z
+      .custom<{ warn: unknown }>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as { warn?: unknown }).warn === 'function',
+        'logger must have a warn(message, error) method',
+      )
+      .optional(),
   })
   .strict();
 

@@ -236,7 +236,13 @@ export class Queue<Payload = unknown, Result = unknown> {
 
   private watchJob(jobId: JobId, wake: () => void): () => void {
     const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'job:stalled'];
-    return subscribeWakeups(this.wakeSource, names, (p) => (p as { jobId?: JobId }).jobId === jobId, (n) => n.jobId === jobId, wake);
+    return subscribeWakeups(
+      this.wakeSource,
+      names,
+      (p) => (p as { jobId?: JobId }).jobId === jobId,
+      (n) => n.jobId === jobId,
+      wake,
+    );
   }
 
   /**
@@ -318,7 +324,13 @@ export class Queue<Payload = unknown, Result = unknown> {
         timeoutMs: wait.timeoutMs,
         what: `queue "${this.name}" to be idle`,
         subscribe: (wake) =>
-          subscribeWakeups(this.wakeSource, ['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'], () => true, () => false, wake),
+          subscribeWakeups(
+            this.wakeSource,
+            ['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'],
+            () => true,
+            () => false,
+            wake,
+          ),
       },
     );
   }

@@ -74,4 +74,3 @@ export function deliverNotice(emitter: EventEmitter, channel: string, notice: St
     }
   }
 }
-

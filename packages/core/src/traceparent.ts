@@ -21,8 +21,7 @@ export interface TraceparentParts {
 }
 
 /** What a malformed `traceparent` is told, in a `ValidationError`. @internal */
-export const TRACEPARENT_PROBLEM =
-  'a W3C traceparent: 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>, lowercase, ids not all zero';
+export const TRACEPARENT_PROBLEM = 'a W3C traceparent: 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>, lowercase, ids not all zero';
 
 /** True for a valid version-00 `traceparent`. @internal */
 export function isTraceparent(value: string): boolean {

@@ -11,20 +11,25 @@ import { recordingStorage } from './recording-storage.js';
 const NOW = 1_700_000_000_000;
 
 function running(overrides: Partial<JobRecord> = {}): JobRecord {
-  const base = queuedRecord('q', {
-    id: 'job-1',
-    name: 'default',
-    payload: {},
-    priority: 2,
-    runAt: NOW,
-    maxAttempts: 3,
-    backoff: null,
-    timeoutMs: null,
-    size: null,
-    idempotencyKey: null,
-    traceparent: null,
-    webhook: null,
-  }, 1, NOW);
+  const base = queuedRecord(
+    'q',
+    {
+      id: 'job-1',
+      name: 'default',
+      payload: {},
+      priority: 2,
+      runAt: NOW,
+      maxAttempts: 3,
+      backoff: null,
+      timeoutMs: null,
+      size: null,
+      idempotencyKey: null,
+      traceparent: null,
+      webhook: null,
+    },
+    1,
+    NOW,
+  );
   return { ...base, state: 'running', attempt: 1, leaseToken: 'lease', startedAt: NOW, ...overrides };
 }
 
@@ -90,7 +95,13 @@ describe('a failed attempt', () => {
     };
     const broken = failed(await settle(running({ backoff: { kind: 'custom' } }), () => Promise.reject(new Error('x')), thrower));
     expect(broken).toMatchObject({ retryAt: null, error: { code: 'RETRY_POLICY' } });
-    const fine = failed(await settle(running({ backoff: { kind: 'custom' } }), () => Promise.reject(new Error('x')), () => 250));
+    const fine = failed(
+      await settle(
+        running({ backoff: { kind: 'custom' } }),
+        () => Promise.reject(new Error('x')),
+        () => 250,
+      ),
+    );
     expect(fine).toMatchObject({ retryAt: NOW + 250, error: { message: 'x' } });
   });
 
@@ -112,16 +123,31 @@ describe('errorInfo', () => {
   it('never throws, and always yields storable text, whatever was thrown', () => {
     const hostile = [
       Object.create(null),
-      { toString: () => { throw new Error('no'); } },
-      Object.defineProperty(new Error('m'), 'message', { get: () => { throw new Error('no'); } }),
+      {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+      Object.defineProperty(new Error('m'), 'message', {
+        get: () => {
+          throw new Error('no');
+        },
+      }),
       Symbol('s'),
       10n,
     ];
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom(...hostile), fc.anything(), fc.string({ unit: 'binary' }).map((s) => new Error(s))), (thrown) => {
-        const info = errorInfo(thrown, 1, NOW);
-        for (const field of [info.name, info.message, info.stack ?? '', info.code ?? '']) expect(isStorableText(field)).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.constantFrom(...hostile),
+          fc.anything(),
+          fc.string({ unit: 'binary' }).map((s) => new Error(s)),
+        ),
+        (thrown) => {
+          const info = errorInfo(thrown, 1, NOW);
+          for (const field of [info.name, info.message, info.stack ?? '', info.code ?? '']) expect(isStorableText(field)).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -137,7 +163,11 @@ describe('progress', () => {
   ])('refuses %s with a ValidationError, writing nothing', async (_, update, path) => {
     const { storage, calls } = recordingStorage();
     const attempt = new ActiveAttempt(running(), 'lease', 50);
-    const ctx = makeContext({ id: 'w', webhooks: { progress: () => undefined }, queue: { storage, clock: { now: () => NOW }, emit: () => undefined } }, attempt, attempt.controller.signal);
+    const ctx = makeContext(
+      { id: 'w', webhooks: { progress: () => undefined }, queue: { storage, clock: { now: () => NOW }, emit: () => undefined } },
+      attempt,
+      attempt.controller.signal,
+    );
     const err = await ctx.progress(update as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).path).toEqual(path);

@@ -36,7 +36,10 @@ import type { FromThread, HeartbeatInit } from '../src/heartbeat/protocol.js';
 /** One instance of every exported error class, with non-default fields where it has them. */
 const SAMPLES: Record<string, WaitlineError> = {
   WaitlineError: new WaitlineError('WAIT_TIMEOUT', 'timed out waiting', { path: ['x'] }),
-  ValidationError: new ValidationError('bad', [{ path: ['options', 'priority'], message: 'too high' }, { path: [0], message: 'two' }]),
+  ValidationError: new ValidationError('bad', [
+    { path: ['options', 'priority'], message: 'too high' },
+    { path: [0], message: 'two' },
+  ]),
   QueueFullError: new QueueFullError('q', 10),
   QueueDrainingError: new QueueDrainingError('q'),
   JobNotFoundError: new JobNotFoundError('j-1'),
@@ -52,7 +55,15 @@ const SAMPLES: Record<string, WaitlineError> = {
   RetryPolicyError: new RetryPolicyError('no custom backoff', { cause: new Error('handler failed') }),
   ImportFormatError: new ImportFormatError('format 2 is newer', 2, 1),
   ImportLineError: new ImportLineError(7, 'invalid job line at priority', ['priority']),
-  ImportConflictError: new ImportConflictError({ queue: 'q', jobId: 'j-7', index: 3, by: 'idempotencyKey', existingId: 'j-8', existingState: 'running', reason: 'running' }),
+  ImportConflictError: new ImportConflictError({
+    queue: 'q',
+    jobId: 'j-7',
+    index: 3,
+    by: 'idempotencyKey',
+    existingId: 'j-8',
+    existingState: 'running',
+    reason: 'running',
+  }),
   ImportAbortedError: new ImportAbortedError(9, { queues: 1, jobs: 500, skipped: 2, replaced: 0 }, 'IMPORT_CONFLICT', new Error('conflict'), [9, 'id']),
   WebhookDeliveryError: new WebhookDeliveryError('webhook POST answered 503', 503),
 };
@@ -79,7 +90,11 @@ function expectSame(actual: Error, expected: WaitlineError): void {
 
 describe('errors as data (the heartbeat protocol)', () => {
   it('has a sample of every exported error class', () => {
-    expect(exportedErrorClasses().map((c) => c.name).sort()).toEqual(Object.keys(SAMPLES).sort());
+    expect(
+      exportedErrorClasses()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(Object.keys(SAMPLES).sort());
   });
 
   it.each(Object.entries(SAMPLES))('rebuilds %s with its class, code, message, path and fields', (_, sample) => {

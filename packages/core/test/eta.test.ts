@@ -7,23 +7,63 @@ const NOW = 1_700_000_000_000;
 
 function job(overrides: Partial<JobRecord> = {}): JobRecord {
   return {
-    id: 'j', queue: 'q', name: 'default', payload: {}, state: 'queued', priority: 2, runAt: NOW, seq: 10, attempt: 0,
-    maxAttempts: 1, stalls: 0, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, createdAt: NOW, startedAt: null,
-    finishedAt: null, leaseToken: null, leaseExpiresAt: null, workerId: null, cancelRequested: false, progress: null,
-    result: null, error: null, traceparent: null, webhook: null, ...overrides,
+    id: 'j',
+    queue: 'q',
+    name: 'default',
+    payload: {},
+    state: 'queued',
+    priority: 2,
+    runAt: NOW,
+    seq: 10,
+    attempt: 0,
+    maxAttempts: 1,
+    stalls: 0,
+    backoff: null,
+    timeoutMs: null,
+    size: null,
+    idempotencyKey: null,
+    createdAt: NOW,
+    startedAt: null,
+    finishedAt: null,
+    leaseToken: null,
+    leaseExpiresAt: null,
+    workerId: null,
+    cancelRequested: false,
+    progress: null,
+    result: null,
+    error: null,
+    traceparent: null,
+    webhook: null,
+    ...overrides,
   };
 }
 
 function samples(durations: number[], size: number | null = null, name = 'default'): FinishedSample[] {
-  return durations.map((d, i) => ({ name, state: 'completed', priority: 2, size, createdAt: NOW - 100_000, runAt: NOW - 100_000, startedAt: NOW - 50_000 - d - i, finishedAt: NOW - 50_000 - i }));
+  return durations.map((d, i) => ({
+    name,
+    state: 'completed',
+    priority: 2,
+    size,
+    createdAt: NOW - 100_000,
+    runAt: NOW - 100_000,
+    startedAt: NOW - 50_000 - d - i,
+    finishedAt: NOW - 50_000 - i,
+  }));
 }
 
 const worker = (concurrency: number): WorkerInfo => ({ id: `w${concurrency}`, queue: 'q', host: 'h', pid: 1, concurrency, startedAt: NOW, lastSeenAt: NOW });
 
 function inputs(overrides: Partial<PositionInputs> = {}): PositionInputs {
   return {
-    job: job(), ahead: 0, aheadWork: [], aheadJobs: [], running: [], recent: samples([60_000, 60_000, 60_000]),
-    config: { name: 'q', concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false }, liveWorkers: [worker(1)], ...overrides,
+    job: job(),
+    ahead: 0,
+    aheadWork: [],
+    aheadJobs: [],
+    running: [],
+    recent: samples([60_000, 60_000, 60_000]),
+    config: { name: 'q', concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false },
+    liveWorkers: [worker(1)],
+    ...overrides,
   };
 }
 
@@ -47,7 +87,10 @@ describe('estimateEta', () => {
     const eta = estimateEta(
       inputs({
         ahead: 2,
-        aheadJobs: [{ name: 'default', size: null }, { name: 'default', size: null }],
+        aheadJobs: [
+          { name: 'default', size: null },
+          { name: 'default', size: null },
+        ],
         running: [{ id: 'r', name: 'default', size: null, startedAt: NOW - 20_000, progressPercent: null }],
       }),
       NOW,
@@ -59,7 +102,10 @@ describe('estimateEta', () => {
     const eta = estimateEta(
       inputs({
         job: job({ size: 300 }),
-        recent: samples([10_000, 20_000, 30_000].map((d) => d), null).map((s, i) => ({ ...s, size: (i + 1) * 100 })),
+        recent: samples(
+          [10_000, 20_000, 30_000].map((d) => d),
+          null,
+        ).map((s, i) => ({ ...s, size: (i + 1) * 100 })),
         ahead: 1,
         aheadJobs: [{ name: 'default', size: 50 }],
         running: [{ id: 'r', name: 'default', size: 1000, startedAt: NOW - 30_000, progressPercent: 75 }],
@@ -72,9 +118,25 @@ describe('estimateEta', () => {
 
   it('spreads the work ahead over the effective capacity, bounded by live workers', () => {
     const ahead = Array.from({ length: 4 }, () => ({ name: 'default', size: null }));
-    const two = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 2, maxSize: null, paused: false, maxStalls: 1, draining: false }, liveWorkers: [worker(5)] }), NOW);
+    const two = estimateEta(
+      inputs({
+        ahead: 4,
+        aheadJobs: ahead,
+        config: { name: 'q', concurrency: 2, maxSize: null, paused: false, maxStalls: 1, draining: false },
+        liveWorkers: [worker(5)],
+      }),
+      NOW,
+    );
     expect(two?.startsInMs).toBe(120_000);
-    const limitedByWorkers = estimateEta(inputs({ ahead: 4, aheadJobs: ahead, config: { name: 'q', concurrency: 10, maxSize: null, paused: false, maxStalls: 1, draining: false }, liveWorkers: [worker(1)] }), NOW);
+    const limitedByWorkers = estimateEta(
+      inputs({
+        ahead: 4,
+        aheadJobs: ahead,
+        config: { name: 'q', concurrency: 10, maxSize: null, paused: false, maxStalls: 1, draining: false },
+        liveWorkers: [worker(1)],
+      }),
+      NOW,
+    );
     expect(limitedByWorkers?.startsInMs).toBe(240_000);
   });
 
@@ -133,8 +195,14 @@ describe('overtaking by higher priorities', () => {
   /** `n` back-to-back 10 s runs ending now, every `every`-th one at priority 4, the rest at 2. */
   const history = (n: number, every: number): FinishedSample[] =>
     Array.from({ length: n }, (_, i) => ({
-      name: 'default', state: 'completed' as const, priority: i % every === 0 ? 4 : 2, size: null,
-      createdAt: NOW - (n - i) * 10_000, runAt: NOW - (n - i) * 10_000, startedAt: NOW - (n - i) * 10_000, finishedAt: NOW - (n - i - 1) * 10_000,
+      name: 'default',
+      state: 'completed' as const,
+      priority: i % every === 0 ? 4 : 2,
+      size: null,
+      createdAt: NOW - (n - i) * 10_000,
+      runAt: NOW - (n - i) * 10_000,
+      startedAt: NOW - (n - i) * 10_000,
+      finishedAt: NOW - (n - i - 1) * 10_000,
     }));
 
   it('is 1 / (1 - the share of capacity that higher-priority work took)', () => {

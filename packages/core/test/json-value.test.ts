@@ -86,7 +86,17 @@ describe('checkJsonValue', () => {
   });
 
   it('whatever it accepts round-trips exactly through JSON', () => {
-    const anything = fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true, withTypedArray: true, withObjectString: true });
+    const anything = fc.anything({
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+      withTypedArray: true,
+      withObjectString: true,
+    });
     fc.assert(
       fc.property(anything, (value) => {
         if (findJsonProblem(value) === null) expect(jsonEqual(value, JSON.parse(JSON.stringify(value)))).toBe(true);

@@ -4,14 +4,7 @@
  * its clock, and enough speed for tests with thousands of jobs.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ManualClock,
-  MemoryStorage,
-  type NewJob,
-  Queue,
-  StorageUnavailableError,
-  ValidationError,
-} from '../src/index.js';
+import { ManualClock, MemoryStorage, type NewJob, Queue, StorageUnavailableError, ValidationError } from '../src/index.js';
 
 const T0 = 1_700_000_000_000;
 let counter = 0;
@@ -47,7 +40,12 @@ describe('MemoryStorage', () => {
     expect(claimed).toMatchObject({ id: added.id, state: 'running', payload: { list: [1, 2] } });
     if (!claimed) throw new Error('not claimed');
     claimed.leaseToken = 'forged';
-    const progress = await s.reportProgress({ ...claimed, leaseToken: (await s.getJob(added.id))?.leaseToken ?? '', progress: { percent: 5, stage: null }, now: T0 });
+    const progress = await s.reportProgress({
+      ...claimed,
+      leaseToken: (await s.getJob(added.id))?.leaseToken ?? '',
+      progress: { percent: 5, stage: null },
+      now: T0,
+    });
     (progress.progress as { percent: number }).percent = 99;
     expect((await s.getJob(added.id))?.progress).toEqual({ percent: 5, stage: null, updatedAt: T0 });
     const config = await s.upsertQueue({ name: 'q', concurrency: 2, now: T0 });
@@ -67,7 +65,10 @@ describe('MemoryStorage', () => {
     const s = await MemoryStorage.open();
     const stored = newJob();
     await s.enqueue({ queue: 'q', jobs: [stored], now: T0 });
-    for (const jobs of [[newJob(), newJob({ id: stored.id })], [newJob({ id: 'twice' }), newJob({ id: 'twice' })]]) {
+    for (const jobs of [
+      [newJob(), newJob({ id: stored.id })],
+      [newJob({ id: 'twice' }), newJob({ id: 'twice' })],
+    ]) {
       const err = await s.enqueue({ queue: 'other', jobs, now: T0 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
       expect(err).toMatchObject({ code: 'VALIDATION', path: ['id'] });

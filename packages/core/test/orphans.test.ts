@@ -19,7 +19,12 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 describe('OrphanWatch', () => {
   it('releases a job renewed under this worker but unknown to it at two beats in a row', async () => {
     const { storage, settles } = fake({});
-    const watch = new OrphanWatch(storage, 'w', () => 5, () => undefined);
+    const watch = new OrphanWatch(
+      storage,
+      'w',
+      () => 5,
+      () => undefined,
+    );
     watch.check(['j'], false, () => false);
     await tick();
     expect(settles).toEqual([]);
@@ -30,16 +35,31 @@ describe('OrphanWatch', () => {
 
   it('never releases a job the worker knows, nor while a step (a claim) is in flight, nor one now elsewhere', async () => {
     const known = fake({});
-    const a = new OrphanWatch(known.storage, 'w', () => 5, () => undefined);
+    const a = new OrphanWatch(
+      known.storage,
+      'w',
+      () => 5,
+      () => undefined,
+    );
     a.check(['j'], false, () => true);
     a.check(['j'], false, () => true);
     const inFlight = fake({});
-    const b = new OrphanWatch(inFlight.storage, 'w', () => 5, () => undefined);
+    const b = new OrphanWatch(
+      inFlight.storage,
+      'w',
+      () => 5,
+      () => undefined,
+    );
     b.check(['j'], false, () => false);
     b.check(['j'], true, () => false);
     b.check(['j'], false, () => false);
     const moved = fake({ workerId: 'other' });
-    const c = new OrphanWatch(moved.storage, 'w', () => 5, () => undefined);
+    const c = new OrphanWatch(
+      moved.storage,
+      'w',
+      () => 5,
+      () => undefined,
+    );
     c.check(['j'], false, () => false);
     c.check(['j'], false, () => false);
     await tick();

@@ -45,7 +45,10 @@ describe('Queue after a storage reset', () => {
     await queue.ready();
     await queue.ready();
     await queue.pause();
-    expect(upserts.map(({ now: _, ...p }) => p)).toEqual([{ name: 'q', concurrency: 3, maxSize: 50 }, { name: 'q', paused: true }]);
+    expect(upserts.map(({ now: _, ...p }) => p)).toEqual([
+      { name: 'q', concurrency: 3, maxSize: 50 },
+      { name: 'q', paused: true },
+    ]);
     await reset();
     expect(upserts.slice(2).map(({ now: _, ...p }) => p)).toEqual([{ name: 'q', concurrency: 3, maxSize: 50 }]);
     await reset();

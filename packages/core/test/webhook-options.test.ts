@@ -65,12 +65,21 @@ describe('the webhook option', () => {
     const q = new Queue(rec.storage, 'q', { clock, webhook: { url: 'https://default.test/', token: 'tok' } });
     await q.addBulk([
       { payload: {} },
-      { payload: {}, options: { webhook: { url: 'http://own.test/', events: ['failed', 'completed', 'failed'], includePayload: true, progressIntervalMs: 0 } } },
+      {
+        payload: {},
+        options: { webhook: { url: 'http://own.test/', events: ['failed', 'completed', 'failed'], includePayload: true, progressIntervalMs: 0 } },
+      },
       { payload: {}, options: { webhook: null } },
     ]);
     await new Queue(rec.storage, 'plain', { clock }).add({});
     expect(stored(rec.calls)).toEqual([
-      { url: 'https://default.test/', events: ['progress', 'completed', 'failed', 'cancelled'], token: 'tok', includePayload: false, progressIntervalMs: 5_000 },
+      {
+        url: 'https://default.test/',
+        events: ['progress', 'completed', 'failed', 'cancelled'],
+        token: 'tok',
+        includePayload: false,
+        progressIntervalMs: 5_000,
+      },
       { url: 'http://own.test/', events: ['completed', 'failed'], token: null, includePayload: true, progressIntervalMs: 0 },
       null,
       null,

@@ -179,9 +179,15 @@ export function HistoryCharts({ history }: { history: History | null }) {
       <${Chart} spec=${SPECS.throughput} data=${[x, b.map((k) => k.completed + k.failed), b.map((k) => k.completed)]}
         summary=${`${completed} completed and ${failed} failed in the last hour.`} />
       <${Chart} spec=${SPECS.wait} data=${[x, b.map((k) => k.waitMs.p50), b.map((k) => k.waitMs.p95)]}
-        summary=${percentileSummary('wait', b.map((k) => k.waitMs))} />
+        summary=${percentileSummary(
+          'wait',
+          b.map((k) => k.waitMs),
+        )} />
       <${Chart} spec=${SPECS.run} data=${[x, b.map((k) => k.runMs.p50), b.map((k) => k.runMs.p95)]}
-        summary=${percentileSummary('run time', b.map((k) => k.runMs))} />
+        summary=${percentileSummary(
+          'run time',
+          b.map((k) => k.runMs),
+        )} />
       <${Chart} spec=${SPECS.predictions} data=${[p.map((k) => seconds(k.at)), p.map((k) => k.predictedWaitMs), p.map((k) => k.realWaitMs)]}
         summary=${predictionSummary(history)} />
     </div>

@@ -123,11 +123,7 @@ function FinishedItem({ job, busy, onAction }: { job: AdminJob } & Omit<JobListP
         <${Attempts} job=${job} />
         ${ran ? html`<span>ran ${ran}</span>` : null}
       </p>
-      ${
-        err && job.state === 'failed'
-          ? html`<p class="error-text"><strong>${err.name}${err.code ? ` (${err.code})` : ''}:</strong> ${err.message}</p>`
-          : null
-      }
+      ${err && job.state === 'failed' ? html`<p class="error-text"><strong>${err.name}${err.code ? ` (${err.code})` : ''}:</strong> ${err.message}</p>` : null}
       ${
         job.state === 'completed'
           ? null

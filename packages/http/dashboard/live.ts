@@ -15,12 +15,7 @@ export type StreamListeners = Record<string, (data: unknown) => void>;
  * A stream the browser gave up on is opened again after `retryClosedMs`. Returns a function that
  * closes it for good.
  */
-export function openStream(
-  url: string,
-  listeners: StreamListeners,
-  onState: (state: LiveState) => void,
-  retryClosedMs = 15_000,
-): () => void {
+export function openStream(url: string, listeners: StreamListeners, onState: (state: LiveState) => void, retryClosedMs = 15_000): () => void {
   let source: EventSource | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;

@@ -96,9 +96,7 @@ function QueueCard(props: { stats: QueueStats } & Omit<QueueCardsProps, 'queues'
         ${stats.config.draining ? html`<span class="badge draining">draining</span>` : null}
       </h3>
       <dl class="counts">
-        ${COUNTS.map(
-          ({ key, label }) => html`<div class=${`count count-${label}`} key=${key}><dt>${label}</dt><dd>${stats.counts[key]}</dd></div>`,
-        )}
+        ${COUNTS.map(({ key, label }) => html`<div class=${`count count-${label}`} key=${key}><dt>${label}</dt><dd>${stats.counts[key]}</dd></div>`)}
       </dl>
       <${Utilisation} stats=${stats} />
       <p class="muted small">

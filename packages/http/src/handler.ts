@@ -67,9 +67,19 @@ const optionsSchema = z
       .record(z.string(), z.object({ payload: z.boolean(), result: z.boolean(), error: z.boolean(), progressData: z.boolean() }).partial().strict())
       .optional(),
     allowAdd: z.boolean().optional(),
-    maxBodyBytes: z.number().int().min(1).max(2 ** 30).optional(),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 30)
+      .optional(),
     maxStreams: z.number().int().min(1).max(1_000_000).optional(),
-    keepAliveMs: z.number().int().min(1_000).max(2 ** 31 - 1).optional(),
+    keepAliveMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(2 ** 31 - 1)
+      .optional(),
     healthTimeoutMs: z.number().int().min(1).max(60_000).optional(),
     dashboard: z.boolean().optional(),
   })

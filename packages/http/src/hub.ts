@@ -45,7 +45,10 @@ export class QueueHub {
     onStatus: (status: JobStatus) => void = () => undefined,
   ) {
     this.tracker = new JobTracker(queue, timing, onStatus);
-    this.statsRefresh = new Paced((took) => Math.max(timing.statsRefreshMs, 2 * took), () => this.refreshStats());
+    this.statsRefresh = new Paced(
+      (took) => Math.max(timing.statsRefreshMs, 2 * took),
+      () => this.refreshStats(),
+    );
   }
 
   /** True while this hub holds a storage subscription. */

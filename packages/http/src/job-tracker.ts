@@ -69,8 +69,14 @@ export class JobTracker {
     private readonly timing: TrackerTiming,
     private readonly onFullRead: (status: JobStatus) => void,
   ) {
-    this.sweep = new Paced((took) => Math.max(timing.jobRefreshMs, 2 * took), () => this.runSweep());
-    this.urgentReads = new Paced(() => 50, () => this.readUrgent());
+    this.sweep = new Paced(
+      (took) => Math.max(timing.jobRefreshMs, 2 * took),
+      () => this.runSweep(),
+    );
+    this.urgentReads = new Paced(
+      () => 50,
+      () => this.readUrgent(),
+    );
   }
 
   /** How many jobs are watched. */

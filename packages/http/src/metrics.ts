@@ -81,10 +81,11 @@ const bucketsSchema = z
 
 const optionsSchema = z
   .object({
-    prefix: z.string().regex(/^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/, 'a metric name prefix: letters, digits, _ and :').default('waitline_'),
-    registry: z
-      .custom<Registry>((v) => typeof (v as { registerMetric?: unknown } | null)?.registerMetric === 'function', 'a prom-client Registry')
-      .optional(),
+    prefix: z
+      .string()
+      .regex(/^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/, 'a metric name prefix: letters, digits, _ and :')
+      .default('waitline_'),
+    registry: z.custom<Registry>((v) => typeof (v as { registerMetric?: unknown } | null)?.registerMetric === 'function', 'a prom-client Registry').optional(),
     sampleLimit: z.number().int().min(1).max(10_000).default(1_000),
     timeoutMs: z.number().int().min(1).max(MAX_TIMER_MS).default(5_000),
     buckets: bucketsSchema.default([...DEFAULT_DURATION_BUCKETS]),

@@ -41,9 +41,7 @@ function operation(route: Route, addSchemas: Map<string, z.ZodType>): Record<str
     tags: [route.tag],
     operationId: `${route.method.toLowerCase()}${route.path.replace(/\/:?(\w)(\w*)/g, (_, a: string, b: string) => a.toUpperCase() + b)}`,
     parameters: parameters(route),
-    responses: Object.fromEntries(
-      Object.entries(route.answers).map(([status, a]) => [status, { description: a.description, content: answerContent(a) }]),
-    ),
+    responses: Object.fromEntries(Object.entries(route.answers).map(([status, a]) => [status, { description: a.description, content: answerContent(a) }])),
   };
   if (route.action) {
     // Admin routes answer what the app's authorize(request, action) decides; the action names it.

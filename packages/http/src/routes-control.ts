@@ -73,7 +73,11 @@ async function addJob(ctx: RouteContext): Promise<Response> {
   const job = await onBody(() => queue.add(body.payload as never, body.options as never));
   const status = await queue.getStatus(job.id);
   ctx.app.predictions(queue.name).note(status, Date.now());
-  return json(201, { id: job.id, position: status.position, eta: status.eta }, { location: `${ctx.app.config.basePath}/jobs/${encodeURIComponent(queue.name)}/${encodeURIComponent(job.id)}` });
+  return json(
+    201,
+    { id: job.id, position: status.position, eta: status.eta },
+    { location: `${ctx.app.config.basePath}/jobs/${encodeURIComponent(queue.name)}/${encodeURIComponent(job.id)}` },
+  );
 }
 
 /** The admin control routes' table. */

@@ -55,21 +55,25 @@ async function jobEvents({ app, params, request }: RouteContext): Promise<Respon
   const payload = await payloadIfExposed(app, queue.name, first.id);
   return app.streams.respond(request, (sink) => {
     let last = '';
-    const unwatch = app.hub(queue).watchJob(first.id, (status, error) => {
-      if (sink.closed) return;
-      if (!status) {
-        sink.send('failure', errorAnswer(error).body);
-        sink.close();
-        return;
-      }
-      const view = toPublicStatus(status, payload, expose);
-      const key = changeKey(view);
-      if (key !== last) {
-        last = key;
-        sink.send('status', view);
-      }
-      if (isFinal(status.state)) sink.close();
-    }, first);
+    const unwatch = app.hub(queue).watchJob(
+      first.id,
+      (status, error) => {
+        if (sink.closed) return;
+        if (!status) {
+          sink.send('failure', errorAnswer(error).body);
+          sink.close();
+          return;
+        }
+        const view = toPublicStatus(status, payload, expose);
+        const key = changeKey(view);
+        if (key !== last) {
+          last = key;
+          sink.send('status', view);
+        }
+        if (isFinal(status.state)) sink.close();
+      },
+      first,
+    );
     return unwatch;
   });
 }
@@ -81,7 +85,10 @@ export const PUBLIC_ROUTES: Route[] = [
     path: '/health',
     tag: 'public',
     summary: 'Whether every queue’s storage answers (within healthTimeoutMs)',
-    answers: { 200: { description: 'every storage answers', schema: HealthSchema }, 503: { description: 'a storage does not answer; the reason per queue', schema: HealthSchema } },
+    answers: {
+      200: { description: 'every storage answers', schema: HealthSchema },
+      503: { description: 'a storage does not answer; the reason per queue', schema: HealthSchema },
+    },
     run: health,
   },
   {

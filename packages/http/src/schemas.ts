@@ -20,9 +20,7 @@ export const EtaSchema = z
   })
   .describe('When the job is expected to start and finish, from now, with a range of about the 10th to 90th percentile');
 
-const progress = z
-  .object({ percent: z.number().nullable(), stage: z.string().nullable(), updatedAt: ms, data: z.unknown().optional() })
-  .nullable();
+const progress = z.object({ percent: z.number().nullable(), stage: z.string().nullable(), updatedAt: ms, data: z.unknown().optional() }).nullable();
 
 const publicError = z.object({ name: z.string(), message: z.string(), code: z.string().optional() });
 
@@ -70,9 +68,7 @@ export const AdminJobSchema = z.object({
   payload: z.unknown(),
   progress,
   result: z.unknown(),
-  error: z
-    .object({ name: z.string(), message: z.string(), code: z.string().optional(), stack: z.string().optional(), attempt: z.number(), at: ms })
-    .nullable(),
+  error: z.object({ name: z.string(), message: z.string(), code: z.string().optional(), stack: z.string().optional(), attempt: z.number(), at: ms }).nullable(),
   position: z.number().int().nullable(),
   eta: EtaSchema.nullable(),
 });
@@ -100,9 +96,7 @@ export const QueueStatsSchema = z.object({
   queue: z.string(),
   config: QueueConfigSchema,
   counts: z.record(z.string(), z.number()).describe('jobs by state, and queued split into ready and scheduled'),
-  workers: z.array(
-    z.object({ id: z.string(), queue: z.string(), host: z.string(), pid: z.number(), concurrency: z.number(), startedAt: ms, lastSeenAt: ms }),
-  ),
+  workers: z.array(z.object({ id: z.string(), queue: z.string(), host: z.string(), pid: z.number(), concurrency: z.number(), startedAt: ms, lastSeenAt: ms })),
   capacity: z.number(),
   utilisation: z.number(),
   throughput: z.array(z.object({ windowMs: z.number(), completed: z.number(), failed: z.number(), completedPerMinute: z.number() })),
@@ -136,7 +130,10 @@ export const ErrorSchema = z.object({
 export const ListQuerySchema = z.object({
   state: jobState.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().regex(/^\d{1,9}$/, 'an opaque cursor from nextCursor').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,9}$/, 'an opaque cursor from nextCursor')
+    .optional(),
 });
 
 /** `PUT /jobs/:queue/:id/priority` body. */

@@ -181,7 +181,11 @@ for (const kind of await testStorages()) {
       expect(huge.body.error.code).toBe('BODY_TOO_LARGE');
       const text = await call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'text/plain' }, body: 'n=1' });
       expect(text.status).toBe(415);
-      const broken = await call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: '{"payload":' });
+      const broken = await call(`${open.url}/queues/work/jobs`, {
+        method: 'POST',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: '{"payload":',
+      });
       expect(broken.status).toBe(400);
       expect(broken.body.error.code).toBe('BAD_REQUEST');
       expect((await q.getStats()).counts.queued).toBe(0);

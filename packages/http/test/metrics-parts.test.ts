@@ -102,7 +102,10 @@ describe('without prom-client', () => {
     writeFileSync(join(dir, 'cjs.cjs'), cjs);
     for (const file of ['esm.mjs', 'cjs.cjs']) {
       const { stdout } = await run(process.execPath, [file], { cwd: dir });
-      const { direct, route } = JSON.parse(stdout.trim()) as { direct: Record<string, unknown>; route: { status: number; body: { error: Record<string, unknown> } } };
+      const { direct, route } = JSON.parse(stdout.trim()) as {
+        direct: Record<string, unknown>;
+        route: { status: number; body: { error: Record<string, unknown> } };
+      };
       expect(direct, file).toMatchObject({ code: 'METRICS_UNAVAILABLE', status: 501, ok: true });
       expect(direct.message, file).toContain('npm i prom-client');
       expect(route.status, file).toBe(501);

@@ -78,7 +78,10 @@ function expectNoDecrease(earlier: PromText, later: PromText): void {
 
 /** Checks a histogram's shape: buckets never decrease with `le`, and `+Inf` equals `_count`. */
 function expectHistogram(text: PromText, name: string, queue: string): number {
-  const buckets = find(text, `${name}_bucket`, { queue }).map((s) => ({ le: s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le), n: s.value }));
+  const buckets = find(text, `${name}_bucket`, { queue }).map((s) => ({
+    le: s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le),
+    n: s.value,
+  }));
   expect(buckets.length).toBeGreaterThan(2);
   buckets.sort((a, b) => a.le - b.le);
   for (let i = 1; i < buckets.length; i++) expect(buckets[i]?.n).toBeGreaterThanOrEqual(buckets[i - 1]?.n as number);

@@ -67,7 +67,8 @@ export interface EventStream {
 export async function openStream(url: string, headers: Record<string, string> = {}): Promise<EventStream> {
   const controller = new AbortController();
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
-  if (response.status !== 200 || !response.body) throw Object.assign(new Error(`stream refused: ${response.status}`), { status: response.status, body: await response.json() });
+  if (response.status !== 200 || !response.body)
+    throw Object.assign(new Error(`stream refused: ${response.status}`), { status: response.status, body: await response.json() });
   const events: EventStream['events'] = [];
   const waiters = new Set<() => void>();
   const parser = createParser({

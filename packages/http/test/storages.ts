@@ -16,8 +16,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** The Postgres test database. */
-export const PG_URL =
-  process.env.WAITLINE_PG_URL ?? `postgres://${encodeURIComponent(process.env.PGUSER ?? userInfo().username)}@127.0.0.1:5432/test`;
+export const PG_URL = process.env.WAITLINE_PG_URL ?? `postgres://${encodeURIComponent(process.env.PGUSER ?? userInfo().username)}@127.0.0.1:5432/test`;
 const REDIS = { host: '127.0.0.1', port: 6379 };
 
 /** A fresh, empty, migrated storage, the URL the `waitline` CLI opens it by, and its removal. */

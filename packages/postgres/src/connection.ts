@@ -64,10 +64,7 @@ function invalid(path: string, message: string): ValidationError {
 /** Throws a `ValidationError` (path `schema`) unless `schema` follows the naming rule. @internal */
 export function checkSchemaName(schema: unknown): string {
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
-    throw invalid(
-      'schema',
-      `schema must be 1-40 letters, digits or _, not starting with a digit, got ${JSON.stringify(schema)}`,
-    );
+    throw invalid('schema', `schema must be 1-40 letters, digits or _, not starting with a digit, got ${JSON.stringify(schema)}`);
   }
   return schema;
 }

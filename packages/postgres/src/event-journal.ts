@@ -115,10 +115,13 @@ export class EventJournal {
       for (;;) {
         if (this.cursor === null || this.closed) return;
         const { tx, id } = this.cursor;
-        const rows = await this.ctx.rows<{ tx: string; id: number; queue: string; body: StorageNotice }>(
-          'eventsSince',
-          [tx, id, this.id, READ_BATCH, Date.now() - 1_000],
-        );
+        const rows = await this.ctx.rows<{ tx: string; id: number; queue: string; body: StorageNotice }>('eventsSince', [
+          tx,
+          id,
+          this.id,
+          READ_BATCH,
+          Date.now() - 1_000,
+        ]);
         for (const row of rows) {
           this.cursor = { tx: row.tx, id: row.id };
           if (this.listening.has(row.queue) || this.listening.has('*')) this.deliver(row.body);

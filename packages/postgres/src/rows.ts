@@ -149,7 +149,16 @@ export interface FinishedRow {
 
 /** Maps a row of recent-finished.sql. @internal */
 export function toFinishedSample(r: FinishedRow): FinishedSample {
-  return { name: r.name, state: r.state, priority: r.priority, size: r.size, createdAt: r.created_at, runAt: r.run_at, startedAt: r.started_at, finishedAt: r.finished_at };
+  return {
+    name: r.name,
+    state: r.state,
+    priority: r.priority,
+    size: r.size,
+    createdAt: r.created_at,
+    runAt: r.run_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
 }
 
 /** A row of running-samples.sql. @internal */

@@ -72,10 +72,9 @@ export function createPostgresHarness(): StorageHarness {
         if (!Number.isInteger(version) || version < 0) throw new Error(`bad schema version ${version}`);
         const s = schemaOf(descriptor);
         await c.query(`DELETE FROM "${s}".migrations WHERE version > $1`, [version]);
-        await c.query(
-          `INSERT INTO "${s}".migrations (version, name) SELECT v, 'set-by-test' FROM generate_series(1, $1::integer) v ON CONFLICT DO NOTHING`,
-          [version],
-        );
+        await c.query(`INSERT INTO "${s}".migrations (version, name) SELECT v, 'set-by-test' FROM generate_series(1, $1::integer) v ON CONFLICT DO NOTHING`, [
+          version,
+        ]);
       }),
     beginTransaction: async (): Promise<HarnessTransaction> => {
       const client = new pg.Client({ connectionString: PG_URL });

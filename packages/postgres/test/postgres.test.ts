@@ -209,7 +209,9 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       await c.query(renderSql(MIGRATIONS[0]?.sql ?? '', schema));
       await c.query(`INSERT INTO "${schema}".migrations (version, name) VALUES (1, 'init')`);
       await c.query(`INSERT INTO "${schema}".queues (name, paused, updated_at) VALUES ('q', true, 0)`);
-      await c.query(`INSERT INTO "${schema}".jobs (id, queue, name, payload, state, priority, run_at, max_attempts, created_at) VALUES ('old-job', 'q', 'n', '{"kept":true}', 'queued', 3, 0, 1, 0)`);
+      await c.query(
+        `INSERT INTO "${schema}".jobs (id, queue, name, payload, state, priority, run_at, max_attempts, created_at) VALUES ('old-job', 'q', 'n', '{"kept":true}', 'queued', 3, 0, 1, 0)`,
+      );
     });
     const storage = await PostgresStorage.open({ connectionString: PG_URL, schema, migrate: true });
     storages.push(storage);

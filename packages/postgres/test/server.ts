@@ -11,8 +11,7 @@ import pg from 'pg';
  * The test server: `WAITLINE_PG_URL`, or the local server's `test` database as `PGUSER` or the
  * OS user (trust auth; `pg` itself only looks at `USER`, which some shells and CI leave unset).
  */
-export const PG_URL =
-  process.env.WAITLINE_PG_URL ?? `postgres://${encodeURIComponent(process.env.PGUSER ?? userInfo().username)}@127.0.0.1:5432/test`;
+export const PG_URL = process.env.WAITLINE_PG_URL ?? `postgres://${encodeURIComponent(process.env.PGUSER ?? userInfo().username)}@127.0.0.1:5432/test`;
 
 async function reachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });

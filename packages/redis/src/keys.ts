@@ -27,18 +27,7 @@ export function checkPrefix(prefix: unknown): string {
 }
 
 /** The keys one queue's scripts receive, in the order of `lua/lib/common.lua` (KEYS[1..10]). @internal */
-export const QUEUE_KEY_SUFFIXES = [
-  'config',
-  'seq',
-  'ready',
-  'scheduled',
-  'running',
-  'all',
-  'completed',
-  'failed',
-  'cancelled',
-  'idem',
-] as const;
+export const QUEUE_KEY_SUFFIXES = ['config', 'seq', 'ready', 'scheduled', 'running', 'all', 'completed', 'failed', 'cancelled', 'idem'] as const;
 
 /** What a per-queue script needs: its ten keys and the job key prefix (ARGV[1]). @internal */
 export interface QueueKeys {

@@ -81,7 +81,16 @@ export async function getPositionInputs(ctx: RedisContext, p: PositionParams): P
   if (reply[0] === 'missing') return null;
   const found = { queue: p.queue, reply };
   const [, job, rank, work, aheadJobs, running, completed, failed, config, readyAhead] = found.reply as [
-    string, unknown[], number | null, unknown[] | null, unknown[] | null, unknown, unknown, unknown, unknown[], number | null,
+    string,
+    unknown[],
+    number | null,
+    unknown[] | null,
+    unknown[] | null,
+    unknown,
+    unknown,
+    unknown,
+    unknown[],
+    number | null,
   ];
   return {
     job: toJobRecord(found.queue, job),
@@ -140,7 +149,15 @@ export async function listJobs(ctx: RedisContext, p: ListParams): Promise<Page<J
     const found = await listFiltered(ctx, p, offset, limit + 1);
     return { items: found.slice(0, limit), nextOffset: found.length > limit ? offset + limit : null };
   }
-  const [page, more] = await ctx.onQueue<[unknown, string]>('listJobs', p.queue, [String(offset), String(limit), p.order ?? 'desc', '', '0', '0', optionalArg(p.afterSeq)]);
+  const [page, more] = await ctx.onQueue<[unknown, string]>('listJobs', p.queue, [
+    String(offset),
+    String(limit),
+    p.order ?? 'desc',
+    '',
+    '0',
+    '0',
+    optionalArg(p.afterSeq),
+  ]);
   const items = toJobRecords(p.queue, page);
   return { items, nextOffset: more === '1' ? offset + items.length : null };
 }

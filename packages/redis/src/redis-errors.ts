@@ -12,7 +12,13 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 /** ioredis errors raised when a command could not be sent or answered. */
 const CLIENT_ERROR_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError', 'AbortError']);
 /** Messages of ioredis errors without a dedicated class. */
-const CLIENT_MESSAGES = ['Connection is closed', 'Command timed out', "Stream isn't writeable", 'Failed to refresh slots cache', 'None of startup nodes is available'];
+const CLIENT_MESSAGES = [
+  'Connection is closed',
+  'Command timed out',
+  "Stream isn't writeable",
+  'Failed to refresh slots cache',
+  'None of startup nodes is available',
+];
 /** Server replies that mean "try again shortly". */
 const TRANSIENT_REPLIES = ['LOADING', 'BUSY', 'TRYAGAIN', 'CLUSTERDOWN', 'MASTERDOWN', 'READONLY', 'NOREPLICAS'];
 

@@ -106,6 +106,9 @@ export class ResetWatch {
     const detail = err instanceof Error ? err.message : String(err);
     if (detail === this.lastFailure) return;
     this.lastFailure = detail;
-    this.reporting.logger.warn(`@waitline/redis could not check or restore storage ${this.where} after a reset: ${detail}`, err instanceof Error ? err : undefined);
+    this.reporting.logger.warn(
+      `@waitline/redis could not check or restore storage ${this.where} after a reset: ${detail}`,
+      err instanceof Error ? err : undefined,
+    );
   }
 }

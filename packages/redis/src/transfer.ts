@@ -35,7 +35,16 @@ export function jobHashFields(job: TransferJob): string[] {
 function jobArgs(job: TransferJob): ScriptArg[] {
   const fields = jobHashFields(job);
   const key = job.idempotencyKey === null ? '' : `=${job.idempotencyKey}`;
-  return [job.id, job.state, String(job.priority), String(job.runAt), job.finishedAt === null ? '' : String(job.finishedAt), key, String(fields.length / 2), ...fields];
+  return [
+    job.id,
+    job.state,
+    String(job.priority),
+    String(job.runAt),
+    job.finishedAt === null ? '' : String(job.finishedAt),
+    key,
+    String(fields.length / 2),
+    ...fields,
+  ];
 }
 
 /**

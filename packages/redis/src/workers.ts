@@ -22,7 +22,5 @@ export async function deregisterWorker(ctx: RedisContext, id: string): Promise<v
 /** The workers of `queue` seen since `now - staleMs`, oldest start first. @internal */
 export async function liveWorkers(ctx: RedisContext, queue: string, now: number, staleMs: number): Promise<WorkerInfo[]> {
   const all = Object.values(await ctx.client.hgetall(ctx.keys.workers)).map(toWorkerInfo);
-  return all
-    .filter((w) => w.queue === queue && w.lastSeenAt >= now - staleMs)
-    .sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+  return all.filter((w) => w.queue === queue && w.lastSeenAt >= now - staleMs).sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
 }

@@ -103,9 +103,7 @@ type RenewReply = Array<[string, string, string]>;
 /** Renews on one queue: the given leases, or every lease of the worker there. */
 async function renewOnQueue(ctx: RedisContext, queue: string, p: RenewLeasesParams): Promise<RenewReply> {
   const expiresAt = String(p.now + p.leaseMs);
-  const mode: ScriptArg[] = p.leases
-    ? ['leases', String(p.leases.length), ...p.leases.flatMap((l) => [l.id, l.leaseToken])]
-    : ['worker', p.workerId];
+  const mode: ScriptArg[] = p.leases ? ['leases', String(p.leases.length), ...p.leases.flatMap((l) => [l.id, l.leaseToken])] : ['worker', p.workerId];
   return ctx.onQueue<RenewReply>('renewLeases', queue, [expiresAt, ...mode]);
 }
 
@@ -148,8 +146,6 @@ export async function reportProgress(ctx: RedisContext, p: ProgressParams): Prom
 export async function reclaimExpired(ctx: RedisContext, p: ReclaimParams): Promise<JobRecord[]> {
   const queues = p.queue !== undefined ? [p.queue] : await ctx.directory.queues();
   const errorPrefix = JSON.stringify(p.error).slice(0, -1);
-  const moved = await Promise.all(
-    queues.map(async (q) => toJobRecords(q, await ctx.onQueue('reclaimExpired', q, [String(p.now), errorPrefix]))),
-  );
+  const moved = await Promise.all(queues.map(async (q) => toJobRecords(q, await ctx.onQueue('reclaimExpired', q, [String(p.now), errorPrefix]))));
   return moved.flat();
 }

@@ -36,7 +36,10 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 /** Kills every server connection whose client name is `name`; returns how many. */
 async function killConnections(raw: Redis, name: string): Promise<number> {
   const list = String(await raw.client('LIST'));
-  const ids = list.split('\n').filter((line) => line.includes(` name=${name} `)).map((line) => /^id=(\d+)/.exec(line)?.[1]);
+  const ids = list
+    .split('\n')
+    .filter((line) => line.includes(` name=${name} `))
+    .map((line) => /^id=(\d+)/.exec(line)?.[1]);
   for (const id of ids) if (id) await raw.client('KILL', 'ID', id);
   return ids.length;
 }
@@ -71,7 +74,10 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
     const name = `${base}-victim`;
     const storage = await RedisStorage.open({ connection: { ...SERVER, connectionName: name }, prefix: `${base}-drop` });
     const producer = await RedisStorage.open({ connection: SERVER, prefix: `${base}-drop` });
-    closers.push(() => storage.close(), () => producer.close());
+    closers.push(
+      () => storage.close(),
+      () => producer.close(),
+    );
     const done: string[] = [];
     const worker = new Worker(new Queue(storage, 'q'), async (job) => void done.push(job.id), {
       heartbeat: 'main',
@@ -99,14 +105,20 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
     const name = `${base}-listener`;
     const listening = await RedisStorage.open({ connection: { ...SERVER, connectionName: name }, prefix: `${base}-events` });
     const producer = await RedisStorage.open({ connection: SERVER, prefix: `${base}-events` });
-    closers.push(() => listening.close(), () => producer.close());
+    closers.push(
+      () => listening.close(),
+      () => producer.close(),
+    );
     const events = new QueueEvents(listening, 'q');
     closers.push(async () => events.close());
     const heard: string[] = [];
     events.on('job:added', ({ jobId }) => heard.push(jobId));
     await new Promise((r) => setTimeout(r, 100));
     expect(await killConnections(raw, name)).toBeGreaterThanOrEqual(1);
-    await until(async () => String(await raw.client('LIST')).includes(` name=${name} `) && (await raw.pubsub('NUMSUB', `${base}-events:notices:q`))[1] === 1, 'the resubscription');
+    await until(
+      async () => String(await raw.client('LIST')).includes(` name=${name} `) && (await raw.pubsub('NUMSUB', `${base}-events:notices:q`))[1] === 1,
+      'the resubscription',
+    );
     const job = await new Queue(producer, 'q').add({});
     await until(() => heard.includes(job.id), 'the event published after the reconnect');
   });
@@ -116,7 +128,10 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
     const { connection } = server;
     const storage = await RedisStorage.open({ connection, prefix: `${base}-restart` });
     const producer = await RedisStorage.open({ connection, prefix: `${base}-restart` });
-    closers.push(() => storage.close(), () => producer.close());
+    closers.push(
+      () => storage.close(),
+      () => producer.close(),
+    );
     const done: string[] = [];
     const worker = new Worker(new Queue(storage, 'q'), async (job) => void done.push(job.id), { heartbeat: 'main', pollIntervalMs: 60_000, leaseMs: 5_000 });
     worker.on('error', () => undefined);

@@ -31,7 +31,21 @@ async function fresh(): Promise<{ s: RedisStorage; prefix: string }> {
 }
 
 function job(overrides: Partial<NewJob> = {}): NewJob {
-  return { id: randomUUID(), name: 'job', payload: { n: 1 }, priority: 2, runAt: T0, maxAttempts: 3, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, traceparent: null, webhook: null, ...overrides };
+  return {
+    id: randomUUID(),
+    name: 'job',
+    payload: { n: 1 },
+    priority: 2,
+    runAt: T0,
+    maxAttempts: 3,
+    backoff: null,
+    timeoutMs: null,
+    size: null,
+    idempotencyKey: null,
+    traceparent: null,
+    webhook: null,
+    ...overrides,
+  };
 }
 
 describe('embedded Lua', () => {
@@ -74,7 +88,9 @@ describe.runIf(available)('redis storage', () => {
     const keys = (await raw.keys(`*${prefix}*`)).sort();
     const tagged = keys.filter((k) => k.startsWith(`{${prefix}:q}:`));
     expect(keys.filter((k) => !tagged.includes(k))).toEqual([`${prefix}:meta`, `${prefix}:queues`]);
-    expect(tagged).toEqual(expect.arrayContaining([`{${prefix}:q}:j:${a?.id}`, `{${prefix}:q}:config`, `{${prefix}:q}:running`, `{${prefix}:q}:scheduled`, `{${prefix}:q}:idem`]));
+    expect(tagged).toEqual(
+      expect.arrayContaining([`{${prefix}:q}:j:${a?.id}`, `{${prefix}:q}:config`, `{${prefix}:q}:running`, `{${prefix}:q}:scheduled`, `{${prefix}:q}:idem`]),
+    );
   });
 
   it('packs priority and runAt into 53 bits: the score is (1000 - priority) * 2^43 + runAt, exactly', async () => {
@@ -198,7 +214,9 @@ describe.runIf(available)('redis storage', () => {
   });
 
   it('a server that cannot be reached is a transient StorageUnavailableError', async () => {
-    const err = await RedisStorage.open({ connection: { host: '127.0.0.1', port: 1, retryStrategy: () => null }, prefix: `${base}-down` }).catch((e: unknown) => e);
+    const err = await RedisStorage.open({ connection: { host: '127.0.0.1', port: 1, retryStrategy: () => null }, prefix: `${base}-down` }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StorageUnavailableError);
     expect(isTransientStorageError(err)).toBe(true);
   });

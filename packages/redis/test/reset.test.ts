@@ -176,7 +176,9 @@ describe.runIf(tools)('redis: warnings at open', () => {
     await open({ connection: srv.connection, prefix: `${base}-lru-2`, logger: warned.logger });
     expect(warned.lines).toHaveLength(2);
     const other = log();
-    await RedisStorage.fromDescriptor({ ...RedisStorage.descriptor({ connection: srv.connection, prefix: `${base}-lru` }).options, logger: other.logger }).then((s) => s.close());
+    await RedisStorage.fromDescriptor({ ...RedisStorage.descriptor({ connection: srv.connection, prefix: `${base}-lru` }).options, logger: other.logger }).then(
+      (s) => s.close(),
+    );
     await open({ connection: srv.connection, prefix: `${base}-lru`, logger: other.logger, checkServer: false });
     expect(other.lines).toEqual([]);
   });
@@ -200,7 +202,9 @@ describe.runIf(tools)('redis: warnings at open', () => {
     const connection = { ...srv.connection, username: 'app', password: 'secret' };
     const storage = await open({ connection, prefix: `${base}-managed`, logger: warned.logger });
     await open({ connection, prefix: `${base}-managed-2`, logger: warned.logger });
-    expect(warned.lines.map((l) => l.message)).toEqual([expect.stringMatching(/could not check the eviction policy and persistence of Redis at 127\.0\.0\.1:\d+ \(NOPERM/)]);
+    expect(warned.lines.map((l) => l.message)).toEqual([
+      expect.stringMatching(/could not check the eviction policy and persistence of Redis at 127\.0\.0\.1:\d+ \(NOPERM/),
+    ]);
     await new Queue(storage, 'q').add({});
   });
 });

@@ -51,7 +51,12 @@ export function missingServer(what: string, howToStart: string): void {
 
 /** True when the redis-server and redis-cli binaries are installed. */
 export function hasRedisTools(): Promise<boolean> {
-  return run('redis-cli', ['--version']).then(() => run('redis-server', ['--version'])).then(() => true, () => false);
+  return run('redis-cli', ['--version'])
+    .then(() => run('redis-server', ['--version']))
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /** A running local cluster and how to stop it. */
@@ -83,8 +88,26 @@ export async function startLocalCluster(basePort: number): Promise<LocalCluster 
   const dir = mkdtempSync(join(tmpdir(), 'waitline-redis-cluster-'));
   const ports = [basePort, basePort + 1, basePort + 2];
   const servers = ports.map((port) =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-      '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' }),
+    spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: 'ignore' },
+    ),
   );
   const stop = async () => {
     for (const s of servers) if (s.exitCode === null) s.kill('SIGTERM');

@@ -4,15 +4,7 @@
  * @module
  * @internal
  */
-import {
-  JOB_STATES,
-  type JobRecord,
-  type ListParams,
-  type Page,
-  type QueueConfig,
-  type RegisterWorkerParams,
-  type UpsertQueueParams,
-} from '@waitline/core';
+import { JOB_STATES, type JobRecord, type ListParams, type Page, type QueueConfig, type RegisterWorkerParams, type UpsertQueueParams } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
 

@@ -184,7 +184,14 @@ export function newJobRecord(queue: string, job: NewJob, payloadJson: string, se
 
 /** Maps a `queues` row to its configuration. @internal */
 export function toQueueConfig(row: QueueRow): QueueConfig {
-  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused === 1, maxStalls: row.max_stalls, draining: row.draining === 1 };
+  return {
+    name: row.name,
+    concurrency: row.concurrency,
+    maxSize: row.max_size,
+    paused: row.paused === 1,
+    maxStalls: row.max_stalls,
+    draining: row.draining === 1,
+  };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */

@@ -40,29 +40,13 @@ import type {
 import { claimReady } from './claim.js';
 import { openConnection, type ResolvedOptions, resolveOptions, type SqliteStorageOptions } from './connection.js';
 import { type Db, SqliteContext } from './context.js';
-import {
-  cancelJob,
-  changePriority,
-  checkRemovableStates,
-  promoteJob,
-  REMOVE_CHUNK,
-  removeJobsChunk,
-  retryJob,
-} from './control.js';
+import { cancelJob, changePriority, checkRemovableStates, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob } from './control.js';
 import { addOneJob, enqueueJobs } from './enqueue.js';
 import { reclaimExpired, renewLeases, reportProgress, settleJobs } from './leases.js';
 import { ensureSchema, migrateDatabase } from './migrate.js';
 import { acquireNotifier, type NotifierLease } from './notifier.js';
 import { readPosition, readPositionInputs } from './position.js';
-import {
-  deregisterWorker,
-  getJob,
-  getQueue,
-  listQueues,
-  listJobs,
-  registerWorker,
-  upsertQueue,
-} from './registry.js';
+import { deregisterWorker, getJob, getQueue, listQueues, listJobs, registerWorker, upsertQueue } from './registry.js';
 import { closedError, toStorageError } from './sqlite-errors.js';
 import { readStats } from './stats.js';
 import { importWholeJobs } from './transfer.js';

@@ -6,15 +6,7 @@
  */
 import { JOB_STATES, type FinishedSample, type QueueConfig, type RawQueueStats, type StatsParams, type WorkerInfo } from '@waitline/core';
 import type { SqliteContext } from './context.js';
-import {
-  defaultQueueConfig,
-  type FinishedRow,
-  type QueueRow,
-  toFinishedSample,
-  toQueueConfig,
-  toWorkerInfo,
-  type WorkerRow,
-} from './rows.js';
+import { defaultQueueConfig, type FinishedRow, type QueueRow, toFinishedSample, toQueueConfig, toWorkerInfo, type WorkerRow } from './rows.js';
 
 /** The queue's stored configuration, or the defaults when it has no row. @internal */
 export function queueConfig(ctx: SqliteContext, name: string): QueueConfig {

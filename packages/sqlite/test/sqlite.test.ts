@@ -10,14 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import {
-  type NewJob,
-  QueueFullError,
-  SchemaVersionError,
-  type StorageNotice,
-  StorageUnavailableError,
-  ValidationError,
-} from '@waitline/core';
+import { type NewJob, QueueFullError, SchemaVersionError, type StorageNotice, StorageUnavailableError, ValidationError } from '@waitline/core';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SqliteStorage as BuiltSqliteStorage } from '../dist/index.js';

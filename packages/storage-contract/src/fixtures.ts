@@ -67,11 +67,7 @@ export function useStorage(harness: StorageHarness): () => Storage {
 }
 
 /** Creates (or updates) a queue; `name` defaults to {@link QUEUE}. */
-export function addQueue(
-  s: Storage,
-  config: Partial<QueueConfig> = {},
-  now: number = T0,
-): Promise<QueueConfig> {
+export function addQueue(s: Storage, config: Partial<QueueConfig> = {}, now: number = T0): Promise<QueueConfig> {
   return s.upsertQueue({ name: QUEUE, ...config, now });
 }
 
@@ -161,12 +157,7 @@ export async function settleFail(
 }
 
 /** Acknowledges a cancel request through `settle`. */
-export async function settleCancelled(
-  s: Storage,
-  job: JobRecord,
-  now: number,
-  error: JobErrorInfo | null = null,
-): Promise<JobRecord> {
+export async function settleCancelled(s: Storage, job: JobRecord, now: number, error: JobErrorInfo | null = null): Promise<JobRecord> {
   const r = await s.settle({ queue: job.queue, now, cancelled: [{ ...leaseOf(job), error }] });
   expect(r.lost).toEqual([]);
   return only(r.settled);
@@ -186,9 +177,7 @@ export async function finishJob(s: Storage, plan: FinishPlan): Promise<JobRecord
   const job = await add(s, plan.overrides, plan);
   const claimed = await claimOne(s, { queue: plan.queue, now: plan.claimAt, workerId: plan.workerId });
   expect(claimed.id, 'finishJob: another ready job was claimed first').toBe(job.id);
-  return plan.outcome === 'completed'
-    ? settleOk(s, claimed, plan.finishAt)
-    : settleFail(s, claimed, plan.finishAt, null);
+  return plan.outcome === 'completed' ? settleOk(s, claimed, plan.finishAt) : settleFail(s, claimed, plan.finishAt, null);
 }
 
 /** Every job of a queue (in the given states), oldest `seq` first, read page by page. */
@@ -230,11 +219,7 @@ export function nth<T>(items: readonly T[], index: number): T {
  * Awaits `work` and checks it rejected with an instance of `type` carrying `code`; returns the error
  * so a test can check its fields.
  */
-export async function expectError<E extends Error>(
-  work: Promise<unknown>,
-  type: abstract new (...args: never[]) => E,
-  code: WaitlineErrorCode,
-): Promise<E> {
+export async function expectError<E extends Error>(work: Promise<unknown>, type: abstract new (...args: never[]) => E, code: WaitlineErrorCode): Promise<E> {
   let caught: unknown;
   let resolved = false;
   try {

@@ -3,7 +3,16 @@
  * per test, workers closed after each test, event recorders and bounded waits.
  * @internal
  */
-import { type Handler, Queue, type QueueOptions, type Storage, type WaitlineEventMap, type WaitlineEventName, Worker, type WorkerOptions } from '@waitline/core';
+import {
+  type Handler,
+  Queue,
+  type QueueOptions,
+  type Storage,
+  type WaitlineEventMap,
+  type WaitlineEventName,
+  Worker,
+  type WorkerOptions,
+} from '@waitline/core';
 import { afterEach, beforeEach } from 'vitest';
 import type { StorageHarness } from './harness.js';
 

@@ -61,7 +61,9 @@ async function runOne(call: BadCall, ctx: CallContext, prepared: unknown): Promi
 }
 
 const describeError = (e: unknown): string =>
-  e instanceof Error ? `${e.constructor.name}${(e as { code?: unknown }).code ? `[${String((e as { code?: unknown }).code)}]` : ''}: ${e.message.slice(0, 90)}` : String(e);
+  e instanceof Error
+    ? `${e.constructor.name}${(e as { code?: unknown }).code ? `[${String((e as { code?: unknown }).code)}]` : ''}: ${e.message.slice(0, 90)}`
+    : String(e);
 
 /** Runs `calls` in order against `ctx`, counting rows around each. */
 export async function classify(calls: readonly BadCall[], ctx: CallContext, countRows: () => Promise<number>): Promise<Classification> {

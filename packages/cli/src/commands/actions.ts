@@ -10,7 +10,10 @@ import { printJson, shownJob } from '../output.js';
 
 function printJob(ctx: Ctx, verb: string, job: JobRecord): void {
   if (ctx.json) printJson(ctx.out, shownJob(job));
-  else ctx.out.write(`${verb} ${job.id}: now ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested: the handler is aborting)' : ''}, priority ${job.priority}\n`);
+  else
+    ctx.out.write(
+      `${verb} ${job.id}: now ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested: the handler is aborting)' : ''}, priority ${job.priority}\n`,
+    );
 }
 
 /** `cancel|retry|promote <queue> <id>`. */

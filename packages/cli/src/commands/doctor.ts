@@ -101,6 +101,12 @@ export async function doctor(options: GlobalOptions, out: Out): Promise<void> {
   const checks = await runChecks(options);
   const attention = checks.filter((c) => c.status !== 'ok').length;
   if (options.json) printJson(out, { ok: attention === 0, checks });
-  else out.write(table(['', 'check', 'detail'], checks.map((c) => [c.status, c.check, c.detail])));
+  else
+    out.write(
+      table(
+        ['', 'check', 'detail'],
+        checks.map((c) => [c.status, c.check, c.detail]),
+      ),
+    );
   if (attention > 0) throw new CliError('NEEDS_ATTENTION', `${attention} check(s) need attention`);
 }

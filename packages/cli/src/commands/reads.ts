@@ -69,7 +69,12 @@ export async function list(ctx: Ctx, queueName: string, options: { state?: strin
   if (ctx.json) return printJson(ctx.out, page.items.map(shownJob));
   if (page.items.length === 0) return ctx.out.write(`no ${state ?? ''} jobs in ${queueName}\n`.replace('  ', ' '));
   const now = Date.now();
-  ctx.out.write(table(['id', 'state', 'prio', 'attempt', 'age', 'detail'], page.items.map((j) => jobRow(j, now))));
+  ctx.out.write(
+    table(
+      ['id', 'state', 'prio', 'attempt', 'age', 'detail'],
+      page.items.map((j) => jobRow(j, now)),
+    ),
+  );
 }
 
 function statusText(s: JobStatus, record: JobRecord): string {

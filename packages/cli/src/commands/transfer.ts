@@ -90,8 +90,7 @@ async function exportCommand(options: TransferOptions, queues: string[], out: Ou
 
 function printSummary(out: Out, summary: ImportSummary, json: boolean | undefined): void {
   if (json) printJson(out, summary);
-  else
-    out.write(`imported ${summary.jobs} job(s) (${summary.replaced} replaced, ${summary.skipped} skipped) and ${summary.queues} queue configuration(s)\n`);
+  else out.write(`imported ${summary.jobs} job(s) (${summary.replaced} replaced, ${summary.skipped} skipped) and ${summary.queues} queue configuration(s)\n`);
 }
 
 /** `import [--in file] [--on-conflict m] [--migrate]`: JSONL from stdin or a file. */
@@ -119,7 +118,9 @@ async function moveCommand(options: TransferOptions, queues: string[], out: Out)
 }
 
 const conflictOption = () =>
-  new Option('--on-conflict <mode>', 'a job already stored (same id or idempotency key): fail, skip or replace').choices(['fail', 'skip', 'replace']).default('fail');
+  new Option('--on-conflict <mode>', 'a job already stored (same id or idempotency key): fail, skip or replace')
+    .choices(['fail', 'skip', 'replace'])
+    .default('fail');
 const migrateOption = () => new Option('--migrate', 'migrate the target first (a new database, or one of an older version)');
 
 /**

@@ -136,8 +136,7 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
     if (m.type === 'ready') {
       this.ready = true;
       this.settle();
-    }
-    else if (m.type === 'beat') this.events.onBeat(m.report);
+    } else if (m.type === 'beat') this.events.onBeat(m.report);
     else if (m.type === 'error') this.failed(fromThreadError(m.error));
   }
 

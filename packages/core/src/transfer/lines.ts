@@ -36,8 +36,26 @@ export type JobLine = { type: 'job'; queue: string } & TransferJob;
 
 /** The job fields in the order every export writes them; fields not listed follow, sorted by name. */
 const JOB_FIELD_ORDER = [
-  'id', 'name', 'payload', 'state', 'priority', 'runAt', 'attempt', 'maxAttempts', 'stalls', 'backoff', 'timeoutMs',
-  'size', 'idempotencyKey', 'createdAt', 'startedAt', 'finishedAt', 'cancelRequested', 'progress', 'result', 'error',
+  'id',
+  'name',
+  'payload',
+  'state',
+  'priority',
+  'runAt',
+  'attempt',
+  'maxAttempts',
+  'stalls',
+  'backoff',
+  'timeoutMs',
+  'size',
+  'idempotencyKey',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'cancelRequested',
+  'progress',
+  'result',
+  'error',
   'traceparent',
 ] as const;
 
@@ -98,13 +116,18 @@ const jobLineSchema = z
     id: storableText(200),
     name: storableText(200),
     payload: z.unknown(),
-    state: z.enum(['queued', 'completed', 'failed', 'cancelled'], { message: 'expected queued, completed, failed or cancelled (a running job is exported as queued)' }),
+    state: z.enum(['queued', 'completed', 'failed', 'cancelled'], {
+      message: 'expected queued, completed, failed or cancelled (a running job is exported as queued)',
+    }),
     priority: z.number().int().min(MIN_PRIORITY).max(MAX_PRIORITY),
     runAt: time,
     attempt: count,
     maxAttempts: z.number().int().min(1),
     stalls: count,
-    backoff: z.object({ kind: z.enum(['fixed', 'exponential', 'list', 'custom']) }).loose().nullable(),
+    backoff: z
+      .object({ kind: z.enum(['fixed', 'exponential', 'list', 'custom']) })
+      .loose()
+      .nullable(),
     timeoutMs: z.number().int().min(1).nullable(),
     size: z.number().finite().positive().nullable(),
     idempotencyKey: storableText(500).nullable(),
@@ -165,7 +188,11 @@ export function checkHeader(text: string | undefined): HeaderLine {
     throw new ImportFormatError(`the header's format ${JSON.stringify(format ?? null)} is not a format version`, format, TRANSFER_FORMAT);
   }
   if (format > TRANSFER_FORMAT) {
-    throw new ImportFormatError(`the file is in format ${format}, newer than format ${TRANSFER_FORMAT} this version reads: upgrade Waitline to import it`, format, TRANSFER_FORMAT);
+    throw new ImportFormatError(
+      `the file is in format ${format}, newer than format ${TRANSFER_FORMAT} this version reads: upgrade Waitline to import it`,
+      format,
+      TRANSFER_FORMAT,
+    );
   }
   return header as HeaderLine;
 }

@@ -49,11 +49,19 @@ function urlProblem(text: string): string | null {
 /** The zod schema of {@link WebhookOptions}. @internal */
 export const webhookSchema = z
   .object({
-    url: z.string().min(1).max(2048).superRefine((text, ctx) => {
-      const problem = urlProblem(text);
-      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-    events: z.array(z.enum(WEBHOOK_EVENTS as [WebhookEvent, ...WebhookEvent[]])).min(1).max(16).optional(),
+    url: z
+      .string()
+      .min(1)
+      .max(2048)
+      .superRefine((text, ctx) => {
+        const problem = urlProblem(text);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS as [WebhookEvent, ...WebhookEvent[]]))
+      .min(1)
+      .max(16)
+      .optional(),
     token: z
       .string()
       .min(1)

@@ -51,10 +51,16 @@ export async function settleApart(ctx: RescueContext, outcomes: readonly Outcome
   for (const outcome of outcomes) {
     if (outcome.kind === 'dropped') continue;
     const result = await settleOne(ctx, outcome).catch(async (err: unknown) => {
-      ctx.report(new SettleRejectedError(outcome.item.id, `settling job "${outcome.item.id}" as ${outcome.kind} was refused: it is failed instead`, { cause: err }));
+      ctx.report(
+        new SettleRejectedError(outcome.item.id, `settling job "${outcome.item.id}" as ${outcome.kind} was refused: it is failed instead`, { cause: err }),
+      );
       const failed = await rejectedAsFailed(ctx, outcome, err);
       return settleOne(ctx, failed).catch((again: unknown) => {
-        ctx.report(new SettleRejectedError(outcome.item.id, `job "${outcome.item.id}" could not be failed either: its lease will expire and the sweep takes it back`, { cause: again }));
+        ctx.report(
+          new SettleRejectedError(outcome.item.id, `job "${outcome.item.id}" could not be failed either: its lease will expire and the sweep takes it back`, {
+            cause: again,
+          }),
+        );
         return undefined;
       });
     });

@@ -119,7 +119,10 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   }
 
   private async boot(): Promise<void> {
-    await withStorageRetry(() => this.queue.ready(), (e) => this.reportError(e));
+    await withStorageRetry(
+      () => this.queue.ready(),
+      (e) => this.reportError(e),
+    );
     const config: KeeperConfig = {
       storage: this.queue.storage,
       workerId: this.id,
@@ -129,7 +132,12 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       registration: { id: this.id, queue: this.queue.name, host: hostname(), pid: process.pid, concurrency: this.concurrency },
       clock: this.queue.clock,
     };
-    const orphans = new OrphanWatch(this.queue.storage, this.id, () => this.queue.clock.now(), (e) => this.reportError(e));
+    const orphans = new OrphanWatch(
+      this.queue.storage,
+      this.id,
+      () => this.queue.clock.now(),
+      (e) => this.reportError(e),
+    );
     const known = (id: string) => this.active.has(id) || this.pending.some((o) => (o.kind === 'dropped' ? o.id : o.item.id) === id);
     const onBeat = (r: BeatReport) => {
       applyBeat(r, this.active);
@@ -137,7 +145,10 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     };
     const events = { onBeat, onError: (e: Error) => this.reportError(e) };
     const keeper = this.options.heartbeat === 'thread' ? new ThreadLeaseKeeper(config, events) : new MainLeaseKeeper(config, events);
-    await withStorageRetry(() => keeper.start(), (e) => this.reportError(e));
+    await withStorageRetry(
+      () => keeper.start(),
+      (e) => this.reportError(e),
+    );
     this.keeper = keeper;
     if (this.closing) return;
     this.unsubscribe = this.queue.storage.notifier?.subscribe(this.queue.name, (n) => this.onNotice(n));
@@ -162,8 +173,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       // Another process wrote: look for jobs, and re-read the running ones for cancel requests.
       this.wake();
       this.cancels.request();
-    }
-    else if (n.kind === 'event' && (n.event === 'job:completed' || n.event === 'job:failed' || n.event === 'job:cancelled' || n.event === 'job:retrying')) this.wake();
+    } else if (n.kind === 'event' && (n.event === 'job:completed' || n.event === 'job:failed' || n.event === 'job:cancelled' || n.event === 'job:retrying'))
+      this.wake();
   }
 
   /**
@@ -236,12 +247,15 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     const claim = free > 0 ? { workerId: this.id, limit: free, leaseMs: this.leaseMs } : undefined;
     let result: SettleResult;
     try {
-      result = await withStorageRetry(async () => {
-        const now = this.queue.clock.now();
-        if (outcomes.length > 0) return storage.settle({ queue: this.queue.name, now, ...groupOutcomes(outcomes), claim });
-        const claimed = await storage.claim({ queue: this.queue.name, now, workerId: this.id, limit: free, leaseMs: this.leaseMs });
-        return { settled: [], lost: [], claimed };
-      }, (e) => this.reportError(e));
+      result = await withStorageRetry(
+        async () => {
+          const now = this.queue.clock.now();
+          if (outcomes.length > 0) return storage.settle({ queue: this.queue.name, now, ...groupOutcomes(outcomes), claim });
+          const claimed = await storage.claim({ queue: this.queue.name, now, workerId: this.id, limit: free, leaseMs: this.leaseMs });
+          return { settled: [], lost: [], claimed };
+        },
+        (e) => this.reportError(e),
+      );
     } catch (err) {
       this.reportError(err);
       if (outcomes.length === 0 || isTransientStorageError(err)) {

@@ -49,8 +49,7 @@ export interface InstrumentSettings {
 /** Creates every instrument in `settings.registry` (none in prom-client's global registry). @internal */
 export function createInstruments(client: PromClientModule, s: InstrumentSettings): Instruments {
   const base = { registers: [s.registry], collect: s.collect };
-  const gauge = <L extends string>(name: string, help: string, labelNames: L[]) =>
-    new client.Gauge<L>({ ...base, name: s.prefix + name, help, labelNames });
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[]) => new client.Gauge<L>({ ...base, name: s.prefix + name, help, labelNames });
   const histogram = (name: string, help: string) =>
     new client.Histogram<QueueLabel>({ ...base, name: s.prefix + name, help, labelNames: ['queue'], buckets: s.buckets });
   const q: QueueLabel[] = ['queue'];

@@ -68,7 +68,9 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     const running = await app.queue.add({ mode: 'gate' });
     await app.started(running.id);
     await open();
-    await job(running.id).getByRole('button', { name: `Cancel job ${running.id}` }).click();
+    await job(running.id)
+      .getByRole('button', { name: `Cancel job ${running.id}` })
+      .click();
     await expect.poll(ids('[aria-labelledby="running-title"]'), WAIT).toEqual([]);
     expect((await app.queue.getJob(running.id))?.state).toBe('cancelled');
     await page.getByLabel('Show').selectOption('cancelled');
@@ -82,7 +84,9 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     await expect(failing.finished()).rejects.toThrow();
     await open();
     await expect.poll(() => job(failing.id).locator('.error-text').textContent(), WAIT).toContain('the audio could not be decoded');
-    await job(failing.id).getByRole('button', { name: `Retry job ${failing.id}` }).click();
+    await job(failing.id)
+      .getByRole('button', { name: `Retry job ${failing.id}` })
+      .click();
     await expect.poll(async () => (await app.queue.getJob(failing.id))?.state, WAIT).toBe('completed');
     await expect.poll(ids('[aria-labelledby="finished-title"]'), WAIT).toEqual([]);
     expect(errors).toEqual([]);
@@ -172,9 +176,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     }
 
     await page.setViewportSize({ width: 360, height: 740 });
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), WAIT)
-      .toBeLessThanOrEqual(0);
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), WAIT).toBeLessThanOrEqual(0);
     await page.screenshot({ path: artifactPath('dashboard-360.png'), fullPage: true });
     app.release(running.id);
     for (const w of waiting) app.release(w.id);

@@ -103,19 +103,23 @@ export async function startApp(options: Partial<Omit<HandlerOptions, 'queues'>> 
   const release = gates();
   const start = gates();
   const failed = new Set<string>();
-  const worker = new Worker(queue, async (job, ctx) => {
-    if (job.payload.mode === 'failOnce' && !failed.has(job.id)) {
-      failed.add(job.id);
-      throw new Error('the audio could not be decoded');
-    }
-    if (job.payload.mode === 'gate') {
-      await ctx.progress({ percent: 40, stage: 'transcribing' });
+  const worker = new Worker(
+    queue,
+    async (job, ctx) => {
+      if (job.payload.mode === 'failOnce' && !failed.has(job.id)) {
+        failed.add(job.id);
+        throw new Error('the audio could not be decoded');
+      }
+      if (job.payload.mode === 'gate') {
+        await ctx.progress({ percent: 40, stage: 'transcribing' });
+        start(job.id).resolve();
+        await abortable(release(job.id).promise, ctx.signal);
+      }
       start(job.id).resolve();
-      await abortable(release(job.id).promise, ctx.signal);
-    }
-    start(job.id).resolve();
-    return { ok: true };
-  }, { pollIntervalMs: 100 });
+      return { ok: true };
+    },
+    { pollIntervalMs: 100 },
+  );
   const handler = createHandler({ queues: [queue, idle], authorize: () => true, ...options });
   const { server, port } = await listen(handler);
   return {

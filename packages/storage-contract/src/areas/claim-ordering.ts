@@ -7,23 +7,7 @@
 import type { Storage } from '@waitline/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  add,
-  addMany,
-  addQueue,
-  claim,
-  claimEach,
-  claimOne,
-  ids,
-  newJob,
-  nth,
-  QUEUE,
-  reread,
-  settleFail,
-  sortByOrder,
-  T0,
-  useStorage,
-} from '../fixtures.js';
+import { add, addMany, addQueue, claim, claimEach, claimOne, ids, newJob, nth, QUEUE, reread, settleFail, sortByOrder, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 /** Registers the claim area: the ordering rule, delays, retries at the back, leasing, pause. */
@@ -183,10 +167,7 @@ export function describeClaimOrdering(harness: StorageHarness): void {
 }
 
 /** Enqueues `specs` (consecutive `joinPrevious` specs share a batch), then compares the three orders. */
-async function checkClaimOrderMatchesPositions(
-  s: Storage,
-  specs: Array<{ priority: number; delay: number; joinPrevious: boolean }>,
-): Promise<void> {
+async function checkClaimOrderMatchesPositions(s: Storage, specs: Array<{ priority: number; delay: number; joinPrevious: boolean }>): Promise<void> {
   await addQueue(s);
   const batches: Array<Array<ReturnType<typeof newJob>>> = [];
   for (const spec of specs) {

@@ -25,10 +25,7 @@ interface AddLoopReport {
 }
 
 /** Opens a migrated database shared with children; `use` gets an admin handle and the descriptor. */
-async function withSharedDatabase(
-  harness: StorageHarness,
-  use: (admin: Storage, descriptor: StorageDescriptor) => Promise<void>,
-): Promise<void> {
+async function withSharedDatabase(harness: StorageHarness, use: (admin: Storage, descriptor: StorageDescriptor) => Promise<void>): Promise<void> {
   const admin = await harness.open(await harness.freshDescriptor(), { migrate: true });
   try {
     await use(admin, admin.describe());
@@ -45,7 +42,10 @@ export function describeConcurrencyProcesses(harness: StorageHarness): void {
       await withSharedDatabase(harness, async (admin, descriptor) => {
         const concurrency = 2;
         await addQueue(admin, { concurrency });
-        const jobs = await addMany(admin, Array.from({ length: 30 }, (_, i) => ({ payload: { i } })));
+        const jobs = await addMany(
+          admin,
+          Array.from({ length: 30 }, (_, i) => ({ payload: { i } })),
+        );
         const inputs = ['child-a', 'child-b', 'child-c'].map((workerId) => ({
           descriptor,
           queue: QUEUE,

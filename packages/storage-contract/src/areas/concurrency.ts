@@ -7,19 +7,7 @@
 import type { JobRecord, Storage } from '@waitline/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  addMany,
-  addQueue,
-  claim,
-  claimOne,
-  listAll,
-  nth,
-  QUEUE,
-  settleFail,
-  settleOk,
-  T0,
-  useStorage,
-} from '../fixtures.js';
+import { addMany, addQueue, claim, claimOne, listAll, nth, QUEUE, settleFail, settleOk, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 async function runningCount(s: Storage): Promise<number> {
@@ -34,7 +22,10 @@ export function describeConcurrency(harness: StorageHarness): void {
     it('claims never hold more than concurrency running jobs', async () => {
       const s = storage();
       await addQueue(s, { concurrency: 2 });
-      await addMany(s, Array.from({ length: 6 }, () => ({})));
+      await addMany(
+        s,
+        Array.from({ length: 6 }, () => ({})),
+      );
       const first = await claim(s, { limit: 5, now: T0 + 1 });
       expect(first).toHaveLength(2);
       expect(await claim(s, { limit: 5, now: T0 + 2, workerId: 'other' })).toEqual([]);
@@ -47,7 +38,10 @@ export function describeConcurrency(harness: StorageHarness): void {
     it('settle-with-claim counts the slots its settles freed, and no more', async () => {
       const s = storage();
       await addQueue(s, { concurrency: 3 });
-      await addMany(s, Array.from({ length: 10 }, () => ({})));
+      await addMany(
+        s,
+        Array.from({ length: 10 }, () => ({})),
+      );
       const held = await claim(s, { limit: 3, now: T0 + 1 });
       expect(held).toHaveLength(3);
       const one = await s.settle({
@@ -75,7 +69,10 @@ export function describeConcurrency(harness: StorageHarness): void {
     it('lowering concurrency below the running count stops claims until enough finish', async () => {
       const s = storage();
       await addQueue(s, { concurrency: 3 });
-      await addMany(s, Array.from({ length: 6 }, () => ({})));
+      await addMany(
+        s,
+        Array.from({ length: 6 }, () => ({})),
+      );
       const held = await claim(s, { limit: 3 });
       await addQueue(s, { concurrency: 1 }, T0 + 1);
       expect(await claim(s, { limit: 3, now: T0 + 2 })).toEqual([]);
@@ -90,7 +87,10 @@ export function describeConcurrency(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s, { concurrency: 1 });
       await addQueue(s, { concurrency: null });
-      await addMany(s, Array.from({ length: 25 }, () => ({})));
+      await addMany(
+        s,
+        Array.from({ length: 25 }, () => ({})),
+      );
       expect(await claim(s, { limit: 25 })).toHaveLength(25);
       expect(await runningCount(s)).toBe(25);
     });
@@ -127,15 +127,17 @@ export function describeConcurrency(harness: StorageHarness): void {
   });
 }
 
-type Op =
-  | { kind: 'claim'; limit: number }
-  | { kind: 'complete' | 'fail'; pick: number }
-  | { kind: 'settleClaim'; pick: number; limit: number };
+type Op = { kind: 'claim'; limit: number } | { kind: 'complete' | 'fail'; pick: number } | { kind: 'settleClaim'; pick: number; limit: number };
 
 /** Replays `ops` against the storage and a model (running set, ready count), comparing each claim. */
 async function checkConcurrencyModel(s: Storage, concurrency: number, ops: Op[]): Promise<void> {
   await addQueue(s, { concurrency });
-  let ready = (await addMany(s, Array.from({ length: 8 }, () => ({})))).length;
+  let ready = (
+    await addMany(
+      s,
+      Array.from({ length: 8 }, () => ({})),
+    )
+  ).length;
   const running: JobRecord[] = [];
   let now = T0;
   const expectedClaims = (limit: number) => Math.min(limit, concurrency - running.length, ready);

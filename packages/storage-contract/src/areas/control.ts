@@ -6,22 +6,7 @@
  */
 import { InvalidTransitionError, JobNotFoundError, type JobState, type Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
-import {
-  add,
-  addQueue,
-  claim,
-  claimEach,
-  claimOne,
-  expectError,
-  finishJob,
-  ids,
-  listAll,
-  QUEUE,
-  reread,
-  settleOk,
-  T0,
-  useStorage,
-} from '../fixtures.js';
+import { add, addQueue, claim, claimEach, claimOne, expectError, finishJob, ids, listAll, QUEUE, reread, settleOk, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 /** One job in each state: completed, failed, cancelled, running, queued (ready), queued (scheduled). */
@@ -67,10 +52,24 @@ export function describeControl(harness: StorageHarness): void {
 
     it('upsertQueue changes only the fields given', async () => {
       const s = storage();
-      expect(await addQueue(s, { concurrency: 3, maxSize: 10 })).toEqual({ name: QUEUE, concurrency: 3, maxSize: 10, paused: false, maxStalls: 1, draining: false });
+      expect(await addQueue(s, { concurrency: 3, maxSize: 10 })).toEqual({
+        name: QUEUE,
+        concurrency: 3,
+        maxSize: 10,
+        paused: false,
+        maxStalls: 1,
+        draining: false,
+      });
       expect(await addQueue(s, { paused: true })).toEqual({ name: QUEUE, concurrency: 3, maxSize: 10, paused: true, maxStalls: 1, draining: false });
       expect(await addQueue(s, { maxSize: null })).toEqual({ name: QUEUE, concurrency: 3, maxSize: null, paused: true, maxStalls: 1, draining: false });
-      expect(await addQueue(s, { concurrency: 1, paused: false })).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false });
+      expect(await addQueue(s, { concurrency: 1, paused: false })).toEqual({
+        name: QUEUE,
+        concurrency: 1,
+        maxSize: null,
+        paused: false,
+        maxStalls: 1,
+        draining: false,
+      });
       expect(await addQueue(s, {})).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false });
       expect(await s.getQueue(QUEUE)).toEqual({ name: QUEUE, concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false });
       await addQueue(s, { name: 'other', concurrency: 7 });

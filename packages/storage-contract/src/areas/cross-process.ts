@@ -11,7 +11,6 @@ import { requireCapability } from '../capabilities.js';
 import type { StorageHarness } from '../harness.js';
 import { gate, record, until, useLive } from '../live.js';
 
-
 const run = promisify(execFile);
 
 /** Runs `children/act.mjs` in a new Node process; resolves with the job id it printed. */

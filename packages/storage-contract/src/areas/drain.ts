@@ -99,10 +99,14 @@ function describeQueueDrain(harness: StorageHarness): void {
       const release = gate();
       const ran: number[] = [];
       await q.addBulk([{ payload: { n: 1 } }, { payload: { n: 2 } }, { payload: { n: 3 }, options: { delayMs: 400 } }]);
-      live.worker(q, async (job) => {
-        ran.push(job.payload.n);
-        if (job.payload.n === 1) await release.promise;
-      }, { concurrency: 1 });
+      live.worker(
+        q,
+        async (job) => {
+          ran.push(job.payload.n);
+          if (job.payload.n === 1) await release.promise;
+        },
+        { concurrency: 1 },
+      );
       await until(async () => (await q.getStats()).counts.running === 1, 'the first job to run');
       let drained = false;
       const draining = q.drain({ timeoutMs: 10_000, pollMs: 50 }).then(() => {

@@ -5,23 +5,7 @@
  */
 import { QueueFullError } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
-import {
-  add,
-  addMany,
-  addQueue,
-  claimOne,
-  expectError,
-  ids,
-  listAll,
-  newJob,
-  nth,
-  only,
-  QUEUE,
-  reread,
-  settleOk,
-  T0,
-  useStorage,
-} from '../fixtures.js';
+import { add, addMany, addQueue, claimOne, expectError, ids, listAll, newJob, nth, only, QUEUE, reread, settleOk, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 /** Registers the enqueue area: round-trips, all-or-nothing batches, idempotency keys, `seq`, `maxSize`. */

@@ -65,7 +65,9 @@ export function describeImport(harness: StorageHarness): void {
       const jobs = [
         wholeJob({ priority: 5, size: 2.5, idempotencyKey: 'k1', backoff: { kind: 'fixed', delayMs: 10 }, timeoutMs: 9_000, stalls: 1 }),
         wholeJob({ runAt: T0 + 60_000, traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, payload: { deep: { list: [1, 'two', null] } } }),
-        wholeJob({ webhook: { url: 'https://hooks.example.com/w', events: ['completed', 'failed'], token: 't0k', includePayload: true, progressIntervalMs: 2_000 } }),
+        wholeJob({
+          webhook: { url: 'https://hooks.example.com/w', events: ['completed', 'failed'], token: 't0k', includePayload: true, progressIntervalMs: 2_000 },
+        }),
         finished('completed', T0 - 10, { result: { text: 'done' }, progress: { percent: 100, stage: 'end', updatedAt: T0 - 20 } }),
         finished('failed', T0 - 5, { attempt: 3, error: { name: 'Error', message: 'boom', code: 'E_X', attempt: 3, at: T0 - 5 } }),
         finished('cancelled', T0 - 1, { cancelRequested: true, result: 'a string result' }),
@@ -108,12 +110,30 @@ export function describeImport(harness: StorageHarness): void {
       expect(stats.counts).toMatchObject({ queued: 1, scheduled: 1, ready: 0, completed: 1, failed: 1, cancelled: 1, running: 0 });
       expect(stats.windows).toEqual([{ windowMs: 60_000, completed: 1, failed: 1 }]);
       expect(stats.recent).toEqual([
-        { name: 'transcribe', state: 'failed', priority: lost.priority, size: null, createdAt: lost.createdAt, runAt: T0, startedAt: T0 - 1_000, finishedAt: T0 - 500 },
-        { name: 'transcribe', state: 'completed', priority: done.priority, size: 3, createdAt: done.createdAt, runAt: T0 - 3_000, startedAt: T0 - 1_500, finishedAt: T0 - 1_000 },
+        {
+          name: 'transcribe',
+          state: 'failed',
+          priority: lost.priority,
+          size: null,
+          createdAt: lost.createdAt,
+          runAt: T0,
+          startedAt: T0 - 1_000,
+          finishedAt: T0 - 500,
+        },
+        {
+          name: 'transcribe',
+          state: 'completed',
+          priority: done.priority,
+          size: 3,
+          createdAt: done.createdAt,
+          runAt: T0 - 3_000,
+          startedAt: T0 - 1_500,
+          finishedAt: T0 - 1_000,
+        },
       ]);
     });
 
-    it("fail: a stored id or idempotency key throws ImportConflictError and writes nothing of the call", async () => {
+    it('fail: a stored id or idempotency key throws ImportConflictError and writes nothing of the call', async () => {
       const s = storage();
       const stored = await add(s, { idempotencyKey: 'key' });
       const fresh = wholeJob();
@@ -137,7 +157,7 @@ export function describeImport(harness: StorageHarness): void {
       expect(ids(await listAll(s))).toEqual([stored.id, other.id]);
     });
 
-    it('replace: the imported job takes the stored one\'s place in every index', async () => {
+    it("replace: the imported job takes the stored one's place in every index", async () => {
       const s = storage();
       const stored = await add(s, { idempotencyKey: 'key' });
       const keyed = await add(s, { idempotencyKey: 'other' });

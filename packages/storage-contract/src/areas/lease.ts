@@ -104,7 +104,10 @@ export function describeLease(harness: StorageHarness): void {
       const r = await s.settle({
         queue: QUEUE,
         now: T0 + 2,
-        completed: [{ id: a.id, leaseToken: a.leaseToken ?? '', result: 'a' }, { id: b.id, leaseToken: b.leaseToken ?? '', result: 'b' }],
+        completed: [
+          { id: a.id, leaseToken: a.leaseToken ?? '', result: 'a' },
+          { id: b.id, leaseToken: b.leaseToken ?? '', result: 'b' },
+        ],
         failed: [{ id: c.id, leaseToken: c.leaseToken ?? '', retryAt: null, error: jobError(1, T0 + 2) }],
         cancelled: [{ id: d.id, leaseToken: d.leaseToken ?? '', error: null }],
       });
@@ -214,11 +217,7 @@ export function describeLease(harness: StorageHarness): void {
         'LEASE_LOST',
       );
       expect(err.jobId).toBe(stale.id);
-      await expectError(
-        s.reportProgress({ id: stale.id, leaseToken: 'not-the-token', progress, now: T0 + 3_000 }),
-        LeaseLostError,
-        'LEASE_LOST',
-      );
+      await expectError(s.reportProgress({ id: stale.id, leaseToken: 'not-the-token', progress, now: T0 + 3_000 }), LeaseLostError, 'LEASE_LOST');
       expect(await reread(s, stale.id)).toEqual(current);
     });
 
@@ -266,7 +265,7 @@ export function describeLease(harness: StorageHarness): void {
       expect(await reread(s, stale.id)).toEqual(current);
     });
 
-    it('the stale owner\'s heartbeat (every lease under its worker id) does not renew the job it lost', async () => {
+    it("the stale owner's heartbeat (every lease under its worker id) does not renew the job it lost", async () => {
       const s = storage();
       const { stale, current } = await stealJob(s);
       expect(await s.renewLeases({ workerId: WORKER, queue: QUEUE, leaseMs: 60_000, now: T0 + 3_000 })).toEqual([]);

@@ -66,7 +66,9 @@ export function describeMultiProcess(harness: StorageHarness, o: MultiProcessOpt
     requireCapability(harness, 'reopenable');
     const live = useLive(harness);
 
-    it(`drain ${o.jobs} jobs: each completed exactly once, never more than ${o.queueConcurrency} running, every process ≥ 10%`, { timeout: o.timeoutMs + 30_000 }, async () => {
+    it(`drain ${o.jobs} jobs: each completed exactly once, never more than ${o.queueConcurrency} running, every process ≥ 10%`, {
+      timeout: o.timeoutMs + 30_000,
+    }, async () => {
       const q = new Queue(live.storage(), 'multi', { concurrency: o.queueConcurrency });
       await q.ready();
       const input = { descriptor: live.storage().describe(), queue: 'multi', concurrency: o.concurrencyPerProcess, handlerMs: o.handlerMs };

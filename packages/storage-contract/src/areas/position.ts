@@ -6,19 +6,7 @@
  */
 import type { JobRecord, Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
-import {
-  add,
-  addMany,
-  addQueue,
-  claimOne,
-  finishJob,
-  nth,
-  QUEUE,
-  reread,
-  settleFail,
-  T0,
-  useStorage,
-} from '../fixtures.js';
+import { add, addMany, addQueue, claimOne, finishJob, nth, QUEUE, reread, settleFail, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 /** When the scene below is read. */
@@ -53,14 +41,7 @@ export function describePosition(harness: StorageHarness): void {
       const scheduled = await add(s, { runAt: T0 + 1_000 }, { now: T0 + 5 });
       const ready = await add(s, {}, { now: T0 + 6 });
       const now = T0 + 10;
-      expect(await positions(s, [completed, failed, running, cancelled, scheduled, ready], now)).toEqual([
-        null,
-        null,
-        null,
-        null,
-        null,
-        1,
-      ]);
+      expect(await positions(s, [completed, failed, running, cancelled, scheduled, ready], now)).toEqual([null, null, null, null, null, 1]);
       expect(await s.getPosition({ queue: QUEUE, id: 'no-such-job', now })).toBeNull();
     });
 
@@ -127,9 +108,7 @@ export function describePosition(harness: StorageHarness): void {
         { name: 'transcribe', size: 20 },
         { name: 'transcribe', size: null },
       ]);
-      expect(inputs.running).toEqual([
-        { id: scene.running.id, name: 'transcribe', size: 100, startedAt: T0 + 120, progressPercent: 40 },
-      ]);
+      expect(inputs.running).toEqual([{ id: scene.running.id, name: 'transcribe', size: 100, startedAt: T0 + 120, progressPercent: 40 }]);
       expect(inputs.recent).toHaveLength(2);
       expect(inputs.recent).toEqual(
         expect.arrayContaining([
@@ -138,9 +117,7 @@ export function describePosition(harness: StorageHarness): void {
         ]),
       );
       expect(inputs.config).toEqual({ name: QUEUE, concurrency: 2, maxSize: null, paused: false, maxStalls: 1, draining: false });
-      expect(inputs.liveWorkers).toEqual([
-        { id: 'w-live', queue: QUEUE, host: 'host-a', pid: 101, concurrency: 2, startedAt: T0 + 250, lastSeenAt: T0 + 250 },
-      ]);
+      expect(inputs.liveWorkers).toEqual([{ id: 'w-live', queue: QUEUE, host: 'host-a', pid: 101, concurrency: 2, startedAt: T0 + 250, lastSeenAt: T0 + 250 }]);
     });
 
     it('position inputs list the jobs ahead only while ahead <= aheadListLimit', async () => {
@@ -220,13 +197,7 @@ async function seedEtaScene(s: Storage) {
 
   const [j2, j3, j4, target, behind] = await addMany(
     s,
-    [
-      { name: 'ocr' },
-      { name: 'transcribe', size: 20 },
-      { name: 'transcribe' },
-      { name: 'ocr', size: 5 },
-      { name: 'transcribe', size: 7 },
-    ],
+    [{ name: 'ocr' }, { name: 'transcribe', size: 20 }, { name: 'transcribe' }, { name: 'ocr', size: 5 }, { name: 'transcribe', size: 7 }],
     { now: T0 + 200 },
   );
   const first = await add(s, { name: 'transcribe', size: 10, priority: 3 }, { now: T0 + 210 });

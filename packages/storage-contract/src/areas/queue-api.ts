@@ -120,7 +120,7 @@ export function describeQueueApi(harness: StorageHarness): void {
       await q.promote(later.id);
       expect((await later.status()).position).toBe(3);
       await q.pause();
-      expect((await a.status())).toMatchObject({ position: 1, eta: { startsInMs: null, finishesInMs: null, basis: 'paused' } });
+      expect(await a.status()).toMatchObject({ position: 1, eta: { startsInMs: null, finishesInMs: null, basis: 'paused' } });
       await q.resume();
       expect((await a.status()).eta?.basis).toBe('no-workers');
     });

@@ -7,19 +7,7 @@
  */
 import type { Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
-import {
-  add,
-  addMany,
-  addQueue,
-  claim,
-  claimOne,
-  ids,
-  only,
-  QUEUE,
-  reread,
-  T0,
-  useStorage,
-} from '../fixtures.js';
+import { add, addMany, addQueue, claim, claimOne, ids, only, QUEUE, reread, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 const error = { name: 'LeaseExpired', message: 'the worker stopped renewing', code: 'LEASE_LOST' };
@@ -133,7 +121,7 @@ export function describeReclaim(harness: StorageHarness): void {
       expect(await claim(s, { now: T0 + 3_000 })).toEqual([]);
     });
 
-    it('in a sweep of every queue, each job is decided by its own queue\'s maxStalls', async () => {
+    it("in a sweep of every queue, each job is decided by its own queue's maxStalls", async () => {
       const s = storage();
       await addQueue(s, { name: 'strict', maxStalls: 0 });
       await addQueue(s, { name: 'lenient', maxStalls: 1 });

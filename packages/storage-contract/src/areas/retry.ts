@@ -5,21 +5,7 @@
  */
 import { InvalidTransitionError, JobNotFoundError } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
-import {
-  add,
-  addQueue,
-  claim,
-  claimOne,
-  expectError,
-  finishJob,
-  QUEUE,
-  reread,
-  settleCancelled,
-  settleOk,
-  T0,
-  useStorage,
-  WORKER,
-} from '../fixtures.js';
+import { add, addQueue, claim, claimOne, expectError, finishJob, QUEUE, reread, settleCancelled, settleOk, T0, useStorage, WORKER } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 /** Registers the retry area: `retry()` by hand from each state. */

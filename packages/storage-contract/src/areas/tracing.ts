@@ -161,11 +161,15 @@ export function describeTracing(harness: StorageHarness): void {
     it('a failing attempt is ERROR with the exception; outcomes tell retry, failed, timed out and cancelled apart', async () => {
       const q = live.queue<{ kind: string }>('traced-failures', { retry: { attempts: 2, backoff: { kind: 'fixed', delayMs: 0 } } });
       const started = gate();
-      live.worker(q, async (job, { signal }) => {
-        if (job.payload.kind === 'boom') throw new Error('boom');
-        if (job.payload.kind === 'cancel') started.open();
-        await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-      }, { concurrency: 3 });
+      live.worker(
+        q,
+        async (job, { signal }) => {
+          if (job.payload.kind === 'boom') throw new Error('boom');
+          if (job.payload.kind === 'cancel') started.open();
+          await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+        },
+        { concurrency: 3 },
+      );
       const boom = await q.add({ kind: 'boom' });
       const slow = await q.add({ kind: 'slow' }, { timeoutMs: 50, attempts: 1 });
       const cancel = await q.add({ kind: 'cancel' }, { attempts: 1 });
@@ -183,7 +187,11 @@ export function describeTracing(harness: StorageHarness): void {
         expect(s.parentSpanContext?.spanId).toBe(boom.record.traceparent?.split('-')[2]);
       }
       const timedOut = only(of(slow.id));
-      expect([timedOut.attributes['waitline.outcome'], timedOut.status.code, timedOut.attributes['error.type']]).toEqual(['timed_out', SpanStatusCode.ERROR, 'JOB_TIMEOUT']);
+      expect([timedOut.attributes['waitline.outcome'], timedOut.status.code, timedOut.attributes['error.type']]).toEqual([
+        'timed_out',
+        SpanStatusCode.ERROR,
+        'JOB_TIMEOUT',
+      ]);
       const cancelled = only(of(cancel.id));
       expect([cancelled.attributes['waitline.outcome'], cancelled.status.code]).toEqual(['cancelled', SpanStatusCode.UNSET]);
     });

@@ -51,9 +51,13 @@ export function describeTransactionalEnqueue(harness: StorageHarness): void {
       if (!supported()) ctx.skip();
       const q = live.queue();
       const started: number[] = [];
-      live.worker(q, async () => {
-        started.push(Date.now());
-      }, { pollIntervalMs: 10_000 });
+      live.worker(
+        q,
+        async () => {
+          started.push(Date.now());
+        },
+        { pollIntervalMs: 10_000 },
+      );
       await sleep(200); // the worker is idle and subscribed
       const t = await begin();
       const job = await q.add({ n: 1 }, { tx: t.tx });

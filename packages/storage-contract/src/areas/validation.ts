@@ -56,7 +56,11 @@ function badCalls(q: AnyQueue, id: string): Array<[string, () => unknown, Path]>
   return [
     ['Queue with null options', () => new QueueClass(s, 'other', null as never), ['options']],
     ['Queue with a timeout Node cannot hold', () => new QueueClass(s, 'other', { timeoutMs: 3_000_000_000 }), ['options', 'timeoutMs']],
-    ['Queue with a backoff of 1e20 ms', () => new QueueClass(s, 'other', { retry: { attempts: 2, backoff: { kind: 'fixed', delayMs: 1e20 } } }), ['options', 'retry', 'backoff', 'delayMs']],
+    [
+      'Queue with a backoff of 1e20 ms',
+      () => new QueueClass(s, 'other', { retry: { attempts: 2, backoff: { kind: 'fixed', delayMs: 1e20 } } }),
+      ['options', 'retry', 'backoff', 'delayMs'],
+    ],
     ['Queue on something that is not a storage', () => new QueueClass({} as never, 'other'), ['storage']],
     ['add with options 5', () => q.add({}, 5 as never), ['options']],
     ['add with options true', () => q.add({}, true as never), ['options']],
@@ -148,7 +152,15 @@ export function describeValidation(harness: StorageHarness): void {
     it('refuses every generated payload JSON cannot carry exactly, at its path, writing nothing', async () => {
       const q = live.queue<Record<string, unknown>>('bad-payloads');
       const before = await snapshot(q);
-      const anything = fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withSparseArray: true, withBoxedValues: true, withTypedArray: true });
+      const anything = fc.anything({
+        withBigInt: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withSparseArray: true,
+        withBoxedValues: true,
+        withTypedArray: true,
+      });
       const bad = fc.dictionary(fc.string({ maxLength: 4 }), anything, { minKeys: 1, maxKeys: 3 }).filter((p) => findJsonProblem(p) !== null);
       await fc.assert(
         fc.asyncProperty(bad, async (payload) => {

@@ -51,10 +51,14 @@ function useWebhooks(live: Live): { rx(): Receiver; deliver(options?: Partial<We
 /** Resolves once the delivery queue holds `count` jobs in `state`; returns them. */
 async function deliveries(h: WebhookDeliveryHandle, state: 'completed' | 'failed', count: number): Promise<JobRecord[]> {
   let items: JobRecord[] = [];
-  await until(async () => {
-    items = (await h.queue.listJobs({ states: [state], limit: 100 })).items;
-    return items.length >= count;
-  }, `${count} ${state} deliveries`, 15_000);
+  await until(
+    async () => {
+      items = (await h.queue.listJobs({ states: [state], limit: 100 })).items;
+      return items.length >= count;
+    },
+    `${count} ${state} deliveries`,
+    15_000,
+  );
   return items;
 }
 
@@ -83,7 +87,16 @@ export function describeWebhookDelivery(harness: StorageHarness): void {
         expect(verifyWebhookSignature({ secret: SECRET, header, body: r.raw })).toBe(true);
         expect(verifyWebhookSignature({ secret: `${SECRET}x`, header, body: r.raw })).toBe(false);
         expect(verifyWebhookSignature({ secret: SECRET, header, body: r.raw.replace('completed', 'failed') })).toBe(false);
-        expect(r.body).toMatchObject({ event: 'completed', jobId: job.id, queue: q.name, state: 'completed', attempt: 1, error: null, position: null, eta: null });
+        expect(r.body).toMatchObject({
+          event: 'completed',
+          jobId: job.id,
+          queue: q.name,
+          state: 'completed',
+          attempt: 1,
+          error: null,
+          position: null,
+          eta: null,
+        });
         expect(r.body).not.toHaveProperty('payload');
       }
     });
@@ -139,7 +152,10 @@ export function describeWebhookDelivery(harness: StorageHarness): void {
       const job = await q.add({});
       await until(() => rx.to('/progress').some((r) => r.body.event === 'completed'), 'the completed delivery', 15_000);
       await until(() => rx.to('/progress').some((r) => r.body.progress?.percent === 100 && r.body.event === 'progress'), 'the trailing progress', 5_000);
-      const progress = rx.to('/progress').filter((r) => r.body.event === 'progress').sort((a, b) => a.body.time - b.body.time);
+      const progress = rx
+        .to('/progress')
+        .filter((r) => r.body.event === 'progress')
+        .sort((a, b) => a.body.time - b.body.time);
       // One leading send, then at most one per interval that saw a report.
       expect(progress.length).toBeGreaterThanOrEqual(2);
       expect(progress.length).toBeLessThanOrEqual(Math.ceil(reportingMs / intervalMs) + 2);

@@ -28,7 +28,11 @@ export function describeWebhookField(harness: StorageHarness): void {
       const s = storage();
       const [full, plain, none] = await addMany(s, [{ webhook: FULL }, { webhook: PLAIN }, {}]);
       expect([full?.webhook, plain?.webhook, none?.webhook]).toStrictEqual([FULL, PLAIN, null]);
-      for (const [rec, want] of [[full, FULL], [plain, PLAIN], [none, null]] as const) {
+      for (const [rec, want] of [
+        [full, FULL],
+        [plain, PLAIN],
+        [none, null],
+      ] as const) {
         expect((await reread(s, (rec as JobRecord).id)).webhook).toStrictEqual(want);
       }
       const listed = new Map((await listAll(s)).map((j) => [j.id, j.webhook]));

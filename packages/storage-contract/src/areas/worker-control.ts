@@ -132,7 +132,7 @@ export function describeWorkerControl(harness: StorageHarness): void {
       const job = await q.add({});
       await until(async () => (await job.status()).state === 'running', 'the job to start');
       await w.close({ graceMs: 2_000 });
-      expect((await job.status())).toMatchObject({ state: 'completed', result: 'finished in time' });
+      expect(await job.status()).toMatchObject({ state: 'completed', result: 'finished in time' });
       expect((await q.getStats()).workers).toEqual([]);
     });
 
@@ -201,10 +201,14 @@ export function describeWorkerControl(harness: StorageHarness): void {
       });
       const q = new Queue(broken, 'no-thread');
       const errors: Error[] = [];
-      const w = live.worker(q, async () => {
-        await sleep(700);
-        return 'renewed from main';
-      }, { heartbeat: 'thread', leaseMs: 300 });
+      const w = live.worker(
+        q,
+        async () => {
+          await sleep(700);
+          return 'renewed from main';
+        },
+        { heartbeat: 'thread', leaseMs: 300 },
+      );
       w.on('error', (e) => errors.push(e));
       await w.start();
       const job = await q.add({});
@@ -216,10 +220,14 @@ export function describeWorkerControl(harness: StorageHarness): void {
     it('runs the heartbeat in a thread with its own connection', async (ctx) => {
       if (!live.storage().capabilities.reopenable) return ctx.skip();
       const q = live.queue('threaded');
-      const w = live.worker(q, async (_job, { progress }) => {
-        await progress({ percent: 50 });
-        return 'ok';
-      }, { heartbeat: 'thread', leaseMs: 300 });
+      const w = live.worker(
+        q,
+        async (_job, { progress }) => {
+          await progress({ percent: 50 });
+          return 'ok';
+        },
+        { heartbeat: 'thread', leaseMs: 300 },
+      );
       await w.start();
       const job = await q.add({});
       await expect(job.finished({ timeoutMs: 5_000 })).resolves.toBe('ok');

@@ -104,7 +104,7 @@ export function describeWorkerProcesses(harness: StorageHarness): void {
       expect((await job.refresh())?.error?.name).toBe('LeaseExpiredError');
     });
 
-    it('with default options, a SIGKILLed worker\'s job runs again on another worker within two lease periods, once', async () => {
+    it("with default options, a SIGKILLed worker's job runs again on another worker within two lease periods, once", async () => {
       const q = new Queue(live.storage(), 'killed-defaults');
       const job = await q.add({});
       const descriptor = live.storage().describe();

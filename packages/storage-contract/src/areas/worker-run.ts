@@ -90,7 +90,7 @@ export function describeWorkerRun(harness: StorageHarness): void {
       await q.whenIdle({ timeoutMs: 5_000 });
       expect((await permanent.status()).attempt).toBe(1);
       expect((await stop.status()).attempt).toBe(1);
-      expect((await retried.status())).toMatchObject({ state: 'failed', attempt: 5 });
+      expect(await retried.status()).toMatchObject({ state: 'failed', attempt: 5 });
       expect((await permanent.status()).error?.code).toBe('PERMANENT_JOB_ERROR');
     });
 

@@ -58,9 +58,7 @@ export function describeWorkersStats(harness: StorageHarness): void {
       await s.registerWorker({ id: 'w1', ...worker, now: T0 });
       expect((await stats(s, T0 + 1)).liveWorkers).toEqual([{ id: 'w1', ...worker, startedAt: T0, lastSeenAt: T0 }]);
       await s.registerWorker({ id: 'w1', ...worker, concurrency: 4, now: T0 + 5_000 });
-      expect((await stats(s, T0 + 5_001)).liveWorkers).toEqual([
-        { id: 'w1', ...worker, concurrency: 4, startedAt: T0, lastSeenAt: T0 + 5_000 },
-      ]);
+      expect((await stats(s, T0 + 5_001)).liveWorkers).toEqual([{ id: 'w1', ...worker, concurrency: 4, startedAt: T0, lastSeenAt: T0 + 5_000 }]);
     });
 
     it('a refresh keeps a worker live past the stale limit of its first registration', async () => {
@@ -117,8 +115,26 @@ export function describeWorkersStats(harness: StorageHarness): void {
       expect(recent).toHaveLength(2);
       expect(recent).toEqual(
         expect.arrayContaining([
-          { name: 'e', state: 'completed', priority: 2, size: null, createdAt: NOW - 30_020, runAt: NOW - 30_020, startedAt: NOW - 30_010, finishedAt: NOW - 30_000 },
-          { name: 'd', state: 'completed', priority: 2, size: 2, createdAt: NOW - 200_020, runAt: NOW - 200_020, startedAt: NOW - 200_010, finishedAt: NOW - 200_000 },
+          {
+            name: 'e',
+            state: 'completed',
+            priority: 2,
+            size: null,
+            createdAt: NOW - 30_020,
+            runAt: NOW - 30_020,
+            startedAt: NOW - 30_010,
+            finishedAt: NOW - 30_000,
+          },
+          {
+            name: 'd',
+            state: 'completed',
+            priority: 2,
+            size: 2,
+            createdAt: NOW - 200_020,
+            runAt: NOW - 200_020,
+            startedAt: NOW - 200_010,
+            finishedAt: NOW - 200_000,
+          },
         ]),
       );
       const all = (await stats(s, NOW, { sampleLimit: 100 })).recent;

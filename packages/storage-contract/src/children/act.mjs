@@ -15,10 +15,14 @@ else {
   const added = await queue.add(input.payload ?? {});
   job = added.record;
   if (input.action === 'run') {
-    const worker = new Worker(queue, async (_job, { progress }) => {
-      await progress({ percent: 50, stage: 'elsewhere' });
-      return 'done elsewhere';
-    }, { heartbeat: 'main', pollIntervalMs: 50 });
+    const worker = new Worker(
+      queue,
+      async (_job, { progress }) => {
+        await progress({ percent: 50, stage: 'elsewhere' });
+        return 'done elsewhere';
+      },
+      { heartbeat: 'main', pollIntervalMs: 50 },
+    );
     await added.finished({ timeoutMs: 10_000 });
     await worker.close();
   }

@@ -17,8 +17,7 @@ await runChild({
     const claimed = [];
     let maxRunningSeen = 0;
     let held = null;
-    const completion = () =>
-      held && [{ id: held.id, leaseToken: held.leaseToken, result: { workerId, runningSeen: held.runningSeen } }];
+    const completion = () => held && [{ id: held.id, leaseToken: held.leaseToken, result: { workerId, runningSeen: held.runningSeen } }];
 
     while (Date.now() < deadline) {
       let got;

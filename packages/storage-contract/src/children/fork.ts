@@ -33,8 +33,7 @@ function start(script: ChildScript, input: unknown, index: number, execArgv: str
   const output: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const describeFailure = (why: string) =>
-    new Error(`child ${index} (${script}) ${why}${output.length ? `\n--- its output ---\n${output.join('')}` : ''}`);
+  const describeFailure = (why: string) => new Error(`child ${index} (${script}) ${why}${output.length ? `\n--- its output ---\n${output.join('')}` : ''}`);
 
   let markReady: () => void = () => {};
   let failReady: (err: Error) => void = () => {};
