@@ -53,7 +53,7 @@ function thin<T>(points: readonly T[]): readonly T[] {
 
 /** An SVG scatter of every series (each thinned to an even sample of 1,500 points), with a title and a legend. */
 export function scatterSvg(title: string, series: readonly Series[]): string {
-  const maxMs = Math.max(MIN * 10, ...series.flatMap((s) => s.points.flatMap(([a, b]) => [a, b])));
+  const maxMs = Math.max(MIN * 10, ...series.flatMap((s) => s.points.flat()));
   const at = scale(maxMs);
   const dots = series.flatMap((s) =>
     thin(s.points).map(

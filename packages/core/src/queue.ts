@@ -17,18 +17,17 @@ import {
 } from './call-options.js';
 import { type Clock, systemClock } from './clock.js';
 import { estimateEta } from './eta.js';
-import { JobFailedError, JobNotFoundError } from './errors.js';
+import { JobNotFoundError } from './errors.js';
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
 import { Job, type JobStatus, toJobStatus } from './job.js';
 import type { JobId, JobRecord } from './job-record.js';
 import { buildNewJob, type JobDefaults } from './new-job.js';
 import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseQueueOptions, parseRetryPolicy } from './options.js';
-import { isFinalState, type JobState } from './state.js';
+import type { JobState } from './state.js';
 import { onResetWeakly } from './reset-watch.js';
 import { deriveStats, type QueueStats, STATS_SAMPLE_LIMIT, THROUGHPUT_WINDOWS_MS } from './stats.js';
 import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
-import { waitUntil } from './wait.js';
-import { subscribeWakeups, type WakeSource } from './wakeups.js';
+import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { traceAdd } from './tracing.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 import { announceOutcome } from './webhooks/outbox.js';
@@ -215,34 +214,11 @@ export class Queue<Payload = unknown, Result = unknown> {
    */
   async finished(id: JobId, options?: { timeoutMs?: number; pollMs?: number }): Promise<Result> {
     const jobId = parseJobId(id);
-    const wait = parseWaitOptions(options);
-    const record = await waitUntil(
-      async () => {
-        const rec = await this.storage.getJob(jobId);
-        if (!rec || rec.queue !== this.name) throw new JobNotFoundError(jobId);
-        return isFinalState(rec.state) ? rec : undefined;
-      },
-      { pollMs: wait.pollMs ?? 500, timeoutMs: wait.timeoutMs, what: `job "${jobId}" to finish`, subscribe: (wake) => this.watchJob(jobId, wake) },
-    );
-    if (record.state === 'completed') return record.result as Result;
-    const state = record.state as 'failed' | 'cancelled';
-    const why = record.error ? `: ${record.error.message}` : '';
-    throw new JobFailedError(jobId, state, `job "${jobId}" ended ${state}${why}`);
+    return waitFinished<Result>(this.waitHost, jobId, parseWaitOptions(options));
   }
 
-  private get wakeSource(): WakeSource {
-    return { emitter: this.emitter, notifier: this.storage.notifier, queue: this.name };
-  }
-
-  private watchJob(jobId: JobId, wake: () => void): () => void {
-    const names: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'job:stalled'];
-    return subscribeWakeups(
-      this.wakeSource,
-      names,
-      (p) => (p as { jobId?: JobId }).jobId === jobId,
-      (n) => n.jobId === jobId,
-      wake,
-    );
+  private get waitHost(): WaitHost {
+    return { storage: this.storage, name: this.name, source: { emitter: this.emitter, notifier: this.storage.notifier, queue: this.name } };
   }
 
   /**
@@ -313,26 +289,7 @@ export class Queue<Payload = unknown, Result = unknown> {
    * to `MAX_TIMER_MS`.
    */
   async whenIdle(options?: { timeoutMs?: number; pollMs?: number }): Promise<void> {
-    const wait = parseWaitOptions(options);
-    await waitUntil(
-      async () => {
-        const page = await this.storage.listJobs({ queue: this.name, states: ['queued', 'running'], limit: 1 });
-        return page.items.length === 0 ? true : undefined;
-      },
-      {
-        pollMs: wait.pollMs ?? 200,
-        timeoutMs: wait.timeoutMs,
-        what: `queue "${this.name}" to be idle`,
-        subscribe: (wake) =>
-          subscribeWakeups(
-            this.wakeSource,
-            ['job:completed', 'job:failed', 'job:cancelled', 'queue:drained'],
-            () => true,
-            () => false,
-            wake,
-          ),
-      },
-    );
+    await waitIdle(this.waitHost, parseWaitOptions(options));
   }
 
   /** Removes every queued job (ready and scheduled); running jobs go on. Returns how many were removed. */
