@@ -23,6 +23,7 @@ export type WaitlineErrorCode =
   | 'WAIT_TIMEOUT'
   | 'SETTLE_REJECTED'
   | 'RETRY_POLICY'
+  | 'HEARTBEAT_FALLBACK'
   | 'IMPORT_FORMAT'
   | 'IMPORT_LINE'
   | 'IMPORT_CONFLICT'
@@ -340,5 +341,19 @@ export class ImportAbortedError extends WaitlineError {
     const detail = cause instanceof Error ? cause.message : String(cause);
     const done = `${summary.jobs} job(s) and ${summary.queues} queue configuration(s) were imported before it, each whole`;
     super('IMPORT_ABORTED', `import stopped at line ${line}: ${detail}; ${done}`, { path, cause });
+  }
+}
+
+/**
+ * Reported (never thrown) when a worker asked to renew its leases from a heartbeat thread cannot
+ * start one, most often because the app was bundled into one file and the thread's script
+ * (`heartbeat/thread.js` of `@waitline/core`) is not next to the bundle. The worker renews from
+ * its main thread instead and goes on working; a handler that blocks the event loop for longer
+ * than the lease can then lose its job to another worker. Ship the script beside the bundle, or
+ * set `heartbeat: 'main'` to choose main-thread renewal and silence this.
+ */
+export class HeartbeatFallbackError extends WaitlineError {
+  constructor(message: string) {
+    super('HEARTBEAT_FALLBACK', message);
   }
 }

@@ -23,6 +23,7 @@ import {
   QueueFullError,
   QueueDrainingError,
   SchemaVersionError,
+  HeartbeatFallbackError,
   RetryPolicyError,
   SettleRejectedError,
   StorageResetError,
@@ -66,6 +67,7 @@ const SAMPLES: Record<string, WaitlineError> = {
   }),
   ImportAbortedError: new ImportAbortedError(9, { queues: 1, jobs: 500, skipped: 2, replaced: 0 }, 'IMPORT_CONFLICT', new Error('conflict'), [9, 'id']),
   WebhookDeliveryError: new WebhookDeliveryError('webhook POST answered 503', 503),
+  HeartbeatFallbackError: new HeartbeatFallbackError('no thread script: renewing from the main thread'),
 };
 
 function exportedErrorClasses(): Array<{ name: string }> {

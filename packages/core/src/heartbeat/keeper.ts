@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import type { Clock } from '../clock.js';
 import { fromThreadError, toErrorData } from '../error-data.js';
-import { StorageUnavailableError } from '../errors.js';
+import { HeartbeatFallbackError } from '../errors.js';
 import type { RegisterWorkerParams, Storage } from '../storage.js';
 import { type BeatReport, beat } from './beat.js';
 import type { FromThread, HeartbeatInit, ToThread } from './protocol.js';
@@ -78,9 +78,17 @@ export class MainLeaseKeeper implements LeaseKeeper {
   }
 }
 
-/** The heartbeat thread's script, next to this bundle. @internal */
-export function heartbeatThreadUrl(): URL {
-  return new URL('./heartbeat/thread.js', import.meta.url);
+/**
+ * The heartbeat thread's script next to this module's file, or null where there is none: a bundle
+ * that inlined core has no such file beside it (and a CommonJS bundle no `import.meta.url`). @internal
+ */
+export function heartbeatThreadUrl(): URL | null {
+  try {
+    const url = new URL('./heartbeat/thread.js', import.meta.url);
+    return existsSync(fileURLToPath(url)) ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The longest `ThreadLeaseKeeper.start()` waits for its thread to be ready before claiming starts anyway. @internal */
@@ -110,9 +118,7 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
    */
   async start(): Promise<void> {
     const url = heartbeatThreadUrl();
-    if (!existsSync(fileURLToPath(url))) {
-      throw new StorageUnavailableError(`heartbeat thread script not found at ${url.href}; use heartbeat: 'main' when running core from source`);
-    }
+    if (url === null) return this.startOnMain();
     const { storage, workerId, queue, leaseMs, heartbeatMs, registration } = this.config;
     await beat({ storage, workerId, queue, leaseMs, registration, now: this.config.clock.now() });
     const init: HeartbeatInit = { descriptor: storage.describe(), workerId, queue, leaseMs, heartbeatMs, registration };
@@ -130,6 +136,19 @@ export class ThreadLeaseKeeper implements LeaseKeeper {
     thread.on('error', (err) => this.failed(fromThreadError(toErrorData(err))));
     thread.once('exit', () => this.settle());
     await settled;
+  }
+
+  /** No thread script: renew from the main thread, and say so loudly (once per worker). */
+  private async startOnMain(): Promise<void> {
+    this.events.onError(
+      new HeartbeatFallbackError(
+        "@waitline/core's heartbeat thread script (heartbeat/thread.js) is not next to the running code (a bundled app?): " +
+          'this worker renews its leases from the main thread instead, so a handler that blocks the event loop longer than ' +
+          "the lease can lose its job. Copy node_modules/@waitline/core/dist/heartbeat/ next to the bundle, or set heartbeat: 'main'.",
+      ),
+    );
+    this.fallback = new MainLeaseKeeper(this.config, this.events);
+    await this.fallback.start();
   }
 
   private onMessage(m: FromThread): void {
