@@ -38,7 +38,20 @@ describe('the README tour', () => {
   it('type-checks and runs as written, printing the status and the result', async () => {
     writeFileSync(tourFile, `${block('## A short tour')}\nexport {};\n`);
     const tsc = join(exampleDir, '../../node_modules/.bin/tsc');
-    const flags = ['--ignoreConfig', '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'];
+    const flags = [
+      '--ignoreConfig',
+      '--noEmit',
+      '--strict',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--types',
+      'node',
+    ];
     await exec(tsc, [...flags, tourFile], { cwd: exampleDir });
     const tsx = join(exampleDir, 'node_modules/.bin/tsx');
     const { stdout } = await exec(tsx, [tourFile], { cwd, timeout: 60_000 });
