@@ -3,15 +3,15 @@
  * @internal
  * @module
  */
-import type { z } from 'zod';
 import { type RetryPolicy, toBackoffSpec } from './backoff.js';
 import { ValidationError } from './errors.js';
 import { uuidv7 } from './ids.js';
 import type { JobRecord, NewJob, WebhookSubscription } from './job-record.js';
 import { checkJsonValue } from './json-value.js';
 import { MAX_RUN_AT } from './limits.js';
-import { isPlainObject, type JobOptions, parseJobOptions, toValidationError } from './options.js';
+import { isPlainObject, type JobOptions, parseJobOptions } from './options.js';
 import { DEFAULT_PRIORITY } from './priority.js';
+import { type StandardSchemaV1, validateStandard } from './standard-schema.js';
 import { resolveWebhook } from './webhooks/subscription.js';
 
 /** The queue-level defaults a job falls back to. */
@@ -27,17 +27,13 @@ export interface JobDefaults {
  * Checks the payload is a plain object, passes the queue's schema, and (as parsed) round-trips
  * exactly through JSON (see `json-value.ts`). @internal
  */
-export function validatePayload(schema: z.ZodType | undefined, payload: unknown, root: ReadonlyArray<string | number>): unknown {
+export function validatePayload(schema: StandardSchemaV1 | undefined, payload: unknown, root: ReadonlyArray<string | number>): unknown {
   if (!isPlainObject(payload)) {
     const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload;
     throw new ValidationError(`invalid payload: expected a plain object, got ${got}`, [{ path: root, message: `expected a plain object, got ${got}` }]);
   }
   let data: unknown = payload;
-  if (schema) {
-    const result = schema.safeParse(payload);
-    if (!result.success) throw toValidationError('payload', result.error.issues, root);
-    data = result.data;
-  }
+  if (schema) data = validateStandard(schema, payload, 'payload', root);
   checkJsonValue(data, root, 'payload');
   return data;
 }
@@ -58,7 +54,7 @@ function resolveRunAt(options: JobOptions, now: number, root: ReadonlyArray<stri
  * add's span context). @internal
  */
 export function buildNewJob(
-  schema: z.ZodType | undefined,
+  schema: StandardSchemaV1 | undefined,
   defaults: JobDefaults,
   payload: unknown,
   rawOptions: unknown,

@@ -11,6 +11,7 @@ import { MAX_DELAY_MS, MAX_RUN_AT, MAX_TIMER_MS, textProblem } from './limits.js
 import { MAX_PRIORITY, MIN_PRIORITY } from './priority.js';
 import { isTraceparent, TRACEPARENT_PROBLEM } from './traceparent.js';
 import { type WebhookOptions, webhookSchema } from './webhooks/subscription.js';
+import { isStandardSchema, type StandardSchemaV1 } from './standard-schema.js';
 
 /**
  * A zod schema for text every storage keeps exactly: `min` (default 1) to `max` characters, no
@@ -161,7 +162,7 @@ const queueNameSchema = z
 
 const queueOptionsSchema = z
   .object({
-    payload: z.custom<z.ZodType>((v) => v instanceof z.ZodType, 'payload must be a zod schema').optional(),
+    payload: z.custom<StandardSchemaV1>(isStandardSchema, 'payload must be a Standard Schema validator (zod 3.24+ or 4, valibot, arktype, …)').optional(),
     concurrency: z.number().int().positive().nullable().optional(),
     maxSize: z.number().int().positive().nullable().optional(),
     maxStalls: z.number().int().min(0).max(1_000).optional(),

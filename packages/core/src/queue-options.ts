@@ -3,16 +3,20 @@
  * bulk entry, and of one add call as a whole.
  * @module
  */
-import type { z } from 'zod';
 import type { RetryPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 import type { JobOptions } from './options.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
 import type { WebhookOptions } from './webhooks/subscription.js';
 
 /** Options of a queue. `concurrency`, `maxSize` and `maxStalls` are stored and shared by every process. */
 export interface QueueOptions<Payload = unknown> {
-  /** A zod schema every payload must pass; the payload type is inferred from it. */
-  payload?: z.ZodType<Payload>;
+  /**
+   * A schema every payload must pass, from any Standard Schema validator (zod 3.24+ or 4, valibot,
+   * arktype, …; validated synchronously); the payload type is inferred from its output, and the
+   * payload stored is what the schema returns (transforms and defaults applied).
+   */
+  payload?: StandardSchemaV1<unknown, Payload>;
   /** Most jobs running at once across every worker on every host; null removes the limit. Left as stored when undefined. */
   concurrency?: number | null;
   /** Most jobs waiting; an add beyond it throws `QueueFullError`. Left as stored when undefined. */

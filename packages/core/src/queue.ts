@@ -2,7 +2,6 @@
  * `Queue`: validate and enqueue, read status, position and ETA, and control the queue.
  * @module
  */
-import type { z } from 'zod';
 import {
   checkStorage,
   checkTx,
@@ -30,6 +29,7 @@ import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from '.
 import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { traceAdd } from './tracing.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
 import { announceOutcome } from './webhooks/outbox.js';
 import { resolveWebhook } from './webhooks/subscription.js';
 
@@ -67,8 +67,8 @@ export class Queue<Payload = unknown, Result = unknown> {
    */
   workerStaleMs = 15_000;
   private readonly emitter = new WaitlineEmitter();
-  /** The zod schema every payload is validated with (the `payload` option), if any. */
-  readonly schema: z.ZodType | undefined;
+  /** The schema every payload is validated with (the `payload` option), if any. */
+  readonly schema: StandardSchemaV1 | undefined;
   private readonly configPatch: { concurrency?: number | null; maxSize?: number | null; maxStalls?: number };
   private readyPromise: Promise<QueueConfig> | undefined;
   private watchingResets = false;

@@ -3,7 +3,7 @@
  * validates with.
  * @module
  */
-import type { Queue } from '@waitline/core';
+import type { Queue, StandardSchemaV1 } from '@waitline/core';
 import { z } from 'zod';
 import type { Route, RouteAnswer } from './router.js';
 import { COMPONENTS } from './schemas.js';
@@ -35,7 +35,7 @@ function parameters(route: Route): unknown[] {
   return [...path, ...fromQuery];
 }
 
-function operation(route: Route, addSchemas: Map<string, z.ZodType>): Record<string, unknown> {
+function operation(route: Route, addSchemas: Map<string, StandardSchemaV1>): Record<string, unknown> {
   const op: Record<string, unknown> = {
     summary: route.summary,
     tags: [route.tag],
@@ -55,15 +55,29 @@ function operation(route: Route, addSchemas: Map<string, z.ZodType>): Record<str
   return op;
 }
 
+/**
+ * A queue's payload schema as JSON Schema: a zod schema converts exactly; another validator's
+ * (valibot, arktype, …) is described as an object it validates, since Standard Schema v1 carries
+ * no JSON Schema of its own.
+ */
+function payloadSchema(schema: StandardSchemaV1): JsonSchema {
+  try {
+    if (schema instanceof z.ZodType) return toSchema(schema, 'input');
+  } catch {
+    // A zod schema z.toJSONSchema cannot represent: described like another validator's.
+  }
+  return { type: 'object', description: `validated by the queue's ${schema['~standard'].vendor} schema` };
+}
+
 /** The payload schema of each queue that has one, for the submit route. */
-function payloadVariants(schemas: Map<string, z.ZodType>): Record<string, JsonSchema> | undefined {
+function payloadVariants(schemas: Map<string, StandardSchemaV1>): Record<string, JsonSchema> | undefined {
   if (schemas.size === 0) return undefined;
-  return Object.fromEntries([...schemas].map(([name, s]) => [name, toSchema(s, 'input')]));
+  return Object.fromEntries([...schemas].map(([name, s]) => [name, payloadSchema(s)]));
 }
 
 /** Builds the document for a route table served under `basePath`. */
 export function buildOpenApi(routes: readonly Route[], basePath: string, queues: readonly Queue[]): Record<string, unknown> {
-  const addSchemas = new Map<string, z.ZodType>();
+  const addSchemas = new Map<string, StandardSchemaV1>();
   for (const q of queues) if (q.schema) addSchemas.set(q.name, q.schema);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
