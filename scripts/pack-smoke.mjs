@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // What users get: packs every published package with pnpm (which rewrites `workspace:` ranges),
-// installs the tarballs with npm into a fresh folder outside the workspace, and runs the smoke
-// apps in scripts/smoke there: ESM and CommonJS on SQLite, ESM on Postgres and Redis, and the
+// checks each tarball with publint (strict) and are-the-types-wrong, installs the tarballs with
+// npm into a fresh folder outside the workspace, and runs the smoke apps in scripts/smoke there: ESM and CommonJS on SQLite, ESM on Postgres and Redis, and the
 // `waitline` bin. Run after the build (`pnpm smoke:pack`). A server that does not answer skips
 // its smoke app with a loud note locally and fails under CI=true. Exits 1 on any failure.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const PACKAGES = ['core', 'sqlite', 'postgres', 'redis', 'http', 'cli'];
+/** The CLI is ESM only (a command, with `run` for tests): CommonJS consumers import() it. */
+const ATTW_IGNORE = { cli: ['cjs-resolves-to-esm'] };
+const bin = (name) => join(root, 'node_modules', '.bin', name);
 const ci = process.env.CI === 'true';
 const pgUrl = process.env.WAITLINE_PG_URL ?? `postgres://${encodeURIComponent(process.env.PGUSER ?? userInfo().username)}@127.0.0.1:5432/test`;
 
@@ -38,7 +41,16 @@ const work = mkdtempSync(join(tmpdir(), 'waitline-pack-'));
 const packs = join(work, 'packs');
 const app = join(work, 'app');
 try {
-  for (const name of PACKAGES) run('npx', ['-y', 'pnpm@10.34.9', 'pack', '--pack-destination', packs], join(root, 'packages', name));
+  for (const name of PACKAGES) {
+    run('npx', ['-y', 'pnpm@10.34.9', 'pack', '--pack-destination', packs], join(root, 'packages', name));
+    const { version } = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
+    const tarball = join(packs, `waitline-${name}-${version}.tgz`);
+    const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
+    if (!listing.includes('package/LICENSE')) throw new Error(`${tarball} has no LICENSE`);
+    run(bin('publint'), ['--strict', tarball], root);
+    const ignore = ATTW_IGNORE[name] ? ['--ignore-rules', ...ATTW_IGNORE[name]] : [];
+    run(bin('attw'), [tarball, '--format', 'ascii', ...ignore], root);
+  }
   execFileSync('mkdir', ['-p', app]);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'waitline-smoke', private: true, version: '1.0.0' }, null, 2));
   const tarballs = readdirSync(packs).map((file) => join(packs, file));
