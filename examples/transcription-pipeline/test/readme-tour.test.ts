@@ -1,5 +1,5 @@
 /**
- * The README's "A short tour" runs as written: its TypeScript block is extracted, type-checked
+ * The README tour and the getting-started guide run as written: each TypeScript block is extracted, type-checked
  * against the built packages, and run with tsx against a fresh SQLite file, so the tour cannot
  * drift from the API again.
  */
@@ -14,14 +14,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 const exec = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const exampleDir = join(here, '..');
-const readme = readFileSync(join(exampleDir, '../../README.md'), 'utf8');
-
-/** The first ```ts block after `heading`. */
-function block(heading: string): string {
-  const from = readme.indexOf(heading);
-  if (from < 0) throw new Error(`README has no "${heading}"`);
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(from));
-  if (!match?.[1]) throw new Error(`no ts block after "${heading}"`);
+/** The first ```ts block after `heading` in the markdown file `doc` (from the repository root). */
+function block(doc: string, heading: string): string {
+  const text = readFileSync(join(exampleDir, '../..', doc), 'utf8');
+  const from = text.indexOf(heading);
+  if (from < 0) throw new Error(`${doc} has no "${heading}"`);
+  const match = /```ts\n([\s\S]*?)```/.exec(text.slice(from));
+  if (!match?.[1]) throw new Error(`no ts block after "${heading}" in ${doc}`);
   return match[1];
 }
 
@@ -34,28 +33,27 @@ afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-describe('the README tour', () => {
-  it('type-checks and runs as written, printing the status and the result', async () => {
-    writeFileSync(tourFile, `${block('## A short tour')}\nexport {};\n`);
-    const tsc = join(exampleDir, '../../node_modules/.bin/tsc');
-    const flags = [
-      '--ignoreConfig',
-      '--noEmit',
-      '--strict',
-      '--module',
-      'nodenext',
-      '--moduleResolution',
-      'nodenext',
-      '--target',
-      'es2022',
-      '--skipLibCheck',
-      '--types',
-      'node',
-    ];
-    await exec(tsc, [...flags, tourFile], { cwd: exampleDir });
-    const tsx = join(exampleDir, 'node_modules/.bin/tsx');
-    const { stdout } = await exec(tsx, [tourFile], { cwd, timeout: 60_000 });
+const TSC_FLAGS = ['--ignoreConfig', '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
+const TSC_MORE = ['--target', 'es2022', '--skipLibCheck', '--types', 'node'];
+
+/** Writes the block as a module, type-checks it strictly against the built packages, runs it with tsx; its stdout. */
+async function typeCheckAndRun(code: string): Promise<string> {
+  writeFileSync(tourFile, `${code}\nexport {};\n`);
+  await exec(join(exampleDir, '../../node_modules/.bin/tsc'), [...TSC_FLAGS, ...TSC_MORE, tourFile], { cwd: exampleDir });
+  const { stdout } = await exec(join(exampleDir, 'node_modules/.bin/tsx'), [tourFile], { cwd, timeout: 60_000 });
+  return stdout;
+}
+
+describe('the documentation runs as written', () => {
+  it("README's tour: prints the first status and the result", async () => {
+    const stdout = await typeCheckAndRun(block('README.md', '## A short tour'));
     expect(stdout).toMatch(/state: 'queued',[\s\S]*position: 1,[\s\S]*basis: 'no-workers'/);
     expect(stdout).toContain('5231 words');
+  }, 90_000);
+
+  it("the getting-started guide's first queue: prints the status and the result", async () => {
+    const stdout = await typeCheckAndRun(block('docs/guides/getting-started.md', '## A first queue'));
+    expect(stdout).toMatch(/state: 'queued'/);
+    expect(stdout).toContain('{ words: 1200 }');
   }, 90_000);
 });
