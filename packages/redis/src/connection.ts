@@ -103,8 +103,26 @@ export function resolveOptions(options: RedisStorageOptions | undefined = {}): R
   };
 }
 
-function isClient(c: RedisConnection): c is RedisClient {
-  return c instanceof Redis || c instanceof Cluster;
+/**
+ * True for an ioredis client, of this copy of ioredis or of the app's own (another version, or a
+ * copy the package manager did not dedupe): detected by shape, since `instanceof` only knows one
+ * copy, and a client taken for options would be silently replaced by a new connection to db 0.
+ * @internal
+ */
+export function isClient(c: unknown): c is RedisClient {
+  const client = c as { duplicate?: unknown; sendCommand?: unknown; status?: unknown } | null;
+  return (
+    typeof client === 'object' &&
+    client !== null &&
+    typeof client.duplicate === 'function' &&
+    typeof client.sendCommand === 'function' &&
+    typeof client.status === 'string'
+  );
+}
+
+/** True for an ioredis `Cluster` of any copy of ioredis (see {@link isClient}). @internal */
+export function isCluster(c: unknown): c is Cluster {
+  return isClient(c) && typeof (c as { nodes?: unknown }).nodes === 'function' && (c as { isCluster?: unknown }).isCluster === true;
 }
 
 function isClusterConnection(c: RedisConnection): c is RedisClusterConnection {
@@ -145,11 +163,11 @@ function serverOptions(o: RedisOptions): RedisOptions {
  * @internal
  */
 export function describeConnection(connection: RedisConnection): Record<string, unknown> {
-  if (connection instanceof Cluster) {
+  if (isCluster(connection)) {
     const nodes = connection.nodes('master').map((n) => ({ host: n.options.host, port: n.options.port }));
     const redisOptions = serverOptions(connection.options.redisOptions ?? {});
     return { cluster: nodes, options: { redisOptions } };
   }
-  if (connection instanceof Redis) return serverOptions(connection.options) as Record<string, unknown>;
+  if (isClient(connection)) return serverOptions((connection as Redis).options) as Record<string, unknown>;
   return plain(connection) as Record<string, unknown>;
 }

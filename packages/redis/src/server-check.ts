@@ -8,9 +8,9 @@
  * @module
  * @internal
  */
-import { Cluster, type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '@waitline/core';
-import type { RedisClient } from './connection.js';
+import { isCluster, type RedisClient } from './connection.js';
 
 /** What each logger was already told, by server and warning. */
 const told = new WeakMap<Logger, Set<string>>();
@@ -60,6 +60,6 @@ async function checkNode(node: Redis, logger: Logger): Promise<void> {
 
 /** Checks the server (each master of a cluster) and warns through `logger`; never throws. @internal */
 export async function checkServer(client: RedisClient, logger: Logger): Promise<void> {
-  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  const nodes = isCluster(client) ? client.nodes('master') : [client as Redis];
   await Promise.all(nodes.map((node) => checkNode(node, logger)));
 }

@@ -282,6 +282,28 @@ describe.runIf(available)('redis storage', () => {
     expect(await client.ping()).toBe('PONG');
     await client.quit();
   });
+
+  it("uses the app's own client from another copy of ioredis (5.x), keeping its database", async () => {
+    const { Redis: Redis5 } = await import('ioredis5');
+    const prefix = `${base}-foreign`;
+    const client = new Redis5({ ...SERVER, db: 5 });
+    const s = await RedisStorage.open({ connection: client as never, prefix });
+    try {
+      expect(s.describe().options).toMatchObject({ connection: { db: 5 } });
+      await s.upsertQueue({ name: 'q', concurrency: 2, now: T0 });
+      const in5 = new Redis({ ...SERVER, db: 5 });
+      const in0 = new Redis({ ...SERVER, db: 0 });
+      expect(await in5.keys(`{${prefix}:*`)).not.toEqual([]);
+      expect(await in0.keys(`{${prefix}:*`)).toEqual([]);
+      await in5.del(...(await in5.keys(`*${prefix}*`)));
+      in5.disconnect();
+      in0.disconnect();
+    } finally {
+      await s.close();
+    }
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
 });
 
 describe.runIf(available)('redis notifier: events only while someone elsewhere listens', () => {
