@@ -38,6 +38,7 @@ export interface Eta {
  * is n × mean, whatever their skew), so the model keeps a winsorised mean (the top and bottom 1%
  * clipped, so one runaway job does not move every ETA), the time per unit of size as a ratio of
  * sums, and the sorted run times for the expected remaining time of a running job.
+ * @internal
  */
 export interface NameModel {
   meanMs: number;
@@ -55,7 +56,7 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[idx] as number;
 }
 
-/** The mean of `sorted` with values beyond its 1st and 99th percentiles clipped to them. */
+/** The mean of `sorted` with values beyond its 1st and 99th percentiles clipped to them. @internal */
 export function winsorisedMean(sorted: readonly number[]): number {
   if (sorted.length === 0) return Number.NaN;
   const lo = quantile(sorted, 0.01);
@@ -82,7 +83,7 @@ function modelOf(samples: readonly FinishedSample[]): NameModel {
   return { meanMs: winsorisedMean(sortedMs), msPerUnit: perUnit(samples), sortedMs };
 }
 
-/** Builds per-name duration models from recent completed samples. */
+/** Builds per-name duration models from recent completed samples. @internal */
 export function buildModels(recent: readonly FinishedSample[]): Map<string, NameModel> {
   const byName = new Map<string, FinishedSample[]>();
   for (const s of recent) {
@@ -94,7 +95,7 @@ export function buildModels(recent: readonly FinishedSample[]): Map<string, Name
   return new Map([...byName].map(([name, samples]) => [name, modelOf(samples)]));
 }
 
-/** The expected run time of one job, and whether it came from its size. */
+/** The expected run time of one job, and whether it came from its size. @internal */
 export function expectedDuration(
   models: Map<string, NameModel>,
   fallback: NameModel | null,
@@ -117,6 +118,7 @@ function queueFallback(recent: readonly FinishedSample[]): NameModel | null {
  * kind that lasted longer had left (with skewed run times, a job that has already run long is
  * likely a long one; the median, not the mean, because one job's remainder is not a sum). Null
  * with fewer than 3 such runs.
+ * @internal
  */
 export function residualMs(sortedMs: readonly number[], elapsedMs: number): number | null {
   let from = 0;
@@ -135,6 +137,7 @@ export function residualMs(sortedMs: readonly number[], elapsedMs: number): numb
  * Remaining time of a running job: from its progress when it reported enough; else, for a job
  * without a size, the residual life of its kind (see {@link residualMs}); else its expected
  * duration less the time run (at least a tenth of it).
+ * @internal
  */
 export function remainingMs(job: RunningSample, expected: number, now: number, model?: NameModel | null): number {
   const elapsed = Math.max(0, now - job.startedAt);
@@ -146,14 +149,14 @@ export function remainingMs(job: RunningSample, expected: number, now: number, m
   return Math.max(expected - elapsed, expected * 0.1);
 }
 
-/** The times at which each of `capacity` slots can take a new job, given running jobs' remaining times. */
+/** The times at which each of `capacity` slots can take a new job, given running jobs' remaining times. @internal */
 export function initialSlots(runningRemaining: number[], capacity: number): number[] {
   const sorted = [...runningRemaining].sort((a, b) => a - b);
   if (sorted.length < capacity) return [...new Array<number>(capacity - sorted.length).fill(0), ...sorted];
   return sorted.slice(sorted.length - capacity);
 }
 
-/** Places each duration in the first free slot, in order; returns when the next slot frees after them. */
+/** Places each duration in the first free slot, in order; returns when the next slot frees after them. @internal */
 export function simulateStart(slots: number[], durations: Iterable<number>): number {
   const free = [...slots];
   for (const d of durations) {
@@ -196,6 +199,7 @@ const MAX_HIGHER_SHARE = 0.9;
  * the span of the recent samples (the non-preemptive priority queue's steady state, in which
  * every unit of higher-priority work arriving during the wait is served first). 1 with too few
  * samples; ρ is capped at 0.9.
+ * @internal
  */
 export function overtakeFactor(recent: readonly FinishedSample[], priority: number, capacity: number, now: number): number {
   if (recent.length < MIN_SHARE_SAMPLES || !Number.isFinite(capacity) || capacity <= 0) return 1;
@@ -210,13 +214,13 @@ export function overtakeFactor(recent: readonly FinishedSample[], priority: numb
   return 1 / (1 - Math.min(MAX_HIGHER_SHARE, higher / (span * capacity)));
 }
 
-/** Effective capacity: the queue's limit, bounded by what live workers can run. */
+/** Effective capacity: the queue's limit, bounded by what live workers can run. @internal */
 export function effectiveCapacity(inputs: Pick<PositionInputs, 'config' | 'liveWorkers'>): number {
   const workerSlots = inputs.liveWorkers.reduce((sum, w) => sum + w.concurrency, 0);
   return Math.min(inputs.config.concurrency ?? Number.POSITIVE_INFINITY, workerSlots);
 }
 
-/** Estimates the ETA of the job in `inputs` at time `now`; null for a job in a final state. */
+/** Estimates the ETA of the job in `inputs` at time `now`; null for a job in a final state. @internal */
 export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   const { job } = inputs;
   if (job.state !== 'queued' && job.state !== 'running') return null;
