@@ -1,8 +1,11 @@
-// Smoke test of the packed tarballs on Postgres and Redis (ESM): a job added and run on each,
-// in a schema / key prefix of its own, removed afterwards.
+// Smoke test of the packed tarballs on Postgres and Redis (ESM), each through the app's own
+// client (a pg Pool; an ioredis client on database 3): a job added and run on each, in a schema /
+// key prefix of its own, removed afterwards.
 import { Queue, Worker } from '@waitline/core';
 import { PostgresStorage } from '@waitline/postgres';
 import { RedisStorage } from '@waitline/redis';
+import { Redis } from 'ioredis';
+import pgDriver from 'pg';
 
 const tag = `smoke${process.pid}${Date.now().toString(36)}`;
 
@@ -16,25 +19,23 @@ async function roundTrip(storage, label) {
   console.log(`ESM on ${label}: ok`);
 }
 
-const pg = await PostgresStorage.open({ connectionString: process.env.WAITLINE_PG_URL, schema: tag });
+const pool = new pgDriver.Pool({ connectionString: process.env.WAITLINE_PG_URL });
+const pg = await PostgresStorage.open({ pool, schema: tag });
 try {
   await roundTrip(pg, 'Postgres');
 } finally {
   await pg.close();
-  const { default: pgDriver } = await import('pg');
-  const client = new pgDriver.Client({ connectionString: process.env.WAITLINE_PG_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${tag}" CASCADE`);
-  await client.end();
+  await pool.query(`DROP SCHEMA IF EXISTS "${tag}" CASCADE`);
+  await pool.end();
 }
 
-const redis = await RedisStorage.open({ connection: { host: '127.0.0.1', port: 6379 }, prefix: tag, checkServer: false });
+const client = new Redis({ host: '127.0.0.1', port: 6379, db: 3 });
+const redis = await RedisStorage.open({ connection: client, prefix: tag, checkServer: false });
 try {
   await roundTrip(redis, 'Redis');
+  if ((await client.keys(`{${tag}*`)).length === 0) throw new Error("Redis: the jobs are not in the app's database 3");
 } finally {
   await redis.close();
-  const { Redis } = await import('ioredis');
-  const client = new Redis({ host: '127.0.0.1', port: 6379 });
   for (const pattern of [`${tag}*`, `{${tag}*`]) {
     const keys = await client.keys(pattern);
     if (keys.length > 0) await client.del(...keys);

@@ -9,14 +9,24 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { Db } from './context.js';
 
-/** How to open a {@link SqliteStorage}; every field is plain data, so it travels in a descriptor. */
+/**
+ * How to open a {@link SqliteStorage}: a `path`, or your own better-sqlite3 `database`. Every field
+ * but `database` is plain data, so it travels in a descriptor (a `database` travels as its file's path).
+ */
 export interface SqliteStorageOptions {
   /**
    * The database file, created when missing; a relative path is resolved against the current
    * directory once, at open. `':memory:'` is a private in-memory database: one connection, one
-   * process, gone on close (a descriptor of it cannot reopen the same data).
+   * process, gone on close (a descriptor of it cannot reopen the same data). Give this or `database`.
    */
-  path: string;
+  path?: string;
+  /**
+   * Your own open better-sqlite3 `Database` (any copy of better-sqlite3, recognised by its shape):
+   * the storage uses it and never closes it, and changes only what a queue needs of it (the file
+   * goes to WAL mode); its other settings stay yours. Reopening elsewhere (the heartbeat thread)
+   * opens its file by path. Give this or `path`.
+   */
+  database?: Database.Database;
   /** Migrate an older schema at open (default true); false makes an older schema an error. */
   migrate?: boolean;
   /** How long a write waits for another process's write lock before failing (default 5000 ms; 0 to 2^31−1). */
@@ -31,6 +41,8 @@ export interface SqliteStorageOptions {
 /** Options with every default applied and the path resolved. @internal */
 export interface ResolvedOptions {
   path: string;
+  /** The caller's own connection, which the storage uses and never closes; absent when it opens its own. */
+  database?: Db;
   migrate: boolean;
   busyTimeoutMs: number;
   synchronous: 'NORMAL' | 'FULL';
@@ -41,14 +53,29 @@ export interface ResolvedOptions {
 /** The busy timeout used when none is given. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
+/** True for an open better-sqlite3 `Database` of any copy of better-sqlite3. */
+function isDatabase(value: unknown): value is Db {
+  const db = value as { prepare?: unknown; pragma?: unknown; name?: unknown; open?: unknown } | null;
+  return (
+    typeof db === 'object' &&
+    db !== null &&
+    typeof db.prepare === 'function' &&
+    typeof db.pragma === 'function' &&
+    typeof db.name === 'string' &&
+    db.open === true
+  );
+}
+
 const optionsSchema = z
   .object({
-    path: storableText(4_096),
+    path: storableText(4_096).optional(),
+    database: z.custom<Db>(isDatabase, 'database must be an open better-sqlite3 Database').optional(),
     migrate: z.boolean().optional(),
     busyTimeoutMs: timerMs(0).optional(),
     synchronous: z.enum(['NORMAL', 'FULL']).optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => (o.path === undefined) !== (o.database === undefined), { message: 'give path or database, not both', path: ['path'] });
 
 /**
  * Checks options from code or from a descriptor (untyped data) and applies the defaults: anything
@@ -58,9 +85,12 @@ const optionsSchema = z
  */
 export function resolveOptions(options: SqliteStorageOptions): ResolvedOptions {
   const parsed = parseOptions(optionsSchema, options, 'SQLite storage options', []);
-  const { path, migrate = true, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, synchronous = 'NORMAL' } = parsed;
+  const { database, migrate = true, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, synchronous = 'NORMAL' } = parsed;
+  const path = database ? (database.memory ? ':memory:' : database.name) : (parsed.path as string);
   const memory = path === ':memory:';
-  return { path: memory ? path : resolve(path), migrate, busyTimeoutMs, synchronous, shared: !memory };
+  const resolved: ResolvedOptions = { path: memory ? path : resolve(path), migrate, busyTimeoutMs, synchronous, shared: !memory };
+  if (database) resolved.database = database;
+  return resolved;
 }
 
 /**
@@ -85,6 +115,10 @@ export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
  * @internal
  */
 export function openConnection(options: ResolvedOptions): Db {
+  if (options.database) {
+    if (options.shared) setWal(options.database, options.busyTimeoutMs);
+    return options.database;
+  }
   const db = new Database(options.path, { timeout: options.busyTimeoutMs });
   try {
     if (options.shared) {

@@ -115,8 +115,10 @@ export class SqliteStorage implements Storage {
 
   /**
    * Opens (creating when missing) the database at `options.path` with WAL, the busy timeout and
-   * foreign keys on, then checks its schema: a newer one throws `SchemaVersionError`; an older one
-   * is migrated (default) or, with `migrate: false`, throws `SchemaVersionError`.
+   * foreign keys on, or adopts your own `options.database` (switched to WAL, otherwise as you set
+   * it, never closed by the storage); then checks its schema: a newer one throws
+   * `SchemaVersionError`; an older one is migrated (default) or, with `migrate: false`, throws
+   * `SchemaVersionError`.
    */
   static async open(options: SqliteStorageOptions): Promise<SqliteStorage> {
     const resolved = resolveOptions(options);
@@ -125,7 +127,7 @@ export class SqliteStorage implements Storage {
       db = openConnection(resolved);
       ensureSchema(db, resolved.path, resolved.migrate);
     } catch (err) {
-      db?.close();
+      if (!resolved.database) db?.close();
       throw toStorageError(err, resolved.path);
     }
     return new SqliteStorage(db, resolved, acquireNotifier(resolved.shared ? resolved.path : null));
@@ -163,7 +165,7 @@ export class SqliteStorage implements Storage {
     if (this.closed) return;
     this.closed = true;
     this.notifierLease.release();
-    this.ctx.db.close();
+    if (!this.options.database) this.ctx.db.close();
   }
 
   /** Creates the queue or updates only the given fields, in one statement. */

@@ -130,6 +130,37 @@ describe('connection', () => {
   });
 });
 
+describe("the app's own database", () => {
+  it('uses it without closing it or changing its settings beyond WAL; its descriptor reopens the file', async () => {
+    const path = newPath();
+    const database = new Database(path);
+    database.pragma('cache_size = -4096');
+    database.pragma('synchronous = FULL');
+    const storage = await SqliteStorage.open({ database });
+    await storage.enqueue({ queue: 'q', jobs: [newJob()], now: 1 });
+    expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(database.pragma('cache_size', { simple: true })).toBe(-4096);
+    expect(database.pragma('synchronous', { simple: true })).toBe(2);
+    expect(storage.describe().options).toMatchObject({ path });
+    const again = await SqliteStorage.fromDescriptor(storage.describe().options as never);
+    expect((await again.listJobs({ queue: 'q', limit: 10 })).items).toHaveLength(1);
+    await again.close();
+    await storage.close();
+    expect(database.open).toBe(true);
+    expect((database.prepare('SELECT count(*) AS n FROM jobs').get() as { n: number }).n).toBe(1);
+    database.close();
+  });
+
+  it('refuses both path and database, or a database that is not one, before writing anything', async () => {
+    const database = new Database(newPath());
+    await expect(SqliteStorage.open({ database, path: newPath() })).rejects.toMatchObject({ code: 'VALIDATION', path: ['path'] });
+    await expect(SqliteStorage.open({ database: { name: 'x' } as never })).rejects.toMatchObject({ code: 'VALIDATION', path: ['database'] });
+    await expect(SqliteStorage.open({} as never)).rejects.toBeInstanceOf(ValidationError);
+    database.close();
+    await expect(SqliteStorage.open({ database })).rejects.toMatchObject({ code: 'VALIDATION', path: ['database'] });
+  });
+});
+
 describe('schema and embedded SQL', () => {
   it('matches the committed schema snapshot', async () => {
     const storage = await open();
