@@ -188,8 +188,9 @@ export interface LeaseState {
   leaseExpiresAt: number | null;
 }
 
-/** A running job's progress, written only while the lease is held. */
+/** A running job's progress, written only while the lease is held by a job of `queue`. */
 export interface ProgressParams extends LeaseRef {
+  queue: string;
   progress: Omit<JobProgress, 'updatedAt'>;
   now: number;
 }
@@ -361,7 +362,7 @@ export interface Storage {
    * not held is reported `held: false`, not renewed); without, one state per job renewed.
    */
   renewLeases(p: RenewLeasesParams): Promise<LeaseState[]>;
-  /** Writes progress; throws `LeaseLostError` when the lease is not held (nothing written). */
+  /** Writes progress; throws `LeaseLostError` when the lease is not held or the job is another queue's (nothing written). */
   reportProgress(p: ProgressParams): Promise<JobRecord>;
   /**
    * Throws `JobNotFoundError` (also for a job of another queue); `InvalidTransitionError` for
@@ -371,8 +372,8 @@ export interface Storage {
   /** Returns every job it moved, in its new state; see {@link ReclaimParams} for where each goes. */
   reclaimExpired(p: ReclaimParams): Promise<JobRecord[]>;
 
-  /** The stored job, or null for an unknown id. */
-  getJob(id: JobId): Promise<JobRecord | null>;
+  /** The stored job, or null for an unknown id or a job of another queue. */
+  getJob(p: JobRef): Promise<JobRecord | null>;
   /**
    * The job's 1-based position among ready jobs, or null when it is not queued and ready or not a
    * job of `p.queue`. Index-only where the storage allows.

@@ -229,11 +229,11 @@ export class PostgresStorage implements Storage {
     return this.run(() => jobs.reclaimExpired(this.ctx, p));
   }
 
-  /** The stored job, or null. */
-  getJob(id: string): Promise<JobRecord | null> {
+  /** The stored job of `p.queue`, or null (also for another queue's job). */
+  getJob(p: JobRef): Promise<JobRecord | null> {
     return this.run(async () => {
-      const row = await this.ctx.row<JobRow>('getJob', [id]);
-      return row === undefined ? null : toJobRecord(row.job);
+      const row = await this.ctx.row<JobRow>('getJob', [p.id]);
+      return row === undefined || row.job.queue !== p.queue ? null : toJobRecord(row.job);
     });
   }
 

@@ -91,6 +91,7 @@ export function reportProgress(ctx: SqliteContext, p: ProgressParams): JobRecord
   const progress = data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now };
   const row = ctx.jobs('reportProgress').get({
     id: p.id,
+    queue: p.queue,
     leaseToken: p.leaseToken,
     progress: JSON.stringify(progress),
   }) as JobRow | undefined;
