@@ -108,8 +108,8 @@ export interface StorageTransitions<Tx = unknown> {
   /**
    * Completes, fails, acknowledges cancels and releases the given jobs, then optionally claims, in
    * one atomic step; a cancel request turns a failure or release into `cancelled`. A guard miss is
-   * listed in `lost`, never thrown. An item is matched by its lease (id and token); `p.queue`
-   * names the claim's queue.
+   * listed in `lost`, never thrown; an item that is not a job of `p.queue` misses too. Ignores a
+   * cancel request on a completed item (it ends `completed`).
    */
   settle(p: SettleParams): Promise<SettleResult>;
   /**

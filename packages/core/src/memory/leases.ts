@@ -90,7 +90,7 @@ export function settleJobs(store: MemoryStore, p: SettleParams): SettleResult {
   const lost: string[] = [];
   for (const step of settleSteps(store, p)) {
     const job = heldJob(store, step.ref);
-    if (job === undefined) {
+    if (job === undefined || job.queue !== p.queue) {
       lost.push(step.ref.id);
       continue;
     }

@@ -77,6 +77,23 @@ export function describeIsolation(harness: StorageHarness): void {
       expect(mine.progress).toEqual({ ...progress, updatedAt: T0 + 2 });
     });
 
+    it("settle named on queue b misses the guard of queue a's running job: listed in lost, nothing written", async () => {
+      const s = storage();
+      const { running } = await jobsOfA(s);
+      const lease = { id: running.id, leaseToken: running.leaseToken ?? '' };
+      const items = [
+        { completed: [{ ...lease, result: null }] },
+        { failed: [{ ...lease, error: { name: 'E', message: 'x', attempt: 1, at: T0 + 1 }, retryAt: null }] },
+        { cancelled: [{ ...lease, error: null }] },
+        { released: [lease] },
+      ];
+      for (const item of items) {
+        expect(await s.settle({ queue: 'b', now: T0 + 1, ...item })).toEqual({ settled: [], lost: [running.id], claimed: [] });
+      }
+      expect(await reread(s, running)).toEqual(running);
+      expect((await s.settle({ queue: 'a', now: T0 + 2, completed: [{ ...lease, result: 1 }] })).settled.map((j) => j.state)).toEqual(['completed']);
+    });
+
     it('the same moves on the job own queue still work', async () => {
       const s = storage();
       const jobs = await jobsOfA(s);
