@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: ['src/index.ts'],
+    // `storage` is the seam for storage authors, published as `@waitline/core/storage`.
+    entry: { index: 'src/index.ts', storage: 'src/storage.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

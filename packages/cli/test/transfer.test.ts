@@ -39,7 +39,7 @@ async function seed(storage: Storage): Promise<{ running: string; cancelling: st
   const now = work.clock.now() + 1;
   const [a, b, c, d, e] = await storage.claim({ queue: 'work', workerId: 'w1', limit: 5, leaseMs: 600_000, now });
   if (!a || !b || !c || !d || !e) throw new Error('seed: expected 5 claimed jobs');
-  await storage.reportProgress({ ...lease(a), progress: { percent: 50, stage: 'half', data: { k: [1, 2] } }, now: now + 1 });
+  await storage.reportProgress({ queue: 'work', ...lease(a), progress: { percent: 50, stage: 'half', data: { k: [1, 2] } }, now: now + 1 });
   const error = { name: 'Error', message: 'boom', code: 'E_SEED', attempt: 1, at: now + 2 };
   await storage.settle({
     queue: 'work',
@@ -207,7 +207,7 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     expect(missing.stderr).toMatch(/^error FILE_NOT_READABLE: cannot open .*missing\.jsonl.* \(at in\)\n$/);
     const headless = await importing(`${job('a', 'n2')}\n`);
     expect(headless.stderr).toMatch(/^error IMPORT_FORMAT: line 1 is not an export header/);
-    expect(await db.storage.getJob('n1')).toBeNull();
+    expect(await db.storage.getJob({ queue: 'a', id: 'n1' })).toBeNull();
     expect(await db.storage.getQueue('a')).toBeNull();
   });
 
@@ -218,8 +218,8 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     expect(bad.stderr).toMatch(
       /^error IMPORT_ABORTED: import stopped at line 4: line 4: invalid job line at priority: .*1 job\(s\) .* imported before it, each whole \(at 4\.priority\)\n$/,
     );
-    expect((await db.storage.getJob('b1'))?.state).toBe('queued');
-    expect(await db.storage.getJob('b2')).toBeNull();
+    expect((await db.storage.getJob({ queue: 'a', id: 'b1' }))?.state).toBe('queued');
+    expect(await db.storage.getJob({ queue: 'b', id: 'b2' })).toBeNull();
     const notJson = await importing([header(1), '{"type":"job",'].join('\n'));
     expect(notJson.stderr).toMatch(/^error IMPORT_ABORTED: import stopped at line 2: line 2: not valid JSON/);
   });
@@ -230,7 +230,7 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     const r = await importing(text, '--json');
     expect(JSON.parse(r.stdout)).toEqual({ queues: 1, jobs: 2, skipped: 0, replaced: 0 });
     expect(await db.storage.getQueue('cfg')).toEqual({ name: 'cfg', concurrency: 2, maxSize: 1, paused: true, maxStalls: 0, draining: true });
-    expect((await db.storage.getJob('cfg2'))?.state).toBe('queued');
+    expect((await db.storage.getJob({ queue: 'cfg', id: 'cfg2' }))?.state).toBe('queued');
   });
 
   it('on a conflict fails (nothing of the batch written), skips or replaces as told', async () => {
@@ -240,14 +240,14 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     const failed = await importing(again);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^error IMPORT_ABORTED: import stopped at line 3: cannot import job "c1": a stored job has id "c1".* \(at 3\.id\)\n$/);
-    expect(await db.storage.getJob('c3')).toBeNull();
+    expect(await db.storage.getJob({ queue: 'c', id: 'c3' })).toBeNull();
     const skipped = await importing(again, '--on-conflict', 'skip', '--json');
     expect(JSON.parse(skipped.stdout)).toEqual({ queues: 0, jobs: 1, skipped: 2, replaced: 0 });
-    expect((await db.storage.getJob('c1'))?.priority).toBe(2);
+    expect((await db.storage.getJob({ queue: 'c', id: 'c1' }))?.priority).toBe(2);
     const replaced = await importing(again, '--on-conflict', 'replace', '--json');
     expect(JSON.parse(replaced.stdout)).toEqual({ queues: 0, jobs: 3, skipped: 0, replaced: 3 });
-    expect((await db.storage.getJob('c1'))?.priority).toBe(5);
-    expect(await db.storage.getJob('c2')).toBeNull();
+    expect((await db.storage.getJob({ queue: 'c', id: 'c1' }))?.priority).toBe(5);
+    expect(await db.storage.getJob({ queue: 'c', id: 'c2' })).toBeNull();
     expect((await importing(again, '--on-conflict', 'merge')).code).toBe(2);
   });
 });

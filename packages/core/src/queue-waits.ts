@@ -31,8 +31,8 @@ const FINAL_EVENTS: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:c
 export async function waitFinished<Result>(host: WaitHost, jobId: JobId, wait: WaitSettings): Promise<Result> {
   const record = await waitUntil(
     async () => {
-      const rec = await host.storage.getJob(jobId);
-      if (!rec || rec.queue !== host.name) throw new JobNotFoundError(jobId);
+      const rec = await host.storage.getJob({ queue: host.name, id: jobId });
+      if (!rec) throw new JobNotFoundError(jobId);
       return isFinalState(rec.state) ? rec : undefined;
     },
     {

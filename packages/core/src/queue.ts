@@ -182,8 +182,7 @@ export class Queue<Payload = unknown, Result = unknown> {
 
   /** The stored record, or null when no such job exists. */
   async getJob(id: JobId): Promise<JobRecord<Payload, Result> | null> {
-    const rec = await this.storage.getJob(parseJobId(id));
-    return rec && rec.queue === this.name ? (rec as JobRecord<Payload, Result>) : null;
+    return (await this.storage.getJob({ queue: this.name, id: parseJobId(id) })) as JobRecord<Payload, Result> | null;
   }
 
   /** State, position, progress and ETA of a job, read consistently. Throws `JobNotFoundError`. */

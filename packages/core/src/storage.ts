@@ -1,19 +1,62 @@
 /**
- * The Storage seam: the only thing an adapter package implements.
+ * The Storage seam: the only thing an adapter package implements, published for storage authors as
+ * `@waitline/core/storage` (types and `DEFAULT_MAX_STALLS`; the error classes a storage throws, and
+ * `MemoryStorage` as a reference, come from `@waitline/core`).
  *
- * Operations are named after lifecycle transitions (see `state.ts`); there is no generic update.
- * Every method takes one params object (fields can be added without breaking adapters), and every
- * time-dependent method takes `now` from core's clock so the contract suite controls time.
- * Policy (backoff, ETA, validation, events) lives in core; a storage only persists, orders and
- * guards. Adapters throw core's error classes (`QueueFullError`, `LeaseLostError`, ...).
+ * **Stability.** Before 1.0 the seam may change in a minor release of `@waitline/core`, never in
+ * a patch, and each change comes with a changeset saying what a storage must now do. The contract
+ * suite (`packages/storage-contract` in the repository) is the seam's definition: a storage that
+ * passes the suite of a core version works with that version.
+ *
+ * - Calls are named after lifecycle transitions (see `state.ts`); there is no generic update.
+ *   {@link StorageTransitions} write, {@link StorageReads} only read, {@link StorageRegistry}
+ *   keeps queue configs and workers, {@link Storage} adds the lifecycle.
+ * - Every call takes one params object (see `storage-params.ts`) and every time-dependent call
+ *   takes `now` from core's clock, so the contract suite controls time.
+ * - Every call is atomic. Policy (backoff, ETA, validation, events) lives in core; a storage only
+ *   persists, orders and guards, and throws core's error classes.
+ * - Every by-id call names the job's queue ({@link JobRef}): a job of another queue is treated
+ *   exactly as an unknown id, and nothing of it is read or written.
+ *
+ * **A guard miss** (the lease token no longer matches, or the job is not in the state or queue the
+ * call needs) writes nothing and is reported one way per kind of call:
+ * - a batch call reports each miss in its result and never throws for one: `settle` lists it in
+ *   `lost`, `renewLeases` answers `held: false`, so one lost job never fails the others;
+ * - a single-job call on a lease throws `LeaseLostError` (`reportProgress`);
+ * - a single-job call by id throws `JobNotFoundError` (unknown id, another queue's job) or
+ *   `InvalidTransitionError` (a state the move does not start from);
+ * - a read answers null.
  * @module
  */
-import type { BackoffSpec, JobErrorInfo, JobId, JobProgress, JobRecord, NewJob } from './job-record.js';
+import type { BackoffSpec, JobErrorInfo, JobProgress, JobRecord } from './job-record.js';
 import type { Clock } from './clock.js';
-import type { JobState } from './state.js';
+import type {
+  CancelParams,
+  ChangePriorityParams,
+  ClaimParams,
+  EnqueueParams,
+  EnqueueResult,
+  ImportJobsParams,
+  ImportJobsResult,
+  JobRef,
+  LeaseState,
+  ProgressParams,
+  PromoteParams,
+  QueueConfig,
+  ReclaimParams,
+  RegisterWorkerParams,
+  RemoveParams,
+  RenewLeasesParams,
+  RetryParams,
+  SettleParams,
+  SettleResult,
+  UpsertQueueParams,
+} from './storage-params.js';
 import type { Notifier, StorageDescriptor } from './storage-notify.js';
 import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from './storage-reads.js';
 
+export { DEFAULT_MAX_STALLS } from './storage-params.js';
+export type * from './storage-params.js';
 export type { Notifier, StorageDescriptor, StorageNotice } from './storage-notify.js';
 export type {
   AheadWork,
@@ -42,284 +85,131 @@ export interface StorageCapabilities {
 }
 
 /**
- * The `maxStalls` a queue has until configured otherwise: a job's first stall (its worker died
- * or went silent) costs no attempt, a second one does. Like BullMQ's `maxStalledCount`.
+ * The writes that move jobs through their lifecycle. Every move out of `running` is guarded by the
+ * lease token in the same statement or script; a miss writes nothing (see the module doc).
+ * `Tx` is the type of a caller's transaction that `enqueue` can join.
  */
-export const DEFAULT_MAX_STALLS = 1;
-
-/** A queue's configuration as stored: shared by every process using the storage. */
-export interface QueueConfig {
-  name: string;
-  /** Most jobs running at once across every worker on every host; null means no limit. */
-  concurrency: number | null;
-  /** Most jobs waiting (`queued`, ready or scheduled); null means no limit. */
-  maxSize: number | null;
-  /** A paused queue hands out no job; running jobs go on. */
-  paused: boolean;
+export interface StorageTransitions<Tx = unknown> {
   /**
-   * How many lease expiries (stalls) of one job are forgiven: while the job's `stalls` count is
-   * below it, a reclaim hands the attempt back (see {@link ReclaimParams}). 0 makes every stall
-   * cost an attempt. A new queue stores {@link DEFAULT_MAX_STALLS}.
+   * Writes every job or none, each `queued` (ready or scheduled by `runAt`) with the next `seq`.
+   * A job whose idempotency key names a stored job of the queue is not written; the stored one is
+   * returned. Throws `QueueDrainingError` (draining) or `QueueFullError` (past `maxSize`), both
+   * checked atomically with the write; refuses an id already stored (nothing written). Creates a
+   * missing queue with the defaults. Ignores `paused` and `concurrency` (they bound claims).
    */
-  maxStalls: number;
+  enqueue(p: EnqueueParams<Tx>): Promise<EnqueueResult>;
   /**
-   * A draining queue refuses every add with `QueueDrainingError` (checked in the same atomic step
-   * as `maxSize`, so nothing is written) while workers go on claiming what is queued; it is not
-   * paused. A new queue is not draining.
+   * Leases up to `limit` ready jobs of the queue by the ordering rule (priority, then `runAt`, then
+   * `seq`), making them `running` with a fresh token and `attempt` one higher. Never exceeds the
+   * queue's `concurrency` across every worker; hands out nothing while paused. Ignores `draining`
+   * and `maxSize` (they bound adds).
    */
-  draining: boolean;
-}
-
-/** Creates the queue if missing; fields left undefined keep their stored (or default) value. */
-export interface UpsertQueueParams {
-  name: string;
-  concurrency?: number | null;
-  maxSize?: number | null;
-  paused?: boolean;
-  /** An integer from 0; see {@link QueueConfig.maxStalls}. */
-  maxStalls?: number;
+  claim(p: ClaimParams): Promise<JobRecord[]>;
   /**
-   * See {@link QueueConfig.draining}. When the call sets it to true, the storage returns only once
-   * every add already past its draining check has committed or rolled back (a Postgres add in a
-   * caller's open transaction included), so an add is either refused or visible afterwards.
+   * Completes, fails, acknowledges cancels and releases the given jobs, then optionally claims, in
+   * one atomic step; a cancel request turns a failure or release into `cancelled`. A guard miss is
+   * listed in `lost`, never thrown; an item that is not a job of `p.queue` misses too. Ignores a
+   * cancel request on a completed item (it ends `completed`).
    */
-  draining?: boolean;
-  now: number;
-}
-
-/** Writes jobs; all of them or none. */
-export interface EnqueueParams {
-  queue: string;
-  jobs: NewJob[];
-  now: number;
+  settle(p: SettleParams): Promise<SettleResult>;
   /**
-   * A caller's own open transaction (for `pg`, a client after `BEGIN`): the jobs are written in
-   * it, visible to workers only once it commits and gone if it rolls back. Core passes it only to
-   * a storage whose `capabilities.transactionalEnqueue` is true; its type is the storage's.
+   * Extends held leases to `now + leaseMs` and reports cancel requests. With `leases`, one state per
+   * lease given (a lease not held is `held: false` and not renewed); without, one state per job
+   * running under `workerId` (in `queue` when given). Never throws for a miss.
    */
-  tx?: unknown;
-}
-
-/** The stored jobs, in the order given; `inserted[i]` is false when an idempotency key matched. */
-export interface EnqueueResult {
-  jobs: JobRecord[];
-  inserted: boolean[];
-}
-
-/** Claims up to `limit` ready jobs by the ordering rule, honouring pause and global concurrency. */
-export interface ClaimParams {
-  queue: string;
-  workerId: string;
-  limit: number;
-  leaseMs: number;
-  now: number;
-}
-
-/** A worker's proof that it owns a running job. */
-export interface LeaseRef {
-  id: JobId;
-  leaseToken: string;
-}
-
-/** A running job that returned: it ends `completed`, even when a cancel request arrived too late. */
-export interface CompleteItem extends LeaseRef {
-  result: unknown;
-}
-
-/**
- * A running job whose attempt threw: back to `queued` at `retryAt`, or `failed` when null. When the
- * job carries a cancel request it ends `cancelled` instead, whatever `retryAt` says.
- */
-export interface FailItem extends LeaseRef {
-  error: JobErrorInfo;
-  retryAt: number | null;
-}
-
-/** A running job whose handler stopped after a cancel request: it ends `cancelled`. */
-export interface CancelAckItem extends LeaseRef {
-  error: JobErrorInfo | null;
-}
-
-/**
- * Settles finished attempts and optionally claims the next jobs, in one atomic step, so a busy
- * worker pays one transaction (or script) per batch instead of two per job.
- */
-export interface SettleParams {
-  queue: string;
-  now: number;
-  completed?: CompleteItem[];
-  failed?: FailItem[];
-  cancelled?: CancelAckItem[];
+  renewLeases(p: RenewLeasesParams): Promise<LeaseState[]>;
   /**
-   * Running jobs handed back unfinished (worker shutdown): back to `queued` at once with `runAt`
-   * unchanged (they keep their place) and `attempt` decremented, so the handover costs no attempt.
-   * A released job that carries a cancel request ends `cancelled`.
+   * Writes progress stamped `updatedAt = now` on a running job of `p.queue` whose lease is held;
+   * otherwise throws `LeaseLostError` and writes nothing. Ignores the cancel request (it reports
+   * progress on a job being cancelled).
    */
-  released?: LeaseRef[];
-  /** Claims after the settles, in the same step, with the slots they freed counted. */
-  claim?: Omit<ClaimParams, 'queue' | 'now'>;
-}
-
-/** What a settle did: jobs whose lease guard missed are in `lost` and were not written. */
-export interface SettleResult {
-  settled: JobRecord[];
-  lost: JobId[];
-  claimed: JobRecord[];
-}
-
-/**
- * Extends the leases a worker holds. With `leases`, exactly those (each guarded by its token);
- * without, every job running under `workerId` (in `queue` when given), which lets a heartbeat
- * thread renew without being told of each job the worker starts.
- */
-export interface RenewLeasesParams {
-  workerId: string;
-  queue?: string;
-  leases?: LeaseRef[];
-  leaseMs: number;
-  now: number;
-}
-
-/** One lease after a renewal: `held` false means the job is no longer this worker's. */
-export interface LeaseState {
-  id: JobId;
-  held: boolean;
-  cancelRequested: boolean;
-  leaseExpiresAt: number | null;
-}
-
-/** A running job's progress, written only while the lease is held. */
-export interface ProgressParams extends LeaseRef {
-  progress: Omit<JobProgress, 'updatedAt'>;
-  now: number;
-}
-
-/**
- * Names one job of one queue. Every by-id call carries the queue: a job of another queue is
- * reported as not found (`JobNotFoundError`, or null for reads) and nothing is written, so a
- * right to act on one queue never becomes a right to act on another's jobs.
- */
-export interface JobRef {
-  queue: string;
-  id: JobId;
-}
-
-/** Cancels a job: queued ends `cancelled` at once; running gets `cancelRequested`. */
-export interface CancelParams extends JobRef {
-  now: number;
+  reportProgress(p: ProgressParams): Promise<JobRecord>;
+  /**
+   * Ends a queued job `cancelled` at once; sets `cancelRequested` on a running one (its worker ends
+   * it). A cancelled job is returned as is. Throws `JobNotFoundError` (unknown id, another queue's
+   * job) or `InvalidTransitionError` (`completed`, `failed`).
+   */
+  cancel(p: CancelParams): Promise<JobRecord>;
+  /**
+   * Moves every running job whose lease expired before `now` out of `running`, per job as
+   * {@link ReclaimParams} says, and returns the moved jobs in their new state. Ignores leases that
+   * are still valid, whoever holds them.
+   */
+  reclaimExpired(p: ReclaimParams): Promise<JobRecord[]>;
+  /**
+   * Moves a `failed` or `cancelled` job back to `queued` at `runAt ?? now`, `attempt` and `stalls`
+   * reset to 0. Throws `JobNotFoundError` (unknown, another queue's) or `InvalidTransitionError`.
+   */
+  retry(p: RetryParams): Promise<JobRecord>;
+  /**
+   * Sets a queued job's priority; its place among ready jobs follows at once. Throws
+   * `JobNotFoundError` (unknown, another queue's) or `InvalidTransitionError` unless `queued`.
+   */
+  changePriority(p: ChangePriorityParams): Promise<JobRecord>;
+  /**
+   * Makes a scheduled job ready (`runAt = now`); a ready job is returned unchanged. Throws as
+   * `changePriority` does.
+   */
+  promote(p: PromoteParams): Promise<JobRecord>;
+  /**
+   * Removes the queue's jobs in `p.states` (finished or created before `olderThan` when given) and
+   * returns how many. Never removes a running job, whatever `p.states` says.
+   */
+  removeJobs(p: RemoveParams): Promise<number>;
+  /**
+   * Writes whole jobs (an import or a move), all or none; see {@link ImportJobsParams}. Throws
+   * `ImportConflictError` (nothing written) on a conflict with `onConflict: 'fail'` or a running
+   * job met by `'replace'`. Ignores `maxSize`, `draining` and `paused`; publishes nothing.
+   */
+  importJobs(p: ImportJobsParams): Promise<ImportJobsResult>;
 }
 
 /**
- * Moves every running job whose lease expired before `now` out of `running`, deciding per job from
- * its queue's stored `maxStalls`, in this order:
- * - a cancel was requested: `cancelled` at `now` (error and attempt untouched);
- * - `stalls < maxStalls` (a forgiven stall): `queued` with `runAt` kept (it keeps its place, as
- *   a released job does) and `attempt` one lower, so the lost attempt is not spent;
- * - attempts left: `queued` at `runAt = now` (the back of its priority level), the attempt spent;
- * - otherwise `failed` at `now`.
- * Every moved job's `stalls` grows by one; all but the cancelled record `error` as given plus the
- * lost `attempt` (before any hand-back) and `at: now`. The lease is cleared, so the old owner's
- * settle misses its guard.
+ * The reads. None changes a job or a config (a storage may tidy its own indexes, as Redis moves a
+ * due job into its ready set).
  */
-export interface ReclaimParams {
-  /** Limits the sweep to one queue; all queues when absent. */
-  queue?: string;
-  now: number;
-  /** The error recorded on each reclaimed job. */
-  error: Omit<JobErrorInfo, 'attempt' | 'at'>;
+export interface StorageReads {
+  /** The stored config, or null for a queue never created. */
+  getQueue(name: string): Promise<QueueConfig | null>;
+  /**
+   * Every queue ever configured or added to, sorted by name (code-unit order): what an operator's
+   * `stats` without a queue and an export of every queue start from. Reads configuration only.
+   */
+  listQueues(): Promise<QueueConfig[]>;
+  /** The stored job of `p.queue`; null for an unknown id or a job of another queue. */
+  getJob(p: JobRef): Promise<JobRecord | null>;
+  /**
+   * The job's 1-based position among ready jobs, or null when it is not queued and ready or not a
+   * job of `p.queue`. Index-only where the storage allows.
+   */
+  getPosition(p: JobRef & { now: number }): Promise<number | null>;
+  /** What a position and ETA are computed from; null for an unknown id or a job of another queue. */
+  getPositionInputs(p: PositionParams): Promise<PositionInputs | null>;
+  /** Counts by state (queued split into ready and scheduled), windows by finish time, recent samples, live workers. */
+  getStats(p: StatsParams): Promise<RawQueueStats>;
+  /** One page of a queue's jobs by `seq`, filtered by state; jobs of other queues never appear. */
+  listJobs(p: ListParams): Promise<Page<JobRecord>>;
 }
 
-/** Moves a `failed` or `cancelled` job back to `queued`, attempts and stalls reset. */
-export interface RetryParams extends JobRef {
-  now: number;
-  runAt?: number;
-}
-
-/** Changes a queued job's priority; its place among ready jobs follows at once. */
-export interface ChangePriorityParams extends JobRef {
-  priority: number;
-}
-
-/** Makes a scheduled job ready now. */
-export interface PromoteParams extends JobRef {
-  now: number;
+/** Queue configuration and worker registrations: writes that move no job. */
+export interface StorageRegistry {
+  /**
+   * Creates the queue when missing and writes only the fields given; returns the stored config.
+   * Setting `draining` waits out adds already past their check (see {@link UpsertQueueParams}).
+   */
+  upsertQueue(p: UpsertQueueParams): Promise<QueueConfig>;
+  /** Inserts the worker or refreshes it (`lastSeenAt = now`, `startedAt` kept). */
+  registerWorker(p: RegisterWorkerParams): Promise<void>;
+  /** Removes the worker; an unknown id is fine. Its running jobs keep their leases until they expire. */
+  deregisterWorker(p: { id: string }): Promise<void>;
 }
 
 /**
- * Removes jobs of one queue in the given states (never `running`). With `olderThan`, only jobs
- * finished (final states) or created (queued) before it.
+ * A persistence backend: the transitions, the reads and the registry, plus its lifecycle. `Tx` is
+ * the caller's transaction type `enqueue` joins (`unknown` unless the storage names one).
  */
-export interface RemoveParams {
-  queue: string;
-  states: Array<Exclude<JobState, 'running'>>;
-  olderThan?: number;
-}
-
-/** The fields of a record that only mean something inside the storage that wrote them. */
-export type StorageLocalField = 'queue' | 'seq' | 'leaseToken' | 'leaseExpiresAt' | 'workerId';
-
-/**
- * A whole job as an export carries it and an import writes it: every `JobRecord` field but the
- * storage-local ones (its queue is the call's; the storage assigns a new `seq`). Never `running`:
- * core turns a running job into a waiting (or cancelled) one before it leaves its storage. A field
- * a storage does not know is ignored by it.
- */
-export type TransferJob = Omit<JobRecord, StorageLocalField> & { state: Exclude<JobState, 'running'> };
-
-/**
- * What an import does with a job whose id is stored (or whose idempotency key names a stored job
- * of the queue): `fail` throws `ImportConflictError` and writes nothing of the call, `skip` keeps
- * the stored job, `replace` removes it and writes the imported one (a running job is never
- * replaced: `ImportConflictError` with reason `running`).
- */
-export type ImportConflictMode = 'fail' | 'skip' | 'replace';
-
-/**
- * Writes whole jobs into one queue, all or none, in the order given: each gets a new `seq` larger
- * than every stored job's, in that order, so claim order and positions follow the order given.
- * The queue is created with the defaults when missing. Unlike `enqueue` it ignores `maxSize`,
- * `draining` and `paused` (it restores, it does not add) and writes every field as given, state
- * and timestamps included, so a finished job keeps counting in statistics and ETA samples.
- * Conflicts are by id (across every queue where the storage keeps ids unique across queues; Redis
- * checks the target queue only) and by idempotency key within the queue, earlier jobs of the same
- * call included. The storage publishes nothing (core's `importJobs` wakes workers through the notifier).
- */
-export interface ImportJobsParams {
-  /** The queue every job of the call is written to. */
-  queue: string;
-  /** Whole jobs, in the order their new seqs follow. */
-  jobs: TransferJob[];
-  /** What a conflict with a stored job does; see {@link ImportConflictMode}. */
-  onConflict: ImportConflictMode;
-  /** Core's clock: a queued job with `runAt <= now` is ready, a later one scheduled. */
-  now: number;
-}
-
-/** What one import call wrote. */
-export interface ImportJobsResult {
-  /** Jobs written, replacements included. */
-  imported: number;
-  /** Jobs left out because a stored job was kept (`skip`). */
-  skipped: number;
-  /** Jobs written in place of a stored job (`replace`). */
-  replaced: number;
-}
-
-/** Registers a worker or refreshes its heartbeat. */
-export interface RegisterWorkerParams {
-  id: string;
-  queue: string;
-  host: string;
-  pid: number;
-  concurrency: number;
-  now: number;
-}
-
-/**
- * A persistence backend. Every method is atomic; every transition out of `running` is guarded by
- * the lease token in the same statement or script, and a guard miss writes nothing.
- */
-export interface Storage {
+export interface Storage<Tx = unknown> extends StorageTransitions<Tx>, StorageReads, StorageRegistry {
+  /** What the storage can do beyond the required contract. */
   readonly capabilities: StorageCapabilities;
   /** Optional wake-up and event channel; core polls without it. */
   readonly notifier?: Notifier;
@@ -336,78 +226,6 @@ export interface Storage {
   migrate(): Promise<void>;
   /** Releases connections; further calls fail with `StorageUnavailableError`. Idempotent. */
   close(): Promise<void>;
-
-  /** Creates the queue when missing and writes only the fields given; returns the stored config. */
-  upsertQueue(p: UpsertQueueParams): Promise<QueueConfig>;
-  /** The stored config, or null for a queue never created. */
-  getQueue(name: string): Promise<QueueConfig | null>;
-  /**
-   * Every queue ever configured or added to, sorted by name (code-unit order): what an operator's
-   * `stats` without a queue and an export of every queue start from. Reads configuration only.
-   */
-  listQueues(): Promise<QueueConfig[]>;
-
-  /**
-   * Writes all jobs or none; throws `QueueDrainingError` when the queue is draining and
-   * `QueueFullError` when `maxSize` would be passed (both checked atomically with the write).
-   */
-  enqueue(p: EnqueueParams): Promise<EnqueueResult>;
-  /** Leases ready jobs by the ordering rule; increments `attempt`; never exceeds global concurrency; none while paused. */
-  claim(p: ClaimParams): Promise<JobRecord[]>;
-  /** Completes, fails and acknowledges cancels in one step, then optionally claims; guard misses land in `lost`. */
-  settle(p: SettleParams): Promise<SettleResult>;
-  /**
-   * Extends held leases and reports cancel requests. With `leases`, one state per lease given (a lease
-   * not held is reported `held: false`, not renewed); without, one state per job renewed.
-   */
-  renewLeases(p: RenewLeasesParams): Promise<LeaseState[]>;
-  /** Writes progress; throws `LeaseLostError` when the lease is not held (nothing written). */
-  reportProgress(p: ProgressParams): Promise<JobRecord>;
-  /**
-   * Throws `JobNotFoundError` (also for a job of another queue); `InvalidTransitionError` for
-   * `completed`/`failed`; a cancelled job is returned as is.
-   */
-  cancel(p: CancelParams): Promise<JobRecord>;
-  /** Returns every job it moved, in its new state; see {@link ReclaimParams} for where each goes. */
-  reclaimExpired(p: ReclaimParams): Promise<JobRecord[]>;
-
-  /** The stored job, or null for an unknown id. */
-  getJob(id: JobId): Promise<JobRecord | null>;
-  /**
-   * The job's 1-based position among ready jobs, or null when it is not queued and ready or not a
-   * job of `p.queue`. Index-only where the storage allows.
-   */
-  getPosition(p: JobRef & { now: number }): Promise<number | null>;
-  /** Returns null for an unknown id or a job of another queue. */
-  getPositionInputs(p: PositionParams): Promise<PositionInputs | null>;
-  /** Counts by state (queued split into ready and scheduled), windows by finish time, recent samples, live workers. */
-  getStats(p: StatsParams): Promise<RawQueueStats>;
-  /** One page of a queue's jobs by `seq`, filtered by state. */
-  listJobs(p: ListParams): Promise<Page<JobRecord>>;
-
-  /**
-   * Throws `JobNotFoundError` (also for another queue's job), or `InvalidTransitionError` unless
-   * `failed` or `cancelled`; resets `attempt` and `stalls` to 0.
-   */
-  retry(p: RetryParams): Promise<JobRecord>;
-  /** Throws `JobNotFoundError` (also for another queue's job), or `InvalidTransitionError` unless `queued`. */
-  changePriority(p: ChangePriorityParams): Promise<JobRecord>;
-  /** As `changePriority`'s errors; a ready job is returned unchanged. */
-  promote(p: PromoteParams): Promise<JobRecord>;
-  /** Returns how many jobs were removed. */
-  removeJobs(p: RemoveParams): Promise<number>;
-
-  /** Inserts the worker or refreshes it (`lastSeenAt = now`, `startedAt` kept). */
-  registerWorker(p: RegisterWorkerParams): Promise<void>;
-  /** Removes the worker; an unknown id is fine. */
-  deregisterWorker(p: { id: string }): Promise<void>;
-
-  /**
-   * Writes whole jobs (an import or a move), all or none, atomically per call; see
-   * {@link ImportJobsParams}. Throws `ImportConflictError` (nothing written) on a conflict with
-   * `onConflict: 'fail'` or a running job met by `'replace'`.
-   */
-  importJobs(p: ImportJobsParams): Promise<ImportJobsResult>;
 }
 
 export type { BackoffSpec, JobErrorInfo, JobProgress };

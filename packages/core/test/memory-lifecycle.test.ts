@@ -59,7 +59,7 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
 }
 
 async function stateOf(storage: Storage, id: string): Promise<JobState | undefined> {
-  return (await storage.getJob(id))?.state;
+  return (await storage.getJob({ queue: 'q', id }))?.state;
 }
 
 describe('Queue and Worker on MemoryStorage, every transition checked', () => {
@@ -81,7 +81,7 @@ describe('Queue and Worker on MemoryStorage, every transition checked', () => {
       return 'second try';
     });
     const job = await queue.add({});
-    await until(async () => (await storage.getJob(job.id))?.attempt === 1 && (await stateOf(storage, job.id)) === 'queued', 'the retry');
+    await until(async () => (await storage.getJob({ queue: 'q', id: job.id }))?.attempt === 1 && (await stateOf(storage, job.id)) === 'queued', 'the retry');
     expect(await queue.getJob(job.id)).toMatchObject({ runAt: T0 + 5_000, error: { message: 'first try fails', attempt: 1 } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(runs).toBe(1);
@@ -198,7 +198,7 @@ describe('recordTransitions', () => {
     const base = await MemoryStorage.open();
     const tampered = new Proxy(base, {
       get(target, prop, receiver) {
-        if (prop === 'promote') return async (p: { id: string }) => ({ ...(await target.getJob(p.id)), state: 'queued' });
+        if (prop === 'promote') return async (p: { queue: string; id: string }) => ({ ...(await target.getJob(p)), state: 'queued' });
         const value = Reflect.get(target, prop, receiver);
         return typeof value === 'function' ? value.bind(target) : value;
       },

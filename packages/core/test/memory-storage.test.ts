@@ -42,12 +42,12 @@ describe('MemoryStorage', () => {
     claimed.leaseToken = 'forged';
     const progress = await s.reportProgress({
       ...claimed,
-      leaseToken: (await s.getJob(added.id))?.leaseToken ?? '',
+      leaseToken: (await s.getJob({ queue: 'q', id: added.id }))?.leaseToken ?? '',
       progress: { percent: 5, stage: null },
       now: T0,
     });
     (progress.progress as { percent: number }).percent = 99;
-    expect((await s.getJob(added.id))?.progress).toEqual({ percent: 5, stage: null, updatedAt: T0 });
+    expect((await s.getJob({ queue: 'q', id: added.id }))?.progress).toEqual({ percent: 5, stage: null, updatedAt: T0 });
     const config = await s.upsertQueue({ name: 'q', concurrency: 2, now: T0 });
     config.concurrency = 9;
     expect((await s.getQueue('q'))?.concurrency).toBe(2);

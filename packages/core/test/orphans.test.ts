@@ -21,6 +21,7 @@ describe('OrphanWatch', () => {
     const { storage, settles } = fake({});
     const watch = new OrphanWatch(
       storage,
+      'q',
       'w',
       () => 5,
       () => undefined,
@@ -37,6 +38,7 @@ describe('OrphanWatch', () => {
     const known = fake({});
     const a = new OrphanWatch(
       known.storage,
+      'q',
       'w',
       () => 5,
       () => undefined,
@@ -46,6 +48,7 @@ describe('OrphanWatch', () => {
     const inFlight = fake({});
     const b = new OrphanWatch(
       inFlight.storage,
+      'q',
       'w',
       () => 5,
       () => undefined,
@@ -56,6 +59,7 @@ describe('OrphanWatch', () => {
     const moved = fake({ workerId: 'other' });
     const c = new OrphanWatch(
       moved.storage,
+      'q',
       'w',
       () => 5,
       () => undefined,

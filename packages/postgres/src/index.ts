@@ -7,7 +7,7 @@
  * ```
  * @packageDocumentation
  */
-export { PostgresStorage } from './postgres-storage.js';
+export { PostgresStorage, type PostgresTx } from './postgres-storage.js';
 export type { PostgresConnectionConfig, PostgresStorageOptions } from './connection.js';
 export { DEFAULT_POOL_SIZE, DEFAULT_SCHEMA } from './connection.js';
 export { POSTGRES_SCHEMA_VERSION } from './migrate.js';

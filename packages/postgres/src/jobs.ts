@@ -163,7 +163,7 @@ export async function renewLeases(ctx: PgContext, p: RenewLeasesParams): Promise
 export async function reportProgress(ctx: PgContext, p: ProgressParams): Promise<JobRecord> {
   const { percent, stage, data } = p.progress;
   const progress = data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now };
-  const row = await ctx.row<JobRow>('reportProgress', [p.id, p.leaseToken, JSON.stringify(progress)]);
+  const row = await ctx.row<JobRow>('reportProgress', [p.id, p.leaseToken, JSON.stringify(progress), p.queue]);
   if (row === undefined) throw new LeaseLostError(p.id);
   return toJobRecord(row.job);
 }

@@ -55,8 +55,14 @@ import { toJobRecord, toQueueConfig, type JobRow } from './rows.js';
 
 const EXPORT_NAME = 'PostgresStorage';
 
+/**
+ * The transaction `PostgresStorage.enqueue` joins: a `pg` client (a `PoolClient` or `Client`) on
+ * which you ran `BEGIN`. The jobs are written in it, so they commit or roll back with your rows.
+ */
+export type PostgresTx = pg.ClientBase;
+
 /** A caller's transaction client, as `enqueue`'s `tx` may carry it: anything with pg's `query`. */
-function asClient(tx: unknown): pg.ClientBase {
+function asClient(tx: unknown): PostgresTx {
   if (typeof tx === 'object' && tx !== null && typeof (tx as { query?: unknown }).query === 'function') {
     return tx as pg.ClientBase;
   }
@@ -72,7 +78,7 @@ function asClient(tx: unknown): pg.ClientBase {
  * the job in any process, and `QueueEvents` hear every process. `queue.add(payload, { tx })`
  * writes inside your own transaction.
  */
-export class PostgresStorage implements Storage {
+export class PostgresStorage implements Storage<PostgresTx> {
   /** Cross-process events, enqueue inside a caller's transaction, reopenable. */
   readonly capabilities: StorageCapabilities = Object.freeze({
     crossProcessEvents: true,
@@ -195,7 +201,7 @@ export class PostgresStorage implements Storage {
    * rolls back. `QueueDrainingError` when the queue is draining, `QueueFullError` when `maxSize`
    * would be passed (nothing written; your transaction stays usable either way).
    */
-  enqueue(p: EnqueueParams): Promise<EnqueueResult> {
+  enqueue(p: EnqueueParams<PostgresTx>): Promise<EnqueueResult> {
     return this.run(() => jobs.enqueue(this.ctx, p, p.tx === undefined ? undefined : asClient(p.tx)));
   }
 
@@ -229,11 +235,11 @@ export class PostgresStorage implements Storage {
     return this.run(() => jobs.reclaimExpired(this.ctx, p));
   }
 
-  /** The stored job, or null. */
-  getJob(id: string): Promise<JobRecord | null> {
+  /** The stored job of `p.queue`, or null (also for another queue's job). */
+  getJob(p: JobRef): Promise<JobRecord | null> {
     return this.run(async () => {
-      const row = await this.ctx.row<JobRow>('getJob', [id]);
-      return row === undefined ? null : toJobRecord(row.job);
+      const row = await this.ctx.row<JobRow>('getJob', [p.id]);
+      return row === undefined || row.job.queue !== p.queue ? null : toJobRecord(row.job);
     });
   }
 

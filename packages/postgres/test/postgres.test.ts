@@ -196,7 +196,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     const job = await onFastHost(() => new Queue(ahead, 'q').add({ n: 1 }));
     const worker = new Worker(new Queue(onTime, 'q'), async () => 'ran', { heartbeat: 'main' });
     worker.on('error', () => undefined);
-    await until(async () => (await onTime.getJob(job.id))?.state === 'completed', 'the job to run', 3_000);
+    await until(async () => (await onTime.getJob({ queue: 'q', id: job.id }))?.state === 'completed', 'the job to run', 3_000);
     await worker.close();
   });
 
@@ -215,7 +215,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     });
     const storage = await PostgresStorage.open({ connectionString: PG_URL, schema, migrate: true });
     storages.push(storage);
-    expect(await storage.getJob('old-job')).toMatchObject({ payload: { kept: true }, priority: 3, state: 'queued', stalls: 0 });
+    expect(await storage.getJob({ queue: 'q', id: 'old-job' })).toMatchObject({ payload: { kept: true }, priority: 3, state: 'queued', stalls: 0 });
     expect(await storage.getQueue('q')).toEqual({ name: 'q', concurrency: null, maxSize: null, paused: true, maxStalls: 1, draining: false });
     const versions = await withClient((c) => c.query(`SELECT version FROM "${schema}".migrations ORDER BY version`));
     expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));

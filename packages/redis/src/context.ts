@@ -1,11 +1,11 @@
 /**
- * What every operation module needs: the client, the key space, the queue directory, and a way to
+ * What every operation module needs: the client, the key space, the queue names, and a way to
  * run a per-queue script.
  * @module
  * @internal
  */
 import type { RedisClient } from './connection.js';
-import type { QueueDirectory } from './directory.js';
+import type { QueueNames } from './queue-names.js';
 import type { ScriptName } from './generated/lua.js';
 import type { KeySpace } from './keys.js';
 import { runScript, type ScriptArg } from './scripts.js';
@@ -15,7 +15,7 @@ export class RedisContext {
   constructor(
     readonly client: RedisClient,
     readonly keys: KeySpace,
-    readonly directory: QueueDirectory,
+    readonly queueNames: QueueNames,
   ) {}
 
   /** Runs a per-queue script: KEYS are the queue's ten keys, ARGV[1] its job key prefix. */

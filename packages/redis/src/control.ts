@@ -32,7 +32,7 @@ function field(value: number | null | undefined): string {
 
 /** Creates the queue's config or writes only the given fields, atomically. @internal */
 export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Promise<QueueConfig> {
-  await ctx.directory.addQueue(p.name);
+  await ctx.queueNames.add(p.name);
   const paused = p.paused === undefined ? '' : p.paused ? '1' : '0';
   const maxStalls = p.maxStalls === undefined ? '' : String(p.maxStalls);
   const draining = p.draining === undefined ? '' : p.draining ? '1' : '0';
@@ -47,9 +47,9 @@ export async function getQueue(ctx: RedisContext, name: string): Promise<QueueCo
   return toQueueConfig(name, Object.entries(fields).flat());
 }
 
-/** Every queue in the directory that has a stored config, by name; the reads run concurrently (cluster-safe). @internal */
+/** Every listed queue that has a stored config, by name; the reads run concurrently (cluster-safe). @internal */
 export async function listQueues(ctx: RedisContext): Promise<QueueConfig[]> {
-  const configs = await Promise.all((await ctx.directory.queues()).map((name) => getQueue(ctx, name)));
+  const configs = await Promise.all((await ctx.queueNames.list()).map((name) => getQueue(ctx, name)));
   return configs.filter((config): config is QueueConfig => config !== null);
 }
 

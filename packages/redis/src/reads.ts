@@ -4,18 +4,18 @@
  * @module
  * @internal
  */
-import type { AheadWork, JobRecord, ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '@waitline/core';
+import type { AheadWork, JobRecord, JobRef, ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '@waitline/core';
 import { optionalArg, type RedisContext, type Tagged } from './context.js';
 import { mergeRecent, toJobRecord, toJobRecords, toQueueConfig, toRunningSamples } from './records.js';
 import { liveWorkers } from './workers.js';
 
-/** One job by id, or null. @internal */
-export async function getJob(ctx: RedisContext, id: string): Promise<JobRecord | null> {
-  const found = await ctx.directory.byId(id, async (queue) => {
-    const fields = await ctx.client.hgetall(ctx.keys.queue(queue).jobPrefix + id);
-    return Object.keys(fields).length === 0 ? undefined : toJobRecord(queue, Object.entries(fields).flat());
-  });
-  return found ?? null;
+/**
+ * One job of `p.queue` by id, or null: one HGETALL under the queue's hash tag, so another queue's
+ * job is simply not there. @internal
+ */
+export async function getJob(ctx: RedisContext, p: JobRef): Promise<JobRecord | null> {
+  const fields = await ctx.client.hgetall(ctx.keys.queue(p.queue).jobPrefix + p.id);
+  return Object.keys(fields).length === 0 ? null : toJobRecord(p.queue, Object.entries(fields).flat());
 }
 
 /**

@@ -40,7 +40,7 @@ import type {
 import { connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { RedisContext } from './context.js';
 import { cancelJob, changePriority, getQueue, listQueues, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
-import { QueueDirectory } from './directory.js';
+import { QueueNames } from './queue-names.js';
 import { KeySpace } from './keys.js';
 import { ensureSchema } from './migrate.js';
 import { RedisNotifier } from './notifier.js';
@@ -79,7 +79,7 @@ export class RedisStorage implements Storage {
     private readonly options: ResolvedOptions,
   ) {
     const keys = new KeySpace(options.prefix);
-    this.ctx = new RedisContext(opened.client, keys, new QueueDirectory(opened.client, keys));
+    this.ctx = new RedisContext(opened.client, keys, new QueueNames(opened.client, keys));
     this.where = `"${options.prefix}"`;
     this.resets = new ResetWatch(this.ctx, options.reporting, this.where);
     this.notices = new RedisNotifier(opened.client, keys, (listener) => this.resets.listen(listener));
@@ -202,9 +202,9 @@ export class RedisStorage implements Storage {
     return this.run(() => reclaimExpired(this.ctx, p));
   }
 
-  /** One job by id, or null. */
-  async getJob(id: string): Promise<JobRecord | null> {
-    return this.run(() => getJob(this.ctx, id));
+  /** One job of `p.queue` by id, or null (also for another queue's job). */
+  async getJob(p: JobRef): Promise<JobRecord | null> {
+    return this.run(() => getJob(this.ctx, p));
   }
 
   /** 1 + the ready jobs ahead by the ordering rule (ZRANK, O(log n)), or null unless queued and ready. */

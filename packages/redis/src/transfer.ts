@@ -55,7 +55,7 @@ function jobArgs(job: TransferJob): ScriptArg[] {
  */
 export async function importWholeJobs(ctx: RedisContext, p: ImportJobsParams): Promise<ImportJobsResult> {
   if (p.jobs.length === 0) return { imported: 0, skipped: 0, replaced: 0 };
-  await ctx.directory.addQueue(p.queue);
+  await ctx.queueNames.add(p.queue);
   const args: ScriptArg[] = [String(p.now), p.onConflict, String(p.jobs.length)];
   for (const job of p.jobs) args.push(...jobArgs(job));
   const reply = await ctx.onQueue<Tagged>('importJobs', p.queue, args);
@@ -64,7 +64,6 @@ export async function importWholeJobs(ctx: RedisContext, p: ImportJobsParams): P
     const jobId = p.jobs[Number(index)]?.id ?? '';
     throw new ImportConflictError({ queue: p.queue, jobId, index: Number(index), by, existingId, existingState, reason });
   }
-  for (const job of p.jobs) ctx.directory.remember(job.id, p.queue);
   const [, imported, skipped, replaced] = reply as [string, number, number, number];
   return { imported: Number(imported), skipped: Number(skipped), replaced: Number(replaced) };
 }

@@ -35,7 +35,7 @@ export class DuplicateJobIdError extends Error {
 
 /** Writes the batch in one script: all jobs or none. @internal */
 export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<EnqueueResult> {
-  await ctx.directory.addQueue(p.queue);
+  await ctx.queueNames.add(p.queue);
   const args: ScriptArg[] = [String(p.now), String(p.jobs.length)];
   const payloads = p.jobs.map((job) => JSON.stringify(job.payload ?? null));
   p.jobs.forEach((job, i) => {
@@ -51,7 +51,6 @@ export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<
   const jobs = p.jobs.map((job, i) => {
     const o = outcome[i];
     if (Array.isArray(o)) return toJobRecord(p.queue, o);
-    ctx.directory.remember(job.id, p.queue);
     return queuedRecord(p.queue, job, Number(o), p.now, JSON.parse(payloads[i] as string));
   });
   return { jobs, inserted: outcome.map((o) => !Array.isArray(o)) };
@@ -62,17 +61,12 @@ function claimArgs(p: Omit<ClaimParams, 'queue' | 'limit'>): ScriptArg[] {
   return [p.workerId, randomUUID(), String(p.now + p.leaseMs)];
 }
 
-function remembered(ctx: RedisContext, queue: string, jobs: JobRecord[]): JobRecord[] {
-  for (const job of jobs) ctx.directory.remember(job.id, queue);
-  return jobs;
-}
-
 /** Leases up to `limit` ready jobs in one script. @internal */
 export async function claimJobs(ctx: RedisContext, p: ClaimParams): Promise<JobRecord[]> {
   const limit = Math.floor(p.limit);
   if (!(limit > 0)) return [];
   const reply = await ctx.onQueue('claim', p.queue, [String(p.now), String(limit), ...claimArgs(p)]);
-  return remembered(ctx, p.queue, toJobRecords(p.queue, reply));
+  return toJobRecords(p.queue, reply);
 }
 
 function settleItems(p: SettleParams): ScriptArg[] {
@@ -94,7 +88,7 @@ export async function settleJobs(ctx: RedisContext, p: SettleParams): Promise<Se
   return {
     settled: toJobRecords(p.queue, settled),
     lost: lost.map(String),
-    claimed: remembered(ctx, p.queue, toJobRecords(p.queue, claimed)),
+    claimed: toJobRecords(p.queue, claimed),
   };
 }
 
@@ -112,7 +106,7 @@ async function renewOnQueue(ctx: RedisContext, queue: string, p: RenewLeasesPara
  * its job says so). One script per queue, run at once. @internal
  */
 export async function renewLeases(ctx: RedisContext, p: RenewLeasesParams): Promise<LeaseState[]> {
-  const queues = p.queue !== undefined ? [p.queue] : await ctx.directory.queues();
+  const queues = p.queue !== undefined ? [p.queue] : await ctx.queueNames.list();
   const replies = (await Promise.all(queues.map((q) => renewOnQueue(ctx, q, p)))).flat();
   const leaseExpiresAt = p.now + p.leaseMs;
   const held = new Map<string, boolean>();
@@ -134,17 +128,14 @@ export async function renewLeases(ctx: RedisContext, p: RenewLeasesParams): Prom
 export async function reportProgress(ctx: RedisContext, p: ProgressParams): Promise<JobRecord> {
   const { percent, stage, data } = p.progress;
   const progress = JSON.stringify(data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now });
-  const found = await ctx.directory.byId(p.id, async (queue) => {
-    const [tag, fields] = await ctx.onQueue<Tagged>('progress', queue, [p.id, p.leaseToken, progress]);
-    return tag === 'ok' ? toJobRecord(queue, fields as unknown[]) : undefined;
-  });
-  if (found === undefined) throw new LeaseLostError(p.id);
-  return found;
+  const [tag, fields] = await ctx.onQueue<Tagged>('progress', p.queue, [p.id, p.leaseToken, progress]);
+  if (tag !== 'ok') throw new LeaseLostError(p.id);
+  return toJobRecord(p.queue, fields as unknown[]);
 }
 
 /** Moves expired leases out of running: on `p.queue`, or on every known queue. @internal */
 export async function reclaimExpired(ctx: RedisContext, p: ReclaimParams): Promise<JobRecord[]> {
-  const queues = p.queue !== undefined ? [p.queue] : await ctx.directory.queues();
+  const queues = p.queue !== undefined ? [p.queue] : await ctx.queueNames.list();
   const errorPrefix = JSON.stringify(p.error).slice(0, -1);
   const moved = await Promise.all(queues.map(async (q) => toJobRecords(q, await ctx.onQueue('reclaimExpired', q, [String(p.now), errorPrefix]))));
   return moved.flat();

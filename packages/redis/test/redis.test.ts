@@ -203,14 +203,15 @@ describe.runIf(available)('redis storage', () => {
     expect(claimed.map((j) => j.id)).toEqual([later?.id]);
   });
 
-  it('finds a job added by another handle in a queue this handle has never seen', async () => {
+  it('reads and lists a queue another handle added to, one this handle has never seen', async () => {
     const { s, prefix } = await fresh();
     const other = await RedisStorage.open({ connection: SERVER, prefix });
     opened.push(other);
     const [added] = (await other.enqueue({ queue: 'elsewhere', jobs: [job()], now: T0 })).jobs;
-    expect((await s.getJob(added?.id ?? ''))?.queue).toBe('elsewhere');
+    expect((await s.listQueues()).map((q) => q.name)).toContain('elsewhere');
+    expect((await s.getJob({ queue: 'elsewhere', id: added?.id ?? '' }))?.queue).toBe('elsewhere');
     expect((await s.cancel({ queue: 'elsewhere', id: added?.id ?? '', now: T0 + 1 })).state).toBe('cancelled');
-    expect(await s.getJob('no-such-job')).toBeNull();
+    expect(await s.getJob({ queue: 'elsewhere', id: 'no-such-job' })).toBeNull();
   });
 
   it('a server that cannot be reached is a transient StorageUnavailableError', async () => {

@@ -21,21 +21,21 @@ import { type JobRow, toJobRecord, toJson } from './rows.js';
 
 /** Runs the settle statements of every item, in the order completed, failed, cancelled, released. */
 function settleItems(ctx: SqliteContext, p: SettleParams, keep: (id: string, row: unknown) => void): void {
-  const { now } = p;
+  const { now, queue } = p;
   for (const item of p.completed ?? []) {
-    const params = { id: item.id, leaseToken: item.leaseToken, result: toJson(item.result), now };
+    const params = { id: item.id, queue, leaseToken: item.leaseToken, result: toJson(item.result), now };
     keep(item.id, ctx.jobs('settleComplete').get(params));
   }
   for (const item of p.failed ?? []) {
-    const params = { id: item.id, leaseToken: item.leaseToken, error: toJson(item.error), retryAt: item.retryAt, now };
+    const params = { id: item.id, queue, leaseToken: item.leaseToken, error: toJson(item.error), retryAt: item.retryAt, now };
     keep(item.id, ctx.jobs('settleFail').get(params));
   }
   for (const item of p.cancelled ?? []) {
-    const params = { id: item.id, leaseToken: item.leaseToken, error: toJson(item.error), now };
+    const params = { id: item.id, queue, leaseToken: item.leaseToken, error: toJson(item.error), now };
     keep(item.id, ctx.jobs('settleCancel').get(params));
   }
   for (const item of p.released ?? []) {
-    keep(item.id, ctx.jobs('settleRelease').get({ id: item.id, leaseToken: item.leaseToken, now }));
+    keep(item.id, ctx.jobs('settleRelease').get({ id: item.id, queue, leaseToken: item.leaseToken, now }));
   }
 }
 
@@ -91,6 +91,7 @@ export function reportProgress(ctx: SqliteContext, p: ProgressParams): JobRecord
   const progress = data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now };
   const row = ctx.jobs('reportProgress').get({
     id: p.id,
+    queue: p.queue,
     leaseToken: p.leaseToken,
     progress: JSON.stringify(progress),
   }) as JobRow | undefined;

@@ -4,7 +4,16 @@
  * @module
  * @internal
  */
-import { JOB_STATES, type JobRecord, type ListParams, type Page, type QueueConfig, type RegisterWorkerParams, type UpsertQueueParams } from '@waitline/core';
+import {
+  JOB_STATES,
+  type JobRecord,
+  type JobRef,
+  type ListParams,
+  type Page,
+  type QueueConfig,
+  type RegisterWorkerParams,
+  type UpsertQueueParams,
+} from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
 
@@ -43,10 +52,10 @@ export function listQueues(ctx: SqliteContext): QueueConfig[] {
   return (ctx.stmt('listQueues').all() as QueueRow[]).map(toQueueConfig);
 }
 
-/** One job by id, or null. One statement. @internal */
-export function getJob(ctx: SqliteContext, id: string): JobRecord | null {
-  const row = ctx.jobs('getJob').get({ id }) as JobRow | undefined;
-  return row === undefined ? null : toJobRecord(row);
+/** One job of `p.queue` by id, or null (also for another queue's job). One statement. @internal */
+export function getJob(ctx: SqliteContext, p: JobRef): JobRecord | null {
+  const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
+  return row === undefined || row[2] !== p.queue ? null : toJobRecord(row);
 }
 
 /**

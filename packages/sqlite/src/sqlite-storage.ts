@@ -225,9 +225,9 @@ export class SqliteStorage implements Storage {
     return this.run(() => reclaimExpired(this.ctx, p));
   }
 
-  /** One job by id, or null. */
-  async getJob(id: string): Promise<JobRecord | null> {
-    return this.run(() => getJob(this.ctx, id));
+  /** One job of `p.queue` by id, or null (also for another queue's job). */
+  async getJob(p: JobRef): Promise<JobRecord | null> {
+    return this.run(() => getJob(this.ctx, p));
   }
 
   /** 1 + the ready jobs ahead by the ordering rule (index-only counts), or null unless queued and ready. */

@@ -34,7 +34,7 @@ describe('migrations', () => {
     await expect(SqliteStorage.open({ path, migrate: false })).rejects.toBeInstanceOf(SchemaVersionError);
     const storage = await SqliteStorage.open({ path });
     try {
-      expect(await storage.getJob('old-job')).toMatchObject({ payload: { kept: true }, priority: 3, state: 'queued' });
+      expect(await storage.getJob({ queue: 'q', id: 'old-job' })).toMatchObject({ payload: { kept: true }, priority: 3, state: 'queued' });
       expect(await storage.getQueue('q')).toMatchObject({ paused: true });
       const db = new Database(path, { readonly: true });
       expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);

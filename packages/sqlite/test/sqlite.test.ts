@@ -118,10 +118,10 @@ describe('connection', () => {
       expect(err).toBeInstanceOf(StorageUnavailableError);
       expect((err as StorageUnavailableError).code).toBe('STORAGE_UNAVAILABLE');
       expect(((err as Error).cause as { code: string }).code).toMatch(/^SQLITE_BUSY/);
-      await expect(storage.reportProgress({ id: 'x', leaseToken: 'y', progress: { percent: 1, stage: null }, now: 0 })).rejects.toBeInstanceOf(
+      await expect(storage.reportProgress({ queue: 'q', id: 'x', leaseToken: 'y', progress: { percent: 1, stage: null }, now: 0 })).rejects.toBeInstanceOf(
         StorageUnavailableError,
       );
-      expect((await storage.getJob(job?.id ?? ''))?.state).toBe('queued'); // WAL: readers never wait
+      expect((await storage.getJob({ queue: 'q', id: job?.id ?? '' }))?.state).toBe('queued'); // WAL: readers never wait
     } finally {
       other.prepare('ROLLBACK').run();
       other.close();
@@ -231,7 +231,7 @@ describe('storage specifics', () => {
     const storage = await open();
     await storage.close();
     await storage.close();
-    await expect(storage.getJob('x')).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(storage.getJob({ queue: 'q', id: 'x' })).rejects.toBeInstanceOf(StorageUnavailableError);
     await expect(storage.enqueue({ queue: 'q', jobs: [newJob()], now: 0 })).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 
@@ -258,7 +258,7 @@ describe('storage specifics', () => {
     const err = await storage.enqueue({ queue: 'other', jobs: [fresh, newJob({ id: first.id })], now: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).path).toEqual(['id']);
-    expect(await storage.getJob(fresh.id)).toBeNull();
+    expect(await storage.getJob({ queue: 'other', id: fresh.id })).toBeNull();
   });
 
   it('a released job goes back to queued in its place without spending an attempt; a cancel request wins', async () => {
@@ -291,7 +291,7 @@ describe('storage specifics', () => {
     await storage.enqueue({ queue: 'q', jobs: [newJob()], now: 0 });
     const [first] = await storage.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 10, now: 1 });
     if (!first?.leaseToken) throw new Error('no claim');
-    await storage.reportProgress({ id: first.id, leaseToken: first.leaseToken, progress: { percent: 80, stage: 's' }, now: 2 });
+    await storage.reportProgress({ queue: 'q', id: first.id, leaseToken: first.leaseToken, progress: { percent: 80, stage: 's' }, now: 2 });
     await storage.reclaimExpired({ now: 100, error: { name: 'LeaseExpired', message: 'gone' } });
     const [second] = await storage.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 10, now: 101 });
     expect(second).toMatchObject({ id: first.id, attempt: 1, stalls: 1, progress: null });

@@ -9,6 +9,7 @@ import {
   compareJobOrder,
   type JobErrorInfo,
   type JobRecord,
+  type JobRef,
   type JobState,
   type NewJob,
   type QueueConfig,
@@ -234,9 +235,13 @@ export async function expectError<E extends Error>(work: Promise<unknown>, type:
   return caught as E;
 }
 
-/** Re-reads a job, failing the test when it is gone. */
-export async function reread(s: Storage, id: string): Promise<JobRecord> {
-  const job = await s.getJob(id);
-  expect(job, `job ${id} should exist`).not.toBeNull();
-  return job as JobRecord;
+/**
+ * Re-reads a job, failing the test when it is gone: given a record (or ref), from its own queue;
+ * given an id, from `queue`.
+ */
+export async function reread(s: Storage, job: string | JobRef, queue = QUEUE): Promise<JobRecord> {
+  const ref = typeof job === 'string' ? { queue, id: job } : { queue: job.queue, id: job.id };
+  const stored = await s.getJob(ref);
+  expect(stored, `job ${ref.id} of ${ref.queue} should exist`).not.toBeNull();
+  return stored as JobRecord;
 }

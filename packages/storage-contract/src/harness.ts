@@ -1,4 +1,4 @@
-import type { Storage, StorageDescriptor } from '@waitline/core';
+import type { Storage, StorageDescriptor } from '@waitline/core/storage';
 
 /**
  * What an adapter's test file gives the contract suite. Every database the harness hands out is

@@ -90,7 +90,7 @@ export function settleJobs(store: MemoryStore, p: SettleParams): SettleResult {
   const lost: string[] = [];
   for (const step of settleSteps(store, p)) {
     const job = heldJob(store, step.ref);
-    if (job === undefined) {
+    if (job === undefined || job.queue !== p.queue) {
       lost.push(step.ref.id);
       continue;
     }
@@ -128,7 +128,7 @@ export function reportProgress(store: MemoryStore, p: ProgressParams): JobRecord
   const { percent, stage, data } = p.progress;
   const progress = asStored(data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now });
   const job = heldJob(store, p);
-  if (job === undefined) throw new LeaseLostError(p.id);
+  if (job === undefined || job.queue !== p.queue) throw new LeaseLostError(p.id);
   job.progress = progress;
   return copyJob(job);
 }

@@ -173,11 +173,11 @@ export class MemoryStorage implements Storage {
     return this.run(() => reclaimExpired(this.store, p));
   }
 
-  /** A copy of the job, or null for an unknown id. */
-  async getJob(id: string): Promise<JobRecord | null> {
+  /** A copy of the job, or null for an unknown id or a job of another queue. */
+  async getJob(p: JobRef): Promise<JobRecord | null> {
     return this.run(() => {
-      const job = this.store.jobs.get(id);
-      return job === undefined ? null : copyJob(job);
+      const job = this.store.jobs.get(p.id);
+      return job === undefined || job.queue !== p.queue ? null : copyJob(job);
     });
   }
 

@@ -15,6 +15,7 @@ export class CancelCheck {
 
   constructor(
     private readonly storage: Pick<Storage, 'getJob'>,
+    private readonly queue: string,
     private readonly active: ReadonlyMap<string, ActiveAttempt>,
     private readonly pollIntervalMs: number,
     private readonly report: (err: unknown) => void,
@@ -39,7 +40,7 @@ export class CancelCheck {
   private async check(): Promise<void> {
     try {
       for (const [id, attempt] of this.active) {
-        const job = await this.storage.getJob(id);
+        const job = await this.storage.getJob({ queue: this.queue, id });
         if (job?.cancelRequested && job.leaseToken === attempt.leaseToken) attempt.abort('cancelled');
       }
     } catch (err) {

@@ -69,7 +69,7 @@ export function makeContext(worker: ContextHost, attempt: ActiveAttempt, signal:
       const progress = { percent: p.percent ?? null, stage: p.stage ?? null, data: p.data };
       const queue = worker.queue;
       try {
-        const rec = await queue.storage.reportProgress({ id: job.id, leaseToken: attempt.leaseToken, progress, now: queue.clock.now() });
+        const rec = await queue.storage.reportProgress({ queue: job.queue, id: job.id, leaseToken: attempt.leaseToken, progress, now: queue.clock.now() });
         if (rec.progress) queue.emit('job:progress', { queue: job.queue, jobId: job.id, progress: rec.progress }, worker.id);
         worker.webhooks.progress(rec);
       } catch (err) {

@@ -15,6 +15,7 @@ export class OrphanWatch {
 
   constructor(
     private readonly storage: Storage,
+    private readonly queue: string,
     private readonly workerId: string,
     private readonly now: () => number,
     private readonly report: (err: unknown) => void,
@@ -37,9 +38,9 @@ export class OrphanWatch {
 
   private async release(id: string): Promise<void> {
     try {
-      const job = await this.storage.getJob(id);
+      const job = await this.storage.getJob({ queue: this.queue, id });
       if (job?.state !== 'running' || job.workerId !== this.workerId || !job.leaseToken) return;
-      await this.storage.settle({ queue: job.queue, now: this.now(), released: [{ id, leaseToken: job.leaseToken }] });
+      await this.storage.settle({ queue: this.queue, now: this.now(), released: [{ id, leaseToken: job.leaseToken }] });
     } catch (err) {
       this.report(err);
     }

@@ -30,7 +30,7 @@ function settleOne(ctx: RescueContext, outcome: Settleable): Promise<SettleResul
 /** The `failed` outcome recording that the storage refused `outcome`. */
 async function rejectedAsFailed(ctx: RescueContext, outcome: Settleable, cause: unknown): Promise<Settleable> {
   const why = cause instanceof Error ? cause.message : String(cause);
-  const job = await ctx.storage.getJob(outcome.item.id).catch(() => null);
+  const job = await ctx.storage.getJob({ queue: ctx.queue, id: outcome.item.id }).catch(() => null);
   const error: JobErrorInfo = {
     name: 'SettleRejectedError',
     code: 'SETTLE_REJECTED',

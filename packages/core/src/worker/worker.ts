@@ -95,7 +95,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       random: options.random ?? Math.random,
     };
     this.webhooks = new WebhookHooks(queue, (err) => this.reportError(err));
-    this.cancels = new CancelCheck(queue.storage, this.active, this.options.pollIntervalMs, (err) => this.reportError(err));
+    this.cancels = new CancelCheck(queue.storage, queue.name, this.active, this.options.pollIntervalMs, (err) => this.reportError(err));
     this.sweep = new ReclaimSweep({
       queue,
       webhooks: this.webhooks,
@@ -134,6 +134,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     };
     const orphans = new OrphanWatch(
       this.queue.storage,
+      this.queue.name,
       this.id,
       () => this.queue.clock.now(),
       (e) => this.reportError(e),

@@ -1,8 +1,9 @@
 -- report-progress: writes a running job's progress while its lease is held.
 --
--- Parameters: :id :leaseToken  the owner's proof; :progress  JSON {percent, stage, data?, updatedAt}
--- Returns: the row after the write, or no row when the lease is not held (nothing written).
--- Guarantees: guarded by state = 'running' AND lease_token in the same statement.
+-- Parameters: :id :queue :leaseToken  the owner's proof; :progress  JSON {percent, stage, data?, updatedAt}
+-- Returns: the row after the write, or no row when the lease is not held or the job is another
+--   queue's (nothing written).
+-- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement.
 UPDATE jobs SET progress = :progress
-WHERE id = :id AND state = 'running' AND lease_token = :leaseToken
+WHERE id = :id AND queue = :queue AND state = 'running' AND lease_token = :leaseToken
 RETURNING *

@@ -1,8 +1,8 @@
 -- settle-cancel: a running job whose handler stopped after a cancel request becomes cancelled.
 --
--- Parameters: :id :leaseToken  the owner's proof; :error  JSON or NULL; :now  the caller's clock
+-- Parameters: :id :leaseToken  the owner's proof; :queue  the settle's queue; :error  JSON or NULL; :now  the caller's clock
 -- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
--- Guarantees: guarded by state = 'running' AND lease_token in the same statement. A NULL :error
+-- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement. A NULL :error
 --   keeps the error an earlier attempt recorded.
 UPDATE jobs SET
   state = 'cancelled',
@@ -10,5 +10,5 @@ UPDATE jobs SET
   error = coalesce(:error, error),
   lease_token = NULL,
   lease_expires_at = NULL
-WHERE id = :id AND state = 'running' AND lease_token = :leaseToken
+WHERE id = :id AND queue = :queue AND state = 'running' AND lease_token = :leaseToken
 RETURNING *

@@ -1,8 +1,8 @@
 -- settle-complete: a running job whose handler returned becomes completed.
 --
--- Parameters: :id :leaseToken  the owner's proof; :result  JSON or NULL; :now  the caller's clock
+-- Parameters: :id :leaseToken  the owner's proof; :queue  the settle's queue; :result  JSON or NULL; :now  the caller's clock
 -- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
--- Guarantees: guarded by state = 'running' AND lease_token in the same statement, so a worker
+-- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement, so a worker
 --   whose lease was reclaimed can never complete a job another worker now owns.
 UPDATE jobs SET
   state = 'completed',
@@ -10,5 +10,5 @@ UPDATE jobs SET
   finished_at = :now,
   lease_token = NULL,
   lease_expires_at = NULL
-WHERE id = :id AND state = 'running' AND lease_token = :leaseToken
+WHERE id = :id AND queue = :queue AND state = 'running' AND lease_token = :leaseToken
 RETURNING *

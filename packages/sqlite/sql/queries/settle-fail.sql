@@ -1,10 +1,10 @@
 -- settle-fail: a running job whose attempt threw: cancelled (cancel was requested), queued again
 -- at :retryAt, or failed (the dead-letter set) when :retryAt is NULL.
 --
--- Parameters: :id :leaseToken  the owner's proof; :error  JSON of the attempt's error;
+-- Parameters: :id :leaseToken  the owner's proof; :queue  the settle's queue; :error  JSON of the attempt's error;
 --   :retryAt  when to run again (ms), or NULL for no retry; :now  the caller's clock
 -- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
--- Guarantees: guarded by state = 'running' AND lease_token in the same statement. A requested
+-- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement. A requested
 --   cancel wins over a retry. A retried job keeps started_at (its last attempt) and re-enters at
 --   the back of its priority level, because run_at becomes :retryAt.
 UPDATE jobs SET
@@ -18,5 +18,5 @@ UPDATE jobs SET
   error = :error,
   lease_token = NULL,
   lease_expires_at = NULL
-WHERE id = :id AND state = 'running' AND lease_token = :leaseToken
+WHERE id = :id AND queue = :queue AND state = 'running' AND lease_token = :leaseToken
 RETURNING *

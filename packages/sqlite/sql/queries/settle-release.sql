@@ -1,9 +1,9 @@
 -- settle-release: a running job handed back unfinished (its worker is shutting down) goes back to
 -- queued at once, without spending an attempt.
 --
--- Parameters: :id :leaseToken  the owner's proof; :now  the caller's clock (ms)
+-- Parameters: :id :leaseToken  the owner's proof; :queue  the settle's queue; :now  the caller's clock (ms)
 -- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
--- Guarantees: guarded by state = 'running' AND lease_token in the same statement. run_at is kept,
+-- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement. run_at is kept,
 --   so the job keeps its place in the ordering rule; attempt goes back down by one (never below
 --   0). A requested cancel wins: the job ends `cancelled` instead, so a release cannot lose it.
 UPDATE jobs SET
@@ -12,5 +12,5 @@ UPDATE jobs SET
   finished_at = CASE WHEN cancel_requested = 1 THEN :now ELSE NULL END,
   lease_token = NULL,
   lease_expires_at = NULL
-WHERE id = :id AND state = 'running' AND lease_token = :leaseToken
+WHERE id = :id AND queue = :queue AND state = 'running' AND lease_token = :leaseToken
 RETURNING *

@@ -33,7 +33,7 @@ async function step(i) {
   await storage.registerWorker({ id: workerId, queue, host: 'test', pid: process.pid, concurrency: 2, now });
   const claimed = await storage.claim({ queue, workerId, limit: 2, leaseMs: 60_000, now });
   for (const job of claimed) {
-    await storage.reportProgress({ id: job.id, leaseToken: job.leaseToken, progress: { percent: 50, stage: 'half' }, now });
+    await storage.reportProgress({ queue, id: job.id, leaseToken: job.leaseToken, progress: { percent: 50, stage: 'half' }, now });
   }
   await storage.renewLeases({ workerId, leases: claimed.map((j) => ({ id: j.id, leaseToken: j.leaseToken })), leaseMs: 60_000, now });
   const [first, ...rest] = claimed;

@@ -36,7 +36,7 @@ export function describeCancel(harness: StorageHarness): void {
       const job = await add(s);
       const cancelled = await s.cancel({ queue: job.queue, id: job.id, now: T0 + 5 });
       expect(cancelled).toEqual({ ...job, state: 'cancelled', finishedAt: T0 + 5 });
-      expect(await reread(s, job.id)).toEqual(cancelled);
+      expect(await reread(s, job)).toEqual(cancelled);
       expect(await s.getPosition({ queue: job.queue, id: job.id, now: T0 + 6 })).toBeNull();
       expect(await claim(s, { now: T0 + 6 })).toEqual([]);
     });
@@ -56,7 +56,7 @@ export function describeCancel(harness: StorageHarness): void {
       const running = await claimOne(s);
       const requested = await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 });
       expect(requested).toEqual({ ...running, cancelRequested: true });
-      expect(await reread(s, running.id)).toEqual(requested);
+      expect(await reread(s, running)).toEqual(requested);
     });
 
     it('a cancel-ack ends the running job cancelled, with the given error', async () => {
@@ -68,7 +68,7 @@ export function describeCancel(harness: StorageHarness): void {
       const error = { name: 'JobAbortedError', message: 'cancelled', code: 'JOB_CANCELLED', attempt: 1, at: T0 + 9 };
       const cancelled = await settleCancelled(s, running, T0 + 9, error);
       expect(cancelled).toMatchObject({ id: running.id, state: 'cancelled', finishedAt: T0 + 9, error, leaseToken: null });
-      expect(await reread(s, running.id)).toEqual(cancelled);
+      expect(await reread(s, running)).toEqual(cancelled);
     });
 
     it('a cancel-ack without an error ends the job cancelled too', async () => {
@@ -88,7 +88,7 @@ export function describeCancel(harness: StorageHarness): void {
       expect((await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 })).cancelRequested).toBe(true);
       const completed = await settleOk(s, running, T0 + 9, 'done anyway');
       expect(completed).toMatchObject({ state: 'completed', cancelRequested: true, result: 'done anyway' });
-      expect(await reread(s, running.id)).toEqual(completed);
+      expect(await reread(s, running)).toEqual(completed);
     });
 
     it('a fail for a cancel-requested job ends it cancelled, even with a retryAt', async () => {
@@ -99,7 +99,7 @@ export function describeCancel(harness: StorageHarness): void {
       await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 });
       const settled = await settleFail(s, running, T0 + 9, T0 + 1_000, jobError(1, T0 + 9, 'aborted'));
       expect(settled).toMatchObject({ id: running.id, state: 'cancelled', finishedAt: T0 + 9 });
-      expect(await reread(s, running.id)).toEqual(settled);
+      expect(await reread(s, running)).toEqual(settled);
       expect(await claim(s, { now: T0 + 2_000 })).toEqual([]);
     });
 
@@ -112,7 +112,7 @@ export function describeCancel(harness: StorageHarness): void {
         const err = await expectError(s.cancel({ queue: job.queue, id: job.id, now: T0 + 10 }), InvalidTransitionError, 'INVALID_TRANSITION');
         expect(err.jobId).toBe(job.id);
         expect(err.from).toBe(job.state);
-        expect(await reread(s, job.id)).toEqual(job);
+        expect(await reread(s, job)).toEqual(job);
       }
     });
 
@@ -129,13 +129,13 @@ export function describeCancel(harness: StorageHarness): void {
       const queued = await add(s);
       const first = await s.cancel({ queue: queued.queue, id: queued.id, now: T0 + 1 });
       expect(await s.cancel({ queue: queued.queue, id: queued.id, now: T0 + 2 })).toEqual(first);
-      expect(await reread(s, queued.id)).toEqual(first);
+      expect(await reread(s, queued)).toEqual(first);
 
       await add(s);
       const running = await claimOne(s, { now: T0 + 3 });
       const requested = await s.cancel({ queue: running.queue, id: running.id, now: T0 + 4 });
       expect(await s.cancel({ queue: running.queue, id: running.id, now: T0 + 5 })).toEqual(requested);
-      expect(await reread(s, running.id)).toEqual(requested);
+      expect(await reread(s, running)).toEqual(requested);
     });
 
     it('a cancelled queued job no longer counts against maxSize', async () => {

@@ -30,7 +30,7 @@ export function describeClaimOrdering(harness: StorageHarness): void {
         startedAt: T0 + 10,
       });
       expect(claimed.leaseToken).not.toBe('');
-      expect(await reread(s, queued.id)).toEqual(claimed);
+      expect(await reread(s, queued)).toEqual(claimed);
     });
 
     it('gives every job of one claim its own lease token', async () => {
@@ -78,7 +78,7 @@ export function describeClaimOrdering(harness: StorageHarness): void {
       const delayed = await add(s, { runAt: T0 + 1_000 });
       expect(await claim(s, { now: T0 })).toEqual([]);
       expect(await claim(s, { now: T0 + 999 })).toEqual([]);
-      expect(await reread(s, delayed.id)).toEqual(delayed);
+      expect(await reread(s, delayed)).toEqual(delayed);
       const claimed = await claimOne(s, { now: T0 + 1_000 });
       expect(claimed.id).toBe(delayed.id);
       expect(claimed.startedAt).toBe(T0 + 1_000);
@@ -103,7 +103,7 @@ export function describeClaimOrdering(harness: StorageHarness): void {
       const other = await add(s, { priority: 4 }, { queue: 'b' });
       const mine = await add(s, { priority: 1 }, { queue: 'a' });
       expect(ids(await claim(s, { queue: 'a', limit: 5 }))).toEqual([mine.id]);
-      expect(await reread(s, other.id)).toEqual(other);
+      expect(await reread(s, other)).toEqual(other);
     });
 
     it('a job failed with a retryAt re-enters at the back of its priority level', async () => {
@@ -131,7 +131,7 @@ export function describeClaimOrdering(harness: StorageHarness): void {
       await addMany(s, [{}, {}, {}]);
       const running = await claimOne(s);
       await addQueue(s, { paused: true }, T0 + 1);
-      const before = await reread(s, running.id);
+      const before = await reread(s, running);
       expect(await claim(s, { limit: 5, now: T0 + 2 })).toEqual([]);
       const settled = await s.settle({
         queue: QUEUE,

@@ -103,7 +103,7 @@ export function describeControl(harness: StorageHarness): void {
       const lease = { id: running.id, leaseToken: running.leaseToken ?? '' };
       const [renewed] = await s.renewLeases({ workerId: running.workerId ?? '', leases: [lease], leaseMs: 5_000, now: T0 + 2 });
       expect(renewed?.held).toBe(true);
-      await s.reportProgress({ ...lease, progress: { percent: 50, stage: null }, now: T0 + 3 });
+      await s.reportProgress({ queue: QUEUE, ...lease, progress: { percent: 50, stage: null }, now: T0 + 3 });
       expect((await settleOk(s, running, T0 + 4)).state).toBe('completed');
     });
 
@@ -114,17 +114,17 @@ export function describeControl(harness: StorageHarness): void {
       const jobs = await oneOfEach(s);
       const elsewhere = await oneOfEach(s, 'other');
       expect(await s.removeJobs({ queue: QUEUE, states: ['completed'] })).toBe(1);
-      expect(await s.getJob(jobs.completed.id)).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: jobs.completed.id })).toBeNull();
       expect(await s.removeJobs({ queue: QUEUE, states: ['failed', 'cancelled'] })).toBe(2);
       expect(ids(await listAll(s))).toEqual(ids([jobs.running, jobs.ready, jobs.scheduled]));
       expect(await s.removeJobs({ queue: QUEUE, states: ['queued', 'completed', 'failed', 'cancelled'] })).toBe(2);
       expect(ids(await listAll(s))).toEqual([jobs.running.id]);
-      expect(await reread(s, jobs.running.id)).toEqual(jobs.running);
+      expect(await reread(s, jobs.running)).toEqual(jobs.running);
       // 'running' is outside the type; a storage given it anyway must still keep the job.
       const states = ['running'] as unknown as Array<Exclude<JobState, 'running'>>;
       const removed = await s.removeJobs({ queue: QUEUE, states }).catch(() => 0);
       expect(removed).toBe(0);
-      expect(await reread(s, jobs.running.id)).toEqual(jobs.running);
+      expect(await reread(s, jobs.running)).toEqual(jobs.running);
       expect(await listAll(s, 'other')).toHaveLength(Object.keys(elsewhere).length);
     });
 
@@ -137,8 +137,8 @@ export function describeControl(harness: StorageHarness): void {
       const newQueued = await add(s, { runAt: T0 + 1_000_000 }, { now: T0 + 400 });
       expect(await s.removeJobs({ queue: QUEUE, states: ['completed', 'queued'], olderThan: T0 + 300 })).toBe(2);
       expect(ids(await listAll(s))).toEqual(ids([newDone, newQueued]));
-      expect(await s.getJob(oldDone.id)).toBeNull();
-      expect(await s.getJob(oldQueued.id)).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: oldDone.id })).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: oldQueued.id })).toBeNull();
     });
 
     it('removing queued jobs frees room under maxSize', async () => {
@@ -157,10 +157,10 @@ export function describeControl(harness: StorageHarness): void {
       expect(await s.changePriority({ queue: jobs.ready.queue, id: jobs.ready.id, priority: 4 })).toEqual({ ...jobs.ready, priority: 4 });
       expect(await s.changePriority({ queue: jobs.scheduled.queue, id: jobs.scheduled.id, priority: 1 })).toEqual({ ...jobs.scheduled, priority: 1 });
       for (const job of [jobs.running, jobs.completed, jobs.failed, jobs.cancelled]) {
-        const before = await reread(s, job.id);
+        const before = await reread(s, job);
         const err = await expectError(s.changePriority({ queue: job.queue, id: job.id, priority: 4 }), InvalidTransitionError, 'INVALID_TRANSITION');
         expect(err.from).toBe(before.state);
-        expect(await reread(s, job.id)).toEqual(before);
+        expect(await reread(s, job)).toEqual(before);
       }
       await expectError(s.changePriority({ queue: QUEUE, id: 'no-such-job', priority: 4 }), JobNotFoundError, 'JOB_NOT_FOUND');
     });
@@ -173,11 +173,11 @@ export function describeControl(harness: StorageHarness): void {
       expect(promoted).toEqual({ ...jobs.scheduled, runAt: T0 + 20 });
       expect(await s.getPosition({ queue: jobs.scheduled.queue, id: jobs.scheduled.id, now: T0 + 20 })).toBe(2);
       expect(await s.promote({ queue: jobs.ready.queue, id: jobs.ready.id, now: T0 + 30 })).toEqual(jobs.ready);
-      expect(await reread(s, jobs.ready.id)).toEqual(jobs.ready);
+      expect(await reread(s, jobs.ready)).toEqual(jobs.ready);
       for (const job of [jobs.running, jobs.completed, jobs.failed, jobs.cancelled]) {
-        const before = await reread(s, job.id);
+        const before = await reread(s, job);
         await expectError(s.promote({ queue: job.queue, id: job.id, now: T0 + 40 }), InvalidTransitionError, 'INVALID_TRANSITION');
-        expect(await reread(s, job.id)).toEqual(before);
+        expect(await reread(s, job)).toEqual(before);
       }
       await expectError(s.promote({ queue: QUEUE, id: 'no-such-job', now: T0 }), JobNotFoundError, 'JOB_NOT_FOUND');
       expect(ids(await claimEach(s, { now: T0 + 50 }))).toEqual([jobs.ready.id, jobs.scheduled.id]);

@@ -48,7 +48,7 @@ export function describeEnqueue(harness: StorageHarness): void {
         result: null,
         error: null,
       });
-      expect(await s.getJob(input.id)).toEqual(stored);
+      expect(await s.getJob({ queue: QUEUE, id: input.id })).toEqual(stored);
     });
 
     it('round-trips every backoff kind and every JSON payload shape', async () => {
@@ -101,8 +101,8 @@ export function describeEnqueue(harness: StorageHarness): void {
       const b = newJob();
       await expect(s.enqueue({ queue: QUEUE, jobs: [a, b, newJob({ id: a.id })], now: T0 })).rejects.toThrow();
       expect(await listAll(s)).toEqual([]);
-      expect(await s.getJob(a.id)).toBeNull();
-      expect(await s.getJob(b.id)).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: a.id })).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: b.id })).toBeNull();
     });
 
     it('writes nothing when a batch reuses a stored id', async () => {
@@ -113,7 +113,7 @@ export function describeEnqueue(harness: StorageHarness): void {
       const clash = newJob({ id: stored.id, payload: { v: 2 } });
       await expect(s.enqueue({ queue: QUEUE, jobs: [fresh, clash], now: T0 + 1 })).rejects.toThrow();
       expect(await listAll(s)).toEqual([stored]);
-      expect(await s.getJob(fresh.id)).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: fresh.id })).toBeNull();
     });
 
     it('a batch that would pass maxSize writes nothing and throws QueueFullError', async () => {
@@ -125,7 +125,7 @@ export function describeEnqueue(harness: StorageHarness): void {
       expect(err.queue).toBe(QUEUE);
       expect(err.maxSize).toBe(3);
       expect(ids(await listAll(s))).toEqual(ids(kept));
-      for (const job of batch) expect(await s.getJob(job.id)).toBeNull();
+      for (const job of batch) expect(await s.getJob({ queue: QUEUE, id: job.id })).toBeNull();
       // Filling the queue to exactly maxSize is allowed; one more is not.
       await add(s);
       await expectError(s.enqueue({ queue: QUEUE, jobs: [newJob()], now: T0 }), QueueFullError, 'QUEUE_FULL');
@@ -173,7 +173,7 @@ export function describeEnqueue(harness: StorageHarness): void {
       expect(result.inserted).toEqual([false]);
       expect(result.jobs).toEqual([first]);
       expect(await listAll(s)).toEqual([first]);
-      expect(await s.getJob(again.id)).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: again.id })).toBeNull();
     });
 
     it('a batch mixing new jobs and a known key inserts only the new ones, in order', async () => {

@@ -73,7 +73,7 @@ export function describeImport(harness: StorageHarness): void {
         finished('cancelled', T0 - 1, { cancelRequested: true, result: 'a string result' }),
       ];
       expect(await importInto(s, jobs)).toEqual({ imported: 6, skipped: 0, replaced: 0 });
-      for (const job of jobs) expect(transferred(await s.getJob(job.id))).toEqual(job);
+      for (const job of jobs) expect(transferred(await s.getJob({ queue: QUEUE, id: job.id }))).toEqual(job);
       const listed = await listAll(s);
       expect(ids(listed)).toEqual([before.id, ...ids(jobs)]);
       const seqs = listed.map((j) => j.seq);
@@ -153,7 +153,7 @@ export function describeImport(harness: StorageHarness): void {
       const other = wholeJob();
       const result = await importInto(s, [wholeJob({ id: stored.id, name: 'changed' }), other, wholeJob({ idempotencyKey: 'key' }), { ...other }], 'skip');
       expect(result).toEqual({ imported: 1, skipped: 3, replaced: 0 });
-      expect((await s.getJob(stored.id))?.name).toBe('job');
+      expect((await s.getJob({ queue: QUEUE, id: stored.id }))?.name).toBe('job');
       expect(ids(await listAll(s))).toEqual([stored.id, other.id]);
     });
 
@@ -164,15 +164,15 @@ export function describeImport(harness: StorageHarness): void {
       const byId = finished('completed', T0 - 10, { id: stored.id, idempotencyKey: 'key' });
       const byKey = wholeJob({ idempotencyKey: 'other', priority: 7 });
       expect(await importInto(s, [byId, byKey], 'replace')).toEqual({ imported: 2, skipped: 0, replaced: 2 });
-      expect(transferred(await s.getJob(stored.id))).toEqual(byId);
-      expect(await s.getJob(keyed.id)).toBeNull();
+      expect(transferred(await s.getJob({ queue: QUEUE, id: stored.id }))).toEqual(byId);
+      expect(await s.getJob({ queue: QUEUE, id: keyed.id })).toBeNull();
       expect(ids(await listAll(s))).toEqual([stored.id, byKey.id]);
       expect(ids(await claimEach(s, { now: T0 }))).toEqual([byKey.id]);
       const stats = await s.getStats({ queue: QUEUE, now: T0, windowsMs: [60_000], sampleLimit: 10, workerStaleMs: 10_000 });
       expect(stats.counts).toMatchObject({ queued: 0, running: 1, completed: 1 });
       const again = wholeJob({ idempotencyKey: 'key' });
       expect(await importInto(s, [again], 'replace')).toEqual({ imported: 1, skipped: 0, replaced: 1 });
-      expect(await s.getJob(stored.id)).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: stored.id })).toBeNull();
     });
 
     it('replace: one imported job may displace two stored ones (one by id, one by key), and an earlier job of the call', async () => {
@@ -183,10 +183,10 @@ export function describeImport(harness: StorageHarness): void {
       const first = wholeJob({ idempotencyKey: 'mine' });
       const second = wholeJob({ idempotencyKey: 'mine', name: 'second' });
       expect(await importInto(s, [both, first, second], 'replace')).toEqual({ imported: 2, skipped: 0, replaced: 1 });
-      expect(await s.getJob(byKey.id)).toBeNull();
-      expect(await s.getJob(first.id)).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: byKey.id })).toBeNull();
+      expect(await s.getJob({ queue: QUEUE, id: first.id })).toBeNull();
       expect(ids(await listAll(s))).toEqual([byId.id, second.id]);
-      expect((await s.getJob(byId.id))?.name).toBe('both');
+      expect((await s.getJob({ queue: QUEUE, id: byId.id }))?.name).toBe('both');
     });
 
     it('replace: never a running job (ImportConflictError, nothing written)', async () => {
@@ -196,8 +196,8 @@ export function describeImport(harness: StorageHarness): void {
       const fresh = wholeJob();
       const err = await expectError(importInto(s, [fresh, wholeJob({ id: running.id })], 'replace'), ImportConflictError, 'IMPORT_CONFLICT');
       expect(err.conflict).toMatchObject({ index: 1, by: 'id', existingState: 'running', reason: 'running' });
-      expect(await s.getJob(fresh.id)).toBeNull();
-      expect((await s.getJob(running.id))?.state).toBe('running');
+      expect(await s.getJob({ queue: QUEUE, id: fresh.id })).toBeNull();
+      expect((await s.getJob({ queue: QUEUE, id: running.id }))?.state).toBe('running');
     });
   });
 

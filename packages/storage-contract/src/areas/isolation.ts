@@ -4,7 +4,7 @@
  * nothing of it changes. Proven on the seam and through `Queue`, so a right to manage one queue
  * (an HTTP admin route, a CLI command) never becomes a right to manage another's jobs.
  */
-import { JobNotFoundError, type JobRecord, type Storage } from '@waitline/core';
+import { JobNotFoundError, type JobRecord, LeaseLostError, type Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { add, addQueue, claimOne, expectError, finishJob, reread, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
@@ -22,7 +22,7 @@ async function jobsOfA(s: Storage): Promise<Record<'queued' | 'scheduled' | 'run
   await claimOne(s, { queue: 'a', now: T0 });
   const queued = await add(s, {}, { queue: 'a' });
   const scheduled = await add(s, { runAt: T0 + 60_000 }, { queue: 'a' });
-  return { queued, scheduled, failed, running: (await reread(s, running.id)) as JobRecord };
+  return { queued, scheduled, failed, running: (await reread(s, running.id, 'a')) as JobRecord };
 }
 
 /** Registers the isolation area. */
@@ -33,7 +33,7 @@ export function describeIsolation(harness: StorageHarness): void {
     it('a by-id move on queue b never touches a job of queue a: JobNotFoundError, nothing written', async () => {
       const s = storage();
       const jobs = await jobsOfA(s);
-      const before = await Promise.all(Object.values(jobs).map((j) => reread(s, j.id)));
+      const before = await Promise.all(Object.values(jobs).map((j) => reread(s, j.id, 'a')));
       for (const job of Object.values(jobs)) {
         const ref = { queue: 'b', id: job.id };
         const cancel = await expectError(s.cancel({ ...ref, now: T0 + 1 }), JobNotFoundError, 'JOB_NOT_FOUND');
@@ -44,7 +44,7 @@ export function describeIsolation(harness: StorageHarness): void {
         // A queue that does not exist at all is no way around it either.
         await expectError(s.cancel({ queue: 'never-created', id: job.id, now: T0 + 1 }), JobNotFoundError, 'JOB_NOT_FOUND');
       }
-      expect(await Promise.all(Object.values(jobs).map((j) => reread(s, j.id)))).toEqual(before);
+      expect(await Promise.all(Object.values(jobs).map((j) => reread(s, j.id, 'a')))).toEqual(before);
     });
 
     it('position reads on queue b see no job of queue a', async () => {
@@ -54,6 +54,44 @@ export function describeIsolation(harness: StorageHarness): void {
       expect(await s.getPosition({ queue: 'b', id: queued.id, now: T0 + 1 })).toBeNull();
       expect((await s.getPositionInputs({ queue: 'a', id: queued.id, ...POSITION }))?.job.id).toBe(queued.id);
       expect(await s.getPositionInputs({ queue: 'b', id: queued.id, ...POSITION })).toBeNull();
+    });
+
+    it('getJob on queue b answers null for every job of queue a, whatever its state', async () => {
+      const s = storage();
+      const jobs = await jobsOfA(s);
+      for (const job of Object.values(jobs)) {
+        expect(await s.getJob({ queue: 'a', id: job.id })).toEqual(job);
+        expect(await s.getJob({ queue: 'b', id: job.id })).toBeNull();
+        expect(await s.getJob({ queue: 'never-created', id: job.id })).toBeNull();
+      }
+    });
+
+    it("reportProgress named on queue b misses the guard of queue a's running job: LeaseLostError, nothing written", async () => {
+      const s = storage();
+      const { running } = await jobsOfA(s);
+      const lease = { id: running.id, leaseToken: running.leaseToken ?? '' };
+      const progress = { percent: 10, stage: 'elsewhere' };
+      await expectError(s.reportProgress({ queue: 'b', ...lease, progress, now: T0 + 1 }), LeaseLostError, 'LEASE_LOST');
+      expect(await reread(s, running.id, 'a')).toEqual(running);
+      const mine = await s.reportProgress({ queue: 'a', ...lease, progress, now: T0 + 2 });
+      expect(mine.progress).toEqual({ ...progress, updatedAt: T0 + 2 });
+    });
+
+    it("settle named on queue b misses the guard of queue a's running job: listed in lost, nothing written", async () => {
+      const s = storage();
+      const { running } = await jobsOfA(s);
+      const lease = { id: running.id, leaseToken: running.leaseToken ?? '' };
+      const items = [
+        { completed: [{ ...lease, result: null }] },
+        { failed: [{ ...lease, error: { name: 'E', message: 'x', attempt: 1, at: T0 + 1 }, retryAt: null }] },
+        { cancelled: [{ ...lease, error: null }] },
+        { released: [lease] },
+      ];
+      for (const item of items) {
+        expect(await s.settle({ queue: 'b', now: T0 + 1, ...item })).toEqual({ settled: [], lost: [running.id], claimed: [] });
+      }
+      expect(await reread(s, running)).toEqual(running);
+      expect((await s.settle({ queue: 'a', now: T0 + 2, completed: [{ ...lease, result: 1 }] })).settled.map((j) => j.state)).toEqual(['completed']);
     });
 
     it('the same moves on the job own queue still work', async () => {

@@ -64,7 +64,7 @@ export function describeLease(harness: StorageHarness): void {
         leaseToken: null,
         leaseExpiresAt: null,
       });
-      expect(await reread(s, running.id)).toEqual(done);
+      expect(await reread(s, running)).toEqual(done);
     });
 
     it('fail with a retryAt: queued at retryAt with the error, attempt kept, lease cleared', async () => {
@@ -75,7 +75,7 @@ export function describeLease(harness: StorageHarness): void {
       const error = { ...jobError(1, T0 + 9), stack: 'Error: boom\n    at handler' };
       const retried = await settleFail(s, running, T0 + 9, T0 + 1_000, error);
       expect(retried).toMatchObject({ state: 'queued', runAt: T0 + 1_000, attempt: 1, error, finishedAt: null, leaseToken: null, leaseExpiresAt: null });
-      expect(await reread(s, running.id)).toEqual(retried);
+      expect(await reread(s, running)).toEqual(retried);
     });
 
     it('fail without a retryAt: failed, error kept, finishedAt set', async () => {
@@ -130,7 +130,7 @@ export function describeLease(harness: StorageHarness): void {
       for (const items of attempts) {
         const r = await s.settle({ queue: QUEUE, now: T0 + 3_000, ...items });
         expect(r).toEqual({ settled: [], lost: [stale.id], claimed: [] });
-        expect(await reread(s, stale.id)).toEqual(current);
+        expect(await reread(s, stale)).toEqual(current);
       }
     });
 
@@ -141,7 +141,7 @@ export function describeLease(harness: StorageHarness): void {
       const running = await claimOne(s);
       const r = await s.settle({ queue: QUEUE, now: T0 + 1, completed: [{ id: running.id, leaseToken: 'not-the-token', result: 1 }] });
       expect(r).toEqual({ settled: [], lost: [running.id], claimed: [] });
-      expect(await reread(s, running.id)).toEqual(running);
+      expect(await reread(s, running)).toEqual(running);
       expect((await settleOk(s, running, T0 + 2)).state).toBe('completed');
     });
 
@@ -160,7 +160,7 @@ export function describeLease(harness: StorageHarness): void {
       expect(again.lost).toEqual([running.id]);
       const fail = await s.settle({ queue: QUEUE, now: T0 + 3, failed: [{ ...lease, retryAt: T0 + 4, error: jobError(1, T0 + 3) }] });
       expect(fail.lost).toEqual([running.id]);
-      expect(await reread(s, running.id)).toEqual(done);
+      expect(await reread(s, running)).toEqual(done);
     });
 
     it('a mixed settle writes the held leases and reports only the lost ones', async () => {
@@ -179,7 +179,7 @@ export function describeLease(harness: StorageHarness): void {
       });
       expect(r.lost).toEqual([stale.id]);
       expect(r.settled.map((j) => [j.id, j.state, j.result])).toEqual([[held.id, 'completed', 'ok']]);
-      expect((await reread(s, stale.id)).state).toBe('running');
+      expect((await reread(s, stale)).state).toBe('running');
     });
 
     it('an unknown id lands in lost', async () => {
@@ -195,10 +195,11 @@ export function describeLease(harness: StorageHarness): void {
       await add(s);
       const running = await claimOne(s);
       const progress = { percent: 42.5, stage: 'transcribe', data: { chunk: 3, of: 8 } };
-      const updated = await s.reportProgress({ id: running.id, leaseToken: running.leaseToken ?? '', progress, now: T0 + 7 });
+      const updated = await s.reportProgress({ queue: QUEUE, id: running.id, leaseToken: running.leaseToken ?? '', progress, now: T0 + 7 });
       expect(updated).toEqual({ ...running, progress: { ...progress, updatedAt: T0 + 7 } });
-      expect(await reread(s, running.id)).toEqual(updated);
+      expect(await reread(s, running)).toEqual(updated);
       const stageOnly = await s.reportProgress({
+        queue: QUEUE,
         id: running.id,
         leaseToken: running.leaseToken ?? '',
         progress: { percent: null, stage: 'upload' },
@@ -212,13 +213,13 @@ export function describeLease(harness: StorageHarness): void {
       const { stale, current } = await stealJob(s);
       const progress = { percent: 99, stage: 'stale' };
       const err = await expectError(
-        s.reportProgress({ id: stale.id, leaseToken: stale.leaseToken ?? '', progress, now: T0 + 3_000 }),
+        s.reportProgress({ queue: QUEUE, id: stale.id, leaseToken: stale.leaseToken ?? '', progress, now: T0 + 3_000 }),
         LeaseLostError,
         'LEASE_LOST',
       );
       expect(err.jobId).toBe(stale.id);
-      await expectError(s.reportProgress({ id: stale.id, leaseToken: 'not-the-token', progress, now: T0 + 3_000 }), LeaseLostError, 'LEASE_LOST');
-      expect(await reread(s, stale.id)).toEqual(current);
+      await expectError(s.reportProgress({ queue: QUEUE, id: stale.id, leaseToken: 'not-the-token', progress, now: T0 + 3_000 }), LeaseLostError, 'LEASE_LOST');
+      expect(await reread(s, stale)).toEqual(current);
     });
 
     it('reportProgress on a finished job throws LeaseLostError', async () => {
@@ -228,11 +229,11 @@ export function describeLease(harness: StorageHarness): void {
       const running = await claimOne(s);
       const done = await settleOk(s, running, T0 + 1);
       await expectError(
-        s.reportProgress({ id: running.id, leaseToken: running.leaseToken ?? '', progress: { percent: 1, stage: null }, now: T0 + 2 }),
+        s.reportProgress({ queue: QUEUE, id: running.id, leaseToken: running.leaseToken ?? '', progress: { percent: 1, stage: null }, now: T0 + 2 }),
         LeaseLostError,
         'LEASE_LOST',
       );
-      expect(await reread(s, running.id)).toEqual(done);
+      expect(await reread(s, running)).toEqual(done);
     });
 
     it('renewLeases extends held leases and reports cancel requests', async () => {
@@ -248,7 +249,7 @@ export function describeLease(harness: StorageHarness): void {
       expect(states).toHaveLength(2);
       expect(byId.get(a.id)).toEqual({ id: a.id, held: true, cancelRequested: false, leaseExpiresAt: T0 + 1_500 });
       expect(byId.get(b.id)).toEqual({ id: b.id, held: true, cancelRequested: true, leaseExpiresAt: T0 + 1_500 });
-      expect((await reread(s, a.id)).leaseExpiresAt).toBe(T0 + 1_500);
+      expect((await reread(s, a)).leaseExpiresAt).toBe(T0 + 1_500);
       expect(await s.reclaimExpired({ now: T0 + 1_200, error: reclaimError })).toEqual([]);
     });
 
@@ -262,14 +263,14 @@ export function describeLease(harness: StorageHarness): void {
         now: T0 + 3_000,
       });
       expect(state).toMatchObject({ id: stale.id, held: false });
-      expect(await reread(s, stale.id)).toEqual(current);
+      expect(await reread(s, stale)).toEqual(current);
     });
 
     it("the stale owner's heartbeat (every lease under its worker id) does not renew the job it lost", async () => {
       const s = storage();
       const { stale, current } = await stealJob(s);
       expect(await s.renewLeases({ workerId: WORKER, queue: QUEUE, leaseMs: 60_000, now: T0 + 3_000 })).toEqual([]);
-      expect(await reread(s, stale.id)).toEqual(current);
+      expect(await reread(s, stale)).toEqual(current);
     });
 
     it('renewLeases reports a finished job as not held', async () => {
@@ -285,7 +286,7 @@ export function describeLease(harness: StorageHarness): void {
         now: T0 + 2,
       });
       expect(states).toEqual([expect.objectContaining({ id: running.id, held: false })]);
-      expect(await reread(s, running.id)).toEqual(done);
+      expect(await reread(s, running)).toEqual(done);
     });
 
     it('renewLeases without leases renews every job running under the worker, in its queue only', async () => {
@@ -303,8 +304,8 @@ export function describeLease(harness: StorageHarness): void {
       expect(states.map((st) => st.id).sort()).toEqual(ids(mine).sort());
       expect(states.every((st) => st.held && st.leaseExpiresAt === T0 + 1_500)).toBe(true);
       expect(states.find((st) => st.id === first.id)?.cancelRequested).toBe(true);
-      expect((await reread(s, theirs.id)).leaseExpiresAt).toBe(T0 + 1_000);
-      expect((await reread(s, elsewhere.id)).leaseExpiresAt).toBe(T0 + 1_000);
+      expect((await reread(s, theirs)).leaseExpiresAt).toBe(T0 + 1_000);
+      expect((await reread(s, elsewhere)).leaseExpiresAt).toBe(T0 + 1_000);
       const everywhere = await s.renewLeases({ workerId: WORKER, leaseMs: 1_000, now: T0 + 600 });
       expect(everywhere.map((st) => st.id).sort()).toEqual([...ids(mine), elsewhere.id].sort());
       const reclaimed = await s.reclaimExpired({ now: T0 + 1_200, error: reclaimError });

@@ -30,9 +30,9 @@ export function describeMigrate(harness: StorageHarness): void {
         await s.migrate();
         await s.migrate();
         expect(await harness.schemaVersion(s.describe())).toBe(harness.codeSchemaVersion);
-        expect(await reread(s, job.id)).toEqual(job);
+        expect(await reread(s, job)).toEqual(job);
         await closing(await harness.open(s.describe(), { migrate: true }), async (second) => {
-          expect(await reread(second, job.id)).toEqual(job);
+          expect(await reread(second, job)).toEqual(job);
           expect((await second.getQueue('q'))?.concurrency).toBe(2);
         });
         expect(await harness.schemaVersion(s.describe())).toBe(harness.codeSchemaVersion);
@@ -81,7 +81,7 @@ export function describeMigrate(harness: StorageHarness): void {
       await closing(await harness.open(descriptor), async (s) => {
         await addQueue(s);
         const job = await add(s, {}, { now: T0 });
-        expect((await reread(s, job.id)).state).toBe('queued');
+        expect((await reread(s, job)).state).toBe('queued');
       });
     }, 30_000);
   });

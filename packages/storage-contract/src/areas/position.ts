@@ -95,7 +95,7 @@ export function describePosition(harness: StorageHarness): void {
       const inputs = await s.getPositionInputs({ queue: scene.target.queue, id: scene.target.id, ...positionParams });
       expect(inputs).not.toBeNull();
       if (!inputs) return;
-      expect(inputs.job).toEqual(await reread(s, scene.target.id));
+      expect(inputs.job).toEqual(await reread(s, scene.target));
       expect(inputs.ahead).toBe(4);
       expect(await s.getPosition({ queue: scene.target.queue, id: scene.target.id, now: READ_AT })).toBe(5);
       expect([...inputs.aheadWork].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
@@ -180,7 +180,7 @@ async function seedEtaScene(s: Storage) {
   });
   const ocr = await add(s, { name: 'ocr', maxAttempts: 1 }, { now: T0 + 75 });
   await settleFail(s, await claimOne(s, { now: T0 + 80 }), T0 + 100, null);
-  expect((await reread(s, ocr.id)).state).toBe('failed');
+  expect((await reread(s, ocr)).state).toBe('failed');
 
   const cancelled = await add(s, { name: 'ocr', size: 3 }, { now: T0 + 110 });
   await s.cancel({ queue: cancelled.queue, id: cancelled.id, now: T0 + 115 });
@@ -189,6 +189,7 @@ async function seedEtaScene(s: Storage) {
   const claimed = await claimOne(s, { now: T0 + 120, workerId: 'w-live' });
   expect(claimed.id).toBe(running.id);
   await s.reportProgress({
+    queue: QUEUE,
     id: claimed.id,
     leaseToken: claimed.leaseToken ?? '',
     progress: { percent: 40, stage: 'transcribe' },

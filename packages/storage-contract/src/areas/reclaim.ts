@@ -53,7 +53,7 @@ export function describeReclaim(harness: StorageHarness): void {
         finishedAt: null,
         error: { ...error, attempt: 1, at: T0 + 5_000 },
       });
-      expect(await reread(s, running.id)).toEqual(moved);
+      expect(await reread(s, running)).toEqual(moved);
       expect(await s.getPosition({ queue: running.queue, id: running.id, now: T0 + 5_001 })).toBe(1);
       const again = await claimOne(s, { now: T0 + 5_001, workerId: 'w-2' });
       expect(again).toMatchObject({ id: running.id, attempt: 1, stalls: 1, workerId: 'w-2', startedAt: T0 + 5_001 });
@@ -85,7 +85,7 @@ export function describeReclaim(harness: StorageHarness): void {
         leaseToken: null,
         error: { ...error, attempt: 1, at: T0 + 5_000 },
       });
-      expect(await reread(s, failed.id)).toEqual(failed);
+      expect(await reread(s, failed)).toEqual(failed);
       expect(await claim(s, { now: T0 + 6_000 })).toEqual([]);
     });
 
@@ -117,7 +117,7 @@ export function describeReclaim(harness: StorageHarness): void {
       await s.cancel({ queue: running.queue, id: running.id, now: T0 + 100 });
       const cancelled = only(await s.reclaimExpired({ now: T0 + 2_000, error }));
       expect(cancelled).toMatchObject({ id: running.id, state: 'cancelled', attempt: 1, stalls: 1, finishedAt: T0 + 2_000, leaseToken: null, error: null });
-      expect(await reread(s, running.id)).toEqual(cancelled);
+      expect(await reread(s, running)).toEqual(cancelled);
       expect(await claim(s, { now: T0 + 3_000 })).toEqual([]);
     });
 
@@ -152,10 +152,10 @@ export function describeReclaim(harness: StorageHarness): void {
       const short = await claimOne(s, { leaseMs: 1_000 });
       const long = await claimOne(s, { leaseMs: 10_000 });
       const queued = await add(s, { runAt: T0 });
-      const before = await Promise.all([long, queued].map((j) => reread(s, j.id)));
+      const before = await Promise.all([long, queued].map((j) => reread(s, j)));
       const moved = await s.reclaimExpired({ now: T0 + 5_000, error });
       expect(ids(moved)).toEqual([short.id]);
-      expect(await Promise.all([long, queued].map((j) => reread(s, j.id)))).toEqual(before);
+      expect(await Promise.all([long, queued].map((j) => reread(s, j)))).toEqual(before);
       expect(await s.reclaimExpired({ now: T0 + 5_001, error })).toEqual([]);
     });
 
@@ -182,9 +182,9 @@ export function describeReclaim(harness: StorageHarness): void {
       await add(s, {}, { queue: 'b' });
       const a = await claimOne(s, { queue: 'a', leaseMs: 1_000 });
       const b = await claimOne(s, { queue: 'b', leaseMs: 1_000 });
-      const bBefore = await reread(s, b.id);
+      const bBefore = await reread(s, b);
       expect(ids(await s.reclaimExpired({ queue: 'a', now: T0 + 2_000, error }))).toEqual([a.id]);
-      expect(await reread(s, b.id)).toEqual(bBefore);
+      expect(await reread(s, b)).toEqual(bBefore);
       expect(ids(await s.reclaimExpired({ now: T0 + 2_000, error }))).toEqual([b.id]);
     });
   });

@@ -28,7 +28,7 @@ export function describeRetry(harness: StorageHarness): void {
         leaseExpiresAt: null,
         cancelRequested: false,
       });
-      expect(await reread(s, failed.id)).toEqual(retried);
+      expect(await reread(s, failed)).toEqual(retried);
       expect(await s.getPosition({ queue: failed.queue, id: failed.id, now: T0 + 100 })).toBe(1);
       const again = await claimOne(s, { now: T0 + 101 });
       expect(again).toMatchObject({ id: failed.id, attempt: 1, state: 'running' });
@@ -94,11 +94,11 @@ export function describeRetry(harness: StorageHarness): void {
       const running = await claimOne(s, { now: T0 + 3 });
       const queued = await add(s, {}, { now: T0 + 4 });
       for (const job of [completed, running, queued]) {
-        const before = await reread(s, job.id);
+        const before = await reread(s, job);
         const err = await expectError(s.retry({ queue: job.queue, id: job.id, now: T0 + 10 }), InvalidTransitionError, 'INVALID_TRANSITION');
         expect(err.jobId).toBe(job.id);
         expect(err.from).toBe(before.state);
-        expect(await reread(s, job.id)).toEqual(before);
+        expect(await reread(s, job)).toEqual(before);
       }
     });
 

@@ -263,8 +263,8 @@ export function describeTracing(harness: StorageHarness): void {
       const traced = await add(s, { traceparent: EXPLICIT });
       const plain = await add(s, { traceparent: null });
       expect([traced.traceparent, plain.traceparent]).toEqual([EXPLICIT, null]);
-      expect((await s.getJob(traced.id))?.traceparent).toBe(EXPLICIT);
-      expect((await s.getJob(plain.id))?.traceparent).toBeNull();
+      expect((await s.getJob(traced))?.traceparent).toBe(EXPLICIT);
+      expect((await s.getJob(plain))?.traceparent).toBeNull();
       const again = await s.enqueue({ queue: traced.queue, jobs: [newJob({ idempotencyKey: 'k', traceparent: EXPLICIT })], now: T0 });
       const dup = await s.enqueue({ queue: traced.queue, jobs: [newJob({ idempotencyKey: 'k', traceparent: null })], now: T0 });
       expect([again.jobs[0]?.traceparent, dup.inserted[0], dup.jobs[0]?.traceparent]).toEqual([EXPLICIT, false, EXPLICIT]);

@@ -66,7 +66,7 @@ export function describeWebhookField(harness: StorageHarness): void {
       expect(inserted).toEqual([false]);
       expect(again.id).toBe(first.id);
       expect(again.webhook).toStrictEqual(FULL);
-      expect((await reread(s, first.id)).webhook).toStrictEqual(FULL);
+      expect((await reread(s, first)).webhook).toStrictEqual(FULL);
       expect(newJob().webhook).toBeNull();
     });
   });
