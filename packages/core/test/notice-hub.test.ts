@@ -106,6 +106,16 @@ describe('NoticeHub', () => {
     await Promise.all([publisher.close(), listener.close()]);
   });
 
+  it('hands a batching transport what was sent in one turn of the event loop, in order, once', async () => {
+    const batches: number[][] = [];
+    const hub = new NoticeHub({ transport: { sendBatch: (notices) => batches.push(notices.map((n) => n.data as number)) } });
+    for (let i = 0; i < 3; i++) hub.publish(event(i));
+    await settle();
+    hub.publish(event(3));
+    await settle();
+    expect(batches).toEqual([[0, 1, 2], [3]]);
+  });
+
   it('reports the reset listener it was given, and nothing after close', async () => {
     const resets: unknown[] = [];
     const hub = new NoticeHub({

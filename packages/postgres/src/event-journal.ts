@@ -26,8 +26,6 @@ export class EventJournal {
   /** This storage instance, as the journal knows it. */
   readonly id = randomUUID();
   private readonly listening = new Set<string>();
-  private buffer: StorageNotice[] = [];
-  private flushScheduled = false;
   private cursor: { tx: string; id: number } | null = null;
   private reading = false;
   private readAgain = false;
@@ -122,19 +120,9 @@ export class EventJournal {
     }
   }
 
-  /** Journals `notice` (the hub sends only events some other storage wants); never throws. */
-  publish(notice: StorageNotice): void {
+  /** Journals one batch of events in one statement (the hub sends only those some other storage wants); never throws. */
+  async write(batch: StorageNotice[]): Promise<void> {
     if (this.closed) return;
-    this.buffer.push(notice);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => void this.flush());
-  }
-
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    const batch = this.buffer;
-    this.buffer = [];
     try {
       const bodies = batch.map((n) => JSON.stringify(n));
       await this.ctx.rows('eventsInsert', [this.id, batch.map((n) => n.queue), bodies, Date.now()]);

@@ -55,7 +55,7 @@ function pgTransport(ctx: PgContext, clientConfig: pg.ClientConfig): NoticeTrans
   const channel = channelOf(ctx.schema);
   return {
     carriedByWrites: ['added', 'cancel', 'changed'],
-    send: (notice) => journal.publish(notice),
+    sendBatch: (notices) => void journal.write(notices),
     wantedElsewhere: (queue) => journal.wantedElsewhere(queue),
     start(to) {
       sink = to;

@@ -31,7 +31,7 @@ function fileTransport(path: string): NoticeTransport {
     for (const notice of remote.readNew()) sink?.deliver(notice);
   });
   return {
-    send: (notice) => remote.publish(notice),
+    sendBatch: (notices) => remote.write(notices),
     wantedElsewhere: (queue) => remote.listenedElsewhere(queue),
     start(to) {
       sink = to;

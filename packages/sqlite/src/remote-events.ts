@@ -29,8 +29,6 @@ export class RemoteEvents {
   private db: Database.Database | undefined;
   private readonly statements = new Map<SqlName, Database.Statement>();
   private readonly listening = new Set<string>();
-  private buffer: StorageNotice[] = [];
-  private flushScheduled = false;
   private lastId = 0;
   private lastPrune = 0;
 
@@ -70,15 +68,6 @@ export class RemoteEvents {
     });
   }
 
-  /** Journals an event notice (the hub sends only those some other process wants). */
-  publish(notice: StorageNotice): void {
-    if (notice.kind !== 'event') return;
-    this.buffer.push(notice);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
-  }
-
   /** Whether a live listener of another process wants `queue`'s events. */
   listenedElsewhere(queue: string): boolean {
     let yes = false;
@@ -88,10 +77,11 @@ export class RemoteEvents {
     });
     return yes;
   }
-  private flush(): void {
-    this.flushScheduled = false;
-    const notices = this.buffer;
-    this.buffer = [];
+
+  /** Journals the event notices of one batch in one transaction (the hub sends only those some other process wants). */
+  write(batch: StorageNotice[]): void {
+    const notices = batch.filter((n) => n.kind === 'event');
+    if (notices.length === 0) return;
     this.safely(() => {
       const now = Date.now();
       const insert = this.stmt('noticeInsert');

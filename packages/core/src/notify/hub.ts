@@ -27,7 +27,8 @@ export interface NoticeHubOptions {
 /**
  * A {@link Notifier} for storage authors. `publish` delivers to this hub's subscribers of the
  * notice's queue and of `'*'` at once (a throwing listener is reported on a later microtask, never
- * to the publisher), then hands the notice to the transport: `added`, `cancel` and `changed`
+ * to the publisher), then hands the notice to the transport (or to its batch of this turn of the
+ * event loop, for a transport with `sendBatch`): `added`, `cancel` and `changed`
  * always, `event` only while the transport says another process wants that queue's events (asked
  * at most twice a second per queue; events leave in publication order). Kinds the transport lists
  * in `carriedByWrites` are neither delivered nor sent: the storage's writes carry them. The hub
@@ -50,6 +51,7 @@ export class NoticeHub implements Notifier {
   private refreshTimer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private checking = 0;
+  private batch: StorageNotice[] = [];
   private closed = false;
 
   /** A hub with no subscribers; nothing is opened before the first subscription. */
@@ -70,7 +72,7 @@ export class NoticeHub implements Notifier {
   publish(notice: StorageNotice): void {
     if (this.transport?.carriedByWrites?.includes(notice.kind)) return;
     this.deliver(notice);
-    if (this.closed || !this.transport?.send) return;
+    if (this.closed || !(this.transport?.send || this.transport?.sendBatch)) return;
     if (notice.kind !== 'event' || !this.transport.wantedElsewhere) this.send(notice);
     else this.relay(notice);
   }
@@ -99,9 +101,10 @@ export class NoticeHub implements Notifier {
     };
   }
 
-  /** Drops every subscriber and closes the transport; idempotent. */
+  /** Sends what waits in this turn's batch, drops every subscriber and closes the transport; idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush(); // what this turn sent leaves before the transport closes
     this.closed = true;
     clearInterval(this.refreshTimer);
     this.refreshTimer = undefined;
@@ -127,26 +130,49 @@ export class NoticeHub implements Notifier {
     for (const name of channels) deliverNotice(this.emitter, name, { queue: name, kind: 'changed' });
   }
 
+  /** Hands `notice` to the transport, at once or in this turn's batch. */
   private send(notice: StorageNotice): void {
+    if (!this.transport?.sendBatch) {
+      this.safely(() => this.transport?.send?.(notice, this.origin));
+      return;
+    }
+    this.batch.push(notice);
+    if (this.batch.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length > 0 && !this.closed) this.safely(() => this.transport?.sendBatch?.(batch, this.origin));
+  }
+
+  private safely(fn: () => void): void {
     try {
-      this.transport?.send?.(notice, this.origin);
+      fn();
     } catch {
       // Best effort: a notice is for latency; nothing depends on it.
     }
   }
 
-  /** Sends an event when wanted elsewhere; events wait in one chain while a check is out. */
+  /**
+   * Sends an event when wanted elsewhere. A cached answer, or one the transport gives at once,
+   * decides now; otherwise events wait in one chain while the check is out, so they leave in order.
+   */
   private relay(notice: StorageNotice): void {
-    const cached = this.wanted.get(notice.queue);
-    if (this.checking === 0 && cached && cached.until > Date.now()) {
-      if (cached.yes) this.send(notice);
-      return;
+    let answer: boolean | Promise<boolean> | undefined;
+    if (this.checking === 0) {
+      answer = this.wantedNow(notice.queue);
+      if (typeof answer === 'boolean') {
+        if (answer) this.send(notice);
+        return;
+      }
     }
+    const started = answer;
     this.checking += 1;
     this.chain = this.chain
       .then(async () => {
         const known = this.wanted.get(notice.queue);
-        const yes = known && known.until > Date.now() ? known.yes : await this.askWanted(notice.queue);
+        const yes = known && known.until > Date.now() ? known.yes : this.remember(notice.queue, await (started ?? this.ask(notice.queue)));
         if (yes && !this.closed) this.send(notice);
       })
       .catch(() => undefined)
@@ -155,8 +181,19 @@ export class NoticeHub implements Notifier {
       });
   }
 
-  private async askWanted(queue: string): Promise<boolean> {
-    const yes = (await this.transport?.wantedElsewhere?.(queue, this.origin)) === true;
+  /** The cached answer, or the transport's (remembered when it answers at once). */
+  private wantedNow(queue: string): boolean | Promise<boolean> {
+    const cached = this.wanted.get(queue);
+    if (cached && cached.until > Date.now()) return cached.yes;
+    const answer = this.ask(queue);
+    return typeof answer === 'boolean' ? this.remember(queue, answer) : answer;
+  }
+
+  private ask(queue: string): boolean | Promise<boolean> {
+    return this.transport?.wantedElsewhere?.(queue, this.origin) ?? false;
+  }
+
+  private remember(queue: string, yes: boolean): boolean {
     this.wanted.set(queue, { until: Date.now() + WANTED_CACHE_MS, yes });
     return yes;
   }

@@ -47,6 +47,12 @@ export interface NoticeTransport {
    */
   send?(notice: StorageNotice, origin: string): void;
   /**
+   * Like `send`, for a medium that writes in batches (a journal table): used instead of `send`
+   * when present, called once per turn of the event loop with what the hub sent during it, in
+   * publication order (never with an empty list).
+   */
+  sendBatch?(notices: StorageNotice[], origin: string): void;
+  /**
    * Whether a live remote listener other than `origin` wants `queue`'s events. The hub caches
    * the answer for half a second. Without it, every event is sent.
    */
