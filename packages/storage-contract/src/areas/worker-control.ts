@@ -158,7 +158,8 @@ export function describeWorkerControl(harness: StorageHarness): void {
       const q = new Queue(storage, name);
       live.worker(q, async () => 'ok', { pollIntervalMs: 60_000, heartbeat: 'main' });
       await q.add({});
-      await until(async () => late !== null && (await q.getJob(late))?.state === 'completed', 'the late job to run well before the next poll', 5_000);
+      // The next poll is a minute away: a lost wake-up would leave the late job waiting for it.
+      await until(async () => late !== null && (await q.getJob(late))?.state === 'completed', 'the late job to run well before the next poll', 15_000);
     });
 
     it('close() past the grace period aborts and releases the job to another worker at once, spending no attempt', async () => {
