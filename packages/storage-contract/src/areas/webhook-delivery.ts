@@ -147,12 +147,13 @@ export function describeWebhookDelivery(harness: StorageHarness): void {
         reportingMs = Date.now() - started;
         // Room for the trailing send before the settle drops it (by design: completed carries the
         // final progress), even on a loaded machine.
-        await sleep(intervalMs * 10);
+        await sleep(intervalMs * 25);
         return 'done';
       });
-      const d = hooks.deliver();
+      // A generous request timeout: on a loaded machine a 2 s one can fail every attempt of a delivery.
+      const d = hooks.deliver({ timeoutMs: 10_000 });
       const job = await q.add({});
-      await until(() => rx.to('/progress').some((r) => r.body.event === 'completed'), 'the completed delivery', 15_000);
+      await until(() => rx.to('/progress').some((r) => r.body.event === 'completed'), 'the completed delivery', 20_000);
       await until(() => rx.to('/progress').some((r) => r.body.progress?.percent === 100 && r.body.event === 'progress'), 'the trailing progress', 15_000);
       const progress = rx
         .to('/progress')
