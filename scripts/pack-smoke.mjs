@@ -12,7 +12,12 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const PACKAGES = ['core', 'sqlite', 'postgres', 'redis', 'http', 'cli'];
-/** The CLI is ESM only (a command, with `run` for tests): CommonJS consumers import() it. */
+/**
+ * are-the-types-wrong checks the node16 profile (node16 from ESM and CJS, and bundlers): subpath
+ * exports such as `@waitline/core/storage` cannot resolve under TypeScript's legacy `node10`
+ * resolution, which predates `exports`. The CLI is ESM only (a command, with `run` for tests):
+ * CommonJS consumers import() it.
+ */
 const ATTW_IGNORE = { cli: ['cjs-resolves-to-esm'] };
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const ci = process.env.CI === 'true';
@@ -49,7 +54,7 @@ try {
     if (!listing.includes('package/LICENSE')) throw new Error(`${tarball} has no LICENSE`);
     run(bin('publint'), ['--strict', tarball], root);
     const ignore = ATTW_IGNORE[name] ? ['--ignore-rules', ...ATTW_IGNORE[name]] : [];
-    run(bin('attw'), [tarball, '--format', 'ascii', ...ignore], root);
+    run(bin('attw'), [tarball, '--format', 'ascii', '--profile', 'node16', ...ignore], root);
   }
   execFileSync('mkdir', ['-p', app]);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'waitline-smoke', private: true, version: '1.0.0' }, null, 2));
