@@ -3,9 +3,11 @@
  * settle, `queue.cancel()` for a queued job, the reclaim sweep) enqueues one delivery job of
  * {@link WEBHOOK_QUEUE} per event the job's subscription asks for.
  *
- * Each delivery job's idempotency key is (job id, event, attempt, event time), so enqueueing the
- * same transition twice writes one delivery, while a job that fails again after a retry by hand
- * gets a second one. The transition and the enqueue are two storage writes: a process that dies
+ * An outcome's delivery job has the idempotency key (job id, event, attempt, event time), so
+ * enqueueing the same transition twice writes one delivery, while a job that fails again after a
+ * retry by hand gets a second one. Progress deliveries have none: each is one coalesced send the
+ * worker decided on, and two sends may carry the same report time (many reports in one
+ * millisecond), so a key would take the trailing send for a repeat of the leading one. The transition and the enqueue are two storage writes: a process that dies
  * between them loses that one delivery (see `docs/webhooks.md`).
  * @internal
  * @module
@@ -46,8 +48,8 @@ export async function enqueueDelivery(storage: Storage, job: JobRecord, event: W
   if (sub === null || !sub.events.includes(event)) return;
   const body = deliveryBody(job, event, standing, now);
   const payload: WebhookDeliveryJob = { url: sub.url, token: sub.token, event, body };
-  const idempotencyKey = `${job.id}:${event}:${job.attempt}:${body.time}`;
-  const built = buildNewJob(undefined, DELIVERY_DEFAULTS, payload, { name: event, idempotencyKey }, now);
+  const idempotencyKey = event === 'progress' ? undefined : `${job.id}:${event}:${job.attempt}:${body.time}`;
+  const built = buildNewJob(undefined, DELIVERY_DEFAULTS, payload, { name: event, ...(idempotencyKey ? { idempotencyKey } : {}) }, now);
   const { inserted } = await storage.enqueue({ queue: WEBHOOK_QUEUE, jobs: [built], now });
   if (inserted[0]) storage.notifier?.publish({ queue: WEBHOOK_QUEUE, kind: 'added', runAt: built.runAt });
 }

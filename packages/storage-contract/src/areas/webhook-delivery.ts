@@ -147,7 +147,7 @@ export function describeWebhookDelivery(harness: StorageHarness): void {
         reportingMs = Date.now() - started;
         // Room for the trailing send before the settle drops it (by design: completed carries the
         // final progress), even on a loaded machine.
-        await sleep(intervalMs * 25);
+        await sleep(intervalMs * 5);
         return 'done';
       });
       // A generous request timeout: on a loaded machine a 2 s one can fail every attempt of a delivery.
