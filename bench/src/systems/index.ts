@@ -32,6 +32,14 @@ const REGISTRY = {
       return m.createWaitlinePostgres(await m.loadPostgresModule());
     },
   },
+  'waitline-postgres-async': {
+    name: "Waitline-Postgres (settleCommit 'async')",
+    family: 'postgres',
+    load: async () => {
+      const m = await import('./waitline-postgres.js');
+      return m.createWaitlinePostgresAsync(await m.loadPostgresModule());
+    },
+  },
   'graphile-worker': {
     name: 'graphile-worker 0.17.3 (defaults)',
     family: 'postgres',

@@ -11,7 +11,7 @@ import { createWaitline } from './waitline.js';
 
 /** The part of `@waitline/postgres` the bench uses. */
 interface PostgresModule {
-  PostgresStorage: { open(opts: { connectionString: string; schema: string }): Promise<Storage> };
+  PostgresStorage: { open(opts: { connectionString: string; schema: string; settleCommit?: 'sync' | 'async' }): Promise<Storage> };
 }
 
 const SPECIFIER = '@waitline/postgres';
@@ -34,6 +34,25 @@ export const createWaitlinePostgres =
         open: (place) => {
           const { connectionString, schema } = placeOf(place, 'postgres');
           return mod.PostgresStorage.open({ connectionString, schema });
+        },
+      },
+      opts,
+    );
+
+/** The same with `settleCommit: 'async'`: settles commit without waiting for their WAL flush. */
+export const createWaitlinePostgresAsync =
+  (mod: PostgresModule): SystemFactory =>
+  (opts) =>
+    createWaitline(
+      {
+        id: 'waitline-postgres-async',
+        name: "Waitline-Postgres (settleCommit 'async')",
+        family: 'postgres',
+        openNote:
+          "PostgresStorage.open({ connectionString, schema, settleCommit: 'async' }): settles (outcome + next claim) commit with synchronous_commit off",
+        open: (place) => {
+          const { connectionString, schema } = placeOf(place, 'postgres');
+          return mod.PostgresStorage.open({ connectionString, schema, settleCommit: 'async' });
         },
       },
       opts,

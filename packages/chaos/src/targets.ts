@@ -80,14 +80,14 @@ export function sqliteTarget(): Target {
 }
 
 /** A schema per storage on a private Postgres cluster. */
-export async function postgresTarget(): Promise<Target> {
+export async function postgresTarget(options: { settleCommit?: 'sync' | 'async' } = {}): Promise<Target> {
   const server = await PrivatePostgres.create();
   const opened = tracked();
   let client: pg.Client | null = null;
   return {
     name: 'postgres',
     server,
-    fresh: async () => opened.add(await PostgresStorage.open({ connectionString: server.url, schema: `chaos_${randomBytes(5).toString('hex')}` })),
+    fresh: async () => opened.add(await PostgresStorage.open({ connectionString: server.url, schema: `chaos_${randomBytes(5).toString('hex')}`, ...options })),
     count: async (storage) => {
       const schema = optionOf<string>(storage.describe(), 'schema');
       if (!client) {

@@ -28,11 +28,14 @@ async function resumeAfter(fleet: Fleet, upAt: number): Promise<number> {
   return Math.round(next - upAt);
 }
 
+// Postgres with `settleCommit: 'async'` trades the last fraction of a second of settles on a
+// crash for drain rate: nothing may be lost, but jobs whose settle the crash undid run again.
 describe.each([
-  ['postgres', () => postgresTarget()],
-  ['redis (AOF, appendfsync always)', () => redisTarget({ aof: true })],
-] as const)('server restart and outage mid-drain: %s', (name, make) => {
-  it(`${JOBS} jobs across a restart and a ${OUTAGE_MS} ms outage: none lost, none run twice, resumed unattended`, async () => {
+  ['postgres', () => postgresTarget(), { twice: false }],
+  ["postgres (settleCommit 'async')", () => postgresTarget({ settleCommit: 'async' }), { twice: true }],
+  ['redis (AOF, appendfsync always)', () => redisTarget({ aof: true }), { twice: false }],
+] as const)('server restart and outage mid-drain: %s', (name, make, allowed) => {
+  it(`${JOBS} jobs across a restart and a ${OUTAGE_MS} ms outage: none lost, ${allowed.twice ? 'some may run twice' : 'none run twice'}, resumed unattended`, async () => {
     const target = await make();
     made.push(target);
     const server = target.server as NonNullable<Target['server']>;
@@ -82,7 +85,7 @@ describe.each([
     expect(stuck).toBeNull();
     expect(jobs).toHaveLength(JOBS);
     expect(figures.lost).toBe(0);
-    expect(figures.twice).toBe(0);
+    if (!allowed.twice) expect(figures.twice).toBe(0);
     expect(restartResumeMs).toBeGreaterThanOrEqual(0);
     expect(outageResumeMs).toBeGreaterThanOrEqual(0);
   });

@@ -40,6 +40,8 @@ export class PgContext {
   constructor(
     readonly pool: pg.Pool,
     readonly schema: string,
+    /** How settles commit (see `PostgresStorageOptions.settleCommit`). */
+    readonly settleCommit: 'sync' | 'async' = 'sync',
   ) {
     this.prefix = `wl_${createHash('sha1').update(schema).digest('hex').slice(0, 10)}_`;
   }

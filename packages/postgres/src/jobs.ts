@@ -106,7 +106,7 @@ function listJson<T>(items: T[] | undefined, map: (item: T) => Record<string, un
  */
 export async function settle(ctx: PgContext, p: SettleParams): Promise<SettleResult> {
   const limit = p.claim ? Math.max(0, Math.floor(p.claim.limit)) : 0;
-  const rows = await ctx.rows<{ kind: string; job: JobJson }>('settle', [
+  const rows = await ctx.rows<{ kind: string; job: JobJson }>(ctx.settleCommit === 'async' ? 'settleAsync' : 'settle', [
     p.queue,
     p.now,
     listJson(p.completed, (c) => ({ id: c.id, token: c.leaseToken, result: c.result ?? null })),

@@ -104,7 +104,7 @@ export class PostgresStorage implements Storage<PostgresTx> {
     pool: pg.Pool,
     private readonly ownsPool: boolean,
   ) {
-    this.ctx = new PgContext(pool, options.schema);
+    this.ctx = new PgContext(pool, options.schema, options.settleCommit);
     this.dbClock = new DatabaseClock(pool);
     this.clock = this.dbClock;
     this.pgNotifier = new PgNotifier(this.ctx, { ...clientConfig(options), application_name: `${options.applicationName}:listen` });
@@ -148,13 +148,14 @@ export class PostgresStorage implements Storage<PostgresTx> {
     return {
       moduleUrl: import.meta.url,
       exportName: EXPORT_NAME,
-      options: { connection: o.connection, schema: o.schema, poolSize: 2, migrate: false, applicationName: o.applicationName },
+      options: { connection: o.connection, schema: o.schema, poolSize: 2, migrate: false, applicationName: o.applicationName, settleCommit: o.settleCommit },
     };
   }
 
   /** See {@link PostgresStorage.descriptor}. */
   describe(): StorageDescriptor {
-    return PostgresStorage.descriptor({ connection: this.options.connection, schema: this.options.schema, applicationName: this.options.applicationName });
+    const { connection, schema, applicationName, settleCommit } = this.options;
+    return PostgresStorage.descriptor({ connection, schema, applicationName, settleCommit });
   }
 
   /** Applies pending migrations under an advisory lock; safe twice and from many processes at once. */

@@ -69,6 +69,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       [{ connectionString: PG_URL, poolSize: 2.5 }, ['poolSize']],
       [{ connectionString: PG_URL, migrate: 'yes' }, ['migrate']],
       [{ connectionString: PG_URL, applicationName: 'a\u0000' }, ['applicationName']],
+      [{ connectionString: PG_URL, settleCommit: 'later' }, ['settleCommit']],
       [{ connectionString: 5 }, ['connectionString']],
       [{ connection: 'host=x' }, ['connection']],
       [{ connection: { host: 'x', port: 70_000 } }, ['connection', 'port']],
@@ -79,6 +80,21 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       const err = await PostgresStorage.open(options as never).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as ValidationError).path).toEqual(path);
+    }
+  });
+
+  it("settleCommit 'async' drains like 'sync', and worker processes reopen with it", async () => {
+    const storage = await openFresh({ settleCommit: 'async' });
+    expect(storage.describe().options).toMatchObject({ settleCommit: 'async' });
+    const q = new Queue<{ n: number }, number>(storage, 'async-settles');
+    const jobs = await q.addBulk(Array.from({ length: 50 }, (_, n) => ({ payload: { n } })));
+    const worker = new Worker(q, async (job) => job.payload.n * 2, { concurrency: 4 });
+    try {
+      const results = await Promise.all(jobs.map((j) => j.finished({ timeoutMs: 20_000 })));
+      expect(results).toEqual(jobs.map((_, n) => n * 2));
+      expect((await q.getStats()).counts).toMatchObject({ completed: 50, queued: 0, running: 0 });
+    } finally {
+      await worker.close();
     }
   });
 
