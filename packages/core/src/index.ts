@@ -11,6 +11,7 @@ export * from './ordering.js';
 export { isStandardSchema, type StandardSchemaIssue, type StandardSchemaResult, type StandardSchemaV1 } from './standard-schema.js';
 export { type WaitingSource, WAITING_SCAN, waitingInClaimOrder } from './waiting.js';
 export * from './clock.js';
+export { Paced } from './paced.js';
 export * from './backoff.js';
 export * from './eta.js';
 export * from './events.js';

@@ -4,9 +4,8 @@
  * stats at a bounded rate, and tells the job tracker what changed.
  * @module
  */
-import { EVENT_NAMES, type JobId, type JobStatus, type Queue, type QueueStats, type StorageNotice, type WaitlineEventName } from '@waitline/core';
+import { EVENT_NAMES, Paced, type JobId, type JobStatus, type Queue, type QueueStats, type StorageNotice, type WaitlineEventName } from '@waitline/core';
 import { JobTracker, type JobWatcher, type TrackerTiming } from './job-tracker.js';
-import { Paced } from './throttle.js';
 
 export type { JobWatcher } from './job-tracker.js';
 

@@ -7,8 +7,7 @@
  * paced by their own duration, so a thousand watchers cannot saturate the process.
  * @module
  */
-import type { JobId, JobStatus, Queue } from '@waitline/core';
-import { Paced } from './throttle.js';
+import { type JobId, type JobStatus, Paced, type Queue } from '@waitline/core';
 
 /** A job stream's listener: a status after each change, or the error that ended the reads. */
 export type JobWatcher = (status: JobStatus | null, error?: unknown) => void;

@@ -5,7 +5,7 @@
  * ETAs moving with time); only a storage without a notifier relies on it for changes.
  * @module
  */
-import { type Queue, type QueueStats, type Storage, waitingInClaimOrder } from '@waitline/core';
+import { Paced, type Queue, type QueueStats, type Storage, waitingInClaimOrder } from '@waitline/core';
 import type { QueueFrame } from './frame.js';
 
 /** One read of what `watch` shows: one queue in detail, or every queue's stats. */
@@ -59,18 +59,19 @@ export class Watcher {
   private unsubscribe: (() => void) | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private settle: ReturnType<typeof setTimeout> | undefined;
-  private reading = false;
-  private again = false;
-  private lastDraw = 0;
-  private lastReadMs = 0;
-  private pending: ReturnType<typeof setTimeout> | undefined;
+  private readonly redraws: Paced;
   private readonly queues = new Map<string, Queue>();
 
   constructor(
     private readonly target: WatchTarget,
     private readonly timing: WatchTiming,
     private readonly makeQueue: (name: string) => Queue,
-  ) {}
+  ) {
+    this.redraws = new Paced(
+      (readMs) => Math.max(timing.minRedrawMs, 2 * readMs),
+      () => this.redraw(),
+    );
+  }
 
   /**
    * Subscribes, then draws the first frame; resolves once it is drawn. A storage's subscription
@@ -82,7 +83,7 @@ export class Watcher {
     this.unsubscribe = notifier?.subscribe(this.target.queue?.name ?? '*', () => this.schedule(), { remote: true });
     this.timer = setInterval(() => this.schedule(), this.timing.refreshMs);
     this.settle = setTimeout(() => this.schedule(), this.timing.settleMs ?? 1_000);
-    await this.redraw();
+    await this.redraws.runNow();
   }
 
   /** Stops listening and drawing; idempotent. */
@@ -91,17 +92,11 @@ export class Watcher {
     this.unsubscribe = undefined;
     clearInterval(this.timer);
     clearTimeout(this.settle);
-    clearTimeout(this.pending);
+    this.redraws.stop();
   }
 
   private schedule(): void {
-    if (this.pending !== undefined) return;
-    const gap = Math.max(this.timing.minRedrawMs, 2 * this.lastReadMs);
-    const wait = Math.max(0, this.lastDraw + gap - Date.now());
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      void this.redraw();
-    }, wait);
+    this.redraws.request();
   }
 
   private queueOf(name: string): Queue {
@@ -110,29 +105,16 @@ export class Watcher {
     return queue;
   }
 
+  /** Reads and draws one frame (paced by `redraws`: never two at once, spaced by the read time). */
   private async redraw(): Promise<void> {
-    if (this.reading) {
-      this.again = true;
-      return;
-    }
-    this.reading = true;
-    const started = Date.now();
     try {
       const { queue, rows } = this.target;
       const frame: WatchFrame = queue
         ? { queue: await readQueueFrame(queue, rows) }
         : { overview: await readOverview(this.target.storage, (n) => this.queueOf(n)) };
-      this.lastDraw = Date.now();
-      this.lastReadMs = this.lastDraw - started;
       this.target.draw(frame);
     } catch (error) {
       this.target.failed(error);
-    } finally {
-      this.reading = false;
-      if (this.again) {
-        this.again = false;
-        this.schedule();
-      }
     }
   }
 }
