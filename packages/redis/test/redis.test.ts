@@ -5,12 +5,13 @@
  * contract.test.ts (single server) and cluster.test.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isTransientStorageError, type NewJob, StorageUnavailableError, ValidationError } from '@waitline/core';
+import { isTransientStorageError, StorageUnavailableError, ValidationError } from '@waitline/core';
 import { Redis } from 'ioredis';
+import { newJob, T0 } from '@waitline/storage-contract';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStorage } from '../dist/index.js';
 import { LUA } from '../src/generated/lua.js';
@@ -18,7 +19,6 @@ import { deleteKeys } from './harness.js';
 import { missingServer, ping, SERVER } from './servers.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const T0 = 1_700_000_000_000;
 const base = `wl-unit-${randomBytes(4).toString('hex')}`;
 let counter = 0;
 const opened: RedisStorage[] = [];
@@ -30,23 +30,7 @@ async function fresh(): Promise<{ s: RedisStorage; prefix: string }> {
   return { s, prefix };
 }
 
-function job(overrides: Partial<NewJob> = {}): NewJob {
-  return {
-    id: randomUUID(),
-    name: 'job',
-    payload: { n: 1 },
-    priority: 2,
-    runAt: T0,
-    maxAttempts: 3,
-    backoff: null,
-    timeoutMs: null,
-    size: null,
-    idempotencyKey: null,
-    traceparent: null,
-    webhook: null,
-    ...overrides,
-  };
-}
+const job = newJob;
 
 describe('embedded Lua', () => {
   it('src/generated/lua.ts is exactly what scripts/embed-lua.mjs makes of lua/', () => {

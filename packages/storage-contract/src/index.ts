@@ -44,6 +44,8 @@ import { describeWorkerRun } from './areas/worker-run.js';
 import type { StorageHarness } from './harness.js';
 
 export type { HarnessTransaction, StorageHarness } from './harness.js';
+/** The suite's fixtures, for an adapter's own tests: a `NewJob` factory and the times and names it uses. */
+export { LEASE_MS, newJob, QUEUE, T0, WORKER } from './fixtures.js';
 export type { MultiProcessOptions } from './areas/multi-process.js';
 
 /** Options of the suite. */
