@@ -137,13 +137,14 @@ export interface SettleResult {
 }
 
 /**
- * Extends the leases a worker holds. With `leases`, exactly those (each guarded by its token);
- * without, every job running under `workerId` (in `queue` when given), which lets a heartbeat
- * thread renew without being told of each job the worker starts.
+ * Extends the leases a worker holds in `queue`. With `leases`, exactly those (each guarded by its
+ * token and by `queue`: a lease of another queue's job is reported not held and left alone);
+ * without, every job of `queue` running under `workerId`, which lets a heartbeat thread renew
+ * without being told of each job the worker starts.
  */
 export interface RenewLeasesParams {
   workerId: string;
-  queue?: string;
+  queue: string;
   leases?: LeaseRef[];
   leaseMs: number;
   now: number;

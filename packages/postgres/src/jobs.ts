@@ -147,11 +147,11 @@ export async function renewLeases(ctx: PgContext, p: RenewLeasesParams): Promise
     leaseExpiresAt: r.lease_expires_at,
   });
   if (p.leases === undefined) {
-    return (await ctx.rows<RenewRow>('renewWorkerLeases', [p.workerId, p.queue ?? null, expires])).map(toState);
+    return (await ctx.rows<RenewRow>('renewWorkerLeases', [p.workerId, p.queue, expires])).map(toState);
   }
   if (p.leases.length === 0) return [];
   const ids = p.leases.map((l) => l.id);
-  const rows = await ctx.rows<RenewRow>('renewLeases', [ids, p.leases.map((l) => l.leaseToken), expires]);
+  const rows = await ctx.rows<RenewRow>('renewLeases', [ids, p.leases.map((l) => l.leaseToken), expires, p.queue]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => {
     const row = byId.get(id);

@@ -102,26 +102,17 @@ async function renewOnQueue(ctx: RedisContext, queue: string, p: RenewLeasesPara
 }
 
 /**
- * Renews held leases: on `p.queue`, or on every known queue (a lease is held when the queue holding
- * its job says so). One script per queue, run at once. @internal
+ * Renews held leases of `p.queue` in one script (a job of another queue is not in its keys, so it
+ * is reported not held). @internal
  */
 export async function renewLeases(ctx: RedisContext, p: RenewLeasesParams): Promise<LeaseState[]> {
-  const queues = p.queue !== undefined ? [p.queue] : await ctx.queueNames.list();
-  const replies = (await Promise.all(queues.map((q) => renewOnQueue(ctx, q, p)))).flat();
+  const replies = await renewOnQueue(ctx, p.queue, p);
   const leaseExpiresAt = p.now + p.leaseMs;
-  const held = new Map<string, boolean>();
-  const cancel = new Map<string, boolean>();
-  for (const [id, isHeld, cancelRequested] of replies) {
-    if (isHeld === '1') {
-      held.set(id, true);
-      cancel.set(id, cancelRequested === '1');
-    } else if (!held.has(id)) held.set(id, false);
-  }
-  const ids = p.leases ? p.leases.map((l) => l.id) : [...held.keys()];
-  return ids.map((id) => {
-    const isHeld = held.get(id) === true;
-    return { id, held: isHeld, cancelRequested: isHeld && cancel.get(id) === true, leaseExpiresAt: isHeld ? leaseExpiresAt : null };
-  });
+  return replies.map(([id, isHeld, cancelRequested]) =>
+    isHeld === '1'
+      ? { id, held: true, cancelRequested: cancelRequested === '1', leaseExpiresAt }
+      : { id, held: false, cancelRequested: false, leaseExpiresAt: null },
+  );
 }
 
 /** Writes progress under the lease guard; throws `LeaseLostError` on a miss. @internal */

@@ -66,7 +66,7 @@ export function settleJobs(ctx: SqliteContext, p: SettleParams): SettleResult {
 export function renewLeases(ctx: SqliteContext, p: RenewLeasesParams): LeaseState[] {
   const leaseExpiresAt = p.now + p.leaseMs;
   if (p.leases === undefined) {
-    const rows = ctx.stmt('renewWorkerLeases').all({ workerId: p.workerId, queue: p.queue ?? null, leaseExpiresAt }) as Array<{
+    const rows = ctx.stmt('renewWorkerLeases').all({ workerId: p.workerId, queue: p.queue, leaseExpiresAt }) as Array<{
       id: string;
       cancel_requested: number;
       lease_expires_at: number;
@@ -74,7 +74,9 @@ export function renewLeases(ctx: SqliteContext, p: RenewLeasesParams): LeaseStat
     return rows.map((r) => ({ id: r.id, held: true, cancelRequested: r.cancel_requested === 1, leaseExpiresAt: r.lease_expires_at }));
   }
   return p.leases.map(({ id, leaseToken }) => {
-    const row = ctx.stmt('renewLease').get({ id, leaseToken, leaseExpiresAt }) as { cancel_requested: number; lease_expires_at: number } | undefined;
+    const row = ctx.stmt('renewLease').get({ id, queue: p.queue, leaseToken, leaseExpiresAt }) as
+      | { cancel_requested: number; lease_expires_at: number }
+      | undefined;
     if (row === undefined) return { id, held: false, cancelRequested: false, leaseExpiresAt: null };
     return { id, held: true, cancelRequested: row.cancel_requested === 1, leaseExpiresAt: row.lease_expires_at };
   });

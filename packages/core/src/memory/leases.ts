@@ -107,8 +107,8 @@ function leaseState(job: JobRecord): LeaseState {
 }
 
 /**
- * Extends the given leases still held (others reported `held: false`, not written), or without
- * `leases` every job running under `workerId` (in `queue` when given). @internal
+ * Extends the given leases still held by jobs of `queue` (others reported `held: false`, not
+ * written), or without `leases` every job of `queue` running under `workerId`. @internal
  */
 export function renewLeases(store: MemoryStore, p: RenewLeasesParams): LeaseState[] {
   const expires = p.now + p.leaseMs;
@@ -118,7 +118,7 @@ export function renewLeases(store: MemoryStore, p: RenewLeasesParams): LeaseStat
   }
   return p.leases.map((ref) => {
     const job = heldJob(store, ref);
-    if (job === undefined) return { id: ref.id, held: false, cancelRequested: false, leaseExpiresAt: null };
+    if (job === undefined || job.queue !== p.queue) return { id: ref.id, held: false, cancelRequested: false, leaseExpiresAt: null };
     return leaseState(Object.assign(job, { leaseExpiresAt: expires }));
   });
 }

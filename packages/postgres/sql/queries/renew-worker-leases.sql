@@ -1,8 +1,8 @@
 -- renew-worker-leases: extends every lease a worker holds (its heartbeat thread's call).
 --
--- Parameters: $1 worker id; $2 queue or NULL for every queue; $3 new lease_expires_at
+-- Parameters: $1 worker id; $2 queue; $3 new lease_expires_at
 -- Returns: (id, cancel_requested, lease_expires_at) per job renewed.
 -- Guarantees: only running jobs leased to $1; walks jobs_dequeued's running entries.
 UPDATE {{schema}}.jobs j SET lease_expires_at = $3
-WHERE j.state = 'running' AND ($2::text IS NULL OR j.queue = $2) AND j.worker_id = $1
+WHERE j.state = 'running' AND j.queue = $2 AND j.worker_id = $1
 RETURNING j.id, j.cancel_requested, j.lease_expires_at

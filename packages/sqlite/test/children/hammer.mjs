@@ -35,7 +35,7 @@ async function step(i) {
   for (const job of claimed) {
     await storage.reportProgress({ queue, id: job.id, leaseToken: job.leaseToken, progress: { percent: 50, stage: 'half' }, now });
   }
-  await storage.renewLeases({ workerId, leases: claimed.map((j) => ({ id: j.id, leaseToken: j.leaseToken })), leaseMs: 60_000, now });
+  await storage.renewLeases({ workerId, queue, leases: claimed.map((j) => ({ id: j.id, leaseToken: j.leaseToken })), leaseMs: 60_000, now });
   const [first, ...rest] = claimed;
   const settled = await storage.settle({
     queue,

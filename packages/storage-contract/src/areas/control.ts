@@ -101,7 +101,7 @@ export function describeControl(harness: StorageHarness): void {
       const running = await claimOne(s);
       await addQueue(s, { paused: true }, T0 + 1);
       const lease = { id: running.id, leaseToken: running.leaseToken ?? '' };
-      const [renewed] = await s.renewLeases({ workerId: running.workerId ?? '', leases: [lease], leaseMs: 5_000, now: T0 + 2 });
+      const [renewed] = await s.renewLeases({ workerId: running.workerId ?? '', queue: running.queue, leases: [lease], leaseMs: 5_000, now: T0 + 2 });
       expect(renewed?.held).toBe(true);
       await s.reportProgress({ queue: QUEUE, ...lease, progress: { percent: 50, stage: null }, now: T0 + 3 });
       expect((await settleOk(s, running, T0 + 4)).state).toBe('completed');

@@ -244,7 +244,7 @@ export function describeLease(harness: StorageHarness): void {
       if (!a || !b) throw new Error('expected two claimed jobs');
       await s.cancel({ queue: b.queue, id: b.id, now: T0 + 100 });
       const leases = [a, b].map((j) => ({ id: j.id, leaseToken: j.leaseToken ?? '' }));
-      const states = await s.renewLeases({ workerId: WORKER, leases, leaseMs: 1_000, now: T0 + 500 });
+      const states = await s.renewLeases({ workerId: WORKER, queue: QUEUE, leases, leaseMs: 1_000, now: T0 + 500 });
       const byId = new Map(states.map((st) => [st.id, st]));
       expect(states).toHaveLength(2);
       expect(byId.get(a.id)).toEqual({ id: a.id, held: true, cancelRequested: false, leaseExpiresAt: T0 + 1_500 });
@@ -258,6 +258,7 @@ export function describeLease(harness: StorageHarness): void {
       const { stale, current } = await stealJob(s);
       const [state] = await s.renewLeases({
         workerId: WORKER,
+        queue: stale.queue,
         leases: [{ id: stale.id, leaseToken: stale.leaseToken ?? '' }],
         leaseMs: 60_000,
         now: T0 + 3_000,
@@ -281,6 +282,7 @@ export function describeLease(harness: StorageHarness): void {
       const done = await settleOk(s, running, T0 + 1);
       const states = await s.renewLeases({
         workerId: WORKER,
+        queue: running.queue,
         leases: [{ id: running.id, leaseToken: running.leaseToken ?? '' }],
         leaseMs: 60_000,
         now: T0 + 2,
@@ -289,7 +291,7 @@ export function describeLease(harness: StorageHarness): void {
       expect(await reread(s, running)).toEqual(done);
     });
 
-    it('renewLeases without leases renews every job running under the worker, in its queue only', async () => {
+    it("renewLeases renews in its queue only: every job running under the worker, never another queue's lease", async () => {
       const s = storage();
       await addQueue(s);
       await s.upsertQueue({ name: 'other', now: T0 });
@@ -306,10 +308,18 @@ export function describeLease(harness: StorageHarness): void {
       expect(states.find((st) => st.id === first.id)?.cancelRequested).toBe(true);
       expect((await reread(s, theirs)).leaseExpiresAt).toBe(T0 + 1_000);
       expect((await reread(s, elsewhere)).leaseExpiresAt).toBe(T0 + 1_000);
-      const everywhere = await s.renewLeases({ workerId: WORKER, leaseMs: 1_000, now: T0 + 600 });
-      expect(everywhere.map((st) => st.id).sort()).toEqual([...ids(mine), elsewhere.id].sort());
+      // A lease of another queue's job, named through this queue, is not renewed.
+      const [named] = await s.renewLeases({
+        workerId: WORKER,
+        queue: QUEUE,
+        leases: [{ id: elsewhere.id, leaseToken: elsewhere.leaseToken ?? '' }],
+        leaseMs: 1_000,
+        now: T0 + 600,
+      });
+      expect(named).toEqual({ id: elsewhere.id, held: false, cancelRequested: false, leaseExpiresAt: null });
+      expect((await reread(s, elsewhere)).leaseExpiresAt).toBe(T0 + 1_000);
       const reclaimed = await s.reclaimExpired({ now: T0 + 1_200, error: reclaimError });
-      expect(ids(reclaimed)).toEqual([theirs.id]);
+      expect(ids(reclaimed).sort()).toEqual([theirs.id, elsewhere.id].sort());
     });
 
     it('a new claim of the same job hands out a new token, even when the attempt number repeats', async () => {

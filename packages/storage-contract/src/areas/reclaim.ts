@@ -166,6 +166,7 @@ export function describeReclaim(harness: StorageHarness): void {
       const running = await claimOne(s, { leaseMs: 1_000 });
       await s.renewLeases({
         workerId: running.workerId ?? '',
+        queue: running.queue,
         leases: [{ id: running.id, leaseToken: running.leaseToken ?? '' }],
         leaseMs: 1_000,
         now: T0 + 800,

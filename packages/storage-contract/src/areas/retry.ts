@@ -59,6 +59,7 @@ export function describeRetry(harness: StorageHarness): void {
       expect(again.cancelRequested).toBe(false);
       const [lease] = await s.renewLeases({
         workerId: WORKER,
+        queue: again.queue,
         leases: [{ id: again.id, leaseToken: again.leaseToken ?? '' }],
         leaseMs: 1_000,
         now: T0 + 12,
