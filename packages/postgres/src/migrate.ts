@@ -1,12 +1,18 @@
 /**
  * Forward-only migrations from `sql/migrations`, tracked in `<schema>.migrations` and applied
- * under an advisory lock.
+ * under an advisory lock; then the stored functions of `sql/functions`, re-created.
+ *
+ * The functions (enqueue, claim, settle) are not in the migrations: each has one current
+ * definition in `sql/functions`, run with `CREATE OR REPLACE` in the migrations' transaction
+ * whenever at least one migration applied. So a change to a function ships with a new migration
+ * (even one that only raises the version, with a comment saying why): that is what makes older
+ * code refuse the schema, and what makes every schema pick the new definition up once.
  * @module
  */
 import { SchemaVersionError } from '@waitline/core';
 import type pg from 'pg';
 import { type PgContext, renderSql } from './context.js';
-import { MIGRATIONS } from './generated/sql.js';
+import { FUNCTIONS, MIGRATIONS } from './generated/sql.js';
 import { toStorageError } from './pg-errors.js';
 
 /**
@@ -44,11 +50,12 @@ async function applyPending(client: pg.PoolClient, schema: string): Promise<void
   );
   const found = await readSchemaVersion(client, schema);
   assertNotNewer(found, schema);
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= found) continue;
+  const pending = MIGRATIONS.filter((m) => m.version > found);
+  for (const migration of pending) {
     await client.query(renderSql(migration.sql, schema));
     await client.query(`INSERT INTO "${schema}".migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
   }
+  if (pending.length > 0) for (const fn of FUNCTIONS) await client.query(renderSql(fn.sql, schema));
 }
 
 /**

@@ -237,6 +237,37 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
+  it('a schema upgraded from any older version ends with the same functions as a fresh one', async () => {
+    const functionsOf = async (schema: string) => {
+      const r = await withClient((c) =>
+        c.query(
+          `SELECT p.proname, pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 ORDER BY p.proname`,
+          [schema],
+        ),
+      );
+      return r.rows.map((row) => [row.proname, String(row.def).replaceAll(`"${schema}"`, 'S').replaceAll(`waitline:${schema}`, 'C').replaceAll(schema, 'S')]);
+    };
+    const fresh = await openFresh({}, 'fn');
+    const expected = await functionsOf(schemaOf(fresh));
+    expect(expected.map(([name]) => name)).toEqual(['claim', 'enqueue', 'settle']);
+    for (let version = 1; version < MIGRATIONS.length; version++) {
+      const schema = freshSchema(`up${version}`);
+      schemas.push(schema);
+      await withClient(async (c) => {
+        await c.query(`CREATE SCHEMA "${schema}"`);
+        await c.query(`CREATE TABLE "${schema}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+        for (const m of MIGRATIONS.slice(0, version)) {
+          await c.query(renderSql(m.sql, schema));
+          await c.query(`INSERT INTO "${schema}".migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+        }
+      });
+      const upgraded = await PostgresStorage.open({ connectionString: PG_URL, schema });
+      storages.push(upgraded);
+      expect(await functionsOf(schema)).toEqual(expected);
+      await new Queue(upgraded, 'q').add({ n: version });
+    }
+  });
+
   it('journals no event while no other storage listens', async () => {
     const storage = await openFresh();
     const q = new Queue(storage, 'q');

@@ -1,6 +1,7 @@
 -- settle-async: settle.sql for `settleCommit: 'async'`, committed with synchronous_commit off.
 --
--- Parameters and returns: those of settle.sql.
+-- Parameters: those of settle.sql ($1 queue ... $10 token).
+-- Returns: those of settle.sql: (kind 'settled' | 'claimed', job) rows.
 -- Guarantees: those of settle.sql, except durability: set_config(..., true) lasts until this
 --   statement's own transaction ends, so only this commit returns before its WAL is flushed. A
 --   server crash within about 3 × wal_writer_delay can undo it whole (never part of it): the

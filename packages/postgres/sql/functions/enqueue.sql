@@ -1,0 +1,92 @@
+-- enqueue: writes a batch of jobs, all or none; one call per add or addBulk.
+--
+-- Parameters: p_queue; p_now (ms, stored as created_at); p_jobs, a JSON array of objects with
+--   i (index in the batch), id, name, payload, priority, run_at, max_attempts, backoff,
+--   timeout_ms, size, idempotency_key.
+-- Returns: ('inserted', id, seq, NULL) for each job written (the caller knows the rest of the
+--   row: reading it back cost more than the insert), then ('existing', the batch's id, NULL,
+--   the stored job) for each job whose idempotency key was taken. When the batch would take the
+--   queue past max_size nothing is written and the only row is ('full', NULL, max_size, NULL).
+-- Guarantees: the queue row is created when missing. With a max_size, adds of the queue are
+--   serialised by a transaction-level advisory lock and the queued jobs are counted after the
+--   insert (a fresh snapshot, own rows included): a full queue deletes what this call inserted
+--   and returns 'full' without raising, so a caller's own transaction stays usable. A job whose
+--   idempotency key names a stored job of the queue (or one earlier in the batch) is not written
+--   and does not count against max_size. seq follows batch order. A duplicate id raises
+--   unique_violation on jobs_pkey. When anything was inserted, one NOTIFY {"q", "k": "added",
+--   "r": earliest run_at} is sent, delivered when the transaction commits.
+--   Draining (since 0003): it first takes the queue's drain fence, a transaction-level SHARED
+--   advisory lock (adds never wait for each other on it), then reads draining with max_size; on
+--   a draining queue it writes no job and returns the single row ('draining', NULL, NULL, NULL),
+--   without raising, so a caller's own transaction stays usable (QueueDrainingError).
+--   Each job may carry traceparent (text or null, since 0004) and webhook (a JSON object or
+--   null, since 0006), written with the job.
+--
+-- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
+-- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
+CREATE OR REPLACE FUNCTION {{schema}}.enqueue(p_queue text, p_now bigint, p_jobs json)
+RETURNS TABLE (status text, id text, seq bigint, job json)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_max integer;
+  v_draining boolean;
+  v_ids text[];
+  v_seqs bigint[];
+  v_first bigint;
+  v_queued bigint;
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(hashtext({{channel}} || ':drain'), hashtext(p_queue));
+  SELECT q.max_size, q.draining INTO v_max, v_draining FROM {{schema}}.queues q WHERE q.name = p_queue;
+  IF NOT FOUND THEN
+    INSERT INTO {{schema}}.queues (name, updated_at) VALUES (p_queue, p_now) ON CONFLICT (name) DO NOTHING;
+    SELECT q.max_size, q.draining INTO v_max, v_draining FROM {{schema}}.queues q WHERE q.name = p_queue;
+  END IF;
+  IF v_draining THEN
+    RETURN QUERY SELECT 'draining'::text, NULL::text, NULL::bigint, NULL::json;
+    RETURN;
+  END IF;
+  IF v_max IS NOT NULL THEN
+    PERFORM pg_advisory_xact_lock(hashtext({{channel}} || ':size'), hashtext(p_queue));
+  END IF;
+  WITH ins AS (
+    INSERT INTO {{schema}}.jobs AS j (id, queue, name, payload, state, priority, run_at,
+      max_attempts, backoff, timeout_ms, size, idempotency_key, created_at, traceparent,
+      webhook)
+    SELECT x.id, p_queue, x.name, coalesce(x.payload, 'null'::json), 'queued', x.priority, x.run_at,
+      x.max_attempts, x.backoff, x.timeout_ms, x.size, x.idempotency_key, p_now, x.traceparent,
+      x.webhook
+    FROM json_to_recordset(p_jobs) AS x(i integer, id text, name text, payload json,
+      priority integer, run_at bigint, max_attempts integer, backoff json, timeout_ms bigint,
+      size double precision, idempotency_key text, traceparent text, webhook json)
+    ORDER BY x.i
+    ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING j.id, j.seq, j.run_at
+  )
+  SELECT array_agg(ins.id ORDER BY ins.seq), array_agg(ins.seq ORDER BY ins.seq), min(ins.run_at)
+  INTO v_ids, v_seqs, v_first FROM ins;
+  IF v_ids IS NOT NULL AND v_max IS NOT NULL THEN
+    SELECT count(*) INTO v_queued FROM (
+      SELECT 1 FROM {{schema}}.jobs q
+      WHERE q.queue = p_queue AND q.state = 'queued'
+      LIMIT v_max + 1
+    ) bounded;
+    IF v_queued > v_max THEN
+      DELETE FROM {{schema}}.jobs d WHERE d.id = ANY (v_ids);
+      RETURN QUERY SELECT 'full'::text, NULL::text, v_max::bigint, NULL::json;
+      RETURN;
+    END IF;
+  END IF;
+  IF v_ids IS NOT NULL THEN
+    PERFORM pg_notify({{channel}}, json_build_object('q', p_queue, 'k', 'added', 'r', v_first)::text);
+    RETURN QUERY SELECT 'inserted'::text, u.id, u.seq, NULL::json FROM unnest(v_ids, v_seqs) AS u(id, seq);
+  END IF;
+  IF coalesce(cardinality(v_ids), 0) < json_array_length(p_jobs) THEN
+    RETURN QUERY
+    SELECT 'existing'::text, x.id, NULL::bigint, row_to_json(s)
+    FROM json_to_recordset(p_jobs) AS x(id text, idempotency_key text)
+    LEFT JOIN unnest(coalesce(v_ids, '{}')) AS done(id) ON done.id = x.id
+    JOIN {{schema}}.jobs s ON s.queue = p_queue AND s.idempotency_key = x.idempotency_key
+    WHERE done.id IS NULL AND x.idempotency_key IS NOT NULL;
+  END IF;
+END
+$fn$;
