@@ -73,13 +73,15 @@ export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<P
     const row = await ctx.row<JobRow>('getJob', [p.id], c);
     if (row === undefined || row.job.queue !== p.queue) return null;
     const job = toJobRecord(row.job);
-    const position = job.state === 'queued' && job.runAt <= p.now ? await readPosition(ctx, p, c) : null;
-    const ahead = position === null ? null : position - 1;
+    // The work ahead covers the same two ranges position.sql counts, so the position is its sum:
+    // one scan of jobs_queued instead of two.
+    const work = job.state === 'queued' && job.runAt <= p.now ? await aheadWork(ctx, job, p.now, c) : null;
+    const ahead = work === null ? null : work.reduce((n, w) => n + w.count, 0);
     const running = await ctx.rows<RunningRow>('runningSamples', [job.queue], c);
     return {
       job,
       ahead,
-      aheadWork: ahead === null || ahead === 0 ? [] : await aheadWork(ctx, job, p.now, c),
+      aheadWork: work ?? [],
       aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : await aheadJobs(ctx, job.queue, ahead, p.now, c),
       running: running.map(toRunningSample),
       ...(await recentAndLive(ctx, job.queue, p, c)),
