@@ -31,11 +31,27 @@ function withRawDatabase<T>(path: string, use: (db: Database.Database) => T): T 
   }
 }
 
-/** A harness whose databases live in a fresh temp directory, created on first use. */
-export function createSqliteHarness(): StorageHarness {
+/** A better-sqlite3 `Database` constructor: the package's own, or another major version's. */
+type Driver = new (path: string) => Database.Database;
+
+/**
+ * A harness whose databases live in a fresh temp directory, created on first use. With `driver`,
+ * the storages it creates run on the app's own connection (`SqliteStorage.open({ database })`)
+ * made by that driver, so the whole contract checks a peer version of better-sqlite3 (processes
+ * reopening a descriptor use the package's own).
+ */
+export function createSqliteHarness(options: { name?: string; driver?: Driver } = {}): StorageHarness {
   let dir: string | null = null;
   let counter = 0;
   let opened: Storage[] = [];
+  let connections: Database.Database[] = [];
+  const { driver } = options;
+  const openNew = async (path: string): Promise<SqliteStorage> => {
+    if (!driver) return SqliteStorage.open({ path });
+    const database = new driver(path);
+    connections.push(database);
+    return SqliteStorage.open({ database });
+  };
 
   const newPath = (): string => {
     dir ??= mkdtempSync(join(tmpdir(), 'waitline-sqlite-'));
@@ -48,9 +64,9 @@ export function createSqliteHarness(): StorageHarness {
   };
 
   return {
-    name: 'sqlite',
+    name: options.name ?? 'sqlite',
     codeSchemaVersion: SQLITE_SCHEMA_VERSION,
-    create: async () => track(await SqliteStorage.open({ path: newPath() })),
+    create: async () => track(await openNew(newPath())),
     freshDescriptor: async () => SqliteStorage.descriptor({ path: newPath() }),
     open: async (descriptor, options) =>
       track(await SqliteStorage.fromDescriptor({ ...(descriptor.options as unknown as SqliteStorageOptions), migrate: options?.migrate ?? false })),
@@ -67,6 +83,8 @@ export function createSqliteHarness(): StorageHarness {
     cleanup: async () => {
       await Promise.allSettled(opened.map((s) => s.close()));
       opened = [];
+      for (const db of connections) db.close();
+      connections = [];
       if (dir !== null) rmSync(dir, { recursive: true, force: true });
       dir = null;
     },
