@@ -40,6 +40,14 @@ class Bus {
 
 const event = (data: number): StorageNotice => ({ queue: 'q', kind: 'event', event: 'job:progress', data });
 const settle = () => new Promise((r) => setTimeout(r, 20));
+/** Resolves once `check` holds; fails after two seconds. */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('NoticeHub', () => {
   it('delivers a published notice to its queue and to every-queue subscribers, once, here', () => {
@@ -108,12 +116,55 @@ describe('NoticeHub', () => {
 
   it('hands a batching transport what was sent in one turn of the event loop, in order, once', async () => {
     const batches: number[][] = [];
-    const hub = new NoticeHub({ transport: { sendBatch: (notices) => batches.push(notices.map((n) => n.data as number)) } });
+    const hub = new NoticeHub({
+      transport: {
+        sendBatch: (notices) => {
+          batches.push(notices.map((n) => n.data as number));
+        },
+      },
+    });
     for (let i = 0; i < 3; i++) hub.publish(event(i));
     await settle();
     hub.publish(event(3));
     await settle();
     expect(batches).toEqual([[0, 1, 2], [3]]);
+  });
+
+  it('hands a batching transport its next batch only once the last one is written, so overlapping writes keep their order', async () => {
+    // A medium whose writes may overlap and land out of order (a connection pool): the first write is slow.
+    const stored: number[] = [];
+    let calls = 0;
+    const sendBatch = (notices: StorageNotice[]): Promise<void> => {
+      const delay = calls++ === 0 ? 60 : 0;
+      return new Promise((r) => setTimeout(r, delay)).then(() => {
+        stored.push(...notices.map((n) => n.data as number));
+      });
+    };
+    const hub = new NoticeHub({ transport: { sendBatch } });
+    hub.publish(event(0));
+    await settle();
+    hub.publish(event(1));
+    await settle();
+    hub.publish(event(2));
+    await until(() => stored.length === 3);
+    expect(stored).toEqual([0, 1, 2]);
+    expect(calls).toBe(2); // 1 and 2 waited for the slow write and left together
+  });
+
+  it('sends, before its transport closes, what was published before close, even while "wanted elsewhere" is being asked', async () => {
+    const log: string[] = [];
+    const transport: NoticeTransport = {
+      wantedElsewhere: () => new Promise((r) => setTimeout(() => r(true), 30)),
+      sendBatch: (notices) => new Promise<void>((r) => setTimeout(r, 30)).then(() => void log.push(`stored ${notices.map((n) => n.data).join(',')}`)),
+      close: () => void log.push('close'),
+    };
+    const hub = new NoticeHub({ transport });
+    hub.publish(event(0));
+    hub.publish(event(1));
+    await hub.close();
+    hub.publish(event(2));
+    await settle();
+    expect(log).toEqual(['stored 0,1', 'close']);
   });
 
   it('reports the reset listener it was given, and nothing after close', async () => {

@@ -15,6 +15,8 @@ const ALL_QUEUES = '*';
 const REFRESH_MS = 1_000;
 /** How long the hub trusts an answer to "does another process want this queue's events". */
 const WANTED_CACHE_MS = 500;
+/** How long `close` waits for what was published before it to reach the transport. */
+const CLOSE_DRAIN_MS = 2_000;
 
 /** What a {@link NoticeHub} is built with. */
 export interface NoticeHubOptions {
@@ -28,14 +30,17 @@ export interface NoticeHubOptions {
  * A {@link Notifier} for storage authors. `publish` delivers to this hub's subscribers of the
  * notice's queue and of `'*'` at once (a throwing listener is reported on a later microtask, never
  * to the publisher), then hands the notice to the transport (or to its batch of this turn of the
- * event loop, for a transport with `sendBatch`): `added`, `cancel` and `changed`
- * always, `event` only while the transport says another process wants that queue's events (asked
- * at most twice a second per queue; events leave in publication order). Kinds the transport lists
- * in `carriedByWrites` are neither delivered nor sent: the storage's writes carry them. The hub
- * tells the transport when the first subscriber arrives and the last leaves, when a channel gets
- * its first listener and loses its last, and when a queue gets its first and loses its last remote
- * subscriber (refreshing those registrations every second). Notices the transport receives carry
- * the sender's origin, so the hub drops its own echo.
+ * event loop, for a transport with `sendBatch`; while a batch the transport returned a promise for
+ * is being written, the next one waits, so writes that could overlap keep their order): `added`,
+ * `cancel` and `changed` always, `event` only while the transport says another process wants that
+ * queue's events (asked at most twice a second per queue; events leave in publication order).
+ * Kinds the transport lists in `carriedByWrites` are neither delivered nor sent: the storage's
+ * writes carry them. The hub tells the transport when the first subscriber arrives and the last
+ * leaves, when a channel gets its first listener and loses its last, and when a queue gets its
+ * first and loses its last remote subscriber (refreshing those registrations every second).
+ * Notices the transport receives carry the sender's origin, so the hub drops its own echo. `close`
+ * sends what was published before it (waiting up to two seconds for the transport's answers and
+ * writes) before closing the transport.
  */
 export class NoticeHub implements Notifier {
   /** This hub, as its transport labels what it sends; received notices with it are dropped. */
@@ -52,7 +57,13 @@ export class NoticeHub implements Notifier {
   private chain: Promise<void> = Promise.resolve();
   private checking = 0;
   private batch: StorageNotice[] = [];
+  /** The batch the transport is writing, when its `sendBatch` returned a promise. */
+  private sending: Promise<void> | undefined;
+  /** Set when `close` starts: no new publication, subscription or transport call. */
   private closed = false;
+  /** Set once `close` is done waiting: nothing more reaches the transport. */
+  private released = false;
+  private closing: Promise<void> | undefined;
 
   /** A hub with no subscribers; nothing is opened before the first subscription. */
   constructor(options: NoticeHubOptions = {}) {
@@ -101,19 +112,43 @@ export class NoticeHub implements Notifier {
     };
   }
 
-  /** Sends what waits in this turn's batch, drops every subscriber and closes the transport; idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.flush(); // what this turn sent leaves before the transport closes
+  /**
+   * Drops every subscriber at once, sends what was published before (events still waiting for a
+   * "wanted elsewhere" answer included, in order; up to two seconds), then closes the transport.
+   * Idempotent: every call returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     this.closed = true;
     clearInterval(this.refreshTimer);
     this.refreshTimer = undefined;
     this.emitter.removeAllListeners();
     this.subscribers = 0;
     this.remote.clear();
+    this.flush(); // what this turn sent leaves now, ahead of what still waits for an answer
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_DRAIN_MS);
+      timer.unref?.(); // a stuck write never keeps the process alive
+    });
+    await Promise.race([this.drain(), limit]);
+    clearTimeout(timer);
+    this.released = true;
     await this.transport?.close?.();
   }
 
+  /** Resolves once every event published so far has been handed to the transport, and written. */
+  private async drain(): Promise<void> {
+    await this.chain;
+    this.flush();
+    while (this.sending) await this.sending;
+  }
+
+  /** Calls the transport for a subscription change; never after `close` started. */
   private call(fn: (transport: NoticeTransport) => void): void {
     if (this.transport && !this.closed) fn(this.transport);
   }
@@ -130,27 +165,46 @@ export class NoticeHub implements Notifier {
     for (const name of channels) deliverNotice(this.emitter, name, { queue: name, kind: 'changed' });
   }
 
-  /** Hands `notice` to the transport, at once or in this turn's batch. */
+  /** Hands `notice` to the transport, at once or in this turn's batch (after the batch being written). */
   private send(notice: StorageNotice): void {
+    if (this.released) return;
     if (!this.transport?.sendBatch) {
       this.safely(() => this.transport?.send?.(notice, this.origin));
       return;
     }
     this.batch.push(notice);
-    if (this.batch.length === 1) setImmediate(() => this.flush());
+    if (this.batch.length === 1 && !this.sending) setImmediate(() => this.flush());
   }
 
+  /**
+   * Hands the waiting batch to the transport, unless one is still being written: then it leaves
+   * when that write settles, so two writes never overlap (pooled connections would commit them in
+   * any order).
+   */
   private flush(): void {
+    if (this.sending || this.batch.length === 0 || this.released) return;
     const batch = this.batch;
     this.batch = [];
-    if (batch.length > 0 && !this.closed) this.safely(() => this.transport?.sendBatch?.(batch, this.origin));
+    const written = this.safely(() => this.transport?.sendBatch?.(batch, this.origin));
+    if (!isThenable(written)) return;
+    this.sending = Promise.resolve(written).then(
+      () => this.written(),
+      () => this.written(),
+    );
   }
 
-  private safely(fn: () => void): void {
+  /** A batch write settled: the next batch, if any, leaves now. */
+  private written(): void {
+    this.sending = undefined;
+    this.flush();
+  }
+
+  private safely<T>(fn: () => T): T | undefined {
     try {
-      fn();
+      return fn();
     } catch {
       // Best effort: a notice is for latency; nothing depends on it.
+      return undefined;
     }
   }
 
@@ -173,7 +227,7 @@ export class NoticeHub implements Notifier {
       .then(async () => {
         const known = this.wanted.get(notice.queue);
         const yes = known && known.until > Date.now() ? known.yes : this.remember(notice.queue, await (started ?? this.ask(notice.queue)));
-        if (yes && !this.closed) this.send(notice);
+        if (yes) this.send(notice); // published before close: still sent while the transport is open
       })
       .catch(() => undefined)
       .finally(() => {
@@ -190,6 +244,7 @@ export class NoticeHub implements Notifier {
   }
 
   private ask(queue: string): boolean | Promise<boolean> {
+    if (this.released) return false;
     return this.transport?.wantedElsewhere?.(queue, this.origin) ?? false;
   }
 
@@ -213,4 +268,8 @@ export class NoticeHub implements Notifier {
       this.refreshTimer = undefined;
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }

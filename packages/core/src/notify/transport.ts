@@ -48,10 +48,13 @@ export interface NoticeTransport {
   send?(notice: StorageNotice, origin: string): void;
   /**
    * Like `send`, for a medium that writes in batches (a journal table): used instead of `send`
-   * when present, called once per turn of the event loop with what the hub sent during it, in
-   * publication order (never with an empty list).
+   * when present, called at most once per turn of the event loop with what the hub sent since the
+   * last call, in publication order (never with an empty list). When it returns a promise, the
+   * hub calls it again only after that promise settles (what is sent meanwhile waits, then leaves
+   * as one batch), so writes never overlap and are stored in publication order even over a
+   * connection pool; the hub's `close` waits for it (up to two seconds) before calling `close`.
    */
-  sendBatch?(notices: StorageNotice[], origin: string): void;
+  sendBatch?(notices: StorageNotice[], origin: string): void | Promise<void>;
   /**
    * Whether a live remote listener other than `origin` wants `queue`'s events. The hub caches
    * the answer for half a second. Without it, every event is sent.
