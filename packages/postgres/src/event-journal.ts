@@ -47,7 +47,22 @@ export class EventJournal {
     }
     this.poll = setInterval(() => this.read(), POLL_MS);
     this.poll.unref?.();
-    void this.refresh().then(() => this.read());
+    void this.place()
+      .then(() => this.refresh())
+      .then(() => this.read());
+  }
+
+  /**
+   * Takes the reading position before the listener row is written: a publisher journals for this
+   * storage only once it sees that row, so everything it writes then lies after the position.
+   * (Taken after the row, it could pass events written in between.)
+   */
+  private async place(): Promise<void> {
+    try {
+      this.cursor ??= (await this.ctx.row<{ tx: string; id: number }>('eventsCursor', [])) ?? null;
+    } catch {
+      // Best effort: the first read takes the position instead.
+    }
   }
 
   /** Stops wanting `queue`'s events; the last one stops the polling. */

@@ -55,7 +55,8 @@ function pgTransport(ctx: PgContext, clientConfig: pg.ClientConfig): NoticeTrans
   const channel = channelOf(ctx.schema);
   return {
     carriedByWrites: ['added', 'cancel', 'changed'],
-    sendBatch: (notices) => void journal.write(notices),
+    // Returned, not dropped: the hub waits for each write, so two never overlap on the pool and commit out of order.
+    sendBatch: (notices) => journal.write(notices),
     wantedElsewhere: (queue) => journal.wantedElsewhere(queue),
     start(to) {
       sink = to;
