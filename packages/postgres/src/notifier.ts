@@ -9,9 +9,9 @@
  *   `carriedByWrites`: the hub's `publish` drops them.
  * - `event` notices go to this storage's own subscribers at once (the hub), and through the
  *   {@link EventJournal} to other storages (other processes) that listen remotely.
- * - The LISTEN connection opens with the first subscriber and closes with the last. After it
- *   drops and comes back, every subscriber gets a `changed` notice: whatever it waits for, it
- *   reads again, so nothing sent meanwhile is lost.
+ * - The LISTEN connection opens with the first subscriber and closes with the last. Once it
+ *   listens, and again after it drops and comes back, every subscriber gets a `changed` notice:
+ *   whatever it waits for, it reads again, so nothing sent before or meanwhile is lost.
  * @module
  * @internal
  */
@@ -66,11 +66,12 @@ function pgTransport(ctx: PgContext, clientConfig: pg.ClientConfig): NoticeTrans
           if (notice === 'event') journal.read();
           else if (notice) sink?.deliver(notice);
         },
-        // After a reconnect: every subscriber re-reads what it waits for, and the journal catches up.
+        // Every subscriber re-reads what it waits for once the LISTEN holds, the first time too: a
+        // NOTIFY committed before it (a job added while the connection was opening) never arrives.
+        // After a reconnect the journal catches up as well.
         onListening(reconnected) {
-          if (!reconnected) return;
           sink?.changed();
-          journal.read();
+          if (reconnected) journal.read();
         },
       });
     },
