@@ -41,6 +41,9 @@ export type * from './job-record.js';
 export type * from './storage.js';
 export { DEFAULT_MAX_STALLS } from './storage.js';
 export { deliverNotice } from './storage-notify.js';
+export { NoticeHub, type NoticeHubOptions } from './notify/hub.js';
+export { checkSchemaVersion, type SchemaVersionCheck } from './schema-version.js';
+export type { NoticeSink, NoticeTransport } from './notify/transport.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
 export { ManualClock } from './memory/manual-clock.js';
 export {

@@ -1,8 +1,8 @@
 /**
  * Queue events between processes, journaled only on demand.
  *
- * A storage with a `QueueEvents` (a `remote` subscription) registers in `listeners` and refreshes
- * its rows every second. A publisher journals an event into `events` only while a live listener
+ * A storage with a `QueueEvents` (a `remote` subscription) registers in `listeners`; core's
+ * `NoticeHub` refreshes its rows every second and sends an event here only while a live listener
  * of another storage wants its queue (asked at most twice a second per queue), so a queue nobody
  * watches from elsewhere costs nothing. Events are written in one statement per turn of the event
  * loop, with a NOTIFY that wakes the listeners at commit; listeners read the journal after each
@@ -16,9 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { StorageNotice } from '@waitline/core';
 import type { PgContext } from './context.js';
 
-const REFRESH_MS = 1_000;
 const LISTENER_STALE_MS = 5_000;
-const ELSEWHERE_CACHE_MS = 500;
 const KEEP_MS = 60_000;
 const POLL_MS = 250;
 const READ_BATCH = 1_000;
@@ -27,14 +25,11 @@ const READ_BATCH = 1_000;
 export class EventJournal {
   /** This storage instance, as the journal knows it. */
   readonly id = randomUUID();
-  private readonly listening = new Map<string, number>();
-  private readonly elsewhere = new Map<string, { until: number; yes: boolean }>();
-  private buffer: StorageNotice[] = [];
-  private flushScheduled = false;
+  private readonly listening = new Set<string>();
   private cursor: { tx: string; id: number } | null = null;
   private reading = false;
   private readAgain = false;
-  private timers: NodeJS.Timeout[] = [];
+  private poll: NodeJS.Timeout | undefined;
   private lastPrune = 0;
   private closed = false;
 
@@ -43,40 +38,47 @@ export class EventJournal {
     private readonly deliver: (notice: StorageNotice) => void,
   ) {}
 
-  /** Starts wanting `queue`'s events from other storages (counted: one call per subscription). */
+  /** Starts wanting `queue`'s events from other storages (the hub calls it once per queue). */
   listen(queue: string): void {
-    this.listening.set(queue, (this.listening.get(queue) ?? 0) + 1);
-    if (this.timers.length === 0) this.start();
-    else void this.refresh();
+    this.listening.add(queue);
+    if (this.poll) {
+      void this.refresh();
+      return;
+    }
+    this.poll = setInterval(() => this.read(), POLL_MS);
+    this.poll.unref?.();
+    void this.place()
+      .then(() => this.refresh())
+      .then(() => this.read());
   }
 
-  /** Ends one {@link listen}; the last one stops the timers. */
+  /**
+   * Takes the reading position before the listener row is written: a publisher journals for this
+   * storage only once it sees that row, so everything it writes then lies after the position.
+   * (Taken after the row, it could pass events written in between.)
+   */
+  private async place(): Promise<void> {
+    try {
+      this.cursor ??= (await this.ctx.row<{ tx: string; id: number }>('eventsCursor', [])) ?? null;
+    } catch {
+      // Best effort: the first read takes the position instead.
+    }
+  }
+
+  /** Stops wanting `queue`'s events; the last one stops the polling. */
   unlisten(queue: string): void {
-    const n = (this.listening.get(queue) ?? 0) - 1;
-    if (n > 0) this.listening.set(queue, n);
-    else this.listening.delete(queue);
+    this.listening.delete(queue);
     if (this.listening.size === 0) this.stop();
     void this.refresh();
   }
 
-  private start(): void {
-    const every = (ms: number, fn: () => void) => {
-      const t = setInterval(fn, ms);
-      t.unref?.();
-      this.timers.push(t);
-    };
-    every(REFRESH_MS, () => void this.refresh());
-    every(POLL_MS, () => this.read());
-    void this.refresh().then(() => this.read());
-  }
-
   private stop(): void {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    clearInterval(this.poll);
+    this.poll = undefined;
   }
 
   /** Writes this storage's listener rows (and drops the ones it no longer wants). */
-  private async refresh(): Promise<void> {
+  async refresh(): Promise<void> {
     if (this.closed) return;
     const queues = [...this.listening.keys()];
     const now = Date.now();
@@ -133,38 +135,20 @@ export class EventJournal {
     }
   }
 
-  /** Journals `notice` when some other storage listens to its queue; never throws. */
-  publish(notice: StorageNotice): void {
+  /** Journals one batch of events in one statement (the hub sends only those some other storage wants); never throws. */
+  async write(batch: StorageNotice[]): Promise<void> {
     if (this.closed) return;
-    this.buffer.push(notice);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => void this.flush());
-  }
-
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    const batch = this.buffer;
-    this.buffer = [];
     try {
-      const wanted: StorageNotice[] = [];
-      for (const notice of batch) if (await this.wantedElsewhere(notice.queue)) wanted.push(notice);
-      if (wanted.length === 0) return;
-      const bodies = wanted.map((n) => JSON.stringify(n));
-      await this.ctx.rows('eventsInsert', [this.id, wanted.map((n) => n.queue), bodies, Date.now()]);
+      const bodies = batch.map((n) => JSON.stringify(n));
+      await this.ctx.rows('eventsInsert', [this.id, batch.map((n) => n.queue), bodies, Date.now()]);
     } catch {
       // Best effort: events are for watching; workers and finished() never depend on them.
     }
   }
 
-  private async wantedElsewhere(queue: string): Promise<boolean> {
-    const now = Date.now();
-    const cached = this.elsewhere.get(queue);
-    if (cached && cached.until > now) return cached.yes;
-    const row = await this.ctx.row('listenerElsewhere', [queue, now - LISTENER_STALE_MS, this.id]);
-    const yes = row !== undefined;
-    this.elsewhere.set(queue, { until: now + ELSEWHERE_CACHE_MS, yes });
-    return yes;
+  /** Whether a live listener of another storage wants `queue`'s events. */
+  async wantedElsewhere(queue: string): Promise<boolean> {
+    return (await this.ctx.row('listenerElsewhere', [queue, Date.now() - LISTENER_STALE_MS, this.id])) !== undefined;
   }
 
   /** Stops timers and removes this storage's listener rows (best effort). */

@@ -9,7 +9,7 @@
  * code refuse the schema, and what makes every schema pick the new definition up once.
  * @module
  */
-import { SchemaVersionError } from '@waitline/core';
+import { checkSchemaVersion } from '@waitline/core';
 import type pg from 'pg';
 import { type PgContext, renderSql } from './context.js';
 import { FUNCTIONS, MIGRATIONS } from './generated/sql.js';
@@ -32,15 +32,9 @@ export async function readSchemaVersion(on: pg.ClientBase | pg.Pool, schema: str
   return result.rows[0].version as number;
 }
 
-function assertNotNewer(found: number, schema: string): void {
-  if (found > POSTGRES_SCHEMA_VERSION) {
-    throw new SchemaVersionError(
-      `Postgres schema "${schema}" has version ${found}, newer than this @waitline/postgres ` +
-        `(${POSTGRES_SCHEMA_VERSION}); upgrade @waitline/postgres to use it`,
-      found,
-      POSTGRES_SCHEMA_VERSION,
-    );
-  }
+/** Throws `SchemaVersionError` for a newer schema, and for an older one unless migrating; true when older. */
+function checkVersion(found: number, schema: string, migrating: boolean): boolean {
+  return checkSchemaVersion({ found, expected: POSTGRES_SCHEMA_VERSION, where: `Postgres schema "${schema}"`, pkg: '@waitline/postgres', migrating });
 }
 
 async function applyPending(client: pg.PoolClient, schema: string): Promise<void> {
@@ -49,7 +43,7 @@ async function applyPending(client: pg.PoolClient, schema: string): Promise<void
     `CREATE TABLE IF NOT EXISTS "${schema}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
   );
   const found = await readSchemaVersion(client, schema);
-  assertNotNewer(found, schema);
+  checkVersion(found, schema, true);
   const pending = MIGRATIONS.filter((m) => m.version > found);
   for (const migration of pending) {
     await client.query(renderSql(migration.sql, schema));
@@ -86,15 +80,6 @@ export async function ensureSchema(ctx: PgContext, migrate: boolean): Promise<vo
   } catch (err) {
     throw toStorageError(err, ctx.schema);
   }
-  assertNotNewer(found, ctx.schema);
-  if (found === POSTGRES_SCHEMA_VERSION) return;
-  if (!migrate) {
-    throw new SchemaVersionError(
-      `Postgres schema "${ctx.schema}" has version ${found}, older than this @waitline/postgres ` +
-        `(${POSTGRES_SCHEMA_VERSION}), and migrate is false; open it with migrate: true to upgrade`,
-      found,
-      POSTGRES_SCHEMA_VERSION,
-    );
-  }
+  if (!checkVersion(found, ctx.schema, migrate)) return;
   await migrateSchema(ctx);
 }

@@ -1,28 +1,25 @@
 /**
- * The Postgres notifier: LISTEN/NOTIFY for wake-ups and cancels, the event journal for queue
- * events, and in-process delivery for subscribers of the same storage.
+ * The Postgres notice transport under core's `NoticeHub`: LISTEN/NOTIFY for wake-ups and cancels,
+ * the event journal for queue events.
  *
  * - `added` and `cancel` notices are sent by the SQL that makes them true (enqueue, retry,
  *   promote, resume, cancel, a settle that frees a slot of a limited queue), with `pg_notify`
  *   in the same transaction: they reach every process only once the write commits, so a job added
- *   inside a caller's transaction wakes no one before it is visible. `publish` of those kinds is
- *   therefore a no-op here.
- * - `event` notices go to this storage's own subscribers at once, and through the
+ *   inside a caller's transaction wakes no one before it is visible. They are therefore
+ *   `carriedByWrites`: the hub's `publish` drops them.
+ * - `event` notices go to this storage's own subscribers at once (the hub), and through the
  *   {@link EventJournal} to other storages (other processes) that listen remotely.
- * - The LISTEN connection opens with the first subscriber and closes with the last. After it
- *   drops and comes back, every subscriber gets a `changed` notice: whatever it waits for, it
- *   reads again, so nothing sent meanwhile is lost.
+ * - The LISTEN connection opens with the first subscriber and closes with the last. Once it
+ *   listens, and again after it drops and comes back, every subscriber gets a `changed` notice:
+ *   whatever it waits for, it reads again, so nothing sent before or meanwhile is lost.
  * @module
  * @internal
  */
-import { EventEmitter } from 'node:events';
-import { deliverNotice, type Notifier, type StorageNotice } from '@waitline/core';
+import { type NoticeSink, type NoticeTransport, NoticeHub, type StorageNotice } from '@waitline/core';
+import type pg from 'pg';
 import { channelOf, type PgContext } from './context.js';
 import { EventJournal } from './event-journal.js';
 import { ListenConnection } from './listen.js';
-import type pg from 'pg';
-
-const ALL_QUEUES = '*';
 
 /** A NOTIFY payload as the SQL writes it (short keys keep it small). */
 interface WirePayload {
@@ -32,88 +29,68 @@ interface WirePayload {
   r?: number;
 }
 
-/** The notifier of one storage instance. @internal */
-export class PgNotifier implements Notifier {
-  private readonly emitter = new EventEmitter();
-  private readonly journal: EventJournal;
-  private listen: ListenConnection | null = null;
-  private subscribers = 0;
-
-  constructor(
-    ctx: PgContext,
-    private readonly clientConfig: pg.ClientConfig,
-  ) {
-    this.emitter.setMaxListeners(0);
-    this.journal = new EventJournal(ctx, (n) => this.deliver(n));
-    this.channel = channelOf(ctx.schema);
+/** The notice a NOTIFY payload carries, or null for a journal wake-up or a payload it cannot read. */
+function fromWire(payload: string): StorageNoticeOrEvent | null {
+  let wire: WirePayload;
+  try {
+    wire = JSON.parse(payload) as WirePayload;
+  } catch {
+    return null;
   }
+  if (wire.k === 'event') return 'event';
+  if (typeof wire.q !== 'string') return null;
+  const notice: StorageNotice = { queue: wire.q, kind: wire.k };
+  if (wire.j !== undefined) notice.jobId = wire.j;
+  if (wire.r !== undefined) notice.runAt = wire.r;
+  return notice;
+}
 
-  private readonly channel: string;
+type StorageNoticeOrEvent = StorageNotice | 'event';
 
-  publish(notice: StorageNotice): void {
-    if (notice.kind !== 'event') return;
-    this.deliver(notice);
-    this.journal.publish(notice);
-  }
+/** LISTEN/NOTIFY and the event journal of one storage instance, as its hub's transport. */
+function pgTransport(ctx: PgContext, clientConfig: pg.ClientConfig): NoticeTransport {
+  let sink: NoticeSink | undefined;
+  let listen: ListenConnection | null = null;
+  const journal = new EventJournal(ctx, (n) => sink?.deliver(n));
+  const channel = channelOf(ctx.schema);
+  return {
+    carriedByWrites: ['added', 'cancel', 'changed'],
+    // Returned, not dropped: the hub waits for each write, so two never overlap on the pool and commit out of order.
+    sendBatch: (notices) => journal.write(notices),
+    wantedElsewhere: (queue) => journal.wantedElsewhere(queue),
+    start(to) {
+      sink = to;
+      listen ??= new ListenConnection(clientConfig, channel, {
+        onPayload(payload) {
+          const notice = fromWire(payload);
+          if (notice === 'event') journal.read();
+          else if (notice) sink?.deliver(notice);
+        },
+        // Every subscriber re-reads what it waits for once the LISTEN holds, the first time too: a
+        // NOTIFY committed before it (a job added while the connection was opening) never arrives.
+        // After a reconnect the journal catches up as well.
+        onListening(reconnected) {
+          sink?.changed();
+          if (reconnected) journal.read();
+        },
+      });
+    },
+    stop() {
+      void listen?.close();
+      listen = null;
+    },
+    listenRemote: (queue) => journal.listen(queue),
+    unlistenRemote: (queue) => journal.unlisten(queue),
+    refreshRemote: () => void journal.refresh(),
+    async close() {
+      const closing = listen;
+      listen = null;
+      await Promise.all([closing?.close(), journal.close()]);
+    },
+  };
+}
 
-  subscribe(queue: string, listener: (notice: StorageNotice) => void, options?: { remote?: boolean }): () => void {
-    this.emitter.on(queue, listener);
-    this.subscribers += 1;
-    this.listen ??= new ListenConnection(this.clientConfig, this.channel, {
-      onPayload: (payload) => this.onPayload(payload),
-      onListening: (reconnected) => reconnected && this.broadcastChanged(),
-    });
-    if (options?.remote) this.journal.listen(queue);
-    let subscribed = true;
-    return () => {
-      if (!subscribed) return;
-      subscribed = false;
-      this.emitter.off(queue, listener);
-      if (options?.remote) this.journal.unlisten(queue);
-      this.subscribers -= 1;
-      if (this.subscribers === 0) {
-        void this.listen?.close();
-        this.listen = null;
-      }
-    };
-  }
-
-  private onPayload(payload: string): void {
-    let wire: WirePayload;
-    try {
-      wire = JSON.parse(payload) as WirePayload;
-    } catch {
-      return;
-    }
-    if (wire.k === 'event') {
-      this.journal.read();
-      return;
-    }
-    if (typeof wire.q !== 'string') return;
-    const notice: StorageNotice = { queue: wire.q, kind: wire.k };
-    if (wire.j !== undefined) notice.jobId = wire.j;
-    if (wire.r !== undefined) notice.runAt = wire.r;
-    this.deliver(notice);
-  }
-
-  /** After a reconnect: every subscriber re-reads what it waits for, and the journal catches up. */
-  private broadcastChanged(): void {
-    for (const name of this.emitter.eventNames()) deliverNotice(this.emitter, String(name), { queue: String(name), kind: 'changed' });
-    this.journal.read();
-  }
-
-  /** Delivers to the queue's subscribers and to those of every queue. */
-  private deliver(notice: StorageNotice): void {
-    deliverNotice(this.emitter, notice.queue, notice);
-    if (notice.queue !== ALL_QUEUES) deliverNotice(this.emitter, ALL_QUEUES, notice);
-  }
-
-  /** Ends the LISTEN connection and the journal's timers. */
-  async close(): Promise<void> {
-    this.emitter.removeAllListeners();
-    this.subscribers = 0;
-    const listen = this.listen;
-    this.listen = null;
-    await Promise.all([listen?.close(), this.journal.close()]);
-  }
+/** The notifier of one storage instance: a core `NoticeHub` over LISTEN/NOTIFY and the journal. @internal */
+export function pgNotifier(ctx: PgContext, clientConfig: pg.ClientConfig): NoticeHub {
+  return new NoticeHub({ transport: pgTransport(ctx, clientConfig) });
 }

@@ -17,6 +17,7 @@ import type {
   LeaseState,
   ListParams,
   Notifier,
+  NoticeHub,
   Page,
   PositionInputs,
   JobRef,
@@ -46,7 +47,7 @@ import { DatabaseClock } from './db-clock.js';
 import * as control from './control.js';
 import * as jobs from './jobs.js';
 import { ensureSchema, migrateSchema } from './migrate.js';
-import { PgNotifier } from './notifier.js';
+import { pgNotifier } from './notifier.js';
 import { closedError, toStorageError } from './pg-errors.js';
 import * as reads from './reads.js';
 import { importWholeJobs } from './transfer.js';
@@ -94,7 +95,7 @@ export class PostgresStorage implements Storage<PostgresTx> {
    */
   readonly clock: Clock;
   private readonly dbClock: DatabaseClock;
-  private readonly pgNotifier: PgNotifier;
+  private readonly pgNotifier: NoticeHub;
 
   private readonly ctx: PgContext;
   private closed = false;
@@ -107,7 +108,7 @@ export class PostgresStorage implements Storage<PostgresTx> {
     this.ctx = new PgContext(pool, options.schema, options.settleCommit);
     this.dbClock = new DatabaseClock(pool);
     this.clock = this.dbClock;
-    this.pgNotifier = new PgNotifier(this.ctx, { ...clientConfig(options), application_name: `${options.applicationName}:listen` });
+    this.pgNotifier = pgNotifier(this.ctx, { ...clientConfig(options), application_name: `${options.applicationName}:listen` });
     this.notifier = this.pgNotifier;
   }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { SchemaVersionError } from '@waitline/core';
+import { checkSchemaVersion } from '@waitline/core';
 import type { RedisContext, Tagged } from './context.js';
 
 /** The schema version this code writes and reads. */
@@ -19,22 +19,10 @@ export const REDIS_SCHEMA_VERSION = 1;
  * @internal
  */
 export async function ensureSchema(ctx: RedisContext, write: boolean): Promise<string> {
-  const [tag, found, epoch] = await ctx.onKeys<Tagged>('migrate', [ctx.keys.meta], [String(REDIS_SCHEMA_VERSION), write ? '1' : '0', randomUUID()]);
+  const [, found, epoch] = await ctx.onKeys<Tagged>('migrate', [ctx.keys.meta], [String(REDIS_SCHEMA_VERSION), write ? '1' : '0', randomUUID()]);
   const version = Number(found);
-  if (tag === 'newer') {
-    throw new SchemaVersionError(
-      `Redis prefix "${ctx.keys.prefix}" holds schema version ${version}, newer than this code's ${REDIS_SCHEMA_VERSION}: upgrade @waitline/redis`,
-      version,
-      REDIS_SCHEMA_VERSION,
-    );
-  }
-  if (!write && version < REDIS_SCHEMA_VERSION) {
-    throw new SchemaVersionError(
-      `Redis prefix "${ctx.keys.prefix}" holds schema version ${version}, older than this code's ${REDIS_SCHEMA_VERSION}: open it with migrate: true or call migrate()`,
-      version,
-      REDIS_SCHEMA_VERSION,
-    );
-  }
+  // The script writes nothing for a newer version (tag 'newer') and migrates an older one when writing.
+  checkSchemaVersion({ found: version, expected: REDIS_SCHEMA_VERSION, where: `Redis prefix "${ctx.keys.prefix}"`, pkg: '@waitline/redis', migrating: write });
   return String(epoch);
 }
 

@@ -1,7 +1,7 @@
 /**
- * The Redis notifier: notices travel over pub/sub, one channel per queue, so they reach every
- * process on the same server or cluster (`crossProcessEvents: true`). A publisher delivers to its
- * own subscribers at once and tags the message with its origin, so it ignores its own echo.
+ * The Redis notice transport under core's `NoticeHub`: notices travel over pub/sub, one channel per queue, so they reach every
+ * process on the same server or cluster (`crossProcessEvents: true`). The hub delivers to its own
+ * subscribers at once; the message carries the hub's origin, so the hub ignores its own echo.
  *
  * Pub/sub keeps nothing for a subscriber that is away. When the subscriber connection comes back,
  * the notifier subscribes every listened queue again (ioredis does too, but not a SUBSCRIBE that
@@ -13,163 +13,103 @@
  *
  * Queue events (`event` notices) are published only while some other process listens to the
  * queue through a `QueueEvents` (a `remote` subscription): such a subscriber keeps its id in the
- * queue's `listeners` sorted set (expiring in 5 s, refreshed every second), and a publisher asks
- * that set at most twice a second per queue. A queue nobody watches from elsewhere costs no
+ * queue's `listeners` sorted set (expiring in 5 s, refreshed every second by the hub), and a
+ * publisher's hub asks that set at most twice a second per queue. A queue nobody watches from elsewhere costs no
  * PUBLISH per job; wake-ups (`added`) and cancels are always published.
  * @module
  * @internal
  */
-import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { deliverNotice, type Notifier, type StorageNotice, type StorageResetError } from '@waitline/core';
+import { type NoticeSink, type NoticeTransport, NoticeHub, type StorageNotice, type StorageResetError } from '@waitline/core';
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './connection.js';
 import type { KeySpace } from './keys.js';
 
 /** Subscribers of every queue listen under this name. */
 const ALL_QUEUES = '*';
-/** A remote listener's registration lasts this long unless refreshed (every REFRESH_MS). */
+/** A remote listener's registration lasts this long unless refreshed (every second, by the hub). */
 const LISTENER_TTL_MS = 5_000;
-const REFRESH_MS = 1_000;
-/** How long a publisher trusts its answer to "does anyone elsewhere want this queue's events". */
-const WANTED_CACHE_MS = 500;
 
 interface Envelope {
   origin: string;
   notice: StorageNotice;
 }
 
-/** A notifier over Redis pub/sub, with its own subscriber connection (opened on first subscribe). @internal */
-export class RedisNotifier implements Notifier {
-  private readonly origin = randomUUID();
-  private readonly emitter = new EventEmitter();
+/** Pub/sub with its own subscriber connection (opened on the first channel listened to). @internal */
+class PubSubTransport implements NoticeTransport {
+  private sink: NoticeSink | undefined;
   private subscriber: RedisClient | null = null;
   private pinned: Redis | null = null;
   private readonly onError: (err: unknown) => void = () => undefined;
+  private readonly registered = new Set<string>();
+  private origin = '';
   private closed = false;
-  /** Queues this notifier listens to remotely, with their subscription counts. */
-  private readonly remote = new Map<string, number>();
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private readonly wanted = new Map<string, { until: number; yes: boolean }>();
-  private chain: Promise<void> = Promise.resolve();
-  private checking = 0;
 
   constructor(
     private readonly publisher: RedisClient,
     private readonly keys: KeySpace,
-    private readonly listenResets: (listener: (error: StorageResetError) => unknown) => () => void,
-  ) {
-    this.emitter.setMaxListeners(0);
+  ) {}
+
+  start(sink: NoticeSink): void {
+    this.sink = sink;
   }
 
-  /** Calls `listener` after each wipe of the data this storage finds (see `reset-watch.ts`); subscribes no channel. */
-  onReset(listener: (error: StorageResetError) => unknown): () => void {
-    return this.listenResets(listener);
-  }
-
-  /** Delivers here at once and publishes to other processes (events only when wanted); never throws. */
-  publish(notice: StorageNotice): void {
-    deliverNotice(this.emitter, notice.queue, notice);
-    if (notice.queue !== ALL_QUEUES) deliverNotice(this.emitter, ALL_QUEUES, notice);
-    if (this.closed) return;
-    if (notice.kind !== 'event') {
-      this.send(notice);
-      return;
-    }
-    const cached = this.wanted.get(notice.queue);
-    if (this.checking === 0 && cached && cached.until > Date.now()) {
-      if (cached.yes) this.send(notice);
-      return;
-    }
-    // Events wait in one chain while a check is out, so they leave in publication order.
-    this.checking += 1;
-    this.chain = this.chain
-      .then(async () => {
-        const known = this.wanted.get(notice.queue);
-        const yes = known && known.until > Date.now() ? known.yes : await this.wantedElsewhere(notice.queue);
-        if (yes && !this.closed) this.send(notice);
-      })
-      .catch(this.onError)
-      .finally(() => {
-        this.checking -= 1;
-      });
-  }
-
-  private send(notice: StorageNotice): void {
-    const envelope: Envelope = { origin: this.origin, notice };
+  send(notice: StorageNotice, origin: string): void {
+    const envelope: Envelope = { origin, notice };
     const via = this.publishVia();
     via.publish(this.keys.channel(notice.queue), JSON.stringify(envelope)).catch(() => {
       if (via === this.pinned) this.pinned = null;
     });
   }
 
-  /** Whether a live remote listener other than this notifier wants `queue`'s events (cached). */
-  private async wantedElsewhere(queue: string): Promise<boolean> {
+  /** Whether a live remote listener other than `origin` wants `queue`'s events. */
+  async wantedElsewhere(queue: string, origin: string): Promise<boolean> {
     const now = Date.now();
     const key = this.keys.listeners(queue);
-    const [count, mine] = await Promise.all([this.publisher.zcount(key, now, '+inf'), this.publisher.zscore(key, this.origin)]);
-    const yes = count - (mine !== null && Number(mine) >= now ? 1 : 0) > 0;
-    this.wanted.set(queue, { until: now + WANTED_CACHE_MS, yes });
-    return yes;
+    const [count, mine] = await Promise.all([this.publisher.zcount(key, now, '+inf'), this.publisher.zscore(key, origin)]);
+    return count - (mine !== null && Number(mine) >= now ? 1 : 0) > 0;
   }
 
-  /**
-   * Listens to one queue (or `'*'`); subscribes its channel while it has listeners. With
-   * `remote: true` it also registers as a listener of the queue's events, so that other processes
-   * publish them.
-   */
-  subscribe(queue: string, listener: (notice: StorageNotice) => void, options?: { remote?: boolean }): () => void {
-    this.emitter.on(queue, listener);
-    if (this.emitter.listenerCount(queue) === 1) this.channelCommand(queue, true);
-    const remote = options?.remote === true && queue !== ALL_QUEUES;
-    if (remote) this.listenRemote(queue, 1);
-    let active = true;
-    return () => {
-      if (!active) return;
-      active = false;
-      this.emitter.off(queue, listener);
-      if (remote) this.listenRemote(queue, -1);
-      if (this.emitter.listenerCount(queue) === 0) this.channelCommand(queue, false);
-    };
+  listen(channel: string): void {
+    this.channelCommand(channel, true);
   }
 
-  /** Counts remote subscriptions of `queue`; registers the first, unregisters after the last. */
-  private listenRemote(queue: string, delta: 1 | -1): void {
-    const n = (this.remote.get(queue) ?? 0) + delta;
-    if (n > 0) this.remote.set(queue, n);
-    else this.remote.delete(queue);
-    if (n === 1 && delta === 1) this.register([queue]);
-    if (n === 0) this.publisher.zrem(this.keys.listeners(queue), this.origin).catch(this.onError);
-    if (this.remote.size > 0 && !this.refreshTimer) {
-      this.refreshTimer = setInterval(() => this.register([...this.remote.keys()]), REFRESH_MS);
-      this.refreshTimer.unref?.();
-    } else if (this.remote.size === 0) {
-      clearInterval(this.refreshTimer);
-      this.refreshTimer = undefined;
-    }
+  unlisten(channel: string): void {
+    this.channelCommand(channel, false);
   }
 
-  /** Writes (or refreshes) this notifier's registration on each queue; drops expired ones. */
-  private register(queues: string[]): void {
-    if (this.closed) return;
+  listenRemote(queue: string, origin: string): void {
+    if (queue === ALL_QUEUES) return;
+    this.registered.add(queue);
+    this.register([queue], origin);
+  }
+
+  unlistenRemote(queue: string, origin: string): void {
+    if (!this.registered.delete(queue)) return;
+    this.publisher.zrem(this.keys.listeners(queue), origin).catch(this.onError);
+  }
+
+  refreshRemote(_queues: string[], origin: string): void {
+    this.register([...this.registered], origin);
+  }
+
+  /** Writes (or refreshes) the registration on each queue; drops expired ones. */
+  private register(queues: string[], origin: string): void {
+    this.origin = origin;
     const now = Date.now();
     for (const queue of queues) {
       const key = this.keys.listeners(queue);
-      this.publisher.zadd(key, now + LISTENER_TTL_MS, this.origin).catch(this.onError);
+      this.publisher.zadd(key, now + LISTENER_TTL_MS, origin).catch(this.onError);
       this.publisher.zremrangebyscore(key, '-inf', now).catch(this.onError);
     }
   }
 
-  /** Closes the subscriber connection. */
+  /** Removes the registrations and closes the subscriber connection. */
   async close(): Promise<void> {
-    clearInterval(this.refreshTimer);
-    this.refreshTimer = undefined;
-    await Promise.allSettled([...this.remote.keys()].map((q) => this.publisher.zrem(this.keys.listeners(q), this.origin)));
-    this.remote.clear();
     this.closed = true;
+    await Promise.allSettled([...this.registered].map((q) => this.publisher.zrem(this.keys.listeners(q), this.origin)));
+    this.registered.clear();
     const sub = this.subscriber;
     this.subscriber = null;
-    this.emitter.removeAllListeners();
     if (sub) await sub.quit().catch(() => sub.disconnect());
   }
 
@@ -225,8 +165,8 @@ export class RedisNotifier implements Notifier {
     } catch {
       return;
     }
-    if (envelope.origin === this.origin || !envelope.notice) return;
-    deliverNotice(this.emitter, viaPattern ? ALL_QUEUES : envelope.notice.queue, envelope.notice);
+    if (!envelope.notice) return;
+    this.sink?.deliverTo(viaPattern ? ALL_QUEUES : envelope.notice.queue, envelope.notice, envelope.origin);
   }
 
   /**
@@ -235,10 +175,18 @@ export class RedisNotifier implements Notifier {
    * confirmed tells its listeners that something may have changed meanwhile.
    */
   private catchUp(): void {
-    for (const name of this.emitter.eventNames()) this.channelCommand(String(name), true);
+    for (const name of this.sink?.channels() ?? []) this.channelCommand(name, true);
   }
 
   private changed(queue: string): void {
-    if (!this.closed) deliverNotice(this.emitter, queue, { queue, kind: 'changed' });
+    if (!this.closed) this.sink?.changed(queue);
   }
+}
+
+/**
+ * The notifier of one storage: a core `NoticeHub` over pub/sub, whose `onReset` is the storage's
+ * reset watch (see `reset-watch.ts`; it subscribes no channel). @internal
+ */
+export function redisNotifier(publisher: RedisClient, keys: KeySpace, onReset: (listener: (error: StorageResetError) => unknown) => () => void): NoticeHub {
+  return new NoticeHub({ transport: new PubSubTransport(publisher, keys), onReset });
 }

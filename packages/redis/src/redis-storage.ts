@@ -16,6 +16,7 @@ import type {
   LeaseState,
   ListParams,
   Notifier,
+  NoticeHub,
   Page,
   PositionInputs,
   JobRef,
@@ -43,7 +44,7 @@ import { cancelJob, changePriority, getQueue, listQueues, promoteJob, REMOVE_CHU
 import { QueueNames } from './queue-names.js';
 import { KeySpace } from './keys.js';
 import { ensureSchema } from './migrate.js';
-import { RedisNotifier } from './notifier.js';
+import { redisNotifier } from './notifier.js';
 import { getJob, getPosition, getPositionInputs, getStats, listJobs } from './reads.js';
 import { closedError, toStorageError } from './redis-errors.js';
 import { ResetWatch } from './reset-watch.js';
@@ -68,7 +69,7 @@ export class RedisStorage implements Storage {
   /** Pub/sub notices, one channel per queue; its subscriber connection opens on first subscribe. */
   readonly notifier: Notifier;
 
-  private readonly notices: RedisNotifier;
+  private readonly notices: NoticeHub;
   private readonly resets: ResetWatch;
   private readonly ctx: RedisContext;
   private readonly where: string;
@@ -82,7 +83,7 @@ export class RedisStorage implements Storage {
     this.ctx = new RedisContext(opened.client, keys, new QueueNames(opened.client, keys));
     this.where = `"${options.prefix}"`;
     this.resets = new ResetWatch(this.ctx, options.reporting, this.where);
-    this.notices = new RedisNotifier(opened.client, keys, (listener) => this.resets.listen(listener));
+    this.notices = redisNotifier(opened.client, keys, (listener) => this.resets.listen(listener));
     this.notifier = this.notices;
     // An owned client's connection errors surface as rejected commands; without a listener
     // ioredis would also print each reconnect attempt's error.

@@ -2,7 +2,7 @@
  * Forward-only migrations from `sql/migrations`, tracked in `PRAGMA user_version`.
  * @module
  */
-import { SchemaVersionError } from '@waitline/core';
+import { checkSchemaVersion } from '@waitline/core';
 import type { Db } from './context.js';
 import { MIGRATIONS } from './generated/sql.js';
 
@@ -17,15 +17,9 @@ export function readSchemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-function assertNotNewer(found: number, path: string): void {
-  if (found > SQLITE_SCHEMA_VERSION) {
-    throw new SchemaVersionError(
-      `SQLite database "${path}" has schema version ${found}, newer than this @waitline/sqlite ` +
-        `(${SQLITE_SCHEMA_VERSION}); upgrade @waitline/sqlite to use it`,
-      found,
-      SQLITE_SCHEMA_VERSION,
-    );
-  }
+/** Throws `SchemaVersionError` for a newer schema, and for an older one unless migrating; true when older. */
+function checkVersion(found: number, path: string, migrating: boolean): boolean {
+  return checkSchemaVersion({ found, expected: SQLITE_SCHEMA_VERSION, where: `SQLite database "${path}"`, pkg: '@waitline/sqlite', migrating });
 }
 
 /**
@@ -39,7 +33,7 @@ export function migrateDatabase(db: Db, path: string): void {
   if (readSchemaVersion(db) === SQLITE_SCHEMA_VERSION) return;
   db.transaction(() => {
     const found = readSchemaVersion(db);
-    assertNotNewer(found, path);
+    checkVersion(found, path, true);
     for (const migration of MIGRATIONS) {
       if (migration.version <= found) continue;
       db.exec(migration.sql);
@@ -55,16 +49,6 @@ export function migrateDatabase(db: Db, path: string): void {
  * @internal
  */
 export function ensureSchema(db: Db, path: string, migrate: boolean): void {
-  const found = readSchemaVersion(db);
-  assertNotNewer(found, path);
-  if (found === SQLITE_SCHEMA_VERSION) return;
-  if (!migrate) {
-    throw new SchemaVersionError(
-      `SQLite database "${path}" has schema version ${found}, older than this @waitline/sqlite ` +
-        `(${SQLITE_SCHEMA_VERSION}), and migrate is false; open it with migrate: true to upgrade`,
-      found,
-      SQLITE_SCHEMA_VERSION,
-    );
-  }
+  if (!checkVersion(readSchemaVersion(db), path, migrate)) return;
   migrateDatabase(db, path);
 }

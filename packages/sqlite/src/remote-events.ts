@@ -1,10 +1,10 @@
 /**
  * Queue events between processes on one SQLite file, written only on demand.
  *
- * A process with a `QueueEvents` (a `remote` subscription) registers itself in `listeners` and
- * refreshes the row every second. A publisher journals an event into `notices` only while some
- * live listener of another process wants its queue (checked at most twice a second per queue), so
- * a queue nobody watches from elsewhere costs nothing. Journaled events are written in one
+ * A process with a `QueueEvents` (a `remote` subscription) registers itself in `listeners`; core's
+ * `NoticeHub` refreshes the row every second and sends an event here only while some live
+ * listener of another process wants its queue (asked at most twice a second per queue), so a
+ * queue nobody watches from elsewhere costs nothing. Journaled events are written in one
  * transaction per turn of the event loop, read by listeners when the change watcher sees the file
  * move, and pruned after a minute. Best effort like every notice: a failure here is dropped, never
  * thrown at a publisher; `job.finished()` and workers never depend on it.
@@ -18,11 +18,8 @@ import { SQL, type SqlName } from './generated/sql.js';
 
 /** This process, as the journal knows it. */
 const PROCESS_ID = randomUUID();
-/** How often a listener refreshes its row; three missed refreshes and it counts as gone. */
-const REFRESH_MS = 1_000;
+/** A listener whose row is older than this counts as gone. */
 const LISTENER_STALE_MS = 5_000;
-/** How long a publisher trusts its answer to "does anyone elsewhere listen to this queue". */
-const ELSEWHERE_CACHE_MS = 500;
 /** Journaled notices older than this are pruned. */
 const KEEP_MS = 60_000;
 const READ_BATCH = 1_000;
@@ -31,12 +28,8 @@ const READ_BATCH = 1_000;
 export class RemoteEvents {
   private db: Database.Database | undefined;
   private readonly statements = new Map<SqlName, Database.Statement>();
-  private readonly listening = new Map<string, number>();
-  private readonly elsewhere = new Map<string, { until: number; yes: boolean }>();
-  private buffer: StorageNotice[] = [];
-  private flushScheduled = false;
+  private readonly listening = new Set<string>();
   private lastId = 0;
-  private refreshTimer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
 
   constructor(private readonly path: string) {}
@@ -51,73 +44,44 @@ export class RemoteEvents {
     return statement;
   }
 
-  /** True while this process listens to any queue across processes. */
-  get active(): boolean {
-    return this.listening.size > 0;
-  }
-
-  /** Starts listening to `queue` from other processes (counted: one call per subscription). */
+  /** Starts listening to `queue` from other processes (the hub calls it once per queue). */
   listen(queue: string): void {
-    const count = this.listening.get(queue) ?? 0;
-    this.listening.set(queue, count + 1);
-    if (count > 0) return;
+    const first = this.listening.size === 0;
+    this.listening.add(queue);
     this.safely(() => {
-      if (this.listening.size === 1) this.lastId = (this.stmt('noticesLastId').get() as { id: number }).id;
+      if (first) this.lastId = (this.stmt('noticesLastId').get() as { id: number }).id;
       this.stmt('listenerUpsert').run({ processId: PROCESS_ID, queue, now: Date.now() });
     });
-    if (!this.refreshTimer) {
-      this.refreshTimer = setInterval(() => this.refresh(), REFRESH_MS);
-      this.refreshTimer.unref?.();
-    }
   }
 
-  /** Stops one subscription's listening to `queue`. */
+  /** Stops listening to `queue`. */
   unlisten(queue: string): void {
-    const count = (this.listening.get(queue) ?? 0) - 1;
-    if (count > 0) {
-      this.listening.set(queue, count);
-      return;
-    }
     this.listening.delete(queue);
     this.safely(() => this.stmt('listenerDelete').run({ processId: PROCESS_ID, queue }));
-    if (this.listening.size === 0) {
-      clearInterval(this.refreshTimer);
-      this.refreshTimer = undefined;
-    }
   }
 
-  private refresh(): void {
+  /** Refreshes this process's rows for the queues it listens to. */
+  refresh(): void {
     this.safely(() => {
       const now = Date.now();
-      for (const queue of this.listening.keys()) this.stmt('listenerUpsert').run({ processId: PROCESS_ID, queue, now });
+      for (const queue of this.listening) this.stmt('listenerUpsert').run({ processId: PROCESS_ID, queue, now });
     });
   }
 
-  /** Journals an event notice when another process listens to its queue. */
-  publish(notice: StorageNotice): void {
-    if (notice.kind !== 'event' || !this.listenedElsewhere(notice.queue)) return;
-    this.buffer.push(notice);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private listenedElsewhere(queue: string): boolean {
-    const now = Date.now();
-    const cached = this.elsewhere.get(queue);
-    if (cached && cached.until > now) return cached.yes;
+  /** Whether a live listener of another process wants `queue`'s events. */
+  listenedElsewhere(queue: string): boolean {
     let yes = false;
     this.safely(() => {
-      yes = this.stmt('listenerElsewhere').get({ processId: PROCESS_ID, queue, since: now - LISTENER_STALE_MS }) !== undefined;
+      const since = Date.now() - LISTENER_STALE_MS;
+      yes = this.stmt('listenerElsewhere').get({ processId: PROCESS_ID, queue, since }) !== undefined;
     });
-    this.elsewhere.set(queue, { until: now + ELSEWHERE_CACHE_MS, yes });
     return yes;
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    const notices = this.buffer;
-    this.buffer = [];
+  /** Journals the event notices of one batch in one transaction (the hub sends only those some other process wants). */
+  write(batch: StorageNotice[]): void {
+    const notices = batch.filter((n) => n.kind === 'event');
+    if (notices.length === 0) return;
     this.safely(() => {
       const now = Date.now();
       const insert = this.stmt('noticeInsert');
@@ -134,7 +98,7 @@ export class RemoteEvents {
 
   /** The events other processes journaled since the last read, for the queues listened to. */
   readNew(): StorageNotice[] {
-    if (!this.active) return [];
+    if (this.listening.size === 0) return [];
     const out: StorageNotice[] = [];
     this.safely(() => {
       let read = READ_BATCH;
@@ -156,10 +120,8 @@ export class RemoteEvents {
 
   /** Stops everything and closes the journal's connection. */
   close(): void {
-    clearInterval(this.refreshTimer);
-    this.refreshTimer = undefined;
     this.safely(() => {
-      for (const queue of this.listening.keys()) this.stmt('listenerDelete').run({ processId: PROCESS_ID, queue });
+      for (const queue of this.listening) this.stmt('listenerDelete').run({ processId: PROCESS_ID, queue });
     });
     this.listening.clear();
     this.statements.clear();

@@ -30,6 +30,7 @@ import type {
   StorageCapabilities,
   UpsertQueueParams,
 } from '../storage.js';
+import { NoticeHub } from '../notify/hub.js';
 import type { Notifier, StorageDescriptor } from '../storage-notify.js';
 import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '../storage-reads.js';
 import { claimReady } from './claim.js';
@@ -37,7 +38,6 @@ import { cancelJob, changePriority, promoteJob, removeJobs, retryJob } from './c
 import { copyConfig, copyJob } from './copy.js';
 import { enqueueJobs } from './enqueue.js';
 import { reclaimExpired, renewLeases, reportProgress, settleJobs } from './leases.js';
-import { type MemoryNotifier, memoryNotifier } from './notifier.js';
 import { listQueues, registerWorker, upsertQueue } from './queues.js';
 import { listJobs, readPosition, readPositionInputs, readStats } from './reads.js';
 import { MemoryStore } from './store.js';
@@ -80,14 +80,13 @@ export class MemoryStorage implements Storage {
   readonly clock: Clock;
 
   private readonly store = new MemoryStore();
-  private readonly channel: MemoryNotifier;
+  private readonly hub = new NoticeHub();
   private closed = false;
 
   /** An empty storage; see {@link MemoryStorageOptions}. */
   constructor(options: MemoryStorageOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.channel = memoryNotifier();
-    this.notifier = this.channel.notifier;
+    this.notifier = this.hub;
   }
 
   /** An empty storage, like the constructor; async only to read like the other storages' `open`. */
@@ -117,7 +116,7 @@ export class MemoryStorage implements Storage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.channel.close();
+    await this.hub.close();
   }
 
   /** Creates the queue when missing and writes only the fields given. */

@@ -13,7 +13,7 @@ import { gate, record, until, useLive } from '../live.js';
 
 const run = promisify(execFile);
 
-/** Runs `children/act.mjs` in a new Node process; resolves with the job id it printed. */
+/** Runs `children/act.mjs` in a new Node process; resolves with what it printed (the job id, for most actions). */
 async function actElsewhere(descriptor: StorageDescriptor, input: Record<string, unknown>): Promise<string> {
   const script = fileURLToPath(new URL('../children/act.mjs', import.meta.url));
   const { stdout } = await run(process.execPath, [script, JSON.stringify({ descriptor, ...input })]);
@@ -56,6 +56,24 @@ export function describeCrossProcess(harness: StorageHarness): void {
         expect(seen.map((e) => e.event)).toEqual(['job:added', 'job:active', 'job:progress', 'job:completed']);
         expect(seen.every((e) => (e.payload as { jobId: string }).jobId === id)).toBe(true);
         expect(seen[3]?.payload).toMatchObject({ result: 'done elsewhere' });
+      } finally {
+        events.close();
+      }
+    });
+
+    it('QueueEvents hears the events of another process in the order that process published them', async (ctx) => {
+      if (!live.storage().capabilities.crossProcessEvents) return ctx.skip();
+      const events = new QueueEvents(live.storage(), 'remote-order');
+      try {
+        const seen = record(events, 'job:progress', 'job:completed');
+        await new Promise((r) => setTimeout(r, 100));
+        // 30 progress reports at once: their writes, and the events' journal writes, overlap.
+        const out = await actElsewhere(live.storage().describe(), { queue: 'remote-order', action: 'burst', n: 30 });
+        const { published } = JSON.parse(out) as { published: string[] };
+        await until(() => seen.some((e) => e.event === 'job:completed'), 'the completion from the other process');
+        const heard = seen.filter((e) => e.event === 'job:progress').map((e) => (e.payload as { progress: { stage: string } }).progress.stage);
+        expect(published).toHaveLength(30);
+        expect(heard).toEqual(published);
       } finally {
         events.close();
       }

@@ -1,7 +1,9 @@
 /**
  * Does one thing to a storage from another process, then exits (plain Node). Input as JSON in
- * argv[2]: { descriptor, queue, action: 'cancel' | 'add' | 'run', id?, payload? }: cancel a job,
- * add one, or add one and run it to completion with a worker here. Prints the job id.
+ * argv[2]: { descriptor, queue, action: 'cancel' | 'add' | 'run' | 'burst', id?, payload?, n? }:
+ * cancel a job, add one, or add one and run it to completion with a worker here ('burst': its
+ * handler reports progress `n` times at once). Prints the job id; 'burst' prints JSON
+ * { id, published }, the `stage` of each job:progress in the order this process published them.
  */
 import { Queue, Worker } from '@waitline/core';
 import { openFromDescriptor } from './common.mjs';
@@ -9,16 +11,20 @@ import { openFromDescriptor } from './common.mjs';
 const input = JSON.parse(process.argv[2]);
 const storage = await openFromDescriptor(input.descriptor);
 const queue = new Queue(storage, input.queue);
+const published = [];
+queue.on('job:progress', (e) => published.push(e.progress.stage));
 let job;
 if (input.action === 'cancel') job = await queue.cancel(input.id);
 else {
   const added = await queue.add(input.payload ?? {});
   job = added.record;
-  if (input.action === 'run') {
+  if (input.action === 'run' || input.action === 'burst') {
+    const burst = (progress) => Promise.all(Array.from({ length: input.n ?? 0 }, (_, i) => progress({ stage: `s${i}` })));
     const worker = new Worker(
       queue,
       async (_job, { progress }) => {
-        await progress({ percent: 50, stage: 'elsewhere' });
+        if (input.action === 'burst') await burst(progress);
+        else await progress({ percent: 50, stage: 'elsewhere' });
         return 'done elsewhere';
       },
       { heartbeat: 'main', pollIntervalMs: 50 },
@@ -27,5 +33,5 @@ else {
     await worker.close();
   }
 }
-process.stdout.write(job.id);
+process.stdout.write(input.action === 'burst' ? JSON.stringify({ id: job.id, published }) : job.id);
 await storage.close();
