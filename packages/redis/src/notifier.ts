@@ -20,8 +20,8 @@
  * @internal
  */
 import { type NoticeSink, type NoticeTransport, NoticeHub, type StorageNotice, type StorageResetError } from '@waitline/core';
-import { Cluster, type Redis } from 'ioredis';
-import type { RedisClient } from './connection.js';
+import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './connection.js';
 import type { KeySpace } from './keys.js';
 
 /** Subscribers of every queue listen under this name. */
@@ -119,7 +119,8 @@ class PubSubTransport implements NoticeTransport {
    * before job:active). Publishing through one pinned master keeps them in order.
    */
   private publishVia(): RedisClient {
-    if (!(this.publisher instanceof Cluster)) return this.publisher;
+    // By shape, not instanceof: an app's client may come from another copy of ioredis.
+    if (!isCluster(this.publisher)) return this.publisher;
     if (this.pinned?.status === 'ready') return this.pinned;
     const ready = this.publisher.nodes('master').filter((n) => n.status === 'ready');
     ready.sort((a, b) => `${a.options.host}:${a.options.port}`.localeCompare(`${b.options.host}:${b.options.port}`));
@@ -145,7 +146,7 @@ class PubSubTransport implements NoticeTransport {
 
   private connection(): RedisClient {
     if (this.subscriber) return this.subscriber;
-    const sub: RedisClient = this.publisher instanceof Cluster ? this.publisher.duplicate() : this.publisher.duplicate();
+    const sub: RedisClient = isCluster(this.publisher) ? this.publisher.duplicate() : this.publisher.duplicate();
     let readyBefore = false;
     sub.on('error', this.onError);
     sub.on('ready', () => {
