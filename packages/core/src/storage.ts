@@ -54,14 +54,7 @@ import type {
 } from './storage-params.js';
 import type { Notifier, StorageDescriptor } from './storage-notify.js';
 import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from './storage-reads.js';
-import type {
-  DueSchedulesParams,
-  FireScheduleParams,
-  FireScheduleResult,
-  ScheduleRecord,
-  ScheduleRef,
-  UpsertScheduleParams,
-} from './schedule-params.js';
+import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from './schedule-params.js';
 
 export { DEFAULT_MAX_STALLS } from './storage-params.js';
 export type * from './storage-params.js';

@@ -78,7 +78,14 @@ export function describeSchedules(harness: StorageHarness): void {
       await upsert(s);
       await fire(s, T0 + 10_000);
       const again = await upsert(s, { nextRunAt: T0 + 99_000, payload: { v: 2 }, catchUp: 'none', now: T0 + 12_000 });
-      expect(again).toMatchObject({ nextRunAt: T0 + 20_000, lastRunAt: T0 + 10_000, createdAt: T0, updatedAt: T0 + 12_000, payload: { v: 2 }, catchUp: 'none' });
+      expect(again).toMatchObject({
+        nextRunAt: T0 + 20_000,
+        lastRunAt: T0 + 10_000,
+        createdAt: T0,
+        updatedAt: T0 + 12_000,
+        payload: { v: 2 },
+        catchUp: 'none',
+      });
       const retimed = await upsert(s, { every: 60_000, nextRunAt: T0 + 72_000, now: T0 + 12_000 });
       expect(retimed).toMatchObject({ every: 60_000, nextRunAt: T0 + 72_000, lastRunAt: T0 + 10_000, createdAt: T0 });
       const toCron = await upsert(s, { every: null, cron: '0 * * * * *', tz: 'UTC', nextRunAt: T0 + 20_000, now: T0 + 13_000 });
