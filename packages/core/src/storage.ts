@@ -10,7 +10,8 @@
  *
  * - Calls are named after lifecycle transitions (see `state.ts`); there is no generic update.
  *   {@link StorageTransitions} write, {@link StorageReads} only read, {@link StorageRegistry}
- *   keeps queue configs and workers, {@link Storage} adds the lifecycle.
+ *   keeps queue configs and workers, {@link StorageSchedules} keeps schedules and guards their
+ *   ticks, {@link Storage} adds the lifecycle.
  * - Every call takes one params object (see `storage-params.ts`) and every time-dependent call
  *   takes `now` from core's clock, so the contract suite controls time.
  * - Every call is atomic. Policy (backoff, ETA, validation, events) lives in core; a storage only
