@@ -20,6 +20,17 @@ export { Job, type JobStatus, type JobHandleHost } from './job.js';
 export { Queue, type QueueOptions, type BulkJob, type AddOptions } from './queue.js';
 export { type JobDefaults, queuedRecord } from './new-job.js';
 export { QueueEvents } from './queue-events.js';
+export type { ScheduleInfo } from './schedules/api.js';
+export {
+  type CronSchedule,
+  type EverySchedule,
+  MIN_SCHEDULE_EVERY_MS,
+  SCHEDULE_MISSED_AFTER_MS,
+  type ScheduleDefinition,
+  type ScheduleJobOptions,
+} from './schedules/spec.js';
+export { type ScheduledTick, scheduledTick } from './schedules/tick.js';
+export { SCHEDULE_MAX_SLEEP_MS } from './schedules/wakeups.js';
 export { Worker, type WorkerOptions, type WorkerEventMap, type Handler } from './worker/worker.js';
 export type { HandlerContext, ProgressUpdate } from './worker/context.js';
 export { DEFAULT_LEASE_MS, DEFAULT_MAIN_LEASE_MS } from './worker/lease-defaults.js';

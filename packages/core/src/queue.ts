@@ -31,6 +31,8 @@ import { traceAdd } from './tracing.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import { announceOutcome } from './webhooks/outbox.js';
+import { removeScheduleOf, type ScheduleInfo, toScheduleInfo, upsertScheduleOf } from './schedules/api.js';
+import type { ScheduleDefinition } from './schedules/spec.js';
 import { resolveWebhook } from './webhooks/subscription.js';
 
 export type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
@@ -306,16 +308,41 @@ export class Queue<Payload = unknown, Result = unknown> {
     return this.storage.removeJobs({ queue: this.name, states: [state], olderThan });
   }
 
-  /** Counts by state, utilisation, throughput, success rate, run and wait times, live workers. */
+  /** Counts by state, utilisation, throughput, success rate, run and wait times, live workers, schedules. */
   async getStats(): Promise<QueueStats> {
-    const raw = await this.storage.getStats({
-      queue: this.name,
-      now: this.clock.now(),
-      windowsMs: [...THROUGHPUT_WINDOWS_MS],
-      sampleLimit: STATS_SAMPLE_LIMIT,
-      workerStaleMs: this.workerStaleMs,
-    });
-    return deriveStats(this.name, raw);
+    const [raw, schedules] = await Promise.all([
+      this.storage.getStats({
+        queue: this.name,
+        now: this.clock.now(),
+        windowsMs: [...THROUGHPUT_WINDOWS_MS],
+        sampleLimit: STATS_SAMPLE_LIMIT,
+        workerStaleMs: this.workerStaleMs,
+      }),
+      this.storage.listSchedules({ queue: this.name }),
+    ]);
+    return deriveStats(this.name, raw, schedules.length);
+  }
+
+  /**
+   * Creates the schedule `key` (1-200 characters), or replaces it: each tick enqueues one job with
+   * `payload` and `options`, fired by whichever of the queue's workers (in any process) wins it, so
+   * exactly once; the job carries its tick (read it with `scheduledTick(job)`). Ticks fire only
+   * while some worker of the queue runs. Re-declaring a schedule with the same timing keeps its
+   * next tick, so a restart loses no due tick. Throws `ValidationError` (path `['key']` or
+   * `['schedule', ...]`: a bad cron, time zone, period, payload or option) and writes nothing.
+   */
+  schedule(key: string, definition: ScheduleDefinition<Payload>): Promise<ScheduleInfo> {
+    return upsertScheduleOf(this as unknown as Queue, key, definition);
+  }
+
+  /** Removes the schedule `key`: no tick fires after this resolves; true when it existed. Jobs already fired stay. */
+  unschedule(key: string): Promise<boolean> {
+    return removeScheduleOf(this as unknown as Queue, key);
+  }
+
+  /** The queue's schedules by key, each with its timing, next tick (null: none) and last tick fired. */
+  async listSchedules(): Promise<ScheduleInfo[]> {
+    return (await this.storage.listSchedules({ queue: this.name })).map(toScheduleInfo);
   }
 
   /**

@@ -48,6 +48,8 @@ export interface QueueStats {
   runTimeMs: DurationSummary;
   /** Time from becoming ready (`runAt`) to starting, for recent finished jobs. */
   waitTimeMs: DurationSummary;
+  /** How many schedules the queue has (see `queue.schedule()`). */
+  schedules: number;
 }
 
 /** Summarises durations: mean and nearest-rank percentiles. */
@@ -64,8 +66,8 @@ function successRate(recent: readonly FinishedSample[]): number | null {
   return recent.filter((s) => s.state === 'completed').length / recent.length;
 }
 
-/** Derives a queue's stats from raw storage statistics. */
-export function deriveStats(queue: string, raw: RawQueueStats): QueueStats {
+/** Derives a queue's stats from raw storage statistics and its schedule count. */
+export function deriveStats(queue: string, raw: RawQueueStats, schedules = 0): QueueStats {
   const capacity = effectiveCapacity({ config: raw.config, liveWorkers: raw.liveWorkers });
   const finiteCapacity = Number.isFinite(capacity) ? capacity : 0;
   return {
@@ -79,5 +81,6 @@ export function deriveStats(queue: string, raw: RawQueueStats): QueueStats {
     successRate: successRate(raw.recent),
     runTimeMs: summarise(raw.recent.map((s) => Math.max(0, s.finishedAt - s.startedAt))),
     waitTimeMs: summarise(raw.recent.map((s) => Math.max(0, s.startedAt - s.runAt))),
+    schedules,
   };
 }

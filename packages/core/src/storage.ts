@@ -10,7 +10,8 @@
  *
  * - Calls are named after lifecycle transitions (see `state.ts`); there is no generic update.
  *   {@link StorageTransitions} write, {@link StorageReads} only read, {@link StorageRegistry}
- *   keeps queue configs and workers, {@link Storage} adds the lifecycle.
+ *   keeps queue configs and workers, {@link StorageSchedules} keeps schedules and guards their
+ *   ticks, {@link Storage} adds the lifecycle.
  * - Every call takes one params object (see `storage-params.ts`) and every time-dependent call
  *   takes `now` from core's clock, so the contract suite controls time.
  * - Every call is atomic. Policy (backoff, ETA, validation, events) lives in core; a storage only
@@ -54,9 +55,11 @@ import type {
 } from './storage-params.js';
 import type { Notifier, StorageDescriptor } from './storage-notify.js';
 import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from './storage-reads.js';
+import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from './schedule-params.js';
 
 export { DEFAULT_MAX_STALLS } from './storage-params.js';
 export type * from './storage-params.js';
+export type * from './schedule-params.js';
 export type { Notifier, StorageDescriptor, StorageNotice } from './storage-notify.js';
 export type {
   AheadWork,
@@ -205,10 +208,35 @@ export interface StorageRegistry {
 }
 
 /**
- * A persistence backend: the transitions, the reads and the registry, plus its lifecycle. `Tx` is
+ * Schedules: stored definitions whose next tick a storage compare-and-sets. A storage computes no
+ * tick time (core does, so cron math is the same on every storage); it stores, lists and guards.
+ */
+export interface StorageSchedules {
+  /**
+   * Creates or replaces a schedule, keeping its `nextRunAt`, `lastRunAt` and `createdAt` when the
+   * stored one has the same `cron`, `tz` and `every` (see {@link UpsertScheduleParams}); returns
+   * it as stored. Creates a missing queue with the defaults.
+   */
+  upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord>;
+  /** Removes the schedule; true when it existed. Jobs it already fired are left alone. */
+  removeSchedule(p: ScheduleRef): Promise<boolean>;
+  /** Every schedule of the queue, sorted by key (code-unit order). */
+  listSchedules(p: { queue: string }): Promise<ScheduleRecord[]>;
+  /** Up to `limit` schedules of the queue with `nextRunAt <= until`, by `nextRunAt` then key. */
+  dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]>;
+  /**
+   * Compare-and-sets the schedule's `nextRunAt` and enqueues the tick's job in one atomic step
+   * (see {@link FireScheduleParams}); a miss writes nothing and answers `fired: false`. An enqueue
+   * refused (`QueueDrainingError`, `QueueFullError`) throws and writes nothing, the tick included.
+   */
+  fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult>;
+}
+
+/**
+ * A persistence backend: the transitions, the reads, the registry and the schedules, plus its lifecycle. `Tx` is
  * the caller's transaction type `enqueue` joins (`unknown` unless the storage names one).
  */
-export interface Storage<Tx = unknown> extends StorageTransitions<Tx>, StorageReads, StorageRegistry {
+export interface Storage<Tx = unknown> extends StorageTransitions<Tx>, StorageReads, StorageRegistry, StorageSchedules {
   /** What the storage can do beyond the required contract. */
   readonly capabilities: StorageCapabilities;
   /** Optional wake-up and event channel; core polls without it. */

@@ -103,6 +103,7 @@ export const QueueStatsSchema = z.object({
   successRate: z.number().nullable(),
   runTimeMs: durations,
   waitTimeMs: durations,
+  schedules: z.number().int().describe('how many schedules (cron or every) the queue has'),
 });
 
 /** The last hour of one queue, by minute, and the waits this process told users against the real ones. */

@@ -11,7 +11,10 @@ import type {
   Clock,
   ChangePriorityParams,
   ClaimParams,
+  DueSchedulesParams,
   EnqueueParams,
+  FireScheduleParams,
+  FireScheduleResult,
   EnqueueResult,
   JobRecord,
   LeaseState,
@@ -31,6 +34,8 @@ import type {
   RemoveParams,
   RenewLeasesParams,
   RetryParams,
+  ScheduleRecord,
+  ScheduleRef,
   SettleParams,
   SettleResult,
   StatsParams,
@@ -38,6 +43,7 @@ import type {
   StorageCapabilities,
   StorageDescriptor,
   UpsertQueueParams,
+  UpsertScheduleParams,
 } from '@waitline/core';
 import { ValidationError } from '@waitline/core';
 import type pg from 'pg';
@@ -51,6 +57,7 @@ import { pgNotifier } from './notifier.js';
 import { closedError, toStorageError } from './pg-errors.js';
 import * as reads from './reads.js';
 import { importWholeJobs } from './transfer.js';
+import * as schedules from './schedules.js';
 import type { QueueRow } from './rows.js';
 import { toJobRecord, toQueueConfig, type JobRow } from './rows.js';
 
@@ -303,5 +310,32 @@ export class PostgresStorage implements Storage<PostgresTx> {
    */
   importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
     return this.run(() => importWholeJobs(this.ctx, p));
+  }
+  /** Creates the queue when missing and upserts the schedule, in one statement. */
+  upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord> {
+    return this.run(() => schedules.upsertSchedule(this.ctx, p));
+  }
+
+  /** Deletes a schedule in one statement; true when it existed. */
+  removeSchedule(p: ScheduleRef): Promise<boolean> {
+    return this.run(() => schedules.removeSchedule(this.ctx, p));
+  }
+
+  /** The queue's schedules by key (code-unit order), in one statement. */
+  listSchedules(p: { queue: string }): Promise<ScheduleRecord[]> {
+    return this.run(() => schedules.listSchedules(this.ctx, p.queue));
+  }
+
+  /** The queue's schedules due by `until`, by next tick, through the schedules_due index. */
+  dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]> {
+    return this.run(() => schedules.dueSchedules(this.ctx, p));
+  }
+
+  /**
+   * The tick's compare-and-set on `next_run_at` and its enqueue in one transaction: a racing
+   * transaction waits on the row lock, then finds the value changed and writes nothing.
+   */
+  fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult> {
+    return this.run(() => schedules.fireSchedule(this.ctx, p));
   }
 }

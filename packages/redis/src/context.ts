@@ -18,10 +18,13 @@ export class RedisContext {
     readonly queueNames: QueueNames,
   ) {}
 
-  /** Runs a per-queue script: KEYS are the queue's ten keys, ARGV[1] its job key prefix. */
-  onQueue<T = unknown>(name: ScriptName, queue: string, args: readonly ScriptArg[]): Promise<T> {
+  /**
+   * Runs a per-queue script: KEYS are the queue's ten keys (then `extraKeys`, all of the queue's
+   * hash slot), ARGV[1] its job key prefix.
+   */
+  onQueue<T = unknown>(name: ScriptName, queue: string, args: readonly ScriptArg[], extraKeys: readonly string[] = []): Promise<T> {
     const k = this.keys.queue(queue);
-    return runScript(this.client, name, k.keys, [k.jobPrefix, ...args]) as Promise<T>;
+    return runScript(this.client, name, [...k.keys, ...extraKeys], [k.jobPrefix, ...args]) as Promise<T>;
   }
 
   /** Runs a script on the given keys (the prefix-wide ones). */

@@ -78,6 +78,14 @@ export class KeySpace {
     return `{${this.prefix}:${queue}}:listeners`;
   }
 
+  /**
+   * One queue's schedules: a sorted set of schedule keys scored by next tick; each schedule is the
+   * hash `<this key>:<schedule key>`. In the queue's hash slot.
+   */
+  schedules(queue: string): string {
+    return `{${this.prefix}:${queue}}:schedules`;
+  }
+
   /** The pattern matching every queue's notice channel. */
   channelPattern(): string {
     return `${this.prefix}:notices:*`;

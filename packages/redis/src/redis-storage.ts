@@ -10,7 +10,10 @@ import type {
   CancelParams,
   ChangePriorityParams,
   ClaimParams,
+  DueSchedulesParams,
   EnqueueParams,
+  FireScheduleParams,
+  FireScheduleResult,
   EnqueueResult,
   JobRecord,
   LeaseState,
@@ -30,6 +33,8 @@ import type {
   RemoveParams,
   RenewLeasesParams,
   RetryParams,
+  ScheduleRecord,
+  ScheduleRef,
   SettleParams,
   SettleResult,
   StatsParams,
@@ -37,6 +42,7 @@ import type {
   StorageCapabilities,
   StorageDescriptor,
   UpsertQueueParams,
+  UpsertScheduleParams,
 } from '@waitline/core';
 import { connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { RedisContext } from './context.js';
@@ -51,6 +57,7 @@ import { ResetWatch } from './reset-watch.js';
 import { checkServer } from './server-check.js';
 import { importWholeJobs } from './transfer.js';
 import { deregisterWorker, registerWorker } from './workers.js';
+import * as schedules from './schedules.js';
 import { claimJobs, enqueueJobs, reclaimExpired, renewLeases, reportProgress, settleJobs } from './writes.js';
 
 /** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
@@ -272,6 +279,34 @@ export class RedisStorage implements Storage {
    */
   async importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
     return this.run(() => importWholeJobs(this.ctx, p));
+  }
+
+  /** Creates or replaces a schedule (a hash plus its entry in the queue's sorted set by next tick), in one script. */
+  async upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord> {
+    return this.run(() => schedules.upsertSchedule(this.ctx, p));
+  }
+
+  /** Deletes a schedule in one script; true when it existed. */
+  async removeSchedule(p: ScheduleRef): Promise<boolean> {
+    return this.run(() => schedules.removeSchedule(this.ctx, p));
+  }
+
+  /** The queue's schedules by key, read in one script. */
+  async listSchedules(p: { queue: string }): Promise<ScheduleRecord[]> {
+    return this.run(() => schedules.listSchedules(this.ctx, p.queue));
+  }
+
+  /** The queue's schedules due by `until`, from the sorted set by next tick, in one script. */
+  async dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]> {
+    return this.run(() => schedules.dueSchedules(this.ctx, p));
+  }
+
+  /**
+   * The tick's compare-and-set on `nextRunAt` and its enqueue in one Lua script: scripts run one
+   * at a time, so of several processes firing one tick exactly one wins.
+   */
+  async fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult> {
+    return this.run(() => schedules.fireSchedule(this.ctx, p));
   }
 
   /** Runs `fn` while open, turning connection failures into `StorageUnavailableError`. */

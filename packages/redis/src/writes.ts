@@ -10,6 +10,7 @@ import {
   type EnqueueResult,
   type JobRecord,
   LeaseLostError,
+  type NewJob,
   type LeaseState,
   type ProgressParams,
   QueueDrainingError,
@@ -33,17 +34,29 @@ export class DuplicateJobIdError extends Error {
   }
 }
 
-/** Writes the batch in one script: all jobs or none. @internal */
-export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<EnqueueResult> {
-  await ctx.queueNames.add(p.queue);
-  const args: ScriptArg[] = [String(p.now), String(p.jobs.length)];
-  const payloads = p.jobs.map((job) => JSON.stringify(job.payload ?? null));
-  p.jobs.forEach((job, i) => {
-    args.push(job.id, job.name, payloads[i] as string, String(job.priority), String(job.runAt), String(job.maxAttempts));
-    args.push(job.backoff ? JSON.stringify(job.backoff) : '', optionalArg(job.timeoutMs), optionalArg(job.size));
-    args.push(job.idempotencyKey === null ? '' : `=${job.idempotencyKey}`, job.traceparent ?? '', job.webhook ? JSON.stringify(job.webhook) : '');
-  });
-  const [tag, detail] = await ctx.onQueue<Tagged>('enqueue', p.queue, args);
+/** The 12 script arguments of one job, in the order of enqueue.lua's header. @internal */
+export function jobArgs(job: NewJob, payload: string): ScriptArg[] {
+  return [
+    job.id,
+    job.name,
+    payload,
+    String(job.priority),
+    String(job.runAt),
+    String(job.maxAttempts),
+    job.backoff ? JSON.stringify(job.backoff) : '',
+    optionalArg(job.timeoutMs),
+    optionalArg(job.size),
+    job.idempotencyKey === null ? '' : `=${job.idempotencyKey}`,
+    job.traceparent ?? '',
+    job.webhook ? JSON.stringify(job.webhook) : '',
+  ];
+}
+
+/**
+ * The records of an enqueue reply (lib/enqueue.lua), or the typed error of a refusal (nothing was
+ * written then). `payloads` are the JSON texts sent. @internal
+ */
+export function enqueueReply(p: EnqueueParams, payloads: readonly string[], tag: string, detail: unknown): EnqueueResult {
   if (tag === 'duplicate') throw new DuplicateJobIdError(String(detail));
   if (tag === 'draining') throw new QueueDrainingError(p.queue);
   if (tag === 'full') throw new QueueFullError(p.queue, Number(detail));
@@ -54,6 +67,18 @@ export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<
     return queuedRecord(p.queue, job, Number(o), p.now, JSON.parse(payloads[i] as string));
   });
   return { jobs, inserted: outcome.map((o) => !Array.isArray(o)) };
+}
+
+/** Writes the batch in one script: all jobs or none. @internal */
+export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<EnqueueResult> {
+  await ctx.queueNames.add(p.queue);
+  const args: ScriptArg[] = [String(p.now), String(p.jobs.length)];
+  const payloads = p.jobs.map((job) => JSON.stringify(job.payload ?? null));
+  p.jobs.forEach((job, i) => {
+    args.push(...jobArgs(job, payloads[i] as string));
+  });
+  const [tag, detail] = await ctx.onQueue<Tagged>('enqueue', p.queue, args);
+  return enqueueReply(p, payloads, tag, detail);
 }
 
 /** The claim arguments shared by claim.lua and settle.lua: worker, token base, lease expiry. */

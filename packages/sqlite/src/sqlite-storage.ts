@@ -8,6 +8,9 @@ import type {
   CancelParams,
   ChangePriorityParams,
   ClaimParams,
+  DueSchedulesParams,
+  FireScheduleParams,
+  FireScheduleResult,
   EnqueueParams,
   EnqueueResult,
   ImportJobsParams,
@@ -29,6 +32,8 @@ import type {
   RemoveParams,
   RenewLeasesParams,
   RetryParams,
+  ScheduleRecord,
+  ScheduleRef,
   SettleParams,
   SettleResult,
   StatsParams,
@@ -36,6 +41,7 @@ import type {
   StorageCapabilities,
   StorageDescriptor,
   UpsertQueueParams,
+  UpsertScheduleParams,
 } from '@waitline/core';
 import { claimReady } from './claim.js';
 import { openConnection, type ResolvedOptions, resolveOptions, type SqliteStorageOptions } from './connection.js';
@@ -50,6 +56,7 @@ import { deregisterWorker, getJob, getQueue, listQueues, listJobs, registerWorke
 import { closedError, toStorageError } from './sqlite-errors.js';
 import { readStats } from './stats.js';
 import { importWholeJobs } from './transfer.js';
+import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
 
 /** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
 const EXPORT_NAME = 'SqliteStorage';
@@ -75,6 +82,8 @@ function buildTransactions(ctx: SqliteContext) {
     positionInputs: transactional(ctx, 'deferred', readPositionInputs),
     stats: transactional(ctx, 'deferred', readStats),
     importJobs: transactional(ctx, 'immediate', importWholeJobs),
+    upsertSchedule: transactional(ctx, 'immediate', upsertSchedule),
+    fireSchedule: transactional(ctx, 'immediate', fireSchedule),
   };
 }
 
@@ -297,6 +306,34 @@ export class SqliteStorage implements Storage {
    */
   async importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
     return this.run(() => this.tx.importJobs(p));
+  }
+
+  /** Creates the queue row when missing and upserts the schedule, in one `BEGIN IMMEDIATE` transaction. */
+  async upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord> {
+    return this.run(() => this.tx.upsertSchedule(p));
+  }
+
+  /** Deletes a schedule in one statement; true when it existed. */
+  async removeSchedule(p: ScheduleRef): Promise<boolean> {
+    return this.run(() => removeSchedule(this.ctx, p));
+  }
+
+  /** The queue's schedules by key, in one statement. */
+  async listSchedules(p: { queue: string }): Promise<ScheduleRecord[]> {
+    return this.run(() => listSchedules(this.ctx, p.queue));
+  }
+
+  /** The queue's schedules due by `until`, by next tick, from the schedules_due index. */
+  async dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]> {
+    return this.run(() => dueSchedules(this.ctx, p));
+  }
+
+  /**
+   * The tick's compare-and-set on `next_run_at` and its enqueue in one `BEGIN IMMEDIATE`
+   * transaction: processes racing for a tick serialise on the write lock and exactly one wins.
+   */
+  async fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult> {
+    return this.run(() => this.tx.fireSchedule(p));
   }
 
   /** Runs `fn` on the open connection, turning busy and locked failures into `StorageUnavailableError`. */

@@ -63,6 +63,15 @@ describe('query plans', () => {
     }
   });
 
+  it('reads due schedules through schedules_due in order, and fires and lists by primary key, without a sort', () => {
+    expect(queryPlan(db, SQL.dueSchedules)).toEqual(['SEARCH schedules USING INDEX schedules_due (queue=? AND next_run_at<?)']);
+    for (const name of ['listSchedules', 'fireSchedule', 'removeSchedule'] as const) {
+      const plan = queryPlan(db, SQL[name]).join('\n');
+      expect(plan, name).toMatch(/SEARCH schedules USING PRIMARY KEY \(queue=\?/);
+      expect(plan, name).not.toMatch(/TEMP B-TREE|SCAN schedules/);
+    }
+  });
+
   it('binds no LIMIT to a bare parameter (SQLite would re-prepare the statement at every binding)', () => {
     for (const [name, sql] of Object.entries(SQL)) expect(sql.replace(/--[^\n]*/g, ''), name).not.toMatch(/\bLIMIT\s+:/i);
   });

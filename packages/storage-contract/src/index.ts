@@ -27,6 +27,8 @@ import { describePosition } from './areas/position.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeStalls } from './areas/stalls.js';
 import { describeRetry } from './areas/retry.js';
+import { describeSchedules } from './areas/schedules.js';
+import { describeScheduleWorkers } from './areas/schedule-workers.js';
 import { describeRoundTrip } from './areas/round-trip.js';
 import { describeTracing } from './areas/tracing.js';
 import { describeTransactionalEnqueue } from './areas/transactional-enqueue.js';
@@ -86,6 +88,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeImport(harness);
     describeList(harness);
     describeWorkersStats(harness);
+    describeSchedules(harness);
     describeMigrate(harness);
     describeQueueApi(harness);
     describeValidation(harness);
@@ -98,6 +101,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeStalls(harness);
     describeTracing(harness);
     describeWebhookDelivery(harness);
+    describeScheduleWorkers(harness);
     describeWorkerProcesses(harness);
     describeCrossProcess(harness);
     describeMultiProcess(harness, { ...MULTI_PROCESS_DEFAULTS, ...options.multiProcess });

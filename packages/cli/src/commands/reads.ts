@@ -20,7 +20,7 @@ function statsText(s: QueueStats): string {
       [[c.ready, c.scheduled, c.running, c.completed, c.failed, c.cancelled].map(String)],
     ).trimEnd(),
     `workers ${s.workers.length} · capacity ${s.capacity} · utilisation ${Math.round(s.utilisation * 100)}%` +
-      ` · success ${s.successRate === null ? '–' : `${Math.round(s.successRate * 100)}%`}`,
+      ` · success ${s.successRate === null ? '–' : `${Math.round(s.successRate * 100)}%`} · schedules ${s.schedules}`,
     `run time p50 ${formatMs(s.runTimeMs.p50)}, p95 ${formatMs(s.runTimeMs.p95)} · wait p50 ${formatMs(s.waitTimeMs.p50)}, p95 ${formatMs(s.waitTimeMs.p95)}`,
   ];
   return `${lines.join('\n')}\n`;

@@ -42,6 +42,8 @@ import { listQueues, registerWorker, upsertQueue } from './queues.js';
 import { listJobs, readPosition, readPositionInputs, readStats } from './reads.js';
 import { MemoryStore } from './store.js';
 import { importJobs } from './transfer.js';
+import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
+import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from '../schedule-params.js';
 
 /** Options of {@link MemoryStorage.open}. */
 export interface MemoryStorageOptions {
@@ -233,6 +235,31 @@ export class MemoryStorage implements Storage {
   /** Writes whole jobs, all or none, with fresh seqs in the order given; see `ImportJobsParams`. */
   async importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
     return this.run(() => importJobs(this.store, p));
+  }
+
+  /** Creates or replaces a schedule, keeping its next tick when its timing is unchanged. */
+  async upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord> {
+    return this.run(() => upsertSchedule(this.store, p));
+  }
+
+  /** Removes a schedule; true when it existed. */
+  async removeSchedule(p: ScheduleRef): Promise<boolean> {
+    return this.run(() => removeSchedule(this.store, p));
+  }
+
+  /** The queue's schedules, by key. */
+  async listSchedules(p: { queue: string }): Promise<ScheduleRecord[]> {
+    return this.run(() => listSchedules(this.store, p.queue));
+  }
+
+  /** The queue's schedules due by `until`, earliest first. */
+  async dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]> {
+    return this.run(() => dueSchedules(this.store, p));
+  }
+
+  /** Compare-and-sets a schedule's next tick and enqueues the tick's job, in one step. */
+  async fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult> {
+    return this.run(() => fireSchedule(this.store, p));
   }
 
   /** Runs `fn` unless the storage is closed (then `StorageUnavailableError`). */

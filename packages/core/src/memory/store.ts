@@ -6,6 +6,7 @@
  * @internal
  */
 import type { JobRecord } from '../job-record.js';
+import type { ScheduleRecord } from '../schedule-params.js';
 import type { WorkerInfo } from '../storage-reads.js';
 import { DEFAULT_MAX_STALLS, type QueueConfig } from '../storage.js';
 import type { JobState } from '../state.js';
@@ -41,6 +42,7 @@ export class MemoryStore {
   /** Registered workers by id. */
   readonly workers = new Map<string, WorkerInfo>();
   private readonly byQueue = new Map<string, QueueJobs>();
+  private readonly schedules = new Map<string, Map<string, ScheduleRecord>>();
   private lastSeq = 0;
 
   /** The next insertion number: larger than every stored job's. */
@@ -57,6 +59,16 @@ export class MemoryStore {
       this.byQueue.set(queue, jobs);
     }
     return jobs;
+  }
+
+  /** The queue's schedules by key, created empty on first use. */
+  schedulesOf(queue: string): Map<string, ScheduleRecord> {
+    let map = this.schedules.get(queue);
+    if (map === undefined) {
+      map = new Map();
+      this.schedules.set(queue, map);
+    }
+    return map;
   }
 
   /** The stored configuration, or the defaults for a queue never configured nor added to. */

@@ -29,12 +29,15 @@ import { emitSettled, groupOutcomes, withStorageRetry } from './settle.js';
 import { traceAttempt } from './trace-attempt.js';
 import type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 import { WebhookHooks } from '../webhooks/hooks.js';
+import { ScheduleLoop } from '../schedules/loop.js';
 
 export type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 
 /**
  * Runs jobs of one queue. At most `concurrency` at once here, and never more than the queue's
- * global concurrency across every worker. Job events are emitted on the queue. The constructor
+ * global concurrency across every worker. Job events are emitted on the queue. Every worker also
+ * fires the queue's due schedule ticks (see `queue.schedule()`), racing the others: exactly one
+ * fires each tick, and no tick fires while no worker of the queue runs. The constructor
  * throws `ValidationError` for a `queue` that is not a `Queue` (path `['queue']`), a `handler` that
  * is not a function (`['handler']`) or bad options (`['options', ...]`), before anything runs.
  */
@@ -65,6 +68,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private shares: FairShare | undefined;
+  /** Fires the queue's due schedule ticks, racing every other worker (see `schedules/loop.ts`). */
+  private readonly scheduler: ScheduleLoop;
 
   constructor(
     readonly queue: Queue<Payload, Result>,
@@ -95,6 +100,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       random: options.random ?? Math.random,
     };
     this.webhooks = new WebhookHooks(queue, (err) => this.reportError(err));
+    this.scheduler = new ScheduleLoop(queue as unknown as Queue, (err) => this.reportError(err));
     this.cancels = new CancelCheck(queue.storage, queue.name, this.active, this.options.pollIntervalMs, (err) => this.reportError(err));
     this.sweep = new ReclaimSweep({
       queue,
@@ -158,6 +164,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.every(Math.max(50, Math.floor(this.leaseMs / 2)), () => void (this.claiming && this.sweep.sweep()));
     this.claiming = true;
     this.schedule();
+    this.scheduler.start();
   }
 
   private every(ms: number, fn: () => void): void {
@@ -373,6 +380,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.offReset?.();
     this.webhooks.close();
     await this.started?.catch(() => undefined);
+    await this.scheduler.stop();
     await this.waitForActive(graceMs);
     for (const attempt of this.active.values()) attempt.abort('shutdown');
     await this.waitForActive(graceMs + 1_000);

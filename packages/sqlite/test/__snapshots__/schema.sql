@@ -1,4 +1,4 @@
--- PRAGMA user_version = 6
+-- PRAGMA user_version = 7
 
 CREATE TABLE jobs (
   seq              INTEGER PRIMARY KEY,
@@ -53,6 +53,23 @@ CREATE TABLE queues (
   updated_at  INTEGER NOT NULL
 , max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1))) STRICT;
 
+CREATE TABLE schedules (
+  queue       TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  cron        TEXT,
+  tz          TEXT,
+  every_ms    INTEGER CHECK (every_ms IS NULL OR every_ms > 0),
+  catch_up    TEXT NOT NULL CHECK (catch_up = 'none' OR catch_up = 'one'),
+  payload     TEXT NOT NULL,
+  options     TEXT NOT NULL,
+  next_run_at INTEGER NOT NULL,
+  last_run_at INTEGER,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  PRIMARY KEY (queue, key),
+  CHECK ((cron IS NULL) <> (every_ms IS NULL))
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE workers (
   id           TEXT    PRIMARY KEY,
   queue        TEXT    NOT NULL,
@@ -75,5 +92,7 @@ CREATE INDEX jobs_queued ON jobs (queue, priority DESC, run_at, seq, name, size)
 CREATE INDEX listeners_queue_seen ON listeners (queue, seen_at);
 
 CREATE INDEX notices_at ON notices (at);
+
+CREATE INDEX schedules_due ON schedules (queue, next_run_at, key);
 
 CREATE INDEX workers_queue_seen ON workers (queue, last_seen_at);

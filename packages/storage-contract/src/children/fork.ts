@@ -8,7 +8,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The child scripts of this folder. */
-export type ChildScript = 'claim-loop.mjs' | 'add-loop.mjs' | 'migrate.mjs' | 'untraced.mjs';
+export type ChildScript = 'claim-loop.mjs' | 'add-loop.mjs' | 'migrate.mjs' | 'untraced.mjs' | 'schedule-worker.mjs';
 
 interface ChildMessage {
   type: 'ready' | 'done' | 'error';

@@ -1,0 +1,98 @@
+/**
+ * The params and results of the `Storage` seam's schedule calls. A storage only stores schedules
+ * and compare-and-sets their `nextRunAt`: every tick time is computed by core (cron math included,
+ * see `schedules/spec.ts`), so every storage fires the same ticks.
+ * @module
+ */
+import type { JobRecord, NewJob } from './job-record.js';
+
+/**
+ * What a schedule does with ticks missed while nothing fired (every worker down): `'one'` fires
+ * one job standing for them all, `'none'` fires none; either way firing then goes on from the
+ * next tick after now.
+ */
+export type CatchUp = 'none' | 'one';
+
+/**
+ * A schedule as stored. Exactly one of `cron` and `every` is set; `tz` is set with `cron` only.
+ * `payload` and `options` are the job template as core validated it (plain JSON).
+ */
+export interface ScheduleRecord {
+  queue: string;
+  /** Unique within the queue. */
+  key: string;
+  /** A cron pattern (5 or 6 fields, seconds first when 6), or null for an `every` schedule. */
+  cron: string | null;
+  /** The IANA time zone the cron pattern is read in, or null for an `every` schedule. */
+  tz: string | null;
+  /** The period in ms of an `every` schedule, or null for a cron one. */
+  every: number | null;
+  catchUp: CatchUp;
+  /** The payload of every tick's job. */
+  payload: unknown;
+  /** The job options of every tick's job (no `delayMs`, `runAt`, `idempotencyKey`, `traceparent`). */
+  options: Record<string, unknown>;
+  /** The time of the next tick not fired yet. */
+  nextRunAt: number;
+  /** The time of the last tick that enqueued a job (a tick skipped by `catchUp: 'none'` does not count), or null before any. */
+  lastRunAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Creates or replaces the schedule `key` of `queue`. When a schedule with the key is stored with
+ * the same `cron`, `tz` and `every`, its `nextRunAt`, `lastRunAt` and `createdAt` are kept (so a
+ * process that re-declares its schedules at start loses no due tick); otherwise `nextRunAt` is
+ * written as given.
+ */
+export interface UpsertScheduleParams {
+  queue: string;
+  key: string;
+  cron: string | null;
+  tz: string | null;
+  every: number | null;
+  catchUp: CatchUp;
+  payload: unknown;
+  options: Record<string, unknown>;
+  /** The first tick when the schedule is new or its timing changed. */
+  nextRunAt: number;
+  now: number;
+}
+
+/** Names one schedule of one queue. */
+export interface ScheduleRef {
+  queue: string;
+  key: string;
+}
+
+/** Reads the schedules of `queue` whose `nextRunAt` is at most `until`, earliest first. */
+export interface DueSchedulesParams {
+  queue: string;
+  until: number;
+  limit: number;
+}
+
+/**
+ * Fires (or skips) one tick of a schedule, in one atomic step: only when the stored schedule's
+ * `nextRunAt` still equals `expectedNextRunAt` does the storage set `nextRunAt` and, when `job` is
+ * given, enqueue it (as `enqueue` would, idempotency key included) and set `lastRunAt` to
+ * `expectedNextRunAt` (a skipped tick leaves `lastRunAt` as it was). Two
+ * processes firing the same tick race on that compare-and-set: exactly one wins.
+ */
+export interface FireScheduleParams extends ScheduleRef {
+  /** The `nextRunAt` the caller read: the tick being fired. */
+  expectedNextRunAt: number;
+  /** The tick after this one. */
+  nextRunAt: number;
+  /** The tick's job, or null to skip the tick (`catchUp: 'none'`). */
+  job: NewJob | null;
+  now: number;
+}
+
+/**
+ * What a fire did: `fired` false when the compare-and-set missed (the schedule is gone, or
+ * another process fired the tick), and nothing was written. `job` is the tick's stored job (the
+ * one its idempotency key already named, with `inserted` false), or null for a skipped tick.
+ */
+export type FireScheduleResult = { fired: false } | { fired: true; job: JobRecord | null; inserted: boolean };

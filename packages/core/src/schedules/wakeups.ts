@@ -1,0 +1,36 @@
+/**
+ * In-process wake-ups of the schedule loops: a `queue.schedule()` or `unschedule()` wakes every
+ * loop of the same storage and queue in this process at once. Loops in other processes see the
+ * change at their next read (at most {@link SCHEDULE_MAX_SLEEP_MS} later).
+ * @module
+ * @internal
+ */
+import type { Storage } from '../storage.js';
+
+/** The longest a schedule loop sleeps between two reads of the due schedules, in ms. */
+export const SCHEDULE_MAX_SLEEP_MS = 5_000;
+
+const listeners = new WeakMap<Storage, Map<string, Set<() => void>>>();
+
+/** Calls `wake` whenever a schedule of `queue` on `storage` changes in this process; returns the unsubscribe. @internal */
+export function onScheduleChange(storage: Storage, queue: string, wake: () => void): () => void {
+  let byQueue = listeners.get(storage);
+  if (byQueue === undefined) {
+    byQueue = new Map();
+    listeners.set(storage, byQueue);
+  }
+  let set = byQueue.get(queue);
+  if (set === undefined) {
+    set = new Set();
+    byQueue.set(queue, set);
+  }
+  set.add(wake);
+  return () => {
+    set.delete(wake);
+  };
+}
+
+/** Wakes this process's loops of `queue` on `storage`. @internal */
+export function scheduleChanged(storage: Storage, queue: string): void {
+  for (const wake of listeners.get(storage)?.get(queue) ?? []) wake();
+}

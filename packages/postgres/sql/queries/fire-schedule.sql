@@ -1,0 +1,13 @@
+-- fire-schedule: the compare-and-set of a tick.
+--
+-- Parameters: $1 queue; $2 key; $3 expected (the next_run_at the caller read); $4 next_run_at;
+--   $5 has_job (true when the tick enqueues a job, false when it is skipped)
+-- Returns: one row (the key) when this call won the tick, none otherwise.
+-- Guarantees: writes only while next_run_at still equals $3: of several transactions firing one
+--   tick, the later ones wait on the row lock, re-check the condition on the committed row and
+--   update nothing. last_run_at becomes $3 only for a tick with a job. src/schedules.ts runs it
+--   and the tick's enqueue in one transaction, so a refused enqueue rolls the tick back too.
+UPDATE {{schema}}.schedules
+SET next_run_at = $4, last_run_at = CASE WHEN $5::boolean THEN $3 ELSE last_run_at END
+WHERE queue = $1 AND key = $2 AND next_run_at = $3
+RETURNING key
