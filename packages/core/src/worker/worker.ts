@@ -10,19 +10,18 @@ import { checkHandler, checkQueue } from '../call-options.js';
 import { isTransientStorageError, LeaseLostError, type StorageResetError } from '../errors.js';
 import { defaultLogger, describeError, type Logger } from '../logger.js';
 import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
-import { type KeeperConfig, type LeaseKeeper, MainLeaseKeeper, ThreadLeaseKeeper } from '../heartbeat/keeper.js';
+import type { LeaseKeeper } from '../heartbeat/keeper.js';
 import type { JobRecord } from '../job-record.js';
 import { parseWorkerOptions } from '../options.js';
 import type { Queue } from '../queue.js';
 import { systemClock } from '../clock.js';
-import type { BeatReport } from '../heartbeat/beat.js';
 import type { SettleResult, StorageNotice } from '../storage.js';
-import { ActiveAttempt, applyBeat, type Outcome } from './attempt.js';
+import { ActiveAttempt, type Outcome } from './attempt.js';
 import { CancelCheck } from './cancel-check.js';
-import { OrphanWatch } from './orphans.js';
 import { type HandlerContext, makeContext } from './context.js';
 import { FairShare } from './fair-share.js';
 import { leasePeriods } from './lease-defaults.js';
+import { createLeaseKeeper } from './lease-keeping.js';
 import { ReclaimSweep } from './reclaim.js';
 import { settleApart } from './rescue.js';
 import { emitSettled, groupOutcomes, withStorageRetry } from './settle.js';
@@ -129,29 +128,18 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       () => this.queue.ready(),
       (e) => this.reportError(e),
     );
-    const config: KeeperConfig = {
-      storage: this.queue.storage,
-      workerId: this.id,
-      queue: this.queue.name,
+    const keeper = createLeaseKeeper({
+      id: this.id,
+      queue: this.queue as unknown as Queue<never, never>,
+      concurrency: this.concurrency,
       leaseMs: this.leaseMs,
       heartbeatMs: this.options.heartbeatMs,
-      registration: { id: this.id, queue: this.queue.name, host: hostname(), pid: process.pid, concurrency: this.concurrency },
-      clock: this.queue.clock,
-    };
-    const orphans = new OrphanWatch(
-      this.queue.storage,
-      this.queue.name,
-      this.id,
-      () => this.queue.clock.now(),
-      (e) => this.reportError(e),
-    );
-    const known = (id: string) => this.active.has(id) || this.pending.some((o) => (o.kind === 'dropped' ? o.id : o.item.id) === id);
-    const onBeat = (r: BeatReport) => {
-      applyBeat(r, this.active);
-      orphans.check(r.renewed, this.ticking, known);
-    };
-    const events = { onBeat, onError: (e: Error) => this.reportError(e) };
-    const keeper = this.options.heartbeat === 'thread' ? new ThreadLeaseKeeper(config, events) : new MainLeaseKeeper(config, events);
+      heartbeat: this.options.heartbeat,
+      active: this.active,
+      pending: () => this.pending,
+      stepInFlight: () => this.ticking,
+      reportError: (e) => this.reportError(e),
+    });
     await withStorageRetry(
       () => keeper.start(),
       (e) => this.reportError(e),
