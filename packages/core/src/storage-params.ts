@@ -90,8 +90,17 @@ export interface LeaseRef {
   leaseToken: string;
 }
 
+/**
+ * When an attempt's handler really started, for an item of a job that waited in its worker after
+ * the claim (a prefetched job): stored as the job's `startedAt` with the outcome, so run times, and
+ * the ETAs learnt from them, leave that wait out. Absent, `startedAt` stays the claim's time.
+ */
+export interface StartedAt {
+  startedAt?: number;
+}
+
 /** A running job that returned: it ends `completed`, even when a cancel request arrived too late. */
-export interface CompleteItem extends LeaseRef {
+export interface CompleteItem extends LeaseRef, StartedAt {
   result: unknown;
 }
 
@@ -99,13 +108,13 @@ export interface CompleteItem extends LeaseRef {
  * A running job whose attempt threw: back to `queued` at `retryAt`, or `failed` when null. When the
  * job carries a cancel request it ends `cancelled` instead, whatever `retryAt` says.
  */
-export interface FailItem extends LeaseRef {
+export interface FailItem extends LeaseRef, StartedAt {
   error: JobErrorInfo;
   retryAt: number | null;
 }
 
 /** A running job whose handler stopped after a cancel request: it ends `cancelled`. */
-export interface CancelAckItem extends LeaseRef {
+export interface CancelAckItem extends LeaseRef, StartedAt {
   error: JobErrorInfo | null;
 }
 

@@ -109,9 +109,9 @@ export async function settle(ctx: PgContext, p: SettleParams): Promise<SettleRes
   const rows = await ctx.rows<{ kind: string; job: JobJson }>(ctx.settleCommit === 'async' ? 'settleAsync' : 'settle', [
     p.queue,
     p.now,
-    listJson(p.completed, (c) => ({ id: c.id, token: c.leaseToken, result: c.result ?? null })),
-    listJson(p.failed, (f) => ({ id: f.id, token: f.leaseToken, error: f.error, retry_at: f.retryAt })),
-    listJson(p.cancelled, (c) => ({ id: c.id, token: c.leaseToken, error: c.error })),
+    listJson(p.completed, (c) => ({ id: c.id, token: c.leaseToken, result: c.result ?? null, started_at: c.startedAt ?? null })),
+    listJson(p.failed, (f) => ({ id: f.id, token: f.leaseToken, error: f.error, retry_at: f.retryAt, started_at: f.startedAt ?? null })),
+    listJson(p.cancelled, (c) => ({ id: c.id, token: c.leaseToken, error: c.error, started_at: c.startedAt ?? null })),
     listJson(p.released, (r) => ({ id: r.id, token: r.leaseToken })),
     p.claim?.workerId ?? null,
     limit,

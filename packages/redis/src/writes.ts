@@ -96,9 +96,9 @@ export async function claimJobs(ctx: RedisContext, p: ClaimParams): Promise<JobR
 
 function settleItems(p: SettleParams): ScriptArg[] {
   const items: ScriptArg[] = [];
-  for (const c of p.completed ?? []) items.push(c.id, c.leaseToken, JSON.stringify(c.result ?? null));
-  for (const f of p.failed ?? []) items.push(f.id, f.leaseToken, JSON.stringify(f.error), optionalArg(f.retryAt));
-  for (const c of p.cancelled ?? []) items.push(c.id, c.leaseToken, c.error ? JSON.stringify(c.error) : '');
+  for (const c of p.completed ?? []) items.push(c.id, c.leaseToken, JSON.stringify(c.result ?? null), optionalArg(c.startedAt));
+  for (const f of p.failed ?? []) items.push(f.id, f.leaseToken, JSON.stringify(f.error), optionalArg(f.retryAt), optionalArg(f.startedAt));
+  for (const c of p.cancelled ?? []) items.push(c.id, c.leaseToken, c.error ? JSON.stringify(c.error) : '', optionalArg(c.startedAt));
   for (const r of p.released ?? []) items.push(r.id, r.leaseToken);
   return items;
 }

@@ -23,15 +23,23 @@ import { type JobRow, toJobRecord, toJson } from './rows.js';
 function settleItems(ctx: SqliteContext, p: SettleParams, keep: (id: string, row: unknown) => void): void {
   const { now, queue } = p;
   for (const item of p.completed ?? []) {
-    const params = { id: item.id, queue, leaseToken: item.leaseToken, result: toJson(item.result), now };
+    const params = { id: item.id, queue, leaseToken: item.leaseToken, result: toJson(item.result), startedAt: item.startedAt ?? null, now };
     keep(item.id, ctx.jobs('settleComplete').get(params));
   }
   for (const item of p.failed ?? []) {
-    const params = { id: item.id, queue, leaseToken: item.leaseToken, error: toJson(item.error), retryAt: item.retryAt, now };
+    const params = {
+      id: item.id,
+      queue,
+      leaseToken: item.leaseToken,
+      error: toJson(item.error),
+      retryAt: item.retryAt,
+      startedAt: item.startedAt ?? null,
+      now,
+    };
     keep(item.id, ctx.jobs('settleFail').get(params));
   }
   for (const item of p.cancelled ?? []) {
-    const params = { id: item.id, queue, leaseToken: item.leaseToken, error: toJson(item.error), now };
+    const params = { id: item.id, queue, leaseToken: item.leaseToken, error: toJson(item.error), startedAt: item.startedAt ?? null, now };
     keep(item.id, ctx.jobs('settleCancel').get(params));
   }
   for (const item of p.released ?? []) {

@@ -6,7 +6,7 @@
  */
 import { LeaseLostError } from '../errors.js';
 import type { JobErrorInfo, JobRecord } from '../job-record.js';
-import type { LeaseRef, LeaseState, ProgressParams, ReclaimParams, RenewLeasesParams, SettleParams, SettleResult } from '../storage.js';
+import type { LeaseRef, LeaseState, ProgressParams, ReclaimParams, RenewLeasesParams, SettleParams, SettleResult, StartedAt } from '../storage.js';
 import { claimReady } from './claim.js';
 import { asStored, copyJob } from './copy.js';
 import type { MemoryStore } from './store.js';
@@ -50,21 +50,27 @@ function fail(store: MemoryStore, job: JobRecord, error: JobErrorInfo | null, re
   }
 }
 
+/** Stamps the handler's real start when the item carries one (see `StartedAt`). */
+function started(job: JobRecord, item: StartedAt): JobRecord {
+  if (item.startedAt !== undefined) job.startedAt = item.startedAt;
+  return job;
+}
+
 /** The settle items in the order completed, failed, cancelled, released; values made storable first. */
 function settleSteps(store: MemoryStore, p: SettleParams): SettleStep[] {
   const { now } = p;
   const steps: SettleStep[] = [];
   for (const ref of p.completed ?? []) {
     const result = asStored(ref.result);
-    steps.push({ ref, apply: (job) => finish(store, Object.assign(job, { result }), 'completed', now) });
+    steps.push({ ref, apply: (job) => finish(store, Object.assign(started(job, ref), { result }), 'completed', now) });
   }
   for (const ref of p.failed ?? []) {
     const error = asStored(ref.error);
-    steps.push({ ref, apply: (job) => fail(store, job, error, ref.retryAt, now) });
+    steps.push({ ref, apply: (job) => fail(store, started(job, ref), error, ref.retryAt, now) });
   }
   for (const ref of p.cancelled ?? []) {
     const error = asStored(ref.error);
-    steps.push({ ref, apply: (job) => finish(store, Object.assign(job, { error: error ?? job.error }), 'cancelled', now) });
+    steps.push({ ref, apply: (job) => finish(store, Object.assign(started(job, ref), { error: error ?? job.error }), 'cancelled', now) });
   }
   for (const ref of p.released ?? []) steps.push({ ref, apply: (job) => release(store, job, now) });
   return steps;

@@ -1,7 +1,8 @@
 -- settle: settles finished attempts and optionally claims the next jobs, in one transaction.
 --
--- Parameters: p_queue; p_now; p_completed [{id, token, result}]; p_failed [{id, token, error,
---   retry_at}]; p_cancelled [{id, token, error}]; p_released [{id, token}] (each JSON or NULL);
+-- Parameters: p_queue; p_now; p_completed [{id, token, result, started_at?}]; p_failed [{id,
+--   token, error, retry_at, started_at?}]; p_cancelled [{id, token, error, started_at?}];
+--   p_released [{id, token}] (each JSON or NULL);
 --   then the claim's p_worker, p_limit (0: no claim), p_lease_ms, p_token as in claim().
 -- Returns: (kind, job) rows: 'settled' for each item whose lease guard held, in its new state,
 --   then 'claimed' for each job leased. An item absent from the 'settled' rows missed its guard
@@ -14,7 +15,8 @@
 --   runs after the settles, so the slots they freed count. When the queue has a concurrency
 --   limit, a NOTIFY {"q", "k": "added"} at commit tells idle workers elsewhere a slot is free.
 --   Every UPDATE also requires j.queue = p_queue (since 0007): a lease named on another
---   queue's settle misses like a stale token.
+--   queue's settle misses like a stale token. A completed, failed or cancelled item may carry
+--   started_at (since 0009): the handler's real start, stored as started_at (a prefetched job).
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -27,28 +29,31 @@ BEGIN
   IF p_completed IS NOT NULL THEN
     RETURN QUERY
     UPDATE {{schema}}.jobs j SET state = 'completed', result = x.result, finished_at = p_now,
+      started_at = coalesce(x.started_at, j.started_at),
       lease_token = NULL, lease_expires_at = NULL
-    FROM json_to_recordset(p_completed) AS x(id text, token text, result json)
+    FROM json_to_recordset(p_completed) AS x(id text, token text, result json, started_at bigint)
     WHERE j.id = x.id AND j.queue = p_queue AND j.state = 'running' AND j.lease_token = x.token
     RETURNING 'settled'::text, row_to_json(j);
   END IF;
   IF p_failed IS NOT NULL THEN
     RETURN QUERY
     UPDATE {{schema}}.jobs j SET
+      started_at = coalesce(x.started_at, j.started_at),
       state = CASE WHEN j.cancel_requested THEN 'cancelled'
                    WHEN x.retry_at IS NOT NULL THEN 'queued' ELSE 'failed' END,
       run_at = CASE WHEN NOT j.cancel_requested AND x.retry_at IS NOT NULL THEN x.retry_at ELSE j.run_at END,
       finished_at = CASE WHEN NOT j.cancel_requested AND x.retry_at IS NOT NULL THEN NULL ELSE p_now END,
       error = x.error, lease_token = NULL, lease_expires_at = NULL
-    FROM json_to_recordset(p_failed) AS x(id text, token text, error json, retry_at bigint)
+    FROM json_to_recordset(p_failed) AS x(id text, token text, error json, retry_at bigint, started_at bigint)
     WHERE j.id = x.id AND j.queue = p_queue AND j.state = 'running' AND j.lease_token = x.token
     RETURNING 'settled'::text, row_to_json(j);
   END IF;
   IF p_cancelled IS NOT NULL THEN
     RETURN QUERY
     UPDATE {{schema}}.jobs j SET state = 'cancelled', finished_at = p_now,
+      started_at = coalesce(x.started_at, j.started_at),
       error = coalesce(x.error, j.error), lease_token = NULL, lease_expires_at = NULL
-    FROM json_to_recordset(p_cancelled) AS x(id text, token text, error json)
+    FROM json_to_recordset(p_cancelled) AS x(id text, token text, error json, started_at bigint)
     WHERE j.id = x.id AND j.queue = p_queue AND j.state = 'running' AND j.lease_token = x.token
     RETURNING 'settled'::text, row_to_json(j);
   END IF;

@@ -8,9 +8,10 @@
 -- ARGV[3..6]   how many completed, failed, cancel-acknowledged and released items follow
 -- ARGV[7]      claim limit after the settles (0: no claim)
 -- ARGV[8]      claiming worker id; ARGV[9] lease token base; ARGV[10] lease expiry (now + leaseMs)
--- ARGV[11..]   the items, in that order: completed (id, token, result JSON); failed (id, token,
---              error JSON, retryAt or ''); cancelled (id, token, error JSON or ''); released
---              (id, token)
+-- ARGV[11..]   the items, in that order: completed (id, token, result JSON, startedAt or '');
+--              failed (id, token, error JSON, retryAt or '', startedAt or ''); cancelled (id,
+--              token, error JSON or '', startedAt or ''); released (id, token). A startedAt is
+--              the handler's real start (a prefetched job), stored over the claim's.
 -- Returns: { settled records in item order, lost ids, claimed records in claim order }
 -- Events: none; core publishes them once the script returned.
 -- Guarantees: atomic; each item is guarded by its lease token (lib/settle.lua) and a miss writes
@@ -27,17 +28,23 @@ local function keep(ok, id)
   if ok then settled[#settled + 1] = redis.call('HGETALL', jobKey(id)) else lost[#lost + 1] = id end
 end
 
-for _ = 1, tonumber(ARGV[3]) do
-  keep(completeJob(ARGV[i], ARGV[i + 1], ARGV[i + 2], now), ARGV[i])
-  i = i + 3
+-- Stores the handler's real start of a settled item that carries one.
+local function stamp(ok, id, startedAt)
+  if ok and startedAt ~= '' then redis.call('HSET', jobKey(id), 'startedAt', startedAt) end
+  return ok
 end
-for _ = 1, tonumber(ARGV[4]) do
-  keep(failJob(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], now), ARGV[i])
+
+for _ = 1, tonumber(ARGV[3]) do
+  keep(stamp(completeJob(ARGV[i], ARGV[i + 1], ARGV[i + 2], now), ARGV[i], ARGV[i + 3]), ARGV[i])
   i = i + 4
 end
+for _ = 1, tonumber(ARGV[4]) do
+  keep(stamp(failJob(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], now), ARGV[i], ARGV[i + 4]), ARGV[i])
+  i = i + 5
+end
 for _ = 1, tonumber(ARGV[5]) do
-  keep(ackCancel(ARGV[i], ARGV[i + 1], ARGV[i + 2], now), ARGV[i])
-  i = i + 3
+  keep(stamp(ackCancel(ARGV[i], ARGV[i + 1], ARGV[i + 2], now), ARGV[i], ARGV[i + 3]), ARGV[i])
+  i = i + 4
 end
 for _ = 1, tonumber(ARGV[6]) do
   keep(releaseJob(ARGV[i], ARGV[i + 1], now), ARGV[i])

@@ -117,6 +117,32 @@ export function describeLease(harness: StorageHarness): void {
       expect(states).toEqual({ [a.id]: 'completed', [b.id]: 'completed', [c.id]: 'failed', [d.id]: 'cancelled' });
     });
 
+    it("an item's startedAt (a prefetched job's real start) is stored with its outcome; without one, the claim's stays", async () => {
+      const s = storage();
+      await addQueue(s);
+      await addMany(s, [{}, {}, {}, {}, {}]);
+      const [a, b, c, d, e] = await claim(s, { limit: 5 });
+      if (!a || !b || !c || !d || !e) throw new Error('expected five claimed jobs');
+      const lease = (j: typeof a) => ({ id: j.id, leaseToken: j.leaseToken ?? '' });
+      const r = await s.settle({
+        queue: QUEUE,
+        now: T0 + 50,
+        completed: [
+          { ...lease(a), result: 'a', startedAt: T0 + 10 },
+          { ...lease(b), result: 'b' },
+        ],
+        failed: [
+          { ...lease(c), retryAt: T0 + 1_000, error: jobError(1, T0 + 50), startedAt: T0 + 20 },
+          { ...lease(d), retryAt: null, error: jobError(1, T0 + 50), startedAt: T0 + 30 },
+        ],
+        cancelled: [{ ...lease(e), error: null, startedAt: T0 + 40 }],
+      });
+      expect(r.lost).toEqual([]);
+      const started = Object.fromEntries(r.settled.map((j) => [j.id, j.startedAt]));
+      expect(started).toEqual({ [a.id]: T0 + 10, [b.id]: T0, [c.id]: T0 + 20, [d.id]: T0 + 30, [e.id]: T0 + 40 });
+      for (const j of [a, b, c, d, e]) expect((await reread(s, j)).startedAt).toBe(started[j.id]);
+    });
+
     it('a stale token settles nothing: complete, fail and cancel-ack all land in lost', async () => {
       const s = storage();
       const { stale, current } = await stealJob(s);

@@ -1,0 +1,7 @@
+-- 0009_settle_started_at: settle() stores the handler's real start of a completed, failed or
+-- cancelled item that carries one (`started_at`), so a job a worker prefetched and ran later does
+-- not count its wait in the worker as run time.
+--
+-- No table changes: the migration raises the schema version, which makes src/migrate.ts run
+-- sql/functions/settle.sql (the function reading started_at) after it, and makes older code
+-- refuse this schema (it would not send started_at).
