@@ -22,6 +22,7 @@ import {
 } from './kit.js';
 import { HTTP_SSE, HTTP_STATUS } from './http/scenarios.js';
 import { MOVE } from './move/scenario.js';
+import { SCHED } from './sched/scenario.js';
 import { MEMORY, POSITION } from './sizing.js';
 import { nowMs, percentile } from './stats.js';
 import type { BenchSystem, Place } from './systems/types.js';
@@ -171,6 +172,7 @@ export const SCENARIOS: ScenarioDef[] = [
   HTTP_STATUS,
   HTTP_SSE,
   MOVE,
+  SCHED,
 ];
 
 /** How many units of work each scenario aims at (for "k of n" notes on budget-stopped runs). */
