@@ -40,6 +40,14 @@ const REGISTRY = {
       return m.createWaitlinePostgresAsync(await m.loadPostgresModule());
     },
   },
+  'waitline-postgres-tuned': {
+    name: 'Waitline-Postgres (tuned: async settles, prefetch 100)',
+    family: 'postgres',
+    load: async () => {
+      const m = await import('./waitline-postgres.js');
+      return m.createWaitlinePostgresAsync(await m.loadPostgresModule(), 100);
+    },
+  },
   'graphile-worker': {
     name: 'graphile-worker 0.17.3 (defaults)',
     family: 'postgres',

@@ -39,17 +39,22 @@ export const createWaitlinePostgres =
       opts,
     );
 
-/** The same with `settleCommit: 'async'`: settles commit without waiting for their WAL flush. */
+/**
+ * The same with `settleCommit: 'async'` (settles commit without waiting for their WAL flush), and
+ * with `prefetch` jobs held ahead by each worker when given (the tuned row).
+ */
 export const createWaitlinePostgresAsync =
-  (mod: PostgresModule): SystemFactory =>
+  (mod: PostgresModule, prefetch?: number): SystemFactory =>
   (opts) =>
     createWaitline(
       {
-        id: 'waitline-postgres-async',
-        name: "Waitline-Postgres (settleCommit 'async')",
+        id: prefetch ? 'waitline-postgres-tuned' : 'waitline-postgres-async',
+        name: prefetch ? `Waitline-Postgres (tuned: async settles, prefetch ${prefetch})` : "Waitline-Postgres (settleCommit 'async')",
         family: 'postgres',
+        ...(prefetch ? { prefetch } : {}),
         openNote:
-          "PostgresStorage.open({ connectionString, schema, settleCommit: 'async' }): settles (outcome + next claim) commit with synchronous_commit off",
+          "PostgresStorage.open({ connectionString, schema, settleCommit: 'async' }): settles (outcome + next claim) commit with synchronous_commit off" +
+          (prefetch ? `; Worker({ concurrency, prefetch: ${prefetch} }): each worker holds ${prefetch} jobs ahead of its free slots` : ''),
         open: (place) => {
           const { connectionString, schema } = placeOf(place, 'postgres');
           return mod.PostgresStorage.open({ connectionString, schema, settleCommit: 'async' });

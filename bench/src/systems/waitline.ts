@@ -18,6 +18,8 @@ export interface WaitlineVariant {
   openNote: string;
   open(place: Place): Promise<Storage>;
   positionHuge?: number;
+  /** Jobs each worker claims ahead of its free slots (the Worker's `prefetch`); default none. */
+  prefetch?: number;
 }
 
 export function createWaitline(variant: WaitlineVariant, { validate }: SystemOptions): BenchSystem {
@@ -59,7 +61,7 @@ export function createWaitline(variant: WaitlineVariant, { validate }: SystemOpt
       const queue = q();
       const listener = (): void => onCompleted();
       queue.on('job:completed', listener);
-      const worker = new Worker(queue, async () => void (await handler()), { concurrency });
+      const worker = new Worker(queue, async () => void (await handler()), { concurrency, prefetch: variant.prefetch ?? 0 });
       return {
         async stop() {
           await worker.close();

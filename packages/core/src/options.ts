@@ -177,6 +177,7 @@ const queueOptionsSchema = z
 const workerOptionsSchema = z
   .object({
     concurrency: z.number().int().positive().max(10_000).optional(),
+    prefetch: z.number().int().min(0).max(1_000).optional(),
     leaseMs: z.number().int().min(100).max(86_400_000).optional(),
     heartbeatMs: timerMs().optional(),
     heartbeat: z.enum(['thread', 'main']).optional(),

@@ -66,6 +66,9 @@ describe('input validation', () => {
     expect(rejection(() => parseQueueName('bad name!')).path).toEqual(['name']);
     expect(rejection(() => parseWorkerOptions({ concurrency: 0 })).path).toEqual(['options', 'concurrency']);
     expect(rejection(() => parseWorkerOptions({ leaseMs: -5 })).path).toEqual(['options', 'leaseMs']);
+    for (const prefetch of [-1, 1.5, 1_001, '10']) expect(rejection(() => parseWorkerOptions({ prefetch } as never)).path).toEqual(['options', 'prefetch']);
+    expect(() => parseWorkerOptions({ prefetch: 0 })).not.toThrow();
+    expect(() => parseWorkerOptions({ prefetch: 1_000 })).not.toThrow();
   });
 
   it('resolves defaults and delays', () => {

@@ -43,6 +43,7 @@ import { describeWorkerControl } from './areas/worker-control.js';
 import { describeWorkerErrors } from './areas/worker-errors.js';
 import { describeWorkerProcesses } from './areas/worker-process.js';
 import { describeWorkerRun } from './areas/worker-run.js';
+import { describeWorkerPrefetch } from './areas/worker-prefetch.js';
 import type { StorageHarness } from './harness.js';
 
 export type { HarnessTransaction, StorageHarness } from './harness.js';
@@ -96,6 +97,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeWebhookField(harness);
     describeTransactionalEnqueue(harness);
     describeWorkerRun(harness);
+    describeWorkerPrefetch(harness);
     describeWorkerControl(harness);
     describeWorkerErrors(harness);
     describeStalls(harness);

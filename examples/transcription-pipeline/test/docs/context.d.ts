@@ -26,4 +26,6 @@ declare global {
   const file: { write(text: string): unknown };
   const input: Readable;
   const readline: typeof import('node:readline');
+  /** A fast job's work. */
+  function resize(payload: unknown): Promise<unknown>;
 }

@@ -37,6 +37,8 @@ export class ActiveAttempt {
   abortKind: AbortKind | undefined;
   /** Heartbeats in a row that did not renew this job's lease. */
   missedBeats = 0;
+  /** When the handler started, for a job held after its claim (prefetched): settled as `startedAt`. */
+  heldStart: number | undefined;
   private forceEnd: (() => void) | undefined;
   private readonly forced: Promise<HandlerEnd>;
   private timers: NodeJS.Timeout[] = [];

@@ -66,6 +66,7 @@ export interface FairShareOptions {
 /** Tracks one worker's fair share and says how many slots a step may claim. @internal */
 export class FairShare {
   private share: number | null = null;
+  private limited = true;
   private refreshedAt: number | null = null;
   private refreshing: Promise<void> | undefined;
 
@@ -83,6 +84,11 @@ export class FairShare {
     return this.share === null ? free : Math.max(0, Math.min(free, this.share - active));
   }
 
+  /** Whether the last read found the queue without a global limit (false until a read). */
+  get unlimited(): boolean {
+    return !this.limited;
+  }
+
   private refresh(): Promise<void> {
     this.refreshing ??= this.read()
       .catch((err) => this.options.onError(err))
@@ -97,6 +103,7 @@ export class FairShare {
     const { storage, name } = this.queue;
     const config = await storage.getQueue(name);
     const limit = config?.concurrency ?? null;
+    this.limited = limit !== null;
     if (limit === null) {
       this.share = null;
       return;

@@ -2,6 +2,9 @@
  * The default lease and heartbeat periods of a worker, and why they are safe.
  * @module
  */
+import { systemClock } from '../clock.js';
+import type { Queue } from '../queue.js';
+import type { WorkerOptions } from './worker-options.js';
 
 /**
  * The default `leaseMs` of a worker renewing from its heartbeat thread. The thread renews every
@@ -28,4 +31,28 @@ export function leasePeriods(options: { leaseMs?: number; heartbeatMs?: number }
   // Three renewals per lease, so two can be late before the lease runs out.
   const heartbeatMs = options.heartbeatMs ?? Math.min(MAX_DEFAULT_HEARTBEAT_MS, Math.max(50, Math.floor(leaseMs / 3)));
   return { leaseMs, heartbeatMs };
+}
+
+/** A worker's options with every default applied (those it keeps in one object). @internal */
+export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, 'workerId' | 'autostart' | 'logger' | 'prefetch'>>;
+
+/**
+ * Applies a worker's defaults. The heartbeat runs in a thread only when the thread can reopen the
+ * storage from its descriptor and read the same time source as the queue (its storage's clock or
+ * the wall clock, not a clock a test injected). @internal
+ */
+export function resolveWorkerOptions(options: WorkerOptions, queue: Pick<Queue<never, never>, 'clock' | 'storage'>): ResolvedWorkerOptions {
+  const threadable = (queue.clock === systemClock || queue.clock === queue.storage.clock) && queue.storage.capabilities.reopenable;
+  const heartbeat = threadable ? (options.heartbeat ?? 'thread') : 'main';
+  const { leaseMs, heartbeatMs } = leasePeriods(options, heartbeat);
+  return {
+    concurrency: options.concurrency ?? 1,
+    leaseMs,
+    heartbeatMs,
+    heartbeat,
+    pollIntervalMs: options.pollIntervalMs ?? 500,
+    shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+    timeoutGraceMs: options.timeoutGraceMs ?? 5_000,
+    random: options.random ?? Math.random,
+  };
 }

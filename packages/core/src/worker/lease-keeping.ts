@@ -11,6 +11,7 @@ import { type KeeperConfig, type LeaseKeeper, MainLeaseKeeper, ThreadLeaseKeeper
 import type { Queue } from '../queue.js';
 import { type ActiveAttempt, applyBeat, type Outcome } from './attempt.js';
 import { OrphanWatch } from './orphans.js';
+import type { PrefetchBuffer } from './prefetch.js';
 
 /** What lease keeping reads from its worker. @internal */
 export interface KeepingHost {
@@ -22,6 +23,10 @@ export interface KeepingHost {
   readonly heartbeat: 'thread' | 'main';
   /** The attempts running now. */
   readonly active: ReadonlyMap<string, ActiveAttempt>;
+  /** The jobs held before running (prefetched): renewed with the others, known to the orphan watch. */
+  readonly prefetched: Pick<PrefetchBuffer, 'has' | 'onBeat'>;
+  /** Settles outcomes a heartbeat decided for held jobs (cancel requests). */
+  settleLater(outcomes: readonly Outcome[]): void;
   /** Outcomes not settled yet. */
   pending(): readonly Outcome[];
   /** Whether a settle-and-claim step is in flight. */
@@ -43,9 +48,10 @@ export function createLeaseKeeper(host: KeepingHost): LeaseKeeper {
   };
   const report = (e: unknown) => host.reportError(e);
   const orphans = new OrphanWatch(queue.storage, queue.name, host.id, () => queue.clock.now(), report);
-  const known = (id: string) => host.active.has(id) || host.pending().some((o) => (o.kind === 'dropped' ? o.id : o.item.id) === id);
+  const known = (id: string) => host.active.has(id) || host.prefetched.has(id) || host.pending().some((o) => (o.kind === 'dropped' ? o.id : o.item.id) === id);
   const onBeat = (r: BeatReport) => {
     applyBeat(r, host.active);
+    host.settleLater(host.prefetched.onBeat(r));
     orphans.check(r.renewed, host.stepInFlight(), known);
   };
   const events = { onBeat, onError: (e: Error) => host.reportError(e) };

@@ -6,7 +6,7 @@
 import { isTransientStorageError } from '../errors.js';
 import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
 import type { JobRecord } from '../job-record.js';
-import type { SettleParams } from '../storage.js';
+import type { SettleParams, SettleResult, Storage } from '../storage.js';
 import type { Outcome } from './attempt.js';
 
 /** The settle fields for a batch of outcomes (dropped ones write nothing). @internal */
@@ -59,4 +59,29 @@ export async function withStorageRetry<T>(fn: () => Promise<T>, onError: (err: E
     shouldRetry: ({ error }) => isTransientStorageError(error),
     onFailedAttempt: ({ error }) => onError(error),
   });
+}
+
+/** What one settle-and-claim step needs. @internal */
+export interface StepCall {
+  storage: Storage;
+  queue: string;
+  now: () => number;
+  /** The claim of this step, or undefined for none. */
+  claim: { workerId: string; limit: number; leaseMs: number } | undefined;
+  report: (err: unknown) => void;
+}
+
+/**
+ * One step's storage call, retried while the storage is briefly unreachable: the outcomes settled
+ * with the claim in one call, or the claim alone when nothing finished. Throws what was not
+ * transient (or stayed so). @internal
+ */
+export function settleOrClaim(c: StepCall, outcomes: readonly Outcome[]): Promise<SettleResult> {
+  return withStorageRetry(async () => {
+    const now = c.now();
+    if (outcomes.length > 0) return c.storage.settle({ queue: c.queue, now, ...groupOutcomes(outcomes), claim: c.claim });
+    if (!c.claim) return { settled: [], lost: [], claimed: [] };
+    const claimed = await c.storage.claim({ queue: c.queue, now, ...c.claim });
+    return { settled: [], lost: [], claimed };
+  }, c.report);
 }

@@ -39,6 +39,16 @@ export interface WorkerOptions {
   shutdownGraceMs?: number;
   /** How long a handler may ignore an aborted signal (timeout, cancel) before its attempt is ended for it. Default 5 000; 0 to `MAX_TIMER_MS`. */
   timeoutGraceMs?: number;
+  /**
+   * Jobs claimed ahead of the free slots, held by this worker and started in claim order as slots
+   * free up, so a fast handler does not wait a storage round trip between jobs. Default 0 (none);
+   * at most 1 000. Held jobs are `running` in the storage under this worker (their leases are
+   * renewed, a crash gives them back, no other worker takes them, positions count them as
+   * started); a held job's recorded run time starts when its handler starts. Only on a queue
+   * without a global `concurrency`: there, prefetch is ignored, since a held job would hold a slot
+   * of the limit without running. `close()` hands held jobs back unrun, attempt not spent.
+   */
+  prefetch?: number;
   /** Start claiming at once. Default true. */
   autostart?: boolean;
   /** Defaults to a random id. 1-200 characters, no NUL or lone surrogate. */

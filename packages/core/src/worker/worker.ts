@@ -14,17 +14,17 @@ import type { LeaseKeeper } from '../heartbeat/keeper.js';
 import type { JobRecord } from '../job-record.js';
 import { parseWorkerOptions } from '../options.js';
 import type { Queue } from '../queue.js';
-import { systemClock } from '../clock.js';
 import type { SettleResult, StorageNotice } from '../storage.js';
 import { ActiveAttempt, type Outcome } from './attempt.js';
 import { CancelCheck } from './cancel-check.js';
 import { type HandlerContext, makeContext } from './context.js';
 import { FairShare } from './fair-share.js';
-import { leasePeriods } from './lease-defaults.js';
+import { type ResolvedWorkerOptions, resolveWorkerOptions } from './lease-defaults.js';
 import { createLeaseKeeper } from './lease-keeping.js';
+import { PrefetchBuffer } from './prefetch.js';
 import { ReclaimSweep } from './reclaim.js';
 import { settleApart } from './rescue.js';
-import { emitSettled, groupOutcomes, withStorageRetry } from './settle.js';
+import { emitSettled, settleOrClaim, withStorageRetry } from './settle.js';
 import { traceAttempt } from './trace-attempt.js';
 import type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 import { WebhookHooks } from '../webhooks/hooks.js';
@@ -45,7 +45,9 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   readonly id: string;
   readonly concurrency: number;
   readonly leaseMs: number;
-  private readonly options: Required<Omit<WorkerOptions, 'workerId' | 'autostart' | 'logger'>>;
+  private readonly options: ResolvedWorkerOptions;
+  /** Jobs claimed ahead of the free slots (option `prefetch`). */
+  private readonly prefetched: PrefetchBuffer;
   private readonly logger: Logger;
   private readonly active = new Map<string, ActiveAttempt>();
   private pending: Outcome[] = [];
@@ -80,24 +82,11 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     checkHandler(handler);
     parseWorkerOptions(options);
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.concurrency = options.concurrency ?? 1;
     this.logger = options.logger ?? defaultLogger();
-    // The heartbeat thread reopens the storage from its descriptor and reads that storage's
-    // clock (or the wall clock): the same time source as the queue's, unless a test injected one.
-    const threadable = (queue.clock === systemClock || queue.clock === queue.storage.clock) && queue.storage.capabilities.reopenable;
-    const heartbeat = threadable ? (options.heartbeat ?? 'thread') : 'main';
-    const { leaseMs, heartbeatMs } = leasePeriods(options, heartbeat);
-    this.leaseMs = leaseMs;
-    this.options = {
-      concurrency: this.concurrency,
-      leaseMs,
-      heartbeatMs,
-      heartbeat,
-      pollIntervalMs: options.pollIntervalMs ?? 500,
-      shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
-      timeoutGraceMs: options.timeoutGraceMs ?? 5_000,
-      random: options.random ?? Math.random,
-    };
+    this.options = resolveWorkerOptions(options, queue as unknown as Queue<never, never>);
+    this.concurrency = this.options.concurrency;
+    this.leaseMs = this.options.leaseMs;
+    this.prefetched = new PrefetchBuffer(options.prefetch ?? 0);
     this.webhooks = new WebhookHooks(queue, (err) => this.reportError(err));
     this.scheduler = new ScheduleLoop(queue as unknown as Queue, (err) => this.reportError(err));
     this.cancels = new CancelCheck(queue.storage, queue.name, this.active, this.options.pollIntervalMs, (err) => this.reportError(err));
@@ -136,6 +125,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       heartbeatMs: this.options.heartbeatMs,
       heartbeat: this.options.heartbeat,
       active: this.active,
+      prefetched: this.prefetched,
+      settleLater: (outcomes) => this.settleLater(outcomes),
       pending: () => this.pending,
       stepInFlight: () => this.ticking,
       reportError: (e) => this.reportError(e),
@@ -163,8 +154,10 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
 
   private onNotice(n: StorageNotice): void {
     if (n.source === this.id) return;
-    if (n.kind === 'cancel' && n.jobId) this.active.get(n.jobId)?.abort('cancelled');
-    else if (n.kind === 'added') this.wakeAt(n.runAt);
+    if (n.kind === 'cancel' && n.jobId) {
+      this.active.get(n.jobId)?.abort('cancelled');
+      this.settleLater([this.prefetched.cancel(n.jobId)]);
+    } else if (n.kind === 'added') this.wakeAt(n.runAt);
     else if (n.kind === 'changed') {
       // Another process wrote: look for jobs, and re-read the running ones for cancel requests.
       this.wake();
@@ -236,22 +229,18 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
 
   /** Settles what finished and claims into the free slots, in one storage call. */
   private async step(): Promise<void> {
+    this.startHeld();
     const outcomes = this.pending.splice(0);
     const free = await this.claimable();
-    if (outcomes.length === 0 && free <= 0) return;
-    const storage = this.queue.storage;
-    const claim = free > 0 ? { workerId: this.id, limit: free, leaseMs: this.leaseMs } : undefined;
+    const limit = free + (this.claiming ? this.prefetched.room(this.shares?.unlimited ?? false) : 0);
+    if (outcomes.length === 0 && limit <= 0) return;
+    const { storage, name: queue } = this.queue;
+    const claim = limit > 0 ? { workerId: this.id, limit, leaseMs: this.leaseMs } : undefined;
+    const now = () => this.queue.clock.now();
+    const report = (e: unknown) => this.reportError(e);
     let result: SettleResult;
     try {
-      result = await withStorageRetry(
-        async () => {
-          const now = this.queue.clock.now();
-          if (outcomes.length > 0) return storage.settle({ queue: this.queue.name, now, ...groupOutcomes(outcomes), claim });
-          const claimed = await storage.claim({ queue: this.queue.name, now, workerId: this.id, limit: free, leaseMs: this.leaseMs });
-          return { settled: [], lost: [], claimed };
-        },
-        (e) => this.reportError(e),
-      );
+      result = await settleOrClaim({ storage, queue, now, claim, report }, outcomes);
     } catch (err) {
       this.reportError(err);
       if (outcomes.length === 0 || isTransientStorageError(err)) {
@@ -261,13 +250,15 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       }
       // Rejected for good: settle each outcome alone (failing the ones still refused), then claim
       // in a step of its own, so one bad outcome never wedges the worker.
-      const now = () => this.queue.clock.now();
-      result = await settleApart({ storage, queue: this.queue.name, now, report: (e) => this.reportError(e) }, outcomes);
+      result = await settleApart({ storage, queue, now, report }, outcomes);
       this.tickAgain = true;
     }
     this.afterSettle(outcomes, result);
-    for (const job of result.claimed) this.begin(job);
-    this.idle = claim !== undefined && result.claimed.length < free;
+    for (const job of result.claimed.slice(0, free)) this.begin(job);
+    this.prefetched.push(result.claimed.slice(free));
+    if (this.claiming) this.startHeld();
+    else this.settleLater(this.prefetched.releaseAll());
+    this.idle = claim !== undefined && result.claimed.length < limit;
     if (this.idle && this.active.size === 0 && this.busySinceDrained) void this.checkDrained();
   }
 
@@ -316,9 +307,27 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     }
   }
 
-  /** Starts one claimed job. */
-  private begin(job: JobRecord): void {
+  /** Starts held (prefetched) jobs into the free slots, in claim order. */
+  private startHeld(): void {
+    while (this.claiming && this.active.size < this.concurrency) {
+      const job = this.prefetched.shift();
+      if (!job) return;
+      this.begin(job, this.queue.clock.now());
+    }
+  }
+
+  /** Queues outcomes decided outside an attempt (a held job cancelled or handed back) for the next step. */
+  private settleLater(outcomes: ReadonlyArray<Outcome | undefined>): void {
+    const real = outcomes.filter((o): o is Outcome => o !== undefined);
+    if (real.length === 0) return;
+    this.pending.push(...real);
+    this.schedule();
+  }
+
+  /** Starts one claimed job; `heldStart` when it waited in the prefetch buffer since its claim. */
+  private begin(job: JobRecord, heldStart?: number): void {
     const attempt = new ActiveAttempt(job, job.leaseToken as string, this.options.timeoutGraceMs);
+    attempt.heldStart = heldStart;
     this.active.set(job.id, attempt);
     this.busySinceDrained = true;
     this.emitJob('job:active', { queue: job.queue, jobId: job.id, attempt: job.attempt, workerId: this.id });
@@ -337,7 +346,11 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     });
     trace.end(outcome, attempt.abortKind);
     this.active.delete(job.id);
+    if (attempt.heldStart !== undefined && (outcome.kind === 'completed' || outcome.kind === 'failed' || outcome.kind === 'cancelled')) {
+      outcome.item.startedAt = attempt.heldStart;
+    }
     if (outcome.kind !== 'dropped') this.pending.push(outcome);
+    this.startHeld();
     this.schedule();
   }
 
@@ -361,6 +374,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
 
   private async shutdown(graceMs: number): Promise<void> {
     this.claiming = false;
+    this.settleLater(this.prefetched.releaseAll());
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.wakeTimer);
     this.cancels.stop();

@@ -1,0 +1,87 @@
+/**
+ * A worker's prefetched jobs (option `prefetch`): claimed beyond its free slots, so a slot that
+ * frees up starts the next job at once instead of after a round trip to the storage. They are
+ * `running` in the storage under the worker's id, so its heartbeat renews their leases like the
+ * running ones', the reclaim sweep gives them back if the worker dies, and no other worker takes
+ * them. They start in claim order. Only on a queue without a global concurrency limit: a held
+ * job would hold one of the limit's slots without running.
+ * @internal
+ * @module
+ */
+import type { BeatReport } from '../heartbeat/beat.js';
+import type { JobRecord } from '../job-record.js';
+import type { Outcome } from './attempt.js';
+
+interface Held {
+  job: JobRecord;
+  /** Heartbeats in a row that did not renew its lease. */
+  missed: number;
+}
+
+/** The jobs a worker holds before running them, in claim order. @internal */
+export class PrefetchBuffer {
+  private readonly held = new Map<string, Held>();
+
+  /** @param depth the most jobs held at once (0: no prefetch). */
+  constructor(readonly depth: number) {}
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  has(id: string): boolean {
+    return this.held.has(id);
+  }
+
+  /** How many more jobs a step may claim to hold: none on a queue with a global limit. */
+  room(unlimited: boolean): number {
+    return unlimited ? Math.max(0, this.depth - this.held.size) : 0;
+  }
+
+  /** Holds claimed jobs, after those already held. */
+  push(jobs: readonly JobRecord[]): void {
+    for (const job of jobs) this.held.set(job.id, { job, missed: 0 });
+  }
+
+  /** The next job to start, taken out. */
+  shift(): JobRecord | undefined {
+    const first = this.held.values().next();
+    if (first.done) return undefined;
+    this.held.delete(first.value.job.id);
+    return first.value.job;
+  }
+
+  /** A job with a cancel request, taken out and acknowledged unrun (undefined when not held). */
+  cancel(id: string): Outcome | undefined {
+    const h = this.held.get(id);
+    if (!h) return undefined;
+    this.held.delete(id);
+    return { kind: 'cancelled', item: { id, leaseToken: h.job.leaseToken ?? '', error: null } };
+  }
+
+  /** Every held job handed back unrun (the worker is closing): queued again in its place, no attempt spent. */
+  releaseAll(): Outcome[] {
+    const out: Outcome[] = [...this.held.values()].map((h) => ({ kind: 'released', item: { id: h.job.id, leaseToken: h.job.leaseToken ?? '' } }));
+    this.held.clear();
+    return out;
+  }
+
+  /**
+   * Applies a heartbeat: a held job with a cancel request is acknowledged (returned), and one
+   * whose lease two heartbeats in a row did not renew (claimed before them) is dropped, unrun: it
+   * is someone else's now. Nothing is written for a dropped job.
+   */
+  onBeat(report: BeatReport): Outcome[] {
+    const out: Outcome[] = [];
+    for (const id of report.cancelRequested) {
+      const o = this.cancel(id);
+      if (o) out.push(o);
+    }
+    const renewed = new Set(report.renewed);
+    for (const [id, h] of this.held) {
+      if (renewed.has(id)) h.missed = 0;
+      else if ((h.job.startedAt ?? 0) < report.at && ++h.missed >= 2) this.held.delete(id);
+    }
+    return out;
+  }
+}
