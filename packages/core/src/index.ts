@@ -30,6 +30,7 @@ export {
   type ScheduleJobOptions,
 } from './schedules/spec.js';
 export { type ScheduledTick, scheduledTick } from './schedules/tick.js';
+export { type ScheduleRow, scheduleFromRow } from './schedules/sql-row.js';
 export { SCHEDULE_MAX_SLEEP_MS } from './schedules/wakeups.js';
 export { Worker, type WorkerOptions, type WorkerEventMap, type Handler } from './worker/worker.js';
 export type { HandlerContext, ProgressUpdate } from './worker/context.js';

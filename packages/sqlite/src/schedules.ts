@@ -4,41 +4,24 @@
  * @module
  * @internal
  */
-import type { CatchUp, DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from '@waitline/core';
+import {
+  type DueSchedulesParams,
+  type FireScheduleParams,
+  type FireScheduleResult,
+  type ScheduleRecord,
+  type ScheduleRef,
+  type ScheduleRow,
+  scheduleFromRow,
+  type UpsertScheduleParams,
+} from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { enqueueJobs, readOrCreateQueue } from './enqueue.js';
 
-/** A schedules row as SQLite returns it. */
-interface ScheduleRow {
-  queue: string;
-  key: string;
-  cron: string | null;
-  tz: string | null;
-  every_ms: number | null;
-  catch_up: string;
-  payload: string;
-  options: string;
-  next_run_at: number;
-  last_run_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
+/** A schedules row as SQLite returns it: `payload` and `options` still JSON text. */
+type SqliteScheduleRow = Omit<ScheduleRow, 'payload' | 'options'> & { payload: string; options: string };
 
-function toRecord(row: ScheduleRow): ScheduleRecord {
-  return {
-    queue: row.queue,
-    key: row.key,
-    cron: row.cron,
-    tz: row.tz,
-    every: row.every_ms,
-    catchUp: row.catch_up as CatchUp,
-    payload: JSON.parse(row.payload) as unknown,
-    options: JSON.parse(row.options) as Record<string, unknown>,
-    nextRunAt: row.next_run_at,
-    lastRunAt: row.last_run_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+function toRecord(row: SqliteScheduleRow): ScheduleRecord {
+  return scheduleFromRow({ ...row, payload: JSON.parse(row.payload) as unknown, options: JSON.parse(row.options) as Record<string, unknown> });
 }
 
 /** Creates the queue when missing and upserts the schedule (upsert-schedule.sql); call inside `BEGIN IMMEDIATE`. @internal */
@@ -55,7 +38,7 @@ export function upsertSchedule(ctx: SqliteContext, p: UpsertScheduleParams): Sch
     options: JSON.stringify(p.options),
     nextRunAt: p.nextRunAt,
     now: p.now,
-  }) as ScheduleRow;
+  }) as SqliteScheduleRow;
   return toRecord(row);
 }
 
@@ -66,12 +49,12 @@ export function removeSchedule(ctx: SqliteContext, p: ScheduleRef): boolean {
 
 /** The queue's schedules by key. @internal */
 export function listSchedules(ctx: SqliteContext, queue: string): ScheduleRecord[] {
-  return (ctx.stmt('listSchedules').all({ queue }) as ScheduleRow[]).map(toRecord);
+  return (ctx.stmt('listSchedules').all({ queue }) as SqliteScheduleRow[]).map(toRecord);
 }
 
 /** The queue's schedules due by `until`, by next tick then key. @internal */
 export function dueSchedules(ctx: SqliteContext, p: DueSchedulesParams): ScheduleRecord[] {
-  return (ctx.stmt('dueSchedules').all({ queue: p.queue, until: p.until, limit: p.limit }) as ScheduleRow[]).map(toRecord);
+  return (ctx.stmt('dueSchedules').all({ queue: p.queue, until: p.until, limit: p.limit }) as SqliteScheduleRow[]).map(toRecord);
 }
 
 /**
