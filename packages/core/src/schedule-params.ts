@@ -46,15 +46,7 @@ export interface ScheduleRecord {
  * process that re-declares its schedules at start loses no due tick); otherwise `nextRunAt` is
  * written as given.
  */
-export interface UpsertScheduleParams {
-  queue: string;
-  key: string;
-  cron: string | null;
-  tz: string | null;
-  every: number | null;
-  catchUp: CatchUp;
-  payload: unknown;
-  options: Record<string, unknown>;
+export interface UpsertScheduleParams extends Pick<ScheduleRecord, 'queue' | 'key' | 'cron' | 'tz' | 'every' | 'catchUp' | 'payload' | 'options'> {
   /** The first tick when the schedule is new or its timing changed. */
   nextRunAt: number;
   now: number;
