@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
 import { checkHandler, checkQueue } from '../call-options.js';
-import { isTransientStorageError, LeaseLostError, type StorageResetError } from '../errors.js';
+import { isTransientStorageError, LeaseLostError } from '../errors.js';
 import { defaultLogger, describeError, type Logger } from '../logger.js';
 import type { WaitlineEventMap, WaitlineEventName } from '../events.js';
 import type { LeaseKeeper } from '../heartbeat/keeper.js';
@@ -20,6 +20,7 @@ import { CancelCheck } from './cancel-check.js';
 import { type HandlerContext, makeContext } from './context.js';
 import { FairShare } from './fair-share.js';
 import { type ResolvedWorkerOptions, resolveWorkerOptions } from './lease-defaults.js';
+import { queueIsEmpty } from './drained.js';
 import { createLeaseKeeper } from './lease-keeping.js';
 import { PrefetchBuffer } from './prefetch.js';
 import { ReclaimSweep } from './reclaim.js';
@@ -138,7 +139,12 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.keeper = keeper;
     if (this.closing) return;
     this.unsubscribe = this.queue.storage.notifier?.subscribe(this.queue.name, (n) => this.onNotice(n));
-    this.offReset = this.queue.storage.notifier?.onReset?.((err) => this.onReset(err));
+    // The storage lost its data: report it and look for work at once (the queue writes its
+    // configuration back itself; the jobs running here lose their leases at the next heartbeats).
+    this.offReset = this.queue.storage.notifier?.onReset?.((err) => {
+      this.reportError(err);
+      this.wake();
+    });
     this.every(this.options.pollIntervalMs, () => this.wake());
     this.every(Math.max(50, Math.floor(this.leaseMs / 2)), () => void (this.claiming && this.sweep.sweep()));
     this.claiming = true;
@@ -164,15 +170,6 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       this.cancels.request();
     } else if (n.kind === 'event' && (n.event === 'job:completed' || n.event === 'job:failed' || n.event === 'job:cancelled' || n.event === 'job:retrying'))
       this.wake();
-  }
-
-  /**
-   * The storage lost its data: report it, and look for work at once (the queue writes its
-   * configuration back itself; the jobs running here lose their leases at the next heartbeats).
-   */
-  private onReset(err: StorageResetError): void {
-    this.reportError(err);
-    this.wake();
   }
 
   private wakeAt(runAt: number | undefined): void {
@@ -295,16 +292,11 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.queue.emit(event, payload, this.id);
   };
 
+  /** Emits `queue:drained` once the queue is empty after this worker ran jobs. */
   private async checkDrained(): Promise<void> {
-    try {
-      const page = await this.queue.storage.listJobs({ queue: this.queue.name, states: ['queued', 'running'], limit: 1 });
-      if (page.items.length === 0 && this.busySinceDrained) {
-        this.busySinceDrained = false;
-        this.emitJob('queue:drained', { queue: this.queue.name });
-      }
-    } catch (err) {
-      this.reportError(err);
-    }
+    if (!(await queueIsEmpty(this.queue as unknown as Queue<never, never>, (e) => this.reportError(e))) || !this.busySinceDrained) return;
+    this.busySinceDrained = false;
+    this.emitJob('queue:drained', { queue: this.queue.name });
   }
 
   /** Starts held (prefetched) jobs into the free slots, in claim order. */

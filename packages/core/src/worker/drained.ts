@@ -1,0 +1,21 @@
+/**
+ * The read behind the `queue:drained` event: whether a queue has nothing queued or running.
+ * @internal
+ * @module
+ */
+import type { Queue } from '../queue.js';
+
+/**
+ * True when `queue` has no queued or running job (one page of one job). A failed read is
+ * reported and answers false: the event waits for the next idle step. Never rejects.
+ * @internal
+ */
+export async function queueIsEmpty(queue: Pick<Queue<never, never>, 'storage' | 'name'>, report: (err: unknown) => void): Promise<boolean> {
+  try {
+    const page = await queue.storage.listJobs({ queue: queue.name, states: ['queued', 'running'], limit: 1 });
+    return page.items.length === 0;
+  } catch (err) {
+    report(err);
+    return false;
+  }
+}
