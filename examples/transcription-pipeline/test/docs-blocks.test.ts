@@ -8,7 +8,7 @@
  * run, in readme-tour.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -33,7 +33,7 @@ const mdIn = (dir: string) =>
 
 function docs(): string[] {
   const packages = readdirSync(join(root, 'packages')).map((p) => join('packages', p, 'README.md'));
-  return ['README.md', ...mdIn('docs'), ...mdIn('docs/guides'), ...packages.filter((p) => readdirSync(join(root, dirname(p))).includes('README.md'))];
+  return ['README.md', ...mdIn('docs'), ...mdIn('docs/guides'), ...packages.filter((p) => existsSync(join(root, p)))];
 }
 
 function blocksOf(doc: string): Block[] {

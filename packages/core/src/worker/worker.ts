@@ -226,7 +226,6 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
 
   /** Settles what finished and claims into the free slots, in one storage call. */
   private async step(): Promise<void> {
-    this.startHeld();
     const outcomes = this.pending.splice(0);
     const free = await this.claimable();
     const limit = free + (this.claiming ? this.prefetched.room(this.shares?.unlimited ?? false) : 0);
