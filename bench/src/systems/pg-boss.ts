@@ -77,8 +77,9 @@ function createPgBoss(tuned: boolean): SystemFactory {
       },
 
       async addBulk(payloads: Payload[]): Promise<JobRef[]> {
-        const ids = payloads.map(() => randomUUID());
-        await b().insert(payloads.map((data, k) => ({ name: QUEUE, data, id: ids[k] })));
+        const rows = payloads.map((data) => ({ name: QUEUE, data, id: randomUUID() }));
+        await b().insert(rows);
+        const ids = rows.map((row) => row.id);
         notify();
         return ids;
       },

@@ -56,7 +56,7 @@ export function openStorage(spec: StorageSpec): Promise<Storage> {
 
 /** Deletes the demo's keys: those under its prefix and those of its queues' hash tags. */
 async function resetRedis(url: string): Promise<void> {
-  const client = new Redis(redisOptions(url));
+  const client = new Redis(url);
   try {
     for (const pattern of [`${DEMO_SCHEMA}:*`, `{${DEMO_SCHEMA}:*`]) {
       let cursor = '0';

@@ -50,7 +50,7 @@ export function parseListOptions(value: unknown): ListOptions {
 }
 
 /** Validates `listFailed` options: `limit` and `offset` only. @internal */
-export function parsePageOptions(value: unknown): { limit?: number; offset?: number } {
+export function parsePageOptions(value: unknown): { limit?: number | undefined; offset?: number | undefined } {
   return parseOptions(pageSchema, value, 'list options', ['options']);
 }
 
@@ -65,7 +65,7 @@ const cleanSchema = z
   .strict();
 
 /** Validates `clean` options: a `state` is required; `olderThanMs` an integer from 0 to `MAX_DELAY_MS`. @internal */
-export function parseCleanOptions(value: unknown): { state: CleanState; olderThanMs?: number } {
+export function parseCleanOptions(value: unknown): { state: CleanState; olderThanMs?: number | undefined } {
   if (value === undefined) throw new ValidationError('invalid clean options: give { state } (and olderThanMs)', [{ path: ['options'], message: 'required' }]);
   return parseOptions(cleanSchema, value, 'clean options', ['options']);
 }
@@ -73,14 +73,14 @@ export function parseCleanOptions(value: unknown): { state: CleanState; olderTha
 const waitSchema = z.object({ timeoutMs: timerMs().optional(), pollMs: timerMs().optional() }).strict();
 
 /** Validates `finished`/`drain` options: `timeoutMs` and `pollMs` integers from 1 to `MAX_TIMER_MS`. @internal */
-export function parseWaitOptions(value: unknown): { timeoutMs?: number; pollMs?: number } {
+export function parseWaitOptions(value: unknown): { timeoutMs?: number | undefined; pollMs?: number | undefined } {
   return parseOptions(waitSchema, value, 'wait options', ['options']);
 }
 
 const drainSchema = waitSchema.extend({ wait: z.boolean().optional() }).strict();
 
 /** Validates `drain` options: those of `whenIdle`, and `wait` (false: return once the queue is stored as draining). @internal */
-export function parseDrainOptions(value: unknown): { timeoutMs?: number; pollMs?: number; wait?: boolean } {
+export function parseDrainOptions(value: unknown): { timeoutMs?: number | undefined; pollMs?: number | undefined; wait?: boolean | undefined } {
   return parseOptions(drainSchema, value, 'drain options', ['options']);
 }
 

@@ -114,44 +114,44 @@ export interface JobOptions {
    * The job's kind inside the queue; statistics (and so ETAs) are kept per name. Defaults to the
    * queue's `jobName`. 1-200 characters, no NUL or lone surrogate.
    */
-  name?: string;
+  name?: string | undefined;
   /** An integer from 1 to 1000; higher runs first. See `priority` for named levels. */
-  priority?: number;
+  priority?: number | undefined;
   /** Run no earlier than this many ms from now: at most `MAX_DELAY_MS`, and `now + delayMs` at most `MAX_RUN_AT`. */
-  delayMs?: number;
+  delayMs?: number | undefined;
   /** Run no earlier than this time (a `Date` or ms since the epoch), at most `MAX_RUN_AT` (2200-01-01). */
-  runAt?: Date | number;
+  runAt?: Date | number | undefined;
   /** Attempts in all, the first run included; overrides the queue's retry policy. */
-  attempts?: number;
+  attempts?: number | undefined;
   /**
    * Overrides the queue's backoff for this job: `fixed`, `exponential` or `list` (every value at
    * most `MAX_DELAY_MS`). `custom` is refused here (a function cannot be stored with the job);
    * give a custom backoff in the queue's `retry` option.
    */
-  backoff?: Exclude<BackoffOption, { kind: 'custom' }>;
+  backoff?: Exclude<BackoffOption, { kind: 'custom' }> | undefined;
   /** Abort the handler's signal after this long; overrides the queue's `timeoutMs`. An integer up to `MAX_TIMER_MS` (2^31−1). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** A positive amount of work (audio seconds, pages, bytes): the ETA scales the time per unit by it. */
-  size?: number;
+  size?: number | undefined;
   /**
    * A second add with the same key in the same queue returns the existing job and writes nothing.
    * 1-500 characters, no NUL or lone surrogate.
    */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
   /**
    * The W3C trace context the job belongs to, e.g. the `traceparent` header of the HTTP request
    * that adds it: `00-<32 hex>-<16 hex>-<2 hex>`, lowercase, ids not all zero. Stored as given;
    * each attempt's span becomes its child. When left out, the add's own span (with
    * `@opentelemetry/api` installed and a tracer registered) fills it; null stores none.
    */
-  traceparent?: string | null;
+  traceparent?: string | null | undefined;
   /**
    * Where to POST this job's progress and outcome (see `docs/webhooks.md`); replaces the queue's
    * default `webhook`, and null turns that default off for this job. Validated before anything is
    * written (a bad URL is a `ValidationError` at `['options', 'webhook', 'url']`) and stored with
    * the job.
    */
-  webhook?: WebhookOptions | null;
+  webhook?: WebhookOptions | null | undefined;
 }
 
 const queueNameSchema = z

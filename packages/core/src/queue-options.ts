@@ -16,11 +16,11 @@ export interface QueueOptions<Payload = unknown> {
    * arktype, …; validated synchronously); the payload type is inferred from its output, and the
    * payload stored is what the schema returns (transforms and defaults applied).
    */
-  payload?: StandardSchemaV1<unknown, Payload>;
+  payload?: StandardSchemaV1<unknown, Payload> | undefined;
   /** Most jobs running at once across every worker on every host; null removes the limit. Left as stored when undefined. */
-  concurrency?: number | null;
+  concurrency?: number | null | undefined;
   /** Most jobs waiting; an add beyond it throws `QueueFullError`. Left as stored when undefined. */
-  maxSize?: number | null;
+  maxSize?: number | null | undefined;
   /**
    * How many times one job may stall (its worker crashed, was killed or stopped renewing the lease)
    * without spending an attempt: such a job goes back to the queue in its place with its attempt
@@ -29,27 +29,27 @@ export interface QueueOptions<Payload = unknown> {
    * worker reclaims the job, from the stored value. Left as stored when undefined; a new queue
    * stores 1 (`DEFAULT_MAX_STALLS`).
    */
-  maxStalls?: number;
+  maxStalls?: number | undefined;
   /** Default retry policy; `attempts` counts the first run. Defaults to 1 attempt (no retry). */
-  retry?: RetryPolicy;
+  retry?: RetryPolicy | undefined;
   /** Default per-attempt timeout; none by default. An integer up to `MAX_TIMER_MS` (2^31−1). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** The name given to jobs added without one. Defaults to `'default'`. 1-200 characters, no NUL or lone surrogate. */
-  jobName?: string;
+  jobName?: string | undefined;
   /** Time source; tests inject one. Defaults to the storage's shared clock, else the wall clock. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /**
    * The webhook of every job added without its own `webhook` option (see `docs/webhooks.md`).
    * Kept in this process's options, not in the storage: each job stores its own resolved copy.
    * Validated as the job option is, at `['options', 'webhook', ...]`. None by default.
    */
-  webhook?: WebhookOptions | null;
+  webhook?: WebhookOptions | null | undefined;
 }
 
 /** One entry of `addBulk`. */
 export interface BulkJob<Payload> {
   payload: Payload;
-  options?: JobOptions;
+  options?: JobOptions | undefined;
 }
 
 /** Options of one `add` or `addBulk` call as a whole. */
@@ -58,5 +58,5 @@ export interface AddOptions {
    * Your own open transaction, for a storage that can join it (`pg`: a client after `BEGIN`).
    * Anything else is a `ValidationError` at path `options.tx`.
    */
-  tx?: unknown;
+  tx?: unknown | undefined;
 }

@@ -21,8 +21,8 @@ export interface WaitHost {
 
 /** Validated wait options: as `parseWaitOptions` returns them. @internal */
 export interface WaitSettings {
-  timeoutMs?: number;
-  pollMs?: number;
+  timeoutMs?: number | undefined;
+  pollMs?: number | undefined;
 }
 
 const FINAL_EVENTS: WaitlineEventName[] = ['job:completed', 'job:failed', 'job:cancelled', 'job:stalled'];

@@ -213,7 +213,7 @@ export class Queue<Payload = unknown, Result = unknown> {
    * is cancelled, or with a `WAIT_TIMEOUT` error after `timeoutMs`. `timeoutMs` and `pollMs`
    * (default 500) are integers from 1 to `MAX_TIMER_MS`.
    */
-  async finished(id: JobId, options?: { timeoutMs?: number; pollMs?: number }): Promise<Result> {
+  async finished(id: JobId, options?: { timeoutMs?: number | undefined; pollMs?: number | undefined }): Promise<Result> {
     const jobId = parseJobId(id);
     return waitFinished<Result>(this.waitHost, jobId, parseWaitOptions(options));
   }
@@ -278,7 +278,7 @@ export class Queue<Payload = unknown, Result = unknown> {
    * validated before anything is written; with `wait: false` it resolves once the queue is stored
    * as draining, without waiting for it to empty.
    */
-  async drain(options?: { timeoutMs?: number; pollMs?: number; wait?: boolean }): Promise<void> {
+  async drain(options?: { timeoutMs?: number | undefined; pollMs?: number | undefined; wait?: boolean | undefined }): Promise<void> {
     const { wait, ...idle } = parseDrainOptions(options);
     await this.storage.upsertQueue({ name: this.name, draining: true, now: this.clock.now() });
     if (wait !== false) await this.whenIdle(idle);
@@ -289,7 +289,7 @@ export class Queue<Payload = unknown, Result = unknown> {
    * nothing (adds go on being taken). `timeoutMs` and `pollMs` (default 200) are integers from 1
    * to `MAX_TIMER_MS`.
    */
-  async whenIdle(options?: { timeoutMs?: number; pollMs?: number }): Promise<void> {
+  async whenIdle(options?: { timeoutMs?: number | undefined; pollMs?: number | undefined }): Promise<void> {
     await waitIdle(this.waitHost, parseWaitOptions(options));
   }
 
@@ -302,7 +302,7 @@ export class Queue<Payload = unknown, Result = unknown> {
    * Removes jobs in a final state (or queued) older than `olderThanMs` (by finish or add time).
    * `state` is required; `olderThanMs` is an integer from 0 to `MAX_DELAY_MS`.
    */
-  async clean(options: { state: 'completed' | 'failed' | 'cancelled' | 'queued'; olderThanMs?: number }): Promise<number> {
+  async clean(options: { state: 'completed' | 'failed' | 'cancelled' | 'queued'; olderThanMs?: number | undefined }): Promise<number> {
     const { state, olderThanMs } = parseCleanOptions(options);
     const olderThan = olderThanMs === undefined ? undefined : this.clock.now() - olderThanMs;
     return this.storage.removeJobs({ queue: this.name, states: [state], olderThan });
@@ -349,12 +349,17 @@ export class Queue<Payload = unknown, Result = unknown> {
    * Lists jobs, newest first by default. `limit` is an integer from 1 to `MAX_LIST_LIMIT` (default
    * 100), `offset` from 0 to `MAX_LIST_OFFSET`; `states` are known job states.
    */
-  async listJobs(options?: { states?: JobState[]; limit?: number; offset?: number; order?: 'asc' | 'desc' }): Promise<Page<JobRecord>> {
+  async listJobs(options?: {
+    states?: JobState[] | undefined;
+    limit?: number | undefined;
+    offset?: number | undefined;
+    order?: 'asc' | 'desc' | undefined;
+  }): Promise<Page<JobRecord>> {
     return this.storage.listJobs({ queue: this.name, ...parseListOptions(options) });
   }
 
   /** The dead-letter set: jobs that ran out of attempts or failed permanently. Options as in {@link listJobs}. */
-  async listFailed(options?: { limit?: number; offset?: number }): Promise<Page<JobRecord>> {
+  async listFailed(options?: { limit?: number | undefined; offset?: number | undefined }): Promise<Page<JobRecord>> {
     return this.listJobs({ ...parsePageOptions(options), states: ['failed'] });
   }
 

@@ -135,7 +135,7 @@ export interface SettleParams {
    */
   released?: LeaseRef[];
   /** Claims after the settles, in the same step, with the slots they freed counted. */
-  claim?: Omit<ClaimParams, 'queue' | 'now'>;
+  claim?: Omit<ClaimParams, 'queue' | 'now'> | undefined;
 }
 
 /** What a settle did: jobs whose lease guard missed are in `lost` and were not written. */
@@ -232,7 +232,7 @@ export interface PromoteParams extends JobRef {
 export interface RemoveParams {
   queue: string;
   states: Array<Exclude<JobState, 'running'>>;
-  olderThan?: number;
+  olderThan?: number | undefined;
 }
 
 /** The fields of a record that only mean something inside the storage that wrote them. */

@@ -97,16 +97,16 @@ export interface RawQueueStats {
 /** Lists jobs of one queue, newest `seq` first unless `order` says otherwise. */
 export interface ListParams {
   queue: string;
-  states?: JobState[];
+  states?: JobState[] | undefined;
   limit: number;
-  offset?: number;
+  offset?: number | undefined;
   order?: 'asc' | 'desc';
   /**
    * Keyset paging: only jobs whose `seq` is after this one in `order` (greater for `asc`, smaller
    * for `desc`); `offset` then counts from there. Lets a reader walk a long queue page by page
    * (passing the last item's `seq`) at a cost that does not grow with how far it has gone.
    */
-  afterSeq?: number;
+  afterSeq?: number | undefined;
 }
 
 /** One page of a listing; `nextOffset` is null on the last page. */

@@ -9,7 +9,7 @@ import { WaitlineError } from './errors.js';
 /** Options of {@link waitUntil}. @internal */
 export interface WaitOptions {
   pollMs: number;
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Subscribes to wake-ups; returns an unsubscribe function. */
   subscribe?: (wake: () => void) => () => void;
   /** What the timeout error says is being waited for. */

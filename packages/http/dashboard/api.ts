@@ -73,7 +73,7 @@ export async function request<T>(method: string, url: string, body?: unknown): P
     response = await fetch(url, {
       method,
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? null : JSON.stringify(body),
       credentials: 'same-origin',
     });
   } catch (err) {

@@ -43,7 +43,7 @@ function sparse(u: uPlot, seriesIdx: number): boolean {
 function seriesOptions(spec: SeriesSpec, unit: ChartSpec['unit']): uPlot.Series {
   const value = (_u: uPlot, v: number | null) => (v === null ? '–' : unit === 'ms' ? formatDuration(v) : String(v));
   const base: uPlot.Series = { label: spec.label, stroke: spec.color, width: 2, value, spanGaps: false };
-  if (spec.kind === 'bars') return { ...base, fill: `${spec.color}99`, paths: bars };
+  if (spec.kind === 'bars') return { ...base, fill: `${spec.color}99`, ...(bars === undefined ? {} : { paths: bars }) };
   if (spec.kind === 'points') return { ...base, paths: () => null, points: { show: true, size: 7, fill: spec.color } };
   // Dots while the series has few values (uPlot hides them on a dense x axis), so a lone minute shows.
   return { ...base, points: { show: sparse, size: 6, fill: spec.color } };

@@ -24,23 +24,23 @@ export interface HandlerOptions {
    * (with a message saying how to allow them). Throw `new HttpError(401, 'UNAUTHORIZED', …)` to ask
    * for credentials. Public routes never call it.
    */
-  authorize?: Authorize;
+  authorize?: Authorize | undefined;
   /** The path the handler is mounted under, such as `/waitline`; default `''`. Other paths answer 404. */
-  basePath?: string;
+  basePath?: string | undefined;
   /** What each queue's public status shows beyond state, position, ETA and progress (all hidden by default). */
-  expose?: Record<string, ExposeOptions>;
+  expose?: Record<string, ExposeOptions> | undefined;
   /** Allows `POST /queues/:queue/jobs` (still through `authorize`); default false. */
-  allowAdd?: boolean;
+  allowAdd?: boolean | undefined;
   /** Largest request body read, in bytes; default 1 MiB. Larger ones answer 413. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Most SSE streams open at once in this handler; default 1,000. More answer 503. */
-  maxStreams?: number;
+  maxStreams?: number | undefined;
   /** A keep-alive comment goes down every open stream this often; default 15,000 ms. */
-  keepAliveMs?: number;
+  keepAliveMs?: number | undefined;
   /** `GET /health` reports a storage that takes longer than this as down; default 2,000 ms. */
-  healthTimeoutMs?: number;
+  healthTimeoutMs?: number | undefined;
   /** Serves the dashboard and the job status page; default true. */
-  dashboard?: boolean;
+  dashboard?: boolean | undefined;
 }
 
 /** A fetch handler, and what it holds open. */

@@ -36,25 +36,25 @@ export { MetricsUnavailableError, PROMETHEUS_CONTENT_TYPE } from './metrics/load
 /** Options of {@link createMetrics}. */
 export interface MetricsOptions {
   /** Prepended to every metric name (default `'waitline_'`); letters, digits, `_` and `:`. */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * The `prom-client` `Registry` to register in, e.g. your app's, to serve your own metrics with
    * Waitline's. Default: a registry of its own (never prom-client's global one), so two handlers
    * in one process do not clash. With a registry given, call `ready()` before its first scrape.
    */
-  registry?: Registry;
+  registry?: Registry | undefined;
   /**
    * How many of each queue's most recently finished jobs a scrape reads (default 1,000, at most
    * 10,000). The counters and histograms see every finished job as long as fewer than this many
    * finish between two scrapes; `waitline_sample_overruns_total` counts the scrapes where more did.
    */
-  sampleLimit?: number;
+  sampleLimit?: number | undefined;
   /** A queue whose storage has not answered within this many ms is reported `up` 0 (default 5,000). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Bucket bounds in seconds of both duration histograms, increasing (default {@link DEFAULT_DURATION_BUCKETS}). */
-  buckets?: number[];
+  buckets?: number[] | undefined;
   /** Told of each queue whose storage failed or timed out at a scrape (the scrape goes on without it). */
-  onError?: (error: unknown, queue: string) => void;
+  onError?: ((error: unknown, queue: string) => void) | undefined;
 }
 
 /** A metrics collector: what `GET /metrics` answers. */

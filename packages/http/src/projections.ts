@@ -10,13 +10,13 @@ import type { AdminJobSchema, PublicJobStatusSchema } from './schemas.js';
 /** What a queue shows of its jobs on the public status routes; everything is hidden by default. */
 export interface ExposeOptions {
   /** The job's payload. */
-  payload?: boolean;
+  payload?: boolean | undefined;
   /** A completed job's result. */
-  result?: boolean;
+  result?: boolean | undefined;
   /** A failed job's error name, message and code (never its stack). */
-  error?: boolean;
+  error?: boolean | undefined;
   /** The free-form `data` of progress updates (percent and stage are always shown). */
-  progressData?: boolean;
+  progressData?: boolean | undefined;
 }
 
 /** The public status of a job (see docs/http.md). */

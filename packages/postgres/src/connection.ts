@@ -20,25 +20,25 @@ export interface PostgresConnectionConfig {
 /** How to open a {@link PostgresStorage}. Give `connectionString`, `connection` or `pool`. */
 export interface PostgresStorageOptions {
   /** A `postgres://` URL; the storage creates and owns its pool. */
-  connectionString?: string;
+  connectionString?: string | undefined;
   /** Connection settings as plain data (host, port, user, ...); the storage owns its pool. */
-  connection?: PostgresConnectionConfig;
+  connection?: PostgresConnectionConfig | undefined;
   /**
    * Your own `pg.Pool`: the storage uses it and never ends it. Its settings (`pool.options`) are
    * what other threads and processes reopen the storage with, so they must be plain data.
    */
-  pool?: pg.Pool;
+  pool?: pg.Pool | undefined;
   /**
    * The schema holding Waitline's tables (default `'waitline'`): letters, digits and `_`, not
    * starting with a digit, at most 40 characters. Always quoted, so case is kept.
    */
-  schema?: string;
+  schema?: string | undefined;
   /** Most connections in the pool the storage creates (default 10); LISTEN uses one more. */
-  poolSize?: number;
+  poolSize?: number | undefined;
   /** Migrate an older schema at open (default true); false makes an older schema an error. */
-  migrate?: boolean;
+  migrate?: boolean | undefined;
   /** `application_name` of the storage's own connections (default `'waitline'`). */
-  applicationName?: string;
+  applicationName?: string | undefined;
   /**
    * How a worker's settle (its jobs' outcomes, with the claim of the next ones) commits.
    * `'sync'` (default) waits for the server's `synchronous_commit` setting, as every other write
@@ -49,7 +49,7 @@ export interface PostgresStorageOptions {
    * allows; a job's run is never lost and never half-written. Adds, cancels and every other call
    * stay synchronous. Takes effect for the worker processes too (it is part of the descriptor).
    */
-  settleCommit?: 'sync' | 'async';
+  settleCommit?: 'sync' | 'async' | undefined;
 }
 
 /** Options with defaults applied. @internal */

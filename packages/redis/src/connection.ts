@@ -28,33 +28,33 @@ export type RedisConnection = RedisOptions | RedisClusterConnection | RedisClien
 /** Options of `RedisStorage.open`. */
 export interface RedisStorageOptions {
   /** Defaults to `{ host: '127.0.0.1', port: 6379 }`. */
-  connection?: RedisConnection;
+  connection?: RedisConnection | undefined;
   /** Every key starts with it (queue keys with `{prefix:queue}`); defaults to `'waitline'`. */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * Brings an older (or empty) prefix to the code's schema version on open; defaults to true.
    * With false, opening an unmigrated prefix throws `SchemaVersionError`.
    */
-  migrate?: boolean;
+  migrate?: boolean | undefined;
   /**
    * Receives what no call returns: the warnings of the server check at open, and each reset the
    * storage finds, with its `StorageResetError` (branch on `error.code === 'STORAGE_RESET'`). The
    * same `Logger` shape as a Worker's `logger` option; defaults to `console.warn`, rate-limited
    * and shared by every storage of the process (so each warning is given once).
    */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /**
    * At open, reads the server's `maxmemory-policy` and persistence (`CONFIG GET`) and warns through
    * `logger` when an eviction policy may drop jobs, when persistence is off, or (once) that it
    * could not check. Each warning is given once per server and logger in a process. Default true;
    * `fromDescriptor` never checks (its storage was opened, and checked, elsewhere).
    */
-  checkServer?: boolean;
+  checkServer?: boolean | undefined;
   /**
    * How often, in ms, a storage that a `Queue` or `Worker` uses makes sure its data is still there
    * (one `HGET` of the prefix's epoch); it also looks after every reconnect. Default 5 000.
    */
-  resetCheckMs?: number;
+  resetCheckMs?: number | undefined;
 }
 
 /** The defaults every connection made here starts from, before the caller's options. */
@@ -135,15 +135,22 @@ export interface OpenedClient {
   owned: boolean;
 }
 
+/**
+ * ioredis's `RedisOptions` declares `replyMapping` as possibly undefined where its constructors do
+ * not (seen with `exactOptionalPropertyTypes`); options are passed as this type, which says the
+ * field is never set, rather than cast at each call.
+ */
+type IoredisOptions = RedisOptions & { replyMapping?: never };
+
 /** Creates the storage's command client, or adopts the caller's. @internal */
 export function connect(connection: RedisConnection): OpenedClient {
   if (isClient(connection)) return { client: connection, owned: false };
   if (isClusterConnection(connection)) {
     const options = connection.options ?? {};
-    const redisOptions = { maxRetriesPerRequest: CONNECTION_DEFAULTS.maxRetriesPerRequest, ...options.redisOptions };
+    const redisOptions: IoredisOptions = { maxRetriesPerRequest: CONNECTION_DEFAULTS.maxRetriesPerRequest, ...options.redisOptions } as IoredisOptions;
     return { client: new Cluster(connection.cluster, { ...options, redisOptions }), owned: true };
   }
-  return { client: new Redis({ ...CONNECTION_DEFAULTS, ...connection }), owned: true };
+  return { client: new Redis({ ...CONNECTION_DEFAULTS, ...connection } as IoredisOptions), owned: true };
 }
 
 /** Keeps only what survives JSON: functions, sockets and the like are dropped. */
@@ -154,7 +161,8 @@ function plain<T>(value: T): T {
 /** Plain options of one server client. */
 function serverOptions(o: RedisOptions): RedisOptions {
   const { host, port, path, db, username, password, tls, family, connectTimeout, commandTimeout, maxRetriesPerRequest } = o;
-  return plain({ host, port, path, db, username, password, tls, family, connectTimeout, commandTimeout, maxRetriesPerRequest });
+  // The JSON round trip drops the fields left undefined, so the result is a RedisOptions.
+  return plain({ host, port, path, db, username, password, tls, family, connectTimeout, commandTimeout, maxRetriesPerRequest }) as RedisOptions;
 }
 
 /**

@@ -44,8 +44,8 @@ async function open(options: RedisStorageOptions): Promise<RedisStorage> {
 }
 
 /** A log that a storage's `logger` writes to. */
-function log(): { lines: Array<{ message: string; error?: Error }>; logger: Logger } {
-  const lines: Array<{ message: string; error?: Error }> = [];
+function log(): { lines: Array<{ message: string; error?: Error | undefined }>; logger: Logger } {
+  const lines: Array<{ message: string; error?: Error | undefined }> = [];
   return { lines, logger: { warn: (message, error) => lines.push({ message, error }) } };
 }
 

@@ -19,30 +19,30 @@ export interface SqliteStorageOptions {
    * directory once, at open. `':memory:'` is a private in-memory database: one connection, one
    * process, gone on close (a descriptor of it cannot reopen the same data). Give this or `database`.
    */
-  path?: string;
+  path?: string | undefined;
   /**
    * Your own open better-sqlite3 `Database` (any copy of better-sqlite3, recognised by its shape):
    * the storage uses it and never closes it, and changes only what a queue needs of it (the file
    * goes to WAL mode); its other settings stay yours. Reopening elsewhere (the heartbeat thread)
    * opens its file by path. Give this or `path`.
    */
-  database?: Database.Database;
+  database?: Database.Database | undefined;
   /** Migrate an older schema at open (default true); false makes an older schema an error. */
-  migrate?: boolean;
+  migrate?: boolean | undefined;
   /** How long a write waits for another process's write lock before failing (default 5000 ms; 0 to 2^31−1). */
-  busyTimeoutMs?: number;
+  busyTimeoutMs?: number | undefined;
   /**
    * `NORMAL` (default) is durable against a process crash; in WAL mode a power loss may lose the
    * last transactions but never corrupts. `FULL` syncs every commit.
    */
-  synchronous?: 'NORMAL' | 'FULL';
+  synchronous?: 'NORMAL' | 'FULL' | undefined;
 }
 
 /** Options with every default applied and the path resolved. @internal */
 export interface ResolvedOptions {
   path: string;
   /** The caller's own connection, which the storage uses and never closes; absent when it opens its own. */
-  database?: Db;
+  database?: Db | undefined;
   migrate: boolean;
   busyTimeoutMs: number;
   synchronous: 'NORMAL' | 'FULL';

@@ -74,7 +74,7 @@ export function addQueue(s: Storage, config: Partial<QueueConfig> = {}, now: num
 
 /** Where and when a helper acts: defaults are {@link QUEUE} and {@link T0}. */
 export interface At {
-  queue?: string;
+  queue?: string | undefined;
   now?: number;
 }
 
@@ -95,7 +95,7 @@ export async function add(s: Storage, overrides: Partial<NewJob> = {}, at: At = 
 
 /** What a claim helper passes; every field has a default. */
 export interface ClaimOptions extends At {
-  workerId?: string;
+  workerId?: string | undefined;
   leaseMs?: number;
   limit?: number;
 }

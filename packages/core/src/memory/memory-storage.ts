@@ -51,7 +51,7 @@ export interface MemoryStorageOptions {
    * The clock every `Queue` and `Worker` on this storage reads unless given their own (exposed as
    * `storage.clock`); the wall clock by default. Pass a {@link ManualClock} to move time by hand.
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /** The export name a descriptor points at. */

@@ -22,15 +22,15 @@ export interface WebhookDeliveryOptions {
   /** The HMAC-SHA256 key every delivery is signed with; receivers check it with `verifyWebhookSignature`. At least 16 characters. */
   secret: string;
   /** Deliveries in flight at once in this process. Default 10. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** How long one POST may take, connection and answer included, before the attempt fails. Default 10 000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Attempts per delivery, the first included: 1 to 100, default 3. */
-  attempts?: number;
+  attempts?: number | undefined;
   /** The delay before each retry: `fixed`, `exponential` or `list`. Default exponential from 1 s, at most 1 min. */
-  backoff?: Exclude<BackoffOption, { kind: 'custom' }>;
+  backoff?: Exclude<BackoffOption, { kind: 'custom' }> | undefined;
   /** Options of the underlying `Worker` (lease, poll interval, logger...), its concurrency aside. */
-  worker?: Omit<WorkerOptions, 'concurrency' | 'autostart'>;
+  worker?: Omit<WorkerOptions, 'concurrency' | 'autostart'> | undefined;
 }
 
 /** What a delivered job stores as its result. */

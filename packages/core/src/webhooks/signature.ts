@@ -36,9 +36,9 @@ export interface VerifyWebhookOptions {
   /** The raw request body exactly as received: the bytes, or their UTF-8 text. Not re-serialised JSON. */
   body: string | Uint8Array;
   /** How far the signed time may be from `now`, either way, in ms. Default 300 000 (five minutes). */
-  toleranceMs?: number;
+  toleranceMs?: number | undefined;
   /** The receiver's clock, ms since the epoch. Default `Date.now()`. */
-  now?: number;
+  now?: number | undefined;
 }
 
 /** The timestamp and `v1` signatures of a header, or null when it is malformed. */

@@ -15,17 +15,17 @@ export interface WebhookOptions {
   /** An absolute `http:` or `https:` URL, at most 2048 characters, without user name or password. */
   url: string;
   /** The events to deliver; all four by default. At least one, from {@link WEBHOOK_EVENTS}. */
-  events?: WebhookEvent[];
+  events?: WebhookEvent[] | undefined;
   /** Sent as `Authorization: Bearer <token>`: 1-4096 visible ASCII characters (no spaces). */
-  token?: string;
+  token?: string | undefined;
   /** Include the job's payload in each delivery's body. Default false. */
-  includePayload?: boolean;
+  includePayload?: boolean | undefined;
   /**
    * Progress deliveries of one job are at least this far apart (the latest progress is sent at the
    * end of the interval): an integer from 0 to 86 400 000 ms, default 5 000
    * ({@link DEFAULT_PROGRESS_INTERVAL_MS}).
    */
-  progressIntervalMs?: number;
+  progressIntervalMs?: number | undefined;
 }
 
 /** The default least time between two progress deliveries of one job. */

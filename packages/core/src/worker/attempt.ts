@@ -28,7 +28,7 @@ type HandlerEnd = { ok: true; value: unknown } | { ok: false; error: unknown } |
 export interface AttemptPolicy {
   now: () => number;
   random: () => number;
-  customBackoff?: (ctx: { attempt: number; error: unknown }) => number | null;
+  customBackoff?: ((ctx: { attempt: number; error: unknown }) => number | null) | undefined;
 }
 
 /** A running attempt: its abort controller, and how it is forced to end when the handler ignores the signal. @internal */

@@ -90,7 +90,7 @@ function endAttempt(api: Otel, span: OtelSpan, outcome: Outcome, abortKind: Abor
   span.setAttribute('waitline.outcome', attemptOutcome(outcome, abortKind));
   if (outcome.kind === 'failed') {
     const { name, message, code, stack } = outcome.item.error;
-    markFailed(api, span, stack === undefined ? { name, message, code } : { name, message, code, stack });
+    markFailed(api, span, { name, message, ...(code === undefined ? {} : { code }), ...(stack === undefined ? {} : { stack }) });
   } else if (outcome.kind === 'dropped') {
     markFailed(api, span, { name: 'LeaseLostError', message: `the lease on job "${outcome.id}" was lost`, code: 'LEASE_LOST' });
   }

@@ -247,7 +247,7 @@ export function describeTracing(harness: StorageHarness): void {
       trace.disable();
       trace.setGlobalTracerProvider(explodingProvider());
       const q = live.queue('exploding');
-      const lines: Array<{ message: string; error?: Error }> = [];
+      const lines: Array<{ message: string; error?: Error | undefined }> = [];
       live.worker(q, async () => 'ran', { logger: { warn: (message, error) => lines.push({ message, error }) } });
       const jobs = await q.addBulk([{ payload: {} }, { payload: {} }]);
       const single = await q.add({});

@@ -66,7 +66,7 @@ export function describeWorkerErrors(harness: StorageHarness): void {
     it('an error with no error listener goes to the logger, not nowhere', async () => {
       const poisoned = new Set<string>();
       const q = new Queue<{ n: number }>(refusingSettlesOf(live.storage(), poisoned, false), 'logged');
-      const lines: Array<{ message: string; error?: Error }> = [];
+      const lines: Array<{ message: string; error?: Error | undefined }> = [];
       const logger: Logger = { warn: (message, error) => lines.push({ message, error }) };
       // Not live.worker: it attaches an error listener. Closed by hand below.
       const w = new Worker(q, async () => 'ok', { ...FAST_WORKER, logger, autostart: false });
