@@ -22,7 +22,7 @@ const lease = (job: { id: string; leaseToken: string | null }) => ({ id: job.id,
 /**
  * Jobs in every state on `storage`: completed (with progress and result), failed (with error),
  * cancelled, queued with a retry error, scheduled, running, running with a cancel requested;
- * and a paused second queue with its own configuration.
+ * two schedules (cron with a time zone, and every); and a paused second queue with its own configuration.
  */
 async function seed(storage: Storage): Promise<{ running: string; cancelling: string }> {
   const work = new Queue(storage, 'work', { maxSize: 1_000 });
@@ -52,6 +52,8 @@ async function seed(storage: Storage): Promise<{ running: string; cancelling: st
   });
   await work.cancel(d.id);
   await storage.upsertQueue({ name: 'work', concurrency: 3, now });
+  await work.schedule('pulse', { every: 60_000, payload: { n: 0 }, catchUp: 'none' });
+  await work.schedule('nightly', { cron: '0 30 2 * * *', tz: 'Europe/Paris', payload: { report: 'daily' }, options: { priority: 3 } });
   const other = new Queue(storage, 'other', { maxStalls: 3 });
   await other.add({ o: true });
   await other.pause();
@@ -59,6 +61,10 @@ async function seed(storage: Storage): Promise<{ running: string; cancelling: st
 }
 
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+
+/** The lines with each schedule's createdAt and updatedAt left out: an import stores them at its own time. */
+const withoutScheduleTimes = (list: string[]) =>
+  list.map((l) => (l.startsWith('{"type":"schedule"') ? JSON.stringify({ ...JSON.parse(l), createdAt: 0, updatedAt: 0 }) : l));
 
 for (const source of kinds) {
   describe(`export from ${source.name}`, () => {
@@ -73,20 +79,25 @@ for (const source of kinds) {
       file = join(dir, `${source.name}.jsonl`);
       const r = await runBin(['--storage', src.url, 'export', '--out', file]);
       expect(r).toMatchObject({ code: 0, stderr: '' });
-      expect(r.stdout).toBe(`exported 8 job(s) of 2 queue(s) to ${file}\n`);
+      expect(r.stdout).toBe(`exported 8 job(s) and 2 schedule(s) of 2 queue(s) to ${file}\n`);
       exported = lines(readFileSync(file, 'utf8'));
     });
     afterAll(() => src?.cleanup());
 
-    it('writes a header, the queue configurations, then every job; running jobs as waiting', async () => {
+    it('writes a header, the queue configurations, the schedules, then every job; running jobs as waiting', async () => {
       const [header, ...rest] = exported.map((l) => JSON.parse(l));
-      expect(header).toMatchObject({ type: 'header', format: 1, source: { storage: expect.stringMatching(/Storage$/) } });
+      expect(header).toMatchObject({ type: 'header', format: 2, source: { storage: expect.stringMatching(/Storage$/) } });
       expect(JSON.stringify(header)).not.toMatch(/password/);
       expect(rest.slice(0, 2)).toEqual([
         { type: 'queue', name: 'other', concurrency: null, maxSize: null, paused: true, maxStalls: 3, draining: false },
         { type: 'queue', name: 'work', concurrency: 3, maxSize: 1_000, paused: false, maxStalls: 1, draining: false },
       ]);
-      const jobs = rest.slice(2);
+      expect(rest.slice(2, 4)).toEqual([
+        expect.objectContaining({ type: 'schedule', queue: 'work', key: 'nightly', cron: '0 30 2 * * *', tz: 'Europe/Paris', every: null, catchUp: 'one' }),
+        expect.objectContaining({ type: 'schedule', queue: 'work', key: 'pulse', cron: null, tz: null, every: 60_000, catchUp: 'none', lastRunAt: null }),
+      ]);
+      expect(rest[2]).toMatchObject({ payload: { report: 'daily' }, options: { priority: 3 }, nextRunAt: expect.any(Number) });
+      const jobs = rest.slice(4);
       expect(jobs.map((j) => j.queue)).toEqual(['other', ...Array(7).fill('work')]);
       expect(jobs.find((j) => j.id === ids.running)).toMatchObject({ state: 'queued', attempt: 0, finishedAt: null });
       expect(jobs.find((j) => j.id === ids.cancelling)).toMatchObject({ state: 'cancelled', cancelRequested: true, attempt: 1 });
@@ -94,7 +105,7 @@ for (const source of kinds) {
       // One queue to stdout: its configuration and its jobs (the job exported cancelled carries each export's time).
       const one = await runBin(['--storage', src.url, 'export', 'work']);
       const steady = (list: string[]) => list.filter((l) => !l.includes(ids.cancelling));
-      expect(steady(lines(one.stdout).slice(1))).toEqual(steady([exported[2] as string, ...exported.slice(4)]));
+      expect(steady(lines(one.stdout).slice(1))).toEqual(steady([...exported.slice(2, 5), ...exported.slice(6)]));
     });
 
     for (const target of kinds) {
@@ -103,10 +114,10 @@ for (const source of kinds) {
         try {
           const imported = await runBin(['--storage', dst.url, 'import', '--in', file, '--json']);
           expect(imported.stderr).toBe('');
-          expect(JSON.parse(imported.stdout)).toEqual({ queues: 2, jobs: 8, skipped: 0, replaced: 0 });
+          expect(JSON.parse(imported.stdout)).toEqual({ queues: 2, schedules: 2, jobs: 8, skipped: 0, replaced: 0 });
           const again = await runBin(['--storage', dst.url, 'export']);
           expect(again.code).toBe(0);
-          expect(lines(again.stdout).slice(1)).toEqual(exported.slice(1));
+          expect(withoutScheduleTimes(lines(again.stdout).slice(1))).toEqual(withoutScheduleTimes(exported.slice(1)));
         } finally {
           await dst.cleanup();
         }
@@ -146,7 +157,7 @@ for (const source of kinds) {
         expect(refused.code).toBe(1);
         expect(refused.stderr).toMatch(/^error SCHEMA_VERSION: /);
         const moved = await runBin(['move', '--from', src.url, '--to', `sqlite:${path}`, '--migrate', 'eta']);
-        expect(moved).toMatchObject({ code: 0, stdout: 'imported 7 job(s) (0 replaced, 0 skipped) and 1 queue configuration(s)\n' });
+        expect(moved).toMatchObject({ code: 0, stdout: 'imported 7 job(s) (0 replaced, 0 skipped), 1 queue configuration(s) and 0 schedule(s)\n' });
         dst = await SqliteStorage.open({ path });
         const at = t + 10_000;
         const before = await etaOf(src.storage, waiting[2]!.id, at);
@@ -199,9 +210,9 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
   const importing = (text: string, ...args: string[]) => runBin(['--storage', db.url, 'import', ...args], { stdin: text });
 
   it('refuses a newer format and a file without a header, writing nothing', async () => {
-    const newer = await importing([header(2), job('a', 'n1')].join('\n'));
+    const newer = await importing([header(3), job('a', 'n1')].join('\n'));
     expect(newer.code).toBe(1);
-    expect(newer.stderr).toMatch(/^error IMPORT_FORMAT: the file is in format 2, newer than format 1 .*\(at 1\)\n$/);
+    expect(newer.stderr).toMatch(/^error IMPORT_FORMAT: the file is in format 3, newer than format 2 .*\(at 1\)\n$/);
     const missing = await runBin(['--storage', db.url, 'import', '--in', join(dir, 'missing.jsonl')]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toMatch(/^error FILE_NOT_READABLE: cannot open .*missing\.jsonl.* \(at in\)\n$/);
@@ -228,9 +239,44 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     const queueLine = JSON.stringify({ type: 'queue', name: 'cfg', concurrency: 2, maxSize: 1, paused: true, maxStalls: 0, draining: true });
     const text = [header(1), queueLine, job('cfg', 'cfg1'), job('cfg', 'cfg2')].join('\n');
     const r = await importing(text, '--json');
-    expect(JSON.parse(r.stdout)).toEqual({ queues: 1, jobs: 2, skipped: 0, replaced: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({ queues: 1, schedules: 0, jobs: 2, skipped: 0, replaced: 0 });
     expect(await db.storage.getQueue('cfg')).toEqual({ name: 'cfg', concurrency: 2, maxSize: 1, paused: true, maxStalls: 0, draining: true });
     expect((await db.storage.getJob({ queue: 'cfg', id: 'cfg2' }))?.state).toBe('queued');
+  });
+
+  it('checks schedule lines as queue.schedule() does, and stores them with their ticks once the jobs are in', async () => {
+    const schedule = (key: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        type: 'schedule',
+        queue: 's',
+        key,
+        cron: null,
+        tz: null,
+        every: 60_000,
+        catchUp: 'one',
+        payload: { key },
+        options: {},
+        nextRunAt: 1_700_000_060_000,
+        lastRunAt: 1_700_000_000_000,
+        createdAt: 1_699_000_000_000,
+        updatedAt: 1_699_000_000_000,
+        ...extra,
+      });
+    const bad = await importing([header(2), schedule('bad', { every: null, cron: 'not a cron' })].join('\n'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error IMPORT_ABORTED: import stopped at line 2: line 2: invalid schedule line: .* \(at 2\.cron\)\n$/);
+    const both = await importing([header(2), schedule('bad', { cron: '* * * * *' })].join('\n'));
+    expect(both.stderr).toMatch(/exactly one of cron and every/);
+    expect(await db.storage.listSchedules({ queue: 's' })).toEqual([]);
+    const ok = await importing([header(2), schedule('tick'), job('s', 's1')].join('\n'), '--json');
+    expect(JSON.parse(ok.stdout)).toEqual({ queues: 0, schedules: 1, jobs: 1, skipped: 0, replaced: 0 });
+    const [stored] = await db.storage.listSchedules({ queue: 's' });
+    expect(stored).toMatchObject({ key: 'tick', every: 60_000, payload: { key: 'tick' }, nextRunAt: 1_700_000_060_000, lastRunAt: 1_700_000_000_000 });
+    const retimed = [header(2), schedule('tick', { every: 120_000, nextRunAt: 1_700_000_120_000, lastRunAt: null })].join('\n');
+    expect(JSON.parse((await importing(retimed, '--on-conflict', 'skip', '--json')).stdout)).toMatchObject({ schedules: 0 });
+    expect((await db.storage.listSchedules({ queue: 's' }))[0]).toEqual(stored);
+    expect(JSON.parse((await importing(retimed, '--json')).stdout)).toMatchObject({ schedules: 1 });
+    expect((await db.storage.listSchedules({ queue: 's' }))[0]).toMatchObject({ every: 120_000, nextRunAt: 1_700_000_120_000, lastRunAt: 1_700_000_000_000 });
   });
 
   it('on a conflict fails (nothing of the batch written), skips or replaces as told', async () => {
@@ -242,10 +288,10 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     expect(failed.stderr).toMatch(/^error IMPORT_ABORTED: import stopped at line 3: cannot import job "c1": a stored job has id "c1".* \(at 3\.id\)\n$/);
     expect(await db.storage.getJob({ queue: 'c', id: 'c3' })).toBeNull();
     const skipped = await importing(again, '--on-conflict', 'skip', '--json');
-    expect(JSON.parse(skipped.stdout)).toEqual({ queues: 0, jobs: 1, skipped: 2, replaced: 0 });
+    expect(JSON.parse(skipped.stdout)).toEqual({ queues: 0, schedules: 0, jobs: 1, skipped: 2, replaced: 0 });
     expect((await db.storage.getJob({ queue: 'c', id: 'c1' }))?.priority).toBe(2);
     const replaced = await importing(again, '--on-conflict', 'replace', '--json');
-    expect(JSON.parse(replaced.stdout)).toEqual({ queues: 0, jobs: 3, skipped: 0, replaced: 3 });
+    expect(JSON.parse(replaced.stdout)).toEqual({ queues: 0, schedules: 0, jobs: 3, skipped: 0, replaced: 3 });
     expect((await db.storage.getJob({ queue: 'c', id: 'c1' }))?.priority).toBe(5);
     expect(await db.storage.getJob({ queue: 'c', id: 'c2' })).toBeNull();
     expect((await importing(again, '--on-conflict', 'merge')).code).toBe(2);

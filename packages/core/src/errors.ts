@@ -315,6 +315,8 @@ export class ImportConflictError extends WaitlineError {
 export interface ImportSummary {
   /** Queue configuration lines applied. */
   queues: number;
+  /** Schedule lines stored (those `onConflict: 'skip'` left to a stored schedule are not counted). */
+  schedules: number;
   /** Jobs written (replacements included). */
   jobs: number;
   /** Jobs not written because `onConflict: 'skip'` kept the stored one. */

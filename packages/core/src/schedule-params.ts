@@ -49,6 +49,11 @@ export interface ScheduleRecord {
 export interface UpsertScheduleParams extends Pick<ScheduleRecord, 'queue' | 'key' | 'cron' | 'tz' | 'every' | 'catchUp' | 'payload' | 'options'> {
   /** The first tick when the schedule is new or its timing changed. */
   nextRunAt: number;
+  /**
+   * The last tick written when the schedule is new (null from `queue.schedule`; an import carries
+   * the exported one); a stored schedule keeps its own.
+   */
+  lastRunAt: number | null;
   now: number;
 }
 

@@ -19,7 +19,19 @@ import { enqueue } from './jobs.js';
 
 /** Creates the queue when missing and upserts the schedule, in one statement. @internal */
 export async function upsertSchedule(ctx: PgContext, p: UpsertScheduleParams): Promise<ScheduleRecord> {
-  const values = [p.queue, p.key, p.cron, p.tz, p.every, p.catchUp, JSON.stringify(p.payload ?? null), JSON.stringify(p.options), p.nextRunAt, p.now];
+  const values = [
+    p.queue,
+    p.key,
+    p.cron,
+    p.tz,
+    p.every,
+    p.catchUp,
+    JSON.stringify(p.payload ?? null),
+    JSON.stringify(p.options),
+    p.nextRunAt,
+    p.now,
+    p.lastRunAt,
+  ];
   const row = await ctx.row<ScheduleRow>('upsertSchedule', values);
   if (row === undefined) throw new Error(`upsert-schedule returned no row for "${p.key}"`);
   return scheduleFromRow(row);

@@ -40,7 +40,12 @@ function byKey(a: ScheduleRecord, b: ScheduleRecord): number {
 export async function upsertSchedule(ctx: RedisContext, p: UpsertScheduleParams): Promise<ScheduleRecord> {
   await ctx.queueNames.add(p.queue);
   const args = [p.key, p.cron ?? '', p.tz ?? '', optionalArg(p.every), p.catchUp, JSON.stringify(p.payload ?? null), JSON.stringify(p.options)];
-  const reply = await ctx.onQueue<unknown[]>('scheduleUpsert', p.queue, [...args, String(p.nextRunAt), String(p.now)], [ctx.keys.schedules(p.queue)]);
+  const reply = await ctx.onQueue<unknown[]>(
+    'scheduleUpsert',
+    p.queue,
+    [...args, String(p.nextRunAt), String(p.now), optionalArg(p.lastRunAt)],
+    [ctx.keys.schedules(p.queue)],
+  );
   return toRecord(p.queue, reply);
 }
 

@@ -37,6 +37,7 @@ export function upsertSchedule(ctx: SqliteContext, p: UpsertScheduleParams): Sch
     payload: JSON.stringify(p.payload ?? null),
     options: JSON.stringify(p.options),
     nextRunAt: p.nextRunAt,
+    lastRunAt: p.lastRunAt,
     now: p.now,
   }) as SqliteScheduleRow;
   return toRecord(row);

@@ -40,8 +40,8 @@ const isClosedPipe = (err: unknown): boolean => (err as { code?: unknown } | nul
  * Writes each line and its newline, waiting whenever the stream's buffer is full (bounded memory).
  * Stops quietly when the reader closed the pipe; any other write error is thrown.
  */
-async function writeLines(lines: AsyncIterable<string>, sink: Writable): Promise<{ queues: number; jobs: number }> {
-  const counts = { queues: 0, jobs: 0 };
+async function writeLines(lines: AsyncIterable<string>, sink: Writable): Promise<{ queues: number; schedules: number; jobs: number }> {
+  const counts = { queues: 0, schedules: 0, jobs: 0 };
   let failed: unknown;
   const onError = (err: unknown) => {
     failed ??= err;
@@ -52,6 +52,7 @@ async function writeLines(lines: AsyncIterable<string>, sink: Writable): Promise
       if (failed !== undefined) break;
       if (line.startsWith('{"type":"job"')) counts.jobs += 1;
       else if (line.startsWith('{"type":"queue"')) counts.queues += 1;
+      else if (line.startsWith('{"type":"schedule"')) counts.schedules += 1;
       if (!sink.write(`${line}\n`)) await once(sink, 'drain').catch(onError);
     }
   } finally {
@@ -84,13 +85,16 @@ async function exportCommand(options: TransferOptions, queues: string[], out: Ou
     file.end();
     await once(file, 'finish');
     if (options.json) printJson(out, { ...counts, file: options.out });
-    else out.write(`exported ${counts.jobs} job(s) of ${counts.queues} queue(s) to ${options.out}\n`);
+    else out.write(`exported ${counts.jobs} job(s) and ${counts.schedules} schedule(s) of ${counts.queues} queue(s) to ${options.out}\n`);
   });
 }
 
 function printSummary(out: Out, summary: ImportSummary, json: boolean | undefined): void {
   if (json) printJson(out, summary);
-  else out.write(`imported ${summary.jobs} job(s) (${summary.replaced} replaced, ${summary.skipped} skipped) and ${summary.queues} queue configuration(s)\n`);
+  else
+    out.write(
+      `imported ${summary.jobs} job(s) (${summary.replaced} replaced, ${summary.skipped} skipped), ${summary.queues} queue configuration(s) and ${summary.schedules} schedule(s)\n`,
+    );
 }
 
 /** `import [--in file] [--on-conflict m] [--migrate]`: JSONL from stdin or a file. */

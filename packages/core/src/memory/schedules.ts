@@ -33,7 +33,7 @@ export function upsertSchedule(store: MemoryStore, p: UpsertScheduleParams): Sch
     payload: asStored(p.payload),
     options: asStored(p.options) ?? {},
     nextRunAt: same ? old.nextRunAt : p.nextRunAt,
-    lastRunAt: old?.lastRunAt ?? null,
+    lastRunAt: old === undefined ? p.lastRunAt : old.lastRunAt,
     createdAt: old?.createdAt ?? p.now,
     updatedAt: p.now,
   };

@@ -42,6 +42,7 @@ export async function upsertScheduleOf(queue: Queue, key: unknown, definition: u
     payload,
     options: parsed.options,
     nextRunAt: firstTick(parsed, now),
+    lastRunAt: null,
     now,
   });
   scheduleChanged(queue.storage, queue.name);

@@ -7,6 +7,7 @@ import { ValidationError } from '../errors.js';
 import type { JobRecord } from '../job-record.js';
 import type { QueueConfig, Storage, TransferJob } from '../storage.js';
 import { headerLine, jobLine, queueLine } from './lines.js';
+import { scheduleLine } from './schedule-lines.js';
 
 /** Options of {@link exportJobs}. */
 export interface ExportOptions {
@@ -43,7 +44,8 @@ async function configsOf(storage: Storage, names: readonly string[] | undefined)
 
 /**
  * The storage's content as JSONL lines (each without its newline): a header (format, source,
- * time), one line per queue's configuration, then every job of each queue in `seq` order (the
+ * time), one line per queue's configuration, one per schedule (every stored field, `nextRunAt`
+ * and `lastRunAt` included, so a moved schedule fires its next tick, not one already fired), then every job of each queue in `seq` order (the
  * order an import gives them new seqs in, so claim order and positions survive a move). Jobs are
  * read `pageSize` at a time by keyset (`afterSeq`), so memory does not grow with the number of
  * jobs. Not a snapshot: a job changed while the export runs may be seen before or after the
@@ -56,6 +58,7 @@ export async function* exportJobs(storage: Storage, options: ExportOptions = {})
   const configs = await configsOf(storage, options.queues);
   yield headerLine(storage.describe(), now());
   for (const config of configs) yield queueLine(config);
+  for (const { name } of configs) for (const schedule of await storage.listSchedules({ queue: name })) yield scheduleLine(schedule);
   for (const { name } of configs) {
     let afterSeq: number | undefined;
     for (;;) {

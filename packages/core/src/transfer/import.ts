@@ -3,7 +3,8 @@
  * @module
  */
 import { ImportAbortedError, ImportConflictError, type ImportSummary, WaitlineError } from '../errors.js';
-import type { ImportConflictMode, Storage, TransferJob } from '../storage.js';
+import type { ImportConflictMode, ScheduleRecord, Storage, TransferJob } from '../storage.js';
+import { scheduleChanged } from '../schedules/wakeups.js';
 import { checkHeader, parseLine } from './lines.js';
 
 /** Options of {@link importJobs}. */
@@ -24,8 +25,10 @@ interface Batch {
 
 /** One import in progress: the open batch, the counts, and the draining flags to set at the end. */
 class ImportRun {
-  readonly summary: ImportSummary = { queues: 0, jobs: 0, skipped: 0, replaced: 0 };
+  readonly summary: ImportSummary = { queues: 0, schedules: 0, jobs: 0, skipped: 0, replaced: 0 };
   private readonly draining = new Map<string, boolean>();
+  /** Schedule lines, stored once every job is in (a tick must not fire into a half-imported queue). */
+  private readonly schedules: Array<{ schedule: ScheduleRecord; line: number }> = [];
   private batch: Batch | null = null;
   private readonly batchSize: number;
   private readonly now: () => number;
@@ -46,6 +49,10 @@ class ImportRun {
       await this.storage.upsertQueue({ ...config, now: this.now() });
       this.draining.set(config.name, draining);
       this.summary.queues += 1;
+      return;
+    }
+    if (parsed.kind === 'schedule') {
+      this.schedules.push({ schedule: parsed.schedule, line });
       return;
     }
     if (this.batch !== null && this.batch.queue !== parsed.queue) await this.flush();
@@ -82,8 +89,39 @@ class ImportRun {
   /** Sets each imported queue's draining flag, once its jobs are in (a draining queue refuses adds, not imports). */
   async finish(): Promise<ImportSummary> {
     await this.flush();
+    await this.storeSchedules();
     for (const [name, draining] of this.draining) await this.storage.upsertQueue({ name, draining, now: this.now() });
     return this.summary;
+  }
+
+  /**
+   * Stores the schedule lines as definitions, as a queue line is applied: an existing schedule of
+   * the same key is re-declared (keeping its next tick when its timing is the same), except with
+   * `onConflict: 'skip'`, which leaves a stored one alone. A new one starts from the exported
+   * `nextRunAt` and `lastRunAt`.
+   */
+  private async storeSchedules(): Promise<void> {
+    const stored = new Map<string, Set<string>>();
+    for (const { schedule, line } of this.schedules) {
+      try {
+        if (this.options.onConflict === 'skip' && (await this.keysOf(schedule.queue, stored)).has(schedule.key)) continue;
+        const { createdAt: _c, updatedAt: _u, ...definition } = schedule;
+        await this.storage.upsertSchedule({ ...definition, now: this.now() });
+        scheduleChanged(this.storage, schedule.queue);
+        this.summary.schedules += 1;
+      } catch (err) {
+        throw this.aborted(err, line, []);
+      }
+    }
+  }
+
+  private async keysOf(queue: string, cache: Map<string, Set<string>>): Promise<Set<string>> {
+    let keys = cache.get(queue);
+    if (keys === undefined) {
+      keys = new Set((await this.storage.listSchedules({ queue })).map((s) => s.key));
+      cache.set(queue, keys);
+    }
+    return keys;
   }
 
   aborted(err: unknown, line: number, fieldPath: ReadonlyArray<string | number>): ImportAbortedError {
@@ -98,7 +136,8 @@ class ImportRun {
  * ignored) into `storage`. The first line must be a header of a format this code reads, else
  * `ImportFormatError` before anything is written. Queue lines are applied with `upsertQueue` as
  * they come (paused included, so a paused queue's jobs are not claimed mid-import); `draining`
- * is set once every job is in. Jobs are written in batches of `batchSize` jobs of one queue, each
+ * is set once every job is in, after the schedule lines are stored (see `storeSchedules`: a
+ * stored schedule of the same key is re-declared, or left alone with `skip`). Jobs are written in batches of `batchSize` jobs of one queue, each
  * batch atomic, new seqs in line order; after a batch with waiting jobs, the storage's notifier
  * (when it has one) wakes the queue's idle workers as an add would. A bad line, a conflict (`fail`, or `replace` meeting a
  * running job) or a storage failure stops the import with `ImportAbortedError`: every job counted

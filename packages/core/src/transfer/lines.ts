@@ -11,10 +11,14 @@ import { findJsonProblem } from '../json-value.js';
 import { MAX_RUN_AT } from '../limits.js';
 import { storableText } from '../options.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
-import type { QueueConfig, StorageDescriptor, TransferJob } from '../storage.js';
+import type { QueueConfig, ScheduleRecord, StorageDescriptor, TransferJob } from '../storage.js';
+import { parseScheduleLine } from './schedule-lines.js';
 
-/** The format this code writes, and the newest it reads. */
-export const TRANSFER_FORMAT = 1;
+/**
+ * The format this code writes, and the newest it reads. Format 2 added schedule lines; a format 1
+ * file (queues and jobs only) reads as before.
+ */
+export const TRANSFER_FORMAT = 2;
 
 /** The first line of an export. */
 export interface HeaderLine {
@@ -146,8 +150,11 @@ const jobLineSchema = z
     path: ['finishedAt'],
   });
 
-/** A line read back: a queue's configuration or a job. */
-export type ParsedLine = { kind: 'queue'; config: QueueConfig } | { kind: 'job'; queue: string; job: TransferJob };
+/** A line read back: a queue's configuration, a schedule or a job. */
+export type ParsedLine =
+  | { kind: 'queue'; config: QueueConfig }
+  | { kind: 'schedule'; schedule: ScheduleRecord }
+  | { kind: 'job'; queue: string; job: TransferJob };
 
 /** Parses line `line` (1-based, after the header); throws `ImportLineError` naming it. */
 export function parseLine(text: string, line: number): ParsedLine {
@@ -169,7 +176,8 @@ export function parseLine(text: string, line: number): ParsedLine {
     }
     return { kind: 'job', queue, job: { ...job, payload: job.payload ?? null, result: job.result ?? null } };
   }
-  throw new ImportLineError(line, `expected a line of type "queue" or "job", got ${JSON.stringify(type ?? null)}`, ['type']);
+  if (type === 'schedule') return { kind: 'schedule', schedule: parseScheduleLine(value, line) };
+  throw new ImportLineError(line, `expected a line of type "queue", "schedule" or "job", got ${JSON.stringify(type ?? null)}`, ['type']);
 }
 
 /** Checks the first line: a header of a format this code reads; throws `ImportFormatError`. */

@@ -1,7 +1,8 @@
 -- upsert-schedule: creates a schedule or replaces its definition, creating its queue when missing.
 --
 -- Parameters: $1 queue; $2 key; $3 cron; $4 tz; $5 every_ms; $6 catch_up; $7 payload (JSON
---   text); $8 options (JSON text); $9 next_run_at (the first tick core computed); $10 now (ms)
+--   text); $8 options (JSON text); $9 next_run_at (the first tick core computed); $10 now (ms);
+--   $11 last_run_at (written on a new row only)
 -- Returns: the schedules row after the write.
 -- Guarantees: one statement. When the stored row has the same cron, tz and every_ms (NULLs
 --   equal), its next_run_at, last_run_at and created_at are kept, so re-declaring a schedule at
@@ -11,7 +12,7 @@ WITH queue_row AS (
   INSERT INTO {{schema}}.queues (name, updated_at) VALUES ($1, $10) ON CONFLICT (name) DO NOTHING
 )
 INSERT INTO {{schema}}.schedules AS s (queue, key, cron, tz, every_ms, catch_up, payload, options, next_run_at, last_run_at, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, NULL, $10, $10)
+VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $11::bigint, $10, $10)
 ON CONFLICT (queue, key) DO UPDATE SET
   next_run_at = CASE
     WHEN s.cron IS NOT DISTINCT FROM excluded.cron AND s.tz IS NOT DISTINCT FROM excluded.tz

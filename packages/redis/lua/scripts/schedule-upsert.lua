@@ -12,6 +12,7 @@
 -- ARGV[7..8]   payload JSON, options JSON
 -- ARGV[9]      nextRunAt: the first tick core computed
 -- ARGV[10]     now (ms)
+-- ARGV[11]     lastRunAt written when the schedule is new ('' for null); a stored one keeps its own
 -- Returns: the schedule hash after the write (HGETALL)
 -- Events: none.
 -- Guarantees: atomic. A stored schedule with the same cron, tz and every keeps its nextRunAt,
@@ -37,6 +38,7 @@ for i, name in ipairs({ 'cron', 'tz', 'every' }) do
   local value = ARGV[2 + i]
   if value ~= '' then fields[#fields + 1] = name; fields[#fields + 1] = value end
 end
+if not exists and ARGV[11] ~= '' then fields[#fields + 1] = 'lastRunAt'; fields[#fields + 1] = ARGV[11] end
 redis.call('HSET', hash, unpack(fields))
 redis.call('ZADD', K_SCHEDULES, nextRunAt, key)
 redis.call('HSETNX', K_CONFIG, 'paused', '0')

@@ -1,14 +1,14 @@
 -- upsert-schedule: creates a schedule or replaces its definition.
 --
 -- Parameters: :queue, :key, :cron, :tz, :everyMs, :catchUp, :payload and :options (JSON text),
---   :nextRunAt (the first tick core computed), :now.
+--   :nextRunAt (the first tick core computed), :lastRunAt (written on a new row only), :now.
 -- Returns: the schedules row after the write.
 -- Guarantees: one statement. When the stored row has the same cron, tz and every_ms (NULLs
 --   equal), its next_run_at, last_run_at and created_at are kept, so re-declaring a schedule at
 --   start loses no due tick; otherwise next_run_at becomes :nextRunAt. The caller creates the
 --   queue row in the same transaction.
 INSERT INTO schedules (queue, key, cron, tz, every_ms, catch_up, payload, options, next_run_at, last_run_at, created_at, updated_at)
-VALUES (:queue, :key, :cron, :tz, :everyMs, :catchUp, :payload, :options, :nextRunAt, NULL, :now, :now)
+VALUES (:queue, :key, :cron, :tz, :everyMs, :catchUp, :payload, :options, :nextRunAt, :lastRunAt, :now, :now)
 ON CONFLICT (queue, key) DO UPDATE SET
   next_run_at = CASE
     WHEN schedules.cron IS excluded.cron AND schedules.tz IS excluded.tz AND schedules.every_ms IS excluded.every_ms THEN schedules.next_run_at

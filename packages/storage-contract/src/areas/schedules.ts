@@ -23,6 +23,7 @@ function upsert(s: Storage, overrides: Partial<UpsertScheduleParams> = {}): Prom
     payload: { report: 'daily', nested: { list: [1, 'two', null] } },
     options: { name: 'report', priority: 5 },
     nextRunAt: T0 + 10_000,
+    lastRunAt: null,
     now: T0,
     ...overrides,
   });
@@ -71,6 +72,15 @@ export function describeSchedules(harness: StorageHarness): void {
       expect((await s.listSchedules({ queue: 'other' })).map((x) => x.key)).toEqual(['elsewhere']);
       expect(await s.listSchedules({ queue: 'none' })).toEqual([]);
       expect(await s.getQueue(QUEUE)).not.toBeNull();
+    });
+
+    it('writes the given last tick on a new schedule only (an import carries it); a stored one keeps its own', async () => {
+      const s = storage();
+      const created = await upsert(s, { lastRunAt: T0 - 10_000 });
+      expect(created.lastRunAt).toBe(T0 - 10_000);
+      expect((await upsert(s, { lastRunAt: T0 - 99_000, now: T0 + 1 })).lastRunAt).toBe(T0 - 10_000);
+      expect((await upsert(s, { every: 20_000, lastRunAt: null, now: T0 + 2 })).lastRunAt).toBe(T0 - 10_000);
+      expect((await s.listSchedules({ queue: QUEUE }))[0]?.lastRunAt).toBe(T0 - 10_000);
     });
 
     it('keeps next tick, last tick and creation time when re-declared with the same timing', async () => {
