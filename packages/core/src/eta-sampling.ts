@@ -32,7 +32,7 @@ function generator(seed: number): () => number {
 
 /** A seed from the job and the time: the same status read gives the same draws. */
 function seedOf(id: string, now: number): number {
-  let h = 2166136261 ^ now % 4294967296;
+  let h = 2166136261 ^ (now % 4294967296);
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
   return h >>> 0;
 }
@@ -97,7 +97,12 @@ export function sampledStartOffset(inputs: PositionInputs, m: Models, capacity: 
       running.map((draw) => Math.max(0, draw(rand))),
       capacity,
     );
-    starts.push(simulateStart(slots, ahead.map((draw) => draw(rand))));
+    starts.push(
+      simulateStart(
+        slots,
+        ahead.map((draw) => draw(rand)),
+      ),
+    );
   }
   return starts.sort((a, b) => a - b)[(DRAWS - 1) / 2] as number;
 }

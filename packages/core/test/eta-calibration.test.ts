@@ -61,15 +61,24 @@ describe('EtaCalibrator', () => {
 
   it('slides: old scores leave the window', () => {
     const c = new EtaCalibrator(LIMITS);
-    teach(c, Array.from({ length: 100 }, () => 3));
-    teach(c, Array.from({ length: 100 }, () => 1));
+    teach(
+      c,
+      Array.from({ length: 100 }, () => 3),
+    );
+    teach(
+      c,
+      Array.from({ length: 100 }, () => 1),
+    );
     const eta = c.calibrate(waiting(1_000))!;
     expect([eta.low, eta.high]).toEqual([1_000, 1_000]);
   });
 
   it('keeps apart predictions of jobs that wait and of jobs that start now', () => {
     const c = new EtaCalibrator(LIMITS);
-    teach(c, Array.from({ length: 40 }, () => 2));
+    teach(
+      c,
+      Array.from({ length: 40 }, () => 2),
+    );
     const now: Eta = { startsInMs: 0, finishesInMs: 1_000, low: 500, high: 1_500, basis: 'history' };
     for (let i = 0; i < 40; i++) {
       c.record(`n${i}`, now, 0);
