@@ -7,6 +7,7 @@
  * @module
  */
 import type { Clock } from './clock.js';
+import type { Eta } from './eta.js';
 import type { EtaCalibrator } from './eta-calibration.js';
 import type { WaitlineEmitter, WaitlineEventName } from './events.js';
 import type { JobId, JobRecord } from './job-record.js';
@@ -55,8 +56,16 @@ function listenWeakly(notifier: Notifier, queue: string, clock: Clock, ref: Weak
   );
 }
 
-/** Scores a finished job read by a status call (a notice may have been lost), or forgets it. @internal */
-export function learnFromRecord(calibrator: EtaCalibrator, record: JobRecord): void {
+/**
+ * What a status read does with the calibrator: a finished job's record scores (or forgets) its
+ * predictions, since a notice may have been lost; a waiting or running job's ETA, computed at
+ * `now`, gets the calibrated range and is remembered. Returns the ETA to report.
+ * @internal
+ */
+export function calibrateAndRecord(calibrator: EtaCalibrator, record: JobRecord, eta: Eta | null, now: number): Eta | null {
   if (record.state === 'completed' && record.finishedAt !== null) calibrator.complete(record.id, record.finishedAt);
   else if (record.state === 'failed' || record.state === 'cancelled') calibrator.forget(record.id);
+  const calibrated = calibrator.calibrate(eta);
+  calibrator.record(record.id, calibrated, now);
+  return calibrated;
 }

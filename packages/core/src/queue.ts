@@ -17,7 +17,7 @@ import {
 import { type Clock, systemClock } from './clock.js';
 import { type Eta, estimateEta } from './eta.js';
 import { EtaCalibrator } from './eta-calibration.js';
-import { learnFromRecord, learnOutcomes } from './eta-outcomes.js';
+import { calibrateAndRecord, learnOutcomes } from './eta-outcomes.js';
 import { JobNotFoundError } from './errors.js';
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
 import { Job, type JobStatus, toJobStatus } from './job.js';
@@ -218,10 +218,7 @@ export class Queue<Payload = unknown, Result = unknown> {
       this.learningOutcomes = true;
       learnOutcomes(this, { emitter: this.emitter, notifier: this.storage.notifier, queue: this.name, clock: this.clock }, this.etaCalibration);
     }
-    learnFromRecord(this.etaCalibration, record);
-    const calibrated = this.etaCalibration.calibrate(eta);
-    this.etaCalibration.record(record.id, calibrated, now);
-    return calibrated;
+    return calibrateAndRecord(this.etaCalibration, record, eta, now);
   }
 
   /** The job's 1-based position among ready jobs (index-only), or null when it is not waiting and ready. */
