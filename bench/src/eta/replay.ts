@@ -134,6 +134,16 @@ export class Replay {
     const result = await this.storage.settle({ queue: QUEUE, now: this.clock.at, completed: [{ id: done.id, leaseToken: done.leaseToken, result: null }] });
     if (result.lost.length > 0) throw new Error(`replay lost the lease of ${done.id}`);
     const run = this.trace[done.index]!.runMs;
+    // What a worker publishes on completion; the queue object that serves statuses hears it on the
+    // storage's notifier, as a status-serving process without workers does, and scores its ETAs.
+    this.storage.notifier?.publish({
+      queue: QUEUE,
+      kind: 'event',
+      event: 'job:completed',
+      jobId: done.id,
+      data: { queue: QUEUE, jobId: done.id, result: null, durationMs: run },
+      source: WORKER,
+    });
     this.recentRuns.push(run);
     if (this.recentRuns.length > 100) this.recentRuns.shift();
     this.record(done.index);

@@ -6,12 +6,14 @@
  * recent jobs of its name had sizes, else the recent (winsorised) mean run time of its name
  * (falling back to the whole queue): the wait is a sum of run times, and a sum goes by the mean,
  * not the median, of skewed run times. A running job without progress or size has the median of
- * what its kind's longer runs still had left (its residual life). The start time comes from simulating the queue's effective capacity,
+ * what its kind's longer runs still had left (its residual life). With few jobs ahead the start is
+ * the median of seeded draws of the queue (see `eta-sampling.ts`). The start time comes from simulating the queue's effective capacity,
  * `min(queue concurrency, sum of live workers' concurrency)`: slots free up as running jobs finish
  * (their remaining time read from progress where reported), and each job ahead takes the first free
  * slot. With thousands ahead the simulation runs on their mean duration.
  * @module
  */
+import { sampledStartOffset } from './eta-sampling.js';
 import type { FinishedSample, PositionInputs, RunningSample } from './storage.js';
 
 /** What an ETA is based on. */
@@ -19,9 +21,11 @@ export type EtaBasis = 'size' | 'history' | 'unknown' | 'no-workers' | 'paused';
 
 /**
  * An estimate of when a job starts and finishes, in ms from now. `low`/`high` bound
- * `finishesInMs` and are meant to hold the real finish for about 80% of jobs (see docs/eta.md for
- * how often they do): the spread of recent run times, and at the top the higher-priority work that
- * may arrive during the wait. With basis `unknown`
+ * `finishesInMs` and are set to hold the real finish for 80% of jobs: from `Queue.getStatus`,
+ * once 30 of that queue object's own ETAs have come true, they are the 10th and 90th percentiles
+ * of how late or early its recent ETAs finished (a conformal calibration, per process); before
+ * that, the spread of recent run times and, at the top, the higher-priority work that may arrive
+ * during the wait (see docs/eta.md for how often they hold). With basis `unknown`
  * (nothing has finished yet), `no-workers` (no live worker) or `paused` (a waiting job of a paused
  * queue: it starts only after a resume), the times are null rather than invented.
  */
@@ -240,7 +244,7 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   if (capacity <= 0) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'no-workers' };
   if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
   const delay = Math.max(0, job.runAt - now);
-  const offset = startOffset(inputs, models, fallback, capacity, now, own.ms);
+  const offset = sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
   const startsIn = Math.max(delay, offset);
   // Overtaking stretches the wait in expectation, but whether it happens is a coin toss per job:
   // the estimate stays the work ahead now, and the range's top makes room for what may arrive.

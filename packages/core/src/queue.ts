@@ -15,7 +15,9 @@ import {
   splitAddOptions,
 } from './call-options.js';
 import { type Clock, systemClock } from './clock.js';
-import { estimateEta } from './eta.js';
+import { type Eta, estimateEta } from './eta.js';
+import { EtaCalibrator } from './eta-calibration.js';
+import { calibrateAndRecord, learnOutcomes } from './eta-outcomes.js';
 import { JobNotFoundError } from './errors.js';
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
 import { Job, type JobStatus, toJobStatus } from './job.js';
@@ -74,6 +76,9 @@ export class Queue<Payload = unknown, Result = unknown> {
   private readonly configPatch: { concurrency?: number | null; maxSize?: number | null; maxStalls?: number };
   private readyPromise: Promise<QueueConfig> | undefined;
   private watchingResets = false;
+  /** This process's record of its ETAs and how they turned out; see `eta-calibration.ts`. */
+  private readonly etaCalibration = new EtaCalibrator();
+  private learningOutcomes = false;
 
   constructor(
     readonly storage: Storage,
@@ -187,7 +192,11 @@ export class Queue<Payload = unknown, Result = unknown> {
     return (await this.storage.getJob({ queue: this.name, id: parseJobId(id) })) as JobRecord<Payload, Result> | null;
   }
 
-  /** State, position, progress and ETA of a job, read consistently. Throws `JobNotFoundError`. */
+  /**
+   * State, position, progress and ETA of a job, read consistently. Throws `JobNotFoundError`. The
+   * ETA's `[low, high]` is calibrated on how this queue object's past ETAs turned out (see
+   * docs/eta.md): each call remembers the finish it predicts, in memory.
+   */
   async getStatus(id: JobId): Promise<JobStatus<Result>> {
     const now = this.clock.now();
     const inputs = await this.storage.getPositionInputs({
@@ -200,7 +209,16 @@ export class Queue<Payload = unknown, Result = unknown> {
     });
     if (!inputs || inputs.job.queue !== this.name) throw new JobNotFoundError(id);
     const position = inputs.ahead === null ? null : inputs.ahead + 1;
-    return toJobStatus<Result>(inputs.job, position, estimateEta(inputs, now), now);
+    return toJobStatus<Result>(inputs.job, position, this.calibratedEta(inputs.job, estimateEta(inputs, now), now), now);
+  }
+
+  /** Learns from `record` when it is final, else calibrates `eta` and remembers it. */
+  private calibratedEta(record: JobRecord, eta: Eta | null, now: number): Eta | null {
+    if (!this.learningOutcomes) {
+      this.learningOutcomes = true;
+      learnOutcomes(this, { emitter: this.emitter, notifier: this.storage.notifier, queue: this.name, clock: this.clock }, this.etaCalibration);
+    }
+    return calibrateAndRecord(this.etaCalibration, record, eta, now);
   }
 
   /** The job's 1-based position among ready jobs (index-only), or null when it is not waiting and ready. */

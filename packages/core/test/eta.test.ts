@@ -168,10 +168,11 @@ describe('estimateEta', () => {
 });
 
 describe('run-time model', () => {
-  it('sums the jobs ahead by the mean run time, not the median, of skewed run times', () => {
-    // Median 10 s, mean 28 s: three jobs ahead of a job behind one slot wait about 3 means.
+  it('sums many jobs ahead by the mean run time, not the median, of skewed run times', () => {
+    // Median 10 s, mean 28 s: jobs ahead too many to list (so not sampled) wait 3 means.
     const recent = samples([10_000, 10_000, 10_000, 40_000, 70_000]);
-    const eta = estimateEta(inputs({ recent, ahead: 3, aheadJobs: Array.from({ length: 3 }, () => ({ name: 'default', size: null })) }), NOW);
+    const aheadWork = [{ name: 'default', count: 3, sizedCount: 0, sizeSum: 0 }];
+    const eta = estimateEta(inputs({ recent, ahead: 3, aheadWork, aheadJobs: null }), NOW);
     expect(eta?.startsInMs).toBe(3 * 28_000);
   });
 
