@@ -26,7 +26,7 @@ export const DEFAULT_MAIN_LEASE_MS = 30_000;
 const MAX_DEFAULT_HEARTBEAT_MS = 5_000;
 
 /** The lease and heartbeat periods a worker uses, its own options first. @internal */
-export function leasePeriods(options: { leaseMs?: number; heartbeatMs?: number }, heartbeat: 'thread' | 'main'): { leaseMs: number; heartbeatMs: number } {
+export function leasePeriods(options: { leaseMs?: number | undefined; heartbeatMs?: number | undefined }, heartbeat: 'thread' | 'main'): { leaseMs: number; heartbeatMs: number } {
   const leaseMs = options.leaseMs ?? (heartbeat === 'thread' ? DEFAULT_LEASE_MS : DEFAULT_MAIN_LEASE_MS);
   // Three renewals per lease, so two can be late before the lease runs out.
   const heartbeatMs = options.heartbeatMs ?? Math.min(MAX_DEFAULT_HEARTBEAT_MS, Math.max(50, Math.floor(leaseMs / 3)));
@@ -34,7 +34,9 @@ export function leasePeriods(options: { leaseMs?: number; heartbeatMs?: number }
 }
 
 /** A worker's options with every default applied (those it keeps in one object). @internal */
-export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, 'workerId' | 'autostart' | 'logger' | 'prefetch'>>;
+export type ResolvedWorkerOptions = {
+  [K in keyof Omit<WorkerOptions, 'workerId' | 'autostart' | 'logger' | 'prefetch'>]-?: Exclude<WorkerOptions[K], undefined>;
+};
 
 /**
  * Applies a worker's defaults. The heartbeat runs in a thread only when the thread can reopen the

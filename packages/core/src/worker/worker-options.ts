@@ -12,7 +12,7 @@ export type Handler<Payload, Result> = (job: JobRecord<Payload, Result>, ctx: Ha
 /** Options of a worker. */
 export interface WorkerOptions {
   /** Jobs this worker runs at once. The queue's global `concurrency` still bounds all workers together. Default 1. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * How long a claim holds a job without a heartbeat. A crashed or killed worker's job runs again
    * on another worker about this long after the crash, plus up to half of it (the reclaim sweep's
@@ -23,22 +23,22 @@ export interface WorkerOptions {
    * are renewed from this event loop (`heartbeat: 'main'`), where a handler that blocks the loop
    * also stops the renewals.
    */
-  leaseMs?: number;
+  leaseMs?: number | undefined;
   /** How often leases (and the worker's registration) are renewed. Default a third of `leaseMs`, at most 5 000. An integer up to `MAX_TIMER_MS`. */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /**
    * `thread` (default) renews from a worker thread with its own storage connection, so a handler
    * that blocks the event loop for minutes is never declared stalled. `main` renews from this
    * event loop; it is used whenever the queue has an injected clock or the storage cannot be
    * reopened from another thread (an in-memory database).
    */
-  heartbeat?: 'thread' | 'main';
+  heartbeat?: 'thread' | 'main' | undefined;
   /** How often an idle worker looks for jobs when no notification wakes it. Default 500. An integer up to `MAX_TIMER_MS`. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** How long `close()` waits for running handlers before aborting them and releasing their jobs. Default 10 000; 0 to `MAX_TIMER_MS`. */
-  shutdownGraceMs?: number;
+  shutdownGraceMs?: number | undefined;
   /** How long a handler may ignore an aborted signal (timeout, cancel) before its attempt is ended for it. Default 5 000; 0 to `MAX_TIMER_MS`. */
-  timeoutGraceMs?: number;
+  timeoutGraceMs?: number | undefined;
   /**
    * Jobs claimed ahead of the free slots, held by this worker and started in claim order as slots
    * free up, so a fast handler does not wait a storage round trip between jobs. Default 0 (none);
@@ -48,19 +48,19 @@ export interface WorkerOptions {
    * without a global `concurrency`: there, prefetch is ignored, since a held job would hold a slot
    * of the limit without running. `close()` hands held jobs back unrun, attempt not spent.
    */
-  prefetch?: number;
+  prefetch?: number | undefined;
   /** Start claiming at once. Default true. */
-  autostart?: boolean;
+  autostart?: boolean | undefined;
   /** Defaults to a random id. 1-200 characters, no NUL or lone surrogate. */
-  workerId?: string;
+  workerId?: string | undefined;
   /** Randomness for backoff jitter; tests pin it. */
-  random?: () => number;
+  random?: (() => number) | undefined;
   /**
    * Receives the errors reported while no `error` listener is attached (storage failures,
    * heartbeat problems, rejected settles), so none is silently lost. Default: `console.warn`,
    * at most 5 lines a minute.
    */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** Events of the worker itself (job events go to the queue). */
