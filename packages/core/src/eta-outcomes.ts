@@ -1,8 +1,9 @@
 /**
  * Where a queue object learns how its ETAs turned out: the `job:completed`, `job:failed` and
- * `job:cancelled` events of this process (a worker on the same queue object) and those the
- * storage's notifier carries (other queue objects in this process, and other processes where the
- * storage has cross-process events), taken as they arrive; and any status read of a finished job.
+ * `job:cancelled` events of this process (a worker on the same queue object, or another queue
+ * object through the storage's notifier), taken as they arrive; and any status read of a
+ * finished job. It never asks other processes for their events (`remote`): on storages that carry
+ * them only on request, every worker elsewhere would then write each job's events for it.
  * @internal
  * @module
  */
@@ -47,13 +48,9 @@ export function learnOutcomes(owner: object, source: OutcomeSource, calibrator: 
 
 /** Subscribes to `queue`'s event notices for the calibrator `ref` holds (in its own scope, so only weakly). */
 function listenWeakly(notifier: Notifier, queue: string, clock: Clock, ref: WeakRef<EtaCalibrator>): () => void {
-  return notifier.subscribe(
-    queue,
-    (n) => {
-      if (n.kind === 'event') onEvent(ref.deref(), clock, n.event, n.jobId ?? (n.data as { jobId?: JobId } | undefined)?.jobId);
-    },
-    { remote: true },
-  );
+  return notifier.subscribe(queue, (n) => {
+    if (n.kind === 'event') onEvent(ref.deref(), clock, n.event, n.jobId ?? (n.data as { jobId?: JobId } | undefined)?.jobId);
+  });
 }
 
 /**

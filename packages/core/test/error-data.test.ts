@@ -65,7 +65,10 @@ const SAMPLES: Record<string, WaitlineError> = {
     existingState: 'running',
     reason: 'running',
   }),
-  ImportAbortedError: new ImportAbortedError(9, { queues: 1, schedules: 0, jobs: 500, skipped: 2, replaced: 0 }, 'IMPORT_CONFLICT', new Error('conflict'), [9, 'id']),
+  ImportAbortedError: new ImportAbortedError(9, { queues: 1, schedules: 0, jobs: 500, skipped: 2, replaced: 0 }, 'IMPORT_CONFLICT', new Error('conflict'), [
+    9,
+    'id',
+  ]),
   WebhookDeliveryError: new WebhookDeliveryError('webhook POST answered 503', 503),
   HeartbeatFallbackError: new HeartbeatFallbackError('no thread script: renewing from the main thread'),
 };

@@ -26,7 +26,10 @@ export const DEFAULT_MAIN_LEASE_MS = 30_000;
 const MAX_DEFAULT_HEARTBEAT_MS = 5_000;
 
 /** The lease and heartbeat periods a worker uses, its own options first. @internal */
-export function leasePeriods(options: { leaseMs?: number | undefined; heartbeatMs?: number | undefined }, heartbeat: 'thread' | 'main'): { leaseMs: number; heartbeatMs: number } {
+export function leasePeriods(
+  options: { leaseMs?: number | undefined; heartbeatMs?: number | undefined },
+  heartbeat: 'thread' | 'main',
+): { leaseMs: number; heartbeatMs: number } {
   const leaseMs = options.leaseMs ?? (heartbeat === 'thread' ? DEFAULT_LEASE_MS : DEFAULT_MAIN_LEASE_MS);
   // Three renewals per lease, so two can be late before the lease runs out.
   const heartbeatMs = options.heartbeatMs ?? Math.min(MAX_DEFAULT_HEARTBEAT_MS, Math.max(50, Math.floor(leaseMs / 3)));
