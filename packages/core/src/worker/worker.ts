@@ -30,6 +30,7 @@ import { traceAttempt } from './trace-attempt.js';
 import type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 import { WebhookHooks } from '../webhooks/hooks.js';
 import { ScheduleLoop } from '../schedules/loop.js';
+import { HousekeepingLoop } from '../retention/loop.js';
 
 export type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 
@@ -37,7 +38,8 @@ export type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js
  * Runs jobs of one queue. At most `concurrency` at once here, and never more than the queue's
  * global concurrency across every worker. Job events are emitted on the queue. Every worker also
  * fires the queue's due schedule ticks (see `queue.schedule()`), racing the others: exactly one
- * fires each tick, and no tick fires while no worker of the queue runs. The constructor
+ * fires each tick, and no tick fires while no worker of the queue runs. Likewise the worker holding
+ * the queue's housekeeping lease applies its retention (option `retention`). The constructor
  * throws `ValidationError` for a `queue` that is not a `Queue` (path `['queue']`), a `handler` that
  * is not a function (`['handler']`) or bad options (`['options', ...]`), before anything runs.
  */
@@ -70,8 +72,9 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private shares: FairShare | undefined;
-  /** Fires the queue's due schedule ticks, racing every other worker (see `schedules/loop.ts`). */
+  /** Fire due schedule ticks and apply retention, racing every other worker (see `schedules/loop.ts`, `retention/loop.ts`). */
   private readonly scheduler: ScheduleLoop;
+  private readonly housekeeper: HousekeepingLoop;
 
   constructor(
     readonly queue: Queue<Payload, Result>,
@@ -90,6 +93,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.prefetched = new PrefetchBuffer(options.prefetch ?? 0);
     this.webhooks = new WebhookHooks(queue, (err) => this.reportError(err));
     this.scheduler = new ScheduleLoop(queue as unknown as Queue, (err) => this.reportError(err));
+    this.housekeeper = new HousekeepingLoop(queue as unknown as Queue, this.id, (err) => this.reportError(err));
     this.cancels = new CancelCheck(queue.storage, queue.name, this.active, this.options.pollIntervalMs, (err) => this.reportError(err));
     this.sweep = new ReclaimSweep({
       queue,
@@ -150,6 +154,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.claiming = true;
     this.schedule();
     this.scheduler.start();
+    this.housekeeper.start();
   }
 
   private every(ms: number, fn: () => void): void {
@@ -373,7 +378,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.offReset?.();
     this.webhooks.close();
     await this.started?.catch(() => undefined);
-    await this.scheduler.stop();
+    await Promise.all([this.scheduler.stop(), this.housekeeper.stop()]);
     await this.waitForActive(graceMs);
     for (const attempt of this.active.values()) attempt.abort('shutdown');
     await this.waitForActive(graceMs + 1_000);
