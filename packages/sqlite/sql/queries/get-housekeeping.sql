@@ -2,4 +2,5 @@
 --
 -- Parameters: :queue
 -- Returns: `retention` (JSON text or NULL) and `holder`, or no row.
+-- Guarantees: read-only; a primary-key lookup. Read in the lease take's transaction.
 SELECT retention, holder FROM housekeeping WHERE queue = :queue
