@@ -18,6 +18,7 @@ export class HousekeepingLoop {
   private pass: Promise<void> | undefined;
   private stopped = false;
   private held = false;
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly queue: Queue,
@@ -34,7 +35,7 @@ export class HousekeepingLoop {
 
   private run(): void {
     if (this.stopped || this.pass !== undefined) return;
-    this.pass = applyRetention(this.queue, { holder: this.holder })
+    this.pass = applyRetention(this.queue, { holder: this.holder, signal: this.abort.signal })
       .then(
         (pass) => {
           this.held = pass.held;
@@ -47,12 +48,13 @@ export class HousekeepingLoop {
   }
 
   /**
-   * Stops the loop, waits for a pass in flight, and hands the lease back when this worker held it
+   * Stops the loop, ends a pass in flight before its next batch and waits for it, and hands the lease back when this worker held it
    * (renewing it for 0 ms expires it at once), so another worker takes over without waiting.
    */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.abort.abort();
     await this.pass;
     if (!this.held) return;
     const release = { queue: this.queue.name, holder: this.holder, leaseMs: 0, now: this.queue.clock.now() };

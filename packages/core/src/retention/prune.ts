@@ -26,6 +26,8 @@ export interface RetentionPassOptions {
   pauseMs?: number;
   /** Most jobs per batch; {@link RETENTION_BATCH} by default. */
   batch?: number;
+  /** Ends the pass before its next batch once aborted (a closing worker); the batches done stay done. */
+  signal?: AbortSignal;
 }
 
 /** What one pass did: whether this holder held the lease, and how many jobs it removed per state. */
@@ -44,11 +46,13 @@ interface PassContext {
   pauseMs: number;
   batch: number;
   held: boolean;
+  signal: AbortSignal | undefined;
 }
 
-/** Renews the lease before a later batch; false (and the pass stops) once another holder has it. */
+/** Renews the lease before a later batch; false (and the pass stops) once another holder has it or the pass is aborted. */
 async function renew(ctx: PassContext): Promise<boolean> {
   if (ctx.pauseMs > 0) await sleep(ctx.pauseMs);
+  if (ctx.signal?.aborted) return false;
   const lease = await ctx.queue.storage.takeHousekeepingLease({ queue: ctx.queue.name, holder: ctx.holder, leaseMs: ctx.leaseMs, now: ctx.queue.clock.now() });
   ctx.held = lease.held;
   return lease.held;
@@ -65,12 +69,17 @@ async function pruneCut(ctx: PassContext, state: RetentionState, olderThan: numb
   }
 }
 
+/** True while the pass may run another batch: the lease still held, the pass not aborted. */
+function going(ctx: PassContext): boolean {
+  return ctx.held && ctx.signal?.aborted !== true;
+}
+
 /** Prunes every state the policy names: by age, then by count. */
 async function prunePolicy(ctx: PassContext, policy: RetentionPolicy, now: number, removed: Record<RetentionState, number>): Promise<void> {
   for (const state of RETENTION_STATES) {
     const rule = policy[state];
-    if (rule?.maxAgeMs !== undefined && ctx.held) removed[state] += await pruneCut(ctx, state, now - rule.maxAgeMs, null);
-    if (rule?.maxCount !== undefined && ctx.held) removed[state] += await pruneCut(ctx, state, null, rule.maxCount);
+    if (rule?.maxAgeMs !== undefined && going(ctx)) removed[state] += await pruneCut(ctx, state, now - rule.maxAgeMs, null);
+    if (rule?.maxCount !== undefined && going(ctx)) removed[state] += await pruneCut(ctx, state, null, rule.maxCount);
   }
 }
 
@@ -90,6 +99,7 @@ export async function applyRetention(queue: Queue, options: RetentionPassOptions
     pauseMs: options.pauseMs ?? RETENTION_PAUSE_MS,
     batch: options.batch ?? RETENTION_BATCH,
     held: false,
+    signal: options.signal,
   };
   const now = queue.clock.now();
   const lease = await queue.storage.takeHousekeepingLease({ queue: queue.name, holder: ctx.holder, leaseMs: ctx.leaseMs, now });

@@ -29,8 +29,7 @@ import { emitSettled, settleOrClaim, withStorageRetry } from './settle.js';
 import { traceAttempt } from './trace-attempt.js';
 import type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 import { WebhookHooks } from '../webhooks/hooks.js';
-import { ScheduleLoop } from '../schedules/loop.js';
-import { HousekeepingLoop } from '../retention/loop.js';
+import { QueueChores } from './chores.js';
 
 export type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 
@@ -72,9 +71,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private shares: FairShare | undefined;
-  /** Fire due schedule ticks and apply retention, racing every other worker (see `schedules/loop.ts`, `retention/loop.ts`). */
-  private readonly scheduler: ScheduleLoop;
-  private readonly housekeeper: HousekeepingLoop;
+  /** Fires due schedule ticks and applies retention, racing every other worker (see `chores.ts`). */
+  private readonly chores: QueueChores;
 
   constructor(
     readonly queue: Queue<Payload, Result>,
@@ -92,8 +90,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.leaseMs = this.options.leaseMs;
     this.prefetched = new PrefetchBuffer(options.prefetch ?? 0);
     this.webhooks = new WebhookHooks(queue, (err) => this.reportError(err));
-    this.scheduler = new ScheduleLoop(queue as unknown as Queue, (err) => this.reportError(err));
-    this.housekeeper = new HousekeepingLoop(queue as unknown as Queue, this.id, (err) => this.reportError(err));
+    this.chores = new QueueChores(queue as unknown as Queue, this.id, (err) => this.reportError(err));
     this.cancels = new CancelCheck(queue.storage, queue.name, this.active, this.options.pollIntervalMs, (err) => this.reportError(err));
     this.sweep = new ReclaimSweep({
       queue,
@@ -153,8 +150,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.every(Math.max(50, Math.floor(this.leaseMs / 2)), () => void (this.claiming && this.sweep.sweep()));
     this.claiming = true;
     this.schedule();
-    this.scheduler.start();
-    this.housekeeper.start();
+    this.chores.start();
   }
 
   private every(ms: number, fn: () => void): void {
@@ -378,7 +374,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.offReset?.();
     this.webhooks.close();
     await this.started?.catch(() => undefined);
-    await Promise.all([this.scheduler.stop(), this.housekeeper.stop()]);
+    await this.chores.stop();
     await this.waitForActive(graceMs);
     for (const attempt of this.active.values()) attempt.abort('shutdown');
     await this.waitForActive(graceMs + 1_000);
