@@ -123,6 +123,21 @@ export function describeRetention(harness: StorageHarness): void {
       expect((await s.takeHousekeepingLease({ queue: 'other', holder: winner, leaseMs: 30_000, now: T0 + 50_001 })).held).toBe(true);
     });
 
+    it('of handles racing for the lease as other processes would, exactly one holds it', async (ctx) => {
+      const s = storage();
+      if (!s.capabilities.reopenable) return ctx.skip();
+      const handles = [s, ...(await Promise.all([1, 2, 3].map(() => harness.open(s.describe()))))];
+      try {
+        for (let round = 0; round < 3; round++) {
+          const now = T0 + round * 60_000;
+          const taken = await Promise.all(handles.map((h, i) => h.takeHousekeepingLease({ queue: QUEUE, holder: `p${i}`, leaseMs: 30_000, now })));
+          expect(taken.filter((l) => l.held).length).toBe(1);
+        }
+      } finally {
+        await Promise.all(handles.slice(1).map((h) => h.close()));
+      }
+    });
+
     it('a worker without the lease prunes nothing', async () => {
       const s = storage();
       await seedScene(s);
