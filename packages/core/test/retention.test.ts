@@ -4,7 +4,7 @@
  * The rules every storage follows are in the contract's retention area.
  */
 import { describe, expect, it } from 'vitest';
-import { applyRetention, ManualClock, MemoryStorage, Queue, type Storage } from '../src/index.js';
+import { applyRetention, ManualClock, MemoryStorage, Queue, type Storage, ValidationError } from '../src/index.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -41,5 +41,19 @@ describe('applyRetention', () => {
     const plain = new Queue(q.storage, 'other');
     expect(await applyRetention(plain, { holder: 'h', pauseMs: 0 })).toEqual({ held: true, removed: { completed: 0, failed: 0, cancelled: 0 } });
     expect((await q.listJobs({ states: ['completed'] })).items.length).toBe(3);
+  });
+
+  it('refuses bad pass options with a typed error before taking the lease', async () => {
+    const { q, s, clock } = await completedQueue(1);
+    for (const [options, path] of [
+      [{ holder: '' }, ['options', 'holder']],
+      [{ holder: 'h', batch: 0 }, ['options', 'batch']],
+      [{ holder: 'h', pauseMs: -1 }, ['options', 'pauseMs']],
+    ] as const) {
+      const err = await applyRetention(q, options as never).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).path).toEqual(path);
+    }
+    expect((await s.takeHousekeepingLease({ queue: 'kept', holder: 'other', leaseMs: 1, now: clock.now() })).held).toBe(true);
   });
 });

@@ -5,6 +5,8 @@
  * prunes a queue. Every storage runs the same pass; it only supplies the lease and the batch.
  * @module
  */
+import { z } from 'zod';
+import { parseOptions, storableText } from '../options.js';
 import type { Queue } from '../queue.js';
 import { STATS_SAMPLE_LIMIT } from '../stats.js';
 import { RETENTION_STATES, type RetentionPolicy, type RetentionState } from './policy.js';
@@ -35,6 +37,16 @@ export interface RetentionPass {
   held: boolean;
   removed: Record<RetentionState, number>;
 }
+
+const passOptionsSchema = z
+  .object({
+    holder: storableText(200),
+    leaseMs: z.number().int().min(0).max(86_400_000).optional(),
+    pauseMs: z.number().int().min(0).max(60_000).optional(),
+    batch: z.number().int().min(1).max(100_000).optional(),
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'signal must be an AbortSignal').optional(),
+  })
+  .strict();
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -88,9 +100,12 @@ async function prunePolicy(ctx: PassContext, policy: RetentionPolicy, now: numbe
  * has) the queue's housekeeping lease; otherwise removes nothing and answers `held: false`. Of
  * several workers calling it at once, at most one prunes. Queued and running jobs are never
  * removed; removed completed and failed jobs leave their ETA samples behind. Workers call it on
- * their own (see `Worker`); call it yourself to prune at a moment of your choosing.
+ * their own (see `Worker`); call it yourself to prune at a moment of your choosing. Bad options
+ * (`holder` 1-200 characters, `batch` 1-100,000, `leaseMs` and `pauseMs` integers from 0) are a
+ * `ValidationError` at `['options', ...]` before anything is written.
  */
 export async function applyRetention(queue: Queue, options: RetentionPassOptions): Promise<RetentionPass> {
+  parseOptions(passOptionsSchema, options, 'retention pass options', ['options']);
   const removed: Record<RetentionState, number> = { completed: 0, failed: 0, cancelled: 0 };
   const ctx: PassContext = {
     queue,
