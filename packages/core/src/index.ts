@@ -32,6 +32,17 @@ export {
 export { type ScheduledTick, scheduledTick } from './schedules/tick.js';
 export { type ScheduleRow, scheduleFromRow } from './schedules/sql-row.js';
 export { SCHEDULE_MAX_SLEEP_MS } from './schedules/wakeups.js';
+export { RETENTION_STATES, type RetentionPolicy, type RetentionRule, type RetentionState } from './retention/policy.js';
+export {
+  applyRetention,
+  HOUSEKEEPING_LEASE_MS,
+  RETENTION_BATCH,
+  RETENTION_PAUSE_MS,
+  type RetentionPass,
+  type RetentionPassOptions,
+} from './retention/prune.js';
+export { HOUSEKEEPING_INTERVAL_MS } from './retention/loop.js';
+export { type KeptSample, mergeRecentSamples, newestSamples, sampleOfJob } from './retention/samples.js';
 export { Worker, type WorkerOptions, type WorkerEventMap, type Handler } from './worker/worker.js';
 export type { HandlerContext, ProgressUpdate } from './worker/context.js';
 export { DEFAULT_LEASE_MS, DEFAULT_MAIN_LEASE_MS } from './worker/lease-defaults.js';

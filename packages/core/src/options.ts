@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod';
+import { retentionSchema } from './retention/policy.js';
 import type { BackoffOption, RetryPolicy } from './backoff.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { MAX_DELAY_MS, MAX_RUN_AT, MAX_TIMER_MS, textProblem } from './limits.js';
@@ -171,6 +172,7 @@ const queueOptionsSchema = z
     jobName: storableText(200).optional(),
     clock: z.object({ now: z.custom<() => number>((v) => typeof v === 'function') }).optional(),
     webhook: webhookSchema.nullable().optional(),
+    retention: retentionSchema.nullable().optional(),
   })
   .strict();
 

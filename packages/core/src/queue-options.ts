@@ -7,9 +7,10 @@ import type { RetryPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 import type { JobOptions } from './options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
+import type { RetentionPolicy } from './retention/policy.js';
 import type { WebhookOptions } from './webhooks/subscription.js';
 
-/** Options of a queue. `concurrency`, `maxSize` and `maxStalls` are stored and shared by every process. */
+/** Options of a queue. `concurrency`, `maxSize`, `maxStalls` and `retention` are stored and shared by every process. */
 export interface QueueOptions<Payload = unknown> {
   /**
    * A schema every payload must pass, from any Standard Schema validator (zod 3.24+ or 4, valibot,
@@ -44,6 +45,14 @@ export interface QueueOptions<Payload = unknown> {
    * Validated as the job option is, at `['options', 'webhook', ...]`. None by default.
    */
   webhook?: WebhookOptions | null | undefined;
+  /**
+   * How long finished jobs are kept, per final state (`{ completed: { maxAgeMs, maxCount } }`);
+   * stored when the queue is first used, so every process prunes by the same rule, and applied in
+   * bounded batches by whichever worker holds the queue's housekeeping lease. A bad rule is a
+   * `ValidationError` at `['options', 'retention', state, field]` and nothing is written. Left as
+   * stored when undefined; null keeps every finished job. Pruned jobs' ETA samples are kept.
+   */
+  retention?: RetentionPolicy | null | undefined;
 }
 
 /** One entry of `addBulk`. */

@@ -32,6 +32,7 @@ import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { traceAdd } from './tracing.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
+import { normalizeRetention, type RetentionPolicy } from './retention/policy.js';
 import { announceOutcome } from './webhooks/outbox.js';
 import { removeScheduleOf, type ScheduleInfo, toScheduleInfo, upsertScheduleOf } from './schedules/api.js';
 import type { ScheduleDefinition } from './schedules/spec.js';
@@ -74,6 +75,7 @@ export class Queue<Payload = unknown, Result = unknown> {
   /** The schema every payload is validated with (the `payload` option), if any. */
   readonly schema: StandardSchemaV1 | undefined;
   private readonly configPatch: { concurrency?: number | null; maxSize?: number | null; maxStalls?: number };
+  private readonly retention: RetentionPolicy | null | undefined;
   private readyPromise: Promise<QueueConfig> | undefined;
   private watchingResets = false;
   /** This process's record of its ETAs and how they turned out; see `eta-calibration.ts`. */
@@ -97,25 +99,27 @@ export class Queue<Payload = unknown, Result = unknown> {
     if (options.concurrency !== undefined) this.configPatch.concurrency = options.concurrency;
     if (options.maxSize !== undefined) this.configPatch.maxSize = options.maxSize;
     if (options.maxStalls !== undefined) this.configPatch.maxStalls = options.maxStalls;
+    this.retention = options.retention === undefined ? undefined : normalizeRetention(options.retention);
   }
 
   /**
    * Stores the queue's configuration (once per instance) and returns it as stored. When the
    * storage later reports that it lost its data (`notifier.onReset`), the queue writes the
-   * configuration its options give (`concurrency`, `maxSize`, `maxStalls`) again; a pause is not restored.
+   * configuration its options give (`concurrency`, `maxSize`, `maxStalls`, `retention`) again; a pause is not restored.
    */
   ready(): Promise<QueueConfig> {
-    this.readyPromise ??= this.storage.upsertQueue({ name: this.name, ...this.configPatch, now: this.clock.now() }).then(
-      (config) => {
-        this.watchingResets ||= onResetWeakly(this.storage.notifier, this, restoreQueueConfig);
-        return config;
-      },
-      (err) => {
-        this.readyPromise = undefined;
-        throw err;
-      },
-    );
+    this.readyPromise ??= this.storeConfig().catch((err: unknown) => {
+      this.readyPromise = undefined;
+      throw err;
+    });
     return this.readyPromise;
+  }
+
+  private async storeConfig(): Promise<QueueConfig> {
+    const config = await this.storage.upsertQueue({ name: this.name, ...this.configPatch, now: this.clock.now() });
+    if (this.retention !== undefined) await this.storage.setRetention({ queue: this.name, retention: this.retention, now: this.clock.now() });
+    this.watchingResets ||= onResetWeakly(this.storage.notifier, this, restoreQueueConfig);
+    return config;
   }
 
   /** Writes the configuration from the options again, after the storage lost its data. @internal */
@@ -317,13 +321,13 @@ export class Queue<Payload = unknown, Result = unknown> {
   }
 
   /**
-   * Removes jobs in a final state (or queued) older than `olderThanMs` (by finish or add time).
-   * `state` is required; `olderThanMs` is an integer from 0 to `MAX_DELAY_MS`.
+   * Removes jobs in a final state (or queued) older than `olderThanMs` (by finish or add time),
+   * keeping the ETA samples of removed completed and failed jobs. `state` is required; `olderThanMs` is an integer from 0 to `MAX_DELAY_MS`.
    */
   async clean(options: { state: 'completed' | 'failed' | 'cancelled' | 'queued'; olderThanMs?: number | undefined }): Promise<number> {
     const { state, olderThanMs } = parseCleanOptions(options);
     const olderThan = olderThanMs === undefined ? undefined : this.clock.now() - olderThanMs;
-    return this.storage.removeJobs({ queue: this.name, states: [state], olderThan });
+    return this.storage.removeJobs({ queue: this.name, states: [state], olderThan, sampleLimit: STATS_SAMPLE_LIMIT });
   }
 
   /** Counts by state, utilisation, throughput, success rate, run and wait times, live workers, schedules. */

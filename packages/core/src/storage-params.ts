@@ -233,6 +233,12 @@ export interface RemoveParams {
   queue: string;
   states: Array<Exclude<JobState, 'running'>>;
   olderThan?: number | undefined;
+  /**
+   * When given, the ETA samples of the completed and failed jobs removed (those that ever started)
+   * are kept first in the queue's sample store, which keeps the newest `sampleLimit` (see
+   * `PruneFinishedParams`), so a clean does not leave ETAs without history.
+   */
+  sampleLimit?: number | undefined;
 }
 
 /** The fields of a record that only mean something inside the storage that wrote them. */

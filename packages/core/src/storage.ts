@@ -56,10 +56,12 @@ import type {
 import type { Notifier, StorageDescriptor } from './storage-notify.js';
 import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from './storage-reads.js';
 import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from './schedule-params.js';
+import type { HousekeepingLease, HousekeepingLeaseParams, PruneFinishedParams, SetRetentionParams } from './housekeeping-params.js';
 
 export { DEFAULT_MAX_STALLS } from './storage-params.js';
 export type * from './storage-params.js';
 export type * from './schedule-params.js';
+export type * from './housekeeping-params.js';
 export type { Notifier, StorageDescriptor, StorageNotice } from './storage-notify.js';
 export type {
   AheadWork,
@@ -233,10 +235,31 @@ export interface StorageSchedules {
 }
 
 /**
- * A persistence backend: the transitions, the reads, the registry and the schedules, plus its lifecycle. `Tx` is
+ * Housekeeping: a queue's stored retention policy, a lease that lets one worker at a time prune
+ * the queue, and the bounded prune. Core decides what to prune and when (`retention/prune.ts`).
+ */
+export interface StorageHousekeeping {
+  /** Stores the queue's retention policy (null removes it); every process reads the same one. */
+  setRetention(p: SetRetentionParams): Promise<void>;
+  /**
+   * Takes or renews the queue's housekeeping lease as one compare-and-set (see
+   * {@link HousekeepingLeaseParams}): of many callers at once, at most one holds it until it
+   * expires. Answers the stored policy either way.
+   */
+  takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease>;
+  /**
+   * Deletes one bounded batch of finished jobs (see {@link PruneFinishedParams}) in one atomic
+   * step, keeping the ETA samples of the deleted ones; returns how many were deleted. Never
+   * touches a queued or running job.
+   */
+  pruneFinished(p: PruneFinishedParams): Promise<number>;
+}
+
+/**
+ * A persistence backend: the transitions, the reads, the registry, the schedules and housekeeping, plus its lifecycle. `Tx` is
  * the caller's transaction type `enqueue` joins (`unknown` unless the storage names one).
  */
-export interface Storage<Tx = unknown> extends StorageTransitions<Tx>, StorageReads, StorageRegistry, StorageSchedules {
+export interface Storage<Tx = unknown> extends StorageTransitions<Tx>, StorageReads, StorageRegistry, StorageSchedules, StorageHousekeeping {
   /** What the storage can do beyond the required contract. */
   readonly capabilities: StorageCapabilities;
   /** Optional wake-up and event channel; core polls without it. */

@@ -21,6 +21,7 @@ import {
   ValidationError,
 } from '@waitline/core';
 import type { PgContext } from './context.js';
+import { removeJobsChunk } from './housekeeping.js';
 import type { SqlName } from './generated/sql.js';
 import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
 
@@ -104,7 +105,10 @@ export function promoteJob(ctx: PgContext, p: PromoteParams): Promise<JobRecord>
 /** Rows deleted per statement: short locks, so workers go on meanwhile. */
 const REMOVE_CHUNK = 1000;
 
-/** Deletes the jobs `p` selects, chunk by chunk; returns how many. `running` is refused. @internal */
+/**
+ * Deletes the jobs `p` selects, chunk by chunk (keeping the samples of finished ones when
+ * `p.sampleLimit` is given); returns how many. `running` is refused. @internal
+ */
 export async function removeJobs(ctx: PgContext, p: RemoveParams): Promise<number> {
   if ((p.states as string[]).includes('running')) {
     const message = 'removeJobs never removes running jobs: cancel them instead';
@@ -113,8 +117,7 @@ export async function removeJobs(ctx: PgContext, p: RemoveParams): Promise<numbe
   if (p.states.length === 0) return 0;
   let total = 0;
   for (;;) {
-    const row = await ctx.row<{ n: number }>('removeJobs', [p.queue, p.states, p.olderThan ?? null, REMOVE_CHUNK]);
-    const n = row?.n ?? 0;
+    const n = await removeJobsChunk(ctx, p, REMOVE_CHUNK);
     total += n;
     if (n < REMOVE_CHUNK) return total;
   }

@@ -16,6 +16,8 @@ import type {
   FireScheduleParams,
   FireScheduleResult,
   EnqueueResult,
+  HousekeepingLease,
+  HousekeepingLeaseParams,
   JobRecord,
   LeaseState,
   ListParams,
@@ -27,6 +29,7 @@ import type {
   PositionParams,
   ProgressParams,
   PromoteParams,
+  PruneFinishedParams,
   QueueConfig,
   RawQueueStats,
   ReclaimParams,
@@ -36,6 +39,7 @@ import type {
   RetryParams,
   ScheduleRecord,
   ScheduleRef,
+  SetRetentionParams,
   SettleParams,
   SettleResult,
   StatsParams,
@@ -58,6 +62,7 @@ import { closedError, toStorageError } from './pg-errors.js';
 import * as reads from './reads.js';
 import { importWholeJobs } from './transfer.js';
 import * as schedules from './schedules.js';
+import * as housekeeping from './housekeeping.js';
 import type { QueueRow } from './rows.js';
 import { toJobRecord, toQueueConfig, type JobRow } from './rows.js';
 
@@ -290,6 +295,21 @@ export class PostgresStorage implements Storage<PostgresTx> {
   /** Removes jobs in chunks of 1,000 rows per statement. */
   removeJobs(p: RemoveParams): Promise<number> {
     return this.run(() => control.removeJobs(this.ctx, p));
+  }
+
+  /** Stores the queue's retention policy, in one statement. */
+  setRetention(p: SetRetentionParams): Promise<void> {
+    return this.run(() => housekeeping.setRetention(this.ctx, p));
+  }
+
+  /** Takes or renews the housekeeping lease: one compare-and-set statement. */
+  takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
+    return this.run(() => housekeeping.takeHousekeepingLease(this.ctx, p));
+  }
+
+  /** Deletes one prune batch and keeps its ETA samples, in one transaction. */
+  pruneFinished(p: PruneFinishedParams): Promise<number> {
+    return this.run(() => housekeeping.pruneFinished(this.ctx, p));
   }
 
   /** Inserts the worker or refreshes it. */

@@ -17,7 +17,7 @@ import {
   type RetryParams,
   type UpsertQueueParams,
 } from '@waitline/core';
-import type { RedisContext, Tagged } from './context.js';
+import { optionalArg, type RedisContext, type Tagged } from './context.js';
 import type { ScriptName } from './generated/lua.js';
 import { toJobRecord, toQueueConfig } from './records.js';
 import type { ScriptArg } from './scripts.js';
@@ -85,10 +85,11 @@ export function promoteJob(ctx: RedisContext, p: PromoteParams): Promise<JobReco
   return jobMove(ctx, 'promote', p, 'queued', [String(p.now)]);
 }
 
-/** Deletes one chunk of the selected jobs; returns how many. @internal */
+/** Deletes one chunk of the selected jobs (keeping samples when `p.sampleLimit` is given); returns how many. @internal */
 export async function removeJobsChunk(ctx: RedisContext, p: RemoveParams): Promise<number> {
   const states = p.states.filter((s) => (s as string) !== 'running').join(',');
   if (states === '') return 0;
-  const removed = await ctx.onQueue<number>('removeJobs', p.queue, [states, p.olderThan === undefined ? '' : String(p.olderThan), String(REMOVE_CHUNK)]);
+  const args = [states, optionalArg(p.olderThan), String(REMOVE_CHUNK), optionalArg(p.sampleLimit)];
+  const removed = await ctx.onQueue<number>('removeJobs', p.queue, args, [ctx.keys.samples(p.queue)]);
   return Number(removed);
 }

@@ -86,6 +86,19 @@ export class KeySpace {
     return `{${this.prefix}:${queue}}:schedules`;
   }
 
+  /**
+   * One queue's kept ETA samples of pruned jobs: a zset by finish time (see `lua/lib/prune.lua`).
+   * In the queue's hash slot.
+   */
+  samples(queue: string): string {
+    return `{${this.prefix}:${queue}}:samples`;
+  }
+
+  /** One queue's housekeeping hash: stored retention policy and housekeeping lease. In the queue's hash slot. */
+  housekeeping(queue: string): string {
+    return `{${this.prefix}:${queue}}:housekeeping`;
+  }
+
   /** The pattern matching every queue's notice channel. */
   channelPattern(): string {
     return `${this.prefix}:notices:*`;

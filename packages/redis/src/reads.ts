@@ -77,10 +77,10 @@ async function workAheadInRanges(ctx: RedisContext, queue: string, ahead: number
 export async function getPositionInputs(ctx: RedisContext, p: PositionParams): Promise<PositionInputs | null> {
   const scanLimit = Math.max(AHEAD_SCAN_LIMIT, p.aheadListLimit);
   const args = [p.id, String(p.now), String(p.aheadListLimit), String(p.sampleLimit), String(scanLimit)];
-  const reply = await ctx.onQueue<Tagged>('positionInputs', p.queue, args);
+  const reply = await ctx.onQueue<Tagged>('positionInputs', p.queue, args, [ctx.keys.samples(p.queue)]);
   if (reply[0] === 'missing') return null;
   const found = { queue: p.queue, reply };
-  const [, job, rank, work, aheadJobs, running, completed, failed, config, readyAhead] = found.reply as [
+  const [, job, rank, work, aheadJobs, running, completed, failed, config, readyAhead, kept] = found.reply as [
     string,
     unknown[],
     number | null,
@@ -91,6 +91,7 @@ export async function getPositionInputs(ctx: RedisContext, p: PositionParams): P
     unknown,
     unknown[],
     number | null,
+    string[],
   ];
   return {
     job: toJobRecord(found.queue, job),
@@ -99,7 +100,7 @@ export async function getPositionInputs(ctx: RedisContext, p: PositionParams): P
     aheadWork: work === null ? await workAheadInRanges(ctx, found.queue, Number(readyAhead ?? 0)) : toAheadWork(work),
     aheadJobs: toAheadJobs(aheadJobs),
     running: toRunningSamples(running),
-    recent: mergeRecent(completed, failed, p.sampleLimit),
+    recent: mergeRecent(completed, failed, kept, p.sampleLimit),
     config: toQueueConfig(found.queue, config),
     liveWorkers: await liveWorkers(ctx, found.queue, p.now, p.workerStaleMs),
   };
@@ -108,12 +109,18 @@ export async function getPositionInputs(ctx: RedisContext, p: PositionParams): P
 /** Counts, windows and recent finishes from one script, plus the queue's live workers. @internal */
 export async function getStats(ctx: RedisContext, p: StatsParams): Promise<RawQueueStats> {
   const args = [String(p.now), String(p.sampleLimit), ...p.windowsMs.map(String)];
-  const [counts, windows, completed, failed, config] = await ctx.onQueue<[number[], number[], unknown, unknown, unknown[]]>('stats', p.queue, args);
+  const samplesKey = [ctx.keys.samples(p.queue)];
+  const [counts, windows, completed, failed, config, kept] = await ctx.onQueue<[number[], number[], unknown, unknown, unknown[], string[]]>(
+    'stats',
+    p.queue,
+    args,
+    samplesKey,
+  );
   const [ready, scheduled, running, done, failedCount, cancelled] = counts.map(Number) as [number, number, number, number, number, number];
   return {
     counts: { queued: ready + scheduled, ready, scheduled, running, completed: done, failed: failedCount, cancelled },
     windows: p.windowsMs.map((windowMs, i) => ({ windowMs, completed: Number(windows[2 * i]), failed: Number(windows[2 * i + 1]) })),
-    recent: mergeRecent(completed, failed, p.sampleLimit),
+    recent: mergeRecent(completed, failed, kept, p.sampleLimit),
     liveWorkers: await liveWorkers(ctx, p.queue, p.now, p.workerStaleMs),
     config: toQueueConfig(p.queue, config),
   };

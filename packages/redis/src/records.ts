@@ -4,7 +4,17 @@
  * @module
  * @internal
  */
-import { DEFAULT_MAX_STALLS, type FinishedSample, type JobRecord, type JobState, type QueueConfig, type RunningSample, type WorkerInfo } from '@waitline/core';
+import {
+  DEFAULT_MAX_STALLS,
+  type FinishedSample,
+  type JobRecord,
+  type JobState,
+  type KeptSample,
+  mergeRecentSamples,
+  type QueueConfig,
+  type RunningSample,
+  type WorkerInfo,
+} from '@waitline/core';
 
 /** A reply array as ioredis returns it: strings, nulls and nested arrays. @internal */
 export type Reply = Array<string | number | null | Reply>;
@@ -95,23 +105,40 @@ export function toRunningSamples(list: unknown): RunningSample[] {
   });
 }
 
+/** A finished job's sample fields as a script reads them: name, size, runAt, startedAt, finishedAt, seq, priority, createdAt. */
+type SampleFields = Array<string | false | null>;
+
+/** The sample of one script row, or null for a job never started. */
+function toKeptSample(state: FinishedSample['state'], f: SampleFields): KeptSample | null {
+  const [name, size, runAt, startedAt, finishedAt, seq, priority, createdAt] = f;
+  if (startedAt === null || startedAt === undefined || startedAt === false || finishedAt === null || finishedAt === undefined || finishedAt === false)
+    return null;
+  const times = { createdAt: Number(createdAt), runAt: Number(runAt), startedAt: Number(startedAt), finishedAt: Number(finishedAt) };
+  return { name: String(name), state, priority: Number(priority), size: num(size === false ? null : size), ...times, seq: Number(seq) };
+}
+
 /**
- * The `limit` most recent finished samples of both states, newest finish first (then newest seq),
+ * The `limit` most recent finished samples of both states and the kept samples of pruned jobs
+ * (members of the samples zset, see `lua/lib/prune.lua`), newest finish first (then newest seq),
  * jobs never started left out. @internal
  */
-export function mergeRecent(completed: unknown, failed: unknown, limit: number): FinishedSample[] {
-  const rows: Array<FinishedSample & { seq: number }> = [];
+export function mergeRecent(completed: unknown, failed: unknown, kept: readonly string[] | null | undefined, limit: number): FinishedSample[] {
+  const fromJobs: KeptSample[] = [];
   const add = (list: unknown, state: FinishedSample['state']) => {
-    for (const [name, size, runAt, startedAt, finishedAt, seq, priority, createdAt] of list as Array<Array<string | null>>) {
-      if (startedAt === null || startedAt === undefined || finishedAt === null || finishedAt === undefined) continue;
-      const times = { createdAt: Number(createdAt), runAt: Number(runAt), startedAt: Number(startedAt), finishedAt: Number(finishedAt) };
-      rows.push({ name: String(name), state, priority: Number(priority), size: num(size), ...times, seq: Number(seq) });
+    for (const f of list as SampleFields[]) {
+      const sample = toKeptSample(state, f);
+      if (sample !== null) fromJobs.push(sample);
     }
   };
   add(completed, 'completed');
   add(failed, 'failed');
-  rows.sort((a, b) => b.finishedAt - a.finishedAt || b.seq - a.seq);
-  return rows.slice(0, limit).map(({ seq: _seq, ...sample }) => sample);
+  const samples: KeptSample[] = [];
+  for (const member of kept ?? []) {
+    const [state, ...fields] = JSON.parse(member.slice(15)) as [FinishedSample['state'], ...SampleFields];
+    const sample = toKeptSample(state, fields);
+    if (sample !== null) samples.push(sample);
+  }
+  return mergeRecentSamples(fromJobs, samples, limit);
 }
 
 /** A worker as stored in the workers hash. @internal */

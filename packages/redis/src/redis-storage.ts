@@ -15,6 +15,8 @@ import type {
   FireScheduleParams,
   FireScheduleResult,
   EnqueueResult,
+  HousekeepingLease,
+  HousekeepingLeaseParams,
   JobRecord,
   LeaseState,
   ListParams,
@@ -26,6 +28,7 @@ import type {
   PositionParams,
   ProgressParams,
   PromoteParams,
+  PruneFinishedParams,
   QueueConfig,
   RawQueueStats,
   ReclaimParams,
@@ -35,6 +38,7 @@ import type {
   RetryParams,
   ScheduleRecord,
   ScheduleRef,
+  SetRetentionParams,
   SettleParams,
   SettleResult,
   StatsParams,
@@ -46,6 +50,7 @@ import type {
 } from '@waitline/core';
 import { connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { RedisContext } from './context.js';
+import * as housekeeping from './housekeeping.js';
 import { cancelJob, changePriority, getQueue, listQueues, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
 import { QueueNames } from './queue-names.js';
 import { KeySpace } from './keys.js';
@@ -261,6 +266,21 @@ export class RedisStorage implements Storage {
       total += removed;
       if (removed < REMOVE_CHUNK) return total;
     }
+  }
+
+  /** Stores the queue's retention policy, in one command. */
+  async setRetention(p: SetRetentionParams): Promise<void> {
+    return this.run(() => housekeeping.setRetention(this.ctx, p));
+  }
+
+  /** Takes or renews the housekeeping lease: one compare-and-set script. */
+  async takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
+    return this.run(() => housekeeping.takeHousekeepingLease(this.ctx, p));
+  }
+
+  /** Deletes one prune batch and keeps its ETA samples, in one script. */
+  async pruneFinished(p: PruneFinishedParams): Promise<number> {
+    return this.run(() => housekeeping.pruneFinished(this.ctx, p));
   }
 
   /** Registers a worker or refreshes its heartbeat, in one script. */

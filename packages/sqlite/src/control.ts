@@ -18,6 +18,7 @@ import {
   type RetryParams,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
+import { type DeletedRow, keepSamples } from './housekeeping.js';
 import type { SqlName } from './generated/sql.js';
 import { type JobRow, toJobRecord } from './rows.js';
 
@@ -96,16 +97,18 @@ export function checkRemovableStates(p: RemoveParams): void {
 }
 
 /**
- * Deletes one chunk (at most {@link REMOVE_CHUNK} rows) of the jobs `p` selects; returns how many.
- * One statement (its own transaction); the caller repeats until a chunk comes back short.
+ * Deletes one chunk (at most {@link REMOVE_CHUNK} rows) of the jobs `p` selects, keeping their
+ * ETA samples when `p.sampleLimit` is given; returns how many. Call inside `BEGIN IMMEDIATE`; the
+ * caller repeats until a chunk comes back short.
  * @internal
  */
 export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
-  const info = ctx.stmt('removeJobs').run({
+  const rows = ctx.stmt('removeJobs').all({
     queue: p.queue,
     states: JSON.stringify(p.states),
     olderThan: p.olderThan ?? null,
     chunk: REMOVE_CHUNK,
-  });
-  return info.changes;
+  }) as DeletedRow[];
+  if (p.sampleLimit !== undefined) keepSamples(ctx, p.queue, rows, p.sampleLimit);
+  return rows.length;
 }

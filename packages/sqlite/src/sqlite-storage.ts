@@ -13,6 +13,8 @@ import type {
   FireScheduleResult,
   EnqueueParams,
   EnqueueResult,
+  HousekeepingLease,
+  HousekeepingLeaseParams,
   ImportJobsParams,
   ImportJobsResult,
   JobRecord,
@@ -25,6 +27,7 @@ import type {
   PositionParams,
   ProgressParams,
   PromoteParams,
+  PruneFinishedParams,
   QueueConfig,
   RawQueueStats,
   ReclaimParams,
@@ -34,6 +37,7 @@ import type {
   RetryParams,
   ScheduleRecord,
   ScheduleRef,
+  SetRetentionParams,
   SettleParams,
   SettleResult,
   StatsParams,
@@ -56,6 +60,7 @@ import { deregisterWorker, getJob, getQueue, listQueues, listJobs, registerWorke
 import { closedError, toStorageError } from './sqlite-errors.js';
 import { readStats } from './stats.js';
 import { importWholeJobs } from './transfer.js';
+import { pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
 import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
 
 /** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
@@ -84,6 +89,9 @@ function buildTransactions(ctx: SqliteContext) {
     importJobs: transactional(ctx, 'immediate', importWholeJobs),
     upsertSchedule: transactional(ctx, 'immediate', upsertSchedule),
     fireSchedule: transactional(ctx, 'immediate', fireSchedule),
+    removeJobsChunk: transactional(ctx, 'immediate', removeJobsChunk),
+    takeHousekeepingLease: transactional(ctx, 'immediate', takeHousekeepingLease),
+    pruneFinished: transactional(ctx, 'immediate', pruneFinished),
   };
 }
 
@@ -283,11 +291,26 @@ export class SqliteStorage implements Storage {
     checkRemovableStates(p);
     let total = 0;
     for (;;) {
-      const removed = this.run(() => removeJobsChunk(this.ctx, p));
+      const removed = this.run(() => this.tx.removeJobsChunk(p));
       total += removed;
       if (removed < REMOVE_CHUNK) return total;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** Stores the queue's retention policy, in one statement. */
+  async setRetention(p: SetRetentionParams): Promise<void> {
+    this.run(() => setRetention(this.ctx, p));
+  }
+
+  /** Takes or renews the housekeeping lease: one compare-and-set statement under `BEGIN IMMEDIATE`. */
+  async takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
+    return this.run(() => this.tx.takeHousekeepingLease(p));
+  }
+
+  /** Deletes one prune batch and keeps its ETA samples, in one `BEGIN IMMEDIATE` transaction. */
+  async pruneFinished(p: PruneFinishedParams): Promise<number> {
+    return this.run(() => this.tx.pruneFinished(p));
   }
 
   /** Registers a worker or refreshes its heartbeat, in one statement. */

@@ -27,6 +27,7 @@ import { describePosition } from './areas/position.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeStalls } from './areas/stalls.js';
 import { describeRetry } from './areas/retry.js';
+import { describeRetention } from './areas/retention.js';
 import { describeSchedules } from './areas/schedules.js';
 import { describeScheduleWorkers } from './areas/schedule-workers.js';
 import { describeRoundTrip } from './areas/round-trip.js';
@@ -90,6 +91,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeList(harness);
     describeWorkersStats(harness);
     describeSchedules(harness);
+    describeRetention(harness);
     describeMigrate(harness);
     describeQueueApi(harness);
     describeValidation(harness);

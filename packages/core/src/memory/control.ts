@@ -101,6 +101,7 @@ export function removeJobs(store: MemoryStore, p: RemoveParams): number {
   checkRemovableStates(p);
   const states = new Set<string>(p.states);
   const doomed = [...store.queueJobs(p.queue).all.values()].filter((job) => removable(job, p, states));
+  if (p.sampleLimit !== undefined) store.keepSamples(p.queue, doomed, p.sampleLimit);
   for (const job of doomed) store.delete(job);
   return doomed.length;
 }

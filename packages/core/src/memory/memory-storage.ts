@@ -43,6 +43,8 @@ import { listJobs, readPosition, readPositionInputs, readStats } from './reads.j
 import { MemoryStore } from './store.js';
 import { importJobs } from './transfer.js';
 import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
+import type { HousekeepingLease, HousekeepingLeaseParams, PruneFinishedParams, SetRetentionParams } from '../housekeeping-params.js';
+import { pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
 import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from '../schedule-params.js';
 
 /** Options of {@link MemoryStorage.open}. */
@@ -260,6 +262,21 @@ export class MemoryStorage implements Storage {
   /** Compare-and-sets a schedule's next tick and enqueues the tick's job, in one step. */
   async fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult> {
     return this.run(() => fireSchedule(this.store, p));
+  }
+
+  /** Stores the queue's retention policy. */
+  async setRetention(p: SetRetentionParams): Promise<void> {
+    this.run(() => setRetention(this.store, p));
+  }
+
+  /** Takes or renews the housekeeping lease (one synchronous compare-and-set). */
+  async takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
+    return this.run(() => takeHousekeepingLease(this.store, p));
+  }
+
+  /** Deletes one batch of finished jobs, keeping their ETA samples. */
+  async pruneFinished(p: PruneFinishedParams): Promise<number> {
+    return this.run(() => pruneFinished(this.store, p));
   }
 
   /** Runs `fn` unless the storage is closed (then `StorageUnavailableError`). */

@@ -20,6 +20,7 @@ import type {
   WorkerInfo,
 } from '../storage-reads.js';
 import { copyConfig, copyJob, copyWorker } from './copy.js';
+import { type KeptSample, mergeRecentSamples, sampleOfJob } from '../retention/samples.js';
 import type { MemoryStore } from './store.js';
 
 /** Ready jobs ahead of `job` (position - 1), or null unless it is queued and ready. */
@@ -56,24 +57,15 @@ function runningSamples(store: MemoryStore, queue: string): RunningSample[] {
   return jobs.map((j) => ({ id: j.id, name: j.name, size: j.size, startedAt: j.startedAt ?? 0, progressPercent: j.progress?.percent ?? null }));
 }
 
-/** The last `limit` completed or failed jobs of the queue that ever started, newest finish first. */
+/** The last `limit` completed or failed jobs of the queue that ever started, with the kept samples of pruned ones, newest finish first. */
 function recentFinished(store: MemoryStore, queue: string, limit: number): FinishedSample[] {
   if (!(limit > 0)) return [];
-  const done: JobRecord[] = [];
+  const fromJobs: KeptSample[] = [];
   for (const job of store.queueJobs(queue).all.values()) {
-    if ((job.state === 'completed' || job.state === 'failed') && job.startedAt !== null && job.finishedAt !== null) done.push(job);
+    const sample = sampleOfJob(job);
+    if (sample !== null) fromJobs.push(sample);
   }
-  done.sort((a, b) => (b.finishedAt as number) - (a.finishedAt as number) || b.seq - a.seq);
-  return done.slice(0, Math.floor(limit)).map((j) => ({
-    name: j.name,
-    state: j.state as FinishedSample['state'],
-    priority: j.priority,
-    size: j.size,
-    createdAt: j.createdAt,
-    runAt: j.runAt,
-    startedAt: j.startedAt as number,
-    finishedAt: j.finishedAt as number,
-  }));
+  return mergeRecentSamples(fromJobs, store.samplesOf(queue), Math.floor(limit));
 }
 
 /** Workers of the queue seen within `staleMs` of `now`, oldest start first. */

@@ -11,6 +11,8 @@ import type { WorkerInfo } from '../storage-reads.js';
 import { DEFAULT_MAX_STALLS, type QueueConfig } from '../storage.js';
 import type { JobState } from '../state.js';
 import { SortedJobs } from './sorted-jobs.js';
+import type { RetentionPolicy } from '../retention/policy.js';
+import { type KeptSample, newestSamples, sampleOfJob } from '../retention/samples.js';
 
 /** One queue's jobs and indexes. @internal */
 export interface QueueJobs {
@@ -43,6 +45,10 @@ export class MemoryStore {
   readonly workers = new Map<string, WorkerInfo>();
   private readonly byQueue = new Map<string, QueueJobs>();
   private readonly schedules = new Map<string, Map<string, ScheduleRecord>>();
+  /** Per queue: the ETA samples of pruned jobs, newest first (see `retention/samples.ts`). */
+  private readonly samples = new Map<string, KeptSample[]>();
+  /** Per queue: the stored retention policy and the housekeeping lease. */
+  readonly housekeeping = new Map<string, { retention: RetentionPolicy | null; holder: string | null; expiresAt: number }>();
   private lastSeq = 0;
 
   /** The next insertion number: larger than every stored job's. */
@@ -69,6 +75,21 @@ export class MemoryStore {
       this.schedules.set(queue, map);
     }
     return map;
+  }
+
+  /** The queue's kept samples, newest first. */
+  samplesOf(queue: string): readonly KeptSample[] {
+    return this.samples.get(queue) ?? [];
+  }
+
+  /** Keeps the samples of `jobs` about to be deleted; the store keeps the newest `limit`. */
+  keepSamples(queue: string, jobs: Iterable<JobRecord>, limit: number): void {
+    const fresh: KeptSample[] = [];
+    for (const job of jobs) {
+      const sample = sampleOfJob(job);
+      if (sample !== null) fresh.push(sample);
+    }
+    if (fresh.length > 0) this.samples.set(queue, newestSamples([...this.samplesOf(queue), ...fresh], limit));
   }
 
   /** The stored configuration, or the defaults for a queue never configured nor added to. */

@@ -29,7 +29,7 @@ import { emitSettled, settleOrClaim, withStorageRetry } from './settle.js';
 import { traceAttempt } from './trace-attempt.js';
 import type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 import { WebhookHooks } from '../webhooks/hooks.js';
-import { ScheduleLoop } from '../schedules/loop.js';
+import { QueueChores } from './chores.js';
 
 export type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js';
 
@@ -37,7 +37,8 @@ export type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js
  * Runs jobs of one queue. At most `concurrency` at once here, and never more than the queue's
  * global concurrency across every worker. Job events are emitted on the queue. Every worker also
  * fires the queue's due schedule ticks (see `queue.schedule()`), racing the others: exactly one
- * fires each tick, and no tick fires while no worker of the queue runs. The constructor
+ * fires each tick, and no tick fires while no worker of the queue runs. Likewise the worker holding
+ * the queue's housekeeping lease applies its retention (option `retention`). The constructor
  * throws `ValidationError` for a `queue` that is not a `Queue` (path `['queue']`), a `handler` that
  * is not a function (`['handler']`) or bad options (`['options', ...]`), before anything runs.
  */
@@ -70,8 +71,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private shares: FairShare | undefined;
-  /** Fires the queue's due schedule ticks, racing every other worker (see `schedules/loop.ts`). */
-  private readonly scheduler: ScheduleLoop;
+  /** Fires due schedule ticks and applies retention, racing every other worker (see `chores.ts`). */
+  private readonly chores: QueueChores;
 
   constructor(
     readonly queue: Queue<Payload, Result>,
@@ -89,7 +90,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.leaseMs = this.options.leaseMs;
     this.prefetched = new PrefetchBuffer(options.prefetch ?? 0);
     this.webhooks = new WebhookHooks(queue, (err) => this.reportError(err));
-    this.scheduler = new ScheduleLoop(queue as unknown as Queue, (err) => this.reportError(err));
+    this.chores = new QueueChores(queue as unknown as Queue, this.id, (err) => this.reportError(err));
     this.cancels = new CancelCheck(queue.storage, queue.name, this.active, this.options.pollIntervalMs, (err) => this.reportError(err));
     this.sweep = new ReclaimSweep({
       queue,
@@ -149,7 +150,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.every(Math.max(50, Math.floor(this.leaseMs / 2)), () => void (this.claiming && this.sweep.sweep()));
     this.claiming = true;
     this.schedule();
-    this.scheduler.start();
+    this.chores.start();
   }
 
   private every(ms: number, fn: () => void): void {
@@ -373,7 +374,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.offReset?.();
     this.webhooks.close();
     await this.started?.catch(() => undefined);
-    await this.scheduler.stop();
+    await this.chores.stop();
     await this.waitForActive(graceMs);
     for (const attempt of this.active.values()) attempt.abort('shutdown');
     await this.waitForActive(graceMs + 1_000);

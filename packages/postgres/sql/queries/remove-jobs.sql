@@ -1,9 +1,12 @@
--- remove-jobs: deletes one chunk of a queue's jobs in the given states (never running).
+-- remove-jobs: deletes one chunk of a queue's jobs in the given states (never running), keeping
+-- the ETA samples of the deleted completed and failed jobs when asked.
 --
--- Parameters: $1 queue; $2 states (text[]); $3 older than (ms) or NULL; $4 chunk size
--- Returns: one row (n) per job deleted.
+-- Parameters: $1 queue; $2 states (text[]); $3 older than (ms) or NULL; $4 chunk size;
+--   $5 how many samples the store keeps, or NULL to keep none
+-- Returns: one row (n, kept): jobs deleted, samples inserted.
 -- Guarantees: queued jobs are chosen by created_at, final ones by finished_at; at most $4 rows,
 --   so each statement holds its locks briefly; rows locked by others are skipped this round.
+--   The caller trims the sample store (trim-samples.sql) in the same transaction.
 WITH d AS (
   DELETE FROM {{schema}}.jobs j WHERE j.id IN (
     SELECT e.id FROM {{schema}}.jobs e
@@ -12,6 +15,14 @@ WITH d AS (
     LIMIT $4
     FOR UPDATE SKIP LOCKED
   )
+  RETURNING j.name, j.state, j.priority, j.size, j.created_at, j.run_at, j.started_at, j.finished_at, j.seq
+), kept AS (
+  INSERT INTO {{schema}}.job_samples (queue, finished_at, seq, name, state, priority, size, created_at, run_at, started_at)
+  SELECT $1, d.finished_at, d.seq, d.name, d.state, d.priority, d.size, d.created_at, d.run_at, d.started_at FROM d
+  WHERE $5::integer IS NOT NULL AND d.state IN ('completed', 'failed') AND d.started_at IS NOT NULL
+  ORDER BY d.finished_at DESC, d.seq DESC
+  LIMIT coalesce($5, 0)
+  ON CONFLICT DO NOTHING
   RETURNING 1
 )
-SELECT count(*)::integer AS n FROM d
+SELECT (SELECT count(*) FROM d)::integer AS n, (SELECT count(*) FROM kept)::integer AS kept

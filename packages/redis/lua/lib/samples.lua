@@ -5,6 +5,8 @@
 --   failed), newest first: { name, size or false, runAt, startedAt or false, finishedAt, seq,
 --   priority, createdAt }.
 --   O(log n + limit): a reverse range on the state's finish-time set.
+-- keptSamples(key, limit) -> the `limit` newest samples kept of pruned jobs (the zset `key`, see
+--   lib/prune.lua), newest first, as stored members.
 
 local function runningSamples()
   local out = {}
@@ -22,4 +24,9 @@ local function recentFinished(state, limit)
     out[#out + 1] = redis.call('HMGET', jobKey(id), 'name', 'size', 'runAt', 'startedAt', 'finishedAt', 'seq', 'priority', 'createdAt')
   end
   return out
+end
+
+local function keptSamples(key, limit)
+  if limit <= 0 then return {} end
+  return redis.call('ZREVRANGE', key, 0, limit - 1)
 end

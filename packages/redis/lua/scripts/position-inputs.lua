@@ -2,6 +2,7 @@
 --
 -- KEYS[1..10]  the queue's keys, in the order of lib/common.lua (config, seq, ready, scheduled,
 --              running, all, completed, failed, cancelled, idem)
+-- KEYS[11]     the queue's kept samples (see lib/prune.lua)
 -- ARGV[1]      job key prefix
 -- ARGV[2]      job id
 -- ARGV[3]      now (ms)
@@ -12,7 +13,8 @@
 --          and ready), aheadWork (flat: name, count, sizedCount, sizeSum per name), aheadJobs
 --          (flat: name, size or '' per job, in claim order) or false; aheadWork is false when
 --          more than scanLimit jobs are ahead (the caller reads it with ahead-work); running samples, recent
---          completed, recent failed, config (HGETALL), the rank in the ready set alone or false }
+--          completed, recent failed, config (HGETALL), the rank in the ready set alone or false,
+--          kept samples }
 -- Events: none.
 -- Guarantees: one consistent read (plus moving at most scanLimit due jobs per level to the ready
 --   set). The rank is exact and O(levels * log n) (lib/common.lua readyRank); the work ahead is O(ahead) (name and size of each job ahead), so it is read here
@@ -39,4 +41,5 @@ elseif rank then
 end
 
 return { 'ok', job, rank, work, aheadJobs, runningSamples(), recentFinished('completed', sampleLimit),
-  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG), readyAhead or false }
+  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG), readyAhead or false,
+  keptSamples(KEYS[11], sampleLimit) }

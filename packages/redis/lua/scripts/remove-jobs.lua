@@ -7,22 +7,23 @@
 --              other, 'running' included, is ignored)
 -- ARGV[3]      olderThan (ms) or '': only jobs finished (final states) or created (queued) before it
 -- ARGV[4]      chunk: most jobs to delete in this call
+-- ARGV[5]      sampleLimit or '': keep the ETA samples of deleted completed and failed jobs in
+--              KEYS[11] (see lib/prune.lua), at most this many; '' keeps none
+-- KEYS[11]     the queue's kept samples
 -- Returns: how many jobs were deleted; the caller repeats while it equals the chunk.
 -- Events: none.
 -- Guarantees: atomic per chunk; a job leaves every set, its hash and its idempotency key together.
 --   Final states are a range on their finish-time set; queued jobs without olderThan are the
 --   heads of the waiting sets; with olderThan each waiting job's createdAt is read.
 --! include lib/common.lua
+--! include lib/prune.lua
 
-local olderThan, chunk = ARGV[3], tonumber(ARGV[4])
+local olderThan, chunk, sampleLimit = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local removed = 0
 
 local function remove(id)
-  local key = jobKey(id)
-  local idem = redis.call('HGET', key, 'idempotencyKey')
-  if idem and redis.call('HGET', K_IDEM, idem) == id then redis.call('HDEL', K_IDEM, idem) end
-  redis.call('ZREM', K_ALL, id)
-  redis.call('DEL', key)
+  if sampleLimit then keepSample(id) end
+  removeJob(id)
   removed = removed + 1
 end
 
@@ -64,4 +65,5 @@ for state in string.gmatch(ARGV[2], '[^,]+') do
     end
   end
 end
+if sampleLimit and removed > 0 then trimSamples(sampleLimit) end
 return removed

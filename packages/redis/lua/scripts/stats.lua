@@ -2,12 +2,14 @@
 --
 -- KEYS[1..10]  the queue's keys, in the order of lib/common.lua (config, seq, ready, scheduled,
 --              running, all, completed, failed, cancelled, idem)
+-- KEYS[11]     the queue's kept samples (see lib/prune.lua)
 -- ARGV[1]      job key prefix
 -- ARGV[2]      now (ms)
 -- ARGV[3]      sampleLimit: recent finished jobs per state
 -- ARGV[4..]    window lengths (ms)
 -- Returns: { counts { ready, scheduled, running, completed, failed, cancelled }, windows (flat:
---          completed, failed per window), recent completed, recent failed, config (HGETALL) }
+--          completed, failed per window), recent completed, recent failed, config (HGETALL),
+--          kept samples }
 -- Events: none.
 -- Guarantees: read-only; O(log n) per count (scheduled jobs: per priority level). A scheduled job due at now counts as ready even
 --   before a claim moved it. A window counts jobs with finishedAt >= now - window.
@@ -32,4 +34,4 @@ for i = 4, #ARGV do
 end
 local limit = tonumber(ARGV[3])
 return { counts, windows, recentFinished('completed', limit), recentFinished('failed', limit),
-  redis.call('HGETALL', K_CONFIG) }
+  redis.call('HGETALL', K_CONFIG), keptSamples(KEYS[11], limit) }

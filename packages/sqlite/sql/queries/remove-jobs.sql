@@ -5,7 +5,8 @@
 --   :states     JSON array of states (never 'running'; the caller checks)
 --   :olderThan  ms, or NULL: only jobs finished (final states) or created (queued) before it
 --   :chunk      most rows to delete in this statement
--- Returns: nothing; changes = rows deleted. The caller repeats until changes < :chunk.
+-- Returns: the deleted rows' ETA fields (as prune-finished.sql), one row per job deleted; the
+--   caller keeps the samples and repeats until fewer than :chunk come back.
 -- Guarantees: a running job is never deleted, whatever :states holds. Deleting in chunks, one
 --   transaction each, keeps the write lock short so other processes' claims and adds go on.
 --   Queued jobs are found on jobs_queued, finished ones on jobs_dequeued (state, queue,
@@ -22,3 +23,4 @@ DELETE FROM jobs WHERE seq IN (
     AND (:olderThan IS NULL OR finished_at < :olderThan)
   LIMIT CAST(:chunk AS INTEGER)
 )
+RETURNING name, state, priority, size, created_at, run_at, started_at, finished_at, seq

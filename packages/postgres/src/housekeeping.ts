@@ -1,0 +1,46 @@
+/**
+ * Housekeeping on Postgres: the stored retention policy, the housekeeping lease (one
+ * compare-and-set statement) and the bounded prune, whose deleted rows' ETA samples are kept in
+ * job_samples by the same statement and trimmed in the same transaction. `removeJobs` keeps
+ * samples the same way.
+ * @module
+ * @internal
+ */
+import type { HousekeepingLease, HousekeepingLeaseParams, PruneFinishedParams, RemoveParams, RetentionPolicy, SetRetentionParams } from '@waitline/core';
+import type { PgContext } from './context.js';
+
+/** Stores the queue's retention policy (set-retention.sql). @internal */
+export async function setRetention(ctx: PgContext, p: SetRetentionParams): Promise<void> {
+  await ctx.rows('setRetention', [p.queue, p.retention === null ? null : JSON.stringify(p.retention)]);
+}
+
+/** The lease's compare-and-set and the stored policy (take-housekeeping-lease.sql). @internal */
+export async function takeHousekeepingLease(ctx: PgContext, p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
+  const row = await ctx.row<{ retention: RetentionPolicy | null; held: boolean }>('takeHousekeepingLease', [p.queue, p.holder, p.now, p.now + p.leaseMs]);
+  return { held: row?.held === true, retention: row?.retention ?? null };
+}
+
+/**
+ * Runs one deleting statement (prune-finished.sql or remove-jobs.sql, which keep the samples of
+ * what they delete) and, when it kept any, trim-samples.sql, in one transaction; returns how many
+ * jobs were deleted.
+ */
+function deleteKeeping(ctx: PgContext, name: 'pruneFinished' | 'removeJobs', values: unknown[], queue: string, sampleLimit: number | null): Promise<number> {
+  return ctx.transaction('', async (client) => {
+    const row = await ctx.row<{ n: number; kept: number }>(name, values, client);
+    if ((row?.kept ?? 0) > 0 && sampleLimit !== null) await ctx.rows('trimSamples', [queue, sampleLimit], client);
+    return row?.n ?? 0;
+  });
+}
+
+/** One prune batch and its samples, in one transaction. @internal */
+export function pruneFinished(ctx: PgContext, p: PruneFinishedParams): Promise<number> {
+  const values = [p.queue, p.state, p.olderThan, p.keepNewest, p.limit, p.sampleLimit];
+  return deleteKeeping(ctx, 'pruneFinished', values, p.queue, p.sampleLimit);
+}
+
+/** One chunk of a removal (remove-jobs.sql), its samples kept when `p.sampleLimit` is given. @internal */
+export function removeJobsChunk(ctx: PgContext, p: RemoveParams, chunk: number): Promise<number> {
+  const sampleLimit = p.sampleLimit ?? null;
+  return deleteKeeping(ctx, 'removeJobs', [p.queue, p.states, p.olderThan ?? null, chunk, sampleLimit], p.queue, sampleLimit);
+}
