@@ -13,6 +13,7 @@ export { type WaitingSource, WAITING_SCAN, waitingInClaimOrder } from './waiting
 export * from './clock.js';
 export { Paced } from './paced.js';
 export * from './backoff.js';
+export { type QueueRateLimit, MAX_RATE_LIMIT_MAX, rateLimitState, rateLimitCap } from './rate-limit.js';
 export * from './eta.js';
 export * from './events.js';
 export * from './stats.js';

@@ -40,7 +40,7 @@ export function copyJob(job: JobRecord): JobRecord {
 
 /** A copy of a stored queue configuration. @internal */
 export function copyConfig(config: QueueConfig): QueueConfig {
-  return { ...config };
+  return { ...config, rateLimit: config.rateLimit ? { ...config.rateLimit } : null };
 }
 
 /** A copy of a stored worker. @internal */

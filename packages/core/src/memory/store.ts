@@ -26,7 +26,7 @@ export interface QueueJobs {
 
 /** The configuration a queue has until configured otherwise. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false, rateLimit: null };
 }
 
 /**
@@ -41,6 +41,8 @@ export class MemoryStore {
   readonly queues = new Map<string, QueueConfig>();
   /** Registered workers by id. */
   readonly workers = new Map<string, WorkerInfo>();
+  /** Each rate-limited queue's log of recent start times (see `rate-limit.ts`), trimmed by its claims. */
+  readonly rateStarts = new Map<string, number[]>();
   private readonly byQueue = new Map<string, QueueJobs>();
   private readonly schedules = new Map<string, Map<string, ScheduleRecord>>();
   private lastSeq = 0;

@@ -11,6 +11,7 @@ import { findJsonProblem } from '../json-value.js';
 import { MAX_RUN_AT } from '../limits.js';
 import { storableText } from '../options.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
+import { rateLimitSchema } from '../rate-limit.js';
 import type { QueueConfig, StorageDescriptor, TransferJob } from '../storage.js';
 
 /** The format this code writes, and the newest it reads. */
@@ -106,6 +107,7 @@ const queueLineSchema = z
     paused: z.boolean(),
     maxStalls: count,
     draining: z.boolean(),
+    rateLimit: rateLimitSchema.nullable().optional(),
   })
   .loose();
 

@@ -67,6 +67,7 @@ export interface FairShareOptions {
 export class FairShare {
   private share: number | null = null;
   private limited = true;
+  private rated = true;
   private refreshedAt: number | null = null;
   private refreshing: Promise<void> | undefined;
 
@@ -89,6 +90,15 @@ export class FairShare {
     return !this.limited;
   }
 
+  /**
+   * Whether the last read found the queue with a rate limit (true until a read): a worker then
+   * holds no job ahead (prefetch), since a held job's start would come later than the claim that
+   * the limit counted, and claims through `settle` so it learns when the next start may happen.
+   */
+  get rateLimited(): boolean {
+    return this.rated;
+  }
+
   private refresh(): Promise<void> {
     this.refreshing ??= this.read()
       .catch((err) => this.options.onError(err))
@@ -103,6 +113,7 @@ export class FairShare {
     const { storage, name } = this.queue;
     const config = await storage.getQueue(name);
     const limit = config?.concurrency ?? null;
+    this.rated = (config?.rateLimit ?? null) !== null;
     this.limited = limit !== null;
     if (limit === null) {
       this.share = null;
