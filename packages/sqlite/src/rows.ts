@@ -94,6 +94,8 @@ export interface QueueRow {
   paused: number;
   max_stalls: number;
   draining: number;
+  rate_max: number | null;
+  rate_interval_ms: number | null;
 }
 
 /** A `workers` row. @internal */
@@ -191,12 +193,13 @@ export function toQueueConfig(row: QueueRow): QueueConfig {
     paused: row.paused === 1,
     maxStalls: row.max_stalls,
     draining: row.draining === 1,
+    rateLimit: row.rate_max === null || row.rate_interval_ms === null ? null : { max: row.rate_max, intervalMs: row.rate_interval_ms },
   };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false, rateLimit: null };
 }
 
 /** Maps a `workers` row. @internal */
