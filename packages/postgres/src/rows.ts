@@ -99,16 +99,19 @@ export interface QueueRow {
   paused: boolean;
   max_stalls: number;
   draining: boolean;
+  rate_max: number | null;
+  rate_interval_ms: number | null;
 }
 
 /** Maps a `queues` row to its configuration. @internal */
 export function toQueueConfig(row: QueueRow): QueueConfig {
-  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused, maxStalls: row.max_stalls, draining: row.draining };
+  const rateLimit = row.rate_max === null || row.rate_interval_ms === null ? null : { max: row.rate_max, intervalMs: row.rate_interval_ms };
+  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused, maxStalls: row.max_stalls, draining: row.draining, rateLimit };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false, rateLimit: null };
 }
 
 /** A `workers` row. @internal */

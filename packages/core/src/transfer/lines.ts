@@ -78,9 +78,10 @@ export function jobLine(job: TransferJob & Partial<Pick<JobRecord, 'seq'>>, queu
   return JSON.stringify(out);
 }
 
-/** A queue's configuration line, every field included. */
+/** A queue's configuration line, every field included (`rateLimit` only when set, so files without one read as before). */
 export function queueLine(config: QueueConfig): string {
-  return JSON.stringify({ type: 'queue', ...config });
+  const { rateLimit, ...rest } = config;
+  return JSON.stringify({ type: 'queue', ...rest, ...(rateLimit ? { rateLimit } : {}) });
 }
 
 /** The header line; `source` keeps only the descriptor's non-secret location fields. */
