@@ -78,7 +78,12 @@ export function toQueueConfig(name: string, fields: readonly unknown[]): QueueCo
     paused: f.get('paused') === '1',
     maxStalls: num(f.get('maxStalls')) ?? DEFAULT_MAX_STALLS,
     draining: f.get('draining') === '1',
+    rateLimit: rateLimitOf(num(f.get('rateMax')), num(f.get('rateIntervalMs'))),
   };
+}
+
+function rateLimitOf(max: number | null, intervalMs: number | null): QueueConfig['rateLimit'] {
+  return max === null || intervalMs === null ? null : { max, intervalMs };
 }
 
 /** Running samples as lib/samples.lua returns them. @internal */
