@@ -64,9 +64,31 @@ describe('rateLimitState and rateLimitCap', () => {
 });
 
 describe('the ETA under a rate limit', () => {
-  const newJob = { id: 'j', name: 'default', payload: {}, priority: 2, runAt: NOW, maxAttempts: 1, backoff: null, timeoutMs: null, size: null, idempotencyKey: null, traceparent: null, webhook: null };
+  const newJob = {
+    id: 'j',
+    name: 'default',
+    payload: {},
+    priority: 2,
+    runAt: NOW,
+    maxAttempts: 1,
+    backoff: null,
+    timeoutMs: null,
+    size: null,
+    idempotencyKey: null,
+    traceparent: null,
+    webhook: null,
+  };
   const job = queuedRecord('q', newJob, 10, NOW);
-  const recent = [0, 1, 2].map((i) => ({ name: 'default', state: 'completed' as const, priority: 2, size: null, createdAt: NOW - 5_000, runAt: NOW - 5_000, startedAt: NOW - 3_000 - i, finishedAt: NOW - 2_990 - i }));
+  const recent = [0, 1, 2].map((i) => ({
+    name: 'default',
+    state: 'completed' as const,
+    priority: 2,
+    size: null,
+    createdAt: NOW - 5_000,
+    runAt: NOW - 5_000,
+    startedAt: NOW - 3_000 - i,
+    finishedAt: NOW - 2_990 - i,
+  }));
   const inputs = (ahead: number, rateLimit: PositionInputs['config']['rateLimit']): PositionInputs => ({
     job,
     ahead,

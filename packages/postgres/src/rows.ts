@@ -106,7 +106,15 @@ export interface QueueRow {
 /** Maps a `queues` row to its configuration. @internal */
 export function toQueueConfig(row: QueueRow): QueueConfig {
   const rateLimit = row.rate_max === null || row.rate_interval_ms === null ? null : { max: row.rate_max, intervalMs: row.rate_interval_ms };
-  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused, maxStalls: row.max_stalls, draining: row.draining, rateLimit };
+  return {
+    name: row.name,
+    concurrency: row.concurrency,
+    maxSize: row.max_size,
+    paused: row.paused,
+    maxStalls: row.max_stalls,
+    draining: row.draining,
+    rateLimit,
+  };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */

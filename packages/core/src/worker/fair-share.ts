@@ -99,6 +99,11 @@ export class FairShare {
     return this.rated;
   }
 
+  /** Whether a worker may hold jobs ahead (prefetch): only on a queue with neither a global nor a rate limit. */
+  get prefetchAllowed(): boolean {
+    return !this.limited && !this.rated;
+  }
+
   private refresh(): Promise<void> {
     this.refreshing ??= this.read()
       .catch((err) => this.options.onError(err))

@@ -231,8 +231,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private async step(): Promise<void> {
     const outcomes = this.pending.splice(0);
     const free = await this.claimable();
-    const rated = this.shares?.rateLimited ?? true;
-    const limit = free + (this.claiming ? this.prefetched.room((this.shares?.unlimited ?? false) && !rated) : 0);
+    const limit = free + (this.claiming ? this.prefetched.room(this.shares?.prefetchAllowed ?? false) : 0);
     if (outcomes.length === 0 && limit <= 0) return;
     const { storage, name: queue } = this.queue;
     const claim = limit > 0 ? { workerId: this.id, limit, leaseMs: this.leaseMs } : undefined;
@@ -240,7 +239,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     const report = (e: unknown) => this.reportError(e);
     let result: SettleResult;
     try {
-      result = await settleOrClaim({ storage, queue, now, claim, rated, report }, outcomes);
+      result = await settleOrClaim({ storage, queue, now, claim, rated: this.shares?.rateLimited ?? true, report }, outcomes);
     } catch (err) {
       this.reportError(err);
       if (outcomes.length === 0 || isTransientStorageError(err)) {

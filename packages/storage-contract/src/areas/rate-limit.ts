@@ -45,7 +45,10 @@ function describeRateLimitSeam(harness: StorageHarness): void {
     it('max starts, then nothing until the oldest start leaves the window (a sliding window, not buckets)', async () => {
       const s = storage();
       await addQueue(s, { rateLimit: { max: 3, intervalMs: 1_000 } });
-      await addMany(s, Array.from({ length: 10 }, () => ({})));
+      await addMany(
+        s,
+        Array.from({ length: 10 }, () => ({})),
+      );
       expect(await claim(s, { limit: 2, now: T0 + 100 })).toHaveLength(2);
       expect(await claim(s, { limit: 5, now: T0 + 900 })).toHaveLength(1);
       expect(await claim(s, { limit: 5, now: T0 + 1_099 })).toEqual([]);
@@ -58,7 +61,10 @@ function describeRateLimitSeam(harness: StorageHarness): void {
     it('settle-and-claim counts against the limit and reports when the next start may happen', async () => {
       const s = storage();
       await addQueue(s, { rateLimit: { max: 2, intervalMs: 500 } });
-      await addMany(s, Array.from({ length: 6 }, () => ({})));
+      await addMany(
+        s,
+        Array.from({ length: 6 }, () => ({})),
+      );
       const first = await claim(s, { limit: 1, now: T0 + 10 });
       const step = await s.settle({
         queue: QUEUE,
@@ -93,7 +99,10 @@ function describeRateLimitSeam(harness: StorageHarness): void {
     it('held jobs stay queued in their place, and are claimed in that order when tokens free', async () => {
       const s = storage();
       await addQueue(s, { rateLimit: { max: 2, intervalMs: 1_000 } });
-      const jobs = await addMany(s, Array.from({ length: 6 }, (_, i) => ({ priority: i % 2 === 0 ? 2 : 3 })));
+      const jobs = await addMany(
+        s,
+        Array.from({ length: 6 }, (_, i) => ({ priority: i % 2 === 0 ? 2 : 3 })),
+      );
       const before = await positions(s, jobs, T0 + 1);
       const first = await claim(s, { limit: 6, now: T0 + 1 });
       expect(first).toHaveLength(2);
@@ -112,7 +121,10 @@ function describeRateLimitSeam(harness: StorageHarness): void {
     it('removing the limit releases the held jobs at once', async () => {
       const s = storage();
       await addQueue(s, { rateLimit: { max: 1, intervalMs: 60_000 } });
-      await addMany(s, Array.from({ length: 4 }, () => ({})));
+      await addMany(
+        s,
+        Array.from({ length: 4 }, () => ({})),
+      );
       expect(await claim(s, { limit: 4, now: T0 + 1 })).toHaveLength(1);
       expect(await claim(s, { limit: 4, now: T0 + 2 })).toEqual([]);
       await addQueue(s, { rateLimit: null }, T0 + 3);
@@ -122,7 +134,10 @@ function describeRateLimitSeam(harness: StorageHarness): void {
     it('composes with global concurrency: the smaller of free slots and tokens', async () => {
       const s = storage();
       await addQueue(s, { concurrency: 2, rateLimit: { max: 3, intervalMs: 1_000 } });
-      await addMany(s, Array.from({ length: 6 }, () => ({})));
+      await addMany(
+        s,
+        Array.from({ length: 6 }, () => ({})),
+      );
       const two = await claim(s, { limit: 5, now: T0 + 1 });
       expect(two).toHaveLength(2);
       await settleOk(s, nth(two, 0), T0 + 2);
@@ -136,7 +151,10 @@ function describeRateLimitSeam(harness: StorageHarness): void {
       const others = await Promise.all([1, 2, 3].map(() => harness.open(s.describe())));
       try {
         await addQueue(s, { rateLimit: { max: 5, intervalMs: 1_000 } });
-        await addMany(s, Array.from({ length: 40 }, () => ({})));
+        await addMany(
+          s,
+          Array.from({ length: 40 }, () => ({})),
+        );
         const handles = [s, ...others];
         const starts: number[] = [];
         for (const now of [T0 + 1, T0 + 400, T0 + 1_000, T0 + 1_001, T0 + 1_500, T0 + 2_400]) {
@@ -153,7 +171,12 @@ function describeRateLimitSeam(harness: StorageHarness): void {
     it('a bad limit is a ValidationError at its path, and nothing is written', async () => {
       const s = storage();
       const bad = [{ max: 0, intervalMs: 1_000 }, { max: 1.5, intervalMs: 1_000 }, { max: 2, intervalMs: -1 }, { max: 2 }];
-      const paths = [['options', 'rateLimit', 'max'], ['options', 'rateLimit', 'max'], ['options', 'rateLimit', 'intervalMs'], ['options', 'rateLimit', 'intervalMs']];
+      const paths = [
+        ['options', 'rateLimit', 'max'],
+        ['options', 'rateLimit', 'max'],
+        ['options', 'rateLimit', 'intervalMs'],
+        ['options', 'rateLimit', 'intervalMs'],
+      ];
       bad.forEach((rateLimit, i) => {
         let err: unknown;
         try {
@@ -187,7 +210,12 @@ function describeRateLimitWorkers(harness: StorageHarness): void {
       await q.whenIdle({ timeoutMs: 20_000 });
       const done = (await q.listJobs({ states: ['completed'], limit: 20, order: 'asc' })).items;
       expect(done).toHaveLength(12);
-      expect(busiestWindow(done.map((j) => j.startedAt as number), limit.intervalMs)).toBeLessThanOrEqual(limit.max);
+      expect(
+        busiestWindow(
+          done.map((j) => j.startedAt as number),
+          limit.intervalMs,
+        ),
+      ).toBeLessThanOrEqual(limit.max);
     });
 
     it('setRateLimit(null) on a live queue lets held jobs go at once', async () => {
