@@ -63,3 +63,12 @@ export function rateLimitCap(limit: QueueRateLimit | null, starts: readonly numb
   const after = rateLimitState(limit, [...starts, ...new Array<number>(tokens).fill(now)], now);
   return { limit: tokens, nextStartAt: after.nextAt };
 }
+
+/**
+ * The `rateLimit` field of a stored queue config read back from its two stored numbers: `{}` when
+ * either is absent (no limit: storages leave the field out, see `QueueConfig.rateLimit`). Spread
+ * it into the config. @internal
+ */
+export function rateLimitField(max: number | null, intervalMs: number | null): { rateLimit?: QueueRateLimit } {
+  return max === null || intervalMs === null ? {} : { rateLimit: { max, intervalMs } };
+}

@@ -38,8 +38,9 @@ export interface QueueConfig {
   /**
    * The queue's start-rate limit, or null for none: every claim (settle-and-claim included)
    * counts the starts logged in the last `intervalMs` in the same atomic step as it leases, and
-   * leases no more than the tokens left. A new queue has none. Every storage returns it; optional
-   * in the type only so configs written by hand (tests, imports) may leave it out (absent: none).
+   * leases no more than the tokens left. A new queue has none. Storages leave the field out when
+   * the queue has no limit (so configs read before limits existed compare equal); null reads the
+   * same as absent.
    */
   rateLimit?: QueueRateLimit | null;
 }

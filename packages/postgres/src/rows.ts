@@ -14,6 +14,7 @@ import {
   type QueueConfig,
   type RunningSample,
   type WorkerInfo,
+  rateLimitField,
 } from '@waitline/core';
 
 /** A `jobs` row as `row_to_json` gives it. @internal */
@@ -105,7 +106,6 @@ export interface QueueRow {
 
 /** Maps a `queues` row to its configuration. @internal */
 export function toQueueConfig(row: QueueRow): QueueConfig {
-  const rateLimit = row.rate_max === null || row.rate_interval_ms === null ? null : { max: row.rate_max, intervalMs: row.rate_interval_ms };
   return {
     name: row.name,
     concurrency: row.concurrency,
@@ -113,13 +113,13 @@ export function toQueueConfig(row: QueueRow): QueueConfig {
     paused: row.paused,
     maxStalls: row.max_stalls,
     draining: row.draining,
-    rateLimit,
+    ...rateLimitField(row.rate_max, row.rate_interval_ms),
   };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false, rateLimit: null };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false };
 }
 
 /** A `workers` row. @internal */

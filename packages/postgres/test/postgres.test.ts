@@ -232,7 +232,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     const storage = await PostgresStorage.open({ connectionString: PG_URL, schema, migrate: true });
     storages.push(storage);
     expect(await storage.getJob({ queue: 'q', id: 'old-job' })).toMatchObject({ payload: { kept: true }, priority: 3, state: 'queued', stalls: 0 });
-    expect(await storage.getQueue('q')).toEqual({ name: 'q', concurrency: null, maxSize: null, paused: true, maxStalls: 1, draining: false, rateLimit: null });
+    expect(await storage.getQueue('q')).toEqual({ name: 'q', concurrency: null, maxSize: null, paused: true, maxStalls: 1, draining: false });
     const versions = await withClient((c) => c.query(`SELECT version FROM "${schema}".migrations ORDER BY version`));
     expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });

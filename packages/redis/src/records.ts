@@ -4,7 +4,16 @@
  * @module
  * @internal
  */
-import { DEFAULT_MAX_STALLS, type FinishedSample, type JobRecord, type JobState, type QueueConfig, type RunningSample, type WorkerInfo } from '@waitline/core';
+import {
+  DEFAULT_MAX_STALLS,
+  type FinishedSample,
+  type JobRecord,
+  type JobState,
+  type QueueConfig,
+  rateLimitField,
+  type RunningSample,
+  type WorkerInfo,
+} from '@waitline/core';
 
 /** A reply array as ioredis returns it: strings, nulls and nested arrays. @internal */
 export type Reply = Array<string | number | null | Reply>;
@@ -78,12 +87,8 @@ export function toQueueConfig(name: string, fields: readonly unknown[]): QueueCo
     paused: f.get('paused') === '1',
     maxStalls: num(f.get('maxStalls')) ?? DEFAULT_MAX_STALLS,
     draining: f.get('draining') === '1',
-    rateLimit: rateLimitOf(num(f.get('rateMax')), num(f.get('rateIntervalMs'))),
+    ...rateLimitField(num(f.get('rateMax')), num(f.get('rateIntervalMs'))),
   };
-}
-
-function rateLimitOf(max: number | null, intervalMs: number | null): QueueConfig['rateLimit'] {
-  return max === null || intervalMs === null ? null : { max, intervalMs };
 }
 
 /** Running samples as lib/samples.lua returns them. @internal */

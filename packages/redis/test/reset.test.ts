@@ -107,15 +107,7 @@ async function survivesAWipe(fromPort: number, wipe: (server: PrivateServer, raw
 
   // Schema, a new epoch and the configuration from the producer's Queue options are back.
   await until(async () => (await producerStorage.getQueue('q'))?.concurrency === 2, 'the concurrency written back');
-  expect(await producerStorage.getQueue('q')).toEqual({
-    name: 'q',
-    concurrency: 2,
-    maxSize: 1_000,
-    maxStalls: 3,
-    paused: false,
-    draining: false,
-    rateLimit: null,
-  });
+  expect(await producerStorage.getQueue('q')).toEqual({ name: 'q', concurrency: 2, maxSize: 1_000, maxStalls: 3, paused: false, draining: false });
   expect(await raw.hget(`${prefix}:meta`, 'schema')).toBe('1');
   const epochAfter = await raw.hget(`${prefix}:meta`, 'epoch');
   expect(epochAfter).toMatch(/^[0-9a-f-]{36}$/);

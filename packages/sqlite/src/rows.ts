@@ -16,6 +16,7 @@ import {
   type RunningSample,
   type WebhookSubscription,
   type WorkerInfo,
+  rateLimitField,
 } from '@waitline/core';
 
 /**
@@ -193,13 +194,13 @@ export function toQueueConfig(row: QueueRow): QueueConfig {
     paused: row.paused === 1,
     maxStalls: row.max_stalls,
     draining: row.draining === 1,
-    rateLimit: row.rate_max === null || row.rate_interval_ms === null ? null : { max: row.rate_max, intervalMs: row.rate_interval_ms },
+    ...rateLimitField(row.rate_max, row.rate_interval_ms),
   };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false, rateLimit: null };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false };
 }
 
 /** Maps a `workers` row. @internal */

@@ -242,15 +242,7 @@ describe('storage specifics', () => {
     const storage = await open();
     const first = await storage.enqueue({ queue: 'fresh', jobs: [newJob()], now: 0 });
     expect(first.inserted).toEqual([true]);
-    expect(await storage.getQueue('fresh')).toEqual({
-      name: 'fresh',
-      concurrency: null,
-      maxSize: null,
-      paused: false,
-      maxStalls: 1,
-      draining: false,
-      rateLimit: null,
-    });
+    expect(await storage.getQueue('fresh')).toEqual({ name: 'fresh', concurrency: null, maxSize: null, paused: false, maxStalls: 1, draining: false });
     await storage.upsertQueue({ name: 'fresh', maxSize: 2, now: 0 });
     const keyed = newJob({ idempotencyKey: 'k' });
     expect((await storage.enqueue({ queue: 'fresh', jobs: [keyed], now: 0 })).inserted).toEqual([true]);

@@ -26,7 +26,7 @@ export interface QueueJobs {
 
 /** The configuration a queue has until configured otherwise. @internal */
 export function defaultQueueConfig(name: string): QueueConfig {
-  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false, rateLimit: null };
+  return { name, concurrency: null, maxSize: null, paused: false, maxStalls: DEFAULT_MAX_STALLS, draining: false };
 }
 
 /**
