@@ -8,7 +8,8 @@
 import { Queue, type JobRecord, type Storage, ValidationError } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { requireCapability } from '../capabilities.js';
-import { addMany, addQueue, claim, ids, LEASE_MS, nth, QUEUE, settleFail, settleOk, T0, useStorage } from '../fixtures.js';
+import { runChildren } from '../children/fork.js';
+import { addMany, addQueue, claim, ids, LEASE_MS, listAll, nth, QUEUE, settleFail, settleOk, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 import { useLive } from '../live.js';
 
@@ -200,6 +201,34 @@ function describeRateLimitRace(harness: StorageHarness): void {
         await Promise.all(others.map((o) => o.close()));
       }
     });
+
+    it('processes claiming at once take exactly max starts of one window between them', async () => {
+      const admin = await harness.open(await harness.freshDescriptor(), { migrate: true });
+      try {
+        await addQueue(admin, { rateLimit: { max: 7, intervalMs: 60_000 } });
+        await addMany(
+          admin,
+          Array.from({ length: 30 }, () => ({})),
+        );
+        // now never moves, so the window never frees: each child claims until its deadline.
+        const inputs = ['child-a', 'child-b', 'child-c'].map((workerId) => ({
+          descriptor: admin.describe(),
+          queue: QUEUE,
+          workerId,
+          now: T0 + 1,
+          leaseMs: 600_000,
+          holdMs: 1,
+          deadlineMs: 1_500,
+        }));
+        const reports = await runChildren<{ claimed: string[] }>('claim-loop.mjs', inputs, 25_000);
+        const claimed = reports.flatMap((r) => r.claimed);
+        expect(claimed).toHaveLength(7);
+        expect(new Set(claimed).size).toBe(7);
+        expect(await listAll(admin, QUEUE, ['queued'])).toHaveLength(23);
+      } finally {
+        await admin.close();
+      }
+    }, 30_000);
   });
 }
 
