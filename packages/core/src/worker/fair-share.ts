@@ -85,11 +85,6 @@ export class FairShare {
     return this.share === null ? free : Math.max(0, Math.min(free, this.share - active));
   }
 
-  /** Whether the last read found the queue without a global limit (false until a read). */
-  get unlimited(): boolean {
-    return !this.limited;
-  }
-
   /**
    * Whether the last read found the queue with a rate limit (true until a read): a worker then
    * holds no job ahead (prefetch), since a held job's start would come later than the claim that
