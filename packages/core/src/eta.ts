@@ -14,6 +14,7 @@
  * @module
  */
 import { sampledStartOffset } from './eta-sampling.js';
+import { rateLimitStartBound } from './eta-rate.js';
 import type { FinishedSample, PositionInputs, RunningSample } from './storage.js';
 
 /** What an ETA is based on. */
@@ -245,10 +246,11 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
   const delay = Math.max(0, job.runAt - now);
   const offset = sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
-  const startsIn = Math.max(delay, offset);
+  const rate = rateLimitStartBound(inputs, now);
+  const startsIn = Math.max(delay, offset, rate);
   // Overtaking stretches the wait in expectation, but whether it happens is a coin toss per job:
   // the estimate stays the work ahead now, and the range's top makes room for what may arrive.
-  const overtaken = Math.max(delay, offset * overtakeFactor(inputs.recent, job.priority, capacity, now));
+  const overtaken = Math.max(delay, rate, offset * overtakeFactor(inputs.recent, job.priority, capacity, now));
   return withBand(startsIn, startsIn + own.ms, band, basis, overtaken - startsIn);
 }
 

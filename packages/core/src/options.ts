@@ -10,6 +10,7 @@ import type { BackoffOption, RetryPolicy } from './backoff.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { MAX_DELAY_MS, MAX_RUN_AT, MAX_TIMER_MS, textProblem } from './limits.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from './priority.js';
+import { rateLimitSchema } from './rate-limit.js';
 import { isTraceparent, TRACEPARENT_PROBLEM } from './traceparent.js';
 import { type WebhookOptions, webhookSchema } from './webhooks/subscription.js';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema.js';
@@ -167,6 +168,7 @@ const queueOptionsSchema = z
     concurrency: z.number().int().positive().nullable().optional(),
     maxSize: z.number().int().positive().nullable().optional(),
     maxStalls: z.number().int().min(0).max(1_000).optional(),
+    rateLimit: rateLimitSchema.nullable().optional(),
     retry: retrySchema.optional(),
     timeoutMs: timerMs().optional(),
     jobName: storableText(200).optional(),
@@ -254,6 +256,11 @@ export function parseQueueName(value: unknown): string {
 /** Validates queue options (the shape is checked; types come from `QueueOptions`). */
 export function parseQueueOptions(value: unknown): void {
   parseOptions(queueOptionsSchema, value, 'queue options', ['options']);
+}
+
+/** Validates a rate limit given to `Queue.setRateLimit` (null removes it); paths start at `['rateLimit']`. */
+export function parseRateLimit(value: unknown): void {
+  parseOrThrow(rateLimitSchema.nullable(), value, 'rate limit', ['rateLimit']);
 }
 
 /** Validates worker options (the shape is checked; types come from `WorkerOptions`). */

@@ -6,11 +6,12 @@
 import type { RetryPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 import type { JobOptions } from './options.js';
+import type { QueueRateLimit } from './rate-limit.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { RetentionPolicy } from './retention/policy.js';
 import type { WebhookOptions } from './webhooks/subscription.js';
 
-/** Options of a queue. `concurrency`, `maxSize`, `maxStalls` and `retention` are stored and shared by every process. */
+/** Options of a queue. `concurrency`, `maxSize`, `maxStalls`, `rateLimit` and `retention` are stored and shared by every process. */
 export interface QueueOptions<Payload = unknown> {
   /**
    * A schema every payload must pass, from any Standard Schema validator (zod 3.24+ or 4, valibot,
@@ -31,6 +32,12 @@ export interface QueueOptions<Payload = unknown> {
    * stores 1 (`DEFAULT_MAX_STALLS`).
    */
   maxStalls?: number | undefined;
+  /**
+   * At most `max` job starts (retries included) in any `intervalMs` window, across every worker on
+   * every host; null removes the limit. Jobs held back stay queued in their place, and their ETA
+   * counts the limit. Left as stored when undefined. See {@link QueueRateLimit}.
+   */
+  rateLimit?: QueueRateLimit | null | undefined;
   /** Default retry policy; `attempts` counts the first run. Defaults to 1 attempt (no retry). */
   retry?: RetryPolicy | undefined;
   /** Default per-attempt timeout; none by default. An integer up to `MAX_TIMER_MS` (2^31−1). */

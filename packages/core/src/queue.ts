@@ -23,11 +23,12 @@ import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from '
 import { Job, type JobStatus, toJobStatus } from './job.js';
 import type { JobId, JobRecord } from './job-record.js';
 import { buildNewJob, type JobDefaults } from './new-job.js';
-import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseQueueOptions, parseRetryPolicy } from './options.js';
+import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseQueueOptions, parseRateLimit, parseRetryPolicy } from './options.js';
+import type { QueueRateLimit } from './rate-limit.js';
 import type { JobState } from './state.js';
 import { onResetWeakly } from './reset-watch.js';
 import { deriveStats, type QueueStats, STATS_SAMPLE_LIMIT, THROUGHPUT_WINDOWS_MS } from './stats.js';
-import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
+import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice, UpsertQueueParams } from './storage.js';
 import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { traceAdd } from './tracing.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
@@ -74,7 +75,7 @@ export class Queue<Payload = unknown, Result = unknown> {
   private readonly emitter = new WaitlineEmitter();
   /** The schema every payload is validated with (the `payload` option), if any. */
   readonly schema: StandardSchemaV1 | undefined;
-  private readonly configPatch: { concurrency?: number | null; maxSize?: number | null; maxStalls?: number };
+  private readonly configPatch: Pick<UpsertQueueParams, 'concurrency' | 'maxSize' | 'maxStalls' | 'rateLimit'>;
   private readonly retention: RetentionPolicy | null | undefined;
   private readyPromise: Promise<QueueConfig> | undefined;
   private watchingResets = false;
@@ -100,12 +101,13 @@ export class Queue<Payload = unknown, Result = unknown> {
     if (options.maxSize !== undefined) this.configPatch.maxSize = options.maxSize;
     if (options.maxStalls !== undefined) this.configPatch.maxStalls = options.maxStalls;
     this.retention = options.retention === undefined ? undefined : normalizeRetention(options.retention);
+    if (options.rateLimit !== undefined) this.configPatch.rateLimit = options.rateLimit;
   }
 
   /**
    * Stores the queue's configuration (once per instance) and returns it as stored. When the
    * storage later reports that it lost its data (`notifier.onReset`), the queue writes the
-   * configuration its options give (`concurrency`, `maxSize`, `maxStalls`, `retention`) again; a pause is not restored.
+   * configuration its options give (`concurrency`, `maxSize`, `maxStalls`, `rateLimit`, `retention`) again; a pause is not restored.
    */
   ready(): Promise<QueueConfig> {
     this.readyPromise ??= this.storeConfig().catch((err: unknown) => {
@@ -280,6 +282,19 @@ export class Queue<Payload = unknown, Result = unknown> {
   async pause(): Promise<QueueConfig> {
     const config = await this.storage.upsertQueue({ name: this.name, paused: true, now: this.clock.now() });
     this.emit('queue:paused', { queue: this.name });
+    return config;
+  }
+
+  /**
+   * Stores a new rate limit (see `QueueOptions.rateLimit`), or removes it with null, for every
+   * process at once; workers held back by the old limit are woken. Throws `ValidationError` at
+   * `['rateLimit', ...]` with nothing written. Later restores after a reset write this value.
+   */
+  async setRateLimit(rateLimit: QueueRateLimit | null): Promise<QueueConfig> {
+    parseRateLimit(rateLimit);
+    this.configPatch.rateLimit = rateLimit === null ? null : { max: rateLimit.max, intervalMs: rateLimit.intervalMs };
+    const config = await this.storage.upsertQueue({ name: this.name, rateLimit: this.configPatch.rateLimit, now: this.clock.now() });
+    this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: this.clock.now() });
     return config;
   }
 

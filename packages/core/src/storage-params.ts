@@ -5,6 +5,7 @@
  * @module
  */
 import type { JobErrorInfo, JobId, JobProgress, JobRecord, NewJob } from './job-record.js';
+import type { QueueRateLimit } from './rate-limit.js';
 import type { JobState } from './state.js';
 
 /**
@@ -34,6 +35,14 @@ export interface QueueConfig {
    * paused. A new queue is not draining.
    */
   draining: boolean;
+  /**
+   * The queue's start-rate limit, or null for none: every claim (settle-and-claim included)
+   * counts the starts logged in the last `intervalMs` in the same atomic step as it leases, and
+   * leases no more than the tokens left. A new queue has none. Storages leave the field out when
+   * the queue has no limit (so configs read before limits existed compare equal); null reads the
+   * same as absent.
+   */
+  rateLimit?: QueueRateLimit | null | undefined;
 }
 
 /** Creates the queue if missing; fields left undefined keep their stored (or default) value. */
@@ -50,6 +59,8 @@ export interface UpsertQueueParams {
    * caller's open transaction included), so an add is either refused or visible afterwards.
    */
   draining?: boolean;
+  /** See {@link QueueConfig.rateLimit}; null removes the limit (the log of starts stays until trimmed). */
+  rateLimit?: QueueRateLimit | null | undefined;
   now: number;
 }
 
@@ -143,6 +154,12 @@ export interface SettleResult {
   settled: JobRecord[];
   lost: JobId[];
   claimed: JobRecord[];
+  /**
+   * Set when the queue's rate limit held this step's claim back (fewer jobs claimed than asked
+   * because no token was left): the earliest time one more job may start, so a worker can sleep
+   * until then instead of polling. Absent otherwise.
+   */
+  nextStartAt?: number;
 }
 
 /**

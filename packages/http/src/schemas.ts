@@ -89,6 +89,11 @@ export const QueueConfigSchema = z.object({
   paused: z.boolean(),
   draining: z.boolean(),
   maxStalls: z.number().int(),
+  rateLimit: z
+    .object({ max: z.number().int(), intervalMs: z.number().int() })
+    .nullable()
+    .optional()
+    .describe('at most max job starts in any intervalMs window, across every worker; null: no limit'),
 });
 
 /** Core's `QueueStats`. */

@@ -71,6 +71,9 @@ function upsertValues(p: UpsertQueueParams): unknown[] {
     p.maxStalls ?? null,
     p.draining !== undefined,
     p.draining ?? false,
+    p.rateLimit !== undefined,
+    p.rateLimit?.max ?? null,
+    p.rateLimit?.intervalMs ?? null,
   ];
 }
 

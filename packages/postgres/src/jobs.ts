@@ -86,12 +86,33 @@ export async function enqueue(ctx: PgContext, p: EnqueueParams, on?: Queryable):
   return { jobs, inserted };
 }
 
+/** The claim function's report row: when the rate limit held the claim back, the next start. */
+interface NextStartJson {
+  next_start_at: number;
+}
+
+function isNextStart(row: JobJson | NextStartJson): row is NextStartJson {
+  return 'next_start_at' in row;
+}
+
+/** The claim function's rows as records in claim order, and the rate limit's report if any. */
+function claimResult(rows: ReadonlyArray<JobJson | NextStartJson>): { claimed: JobRecord[]; nextStartAt?: number } {
+  const claimed: JobRecord[] = [];
+  let nextStartAt: number | undefined;
+  for (const row of rows) {
+    if (isNextStart(row)) nextStartAt = Number(row.next_start_at);
+    else claimed.push(toJobRecord(row));
+  }
+  claimed.sort(compareJobOrder);
+  return nextStartAt === undefined ? { claimed } : { claimed, nextStartAt };
+}
+
 /** Leases up to `p.limit` ready jobs (see the claim function's header); records in claim order. @internal */
 export async function claim(ctx: PgContext, p: ClaimParams): Promise<JobRecord[]> {
   const limit = Math.floor(p.limit);
   if (!(limit > 0)) return [];
-  const rows = await ctx.rows<JobRow>('claim', [p.queue, p.now, p.workerId, limit, p.leaseMs, randomUUID()]);
-  return rows.map((r) => toJobRecord(r.job)).sort(compareJobOrder);
+  const rows = await ctx.rows<{ job: JobJson | NextStartJson }>('claim', [p.queue, p.now, p.workerId, limit, p.leaseMs, randomUUID()]);
+  return claimResult(rows.map((r) => r.job)).claimed;
 }
 
 /** A settle list as the function's JSON argument, or null when empty. */
@@ -106,7 +127,7 @@ function listJson<T>(items: T[] | undefined, map: (item: T) => Record<string, un
  */
 export async function settle(ctx: PgContext, p: SettleParams): Promise<SettleResult> {
   const limit = p.claim ? Math.max(0, Math.floor(p.claim.limit)) : 0;
-  const rows = await ctx.rows<{ kind: string; job: JobJson }>(ctx.settleCommit === 'async' ? 'settleAsync' : 'settle', [
+  const rows = await ctx.rows<{ kind: string; job: JobJson | NextStartJson }>(ctx.settleCommit === 'async' ? 'settleAsync' : 'settle', [
     p.queue,
     p.now,
     listJson(p.completed, (c) => ({ id: c.id, token: c.leaseToken, result: c.result ?? null, started_at: c.startedAt ?? null })),
@@ -118,13 +139,14 @@ export async function settle(ctx: PgContext, p: SettleParams): Promise<SettleRes
     p.claim?.leaseMs ?? 0,
     randomUUID(),
   ]);
-  const settled: JobRecord[] = [];
-  const claimed: JobRecord[] = [];
-  for (const row of rows) (row.kind === 'claimed' ? claimed : settled).push(toJobRecord(row.job));
+  const settled = rows.filter((r) => r.kind !== 'claimed').map((r) => toJobRecord(r.job as JobJson));
+  const claim = claimResult(rows.filter((r) => r.kind === 'claimed').map((r) => r.job));
   const done = new Set(settled.map((j) => j.id));
   const items = [...(p.completed ?? []), ...(p.failed ?? []), ...(p.cancelled ?? []), ...(p.released ?? [])];
   const lost = items.filter((i) => !done.has(i.id)).map((i) => i.id);
-  return { settled, lost, claimed: claimed.sort(compareJobOrder) };
+  const result: SettleResult = { settled, lost, claimed: claim.claimed };
+  if (claim.nextStartAt !== undefined) result.nextStartAt = claim.nextStartAt;
+  return result;
 }
 
 interface RenewRow {

@@ -14,6 +14,7 @@ import {
   type QueueConfig,
   type RunningSample,
   type WorkerInfo,
+  rateLimitField,
 } from '@waitline/core';
 
 /** A `jobs` row as `row_to_json` gives it. @internal */
@@ -99,11 +100,21 @@ export interface QueueRow {
   paused: boolean;
   max_stalls: number;
   draining: boolean;
+  rate_max: number | null;
+  rate_interval_ms: number | null;
 }
 
 /** Maps a `queues` row to its configuration. @internal */
 export function toQueueConfig(row: QueueRow): QueueConfig {
-  return { name: row.name, concurrency: row.concurrency, maxSize: row.max_size, paused: row.paused, maxStalls: row.max_stalls, draining: row.draining };
+  return {
+    name: row.name,
+    concurrency: row.concurrency,
+    maxSize: row.max_size,
+    paused: row.paused,
+    maxStalls: row.max_stalls,
+    draining: row.draining,
+    ...rateLimitField(row.rate_max, row.rate_interval_ms),
+  };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */

@@ -36,7 +36,8 @@ export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Prom
   const paused = p.paused === undefined ? '' : p.paused ? '1' : '0';
   const maxStalls = p.maxStalls === undefined ? '' : String(p.maxStalls);
   const draining = p.draining === undefined ? '' : p.draining ? '1' : '0';
-  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused, maxStalls, draining]);
+  const rate = p.rateLimit === undefined ? '' : p.rateLimit === null ? '-' : `${p.rateLimit.max}:${p.rateLimit.intervalMs}`;
+  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused, maxStalls, draining, rate]);
   return toQueueConfig(p.name, fields);
 }
 

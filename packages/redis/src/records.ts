@@ -12,6 +12,7 @@ import {
   type KeptSample,
   mergeRecentSamples,
   type QueueConfig,
+  rateLimitField,
   type RunningSample,
   type WorkerInfo,
 } from '@waitline/core';
@@ -88,6 +89,7 @@ export function toQueueConfig(name: string, fields: readonly unknown[]): QueueCo
     paused: f.get('paused') === '1',
     maxStalls: num(f.get('maxStalls')) ?? DEFAULT_MAX_STALLS,
     draining: f.get('draining') === '1',
+    ...rateLimitField(num(f.get('rateMax')), num(f.get('rateIntervalMs'))),
   };
 }
 

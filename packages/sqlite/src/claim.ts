@@ -1,45 +1,77 @@
 /**
- * Claiming: pause, global concurrency and the ordering rule, checked and applied under one write
- * lock.
+ * Claiming: pause, global concurrency, the rate limit and the ordering rule, checked and applied
+ * under one write lock.
  * @module
  * @internal
  */
 import { randomUUID } from 'node:crypto';
-import { compareJobOrder, type ClaimParams, type JobRecord } from '@waitline/core';
+import { compareJobOrder, type ClaimParams, type JobRecord, rateLimitCap } from '@waitline/core';
 import type { SqliteContext } from './context.js';
-import { type JobRow, type QueueRow, toJobRecord } from './rows.js';
+import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
 
-/** How many jobs the queue lets this claim start: 0 when paused or at its concurrency. */
-function freeSlots(ctx: SqliteContext, queue: string, limit: number): number {
-  const config = ctx.stmt('getQueue').get({ name: queue }) as QueueRow | undefined;
-  if (config === undefined) return limit; // never configured nor added to: no limits
-  if (config.paused === 1) return 0;
-  if (config.concurrency === null) return limit;
-  const { n } = ctx.stmt('countRunning').get({ queue }) as { n: number };
-  return Math.min(limit, Math.max(0, config.concurrency - n));
+/** What a claim leased, and when the rate limit held it back, when the next start may happen. @internal */
+export interface SqliteClaim {
+  jobs: JobRecord[];
+  nextStartAt?: number;
+}
+
+/**
+ * How many jobs the queue lets this claim start: 0 when paused or at its concurrency, never more
+ * than its rate limit's tokens (the log is trimmed on the way).
+ */
+function freeSlots(ctx: SqliteContext, queue: string, wanted: number, now: number): { limit: number; rated?: boolean; nextStartAt?: number } {
+  const row = ctx.stmt('getQueue').get({ name: queue }) as QueueRow | undefined;
+  if (row === undefined) return { limit: wanted }; // never configured nor added to: no limits
+  const config = toQueueConfig(row);
+  if (config.paused) return { limit: 0 };
+  let limit = wanted;
+  if (config.concurrency !== null) {
+    const { n } = ctx.stmt('countRunning').get({ queue }) as { n: number };
+    limit = Math.min(limit, Math.max(0, config.concurrency - n));
+  }
+  const rate = config.rateLimit ?? null;
+  if (rate === null || limit === 0) return { limit };
+  const since = now - rate.intervalMs;
+  ctx.stmt('rateStartsTrim').run({ queue, since });
+  const starts = (ctx.stmt('rateStarts').all({ queue, since }) as Array<{ at: number }>).map((r) => r.at);
+  return { ...rateLimitCap(rate, starts, now, limit), rated: true };
 }
 
 /**
  * Leases up to `p.limit` ready jobs (`queued`, `runAt <= now`) by priority descending, runAt, seq;
- * none while the queue is paused, and never more than its concurrency minus the jobs running in
- * every process. Call inside `BEGIN IMMEDIATE`: the count and the lease then see the same data.
- * Each leased job gets its own token, `attempt + 1`, `startedAt = now` and
- * `leaseExpiresAt = now + leaseMs`. Returns the leased records in claim order. Statements:
- * get-queue, count-running (only with a concurrency limit), claim.
+ * none while the queue is paused, never more than its concurrency minus the jobs running in
+ * every process, nor than its rate limit's tokens (the starts logged in the last `intervalMs`,
+ * counted and logged in the same transaction). Call inside `BEGIN IMMEDIATE`: the counts and the
+ * lease then see the same data. Each leased job gets its own token, `attempt + 1`,
+ * `startedAt = now` and `leaseExpiresAt = now + leaseMs`. Returns the leased records in claim
+ * order, and `nextStartAt` when the rate limit was what held the claim back. Statements:
+ * get-queue, count-running (with a concurrency limit), rate-starts-trim, rate-starts and
+ * rate-starts-add (with a rate limit), claim.
  * @internal
  */
-export function claimReady(ctx: SqliteContext, p: ClaimParams): JobRecord[] {
+export function claimLimited(ctx: SqliteContext, p: ClaimParams): SqliteClaim {
   const wanted = Math.floor(p.limit);
-  if (!(wanted > 0)) return [];
-  const limit = freeSlots(ctx, p.queue, wanted);
-  if (limit === 0) return [];
-  const rows = ctx.jobs('claim').all({
-    queue: p.queue,
-    now: p.now,
-    limit,
-    leaseToken: randomUUID(),
-    leaseExpiresAt: p.now + p.leaseMs,
-    workerId: p.workerId,
-  }) as JobRow[];
-  return rows.map(toJobRecord).sort(compareJobOrder);
+  if (!(wanted > 0)) return { jobs: [] };
+  const { limit, rated, nextStartAt } = freeSlots(ctx, p.queue, wanted, p.now);
+  const rows =
+    limit === 0
+      ? []
+      : (ctx.jobs('claim').all({
+          queue: p.queue,
+          now: p.now,
+          limit,
+          leaseToken: randomUUID(),
+          leaseExpiresAt: p.now + p.leaseMs,
+          workerId: p.workerId,
+        }) as JobRow[]);
+  const jobs = rows.map(toJobRecord).sort(compareJobOrder);
+  if (rated === true && jobs.length > 0) ctx.stmt('rateStartsAdd').run({ queue: p.queue, now: p.now, count: jobs.length });
+  if (nextStartAt === undefined) return { jobs };
+  // Reported only when the limit, not a lack of ready jobs, is what stopped the claim.
+  return jobs.length < limit ? { jobs } : { jobs, nextStartAt };
+}
+
+/** {@link claimLimited} without the rate limit's report. @internal */
+export function claimReady(ctx: SqliteContext, p: ClaimParams): JobRecord[] {
+  return claimLimited(ctx, p).jobs;
 }

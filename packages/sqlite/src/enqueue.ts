@@ -25,7 +25,7 @@ export function readOrCreateQueue(ctx: SqliteContext, name: string, now: number)
   const row = ctx.stmt('getQueue').get({ name }) as QueueRow | undefined;
   if (row !== undefined) return row;
   ctx.stmt('ensureQueue').run({ name, now });
-  return { name, concurrency: null, max_size: null, paused: 0, max_stalls: DEFAULT_MAX_STALLS, draining: 0 };
+  return { name, concurrency: null, max_size: null, paused: 0, max_stalls: DEFAULT_MAX_STALLS, draining: 0, rate_max: null, rate_interval_ms: null };
 }
 
 /** How many more jobs the queue takes: Infinity without a maxSize, else maxSize - queued (>= 0). */

@@ -15,7 +15,7 @@ import {
   type SettleParams,
   type SettleResult,
 } from '@waitline/core';
-import { claimReady } from './claim.js';
+import { claimLimited } from './claim.js';
 import type { SqliteContext } from './context.js';
 import { type JobRow, toJobRecord, toJson } from './rows.js';
 
@@ -51,7 +51,7 @@ function settleItems(ctx: SqliteContext, p: SettleParams, keep: (id: string, row
  * Settles completed, failed, cancel-acknowledged and released attempts, then claims when
  * `p.claim` is given, so the slots just freed count. Call inside `BEGIN IMMEDIATE`: the whole
  * batch commits or none of it. A job whose guard misses lands in `lost` and is not written.
- * Statements: one guarded UPDATE per item, then the claim's (see claimReady).
+ * Statements: one guarded UPDATE per item, then the claim's (see claimLimited).
  * @internal
  */
 export function settleJobs(ctx: SqliteContext, p: SettleParams): SettleResult {
@@ -61,8 +61,10 @@ export function settleJobs(ctx: SqliteContext, p: SettleParams): SettleResult {
     if (row === undefined) lost.push(id);
     else settled.push(toJobRecord(row as JobRow));
   });
-  const claimed = p.claim ? claimReady(ctx, { ...p.claim, queue: p.queue, now: p.now }) : [];
-  return { settled, lost, claimed };
+  const claim = p.claim ? claimLimited(ctx, { ...p.claim, queue: p.queue, now: p.now }) : { jobs: [] };
+  const result: SettleResult = { settled, lost, claimed: claim.jobs };
+  if (claim.nextStartAt !== undefined) result.nextStartAt = claim.nextStartAt;
+  return result;
 }
 
 /**

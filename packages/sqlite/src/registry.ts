@@ -36,6 +36,9 @@ export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConf
     maxStalls: p.maxStalls ?? null,
     setDraining: p.draining === undefined ? 0 : 1,
     draining: p.draining ? 1 : 0,
+    setRate: p.rateLimit === undefined ? 0 : 1,
+    rateMax: p.rateLimit?.max ?? null,
+    rateIntervalMs: p.rateLimit?.intervalMs ?? null,
     now: p.now,
   }) as QueueRow;
   return toQueueConfig(row);

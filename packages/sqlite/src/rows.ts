@@ -16,6 +16,7 @@ import {
   type RunningSample,
   type WebhookSubscription,
   type WorkerInfo,
+  rateLimitField,
 } from '@waitline/core';
 
 /**
@@ -94,6 +95,8 @@ export interface QueueRow {
   paused: number;
   max_stalls: number;
   draining: number;
+  rate_max: number | null;
+  rate_interval_ms: number | null;
 }
 
 /** A `workers` row. @internal */
@@ -191,6 +194,7 @@ export function toQueueConfig(row: QueueRow): QueueConfig {
     paused: row.paused === 1,
     maxStalls: row.max_stalls,
     draining: row.draining === 1,
+    ...rateLimitField(row.rate_max, row.rate_interval_ms),
   };
 }
 

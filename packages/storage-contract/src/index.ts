@@ -24,6 +24,7 @@ import { describeLease } from './areas/lease.js';
 import { describeList } from './areas/list.js';
 import { describeMigrate } from './areas/migrate.js';
 import { describePosition } from './areas/position.js';
+import { describeRateLimit } from './areas/rate-limit.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeStalls } from './areas/stalls.js';
 import { describeRetry } from './areas/retry.js';
@@ -80,6 +81,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describePosition(harness);
     describeConcurrency(harness);
     describeConcurrencyProcesses(harness);
+    describeRateLimit(harness);
     describeLease(harness);
     describeReclaim(harness);
     describeCancel(harness);

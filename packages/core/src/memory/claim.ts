@@ -1,10 +1,11 @@
 /**
- * Claiming in memory: pause, global concurrency and the ordering rule.
+ * Claiming in memory: pause, global concurrency, the rate limit and the ordering rule.
  * @module
  * @internal
  */
 import { randomUUID } from 'node:crypto';
 import type { JobRecord } from '../job-record.js';
+import { rateLimitCap } from '../rate-limit.js';
 import type { ClaimParams } from '../storage.js';
 import { copyJob } from './copy.js';
 import type { MemoryStore } from './store.js';
@@ -18,18 +19,41 @@ function freeSlots(store: MemoryStore, queue: string, wanted: number): number {
   return Math.min(wanted, Math.max(0, config.concurrency - store.queueJobs(queue).running.size));
 }
 
+/** What a claim leased, and when the rate limit held it back, when the next start may happen. @internal */
+export interface MemoryClaim {
+  jobs: JobRecord[];
+  nextStartAt?: number;
+}
+
+/**
+ * Caps `limit` by the queue's rate limit at `now`, trimming the log of starts that no longer
+ * count. Returns the cap and, when it is below `limit`, when the next token frees.
+ */
+function rateCap(store: MemoryStore, queue: string, limit: number, now: number): { limit: number; nextStartAt?: number } {
+  const rate = store.queues.get(queue)?.rateLimit ?? null;
+  if (rate === null) return { limit };
+  const log = (store.rateStarts.get(queue) ?? []).filter((at) => at > now - rate.intervalMs);
+  store.rateStarts.set(queue, log);
+  return rateLimitCap(rate, log, now, limit);
+}
+
 /**
  * Leases up to `p.limit` ready jobs (`queued`, `runAt <= now`) in claim order; none while the
- * queue is paused, never more than its concurrency minus its running jobs. Each gets its own
- * token, `attempt + 1`, `startedAt = now`, `leaseExpiresAt = now + leaseMs`; the previous
- * attempt's progress, finish time and any stale cancel request are cleared. Returns copies in
- * claim order. @internal
+ * queue is paused, never more than its concurrency minus its running jobs nor than its rate
+ * limit's tokens (each start is logged). Each gets its own token, `attempt + 1`,
+ * `startedAt = now`, `leaseExpiresAt = now + leaseMs`; the previous attempt's progress, finish
+ * time and any stale cancel request are cleared. Returns copies in claim order, and
+ * `nextStartAt` when the rate limit held the claim back. @internal
  */
-export function claimReady(store: MemoryStore, p: ClaimParams): JobRecord[] {
+export function claimLimited(store: MemoryStore, p: ClaimParams): MemoryClaim {
   const wanted = Math.floor(p.limit);
-  if (!(wanted > 0)) return [];
-  const limit = freeSlots(store, p.queue, wanted);
-  if (limit === 0) return [];
+  if (!(wanted > 0)) return { jobs: [] };
+  const free = freeSlots(store, p.queue, wanted);
+  if (free === 0) return { jobs: [] };
+  const { limit, nextStartAt } = rateCap(store, p.queue, free, p.now);
+  // Reported only when the limit, not a lack of ready jobs, is what stopped the claim.
+  const result = (jobs: JobRecord[]): MemoryClaim => (nextStartAt === undefined || jobs.length < limit ? { jobs } : { jobs, nextStartAt });
+  if (limit === 0) return result([]);
   const token = randomUUID();
   const jobs = store.queueJobs(p.queue).waiting.ready(p.now, limit);
   for (const job of jobs) {
@@ -43,5 +67,11 @@ export function claimReady(store: MemoryStore, p: ClaimParams): JobRecord[] {
     job.cancelRequested = false;
     job.progress = null;
   }
-  return jobs.map(copyJob);
+  store.rateStarts.get(p.queue)?.push(...jobs.map(() => p.now));
+  return result(jobs.map(copyJob));
+}
+
+/** {@link claimLimited} without the rate limit's report. @internal */
+export function claimReady(store: MemoryStore, p: ClaimParams): JobRecord[] {
+  return claimLimited(store, p).jobs;
 }

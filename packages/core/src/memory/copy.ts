@@ -40,7 +40,8 @@ export function copyJob(job: JobRecord): JobRecord {
 
 /** A copy of a stored queue configuration. @internal */
 export function copyConfig(config: QueueConfig): QueueConfig {
-  return { ...config };
+  const { rateLimit, ...rest } = config;
+  return rateLimit ? { ...rest, rateLimit: { ...rateLimit } } : rest;
 }
 
 /** A copy of a stored worker. @internal */

@@ -7,7 +7,7 @@
 import { LeaseLostError } from '../errors.js';
 import type { JobErrorInfo, JobRecord } from '../job-record.js';
 import type { LeaseRef, LeaseState, ProgressParams, ReclaimParams, RenewLeasesParams, SettleParams, SettleResult, StartedAt } from '../storage.js';
-import { claimReady } from './claim.js';
+import { claimLimited } from './claim.js';
 import { asStored, copyJob } from './copy.js';
 import type { MemoryStore } from './store.js';
 
@@ -103,8 +103,10 @@ export function settleJobs(store: MemoryStore, p: SettleParams): SettleResult {
     step.apply(job);
     settled.push(copyJob(job));
   }
-  const claimed = p.claim ? claimReady(store, { ...p.claim, queue: p.queue, now: p.now }) : [];
-  return { settled, lost, claimed };
+  const claim = p.claim ? claimLimited(store, { ...p.claim, queue: p.queue, now: p.now }) : { jobs: [] };
+  const result: SettleResult = { settled, lost, claimed: claim.jobs };
+  if (claim.nextStartAt !== undefined) result.nextStartAt = claim.nextStartAt;
+  return result;
 }
 
 /** The lease state of a renewed job. */

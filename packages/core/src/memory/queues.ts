@@ -25,6 +25,8 @@ export function upsertQueue(store: MemoryStore, p: UpsertQueueParams): QueueConf
   if (p.paused !== undefined) config.paused = p.paused;
   if (p.maxStalls !== undefined) config.maxStalls = p.maxStalls;
   if (p.draining !== undefined) config.draining = p.draining;
+  if (p.rateLimit === null) delete config.rateLimit;
+  else if (p.rateLimit !== undefined) config.rateLimit = { max: p.rateLimit.max, intervalMs: p.rateLimit.intervalMs };
   return copyConfig(config);
 }
 

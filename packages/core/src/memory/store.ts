@@ -43,6 +43,8 @@ export class MemoryStore {
   readonly queues = new Map<string, QueueConfig>();
   /** Registered workers by id. */
   readonly workers = new Map<string, WorkerInfo>();
+  /** Each rate-limited queue's log of recent start times (see `rate-limit.ts`), trimmed by its claims. */
+  readonly rateStarts = new Map<string, number[]>();
   private readonly byQueue = new Map<string, QueueJobs>();
   private readonly schedules = new Map<string, Map<string, ScheduleRecord>>();
   /** Per queue: the ETA samples of pruned jobs, newest first (see `retention/samples.ts`). */

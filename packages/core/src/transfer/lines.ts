@@ -11,6 +11,7 @@ import { findJsonProblem } from '../json-value.js';
 import { MAX_RUN_AT } from '../limits.js';
 import { storableText } from '../options.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
+import { rateLimitSchema } from '../rate-limit.js';
 import type { QueueConfig, ScheduleRecord, StorageDescriptor, TransferJob } from '../storage.js';
 import { parseScheduleLine } from './schedule-lines.js';
 
@@ -81,9 +82,10 @@ export function jobLine(job: TransferJob & Partial<Pick<JobRecord, 'seq'>>, queu
   return JSON.stringify(out);
 }
 
-/** A queue's configuration line, every field included. */
+/** A queue's configuration line, every field included (`rateLimit` only when set, so files without one read as before). */
 export function queueLine(config: QueueConfig): string {
-  return JSON.stringify({ type: 'queue', ...config });
+  const { rateLimit, ...rest } = config;
+  return JSON.stringify({ type: 'queue', ...rest, ...(rateLimit ? { rateLimit } : {}) });
 }
 
 /** The header line; `source` keeps only the descriptor's non-secret location fields. */
@@ -110,6 +112,7 @@ const queueLineSchema = z
     paused: z.boolean(),
     maxStalls: count,
     draining: z.boolean(),
+    rateLimit: rateLimitSchema.nullable().optional(),
   })
   .loose();
 

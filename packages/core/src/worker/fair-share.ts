@@ -67,6 +67,7 @@ export interface FairShareOptions {
 export class FairShare {
   private share: number | null = null;
   private limited = true;
+  private rated = true;
   private refreshedAt: number | null = null;
   private refreshing: Promise<void> | undefined;
 
@@ -84,9 +85,18 @@ export class FairShare {
     return this.share === null ? free : Math.max(0, Math.min(free, this.share - active));
   }
 
-  /** Whether the last read found the queue without a global limit (false until a read). */
-  get unlimited(): boolean {
-    return !this.limited;
+  /**
+   * Whether the last read found the queue with a rate limit (true until a read): a worker then
+   * holds no job ahead (prefetch), since a held job's start would come later than the claim that
+   * the limit counted, and claims through `settle` so it learns when the next start may happen.
+   */
+  get rateLimited(): boolean {
+    return this.rated;
+  }
+
+  /** Whether a worker may hold jobs ahead (prefetch): only on a queue with neither a global nor a rate limit. */
+  get prefetchAllowed(): boolean {
+    return !this.limited && !this.rated;
   }
 
   private refresh(): Promise<void> {
@@ -103,6 +113,7 @@ export class FairShare {
     const { storage, name } = this.queue;
     const config = await storage.getQueue(name);
     const limit = config?.concurrency ?? null;
+    this.rated = (config?.rateLimit ?? null) !== null;
     this.limited = limit !== null;
     if (limit === null) {
       this.share = null;

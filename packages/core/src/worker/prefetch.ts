@@ -3,8 +3,9 @@
  * frees up starts the next job at once instead of after a round trip to the storage. They are
  * `running` in the storage under the worker's id, so its heartbeat renews their leases like the
  * running ones', the reclaim sweep gives them back if the worker dies, and no other worker takes
- * them. They start in claim order. Only on a queue without a global concurrency limit: a held
- * job would hold one of the limit's slots without running.
+ * them. They start in claim order. Only on a queue without a global concurrency limit (a held
+ * job would hold one of the limit's slots without running) nor a rate limit (a held job would
+ * start later than the claim the limit counted, so handler starts could bunch past the bound).
  * @internal
  * @module
  */
@@ -33,9 +34,9 @@ export class PrefetchBuffer {
     return this.held.has(id);
   }
 
-  /** How many more jobs a step may claim to hold: none on a queue with a global limit. */
-  room(unlimited: boolean): number {
-    return unlimited ? Math.max(0, this.depth - this.held.size) : 0;
+  /** How many more jobs a step may claim to hold: none on a queue with a global or a rate limit. */
+  room(allowed: boolean): number {
+    return allowed ? Math.max(0, this.depth - this.held.size) : 0;
   }
 
   /** Holds claimed jobs, after those already held. */

@@ -68,6 +68,8 @@ export interface StepCall {
   now: () => number;
   /** The claim of this step, or undefined for none. */
   claim: { workerId: string; limit: number; leaseMs: number } | undefined;
+  /** The queue has a rate limit: a lone claim goes through `settle`, whose result says when the next start may happen. */
+  rated?: boolean;
   report: (err: unknown) => void;
 }
 
@@ -81,6 +83,7 @@ export function settleOrClaim(c: StepCall, outcomes: readonly Outcome[]): Promis
     const now = c.now();
     if (outcomes.length > 0) return c.storage.settle({ queue: c.queue, now, ...groupOutcomes(outcomes), claim: c.claim });
     if (!c.claim) return { settled: [], lost: [], claimed: [] };
+    if (c.rated === true) return c.storage.settle({ queue: c.queue, now, claim: c.claim });
     const claimed = await c.storage.claim({ queue: c.queue, now, ...c.claim });
     return { settled: [], lost: [], claimed };
   }, c.report);

@@ -23,6 +23,7 @@ import { type ResolvedWorkerOptions, resolveWorkerOptions } from './lease-defaul
 import { queueIsEmpty } from './drained.js';
 import { createLeaseKeeper } from './lease-keeping.js';
 import { PrefetchBuffer } from './prefetch.js';
+import { RateWake } from './rate-wake.js';
 import { ReclaimSweep } from './reclaim.js';
 import { settleApart } from './rescue.js';
 import { emitSettled, settleOrClaim, withStorageRetry } from './settle.js';
@@ -66,6 +67,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private readonly cancels: CancelCheck;
   private timers: NodeJS.Timeout[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
+  private readonly rateWake = new RateWake(() => this.wake());
   private unsubscribe: (() => void) | undefined;
   private offReset: (() => void) | undefined;
   private started: Promise<void> | undefined;
@@ -181,6 +183,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     }
     if (delay > this.options.pollIntervalMs) return;
     clearTimeout(this.wakeTimer);
+    this.rateWake.clear();
     this.wakeTimer = setTimeout(() => this.wake(), delay);
   }
 
@@ -229,7 +232,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private async step(): Promise<void> {
     const outcomes = this.pending.splice(0);
     const free = await this.claimable();
-    const limit = free + (this.claiming ? this.prefetched.room(this.shares?.unlimited ?? false) : 0);
+    const limit = free + (this.claiming ? this.prefetched.room(this.shares?.prefetchAllowed ?? false) : 0);
     if (outcomes.length === 0 && limit <= 0) return;
     const { storage, name: queue } = this.queue;
     const claim = limit > 0 ? { workerId: this.id, limit, leaseMs: this.leaseMs } : undefined;
@@ -237,7 +240,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     const report = (e: unknown) => this.reportError(e);
     let result: SettleResult;
     try {
-      result = await settleOrClaim({ storage, queue, now, claim, report }, outcomes);
+      result = await settleOrClaim({ storage, queue, now, claim, rated: this.shares?.rateLimited ?? true, report }, outcomes);
     } catch (err) {
       this.reportError(err);
       if (outcomes.length === 0 || isTransientStorageError(err)) {
@@ -251,6 +254,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       this.tickAgain = true;
     }
     this.afterSettle(outcomes, result);
+    this.rateWake.arm(result.nextStartAt, now());
     for (const job of result.claimed.slice(0, free)) this.begin(job);
     this.prefetched.push(result.claimed.slice(free));
     if (this.claiming) this.startHeld();

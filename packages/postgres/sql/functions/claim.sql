@@ -3,11 +3,16 @@
 -- Parameters: p_queue; p_now (ms; a queued job with run_at <= p_now is ready); p_worker;
 --   p_limit (most jobs wanted); p_lease_ms; p_token (fresh random; each job's lease token is
 --   p_token || ':' || seq, unique per job).
--- Returns: every leased row (row_to_json) in its new state, in no particular order.
--- Guarantees: nothing while the queue is paused. With a concurrency limit, the queue row is
---   locked FOR UPDATE first and the running jobs counted afterwards: plpgsql takes a new snapshot
---   per statement, so the count includes every claim committed before the lock was granted, and
---   the limit holds across every process and host. Without a limit no lock is taken. Candidates
+-- Returns: every leased row (row_to_json) in its new state, in no particular order; then, when
+--   the queue's rate limit held the claim back, one more row {"next_start_at": ms}: the earliest
+--   time one more job may start (src/jobs.ts tells it from a job row by that key).
+-- Guarantees: nothing while the queue is paused. With a concurrency limit or a rate limit, the
+--   queue row is locked FOR UPDATE first and the running jobs and logged starts counted
+--   afterwards: plpgsql takes a new snapshot per statement, so the counts include every claim
+--   committed before the lock was granted, and both limits hold across every process and host.
+--   The rate limit counts the rows of rate_starts with at > p_now - rate_interval_ms (older rows
+--   are deleted here), leases no more than rate_max minus that count, and logs one row per job
+--   leased before the transaction commits. Without either limit no lock is taken. Candidates
 --   are picked on jobs_queued by (priority DESC, run_at, seq) with FOR UPDATE SKIP LOCKED, so
 --   concurrent claimers never wait for nor share a row. attempt grows by one; the previous
 --   attempt's progress, finish time and any stale cancel request are cleared.
@@ -21,17 +26,22 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
   v_conc integer;
   v_paused boolean;
+  v_rate_max integer;
+  v_rate_ms bigint;
   v_n bigint := p_limit;
+  v_tokens bigint;
+  v_count bigint;
 BEGIN
   IF p_limit IS NULL OR p_limit <= 0 THEN
     RETURN;
   END IF;
-  SELECT q.concurrency, q.paused INTO v_conc, v_paused FROM {{schema}}.queues q WHERE q.name = p_queue;
+  SELECT q.concurrency, q.paused, q.rate_max INTO v_conc, v_paused, v_rate_max
+  FROM {{schema}}.queues q WHERE q.name = p_queue;
   IF v_paused THEN
     RETURN;
   END IF;
-  IF v_conc IS NOT NULL THEN
-    SELECT q.concurrency, q.paused INTO v_conc, v_paused
+  IF v_conc IS NOT NULL OR v_rate_max IS NOT NULL THEN
+    SELECT q.concurrency, q.paused, q.rate_max, q.rate_interval_ms INTO v_conc, v_paused, v_rate_max, v_rate_ms
     FROM {{schema}}.queues q WHERE q.name = p_queue FOR UPDATE;
     IF v_paused THEN
       RETURN;
@@ -43,25 +53,52 @@ BEGIN
     IF v_n <= 0 THEN
       RETURN;
     END IF;
+    IF v_rate_max IS NOT NULL THEN
+      DELETE FROM {{schema}}.rate_starts s WHERE s.queue = p_queue AND s.at <= p_now - v_rate_ms;
+      v_tokens := greatest(0, v_rate_max - (SELECT count(*) FROM {{schema}}.rate_starts s
+                                            WHERE s.queue = p_queue AND s.at > p_now - v_rate_ms));
+      IF v_tokens < v_n THEN
+        v_n := v_tokens;
+      ELSE
+        v_tokens := NULL; -- the limit did not hold this claim back
+      END IF;
+    END IF;
   END IF;
-  RETURN QUERY
-  UPDATE {{schema}}.jobs j SET
-    state = 'running',
-    attempt = j.attempt + 1,
-    started_at = p_now,
-    finished_at = NULL,
-    lease_token = p_token || ':' || j.seq,
-    lease_expires_at = p_now + p_lease_ms,
-    worker_id = p_worker,
-    cancel_requested = false,
-    progress = NULL
-  WHERE j.id IN (
-    SELECT c.id FROM {{schema}}.jobs c
-    WHERE c.queue = p_queue AND c.state = 'queued' AND c.run_at <= p_now
-    ORDER BY c.priority DESC, c.run_at, c.seq
-    LIMIT v_n
-    FOR UPDATE SKIP LOCKED
-  )
-  RETURNING row_to_json(j);
+  IF v_n > 0 THEN
+    RETURN QUERY
+    UPDATE {{schema}}.jobs j SET
+      state = 'running',
+      attempt = j.attempt + 1,
+      started_at = p_now,
+      finished_at = NULL,
+      lease_token = p_token || ':' || j.seq,
+      lease_expires_at = p_now + p_lease_ms,
+      worker_id = p_worker,
+      cancel_requested = false,
+      progress = NULL
+    WHERE j.id IN (
+      SELECT c.id FROM {{schema}}.jobs c
+      WHERE c.queue = p_queue AND c.state = 'queued' AND c.run_at <= p_now
+      ORDER BY c.priority DESC, c.run_at, c.seq
+      LIMIT v_n
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING row_to_json(j);
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+  ELSE
+    v_count := 0;
+  END IF;
+  IF v_rate_max IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO {{schema}}.rate_starts (queue, at) SELECT p_queue, p_now FROM generate_series(1, v_count);
+  -- Held back by the limit (not by a lack of ready jobs): the window is full now, so one more
+  -- start may happen once the rate_max-th newest start leaves it.
+  IF v_tokens IS NOT NULL AND v_count = v_n THEN
+    RETURN NEXT json_build_object('next_start_at', (
+      SELECT s.at + v_rate_ms FROM {{schema}}.rate_starts s
+      WHERE s.queue = p_queue AND s.at > p_now - v_rate_ms
+      ORDER BY s.at DESC OFFSET v_rate_max - 1 LIMIT 1));
+  END IF;
 END
 $fn$;

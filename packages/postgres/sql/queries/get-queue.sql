@@ -3,4 +3,4 @@
 -- Parameters: $1 queue name
 -- Returns: one row (name, concurrency, max_size, paused, max_stalls, draining), or none for a queue never created.
 -- Guarantees: reads the primary key only.
-SELECT name, concurrency, max_size, paused, max_stalls, draining FROM {{schema}}.queues WHERE name = $1
+SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms FROM {{schema}}.queues WHERE name = $1

@@ -3,4 +3,4 @@
 -- Parameters: none
 -- Returns: one row (name, concurrency, max_size, paused, max_stalls, draining) per queue ever created, ordered by name.
 -- Guarantees: reads the queues table only.
-SELECT name, concurrency, max_size, paused, max_stalls, draining FROM {{schema}}.queues ORDER BY name
+SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms FROM {{schema}}.queues ORDER BY name

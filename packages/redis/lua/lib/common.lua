@@ -4,7 +4,9 @@
 -- {prefix:queue}, so one script touches one cluster slot):
 --   KEYS[1]  config     hash   concurrency, maxSize (absent = no limit), paused ('1' / '0'),
 --                              maxStalls (absent = 1, DEFAULT_MAX_STALLS in @waitline/core),
---                              draining ('1'; absent or '0' = not draining)
+--                              draining ('1'; absent or '0' = not draining), rateMax and
+--                              rateIntervalMs (both absent = no rate limit; the log of starts is
+--                              the zset KEYS[1] .. ':starts', see lib/claim.lua)
 --   KEYS[2]  seq        string the queue's insertion counter (INCR)
 --   KEYS[3]  ready      zset   queued jobs with runAt <= now; score = readyScore(priority, runAt),
 --                              member = member(seq, id), so ties sort by seq (ZRANK counts

@@ -12,7 +12,8 @@
 --              failed (id, token, error JSON, retryAt or '', startedAt or ''); cancelled (id,
 --              token, error JSON or '', startedAt or ''); released (id, token). A startedAt is
 --              the handler's real start (a prefetched job), stored over the claim's.
--- Returns: { settled records in item order, lost ids, claimed records in claim order }
+-- Returns: { settled records in item order, lost ids, claimed records in claim order, the next
+--   start's time when the rate limit held the claim back (else false, nil in the reply) }
 -- Events: none; core publishes them once the script returned.
 -- Guarantees: atomic; each item is guarded by its lease token (lib/settle.lua) and a miss writes
 --   nothing and lands in lost; the claim (lib/claim.lua) sees the slots the settles freed.
@@ -54,4 +55,4 @@ end
 local claimed = {}
 local limit = tonumber(ARGV[7])
 if limit > 0 then claimed = claimJobs(now, limit, ARGV[8], ARGV[9], ARGV[10]) end
-return { settled, lost, claimed }
+return { settled, lost, claimed, RATE_NEXT_START }

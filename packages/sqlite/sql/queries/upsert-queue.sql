@@ -7,11 +7,12 @@
 --   :setPaused / :paused             1 to write :paused (0 or 1), 0 to keep it
 --   :setMaxStalls / :maxStalls       1 to write :maxStalls (an integer >= 0), 0 to keep it
 --   :setDraining / :draining         1 to write :draining (0 or 1), 0 to keep it
+--   :setRate / :rateMax / :rateIntervalMs  1 to write both (NULL, NULL = no limit), 0 to keep them
 --   :now                      the caller's clock (ms), stored as updated_at
 -- Returns: the queue's row after the write.
 -- Guarantees: one statement, so two processes upserting different fields never lose either
 --   write; a new queue takes the defaults (NULL, NULL, 0, 1, 0) for every field not given.
-INSERT INTO queues (name, concurrency, max_size, paused, max_stalls, draining, updated_at)
+INSERT INTO queues (name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, updated_at)
 VALUES (
   :name,
   CASE WHEN :setConcurrency THEN :concurrency END,
@@ -19,6 +20,8 @@ VALUES (
   CASE WHEN :setPaused THEN :paused ELSE 0 END,
   CASE WHEN :setMaxStalls THEN :maxStalls ELSE 1 END,
   CASE WHEN :setDraining THEN :draining ELSE 0 END,
+  CASE WHEN :setRate THEN :rateMax END,
+  CASE WHEN :setRate THEN :rateIntervalMs END,
   :now
 )
 ON CONFLICT (name) DO UPDATE SET
@@ -27,5 +30,7 @@ ON CONFLICT (name) DO UPDATE SET
   paused      = CASE WHEN :setPaused THEN excluded.paused ELSE paused END,
   max_stalls  = CASE WHEN :setMaxStalls THEN excluded.max_stalls ELSE max_stalls END,
   draining    = CASE WHEN :setDraining THEN excluded.draining ELSE draining END,
+  rate_max    = CASE WHEN :setRate THEN excluded.rate_max ELSE rate_max END,
+  rate_interval_ms = CASE WHEN :setRate THEN excluded.rate_interval_ms ELSE rate_interval_ms END,
   updated_at  = excluded.updated_at
-RETURNING name, concurrency, max_size, paused, max_stalls, draining
+RETURNING name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms

@@ -1,25 +1,4 @@
--- PRAGMA user_version = 8
-
-CREATE TABLE housekeeping (
-  queue      TEXT    NOT NULL PRIMARY KEY,
-  retention  TEXT,
-  holder     TEXT,
-  expires_at INTEGER NOT NULL DEFAULT 0
-) STRICT, WITHOUT ROWID;
-
-CREATE TABLE job_samples (
-  queue       TEXT    NOT NULL,
-  finished_at INTEGER NOT NULL,
-  seq         INTEGER NOT NULL,
-  name        TEXT    NOT NULL,
-  state       TEXT    NOT NULL CHECK (state = 'completed' OR state = 'failed'),
-  priority    INTEGER NOT NULL,
-  size        REAL,
-  created_at  INTEGER NOT NULL,
-  run_at      INTEGER NOT NULL,
-  started_at  INTEGER NOT NULL,
-  PRIMARY KEY (queue, finished_at, seq)
-) STRICT, WITHOUT ROWID;
+-- PRAGMA user_version = 9
 
 CREATE TABLE jobs (
   seq              INTEGER PRIMARY KEY,
@@ -72,7 +51,12 @@ CREATE TABLE queues (
   max_size    INTEGER CHECK (max_size IS NULL OR max_size >= 0),
   paused      INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
   updated_at  INTEGER NOT NULL
-, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1))) STRICT;
+, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1)), rate_max INTEGER CHECK (rate_max IS NULL OR rate_max > 0), rate_interval_ms INTEGER CHECK (rate_interval_ms IS NULL OR rate_interval_ms > 0)) STRICT;
+
+CREATE TABLE rate_starts (
+  queue TEXT    NOT NULL,
+  at    INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE schedules (
   queue       TEXT NOT NULL,
@@ -113,6 +97,8 @@ CREATE INDEX jobs_queued ON jobs (queue, priority DESC, run_at, seq, name, size)
 CREATE INDEX listeners_queue_seen ON listeners (queue, seen_at);
 
 CREATE INDEX notices_at ON notices (at);
+
+CREATE INDEX rate_starts_queue_at ON rate_starts (queue, at);
 
 CREATE INDEX schedules_due ON schedules (queue, next_run_at, key);
 
