@@ -3,8 +3,7 @@
 // and the build needs no copy step. Run from the package directory (its `build` and `typecheck`
 // scripts do: `node ../../scripts/embed-sql.mjs`); @waitline/sqlite and @waitline/postgres share it.
 //
-// - sql/migrations/NNNN_name.sql -> MIGRATIONS, sorted by version; versions must ascend from 1
-//   (a gap is allowed: numbers are handed out to parallel branches, and a branch may lack another's)
+// - sql/migrations/NNNN_name.sql -> MIGRATIONS, sorted by version; versions must run 1, 2, 3, ...
 // - sql/queries/some-name.sql    -> SQL.someName
 // - sql/functions/name.sql       -> FUNCTIONS, sorted by file name (only when the directory exists:
 //   stored functions that the migrator re-creates after applying migrations, so each has one
@@ -36,14 +35,11 @@ function readSql(path) {
 }
 
 function migrations() {
-  let previous = 0;
   return sqlFiles(migrationsDir).map((file, index) => {
     const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
     if (!match) throw new Error(`sql/migrations/${file}: name must be NNNN_snake_name.sql`);
     const version = Number(match[1]);
-    if (index === 0 && version !== 1) throw new Error(`sql/migrations/${file}: expected version 1`);
-    if (version <= previous) throw new Error(`sql/migrations/${file}: versions must ascend, after ${previous}`);
-    previous = version;
+    if (version !== index + 1) throw new Error(`sql/migrations/${file}: expected version ${index + 1}`);
     return { version, name: match[2], sql: readSql(join(migrationsDir, file)) };
   });
 }
@@ -81,7 +77,7 @@ function render() {
     '  readonly sql: string;',
     '}',
     '',
-    '/** Every migration in sql/migrations, by ascending version (from 1). @internal */',
+    '/** Every migration in sql/migrations, by ascending version (1, 2, ...). @internal */',
     'export const MIGRATIONS: readonly EmbeddedMigration[] = [',
   ];
   for (const m of migrations()) {

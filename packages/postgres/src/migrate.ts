@@ -17,10 +17,9 @@ import { toStorageError } from './pg-errors.js';
 
 /**
  * The schema version this code writes and reads: the number of the last file in
- * `sql/migrations` (versions ascend, possibly with a gap). A schema holding a higher version was
- * written by newer code.
+ * `sql/migrations`. A schema holding a higher version was written by newer code.
  */
-export const POSTGRES_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
+export const POSTGRES_SCHEMA_VERSION: number = MIGRATIONS.length;
 
 /** The advisory lock's first key: the same for every schema, the second key is the schema's hash. */
 const LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('waitline:migrate'), hashtext($1))`;

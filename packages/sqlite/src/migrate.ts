@@ -8,10 +8,9 @@ import { MIGRATIONS } from './generated/sql.js';
 
 /**
  * The schema version this code writes and reads: the number of the last file in
- * `sql/migrations` (versions ascend, possibly with a gap). A database holding a higher version was
- * written by newer code.
+ * `sql/migrations`. A database holding a higher version was written by newer code.
  */
-export const SQLITE_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
+export const SQLITE_SCHEMA_VERSION: number = MIGRATIONS.length;
 
 /** The schema version a database holds (0 for a new file). @internal */
 export function readSchemaVersion(db: Db): number {
