@@ -1,5 +1,26 @@
 -- PRAGMA user_version = 9
 
+CREATE TABLE housekeeping (
+  queue      TEXT    NOT NULL PRIMARY KEY,
+  retention  TEXT,
+  holder     TEXT,
+  expires_at INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE job_samples (
+  queue       TEXT    NOT NULL,
+  finished_at INTEGER NOT NULL,
+  seq         INTEGER NOT NULL,
+  name        TEXT    NOT NULL,
+  state       TEXT    NOT NULL CHECK (state = 'completed' OR state = 'failed'),
+  priority    INTEGER NOT NULL,
+  size        REAL,
+  created_at  INTEGER NOT NULL,
+  run_at      INTEGER NOT NULL,
+  started_at  INTEGER NOT NULL,
+  PRIMARY KEY (queue, finished_at, seq)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE jobs (
   seq              INTEGER PRIMARY KEY,
   id               TEXT    NOT NULL UNIQUE,
