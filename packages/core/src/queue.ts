@@ -15,19 +15,17 @@ import {
   splitAddOptions,
 } from './call-options.js';
 import { type Clock, systemClock } from './clock.js';
-import { type Eta, estimateEta } from './eta.js';
-import { EtaCalibrator } from './eta-calibration.js';
-import { calibrateAndRecord, learnOutcomes } from './eta-outcomes.js';
 import { JobNotFoundError } from './errors.js';
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
-import { Job, type JobStatus, toJobStatus } from './job.js';
+import { Job, type JobStatus } from './job.js';
+import { QueueReads } from './queue-reads.js';
 import type { JobId, JobRecord } from './job-record.js';
 import { buildNewJob, type JobDefaults } from './new-job.js';
 import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseQueueOptions, parseRateLimit, parseRetryPolicy } from './options.js';
 import type { QueueRateLimit } from './rate-limit.js';
 import type { JobState } from './state.js';
 import { onResetWeakly } from './reset-watch.js';
-import { deriveStats, type QueueStats, STATS_SAMPLE_LIMIT, THROUGHPUT_WINDOWS_MS } from './stats.js';
+import { type QueueStats, STATS_SAMPLE_LIMIT } from './stats.js';
 import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice, UpsertQueueParams } from './storage.js';
 import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { traceAdd } from './tracing.js';
@@ -40,9 +38,6 @@ import type { ScheduleDefinition } from './schedules/spec.js';
 import { resolveWebhook } from './webhooks/subscription.js';
 
 export type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
-
-/** ETAs simulate each job ahead when at most this many are ahead. */
-const AHEAD_LIST_LIMIT = 200;
 
 /** A reset listener's action, defined out here so it holds no queue (a closure in `ready` would). */
 const restoreQueueConfig = (queue: Queue): Promise<QueueConfig> => queue.restoreConfig();
@@ -79,9 +74,8 @@ export class Queue<Payload = unknown, Result = unknown> {
   private readonly retention: RetentionPolicy | null | undefined;
   private readyPromise: Promise<QueueConfig> | undefined;
   private watchingResets = false;
-  /** This process's record of its ETAs and how they turned out; see `eta-calibration.ts`. */
-  private readonly etaCalibration = new EtaCalibrator();
-  private learningOutcomes = false;
+  /** Status and stats reads, with this queue object's ETA calibration (see `queue-reads.ts`). */
+  private readonly reads = new QueueReads(this, this.emitter);
 
   constructor(
     readonly storage: Storage,
@@ -204,27 +198,7 @@ export class Queue<Payload = unknown, Result = unknown> {
    * docs/eta.md): each call remembers the finish it predicts, in memory.
    */
   async getStatus(id: JobId): Promise<JobStatus<Result>> {
-    const now = this.clock.now();
-    const inputs = await this.storage.getPositionInputs({
-      queue: this.name,
-      id: parseJobId(id),
-      now,
-      sampleLimit: STATS_SAMPLE_LIMIT,
-      aheadListLimit: AHEAD_LIST_LIMIT,
-      workerStaleMs: this.workerStaleMs,
-    });
-    if (!inputs || inputs.job.queue !== this.name) throw new JobNotFoundError(id);
-    const position = inputs.ahead === null ? null : inputs.ahead + 1;
-    return toJobStatus<Result>(inputs.job, position, this.calibratedEta(inputs.job, estimateEta(inputs, now), now), now);
-  }
-
-  /** Learns from `record` when it is final, else calibrates `eta` and remembers it. */
-  private calibratedEta(record: JobRecord, eta: Eta | null, now: number): Eta | null {
-    if (!this.learningOutcomes) {
-      this.learningOutcomes = true;
-      learnOutcomes(this, { emitter: this.emitter, notifier: this.storage.notifier, queue: this.name, clock: this.clock }, this.etaCalibration);
-    }
-    return calibrateAndRecord(this.etaCalibration, record, eta, now);
+    return this.reads.status<Result>(parseJobId(id));
   }
 
   /** The job's 1-based position among ready jobs (index-only), or null when it is not waiting and ready. */
@@ -346,18 +320,8 @@ export class Queue<Payload = unknown, Result = unknown> {
   }
 
   /** Counts by state, utilisation, throughput, success rate, run and wait times, live workers, schedules. */
-  async getStats(): Promise<QueueStats> {
-    const [raw, schedules] = await Promise.all([
-      this.storage.getStats({
-        queue: this.name,
-        now: this.clock.now(),
-        windowsMs: [...THROUGHPUT_WINDOWS_MS],
-        sampleLimit: STATS_SAMPLE_LIMIT,
-        workerStaleMs: this.workerStaleMs,
-      }),
-      this.storage.listSchedules({ queue: this.name }),
-    ]);
-    return deriveStats(this.name, raw, schedules.length);
+  getStats(): Promise<QueueStats> {
+    return this.reads.stats();
   }
 
   /**
