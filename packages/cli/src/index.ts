@@ -1,6 +1,6 @@
 /**
  * `@waitline/cli`: the `waitline` command (`waitline stats|list|show|cancel|retry|promote|priority|
- * pause|resume|drain|clear|clean`), and `run(argv)` to embed it.
+ * pause|resume|drain|clear|clean|rate-limit`), and `run(argv)` to embed it.
  * @packageDocumentation
  */
 export { run } from './program.js';

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '@waitline/core';
 import { Command, CommanderError, Option } from 'commander';
-import { clean, clear, jobAction, priority, queueAction } from './commands/actions.js';
+import { clean, clear, jobAction, priority, queueAction, rateLimit } from './commands/actions.js';
 import { doctor } from './commands/doctor.js';
 import { list, show, stats } from './commands/reads.js';
 import { addTransferCommands } from './commands/transfer.js';
@@ -78,6 +78,13 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
     .requiredOption('--state <state>', 'completed, failed, cancelled or queued')
     .option('--older-than <duration>', 'e.g. 48h, 30m, 7d')
     .action(defer(clean as Action));
+  program
+    .command('rate-limit <queue>')
+    .description('at most --max job starts in any --per window, for every worker; --off removes it')
+    .option('--max <n>', 'starts per window (integer)')
+    .option('--per <duration>', 'the window, e.g. 1m, 10s, 1h')
+    .option('--off', 'remove the limit')
+    .action(defer(rateLimit as Action));
   addTransferCommands(program, out, (fn) => {
     ran.fn = fn;
   });

@@ -83,6 +83,26 @@ for (const kind of await testStorages()) {
       await cli('resume', 'work');
     });
 
+    it('sets and removes a rate limit for every process; stats show it; bad values write nothing', async () => {
+      const set = await cli('rate-limit', 'work', '--max', '10', '--per', '1m');
+      expect(set).toMatchObject({ code: 0, stdout: 'queue work: at most 10 starts per 1m 0s\n' });
+      expect((await q.getConfig()).rateLimit).toEqual({ max: 10, intervalMs: 60_000 });
+      expect((await cli('stats', 'work')).stdout).toContain('at most 10 starts per 1m 0s');
+      const zero = await cli('rate-limit', 'work', '--max', '0', '--per', '1m');
+      expect(zero.code).toBe(2);
+      expect(zero.stderr).toMatch(/^error VALIDATION: .*\(at rateLimit\.max\)\n$/);
+      const noWindow = await cli('rate-limit', 'work', '--max', '5');
+      expect(noWindow).toMatchObject({ code: 2 });
+      expect(noWindow.stderr).toContain('(at per)');
+      expect((await cli('rate-limit', 'work', '--off', '--max', '5')).code).toBe(2);
+      expect((await q.getConfig()).rateLimit).toEqual({ max: 10, intervalMs: 60_000 });
+      const off = await cli('rate-limit', 'work', '--off', '--json');
+      expect(off.code).toBe(0);
+      expect(JSON.parse(off.stdout).rateLimit ?? null).toBeNull();
+      expect((await q.getConfig()).rateLimit ?? null).toBeNull();
+      expect((await cli('stats', 'work')).stdout).toContain('no rate limit');
+    });
+
     it('fails with one error line: 1 for a missing queue or job or a refused transition, 2 for usage', async () => {
       const missingQueue = await cli('stats', 'nope');
       expect(missingQueue).toMatchObject({ code: 1, stdout: '' });

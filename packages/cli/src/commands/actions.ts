@@ -1,12 +1,12 @@
 /**
  * The commands that act on a job (`cancel`, `retry`, `promote`, `priority`) or a queue (`pause`,
- * `resume`, `drain`, `clear`, `clean`). Each prints what it changed; `--json` prints it as JSON.
+ * `resume`, `drain`, `clear`, `clean`, `rate-limit`). Each prints what it changed; `--json` prints it as JSON.
  * @module
  */
-import { type JobRecord, ValidationError } from '@waitline/core';
+import { type JobRecord, type QueueRateLimit, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
 import { parseDuration } from '../duration.js';
-import { printJson, shownJob } from '../output.js';
+import { formatMs, printJson, shownJob } from '../output.js';
 
 function printJob(ctx: Ctx, verb: string, job: JobRecord): void {
   if (ctx.json) printJson(ctx.out, shownJob(job));
@@ -60,4 +60,28 @@ export async function clean(ctx: Ctx, queueName: string, options: { state?: stri
   const removed = await (await ctx.queue(queueName)).clean({ state, ...(olderThanMs !== undefined ? { olderThanMs } : {}) });
   if (ctx.json) printJson(ctx.out, { removed });
   else ctx.out.write(`removed ${removed} ${state} job${removed === 1 ? '' : 's'} from ${queueName}\n`);
+}
+
+/** How a rate limit reads: "at most 10 starts per 1m", or "no rate limit". */
+export function rateLimitText(limit: QueueRateLimit | null | undefined): string {
+  return limit ? `at most ${limit.max} start${limit.max === 1 ? '' : 's'} per ${formatMs(limit.intervalMs)}` : 'no rate limit';
+}
+
+/**
+ * `rate-limit <queue> --max N --per 1m` sets the queue's limit for every process; `--off` removes
+ * it. Core validates the values (a `ValidationError` at `rateLimit.max`, nothing written).
+ */
+export async function rateLimit(ctx: Ctx, queueName: string, options: { max?: string; per?: string; off?: boolean }): Promise<void> {
+  const given = options.max !== undefined || options.per !== undefined;
+  if (options.off === true && given)
+    throw new ValidationError('give --off, or --max with --per, not both', [{ path: ['off'], message: 'conflicts with --max/--per' }]);
+  if (options.off !== true && (options.max === undefined || options.per === undefined)) {
+    throw new ValidationError('give --max N and --per <duration> (e.g. --max 10 --per 1m), or --off', [
+      { path: [options.max === undefined ? 'max' : 'per'], message: 'required' },
+    ]);
+  }
+  const limit = options.off === true ? null : { max: Number(options.max), intervalMs: parseDuration(options.per as string, ['per']) };
+  const config = await (await ctx.queue(queueName)).setRateLimit(limit);
+  if (ctx.json) printJson(ctx.out, config);
+  else ctx.out.write(`queue ${queueName}: ${rateLimitText(config.rateLimit)}\n`);
 }
