@@ -21,7 +21,8 @@ export type ActionName =
   | 'queue.resume'
   | 'queue.drain'
   | 'queue.clear'
-  | 'queue.clean';
+  | 'queue.clean'
+  | 'queue.rateLimit';
 
 /** What an admin request wants to do, and to which queue and job. */
 export interface AdminAction {

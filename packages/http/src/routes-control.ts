@@ -1,6 +1,6 @@
 /**
  * The admin routes that act: on one job (cancel, retry, promote, priority), on a queue (pause,
- * resume, drain, clear, clean) and, when allowed, submitting a job. Each asks `authorize` first.
+ * resume, drain, clear, clean, rate limit) and, when allowed, submitting a job. Each asks `authorize` first.
  * @module
  */
 import { type JobRecord, type Queue, ValidationError } from '@waitline/core';
@@ -9,7 +9,7 @@ import { readJson } from './body.js';
 import { HttpError, json } from './errors.js';
 import { toAdminJob } from './projections.js';
 import type { ActionName, Route, RouteContext } from './router.js';
-import { AddBodySchema, AddedSchema, AdminJobSchema, CleanBodySchema, PriorityBodySchema, QueueConfigSchema } from './schemas.js';
+import { AddBodySchema, AddedSchema, AdminJobSchema, CleanBodySchema, PriorityBodySchema, QueueConfigSchema, RateLimitBodySchema } from './schemas.js';
 import { admitted } from './routes-admin.js';
 
 const jobAnswer = z.object({ job: AdminJobSchema });
@@ -135,6 +135,20 @@ export const CONTROL_ROUTES: Route[] = [
       const queue = await admitted(ctx, 'queue.clean');
       const body = await readJson(ctx.request, CleanBodySchema, ctx.app.config.maxBodyBytes);
       return json(200, { removed: await queue.clean(body) });
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/queues/:queue/rate-limit',
+    tag: 'admin',
+    action: 'queue.rateLimit',
+    summary: 'Sets the queue’s rate limit for every process (at most max starts in any intervalMs window), or removes it with null',
+    body: RateLimitBodySchema,
+    answers: { 200: { description: 'the stored configuration', schema: configAnswer }, 400: { description: 'a bad body', schema: 'Error' }, 404: errors[404] },
+    run: async (ctx) => {
+      const queue = await admitted(ctx, 'queue.rateLimit');
+      const body = await readJson(ctx.request, RateLimitBodySchema, ctx.app.config.maxBodyBytes);
+      return json(200, { config: await onBody(() => queue.setRateLimit(body.rateLimit)) });
     },
   },
   {

@@ -153,6 +153,20 @@ export const CleanBodySchema = z
   })
   .strict();
 
+/**
+ * `PUT /queues/:queue/rate-limit` body: the limit, or null to remove it. Only the shape is checked
+ * here; core validates the values (its path answers under `body`).
+ */
+export const RateLimitBodySchema = z
+  .object({
+    rateLimit: z
+      .object({ max: z.number(), intervalMs: z.number() })
+      .strict()
+      .nullable()
+      .describe('at most max starts in any intervalMs window; null removes the limit'),
+  })
+  .strict();
+
 /** `POST /queues/:queue/jobs` body: the payload is validated by the queue's own schema. */
 export const AddBodySchema = z
   .object({

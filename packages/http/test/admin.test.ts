@@ -52,6 +52,7 @@ for (const kind of await testStorages()) {
         ['POST', `/jobs/work/${job.id}/cancel`],
         ['POST', '/queues/work/pause'],
         ['POST', '/queues/work/clear'],
+        ['PUT', '/queues/work/rate-limit'],
       ] as const) {
         const { status, body } = await call(`${locked.url}${path}`, { method });
         expect(status, `${method} ${path}`).toBe(403);
@@ -156,6 +157,22 @@ for (const kind of await testStorages()) {
       const cleaned = await call(`${open.url}/queues/work/clean`, { method: 'POST', headers: ADMIN, json: { state: 'completed', olderThanMs: 0 } });
       expect(cleaned.body.removed).toBeGreaterThanOrEqual(1);
       expect(await q.getJob(done.id)).toBeNull();
+    });
+
+    it('sets and removes the rate limit; a bad value is 400 at its body path and writes nothing', async () => {
+      const set = await call(`${open.url}/queues/work/rate-limit`, { method: 'PUT', headers: ADMIN, json: { rateLimit: { max: 5, intervalMs: 1_000 } } });
+      expect(set.status).toBe(200);
+      expect(set.body.config.rateLimit).toEqual({ max: 5, intervalMs: 1_000 });
+      expect((await q.getConfig()).rateLimit).toEqual({ max: 5, intervalMs: 1_000 });
+      const bad = await call(`${open.url}/queues/work/rate-limit`, { method: 'PUT', headers: ADMIN, json: { rateLimit: { max: 0, intervalMs: 1_000 } } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.path).toEqual(['body', 'rateLimit', 'max']);
+      const shapeless = await call(`${open.url}/queues/work/rate-limit`, { method: 'PUT', headers: ADMIN, json: { max: 3 } });
+      expect(shapeless.status).toBe(400);
+      expect((await q.getConfig()).rateLimit).toEqual({ max: 5, intervalMs: 1_000 });
+      const off = await call(`${open.url}/queues/work/rate-limit`, { method: 'PUT', headers: ADMIN, json: { rateLimit: null } });
+      expect(off.status).toBe(200);
+      expect((await q.getConfig()).rateLimit ?? null).toBeNull();
     });
 
     it('submits a job validated by the queue’s schema, and answers 429 when the queue is full', async () => {
