@@ -87,6 +87,12 @@ export interface StorageCapabilities {
    * database). Workers renew leases from a heartbeat thread only when it is true.
    */
   reopenable: boolean;
+  /**
+   * Most finished jobs one `pruneFinished` call should delete, for a storage where one batch holds
+   * everyone else up (a Redis script blocks the server while it runs); the retention pass's
+   * default (1,000) when absent. A `batch` given to `applyRetention` still wins.
+   */
+  pruneBatch?: number | undefined;
 }
 
 /**

@@ -34,6 +34,21 @@ describe('applyRetention', () => {
     expect((await s.takeHousekeepingLease({ queue: 'kept', holder: 'other', leaseMs: 1, now: clock.now() + 5_000 })).held).toBe(true);
   });
 
+  it("takes the storage's preferred batch when the pass names none", async () => {
+    const { s } = await completedQueue(7);
+    const limits: number[] = [];
+    const pruneFinished = (p: Parameters<Storage['pruneFinished']>[0]) => {
+      limits.push(p.limit);
+      return s.pruneFinished(p);
+    };
+    const small: Storage = Object.create(s, { capabilities: { value: { ...s.capabilities, pruneBatch: 3 } }, pruneFinished: { value: pruneFinished } });
+    const pass = await applyRetention(new Queue(small, 'kept'), { holder: 'h', pauseMs: 0 });
+    expect(pass.removed.completed).toBe(7);
+    expect(limits).toEqual([3, 3, 3]);
+    expect((await applyRetention(new Queue(small, 'kept'), { holder: 'h', pauseMs: 0, batch: 5 })).removed.completed).toBe(0);
+    expect(limits.at(-1)).toBe(5);
+  });
+
   it('an aborted pass runs no further batch; a pass without a stored policy removes nothing', async () => {
     const { q } = await completedQueue(3);
     const signal = AbortSignal.abort();

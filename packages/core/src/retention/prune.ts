@@ -26,7 +26,7 @@ export interface RetentionPassOptions {
   leaseMs?: number;
   /** The pause between batches; {@link RETENTION_PAUSE_MS} by default. */
   pauseMs?: number;
-  /** Most jobs per batch; {@link RETENTION_BATCH} by default. */
+  /** Most jobs per batch; the storage's `capabilities.pruneBatch`, else {@link RETENTION_BATCH}, by default. */
   batch?: number;
   /** Ends the pass before its next batch once aborted (a closing worker); the batches done stay done. */
   signal?: AbortSignal;
@@ -112,7 +112,7 @@ export async function applyRetention(queue: Queue, options: RetentionPassOptions
     holder: options.holder,
     leaseMs: options.leaseMs ?? HOUSEKEEPING_LEASE_MS,
     pauseMs: options.pauseMs ?? RETENTION_PAUSE_MS,
-    batch: options.batch ?? RETENTION_BATCH,
+    batch: options.batch ?? queue.storage.capabilities.pruneBatch ?? RETENTION_BATCH,
     held: false,
     signal: options.signal,
   };
