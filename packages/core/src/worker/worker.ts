@@ -23,7 +23,7 @@ import { type ResolvedWorkerOptions, resolveWorkerOptions } from './lease-defaul
 import { queueIsEmpty } from './drained.js';
 import { createLeaseKeeper } from './lease-keeping.js';
 import { PrefetchBuffer } from './prefetch.js';
-import { RateWake } from './rate-wake.js';
+import { WakeAlarm } from './wake-alarm.js';
 import { ReclaimSweep } from './reclaim.js';
 import { settleApart } from './rescue.js';
 import { emitSettled, settleOrClaim, withStorageRetry } from './settle.js';
@@ -66,8 +66,8 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private busySinceDrained = false;
   private readonly cancels: CancelCheck;
   private timers: NodeJS.Timeout[] = [];
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private readonly rateWake = new RateWake(() => this.wake());
+  /** The earliest known moment work may appear: a rate limit's next token, a delayed job due. */
+  private readonly alarm = new WakeAlarm(() => this.wake());
   private unsubscribe: (() => void) | undefined;
   private offReset: (() => void) | undefined;
   private started: Promise<void> | undefined;
@@ -176,15 +176,9 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   }
 
   private wakeAt(runAt: number | undefined): void {
-    const delay = runAt === undefined ? 0 : runAt - this.queue.clock.now();
-    if (delay <= 0) {
-      this.wake();
-      return;
-    }
-    if (delay > this.options.pollIntervalMs) return;
-    clearTimeout(this.wakeTimer);
-    this.rateWake.clear();
-    this.wakeTimer = setTimeout(() => this.wake(), delay);
+    const now = this.queue.clock.now();
+    if (runAt === undefined || runAt <= now) this.wake();
+    else if (runAt - now <= this.options.pollIntervalMs) this.alarm.arm(runAt, now);
   }
 
   /**
@@ -254,7 +248,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
       this.tickAgain = true;
     }
     this.afterSettle(outcomes, result);
-    this.rateWake.arm(result.nextStartAt, now());
+    this.alarm.arm(result.nextStartAt, now());
     for (const job of result.claimed.slice(0, free)) this.begin(job);
     this.prefetched.push(result.claimed.slice(free));
     if (this.claiming) this.startHeld();
@@ -372,7 +366,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     this.claiming = false;
     this.settleLater(this.prefetched.releaseAll());
     for (const t of this.timers) clearInterval(t);
-    clearTimeout(this.wakeTimer);
+    this.alarm.clear();
     this.cancels.stop();
     this.unsubscribe?.();
     this.offReset?.();
