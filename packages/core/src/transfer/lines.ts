@@ -13,7 +13,7 @@ import { storableText } from '../options.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
 import { rateLimitSchema } from '../rate-limit.js';
 import type { QueueConfig, ScheduleRecord, StorageDescriptor, TransferJob } from '../storage.js';
-import { parseScheduleLine } from './schedule-lines.js';
+import { parseScheduleLine, scheduleLineSchema } from './schedule-lines.js';
 
 /**
  * The format this code writes, and the newest it reads. Format 2 added schedule lines; a format 1
@@ -179,7 +179,10 @@ export function parseLine(text: string, line: number): ParsedLine {
     }
     return { kind: 'job', queue, job: { ...job, payload: job.payload ?? null, result: job.result ?? null } };
   }
-  if (type === 'schedule') return { kind: 'schedule', schedule: parseScheduleLine(value, line) };
+  if (type === 'schedule') {
+    check(scheduleLineSchema, value, line);
+    return { kind: 'schedule', schedule: parseScheduleLine(value, line) };
+  }
   throw new ImportLineError(line, `expected a line of type "queue", "schedule" or "job", got ${JSON.stringify(type ?? null)}`, ['type']);
 }
 

@@ -41,7 +41,8 @@ export function scheduleLine(record: ScheduleRecord): string {
 
 const time = z.number().int().min(0).max(MAX_RUN_AT);
 
-const scheduleLineSchema = z
+/** The shape of a schedule line; {@link parseScheduleLine} checks the definition it holds. */
+export const scheduleLineSchema = z
   .object({
     type: z.literal('schedule'),
     queue: storableText(100),
@@ -60,19 +61,13 @@ const scheduleLineSchema = z
   .loose();
 
 /**
- * Reads a schedule line (1-based `line`): the shape, then the key and the definition through the
- * checks of `queue.schedule()` (a cron pattern or time zone this runtime cannot read, or job
+ * Reads a schedule line (1-based `line`) whose shape {@link scheduleLineSchema} accepted: the key
+ * and the definition go through the checks of `queue.schedule()` (a cron pattern or time zone this runtime cannot read, or job
  * options a schedule cannot take, are refused here). Throws `ImportLineError` naming the line and
  * the field.
  */
 export function parseScheduleLine(value: unknown, line: number): ScheduleRecord {
-  const shape = scheduleLineSchema.safeParse(value);
-  if (!shape.success) {
-    const issue = shape.error.issues[0];
-    const path = (issue?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p));
-    throw new ImportLineError(line, `invalid schedule line at ${path.join('.')}: ${issue?.message ?? 'rejected'}`, path);
-  }
-  const s = shape.data;
+  const s = value as z.infer<typeof scheduleLineSchema>;
   const payloadProblem = findJsonProblem(s.payload ?? null, ['payload'], 'payload');
   if (payloadProblem !== null) throw new ImportLineError(line, payloadProblem.message, payloadProblem.path);
   try {
