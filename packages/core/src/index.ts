@@ -65,6 +65,14 @@ export { checkJsonValue, findJsonProblem } from './json-value.js';
 export type * from './job-record.js';
 export type * from './storage.js';
 export { DEFAULT_MAX_STALLS } from './storage.js';
+export {
+  observeStorageCalls,
+  StorageGuard,
+  type StorageCall,
+  type StorageCallName,
+  type StorageCallObserver,
+  type StorageGuardOptions,
+} from './storage-guard.js';
 export { deliverNotice } from './storage-notify.js';
 export { NoticeHub, type NoticeHubOptions } from './notify/hub.js';
 export { checkSchemaVersion, type SchemaVersionCheck } from './schema-version.js';

@@ -16,6 +16,9 @@
  *   takes `now` from core's clock, so the contract suite controls time.
  * - Every call is atomic. Policy (backoff, ETA, validation, events) lives in core; a storage only
  *   persists, orders and guards, and throws core's error classes.
+ * - A storage runs each call through core's `StorageGuard` (`@waitline/core`): it refuses calls
+ *   once closed, classifies driver errors with the storage's classifier, and reports each call to
+ *   `observeStorageCalls` observers (metrics).
  * - Every by-id call names the job's queue ({@link JobRef}): a job of another queue is treated
  *   exactly as an unknown id, and nothing of it is read or written.
  *

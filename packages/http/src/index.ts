@@ -16,6 +16,7 @@ export { PublicJobStatusSchema, AdminJobSchema, HistorySchema } from './schemas.
 export {
   createMetrics,
   DEFAULT_DURATION_BUCKETS,
+  STORAGE_CALL_BUCKETS,
   type MetricsOptions,
   MetricsUnavailableError,
   PROMETHEUS_CONTENT_TYPE,

@@ -28,9 +28,11 @@ import {
 } from './metrics/instruments.js';
 import { loadPromClient, PROMETHEUS_CONTENT_TYPE } from './metrics/load.js';
 import { SampleTracker } from './metrics/samples.js';
+import { trackStorageCalls } from './metrics/storage-calls.js';
 import { withTimeout } from './timeout.js';
 
 export { DEFAULT_DURATION_BUCKETS } from './metrics/instruments.js';
+export { STORAGE_CALL_BUCKETS } from './metrics/storage-calls.js';
 export { MetricsUnavailableError, PROMETHEUS_CONTENT_TYPE } from './metrics/load.js';
 
 /** Options of {@link createMetrics}. */
@@ -161,6 +163,7 @@ class QueueMetrics implements WaitlineMetrics {
         const { prefix, buckets } = this.options;
         const instruments = createInstruments(client, { prefix, buckets, registry, collect: () => this.refresh() });
         for (const q of this.queues) zeroQueue(instruments, q.name);
+        trackStorageCalls(client, prefix, registry);
         return { registry, instruments };
       },
       (error: unknown) => {

@@ -209,6 +209,17 @@ for (const kind of STORAGES) {
       expect(value(one, 'waitline_job_run_seconds_count', { queue: 'broken' })).toBe(0);
       expect(errors).toEqual(['broken']);
       expectNoDecrease(both, one);
+
+      // Every storage call of the process is timed through core's guard, a refused one counted
+      // by its code. The storage-call series are read at the start of a scrape, so each scrape
+      // shows the calls of the scrapes before it.
+      const calls = { storage: kind.name, operation: 'getStats' };
+      const refused = { ...calls, code: 'STORAGE_UNAVAILABLE' };
+      expect(value(one, 'waitline_storage_call_duration_seconds_count', calls)).toBeGreaterThanOrEqual(2);
+      const refusedBefore = find(one, 'waitline_storage_call_errors_total', refused)[0]?.value ?? 0;
+      const after = await scrape(metrics);
+      expect(value(after, 'waitline_storage_call_errors_total', refused)).toBeGreaterThan(refusedBefore);
+      expect(after.types.get('waitline_storage_call_duration_seconds')).toBe('histogram');
     });
   });
 }

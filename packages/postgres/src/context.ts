@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { SQL, type SqlName } from './generated/sql.js';
-import { toStorageError } from './pg-errors.js';
 
 /** Something that runs queries: the pool, a pooled client, or a caller's transaction client. @internal */
 export type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
@@ -35,7 +34,6 @@ export function renderSql(sql: string, schema: string): string {
 export class PgContext {
   private readonly texts = new Map<SqlName, { name: string; text: string }>();
   private readonly prefix: string;
-  closed = false;
 
   constructor(
     readonly pool: pg.Pool,
@@ -57,16 +55,13 @@ export class PgContext {
 
   /**
    * Runs one embedded statement as a named prepared statement (parsed once per connection) on
-   * `on` (the pool by default); transient failures become `StorageUnavailableError`.
+   * `on` (the pool by default). Errors come as the driver throws them: the storage's guard
+   * classifies them once, at the seam.
    */
   async rows<R>(name: SqlName, values: unknown[], on: Queryable = this.pool): Promise<R[]> {
     const { name: statementName, text } = this.statement(name);
-    try {
-      const result = await on.query({ name: statementName, text, values, types: TYPES });
-      return result.rows as R[];
-    } catch (err) {
-      throw toStorageError(err, this.schema);
-    }
+    const result = await on.query({ name: statementName, text, values, types: TYPES });
+    return result.rows as R[];
   }
 
   /** The first row of {@link rows}, or undefined. */
@@ -79,12 +74,7 @@ export class PgContext {
    * any error); `mode` is e.g. `'ISOLATION LEVEL REPEATABLE READ READ ONLY'` for a consistent read.
    */
   async transaction<T>(mode: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw toStorageError(err, this.schema);
-    }
+    const client = await this.pool.connect();
     let broken = false;
     try {
       await client.query(`BEGIN ${mode}`);
@@ -95,7 +85,7 @@ export class PgContext {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
-      throw toStorageError(err, this.schema);
+      throw err;
     } finally {
       client.release(broken);
     }

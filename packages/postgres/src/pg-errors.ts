@@ -56,7 +56,7 @@ export function toStorageError(err: unknown, schema: string): unknown {
   return new StorageUnavailableError(`Postgres storage (schema "${schema}") is unavailable: ${detail}`, { cause: err });
 }
 
-/** The error raised when a closed storage is used. @internal */
-export function closedError(schema: string): StorageUnavailableError {
-  return new StorageUnavailableError(`Postgres storage (schema "${schema}") is closed`);
+/** How messages name the storage on `schema` (a closed one is "<name> is closed"). @internal */
+export function storageName(schema: string): string {
+  return `Postgres storage (schema "${schema}")`;
 }

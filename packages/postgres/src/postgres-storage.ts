@@ -49,7 +49,7 @@ import type {
   UpsertQueueParams,
   UpsertScheduleParams,
 } from '@waitline/core';
-import { ValidationError } from '@waitline/core';
+import { StorageGuard, ValidationError } from '@waitline/core';
 import type pg from 'pg';
 import { clientConfig, createPool, type PostgresStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { PgContext } from './context.js';
@@ -58,7 +58,7 @@ import * as control from './control.js';
 import * as jobs from './jobs.js';
 import { ensureSchema, migrateSchema } from './migrate.js';
 import { pgNotifier } from './notifier.js';
-import { closedError, toStorageError } from './pg-errors.js';
+import { storageName, toStorageError } from './pg-errors.js';
 import * as reads from './reads.js';
 import { importWholeJobs } from './transfer.js';
 import * as schedules from './schedules.js';
@@ -110,7 +110,7 @@ export class PostgresStorage implements Storage<PostgresTx> {
   private readonly pgNotifier: NoticeHub;
 
   private readonly ctx: PgContext;
-  private closed = false;
+  private readonly guard: StorageGuard;
 
   private constructor(
     private readonly options: ResolvedOptions,
@@ -118,6 +118,7 @@ export class PostgresStorage implements Storage<PostgresTx> {
     private readonly ownsPool: boolean,
   ) {
     this.ctx = new PgContext(pool, options.schema, options.settleCommit);
+    this.guard = new StorageGuard({ kind: 'postgres', name: storageName(options.schema), classify: (err) => toStorageError(err, options.schema) });
     this.dbClock = new DatabaseClock(pool);
     this.clock = this.dbClock;
     this.pgNotifier = pgNotifier(this.ctx, { ...clientConfig(options), application_name: `${options.applicationName}:listen` });
@@ -173,32 +174,25 @@ export class PostgresStorage implements Storage<PostgresTx> {
 
   /** Applies pending migrations under an advisory lock; safe twice and from many processes at once. */
   migrate(): Promise<void> {
-    return this.run(() => migrateSchema(this.ctx));
+    return this.guard.run('migrate', () => migrateSchema(this.ctx));
   }
 
   /** Ends the LISTEN connection and the pool it created (never a pool you gave); idempotent. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.ctx.closed = true;
+    if (!this.guard.close()) return;
     this.dbClock.stop();
     await this.pgNotifier.close();
     if (this.ownsPool) await this.ctx.pool.end().catch(() => {});
   }
 
-  private run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(closedError(this.options.schema));
-    return fn();
-  }
-
   /** Creates the queue or writes the given fields, in one statement. */
   upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
-    return this.run(() => control.upsertQueue(this.ctx, p));
+    return this.guard.run('upsertQueue', () => control.upsertQueue(this.ctx, p));
   }
 
   /** The stored configuration, or null for a queue never configured nor added to. */
   getQueue(name: string): Promise<QueueConfig | null> {
-    return this.run(async () => {
+    return this.guard.run('getQueue', async () => {
       const row = await this.ctx.row<QueueRow>('getQueue', [name]);
       return row === undefined ? null : toQueueConfig(row);
     });
@@ -206,7 +200,7 @@ export class PostgresStorage implements Storage<PostgresTx> {
 
   /** Every queue ever configured or added to, sorted by name, in one statement. */
   listQueues(): Promise<QueueConfig[]> {
-    return this.run(async () => (await this.ctx.rows<QueueRow>('listQueues', [])).map(toQueueConfig));
+    return this.guard.run('listQueues', async () => (await this.ctx.rows<QueueRow>('listQueues', [])).map(toQueueConfig));
   }
 
   /**
@@ -216,42 +210,42 @@ export class PostgresStorage implements Storage<PostgresTx> {
    * would be passed (nothing written; your transaction stays usable either way).
    */
   enqueue(p: EnqueueParams<PostgresTx>): Promise<EnqueueResult> {
-    return this.run(() => jobs.enqueue(this.ctx, p, p.tx === undefined ? undefined : asClient(p.tx)));
+    return this.guard.run('enqueue', () => jobs.enqueue(this.ctx, p, p.tx === undefined ? undefined : asClient(p.tx)));
   }
 
   /** Leases ready jobs by the ordering rule, within pause and global concurrency; one statement. */
   claim(p: ClaimParams): Promise<JobRecord[]> {
-    return this.run(() => jobs.claim(this.ctx, p));
+    return this.guard.run('claim', () => jobs.claim(this.ctx, p));
   }
 
   /** Settles, then claims, in one transaction and one round trip. */
   settle(p: SettleParams): Promise<SettleResult> {
-    return this.run(() => jobs.settle(this.ctx, p));
+    return this.guard.run('settle', () => jobs.settle(this.ctx, p));
   }
 
   /** Extends held leases in one statement and reports cancel requests. */
   renewLeases(p: RenewLeasesParams): Promise<LeaseState[]> {
-    return this.run(() => jobs.renewLeases(this.ctx, p));
+    return this.guard.run('renewLeases', () => jobs.renewLeases(this.ctx, p));
   }
 
   /** Writes progress while the lease is held; `LeaseLostError` otherwise. */
   reportProgress(p: ProgressParams): Promise<JobRecord> {
-    return this.run(() => jobs.reportProgress(this.ctx, p));
+    return this.guard.run('reportProgress', () => jobs.reportProgress(this.ctx, p));
   }
 
   /** Cancels (see the seam); a running job's worker hears it through NOTIFY at commit. */
   cancel(p: CancelParams): Promise<JobRecord> {
-    return this.run(() => control.cancelJob(this.ctx, p));
+    return this.guard.run('cancel', () => control.cancelJob(this.ctx, p));
   }
 
   /** Moves jobs whose lease expired; one statement, skipping rows being settled right now. */
   reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
-    return this.run(() => jobs.reclaimExpired(this.ctx, p));
+    return this.guard.run('reclaimExpired', () => jobs.reclaimExpired(this.ctx, p));
   }
 
   /** The stored job of `p.queue`, or null (also for another queue's job). */
   getJob(p: JobRef): Promise<JobRecord | null> {
-    return this.run(async () => {
+    return this.guard.run('getJob', async () => {
       const row = await this.ctx.row<JobRow>('getJob', [p.id]);
       return row === undefined || row.job.queue !== p.queue ? null : toJobRecord(row.job);
     });
@@ -259,67 +253,67 @@ export class PostgresStorage implements Storage<PostgresTx> {
 
   /** 1-based position among ready jobs: two index-only counts on jobs_queued. */
   getPosition(p: JobRef & { now: number }): Promise<number | null> {
-    return this.run(() => reads.readPosition(this.ctx, p));
+    return this.guard.run('getPosition', () => reads.readPosition(this.ctx, p));
   }
 
   /** Position and ETA inputs from one snapshot. */
   getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
-    return this.run(() => reads.readPositionInputs(this.ctx, p));
+    return this.guard.run('getPositionInputs', () => reads.readPositionInputs(this.ctx, p));
   }
 
   /** Statistics from one snapshot. */
   getStats(p: StatsParams): Promise<RawQueueStats> {
-    return this.run(() => reads.readStats(this.ctx, p));
+    return this.guard.run('getStats', () => reads.readStats(this.ctx, p));
   }
 
   /** One page of a queue's jobs by seq. */
   listJobs(p: ListParams): Promise<Page<JobRecord>> {
-    return this.run(() => reads.listJobs(this.ctx, p));
+    return this.guard.run('listJobs', () => reads.listJobs(this.ctx, p));
   }
 
   /** Failed or cancelled back to queued; wakes idle workers at commit. */
   retry(p: RetryParams): Promise<JobRecord> {
-    return this.run(() => control.retryJob(this.ctx, p));
+    return this.guard.run('retry', () => control.retryJob(this.ctx, p));
   }
 
   /** A queued job's new priority. */
   changePriority(p: ChangePriorityParams): Promise<JobRecord> {
-    return this.run(() => control.changePriority(this.ctx, p));
+    return this.guard.run('changePriority', () => control.changePriority(this.ctx, p));
   }
 
   /** A scheduled job ready now; wakes idle workers at commit. */
   promote(p: PromoteParams): Promise<JobRecord> {
-    return this.run(() => control.promoteJob(this.ctx, p));
+    return this.guard.run('promote', () => control.promoteJob(this.ctx, p));
   }
 
   /** Removes jobs in chunks of 1,000 rows per statement. */
   removeJobs(p: RemoveParams): Promise<number> {
-    return this.run(() => control.removeJobs(this.ctx, p));
+    return this.guard.run('removeJobs', () => control.removeJobs(this.ctx, p));
   }
 
   /** Stores the queue's retention policy, in one statement. */
   setRetention(p: SetRetentionParams): Promise<void> {
-    return this.run(() => housekeeping.setRetention(this.ctx, p));
+    return this.guard.run('setRetention', () => housekeeping.setRetention(this.ctx, p));
   }
 
   /** Takes or renews the housekeeping lease: one compare-and-set statement. */
   takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
-    return this.run(() => housekeeping.takeHousekeepingLease(this.ctx, p));
+    return this.guard.run('takeHousekeepingLease', () => housekeeping.takeHousekeepingLease(this.ctx, p));
   }
 
   /** Deletes one prune batch and keeps its ETA samples, in one transaction. */
   pruneFinished(p: PruneFinishedParams): Promise<number> {
-    return this.run(() => housekeeping.pruneFinished(this.ctx, p));
+    return this.guard.run('pruneFinished', () => housekeeping.pruneFinished(this.ctx, p));
   }
 
   /** Inserts the worker or refreshes it. */
   registerWorker(p: RegisterWorkerParams): Promise<void> {
-    return this.run(() => control.registerWorker(this.ctx, p));
+    return this.guard.run('registerWorker', () => control.registerWorker(this.ctx, p));
   }
 
   /** Removes the worker; an unknown id is fine. */
   deregisterWorker(p: { id: string }): Promise<void> {
-    return this.run(async () => {
+    return this.guard.run('deregisterWorker', async () => {
       await this.ctx.rows('deregisterWorker', [p.id]);
     });
   }
@@ -329,26 +323,26 @@ export class PostgresStorage implements Storage<PostgresTx> {
    * queues, so a conflict by id is found in any queue. Sends no NOTIFY (core's `importJobs` wakes workers).
    */
   importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
-    return this.run(() => importWholeJobs(this.ctx, p));
+    return this.guard.run('importJobs', () => importWholeJobs(this.ctx, p));
   }
   /** Creates the queue when missing and upserts the schedule, in one statement. */
   upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord> {
-    return this.run(() => schedules.upsertSchedule(this.ctx, p));
+    return this.guard.run('upsertSchedule', () => schedules.upsertSchedule(this.ctx, p));
   }
 
   /** Deletes a schedule in one statement; true when it existed. */
   removeSchedule(p: ScheduleRef): Promise<boolean> {
-    return this.run(() => schedules.removeSchedule(this.ctx, p));
+    return this.guard.run('removeSchedule', () => schedules.removeSchedule(this.ctx, p));
   }
 
   /** The queue's schedules by key (code-unit order), in one statement. */
   listSchedules(p: { queue: string }): Promise<ScheduleRecord[]> {
-    return this.run(() => schedules.listSchedules(this.ctx, p.queue));
+    return this.guard.run('listSchedules', () => schedules.listSchedules(this.ctx, p.queue));
   }
 
   /** The queue's schedules due by `until`, by next tick, through the schedules_due index. */
   dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]> {
-    return this.run(() => schedules.dueSchedules(this.ctx, p));
+    return this.guard.run('dueSchedules', () => schedules.dueSchedules(this.ctx, p));
   }
 
   /**
@@ -356,6 +350,6 @@ export class PostgresStorage implements Storage<PostgresTx> {
    * transaction waits on the row lock, then finds the value changed and writes nothing.
    */
   fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult> {
-    return this.run(() => schedules.fireSchedule(this.ctx, p));
+    return this.guard.run('fireSchedule', () => schedules.fireSchedule(this.ctx, p));
   }
 }

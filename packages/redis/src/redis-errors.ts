@@ -52,7 +52,7 @@ export function toStorageError(err: unknown, where: string): unknown {
   return new StorageUnavailableError(`Redis storage ${where} is unavailable: ${detail}`, { cause: err });
 }
 
-/** The error raised when a closed storage is used. @internal */
-export function closedError(where: string): StorageUnavailableError {
-  return new StorageUnavailableError(`Redis storage ${where} is closed`);
+/** How messages name the storage at `where` (a closed one is "<name> is closed"). @internal */
+export function storageName(where: string): string {
+  return `Redis storage ${where}`;
 }

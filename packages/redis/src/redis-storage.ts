@@ -48,6 +48,7 @@ import type {
   UpsertQueueParams,
   UpsertScheduleParams,
 } from '@waitline/core';
+import { StorageGuard } from '@waitline/core';
 import { connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { RedisContext } from './context.js';
 import * as housekeeping from './housekeeping.js';
@@ -57,7 +58,7 @@ import { KeySpace } from './keys.js';
 import { ensureSchema } from './migrate.js';
 import { redisNotifier } from './notifier.js';
 import { getJob, getPosition, getPositionInputs, getStats, listJobs } from './reads.js';
-import { closedError, toStorageError } from './redis-errors.js';
+import { storageName, toStorageError } from './redis-errors.js';
 import { ResetWatch } from './reset-watch.js';
 import { checkServer } from './server-check.js';
 import { importWholeJobs } from './transfer.js';
@@ -89,7 +90,7 @@ export class RedisStorage implements Storage {
   private readonly resets: ResetWatch;
   private readonly ctx: RedisContext;
   private readonly where: string;
-  private closed = false;
+  private readonly guard: StorageGuard;
 
   private constructor(
     private readonly opened: OpenedClient,
@@ -98,6 +99,8 @@ export class RedisStorage implements Storage {
     const keys = new KeySpace(options.prefix);
     this.ctx = new RedisContext(opened.client, keys, new QueueNames(opened.client, keys));
     this.where = `"${options.prefix}"`;
+    const where = this.where;
+    this.guard = new StorageGuard({ kind: 'redis', name: storageName(where), classify: (err) => toStorageError(err, where) });
     this.resets = new ResetWatch(this.ctx, options.reporting, this.where);
     this.notices = redisNotifier(opened.client, keys, (listener) => this.resets.listen(listener));
     this.notifier = this.notices;
@@ -153,13 +156,12 @@ export class RedisStorage implements Storage {
 
   /** Brings the prefix to the code's schema version in one script; safe twice and from two processes at once. */
   async migrate(): Promise<void> {
-    await this.run(() => ensureSchema(this.ctx, true));
+    await this.guard.run('migrate', () => ensureSchema(this.ctx, true));
   }
 
   /** Closes the notifier's connection and, when the storage made it, the client (idempotent). */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (!this.guard.close()) return;
     this.resets.close();
     await this.notices.close();
     if (this.opened.owned) await this.opened.client.quit().catch(() => this.opened.client.disconnect());
@@ -167,17 +169,17 @@ export class RedisStorage implements Storage {
 
   /** Creates the queue or updates only the given fields, in one script. */
   async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
-    return this.run(() => upsertQueue(this.ctx, p));
+    return this.guard.run('upsertQueue', () => upsertQueue(this.ctx, p));
   }
 
   /** The stored configuration, or null for a queue never configured nor added to. */
   async getQueue(name: string): Promise<QueueConfig | null> {
-    return this.run(() => getQueue(this.ctx, name));
+    return this.guard.run('getQueue', () => getQueue(this.ctx, name));
   }
 
   /** Every queue ever configured or added to, sorted by name; one pipelined read. */
   async listQueues(): Promise<QueueConfig[]> {
-    return this.run(() => listQueues(this.ctx));
+    return this.guard.run('listQueues', () => listQueues(this.ctx));
   }
 
   /**
@@ -186,77 +188,77 @@ export class RedisStorage implements Storage {
    * queue is draining and `QueueFullError` when the new jobs would pass `maxSize` (nothing written). Creates a missing queue with the defaults.
    */
   async enqueue(p: EnqueueParams): Promise<EnqueueResult> {
-    return this.run(() => enqueueJobs(this.ctx, p));
+    return this.guard.run('enqueue', () => enqueueJobs(this.ctx, p));
   }
 
   /** Leases ready jobs by the ordering rule in one script, within pause and global concurrency. */
   async claim(p: ClaimParams): Promise<JobRecord[]> {
-    return this.run(() => claimJobs(this.ctx, p));
+    return this.guard.run('claim', () => claimJobs(this.ctx, p));
   }
 
   /** Settles a batch (each item guarded by its lease token) and optionally claims, in one script. */
   async settle(p: SettleParams): Promise<SettleResult> {
-    return this.run(() => settleJobs(this.ctx, p));
+    return this.guard.run('settle', () => settleJobs(this.ctx, p));
   }
 
   /** Extends each held lease and reports cancel requests; leases not held are reported, not revived. */
   async renewLeases(p: RenewLeasesParams): Promise<LeaseState[]> {
-    return this.run(() => renewLeases(this.ctx, p));
+    return this.guard.run('renewLeases', () => renewLeases(this.ctx, p));
   }
 
   /** Writes progress under the lease guard; throws `LeaseLostError` (nothing written) on a miss. */
   async reportProgress(p: ProgressParams): Promise<JobRecord> {
-    return this.run(() => reportProgress(this.ctx, p));
+    return this.guard.run('reportProgress', () => reportProgress(this.ctx, p));
   }
 
   /** Queued: cancelled now; running: cancel requested; cancelled: as is; otherwise throws. */
   async cancel(p: CancelParams): Promise<JobRecord> {
-    return this.run(() => cancelJob(this.ctx, p));
+    return this.guard.run('cancel', () => cancelJob(this.ctx, p));
   }
 
   /** Moves every expired lease out of running, one script per queue; returns the moved jobs. */
   async reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
-    return this.run(() => reclaimExpired(this.ctx, p));
+    return this.guard.run('reclaimExpired', () => reclaimExpired(this.ctx, p));
   }
 
   /** One job of `p.queue` by id, or null (also for another queue's job). */
   async getJob(p: JobRef): Promise<JobRecord | null> {
-    return this.run(() => getJob(this.ctx, p));
+    return this.guard.run('getJob', () => getJob(this.ctx, p));
   }
 
   /** 1 + the ready jobs ahead by the ordering rule (ZRANK, O(log n)), or null unless queued and ready. */
   async getPosition(p: JobRef & { now: number }): Promise<number | null> {
-    return this.run(() => getPosition(this.ctx, p));
+    return this.guard.run('getPosition', () => getPosition(this.ctx, p));
   }
 
   /** The position and ETA inputs of a job from one script (workers read beside it); null for an unknown id. */
   async getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
-    return this.run(() => getPositionInputs(this.ctx, p));
+    return this.guard.run('getPositionInputs', () => getPositionInputs(this.ctx, p));
   }
 
   /** Counts, throughput windows and recent finishes from one script, and the live workers. */
   async getStats(p: StatsParams): Promise<RawQueueStats> {
-    return this.run(() => getStats(this.ctx, p));
+    return this.guard.run('getStats', () => getStats(this.ctx, p));
   }
 
   /** One page of a queue's jobs, by `seq` (newest first unless `order: 'asc'`). */
   async listJobs(p: ListParams): Promise<Page<JobRecord>> {
-    return this.run(() => listJobs(this.ctx, p));
+    return this.guard.run('listJobs', () => listJobs(this.ctx, p));
   }
 
   /** Failed or cancelled back to queued with attempts reset; throws otherwise. */
   async retry(p: RetryParams): Promise<JobRecord> {
-    return this.run(() => retryJob(this.ctx, p));
+    return this.guard.run('retry', () => retryJob(this.ctx, p));
   }
 
   /** A queued job's new priority, its ready-set score updated at once; throws `InvalidTransitionError` unless queued. */
   async changePriority(p: ChangePriorityParams): Promise<JobRecord> {
-    return this.run(() => changePriority(this.ctx, p));
+    return this.guard.run('changePriority', () => changePriority(this.ctx, p));
   }
 
   /** A queued job ready now (`runAt = min(runAt, now)`); throws `InvalidTransitionError` unless queued. */
   async promote(p: PromoteParams): Promise<JobRecord> {
-    return this.run(() => promoteJob(this.ctx, p));
+    return this.guard.run('promote', () => promoteJob(this.ctx, p));
   }
 
   /**
@@ -266,7 +268,7 @@ export class RedisStorage implements Storage {
   async removeJobs(p: RemoveParams): Promise<number> {
     let total = 0;
     for (;;) {
-      const removed = await this.run(() => removeJobsChunk(this.ctx, p));
+      const removed = await this.guard.run('removeJobs', () => removeJobsChunk(this.ctx, p));
       total += removed;
       if (removed < REMOVE_CHUNK) return total;
     }
@@ -274,27 +276,27 @@ export class RedisStorage implements Storage {
 
   /** Stores the queue's retention policy, in one command. */
   async setRetention(p: SetRetentionParams): Promise<void> {
-    return this.run(() => housekeeping.setRetention(this.ctx, p));
+    return this.guard.run('setRetention', () => housekeeping.setRetention(this.ctx, p));
   }
 
   /** Takes or renews the housekeeping lease: one compare-and-set script. */
   async takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
-    return this.run(() => housekeeping.takeHousekeepingLease(this.ctx, p));
+    return this.guard.run('takeHousekeepingLease', () => housekeeping.takeHousekeepingLease(this.ctx, p));
   }
 
   /** Deletes one prune batch and keeps its ETA samples, in one script. */
   async pruneFinished(p: PruneFinishedParams): Promise<number> {
-    return this.run(() => housekeeping.pruneFinished(this.ctx, p));
+    return this.guard.run('pruneFinished', () => housekeeping.pruneFinished(this.ctx, p));
   }
 
   /** Registers a worker or refreshes its heartbeat, in one script. */
   async registerWorker(p: RegisterWorkerParams): Promise<void> {
-    return this.run(() => registerWorker(this.ctx, p));
+    return this.guard.run('registerWorker', () => registerWorker(this.ctx, p));
   }
 
   /** Forgets a worker; unknown ids are ignored. */
   async deregisterWorker(p: { id: string }): Promise<void> {
-    return this.run(() => deregisterWorker(this.ctx, p.id));
+    return this.guard.run('deregisterWorker', () => deregisterWorker(this.ctx, p.id));
   }
 
   /**
@@ -302,27 +304,27 @@ export class RedisStorage implements Storage {
    * queue, so a conflict by id is one with a job of the target queue.
    */
   async importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
-    return this.run(() => importWholeJobs(this.ctx, p));
+    return this.guard.run('importJobs', () => importWholeJobs(this.ctx, p));
   }
 
   /** Creates or replaces a schedule (a hash plus its entry in the queue's sorted set by next tick), in one script. */
   async upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord> {
-    return this.run(() => schedules.upsertSchedule(this.ctx, p));
+    return this.guard.run('upsertSchedule', () => schedules.upsertSchedule(this.ctx, p));
   }
 
   /** Deletes a schedule in one script; true when it existed. */
   async removeSchedule(p: ScheduleRef): Promise<boolean> {
-    return this.run(() => schedules.removeSchedule(this.ctx, p));
+    return this.guard.run('removeSchedule', () => schedules.removeSchedule(this.ctx, p));
   }
 
   /** The queue's schedules by key, read in one script. */
   async listSchedules(p: { queue: string }): Promise<ScheduleRecord[]> {
-    return this.run(() => schedules.listSchedules(this.ctx, p.queue));
+    return this.guard.run('listSchedules', () => schedules.listSchedules(this.ctx, p.queue));
   }
 
   /** The queue's schedules due by `until`, from the sorted set by next tick, in one script. */
   async dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]> {
-    return this.run(() => schedules.dueSchedules(this.ctx, p));
+    return this.guard.run('dueSchedules', () => schedules.dueSchedules(this.ctx, p));
   }
 
   /**
@@ -330,16 +332,6 @@ export class RedisStorage implements Storage {
    * at a time, so of several processes firing one tick exactly one wins.
    */
   async fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult> {
-    return this.run(() => schedules.fireSchedule(this.ctx, p));
-  }
-
-  /** Runs `fn` while open, turning connection failures into `StorageUnavailableError`. */
-  private async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.closed) throw closedError(this.where);
-    try {
-      return await fn();
-    } catch (err) {
-      throw toStorageError(err, this.where);
-    }
+    return this.guard.run('fireSchedule', () => schedules.fireSchedule(this.ctx, p));
   }
 }

@@ -39,7 +39,7 @@ export function toStorageError(err: unknown, path: string): unknown {
   });
 }
 
-/** The error raised when a closed storage is used. @internal */
-export function closedError(path: string): StorageUnavailableError {
-  return new StorageUnavailableError(`SQLite storage on "${path}" is closed`);
+/** How messages name the storage on `path` (a closed one is "<name> is closed"). @internal */
+export function storageName(path: string): string {
+  return `SQLite storage on "${path}"`;
 }

@@ -47,6 +47,7 @@ import type {
   UpsertQueueParams,
   UpsertScheduleParams,
 } from '@waitline/core';
+import { StorageGuard } from '@waitline/core';
 import { claimReady } from './claim.js';
 import { openConnection, type ResolvedOptions, resolveOptions, type SqliteStorageOptions } from './connection.js';
 import { type Db, SqliteContext } from './context.js';
@@ -57,7 +58,7 @@ import { ensureSchema, migrateDatabase } from './migrate.js';
 import { acquireNotifier, type NotifierLease } from './notifier.js';
 import { readPosition, readPositionInputs } from './position.js';
 import { deregisterWorker, getJob, getQueue, listQueues, listJobs, registerWorker, upsertQueue } from './registry.js';
-import { closedError, toStorageError } from './sqlite-errors.js';
+import { storageName, toStorageError } from './sqlite-errors.js';
 import { readStats } from './stats.js';
 import { importWholeJobs } from './transfer.js';
 import { pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
@@ -113,7 +114,7 @@ export class SqliteStorage implements Storage {
 
   private readonly ctx: SqliteContext;
   private readonly tx: ReturnType<typeof buildTransactions>;
-  private closed = false;
+  private readonly guard: StorageGuard;
 
   private constructor(
     db: Db,
@@ -121,6 +122,7 @@ export class SqliteStorage implements Storage {
     private readonly notifierLease: NotifierLease,
   ) {
     this.ctx = new SqliteContext(db, options.path);
+    this.guard = new StorageGuard({ kind: 'sqlite', name: storageName(options.path), classify: (err) => toStorageError(err, options.path) });
     this.tx = buildTransactions(this.ctx);
     this.notifier = notifierLease.notifier;
     this.capabilities = Object.freeze({
@@ -174,30 +176,29 @@ export class SqliteStorage implements Storage {
 
   /** Applies pending migrations under `BEGIN IMMEDIATE`; safe twice and from two processes at once. */
   async migrate(): Promise<void> {
-    this.run(() => migrateDatabase(this.ctx.db, this.options.path));
+    await this.guard.run('migrate', () => migrateDatabase(this.ctx.db, this.options.path));
   }
 
   /** Closes the connection (idempotent); later calls fail with `StorageUnavailableError`. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (!this.guard.close()) return;
     this.notifierLease.release();
     if (!this.options.database) this.ctx.db.close();
   }
 
   /** Creates the queue or updates only the given fields, in one statement. */
   async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
-    return this.run(() => upsertQueue(this.ctx, p));
+    return this.guard.run('upsertQueue', () => upsertQueue(this.ctx, p));
   }
 
   /** The stored configuration, or null for a queue never configured nor added to. */
   async getQueue(name: string): Promise<QueueConfig | null> {
-    return this.run(() => getQueue(this.ctx, name));
+    return this.guard.run('getQueue', () => getQueue(this.ctx, name));
   }
 
   /** Every queue ever configured or added to, sorted by name, in one statement. */
   async listQueues(): Promise<QueueConfig[]> {
-    return this.run(() => listQueues(this.ctx));
+    return this.guard.run('listQueues', () => listQueues(this.ctx));
   }
 
   /**
@@ -209,77 +210,77 @@ export class SqliteStorage implements Storage {
    * one `BEGIN IMMEDIATE` transaction.
    */
   async enqueue(p: EnqueueParams): Promise<EnqueueResult> {
-    return this.run(() => addOneJob(this.ctx, p) ?? this.tx.enqueue(p));
+    return this.guard.run('enqueue', () => addOneJob(this.ctx, p) ?? this.tx.enqueue(p));
   }
 
   /** Leases ready jobs by the ordering rule under `BEGIN IMMEDIATE`, within pause and global concurrency. */
   async claim(p: ClaimParams): Promise<JobRecord[]> {
-    return this.run(() => this.tx.claim(p));
+    return this.guard.run('claim', () => this.tx.claim(p));
   }
 
   /** Settles a batch (each item guarded by its lease token) and optionally claims, in one transaction. */
   async settle(p: SettleParams): Promise<SettleResult> {
-    return this.run(() => this.tx.settle(p));
+    return this.guard.run('settle', () => this.tx.settle(p));
   }
 
   /** Extends each held lease and reports cancel requests; leases not held are reported, not revived. */
   async renewLeases(p: RenewLeasesParams): Promise<LeaseState[]> {
-    return this.run(() => this.tx.renewLeases(p));
+    return this.guard.run('renewLeases', () => this.tx.renewLeases(p));
   }
 
   /** Writes progress under the lease guard; throws `LeaseLostError` (nothing written) on a miss. */
   async reportProgress(p: ProgressParams): Promise<JobRecord> {
-    return this.run(() => reportProgress(this.ctx, p));
+    return this.guard.run('reportProgress', () => reportProgress(this.ctx, p));
   }
 
   /** Queued: cancelled now; running: cancel requested; cancelled: as is; otherwise throws. */
   async cancel(p: CancelParams): Promise<JobRecord> {
-    return this.run(() => this.tx.cancel(p));
+    return this.guard.run('cancel', () => this.tx.cancel(p));
   }
 
   /** Moves every expired lease out of `running` in one statement; returns the moved jobs. */
   async reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
-    return this.run(() => reclaimExpired(this.ctx, p));
+    return this.guard.run('reclaimExpired', () => reclaimExpired(this.ctx, p));
   }
 
   /** One job of `p.queue` by id, or null (also for another queue's job). */
   async getJob(p: JobRef): Promise<JobRecord | null> {
-    return this.run(() => getJob(this.ctx, p));
+    return this.guard.run('getJob', () => getJob(this.ctx, p));
   }
 
   /** 1 + the ready jobs ahead by the ordering rule (index-only counts), or null unless queued and ready. */
   async getPosition(p: JobRef & { now: number }): Promise<number | null> {
-    return this.run(() => readPosition(this.ctx, p));
+    return this.guard.run('getPosition', () => readPosition(this.ctx, p));
   }
 
   /** The position and ETA inputs of a job from one read snapshot; null for an unknown id. */
   async getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
-    return this.run(() => this.tx.positionInputs(p));
+    return this.guard.run('getPositionInputs', () => this.tx.positionInputs(p));
   }
 
   /** Counts, throughput windows, recent finishes, live workers and config from one read snapshot. */
   async getStats(p: StatsParams): Promise<RawQueueStats> {
-    return this.run(() => this.tx.stats(p));
+    return this.guard.run('getStats', () => this.tx.stats(p));
   }
 
   /** One page of a queue's jobs, by `seq` (newest first unless `order: 'asc'`). */
   async listJobs(p: ListParams): Promise<Page<JobRecord>> {
-    return this.run(() => listJobs(this.ctx, p));
+    return this.guard.run('listJobs', () => listJobs(this.ctx, p));
   }
 
   /** Failed or cancelled back to queued with attempts reset; throws otherwise. */
   async retry(p: RetryParams): Promise<JobRecord> {
-    return this.run(() => this.tx.retry(p));
+    return this.guard.run('retry', () => this.tx.retry(p));
   }
 
   /** A queued job's new priority; throws `InvalidTransitionError` unless queued. */
   async changePriority(p: ChangePriorityParams): Promise<JobRecord> {
-    return this.run(() => this.tx.changePriority(p));
+    return this.guard.run('changePriority', () => this.tx.changePriority(p));
   }
 
   /** A queued job ready now (`runAt = min(runAt, now)`); throws `InvalidTransitionError` unless queued. */
   async promote(p: PromoteParams): Promise<JobRecord> {
-    return this.run(() => this.tx.promote(p));
+    return this.guard.run('promote', () => this.tx.promote(p));
   }
 
   /**
@@ -291,7 +292,7 @@ export class SqliteStorage implements Storage {
     checkRemovableStates(p);
     let total = 0;
     for (;;) {
-      const removed = this.run(() => this.tx.removeJobsChunk(p));
+      const removed = await this.guard.run('removeJobs', () => this.tx.removeJobsChunk(p));
       total += removed;
       if (removed < REMOVE_CHUNK) return total;
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -300,27 +301,27 @@ export class SqliteStorage implements Storage {
 
   /** Stores the queue's retention policy, in one statement. */
   async setRetention(p: SetRetentionParams): Promise<void> {
-    this.run(() => setRetention(this.ctx, p));
+    await this.guard.run('setRetention', () => setRetention(this.ctx, p));
   }
 
   /** Takes or renews the housekeeping lease: one compare-and-set statement under `BEGIN IMMEDIATE`. */
   async takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
-    return this.run(() => this.tx.takeHousekeepingLease(p));
+    return this.guard.run('takeHousekeepingLease', () => this.tx.takeHousekeepingLease(p));
   }
 
   /** Deletes one prune batch and keeps its ETA samples, in one `BEGIN IMMEDIATE` transaction. */
   async pruneFinished(p: PruneFinishedParams): Promise<number> {
-    return this.run(() => this.tx.pruneFinished(p));
+    return this.guard.run('pruneFinished', () => this.tx.pruneFinished(p));
   }
 
   /** Registers a worker or refreshes its heartbeat, in one statement. */
   async registerWorker(p: RegisterWorkerParams): Promise<void> {
-    this.run(() => registerWorker(this.ctx, p));
+    await this.guard.run('registerWorker', () => registerWorker(this.ctx, p));
   }
 
   /** Forgets a worker; unknown ids are ignored. */
   async deregisterWorker(p: { id: string }): Promise<void> {
-    this.run(() => deregisterWorker(this.ctx, p.id));
+    await this.guard.run('deregisterWorker', () => deregisterWorker(this.ctx, p.id));
   }
 
   /**
@@ -328,27 +329,27 @@ export class SqliteStorage implements Storage {
    * ids are unique across queues, so a conflict by id is found in any queue.
    */
   async importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
-    return this.run(() => this.tx.importJobs(p));
+    return this.guard.run('importJobs', () => this.tx.importJobs(p));
   }
 
   /** Creates the queue row when missing and upserts the schedule, in one `BEGIN IMMEDIATE` transaction. */
   async upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord> {
-    return this.run(() => this.tx.upsertSchedule(p));
+    return this.guard.run('upsertSchedule', () => this.tx.upsertSchedule(p));
   }
 
   /** Deletes a schedule in one statement; true when it existed. */
   async removeSchedule(p: ScheduleRef): Promise<boolean> {
-    return this.run(() => removeSchedule(this.ctx, p));
+    return this.guard.run('removeSchedule', () => removeSchedule(this.ctx, p));
   }
 
   /** The queue's schedules by key, in one statement. */
   async listSchedules(p: { queue: string }): Promise<ScheduleRecord[]> {
-    return this.run(() => listSchedules(this.ctx, p.queue));
+    return this.guard.run('listSchedules', () => listSchedules(this.ctx, p.queue));
   }
 
   /** The queue's schedules due by `until`, by next tick, from the schedules_due index. */
   async dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]> {
-    return this.run(() => dueSchedules(this.ctx, p));
+    return this.guard.run('dueSchedules', () => dueSchedules(this.ctx, p));
   }
 
   /**
@@ -356,16 +357,6 @@ export class SqliteStorage implements Storage {
    * transaction: processes racing for a tick serialise on the write lock and exactly one wins.
    */
   async fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult> {
-    return this.run(() => this.tx.fireSchedule(p));
-  }
-
-  /** Runs `fn` on the open connection, turning busy and locked failures into `StorageUnavailableError`. */
-  private run<T>(fn: () => T): T {
-    if (this.closed) throw closedError(this.options.path);
-    try {
-      return fn();
-    } catch (err) {
-      throw toStorageError(err, this.options.path);
-    }
+    return this.guard.run('fireSchedule', () => this.tx.fireSchedule(p));
   }
 }

@@ -31,6 +31,7 @@ import type {
   UpsertQueueParams,
 } from '../storage.js';
 import { NoticeHub } from '../notify/hub.js';
+import { StorageGuard } from '../storage-guard.js';
 import type { Notifier, StorageDescriptor } from '../storage-notify.js';
 import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '../storage-reads.js';
 import { claimReady } from './claim.js';
@@ -85,7 +86,7 @@ export class MemoryStorage implements Storage {
 
   private readonly store = new MemoryStore();
   private readonly hub = new NoticeHub();
-  private closed = false;
+  private readonly guard = new StorageGuard({ kind: 'memory', name: 'the MemoryStorage' });
 
   /** An empty storage; see {@link MemoryStorageOptions}. */
   constructor(options: MemoryStorageOptions = {}) {
@@ -113,24 +114,22 @@ export class MemoryStorage implements Storage {
 
   /** Nothing to migrate: resolves at once (and fails once closed, like every call). */
   async migrate(): Promise<void> {
-    this.run(() => undefined);
+    await this.guard.run('migrate', () => undefined);
   }
 
   /** Drops the notifier's subscribers; later calls fail with `StorageUnavailableError`. Idempotent. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.hub.close();
+    if (this.guard.close()) await this.hub.close();
   }
 
   /** Creates the queue when missing and writes only the fields given. */
   async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
-    return this.run(() => upsertQueue(this.store, p));
+    return this.guard.run('upsertQueue', () => upsertQueue(this.store, p));
   }
 
   /** The stored configuration, or null for a queue never configured nor added to. */
   async getQueue(name: string): Promise<QueueConfig | null> {
-    return this.run(() => {
+    return this.guard.run('getQueue', () => {
       const config = this.store.queues.get(name);
       return config === undefined ? null : copyConfig(config);
     });
@@ -138,47 +137,47 @@ export class MemoryStorage implements Storage {
 
   /** Every queue ever configured or added to, sorted by name. */
   async listQueues(): Promise<QueueConfig[]> {
-    return this.run(() => listQueues(this.store));
+    return this.guard.run('listQueues', () => listQueues(this.store));
   }
 
   /** Writes every job or none; see `Storage.enqueue` and the strict duplicate-id rule above. */
   async enqueue(p: EnqueueParams): Promise<EnqueueResult> {
-    return this.run(() => enqueueJobs(this.store, p));
+    return this.guard.run('enqueue', () => enqueueJobs(this.store, p));
   }
 
   /** Leases ready jobs by the ordering rule, within pause and global concurrency. */
   async claim(p: ClaimParams): Promise<JobRecord[]> {
-    return this.run(() => claimReady(this.store, p));
+    return this.guard.run('claim', () => claimReady(this.store, p));
   }
 
   /** Settles a batch (each item guarded by its lease token), then optionally claims, in one step. */
   async settle(p: SettleParams): Promise<SettleResult> {
-    return this.run(() => settleJobs(this.store, p));
+    return this.guard.run('settle', () => settleJobs(this.store, p));
   }
 
   /** Extends held leases and reports cancel requests; leases not held are reported, not revived. */
   async renewLeases(p: RenewLeasesParams): Promise<LeaseState[]> {
-    return this.run(() => renewLeases(this.store, p));
+    return this.guard.run('renewLeases', () => renewLeases(this.store, p));
   }
 
   /** Writes progress under the lease guard; throws `LeaseLostError` (nothing written) on a miss. */
   async reportProgress(p: ProgressParams): Promise<JobRecord> {
-    return this.run(() => reportProgress(this.store, p));
+    return this.guard.run('reportProgress', () => reportProgress(this.store, p));
   }
 
   /** Queued: cancelled now; running: cancel requested; cancelled: as is; otherwise throws. */
   async cancel(p: CancelParams): Promise<JobRecord> {
-    return this.run(() => cancelJob(this.store, p));
+    return this.guard.run('cancel', () => cancelJob(this.store, p));
   }
 
   /** Moves every expired lease out of `running` as `ReclaimParams` says; returns the moved jobs by `seq`. */
   async reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
-    return this.run(() => reclaimExpired(this.store, p));
+    return this.guard.run('reclaimExpired', () => reclaimExpired(this.store, p));
   }
 
   /** A copy of the job, or null for an unknown id or a job of another queue. */
   async getJob(p: JobRef): Promise<JobRecord | null> {
-    return this.run(() => {
+    return this.guard.run('getJob', () => {
       const job = this.store.jobs.get(p.id);
       return job === undefined || job.queue !== p.queue ? null : copyJob(job);
     });
@@ -186,102 +185,96 @@ export class MemoryStorage implements Storage {
 
   /** 1 + the ready jobs ahead by the ordering rule, or null unless queued, ready and of `p.queue`. */
   async getPosition(p: JobRef & { now: number }): Promise<number | null> {
-    return this.run(() => readPosition(this.store, p));
+    return this.guard.run('getPosition', () => readPosition(this.store, p));
   }
 
   /** The position and ETA inputs of a job, read in one step; null for an unknown id or another queue's job. */
   async getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
-    return this.run(() => readPositionInputs(this.store, p));
+    return this.guard.run('getPositionInputs', () => readPositionInputs(this.store, p));
   }
 
   /** Counts, throughput windows, recent finishes, live workers and config, read in one step. */
   async getStats(p: StatsParams): Promise<RawQueueStats> {
-    return this.run(() => readStats(this.store, p));
+    return this.guard.run('getStats', () => readStats(this.store, p));
   }
 
   /** One page of a queue's jobs, by `seq` (newest first unless `order: 'asc'`). */
   async listJobs(p: ListParams): Promise<Page<JobRecord>> {
-    return this.run(() => listJobs(this.store, p));
+    return this.guard.run('listJobs', () => listJobs(this.store, p));
   }
 
   /** Failed or cancelled back to queued with attempts and stalls reset; throws otherwise. */
   async retry(p: RetryParams): Promise<JobRecord> {
-    return this.run(() => retryJob(this.store, p));
+    return this.guard.run('retry', () => retryJob(this.store, p));
   }
 
   /** A queued job's new priority; throws `InvalidTransitionError` unless queued. */
   async changePriority(p: ChangePriorityParams): Promise<JobRecord> {
-    return this.run(() => changePriority(this.store, p));
+    return this.guard.run('changePriority', () => changePriority(this.store, p));
   }
 
   /** A queued job ready now (`runAt = min(runAt, now)`); throws `InvalidTransitionError` unless queued. */
   async promote(p: PromoteParams): Promise<JobRecord> {
-    return this.run(() => promoteJob(this.store, p));
+    return this.guard.run('promote', () => promoteJob(this.store, p));
   }
 
   /** Removes the selected jobs in one step; `running` among the states throws `ValidationError`. */
   async removeJobs(p: RemoveParams): Promise<number> {
-    return this.run(() => removeJobs(this.store, p));
+    return this.guard.run('removeJobs', () => removeJobs(this.store, p));
   }
 
   /** Registers a worker or refreshes its heartbeat (`startedAt` kept). */
   async registerWorker(p: RegisterWorkerParams): Promise<void> {
-    this.run(() => registerWorker(this.store, p));
+    await this.guard.run('registerWorker', () => registerWorker(this.store, p));
   }
 
   /** Forgets a worker; an unknown id is fine. */
   async deregisterWorker(p: { id: string }): Promise<void> {
-    this.run(() => this.store.workers.delete(p.id));
+    await this.guard.run('deregisterWorker', () => this.store.workers.delete(p.id));
   }
 
   /** Writes whole jobs, all or none, with fresh seqs in the order given; see `ImportJobsParams`. */
   async importJobs(p: ImportJobsParams): Promise<ImportJobsResult> {
-    return this.run(() => importJobs(this.store, p));
+    return this.guard.run('importJobs', () => importJobs(this.store, p));
   }
 
   /** Creates or replaces a schedule, keeping its next tick when its timing is unchanged. */
   async upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord> {
-    return this.run(() => upsertSchedule(this.store, p));
+    return this.guard.run('upsertSchedule', () => upsertSchedule(this.store, p));
   }
 
   /** Removes a schedule; true when it existed. */
   async removeSchedule(p: ScheduleRef): Promise<boolean> {
-    return this.run(() => removeSchedule(this.store, p));
+    return this.guard.run('removeSchedule', () => removeSchedule(this.store, p));
   }
 
   /** The queue's schedules, by key. */
   async listSchedules(p: { queue: string }): Promise<ScheduleRecord[]> {
-    return this.run(() => listSchedules(this.store, p.queue));
+    return this.guard.run('listSchedules', () => listSchedules(this.store, p.queue));
   }
 
   /** The queue's schedules due by `until`, earliest first. */
   async dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]> {
-    return this.run(() => dueSchedules(this.store, p));
+    return this.guard.run('dueSchedules', () => dueSchedules(this.store, p));
   }
 
   /** Compare-and-sets a schedule's next tick and enqueues the tick's job, in one step. */
   async fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult> {
-    return this.run(() => fireSchedule(this.store, p));
+    return this.guard.run('fireSchedule', () => fireSchedule(this.store, p));
   }
 
   /** Stores the queue's retention policy. */
   async setRetention(p: SetRetentionParams): Promise<void> {
-    this.run(() => setRetention(this.store, p));
+    await this.guard.run('setRetention', () => setRetention(this.store, p));
   }
 
   /** Takes or renews the housekeeping lease (one synchronous compare-and-set). */
   async takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
-    return this.run(() => takeHousekeepingLease(this.store, p));
+    return this.guard.run('takeHousekeepingLease', () => takeHousekeepingLease(this.store, p));
   }
 
   /** Deletes one batch of finished jobs, keeping their ETA samples. */
   async pruneFinished(p: PruneFinishedParams): Promise<number> {
-    return this.run(() => pruneFinished(this.store, p));
-  }
-
-  /** Runs `fn` unless the storage is closed (then `StorageUnavailableError`). */
-  private run<T>(fn: () => T): T {
-    if (this.closed) throw new StorageUnavailableError('the MemoryStorage is closed');
-    return fn();
+    return this.guard.run('pruneFinished', () => pruneFinished(this.store, p));
   }
 }
