@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { SQL, type SqlName } from './generated/sql.js';
-import { toStorageError } from './pg-errors.js';
+import { toStorageError } from './errors.js';
 
 /** Something that runs queries: the pool, a pooled client, or a caller's transaction client. @internal */
 export type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
