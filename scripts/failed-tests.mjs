@@ -21,7 +21,8 @@ for (const arg of process.argv.slice(2)) {
   }
   for (const suite of report.testResults ?? []) {
     const failed = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
-    if (failed.length === 0 && suite.status === 'failed') console.log(`${label}: ${relative(process.cwd(), suite.name)}: ${String(suite.message ?? 'failed').split('\n')[0]}`);
+    if (failed.length === 0 && suite.status === 'failed')
+      console.log(`${label}: ${relative(process.cwd(), suite.name)}: ${String(suite.message ?? 'failed').split('\n')[0]}`);
     for (const t of failed) {
       const why = String(t.failureMessages?.[0] ?? '').split('\n')[0];
       console.log(`${label}: ${relative(process.cwd(), suite.name)} > ${t.fullName}: ${why}`);

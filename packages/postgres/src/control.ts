@@ -1,7 +1,7 @@
 /**
- * Operator transitions and registry writes: queues, cancel, retry by hand, change priority,
- * promote, remove, workers. Each transition is one guarded statement; on a miss the job is read
- * to raise the precise error.
+ * Operator moves and queue configuration: cancel, retry by hand, change priority, promote, remove,
+ * and a queue's stored settings (create, pause, resume, drain, limits). Each transition is one
+ * guarded statement; on a miss the job is read to raise the precise error.
  * @module
  * @internal
  */
@@ -14,7 +14,6 @@ import {
   type JobState,
   type PromoteParams,
   type QueueConfig,
-  type RegisterWorkerParams,
   type RemoveParams,
   type RetryParams,
   type UpsertQueueParams,
@@ -124,9 +123,4 @@ export async function removeJobs(ctx: PgContext, p: RemoveParams): Promise<numbe
     total += n;
     if (n < REMOVE_CHUNK) return total;
   }
-}
-
-/** Inserts the worker or refreshes its `lastSeenAt`. @internal */
-export async function registerWorker(ctx: PgContext, p: RegisterWorkerParams): Promise<void> {
-  await ctx.rows('registerWorker', [p.id, p.queue, p.host, p.pid, p.concurrency, p.now]);
 }

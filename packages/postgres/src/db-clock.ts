@@ -2,6 +2,9 @@
  * The database server's clock, read locally: `Date.now()` plus an offset measured against the
  * server, so every host using one database stamps and compares times from one source even when
  * their own clocks disagree.
+ *
+ * Specific to Postgres, so a module of its own: SQLite runs on one host's clock, and Redis takes
+ * every time from the caller (`now`).
  * @module
  * @internal
  */

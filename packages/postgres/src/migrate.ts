@@ -13,7 +13,7 @@ import { checkSchemaVersion } from '@waitline/core';
 import type pg from 'pg';
 import { type PgContext, renderSql } from './context.js';
 import { FUNCTIONS, MIGRATIONS } from './generated/sql.js';
-import { toStorageError } from './pg-errors.js';
+import { toStorageError } from './errors.js';
 
 /**
  * The schema version this code writes and reads: the number of the last file in

@@ -1,6 +1,8 @@
 /**
  * `PostgresStorage`: Waitline on PostgreSQL, for many workers on many hosts. This file wires the
- * seam to the operation modules; the SQL lives in `sql/`, each statement and function with a
+ * seam to the operation modules, named as in every adapter (enqueue, claim, settle, lease,
+ * control, reads, workers, notify, migrate, housekeeping, schedules, transfer; see
+ * docs/design/adapter-modules.md); the SQL lives in `sql/`, each statement and function with a
  * header stating what it guarantees.
  * @module
  */
@@ -54,17 +56,19 @@ import type pg from 'pg';
 import { clientConfig, createPool, type PostgresStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { PgContext } from './context.js';
 import { DatabaseClock } from './db-clock.js';
+import { claim } from './claim.js';
 import * as control from './control.js';
-import * as jobs from './jobs.js';
-import { ensureSchema, migrateSchema } from './migrate.js';
-import { pgNotifier } from './notifier.js';
-import { storageName, toStorageError } from './pg-errors.js';
-import * as reads from './reads.js';
-import { importWholeJobs } from './transfer.js';
-import * as schedules from './schedules.js';
+import { enqueue } from './enqueue.js';
+import { storageName, toStorageError } from './errors.js';
 import * as housekeeping from './housekeeping.js';
-import type { QueueRow } from './rows.js';
-import { toJobRecord, toQueueConfig, type JobRow } from './rows.js';
+import * as lease from './lease.js';
+import { ensureSchema, migrateSchema } from './migrate.js';
+import { pgNotifier } from './notify.js';
+import * as reads from './reads.js';
+import * as schedules from './schedules.js';
+import { settle } from './settle.js';
+import { importWholeJobs } from './transfer.js';
+import * as workers from './workers.js';
 
 const EXPORT_NAME = 'PostgresStorage';
 
@@ -192,15 +196,12 @@ export class PostgresStorage implements Storage<PostgresTx> {
 
   /** The stored configuration, or null for a queue never configured nor added to. */
   getQueue(name: string): Promise<QueueConfig | null> {
-    return this.guard.run('getQueue', async () => {
-      const row = await this.ctx.row<QueueRow>('getQueue', [name]);
-      return row === undefined ? null : toQueueConfig(row);
-    });
+    return this.guard.run('getQueue', () => reads.getQueue(this.ctx, name));
   }
 
   /** Every queue ever configured or added to, sorted by name, in one statement. */
   listQueues(): Promise<QueueConfig[]> {
-    return this.guard.run('listQueues', async () => (await this.ctx.rows<QueueRow>('listQueues', [])).map(toQueueConfig));
+    return this.guard.run('listQueues', () => reads.listQueues(this.ctx));
   }
 
   /**
@@ -210,27 +211,27 @@ export class PostgresStorage implements Storage<PostgresTx> {
    * would be passed (nothing written; your transaction stays usable either way).
    */
   enqueue(p: EnqueueParams<PostgresTx>): Promise<EnqueueResult> {
-    return this.guard.run('enqueue', () => jobs.enqueue(this.ctx, p, p.tx === undefined ? undefined : asClient(p.tx)));
+    return this.guard.run('enqueue', () => enqueue(this.ctx, p, p.tx === undefined ? undefined : asClient(p.tx)));
   }
 
   /** Leases ready jobs by the ordering rule, within pause and global concurrency; one statement. */
   claim(p: ClaimParams): Promise<JobRecord[]> {
-    return this.guard.run('claim', () => jobs.claim(this.ctx, p));
+    return this.guard.run('claim', () => claim(this.ctx, p));
   }
 
   /** Settles, then claims, in one transaction and one round trip. */
   settle(p: SettleParams): Promise<SettleResult> {
-    return this.guard.run('settle', () => jobs.settle(this.ctx, p));
+    return this.guard.run('settle', () => settle(this.ctx, p));
   }
 
   /** Extends held leases in one statement and reports cancel requests. */
   renewLeases(p: RenewLeasesParams): Promise<LeaseState[]> {
-    return this.guard.run('renewLeases', () => jobs.renewLeases(this.ctx, p));
+    return this.guard.run('renewLeases', () => lease.renewLeases(this.ctx, p));
   }
 
   /** Writes progress while the lease is held; `LeaseLostError` otherwise. */
   reportProgress(p: ProgressParams): Promise<JobRecord> {
-    return this.guard.run('reportProgress', () => jobs.reportProgress(this.ctx, p));
+    return this.guard.run('reportProgress', () => lease.reportProgress(this.ctx, p));
   }
 
   /** Cancels (see the seam); a running job's worker hears it through NOTIFY at commit. */
@@ -240,15 +241,12 @@ export class PostgresStorage implements Storage<PostgresTx> {
 
   /** Moves jobs whose lease expired; one statement, skipping rows being settled right now. */
   reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
-    return this.guard.run('reclaimExpired', () => jobs.reclaimExpired(this.ctx, p));
+    return this.guard.run('reclaimExpired', () => lease.reclaimExpired(this.ctx, p));
   }
 
   /** The stored job of `p.queue`, or null (also for another queue's job). */
   getJob(p: JobRef): Promise<JobRecord | null> {
-    return this.guard.run('getJob', async () => {
-      const row = await this.ctx.row<JobRow>('getJob', [p.id]);
-      return row === undefined || row.job.queue !== p.queue ? null : toJobRecord(row.job);
-    });
+    return this.guard.run('getJob', () => reads.getJob(this.ctx, p));
   }
 
   /** 1-based position among ready jobs: two index-only counts on jobs_queued. */
@@ -308,14 +306,12 @@ export class PostgresStorage implements Storage<PostgresTx> {
 
   /** Inserts the worker or refreshes it. */
   registerWorker(p: RegisterWorkerParams): Promise<void> {
-    return this.guard.run('registerWorker', () => control.registerWorker(this.ctx, p));
+    return this.guard.run('registerWorker', () => workers.registerWorker(this.ctx, p));
   }
 
   /** Removes the worker; an unknown id is fine. */
   deregisterWorker(p: { id: string }): Promise<void> {
-    return this.guard.run('deregisterWorker', async () => {
-      await this.ctx.rows('deregisterWorker', [p.id]);
-    });
+    return this.guard.run('deregisterWorker', () => workers.deregisterWorker(this.ctx, p.id));
   }
 
   /**

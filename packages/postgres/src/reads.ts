@@ -1,12 +1,14 @@
 /**
- * Reads: position and the ETA's inputs, statistics and listings. The multi-statement reads run in
- * one `REPEATABLE READ READ ONLY` transaction, so they see one snapshot.
+ * Reads: queue configurations, one job, job listings, a job's position and the inputs of its ETA,
+ * and queue statistics. The multi-statement reads (position inputs, statistics) run in one
+ * `REPEATABLE READ READ ONLY` transaction, so each sees one snapshot.
  * @module
  * @internal
  */
 import {
   type AheadWork,
   type JobRecord,
+  type JobRef,
   JOB_STATES,
   type ListParams,
   type Page,
@@ -16,6 +18,7 @@ import {
   type RawQueueStats,
   type StatsParams,
 } from '@waitline/core';
+
 import type { PgContext, Queryable } from './context.js';
 import {
   defaultQueueConfig,
@@ -37,6 +40,23 @@ const SNAPSHOT = 'ISOLATION LEVEL REPEATABLE READ READ ONLY';
 export async function queueConfig(ctx: PgContext, name: string, on?: Queryable): Promise<QueueConfig> {
   const row = await ctx.row<QueueRow>('getQueue', [name], on);
   return row === undefined ? defaultQueueConfig(name) : toQueueConfig(row);
+}
+
+/** The stored configuration, or null for a queue never configured nor added to. @internal */
+export async function getQueue(ctx: PgContext, name: string): Promise<QueueConfig | null> {
+  const row = await ctx.row<QueueRow>('getQueue', [name]);
+  return row === undefined ? null : toQueueConfig(row);
+}
+
+/** Every queue ever configured or added to, sorted by name, in one statement. @internal */
+export async function listQueues(ctx: PgContext): Promise<QueueConfig[]> {
+  return (await ctx.rows<QueueRow>('listQueues', [])).map(toQueueConfig);
+}
+
+/** The stored job of `p.queue`, or null (also for another queue's job). @internal */
+export async function getJob(ctx: PgContext, p: JobRef): Promise<JobRecord | null> {
+  const row = await ctx.row<JobRow>('getJob', [p.id]);
+  return row === undefined || row.job.queue !== p.queue ? null : toJobRecord(row.job);
 }
 
 /** A job's 1-based position among ready jobs, or null (see position.sql). @internal */

@@ -15,7 +15,7 @@ import {
   type UpsertScheduleParams,
 } from '@waitline/core';
 import type { PgContext } from './context.js';
-import { enqueue } from './jobs.js';
+import { enqueue } from './enqueue.js';
 
 /** Creates the queue when missing and upserts the schedule, in one statement. @internal */
 export async function upsertSchedule(ctx: PgContext, p: UpsertScheduleParams): Promise<ScheduleRecord> {

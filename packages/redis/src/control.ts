@@ -1,6 +1,7 @@
 /**
- * Queue configuration and the moves an operator makes by job id: cancel, retry, change priority,
- * promote, remove. Each is one script on the job's queue, named by the caller.
+ * Operator moves and queue configuration: cancel, retry, change priority, promote, remove by job
+ * id (each one script on the job's queue, named by the caller), and a queue's stored settings
+ * (create, pause, resume, drain, limits).
  * @module
  * @internal
  */
@@ -19,7 +20,7 @@ import {
 } from '@waitline/core';
 import { optionalArg, type RedisContext, type Tagged } from './context.js';
 import type { ScriptName } from './generated/lua.js';
-import { toJobRecord, toQueueConfig } from './records.js';
+import { toJobRecord, toQueueConfig } from './rows.js';
 import type { ScriptArg } from './scripts.js';
 
 /** How many jobs one remove-jobs script deletes before yielding to other clients. @internal */
@@ -39,19 +40,6 @@ export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Prom
   const rate = p.rateLimit === undefined ? '' : p.rateLimit === null ? '-' : `${p.rateLimit.max}:${p.rateLimit.intervalMs}`;
   const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused, maxStalls, draining, rate]);
   return toQueueConfig(p.name, fields);
-}
-
-/** The stored config, or null for a queue never configured nor added to. @internal */
-export async function getQueue(ctx: RedisContext, name: string): Promise<QueueConfig | null> {
-  const fields = await ctx.client.hgetall(ctx.keys.queue(name).config);
-  if (Object.keys(fields).length === 0) return null;
-  return toQueueConfig(name, Object.entries(fields).flat());
-}
-
-/** Every listed queue that has a stored config, by name; the reads run concurrently (cluster-safe). @internal */
-export async function listQueues(ctx: RedisContext): Promise<QueueConfig[]> {
-  const configs = await Promise.all((await ctx.queueNames.list()).map((name) => getQueue(ctx, name)));
-  return configs.filter((config): config is QueueConfig => config !== null);
 }
 
 /**

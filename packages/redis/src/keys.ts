@@ -2,6 +2,8 @@
  * Key names. Every key of one queue carries the hash tag `{prefix:queue}`, so in a Redis Cluster
  * all of them live in one slot and each script touches one slot. The few keys that span queues
  * (schema version, queue list, workers) are read and written one key per command.
+ *
+ * Specific to Redis, so a module of its own: SQLite and Postgres name tables, not keys.
  * @module
  * @internal
  */

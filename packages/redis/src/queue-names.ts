@@ -3,6 +3,8 @@
  * all-queue sweeps (a lease renewal or reclaim without a queue) start from. A job is never looked
  * up through it: every by-id call names its queue, and a job's keys live under that queue's hash
  * tag, so a job of another queue is simply not there.
+ *
+ * Specific to Redis, so a module of its own: SQLite and Postgres list their `queues` table.
  * @module
  * @internal
  */

@@ -1,13 +1,27 @@
 /**
- * Reads: a job, its position and the inputs of its ETA, a queue's statistics and job listings.
- * Each is one atomic script on one queue (plus the prefix-wide worker list where it is needed).
+ * Reads: queue configurations, one job, its position and the inputs of its ETA, a queue's
+ * statistics and job listings. Each is one atomic script or command on one queue (plus the
+ * prefix-wide worker list where it is needed, and the queue list for `listQueues`).
  * @module
  * @internal
  */
-import type { AheadWork, JobRecord, JobRef, ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '@waitline/core';
+import type { AheadWork, JobRecord, JobRef, ListParams, Page, PositionInputs, PositionParams, QueueConfig, RawQueueStats, StatsParams } from '@waitline/core';
 import { optionalArg, type RedisContext, type Tagged } from './context.js';
-import { mergeRecent, toJobRecord, toJobRecords, toQueueConfig, toRunningSamples } from './records.js';
+import { mergeRecent, toJobRecord, toJobRecords, toQueueConfig, toRunningSamples } from './rows.js';
 import { liveWorkers } from './workers.js';
+
+/** The stored config, or null for a queue never configured nor added to. @internal */
+export async function getQueue(ctx: RedisContext, name: string): Promise<QueueConfig | null> {
+  const fields = await ctx.client.hgetall(ctx.keys.queue(name).config);
+  if (Object.keys(fields).length === 0) return null;
+  return toQueueConfig(name, Object.entries(fields).flat());
+}
+
+/** Every listed queue that has a stored config, by name; the reads run concurrently (cluster-safe). @internal */
+export async function listQueues(ctx: RedisContext): Promise<QueueConfig[]> {
+  const configs = await Promise.all((await ctx.queueNames.list()).map((name) => getQueue(ctx, name)));
+  return configs.filter((config): config is QueueConfig => config !== null);
+}
 
 /**
  * One job of `p.queue` by id, or null: one HGETALL under the queue's hash tag, so another queue's

@@ -1,7 +1,9 @@
 /**
  * `RedisStorage`: the Waitline storage on Redis (ioredis), for many workers on many hosts. This file
- * wires the seam to the operation modules; every transition is one Lua script in `lua/scripts`,
- * each with a header stating its keys, arguments, reply and guarantees.
+ * wires the seam to the operation modules, named as in every adapter (enqueue, claim, settle,
+ * lease, control, reads, workers, notify, migrate, housekeeping, schedules, transfer; see
+ * docs/design/adapter-modules.md); every transition is one Lua script in `lua/scripts`, each with
+ * a header stating its keys, arguments, reply and guarantees.
  * @module
  */
 import type {
@@ -50,21 +52,24 @@ import type {
 } from '@waitline/core';
 import { StorageGuard } from '@waitline/core';
 import { connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
+import { claimJobs } from './claim.js';
 import { RedisContext } from './context.js';
+import { cancelJob, changePriority, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
+import { enqueueJobs } from './enqueue.js';
+import { storageName, toStorageError } from './errors.js';
 import * as housekeeping from './housekeeping.js';
-import { cancelJob, changePriority, getQueue, listQueues, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
-import { QueueNames } from './queue-names.js';
 import { KeySpace } from './keys.js';
+import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
 import { ensureSchema } from './migrate.js';
-import { redisNotifier } from './notifier.js';
-import { getJob, getPosition, getPositionInputs, getStats, listJobs } from './reads.js';
-import { storageName, toStorageError } from './redis-errors.js';
+import { redisNotifier } from './notify.js';
+import { QueueNames } from './queue-names.js';
+import { getJob, getPosition, getPositionInputs, getQueue, getStats, listJobs, listQueues } from './reads.js';
 import { ResetWatch } from './reset-watch.js';
+import * as schedules from './schedules.js';
 import { checkServer } from './server-check.js';
+import { settleJobs } from './settle.js';
 import { importWholeJobs } from './transfer.js';
 import { deregisterWorker, registerWorker } from './workers.js';
-import * as schedules from './schedules.js';
-import { claimJobs, enqueueJobs, reclaimExpired, renewLeases, reportProgress, settleJobs } from './writes.js';
 
 /** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
 const EXPORT_NAME = 'RedisStorage';

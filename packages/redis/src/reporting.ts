@@ -1,6 +1,8 @@
 /**
  * How a `RedisStorage` reports what no call returns (the server check at open, each reset it
  * finds), and how often it looks for a reset.
+ *
+ * Specific to Redis, so a module of its own: the options of server-check.ts and reset-watch.ts.
  * @module
  * @internal
  */

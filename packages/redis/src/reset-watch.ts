@@ -9,13 +9,16 @@
  * the same reset agree), calls its listeners (queues write their configuration back, workers
  * report the error) and logs one line. A storage nobody listens to (a heartbeat thread's) does not
  * look, so a reset is reported once per process that holds a queue.
+ *
+ * Specific to Redis, so a module of its own: SQLite and Postgres keep what they commit, and a
+ * dropped database fails their calls instead.
  * @module
  * @internal
  */
 import { StorageResetError } from '@waitline/core';
 import type { RedisContext } from './context.js';
 import { ensureSchema, readEpoch } from './migrate.js';
-import { isTransientRedisError } from './redis-errors.js';
+import { isTransientRedisError } from './errors.js';
 import type { Reporting } from './reporting.js';
 
 /** A reset listener (see `Notifier.onReset`). @internal */

@@ -7,8 +7,8 @@
  */
 import type { CatchUp, DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from '@waitline/core';
 import { optionalArg, type RedisContext, type Tagged } from './context.js';
-import { fieldMap } from './records.js';
-import { enqueueReply, jobArgs } from './writes.js';
+import { fieldMap } from './rows.js';
+import { enqueueReply, jobArgs } from './enqueue.js';
 
 /** A schedule hash (HGETALL array) as a record of `queue`. */
 function toRecord(queue: string, fields: readonly unknown[]): ScheduleRecord {

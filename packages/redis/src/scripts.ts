@@ -1,12 +1,14 @@
 /**
  * Runs the embedded Lua scripts by SHA-1 (EVALSHA) and sends the source again (EVAL, which also
  * caches it) when the server answers NOSCRIPT: after a restart, a failover or SCRIPT FLUSH.
+ *
+ * Specific to Redis, so a module of its own: the other storages prepare SQL statements in context.ts.
  * @module
  * @internal
  */
 import { LUA, type ScriptName } from './generated/lua.js';
 import type { RedisClient } from './connection.js';
-import { isNoScriptError } from './redis-errors.js';
+import { isNoScriptError } from './errors.js';
 
 /** A script argument: Redis receives every argument as a string. @internal */
 export type ScriptArg = string | number;

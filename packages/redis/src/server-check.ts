@@ -5,6 +5,8 @@
  * warns through the storage's logger. Managed services often refuse `CONFIG`: then it says, once,
  * that it could not check. Each warning is given once per server and logger in a process, so many
  * storages on one server do not repeat it.
+ *
+ * Specific to Redis, so a module of its own: SQLite and Postgres keep what they commit.
  * @module
  * @internal
  */

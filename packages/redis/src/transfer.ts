@@ -8,7 +8,7 @@ import { ImportConflictError, type ImportJobsParams, type ImportJobsResult, type
 import type { RedisContext, Tagged } from './context.js';
 import type { ScriptArg } from './scripts.js';
 
-/** Fields a job hash keeps as JSON text (records.ts parses them back). */
+/** Fields a job hash keeps as JSON text (rows.ts parses them back). */
 const JSON_FIELDS = new Set(['payload', 'backoff', 'progress', 'result', 'error']);
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Worker registrations: one prefix-wide hash, worker id -> JSON. Workers are not job state, so
- * they need not share a slot with any queue.
+ * they need not share a slot with any queue. The live-workers read that statistics and the ETA use
+ * is here too, beside the hash it reads (SQLite and Postgres keep it in reads.ts).
  * @module
  * @internal
  */
 import type { RegisterWorkerParams, WorkerInfo } from '@waitline/core';
 import type { RedisContext } from './context.js';
-import { toWorkerInfo } from './records.js';
+import { toWorkerInfo } from './rows.js';
 
 /** Inserts the worker or refreshes it, keeping its first `startedAt`. @internal */
 export async function registerWorker(ctx: RedisContext, p: RegisterWorkerParams): Promise<void> {

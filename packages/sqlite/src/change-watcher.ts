@@ -4,6 +4,9 @@
  * commits; polling it every `intervalMs` costs a read of one header field. On a change the watcher
  * sends a `changed` notice, so idle workers claim at once, workers look for cancel requests, and
  * `finished()`/`drain()` re-read, instead of waiting for their next poll or heartbeat.
+ *
+ * Specific to SQLite, so a module of its own beside notify.ts: Postgres and Redis hear other
+ * processes through LISTEN/NOTIFY and pub/sub; a file has no such channel.
  * @module
  * @internal
  */

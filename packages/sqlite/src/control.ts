@@ -1,7 +1,8 @@
 /**
- * Operator transitions: cancel, retry by hand, change priority, promote, remove. Each is one
- * guarded UPDATE (or DELETE); on a guard miss the job is read in the same transaction to raise
- * the precise error.
+ * Operator moves and queue configuration: cancel, retry by hand, change priority, promote, remove,
+ * and a queue's stored settings (create, pause, resume, drain, limits). Each transition is one
+ * guarded UPDATE (or DELETE); on a guard miss the job is read in the same transaction to raise the
+ * precise error.
  * @module
  * @internal
  */
@@ -14,13 +15,15 @@ import {
   type JobRecord,
   type JobState,
   type PromoteParams,
+  type QueueConfig,
   type RemoveParams,
   type RetryParams,
+  type UpsertQueueParams,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { type DeletedRow, keepSamples } from './housekeeping.js';
 import type { SqlName } from './generated/sql.js';
-import { type JobRow, toJobRecord } from './rows.js';
+import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
 
 /** Reads a job of `queue` or throws `JobNotFoundError` (also for a job of another queue). @internal */
 export function getJobOrThrow(ctx: SqliteContext, queue: string, id: string): JobRecord {
@@ -111,4 +114,31 @@ export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
   }) as DeletedRow[];
   if (p.sampleLimit !== undefined) keepSamples(ctx, p.queue, rows, p.sampleLimit);
   return rows.length;
+}
+
+/**
+ * Creates the queue or updates only the fields given (undefined keeps the stored value, null
+ * clears a limit). One statement (upsert-queue.sql), so concurrent upserts of different fields
+ * from two processes both hold.
+ * @internal
+ */
+export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConfig {
+  const row = ctx.stmt('upsertQueue').get({
+    name: p.name,
+    setConcurrency: p.concurrency === undefined ? 0 : 1,
+    concurrency: p.concurrency ?? null,
+    setMaxSize: p.maxSize === undefined ? 0 : 1,
+    maxSize: p.maxSize ?? null,
+    setPaused: p.paused === undefined ? 0 : 1,
+    paused: p.paused ? 1 : 0,
+    setMaxStalls: p.maxStalls === undefined ? 0 : 1,
+    maxStalls: p.maxStalls ?? null,
+    setDraining: p.draining === undefined ? 0 : 1,
+    draining: p.draining ? 1 : 0,
+    setRate: p.rateLimit === undefined ? 0 : 1,
+    rateMax: p.rateLimit?.max ?? null,
+    rateIntervalMs: p.rateLimit?.intervalMs ?? null,
+    now: p.now,
+  }) as QueueRow;
+  return toQueueConfig(row);
 }

@@ -1,7 +1,9 @@
 /**
  * `SqliteStorage`: the embedded Waitline storage on one SQLite file, safe for many processes.
- * This file wires the seam to the operation modules; the SQL lives in `sql/`, each statement
- * with a header stating what it guarantees.
+ * This file wires the seam to the operation modules, named as in every adapter (enqueue, claim,
+ * settle, lease, control, reads, workers, notify, migrate, housekeeping, schedules, transfer; see
+ * docs/design/adapter-modules.md); the SQL lives in `sql/`, each statement with a header stating
+ * what it guarantees.
  * @module
  */
 import type {
@@ -51,18 +53,18 @@ import { StorageGuard } from '@waitline/core';
 import { claimReady } from './claim.js';
 import { openConnection, type ResolvedOptions, resolveOptions, type SqliteStorageOptions } from './connection.js';
 import { type Db, SqliteContext } from './context.js';
-import { cancelJob, changePriority, checkRemovableStates, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob } from './control.js';
+import { cancelJob, changePriority, checkRemovableStates, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
 import { addOneJob, enqueueJobs } from './enqueue.js';
-import { reclaimExpired, renewLeases, reportProgress, settleJobs } from './leases.js';
-import { ensureSchema, migrateDatabase } from './migrate.js';
-import { acquireNotifier, type NotifierLease } from './notifier.js';
-import { readPosition, readPositionInputs } from './position.js';
-import { deregisterWorker, getJob, getQueue, listQueues, listJobs, registerWorker, upsertQueue } from './registry.js';
-import { storageName, toStorageError } from './sqlite-errors.js';
-import { readStats } from './stats.js';
-import { importWholeJobs } from './transfer.js';
+import { storageName, toStorageError } from './errors.js';
 import { pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
+import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
+import { ensureSchema, migrateDatabase } from './migrate.js';
+import { acquireNotifier, type NotifierLease } from './notify.js';
+import { getJob, getQueue, listJobs, listQueues, readPosition, readPositionInputs, readStats } from './reads.js';
 import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
+import { settleJobs } from './settle.js';
+import { importWholeJobs } from './transfer.js';
+import { deregisterWorker, registerWorker } from './workers.js';
 
 /** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
 const EXPORT_NAME = 'SqliteStorage';

@@ -5,7 +5,7 @@
 --   p_token || ':' || seq, unique per job).
 -- Returns: every leased row (row_to_json) in its new state, in no particular order; then, when
 --   the queue's rate limit held the claim back, one more row {"next_start_at": ms}: the earliest
---   time one more job may start (src/jobs.ts tells it from a job row by that key).
+--   time one more job may start (src/claim.ts tells it from a job row by that key).
 -- Guarantees: nothing while the queue is paused. With a concurrency limit or a rate limit, the
 --   queue row is locked FOR UPDATE first and the running jobs and logged starts counted
 --   afterwards: plpgsql takes a new snapshot per statement, so the counts include every claim

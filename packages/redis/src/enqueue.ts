@@ -1,0 +1,65 @@
+/**
+ * Adding jobs: a batch in one script (lib/enqueue.lua, see the header of `lua/scripts/enqueue.lua`),
+ * all or none; the job arguments and the reply's reading are shared with a schedule's tick.
+ * @module
+ * @internal
+ */
+import { type EnqueueParams, type EnqueueResult, type NewJob, QueueDrainingError, QueueFullError, queuedRecord } from '@waitline/core';
+import { optionalArg, type RedisContext, type Tagged } from './context.js';
+import { toJobRecord } from './rows.js';
+import type { ScriptArg } from './scripts.js';
+
+/** Thrown when a batch repeats an id or reuses a stored one; nothing was written. @internal */
+export class DuplicateJobIdError extends Error {
+  constructor(readonly jobId: string) {
+    super(`a job with id "${jobId}" already exists (or appears twice in the batch); nothing was written`);
+    this.name = 'DuplicateJobIdError';
+  }
+}
+
+/** The 12 script arguments of one job, in the order of enqueue.lua's header. @internal */
+export function jobArgs(job: NewJob, payload: string): ScriptArg[] {
+  return [
+    job.id,
+    job.name,
+    payload,
+    String(job.priority),
+    String(job.runAt),
+    String(job.maxAttempts),
+    job.backoff ? JSON.stringify(job.backoff) : '',
+    optionalArg(job.timeoutMs),
+    optionalArg(job.size),
+    job.idempotencyKey === null ? '' : `=${job.idempotencyKey}`,
+    job.traceparent ?? '',
+    job.webhook ? JSON.stringify(job.webhook) : '',
+  ];
+}
+
+/**
+ * The records of an enqueue reply (lib/enqueue.lua), or the typed error of a refusal (nothing was
+ * written then). `payloads` are the JSON texts sent. @internal
+ */
+export function enqueueReply(p: EnqueueParams, payloads: readonly string[], tag: string, detail: unknown): EnqueueResult {
+  if (tag === 'duplicate') throw new DuplicateJobIdError(String(detail));
+  if (tag === 'draining') throw new QueueDrainingError(p.queue);
+  if (tag === 'full') throw new QueueFullError(p.queue, Number(detail));
+  const outcome = detail as Array<number | unknown[]>;
+  const jobs = p.jobs.map((job, i) => {
+    const o = outcome[i];
+    if (Array.isArray(o)) return toJobRecord(p.queue, o);
+    return queuedRecord(p.queue, job, Number(o), p.now, JSON.parse(payloads[i] as string));
+  });
+  return { jobs, inserted: outcome.map((o) => !Array.isArray(o)) };
+}
+
+/** Writes the batch in one script: all jobs or none. @internal */
+export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<EnqueueResult> {
+  await ctx.queueNames.add(p.queue);
+  const args: ScriptArg[] = [String(p.now), String(p.jobs.length)];
+  const payloads = p.jobs.map((job) => JSON.stringify(job.payload ?? null));
+  p.jobs.forEach((job, i) => {
+    args.push(...jobArgs(job, payloads[i] as string));
+  });
+  const [tag, detail] = await ctx.onQueue<Tagged>('enqueue', p.queue, args);
+  return enqueueReply(p, payloads, tag, detail);
+}

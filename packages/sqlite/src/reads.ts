@@ -1,0 +1,187 @@
+/**
+ * Reads: queue configurations, one job, job listings, a job's position and the inputs of its ETA
+ * (read with the same ordering rule and index as the claim), and queue statistics. The
+ * multi-statement reads (position inputs, statistics) run inside a read transaction the caller
+ * opens, so each sees one snapshot.
+ * @module
+ * @internal
+ */
+import {
+  type AheadWork,
+  type FinishedSample,
+  JOB_STATES,
+  type JobRecord,
+  type JobRef,
+  type ListParams,
+  type Page,
+  type PositionInputs,
+  type PositionParams,
+  type QueueConfig,
+  type RawQueueStats,
+  type StatsParams,
+  type WorkerInfo,
+} from '@waitline/core';
+import type { SqliteContext } from './context.js';
+import {
+  defaultQueueConfig,
+  type FinishedRow,
+  type JobRow,
+  type QueueRow,
+  type RunningRow,
+  toFinishedSample,
+  toJobRecord,
+  toQueueConfig,
+  toRunningSample,
+  toWorkerInfo,
+  type WorkerRow,
+} from './rows.js';
+
+/** The stored configuration, or null for a queue never configured nor added to. @internal */
+export function getQueue(ctx: SqliteContext, name: string): QueueConfig | null {
+  const row = ctx.stmt('getQueue').get({ name }) as QueueRow | undefined;
+  return row === undefined ? null : toQueueConfig(row);
+}
+
+/** Every stored queue's configuration, by name. One statement. @internal */
+export function listQueues(ctx: SqliteContext): QueueConfig[] {
+  return (ctx.stmt('listQueues').all() as QueueRow[]).map(toQueueConfig);
+}
+
+/** One job of `p.queue` by id, or null (also for another queue's job). One statement. @internal */
+export function getJob(ctx: SqliteContext, p: JobRef): JobRecord | null {
+  const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
+  return row === undefined || row[2] !== p.queue ? null : toJobRecord(row);
+}
+
+/**
+ * One page of the queue's jobs in `p.states` (every state when absent), by `seq` descending unless
+ * `order` is `'asc'`; `nextOffset` is null on the last page. One statement: it reads one row past
+ * the page to know whether another follows.
+ * @internal
+ */
+export function listJobs(ctx: SqliteContext, p: ListParams): Page<JobRecord> {
+  const limit = Math.max(0, Math.floor(p.limit));
+  const offset = Math.max(0, Math.floor(p.offset ?? 0));
+  const params = { queue: p.queue, states: JSON.stringify(p.states ?? JOB_STATES), limit: limit + 1, offset };
+  const rows = (
+    p.afterSeq === undefined
+      ? ctx.jobs(p.order === 'asc' ? 'listJobsAsc' : 'listJobsDesc').all(params)
+      : ctx.jobs(p.order === 'asc' ? 'listJobsKeysetAsc' : 'listJobsKeysetDesc').all({ ...params, afterSeq: p.afterSeq })
+  ) as JobRow[];
+  const more = limit > 0 && rows.length > limit;
+  return { items: rows.slice(0, limit).map(toJobRecord), nextOffset: more ? offset + limit : null };
+}
+
+/** The queue's stored configuration, or the defaults when it has no row. @internal */
+export function queueConfig(ctx: SqliteContext, name: string): QueueConfig {
+  const row = ctx.stmt('getQueue').get({ name }) as QueueRow | undefined;
+  return row === undefined ? defaultQueueConfig(name) : toQueueConfig(row);
+}
+
+/** The last `limit` completed or failed jobs of the queue, newest finish first. @internal */
+export function recentFinished(ctx: SqliteContext, queue: string, limit: number): FinishedSample[] {
+  if (!(limit > 0)) return [];
+  const rows = ctx.stmt('recentFinished').all({ queue, limit: Math.floor(limit) }) as FinishedRow[];
+  return rows.map(toFinishedSample);
+}
+
+/** Workers of the queue seen within `staleMs` of `now`. @internal */
+export function liveWorkers(ctx: SqliteContext, queue: string, now: number, staleMs: number): WorkerInfo[] {
+  const rows = ctx.stmt('liveWorkers').all({ queue, since: now - staleMs }) as WorkerRow[];
+  return rows.map(toWorkerInfo);
+}
+
+/**
+ * A job's 1-based position among its queue's ready jobs, or null when it is unknown, not queued,
+ * scheduled, or of another queue. One statement (position.sql): two index-only counts on jobs_queued.
+ * @internal
+ */
+export function readPosition(ctx: SqliteContext, p: { queue: string; id: string; now: number }): number | null {
+  const row = ctx.stmt('position').get({ id: p.id, queue: p.queue, now: p.now }) as { position: number } | undefined;
+  return row === undefined ? null : row.position;
+}
+
+function aheadWork(ctx: SqliteContext, job: JobRecord, now: number): AheadWork[] {
+  const rows = ctx.stmt('aheadWork').all({
+    queue: job.queue,
+    priority: job.priority,
+    runAt: job.runAt,
+    seq: job.seq,
+    now,
+  }) as Array<{ name: string; count: number; sized_count: number; size_sum: number }>;
+  return rows.map((r) => ({ name: r.name, count: r.count, sizedCount: r.sized_count, sizeSum: r.size_sum }));
+}
+
+function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number): PositionInputs['aheadJobs'] {
+  if (ahead === 0) return [];
+  const rows = ctx.stmt('aheadJobs').all({ queue, now, limit: ahead }) as Array<{ name: string; size: number | null }>;
+  return rows.map((r) => ({ name: r.name, size: r.size }));
+}
+
+/**
+ * Everything a job's position and ETA are computed from, from one snapshot (call inside a read
+ * transaction): the job; `ahead` (position - 1, null unless queued and ready); the work ahead
+ * grouped by name over exactly those jobs; each of them in claim order when there are at most
+ * `aheadListLimit`; the queue's running jobs; its recent finishes; its configuration; its live
+ * workers. Null for an unknown id or a job of another queue. Statements: get-job, ahead-work
+ * (its counts sum to `ahead`: the ranges position.sql counts) and ahead-jobs (both only for a
+ * ready job, ahead-jobs only under the list limit), running-samples, recent-finished, get-queue,
+ * live-workers.
+ * @internal
+ */
+export function readPositionInputs(ctx: SqliteContext, p: PositionParams): PositionInputs | null {
+  const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
+  if (row === undefined || row[2] !== p.queue) return null;
+  const job = toJobRecord(row);
+  // The work ahead covers the same two ranges position.sql counts, so the position is its sum:
+  // one scan of jobs_queued instead of two.
+  const work = job.state === 'queued' && job.runAt <= p.now ? aheadWork(ctx, job, p.now) : null;
+  const ahead = work === null ? null : work.reduce((n, w) => n + w.count, 0);
+  const running = ctx.stmt('runningSamples').all({ queue: job.queue }) as RunningRow[];
+  return {
+    job,
+    ahead,
+    aheadWork: work ?? [],
+    aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : aheadJobs(ctx, job.queue, ahead, p.now),
+    running: running.map(toRunningSample),
+    recent: recentFinished(ctx, job.queue, p.sampleLimit),
+    config: queueConfig(ctx, job.queue),
+    liveWorkers: liveWorkers(ctx, job.queue, p.now, p.workerStaleMs),
+  };
+}
+
+function stateCounts(ctx: SqliteContext, queue: string, now: number): RawQueueStats['counts'] {
+  const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as RawQueueStats['counts'];
+  counts.ready = 0;
+  const rows = ctx.stmt('stateCounts').all({ queue, now }) as Array<{ state: string; n: number; ready: number }>;
+  for (const row of rows) {
+    counts[row.state as keyof RawQueueStats['counts']] = row.n;
+    if (row.state === 'queued') counts.ready = row.ready;
+  }
+  counts.scheduled = counts.queued - counts.ready;
+  return counts;
+}
+
+/**
+ * Counts by state (queued split into ready and scheduled, which sum to queued), completed and
+ * failed counts per throughput window, recent finishes, live workers and the configuration, all
+ * from one snapshot. Call inside a read transaction. Statements: state-counts, one window-counts
+ * per window, recent-finished, live-workers, get-queue.
+ * @internal
+ */
+export function readStats(ctx: SqliteContext, p: StatsParams): RawQueueStats {
+  const windows = p.windowsMs.map((windowMs) => {
+    const row = ctx.stmt('windowCounts').get({ queue: p.queue, since: p.now - windowMs }) as {
+      completed: number;
+      failed: number;
+    };
+    return { windowMs, completed: row.completed, failed: row.failed };
+  });
+  return {
+    counts: stateCounts(ctx, p.queue, p.now),
+    windows,
+    recent: recentFinished(ctx, p.queue, p.sampleLimit),
+    liveWorkers: liveWorkers(ctx, p.queue, p.now, p.workerStaleMs),
+    config: queueConfig(ctx, p.queue),
+  };
+}
