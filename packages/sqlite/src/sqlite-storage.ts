@@ -87,6 +87,7 @@ function buildTransactions(ctx: SqliteContext) {
     positionInputs: transactional(ctx, 'deferred', readPositionInputs),
     stats: transactional(ctx, 'deferred', readStats),
     importJobs: transactional(ctx, 'immediate', importWholeJobs),
+    upsertQueue: transactional(ctx, 'immediate', upsertQueue),
     upsertSchedule: transactional(ctx, 'immediate', upsertSchedule),
     fireSchedule: transactional(ctx, 'immediate', fireSchedule),
     removeJobsChunk: transactional(ctx, 'immediate', removeJobsChunk),
@@ -185,9 +186,9 @@ export class SqliteStorage implements Storage {
     if (!this.options.database) this.ctx.db.close();
   }
 
-  /** Creates the queue or updates only the given fields, in one statement. */
+  /** Creates the queue or updates only the given fields, in one transaction (removing the rate limit clears its log of starts). */
   async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
-    return this.run(() => upsertQueue(this.ctx, p));
+    return this.run(() => this.tx.upsertQueue(p));
   }
 
   /** The stored configuration, or null for a queue never configured nor added to. */
