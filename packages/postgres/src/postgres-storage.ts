@@ -39,6 +39,7 @@ import type {
   RetryParams,
   ScheduleRecord,
   ScheduleRef,
+  RetentionPolicy,
   SetRetentionParams,
   SettleParams,
   SettleResult,
@@ -300,6 +301,11 @@ export class PostgresStorage implements Storage<PostgresTx> {
   /** Stores the queue's retention policy, in one statement. */
   setRetention(p: SetRetentionParams): Promise<void> {
     return this.run(() => housekeeping.setRetention(this.ctx, p));
+  }
+
+  /** The queue's stored retention policy, or null: one primary-key read. */
+  getRetention(queue: string): Promise<RetentionPolicy | null> {
+    return this.run(() => housekeeping.getRetention(this.ctx, queue));
   }
 
   /** Takes or renews the housekeeping lease: one compare-and-set statement. */

@@ -37,6 +37,7 @@ import type {
   RetryParams,
   ScheduleRecord,
   ScheduleRef,
+  RetentionPolicy,
   SetRetentionParams,
   SettleParams,
   SettleResult,
@@ -60,7 +61,7 @@ import { deregisterWorker, getJob, getQueue, listQueues, listJobs, registerWorke
 import { closedError, toStorageError } from './sqlite-errors.js';
 import { readStats } from './stats.js';
 import { importWholeJobs } from './transfer.js';
-import { pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
+import { getRetention, pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
 import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
 
 /** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
@@ -302,6 +303,11 @@ export class SqliteStorage implements Storage {
   /** Stores the queue's retention policy, in one statement. */
   async setRetention(p: SetRetentionParams): Promise<void> {
     this.run(() => setRetention(this.ctx, p));
+  }
+
+  /** The queue's stored retention policy, or null: one primary-key read. */
+  async getRetention(queue: string): Promise<RetentionPolicy | null> {
+    return this.run(() => getRetention(this.ctx, queue));
   }
 
   /** Takes or renews the housekeeping lease: one compare-and-set statement under `BEGIN IMMEDIATE`. */
