@@ -22,7 +22,8 @@ const lease = (job: { id: string; leaseToken: string | null }) => ({ id: job.id,
 /**
  * Jobs in every state on `storage`: completed (with progress and result), failed (with error),
  * cancelled, queued with a retry error, scheduled, running, running with a cancel requested;
- * two schedules (cron with a time zone, and every); and a paused second queue with its own configuration.
+ * two schedules (cron with a time zone, and every); and a paused second queue with its own configuration
+ * and a retention policy.
  */
 async function seed(storage: Storage): Promise<{ running: string; cancelling: string }> {
   const work = new Queue(storage, 'work', { maxSize: 1_000 });
@@ -54,7 +55,7 @@ async function seed(storage: Storage): Promise<{ running: string; cancelling: st
   await storage.upsertQueue({ name: 'work', concurrency: 3, now });
   await work.schedule('pulse', { every: 60_000, payload: { n: 0 }, catchUp: 'none' });
   await work.schedule('nightly', { cron: '0 30 2 * * *', tz: 'Europe/Paris', payload: { report: 'daily' }, options: { priority: 3 } });
-  const other = new Queue(storage, 'other', { maxStalls: 3 });
+  const other = new Queue(storage, 'other', { maxStalls: 3, retention: { completed: { maxCount: 100 }, failed: { maxAgeMs: 86_400_000 } } });
   await other.add({ o: true });
   await other.pause();
   return { running: c.id, cancelling: d.id };
@@ -89,7 +90,16 @@ for (const source of kinds) {
       expect(header).toMatchObject({ type: 'header', format: 2, source: { storage: expect.stringMatching(/Storage$/) } });
       expect(JSON.stringify(header)).not.toMatch(/password/);
       expect(rest.slice(0, 2)).toEqual([
-        { type: 'queue', name: 'other', concurrency: null, maxSize: null, paused: true, maxStalls: 3, draining: false },
+        {
+          type: 'queue',
+          name: 'other',
+          concurrency: null,
+          maxSize: null,
+          paused: true,
+          maxStalls: 3,
+          draining: false,
+          retention: { completed: { maxCount: 100 }, failed: { maxAgeMs: 86_400_000 } },
+        },
         { type: 'queue', name: 'work', concurrency: 3, maxSize: 1_000, paused: false, maxStalls: 1, draining: false },
       ]);
       expect(rest.slice(2, 4)).toEqual([

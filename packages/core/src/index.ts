@@ -87,7 +87,7 @@ export {
 } from './memory/transition-recorder.js';
 export { exportJobs, transferJob, type ExportOptions } from './transfer/export.js';
 export { importJobs, type ImportOptions } from './transfer/import.js';
-export { TRANSFER_FORMAT, type HeaderLine, type JobLine, type QueueLine } from './transfer/lines.js';
+export { TRANSFER_FORMAT, type HeaderLine, type JobLine, type QueueLine, type QueueSettings } from './transfer/lines.js';
 export { planImport, type ImportPlan, type StoredConflict } from './transfer/plan.js';
 export { DEFAULT_PROGRESS_INTERVAL_MS, WEBHOOK_EVENTS, type WebhookOptions } from './webhooks/subscription.js';
 export { WEBHOOK_QUEUE, type WebhookDeliveryJob, type WebhookError, type WebhookPayload } from './webhooks/body.js';

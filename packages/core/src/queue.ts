@@ -261,7 +261,9 @@ export class Queue<Payload = unknown, Result = unknown> {
 
   /**
    * Stores a new rate limit (see `QueueOptions.rateLimit`), or removes it with null, for every
-   * process at once; workers held back by the old limit are woken. Throws `ValidationError` at
+   * process at once; workers held back by the old limit are woken. Removing it forgets the starts
+   * it counted (a limit set again later starts from an empty window); a new limit replacing an
+   * old one counts the starts already made inside its window (see `QueueConfig.rateLimit`). Throws `ValidationError` at
    * `['rateLimit', ...]` with nothing written. Later restores after a reset write this value.
    */
   async setRateLimit(rateLimit: QueueRateLimit | null): Promise<QueueConfig> {

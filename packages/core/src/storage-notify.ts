@@ -11,10 +11,13 @@ export interface StorageNotice {
   queue: string;
   /**
    * `added` wakes idle workers; `cancel` reaches the worker owning `jobId`; `event` carries a queue
-   * event; `changed` says only that another process wrote something (a storage that can detect
-   * writes but not carry messages sends it): whoever waits re-reads what it waits for.
+   * event; `schedule` says a schedule of the queue was created, changed or removed (core publishes
+   * it after `upsertSchedule` and `removeSchedule`; a storage whose writes carry notices sends it
+   * at commit instead), so workers re-read their due schedules; `changed` says only that another
+   * process wrote something (a storage that can detect writes but not carry messages sends it):
+   * whoever waits re-reads what it waits for.
    */
-  kind: 'added' | 'cancel' | 'event' | 'changed';
+  kind: 'added' | 'cancel' | 'event' | 'schedule' | 'changed';
   jobId?: JobId;
   runAt?: number;
   /** For `event`: the event name and its payload. */

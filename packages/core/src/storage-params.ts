@@ -41,6 +41,13 @@ export interface QueueConfig {
    * leases no more than the tokens left. A new queue has none. Storages leave the field out when
    * the queue has no limit (so configs read before limits existed compare equal); null reads the
    * same as absent.
+   *
+   * Removing the limit clears the log of starts in the same atomic write, so a limit set again
+   * later counts only the starts made after it. Replacing a limit by another (or by the same, as
+   * every process's `ready()` does) keeps the log: starts already made count against the new
+   * limit while they are inside its window, so a restart or a lowered `max` never lets a burst
+   * through. A shorter `intervalMs` counts fewer of them by itself; a longer one counts only those
+   * the log still holds (claims trim it to the old interval).
    */
   rateLimit?: QueueRateLimit | null | undefined;
 }
@@ -59,7 +66,7 @@ export interface UpsertQueueParams {
    * caller's open transaction included), so an add is either refused or visible afterwards.
    */
   draining?: boolean;
-  /** See {@link QueueConfig.rateLimit}; null removes the limit (the log of starts stays until trimmed). */
+  /** See {@link QueueConfig.rateLimit}; null removes the limit and clears its log of starts in the same write. */
   rateLimit?: QueueRateLimit | null | undefined;
   now: number;
 }

@@ -60,6 +60,7 @@ import type { Notifier, StorageDescriptor } from './storage-notify.js';
 import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from './storage-reads.js';
 import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from './schedule-params.js';
 import type { HousekeepingLease, HousekeepingLeaseParams, PruneFinishedParams, SetRetentionParams } from './housekeeping-params.js';
+import type { RetentionPolicy } from './retention/policy.js';
 
 export { DEFAULT_MAX_STALLS } from './storage-params.js';
 export type * from './storage-params.js';
@@ -250,6 +251,11 @@ export interface StorageSchedules {
 export interface StorageHousekeeping {
   /** Stores the queue's retention policy (null removes it); every process reads the same one. */
   setRetention(p: SetRetentionParams): Promise<void>;
+  /**
+   * The queue's stored retention policy, as `setRetention` stored it; null when it has none or the
+   * queue is unknown. Reads only (the lease is neither taken nor renewed): what an export carries.
+   */
+  getRetention(queue: string): Promise<RetentionPolicy | null>;
   /**
    * Takes or renews the queue's housekeeping lease as one compare-and-set (see
    * {@link HousekeepingLeaseParams}): of many callers at once, at most one holds it until it

@@ -45,13 +45,17 @@ async function transition(ctx: PgContext, sql: SqlName, values: [string, unknown
 /**
  * Creates the queue or writes the fields given; resuming sends a wake-up at commit. Setting
  * draining to true first takes the queue's drain fence in the same transaction, so it returns
- * once every add that had read the flag as false has committed or rolled back. @internal
+ * once every add that had read the flag as false has committed or rolled back. Removing the rate
+ * limit (`rateLimit: null`) clears the queue's log of starts in the same transaction
+ * (rate-starts-clear.sql). @internal
  */
 export async function upsertQueue(ctx: PgContext, p: UpsertQueueParams): Promise<QueueConfig> {
-  if (p.draining !== true) return toQueueConfig((await ctx.row<QueueRow>('upsertQueue', upsertValues(p))) as QueueRow);
+  if (p.draining !== true && p.rateLimit !== null) return toQueueConfig((await ctx.row<QueueRow>('upsertQueue', upsertValues(p))) as QueueRow);
   return ctx.transaction('READ WRITE', async (client) => {
-    await ctx.row('drainFence', [p.name], client);
-    return toQueueConfig((await ctx.row<QueueRow>('upsertQueue', upsertValues(p), client)) as QueueRow);
+    if (p.draining === true) await ctx.row('drainFence', [p.name], client);
+    const row = (await ctx.row<QueueRow>('upsertQueue', upsertValues(p), client)) as QueueRow;
+    if (p.rateLimit === null) await ctx.rows('rateStartsClear', [p.name], client);
+    return toQueueConfig(row);
   });
 }
 

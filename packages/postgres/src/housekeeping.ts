@@ -14,6 +14,11 @@ export async function setRetention(ctx: PgContext, p: SetRetentionParams): Promi
   await ctx.rows('setRetention', [p.queue, p.retention === null ? null : JSON.stringify(p.retention)]);
 }
 
+/** The stored policy (get-retention.sql), or null; reads only. @internal */
+export async function getRetention(ctx: PgContext, queue: string): Promise<RetentionPolicy | null> {
+  return (await ctx.row<{ retention: RetentionPolicy | null }>('getRetention', [queue]))?.retention ?? null;
+}
+
 /** The lease's compare-and-set and the stored policy (take-housekeeping-lease.sql). @internal */
 export async function takeHousekeepingLease(ctx: PgContext, p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
   const row = await ctx.row<{ retention: RetentionPolicy | null; held: boolean }>('takeHousekeepingLease', [p.queue, p.holder, p.now, p.now + p.leaseMs]);

@@ -5,8 +5,9 @@
  * - `added` and `cancel` notices are sent by the SQL that makes them true (enqueue, retry,
  *   promote, resume, cancel, a settle that frees a slot of a limited queue), with `pg_notify`
  *   in the same transaction: they reach every process only once the write commits, so a job added
- *   inside a caller's transaction wakes no one before it is visible. They are therefore
- *   `carriedByWrites`: the hub's `publish` drops them.
+ *   inside a caller's transaction wakes no one before it is visible. So are `schedule` notices
+ *   (upsert-schedule.sql, remove-schedule.sql). They are therefore `carriedByWrites`: the hub's
+ *   `publish` drops them.
  * - `event` notices go to this storage's own subscribers at once (the hub), and through the
  *   {@link EventJournal} to other storages (other processes) that listen remotely.
  * - The LISTEN connection ({@link ListenConnection}: one dedicated connection on the schema's
@@ -35,7 +36,7 @@ import { channelOf, type PgContext } from './context.js';
 /** A NOTIFY payload as the SQL writes it (short keys keep it small). */
 interface WirePayload {
   q?: string;
-  k: 'added' | 'cancel' | 'event';
+  k: 'added' | 'cancel' | 'schedule' | 'event';
   j?: string;
   r?: number;
 }
@@ -65,7 +66,7 @@ function pgTransport(ctx: PgContext, clientConfig: pg.ClientConfig): NoticeTrans
   const journal = new EventJournal(ctx, (n) => sink?.deliver(n));
   const channel = channelOf(ctx.schema);
   return {
-    carriedByWrites: ['added', 'cancel', 'changed'],
+    carriedByWrites: ['added', 'cancel', 'schedule', 'changed'],
     // Returned, not dropped: the hub waits for each write, so two never overlap on the pool and commit out of order.
     sendBatch: (notices) => journal.write(notices),
     wantedElsewhere: (queue) => journal.wantedElsewhere(queue),

@@ -41,6 +41,7 @@ import type {
   RetryParams,
   ScheduleRecord,
   ScheduleRef,
+  RetentionPolicy,
   SetRetentionParams,
   SettleParams,
   SettleResult,
@@ -292,6 +293,11 @@ export class PostgresStorage implements Storage<PostgresTx> {
   /** Stores the queue's retention policy, in one statement. */
   setRetention(p: SetRetentionParams): Promise<void> {
     return this.guard.run('setRetention', () => housekeeping.setRetention(this.ctx, p));
+  }
+
+  /** The queue's stored retention policy, or null: one primary-key read. */
+  getRetention(queue: string): Promise<RetentionPolicy | null> {
+    return this.guard.run('getRetention', () => housekeeping.getRetention(this.ctx, queue));
   }
 
   /** Takes or renews the housekeeping lease: one compare-and-set statement. */

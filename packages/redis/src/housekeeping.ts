@@ -15,6 +15,12 @@ export async function setRetention(ctx: RedisContext, p: SetRetentionParams): Pr
   else await ctx.client.hset(key, 'retention', JSON.stringify(p.retention));
 }
 
+/** The stored policy (one HGET), or null; reads only. @internal */
+export async function getRetention(ctx: RedisContext, queue: string): Promise<RetentionPolicy | null> {
+  const stored = await ctx.client.hget(ctx.keys.housekeeping(queue), 'retention');
+  return typeof stored === 'string' ? (JSON.parse(stored) as RetentionPolicy) : null;
+}
+
 /** The lease's compare-and-set (housekeeping-lease.lua) and the stored policy. @internal */
 export async function takeHousekeepingLease(ctx: RedisContext, p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
   const args = [p.holder, String(p.now), String(p.now + p.leaseMs)];

@@ -40,6 +40,7 @@ import type {
   RetryParams,
   ScheduleRecord,
   ScheduleRef,
+  RetentionPolicy,
   SetRetentionParams,
   SettleParams,
   SettleResult,
@@ -282,6 +283,11 @@ export class RedisStorage implements Storage {
   /** Stores the queue's retention policy, in one command. */
   async setRetention(p: SetRetentionParams): Promise<void> {
     return this.guard.run('setRetention', () => housekeeping.setRetention(this.ctx, p));
+  }
+
+  /** The queue's stored retention policy, or null: one command. */
+  async getRetention(queue: string): Promise<RetentionPolicy | null> {
+    return this.guard.run('getRetention', () => housekeeping.getRetention(this.ctx, queue));
   }
 
   /** Takes or renews the housekeeping lease: one compare-and-set script. */

@@ -119,7 +119,9 @@ export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
 /**
  * Creates the queue or updates only the fields given (undefined keeps the stored value, null
  * clears a limit). One statement (upsert-queue.sql), so concurrent upserts of different fields
- * from two processes both hold.
+ * from two processes both hold; removing the rate limit (`rateLimit: null`) also clears the
+ * queue's log of starts (rate-starts-clear.sql). Call inside one `BEGIN IMMEDIATE`, so both are
+ * one write.
  * @internal
  */
 export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConfig {
@@ -140,5 +142,6 @@ export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConf
     rateIntervalMs: p.rateLimit?.intervalMs ?? null,
     now: p.now,
   }) as QueueRow;
+  if (p.rateLimit === null) ctx.stmt('rateStartsClear').run({ queue: p.name });
   return toQueueConfig(row);
 }

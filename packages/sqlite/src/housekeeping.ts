@@ -30,6 +30,12 @@ export function setRetention(ctx: SqliteContext, p: SetRetentionParams): void {
   ctx.stmt('setRetention').run({ queue: p.queue, retention: p.retention === null ? null : JSON.stringify(p.retention) });
 }
 
+/** The stored policy (get-housekeeping.sql), or null; reads only. @internal */
+export function getRetention(ctx: SqliteContext, queue: string): RetentionPolicy | null {
+  const row = ctx.stmt('getHousekeeping').get({ queue }) as { retention: string | null } | undefined;
+  return row?.retention == null ? null : (JSON.parse(row.retention) as RetentionPolicy);
+}
+
 /** The lease's compare-and-set (take-housekeeping-lease.sql), then the row it left. @internal */
 export function takeHousekeepingLease(ctx: SqliteContext, p: HousekeepingLeaseParams): HousekeepingLease {
   type Row = { retention: string | null; holder: string | null };

@@ -39,6 +39,7 @@ import type {
   RetryParams,
   ScheduleRecord,
   ScheduleRef,
+  RetentionPolicy,
   SetRetentionParams,
   SettleParams,
   SettleResult,
@@ -56,7 +57,7 @@ import { type Db, SqliteContext } from './context.js';
 import { cancelJob, changePriority, checkRemovableStates, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
 import { addOneJob, enqueueJobs } from './enqueue.js';
 import { storageName, toStorageError } from './errors.js';
-import { pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
+import { getRetention, pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
 import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
 import { ensureSchema, migrateDatabase } from './migrate.js';
 import { acquireNotifier, type NotifierLease } from './notify.js';
@@ -90,6 +91,7 @@ function buildTransactions(ctx: SqliteContext) {
     positionInputs: transactional(ctx, 'deferred', readPositionInputs),
     stats: transactional(ctx, 'deferred', readStats),
     importJobs: transactional(ctx, 'immediate', importWholeJobs),
+    upsertQueue: transactional(ctx, 'immediate', upsertQueue),
     upsertSchedule: transactional(ctx, 'immediate', upsertSchedule),
     fireSchedule: transactional(ctx, 'immediate', fireSchedule),
     removeJobsChunk: transactional(ctx, 'immediate', removeJobsChunk),
@@ -188,9 +190,9 @@ export class SqliteStorage implements Storage {
     if (!this.options.database) this.ctx.db.close();
   }
 
-  /** Creates the queue or updates only the given fields, in one statement. */
+  /** Creates the queue or updates only the given fields, in one transaction (removing the rate limit clears its log of starts). */
   async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
-    return this.guard.run('upsertQueue', () => upsertQueue(this.ctx, p));
+    return this.guard.run('upsertQueue', () => this.tx.upsertQueue(p));
   }
 
   /** The stored configuration, or null for a queue never configured nor added to. */
@@ -304,6 +306,11 @@ export class SqliteStorage implements Storage {
   /** Stores the queue's retention policy, in one statement. */
   async setRetention(p: SetRetentionParams): Promise<void> {
     await this.guard.run('setRetention', () => setRetention(this.ctx, p));
+  }
+
+  /** The queue's stored retention policy, or null: one primary-key read. */
+  async getRetention(queue: string): Promise<RetentionPolicy | null> {
+    return this.guard.run('getRetention', () => getRetention(this.ctx, queue));
   }
 
   /** Takes or renews the housekeeping lease: one compare-and-set statement under `BEGIN IMMEDIATE`. */

@@ -29,6 +29,7 @@ import { describeReclaim } from './areas/reclaim.js';
 import { describeStalls } from './areas/stalls.js';
 import { describeRetry } from './areas/retry.js';
 import { describeRetention } from './areas/retention.js';
+import { describeRetentionTransfer } from './areas/retention-transfer.js';
 import { describeSchedules } from './areas/schedules.js';
 import { describeScheduleWorkers } from './areas/schedule-workers.js';
 import { describeRoundTrip } from './areas/round-trip.js';
@@ -94,6 +95,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeWorkersStats(harness);
     describeSchedules(harness);
     describeRetention(harness);
+    describeRetentionTransfer(harness);
     describeMigrate(harness);
     describeQueueApi(harness);
     describeValidation(harness);

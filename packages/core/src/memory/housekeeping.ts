@@ -6,6 +6,7 @@
  */
 import type { JobRecord } from '../job-record.js';
 import type { HousekeepingLease, HousekeepingLeaseParams, PruneFinishedParams, SetRetentionParams } from '../housekeeping-params.js';
+import type { RetentionPolicy } from '../retention/policy.js';
 import type { MemoryStore } from './store.js';
 
 /** The queue's housekeeping entry, created empty on first use. */
@@ -21,6 +22,12 @@ function entryOf(store: MemoryStore, queue: string) {
 /** Stores the queue's retention policy. @internal */
 export function setRetention(store: MemoryStore, p: SetRetentionParams): void {
   entryOf(store, p.queue).retention = p.retention === null ? null : structuredClone(p.retention);
+}
+
+/** The stored policy (a copy), or null; creates nothing. @internal */
+export function getRetention(store: MemoryStore, queue: string): RetentionPolicy | null {
+  const retention = store.housekeeping.get(queue)?.retention ?? null;
+  return retention === null ? null : structuredClone(retention);
 }
 
 /** Takes the lease when free, expired or already `p.holder`'s; answers the stored policy. @internal */

@@ -45,7 +45,8 @@ import { MemoryStore } from './store.js';
 import { importJobs } from './transfer.js';
 import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
 import type { HousekeepingLease, HousekeepingLeaseParams, PruneFinishedParams, SetRetentionParams } from '../housekeeping-params.js';
-import { pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
+import type { RetentionPolicy } from '../retention/policy.js';
+import { getRetention, pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
 import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from '../schedule-params.js';
 
 /** Options of {@link MemoryStorage.open}. */
@@ -266,6 +267,11 @@ export class MemoryStorage implements Storage {
   /** Stores the queue's retention policy. */
   async setRetention(p: SetRetentionParams): Promise<void> {
     await this.guard.run('setRetention', () => setRetention(this.store, p));
+  }
+
+  /** The queue's stored retention policy (a copy), or null. */
+  async getRetention(queue: string): Promise<RetentionPolicy | null> {
+    return this.guard.run('getRetention', () => getRetention(this.store, queue));
   }
 
   /** Takes or renews the housekeeping lease (one synchronous compare-and-set). */

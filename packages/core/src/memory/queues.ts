@@ -17,7 +17,7 @@ export function ensureQueue(store: MemoryStore, name: string): QueueConfig {
   return config;
 }
 
-/** Creates the queue or writes only the fields given; returns a copy of the stored config. @internal */
+/** Creates the queue or writes only the fields given (removing the rate limit forgets its log of starts); returns a copy of the stored config. @internal */
 export function upsertQueue(store: MemoryStore, p: UpsertQueueParams): QueueConfig {
   const config = ensureQueue(store, p.name);
   if (p.concurrency !== undefined) config.concurrency = p.concurrency;
@@ -25,8 +25,10 @@ export function upsertQueue(store: MemoryStore, p: UpsertQueueParams): QueueConf
   if (p.paused !== undefined) config.paused = p.paused;
   if (p.maxStalls !== undefined) config.maxStalls = p.maxStalls;
   if (p.draining !== undefined) config.draining = p.draining;
-  if (p.rateLimit === null) delete config.rateLimit;
-  else if (p.rateLimit !== undefined) config.rateLimit = { max: p.rateLimit.max, intervalMs: p.rateLimit.intervalMs };
+  if (p.rateLimit === null) {
+    delete config.rateLimit;
+    store.rateStarts.delete(p.name);
+  } else if (p.rateLimit !== undefined) config.rateLimit = { max: p.rateLimit.max, intervalMs: p.rateLimit.intervalMs };
   return copyConfig(config);
 }
 

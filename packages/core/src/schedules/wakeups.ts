@@ -1,7 +1,10 @@
 /**
- * In-process wake-ups of the schedule loops: a `queue.schedule()` or `unschedule()` wakes every
- * loop of the same storage and queue in this process at once. Loops in other processes see the
- * change at their next read (at most {@link SCHEDULE_MAX_SLEEP_MS} later).
+ * Wake-ups of the schedule loops: a `queue.schedule()` or `unschedule()` (or an imported schedule)
+ * wakes every loop of the same storage object and queue in this process at once, and publishes a
+ * `schedule` notice through the storage's notifier, which reaches the loops of other storage
+ * objects and other processes as an add's `added` notice reaches their workers. A loop that
+ * hears neither (a storage without a notifier, a lost notice) sees the change at its next read,
+ * at most {@link SCHEDULE_MAX_SLEEP_MS} later.
  * @module
  * @internal
  */
@@ -30,7 +33,8 @@ export function onScheduleChange(storage: Storage, queue: string, wake: () => vo
   };
 }
 
-/** Wakes this process's loops of `queue` on `storage`. @internal */
+/** Wakes this process's loops of `queue` on `storage`, and tells the others through the storage's notifier. @internal */
 export function scheduleChanged(storage: Storage, queue: string): void {
   for (const wake of listeners.get(storage)?.get(queue) ?? []) wake();
+  storage.notifier?.publish({ queue, kind: 'schedule' });
 }

@@ -44,7 +44,7 @@ async function configsOf(storage: Storage, names: readonly string[] | undefined)
 
 /**
  * The storage's content as JSONL lines (each without its newline): a header (format, source,
- * time), one line per queue's configuration, one per schedule (every stored field, `nextRunAt`
+ * time), one line per queue's configuration (its retention policy included when it has one), one per schedule (every stored field, `nextRunAt`
  * and `lastRunAt` included, so a moved schedule fires its next tick, not one already fired), then every job of each queue in `seq` order (the
  * order an import gives them new seqs in, so claim order and positions survive a move). Jobs are
  * read `pageSize` at a time by keyset (`afterSeq`), so memory does not grow with the number of
@@ -57,7 +57,7 @@ export async function* exportJobs(storage: Storage, options: ExportOptions = {})
   const pageSize = Math.max(1, Math.floor(options.pageSize ?? 500));
   const configs = await configsOf(storage, options.queues);
   yield headerLine(storage.describe(), now());
-  for (const config of configs) yield queueLine(config);
+  for (const config of configs) yield queueLine(config, await storage.getRetention(config.name));
   for (const { name } of configs) for (const schedule of await storage.listSchedules({ queue: name })) yield scheduleLine(schedule);
   for (const { name } of configs) {
     let afterSeq: number | undefined;

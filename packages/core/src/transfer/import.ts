@@ -4,6 +4,7 @@
  */
 import { ImportAbortedError, ImportConflictError, type ImportSummary, WaitlineError } from '../errors.js';
 import type { ImportConflictMode, ScheduleRecord, Storage, TransferJob } from '../storage.js';
+import { normalizeRetention } from '../retention/policy.js';
 import { scheduleChanged } from '../schedules/wakeups.js';
 import { checkHeader, parseLine } from './lines.js';
 
@@ -45,8 +46,10 @@ class ImportRun {
     const parsed = parseLine(text, line);
     if (parsed.kind === 'queue') {
       await this.flush();
-      const { draining, ...config } = parsed.config;
+      const { draining, retention, ...config } = parsed.config;
       await this.storage.upsertQueue({ ...config, now: this.now() });
+      // As rateLimit: applied when the line has it, the stored one kept when it has none (an older file).
+      if (retention !== undefined) await this.storage.setRetention({ queue: config.name, retention: normalizeRetention(retention), now: this.now() });
       this.draining.set(config.name, draining);
       this.summary.queues += 1;
       return;
@@ -135,7 +138,9 @@ class ImportRun {
  * Imports an export's lines (each one line of JSONL, with or without its newline; blank lines are
  * ignored) into `storage`. The first line must be a header of a format this code reads, else
  * `ImportFormatError` before anything is written. Queue lines are applied with `upsertQueue` as
- * they come (paused included, so a paused queue's jobs are not claimed mid-import); `draining`
+ * they come (paused included, so a paused queue's jobs are not claimed mid-import), and their
+ * `retention`, when the line has one, with `setRetention` (checked as the queue option is first:
+ * a bad policy stops the import at its line with nothing of the line written); `draining`
  * is set once every job is in, after the schedule lines are stored (see `storeSchedules`: a
  * stored schedule of the same key is re-declared, or left alone with `skip`). Jobs are written in batches of `batchSize` jobs of one queue, each
  * batch atomic, new seqs in line order; after a batch with waiting jobs, the storage's notifier

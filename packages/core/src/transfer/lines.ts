@@ -12,12 +12,14 @@ import { MAX_RUN_AT } from '../limits.js';
 import { storableText } from '../options.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
 import { rateLimitSchema } from '../rate-limit.js';
+import { type RetentionPolicy, retentionSchema } from '../retention/policy.js';
 import type { QueueConfig, ScheduleRecord, StorageDescriptor, TransferJob } from '../storage.js';
 import { parseScheduleLine, scheduleLineSchema } from './schedule-lines.js';
 
 /**
  * The format this code writes, and the newest it reads. Format 2 added schedule lines; a format 1
- * file (queues and jobs only) reads as before.
+ * file (queues and jobs only) reads as before. Optional queue fields (`rateLimit`, `retention`)
+ * are written only when set, so a file without them reads as before too.
  */
 export const TRANSFER_FORMAT = 2;
 
@@ -33,8 +35,14 @@ export interface HeaderLine {
   exportedAt: string;
 }
 
-/** One queue's configuration: every `QueueConfig` field. */
-export type QueueLine = { type: 'queue' } & QueueConfig;
+/**
+ * One queue's configuration: every `QueueConfig` field, and the queue's stored retention policy
+ * (`retention`, only when it has one).
+ */
+export type QueueLine = { type: 'queue' } & QueueSettings;
+
+/** A queue's configuration as a queue line carries it: its `QueueConfig` and, when set, its retention policy. */
+export type QueueSettings = QueueConfig & { retention?: RetentionPolicy | null };
 
 /** One job: its queue and every field of {@link TransferJob}. */
 export type JobLine = { type: 'job'; queue: string } & TransferJob;
@@ -82,10 +90,14 @@ export function jobLine(job: TransferJob & Partial<Pick<JobRecord, 'seq'>>, queu
   return JSON.stringify(out);
 }
 
-/** A queue's configuration line, every field included (`rateLimit` only when set, so files without one read as before). */
-export function queueLine(config: QueueConfig): string {
+/**
+ * A queue's configuration line, every field included (`rateLimit` and `retention` only when set,
+ * so files without them read as before). `retention` is the queue's stored policy (see
+ * `Storage.getRetention`).
+ */
+export function queueLine(config: QueueConfig, retention: RetentionPolicy | null = null): string {
   const { rateLimit, ...rest } = config;
-  return JSON.stringify({ type: 'queue', ...rest, ...(rateLimit ? { rateLimit } : {}) });
+  return JSON.stringify({ type: 'queue', ...rest, ...(rateLimit ? { rateLimit } : {}), ...(retention ? { retention } : {}) });
 }
 
 /** The header line; `source` keeps only the descriptor's non-secret location fields. */
@@ -113,6 +125,7 @@ const queueLineSchema = z
     maxStalls: count,
     draining: z.boolean(),
     rateLimit: rateLimitSchema.nullable().optional(),
+    retention: retentionSchema.nullable().optional(),
   })
   .loose();
 
@@ -155,7 +168,7 @@ const jobLineSchema = z
 
 /** A line read back: a queue's configuration, a schedule or a job. */
 export type ParsedLine =
-  | { kind: 'queue'; config: QueueConfig }
+  | { kind: 'queue'; config: QueueSettings }
   | { kind: 'schedule'; schedule: ScheduleRecord }
   | { kind: 'job'; queue: string; job: TransferJob };
 

@@ -8,7 +8,9 @@
 -- ARGV[4]      paused: '' keep, '1' or '0'
 -- ARGV[5]      maxStalls: '' keep, else an integer >= 0 (absent in the hash reads as 1)
 -- ARGV[6]      draining: '' keep, '1' or '0' (absent in the hash reads as not draining)
--- ARGV[7]      rate limit: '' keep, '-' none, else 'max:intervalMs' (stored as rateMax, rateIntervalMs)
+-- ARGV[7]      rate limit: '' keep, '-' none (the log of starts, K_CONFIG .. ':starts', is
+--              deleted with it), else 'max:intervalMs' (stored as rateMax, rateIntervalMs; the
+--              log is kept, see QueueConfig.rateLimit)
 -- Returns: the config hash after the write (HGETALL)
 -- Events: none.
 -- Guarantees: atomic; two processes writing different fields never lose either write; a new
@@ -28,6 +30,7 @@ write('draining', ARGV[6] or '')
 local rate = ARGV[7] or ''
 if rate == '-' then
   redis.call('HDEL', K_CONFIG, 'rateMax', 'rateIntervalMs')
+  redis.call('DEL', K_CONFIG .. ':starts')
 elseif rate ~= '' then
   local sep = string.find(rate, ':', 1, true)
   redis.call('HSET', K_CONFIG, 'rateMax', string.sub(rate, 1, sep - 1), 'rateIntervalMs', string.sub(rate, sep + 1))

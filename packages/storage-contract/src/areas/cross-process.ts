@@ -1,6 +1,7 @@
 /**
  * Contract area: what another process does reaches a worker promptly, not at its next poll or
- * heartbeat: a cancel aborts the running handler, and an add wakes an idle worker.
+ * heartbeat: a cancel aborts the running handler, an add wakes an idle worker, and a schedule
+ * declared there fires its first tick on time here.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +91,21 @@ export function describeCrossProcess(harness: StorageHarness): void {
       await ran.promise;
       expect(Date.now() - sentAt).toBeLessThan(5_000);
       expect((await q.getJob(id))?.state).not.toBe('queued');
+    });
+
+    it("a schedule declared in another process fires its first tick on time in this process's worker", async () => {
+      const q = live.queue('remote-schedule');
+      const w = live.worker(q, async () => undefined, { pollIntervalMs: 60_000 });
+      await w.start();
+      // The worker's schedule loop has read (nothing due) and sleeps its longest now.
+      await new Promise((r) => setTimeout(r, 300));
+      const out = await actElsewhere(live.storage().describe(), { queue: 'remote-schedule', action: 'schedule', key: 'remote', every: 1_000 });
+      const tickAt = Number(out);
+      await until(async () => (await q.listJobs({ limit: 1 })).items.length > 0, 'the first tick', 10_000);
+      const [job] = (await q.listJobs({ limit: 1 })).items;
+      expect(job?.createdAt).toBeGreaterThanOrEqual(tickAt);
+      // Fired within 1.5 s of the tick: the schedule poll alone would be up to 5 s late.
+      expect((job?.createdAt ?? Number.POSITIVE_INFINITY) - tickAt).toBeLessThanOrEqual(1_500);
     });
   });
 }

@@ -132,6 +132,40 @@ function describeRateLimitSeam(harness: StorageHarness): void {
       expect(await claim(s, { limit: 4, now: T0 + 4 })).toHaveLength(3);
     });
 
+    it('removing the limit forgets its starts: a limit set again counts only starts made after it', async () => {
+      const s = storage();
+      await addQueue(s, { rateLimit: { max: 2, intervalMs: 60_000 } });
+      await addMany(
+        s,
+        Array.from({ length: 8 }, () => ({})),
+      );
+      expect(await claim(s, { limit: 4, now: T0 + 1 })).toHaveLength(2);
+      await addQueue(s, { rateLimit: null }, T0 + 2);
+      // Unlimited meanwhile: these starts are not logged either.
+      expect(await claim(s, { limit: 1, now: T0 + 3 })).toHaveLength(1);
+      await addQueue(s, { rateLimit: { max: 2, intervalMs: 60_000 } }, T0 + 4);
+      // Kept, the log would hold the two starts of T0 + 1, inside this window: no token left.
+      expect(await claim(s, { limit: 4, now: T0 + 5 })).toHaveLength(2);
+      expect(await claim(s, { limit: 4, now: T0 + 6 })).toEqual([]);
+    });
+
+    it('replacing a limit keeps its starts: the new limit counts those inside its window', async () => {
+      const s = storage();
+      await addQueue(s, { rateLimit: { max: 3, intervalMs: 60_000 } });
+      await addMany(
+        s,
+        Array.from({ length: 8 }, () => ({})),
+      );
+      expect(await claim(s, { limit: 2, now: T0 + 1 })).toHaveLength(2);
+      await addQueue(s, { rateLimit: { max: 3, intervalMs: 60_000 } }, T0 + 2);
+      expect(await claim(s, { limit: 4, now: T0 + 3 })).toHaveLength(1);
+      await addQueue(s, { rateLimit: { max: 4, intervalMs: 60_000 } }, T0 + 4);
+      expect(await claim(s, { limit: 4, now: T0 + 5 })).toHaveLength(1);
+      // A shorter interval no longer counts the starts outside it.
+      await addQueue(s, { rateLimit: { max: 4, intervalMs: 1_000 } }, T0 + 6);
+      expect(await claim(s, { limit: 4, now: T0 + 1_004 })).toHaveLength(3);
+    });
+
     it('composes with global concurrency: the smaller of free slots and tokens', async () => {
       const s = storage();
       await addQueue(s, { concurrency: 2, rateLimit: { max: 3, intervalMs: 1_000 } });

@@ -62,6 +62,28 @@ export function describeScheduleWorkers(harness: StorageHarness): void {
       for (const t of seen) expect(ticks).toContainEqual(t);
     }, 30_000);
 
+    it('a schedule added through another connection after the worker started fires on time there, not at its next poll', async () => {
+      const base = live.storage();
+      const reopenable = base.capabilities.reopenable;
+      const other = reopenable ? await harness.open(base.describe()) : base;
+      const w = new Worker(new Queue(other, 'late-schedule'), async () => undefined, FAST_WORKER);
+      w.on('error', () => undefined);
+      try {
+        await w.start();
+        // The worker's schedule loop has read (nothing due) and sleeps its longest now.
+        await sleep(300);
+        const added = await new Queue(base, 'late-schedule').schedule('soon', { every: 1_000, payload: {} });
+        await until(async () => (await ticksOf(base, 'late-schedule')).length > 0, 'the first tick', 10_000);
+        const [job] = await listAll(base, 'late-schedule');
+        expect(scheduledTick(job as JobRecord)).toEqual({ schedule: 'soon', tickAt: added.nextRunAt });
+        // Fired (its job written) within 1.5 s of the tick: the poll alone would be up to 5 s late.
+        expect((job as JobRecord).createdAt - (added.nextRunAt as number)).toBeLessThanOrEqual(1_500);
+      } finally {
+        await w.close({ graceMs: 1_000 });
+        if (reopenable) await other.close();
+      }
+    }, 20_000);
+
     it('stops firing once unscheduled', async () => {
       const q = live.queue('unscheduled');
       await q.schedule('s', { every: 1_000, payload: {} });

@@ -1,9 +1,11 @@
 /**
  * Does one thing to a storage from another process, then exits (plain Node). Input as JSON in
- * argv[2]: { descriptor, queue, action: 'cancel' | 'add' | 'run' | 'burst', id?, payload?, n? }:
- * cancel a job, add one, or add one and run it to completion with a worker here ('burst': its
- * handler reports progress `n` times at once). Prints the job id; 'burst' prints JSON
- * { id, published }, the `stage` of each job:progress in the order this process published them.
+ * argv[2]: { descriptor, queue, action: 'cancel' | 'add' | 'run' | 'burst' | 'schedule', id?,
+ * payload?, n?, key?, every? }: cancel a job, add one, add one and run it to completion with a
+ * worker here ('burst': its handler reports progress `n` times at once), or declare schedule
+ * `key` firing every `every` ms. Prints the job id; 'burst' prints JSON { id, published }, the
+ * `stage` of each job:progress in the order this process published them; 'schedule' prints the
+ * schedule's first tick (ms).
  */
 import { Queue, Worker } from '@waitline/core';
 import { openFromDescriptor } from './common.mjs';
@@ -15,6 +17,7 @@ const published = [];
 queue.on('job:progress', (e) => published.push(e.progress.stage));
 let job;
 if (input.action === 'cancel') job = await queue.cancel(input.id);
+else if (input.action === 'schedule') job = { id: String((await queue.schedule(input.key, { every: input.every, payload: {} })).nextRunAt) };
 else {
   const added = await queue.add(input.payload ?? {});
   job = added.record;
