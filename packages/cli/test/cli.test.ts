@@ -52,7 +52,7 @@ for (const kind of await testStorages()) {
       expect(cancelled.stdout).not.toContain('secret-token');
       expect((await q.getJob(hooked.id))?.webhook?.token).toBe('secret-token');
       await q.clear();
-      await db.storage.removeJobs({ queue: 'work', states: ['cancelled'] });
+      await db.storage.removeJobs({ queue: 'work', states: ['cancelled'], limit: 1_000 });
     });
 
     it('cancels, retries, promotes and reprioritises jobs', async () => {

@@ -125,7 +125,7 @@ for (const kind of await testStorages()) {
 
     it('doctor exits 0 when nothing needs attention, and fails a storage that was never migrated', async () => {
       await db.storage.reclaimExpired({ queue: 'stuck', now: Date.now(), error: { name: 'Stalled', message: 'test' } });
-      for (const name of ['mail', 'video', 'stuck', 'live']) await db.storage.removeJobs({ queue: name, states: ['queued'] });
+      for (const name of ['mail', 'video', 'stuck', 'live']) await db.storage.removeJobs({ queue: name, states: ['queued'], limit: 1_000 });
       const result = await cli('doctor', '--json');
       const checks = JSON.parse(result.stdout).checks as Array<{ status: string; check: string }>;
       const unwell = checks.filter((c) => c.status !== 'ok');

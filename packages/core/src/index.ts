@@ -65,6 +65,7 @@ export { checkJsonValue, findJsonProblem } from './json-value.js';
 export type * from './job-record.js';
 export type * from './storage.js';
 export { DEFAULT_MAX_STALLS } from './storage.js';
+export { checkRemovableStates, REMOVE_BATCH, removeJobsInBatches } from './remove-jobs.js';
 export {
   observeStorageCalls,
   StorageGuard,

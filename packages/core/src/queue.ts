@@ -28,6 +28,7 @@ import { onResetWeakly } from './reset-watch.js';
 import { type QueueStats, STATS_SAMPLE_LIMIT } from './stats.js';
 import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice, UpsertQueueParams } from './storage.js';
 import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
+import { removeJobsInBatches } from './remove-jobs.js';
 import { traceAdd } from './tracing.js';
 import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
@@ -308,7 +309,7 @@ export class Queue<Payload = unknown, Result = unknown> {
 
   /** Removes every queued job (ready and scheduled); running jobs go on. Returns how many were removed. */
   clear(): Promise<number> {
-    return this.storage.removeJobs({ queue: this.name, states: ['queued'] });
+    return removeJobsInBatches(this.storage, { queue: this.name, states: ['queued'] });
   }
 
   /**
@@ -318,7 +319,7 @@ export class Queue<Payload = unknown, Result = unknown> {
   async clean(options: { state: 'completed' | 'failed' | 'cancelled' | 'queued'; olderThanMs?: number | undefined }): Promise<number> {
     const { state, olderThanMs } = parseCleanOptions(options);
     const olderThan = olderThanMs === undefined ? undefined : this.clock.now() - olderThanMs;
-    return this.storage.removeJobs({ queue: this.name, states: [state], olderThan, sampleLimit: STATS_SAMPLE_LIMIT });
+    return removeJobsInBatches(this.storage, { queue: this.name, states: [state], olderThan, sampleLimit: STATS_SAMPLE_LIMIT });
   }
 
   /** Counts by state, utilisation, throughput, success rate, run and wait times, live workers, schedules. */

@@ -263,6 +263,8 @@ export interface RemoveParams {
    * `PruneFinishedParams`), so a clean does not leave ETAs without history.
    */
   sampleLimit?: number | undefined;
+  /** Removes at most this many (a positive integer) in this one atomic call; core repeats the call until fewer come back. */
+  limit: number;
 }
 
 /** The fields of a record that only mean something inside the storage that wrote them. */

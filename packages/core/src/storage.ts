@@ -167,8 +167,10 @@ export interface StorageTransitions<Tx = unknown> {
    */
   promote(p: PromoteParams): Promise<JobRecord>;
   /**
-   * Removes the queue's jobs in `p.states` (finished or created before `olderThan` when given) and
-   * returns how many. Never removes a running job, whatever `p.states` says.
+   * Removes at most `p.limit` of the queue's jobs in `p.states` (finished or created before
+   * `olderThan` when given), in one atomic step, and returns how many; core repeats it until
+   * fewer than `p.limit` come back (`removeJobsInBatches`). Throws `ValidationError` (path
+   * `['states']`, nothing removed) when `p.states` holds `running` (`checkRemovableStates`).
    */
   removeJobs(p: RemoveParams): Promise<number>;
   /**

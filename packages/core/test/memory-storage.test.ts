@@ -82,7 +82,7 @@ describe('MemoryStorage', () => {
     await s.enqueue({ queue: 'q', jobs: [newJob(), newJob()], now: T0 });
     await s.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 1000, now: T0 });
     const states = ['queued', 'running'] as unknown as Array<'queued'>;
-    const err = await s.removeJobs({ queue: 'q', states }).catch((e: unknown) => e);
+    const err = await s.removeJobs({ queue: 'q', states, limit: 1_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ code: 'VALIDATION', path: ['states'] });
     expect((await s.listJobs({ queue: 'q', limit: 10 })).items).toHaveLength(2);

@@ -17,7 +17,7 @@ import {
   type RemoveParams,
   type RetryParams,
   type UpsertQueueParams,
-  ValidationError,
+  checkRemovableStates,
 } from '@waitline/core';
 import type { PgContext } from './context.js';
 import { removeJobsChunk } from './housekeeping.js';
@@ -108,23 +108,9 @@ export function promoteJob(ctx: PgContext, p: PromoteParams): Promise<JobRecord>
   return transition(ctx, 'promoteJob', [p.id, p.now, p.queue], 'queued');
 }
 
-/** Rows deleted per statement: short locks, so workers go on meanwhile. */
-const REMOVE_CHUNK = 1000;
-
-/**
- * Deletes the jobs `p` selects, chunk by chunk (keeping the samples of finished ones when
- * `p.sampleLimit` is given); returns how many. `running` is refused. @internal
- */
+/** One batch (at most `p.limit`) of a removal, never running jobs; its samples kept when `p.sampleLimit` is given. @internal */
 export async function removeJobs(ctx: PgContext, p: RemoveParams): Promise<number> {
-  if ((p.states as string[]).includes('running')) {
-    const message = 'removeJobs never removes running jobs: cancel them instead';
-    throw new ValidationError(message, [{ path: ['states'], message }]);
-  }
+  checkRemovableStates(p);
   if (p.states.length === 0) return 0;
-  let total = 0;
-  for (;;) {
-    const n = await removeJobsChunk(ctx, p, REMOVE_CHUNK);
-    total += n;
-    if (n < REMOVE_CHUNK) return total;
-  }
+  return removeJobsChunk(ctx, p, p.limit);
 }

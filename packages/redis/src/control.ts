@@ -8,6 +8,7 @@
 import {
   type CancelParams,
   type ChangePriorityParams,
+  checkRemovableStates,
   InvalidTransitionError,
   type JobRecord,
   type JobRef,
@@ -22,9 +23,6 @@ import { optionalArg, type RedisContext, type Tagged } from './context.js';
 import type { ScriptName } from './generated/lua.js';
 import { toJobRecord, toQueueConfig } from './rows.js';
 import type { ScriptArg } from './scripts.js';
-
-/** How many jobs one remove-jobs script deletes before yielding to other clients. @internal */
-export const REMOVE_CHUNK = 1_000;
 
 function field(value: number | null | undefined): string {
   if (value === undefined) return '';
@@ -74,11 +72,12 @@ export function promoteJob(ctx: RedisContext, p: PromoteParams): Promise<JobReco
   return jobMove(ctx, 'promote', p, 'queued', [String(p.now)]);
 }
 
-/** Deletes one chunk of the selected jobs (keeping samples when `p.sampleLimit` is given); returns how many. @internal */
-export async function removeJobsChunk(ctx: RedisContext, p: RemoveParams): Promise<number> {
-  const states = p.states.filter((s) => (s as string) !== 'running').join(',');
+/** Deletes one batch (at most `p.limit`) of the selected jobs, never running ones (keeping samples when `p.sampleLimit` is given); returns how many. @internal */
+export async function removeJobs(ctx: RedisContext, p: RemoveParams): Promise<number> {
+  checkRemovableStates(p);
+  const states = p.states.join(',');
   if (states === '') return 0;
-  const args = [states, optionalArg(p.olderThan), String(REMOVE_CHUNK), optionalArg(p.sampleLimit)];
+  const args = [states, optionalArg(p.olderThan), String(p.limit), optionalArg(p.sampleLimit)];
   const removed = await ctx.onQueue<number>('removeJobs', p.queue, args, [ctx.keys.samples(p.queue)]);
   return Number(removed);
 }

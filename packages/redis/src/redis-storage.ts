@@ -55,7 +55,7 @@ import { StorageGuard } from '@waitline/core';
 import { connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { claimJobs } from './claim.js';
 import { RedisContext } from './context.js';
-import { cancelJob, changePriority, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
+import { cancelJob, changePriority, promoteJob, removeJobs, retryJob, upsertQueue } from './control.js';
 import { enqueueJobs } from './enqueue.js';
 import { storageName, toStorageError } from './errors.js';
 import * as housekeeping from './housekeeping.js';
@@ -267,17 +267,9 @@ export class RedisStorage implements Storage {
     return this.guard.run('promote', () => promoteJob(this.ctx, p));
   }
 
-  /**
-   * Removes the selected jobs (never running ones) in chunks of 1,000, one script each, so other
-   * clients are served between chunks; returns how many were removed. Not atomic as a whole.
-   */
+  /** Removes one batch (at most `p.limit`) of the selected jobs, never running ones, in one script. */
   async removeJobs(p: RemoveParams): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const removed = await this.guard.run('removeJobs', () => removeJobsChunk(this.ctx, p));
-      total += removed;
-      if (removed < REMOVE_CHUNK) return total;
-    }
+    return this.guard.run('removeJobs', () => removeJobs(this.ctx, p));
   }
 
   /** Stores the queue's retention policy, in one command. */

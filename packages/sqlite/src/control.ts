@@ -9,7 +9,6 @@
 import {
   InvalidTransitionError,
   JobNotFoundError,
-  ValidationError,
   type CancelParams,
   type ChangePriorityParams,
   type JobRecord,
@@ -85,24 +84,10 @@ export function promoteJob(ctx: SqliteContext, p: PromoteParams): JobRecord {
   return transition(ctx, 'promoteJob', { id: p.id, queue: p.queue, now: p.now }, 'queued');
 }
 
-/** Rows deleted per remove-jobs statement: short write locks, so other processes go on. */
-export const REMOVE_CHUNK = 1000;
-
 /**
- * Checks a removal's states: `running` is refused (a running job belongs to its worker).
- * @internal
- */
-export function checkRemovableStates(p: RemoveParams): void {
-  if ((p.states as string[]).includes('running')) {
-    const message = 'removeJobs never removes running jobs: cancel them instead';
-    throw new ValidationError(message, [{ path: ['states'], message }]);
-  }
-}
-
-/**
- * Deletes one chunk (at most {@link REMOVE_CHUNK} rows) of the jobs `p` selects, keeping their
- * ETA samples when `p.sampleLimit` is given; returns how many. Call inside `BEGIN IMMEDIATE`; the
- * caller repeats until a chunk comes back short.
+ * Deletes one batch (at most `p.limit` rows) of the jobs `p` selects, keeping their ETA samples
+ * when `p.sampleLimit` is given; returns how many. Call inside `BEGIN IMMEDIATE`; core repeats
+ * the call until a batch comes back short, so each write lock stays short.
  * @internal
  */
 export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
@@ -110,7 +95,7 @@ export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
     queue: p.queue,
     states: JSON.stringify(p.states),
     olderThan: p.olderThan ?? null,
-    chunk: REMOVE_CHUNK,
+    chunk: p.limit,
   }) as DeletedRow[];
   if (p.sampleLimit !== undefined) keepSamples(ctx, p.queue, rows, p.sampleLimit);
   return rows.length;

@@ -50,11 +50,11 @@ import type {
   UpsertQueueParams,
   UpsertScheduleParams,
 } from '@waitline/core';
-import { StorageGuard } from '@waitline/core';
+import { checkRemovableStates, StorageGuard } from '@waitline/core';
 import { claimReady } from './claim.js';
 import { openConnection, type ResolvedOptions, resolveOptions, type SqliteStorageOptions } from './connection.js';
 import { type Db, SqliteContext } from './context.js';
-import { cancelJob, changePriority, checkRemovableStates, promoteJob, REMOVE_CHUNK, removeJobsChunk, retryJob, upsertQueue } from './control.js';
+import { cancelJob, changePriority, promoteJob, removeJobsChunk, retryJob, upsertQueue } from './control.js';
 import { addOneJob, enqueueJobs } from './enqueue.js';
 import { storageName, toStorageError } from './errors.js';
 import { getRetention, pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
@@ -287,20 +287,10 @@ export class SqliteStorage implements Storage {
     return this.guard.run('promote', () => this.tx.promote(p));
   }
 
-  /**
-   * Removes the selected jobs (never running ones) in chunks of 1,000, one short
-   * transaction each, yielding to the event loop between chunks; returns how many were removed.
-   * Not atomic as a whole: a job added meanwhile may be removed too.
-   */
+  /** Removes one batch (at most `p.limit`) of the selected jobs, never running ones, in one `BEGIN IMMEDIATE` transaction. */
   async removeJobs(p: RemoveParams): Promise<number> {
     checkRemovableStates(p);
-    let total = 0;
-    for (;;) {
-      const removed = await this.guard.run('removeJobs', () => this.tx.removeJobsChunk(p));
-      total += removed;
-      if (removed < REMOVE_CHUNK) return total;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    return this.guard.run('removeJobs', () => this.tx.removeJobsChunk(p));
   }
 
   /** Stores the queue's retention policy, in one statement. */

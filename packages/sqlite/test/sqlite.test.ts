@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type NewJob, QueueFullError, SchemaVersionError, type StorageNotice, StorageUnavailableError, ValidationError } from '@waitline/core';
+import {
+  type NewJob,
+  QueueFullError,
+  removeJobsInBatches,
+  SchemaVersionError,
+  type StorageNotice,
+  StorageUnavailableError,
+  ValidationError,
+} from '@waitline/core';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SqliteStorage as BuiltSqliteStorage } from '../dist/index.js';
@@ -297,13 +305,14 @@ describe('storage specifics', () => {
     expect(second).toMatchObject({ id: first.id, attempt: 1, stalls: 1, progress: null });
   });
 
-  it('removes large selections in chunks and reports the total', async () => {
+  it('removes large selections in batches (core loops) and reports the total', async () => {
     const storage = await open();
     const jobs = Array.from({ length: 2500 }, () => newJob());
     await storage.enqueue({ queue: 'q', jobs, now: 0 });
-    expect(await storage.removeJobs({ queue: 'q', states: ['queued'] })).toBe(2500);
+    expect(await storage.removeJobs({ queue: 'q', states: ['queued'], limit: 1_000 })).toBe(1_000);
+    expect(await removeJobsInBatches(storage, { queue: 'q', states: ['queued'] })).toBe(1_500);
     expect((await storage.listJobs({ queue: 'q', limit: 10 })).items).toEqual([]);
-    await expect(storage.removeJobs({ queue: 'q', states: ['running' as never] })).rejects.toBeInstanceOf(ValidationError);
+    await expect(storage.removeJobs({ queue: 'q', states: ['running' as never], limit: 1_000 })).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('positions and the work ahead agree with a brute-force count over thousands of jobs', async () => {

@@ -4,10 +4,11 @@
  * @module
  * @internal
  */
-import { InvalidTransitionError, JobNotFoundError, ValidationError } from '../errors.js';
+import { InvalidTransitionError, JobNotFoundError } from '../errors.js';
 import type { JobRecord } from '../job-record.js';
 import type { JobState } from '../state.js';
 import type { CancelParams, ChangePriorityParams, JobRef, PromoteParams, RemoveParams, RetryParams } from '../storage.js';
+import { checkRemovableStates } from '../remove-jobs.js';
 import { copyJob } from './copy.js';
 import type { MemoryStore } from './store.js';
 
@@ -76,18 +77,6 @@ export function promoteJob(store: MemoryStore, p: PromoteParams): JobRecord {
   return copyJob(job);
 }
 
-/**
- * Refuses `running` among the states with a `ValidationError` (path `['states']`) before removing
- * anything: a running job belongs to its worker, which is the rule SQLite and Postgres apply.
- * @internal
- */
-export function checkRemovableStates(p: RemoveParams): void {
-  if ((p.states as string[]).includes('running')) {
-    const message = 'removeJobs never removes running jobs: cancel them instead';
-    throw new ValidationError(message, [{ path: ['states'], message }]);
-  }
-}
-
 /** True when `job` is selected by `p`: its state listed, and queued ones created (final ones finished) before `olderThan`. */
 function removable(job: JobRecord, p: RemoveParams, states: ReadonlySet<string>): boolean {
   if (job.state === 'running' || !states.has(job.state)) return false;
@@ -96,11 +85,11 @@ function removable(job: JobRecord, p: RemoveParams, states: ReadonlySet<string>)
   return at !== null && at < p.olderThan;
 }
 
-/** Removes the queue's jobs `p` selects (never running ones), in one step; returns how many. @internal */
+/** Removes at most `p.limit` of the queue's jobs `p` selects (never running ones), oldest first, in one step; returns how many. @internal */
 export function removeJobs(store: MemoryStore, p: RemoveParams): number {
   checkRemovableStates(p);
   const states = new Set<string>(p.states);
-  const doomed = [...store.queueJobs(p.queue).all.values()].filter((job) => removable(job, p, states));
+  const doomed = [...store.queueJobs(p.queue).all.values()].filter((job) => removable(job, p, states)).slice(0, p.limit);
   if (p.sampleLimit !== undefined) store.keepSamples(p.queue, doomed, p.sampleLimit);
   for (const job of doomed) store.delete(job);
   return doomed.length;

@@ -4,7 +4,7 @@
  * `changePriority` and `promote`.
  * @internal
  */
-import { InvalidTransitionError, JobNotFoundError, type JobState, type Storage } from '@waitline/core';
+import { InvalidTransitionError, JobNotFoundError, type JobState, removeJobsInBatches, type Storage, ValidationError } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { add, addQueue, claim, claimEach, claimOne, expectError, finishJob, ids, listAll, QUEUE, reread, settleOk, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
@@ -113,19 +113,32 @@ export function describeControl(harness: StorageHarness): void {
       await addQueue(s, { name: 'other' });
       const jobs = await oneOfEach(s);
       const elsewhere = await oneOfEach(s, 'other');
-      expect(await s.removeJobs({ queue: QUEUE, states: ['completed'] })).toBe(1);
+      expect(await s.removeJobs({ queue: QUEUE, states: ['completed'], limit: 1_000 })).toBe(1);
       expect(await s.getJob({ queue: QUEUE, id: jobs.completed.id })).toBeNull();
-      expect(await s.removeJobs({ queue: QUEUE, states: ['failed', 'cancelled'] })).toBe(2);
+      expect(await s.removeJobs({ queue: QUEUE, states: ['failed', 'cancelled'], limit: 1_000 })).toBe(2);
       expect(ids(await listAll(s))).toEqual(ids([jobs.running, jobs.ready, jobs.scheduled]));
-      expect(await s.removeJobs({ queue: QUEUE, states: ['queued', 'completed', 'failed', 'cancelled'] })).toBe(2);
+      expect(await s.removeJobs({ queue: QUEUE, states: ['queued', 'completed', 'failed', 'cancelled'], limit: 1_000 })).toBe(2);
       expect(ids(await listAll(s))).toEqual([jobs.running.id]);
       expect(await reread(s, jobs.running)).toEqual(jobs.running);
       // 'running' is outside the type; a storage given it anyway must still keep the job.
       const states = ['running'] as unknown as Array<Exclude<JobState, 'running'>>;
-      const removed = await s.removeJobs({ queue: QUEUE, states }).catch(() => 0);
-      expect(removed).toBe(0);
+      const refused = await s.removeJobs({ queue: QUEUE, states, limit: 1_000 }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect(refused).toMatchObject({ code: 'VALIDATION', path: ['states'] });
       expect(await reread(s, jobs.running)).toEqual(jobs.running);
       expect(await listAll(s, 'other')).toHaveLength(Object.keys(elsewhere).length);
+    });
+
+    it('removeJobs removes at most limit per call; removeJobsInBatches repeats it until all are gone', async () => {
+      const s = storage();
+      await addQueue(s);
+      for (let i = 0; i < 5; i++) await add(s, {}, { now: T0 + i });
+      const removed: number[] = [];
+      for (let i = 0; i < 4; i++) removed.push(await s.removeJobs({ queue: QUEUE, states: ['queued'], limit: 2 }));
+      expect(removed).toEqual([2, 2, 1, 0]);
+      for (let i = 0; i < 7; i++) await add(s, {}, { now: T0 + 10 + i });
+      expect(await removeJobsInBatches(s, { queue: QUEUE, states: ['queued'] })).toBe(7);
+      expect(await listAll(s)).toEqual([]);
     });
 
     it('removeJobs with olderThan removes only jobs finished (final) or created (queued) before it', async () => {
@@ -135,7 +148,7 @@ export function describeControl(harness: StorageHarness): void {
       const newDone = await finishJob(s, { now: T0 + 10, claimAt: T0 + 20, finishAt: T0 + 500, outcome: 'completed' });
       const oldQueued = await add(s, { runAt: T0 + 1_000_000 }, { now: T0 + 50 });
       const newQueued = await add(s, { runAt: T0 + 1_000_000 }, { now: T0 + 400 });
-      expect(await s.removeJobs({ queue: QUEUE, states: ['completed', 'queued'], olderThan: T0 + 300 })).toBe(2);
+      expect(await s.removeJobs({ queue: QUEUE, states: ['completed', 'queued'], olderThan: T0 + 300, limit: 1_000 })).toBe(2);
       expect(ids(await listAll(s))).toEqual(ids([newDone, newQueued]));
       expect(await s.getJob({ queue: QUEUE, id: oldDone.id })).toBeNull();
       expect(await s.getJob({ queue: QUEUE, id: oldQueued.id })).toBeNull();
@@ -145,7 +158,7 @@ export function describeControl(harness: StorageHarness): void {
       const s = storage();
       await addQueue(s, { maxSize: 1 });
       await add(s);
-      expect(await s.removeJobs({ queue: QUEUE, states: ['queued'] })).toBe(1);
+      expect(await s.removeJobs({ queue: QUEUE, states: ['queued'], limit: 1_000 })).toBe(1);
       await add(s, {}, { now: T0 + 1 });
       expect(await listAll(s)).toHaveLength(1);
     });
