@@ -275,6 +275,12 @@ function startOffset(inputs: PositionInputs, models: Map<string, NameModel>, fal
     count += w.count;
   }
   if (count === 0) return Math.min(...slots);
+  // The storage grouped only the first `aheadWorkOf` jobs ahead: their mean stands for the rest.
+  const ahead = inputs.ahead ?? count;
+  if (ahead > count) {
+    total *= ahead / count;
+    count = ahead;
+  }
   if (count * slots.length <= SIMULATION_BUDGET) return simulateStart(slots, repeat(total / count, count));
   return Math.max(Math.min(...slots), (slots.reduce((a, b) => a + b, 0) + total) / slots.length);
 }

@@ -14,6 +14,12 @@ export interface PositionParams extends JobRef {
   sampleLimit: number;
   /** When at most this many jobs are ahead, list each of them (for an exact simulation). */
   aheadListLimit: number;
+  /**
+   * `aheadWork` covers at most this many of the jobs ahead: the first ones in claim order. A
+   * status read deep in a long queue then reads a bounded number of jobs however many are ahead
+   * (the position itself stays exact); core scales the work it saw to the whole count.
+   */
+  aheadWorkLimit: number;
   /** Workers silent for longer than this are not live. */
   workerStaleMs: number;
 }
@@ -66,7 +72,10 @@ export interface PositionInputs {
   job: JobRecord;
   /** Ready jobs that sort before this one; null unless the job is queued and ready. */
   ahead: number | null;
+  /** The work of the first {@link aheadWorkOf} jobs ahead, grouped by name (its counts sum to `aheadWorkOf`). */
   aheadWork: AheadWork[];
+  /** How many jobs ahead `aheadWork` covers: `min(ahead, aheadWorkLimit)`, or 0 when `ahead` is null. */
+  aheadWorkOf: number;
   /** Each job ahead in claim order, when `ahead <= aheadListLimit`; otherwise null. */
   aheadJobs: Array<{ name: string; size: number | null }> | null;
   running: RunningSample[];

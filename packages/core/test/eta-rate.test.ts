@@ -93,6 +93,7 @@ describe('the ETA under a rate limit', () => {
     job,
     ahead,
     aheadWork: [{ name: 'default', count: ahead, sizedCount: 0, sizeSum: 0 }],
+    aheadWorkOf: ahead,
     aheadJobs: null,
     running: [],
     recent,

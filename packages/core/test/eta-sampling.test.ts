@@ -32,6 +32,7 @@ function inputs(over: Partial<PositionInputs>): PositionInputs {
     job: { id: 'me', queue: 'q', name: 'default', state: 'queued', priority: 2, runAt: NOW, size: null } as PositionInputs['job'],
     ahead: 0,
     aheadWork: [],
+    aheadWorkOf: 0,
     aheadJobs: [],
     running: [],
     recent,

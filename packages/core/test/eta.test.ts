@@ -58,6 +58,7 @@ function inputs(overrides: Partial<PositionInputs> = {}): PositionInputs {
     job: job(),
     ahead: 0,
     aheadWork: [],
+    aheadWorkOf: 0,
     aheadJobs: [],
     running: [],
     recent: samples([60_000, 60_000, 60_000]),
@@ -146,6 +147,19 @@ describe('estimateEta', () => {
     expect(summed?.startsInMs).toBe(listed?.startsInMs);
     const huge = estimateEta(inputs({ ahead: 5_000_000, aheadJobs: null, aheadWork: [{ name: 'default', count: 5_000_000, sizedCount: 0, sizeSum: 0 }] }), NOW);
     expect(huge?.startsInMs).toBe(5_000_000 * 60_000);
+  });
+
+  it('scales the work of the first jobs ahead to every job ahead when the storage grouped only those', () => {
+    const recent = [...samples([60_000, 60_000, 60_000]), ...samples([6_000, 6_000, 6_000]).map((r) => ({ ...r, name: 'ocr' }))];
+    const mix = (n: number) => [
+      { name: 'default', count: n / 2, sizedCount: 0, sizeSum: 0 },
+      { name: 'ocr', count: n / 2, sizedCount: 0, sizeSum: 0 },
+    ];
+    const whole = estimateEta(inputs({ recent, ahead: 10_000, aheadJobs: null, aheadWork: mix(10_000), aheadWorkOf: 10_000 }), NOW);
+    const sampled = estimateEta(inputs({ recent, ahead: 10_000, aheadJobs: null, aheadWork: mix(1_000), aheadWorkOf: 1_000 }), NOW);
+    expect(sampled?.startsInMs).toBe(whole?.startsInMs);
+    // 5,000 jobs of 60 s and 5,000 of 6 s on one slot.
+    expect(whole?.startsInMs).toBe(5_000 * 66_000);
   });
 
   it('a delayed job does not start before its runAt', () => {

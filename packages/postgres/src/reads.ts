@@ -1,7 +1,10 @@
 /**
  * Reads: queue configurations, one job, job listings, a job's position and the inputs of its ETA,
  * and queue statistics. The multi-statement reads (position inputs, statistics) run in one
- * `REPEATABLE READ READ ONLY` transaction, so each sees one snapshot.
+ * `REPEATABLE READ READ ONLY` transaction, so each sees one snapshot. Position inputs count the
+ * jobs ahead exactly (position.sql, index-only) but group by name only the first
+ * `aheadWorkLimit` of them (ahead-work.sql, a LIMITed walk of jobs_queued), so a read at the back
+ * of a long queue costs the count plus at most that many rows.
  * @module
  * @internal
  */
@@ -65,12 +68,10 @@ export async function readPosition(ctx: PgContext, p: { queue: string; id: strin
   return row === undefined ? null : row.position;
 }
 
-async function aheadWork(ctx: PgContext, job: JobRecord, now: number, on: Queryable): Promise<AheadWork[]> {
-  const rows = await ctx.rows<{ name: string; count: number; sized_count: number; size_sum: number }>(
-    'aheadWork',
-    [job.queue, job.priority, job.runAt, job.seq, now],
-    on,
-  );
+/** The first `limit` ready jobs of the queue in claim order, grouped by name (none read when 0). */
+async function aheadWork(ctx: PgContext, queue: string, limit: number, now: number, on: Queryable): Promise<AheadWork[]> {
+  if (limit === 0) return [];
+  const rows = await ctx.rows<{ name: string; count: number; sized_count: number; size_sum: number }>('aheadWork', [queue, now, limit], on);
   return rows.map((r) => ({ name: r.name, count: r.count, sizedCount: r.sized_count, sizeSum: r.size_sum }));
 }
 
@@ -93,15 +94,18 @@ export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<P
     const row = await ctx.row<JobRow>('getJob', [p.id], c);
     if (row === undefined || row.job.queue !== p.queue) return null;
     const job = toJobRecord(row.job);
-    // The work ahead covers the same two ranges position.sql counts, so the position is its sum:
-    // one scan of jobs_queued instead of two.
-    const work = job.state === 'queued' && job.runAt <= p.now ? await aheadWork(ctx, job, p.now, c) : null;
-    const ahead = work === null ? null : work.reduce((n, w) => n + w.count, 0);
+    // `ahead` is position.sql's exact index-only count; only the first aheadWorkOf jobs ahead are
+    // read and grouped, so the grouping costs at most aheadWorkLimit rows at any queue length.
+    const ready = job.state === 'queued' && job.runAt <= p.now;
+    const position = ready ? await readPosition(ctx, { queue: job.queue, id: job.id, now: p.now }, c) : null;
+    const ahead = position === null ? null : position - 1;
+    const aheadWorkOf = Math.min(ahead ?? 0, Math.max(0, Math.floor(p.aheadWorkLimit)));
     const running = await ctx.rows<RunningRow>('runningSamples', [job.queue], c);
     return {
       job,
       ahead,
-      aheadWork: work ?? [],
+      aheadWork: await aheadWork(ctx, job.queue, aheadWorkOf, p.now, c),
+      aheadWorkOf,
       aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : await aheadJobs(ctx, job.queue, ahead, p.now, c),
       running: running.map(toRunningSample),
       ...(await recentAndLive(ctx, job.queue, p, c)),

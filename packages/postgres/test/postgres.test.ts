@@ -1,8 +1,8 @@
 /**
- * What only Postgres has: option and schema-name checks, plans (index-only position, the claim's
- * walk of jobs_queued), LISTEN surviving a dropped connection, the pool bound, a caller's pool,
- * the event journal staying empty when nobody listens elsewhere, the upgrade of a version 1
- * schema, and the embedded SQL.
+ * What only Postgres has: option and schema-name checks, plans (index-only position, the LIMITed
+ * walks of jobs_queued by the work-ahead grouping and the claim), LISTEN surviving a dropped
+ * connection, the pool bound, a caller's pool, the event journal staying empty when nobody listens
+ * elsewhere, the upgrade of a version 1 schema, and the embedded SQL.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -118,7 +118,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     await pool.end();
   });
 
-  it('counts a position with index-only scans of jobs_queued, and claims by walking it', async () => {
+  it('counts a position with index-only scans of jobs_queued, groups the work ahead and claims by walking it', async () => {
     const storage = await openFresh();
     const q = new Queue(storage, 'q');
     const jobs = await q.addBulk(Array.from({ length: 3_000 }, (_, i) => ({ payload: { i }, options: { priority: 1 + (i % 4) } })));
@@ -129,6 +129,11 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       const position = renderSql(SQL.position, schema).replace(/\$1/g, `'${id}'`).replace(/\$2/g, String(Date.now())).replace(/\$3/g, "'q'");
       const plan = (await c.query(`EXPLAIN ${position}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
       expect(plan.match(/Index Only Scan using jobs_queued/g)).toHaveLength(2);
+      // The ETA's grouping walks the same index in claim order and stops at its LIMIT.
+      const work = renderSql(SQL.aheadWork, schema).replace(/\$1/g, "'q'").replace(/\$2/g, String(Date.now())).replace(/\$3/g, '1000');
+      const workPlan = (await c.query(`EXPLAIN ${work}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(workPlan).toMatch(/Limit[\s\S]*Index Only Scan using jobs_queued/);
+      expect(workPlan).not.toMatch(/Seq Scan|Sort Key: a\.priority/);
       const pick = `SELECT c.id FROM "${schema}".jobs c WHERE c.queue = 'q' AND c.state = 'queued' AND c.run_at <= ${Date.now()}
         ORDER BY c.priority DESC, c.run_at, c.seq LIMIT 5 FOR UPDATE SKIP LOCKED`;
       const claimPlan = (await c.query(`EXPLAIN ${pick}`)).rows.map((r) => r['QUERY PLAN']).join('\n');

@@ -56,67 +56,36 @@ function toAheadJobs(flat: unknown[] | null): PositionInputs['aheadJobs'] {
   return jobs;
 }
 
-/** Up to this many jobs ahead, position-inputs reads the work ahead in its own (atomic) script. @internal */
-export const AHEAD_SCAN_LIMIT = 5_000;
-/** Beyond it, the work ahead is read in ranges of this many ranks, one short script each. @internal */
-export const AHEAD_RANGE = 2_000;
-
-/** Sums work per name, in order of first appearance. */
-function mergeWork(parts: AheadWork[][]): AheadWork[] {
-  const byName = new Map<string, AheadWork>();
-  for (const w of parts.flat()) {
-    const seen = byName.get(w.name);
-    if (seen === undefined) byName.set(w.name, { ...w });
-    else Object.assign(seen, { count: seen.count + w.count, sizedCount: seen.sizedCount + w.sizedCount, sizeSum: seen.sizeSum + w.sizeSum });
-  }
-  return [...byName.values()];
+/** A count limit as a script argument: a whole number from 0 to 2^31 (Infinity or NaN included). */
+function countArg(n: number): string {
+  return String(Number.isNaN(n) ? 0 : Math.max(0, Math.min(Math.floor(n), 2 ** 31)));
 }
 
-/** The work at ranks 0..ahead-1, read range by range (Redis serves others in between). */
-async function workAheadInRanges(ctx: RedisContext, queue: string, ahead: number): Promise<AheadWork[]> {
-  const parts: AheadWork[][] = [];
-  for (let first = 0; first < ahead; first += AHEAD_RANGE) {
-    const last = Math.min(first + AHEAD_RANGE, ahead) - 1;
-    parts.push(toAheadWork(await ctx.onQueue<unknown[]>('aheadWork', queue, [String(first), String(last)])));
-  }
-  return mergeWork(parts);
-}
+type PositionReply = [string, unknown[], number | null, number, unknown[], unknown[] | null, unknown, unknown, unknown, unknown[], string[]];
 
 /**
- * The position and ETA inputs from one script, plus the queue's live workers. With more than
- * {@link AHEAD_SCAN_LIMIT} jobs ahead, the work ahead is read in ranges after it (not one snapshot).
- * Null for an unknown id or a job of another queue (the script runs on `p.queue` only).
+ * The position and ETA inputs from one atomic script, plus the queue's live workers. `ahead` is
+ * exact (ZRANK plus the due jobs no claim moved yet); `aheadWork` groups only the first
+ * `min(ahead, aheadWorkLimit)` jobs ahead in claim order (`aheadWorkOf`), so the script reads at
+ * most `max(aheadWorkLimit, aheadListLimit)` jobs however far back the job is. Null for an unknown
+ * id or a job of another queue (the script runs on `p.queue` only).
  * @internal
  */
 export async function getPositionInputs(ctx: RedisContext, p: PositionParams): Promise<PositionInputs | null> {
-  const scanLimit = Math.max(AHEAD_SCAN_LIMIT, p.aheadListLimit);
-  const args = [p.id, String(p.now), String(p.aheadListLimit), String(p.sampleLimit), String(scanLimit)];
+  const args = [p.id, String(p.now), countArg(p.aheadListLimit), String(p.sampleLimit), countArg(p.aheadWorkLimit)];
   const reply = await ctx.onQueue<Tagged>('positionInputs', p.queue, args, [ctx.keys.samples(p.queue)]);
   if (reply[0] === 'missing') return null;
-  const found = { queue: p.queue, reply };
-  const [, job, rank, work, aheadJobs, running, completed, failed, config, readyAhead, kept] = found.reply as [
-    string,
-    unknown[],
-    number | null,
-    unknown[] | null,
-    unknown[] | null,
-    unknown,
-    unknown,
-    unknown,
-    unknown[],
-    number | null,
-    string[],
-  ];
+  const [, job, rank, covered, work, aheadJobs, running, completed, failed, config, kept] = reply as PositionReply;
   return {
-    job: toJobRecord(found.queue, job),
+    job: toJobRecord(p.queue, job),
     ahead: rank === null ? null : Number(rank),
-    // Far back, the ranges cover the ready set ahead; due jobs no claim moved yet are left out.
-    aheadWork: work === null ? await workAheadInRanges(ctx, found.queue, Number(readyAhead ?? 0)) : toAheadWork(work),
+    aheadWork: toAheadWork(work),
+    aheadWorkOf: Number(covered),
     aheadJobs: toAheadJobs(aheadJobs),
     running: toRunningSamples(running),
     recent: mergeRecent(completed, failed, kept, p.sampleLimit),
-    config: toQueueConfig(found.queue, config),
-    liveWorkers: await liveWorkers(ctx, found.queue, p.now, p.workerStaleMs),
+    config: toQueueConfig(p.queue, config),
+    liveWorkers: await liveWorkers(ctx, p.queue, p.now, p.workerStaleMs),
   };
 }
 

@@ -137,27 +137,47 @@ describe.runIf(available)('redis storage', () => {
     expect(next.map((j) => j.id)).toEqual(high.slice(2, 5).map((j) => j.id));
   });
 
-  it('position inputs far back read the work ahead in ranges, with the same totals', async () => {
-    const { s } = await fresh();
-    const specs = Array.from({ length: 6_001 }, (_, i) => ({ name: i % 3 === 0 ? 'a' : 'b', size: i % 2 === 0 ? 2 : null }));
-    const stored = [];
-    for (let i = 0; i < specs.length; i += 1_000) {
-      stored.push(...(await s.enqueue({ queue: 'q', jobs: specs.slice(i, i + 1_000).map((o) => job(o)), now: T0 })).jobs);
-    }
-    const expected = (ahead: number) => {
-      const byName = new Map<string, { name: string; count: number; sizedCount: number; sizeSum: number }>();
-      for (const o of specs.slice(0, ahead)) {
-        const w = byName.get(o.name) ?? { name: o.name, count: 0, sizedCount: 0, sizeSum: 0 };
-        byName.set(o.name, { ...w, count: w.count + 1, sizedCount: w.sizedCount + (o.size ? 1 : 0), sizeSum: w.sizeSum + (o.size ?? 0) });
-      }
-      return [...byName.values()].sort((x, y) => x.name.localeCompare(y.name));
+  it('position inputs group the first jobs ahead as a claim takes them, due jobs not moved included, and move none', async () => {
+    const { s, prefix } = await fresh();
+    const added: Array<{ id: string; name: string; priority: number; runAt: number }> = [];
+    const add = async (now: number, n: number, o: { name: string; priority: number; runAt?: number }) => {
+      const jobs = Array.from({ length: n }, () => job({ ...o, runAt: o.runAt ?? now }));
+      for (const j of (await s.enqueue({ queue: 'q', jobs, now })).jobs) added.push({ id: j.id, name: j.name, priority: j.priority, runAt: j.runAt });
     };
-    for (const at of [4_000, 6_000]) {
-      const inputs = await s.getPositionInputs({ queue: 'q', id: stored[at]?.id ?? '', now: T0, sampleLimit: 1, aheadListLimit: 10, workerStaleMs: 1 });
-      expect(inputs?.ahead).toBe(at);
-      expect(inputs?.aheadJobs).toBeNull();
-      expect([...(inputs?.aheadWork ?? [])].sort((x, y) => x.name.localeCompare(y.name))).toEqual(expected(at));
+    await add(T0, 20, { name: 'a', priority: 5 }); // ready
+    await add(T0, 30, { name: 'b', priority: 5, runAt: T0 + 100 }); // scheduled, due at the read
+    await add(T0, 40, { name: 'c', priority: 2, runAt: T0 + 500 });
+    await add(T0, 5, { name: 'd', priority: 2, runAt: T0 + 1_000 }); // same runAt as the target, earlier seq
+    await add(T0, 7, { name: 'e', priority: 1, runAt: T0 + 200 }); // a lower level: never ahead
+    await add(T0 + 150, 10, { name: 'f', priority: 5 }); // ready, after the due jobs of level 5
+    await add(T0 + 150, 50, { name: 'g', priority: 2 });
+    await add(T0 + 1_000, 1, { name: 'target', priority: 2 });
+    await add(T0, 3, { name: 'h', priority: 2, runAt: T0 + 1_000 }); // same runAt, later seq: behind
+    const target = added.find((j) => j.name === 'target');
+    // Claim order: priority desc, runAt, seq (insertion order here).
+    const order = added.map((j, seq) => ({ ...j, seq })).sort((x, y) => y.priority - x.priority || x.runAt - y.runAt || x.seq - y.seq);
+    const ahead = order.slice(
+      0,
+      order.findIndex((j) => j.id === target?.id),
+    );
+    expect(ahead).toHaveLength(155);
+    const group = (jobs: typeof ahead) =>
+      [...new Set(jobs.map((j) => j.name))].sort().map((name) => ({ name, count: jobs.filter((j) => j.name === name).length, sizedCount: 0, sizeSum: 0 }));
+    const params = { queue: 'q', id: target?.id ?? '', now: T0 + 2_000, sampleLimit: 1, aheadListLimit: 0, workerStaleMs: 1 };
+    for (const limit of [0, 1, 20, 35, 60, 110, 150, 154, 155, 1_000]) {
+      const inputs = await s.getPositionInputs({ ...params, aheadWorkLimit: limit });
+      expect(inputs?.ahead).toBe(155);
+      expect(inputs?.aheadWorkOf).toBe(Math.min(155, limit));
+      expect(
+        [...(inputs?.aheadWork ?? [])].sort((x, y) => x.name.localeCompare(y.name)),
+        `limit ${limit}`,
+      ).toEqual(group(ahead.slice(0, limit)));
     }
+    const listed = await s.getPositionInputs({ ...params, aheadListLimit: 155, aheadWorkLimit: 10 });
+    expect(listed?.aheadJobs?.map((j) => j.name)).toEqual(ahead.map((j) => j.name));
+    expect(await raw.zcard(`{${prefix}:q}:scheduled:5`)).toBe(30); // read, not moved
+    const claimed = await s.claim({ queue: 'q', workerId: 'w', limit: 155, leaseMs: 60_000, now: T0 + 2_000 });
+    expect(claimed.map((j) => j.id)).toEqual(ahead.map((j) => j.id));
   });
 
   it('a filtered listing of a long queue walks it in bounded steps and pages exactly', async () => {

@@ -101,14 +101,15 @@ export function readPosition(ctx: SqliteContext, p: { queue: string; id: string;
   return row === undefined ? null : row.position;
 }
 
-function aheadWork(ctx: SqliteContext, job: JobRecord, now: number): AheadWork[] {
-  const rows = ctx.stmt('aheadWork').all({
-    queue: job.queue,
-    priority: job.priority,
-    runAt: job.runAt,
-    seq: job.seq,
-    now,
-  }) as Array<{ name: string; count: number; sized_count: number; size_sum: number }>;
+/** The first `limit` ready jobs of `queue` in claim order, grouped by name (ahead-work.sql). */
+function aheadWork(ctx: SqliteContext, queue: string, limit: number, now: number): AheadWork[] {
+  if (limit <= 0) return [];
+  const rows = ctx.stmt('aheadWork').all({ queue, now, limit }) as Array<{
+    name: string;
+    count: number;
+    sized_count: number;
+    size_sum: number;
+  }>;
   return rows.map((r) => ({ name: r.name, count: r.count, sizedCount: r.sized_count, sizeSum: r.size_sum }));
 }
 
@@ -120,28 +121,32 @@ function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number
 
 /**
  * Everything a job's position and ETA are computed from, from one snapshot (call inside a read
- * transaction): the job; `ahead` (position - 1, null unless queued and ready); the work ahead
- * grouped by name over exactly those jobs; each of them in claim order when there are at most
+ * transaction): the job; `ahead` (position - 1, null unless queued and ready), an exact count;
+ * the work ahead grouped by name over only the first `aheadWorkOf` = min(ahead, aheadWorkLimit)
+ * jobs ahead in claim order; each job ahead in claim order when there are at most
  * `aheadListLimit`; the queue's running jobs; its recent finishes; its configuration; its live
- * workers. Null for an unknown id or a job of another queue. Statements: get-job, ahead-work
- * (its counts sum to `ahead`: the ranges position.sql counts) and ahead-jobs (both only for a
- * ready job, ahead-jobs only under the list limit), running-samples, recent-finished, get-queue,
- * live-workers.
+ * workers. Null for an unknown id or a job of another queue. The cost does not grow with the jobs
+ * ahead beyond the index-only count: the grouping reads at most `aheadWorkLimit` index entries.
+ * Statements: get-job, position (the two index-only counts), ahead-work (a range read bounded by
+ * `aheadWorkOf`) and ahead-jobs (all three only for a ready job, ahead-jobs only under the list
+ * limit), running-samples, recent-finished, get-queue, live-workers.
  * @internal
  */
 export function readPositionInputs(ctx: SqliteContext, p: PositionParams): PositionInputs | null {
   const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
   if (row === undefined || row[2] !== p.queue) return null;
   const job = toJobRecord(row);
-  // The work ahead covers the same two ranges position.sql counts, so the position is its sum:
-  // one scan of jobs_queued instead of two.
-  const work = job.state === 'queued' && job.runAt <= p.now ? aheadWork(ctx, job, p.now) : null;
-  const ahead = work === null ? null : work.reduce((n, w) => n + w.count, 0);
+  const ready = job.state === 'queued' && job.runAt <= p.now;
+  const position = ready ? readPosition(ctx, { queue: job.queue, id: job.id, now: p.now }) : null;
+  const ahead = position === null ? null : position - 1;
+  // The first jobs ahead in claim order are exactly the first ready jobs of the queue.
+  const aheadWorkOf = Math.min(ahead ?? 0, Math.max(0, Math.floor(p.aheadWorkLimit)));
   const running = ctx.stmt('runningSamples').all({ queue: job.queue }) as RunningRow[];
   return {
     job,
     ahead,
-    aheadWork: work ?? [],
+    aheadWork: aheadWork(ctx, job.queue, aheadWorkOf, p.now),
+    aheadWorkOf,
     aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : aheadJobs(ctx, job.queue, ahead, p.now),
     running: running.map(toRunningSample),
     recent: recentFinished(ctx, job.queue, p.sampleLimit),

@@ -257,7 +257,10 @@ export class SqliteStorage implements Storage {
     return this.guard.run('getPosition', () => readPosition(this.ctx, p));
   }
 
-  /** The position and ETA inputs of a job from one read snapshot; null for an unknown id. */
+  /**
+   * The position and ETA inputs of a job from one read snapshot; null for an unknown id. `ahead` is
+   * an exact index-only count; the work ahead groups only the first `aheadWorkLimit` jobs ahead.
+   */
   async getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
     return this.guard.run('getPositionInputs', () => this.tx.positionInputs(p));
   }

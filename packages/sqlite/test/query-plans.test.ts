@@ -1,7 +1,7 @@
 /**
  * The SQLite query plans: every statement reads through the indexes it was written for (positions
- * and the work ahead index-only, claims in index order, no full scans), checked with EXPLAIN QUERY
- * PLAN on a migrated in-memory database.
+ * and the work ahead index-only, the work ahead in claim order under its LIMIT, claims in index
+ * order, no full scans), checked with EXPLAIN QUERY PLAN on a migrated in-memory database.
  */
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,13 @@ describe('query plans', () => {
     expect(plan).toContain('SEARCH jobs USING COVERING INDEX jobs_queued (queue=?)');
     expect(plan).toContain('SEARCH jobs USING INTEGER PRIMARY KEY (rowid=?)');
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('groups the work ahead from a LIMITed walk of jobs_queued in claim order (no sort before the LIMIT)', () => {
+    const plan = queryPlan(db, SQL.aheadWork);
+    expect(plan).toContain('SEARCH jobs USING COVERING INDEX jobs_queued (queue=?)');
+    // Only the grouping of the at most :limit rows read may use a temporary B-tree.
+    expect(plan.filter((line) => /TEMP B-TREE/.test(line))).toEqual(['USE TEMP B-TREE FOR GROUP BY']);
   });
 
   it('reads the work ahead, the concurrency, maxSize, state and window counts from the indexes alone', () => {

@@ -81,11 +81,13 @@ export function readPositionInputs(store: MemoryStore, p: PositionParams): Posit
   const job = store.jobOf(p.queue, p.id);
   if (job === undefined) return null;
   const ahead = readyAhead(store, job, p.now);
-  const jobsAhead = ahead === null || ahead === 0 ? [] : store.queueJobs(job.queue).waiting.ready(p.now, ahead);
+  const read = Math.min(ahead ?? 0, Math.max(p.aheadWorkLimit, p.aheadListLimit));
+  const jobsAhead = read === 0 ? [] : store.queueJobs(job.queue).waiting.ready(p.now, read);
   return {
     job: copyJob(job),
     ahead,
-    aheadWork: aheadWork(jobsAhead),
+    aheadWork: aheadWork(jobsAhead.slice(0, p.aheadWorkLimit)),
+    aheadWorkOf: Math.min(ahead ?? 0, p.aheadWorkLimit),
     aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : jobsAhead.map((j) => ({ name: j.name, size: j.size })),
     running: runningSamples(store, job.queue),
     recent: recentFinished(store, job.queue, p.sampleLimit),

@@ -1,17 +1,19 @@
--- ahead-work: the ready jobs ahead of a job, counted and sized by name.
+-- ahead-work: the first ready jobs of a queue in claim order, counted and sized by name.
 --
--- Parameters: $1 queue; $2 priority; $3 run_at; $4 seq; $5 now
--- Returns: (name, count, sized_count, size_sum) per name, ordered by name.
--- Guarantees: the same two index-only ranges of jobs_queued as position.sql (name and size are
---   INCLUDEd in the index).
+-- Parameters: $1 queue; $2 now; $3 limit (at most the job's exact count of ready jobs ahead, so
+--   every row read is ahead of it)
+-- Returns: (name, count, sized_count, size_sum) per name, ordered by name; counts sum to the rows
+--   read, min($3, ready jobs).
+-- Guarantees: walks jobs_queued in claim order (priority DESC, run_at, seq) and stops after $3
+--   ready rows, index-only (name and size are INCLUDEd in the index): its cost follows $3, never
+--   the number of jobs ahead. Only scheduled rows of higher priorities are passed over.
 SELECT name, count(*)::integer AS count, count(size)::integer AS sized_count,
   coalesce(sum(size), 0)::float8 AS size_sum
 FROM (
   SELECT a.name, a.size FROM {{schema}}.jobs a
-  WHERE a.queue = $1 AND a.state = 'queued' AND a.priority > $2 AND a.run_at <= $5
-  UNION ALL
-  SELECT a.name, a.size FROM {{schema}}.jobs a
-  WHERE a.queue = $1 AND a.state = 'queued' AND a.priority = $2 AND (a.run_at, a.seq) < ($3, $4)
+  WHERE a.queue = $1 AND a.state = 'queued' AND a.run_at <= $2
+  ORDER BY a.priority DESC, a.run_at, a.seq
+  LIMIT $3
 ) ahead
 GROUP BY name
 ORDER BY name

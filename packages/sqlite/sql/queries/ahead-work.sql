@@ -1,17 +1,19 @@
 -- ahead-work: the work waiting ahead of a ready job, grouped by job name, for the ETA.
 --
--- Parameters: :queue :priority :runAt :seq  the job's queue and order key; :now  the caller's clock
--- Returns: one row per name: `name`, `count`, `sized_count` (jobs with a size), `size_sum`.
--- Guarantees: covers exactly the jobs position.sql counts (same two ranges), index-only on
---   jobs_queued because name and size are its last columns.
+-- Parameters: :queue  the job's queue; :now  the caller's clock (ms); :limit  how many jobs to
+--   group: min(ahead, aheadWorkLimit), so the first jobs ahead of the job and never the job itself
+-- Returns: one row per name: `name`, `count`, `sized_count` (jobs with a size), `size_sum`; the
+--   counts sum to :limit (fewer only if fewer ready jobs exist).
+-- Guarantees: groups the first :limit ready jobs in claim order (the same ORDER BY and index as
+--   claim.sql and ahead-jobs.sql): an index-only range read of jobs_queued that stops after :limit
+--   entries, so its cost is bounded by :limit, not by how many jobs wait ahead. CAST keeps the
+--   statement from being re-prepared at every binding (see claim.sql).
 SELECT name, count(*) AS count, count(size) AS sized_count, total(size) AS size_sum
 FROM (
   SELECT name, size FROM jobs
-  WHERE queue = :queue AND state = 'queued' AND priority > :priority AND run_at <= :now
-  UNION ALL
-  SELECT name, size FROM jobs
-  WHERE queue = :queue AND state = 'queued' AND priority = :priority
-    AND (run_at, seq) < (:runAt, :seq)
+  WHERE queue = :queue AND state = 'queued' AND run_at <= :now
+  ORDER BY priority DESC, run_at, seq
+  LIMIT CAST(:limit AS INTEGER)
 )
 GROUP BY name
 ORDER BY name

@@ -11,7 +11,7 @@ import type { StorageHarness } from '../harness.js';
 
 /** When the scene below is read. */
 const READ_AT = T0 + 300;
-const positionParams = { now: READ_AT, sampleLimit: 10, aheadListLimit: 10, workerStaleMs: 60_000 };
+const positionParams = { now: READ_AT, sampleLimit: 10, aheadListLimit: 10, aheadWorkLimit: 100, workerStaleMs: 60_000 };
 
 /** Registers the position area: `getPosition` and `getPositionInputs`. */
 export function describePosition(harness: StorageHarness): void {
@@ -102,6 +102,7 @@ export function describePosition(harness: StorageHarness): void {
         { name: 'ocr', count: 1, sizedCount: 0, sizeSum: 0 },
         { name: 'transcribe', count: 3, sizedCount: 2, sizeSum: 30 },
       ]);
+      expect(inputs.aheadWorkOf).toBe(4);
       expect(inputs.aheadJobs).toEqual([
         { name: 'transcribe', size: 10 },
         { name: 'ocr', size: null },
@@ -118,6 +119,29 @@ export function describePosition(harness: StorageHarness): void {
       );
       expect(inputs.config).toEqual({ name: QUEUE, concurrency: 2, maxSize: null, paused: false, maxStalls: 1, draining: false });
       expect(inputs.liveWorkers).toEqual([{ id: 'w-live', queue: QUEUE, host: 'host-a', pid: 101, concurrency: 2, startedAt: T0 + 250, lastSeenAt: T0 + 250 }]);
+    });
+
+    it('position inputs group only the first aheadWorkLimit jobs ahead, in claim order, and still count every one', async () => {
+      const s = storage();
+      const { target } = await seedEtaScene(s);
+      const at = async (aheadWorkLimit: number) => {
+        const inputs = await s.getPositionInputs({ queue: target.queue, id: target.id, ...positionParams, aheadListLimit: 0, aheadWorkLimit });
+        return { ahead: inputs?.ahead, of: inputs?.aheadWorkOf, work: [...(inputs?.aheadWork ?? [])].sort((a, b) => a.name.localeCompare(b.name)) };
+      };
+      // Ahead in claim order: transcribe (10), ocr, transcribe (20), transcribe (no size).
+      expect(await at(1)).toEqual({ ahead: 4, of: 1, work: [{ name: 'transcribe', count: 1, sizedCount: 1, sizeSum: 10 }] });
+      expect(await at(3)).toEqual({
+        ahead: 4,
+        of: 3,
+        work: [
+          { name: 'ocr', count: 1, sizedCount: 0, sizeSum: 0 },
+          { name: 'transcribe', count: 2, sizedCount: 2, sizeSum: 30 },
+        ],
+      });
+      expect((await at(4)).of).toBe(4);
+      expect((await at(1_000)).of).toBe(4);
+      const first = await at(0);
+      expect(first).toEqual({ ahead: 4, of: 0, work: [] });
     });
 
     it('position inputs list the jobs ahead only while ahead <= aheadListLimit', async () => {
@@ -144,9 +168,12 @@ export function describePosition(harness: StorageHarness): void {
       const scene = await seedEtaScene(s);
       const running = await s.getPositionInputs({ queue: scene.running.queue, id: scene.running.id, ...positionParams });
       expect(running?.ahead).toBeNull();
+      expect(running?.aheadWorkOf).toBe(0);
+      expect(running?.aheadWork).toEqual([]);
       expect(running?.job.state).toBe('running');
       const scheduled = await s.getPositionInputs({ queue: scene.scheduled.queue, id: scene.scheduled.id, ...positionParams });
       expect(scheduled?.ahead).toBeNull();
+      expect(scheduled?.aheadWorkOf).toBe(0);
       expect(scheduled?.job.id).toBe(scene.scheduled.id);
       expect(await s.getPositionInputs({ queue: QUEUE, id: 'no-such-job', ...positionParams })).toBeNull();
     });
@@ -157,6 +184,7 @@ export function describePosition(harness: StorageHarness): void {
       const first = await s.getPositionInputs({ queue: scene.first.queue, id: scene.first.id, ...positionParams });
       expect(first?.ahead).toBe(0);
       expect(first?.aheadWork).toEqual([]);
+      expect(first?.aheadWorkOf).toBe(0);
       expect(first?.aheadJobs).toEqual([]);
     });
   });
