@@ -8,6 +8,7 @@ export { type Logger, type RateLimitOptions, rateLimitedLogger, defaultLogger } 
 export * from './priority.js';
 export * from './state.js';
 export * from './ordering.js';
+export * from './group-rotation.js';
 export { isStandardSchema, type StandardSchemaIssue, type StandardSchemaResult, type StandardSchemaV1 } from './standard-schema.js';
 export { type WaitingSource, WAITING_SCAN, waitingInClaimOrder } from './waiting.js';
 export * from './clock.js';

@@ -125,6 +125,12 @@ export interface JobRecord<Payload = unknown, Result = unknown> {
    * enqueue deliveries (see `webhooks/`).
    */
   webhook: WebhookSubscription | null;
+  /**
+   * The group (tenant) the job belongs to, or null for none. Within one priority level the queue
+   * takes groups in turns (see `group-rotation.ts`), so one group's backlog cannot hold back
+   * another group's jobs. Ungrouped jobs of a grouped queue take turns together as one group.
+   */
+  group: string | null;
 }
 
 /** A job ready to be written by `Storage.enqueue`: validated, with every default resolved. */
@@ -143,4 +149,6 @@ export interface NewJob {
   traceparent: string | null;
   /** The job's webhook subscription as core validated and resolved it, or null. */
   webhook: WebhookSubscription | null;
+  /** The job's group as core validated it (see {@link JobRecord.group}); null or absent for none. */
+  group?: string | null | undefined;
 }

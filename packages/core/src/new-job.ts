@@ -21,6 +21,8 @@ export interface JobDefaults {
   timeoutMs: number | null;
   /** The subscription of jobs added without a `webhook` option. */
   webhook: WebhookSubscription | null;
+  /** Whether the storage keeps groups (its `groups` capability); when false a `group` option is refused. */
+  groups?: boolean | undefined;
 }
 
 /**
@@ -66,6 +68,12 @@ export function buildNewJob(
   const options: JobOptions = parseJobOptions(rawOptions, [...root, 'options']);
   const runAt = resolveRunAt(options, now, [...root, 'options']);
   const backoff = options.backoff ?? defaults.retry.backoff;
+  if (options.group !== undefined && defaults.groups !== true) {
+    const message = 'this storage does not keep groups (it lacks the groups capability)';
+    throw new ValidationError(`invalid job options at ${[...root, 'options', 'group'].join('.')}: ${message}`, [
+      { path: [...root, 'options', 'group'], message },
+    ]);
+  }
   return {
     id: uuidv7(now),
     name: options.name ?? defaults.jobName,
@@ -79,6 +87,7 @@ export function buildNewJob(
     idempotencyKey: options.idempotencyKey ?? null,
     traceparent: options.traceparent !== undefined ? options.traceparent : traceparent,
     webhook: resolveWebhook(options.webhook, defaults.webhook),
+    group: options.group ?? null,
   };
 }
 
@@ -116,5 +125,6 @@ export function queuedRecord(queue: string, job: NewJob, seq: number, now: numbe
     error: null,
     traceparent: job.traceparent ?? null,
     webhook: job.webhook ?? null,
+    group: job.group ?? null,
   };
 }

@@ -90,6 +90,9 @@ const runAtSchema = z.union([
     .max(MAX_RUN_AT, `at most ${MAX_RUN_AT} (${new Date(MAX_RUN_AT).toISOString()})`),
 ]);
 
+/** A group's name: 1-128 characters, no control character, no lone surrogate. */
+export const groupNameSchema = storableText(128).regex(/^[^\u0000-\u001f\u007f]*$/, 'a group name has no control characters');
+
 const jobOptionsSchema = z
   .object({
     name: storableText(200).optional(),
@@ -103,6 +106,7 @@ const jobOptionsSchema = z
     idempotencyKey: storableText(500).optional(),
     traceparent: z.string().refine(isTraceparent, `expected ${TRACEPARENT_PROBLEM}`).nullable().optional(),
     webhook: webhookSchema.nullable().optional(),
+    group: groupNameSchema.optional(),
   })
   .strict()
   .refine((o) => o.delayMs === undefined || o.runAt === undefined, {
@@ -154,6 +158,14 @@ export interface JobOptions {
    * the job.
    */
   webhook?: WebhookOptions | null | undefined;
+  /**
+   * The job's group (a tenant, a user): within its priority level the queue takes groups in
+   * turns, so a group with 50 waiting jobs and a group with 1 alternate, and positions and ETAs
+   * stay exact. 1-128 characters, no control character or lone surrogate. Leave it out for an
+   * ungrouped job; in a queue that has groups, the ungrouped jobs take turns as one group.
+   * A storage without the `groups` capability refuses it with a `ValidationError`.
+   */
+  group?: string | undefined;
 }
 
 const queueNameSchema = z

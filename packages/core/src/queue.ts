@@ -89,7 +89,13 @@ export class Queue<Payload = unknown, Result = unknown> {
     const retry = options.retry ? parseRetryPolicy(options.retry) : { attempts: 1 };
     this.schema = options.payload;
     this.clock = options.clock ?? storage.clock ?? systemClock;
-    this.defaults = { jobName: options.jobName ?? 'default', retry, timeoutMs: options.timeoutMs ?? null, webhook: resolveWebhook(options.webhook, null) };
+    this.defaults = {
+      jobName: options.jobName ?? 'default',
+      retry,
+      timeoutMs: options.timeoutMs ?? null,
+      webhook: resolveWebhook(options.webhook, null),
+      groups: storage.capabilities.groups === true,
+    };
     this.customBackoff = retry.backoff?.kind === 'custom' ? retry.backoff.delay : undefined;
     this.configPatch = {};
     if (options.concurrency !== undefined) this.configPatch.concurrency = options.concurrency;

@@ -97,6 +97,11 @@ export interface StorageCapabilities {
    * default (1,000) when absent. A `batch` given to `applyRetention` still wins.
    */
   pruneBatch?: number | undefined;
+  /**
+   * Jobs may carry a `group`, and claims and positions take a grouped queue's groups in turns
+   * (see `group-rotation.ts`). Without it core refuses the `group` option with a `ValidationError`.
+   */
+  groups?: boolean | undefined;
 }
 
 /**

@@ -34,6 +34,7 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
     error: null,
     traceparent: null,
     webhook: null,
+    group: null,
     ...overrides,
   };
 }

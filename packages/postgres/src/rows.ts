@@ -83,6 +83,7 @@ export function toJobRecord(j: JobJson): JobRecord {
     error: j.error ?? null,
     traceparent: j.traceparent ?? null,
     webhook: j.webhook ?? null,
+    group: null,
   };
 }
 

@@ -172,6 +172,7 @@ export function toJobRecord(row: JobRow): JobRecord {
     error: fromJson<JobErrorInfo>(row[23]),
     traceparent: row[25],
     webhook: fromJson<WebhookSubscription>(row[26]),
+    group: null,
   };
 }
 

@@ -43,6 +43,7 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
     idempotencyKey: null,
     traceparent: null,
     webhook: null,
+    group: null,
     ...overrides,
   };
 }

@@ -9,7 +9,7 @@ import { ImportFormatError, ImportLineError } from '../errors.js';
 import type { JobRecord } from '../job-record.js';
 import { findJsonProblem } from '../json-value.js';
 import { MAX_RUN_AT } from '../limits.js';
-import { storableText } from '../options.js';
+import { groupNameSchema, storableText } from '../options.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
 import { rateLimitSchema } from '../rate-limit.js';
 import { type RetentionPolicy, retentionSchema } from '../retention/policy.js';
@@ -159,6 +159,7 @@ const jobLineSchema = z
     result: z.unknown(),
     error: z.object({ name: z.string(), message: z.string(), attempt: count, at: time }).loose().nullable(),
     traceparent: z.string().nullable(),
+    group: groupNameSchema.nullable().optional(),
   })
   .loose()
   .refine((j) => (j.state === 'queued') === (j.finishedAt === null), {
@@ -190,7 +191,11 @@ export function parseLine(text: string, line: number): ParsedLine {
       const problem = findJsonProblem(job[field] ?? null, [field], field);
       if (problem !== null) throw new ImportLineError(line, problem.message, problem.path);
     }
-    return { kind: 'job', queue, job: { ...job, payload: job.payload ?? null, result: job.result ?? null } };
+    return {
+      kind: 'job',
+      queue,
+      job: { ...job, payload: job.payload ?? null, result: job.result ?? null, group: (job as { group?: string | null }).group ?? null },
+    };
   }
   if (type === 'schedule') {
     check(scheduleLineSchema, value, line);

@@ -36,6 +36,7 @@ export function wholeJob(overrides: Partial<TransferJob> = {}): TransferJob {
     error: null,
     traceparent: null,
     webhook: null,
+    group: null,
     ...overrides,
   };
 }
