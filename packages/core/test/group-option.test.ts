@@ -3,6 +3,7 @@ import { ValidationError } from '../src/errors.js';
 import { MemoryStorage } from '../src/memory/memory-storage.js';
 import { buildNewJob } from '../src/new-job.js';
 import { Queue } from '../src/queue.js';
+import { waitingInClaimOrder } from '../src/waiting.js';
 
 const defaults = { jobName: 'default', retry: { attempts: 3 }, timeoutMs: null, webhook: null, groups: true };
 
@@ -52,6 +53,20 @@ describe('the group option', () => {
     expect(await queue.getPosition(bob.id)).toBe(2);
     expect(await queue.getPosition((alice[4] as (typeof alice)[number]).id)).toBe(6);
     expect((await queue.getJob(bob.id))?.group).toBe('bob');
+    await storage.close();
+  });
+
+  it('waitingInClaimOrder lists a grouped queue in turns, as claims will take it', async () => {
+    const storage = new MemoryStorage();
+    const queue = new Queue(storage, 'meetings');
+    await queue.addBulk(['a0', 'a1', 'a2'].map((name) => ({ payload: {}, options: { name, group: 'alice' } })));
+    await queue.add({}, { name: 'b0', group: 'bob' });
+    await queue.add({}, { name: 'u0' });
+    await queue.add({}, { name: 'h0', group: 'bob', priority: 9 });
+    const listed = await waitingInClaimOrder(queue, { now: Date.now() + 1 });
+    expect(listed.map((j) => j.name)).toEqual(['h0', 'a0', 'b0', 'u0', 'a1', 'a2']);
+    const claimed = await storage.claim({ queue: 'meetings', workerId: 'w', limit: 10, leaseMs: 1_000, now: Date.now() + 1 });
+    expect(claimed.map((j) => j.name)).toEqual(listed.map((j) => j.name));
     await storage.close();
   });
 });
