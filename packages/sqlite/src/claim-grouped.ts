@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClaimParams, JobRecord } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { type JobRow, toJobRecord } from './rows.js';
-import { turnLevels, turnsAt } from './turns.js';
+import { turnLevelBelow, turnsInOrder } from './turns.js';
 
 /** The job a grouped claim takes next: its seq, its group ('' = default) and its level. */
 interface GroupPick {
@@ -24,8 +24,8 @@ interface GroupPick {
  * head is not due is skipped without reading its other jobs (they are later still).
  */
 function nextPick(ctx: SqliteContext, queue: string, now: number): GroupPick | null {
-  for (const priority of turnLevels(ctx, queue)) {
-    for (const turn of turnsAt(ctx, queue, priority)) {
+  for (let priority = turnLevelBelow(ctx, queue); priority !== null; priority = turnLevelBelow(ctx, queue, priority)) {
+    for (const turn of turnsInOrder(ctx, queue, priority)) {
       const head = ctx.stmt('groupHead').get({ queue, grp: turn.group, priority }) as { seq: number; run_at: number } | undefined;
       if (head !== undefined && head.run_at <= now) return { seq: head.seq, group: turn.group, priority };
     }
@@ -46,7 +46,7 @@ function moveTurn(ctx: SqliteContext, queue: string, pick: GroupPick): void {
  * returns exactly what n claims of 1 would. Each lease is today's (claim-one.sql: token
  * `<uuid>:<seq>`, attempt + 1, `startedAt = now`), followed by the group's turn move. Call
  * inside `BEGIN IMMEDIATE`. Returns the leased records in claim order. Statements per job:
- * turn-levels, turns-at and group-head for the levels and groups walked, claim-one,
+ * turn-level-below per level walked, turns-page per 64 turns walked, group-head per group walked, claim-one,
  * group-has-queued, then turn-bump or turn-leave.
  * @internal
  */

@@ -35,9 +35,32 @@ export function joinTurnsOfQueued(ctx: SqliteContext, records: readonly JobRecor
   for (const job of records) if (job.state === 'queued') joinTurn(ctx, job.queue, job.group, job.priority);
 }
 
-/** The levels of a grouped queue that hold turns, highest first (turn-levels). @internal */
-export function turnLevels(ctx: SqliteContext, queue: string): number[] {
-  return (ctx.stmt('turnLevels').all({ queue }) as Array<{ priority: number }>).map((r) => r.priority);
+/**
+ * The highest level of a grouped queue holding a turn below `below` (every level when omitted),
+ * or null: one index seek (turn-level-below).
+ * @internal
+ */
+export function turnLevelBelow(ctx: SqliteContext, queue: string, below: number = Number.MAX_SAFE_INTEGER): number | null {
+  return (ctx.stmt('turnLevelBelow').get({ queue, below }) as { priority: number | null }).priority;
+}
+
+/** How many turns a claim reads at once while looking for a group with a ready head. */
+const TURN_PAGE = 64;
+
+/**
+ * The turns of one level in the order groups go, read in pages of {@link TURN_PAGE} (turns-page)
+ * so that a caller that stops early reads only the turns before where it stopped.
+ * @internal
+ */
+export function* turnsInOrder(ctx: SqliteContext, queue: string, priority: number): Generator<GroupTurn> {
+  let after = -1;
+  for (;;) {
+    const rows = ctx.stmt('turnsPage').all({ queue, priority, after, limit: TURN_PAGE }) as Array<{ grp: string; turn: number }>;
+    for (const r of rows) yield { group: r.grp, turn: r.turn };
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < TURN_PAGE) return;
+    after = last.turn;
+  }
 }
 
 /** The turns of one level, in the order groups go (turns-at). @internal */

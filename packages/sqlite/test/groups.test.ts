@@ -121,6 +121,18 @@ describe('groups on SQLite', () => {
     expect((await claim(s, 10, T0 + 2)).map((j) => j.name)).toEqual(['b1', 'c1', 'a2', 'a1']);
   });
 
+  it('a claim walks past more than a page of groups whose heads are not due, and they keep their turns', async () => {
+    const s = await open();
+    await add(
+      s,
+      Array.from({ length: 150 }, (_, i) => ({ name: `late${i}`, group: `g${i}`, runAt: T0 + 1_000 })),
+    );
+    await add(s, [{ name: 'ready', group: 'z' }]);
+    expect((await claim(s, 5)).map((j) => j.name)).toEqual(['ready']);
+    const later = await claim(s, 3, T0 + 1_000);
+    expect(later.map((j) => j.name)).toEqual(['late0', 'late1', 'late2']);
+  });
+
   it('exports groups back through reads and imports them', async () => {
     const s = await open();
     const [a] = await add(s, [{ name: 'a1', group: 'tenant' }]);

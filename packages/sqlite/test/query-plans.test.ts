@@ -96,7 +96,7 @@ describe('query plans', () => {
         name,
       ).toEqual(['SEARCH jobs USING COVERING INDEX jobs_grouped (queue=?)']);
     }
-    for (const name of ['turnLevels', 'turnsAt'] as const) {
+    for (const name of ['turnLevelBelow', 'turnsPage', 'turnsAt'] as const) {
       const plan = queryPlan(db, SQL[name]);
       expect(plan[0], name).toMatch(/^SEARCH group_turns USING COVERING INDEX group_turns_order \(queue=\?/);
       expect(plan.join('\n'), name).not.toMatch(/TEMP B-TREE/);
