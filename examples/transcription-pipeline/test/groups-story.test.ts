@@ -34,6 +34,8 @@ it('runs alice, alice, bob, alice, alice, alice: Bob is #2 on submit, not #5', {
       const { meetingId, audioSeconds } = job.payload;
       starts.push(meetingId);
       while (meetingId === 'm-1' && !bobSubmitted()) await new Promise((r) => setTimeout(r, 10));
+      // Start times are in ms: a few ms of work keeps each start apart from the next.
+      await new Promise((r) => setTimeout(r, 5));
       const speakers = plans.find((p) => p.meetingId === meetingId)?.voices.length ?? 0;
       return { meetingId, transcriber: 'instant', audioSeconds, speechSeconds: 0, speakers, segments: 0, transcript: [] };
     },
