@@ -43,7 +43,7 @@ function toJobs(flat: unknown[]): AheadJob[] {
   return jobs;
 }
 
-/** Sums names in order of first appearance. */
+/** Sums the work by job name, sorted by name (as MemoryStorage gives it). */
 function workOf(jobs: readonly AheadJob[]): AheadWork[] {
   const byName = new Map<string, AheadWork>();
   for (const job of jobs) {
@@ -58,7 +58,7 @@ function workOf(jobs: readonly AheadJob[]): AheadWork[] {
       w.sizeSum += job.size;
     }
   }
-  return [...byName.values()];
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
