@@ -5,7 +5,7 @@
  * `groups` area (contract.test.ts).
  */
 import { randomBytes } from 'node:crypto';
-import type { JobRecord, NewJob } from '@waitline/core';
+import { type JobRecord, MemoryStorage, type NewJob, type Storage } from '@waitline/core';
 import { newJob, T0 } from '@waitline/storage-contract';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,29 @@ describe.runIf(available)('redis groups', () => {
     expect(next?.group).toBe('a');
   });
 
+  it('counts, cancels and removals see grouped jobs; a removal leaves no job in the group keys', async () => {
+    const { s, prefix } = await fresh();
+    const [a0, , u0] = await add(s, [named('a0', 'a'), named('a1', 'a', { runAt: T0 + 100 }), named('u0', null)]);
+    const stats = await s.getStats({ queue: 'q', now: T0, windowsMs: [], sampleLimit: 0, workerStaleMs: 1 });
+    expect(stats.counts).toMatchObject({ queued: 3, ready: 2, scheduled: 1 });
+    await s.cancel({ queue: 'q', id: a0?.id ?? '', now: T0 });
+    expect(await s.getPosition({ queue: 'q', id: u0?.id ?? '', now: T0 })).toBe(1);
+    expect(await s.removeJobs({ queue: 'q', states: ['queued'], limit: 10 })).toBe(2);
+    const raw = new Redis(SERVER);
+    expect(await raw.exists(`{${prefix}:q}:gq:2:a`, `{${prefix}:q}:glvl:2`, `{${prefix}:q}:glevels`)).toBe(0);
+    await raw.quit();
+    expect(await claimIds(s, 5, T0 + 1_000)).toEqual([]);
+  });
+
+  it('a level whose turns were lost still serves its ready jobs', async () => {
+    const { s, prefix } = await fresh();
+    await add(s, [named('u0', null), named('a0', 'a')]);
+    const raw = new Redis(SERVER);
+    await raw.del(`{${prefix}:q}:turns:2`);
+    await raw.quit();
+    expect((await claimIds(s, 5)).sort()).toEqual(['a0', 'u0']);
+  });
+
   it('a group with 5 waiting and a group with 1 alternate; positions say so first', async () => {
     const { s } = await fresh();
     const jobs = await add(
@@ -136,6 +159,56 @@ describe.runIf(available)('redis groups', () => {
     const batch = [...(await claimIds(many.s, 10)), ...(await claimIds(many.s, 14))];
     expect(batch).toEqual(single);
   });
+
+  it('claims and positions equal those of MemoryStorage under adds, retries, cancels and priority changes (randomised)', async () => {
+    for (let seed = 1; seed <= Number(process.env.GROUP_SEEDS ?? 12); seed++) {
+      const { s } = await fresh();
+      const pair: Storage[] = [s, new MemoryStorage()];
+      const r = random(1_000 + seed);
+      let now = T0;
+      let n = 0;
+      const ids: string[] = [];
+      for (let step = 0; step < 8; step++) {
+        const batch = Array.from({ length: 1 + Math.floor(r() * 4) }, () => {
+          const name = `n${n++}`;
+          ids.push(name);
+          return named(name, [null, 'a', 'b', 'c'][Math.floor(r() * 4)] ?? null, {
+            id: name,
+            priority: 1 + Math.floor(r() * 3),
+            runAt: now + [0, 0, 5, 30][Math.floor(r() * 4)]!,
+          });
+        });
+        const pick = ids[Math.floor(r() * ids.length)] ?? '';
+        const act = r();
+        const take = Math.floor(r() * 3);
+        const retry = r() < 0.5;
+        const results: string[][] = [];
+        for (const st of pair) {
+          await st.enqueue({ queue: 'q', jobs: batch, now });
+          const job = await st.getJob({ queue: 'q', id: pick });
+          if (job?.state === 'queued' && act < 0.2) await st.cancel({ queue: 'q', id: pick, now });
+          if (job?.state === 'queued' && act > 0.7) await st.changePriority({ queue: 'q', id: pick, priority: 1 + (job.priority % 3) });
+          const claimed = await st.claim({ queue: 'q', workerId: 'w', limit: take, leaseMs: 60_000, now: now + 10 });
+          for (const c of claimed) {
+            const error = { name: 'Error', message: 'x', attempt: c.attempt, at: now };
+            const items = [{ id: c.id, leaseToken: c.leaseToken ?? '', error, retryAt: now + 11 }];
+            await st.settle({
+              queue: 'q',
+              now: now + 10,
+              ...(retry ? { failed: items } : { completed: [{ id: c.id, leaseToken: c.leaseToken ?? '', result: null }] }),
+            });
+          }
+          const positions = await Promise.all(ids.map((id) => st.getPosition({ queue: 'q', id, now: now + 20 })));
+          const read = { queue: 'q', now: now + 20, aheadListLimit: 3, aheadWorkLimit: 4, sampleLimit: 0, workerStaleMs: 1 };
+          const inputs = await Promise.all(ids.map((id) => st.getPositionInputs({ ...read, id })));
+          const ahead = inputs.map((i) => JSON.stringify([i?.ahead, i?.aheadJobs, i?.aheadWork, i?.aheadWorkOf]));
+          results.push([...claimed.map((c) => c.id), '|', ...positions.map(String), '|', ...ahead]);
+        }
+        expect(results[0]).toEqual(results[1]);
+        now += 10;
+      }
+    }
+  }, 120_000);
 
   it('positions, inputs and claims agree while grouped jobs arrive, retry and run (randomised)', async () => {
     for (let seed = 1; seed <= Number(process.env.GROUP_SEEDS ?? 12); seed++) {

@@ -148,6 +148,18 @@ local function serveTurn(p, group, m)
   end
 end
 
+-- A level with a ready job but no group to serve means a ready head without a stamp, which no
+-- script leaves: give the default group's and the first due named job's group one, rather than
+-- leave the level stuck.
+local function healTurns(p, now, nowN)
+  if defaultHead(p, nowN) then joinTurn(p, DEFAULT_GROUP) end
+  local due = redis.call('ZRANGEBYSCORE', glvlKey(p), '-inf', now, 'LIMIT', 0, 1)[1]
+  if due then
+    local group = redis.call('HGET', jobKey(memberId(due)), 'group')
+    if group then joinTurn(p, group) end
+  end
+end
+
 -- Leases up to wanted ready jobs (wanted >= 1) of a grouped queue in turn order.
 local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt)
   local claimed = {}
@@ -165,6 +177,7 @@ local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt)
       leaseJob(key, id, redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq'), now, workerId, tokenBase, leaseExpiresAt)
       claimed[#claimed + 1] = redis.call('HGETALL', key)
     else
+      healTurns(p, now, nowN)
       misses = misses + 1
     end
   end
