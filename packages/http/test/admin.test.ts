@@ -207,5 +207,26 @@ for (const kind of await testStorages()) {
       expect(broken.body.error.code).toBe('BAD_REQUEST');
       expect((await q.getStats()).counts.queued).toBe(0);
     });
+
+    it('submits jobs in groups, and lists them in turns with exact positions', async (ctx) => {
+      if (!storage.capabilities.groups) return ctx.skip();
+      const add = (n: number, group: string) =>
+        call(`${open.url}/queues/other/jobs`, { method: 'POST', headers: ADMIN, json: { payload: { n }, options: { group } } });
+      for (const n of [1, 2, 3]) expect((await add(n, 'alice')).status).toBe(201);
+      const bob = await add(4, 'bob');
+      expect(bob.body).toMatchObject({ position: 2 });
+      const bad = await add(5, 'a\u0000b');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'VALIDATION', path: ['body', 'options', 'group'] });
+      const list = await call(`${open.url}/queues/other/jobs?state=queued`, { headers: ADMIN });
+      const shown = list.body.jobs.map((j: { payload: { n: number }; group: string; position: number }) => [j.payload.n, j.group, j.position]);
+      expect(shown).toEqual([
+        [1, 'alice', 1],
+        [4, 'bob', 2],
+        [2, 'alice', 3],
+        [3, 'alice', 4],
+      ]);
+      await other.clear();
+    });
   });
 }
