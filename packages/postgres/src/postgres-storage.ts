@@ -102,6 +102,7 @@ export class PostgresStorage implements Storage<PostgresTx> {
     crossProcessEvents: true,
     transactionalEnqueue: true,
     reopenable: true,
+    groups: true,
   });
   /** LISTEN/NOTIFY wake-ups and cancels, journaled events (see the package README). */
   readonly notifier: Notifier;
