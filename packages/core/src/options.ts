@@ -91,7 +91,13 @@ const runAtSchema = z.union([
 ]);
 
 /** A group's name: 1-128 characters, no control character, no lone surrogate. */
-export const groupNameSchema = storableText(128).regex(/^[^\u0000-\u001f\u007f]*$/, 'a group name has no control characters');
+export const groupNameSchema = storableText(128).refine((name) => ![...name].some(isControl), 'a group name has no control characters');
+
+/** True for a C0 control character or DEL. */
+function isControl(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
+}
 
 const jobOptionsSchema = z
   .object({

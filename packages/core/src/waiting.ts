@@ -1,8 +1,9 @@
 /**
  * Waiting jobs in the order they will start, for views that show "the next jobs": ready jobs by
- * the ordering rule, then scheduled jobs by run time.
+ * the ordering rule (groups taking turns in a grouped queue), then scheduled jobs by run time.
  * @module
  */
+import { rotationGroup, rotationOrder } from './group-rotation.js';
 import type { JobRecord } from './job-record.js';
 import { compareJobOrder } from './ordering.js';
 import type { Page } from './storage-reads.js';
@@ -11,6 +12,8 @@ import type { Page } from './storage-reads.js';
 export interface WaitingSource {
   /** As `Queue.listJobs`. */
   listJobs(options: { states: ['queued']; limit: number; order: 'asc' }): Promise<Page<JobRecord>>;
+  /** As `Queue.getPosition`; needed to order the groups of a grouped queue. */
+  getPosition(id: string): Promise<number | null>;
 }
 
 /** Most queued jobs {@link waitingInClaimOrder} reads unless told otherwise. */
@@ -18,13 +21,42 @@ export const WAITING_SCAN = 1_000;
 
 /**
  * Queued jobs in claim order at `now`: ready ones by the ordering rule (priority, `runAt`, `seq`),
- * then scheduled ones by run time. It orders the oldest `scan` queued jobs (by insertion), so with
+ * then scheduled ones by run time. In a queue with groups, each level's groups take turns: the
+ * position of each group's first ready job (one read per group and level) gives the turn order, and
+ * the rounds follow from it. It orders the oldest `scan` queued jobs (by insertion), so with
  * more waiting than that, a newer job that outranks them all can be missing from the list; each
  * job's exact position is still what `getStatus` answers. One storage read.
  */
 export async function waitingInClaimOrder(source: WaitingSource, options: { now: number; scan?: number }): Promise<JobRecord[]> {
   const page = await source.listJobs({ states: ['queued'], limit: options.scan ?? WAITING_SCAN, order: 'asc' });
-  const ready = page.items.filter((j) => j.runAt <= options.now).sort(compareJobOrder);
+  const plain = page.items.filter((j) => j.runAt <= options.now).sort(compareJobOrder);
+  const ready = plain.some((j) => j.group !== null) ? await inTurns(source, plain) : plain;
   const scheduled = page.items.filter((j) => j.runAt > options.now).sort((a, b) => a.runAt - b.runAt || a.seq - b.seq);
   return [...ready, ...scheduled];
+}
+
+/**
+ * Ready jobs of a grouped queue in claim order: per level (priority descending), each group's
+ * jobs in the ordering rule's order, dealt in rounds, groups ordered by where their first job
+ * stands (its exact position, read from the storage).
+ */
+async function inTurns(source: WaitingSource, sorted: readonly JobRecord[]): Promise<JobRecord[]> {
+  const levels = new Map<number, Map<string, JobRecord[]>>();
+  for (const job of sorted) {
+    const groups = levels.get(job.priority) ?? new Map<string, JobRecord[]>();
+    levels.set(job.priority, groups);
+    const line = groups.get(rotationGroup(job.group)) ?? [];
+    groups.set(rotationGroup(job.group), line);
+    line.push(job);
+  }
+  const out: JobRecord[] = [];
+  for (const level of [...levels.keys()].sort((a, b) => b - a)) {
+    const lines = [...(levels.get(level) as Map<string, JobRecord[]>)].map(async ([group, jobs]) => ({
+      group,
+      jobs,
+      turn: (await source.getPosition((jobs[0] as JobRecord).id)) ?? Number.POSITIVE_INFINITY,
+    }));
+    out.push(...rotationOrder(await Promise.all(lines)));
+  }
+  return out;
 }

@@ -32,6 +32,7 @@ function JobTitle({ job }: { job: AdminJob }) {
     <div class="job-title">
       <a href=${statusUrl(job)} class="job-id" title="This job's public status page">${job.id}</a>
       <span class="muted">${job.name}</span>
+      ${job.group !== null ? html`<span class="badge group" title="The group this job takes turns with">${job.group}</span>` : null}
     </div>
   `;
 }

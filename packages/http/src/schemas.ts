@@ -60,6 +60,7 @@ export const AdminJobSchema = z.object({
   stalls: z.number().int(),
   size: z.number().nullable(),
   idempotencyKey: z.string().nullable(),
+  group: z.string().nullable().describe('the group (tenant) the job takes turns with; null when ungrouped'),
   createdAt: ms,
   startedAt: nullableMs,
   finishedAt: nullableMs,
@@ -171,7 +172,10 @@ export const RateLimitBodySchema = z
 export const AddBodySchema = z
   .object({
     payload: z.unknown(),
-    options: z.record(z.string(), z.unknown()).optional().describe('add options: priority, delayMs, runAt, attempts, size, idempotencyKey, name, timeoutMs'),
+    options: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('add options: priority, delayMs, runAt, attempts, size, idempotencyKey, name, timeoutMs, group'),
   })
   .strict();
 

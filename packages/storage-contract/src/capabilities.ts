@@ -14,9 +14,9 @@ export function harnessCapabilities(harness: StorageHarness): Promise<StorageCap
   let capabilities = probed.get(harness);
   if (capabilities === undefined) {
     capabilities = harness.create().then(async (storage) => {
-      const { crossProcessEvents, transactionalEnqueue, reopenable } = storage.capabilities;
+      const { crossProcessEvents, transactionalEnqueue, reopenable, groups } = storage.capabilities;
       await storage.close();
-      return { crossProcessEvents, transactionalEnqueue, reopenable };
+      return { crossProcessEvents, transactionalEnqueue, reopenable, groups: groups === true };
     });
     probed.set(harness, capabilities);
   }

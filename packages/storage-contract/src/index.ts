@@ -18,6 +18,8 @@ import { describeConcurrencyProcesses } from './areas/concurrency-processes.js';
 import { describeControl } from './areas/control.js';
 import { describeDrain } from './areas/drain.js';
 import { describeEnqueue } from './areas/enqueue.js';
+import { describeGroups } from './areas/groups.js';
+import { describeGroupPositions } from './areas/groups-position.js';
 import { describeImport } from './areas/import.js';
 import { describeIsolation } from './areas/isolation.js';
 import { describeLease } from './areas/lease.js';
@@ -80,6 +82,8 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeEnqueue(harness);
     describeClaimOrdering(harness);
     describePosition(harness);
+    describeGroups(harness);
+    describeGroupPositions(harness);
     describeConcurrency(harness);
     describeConcurrencyProcesses(harness);
     describeRateLimit(harness);

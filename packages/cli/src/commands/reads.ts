@@ -58,6 +58,11 @@ function jobRow(j: JobRecord, now: number): string[] {
   return [j.id, j.state, String(j.priority), `${j.attempt}/${j.maxAttempts}`, age, detail.slice(0, 60)];
 }
 
+/** A row with a group cell after the priority ('–' for an ungrouped job). */
+function withGroup(row: string[], group: string | null): string[] {
+  return [...row.slice(0, 3), group ?? '–', ...row.slice(3)];
+}
+
 /** `list <queue> [--state s] [--limit n]`: newest first. */
 export async function list(ctx: Ctx, queueName: string, options: { state?: string; limit?: string }): Promise<void> {
   const state = parseState(options.state);
@@ -70,11 +75,11 @@ export async function list(ctx: Ctx, queueName: string, options: { state?: strin
   if (ctx.json) return printJson(ctx.out, page.items.map(shownJob));
   if (page.items.length === 0) return ctx.out.write(`no ${state ?? ''} jobs in ${queueName}\n`.replace('  ', ' '));
   const now = Date.now();
+  // The group column appears only when a listed job has a group.
+  const grouped = page.items.some((j) => j.group !== null);
+  const rows = page.items.map((j) => (grouped ? withGroup(jobRow(j, now), j.group) : jobRow(j, now)));
   ctx.out.write(
-    table(
-      ['id', 'state', 'prio', 'attempt', 'age', 'detail'],
-      page.items.map((j) => jobRow(j, now)),
-    ),
+    table(grouped ? withGroup(['id', 'state', 'prio', 'attempt', 'age', 'detail'], 'group') : ['id', 'state', 'prio', 'attempt', 'age', 'detail'], rows),
   );
 }
 
@@ -87,7 +92,7 @@ function statusText(s: JobStatus, record: JobRecord): string {
       : s.state;
   const lines = [
     `${s.id}  ${s.queue}/${s.name}  ${where}`,
-    `priority ${s.priority} · attempt ${s.attempt}/${s.maxAttempts} · stalls ${s.stalls}${s.cancelRequested ? ' · cancel requested' : ''}`,
+    `priority ${s.priority}${record.group !== null ? ` · group ${record.group}` : ''} · attempt ${s.attempt}/${s.maxAttempts} · stalls ${s.stalls}${s.cancelRequested ? ' · cancel requested' : ''}`,
     `created ${formatTime(s.createdAt)} · started ${formatTime(s.startedAt)} · finished ${formatTime(s.finishedAt)}`,
   ];
   if (s.progress) lines.push(`progress ${s.progress.percent ?? '–'}% ${s.progress.stage ?? ''}`.trimEnd());

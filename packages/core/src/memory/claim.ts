@@ -55,20 +55,44 @@ export function claimLimited(store: MemoryStore, p: ClaimParams): MemoryClaim {
   const result = (jobs: JobRecord[]): MemoryClaim => (nextStartAt === undefined || jobs.length < limit ? { jobs } : { jobs, nextStartAt });
   if (limit === 0) return result([]);
   const token = randomUUID();
-  const jobs = store.queueJobs(p.queue).waiting.ready(p.now, limit);
-  for (const job of jobs) {
-    store.setState(job, 'running');
-    job.attempt += 1;
-    job.startedAt = p.now;
-    job.finishedAt = null;
-    job.leaseToken = `${token}:${job.seq}`;
-    job.leaseExpiresAt = p.now + p.leaseMs;
-    job.workerId = p.workerId;
-    job.cancelRequested = false;
-    job.progress = null;
-  }
+  const { waiting, groups } = store.queueJobs(p.queue);
+  const jobs = groups.grouped ? claimGrouped(store, p, limit, token) : waiting.ready(p.now, limit);
+  if (!groups.grouped) for (const job of jobs) lease(store, job, p, token);
   store.rateStarts.get(p.queue)?.push(...jobs.map(() => p.now));
   return result(jobs.map(copyJob));
+}
+
+/** Makes a queued job `running` under a fresh lease of this claim. */
+function lease(store: MemoryStore, job: JobRecord, p: ClaimParams, token: string): void {
+  store.setState(job, 'running');
+  job.attempt += 1;
+  job.startedAt = p.now;
+  job.finishedAt = null;
+  job.leaseToken = `${token}:${job.seq}`;
+  job.leaseExpiresAt = p.now + p.leaseMs;
+  job.workerId = p.workerId;
+  job.cancelRequested = false;
+  job.progress = null;
+}
+
+/**
+ * Up to `limit` jobs of a grouped queue in turn order (see `group-rotation.ts`), leased one by
+ * one: each pick is the ready head, at the highest level holding a ready job, of the group whose
+ * turn comes first; that group then goes to the back of the level, or leaves it when empty.
+ */
+function claimGrouped(store: MemoryStore, p: ClaimParams, limit: number, token: string): JobRecord[] {
+  const { waiting, groups } = store.queueJobs(p.queue);
+  const jobs: JobRecord[] = [];
+  while (jobs.length < limit) {
+    const level = waiting.ready(p.now, 1)[0]?.priority;
+    if (level === undefined) break;
+    // Every queued job of a grouped queue holds its group's turn; the plain head is a guard only.
+    const job = groups.headAt(level, p.now) ?? (waiting.ready(p.now, 1)[0] as JobRecord);
+    lease(store, job, p, token);
+    groups.served(job);
+    jobs.push(job);
+  }
+  return jobs;
 }
 
 /** {@link claimLimited} without the rate limit's report. @internal */

@@ -61,7 +61,7 @@ export interface MemoryStorageOptions {
 /** The export name a descriptor points at. */
 const EXPORT_NAME = 'MemoryStorage';
 
-const CAPABILITIES: StorageCapabilities = Object.freeze({ crossProcessEvents: false, transactionalEnqueue: false, reopenable: false });
+const CAPABILITIES: StorageCapabilities = Object.freeze({ crossProcessEvents: false, transactionalEnqueue: false, reopenable: false, groups: true });
 
 /**
  * A Waitline `Storage` held in memory: no server, no file, nothing to migrate. It follows the

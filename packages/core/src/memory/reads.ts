@@ -22,11 +22,13 @@ import type {
 import { copyConfig, copyJob, copyWorker } from './copy.js';
 import { type KeptSample, mergeRecentSamples, sampleOfJob } from '../retention/samples.js';
 import type { MemoryStore } from './store.js';
+import { groupedAhead, groupedAheadInputs } from './group-reads.js';
 
 /** Ready jobs ahead of `job` (position - 1), or null unless it is queued and ready. */
 function readyAhead(store: MemoryStore, job: JobRecord, now: number): number | null {
   if (job.state !== 'queued' || job.runAt > now) return null;
-  return store.queueJobs(job.queue).waiting.readyAhead(job, now);
+  const jobs = store.queueJobs(job.queue);
+  return jobs.groups.grouped ? groupedAhead(store, job, now).ahead : jobs.waiting.readyAhead(job, now);
 }
 
 /** 1 + the ready jobs ahead by the ordering rule, or null unless a queued, ready job of `p.queue`. @internal */
@@ -76,19 +78,26 @@ function liveWorkers(store: MemoryStore, queue: string, now: number, staleMs: nu
   return live.map(copyWorker);
 }
 
+/** The ready jobs ahead of `job` (null unless ready), the first of them the ETA groups, and all of them when few enough to list. */
+function jobsAhead(store: MemoryStore, job: JobRecord, p: PositionParams): { ahead: number | null; work: JobRecord[]; list: JobRecord[] | null } {
+  const ahead = readyAhead(store, job, p.now);
+  if (ahead !== null && store.queueJobs(job.queue).groups.grouped) return groupedAheadInputs(store, job, p);
+  const read = Math.min(ahead ?? 0, Math.max(p.aheadWorkLimit, p.aheadListLimit));
+  const jobs = read === 0 ? [] : store.queueJobs(job.queue).waiting.ready(p.now, read);
+  return { ahead, work: jobs.slice(0, p.aheadWorkLimit), list: ahead === null || ahead > p.aheadListLimit ? null : jobs };
+}
+
 /** Everything a job's position and ETA are computed from; null for an unknown id or another queue's job. @internal */
 export function readPositionInputs(store: MemoryStore, p: PositionParams): PositionInputs | null {
   const job = store.jobOf(p.queue, p.id);
   if (job === undefined) return null;
-  const ahead = readyAhead(store, job, p.now);
-  const read = Math.min(ahead ?? 0, Math.max(p.aheadWorkLimit, p.aheadListLimit));
-  const jobsAhead = read === 0 ? [] : store.queueJobs(job.queue).waiting.ready(p.now, read);
+  const { ahead, work, list } = jobsAhead(store, job, p);
   return {
     job: copyJob(job),
     ahead,
-    aheadWork: aheadWork(jobsAhead.slice(0, p.aheadWorkLimit)),
-    aheadWorkOf: Math.min(ahead ?? 0, p.aheadWorkLimit),
-    aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : jobsAhead.map((j) => ({ name: j.name, size: j.size })),
+    aheadWork: aheadWork(work),
+    aheadWorkOf: work.length,
+    aheadJobs: list === null ? null : list.map((j) => ({ name: j.name, size: j.size })),
     running: runningSamples(store, job.queue),
     recent: recentFinished(store, job.queue, p.sampleLimit),
     config: copyConfig(store.configOf(job.queue)),

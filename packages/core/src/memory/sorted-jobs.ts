@@ -5,7 +5,7 @@
  * @internal
  */
 import type { JobRecord } from '../job-record.js';
-import { compareJobOrder } from '../ordering.js';
+import { compareJobOrder, type OrderKey } from '../ordering.js';
 
 /**
  * The `queued` jobs of one queue (ready and scheduled), in claim order: priority descending, then
@@ -19,6 +19,11 @@ export class SortedJobs {
   /** How many jobs are waiting, ready or scheduled. */
   get size(): number {
     return this.items.length;
+  }
+
+  /** The job that sorts first, ready or not; undefined when empty. */
+  first(): JobRecord | undefined {
+    return this.items[0];
   }
 
   /** Adds a job at its place; a job appended behind every other (the usual add) costs O(log n). */
@@ -49,16 +54,16 @@ export class SortedJobs {
     return out;
   }
 
-  /** How many ready jobs sort before `job` (which must be in here): its position minus one. */
-  readyAhead(job: JobRecord, now: number): number {
-    const end = this.lowerBound(job);
+  /** How many ready jobs sort before `key` (a job in here, or any order key): its position minus one. */
+  readyAhead(key: OrderKey, now: number): number {
+    const end = this.lowerBound(key);
     let ahead = 0;
     for (let i = 0; i < end; i++) if ((this.items[i] as JobRecord).runAt <= now) ahead += 1;
     return ahead;
   }
 
   /** The first index whose job does not sort before `job`. */
-  private lowerBound(job: JobRecord): number {
+  private lowerBound(job: OrderKey): number {
     let lo = 0;
     let hi = this.items.length;
     while (lo < hi) {

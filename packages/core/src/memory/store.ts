@@ -10,6 +10,7 @@ import type { ScheduleRecord } from '../schedule-params.js';
 import type { WorkerInfo } from '../storage-reads.js';
 import { DEFAULT_MAX_STALLS, type QueueConfig } from '../storage.js';
 import type { JobState } from '../state.js';
+import { GroupRotation } from './groups.js';
 import { SortedJobs } from './sorted-jobs.js';
 import type { RetentionPolicy } from '../retention/policy.js';
 import { type KeptSample, newestSamples, sampleOfJob } from '../retention/samples.js';
@@ -24,6 +25,20 @@ export interface QueueJobs {
   readonly running: Map<string, JobRecord>;
   /** Idempotency key → job id, for every stored job of the queue that has a key. */
   readonly keys: Map<string, string>;
+  /** The `queued` jobs again, per level and group, with the turn stamps of a grouped queue. */
+  readonly groups: GroupRotation;
+}
+
+/** Indexes a job that became queued: its place in the queue's order and its group's line. */
+function enqueued(jobs: QueueJobs, job: JobRecord): void {
+  jobs.waiting.insert(job);
+  jobs.groups.add(job);
+}
+
+/** Takes a job that leaves `queued` out of both indexes. */
+function dequeued(jobs: QueueJobs, job: JobRecord): void {
+  jobs.waiting.remove(job);
+  jobs.groups.remove(job);
 }
 
 /** The configuration a queue has until configured otherwise. @internal */
@@ -63,7 +78,7 @@ export class MemoryStore {
   queueJobs(queue: string): QueueJobs {
     let jobs = this.byQueue.get(queue);
     if (jobs === undefined) {
-      jobs = { all: new Map(), waiting: new SortedJobs(), running: new Map(), keys: new Map() };
+      jobs = { all: new Map(), waiting: new SortedJobs(), running: new Map(), keys: new Map(), groups: new GroupRotation() };
       this.byQueue.set(queue, jobs);
     }
     return jobs;
@@ -111,32 +126,32 @@ export class MemoryStore {
     this.jobs.set(job.id, job);
     jobs.all.set(job.id, job);
     if (job.idempotencyKey !== null) jobs.keys.set(job.idempotencyKey, job.id);
-    if (job.state === 'queued') jobs.waiting.insert(job);
+    if (job.state === 'queued') enqueued(jobs, job);
     if (job.state === 'running') jobs.running.set(job.id, job);
   }
 
   /** Moves a job to `state`, keeping the waiting and running indexes in step. */
   setState(job: JobRecord, state: JobState): void {
     const jobs = this.queueJobs(job.queue);
-    if (job.state === 'queued') jobs.waiting.remove(job);
+    if (job.state === 'queued') dequeued(jobs, job);
     if (job.state === 'running') jobs.running.delete(job.id);
     job.state = state;
-    if (state === 'queued') jobs.waiting.insert(job);
+    if (state === 'queued') enqueued(jobs, job);
     if (state === 'running') jobs.running.set(job.id, job);
   }
 
   /** Changes a job's order key (`priority`, `runAt`) in place, keeping it at its place if queued. */
   reorder(job: JobRecord, change: (job: JobRecord) => void): void {
-    const waiting = job.state === 'queued' ? this.queueJobs(job.queue).waiting : null;
-    waiting?.remove(job);
+    const jobs = job.state === 'queued' ? this.queueJobs(job.queue) : null;
+    if (jobs !== null) dequeued(jobs, job);
     change(job);
-    waiting?.insert(job);
+    if (jobs !== null) enqueued(jobs, job);
   }
 
   /** Deletes a job and every index entry it had. */
   delete(job: JobRecord): void {
     const jobs = this.queueJobs(job.queue);
-    if (job.state === 'queued') jobs.waiting.remove(job);
+    if (job.state === 'queued') dequeued(jobs, job);
     if (job.state === 'running') jobs.running.delete(job.id);
     if (job.idempotencyKey !== null && jobs.keys.get(job.idempotencyKey) === job.id) jobs.keys.delete(job.idempotencyKey);
     jobs.all.delete(job.id);

@@ -1,0 +1,63 @@
+/**
+ * Position reads of a grouped queue in memory: the round-robin position formula and the jobs
+ * ahead in claim order, from `group-rotation.ts` over the queue's group lines.
+ * @module
+ * @internal
+ */
+import { type GroupTurn, groupPosition, otherGroupBound, rotationGroup, rotationOrder, roundsWithin, turnBefore } from '../group-rotation.js';
+import type { JobRecord } from '../job-record.js';
+import type { PositionParams } from '../storage-reads.js';
+import { cutLines } from './groups.js';
+import type { SortedJobs } from './sorted-jobs.js';
+import type { MemoryStore } from './store.js';
+
+/** A group's line at the job's level with how many of its ready jobs go before the job. */
+type AheadLine = GroupTurn & { line: SortedJobs; bound: number };
+
+/** What a grouped position read gathers for one ready job. */
+interface GroupedAhead {
+  /** Ready jobs at higher levels. */
+  higher: number;
+  /** Every group's line at the job's level, the job's own group first, with its bound. */
+  lines: AheadLine[];
+  /** Jobs ahead in all: position − 1. */
+  ahead: number;
+}
+
+/** The counts of a ready job of a grouped queue: higher levels, and each group's jobs ahead. @internal */
+export function groupedAhead(store: MemoryStore, job: JobRecord, now: number): GroupedAhead {
+  const { waiting, groups } = store.queueJobs(job.queue);
+  const higher = waiting.readyAhead({ priority: job.priority, runAt: Number.NEGATIVE_INFINITY, seq: Number.NEGATIVE_INFINITY }, now);
+  const group = rotationGroup(job.group);
+  const line = groups.lineOf(job.priority, group, true);
+  const rank = line.readyAhead(job, now);
+  const own = groups.turnOf(job.priority, group);
+  const others = groups.othersAt(job.priority, group, now);
+  const lines: AheadLine[] = [{ ...own, line, bound: rank }];
+  for (const o of others) lines.push({ group: o.group, turn: o.turn, line: o.line, bound: Math.min(o.ready, otherGroupBound(rank, turnBefore(o, own))) });
+  return { higher, lines, ahead: groupPosition({ higher, rank, own, others }) - 1 };
+}
+
+/**
+ * The first `limit` jobs ahead of a ready job of a grouped queue, in claim order as far as it
+ * matters to the ETA: the higher levels' ready jobs (by the ordering rule), then whole rounds of
+ * the job's level (see `roundsWithin`).
+ */
+function groupedJobsAhead(store: MemoryStore, queue: string, at: GroupedAhead, now: number, limit: number): JobRecord[] {
+  const higherJobs = at.higher === 0 ? [] : store.queueJobs(queue).waiting.ready(now, Math.min(at.higher, limit));
+  const rounds = roundsWithin(
+    at.lines.map((l) => l.bound),
+    limit,
+    at.higher,
+  );
+  const level = rotationOrder(cutLines(at.lines, now, (l) => Math.min(l.bound, rounds)));
+  return [...higherJobs, ...level];
+}
+
+/** Position inputs' `ahead`, `aheadWork` jobs and `aheadJobs` for a job of a grouped queue. @internal */
+export function groupedAheadInputs(store: MemoryStore, job: JobRecord, p: PositionParams): { ahead: number; work: JobRecord[]; list: JobRecord[] | null } {
+  const at = groupedAhead(store, job, p.now);
+  const work = groupedJobsAhead(store, job.queue, at, p.now, p.aheadWorkLimit);
+  const list = at.ahead > p.aheadListLimit ? null : groupedJobsAhead(store, job.queue, at, p.now, at.ahead);
+  return { ahead: at.ahead, work, list };
+}

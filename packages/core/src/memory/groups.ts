@@ -1,0 +1,132 @@
+/**
+ * Groups in memory: each level's group lines and turn stamps, kept in step with the queue's
+ * waiting jobs by the store, and the claim and position rules of `group-rotation.ts` over them.
+ * @module
+ * @internal
+ */
+import { DEFAULT_GROUP, type GroupLine, type GroupTurn, rotationGroup, sortTurns } from '../group-rotation.js';
+import type { JobRecord } from '../job-record.js';
+import { SortedJobs } from './sorted-jobs.js';
+
+/** Another group's standing at a level, as a position read sees it. @internal */
+export interface OtherGroup extends GroupTurn {
+  ready: number;
+  line: SortedJobs;
+}
+
+/**
+ * One queue's groups: per priority level, each group's queued jobs (ready and scheduled) in the
+ * ordering rule's order, and the turn stamps of a grouped queue. A queue is grouped from its first
+ * job with a group on; until then nothing here is stamped and claims follow the plain order.
+ * @internal
+ */
+export class GroupRotation {
+  private isGrouped = false;
+  private lastTurn = 0;
+  private readonly lines = new Map<number, Map<string, SortedJobs>>();
+  private readonly turns = new Map<number, Map<string, number>>();
+
+  /** True once a job with a group was stored in the queue; never false again. */
+  get grouped(): boolean {
+    return this.isGrouped;
+  }
+
+  /** A job became queued (or changed its order key while queued): line it up and join its group. */
+  add(job: JobRecord): void {
+    if (rotationGroup(job.group) !== DEFAULT_GROUP && !this.isGrouped) this.markGrouped();
+    this.lineOf(job.priority, rotationGroup(job.group), true).insert(job);
+    if (this.isGrouped) this.join(job.priority, rotationGroup(job.group));
+  }
+
+  /** A job left `queued` (or is about to change its order key): take it out of its line. */
+  remove(job: JobRecord): void {
+    this.lineOf(job.priority, rotationGroup(job.group), false)?.remove(job);
+  }
+
+  /** The job a claim takes next at `level`: the ready head of the group whose turn comes first. */
+  headAt(level: number, now: number): JobRecord | undefined {
+    for (const turn of this.turnsAt(level)) {
+      const head = this.lineOf(level, turn.group, false)?.first();
+      if (head !== undefined && head.runAt <= now) return head;
+    }
+    return undefined;
+  }
+
+  /** After a claim took `job` (already out of its line): its group goes to the back, or leaves the level when it has no job left there. */
+  served(job: JobRecord): void {
+    const group = rotationGroup(job.group);
+    const stamps = this.turns.get(job.priority);
+    if (stamps === undefined) return;
+    if ((this.lineOf(job.priority, group, false)?.size ?? 0) === 0) stamps.delete(group);
+    else stamps.set(group, this.nextTurn());
+  }
+
+  /** The turn of `group` at `level`; a group without a stamp would go last. */
+  turnOf(level: number, group: string): GroupTurn {
+    return { group, turn: this.turns.get(level)?.get(group) ?? Number.POSITIVE_INFINITY };
+  }
+
+  /** Every group stamped at `level` but `group`, with its ready count at `now`, in turn order. */
+  othersAt(level: number, group: string, now: number): OtherGroup[] {
+    const out: OtherGroup[] = [];
+    for (const turn of this.turnsAt(level)) {
+      if (turn.group === group) continue;
+      const line = this.lineOf(level, turn.group, false) ?? new SortedJobs();
+      out.push({ ...turn, line, ready: line.ready(now, Number.POSITIVE_INFINITY).length });
+    }
+    return out;
+  }
+
+  /** The queued jobs of `group` at `level`, in the ordering rule's order. */
+  lineOf(level: number, group: string, create: true): SortedJobs;
+  lineOf(level: number, group: string, create: false): SortedJobs | undefined;
+  lineOf(level: number, group: string, create: boolean): SortedJobs | undefined {
+    let groups = this.lines.get(level);
+    if (groups === undefined) {
+      if (!create) return undefined;
+      groups = new Map();
+      this.lines.set(level, groups);
+    }
+    let line = groups.get(group);
+    if (line === undefined && create) {
+      line = new SortedJobs();
+      groups.set(group, line);
+    }
+    return line;
+  }
+
+  /** The level's stamps in the order groups go. */
+  private turnsAt(level: number): GroupTurn[] {
+    const stamps = this.turns.get(level);
+    if (stamps === undefined) return [];
+    return sortTurns([...stamps].map(([group, turn]) => ({ group, turn })));
+  }
+
+  /** The queue becomes grouped: ungrouped jobs already waiting take the first turn at their levels. */
+  private markGrouped(): void {
+    this.isGrouped = true;
+    for (const [level, groups] of this.lines) {
+      if ((groups.get(DEFAULT_GROUP)?.size ?? 0) > 0) this.join(level, DEFAULT_GROUP);
+    }
+  }
+
+  /** Gives `group` a stamp at `level` behind every other, unless it holds one. */
+  private join(level: number, group: string): void {
+    let stamps = this.turns.get(level);
+    if (stamps === undefined) {
+      stamps = new Map();
+      this.turns.set(level, stamps);
+    }
+    if (!stamps.has(group)) stamps.set(group, this.nextTurn());
+  }
+
+  private nextTurn(): number {
+    this.lastTurn += 1;
+    return this.lastTurn;
+  }
+}
+
+/** Each group's line at a level cut to its first `take(group)` ready jobs, for `rotationOrder`. @internal */
+export function cutLines<L extends GroupTurn & { line: SortedJobs }>(lines: readonly L[], now: number, take: (line: L) => number): Array<GroupLine<JobRecord>> {
+  return lines.map((l) => ({ group: l.group, turn: l.turn, jobs: l.line.ready(now, take(l)) }));
+}
