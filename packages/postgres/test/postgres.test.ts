@@ -292,7 +292,17 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     };
     const fresh = await openFresh({}, 'fn');
     const expected = await functionsOf(schemaOf(fresh));
-    expect(expected.map(([name]) => name)).toEqual(['claim', 'claim_grouped', 'enqueue', 'group_head', 'group_join', 'group_mark', 'group_turn', 'settle']);
+    expect(expected.map(([name]) => name)).toEqual([
+      'claim',
+      'claim_grouped',
+      'enqueue',
+      'group_head',
+      'group_join',
+      'group_mark',
+      'group_served',
+      'group_turn',
+      'settle',
+    ]);
     for (let version = 1; version < MIGRATIONS.length; version++) {
       const schema = freshSchema(`up${version}`);
       schemas.push(schema);

@@ -8,7 +8,7 @@
 --   '' reads jobs_queued, a named group jobs_grouped, LIMIT 1) is ready: that is the head of the
 --   ready group with the lowest stamp at the highest level holding a ready job. The head is
 --   leased exactly as claim() leases (re-checked queued at its level, else the walk restarts);
---   then the group's stamp at the level is deleted when it has no other queued job there (ready
+--   then (group_served()) the group's stamp at the level is deleted when it has no other queued job there (ready
 --   or scheduled), else replaced by a fresh stamp from group_turn_seq (the back of the rotation).
 --   So a claim of n returns what n claims of 1 would, in that order. Should an ungrouped ready
 --   job lack a stamp (an ungrouped retry that raced the add that set grouped), a walk that found
@@ -65,14 +65,30 @@ BEGIN
     RETURNING row_to_json(j);
     IF FOUND THEN
       v_taken := v_taken + 1;
-      IF {{schema}}.group_head(p_queue, v_prio, v_grp, NULL) IS NULL THEN
-        DELETE FROM {{schema}}.group_turns t WHERE t.queue = p_queue AND t.priority = v_prio AND t.grp = v_grp;
-      ELSE
-        UPDATE {{schema}}.group_turns t SET turn = nextval('{{schema}}.group_turn_seq')
-        WHERE t.queue = p_queue AND t.priority = v_prio AND t.grp = v_grp;
-      END IF;
+      PERFORM {{schema}}.group_served(p_queue, v_prio, v_grp);
     END IF;
   END LOOP;
+END
+$fn$;
+
+-- group_served: after a claim took a group's head at a level, deletes the group's stamp there
+-- when it has no other queued job at the level (ready or scheduled), else gives it a fresh stamp
+-- from group_turn_seq: the back of the level's rotation.
+CREATE OR REPLACE FUNCTION {{schema}}.group_served(p_queue text, p_priority integer, p_grp text)
+RETURNS void
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
+    -- Waits for any add holding the stamp (group_turn(), FOR KEY SHARE), then looks again.
+    PERFORM 1 FROM {{schema}}.group_turns t
+    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp FOR UPDATE;
+  END IF;
+  IF {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
+    DELETE FROM {{schema}}.group_turns t WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
+  ELSE
+    UPDATE {{schema}}.group_turns t SET turn = nextval('{{schema}}.group_turn_seq')
+    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
+  END IF;
 END
 $fn$;
 

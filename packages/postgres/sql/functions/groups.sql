@@ -9,9 +9,11 @@
 --   stamp given before. Called for any job that becomes queued; harmless when it has one.
 -- group_join(p_queue, p_ids): group_turn for each (level, group) of the listed jobs that are
 --   queued, in order of each pair's lowest seq (a batch joins in batch order).
--- Guarantees: each is one or two statements in the caller's transaction; a concurrent join of
---   the same (queue, level, group) waits on the primary key and does nothing (ON CONFLICT). A
---   queue with grouped false gets no stamp and no other write.
+-- Guarantees: each runs in the caller's transaction, after the job was written. A join that
+--   finds the stamp holds it FOR KEY SHARE until commit, so a claim that took the group's last
+--   other job cannot delete it unseen (group_served() locks it FOR UPDATE and looks again); a
+--   join that finds none inserts one (a concurrent insert of the same key: ON CONFLICT, then the
+--   lock). A queue with grouped false gets no stamp and no other write.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -36,13 +38,20 @@ CREATE OR REPLACE FUNCTION {{schema}}.group_turn(p_queue text, p_priority intege
 RETURNS boolean
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  IF EXISTS (SELECT 1 FROM {{schema}}.queues q WHERE q.name = p_queue AND q.grouped)
-     AND NOT EXISTS (SELECT 1 FROM {{schema}}.group_turns t
-                     WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = coalesce(p_grp, '')) THEN
+  IF NOT EXISTS (SELECT 1 FROM {{schema}}.queues q WHERE q.name = p_queue AND q.grouped) THEN
+    RETURN true;
+  END IF;
+  LOOP
+    -- KEY SHARE keeps the stamp from being deleted until this transaction ends (group_served()
+    -- takes FOR UPDATE before deleting, then sees this job); a claim's bump does not wait on it.
+    PERFORM 1 FROM {{schema}}.group_turns t
+    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = coalesce(p_grp, '') FOR KEY SHARE;
+    EXIT WHEN FOUND;
     INSERT INTO {{schema}}.group_turns (queue, priority, grp, turn)
     VALUES (p_queue, p_priority, coalesce(p_grp, ''), nextval('{{schema}}.group_turn_seq'))
     ON CONFLICT DO NOTHING;
-  END IF;
+    EXIT WHEN FOUND;
+  END LOOP;
   RETURN true;
 END
 $fn$;

@@ -5,9 +5,9 @@
 -- Returns: (name, count, sized_count, size_sum) per name, ordered by name; counts sum to the rows
 --   read, min($3, ready jobs).
 -- Guarantees: for a queue that is not grouped (ungrouped jobs only, since 0012; a grouped queue
---   reads ahead-grouped.sql). walks jobs_queued in claim order (priority DESC, run_at, seq) and stops after $3
---   ready rows, index-only (name and size are INCLUDEd in the index): its cost follows $3, never
---   the number of jobs ahead. Only scheduled rows of higher priorities are passed over.
+--   reads ahead-higher.sql and ahead-grouped.sql). Walks jobs_queued in claim order (priority
+--   DESC, run_at, seq) and stops after $3 ready rows, index-only (name and size are INCLUDEd
+--   in the index): its cost follows $3, never the number of jobs ahead. Only scheduled rows of higher priorities are passed over.
 SELECT name, count(*)::integer AS count, count(size)::integer AS sized_count,
   coalesce(sum(size), 0)::float8 AS size_sum
 FROM (

@@ -1,12 +1,13 @@
 -- position: a job's 1-based position among the ready jobs of its queue.
 --
 -- Parameters: $1 id; $2 now; $3 queue
--- Returns: one row (position, grouped), or none when the job is unknown, of another queue, not queued, or
---   scheduled.
--- Guarantees: for a grouped queue (since 0012) the row has position NULL and grouped true: read
---   position-grouped.sql instead. Otherwise 1 + the ready jobs that sort before it by (priority DESC, run_at, seq): every higher
---   priority (ready ones), then its own priority up to (run_at, seq). Both counts are index-only
---   scans of jobs_queued; one statement reads one snapshot.
+-- Returns: one row (position, grouped), or none when the job is unknown, of another queue, not
+--   queued, or scheduled.
+-- Guarantees: 1 + the ready jobs that sort before it by (priority DESC, run_at, seq): every
+--   higher priority (ready ones), then its own priority up to (run_at, seq). Both counts are
+--   index-only scans of jobs_queued; one statement reads one snapshot. For a grouped queue
+--   (since 0012) position is NULL, grouped true and neither count runs: position-grouped.sql
+--   gives its position.
 SELECT CASE WHEN q.grouped THEN NULL ELSE 1
   + (SELECT count(*) FROM {{schema}}.jobs a
      WHERE a.queue = j.queue AND a.state = 'queued' AND a.grp IS NULL AND a.priority > j.priority AND a.run_at <= $2)
