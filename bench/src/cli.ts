@@ -3,7 +3,7 @@
  *
  *   --runs N            runs per (system, scenario), default 3; tables show medians
  *   --n N               jobs per scenario, default 10000 (position: n, 10·n and, first run, Waitline-Redis at 100·n)
- *   --only S1,S3        scenarios: S1 S2 S3 S4 S5 POS MEM HTTP SSE MOVE SCHED
+ *   --only S1,S3        scenarios: S1 S2 S3 S4 S4G S5 POS POSG MEM HTTP SSE MOVE SCHED
  *   --family a,b        families: sqlite postgres redis (default: all)
  *   --systems a,b       system ids, or a prefix: waitline = every Waitline system, raw = every floor
  *   --latency-iters N   S5 samples and HTTP status requests per queue region, default n/10 (1000)
@@ -38,7 +38,7 @@ export interface Settings {
   out: string;
 }
 
-const USAGE = `usage: pnpm bench [--runs N] [--n N] [--only S1,S2,S3,S4,S5,POS,MEM,HTTP,SSE,MOVE,SCHED] [--family sqlite,postgres,redis]
+const USAGE = `usage: pnpm bench [--runs N] [--n N] [--only S1,S2,S3,S4,S4G,S5,POS,POSG,MEM,HTTP,SSE,MOVE,SCHED] [--family sqlite,postgres,redis]
                   [--systems ${SYSTEM_IDS.join(',')}]
                   [--latency-iters N] [--sse-subscribers N] [--http-concurrency N] [--budget-s N] [--poll-ms N] [--pg-url URL] [--redis-url URL] [--out NAME] [--validate] [--no-warmup]`;
 

@@ -3,34 +3,17 @@
  * runs one system on a fresh place and returns named metrics. They only use the BenchSystem
  * interface, so every system does exactly the same work. Position and memory are in sizing.ts.
  */
-import {
-  BULK_CHUNK,
-  budget,
-  cpuPerJob,
-  deferred,
-  fill,
-  type MetricDef,
-  type Metrics,
-  onFreshPlace,
-  payloads,
-  rate,
-  type ScenarioDef,
-  type ScenarioParams,
-  sleep,
-  withTimeout,
-  within,
-} from './kit.js';
+import { BULK_CHUNK, budget, cpuPerJob, deferred, onFreshPlace, payloads, rate, type ScenarioDef, type ScenarioParams, sleep, withTimeout } from './kit.js';
 import { HTTP_SSE, HTTP_STATUS } from './http/scenarios.js';
 import { MOVE } from './move/scenario.js';
 import { SCHED } from './sched/scenario.js';
+import { drain, jobsPerSec, type Run } from './drain.js';
+import { DRAIN_GROUPED, POSITION_GROUPED } from './groups.js';
 import { MEMORY, POSITION } from './sizing.js';
 import { nowMs, percentile } from './stats.js';
-import type { BenchSystem, Place } from './systems/types.js';
 
 export type { Metrics, ScenarioDef, ScenarioParams } from './kit.js';
 export { BULK_CHUNK } from './kit.js';
-
-type Run = (s: BenchSystem, p: ScenarioParams, place: () => Place) => Promise<Metrics>;
 
 const addSequential: Run = (s, p, place) =>
   onFreshPlace(s, place, async () => {
@@ -55,34 +38,6 @@ const addBulk: Run = (s, p, place) =>
     const elapsed = nowMs() - t0;
     return { jobsPerSec: rate(done, elapsed), cpuUsPerJob: cpuPerJob(c0, done), done };
   });
-
-/** Pre-adds n jobs (not timed), then times worker start → last completion recorded. */
-function drain(concurrency: number): Run {
-  return (s, p, place) =>
-    onFreshPlace(s, place, async () => {
-      await fill(s, 0, p.n);
-      const all = deferred<void>();
-      let completed = 0;
-      const c0 = process.cpuUsage();
-      const t0 = nowMs();
-      const worker = await s.startWorker({
-        concurrency,
-        handler: () => {},
-        onCompleted: () => {
-          if (++completed === p.n) all.resolve();
-        },
-      });
-      try {
-        const finished = await within(all.promise, p.budgetMs);
-        if (finished) await withTimeout(worker.settled?.() ?? Promise.resolve(), p.timeoutMs, 'completions to be recorded');
-        const done = finished ? p.n : completed;
-        const elapsed = nowMs() - t0;
-        return { jobsPerSec: rate(done, elapsed), cpuUsPerJob: cpuPerJob(c0, done), done };
-      } finally {
-        await worker.stop();
-      }
-    });
-}
 
 const latency: Run = (s, p, place) =>
   onFreshPlace(s, place, async () => {
@@ -114,11 +69,6 @@ const latency: Run = (s, p, place) =>
     const pc = (q: number): number => percentile(samples, q);
     return { p50: pc(50), p95: pc(95), p99: pc(99), done: samples.length };
   });
-
-const jobsPerSec: MetricDef[] = [
-  { key: 'jobsPerSec', label: 'jobs/s', unit: 'jobs/s', better: 'higher' },
-  { key: 'cpuUsPerJob', label: 'CPU/job', unit: 'µs', better: 'lower' },
-];
 
 const drainDescribe = (p: ScenarioParams): string => `${p.n} no-op jobs pre-added; worker start to last completion recorded`;
 
@@ -167,7 +117,9 @@ export const SCENARIOS: ScenarioDef[] = [
     applies: () => true,
     run: latency,
   },
+  DRAIN_GROUPED,
   POSITION,
+  POSITION_GROUPED,
   MEMORY,
   HTTP_STATUS,
   HTTP_SSE,
@@ -182,6 +134,7 @@ export function target(id: string, p: ScenarioParams): number | undefined {
   if (id === 'HTTP') return Math.min(p.latencyIters, Math.floor((p.n * 10) / 3));
   if (id === 'SSE') return Math.min(p.sseSubscribers, p.n * 10);
   if (id === 'MOVE') return p.n * 10;
-  if (['S1', 'S2', 'S3', 'S4'].includes(id)) return p.n;
+  if (id === 'POSG') return p.positionSamples;
+  if (['S1', 'S2', 'S3', 'S4', 'S4G'].includes(id)) return p.n;
   return undefined;
 }

@@ -54,6 +54,8 @@ export interface BenchSystem {
   addOne(payload: Payload): Promise<JobRef>;
   /** Adds one chunk; returns the ids in order. */
   addBulk(payloads: Payload[]): Promise<JobRef[]>;
+  /** Adds one chunk, each job in its group (systems whose open API has groups); ids in order. */
+  addBulkGrouped?(items: Array<{ payload: Payload; group: string }>): Promise<JobRef[]>;
   startWorker(opts: WorkerOptions): Promise<WorkerHandle>;
   /** Position of a waiting job (only systems with a position API, or a documented way to find it). */
   getPosition?(id: JobRef): Promise<number | null>;

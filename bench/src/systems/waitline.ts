@@ -57,6 +57,11 @@ export function createWaitline(variant: WaitlineVariant, { validate }: SystemOpt
       return jobs.map((j) => j.id);
     },
 
+    async addBulkGrouped(items: Array<{ payload: Payload; group: string }>): Promise<JobRef[]> {
+      const jobs = await q().addBulk(items.map(({ payload, group }) => ({ payload, options: { group } })));
+      return jobs.map((j) => j.id);
+    },
+
     async startWorker({ concurrency, handler, onCompleted }: WorkerOptions): Promise<WorkerHandle> {
       const queue = q();
       const listener = (): void => onCompleted();

@@ -20,7 +20,7 @@ import type { Queue, QueueStats, Storage } from '@waitline/core';
 import { QueueEvents, Worker } from '@waitline/core';
 import { createMeetingHandler, type MeetingPayload, type MeetingResult, SHARE, transcribeQueue } from './pipeline.js';
 import { formatDuration, JobBoard, SHOW_CURSOR } from './render.js';
-import { type Check, checkScenario, demoMeetings, type MeetingPlan, recordMeetings, Users } from './scenario.js';
+import { type Check, checkScenario, demoMeetings, groupMeetings, type MeetingPlan, recordMeetings, Users } from './scenario.js';
 import { describeStorage, openStorage, parseStorage, resetStorage, type StorageSpec } from './storage.js';
 import { VadTranscriber } from './transcriber.js';
 import { DEFAULT_PORT, meetingsOf, PortInUseError, WebServer } from './web.js';
@@ -37,9 +37,11 @@ interface Cli {
   port: number;
   portGiven: boolean;
   keepServing: boolean;
+  /** Run the groups story instead of the default one. */
+  groups: boolean;
 }
 
-const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--storage PATH|URL] [--port N] [--keep-serving]
+const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--storage PATH|URL] [--port N] [--keep-serving] [--groups]
 
   --concurrency N     jobs transcribed at once, across every worker (default 1)
   --local N           jobs this process's worker runs at once (default: --concurrency)
@@ -50,6 +52,7 @@ const USAGE = `Usage: tsx src/main.ts [--concurrency N] [--speed X|max] [--stora
   --port N            serve the live page on http://127.0.0.1:N/ (default ${DEFAULT_PORT}, or a free port
                       when ${DEFAULT_PORT} is busy; a busy --port is an error); 0 picks a free port
   --keep-serving      keep serving the page after the summary, until Ctrl-C
+  --groups            the groups story: Alice submits five meetings, then Bob one; users take turns
 
 Start more workers beside it (other terminals, other hosts on the same Postgres):
   tsx src/main.ts --storage postgres://... --concurrency 2 --local 1
@@ -66,6 +69,7 @@ function parseCli(argv: string[]): Cli {
       storage: { type: 'string' },
       port: { type: 'string' },
       'keep-serving': { type: 'boolean', default: false },
+      groups: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -84,7 +88,7 @@ function parseCli(argv: string[]): Cli {
   const given = values.storage ?? values.db;
   const storage = parseStorage(given ?? join(EXAMPLE_DIR, '.data', 'demo.db'));
   const web = { port, portGiven: values.port !== undefined, keepServing: values['keep-serving'] };
-  return { concurrency, local, speed, storage, storageGiven: given !== undefined, ...web };
+  return { concurrency, local, speed, storage, storageGiven: given !== undefined, groups: values.groups, ...web };
 }
 
 function usageError(message: string): never {
@@ -156,7 +160,7 @@ async function main(): Promise<number> {
   if (tty) process.once('exit', () => process.stdout.write(SHOW_CURSOR));
   const web = await openWeb(cli);
   const started = Date.now();
-  const demo = await openDemo(cli, demoMeetings(), board);
+  const demo = await openDemo(cli, cli.groups ? groupMeetings() : demoMeetings(), board);
   web.mount(demo.queue, () => meetingsOf(demo.users.tracked));
   announceWeb(web, board);
   const run: { failure: unknown } = { failure: null };

@@ -26,6 +26,12 @@ export interface MeetingPlan {
   flakyDownload?: boolean;
   /** The user cancels once the job has reached this percentage. */
   cancelAtPercent?: number;
+  /** Submitted in this group (the `--groups` story): the queue takes groups in turns. */
+  group?: string;
+  /** The position the story promises on submit (checked at the end). */
+  expectPosition?: number;
+  /** Meetings the story promises this one starts before, though they were submitted earlier. */
+  startsBefore?: string[];
 }
 
 /** The demo's meetings: 7 of them, 24-80 s, two and three speakers. */
@@ -39,6 +45,35 @@ export function demoMeetings(): MeetingPlan[] {
     { meetingId: 'm-6', user: 'bob', audioSeconds: 55, priority: 'normal', voices: [1, 2], atMs: 1250, cancelAtPercent: 30 },
     { meetingId: 'm-7', user: 'erin', audioSeconds: 24, priority: 'urgent', voices: [0, 2], atMs: 0, late: true },
   ];
+}
+
+/**
+ * The `--groups` story: Alice submits five meetings, then Bob one. The queue takes users in
+ * turns, so Bob's meeting is #2 at once (one of Alice's is ahead, not four) and starts before
+ * Alice's last three.
+ */
+export function groupMeetings(): MeetingPlan[] {
+  const alice = [0, 1, 2, 3, 4].map((i) => ({
+    meetingId: `m-${i + 1}`,
+    user: 'alice',
+    audioSeconds: 20 + i * 4,
+    priority: 'normal' as const,
+    voices: i % 2 === 0 ? [0, 2] : [0, 1],
+    atMs: i * 100,
+    group: 'alice',
+  }));
+  const bob: MeetingPlan = {
+    meetingId: 'm-6',
+    user: 'bob',
+    audioSeconds: 26,
+    priority: 'normal',
+    voices: [1, 2],
+    atMs: 700,
+    group: 'bob',
+    expectPosition: 2,
+    startsBefore: ['m-3', 'm-4', 'm-5'],
+  };
+  return [...alice, bob];
 }
 
 /** When the late, urgent meeting arrives: after about 60 s of audio has been processed. */
@@ -69,7 +104,7 @@ export interface JobHandle {
 
 /** The part of a Waitline `Queue` the users need. */
 export interface SubmitQueue {
-  add(payload: MeetingPayload, options: { priority: number; size: number }): Promise<JobHandle>;
+  add(payload: MeetingPayload, options: { priority: number; size: number; group?: string }): Promise<JobHandle>;
 }
 
 /** A submitted (or yet to be submitted) meeting, with what its user has seen. */
@@ -86,6 +121,12 @@ export interface Tracked {
 }
 
 const PRIORITY: Record<PriorityName, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
+
+/** How a grouped submission is told where it stands, e.g. " (group bob) → #2". */
+function submitted(t: Tracked): string {
+  if (t.plan.group === undefined) return '';
+  return ` (group ${t.plan.group}) → ${t.positionWhenAdded === null ? 'starts at once' : `#${t.positionWhenAdded}`}`;
+}
 
 /** The simulated users: they submit, watch and react. */
 export class Users {
@@ -132,10 +173,12 @@ export class Users {
     const file = this.files.get(plan.meetingId);
     if (!file) throw new Error(`no recording for ${plan.meetingId}`);
     const payload = { meetingId: plan.meetingId, user: plan.user, file, audioSeconds: plan.audioSeconds };
-    t.job = await this.queue.add(payload, { priority: PRIORITY[plan.priority], size: plan.audioSeconds });
+    const group = plan.group === undefined ? {} : { group: plan.group };
+    t.job = await this.queue.add(payload, { priority: PRIORITY[plan.priority], size: plan.audioSeconds, ...group });
     t.status = await t.job.status();
+    t.positionWhenAdded = t.status.position;
     if (plan.late) await this.noteOvertaking(t);
-    else this.opts.log(`${plan.user} submits ${plan.meetingId}: ${plan.audioSeconds} s of audio, priority ${plan.priority}`);
+    else this.opts.log(`${plan.user} submits ${plan.meetingId}: ${plan.audioSeconds} s of audio, priority ${plan.priority}${submitted(t)}`);
   }
 
   /** Records which waiting jobs the late one went ahead of, for the end-of-run check. */
@@ -228,8 +271,20 @@ export function checkScenario(tracked: readonly Tracked[]): Check[] {
       checks.push(...completedChecks(t));
     }
     if (t.plan.late) checks.push(overtakeCheck(t, tracked));
+    if (t.plan.expectPosition !== undefined || t.plan.startsBefore !== undefined) checks.push(turnCheck(t, tracked));
   }
   return checks;
+}
+
+/** The `--groups` promise: the position on submit, and the earlier meetings this one starts before. */
+function turnCheck(t: Tracked, tracked: readonly Tracked[]): Check {
+  const started = t.status?.startedAt ?? Number.POSITIVE_INFINITY;
+  const before = t.plan.startsBefore ?? [];
+  const later = before.filter((id) => (tracked.find((o) => o.plan.meetingId === id)?.status?.startedAt ?? Number.POSITIVE_INFINITY) > started);
+  const position = t.plan.expectPosition === undefined || t.positionWhenAdded === t.plan.expectPosition;
+  const ok = position && later.length === before.length;
+  const where = t.positionWhenAdded === null ? 'started at once' : `#${t.positionWhenAdded}`;
+  return { ok, text: `${t.plan.meetingId} (${t.plan.user}): ${where} on submit, started before ${later.length} of ${before.join(', ')} by taking turns` };
 }
 
 function completedChecks(t: Tracked): Check[] {

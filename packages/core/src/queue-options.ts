@@ -4,8 +4,12 @@
  * @module
  */
 import type { RetryPolicy } from './backoff.js';
-import type { Clock } from './clock.js';
-import type { JobOptions } from './options.js';
+import { type Clock, systemClock } from './clock.js';
+import type { JobDefaults } from './new-job.js';
+import { type JobOptions, parseQueueOptions, parseRetryPolicy } from './options.js';
+import { normalizeRetention } from './retention/policy.js';
+import type { Storage, UpsertQueueParams } from './storage.js';
+import { resolveWebhook } from './webhooks/subscription.js';
 import type { QueueRateLimit } from './rate-limit.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { RetentionPolicy } from './retention/policy.js';
@@ -75,4 +79,40 @@ export interface AddOptions {
    * Anything else is a `ValidationError` at path `options.tx`.
    */
   tx?: unknown | undefined;
+}
+
+/** What a `Queue` resolves from its options once, at construction. @internal */
+export interface QueueSettings {
+  schema: StandardSchemaV1 | undefined;
+  clock: Clock;
+  defaults: JobDefaults;
+  customBackoff: ((ctx: { attempt: number; error: unknown }) => number | null) | undefined;
+  /** The stored settings the options give (only those given). */
+  configPatch: Pick<UpsertQueueParams, 'concurrency' | 'maxSize' | 'maxStalls' | 'rateLimit'>;
+  retention: RetentionPolicy | null | undefined;
+}
+
+/** Validates a queue's options (a `ValidationError` at their path) and resolves every default. @internal */
+export function resolveQueueSettings(storage: Storage, options: QueueOptions<unknown>): QueueSettings {
+  parseQueueOptions(options);
+  const retry = options.retry ? parseRetryPolicy(options.retry) : { attempts: 1 };
+  const configPatch: QueueSettings['configPatch'] = {};
+  if (options.concurrency !== undefined) configPatch.concurrency = options.concurrency;
+  if (options.maxSize !== undefined) configPatch.maxSize = options.maxSize;
+  if (options.maxStalls !== undefined) configPatch.maxStalls = options.maxStalls;
+  if (options.rateLimit !== undefined) configPatch.rateLimit = options.rateLimit;
+  return {
+    schema: options.payload,
+    clock: options.clock ?? storage.clock ?? systemClock,
+    defaults: {
+      jobName: options.jobName ?? 'default',
+      retry,
+      timeoutMs: options.timeoutMs ?? null,
+      webhook: resolveWebhook(options.webhook, null),
+      groups: storage.capabilities.groups === true,
+    },
+    customBackoff: retry.backoff?.kind === 'custom' ? retry.backoff.delay : undefined,
+    configPatch,
+    retention: options.retention === undefined ? undefined : normalizeRetention(options.retention),
+  };
 }

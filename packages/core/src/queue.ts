@@ -14,14 +14,14 @@ import {
   parseWaitOptions,
   splitAddOptions,
 } from './call-options.js';
-import { type Clock, systemClock } from './clock.js';
+import type { Clock } from './clock.js';
 import { JobNotFoundError } from './errors.js';
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
 import { Job, type JobStatus } from './job.js';
 import { QueueReads } from './queue-reads.js';
 import type { JobId, JobRecord } from './job-record.js';
 import { buildNewJob, type JobDefaults } from './new-job.js';
-import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseQueueOptions, parseRateLimit, parseRetryPolicy } from './options.js';
+import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseRateLimit } from './options.js';
 import type { QueueRateLimit } from './rate-limit.js';
 import type { JobState } from './state.js';
 import { onResetWeakly } from './reset-watch.js';
@@ -30,13 +30,12 @@ import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice, UpsertQu
 import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { removeJobsInBatches } from './remove-jobs.js';
 import { traceAdd } from './tracing.js';
-import type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
+import { type AddOptions, type BulkJob, type QueueOptions, resolveQueueSettings } from './queue-options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
-import { normalizeRetention, type RetentionPolicy } from './retention/policy.js';
+import type { RetentionPolicy } from './retention/policy.js';
 import { announceOutcome } from './webhooks/outbox.js';
 import { removeScheduleOf, type ScheduleInfo, toScheduleInfo, upsertScheduleOf } from './schedules/api.js';
 import type { ScheduleDefinition } from './schedules/spec.js';
-import { resolveWebhook } from './webhooks/subscription.js';
 
 export type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
 
@@ -85,24 +84,13 @@ export class Queue<Payload = unknown, Result = unknown> {
   ) {
     checkStorage(storage);
     this.name = parseQueueName(name);
-    parseQueueOptions(options);
-    const retry = options.retry ? parseRetryPolicy(options.retry) : { attempts: 1 };
-    this.schema = options.payload;
-    this.clock = options.clock ?? storage.clock ?? systemClock;
-    this.defaults = {
-      jobName: options.jobName ?? 'default',
-      retry,
-      timeoutMs: options.timeoutMs ?? null,
-      webhook: resolveWebhook(options.webhook, null),
-      groups: storage.capabilities.groups === true,
-    };
-    this.customBackoff = retry.backoff?.kind === 'custom' ? retry.backoff.delay : undefined;
-    this.configPatch = {};
-    if (options.concurrency !== undefined) this.configPatch.concurrency = options.concurrency;
-    if (options.maxSize !== undefined) this.configPatch.maxSize = options.maxSize;
-    if (options.maxStalls !== undefined) this.configPatch.maxStalls = options.maxStalls;
-    this.retention = options.retention === undefined ? undefined : normalizeRetention(options.retention);
-    if (options.rateLimit !== undefined) this.configPatch.rateLimit = options.rateLimit;
+    const settings = resolveQueueSettings(storage, options);
+    this.schema = settings.schema;
+    this.clock = settings.clock;
+    this.defaults = settings.defaults;
+    this.customBackoff = settings.customBackoff;
+    this.configPatch = settings.configPatch;
+    this.retention = settings.retention;
   }
 
   /**

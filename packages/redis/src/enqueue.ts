@@ -17,7 +17,7 @@ export class DuplicateJobIdError extends Error {
   }
 }
 
-/** The 12 script arguments of one job, in the order of enqueue.lua's header. @internal */
+/** The 13 script arguments of one job, in the order of enqueue.lua's header. @internal */
 export function jobArgs(job: NewJob, payload: string): ScriptArg[] {
   return [
     job.id,
@@ -32,6 +32,7 @@ export function jobArgs(job: NewJob, payload: string): ScriptArg[] {
     job.idempotencyKey === null ? '' : `=${job.idempotencyKey}`,
     job.traceparent ?? '',
     job.webhook ? JSON.stringify(job.webhook) : '',
+    job.group === undefined || job.group === null ? '' : `=${job.group}`,
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
  * The schema version of a prefix and its epoch, kept in its meta hash (`prefix:meta`, fields
- * `schema` and `epoch`). Version 1 is the key layout of `lua/lib/common.lua`; the epoch is a random
+ * `schema` and `epoch`). Version 2 is the key layout of `lua/lib/common.lua`; the epoch is a random
  * id written when the prefix has none, so a storage that finds it gone or changed knows the data
  * it saw was wiped (see `reset-watch.ts`).
  * @module
@@ -9,8 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { checkSchemaVersion } from '@waitline/core';
 import type { RedisContext, Tagged } from './context.js';
 
-/** The schema version this code writes and reads. */
-export const REDIS_SCHEMA_VERSION = 1;
+/**
+ * The schema version this code writes and reads: 2 adds the group keys (`lua/lib/common.lua`),
+ * written on first use, so migrating from 1 only raises the version.
+ */
+export const REDIS_SCHEMA_VERSION = 2;
 
 /**
  * Reads the prefix's version and, with `write`, brings an older one to the code's, atomically;

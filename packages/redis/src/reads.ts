@@ -7,6 +7,7 @@
  */
 import type { AheadWork, JobRecord, JobRef, ListParams, Page, PositionInputs, PositionParams, QueueConfig, RawQueueStats, StatsParams } from '@waitline/core';
 import { optionalArg, type RedisContext, type Tagged } from './context.js';
+import { type GroupedAheadReply, type GroupedInputsReply, groupedAhead, groupedAheadInputs } from './group-position.js';
 import { mergeRecent, toJobRecord, toJobRecords, toQueueConfig, toRunningSamples } from './rows.js';
 import { liveWorkers } from './workers.js';
 
@@ -33,11 +34,13 @@ export async function getJob(ctx: RedisContext, p: JobRef): Promise<JobRecord | 
 }
 
 /**
- * 1 + the ready jobs ahead (ZRANK), or null unless queued and ready. Runs on `p.queue` only: the
- * job keys live under their queue's tag, so another queue's job is simply not there. @internal
+ * 1 + the ready jobs ahead (ZRANK), or null unless queued and ready; in a grouped queue core's
+ * `groupPosition` over the script's bounded counts. Runs on `p.queue` only: the job keys live
+ * under their queue's tag, so another queue's job is simply not there. @internal
  */
 export async function getPosition(ctx: RedisContext, p: { queue: string; id: string; now: number }): Promise<number | null> {
   const [tag, rank] = await ctx.onQueue<Tagged>('position', p.queue, [p.id, String(p.now)]);
+  if (tag === 'grouped') return groupedAhead(rank as GroupedInputsReply) + 1;
   return tag === 'ok' ? Number(rank) + 1 : null;
 }
 
@@ -61,7 +64,27 @@ function countArg(n: number): string {
   return String(Number.isNaN(n) ? 0 : Math.max(0, Math.min(Math.floor(n), 2 ** 31)));
 }
 
-type PositionReply = [string, unknown[], number | null, number, unknown[], unknown[] | null, unknown, unknown, unknown, unknown[], string[]];
+type PositionReply = [
+  string,
+  unknown[],
+  number | null,
+  number,
+  unknown[],
+  unknown[] | null,
+  unknown,
+  unknown,
+  unknown,
+  unknown[],
+  string[],
+  [GroupedInputsReply, GroupedAheadReply] | null,
+];
+
+/** The jobs-ahead part of the inputs: the plain queue's script fields, or a grouped queue's. */
+function aheadPart(reply: PositionReply, aheadWorkLimit: number): Pick<PositionInputs, 'ahead' | 'aheadJobs' | 'aheadWork' | 'aheadWorkOf'> {
+  const [, , rank, covered, work, aheadJobs, , , , , , grouped] = reply;
+  if (grouped !== null && grouped !== undefined) return groupedAheadInputs(grouped[0], grouped[1], aheadWorkLimit);
+  return { ahead: rank === null ? null : Number(rank), aheadWork: toAheadWork(work), aheadWorkOf: Number(covered), aheadJobs: toAheadJobs(aheadJobs) };
+}
 
 /**
  * The position and ETA inputs from one atomic script, plus the queue's live workers. `ahead` is
@@ -75,13 +98,10 @@ export async function getPositionInputs(ctx: RedisContext, p: PositionParams): P
   const args = [p.id, String(p.now), countArg(p.aheadListLimit), String(p.sampleLimit), countArg(p.aheadWorkLimit)];
   const reply = await ctx.onQueue<Tagged>('positionInputs', p.queue, args, [ctx.keys.samples(p.queue)]);
   if (reply[0] === 'missing') return null;
-  const [, job, rank, covered, work, aheadJobs, running, completed, failed, config, kept] = reply as PositionReply;
+  const [, job, , , , , running, completed, failed, config, kept] = reply as PositionReply;
   return {
     job: toJobRecord(p.queue, job),
-    ahead: rank === null ? null : Number(rank),
-    aheadWork: toAheadWork(work),
-    aheadWorkOf: Number(covered),
-    aheadJobs: toAheadJobs(aheadJobs),
+    ...aheadPart(reply as PositionReply, Number(countArg(p.aheadWorkLimit))),
     running: toRunningSamples(running),
     recent: mergeRecent(completed, failed, kept, p.sampleLimit),
     config: toQueueConfig(p.queue, config),

@@ -88,7 +88,13 @@ export class RedisStorage implements Storage {
    * Retention prunes 200 jobs per script: a script blocks the server while it runs, and 1,000
    * held it up to about 120 ms (claims of other clients waited as long).
    */
-  readonly capabilities: StorageCapabilities = Object.freeze({ crossProcessEvents: true, transactionalEnqueue: false, reopenable: true, pruneBatch: 200 });
+  readonly capabilities: StorageCapabilities = Object.freeze({
+    crossProcessEvents: true,
+    transactionalEnqueue: false,
+    reopenable: true,
+    pruneBatch: 200,
+    groups: true,
+  });
   /** Pub/sub notices, one channel per queue; its subscriber connection opens on first subscribe. */
   readonly notifier: Notifier;
 

@@ -71,7 +71,7 @@ export function toJobRecord(queue: string, fields: readonly unknown[]): JobRecor
     error: json(f.get('error')) as JobRecord['error'],
     traceparent: f.get('traceparent') ?? null,
     webhook: json(f.get('webhook')) as JobRecord['webhook'],
-    group: null,
+    group: f.get('group') ?? null,
   };
 }
 

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { type JobRecord, type Logger, Queue, StorageResetError, ValidationError, Worker } from '@waitline/core';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisStorage, type RedisStorageOptions } from '../dist/index.js';
+import { REDIS_SCHEMA_VERSION, RedisStorage, type RedisStorageOptions } from '../dist/index.js';
 import { hasRedisTools, missingServer, NO_PERSISTENCE, type PrivateServer, startPrivateServer } from './servers.js';
 
 const tools = await hasRedisTools();
@@ -108,7 +108,7 @@ async function survivesAWipe(fromPort: number, wipe: (server: PrivateServer, raw
   // Schema, a new epoch and the configuration from the producer's Queue options are back.
   await until(async () => (await producerStorage.getQueue('q'))?.concurrency === 2, 'the concurrency written back');
   expect(await producerStorage.getQueue('q')).toEqual({ name: 'q', concurrency: 2, maxSize: 1_000, maxStalls: 3, paused: false, draining: false });
-  expect(await raw.hget(`${prefix}:meta`, 'schema')).toBe('1');
+  expect(await raw.hget(`${prefix}:meta`, 'schema')).toBe(String(REDIS_SCHEMA_VERSION));
   const epochAfter = await raw.hget(`${prefix}:meta`, 'epoch');
   expect(epochAfter).toMatch(/^[0-9a-f-]{36}$/);
   expect(epochAfter).not.toBe(epochBefore);

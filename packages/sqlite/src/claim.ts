@@ -5,7 +5,8 @@
  * @internal
  */
 import { randomUUID } from 'node:crypto';
-import { compareJobOrder, type ClaimParams, type JobRecord, rateLimitCap } from '@waitline/core';
+import { compareJobOrder, type ClaimParams, type JobRecord, type QueueConfig, rateLimitCap } from '@waitline/core';
+import { claimGrouped } from './claim-grouped.js';
 import type { SqliteContext } from './context.js';
 import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
 
@@ -19,11 +20,25 @@ export interface SqliteClaim {
  * How many jobs the queue lets this claim start: 0 when paused or at its concurrency, never more
  * than its rate limit's tokens (the log is trimmed on the way).
  */
-function freeSlots(ctx: SqliteContext, queue: string, wanted: number, now: number): { limit: number; rated?: boolean; nextStartAt?: number } {
+function freeSlots(ctx: SqliteContext, queue: string, wanted: number, now: number): Slots {
   const row = ctx.stmt('getQueue').get({ name: queue }) as QueueRow | undefined;
   if (row === undefined) return { limit: wanted }; // never configured nor added to: no limits
   const config = toQueueConfig(row);
   if (config.paused) return { limit: 0 };
+  return { ...limitSlots(ctx, config, wanted, now), ...(row.grouped === 1 ? { grouped: true } : {}) };
+}
+
+/** What the claim may take, and whether the queue is grouped (its groups then take turns). */
+interface Slots {
+  limit: number;
+  rated?: boolean;
+  nextStartAt?: number;
+  grouped?: boolean;
+}
+
+/** The concurrency and rate-limit part of {@link freeSlots}. */
+function limitSlots(ctx: SqliteContext, config: QueueConfig, wanted: number, now: number): Slots {
+  const queue = config.name;
   let limit = wanted;
   if (config.concurrency !== null) {
     const { n } = ctx.stmt('countRunning').get({ queue }) as { n: number };
@@ -44,31 +59,34 @@ function freeSlots(ctx: SqliteContext, queue: string, wanted: number, now: numbe
  * counted and logged in the same transaction). Call inside `BEGIN IMMEDIATE`: the counts and the
  * lease then see the same data. Each leased job gets its own token, `attempt + 1`,
  * `startedAt = now` and `leaseExpiresAt = now + leaseMs`. Returns the leased records in claim
- * order, and `nextStartAt` when the rate limit was what held the claim back. Statements:
+ * order, and `nextStartAt` when the rate limit was what held the claim back. A grouped queue's groups take turns within each level (see claimGrouped); a queue that is not
+ * grouped runs exactly the statements it ran before groups. Statements:
  * get-queue, count-running (with a concurrency limit), rate-starts-trim, rate-starts and
- * rate-starts-add (with a rate limit), claim.
+ * rate-starts-add (with a rate limit), claim (or claimGrouped's for a grouped queue).
  * @internal
  */
 export function claimLimited(ctx: SqliteContext, p: ClaimParams): SqliteClaim {
   const wanted = Math.floor(p.limit);
   if (!(wanted > 0)) return { jobs: [] };
-  const { limit, rated, nextStartAt } = freeSlots(ctx, p.queue, wanted, p.now);
-  const rows =
-    limit === 0
-      ? []
-      : (ctx.jobs('claim').all({
-          queue: p.queue,
-          now: p.now,
-          limit,
-          leaseToken: randomUUID(),
-          leaseExpiresAt: p.now + p.leaseMs,
-          workerId: p.workerId,
-        }) as JobRow[]);
-  const jobs = rows.map(toJobRecord).sort(compareJobOrder);
+  const { limit, rated, nextStartAt, grouped } = freeSlots(ctx, p.queue, wanted, p.now);
+  const jobs = limit === 0 ? [] : grouped === true ? claimGrouped(ctx, p, limit) : claimUngrouped(ctx, p, limit);
   if (rated === true && jobs.length > 0) ctx.stmt('rateStartsAdd').run({ queue: p.queue, now: p.now, count: jobs.length });
   if (nextStartAt === undefined) return { jobs };
   // Reported only when the limit, not a lack of ready jobs, is what stopped the claim.
   return jobs.length < limit ? { jobs } : { jobs, nextStartAt };
+}
+
+/** Today's claim of a queue that is not grouped: one statement (claim.sql), records by the ordering rule. */
+function claimUngrouped(ctx: SqliteContext, p: ClaimParams, limit: number): JobRecord[] {
+  const rows = ctx.jobs('claim').all({
+    queue: p.queue,
+    now: p.now,
+    limit,
+    leaseToken: randomUUID(),
+    leaseExpiresAt: p.now + p.leaseMs,
+    workerId: p.workerId,
+  }) as JobRow[];
+  return rows.map(toJobRecord).sort(compareJobOrder);
 }
 
 /** {@link claimLimited} without the rate limit's report. @internal */

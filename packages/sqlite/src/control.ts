@@ -23,6 +23,7 @@ import type { SqliteContext } from './context.js';
 import { type DeletedRow, keepSamples } from './housekeeping.js';
 import type { SqlName } from './generated/sql.js';
 import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
+import { joinTurn } from './turns.js';
 
 /** Reads a job of `queue` or throws `JobNotFoundError` (also for a job of another queue). @internal */
 export function getJobOrThrow(ctx: SqliteContext, queue: string, id: string): JobRecord {
@@ -59,20 +60,26 @@ export function cancelJob(ctx: SqliteContext, p: CancelParams): JobRecord {
 
 /**
  * Moves a failed or cancelled job back to `queued` at `p.runAt ?? p.now` with attempts reset; its
- * last error is kept. Call inside `BEGIN IMMEDIATE`. Statements: retry-job (+ get-job on a miss).
+ * last error is kept; in a grouped queue the job's group joins its level's turns. Call inside
+ * `BEGIN IMMEDIATE`. Statements: retry-job (+ get-job on a miss), turn-join.
  * @internal
  */
 export function retryJob(ctx: SqliteContext, p: RetryParams): JobRecord {
-  return transition(ctx, 'retryJob', { id: p.id, queue: p.queue, runAt: p.runAt ?? p.now }, 'queued');
+  const job = transition(ctx, 'retryJob', { id: p.id, queue: p.queue, runAt: p.runAt ?? p.now }, 'queued');
+  joinTurn(ctx, job.queue, job.group, job.priority);
+  return job;
 }
 
 /**
- * Gives a queued job a new priority. Call inside `BEGIN IMMEDIATE`. Statements: change-priority
- * (+ get-job on a miss).
+ * Gives a queued job a new priority; in a grouped queue its group joins the new level's turns
+ * (the old level's stamp stays). Call inside `BEGIN IMMEDIATE`. Statements: change-priority
+ * (+ get-job on a miss), turn-join.
  * @internal
  */
 export function changePriority(ctx: SqliteContext, p: ChangePriorityParams): JobRecord {
-  return transition(ctx, 'changePriority', { id: p.id, queue: p.queue, priority: p.priority }, 'queued');
+  const job = transition(ctx, 'changePriority', { id: p.id, queue: p.queue, priority: p.priority }, 'queued');
+  joinTurn(ctx, job.queue, job.group, job.priority);
+  return job;
 }
 
 /**

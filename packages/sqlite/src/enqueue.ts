@@ -15,6 +15,7 @@ import {
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { newJobRecord, type JobRow, type QueueRow, toJobRecord, toJson } from './rows.js';
+import { joinTurn, markGrouped } from './turns.js';
 
 /**
  * Reads the queue's row, creating it with the defaults when missing. One statement when the queue
@@ -25,14 +26,30 @@ export function readOrCreateQueue(ctx: SqliteContext, name: string, now: number)
   const row = ctx.stmt('getQueue').get({ name }) as QueueRow | undefined;
   if (row !== undefined) return row;
   ctx.stmt('ensureQueue').run({ name, now });
-  return { name, concurrency: null, max_size: null, paused: 0, max_stalls: DEFAULT_MAX_STALLS, draining: 0, rate_max: null, rate_interval_ms: null };
+  return {
+    name,
+    concurrency: null,
+    max_size: null,
+    paused: 0,
+    max_stalls: DEFAULT_MAX_STALLS,
+    draining: 0,
+    rate_max: null,
+    rate_interval_ms: null,
+    grouped: 0,
+  };
 }
 
-/** How many more jobs the queue takes: Infinity without a maxSize, else maxSize - queued (>= 0). */
-function roomLeft(ctx: SqliteContext, queue: string, maxSize: number | null): number {
+/**
+ * How many more jobs the queue takes: Infinity without a maxSize, else maxSize - queued (>= 0).
+ * A queue that is not grouped has no grouped job, so its ungrouped count is the whole count.
+ */
+function roomLeft(ctx: SqliteContext, queue: QueueRow): number {
+  const maxSize = queue.max_size;
   if (maxSize === null) return Number.POSITIVE_INFINITY;
-  const { n } = ctx.stmt('countQueuedBounded').get({ queue, bound: maxSize }) as { n: number };
-  return maxSize - n;
+  const { n } = ctx.stmt('countQueuedBounded').get({ queue: queue.name, bound: maxSize }) as { n: number };
+  if (queue.grouped !== 1) return maxSize - n;
+  const grouped = ctx.stmt('countGroupedBounded').get({ queue: queue.name, bound: maxSize }) as { n: number };
+  return maxSize - Math.min(maxSize, n + grouped.n);
 }
 
 /** A duplicate job id as a typed error: ids are unique across every queue of a storage. */
@@ -53,8 +70,10 @@ function insertJob(ctx: SqliteContext, queue: string, job: NewJob, now: number):
 
 /** Runs insert-job.sql or add-job.sql (same parameters), turning a duplicate id into a `ValidationError`. */
 function runInsert(ctx: SqliteContext, sql: 'insertJob' | 'addJob', queue: string, job: NewJob, payload: string, now: number) {
+  const grp = sql === 'insertJob' ? { grp: job.group ?? null } : {};
   try {
     return ctx.stmt(sql).run({
+      ...grp,
       id: job.id,
       queue,
       name: job.name,
@@ -92,7 +111,8 @@ function findByKey(ctx: SqliteContext, queue: string, idempotencyKey: string | n
  */
 export function addOneJob(ctx: SqliteContext, p: EnqueueParams): EnqueueResult | null {
   const job = p.jobs.length === 1 ? p.jobs[0] : undefined;
-  if (job === undefined) return null;
+  // A grouped job joins turns (and may make its queue grouped): the transaction path does that.
+  if (job === undefined || (job.group !== undefined && job.group !== null)) return null;
   const payload = JSON.stringify(job.payload ?? null);
   const info = runInsert(ctx, 'addJob', p.queue, job, payload, p.now);
   if (info.changes === 0) return null;
@@ -105,8 +125,11 @@ export function addOneJob(ctx: SqliteContext, p: EnqueueParams): EnqueueResult |
  * stored job is returned with `inserted[i] = false` and does not count against `maxSize`. When
  * the queue is draining, throws `QueueDrainingError` before any insert. When
  * the new jobs would take the queued count past `maxSize`, throws `QueueFullError` and the
- * caller's transaction rolls back every insert. Statements: get-queue, then count-queued-bounded
- * when the queue has a maxSize, then one insert-job per job (plus a lookup per key hit).
+ * caller's transaction rolls back every insert. The first grouped job makes the queue grouped
+ * (mark-grouped, stamp-default-group); in a grouped queue each written job joins its level's
+ * turns (turn-join). Statements: get-queue, then count-queued-bounded (and count-grouped-bounded
+ * for a grouped queue) when the queue has a maxSize, then one insert-job per job (plus a lookup
+ * per key hit, and the turn statements above).
  * @internal
  */
 export function enqueueJobs(ctx: SqliteContext, p: EnqueueParams): EnqueueResult {
@@ -115,7 +138,8 @@ export function enqueueJobs(ctx: SqliteContext, p: EnqueueParams): EnqueueResult
   if (p.jobs.length === 0) return { jobs, inserted };
   const queue = readOrCreateQueue(ctx, p.queue, p.now);
   if (queue.draining === 1) throw new QueueDrainingError(p.queue);
-  let room = roomLeft(ctx, p.queue, queue.max_size);
+  let room = roomLeft(ctx, queue);
+  let grouped = queue.grouped === 1;
   for (const job of p.jobs) {
     const record = insertJob(ctx, p.queue, job, p.now);
     if (record === null) {
@@ -123,6 +147,11 @@ export function enqueueJobs(ctx: SqliteContext, p: EnqueueParams): EnqueueResult
       inserted.push(false);
       continue;
     }
+    if (!grouped && record.group !== null) {
+      markGrouped(ctx, p.queue);
+      grouped = true;
+    }
+    if (grouped) joinTurn(ctx, p.queue, record.group, record.priority);
     room -= 1;
     if (room < 0) throw new QueueFullError(p.queue, queue.max_size ?? 0);
     jobs.push(record);

@@ -9,6 +9,7 @@
 import { LeaseLostError, type JobRecord, type LeaseState, type ProgressParams, type ReclaimParams, type RenewLeasesParams } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { type JobRow, toJobRecord } from './rows.js';
+import { joinTurnsOfQueued } from './turns.js';
 
 /**
  * Extends each lease still held to `now + leaseMs` and reports its cancel request; a lease not
@@ -58,7 +59,8 @@ export function reportProgress(ctx: SqliteContext, p: ProgressParams): JobRecord
  * Moves every running job whose lease expired before `now` (in `p.queue`, or every queue) to
  * `cancelled` (cancel requested), `queued` at `now` (attempts left) or `failed`, recording
  * `{ ...p.error, attempt, at: now }` on the last two. Returns the moved records by `seq`. One
- * statement (reclaim-expired.sql).
+ * statement (reclaim-expired.sql), then one turn-join per job handed back to `queued` (a no-op
+ * unless its queue is grouped): call inside `BEGIN IMMEDIATE`.
  * @internal
  */
 export function reclaimExpired(ctx: SqliteContext, p: ReclaimParams): JobRecord[] {
@@ -67,5 +69,7 @@ export function reclaimExpired(ctx: SqliteContext, p: ReclaimParams): JobRecord[
     queue: p.queue ?? null,
     error: JSON.stringify(p.error),
   }) as JobRow[];
-  return rows.map(toJobRecord).sort((a, b) => a.seq - b.seq);
+  const records = rows.map(toJobRecord).sort((a, b) => a.seq - b.seq);
+  joinTurnsOfQueued(ctx, records);
+  return records;
 }

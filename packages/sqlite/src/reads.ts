@@ -22,6 +22,7 @@ import {
   type WorkerInfo,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
+import { groupedAheadJobs, groupedAheadWork, groupedPosition } from './position-grouped.js';
 import {
   defaultQueueConfig,
   type FinishedRow,
@@ -93,12 +94,28 @@ export function liveWorkers(ctx: SqliteContext, queue: string, now: number, stal
 
 /**
  * A job's 1-based position among its queue's ready jobs, or null when it is unknown, not queued,
- * scheduled, or of another queue. One statement (position.sql): two index-only counts on jobs_queued.
+ * scheduled, or of another queue; `'grouped'` when the job is ready in a grouped queue, whose
+ * position {@link readGroupedPosition} reads. One statement (position.sql): two index-only
+ * counts on jobs_queued, skipped for a grouped queue.
  * @internal
  */
-export function readPosition(ctx: SqliteContext, p: { queue: string; id: string; now: number }): number | null {
-  const row = ctx.stmt('position').get({ id: p.id, queue: p.queue, now: p.now }) as { position: number } | undefined;
-  return row === undefined ? null : row.position;
+export function readPosition(ctx: SqliteContext, p: { queue: string; id: string; now: number }): number | null | 'grouped' {
+  const row = ctx.stmt('position').get({ id: p.id, queue: p.queue, now: p.now }) as { position: number | null } | undefined;
+  if (row === undefined) return null;
+  return row.position ?? 'grouped';
+}
+
+/**
+ * The position of a job of a grouped queue (see position-grouped.ts), or null unless it is a
+ * ready job of `p.queue`. Call inside a read transaction: the counts then share one snapshot.
+ * @internal
+ */
+export function readGroupedPosition(ctx: SqliteContext, p: { queue: string; id: string; now: number }): number | null {
+  const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
+  if (row === undefined || row[2] !== p.queue) return null;
+  const job = toJobRecord(row);
+  if (job.state !== 'queued' || job.runAt > p.now) return null;
+  return groupedPosition(ctx, job, p.now).position;
 }
 
 /** The first `limit` ready jobs of `queue` in claim order, grouped by name (ahead-work.sql). */
@@ -136,18 +153,10 @@ export function readPositionInputs(ctx: SqliteContext, p: PositionParams): Posit
   const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
   if (row === undefined || row[2] !== p.queue) return null;
   const job = toJobRecord(row);
-  const ready = job.state === 'queued' && job.runAt <= p.now;
-  const position = ready ? readPosition(ctx, { queue: job.queue, id: job.id, now: p.now }) : null;
-  const ahead = position === null ? null : position - 1;
-  // The first jobs ahead in claim order are exactly the first ready jobs of the queue.
-  const aheadWorkOf = Math.min(ahead ?? 0, Math.max(0, Math.floor(p.aheadWorkLimit)));
   const running = ctx.stmt('runningSamples').all({ queue: job.queue }) as RunningRow[];
   return {
     job,
-    ahead,
-    aheadWork: aheadWork(ctx, job.queue, aheadWorkOf, p.now),
-    aheadWorkOf,
-    aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : aheadJobs(ctx, job.queue, ahead, p.now),
+    ...aheadReads(ctx, job, p),
     running: running.map(toRunningSample),
     recent: recentFinished(ctx, job.queue, p.sampleLimit),
     config: queueConfig(ctx, job.queue),
@@ -155,13 +164,45 @@ export function readPositionInputs(ctx: SqliteContext, p: PositionParams): Posit
   };
 }
 
-function stateCounts(ctx: SqliteContext, queue: string, now: number): RawQueueStats['counts'] {
+/** The position-dependent part of {@link readPositionInputs}. */
+type AheadReads = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'aheadJobs'>;
+
+/** `ahead` and the work ahead of a job: none unless ready; a grouped queue's through position-grouped.ts. */
+function aheadReads(ctx: SqliteContext, job: JobRecord, p: PositionParams): AheadReads {
+  const ready = job.state === 'queued' && job.runAt <= p.now;
+  const position = ready ? readPosition(ctx, { queue: job.queue, id: job.id, now: p.now }) : null;
+  if (position === null) return { ahead: null, aheadWork: [], aheadWorkOf: 0, aheadJobs: null };
+  const workLimit = Math.max(0, Math.floor(p.aheadWorkLimit));
+  if (position === 'grouped') {
+    const gp = groupedPosition(ctx, job, p.now);
+    const ahead = gp.position - 1;
+    const list = ahead > p.aheadListLimit ? null : groupedAheadJobs(ctx, job, gp, p.now);
+    return { ahead, ...groupedAheadWork(ctx, job, gp, p.now, workLimit), aheadJobs: list };
+  }
+  const ahead = position - 1;
+  // The first jobs ahead in claim order are exactly the first ready jobs of the queue.
+  const aheadWorkOf = Math.min(ahead, workLimit);
+  return {
+    ahead,
+    aheadWork: aheadWork(ctx, job.queue, aheadWorkOf, p.now),
+    aheadWorkOf,
+    aheadJobs: ahead > p.aheadListLimit ? null : aheadJobs(ctx, job.queue, ahead, p.now),
+  };
+}
+
+function stateCounts(ctx: SqliteContext, queue: string, now: number, grouped: boolean): RawQueueStats['counts'] {
   const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as RawQueueStats['counts'];
   counts.ready = 0;
   const rows = ctx.stmt('stateCounts').all({ queue, now }) as Array<{ state: string; n: number; ready: number }>;
   for (const row of rows) {
     counts[row.state as keyof RawQueueStats['counts']] = row.n;
     if (row.state === 'queued') counts.ready = row.ready;
+  }
+  if (grouped) {
+    // state-counts reads the ungrouped queued jobs; a grouped queue's grouped ones are added here.
+    const extra = ctx.stmt('groupedCounts').get({ queue, now }) as { n: number; ready: number };
+    counts.queued += extra.n;
+    counts.ready += extra.ready;
   }
   counts.scheduled = counts.queued - counts.ready;
   return counts;
@@ -171,7 +212,7 @@ function stateCounts(ctx: SqliteContext, queue: string, now: number): RawQueueSt
  * Counts by state (queued split into ready and scheduled, which sum to queued), completed and
  * failed counts per throughput window, recent finishes, live workers and the configuration, all
  * from one snapshot. Call inside a read transaction. Statements: state-counts, one window-counts
- * per window, recent-finished, live-workers, get-queue.
+ * per window, get-queue, grouped-counts (grouped queues only), recent-finished, live-workers.
  * @internal
  */
 export function readStats(ctx: SqliteContext, p: StatsParams): RawQueueStats {
@@ -182,11 +223,12 @@ export function readStats(ctx: SqliteContext, p: StatsParams): RawQueueStats {
     };
     return { windowMs, completed: row.completed, failed: row.failed };
   });
+  const row = ctx.stmt('getQueue').get({ name: p.queue }) as QueueRow | undefined;
   return {
-    counts: stateCounts(ctx, p.queue, p.now),
+    counts: stateCounts(ctx, p.queue, p.now, row?.grouped === 1),
     windows,
     recent: recentFinished(ctx, p.queue, p.sampleLimit),
     liveWorkers: liveWorkers(ctx, p.queue, p.now, p.workerStaleMs),
-    config: queueConfig(ctx, p.queue),
+    config: row === undefined ? defaultQueueConfig(p.queue) : toQueueConfig(row),
   };
 }

@@ -54,6 +54,7 @@ export const JOB_COLUMNS = [
   'stalls',
   'traceparent',
   'webhook',
+  'grp',
 ] as const;
 
 /** A `jobs` row as a raw `SELECT *` or `RETURNING *` returns it: {@link JOB_COLUMNS} in order. @internal */
@@ -85,6 +86,7 @@ export type JobRow = [
   stalls: number,
   traceparent: string | null,
   webhook: string | null,
+  grp: string | null,
 ];
 
 /** A `queues` row (the columns get-queue.sql selects). @internal */
@@ -97,6 +99,8 @@ export interface QueueRow {
   draining: number;
   rate_max: number | null;
   rate_interval_ms: number | null;
+  /** 1 once the queue has had a grouped job (never cleared), else 0. */
+  grouped: number;
 }
 
 /** A `workers` row. @internal */
@@ -172,7 +176,7 @@ export function toJobRecord(row: JobRow): JobRecord {
     error: fromJson<JobErrorInfo>(row[23]),
     traceparent: row[25],
     webhook: fromJson<WebhookSubscription>(row[26]),
-    group: null,
+    group: row[27],
   };
 }
 

@@ -9,6 +9,7 @@ import type { JobRecord, SettleParams, SettleResult } from '@waitline/core';
 import { claimLimited } from './claim.js';
 import type { SqliteContext } from './context.js';
 import { type JobRow, toJobRecord, toJson } from './rows.js';
+import { joinTurnsOfQueued } from './turns.js';
 
 /** Runs the settle statements of every item, in the order completed, failed, cancelled, released. */
 function settleItems(ctx: SqliteContext, p: SettleParams, keep: (id: string, row: unknown) => void): void {
@@ -42,7 +43,8 @@ function settleItems(ctx: SqliteContext, p: SettleParams, keep: (id: string, row
  * Settles completed, failed, cancel-acknowledged and released attempts, then claims when
  * `p.claim` is given, so the slots just freed count. Call inside `BEGIN IMMEDIATE`: the whole
  * batch commits or none of it. A job whose guard misses lands in `lost` and is not written.
- * Statements: one guarded UPDATE per item, then the claim's (see claimLimited).
+ * Statements: one guarded UPDATE per item, one turn-join per job queued again (a no-op unless the
+ * queue is grouped), then the claim's (see claimLimited).
  * @internal
  */
 export function settleJobs(ctx: SqliteContext, p: SettleParams): SettleResult {
@@ -52,6 +54,8 @@ export function settleJobs(ctx: SqliteContext, p: SettleParams): SettleResult {
     if (row === undefined) lost.push(id);
     else settled.push(toJobRecord(row as JobRow));
   });
+  // Retried and released jobs are queued again: in a grouped queue they join their level's turns.
+  joinTurnsOfQueued(ctx, settled);
   const claim = p.claim ? claimLimited(ctx, { ...p.claim, queue: p.queue, now: p.now }) : { jobs: [] };
   const result: SettleResult = { settled, lost, claimed: claim.jobs };
   if (claim.nextStartAt !== undefined) result.nextStartAt = claim.nextStartAt;

@@ -61,7 +61,7 @@ import { getRetention, pruneFinished, setRetention, takeHousekeepingLease } from
 import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
 import { ensureSchema, migrateDatabase } from './migrate.js';
 import { acquireNotifier, type NotifierLease } from './notify.js';
-import { getJob, getQueue, listJobs, listQueues, readPosition, readPositionInputs, readStats } from './reads.js';
+import { getJob, getQueue, listJobs, listQueues, readGroupedPosition, readPosition, readPositionInputs, readStats } from './reads.js';
 import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
 import { settleJobs } from './settle.js';
 import { importWholeJobs } from './transfer.js';
@@ -88,7 +88,9 @@ function buildTransactions(ctx: SqliteContext) {
     retry: transactional(ctx, 'immediate', retryJob),
     changePriority: transactional(ctx, 'immediate', changePriority),
     promote: transactional(ctx, 'immediate', promoteJob),
+    reclaimExpired: transactional(ctx, 'immediate', reclaimExpired),
     positionInputs: transactional(ctx, 'deferred', readPositionInputs),
+    groupedPosition: transactional(ctx, 'deferred', readGroupedPosition),
     stats: transactional(ctx, 'deferred', readStats),
     importJobs: transactional(ctx, 'immediate', importWholeJobs),
     upsertQueue: transactional(ctx, 'immediate', upsertQueue),
@@ -133,6 +135,7 @@ export class SqliteStorage implements Storage {
       crossProcessEvents: options.path !== ':memory:',
       transactionalEnqueue: false,
       reopenable: options.path !== ':memory:',
+      groups: true,
     });
   }
 
@@ -242,9 +245,9 @@ export class SqliteStorage implements Storage {
     return this.guard.run('cancel', () => this.tx.cancel(p));
   }
 
-  /** Moves every expired lease out of `running` in one statement; returns the moved jobs. */
+  /** Moves every expired lease out of `running` in one transaction; returns the moved jobs. */
   async reclaimExpired(p: ReclaimParams): Promise<JobRecord[]> {
-    return this.guard.run('reclaimExpired', () => reclaimExpired(this.ctx, p));
+    return this.guard.run('reclaimExpired', () => this.tx.reclaimExpired(p));
   }
 
   /** One job of `p.queue` by id, or null (also for another queue's job). */
@@ -252,9 +255,16 @@ export class SqliteStorage implements Storage {
     return this.guard.run('getJob', () => getJob(this.ctx, p));
   }
 
-  /** 1 + the ready jobs ahead by the ordering rule (index-only counts), or null unless queued and ready. */
+  /**
+   * 1 + the ready jobs ahead by the ordering rule (index-only counts), or null unless queued and
+   * ready; in a grouped queue, by the round-robin formula of core's `groupPosition` (bounded
+   * counts, one read snapshot).
+   */
   async getPosition(p: JobRef & { now: number }): Promise<number | null> {
-    return this.guard.run('getPosition', () => readPosition(this.ctx, p));
+    return this.guard.run('getPosition', () => {
+      const position = readPosition(this.ctx, p);
+      return position === 'grouped' ? this.tx.groupedPosition(p) : position;
+    });
   }
 
   /**

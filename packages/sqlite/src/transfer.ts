@@ -8,6 +8,7 @@ import { type ImportJobsParams, type ImportJobsResult, planImport, type StoredCo
 import type { SqliteContext } from './context.js';
 import { readOrCreateQueue } from './enqueue.js';
 import { toJson } from './rows.js';
+import { joinTurn, markGrouped } from './turns.js';
 
 interface ConflictRow {
   id: string;
@@ -47,20 +48,32 @@ function insertWhole(ctx: SqliteContext, queue: string, job: TransferJob): void 
     stalls: job.stalls,
     traceparent: job.traceparent,
     webhook: toJson(job.webhook ?? null),
+    grp: job.group ?? null,
   });
 }
 
 /**
  * Writes an import call, all or none; call inside `BEGIN IMMEDIATE` (a thrown
  * `ImportConflictError` rolls it back). Statements: get-queue (ensure-queue on a new queue),
- * import-conflicts, import-remove when replacing, one import-job per job written.
+ * import-conflicts, import-remove when replacing, one import-job per job written; the first
+ * grouped job makes the queue grouped (mark-grouped, stamp-default-group) and in a grouped queue
+ * each queued job written joins its level's turns (turn-join).
  * @internal
  */
 export function importWholeJobs(ctx: SqliteContext, p: ImportJobsParams): ImportJobsResult {
   if (p.jobs.length === 0) return { imported: 0, skipped: 0, replaced: 0 };
-  readOrCreateQueue(ctx, p.queue, p.now);
+  let grouped = readOrCreateQueue(ctx, p.queue, p.now).grouped === 1;
   const plan = planImport(p.queue, p.jobs, storedConflicts(ctx, p), p.onConflict);
   if (plan.removes.length > 0) ctx.stmt('importRemove').run({ ids: JSON.stringify(plan.removes) });
-  for (const { job } of plan.writes) insertWhole(ctx, p.queue, job);
+  for (const { job } of plan.writes) {
+    insertWhole(ctx, p.queue, job);
+    const group = job.group ?? null;
+    if (!grouped && group !== null) {
+      markGrouped(ctx, p.queue);
+      grouped = true;
+    }
+    // Stamps do not travel: imported groups join in the order of their first waiting line.
+    if (grouped && job.state === 'queued') joinTurn(ctx, p.queue, group, job.priority);
+  }
   return { imported: plan.writes.length, skipped: plan.skipped, replaced: plan.replaced };
 }

@@ -79,6 +79,31 @@ describe('query plans', () => {
     }
   });
 
+  it('reads a grouped queue index-only: each group on its own seek, the default group on jobs_queued', () => {
+    const perGroup = ['groupHead', 'groupRank', 'groupReadyBounded', 'groupAheadJobs', 'groupHasQueued', 'higherReady'];
+    for (const name of perGroup) {
+      const searches = queryPlan(db, SQL[name as keyof typeof SQL]).filter((line) => line.startsWith('SEARCH jobs'));
+      const used = searches.map((line) => /^SEARCH jobs USING COVERING INDEX (\w+) /.exec(line)?.[1] ?? line);
+      expect(new Set(used), name).toEqual(new Set(['jobs_queued', 'jobs_grouped']));
+      expect(
+        searches.find((line) => line.includes('jobs_grouped')),
+        name,
+      ).toMatch(/\(queue=\? AND priority[=>]\?/);
+    }
+    for (const name of ['countGroupedBounded', 'groupedCounts'] as const) {
+      expect(
+        queryPlan(db, SQL[name]).filter((line) => line.startsWith('SEARCH jobs')),
+        name,
+      ).toEqual(['SEARCH jobs USING COVERING INDEX jobs_grouped (queue=?)']);
+    }
+    for (const name of ['turnLevelBelow', 'turnsPage', 'turnsAt'] as const) {
+      const plan = queryPlan(db, SQL[name]);
+      expect(plan[0], name).toMatch(/^SEARCH group_turns USING COVERING INDEX group_turns_order \(queue=\?/);
+      expect(plan.join('\n'), name).not.toMatch(/TEMP B-TREE/);
+    }
+    expect(queryPlan(db, SQL.claimOne)).toEqual(['SEARCH jobs USING INTEGER PRIMARY KEY (rowid=?)']);
+  });
+
   it('binds no LIMIT to a bare parameter (SQLite would re-prepare the statement at every binding)', () => {
     for (const [name, sql] of Object.entries(SQL)) expect(sql.replace(/--[^\n]*/g, ''), name).not.toMatch(/\bLIMIT\s+:/i);
   });

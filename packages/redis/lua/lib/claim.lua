@@ -9,6 +9,10 @@
 --   behind the one that moved it) goes back to the scheduled set instead of being leased. Each
 --   leased job gets the token tokenBase .. ':' .. seq, attempt + 1, startedAt = now, and loses
 --   finishedAt, a stale cancel request and the previous attempt's progress.
+-- Groups: a grouped queue (config `grouped`, lib/common.lua) takes its n jobs one at a time: the
+--   highest level holding a ready job, then the first group in that level's turns (stamp order)
+--   whose head (its own jobs by runAt, then seq) is ready; the group then gets a stamp above every
+--   stamp at the level, or loses it with its last queued job there. A batch of n is n such steps.
 -- Rate limit (config fields rateMax and rateIntervalMs, both absent for none): the queue's starts
 --   are logged in the zset K_CONFIG .. ':starts' (same hash tag, so the same slot; score = start
 --   time, member = the job's lease token, unique per start). A claim first drops the starts at
@@ -72,6 +76,114 @@ local function leaseReady(now, wanted, workerId, tokenBase, leaseExpiresAt)
   return claimed
 end
 
+-- Groups (docs/design/groups.md): a grouped queue's claim takes, n times, the highest level holding
+-- a ready job, then the first group of that level's turns (stamp order) whose head is ready.
+
+-- The level of a ready-set score.
+local function levelOf(score)
+  return MAX_PRIORITY - math.floor(tonumber(score) / RUNAT_SPAN)
+end
+
+-- The highest level with a ready job (ready set, or a named group's job due at now), or nil.
+local function topLevel(now)
+  local best
+  local head = redis.call('ZRANGE', K_READY, 0, 0, 'WITHSCORES')
+  if #head > 0 then best = levelOf(head[2]) end
+  for _, p in ipairs(redis.call('ZREVRANGE', K_GLEVELS, 0, -1)) do
+    p = tonumber(p)
+    if best and p <= best then break end
+    if redis.call('ZCOUNT', glvlKey(p), '-inf', now) > 0 then return p end
+  end
+  return best
+end
+
+-- The default group's head at level p, when ready at now (a ready-set job whose runAt is after
+-- now, moved by a caller whose clock is ahead, goes back to its scheduled set on the way).
+local function defaultHead(p, nowN)
+  while true do
+    local head = redis.call('ZRANGEBYSCORE', K_READY, levelStart(p), '(' .. levelStart(p - 1), 'LIMIT', 0, 1)
+    if #head == 0 then return nil end
+    local runAt = redis.call('HGET', jobKey(memberId(head[1])), 'runAt')
+    if tonumber(runAt) <= nowN then return head[1] end
+    redis.call('ZREM', K_READY, head[1])
+    schedule(p, runAt, head[1])
+  end
+end
+
+local function groupHead(p, group, now, nowN)
+  if group == DEFAULT_GROUP then return defaultHead(p, nowN) end
+  return redis.call('ZRANGEBYSCORE', gqKey(p, group), '-inf', now, 'LIMIT', 0, 1)[1]
+end
+
+-- The first group in turn order at level p whose head is ready, and that head; walks the turns 64
+-- at a time, reading one head per group skipped.
+local function pickAtLevel(p, now, nowN)
+  local start = 0
+  while true do
+    local turns = redis.call('ZRANGE', turnsKey(p), start, start + 63)
+    if #turns == 0 then return nil end
+    for _, group in ipairs(turns) do
+      local m = groupHead(p, group, now, nowN)
+      if m then return group, m end
+    end
+    start = start + 64
+  end
+end
+
+-- Takes the served head out of its sets, then moves its group to the back of the level's turns,
+-- or deletes its stamp when that was its last queued job (ready or scheduled) at the level.
+local function serveTurn(p, group, m)
+  local left
+  if group == DEFAULT_GROUP then
+    redis.call('ZREM', K_READY, m)
+    left = redis.call('ZCOUNT', K_READY, levelStart(p), '(' .. levelStart(p - 1)) + redis.call('ZCARD', levelKey(p))
+  else
+    unplaceGrouped(m, p, group)
+    left = redis.call('ZCARD', gqKey(p, group))
+  end
+  if left == 0 then
+    redis.call('ZREM', turnsKey(p), group)
+  else
+    redis.call('ZADD', turnsKey(p), redis.call('INCR', K_TSEQ), group)
+  end
+end
+
+-- A level with a ready job but no group to serve means a ready head without a stamp, which no
+-- script leaves: give the default group's and the first due named job's group one, rather than
+-- leave the level stuck.
+local function healTurns(p, now, nowN)
+  if defaultHead(p, nowN) then joinTurn(p, DEFAULT_GROUP) end
+  local due = redis.call('ZRANGEBYSCORE', glvlKey(p), '-inf', now, 'LIMIT', 0, 1)[1]
+  if due then
+    local group = redis.call('HGET', jobKey(memberId(due)), 'group')
+    if group then joinTurn(p, group) end
+  end
+end
+
+-- Leases up to wanted ready jobs (wanted >= 1) of a grouped queue in turn order.
+local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt)
+  local claimed = {}
+  promoteDue(now, wanted)
+  local nowN = tonumber(now)
+  local misses = 0
+  while #claimed < wanted and misses < 3 do
+    local p = topLevel(now)
+    if not p then break end
+    local group, m = pickAtLevel(p, now, nowN)
+    if group then
+      serveTurn(p, group, m)
+      local id = memberId(m)
+      local key = jobKey(id)
+      leaseJob(key, id, redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq'), now, workerId, tokenBase, leaseExpiresAt)
+      claimed[#claimed + 1] = redis.call('HGETALL', key)
+    else
+      healTurns(p, now, nowN)
+      misses = misses + 1
+    end
+  end
+  return claimed
+end
+
 local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
   local claimed = {}
   local wanted = freeSlots(limit)
@@ -79,7 +191,10 @@ local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
   local tokens, rateMax, rateMs = rateTokens(now)
   local held = tokens ~= nil and tokens < wanted
   if held then wanted = tokens end
-  if wanted > 0 then claimed = leaseReady(now, wanted, workerId, tokenBase, leaseExpiresAt) end
+  if wanted > 0 then
+    local lease = isGrouped() and leaseGrouped or leaseReady
+    claimed = lease(now, wanted, workerId, tokenBase, leaseExpiresAt)
+  end
   if tokens == nil then return claimed end
   for _, fields in ipairs(claimed) do
     local token

@@ -79,28 +79,121 @@ local function unschedule(priority, m)
   if redis.call('ZREM', key, m) == 1 and redis.call('ZCARD', key) == 0 then redis.call('ZREM', K_LEVELS, priority) end
 end
 
--- Puts a queued job in the ready set (runAt <= now) or its level's scheduled set.
-local function place(id, seq, priority, runAt, now)
+-- Groups (docs/design/groups.md, "Redis"). Ungrouped jobs stay in the ready and scheduled sets
+-- above: in a grouped queue they are the default group ''. The group keys are derived from the
+-- queue's hash tag, as K_CONFIG .. ':starts' is, so every script still touches one slot:
+--   config field `grouped` '1' once the queue saw a job with a group (never cleared)
+--   TAG:gq:<p>:<group>  zset  a named group's queued jobs (ready and scheduled) at level p;
+--                             score = runAt, member = member(seq, id): ZCOUNT -inf now = ready
+--   TAG:glvl:<p>        zset  every named group's queued jobs at level p, the same scores (for H)
+--   TAG:glevels         zset  the levels that have a TAG:glvl:<p> (member = score = priority)
+--   TAG:turns:<p>       zset  the turn stamps at level p: member = group ('' default), score = stamp
+--   TAG:tseq            string the stamp counter (INCR: a new stamp is above every stamp)
+local DEFAULT_GROUP = ''
+local TAG = string.sub(K_CONFIG, 1, -8)
+local K_TSEQ, K_GLEVELS = TAG .. ':tseq', TAG .. ':glevels'
+
+local function glvlKey(p)
+  return TAG .. ':glvl:' .. int(tonumber(p))
+end
+
+local function gqKey(p, group)
+  return TAG .. ':gq:' .. int(tonumber(p)) .. ':' .. group
+end
+
+local function turnsKey(p)
+  return TAG .. ':turns:' .. int(tonumber(p))
+end
+
+local function isGrouped()
+  return redis.call('HGET', K_CONFIG, 'grouped') == '1'
+end
+
+-- The first ready-set score of level p (the level's scores are [levelStart(p), levelStart(p - 1))).
+local function levelStart(p)
+  return int((MAX_PRIORITY - tonumber(p)) * RUNAT_SPAN)
+end
+
+-- Gives `group` a stamp at level p above every stamp there, unless it holds one.
+local function joinTurn(p, group)
+  local key = turnsKey(p)
+  if not redis.call('ZSCORE', key, group) then redis.call('ZADD', key, redis.call('INCR', K_TSEQ), group) end
+end
+
+-- The levels of the ready set, walked by score range (one seek per level).
+local function readyLevels()
+  local levels, from = {}, '-inf'
+  while true do
+    local head = redis.call('ZRANGEBYSCORE', K_READY, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    if #head == 0 then return levels end
+    local p = MAX_PRIORITY - math.floor(tonumber(head[2]) / RUNAT_SPAN)
+    levels[#levels + 1] = p
+    from = levelStart(p - 1)
+  end
+end
+
+-- Sets `grouped` at a queue's first grouped job, stamping the default group first at every level
+-- where ungrouped jobs are queued (ready or scheduled): they waited longest.
+local function ensureGrouped()
+  if isGrouped() then return end
+  redis.call('HSET', K_CONFIG, 'grouped', '1')
+  for _, p in ipairs(readyLevels()) do joinTurn(p, DEFAULT_GROUP) end
+  for _, p in ipairs(redis.call('ZRANGE', K_LEVELS, 0, -1)) do joinTurn(p, DEFAULT_GROUP) end
+end
+
+-- Puts a queued job of a named group in its group's and its level's sets.
+local function placeGrouped(m, priority, runAt, group)
+  ensureGrouped()
+  redis.call('ZADD', gqKey(priority, group), runAt, m)
+  redis.call('ZADD', glvlKey(priority), runAt, m)
+  redis.call('ZADD', K_GLEVELS, priority, priority)
+  joinTurn(priority, group)
+end
+
+-- Takes a queued job of a named group out of its sets (its stamp stays).
+local function unplaceGrouped(m, priority, group)
+  redis.call('ZREM', gqKey(priority, group), m)
+  local lvl = glvlKey(priority)
+  if redis.call('ZREM', lvl, m) == 1 and redis.call('ZCARD', lvl) == 0 then redis.call('ZREM', K_GLEVELS, priority) end
+end
+
+-- Puts a queued job in the ready set (runAt <= now) or its level's scheduled set, or in its
+-- group's sets when it has a group (`group` false or nil: ungrouped). In a grouped queue the
+-- job's (level, group) joins the turns when it holds no stamp.
+local function place(id, seq, priority, runAt, now, group)
   local m = member(seq, id)
+  if group then return placeGrouped(m, priority, runAt, group) end
   if tonumber(runAt) <= tonumber(now) then
     redis.call('ZADD', K_READY, readyScore(priority, runAt), m)
   else
     schedule(priority, runAt, m)
   end
+  if isGrouped() then joinTurn(priority, DEFAULT_GROUP) end
 end
 
--- The same, reading priority, runAt and seq from the job hash.
+-- The same, reading priority, runAt, seq and group from the job hash.
 local function placeQueued(key, id, now)
-  local f = redis.call('HMGET', key, 'priority', 'runAt', 'seq')
-  place(id, f[3], f[1], f[2], now)
+  local f = redis.call('HMGET', key, 'priority', 'runAt', 'seq', 'group')
+  place(id, f[3], f[1], f[2], now, f[4])
 end
 
--- Takes a queued job out of the ready set and its scheduled set.
+-- Takes a queued job out of the ready set and its scheduled set (or its group's sets).
 local function unplaceQueued(key, id)
-  local f = redis.call('HMGET', key, 'priority', 'seq')
+  local f = redis.call('HMGET', key, 'priority', 'seq', 'group')
   local m = member(f[2], id)
+  if f[3] then return unplaceGrouped(m, f[1], f[3]) end
   redis.call('ZREM', K_READY, m)
   unschedule(f[1], m)
+end
+
+-- Named groups' queued jobs in every level: all of them, and those due at `now`.
+local function groupedCounts(now)
+  local all, due = 0, 0
+  for _, p in ipairs(redis.call('ZRANGE', K_GLEVELS, 0, -1)) do
+    all = all + redis.call('ZCARD', glvlKey(p))
+    due = due + redis.call('ZCOUNT', glvlKey(p), '-inf', now)
+  end
+  return all, due
 end
 
 -- Moves the first `most` jobs of one level due at `now` to the ready set, 500 at a time.

@@ -3,7 +3,7 @@
 -- writes and returns is stated in scripts/enqueue.lua's header; it writes nothing unless it
 -- returns 'ok'.
 
-local ENQUEUE_FIELDS = 12
+local ENQUEUE_FIELDS = 13
 
 -- Writes `count` jobs whose fields start at A[first] (ENQUEUE_FIELDS per job, in the order of
 -- enqueue.lua's 4th argument on) at time `now`. Returns the reply enqueue.lua documents.
@@ -42,7 +42,7 @@ local function enqueueJobs(A, first, count, now)
   local config = redis.call('HMGET', K_CONFIG, 'maxSize', 'paused')
   local maxSize = config[1]
   if maxSize and #fresh > 0 then
-    local waiting = redis.call('ZCARD', K_READY) + scheduledCounts('-inf')
+    local waiting = redis.call('ZCARD', K_READY) + scheduledCounts('-inf') + groupedCounts('-inf')
     if waiting + #fresh > tonumber(maxSize) then return { 'full', maxSize } end
   end
   if not config[2] then redis.call('HSET', K_CONFIG, 'paused', '0') end
@@ -67,9 +67,17 @@ local function enqueueJobs(A, first, count, now)
       fields[#fields + 1] = idem
       redis.call('HSET', K_IDEM, idem, id)
     end
+    local group = A[base + 12]
+    if group ~= '' then
+      group = string.sub(group, 2)
+      fields[#fields + 1] = 'group'
+      fields[#fields + 1] = group
+    else
+      group = false
+    end
     redis.call('HSET', key, unpack(fields))
     redis.call('ZADD', K_ALL, seq, id)
-    place(id, seq, A[base + 3], A[base + 4], now)
+    place(id, seq, A[base + 3], A[base + 4], now, group)
     return seq
   end
 

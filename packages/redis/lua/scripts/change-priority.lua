@@ -8,15 +8,24 @@
 -- Returns: { 'ok', record }; { 'missing' }; { 'invalid', state } unless queued (nothing written)
 -- Events: none.
 -- Guarantees: atomic; a ready job is re-scored in the ready set (same member, so it keeps its seq
---   tie-break); a scheduled job moves to its new level's scheduled set.
+--   tie-break); a scheduled job moves to its new level's scheduled set; a job of a named group
+--   moves to its group's sets of the new level. In a grouped queue the job's group joins the new
+--   level's turns when it holds no stamp there; the old level's stamp stays.
 --! include lib/common.lua
 
 local id, priority = ARGV[2], ARGV[3]
 local key = jobKey(id)
-local f = redis.call('HMGET', key, 'state', 'runAt', 'seq', 'priority')
+local f = redis.call('HMGET', key, 'state', 'runAt', 'seq', 'priority', 'group')
 if not f[1] then return { 'missing' } end
 if f[1] ~= 'queued' then return { 'invalid', f[1] } end
+if f[5] then
+  unplaceQueued(key, id)
+  redis.call('HSET', key, 'priority', priority)
+  placeGrouped(member(f[3], id), priority, f[2], f[5])
+  return { 'ok', redis.call('HGETALL', key) }
+end
 redis.call('HSET', key, 'priority', priority)
+if isGrouped() then joinTurn(priority, DEFAULT_GROUP) end
 local m = member(f[3], id)
 if redis.call('ZSCORE', K_READY, m) then
   redis.call('ZADD', K_READY, readyScore(priority, f[2]), m)

@@ -5,10 +5,12 @@
 -- ARGV[1]      job key prefix
 -- ARGV[2]      now (ms): createdAt, and what decides ready (runAt <= now) or scheduled
 -- ARGV[3]      how many jobs follow
--- ARGV[4..]    12 per job: id, name, payload JSON, priority, runAt, maxAttempts, backoff JSON or '',
+-- ARGV[4..]    13 per job: id, name, payload JSON, priority, runAt, maxAttempts, backoff JSON or '',
 --              timeoutMs or '', size or '', idempotency key prefixed with '=' or '' for none,
 --              traceparent or '' (stored as the job's `traceparent` field, absent meaning null),
---              webhook JSON or '' (stored as the job's `webhook` field, absent meaning null)
+--              webhook JSON or '' (stored as the job's `webhook` field, absent meaning null),
+--              group prefixed with '=' or '' for none (stored as the job's `group` field, absent
+--              meaning null; the first grouped job sets the queue's `grouped`, lib/common.lua)
 -- Returns: { 'ok', per job: the new seq (inserted) or the stored record (idempotency key matched) }
 --          { 'duplicate', id } when an id is repeated in the batch or already stored: nothing written
 --          { 'full', maxSize } when the new jobs would take the waiting count past maxSize: nothing written

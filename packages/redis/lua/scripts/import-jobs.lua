@@ -17,7 +17,8 @@
 --   planImport: a conflict is a stored job of this queue with the id, or with the idempotency key,
 --   or an earlier job of the call; 'skip' keeps it, 'replace' removes it (never a running one),
 --   'fail' writes nothing. Each job gets seq = INCR in the order given, joins the all set, its
---   idempotency key, and the set of its state: ready or scheduled when queued, the finish-time set
+--   idempotency key, and the set of its state: ready or scheduled when queued (its group's sets
+--   when the job hash has a `group`, joining the turns as an add would), the finish-time set
 --   of its final state otherwise (so statistics and ETA samples count it). maxSize, draining and
 --   paused are not checked. Creates the queue's config when missing.
 --! include lib/common.lua
@@ -122,7 +123,7 @@ local function write(job)
   redis.call('ZADD', K_ALL, seq, job.id)
   if job.key then redis.call('HSET', K_IDEM, job.key, job.id) end
   if job.state == 'queued' then
-    place(job.id, seq, job.priority, job.runAt, now)
+    place(job.id, seq, job.priority, job.runAt, now, redis.call('HGET', key, 'group'))
   else
     redis.call('ZADD', K_FINAL[job.state], job.finishedAt, job.id)
   end

@@ -12,7 +12,9 @@
 -- Guarantees: atomic, so two processes migrating at once both succeed, write once and get the same
 --   epoch. A prefix without an epoch (empty, wiped by a restart without persistence or FLUSHALL,
 --   or written by code older than epochs) gets one here; nothing else writes or removes it. Version
---   1 is the key layout of lib/common.lua; a later version adds its steps here.
+--   1 is the key layout of lib/common.lua without groups; version 2 adds the group keys (config
+--   `grouped`, gq, glvl, glevels, turns, tseq), which need no step: they appear on first use, and
+--   the version keeps code that ignores them off a prefix that may hold them.
 local found = tonumber(redis.call('HGET', KEYS[1], 'schema') or '0')
 local code = tonumber(ARGV[1])
 if found > code then return { 'newer', found, '' } end

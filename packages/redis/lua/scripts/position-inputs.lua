@@ -14,7 +14,10 @@
 --          0 without a rank), aheadWork (flat: name, count, sizedCount, sizeSum per name, over the
 --          first aheadWorkOf jobs ahead), aheadJobs (flat: name, size or '' per job, in claim order,
 --          when rank <= aheadListLimit) or false, running samples, recent completed, recent
---          failed, config (HGETALL), kept samples }
+--          failed, config (HGETALL), kept samples, grouped or false }. In a grouped queue rank,
+--          aheadWorkOf, aheadWork and aheadJobs are false/0/empty and `grouped` is
+--          { inputs (lib/group-position.lua flatInputs), ahead (lib/group-ahead.lua groupAhead) }
+--          when the job is queued and ready, else false.
 -- Events: none.
 -- Guarantees: one consistent read; only the job itself may move (to the ready set, when it is due
 --   and still scheduled), as in position. The rank is exact and O(levels * log n) (lib/common.lua
@@ -24,13 +27,21 @@
 --! include lib/common.lua
 --! include lib/samples.lua
 --! include lib/ahead.lua
+--! include lib/group-position.lua
+--! include lib/group-ahead.lua
 
 local id, now = ARGV[2], ARGV[3]
 local listLimit, sampleLimit, workLimit = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local key = jobKey(id)
 local job = record(key)
 if not job then return { 'missing' } end
-local rank, readyAhead = readyRank(key, id, now)
+local grouped, rank, readyAhead = false, false, false
+if isGrouped() then
+  local input = groupInputs(key, id, now)
+  if input then grouped = { flatInputs(input), groupAhead(input, now, listLimit, workLimit) } end
+else
+  rank, readyAhead = readyRank(key, id, now)
+end
 
 local covered, work, aheadJobs = 0, {}, false
 if rank then
@@ -41,4 +52,4 @@ if rank then
 end
 
 return { 'ok', job, rank, covered, work, aheadJobs, runningSamples(), recentFinished('completed', sampleLimit),
-  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG), keptSamples(KEYS[11], sampleLimit) }
+  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG), keptSamples(KEYS[11], sampleLimit), grouped }

@@ -35,7 +35,7 @@ local function removeFinal(state)
   end
 end
 
-local function removeWaiting(set)
+local function removeWaiting(set, grouped)
   local start = 0
   while removed < chunk do
     local members = redis.call('ZRANGE', set, start, start + 499)
@@ -44,7 +44,7 @@ local function removeWaiting(set)
       local id = memberId(m)
       local created = redis.call('HGET', jobKey(id), 'createdAt')
       if removed < chunk and (olderThan == '' or tonumber(created) < tonumber(olderThan)) then
-        redis.call('ZREM', set, m)
+        if grouped then unplaceQueued(jobKey(id), id) else redis.call('ZREM', set, m) end
         remove(id)
       else
         start = start + 1
@@ -62,6 +62,10 @@ for state in string.gmatch(ARGV[2], '[^,]+') do
     for _, priority in ipairs(redis.call('ZRANGE', K_LEVELS, 0, -1)) do
       removeWaiting(levelKey(priority))
       if redis.call('ZCARD', levelKey(priority)) == 0 then redis.call('ZREM', K_LEVELS, priority) end
+    end
+    for _, priority in ipairs(redis.call('ZRANGE', K_GLEVELS, 0, -1)) do
+      if removed >= chunk then break end
+      removeWaiting(glvlKey(priority), true)
     end
   end
 end

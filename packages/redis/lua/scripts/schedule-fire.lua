@@ -8,7 +8,7 @@
 -- ARGV[4]      the next tick
 -- ARGV[5]      now (ms)
 -- ARGV[6]      '1' when the tick enqueues a job, '0' when it is skipped
--- ARGV[7..18]  the job, 12 fields as in enqueue.lua (when ARGV[6] is '1')
+-- ARGV[7..19]  the job, 13 fields as in enqueue.lua (when ARGV[6] is '1')
 -- Returns: { 'missed' } when the schedule is gone or its nextRunAt is not ARGV[3]: nothing written
 --          { 'skipped' } for a skipped tick (nextRunAt advanced, lastRunAt kept)
 --          the reply of enqueue.lua otherwise: on 'ok' the tick is fired (nextRunAt = ARGV[4],

@@ -18,9 +18,10 @@
 
 local now = ARGV[2]
 local scheduled, due = scheduledCounts(now)
+local grouped, groupedDue = groupedCounts(now)
 local counts = {
-  redis.call('ZCARD', K_READY) + due,
-  scheduled - due,
+  redis.call('ZCARD', K_READY) + due + groupedDue,
+  scheduled - due + grouped - groupedDue,
   redis.call('ZCARD', K_RUNNING),
   redis.call('ZCARD', K_FINAL.completed),
   redis.call('ZCARD', K_FINAL.failed),

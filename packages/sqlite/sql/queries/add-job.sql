@@ -2,12 +2,13 @@
 -- and has room,
 -- the fast path of a single add.
 --
--- Parameters: as insert-job.sql: :id :queue :name :payload (JSON) :priority :runAt :maxAttempts
+-- Only for an ungrouped job (grp stays NULL).
+-- Parameters: as insert-job.sql but :grp: :id :queue :name :payload (JSON) :priority :runAt :maxAttempts
 --   :backoff (JSON or NULL) :timeoutMs :size :idempotencyKey (or NULL) :now (stored as created_at)
 --   :traceparent (or NULL) :webhook (JSON or NULL)
 -- Returns: nothing; changes = 1 and lastInsertRowid = the new seq when written. changes = 0 when
---   nothing was written, for any of four reasons the caller does not tell apart: the queue has
---   no row yet, it is draining, it holds maxSize queued jobs, or the idempotency key is taken in the queue. The
+--   nothing was written, for any of five reasons the caller does not tell apart: the queue has
+--   no row yet, it is grouped (its adds join turns, src/enqueue.ts), it is draining, it holds maxSize queued jobs, or the idempotency key is taken in the queue. The
 --   caller then runs the full add in a transaction (src/enqueue.ts), which decides which.
 -- Guarantees: the queue row is read and the queued jobs counted (index-only on jobs_queued,
 --   stopping at max_size) in the statement that inserts, under the write lock it takes at its
@@ -23,9 +24,10 @@ SELECT
 FROM queues
 WHERE name = :queue
   AND draining = 0
+  AND grouped = 0
   AND CASE WHEN max_size IS NULL THEN 1 ELSE max_size > (
     SELECT count(*) FROM (
-      SELECT 1 FROM jobs WHERE queue = :queue AND state = 'queued'
+      SELECT 1 FROM jobs WHERE queue = :queue AND state = 'queued' AND grp IS NULL
       LIMIT (SELECT max_size FROM queues WHERE name = :queue)
     )
   ) END

@@ -1,4 +1,6 @@
 -- ahead-jobs: the first ready jobs of a queue in claim order, for an exact ETA simulation.
+-- Ungrouped jobs only (grp IS NULL, the jobs_queued index): for a queue that is not grouped that is
+--   every queued job; a grouped queue's grouped jobs are read by the *-grouped statements.
 --
 -- Parameters: :queue  the queue; :now  the caller's clock (ms); :limit  how many (the job's
 --   `ahead` count, so exactly the jobs ahead of it)
@@ -6,6 +8,6 @@
 -- Guarantees: the same ORDER BY and index as claim.sql (jobs_queued); index-only. CAST keeps the
 --   statement from being re-prepared at every binding (see claim.sql).
 SELECT name, size FROM jobs
-WHERE queue = :queue AND state = 'queued' AND run_at <= :now
+WHERE queue = :queue AND state = 'queued' AND grp IS NULL AND run_at <= :now
 ORDER BY priority DESC, run_at, seq
 LIMIT CAST(:limit AS INTEGER)

@@ -1,4 +1,6 @@
 -- ahead-work: the work waiting ahead of a ready job, grouped by job name, for the ETA.
+-- Ungrouped jobs only (grp IS NULL, the jobs_queued index): for a queue that is not grouped that is
+--   every queued job; a grouped queue's grouped jobs are read by the *-grouped statements.
 --
 -- Parameters: :queue  the job's queue; :now  the caller's clock (ms); :limit  how many jobs to
 --   group: min(ahead, aheadWorkLimit), so the first jobs ahead of the job and never the job itself
@@ -11,7 +13,7 @@
 SELECT name, count(*) AS count, count(size) AS sized_count, total(size) AS size_sum
 FROM (
   SELECT name, size FROM jobs
-  WHERE queue = :queue AND state = 'queued' AND run_at <= :now
+  WHERE queue = :queue AND state = 'queued' AND grp IS NULL AND run_at <= :now
   ORDER BY priority DESC, run_at, seq
   LIMIT CAST(:limit AS INTEGER)
 )

@@ -1,4 +1,6 @@
 -- claim: leases the next ready jobs of one queue, in the ordering rule's order.
+-- Ungrouped jobs only (grp IS NULL, the jobs_queued index): for a queue that is not grouped that is
+--   every queued job; a grouped queue's grouped jobs are read by the *-grouped statements.
 --
 -- Parameters:
 --   :queue           the queue to claim from
@@ -29,7 +31,7 @@ UPDATE jobs SET
   progress = NULL
 WHERE seq IN (
   SELECT seq FROM jobs
-  WHERE queue = :queue AND state = 'queued' AND run_at <= :now
+  WHERE queue = :queue AND state = 'queued' AND grp IS NULL AND run_at <= :now
   ORDER BY priority DESC, run_at, seq
   LIMIT CAST(:limit AS INTEGER)
 )

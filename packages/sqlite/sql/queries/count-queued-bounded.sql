@@ -1,4 +1,6 @@
 -- count-queued-bounded: how many jobs of a queue wait (queued, ready or scheduled), counting no
+-- Ungrouped jobs only (grp IS NULL, the jobs_queued index): for a queue that is not grouped that is
+--   every queued job; a grouped queue's grouped jobs are read by the *-grouped statements.
 -- further than :bound.
 --
 -- Parameters: :queue  the queue; :bound  the queue's maxSize
@@ -8,4 +10,4 @@
 --   change before the inserts commit. CAST keeps the statement from being re-prepared at every
 --   binding (see claim.sql).
 SELECT count(*) AS n
-FROM (SELECT 1 FROM jobs WHERE queue = :queue AND state = 'queued' LIMIT CAST(:bound AS INTEGER))
+FROM (SELECT 1 FROM jobs WHERE queue = :queue AND state = 'queued' AND grp IS NULL LIMIT CAST(:bound AS INTEGER))

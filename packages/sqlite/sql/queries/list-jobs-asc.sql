@@ -11,7 +11,10 @@
 SELECT * FROM jobs
 WHERE seq IN (
   SELECT seq FROM jobs
-  WHERE queue = :queue AND state = 'queued' AND 'queued' IN (SELECT value FROM json_each(:states))
+  WHERE queue = :queue AND state = 'queued' AND grp IS NULL AND 'queued' IN (SELECT value FROM json_each(:states))
+  UNION ALL
+  SELECT seq FROM jobs
+  WHERE queue = :queue AND state = 'queued' AND grp IS NOT NULL AND 'queued' IN (SELECT value FROM json_each(:states))
   UNION ALL
   SELECT seq FROM jobs
   WHERE state IN (SELECT value FROM json_each(:states)) AND queue = :queue

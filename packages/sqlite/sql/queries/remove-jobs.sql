@@ -14,7 +14,11 @@
 --   from being re-prepared at every binding (see claim.sql).
 DELETE FROM jobs WHERE seq IN (
   SELECT seq FROM jobs
-  WHERE queue = :queue AND state = 'queued' AND 'queued' IN (SELECT value FROM json_each(:states))
+  WHERE queue = :queue AND state = 'queued' AND grp IS NULL AND 'queued' IN (SELECT value FROM json_each(:states))
+    AND (:olderThan IS NULL OR created_at < :olderThan)
+  UNION ALL
+  SELECT seq FROM jobs
+  WHERE queue = :queue AND state = 'queued' AND grp IS NOT NULL AND 'queued' IN (SELECT value FROM json_each(:states))
     AND (:olderThan IS NULL OR created_at < :olderThan)
   UNION ALL
   SELECT seq FROM jobs

@@ -1,4 +1,6 @@
 -- state-counts: how many jobs of a queue are in each state, with queued split by readiness.
+-- Ungrouped jobs only (grp IS NULL, the jobs_queued index): for a queue that is not grouped that is
+--   every queued job; a grouped queue's grouped jobs are read by the *-grouped statements.
 --
 -- Parameters: :queue  the queue; :now  the caller's clock (ms)
 -- Returns: one row for `queued` (always, with `ready` = queued jobs with run_at <= :now) and one
@@ -8,7 +10,7 @@
 --   0001_init.sql), so the counts sum to the queue's jobs. One statement: one snapshot.
 SELECT 'queued' AS state, count(*) AS n, total(run_at <= :now) AS ready
 FROM jobs
-WHERE queue = :queue AND state = 'queued'
+WHERE queue = :queue AND state = 'queued' AND grp IS NULL
 UNION ALL
 SELECT state, count(*) AS n, 0 AS ready
 FROM jobs

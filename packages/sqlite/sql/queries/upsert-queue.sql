@@ -33,4 +33,4 @@ ON CONFLICT (name) DO UPDATE SET
   rate_max    = CASE WHEN :setRate THEN excluded.rate_max ELSE rate_max END,
   rate_interval_ms = CASE WHEN :setRate THEN excluded.rate_interval_ms ELSE rate_interval_ms END,
   updated_at  = excluded.updated_at
-RETURNING name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms
+RETURNING name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, grouped

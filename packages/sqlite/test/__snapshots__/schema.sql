@@ -1,4 +1,13 @@
--- PRAGMA user_version = 9
+-- PRAGMA user_version = 10
+
+CREATE TABLE group_turns (
+  queue    TEXT    NOT NULL,
+  grp      TEXT    NOT NULL,
+  priority INTEGER NOT NULL,
+  turn     INTEGER NOT NULL,
+  used     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (queue, grp, priority)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE housekeeping (
   queue      TEXT    NOT NULL PRIMARY KEY,
@@ -47,7 +56,7 @@ CREATE TABLE jobs (
   cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
   progress         TEXT,
   result           TEXT,
-  error            TEXT, stalls INTEGER NOT NULL DEFAULT 0 CHECK (stalls >= 0), traceparent TEXT, webhook TEXT,
+  error            TEXT, stalls INTEGER NOT NULL DEFAULT 0 CHECK (stalls >= 0), traceparent TEXT, webhook TEXT, grp TEXT,
   CHECK ((state IN ('queued', 'running')) = (finished_at IS NULL))
 ) STRICT;
 
@@ -72,7 +81,7 @@ CREATE TABLE queues (
   max_size    INTEGER CHECK (max_size IS NULL OR max_size >= 0),
   paused      INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
   updated_at  INTEGER NOT NULL
-, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1)), rate_max INTEGER CHECK (rate_max IS NULL OR rate_max > 0), rate_interval_ms INTEGER CHECK (rate_interval_ms IS NULL OR rate_interval_ms > 0)) STRICT;
+, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1)), rate_max INTEGER CHECK (rate_max IS NULL OR rate_max > 0), rate_interval_ms INTEGER CHECK (rate_interval_ms IS NULL OR rate_interval_ms > 0), grouped INTEGER NOT NULL DEFAULT 0 CHECK (grouped IN (0, 1))) STRICT;
 
 CREATE TABLE rate_starts (
   queue TEXT    NOT NULL,
@@ -106,14 +115,19 @@ CREATE TABLE workers (
   last_seen_at INTEGER NOT NULL
 ) STRICT;
 
+CREATE INDEX group_turns_order ON group_turns (queue, priority DESC, turn);
+
 CREATE INDEX jobs_dequeued ON jobs (state, queue, finished_at)
   WHERE state = 'running' OR finished_at IS NOT NULL;
+
+CREATE INDEX jobs_grouped ON jobs (queue, priority DESC, grp, run_at, seq, name, size)
+  WHERE state = 'queued' AND grp IS NOT NULL;
 
 CREATE UNIQUE INDEX jobs_idempotency ON jobs (queue, idempotency_key)
   WHERE idempotency_key IS NOT NULL;
 
-CREATE INDEX jobs_queued ON jobs (queue, priority DESC, run_at, seq, name, size)
-  WHERE state = 'queued';
+CREATE INDEX jobs_queued ON jobs (queue, priority DESC, run_at, seq, name, size, grp)
+  WHERE state = 'queued' AND grp IS NULL;
 
 CREATE INDEX listeners_queue_seen ON listeners (queue, seen_at);
 

@@ -1,0 +1,95 @@
+/**
+ * Positions in a grouped queue (docs/design/groups.md, "Position and ETA"): the scripts
+ * (`lua/lib/group-position.lua`, `lua/lib/group-ahead.lua`) read bounded counts and each group's
+ * first jobs ahead; core's pure rules (`groupPosition`, `rotationOrder`, `roundsWithin`) turn them
+ * into the position and the jobs ahead in claim order.
+ * @module
+ * @internal
+ */
+import { type AheadWork, type GroupPositionInput, groupPosition, type PositionInputs, rotationOrder, roundsWithin } from '@waitline/core';
+
+/** The counts a script returns for a ready job of a grouped queue: higher, rank, own stamp, others (flat), own group. @internal */
+export type GroupedInputsReply = [number | string, number | string, string | null, unknown[], string];
+
+/** One line of `lua/lib/group-ahead.lua`: group, stamp or null, bound, flat name/size. */
+type LineReply = [string, string | null, number | string, unknown[]];
+
+/** `lua/lib/group-ahead.lua`'s reply: all read (1/0), higher jobs (flat), lines. @internal */
+export type GroupedAheadReply = [number | string, unknown[], LineReply[]];
+
+type AheadJob = { name: string; size: number | null };
+
+/** A stamp as a number; a group without one goes after every group (it cannot be served yet). */
+function stamp(turn: string | null | undefined): number {
+  return turn === null || turn === undefined || turn === '' ? Number.POSITIVE_INFINITY : Number(turn);
+}
+
+/** The script's counts as core's `groupPosition` input. @internal */
+export function toGroupInput(reply: GroupedInputsReply): GroupPositionInput {
+  const [higher, rank, own, flat, group] = reply;
+  const others: Array<{ group: string; turn: number; ready: number }> = [];
+  for (let i = 0; i + 2 < flat.length; i += 3) others.push({ group: String(flat[i]), turn: stamp(flat[i + 1] as string), ready: Number(flat[i + 2]) });
+  return { higher: Number(higher), rank: Number(rank), own: { group: String(group), turn: stamp(own) }, others };
+}
+
+/** The 0-based position (jobs ahead) of a ready job of a grouped queue. @internal */
+export function groupedAhead(reply: GroupedInputsReply): number {
+  return groupPosition(toGroupInput(reply)) - 1;
+}
+
+function toJobs(flat: unknown[]): AheadJob[] {
+  const jobs: AheadJob[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) jobs.push({ name: String(flat[i]), size: flat[i + 1] === '' ? null : Number(flat[i + 1]) });
+  return jobs;
+}
+
+/** Sums the work by job name, sorted by name (as MemoryStorage gives it). */
+function workOf(jobs: readonly AheadJob[]): AheadWork[] {
+  const byName = new Map<string, AheadWork>();
+  for (const job of jobs) {
+    let w = byName.get(job.name);
+    if (w === undefined) {
+      w = { name: job.name, count: 0, sizedCount: 0, sizeSum: 0 };
+      byName.set(job.name, w);
+    }
+    w.count += 1;
+    if (job.size !== null) {
+      w.sizedCount += 1;
+      w.sizeSum += job.size;
+    }
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The position inputs' `ahead`, `aheadJobs`, `aheadWork` and `aheadWorkOf` of a ready job of a
+ * grouped queue: `aheadJobs` (only when ahead <= aheadListLimit) lists the higher levels' jobs, then
+ * the job's level in rotation order; `aheadWork` sums the first min(higher, limit) higher jobs and
+ * each group's first min(bound, k) jobs, k = `roundsWithin(bounds, aheadWorkLimit, higherTaken)`.
+ * @internal
+ */
+export function groupedAheadInputs(
+  inputs: GroupedInputsReply,
+  ahead: GroupedAheadReply,
+  aheadWorkLimit: number,
+): Pick<PositionInputs, 'ahead' | 'aheadJobs' | 'aheadWork' | 'aheadWorkOf'> {
+  const position = groupedAhead(inputs);
+  const [all, higherFlat, lineReplies] = ahead;
+  const higherJobs = toJobs(higherFlat);
+  const lines = lineReplies.map(([name, turn, bound, flat]) => ({ group: String(name), turn: stamp(turn), bound: Number(bound), jobs: toJobs(flat) }));
+  const higher = Number(inputs[0]);
+  const higherTaken = Math.min(higher, Math.max(0, aheadWorkLimit));
+  const k = roundsWithin(
+    lines.map((line) => line.bound),
+    aheadWorkLimit,
+    higherTaken,
+  );
+  const workLines = lines.map((line) => ({ ...line, jobs: line.jobs.slice(0, Math.min(line.bound, k)) }));
+  const workJobs = [...higherJobs.slice(0, higherTaken), ...rotationOrder(workLines)];
+  return {
+    ahead: position,
+    aheadJobs: Number(all) === 1 ? [...higherJobs, ...rotationOrder(lines)] : null,
+    aheadWork: workOf(workJobs),
+    aheadWorkOf: workJobs.length,
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * Groups on Redis (docs/design/groups.md, "Redis"): the key layout of a grouped queue, a queue
+ * that never sees a group writing no group key, and a randomised check that positions, position
+ * inputs and claims agree while jobs arrive, retry and run. The shared behaviour is the contract's
+ * `groups` area (contract.test.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { type JobRecord, MemoryStorage, type NewJob, type Storage } from '@waitline/core';
+import { newJob, T0 } from '@waitline/storage-contract';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RedisStorage } from '../dist/index.js';
+import { deleteKeys } from './harness.js';
+import { ping, SERVER } from './servers.js';
+
+const available = await ping(SERVER.host, SERVER.port);
+const base = `wl-groups-${randomBytes(4).toString('hex')}`;
+let counter = 0;
+const opened: RedisStorage[] = [];
+
+async function fresh(): Promise<{ s: RedisStorage; prefix: string }> {
+  const prefix = `${base}-${++counter}`;
+  const s = await RedisStorage.open({ connection: SERVER, prefix });
+  opened.push(s);
+  return { s, prefix };
+}
+
+/** A seeded generator (mulberry32), so a failure repeats. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const add = async (s: RedisStorage, jobs: NewJob[], now = T0) => (await s.enqueue({ queue: 'q', jobs, now })).jobs;
+const claimIds = async (s: RedisStorage, limit: number, now = T0) =>
+  (await s.claim({ queue: 'q', workerId: 'w', limit, leaseMs: 60_000, now })).map((j) => j.name);
+const named = (name: string, group: string | null, more: Partial<NewJob> = {}) => newJob({ name, group, ...more });
+
+/** Every queued job's position at `now` agrees with its inputs, and sorting by it lists 1..n. */
+async function readyOrder(s: RedisStorage, jobs: readonly JobRecord[], now: number): Promise<string[]> {
+  const placed: Array<{ name: string; position: number }> = [];
+  for (const job of jobs) {
+    const position = await s.getPosition({ queue: 'q', id: job.id, now });
+    const inputs = await s.getPositionInputs({ queue: 'q', id: job.id, now, aheadListLimit: 200, aheadWorkLimit: 5, sampleLimit: 0, workerStaleMs: 1 });
+    expect(inputs?.ahead ?? null).toBe(position === null ? null : position - 1);
+    if (position !== null) placed.push({ name: job.name, position });
+  }
+  placed.sort((a, b) => a.position - b.position);
+  expect(placed.map((p) => p.position)).toEqual(placed.map((_, i) => i + 1));
+  const order = placed.map((p) => p.name);
+  for (const job of jobs) {
+    const inputs = await s.getPositionInputs({ queue: 'q', id: job.id, now, aheadListLimit: 200, aheadWorkLimit: 5, sampleLimit: 0, workerStaleMs: 1 });
+    if (inputs?.ahead === null || inputs === null) continue;
+    // The same jobs; higher levels are listed by the plain ordering rule, so compare as sets.
+    const ahead = order.slice(0, inputs.ahead).sort();
+    expect(inputs.aheadJobs?.map((j) => j.name).sort()).toEqual(ahead);
+    expect(inputs.aheadWorkOf).toBeLessThanOrEqual(5);
+    expect(inputs.aheadWork.reduce((n, w) => n + w.count, 0)).toBe(inputs.aheadWorkOf);
+    // Without the list, the script reads only the first complete rounds; the work is the same.
+    const bounded = await s.getPositionInputs({ queue: 'q', id: job.id, now, aheadListLimit: 0, aheadWorkLimit: 5, sampleLimit: 0, workerStaleMs: 1 });
+    expect(bounded?.aheadJobs ?? null).toEqual(inputs.ahead === 0 ? [] : null);
+    expect({ work: bounded?.aheadWork, of: bounded?.aheadWorkOf }).toEqual({ work: inputs.aheadWork, of: inputs.aheadWorkOf });
+  }
+  return order;
+}
+
+afterAll(async () => {
+  await Promise.allSettled(opened.map((s) => s.close()));
+  if (!available) return;
+  const raw = new Redis(SERVER);
+  await deleteKeys(raw, [`${base}-*`, `{${base}-*`]);
+  await raw.quit();
+});
+
+describe.runIf(available)('redis groups', () => {
+  it('a queue that never sees a group writes no group key and no grouped flag', async () => {
+    const { s, prefix } = await fresh();
+    await add(s, [named('x', null), named('y', null, { runAt: T0 + 10 })]);
+    await claimIds(s, 1);
+    const raw = new Redis(SERVER);
+    const keys = await raw.keys(`{${prefix}:q}:*`);
+    expect(keys.filter((k) => /:(gq|glvl|glevels|turns|tseq)\b/.test(k))).toEqual([]);
+    expect(await raw.hget(`{${prefix}:q}:config`, 'grouped')).toBeNull();
+    await raw.quit();
+  });
+
+  it('keeps a named group in {q}:gq:<p>:<group> and the turns in {q}:turns:<p>, under the hash tag', async () => {
+    const { s, prefix } = await fresh();
+    await add(s, [named('u', null)]);
+    await add(s, [named('a1', 'a'), named('a2', 'a', { runAt: T0 + 100 })]);
+    const raw = new Redis(SERVER);
+    expect(await raw.hget(`{${prefix}:q}:config`, 'grouped')).toBe('1');
+    expect(await raw.zcard(`{${prefix}:q}:gq:2:a`)).toBe(2);
+    expect(await raw.zrange(`{${prefix}:q}:turns:2`, '0', '-1')).toEqual(['', 'a']);
+    await raw.quit();
+    const [job] = await s.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 1_000, now: T0 });
+    expect(job?.group).toBeNull();
+    const [next] = await s.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 1_000, now: T0 });
+    expect(next?.group).toBe('a');
+  });
+
+  it('counts, cancels and removals see grouped jobs; a removal leaves no job in the group keys', async () => {
+    const { s, prefix } = await fresh();
+    const [a0, , u0] = await add(s, [named('a0', 'a'), named('a1', 'a', { runAt: T0 + 100 }), named('u0', null)]);
+    const stats = await s.getStats({ queue: 'q', now: T0, windowsMs: [], sampleLimit: 0, workerStaleMs: 1 });
+    expect(stats.counts).toMatchObject({ queued: 3, ready: 2, scheduled: 1 });
+    await s.cancel({ queue: 'q', id: a0?.id ?? '', now: T0 });
+    expect(await s.getPosition({ queue: 'q', id: u0?.id ?? '', now: T0 })).toBe(1);
+    expect(await s.removeJobs({ queue: 'q', states: ['queued'], limit: 10 })).toBe(2);
+    const raw = new Redis(SERVER);
+    expect(await raw.exists(`{${prefix}:q}:gq:2:a`, `{${prefix}:q}:glvl:2`, `{${prefix}:q}:glevels`)).toBe(0);
+    await raw.quit();
+    expect(await claimIds(s, 5, T0 + 1_000)).toEqual([]);
+  });
+
+  it('a level whose turns were lost still serves its ready jobs', async () => {
+    const { s, prefix } = await fresh();
+    await add(s, [named('u0', null), named('a0', 'a')]);
+    const raw = new Redis(SERVER);
+    await raw.del(`{${prefix}:q}:turns:2`);
+    await raw.quit();
+    expect((await claimIds(s, 5)).sort()).toEqual(['a0', 'u0']);
+  });
+
+  it('a group with 5 waiting and a group with 1 alternate; positions say so first', async () => {
+    const { s } = await fresh();
+    const jobs = await add(
+      s,
+      [1, 2, 3, 4, 5].map((i) => named(`a${i}`, 'a')),
+    );
+    jobs.push(...(await add(s, [named('b1', 'b')])));
+    expect(await readyOrder(s, jobs, T0)).toEqual(['a1', 'b1', 'a2', 'a3', 'a4', 'a5']);
+    expect(await claimIds(s, 2)).toEqual(['a1', 'b1']);
+    expect(await claimIds(s, 1)).toEqual(['a2']);
+  });
+
+  it('a batch claim equals that many single claims, settle-and-claim included', async () => {
+    const specs = (r: () => number) =>
+      Array.from({ length: 24 }, (_, i) => named(`j${i}`, [null, 'a', 'b', 'c'][Math.floor(r() * 4)] ?? null, { priority: 1 + Math.floor(r() * 2) }));
+    const one = await fresh();
+    const many = await fresh();
+    for (const { s } of [one, many]) {
+      const r = random(7);
+      for (let i = 0; i < 4; i++)
+        await add(
+          s,
+          specs(r)
+            .slice(i * 6, i * 6 + 6)
+            .map((j) => ({ ...j, id: `${j.name}-${i}` })),
+        );
+    }
+    const single: string[] = [];
+    for (let i = 0; i < 24; i++) single.push(...(await claimIds(one.s, 1)));
+    const batch = [...(await claimIds(many.s, 10)), ...(await claimIds(many.s, 14))];
+    expect(batch).toEqual(single);
+  });
+
+  it('claims and positions equal those of MemoryStorage under adds, retries, cancels and priority changes (randomised)', async () => {
+    for (let seed = 1; seed <= Number(process.env.GROUP_SEEDS ?? 12); seed++) {
+      const { s } = await fresh();
+      const pair: Storage[] = [s, new MemoryStorage()];
+      const r = random(1_000 + seed);
+      let now = T0;
+      let n = 0;
+      const ids: string[] = [];
+      for (let step = 0; step < 8; step++) {
+        const batch = Array.from({ length: 1 + Math.floor(r() * 4) }, () => {
+          const name = `n${n++}`;
+          ids.push(name);
+          return named(name, [null, 'a', 'b', 'c'][Math.floor(r() * 4)] ?? null, {
+            id: name,
+            priority: 1 + Math.floor(r() * 3),
+            runAt: now + [0, 0, 5, 30][Math.floor(r() * 4)]!,
+          });
+        });
+        const pick = ids[Math.floor(r() * ids.length)] ?? '';
+        const act = r();
+        const take = Math.floor(r() * 3);
+        const retry = r() < 0.5;
+        const results: string[][] = [];
+        for (const st of pair) {
+          await st.enqueue({ queue: 'q', jobs: batch, now });
+          const job = await st.getJob({ queue: 'q', id: pick });
+          if (job?.state === 'queued' && act < 0.2) await st.cancel({ queue: 'q', id: pick, now });
+          if (job?.state === 'queued' && act > 0.7) await st.changePriority({ queue: 'q', id: pick, priority: 1 + (job.priority % 3) });
+          const claimed = await st.claim({ queue: 'q', workerId: 'w', limit: take, leaseMs: 60_000, now: now + 10 });
+          for (const c of claimed) {
+            const error = { name: 'Error', message: 'x', attempt: c.attempt, at: now };
+            const items = [{ id: c.id, leaseToken: c.leaseToken ?? '', error, retryAt: now + 11 }];
+            await st.settle({
+              queue: 'q',
+              now: now + 10,
+              ...(retry ? { failed: items } : { completed: [{ id: c.id, leaseToken: c.leaseToken ?? '', result: null }] }),
+            });
+          }
+          const positions = await Promise.all(ids.map((id) => st.getPosition({ queue: 'q', id, now: now + 20 })));
+          const read = { queue: 'q', now: now + 20, aheadListLimit: 3, aheadWorkLimit: 4, sampleLimit: 0, workerStaleMs: 1 };
+          const inputs = await Promise.all(ids.map((id) => st.getPositionInputs({ ...read, id })));
+          const ahead = inputs.map((i) => JSON.stringify([i?.ahead, i?.aheadJobs, i?.aheadWork, i?.aheadWorkOf]));
+          results.push([...claimed.map((c) => c.id), '|', ...positions.map(String), '|', ...ahead]);
+        }
+        expect(results[0]).toEqual(results[1]);
+        now += 10;
+      }
+    }
+  }, 120_000);
+
+  it('positions, inputs and claims agree while grouped jobs arrive, retry and run (randomised)', async () => {
+    for (let seed = 1; seed <= Number(process.env.GROUP_SEEDS ?? 12); seed++) {
+      const { s } = await fresh();
+      const r = random(seed);
+      let now = T0;
+      let n = 0;
+      const live: JobRecord[] = [];
+      for (let step = 0; step < 8; step++) {
+        const batch = Array.from({ length: 1 + Math.floor(r() * 4) }, () =>
+          named(`n${n++}`, [null, 'a', 'b', 'c'][Math.floor(r() * 4)] ?? null, {
+            priority: 1 + Math.floor(r() * 3),
+            runAt: now + [0, 0, 5, 30][Math.floor(r() * 4)]!,
+          }),
+        );
+        live.push(...(await add(s, batch, now)));
+        now += 10;
+        const order = await readyOrder(s, live, now);
+        const take = Math.floor(r() * 3);
+        const claimed = await s.claim({ queue: 'q', workerId: 'w', limit: take, leaseMs: 60_000, now });
+        expect(claimed.map((j) => j.name)).toEqual(order.slice(0, take));
+        for (const job of claimed) {
+          const retry = r() < 0.4;
+          await s.settle({
+            queue: 'q',
+            now,
+            failed: retry
+              ? [{ id: job.id, leaseToken: job.leaseToken ?? '', error: { name: 'Error', message: 'x', attempt: job.attempt, at: now }, retryAt: now + 1 }]
+              : [],
+            completed: retry ? [] : [{ id: job.id, leaseToken: job.leaseToken ?? '', result: null }],
+          });
+        }
+        const states = await Promise.all(live.map((j) => s.getJob({ queue: 'q', id: j.id })));
+        live.splice(0, live.length, ...states.filter((j): j is JobRecord => j !== null && j.state === 'queued'));
+      }
+    }
+  }, 120_000);
+});

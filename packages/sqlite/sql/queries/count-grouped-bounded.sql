@@ -1,0 +1,9 @@
+-- count-grouped-bounded: how many grouped jobs of a queue wait (queued, ready or scheduled),
+-- counting no further than :bound.
+--
+-- Parameters: :queue  the queue; :bound  the queue's maxSize
+-- Returns: one column `n`, min(grouped queued jobs, :bound).
+-- Guarantees: index-only on jobs_grouped and bounded; with count-queued-bounded.sql (the
+--   ungrouped jobs) it gives a grouped queue's maxSize count. Only run for a grouped queue.
+SELECT count(*) AS n
+FROM (SELECT 1 FROM jobs WHERE queue = :queue AND state = 'queued' AND grp IS NOT NULL LIMIT CAST(:bound AS INTEGER))

@@ -1,0 +1,11 @@
+-- group-has-queued: whether a group has any queued job (ready or scheduled) at a level.
+--
+-- Parameters: :queue :grp ('' = ungrouped) :priority
+-- Returns: one column `more`, 1 or 0.
+-- Guarantees: at most two index seeks (jobs_queued, jobs_grouped), index-only.
+SELECT
+  EXISTS (SELECT 1 FROM jobs
+    WHERE :grp = '' AND queue = :queue AND state = 'queued' AND grp IS NULL AND priority = :priority)
+  OR EXISTS (SELECT 1 FROM jobs
+    WHERE queue = :queue AND state = 'queued' AND grp = :grp AND priority = :priority)
+  AS more
