@@ -1,7 +1,8 @@
 /**
  * Claiming: one round trip through the claim function of `sql/functions/claim.sql`, which checks
- * pause, global concurrency and the rate limit and leases by the ordering rule; and the reading of
- * its rows, which the settle-and-claim shares.
+ * pause, global concurrency and the rate limit and leases by the ordering rule (a grouped queue:
+ * its groups in turns, `sql/functions/groups-claim.sql`); and the reading of its rows, which the
+ * settle-and-claim shares.
  * @module
  * @internal
  */
