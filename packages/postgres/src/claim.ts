@@ -1,7 +1,8 @@
 /**
  * Claiming: one round trip through the claim function of `sql/functions/claim.sql`, which checks
- * pause, global concurrency and the rate limit and leases by the ordering rule; and the reading of
- * its rows, which the settle-and-claim shares.
+ * pause, global concurrency and the rate limit and leases by the ordering rule (a grouped queue:
+ * its groups in turns, `sql/functions/groups-claim.sql`); and the reading of its rows, which the
+ * settle-and-claim shares.
  * @module
  * @internal
  */
@@ -10,24 +11,31 @@ import { compareJobOrder, type ClaimParams, type JobRecord } from '@waitline/cor
 import type { PgContext } from './context.js';
 import { type JobJson, toJobRecord } from './rows.js';
 
-/** The claim function's report row: when the rate limit held the claim back, the next start. @internal */
-export interface NextStartJson {
-  next_start_at: number;
+/**
+ * The claim function's report rows: when the rate limit held the claim back, the next start; or,
+ * for a grouped queue, the mark saying the job rows came in claim order. @internal
+ */
+export type NextStartJson = { next_start_at: number } | { in_order: true };
+
+function isReport(row: JobJson | NextStartJson): row is NextStartJson {
+  return 'next_start_at' in row || 'in_order' in row;
 }
 
-function isNextStart(row: JobJson | NextStartJson): row is NextStartJson {
-  return 'next_start_at' in row;
-}
-
-/** The claim function's rows as records in claim order, and the rate limit's report if any. @internal */
+/**
+ * The claim function's rows as records in claim order, and the rate limit's report if any. An
+ * ungrouped claim's rows come in no order and are sorted by the ordering rule; a grouped claim's
+ * rows (marked `in_order`) come in claim order and are kept so. @internal
+ */
 export function claimResult(rows: ReadonlyArray<JobJson | NextStartJson>): { claimed: JobRecord[]; nextStartAt?: number } {
   const claimed: JobRecord[] = [];
   let nextStartAt: number | undefined;
+  let inOrder = false;
   for (const row of rows) {
-    if (isNextStart(row)) nextStartAt = Number(row.next_start_at);
-    else claimed.push(toJobRecord(row));
+    if (!isReport(row)) claimed.push(toJobRecord(row));
+    else if ('in_order' in row) inOrder = true;
+    else nextStartAt = Number(row.next_start_at);
   }
-  claimed.sort(compareJobOrder);
+  if (!inOrder) claimed.sort(compareJobOrder);
   return nextStartAt === undefined ? { claimed } : { claimed, nextStartAt };
 }
 

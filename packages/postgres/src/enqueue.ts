@@ -26,6 +26,7 @@ function jobsJson(p: EnqueueParams): string {
       idempotency_key: job.idempotencyKey ?? null,
       traceparent: job.traceparent ?? null,
       webhook: job.webhook ?? null,
+      grp: job.group ?? null,
     })),
   );
 }

@@ -97,11 +97,12 @@ function asClient(tx: unknown): PostgresTx {
  * writes inside your own transaction.
  */
 export class PostgresStorage implements Storage<PostgresTx> {
-  /** Cross-process events, enqueue inside a caller's transaction, reopenable. */
+  /** Cross-process events, enqueue inside a caller's transaction, reopenable, groups that take turns. */
   readonly capabilities: StorageCapabilities = Object.freeze({
     crossProcessEvents: true,
     transactionalEnqueue: true,
     reopenable: true,
+    groups: true,
   });
   /** LISTEN/NOTIFY wake-ups and cancels, journaled events (see the package README). */
   readonly notifier: Notifier;

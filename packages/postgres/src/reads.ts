@@ -23,6 +23,7 @@ import {
 } from '@waitline/core';
 
 import type { PgContext, Queryable } from './context.js';
+import { groupedAheadJobs, groupedAheadWork, readGroupedPosition } from './group-reads.js';
 import {
   defaultQueueConfig,
   type FinishedRow,
@@ -62,10 +63,15 @@ export async function getJob(ctx: PgContext, p: JobRef): Promise<JobRecord | nul
   return row === undefined || row.job.queue !== p.queue ? null : toJobRecord(row.job);
 }
 
-/** A job's 1-based position among ready jobs, or null (see position.sql). @internal */
+/**
+ * A job's 1-based position among ready jobs, or null (see position.sql); in a grouped queue the
+ * round-robin position (position-grouped.sql and core's `groupPosition`). @internal
+ */
 export async function readPosition(ctx: PgContext, p: { queue: string; id: string; now: number }, on?: Queryable): Promise<number | null> {
-  const row = await ctx.row<{ position: number }>('position', [p.id, p.now, p.queue], on);
-  return row === undefined ? null : row.position;
+  const row = await ctx.row<{ position: number | null; grouped: boolean }>('position', [p.id, p.now, p.queue], on);
+  if (row === undefined) return null;
+  if (!row.grouped) return row.position;
+  return (await readGroupedPosition(ctx, p, on))?.position ?? null;
 }
 
 /** The first `limit` ready jobs of the queue in claim order, grouped by name (none read when 0). */
@@ -88,6 +94,29 @@ async function recentAndLive(ctx: PgContext, queue: string, p: { now: number; sa
   return { recent: recent.map(toFinishedSample), liveWorkers: workers.map(toWorkerInfo) };
 }
 
+/** The jobs ahead of a job (its count, work by name, list) in a queue that is not grouped. */
+async function plainAhead(ctx: PgContext, job: JobRecord, position: number | null, p: PositionParams, c: Queryable): Promise<AheadPart> {
+  const ahead = position === null ? null : position - 1;
+  const aheadWorkOf = Math.min(ahead ?? 0, Math.max(0, Math.floor(p.aheadWorkLimit)));
+  return {
+    ahead,
+    aheadWork: await aheadWork(ctx, job.queue, aheadWorkOf, p.now, c),
+    aheadWorkOf,
+    aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : await aheadJobs(ctx, job.queue, ahead, p.now, c),
+  };
+}
+
+/** The jobs ahead of a ready job of a grouped queue, in claim order (group-reads.ts). */
+async function groupedAhead(ctx: PgContext, job: JobRecord, p: PositionParams, c: Queryable): Promise<AheadPart> {
+  const g = await readGroupedPosition(ctx, { queue: job.queue, id: job.id, now: p.now }, c);
+  if (g === null) return { ahead: null, aheadWork: [], aheadWorkOf: 0, aheadJobs: null };
+  const q = { queue: job.queue, now: p.now, priority: job.priority };
+  const work = await groupedAheadWork(ctx, q, g, p.aheadWorkLimit, c);
+  return { ahead: g.position - 1, aheadWork: work.work, aheadWorkOf: work.of, aheadJobs: await groupedAheadJobs(ctx, q, g, p.aheadListLimit, c) };
+}
+
+type AheadPart = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'aheadJobs'>;
+
 /** Everything a position and ETA are computed from, from one snapshot; null for an unknown id or another queue's job. @internal */
 export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<PositionInputs | null> {
   return ctx.transaction(SNAPSHOT, async (c) => {
@@ -97,16 +126,12 @@ export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<P
     // `ahead` is position.sql's exact index-only count; only the first aheadWorkOf jobs ahead are
     // read and grouped, so the grouping costs at most aheadWorkLimit rows at any queue length.
     const ready = job.state === 'queued' && job.runAt <= p.now;
-    const position = ready ? await readPosition(ctx, { queue: job.queue, id: job.id, now: p.now }, c) : null;
-    const ahead = position === null ? null : position - 1;
-    const aheadWorkOf = Math.min(ahead ?? 0, Math.max(0, Math.floor(p.aheadWorkLimit)));
+    const plain = ready ? await ctx.row<{ position: number | null; grouped: boolean }>('position', [job.id, p.now, job.queue], c) : undefined;
+    const ahead = plain?.grouped === true ? await groupedAhead(ctx, job, p, c) : await plainAhead(ctx, job, plain?.position ?? null, p, c);
     const running = await ctx.rows<RunningRow>('runningSamples', [job.queue], c);
     return {
       job,
-      ahead,
-      aheadWork: await aheadWork(ctx, job.queue, aheadWorkOf, p.now, c),
-      aheadWorkOf,
-      aheadJobs: ahead === null || ahead > p.aheadListLimit ? null : await aheadJobs(ctx, job.queue, ahead, p.now, c),
+      ...ahead,
       running: running.map(toRunningSample),
       ...(await recentAndLive(ctx, job.queue, p, c)),
       config: await queueConfig(ctx, job.queue, c),
@@ -118,8 +143,9 @@ async function stateCounts(ctx: PgContext, queue: string, now: number, on: Query
   const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as RawQueueStats['counts'];
   counts.ready = 0;
   for (const row of await ctx.rows<{ state: string; n: number; ready: number }>('stateCounts', [queue, now], on)) {
-    counts[row.state as keyof RawQueueStats['counts']] = row.n;
-    if (row.state === 'queued') counts.ready = row.ready;
+    // 'queued' comes twice (ungrouped and grouped jobs, two indexes): summed.
+    counts[row.state as keyof RawQueueStats['counts']] += row.n;
+    if (row.state === 'queued') counts.ready += row.ready;
   }
   counts.scheduled = counts.queued - counts.ready;
   return counts;

@@ -46,6 +46,8 @@ export interface JobJson {
   error: JobErrorInfo | null;
   traceparent: string | null;
   webhook: JobRecord['webhook'];
+  /** The job's group, NULL for an ungrouped job (since 0012). */
+  grp: string | null;
 }
 
 /** A query result row holding one job. @internal */
@@ -83,7 +85,7 @@ export function toJobRecord(j: JobJson): JobRecord {
     error: j.error ?? null,
     traceparent: j.traceparent ?? null,
     webhook: j.webhook ?? null,
-    group: null,
+    group: j.grp ?? null,
   };
 }
 

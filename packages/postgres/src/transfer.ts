@@ -43,6 +43,7 @@ function jobsJson(writes: ReadonlyArray<{ job: TransferJob }>): string {
       stalls: job.stalls,
       traceparent: job.traceparent,
       webhook: job.webhook ?? null,
+      grp: job.group ?? null,
     })),
   );
 }
@@ -52,6 +53,17 @@ async function storedConflicts(ctx: PgContext, p: ImportJobsParams, client: pg.P
   const keys = p.jobs.flatMap((j) => (j.idempotencyKey === null ? [] : [j.idempotencyKey]));
   const rows = await ctx.rows<ConflictRow>('importConflicts', [p.queue, ids, keys], client);
   return rows.map((r) => ({ id: r.id, queue: r.queue, state: r.state, idempotencyKey: r.idempotency_key }));
+}
+
+/**
+ * Makes the written jobs take turns, in the import's transaction: a batch holding a group marks
+ * the queue grouped first (group-mark.sql); in a grouped queue each queued job's group joins its
+ * level's rotation in seq order when it has no stamp (group-join.sql), as fresh adds would.
+ */
+async function joinTurns(ctx: PgContext, queue: string, writes: ReadonlyArray<{ job: TransferJob }>, client: pg.PoolClient): Promise<void> {
+  const ids = writes.map((w) => w.job.id);
+  if (writes.some((w) => (w.job.group ?? null) !== null)) await ctx.rows('groupMark', [queue, ids], client);
+  await ctx.rows('groupJoin', [queue, ids], client);
 }
 
 /**
@@ -66,7 +78,10 @@ export async function importWholeJobs(ctx: PgContext, p: ImportJobsParams): Prom
     await ctx.rows('importEnsureQueue', [p.queue, p.now], client);
     const plan = planImport(p.queue, p.jobs, await storedConflicts(ctx, p, client), p.onConflict);
     if (plan.removes.length > 0) await ctx.rows('importRemove', [plan.removes], client);
-    if (plan.writes.length > 0) await ctx.rows('importJobs', [p.queue, jobsJson(plan.writes)], client);
+    if (plan.writes.length > 0) {
+      await ctx.rows('importJobs', [p.queue, jobsJson(plan.writes)], client);
+      await joinTurns(ctx, p.queue, plan.writes, client);
+    }
     return { imported: plan.writes.length, skipped: plan.skipped, replaced: plan.replaced };
   });
 }

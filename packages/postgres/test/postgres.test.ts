@@ -134,12 +134,50 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       const workPlan = (await c.query(`EXPLAIN ${work}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
       expect(workPlan).toMatch(/Limit[\s\S]*Index Only Scan using jobs_queued/);
       expect(workPlan).not.toMatch(/Seq Scan|Sort Key: a\.priority/);
-      const pick = `SELECT c.id FROM "${schema}".jobs c WHERE c.queue = 'q' AND c.state = 'queued' AND c.run_at <= ${Date.now()}
+      const pick = `SELECT c.id FROM "${schema}".jobs c WHERE c.queue = 'q' AND c.state = 'queued' AND c.grp IS NULL AND c.run_at <= ${Date.now()}
         ORDER BY c.priority DESC, c.run_at, c.seq LIMIT 5 FOR UPDATE SKIP LOCKED`;
       const claimPlan = (await c.query(`EXPLAIN ${pick}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
       expect(claimPlan).toMatch(/Index Scan using jobs_queued/);
       expect(claimPlan).not.toMatch(/Sort|Seq Scan/);
     });
+  });
+
+  it('a grouped queue counts positions, lists the jobs ahead and probes heads with index seeks, never a scan', async () => {
+    const storage = await openFresh();
+    const q = new Queue(storage, 'q');
+    const group = (i: number) => (i % 10 === 0 ? undefined : `g${i % 40}`);
+    const jobs = await q.addBulk(Array.from({ length: 4_000 }, (_, i) => ({ payload: { i }, options: { priority: 1 + (i % 3), group: group(i) } })));
+    const schema = schemaOf(storage);
+    const explain = (c: pg.ClientBase, sql: string) => c.query(`EXPLAIN ${sql}`).then((r) => r.rows.map((row) => row['QUERY PLAN']).join('\n'));
+    await withClient(async (c) => {
+      await c.query(`VACUUM ANALYZE "${schema}".jobs`);
+      const now = String(Date.now());
+      const id = (jobs[2_001] as { id: string }).id;
+      const position = renderSql(SQL.positionGrouped, schema).replace(/\$1/g, `'${id}'`).replace(/\$2/g, now).replace(/\$3/g, "'q'");
+      const plan = await explain(c, position);
+      expect(plan).toMatch(/Index Only Scan using jobs_grouped/);
+      expect(plan).toMatch(/Index Only Scan using jobs_queued/);
+      expect(plan).not.toMatch(/Seq Scan|Bitmap/);
+      const lines = renderSql(SQL.aheadGrouped, schema)
+        .replace(/\$1/g, "'q'")
+        .replace(/\$2/g, now)
+        .replace(/\$3/g, '2')
+        .replace(/\$4/g, "ARRAY['', 'g1', 'g2']")
+        .replace(/\$5/g, 'ARRAY[3, 3, 3]');
+      const linesPlan = await explain(c, lines);
+      expect(linesPlan).toMatch(/Limit[\s\S]*Index Only Scan using jobs_grouped/);
+      expect(linesPlan).not.toMatch(/Seq Scan|Bitmap/);
+      const head = `SELECT j.id, j.run_at FROM "${schema}".jobs j WHERE j.queue = 'q' AND j.state = 'queued' AND j.grp = 'g1' AND j.priority = 2
+        ORDER BY j.run_at, j.seq LIMIT 1`;
+      const headPlan = await explain(c, head);
+      expect(headPlan).toMatch(/Index Scan using jobs_grouped/);
+      expect(headPlan).not.toMatch(/Sort|Seq Scan/);
+    });
+    // The positions reported are the order claims return.
+    const ready = await Promise.all(jobs.slice(0, 200).map(async (j) => [j.id, await q.getPosition(j.id)] as const));
+    const claimed = await storage.claim({ queue: 'q', now: storage.clock.now(), workerId: 'w', limit: 50, leaseMs: 60_000 });
+    const firstFifty = new Map(ready.filter(([, p]) => p !== null && p <= 50).map(([id, p]) => [id, p]));
+    for (const [i, job] of claimed.entries()) if (firstFifty.has(job.id)) expect(firstFifty.get(job.id)).toBe(i + 1);
   });
 
   it('an idle worker still wakes on adds after its LISTEN connection is killed, and catches up on what came meanwhile', async () => {
@@ -254,7 +292,17 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     };
     const fresh = await openFresh({}, 'fn');
     const expected = await functionsOf(schemaOf(fresh));
-    expect(expected.map(([name]) => name)).toEqual(['claim', 'enqueue', 'settle']);
+    expect(expected.map(([name]) => name)).toEqual([
+      'claim',
+      'claim_grouped',
+      'enqueue',
+      'group_head',
+      'group_join',
+      'group_mark',
+      'group_served',
+      'group_turn',
+      'settle',
+    ]);
     for (let version = 1; version < MIGRATIONS.length; version++) {
       const schema = freshSchema(`up${version}`);
       schemas.push(schema);

@@ -16,6 +16,11 @@
 --   are picked on jobs_queued by (priority DESC, run_at, seq) with FOR UPDATE SKIP LOCKED, so
 --   concurrent claimers never wait for nor share a row. attempt grows by one; the previous
 --   attempt's progress, finish time and any stale cancel request are cleared.
+--   Groups (since 0012): a grouped queue's claim always locks the queue row FOR UPDATE (it
+--   rewrites shared turn rows, so grouped claims of a queue run one at a time) and leases through
+--   claim_grouped() (sql/functions/groups-claim.sql), in claim order; its rows then follow one
+--   row {"in_order": true}, telling src/claim.ts not to re-sort them. An ungrouped queue runs the
+--   statements above, on jobs_queued (ungrouped jobs only since 0012).
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -31,16 +36,17 @@ DECLARE
   v_n bigint := p_limit;
   v_tokens bigint;
   v_count bigint;
+  v_grouped boolean;
 BEGIN
   IF p_limit IS NULL OR p_limit <= 0 THEN
     RETURN;
   END IF;
-  SELECT q.concurrency, q.paused, q.rate_max INTO v_conc, v_paused, v_rate_max
+  SELECT q.concurrency, q.paused, q.rate_max, q.grouped INTO v_conc, v_paused, v_rate_max, v_grouped
   FROM {{schema}}.queues q WHERE q.name = p_queue;
   IF v_paused THEN
     RETURN;
   END IF;
-  IF v_conc IS NOT NULL OR v_rate_max IS NOT NULL THEN
+  IF v_conc IS NOT NULL OR v_rate_max IS NOT NULL OR v_grouped THEN
     SELECT q.concurrency, q.paused, q.rate_max, q.rate_interval_ms INTO v_conc, v_paused, v_rate_max, v_rate_ms
     FROM {{schema}}.queues q WHERE q.name = p_queue FOR UPDATE;
     IF v_paused THEN
@@ -64,7 +70,11 @@ BEGIN
       END IF;
     END IF;
   END IF;
-  IF v_n > 0 THEN
+  IF v_n > 0 AND v_grouped THEN
+    RETURN QUERY SELECT c FROM {{schema}}.claim_grouped(p_queue, p_now, p_worker, v_n, p_lease_ms, p_token) c;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN NEXT json_build_object('in_order', true);
+  ELSIF v_n > 0 THEN
     RETURN QUERY
     UPDATE {{schema}}.jobs j SET
       state = 'running',
@@ -78,7 +88,7 @@ BEGIN
       progress = NULL
     WHERE j.id IN (
       SELECT c.id FROM {{schema}}.jobs c
-      WHERE c.queue = p_queue AND c.state = 'queued' AND c.run_at <= p_now
+      WHERE c.queue = p_queue AND c.state = 'queued' AND c.grp IS NULL AND c.run_at <= p_now
       ORDER BY c.priority DESC, c.run_at, c.seq
       LIMIT v_n
       FOR UPDATE SKIP LOCKED

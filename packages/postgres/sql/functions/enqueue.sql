@@ -21,6 +21,12 @@
 --   without raising, so a caller's own transaction stays usable (QueueDrainingError).
 --   Each job may carry traceparent (text or null, since 0004) and webhook (a JSON object or
 --   null, since 0006), written with the job.
+--   Groups (since 0012): each job may carry grp (text or null). A batch holding a grp for a
+--   queue not yet grouped takes the drain fence EXCLUSIVELY instead (every add that read grouped
+--   as false has committed before it marks the queue, and later adds read it as true), then
+--   group_mark() sets grouped and stamps the default group where ungrouped jobs wait. In a
+--   grouped queue the inserted jobs join turns (group_join(), batch order). A full queue writes
+--   neither flag nor stamp.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -34,12 +40,19 @@ DECLARE
   v_seqs bigint[];
   v_first bigint;
   v_queued bigint;
+  v_grouped boolean;
+  v_has_group boolean;
 BEGIN
-  PERFORM pg_advisory_xact_lock_shared(hashtext({{channel}} || ':drain'), hashtext(p_queue));
-  SELECT q.max_size, q.draining INTO v_max, v_draining FROM {{schema}}.queues q WHERE q.name = p_queue;
+  v_has_group := EXISTS (SELECT 1 FROM json_to_recordset(p_jobs) AS g(grp text) WHERE g.grp IS NOT NULL);
+  IF v_has_group AND NOT coalesce((SELECT q.grouped FROM {{schema}}.queues q WHERE q.name = p_queue), false) THEN
+    PERFORM pg_advisory_xact_lock(hashtext({{channel}} || ':drain'), hashtext(p_queue));
+  ELSE
+    PERFORM pg_advisory_xact_lock_shared(hashtext({{channel}} || ':drain'), hashtext(p_queue));
+  END IF;
+  SELECT q.max_size, q.draining, q.grouped INTO v_max, v_draining, v_grouped FROM {{schema}}.queues q WHERE q.name = p_queue;
   IF NOT FOUND THEN
     INSERT INTO {{schema}}.queues (name, updated_at) VALUES (p_queue, p_now) ON CONFLICT (name) DO NOTHING;
-    SELECT q.max_size, q.draining INTO v_max, v_draining FROM {{schema}}.queues q WHERE q.name = p_queue;
+    SELECT q.max_size, q.draining, q.grouped INTO v_max, v_draining, v_grouped FROM {{schema}}.queues q WHERE q.name = p_queue;
   END IF;
   IF v_draining THEN
     RETURN QUERY SELECT 'draining'::text, NULL::text, NULL::bigint, NULL::json;
@@ -51,13 +64,13 @@ BEGIN
   WITH ins AS (
     INSERT INTO {{schema}}.jobs AS j (id, queue, name, payload, state, priority, run_at,
       max_attempts, backoff, timeout_ms, size, idempotency_key, created_at, traceparent,
-      webhook)
+      webhook, grp)
     SELECT x.id, p_queue, x.name, coalesce(x.payload, 'null'::json), 'queued', x.priority, x.run_at,
       x.max_attempts, x.backoff, x.timeout_ms, x.size, x.idempotency_key, p_now, x.traceparent,
-      x.webhook
+      x.webhook, x.grp
     FROM json_to_recordset(p_jobs) AS x(i integer, id text, name text, payload json,
       priority integer, run_at bigint, max_attempts integer, backoff json, timeout_ms bigint,
-      size double precision, idempotency_key text, traceparent text, webhook json)
+      size double precision, idempotency_key text, traceparent text, webhook json, grp text)
     ORDER BY x.i
     ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING j.id, j.seq, j.run_at
@@ -67,14 +80,27 @@ BEGIN
   IF v_ids IS NOT NULL AND v_max IS NOT NULL THEN
     SELECT count(*) INTO v_queued FROM (
       SELECT 1 FROM {{schema}}.jobs q
-      WHERE q.queue = p_queue AND q.state = 'queued'
+      WHERE q.queue = p_queue AND q.state = 'queued' AND q.grp IS NULL
       LIMIT v_max + 1
     ) bounded;
+    IF v_queued <= v_max THEN
+      v_queued := v_queued + (SELECT count(*) FROM (
+        SELECT 1 FROM {{schema}}.jobs q
+        WHERE q.queue = p_queue AND q.state = 'queued' AND q.grp IS NOT NULL
+        LIMIT v_max + 1 - v_queued
+      ) bounded);
+    END IF;
     IF v_queued > v_max THEN
       DELETE FROM {{schema}}.jobs d WHERE d.id = ANY (v_ids);
       RETURN QUERY SELECT 'full'::text, NULL::text, v_max::bigint, NULL::json;
       RETURN;
     END IF;
+  END IF;
+  IF v_ids IS NOT NULL AND (v_grouped OR v_has_group) THEN
+    IF v_has_group THEN
+      PERFORM {{schema}}.group_mark(p_queue, v_ids);
+    END IF;
+    PERFORM {{schema}}.group_join(p_queue, v_ids);
   END IF;
   IF v_ids IS NOT NULL THEN
     PERFORM pg_notify({{channel}}, json_build_object('q', p_queue, 'k', 'added', 'r', v_first)::text);

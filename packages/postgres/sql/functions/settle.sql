@@ -17,6 +17,8 @@
 --   Every UPDATE also requires j.queue = p_queue (since 0007): a lease named on another
 --   queue's settle misses like a stale token. A completed, failed or cancelled item may carry
 --   started_at (since 0009): the handler's real start, stored as started_at (a prefetched job).
+--   Groups (since 0012): the failed and released items that went back to queued join turns
+--   (group_join(), a no-op for a queue that is not grouped) before the claim runs.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -67,6 +69,11 @@ BEGIN
     FROM json_to_recordset(p_released) AS x(id text, token text)
     WHERE j.id = x.id AND j.queue = p_queue AND j.state = 'running' AND j.lease_token = x.token
     RETURNING 'settled'::text, row_to_json(j);
+  END IF;
+  IF coalesce(p_failed, p_released) IS NOT NULL THEN
+    PERFORM {{schema}}.group_join(p_queue, ARRAY(
+      SELECT x.id FROM json_to_recordset(p_failed) AS x(id text)
+      UNION ALL SELECT x.id FROM json_to_recordset(p_released) AS x(id text)));
   END IF;
   -- A limited queue's freed slot may be another process's to take: wake the idle workers.
   IF coalesce(p_completed, p_failed, p_cancelled, p_released) IS NOT NULL

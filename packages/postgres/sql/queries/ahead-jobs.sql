@@ -2,8 +2,10 @@
 --
 -- Parameters: $1 queue; $2 now; $3 limit
 -- Returns: (name, size) rows in claim order.
--- Guarantees: walks jobs_queued in order and stops after $3 ready rows.
+-- Guarantees: for a queue that is not grouped (ungrouped jobs only, since 0012; a grouped queue
+--   reads ahead-higher.sql and ahead-grouped.sql). Walks jobs_queued in order and stops after $3
+--   ready rows.
 SELECT a.name, a.size FROM {{schema}}.jobs a
-WHERE a.queue = $1 AND a.state = 'queued' AND a.run_at <= $2
+WHERE a.queue = $1 AND a.state = 'queued' AND a.grp IS NULL AND a.run_at <= $2
 ORDER BY a.priority DESC, a.run_at, a.seq
 LIMIT $3

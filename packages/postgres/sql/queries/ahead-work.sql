@@ -4,14 +4,15 @@
 --   every row read is ahead of it)
 -- Returns: (name, count, sized_count, size_sum) per name, ordered by name; counts sum to the rows
 --   read, min($3, ready jobs).
--- Guarantees: walks jobs_queued in claim order (priority DESC, run_at, seq) and stops after $3
---   ready rows, index-only (name and size are INCLUDEd in the index): its cost follows $3, never
---   the number of jobs ahead. Only scheduled rows of higher priorities are passed over.
+-- Guarantees: for a queue that is not grouped (ungrouped jobs only, since 0012; a grouped queue
+--   reads ahead-higher.sql and ahead-grouped.sql). Walks jobs_queued in claim order (priority
+--   DESC, run_at, seq) and stops after $3 ready rows, index-only (name and size are INCLUDEd
+--   in the index): its cost follows $3, never the number of jobs ahead. Only scheduled rows of higher priorities are passed over.
 SELECT name, count(*)::integer AS count, count(size)::integer AS sized_count,
   coalesce(sum(size), 0)::float8 AS size_sum
 FROM (
   SELECT a.name, a.size FROM {{schema}}.jobs a
-  WHERE a.queue = $1 AND a.state = 'queued' AND a.run_at <= $2
+  WHERE a.queue = $1 AND a.state = 'queued' AND a.grp IS NULL AND a.run_at <= $2
   ORDER BY a.priority DESC, a.run_at, a.seq
   LIMIT $3
 ) ahead

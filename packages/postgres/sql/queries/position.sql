@@ -1,17 +1,20 @@
 -- position: a job's 1-based position among the ready jobs of its queue.
 --
 -- Parameters: $1 id; $2 now; $3 queue
--- Returns: one row (position), or none when the job is unknown, of another queue, not queued, or
---   scheduled.
--- Guarantees: 1 + the ready jobs that sort before it by (priority DESC, run_at, seq): every higher
---   priority (ready ones), then its own priority up to (run_at, seq). Both counts are index-only
---   scans of jobs_queued; one statement reads one snapshot.
-SELECT 1
+-- Returns: one row (position, grouped), or none when the job is unknown, of another queue, not
+--   queued, or scheduled.
+-- Guarantees: 1 + the ready jobs that sort before it by (priority DESC, run_at, seq): every
+--   higher priority (ready ones), then its own priority up to (run_at, seq). Both counts are
+--   index-only scans of jobs_queued; one statement reads one snapshot. For a grouped queue
+--   (since 0012) position is NULL, grouped true and neither count runs: position-grouped.sql
+--   gives its position.
+SELECT CASE WHEN q.grouped THEN NULL ELSE 1
   + (SELECT count(*) FROM {{schema}}.jobs a
-     WHERE a.queue = j.queue AND a.state = 'queued' AND a.priority > j.priority AND a.run_at <= $2)
+     WHERE a.queue = j.queue AND a.state = 'queued' AND a.grp IS NULL AND a.priority > j.priority AND a.run_at <= $2)
   + (SELECT count(*) FROM {{schema}}.jobs a
-     WHERE a.queue = j.queue AND a.state = 'queued' AND a.priority = j.priority
-       AND (a.run_at, a.seq) < (j.run_at, j.seq))
-  AS position
+     WHERE a.queue = j.queue AND a.state = 'queued' AND a.grp IS NULL AND a.priority = j.priority
+       AND (a.run_at, a.seq) < (j.run_at, j.seq)) END
+  AS position, coalesce(q.grouped, false) AS grouped
 FROM {{schema}}.jobs j
+LEFT JOIN {{schema}}.queues q ON q.name = j.queue
 WHERE j.id = $1 AND j.queue = $3 AND j.state = 'queued' AND j.run_at <= $2

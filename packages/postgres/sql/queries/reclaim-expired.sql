@@ -9,7 +9,9 @@
 --   attempts left is queued again at now, the back of its priority level; otherwise failed.
 --   stalls grows by one in every case. All but the cancelled record $3 with the attempt that was
 --   lost (before any hand-back) and now. FOR UPDATE SKIP LOCKED: a job a worker is settling at
---   this moment is left to that worker.
+--   this moment is left to that worker. A job queued again in a grouped queue joins turns at its
+--   level when its group has no stamp there (group_turn(), since 0012).
+WITH r AS (
 UPDATE {{schema}}.jobs j SET
   state = CASE WHEN j.cancel_requested THEN 'cancelled'
                WHEN x.requeued THEN 'queued' ELSE 'failed' END,
@@ -31,4 +33,8 @@ FROM (
   FOR UPDATE OF e SKIP LOCKED
 ) x
 WHERE j.id = x.id
-RETURNING row_to_json(j) AS job
+RETURNING j.*
+)
+SELECT row_to_json(r) AS job,
+  CASE WHEN r.state = 'queued' THEN {{schema}}.group_turn(r.queue, r.priority, r.grp) END AS joined
+FROM r

@@ -1,0 +1,119 @@
+-- claim_grouped: leases up to p_n ready jobs of a grouped queue, one turn at a time.
+--
+-- Parameters: as claim(), with p_n the number the queue's limits allow (claim() computed it
+--   after locking the queue row FOR UPDATE, which serialises every grouped claim of the queue).
+-- Returns: every leased row (row_to_json) in its new state, in claim order.
+-- Guarantees: each pick walks group_turns in (priority DESC, turn, grp) order and takes the
+--   first group whose head (its queued jobs at the level by run_at, then seq; the default group
+--   '' reads jobs_queued, a named group jobs_grouped, LIMIT 1) is ready: that is the head of the
+--   ready group with the lowest stamp at the highest level holding a ready job. The head is
+--   leased exactly as claim() leases (re-checked queued at its level, else the walk restarts);
+--   then (group_served()) the group's stamp at the level is deleted when it has no other queued job there (ready
+--   or scheduled), else replaced by a fresh stamp from group_turn_seq (the back of the rotation).
+--   So a claim of n returns what n claims of 1 would, in that order. Should an ungrouped ready
+--   job lack a stamp (an ungrouped retry that raced the add that set grouped), a walk that found
+--   nothing stamps the default group at that job's level once and walks again.
+--
+-- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
+-- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
+CREATE OR REPLACE FUNCTION {{schema}}.claim_grouped(p_queue text, p_now bigint, p_worker text, p_n bigint,
+  p_lease_ms bigint, p_token text)
+RETURNS SETOF json
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_taken bigint := 0;
+  v_turn record;
+  v_id text;
+  v_prio integer;
+  v_grp text;
+  v_healed boolean := false;
+BEGIN
+  WHILE v_taken < p_n LOOP
+    v_id := NULL;
+    FOR v_turn IN
+      SELECT t.priority, t.grp FROM {{schema}}.group_turns t WHERE t.queue = p_queue ORDER BY t.priority DESC, t.turn, t.grp
+    LOOP
+      v_id := {{schema}}.group_head(p_queue, v_turn.priority, v_turn.grp, p_now);
+      IF v_id IS NOT NULL THEN
+        v_prio := v_turn.priority;
+        v_grp := v_turn.grp;
+        EXIT;
+      END IF;
+    END LOOP;
+    IF v_id IS NULL THEN
+      EXIT WHEN v_healed;
+      v_healed := true;
+      SELECT j.priority INTO v_prio FROM {{schema}}.jobs j
+      WHERE j.queue = p_queue AND j.state = 'queued' AND j.grp IS NULL AND j.run_at <= p_now
+      ORDER BY j.priority DESC, j.run_at, j.seq LIMIT 1;
+      EXIT WHEN NOT FOUND;
+      PERFORM {{schema}}.group_turn(p_queue, v_prio, NULL);
+      CONTINUE;
+    END IF;
+    RETURN QUERY
+    UPDATE {{schema}}.jobs j SET
+      state = 'running',
+      attempt = j.attempt + 1,
+      started_at = p_now,
+      finished_at = NULL,
+      lease_token = p_token || ':' || j.seq,
+      lease_expires_at = p_now + p_lease_ms,
+      worker_id = p_worker,
+      cancel_requested = false,
+      progress = NULL
+    WHERE j.id = v_id AND j.state = 'queued' AND j.priority = v_prio AND j.run_at <= p_now
+    RETURNING row_to_json(j);
+    IF FOUND THEN
+      v_taken := v_taken + 1;
+      PERFORM {{schema}}.group_served(p_queue, v_prio, v_grp);
+    END IF;
+  END LOOP;
+END
+$fn$;
+
+-- group_served: after a claim took a group's head at a level, deletes the group's stamp there
+-- when it has no other queued job at the level (ready or scheduled), else gives it a fresh stamp
+-- from group_turn_seq: the back of the level's rotation.
+CREATE OR REPLACE FUNCTION {{schema}}.group_served(p_queue text, p_priority integer, p_grp text)
+RETURNS void
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
+    -- Waits for any add holding the stamp (group_turn(), FOR KEY SHARE), then looks again.
+    PERFORM 1 FROM {{schema}}.group_turns t
+    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp FOR UPDATE;
+  END IF;
+  IF {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
+    DELETE FROM {{schema}}.group_turns t WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
+  ELSE
+    UPDATE {{schema}}.group_turns t SET turn = nextval('{{schema}}.group_turn_seq')
+    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
+  END IF;
+END
+$fn$;
+
+-- group_head: the id of a group's first queued job at a level (run_at, then seq), when its
+-- run_at <= p_now (any queued job when p_now is NULL); NULL otherwise. '' is the default group
+-- (jobs_queued), any other name a named group (jobs_grouped). One index seek, LIMIT 1.
+CREATE OR REPLACE FUNCTION {{schema}}.group_head(p_queue text, p_priority integer, p_grp text, p_now bigint)
+RETURNS text
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_id text;
+  v_run_at bigint;
+BEGIN
+  IF p_grp = '' THEN
+    SELECT j.id, j.run_at INTO v_id, v_run_at FROM {{schema}}.jobs j
+    WHERE j.queue = p_queue AND j.state = 'queued' AND j.grp IS NULL AND j.priority = p_priority
+    ORDER BY j.run_at, j.seq LIMIT 1;
+  ELSE
+    SELECT j.id, j.run_at INTO v_id, v_run_at FROM {{schema}}.jobs j
+    WHERE j.queue = p_queue AND j.state = 'queued' AND j.grp = p_grp AND j.priority = p_priority
+    ORDER BY j.run_at, j.seq LIMIT 1;
+  END IF;
+  IF v_id IS NULL OR (p_now IS NOT NULL AND v_run_at > p_now) THEN
+    RETURN NULL;
+  END IF;
+  RETURN v_id;
+END
+$fn$;
