@@ -101,6 +101,20 @@ describe.runIf(RUN_PG_TESTS)('postgres groups', () => {
     expect((await turnsOf(schema)).turns).toEqual([{ priority: 2, grp: 'a' }]);
   });
 
+  it('a claim does not wait for an open transaction adding to the group it empties; the group goes to the back', async () => {
+    const { s } = await fresh();
+    await add(s, [named('a0', 'A')], T0);
+    await add(s, [named('b0', 'B'), named('b1', 'B')], T0 + 1);
+    await withClient(async (c) => {
+      await c.query('BEGIN');
+      await s.enqueue({ queue: 'q', jobs: [named('a1', 'A')], now: T0 + 2, tx: c });
+      const blocked = new Promise<string[]>((done) => setTimeout(() => done(['blocked']), 5_000).unref());
+      expect(await Promise.race([claimNames(s, 1, T0 + 3), blocked])).toEqual(['a0']);
+      await c.query('COMMIT');
+    });
+    expect(await claimNames(s, 3, T0 + 4)).toEqual(['b0', 'a1', 'b1']);
+  });
+
   it('counts and cancels see grouped jobs', async () => {
     const { s } = await fresh();
     const [a0, , u0] = await add(s, [named('a0', 'a'), named('a1', 'a', { runAt: T0 + 100 }), named('u0', null)]);

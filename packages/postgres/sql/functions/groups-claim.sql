@@ -73,22 +73,26 @@ $fn$;
 
 -- group_served: after a claim took a group's head at a level, deletes the group's stamp there
 -- when it has no other queued job at the level (ready or scheduled), else gives it a fresh stamp
--- from group_turn_seq: the back of the level's rotation.
+-- from group_turn_seq: the back of the level's rotation. An add of the group still in progress
+-- holds the stamp (group_turn(), FOR KEY SHARE): the claim then does not wait for it (it may be
+-- a caller's long transaction, and every claim of the queue waits behind this one) but moves the
+-- group to the back, where the add would have put it after a delete; the bump (FOR NO KEY
+-- UPDATE) does not conflict with that lock. An add that rolls back leaves a stamp with no job,
+-- which counts 0.
 CREATE OR REPLACE FUNCTION {{schema}}.group_served(p_queue text, p_priority integer, p_grp text)
 RETURNS void
 LANGUAGE plpgsql AS $fn$
 BEGIN
   IF {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
-    -- Waits for any add holding the stamp (group_turn(), FOR KEY SHARE), then looks again.
     PERFORM 1 FROM {{schema}}.group_turns t
-    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp FOR UPDATE;
+    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp FOR UPDATE SKIP LOCKED;
+    IF FOUND AND {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
+      DELETE FROM {{schema}}.group_turns t WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
+      RETURN;
+    END IF;
   END IF;
-  IF {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
-    DELETE FROM {{schema}}.group_turns t WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
-  ELSE
-    UPDATE {{schema}}.group_turns t SET turn = nextval('{{schema}}.group_turn_seq')
-    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
-  END IF;
+  UPDATE {{schema}}.group_turns t SET turn = nextval('{{schema}}.group_turn_seq')
+  WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
 END
 $fn$;
 

@@ -11,7 +11,7 @@
 --   queued, in order of each pair's lowest seq (a batch joins in batch order).
 -- Guarantees: each runs in the caller's transaction, after the job was written. A join that
 --   finds the stamp holds it FOR KEY SHARE until commit, so a claim that took the group's last
---   other job cannot delete it unseen (group_served() locks it FOR UPDATE and looks again); a
+--   other job cannot delete it unseen (group_served() then moves the group to the back instead); a
 --   join that finds none inserts one (a concurrent insert of the same key: ON CONFLICT, then the
 --   lock). A queue with grouped false gets no stamp and no other write.
 --
