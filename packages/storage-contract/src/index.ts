@@ -20,6 +20,7 @@ import { describeDrain } from './areas/drain.js';
 import { describeEnqueue } from './areas/enqueue.js';
 import { describeGroups } from './areas/groups.js';
 import { describeGroupPositions } from './areas/groups-position.js';
+import { describeGroupsRandomised } from './areas/groups-randomised.js';
 import { describeImport } from './areas/import.js';
 import { describeIsolation } from './areas/isolation.js';
 import { describeLease } from './areas/lease.js';
@@ -84,6 +85,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describePosition(harness);
     describeGroups(harness);
     describeGroupPositions(harness);
+    describeGroupsRandomised(harness);
     describeConcurrency(harness);
     describeConcurrencyProcesses(harness);
     describeRateLimit(harness);
