@@ -3,13 +3,16 @@
 -- Parameters: as claim(), with p_n the number the queue's limits allow (claim() computed it
 --   after locking the queue row FOR UPDATE, which serialises every grouped claim of the queue).
 -- Returns: every leased row (row_to_json) in its new state, in claim order.
--- Guarantees: each pick walks group_turns in (priority DESC, turn, grp) order and takes the
---   first group whose head (its queued jobs at the level by run_at, then seq; the default group
---   '' reads jobs_queued, a named group jobs_grouped, LIMIT 1) is ready: that is the head of the
---   ready group with the lowest stamp at the highest level holding a ready job. The head is
---   leased exactly as claim() leases (re-checked queued at its level, else the walk restarts);
---   then (group_served()) the group's stamp at the level is deleted when it has no other queued job there (ready
---   or scheduled), else replaced by a fresh stamp from group_turn_seq (the back of the rotation).
+-- Guarantees: each pick is one statement: it walks group_turns in (priority DESC, turn, grp)
+--   order (group_turns_order, LIMIT 1) and takes the first group whose head (its queued jobs at
+--   the level by run_at, then seq; the default group '' reads jobs_queued, a named group
+--   jobs_grouped) is ready, found as the group's first job with run_at <= p_now (LATERAL,
+--   LIMIT 1: there is one exactly when the head is ready, and it is the head): that is the head
+--   of the ready group with the lowest stamp at the highest level holding a ready job. The head
+--   is leased exactly as claim() leases (re-checked queued at its level, else the walk
+--   restarts); then (group_served()) the group's stamp at the level is deleted when it has no
+--   other queued job there (ready or scheduled), else replaced by a fresh stamp from
+--   group_turn_seq (the back of the rotation).
 --   So a claim of n returns what n claims of 1 would, in that order. Should an ungrouped ready
 --   job lack a stamp (an ungrouped retry that raced the add that set grouped), a walk that found
 --   nothing stamps the default group at that job's level once and walks again.
@@ -22,25 +25,32 @@ RETURNS SETOF json
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_taken bigint := 0;
-  v_turn record;
+  v_turn bigint;
   v_id text;
   v_prio integer;
   v_grp text;
   v_healed boolean := false;
 BEGIN
   WHILE v_taken < p_n LOOP
-    v_id := NULL;
-    FOR v_turn IN
-      SELECT t.priority, t.grp FROM {{schema}}.group_turns t WHERE t.queue = p_queue ORDER BY t.priority DESC, t.turn, t.grp
-    LOOP
-      v_id := {{schema}}.group_head(p_queue, v_turn.priority, v_turn.grp, p_now);
-      IF v_id IS NOT NULL THEN
-        v_prio := v_turn.priority;
-        v_grp := v_turn.grp;
-        EXIT;
-      END IF;
-    END LOOP;
-    IF v_id IS NULL THEN
+    -- One-time filters on t.grp pick the index of the group's kind per row; the LIMIT 1 makes
+    -- the walk an ordered scan of group_turns_order that stops at the first ready group.
+    SELECT t.priority, t.grp, t.turn, h.id INTO v_prio, v_grp, v_turn, v_id
+    FROM {{schema}}.group_turns t
+    CROSS JOIN LATERAL (
+      (SELECT j.id FROM {{schema}}.jobs j
+       WHERE t.grp = '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp IS NULL
+         AND j.priority = t.priority AND j.run_at <= p_now
+       ORDER BY j.run_at, j.seq LIMIT 1)
+      UNION ALL
+      (SELECT j.id FROM {{schema}}.jobs j
+       WHERE t.grp <> '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp = t.grp
+         AND j.priority = t.priority AND j.run_at <= p_now
+       ORDER BY j.run_at, j.seq LIMIT 1)
+    ) h
+    WHERE t.queue = p_queue
+    ORDER BY t.priority DESC, t.turn, t.grp
+    LIMIT 1;
+    IF NOT FOUND THEN
       EXIT WHEN v_healed;
       v_healed := true;
       SELECT j.priority INTO v_prio FROM {{schema}}.jobs j
@@ -65,7 +75,7 @@ BEGIN
     RETURNING row_to_json(j);
     IF FOUND THEN
       v_taken := v_taken + 1;
-      PERFORM {{schema}}.group_served(p_queue, v_prio, v_grp);
+      PERFORM {{schema}}.group_served(p_queue, v_prio, v_grp, v_turn);
     END IF;
   END LOOP;
 END
@@ -78,21 +88,26 @@ $fn$;
 -- a caller's long transaction, and every claim of the queue waits behind this one) but moves the
 -- group to the back, where the add would have put it after a delete; the bump (FOR NO KEY
 -- UPDATE) does not conflict with that lock. An add that rolls back leaves a stamp with no job,
--- which counts 0.
-CREATE OR REPLACE FUNCTION {{schema}}.group_served(p_queue text, p_priority integer, p_grp text)
+-- which counts 0. p_turn is the stamp the walk read: only this function changes or deletes a
+-- stamp, under the queue row lock, so it is still current; matching it too makes each statement
+-- an exact seek on either index of group_turns (without it, a table not yet analysed may be
+-- read through group_turns_order, every stamp of the level).
+CREATE OR REPLACE FUNCTION {{schema}}.group_served(p_queue text, p_priority integer, p_grp text, p_turn bigint)
 RETURNS void
 LANGUAGE plpgsql AS $fn$
 BEGIN
   IF {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
     PERFORM 1 FROM {{schema}}.group_turns t
-    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp FOR UPDATE SKIP LOCKED;
+    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp AND t.turn = p_turn
+    FOR UPDATE SKIP LOCKED;
     IF FOUND AND {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
-      DELETE FROM {{schema}}.group_turns t WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
+      DELETE FROM {{schema}}.group_turns t
+      WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp AND t.turn = p_turn;
       RETURN;
     END IF;
   END IF;
   UPDATE {{schema}}.group_turns t SET turn = nextval('{{schema}}.group_turn_seq')
-  WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp;
+  WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp AND t.turn = p_turn;
 END
 $fn$;
 
