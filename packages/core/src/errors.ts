@@ -8,6 +8,7 @@
 export type WaitlineErrorCode =
   | 'VALIDATION'
   | 'QUEUE_FULL'
+  | 'GROUP_FULL'
   | 'QUEUE_DRAINING'
   | 'JOB_NOT_FOUND'
   | 'LEASE_LOST'
@@ -83,6 +84,25 @@ export class QueueFullError extends WaitlineError {
     readonly maxSize: number,
   ) {
     super('QUEUE_FULL', `queue "${queue}" is full: it holds its maxSize of ${maxSize} waiting jobs`);
+  }
+}
+
+/**
+ * An add would take a group past the queue's `groupMaxWaiting` (its queued jobs, ready or
+ * scheduled, at every priority level); nothing of the add was written, the other groups' jobs of
+ * the same batch included. `path` is `['options', 'group']`; `index` is the offending job's place
+ * in the batch the storage was given (0 for a single add), so a bulk add can name the entry.
+ */
+export class GroupFullError extends WaitlineError {
+  constructor(
+    readonly queue: string,
+    readonly group: string,
+    readonly maxWaiting: number,
+    readonly index = 0,
+  ) {
+    super('GROUP_FULL', `group "${group}" of queue "${queue}" is full: it holds its groupMaxWaiting of ${maxWaiting} waiting jobs; nothing was written`, {
+      path: ['options', 'group'],
+    });
   }
 }
 

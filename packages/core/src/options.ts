@@ -187,6 +187,8 @@ const queueOptionsSchema = z
     maxSize: z.number().int().positive().nullable().optional(),
     maxStalls: z.number().int().min(0).max(1_000).optional(),
     rateLimit: rateLimitSchema.nullable().optional(),
+    groupConcurrency: z.number().int().positive().nullable().optional(),
+    groupMaxWaiting: z.number().int().positive().nullable().optional(),
     retry: retrySchema.optional(),
     timeoutMs: timerMs().optional(),
     jobName: storableText(200).optional(),

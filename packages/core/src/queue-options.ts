@@ -5,6 +5,7 @@
  */
 import type { RetryPolicy } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
+import { ValidationError } from './errors.js';
 import type { JobDefaults } from './new-job.js';
 import { type JobOptions, parseQueueOptions, parseRetryPolicy } from './options.js';
 import { normalizeRetention } from './retention/policy.js';
@@ -15,7 +16,10 @@ import type { StandardSchemaV1 } from './standard-schema.js';
 import type { RetentionPolicy } from './retention/policy.js';
 import type { WebhookOptions } from './webhooks/subscription.js';
 
-/** Options of a queue. `concurrency`, `maxSize`, `maxStalls`, `rateLimit` and `retention` are stored and shared by every process. */
+/**
+ * Options of a queue. `concurrency`, `maxSize`, `maxStalls`, `rateLimit`, `groupConcurrency`,
+ * `groupMaxWaiting` and `retention` are stored and shared by every process.
+ */
 export interface QueueOptions<Payload = unknown> {
   /**
    * A schema every payload must pass, from any Standard Schema validator (zod 3.24+ or 4, valibot,
@@ -42,6 +46,20 @@ export interface QueueOptions<Payload = unknown> {
    * counts the limit. Left as stored when undefined. See {@link QueueRateLimit}.
    */
   rateLimit?: QueueRateLimit | null | undefined;
+  /**
+   * Most running jobs of any one group (the `group` job option) across every worker; null removes
+   * the cap. A claim passes over a group at its cap and the group keeps its turn, so its jobs keep
+   * their positions while other groups' jobs start; ungrouped jobs are bound by the queue's
+   * limits only. Stored and shared, left as stored when undefined. Needs a storage with the
+   * `groups` capability (else a `ValidationError` at `options.groupConcurrency`).
+   */
+  groupConcurrency?: number | null | undefined;
+  /**
+   * Most waiting jobs (ready or scheduled) of any one group; an add beyond it throws
+   * `GroupFullError` and writes nothing. Null removes the cap; stored, left as stored when
+   * undefined, and needs the `groups` capability as `groupConcurrency` does.
+   */
+  groupMaxWaiting?: number | null | undefined;
   /** Default retry policy; `attempts` counts the first run. Defaults to 1 attempt (no retry). */
   retry?: RetryPolicy | undefined;
   /** Default per-attempt timeout; none by default. An integer up to `MAX_TIMER_MS` (2^31−1). */
@@ -88,19 +106,22 @@ export interface QueueSettings {
   defaults: JobDefaults;
   customBackoff: ((ctx: { attempt: number; error: unknown }) => number | null) | undefined;
   /** The stored settings the options give (only those given). */
-  configPatch: Pick<UpsertQueueParams, 'concurrency' | 'maxSize' | 'maxStalls' | 'rateLimit'>;
+  configPatch: Pick<UpsertQueueParams, 'concurrency' | 'maxSize' | 'maxStalls' | 'rateLimit' | 'groupConcurrency' | 'groupMaxWaiting'>;
   retention: RetentionPolicy | null | undefined;
 }
 
 /** Validates a queue's options (a `ValidationError` at their path) and resolves every default. @internal */
 export function resolveQueueSettings(storage: Storage, options: QueueOptions<unknown>): QueueSettings {
   parseQueueOptions(options);
+  checkGroupOptions(storage, options);
   const retry = options.retry ? parseRetryPolicy(options.retry) : { attempts: 1 };
   const configPatch: QueueSettings['configPatch'] = {};
   if (options.concurrency !== undefined) configPatch.concurrency = options.concurrency;
   if (options.maxSize !== undefined) configPatch.maxSize = options.maxSize;
   if (options.maxStalls !== undefined) configPatch.maxStalls = options.maxStalls;
   if (options.rateLimit !== undefined) configPatch.rateLimit = options.rateLimit;
+  if (options.groupConcurrency !== undefined) configPatch.groupConcurrency = options.groupConcurrency;
+  if (options.groupMaxWaiting !== undefined) configPatch.groupMaxWaiting = options.groupMaxWaiting;
   return {
     schema: options.payload,
     clock: options.clock ?? storage.clock ?? systemClock,
@@ -115,4 +136,14 @@ export function resolveQueueSettings(storage: Storage, options: QueueOptions<unk
     configPatch,
     retention: options.retention === undefined ? undefined : normalizeRetention(options.retention),
   };
+}
+
+/** Refuses a group cap on a storage without the `groups` capability (a `ValidationError` at its path). */
+function checkGroupOptions(storage: Storage, options: QueueOptions<unknown>): void {
+  if (storage.capabilities.groups === true) return;
+  for (const key of ['groupConcurrency', 'groupMaxWaiting'] as const) {
+    if (options[key] === undefined || options[key] === null) continue;
+    const message = `${key} needs a storage with the groups capability`;
+    throw new ValidationError(message, [{ path: ['options', key], message }]);
+  }
 }

@@ -50,6 +50,21 @@ export interface QueueConfig {
    * the log still holds (claims trim it to the old interval).
    */
   rateLimit?: QueueRateLimit | null | undefined;
+  /**
+   * Most running jobs of any one named group, or null for none (a storage with the `groups`
+   * capability only). A claim skips a group at its cap without reading its jobs; the group keeps
+   * its turn, so it goes next once one of its jobs settles, and its jobs keep their positions.
+   * Ungrouped jobs are bound by the queue's limits only. Storages leave the field out when unset;
+   * null reads the same as absent.
+   */
+  groupConcurrency?: number | null | undefined;
+  /**
+   * Most queued jobs (ready or scheduled, every level) of any one named group, or null for none:
+   * an add that would pass it throws `GroupFullError`, checked atomically with the write, and
+   * writes nothing. Imports, retries and priority changes ignore it, as they ignore `maxSize`.
+   * Left out when unset, as {@link groupConcurrency}.
+   */
+  groupMaxWaiting?: number | null | undefined;
 }
 
 /** Creates the queue if missing; fields left undefined keep their stored (or default) value. */
@@ -68,6 +83,10 @@ export interface UpsertQueueParams {
   draining?: boolean;
   /** See {@link QueueConfig.rateLimit}; null removes the limit and clears its log of starts in the same write. */
   rateLimit?: QueueRateLimit | null | undefined;
+  /** See {@link QueueConfig.groupConcurrency}; null removes the cap. */
+  groupConcurrency?: number | null | undefined;
+  /** See {@link QueueConfig.groupMaxWaiting}; null removes the cap. */
+  groupMaxWaiting?: number | null | undefined;
   now: number;
 }
 

@@ -82,6 +82,21 @@ export interface PositionInputs {
   recent: FinishedSample[];
   config: QueueConfig;
   liveWorkers: WorkerInfo[];
+  /**
+   * The job's own group, when `ahead` is not null and the job has a group (absent otherwise, and
+   * from storages without the `groups` capability): what bounds the job's start when the queue
+   * has a `groupConcurrency`, read in the same snapshot as `ahead`.
+   */
+  group?: GroupStanding | undefined;
+}
+
+/** A named group as one of its queued jobs sees it. */
+export interface GroupStanding {
+  name: string;
+  /** The group's ready jobs at the job's level that sort before it: its rank in the rotation. */
+  rank: number;
+  /** The group's running jobs, across every level. */
+  running: number;
 }
 
 /** Counts and throughput for one queue. */

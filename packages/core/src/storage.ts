@@ -70,6 +70,7 @@ export type { Notifier, StorageDescriptor, StorageNotice } from './storage-notif
 export type {
   AheadWork,
   FinishedSample,
+  GroupStanding,
   ListParams,
   Page,
   PositionInputs,
@@ -113,16 +114,18 @@ export interface StorageTransitions<Tx = unknown> {
   /**
    * Writes every job or none, each `queued` (ready or scheduled by `runAt`) with the next `seq`.
    * A job whose idempotency key names a stored job of the queue is not written; the stored one is
-   * returned. Throws `QueueDrainingError` (draining) or `QueueFullError` (past `maxSize`), both
-   * checked atomically with the write; refuses an id already stored (nothing written). Creates a
+   * returned. Throws `QueueDrainingError` (draining), `QueueFullError` (past `maxSize`) or
+   * `GroupFullError` (a group past `groupMaxWaiting`), each checked atomically with the write;
+   * refuses an id already stored (nothing written). Creates a
    * missing queue with the defaults. Ignores `paused` and `concurrency` (they bound claims).
    */
   enqueue(p: EnqueueParams<Tx>): Promise<EnqueueResult>;
   /**
    * Leases up to `limit` ready jobs of the queue by the ordering rule (priority, then `runAt`, then
    * `seq`), making them `running` with a fresh token and `attempt` one higher. Never exceeds the
-   * queue's `concurrency` across every worker; hands out nothing while paused. Ignores `draining`
-   * and `maxSize` (they bound adds).
+   * queue's `concurrency` across every worker, nor a named group's `groupConcurrency` (a capped
+   * group is skipped and keeps its turn); hands out nothing while paused. Ignores `draining`,
+   * `maxSize` and `groupMaxWaiting` (they bound adds).
    */
   claim(p: ClaimParams): Promise<JobRecord[]>;
   /**

@@ -19,6 +19,7 @@ import { describeControl } from './areas/control.js';
 import { describeDrain } from './areas/drain.js';
 import { describeEnqueue } from './areas/enqueue.js';
 import { describeGroups } from './areas/groups.js';
+import { describeGroupLimits } from './areas/groups-limits.js';
 import { describeGroupPositions } from './areas/groups-position.js';
 import { describeGroupsRandomised } from './areas/groups-randomised.js';
 import { describeImport } from './areas/import.js';
@@ -86,6 +87,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeGroups(harness);
     describeGroupPositions(harness);
     describeGroupsRandomised(harness);
+    describeGroupLimits(harness);
     describeConcurrency(harness);
     describeConcurrencyProcesses(harness);
     describeRateLimit(harness);

@@ -4,6 +4,7 @@
  * @internal
  */
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_GROUP, rotationGroup } from '../group-rotation.js';
 import type { JobRecord } from '../job-record.js';
 import { rateLimitCap } from '../rate-limit.js';
 import type { ClaimParams } from '../storage.js';
@@ -77,22 +78,36 @@ function lease(store: MemoryStore, job: JobRecord, p: ClaimParams, token: string
 
 /**
  * Up to `limit` jobs of a grouped queue in turn order (see `group-rotation.ts`), leased one by
- * one: each pick is the ready head, at the highest level holding a ready job, of the group whose
- * turn comes first; that group then goes to the back of the level, or leaves it when empty.
+ * one: each pick is the ready head, at the highest level holding a ready job of a group below its
+ * `groupConcurrency`, of such a group whose turn comes first; that group then goes to the back of
+ * the level, or leaves it when empty. A capped group is skipped and keeps its turn.
  */
 function claimGrouped(store: MemoryStore, p: ClaimParams, limit: number, token: string): JobRecord[] {
-  const { waiting, groups } = store.queueJobs(p.queue);
+  const { groups } = store.queueJobs(p.queue);
+  const cap = store.queues.get(p.queue)?.groupConcurrency ?? null;
+  const running = cap === null ? new Map<string, number>() : runningByGroup(store, p.queue);
+  const held = (group: string) => cap !== null && group !== DEFAULT_GROUP && (running.get(group) ?? 0) >= cap;
   const jobs: JobRecord[] = [];
   while (jobs.length < limit) {
-    const level = waiting.ready(p.now, 1)[0]?.priority;
-    if (level === undefined) break;
-    // Every queued job of a grouped queue holds its group's turn; the plain head is a guard only.
-    const job = groups.headAt(level, p.now) ?? (waiting.ready(p.now, 1)[0] as JobRecord);
+    const job = groups.nextPick(p.now, held);
+    if (job === undefined) break;
     lease(store, job, p, token);
     groups.served(job);
+    const group = rotationGroup(job.group);
+    running.set(group, (running.get(group) ?? 0) + 1);
     jobs.push(job);
   }
   return jobs;
+}
+
+/** The queue's running jobs counted by group. @internal */
+export function runningByGroup(store: MemoryStore, queue: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const job of store.queueJobs(queue).running.values()) {
+    const group = rotationGroup(job.group);
+    counts.set(group, (counts.get(group) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** {@link claimLimited} without the rate limit's report. @internal */

@@ -4,7 +4,7 @@
  * @module
  * @internal
  */
-import { QueueDrainingError, QueueFullError, ValidationError } from '../errors.js';
+import { GroupFullError, QueueDrainingError, QueueFullError, ValidationError } from '../errors.js';
 import type { JobRecord, NewJob } from '../job-record.js';
 import { queuedRecord } from '../new-job.js';
 import type { EnqueueParams, EnqueueResult } from '../storage.js';
@@ -52,10 +52,25 @@ function checkRoom(store: MemoryStore, queue: string, adding: number): void {
   }
 }
 
+/** Throws `GroupFullError` when a named group's new jobs would take it past `groupMaxWaiting`. */
+function checkGroups(store: MemoryStore, queue: string, planned: readonly Planned[]): void {
+  const max = store.queues.get(queue)?.groupMaxWaiting ?? null;
+  if (max === null) return;
+  const adding = new Map<string, number>();
+  for (const [index, x] of planned.entries()) {
+    const group = 'write' in x ? x.write.group : null;
+    if (group === null) continue;
+    const count = (adding.get(group) ?? store.queueJobs(queue).groups.queuedOf(group)) + 1;
+    if (count > max) throw new GroupFullError(queue, group, max, index);
+    adding.set(group, count);
+  }
+}
+
 /**
  * Writes every job of `p` or none: a taken idempotency key returns the stored job
  * (`inserted[i] = false`) and counts nothing against `maxSize`; a repeated or stored id throws
- * `ValidationError`; a draining queue throws `QueueDrainingError`, a full one `QueueFullError`.
+ * `ValidationError`; a draining queue throws `QueueDrainingError`, a full one `QueueFullError`,
+ * and a group past `groupMaxWaiting` `GroupFullError`.
  * Creates a missing queue with the defaults when it writes. @internal
  */
 export function enqueueJobs(store: MemoryStore, p: EnqueueParams): EnqueueResult {
@@ -64,6 +79,7 @@ export function enqueueJobs(store: MemoryStore, p: EnqueueParams): EnqueueResult
   if (config?.draining) throw new QueueDrainingError(p.queue);
   const planned = plan(store, p);
   checkRoom(store, p.queue, planned.filter((x) => 'write' in x).length);
+  checkGroups(store, p.queue, planned);
   ensureQueue(store, p.queue);
   const jobs: JobRecord[] = [];
   for (const x of planned) {

@@ -6,7 +6,7 @@
  */
 import { type GroupTurn, groupPosition, otherGroupBound, rotationGroup, rotationOrder, roundsWithin, turnBefore } from '../group-rotation.js';
 import type { JobRecord } from '../job-record.js';
-import type { PositionParams } from '../storage-reads.js';
+import type { GroupStanding, PositionParams } from '../storage-reads.js';
 import { cutLines } from './groups.js';
 import type { SortedJobs } from './sorted-jobs.js';
 import type { MemoryStore } from './store.js';
@@ -60,4 +60,13 @@ export function groupedAheadInputs(store: MemoryStore, job: JobRecord, p: Positi
   const work = groupedJobsAhead(store, job.queue, at, p.now, p.aheadWorkLimit);
   const list = at.ahead > p.aheadListLimit ? null : groupedJobsAhead(store, job.queue, at, p.now, at.ahead);
   return { ahead: at.ahead, work, list };
+}
+
+/** The job's own group as position inputs report it: for a ready job of a named group, its rank and the group's running jobs. @internal */
+export function groupStanding(store: MemoryStore, job: JobRecord, ahead: number | null, now: number): { group?: GroupStanding } {
+  const { groups, running } = store.queueJobs(job.queue);
+  if (ahead === null || job.group === null || !groups.grouped) return {};
+  let count = 0;
+  for (const other of running.values()) if (other.group === job.group) count += 1;
+  return { group: { name: job.group, rank: groups.lineOf(job.priority, job.group, true).readyAhead(job, now), running: count } };
 }

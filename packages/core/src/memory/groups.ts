@@ -43,13 +43,28 @@ export class GroupRotation {
     this.lineOf(job.priority, rotationGroup(job.group), false)?.remove(job);
   }
 
-  /** The job a claim takes next at `level`: the ready head of the group whose turn comes first. */
-  headAt(level: number, now: number): JobRecord | undefined {
-    for (const turn of this.turnsAt(level)) {
-      const head = this.lineOf(level, turn.group, false)?.first();
-      if (head !== undefined && head.runAt <= now) return head;
+  /**
+   * The job a claim takes next: at the highest level holding a ready job of a group not `held`,
+   * the ready head of such a group whose turn comes first. A held group is passed over and keeps
+   * its turn.
+   */
+  nextPick(now: number, held: (group: string) => boolean): JobRecord | undefined {
+    const levels = [...this.turns.keys()].sort((a, b) => b - a);
+    for (const level of levels) {
+      for (const turn of this.turnsAt(level)) {
+        if (held(turn.group)) continue;
+        const head = this.lineOf(level, turn.group, false)?.first();
+        if (head !== undefined && head.runAt <= now) return head;
+      }
     }
     return undefined;
+  }
+
+  /** How many queued jobs (ready or scheduled) `group` holds across every level. */
+  queuedOf(group: string): number {
+    let count = 0;
+    for (const groups of this.lines.values()) count += groups.get(group)?.size ?? 0;
+    return count;
   }
 
   /** After a claim took `job` (already out of its line): its group goes to the back, or leaves the level when it has no job left there. */

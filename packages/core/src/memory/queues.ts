@@ -29,7 +29,15 @@ export function upsertQueue(store: MemoryStore, p: UpsertQueueParams): QueueConf
     delete config.rateLimit;
     store.rateStarts.delete(p.name);
   } else if (p.rateLimit !== undefined) config.rateLimit = { max: p.rateLimit.max, intervalMs: p.rateLimit.intervalMs };
+  setOptional(config, 'groupConcurrency', p.groupConcurrency);
+  setOptional(config, 'groupMaxWaiting', p.groupMaxWaiting);
   return copyConfig(config);
+}
+
+/** Writes an optional field that is left out when unset: null deletes it, undefined keeps it. */
+function setOptional(config: QueueConfig, key: 'groupConcurrency' | 'groupMaxWaiting', value: number | null | undefined): void {
+  if (value === null) delete config[key];
+  else if (value !== undefined) config[key] = value;
 }
 
 /** Every stored queue's config, sorted by name in code-unit order. @internal */

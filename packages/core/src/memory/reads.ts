@@ -22,7 +22,7 @@ import type {
 import { copyConfig, copyJob, copyWorker } from './copy.js';
 import { type KeptSample, mergeRecentSamples, sampleOfJob } from '../retention/samples.js';
 import type { MemoryStore } from './store.js';
-import { groupedAhead, groupedAheadInputs } from './group-reads.js';
+import { groupedAhead, groupedAheadInputs, groupStanding } from './group-reads.js';
 
 /** Ready jobs ahead of `job` (position - 1), or null unless it is queued and ready. */
 function readyAhead(store: MemoryStore, job: JobRecord, now: number): number | null {
@@ -102,6 +102,7 @@ export function readPositionInputs(store: MemoryStore, p: PositionParams): Posit
     recent: recentFinished(store, job.queue, p.sampleLimit),
     config: copyConfig(store.configOf(job.queue)),
     liveWorkers: liveWorkers(store, job.queue, p.now, p.workerStaleMs),
+    ...groupStanding(store, job, ahead, p.now),
   };
 }
 

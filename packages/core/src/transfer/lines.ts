@@ -125,6 +125,8 @@ const queueLineSchema = z
     maxStalls: count,
     draining: z.boolean(),
     rateLimit: rateLimitSchema.nullable().optional(),
+    groupConcurrency: count.positive().nullable().optional(),
+    groupMaxWaiting: count.positive().nullable().optional(),
     retention: retentionSchema.nullable().optional(),
   })
   .loose();
