@@ -90,8 +90,8 @@ export class QueueFullError extends WaitlineError {
 /**
  * An add would take a group past the queue's `groupMaxWaiting` (its queued jobs, ready or
  * scheduled, at every priority level); nothing of the add was written, the other groups' jobs of
- * the same batch included. `path` is `['options', 'group']`; `index` is the offending job's place
- * in the batch the storage was given (0 for a single add), so a bulk add can name the entry.
+ * the same batch included. `index` is the offending job's place in the batch (0 for a single add);
+ * `path` is `['options', 'group']`, or `['jobs', index, 'options', 'group']` from `addBulk`.
  */
 export class GroupFullError extends WaitlineError {
   constructor(
@@ -99,10 +99,16 @@ export class GroupFullError extends WaitlineError {
     readonly group: string,
     readonly maxWaiting: number,
     readonly index = 0,
+    bulk = false,
   ) {
     super('GROUP_FULL', `group "${group}" of queue "${queue}" is full: it holds its groupMaxWaiting of ${maxWaiting} waiting jobs; nothing was written`, {
-      path: ['options', 'group'],
+      path: bulk ? ['jobs', index, 'options', 'group'] : ['options', 'group'],
     });
+  }
+
+  /** The same refusal with the path of an `addBulk` entry: `['jobs', index, 'options', 'group']`. */
+  inBulk(): GroupFullError {
+    return new GroupFullError(this.queue, this.group, this.maxWaiting, this.index, true);
   }
 }
 

@@ -15,6 +15,7 @@
  */
 import { sampledStartOffset } from './eta-sampling.js';
 import { rateLimitStartBound } from './eta-rate.js';
+import { groupCapStartBound } from './eta-group.js';
 import type { FinishedSample, PositionInputs, RunningSample } from './storage.js';
 
 /** What an ETA is based on. */
@@ -246,18 +247,28 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
   const delay = Math.max(0, job.runAt - now);
   const offset = sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
-  const rate = rateLimitStartBound(inputs, now);
-  const startsIn = Math.max(delay, offset, rate);
+  // The queue's rate limit and the group cap each hold the start back, whatever slots are idle.
+  const limits = Math.max(rateLimitStartBound(inputs, now), groupBound(inputs, models, fallback, capacity, now, own.ms));
+  const startsIn = Math.max(delay, offset, limits);
   // Overtaking stretches the wait in expectation, but whether it happens is a coin toss per job:
   // the estimate stays the work ahead now, and the range's top makes room for what may arrive.
-  const overtaken = Math.max(delay, rate, offset * overtakeFactor(inputs.recent, job.priority, capacity, now));
+  const overtaken = Math.max(delay, limits, offset * overtakeFactor(inputs.recent, job.priority, capacity, now));
   return withBand(startsIn, startsIn + own.ms, band, basis, overtaken - startsIn);
 }
 
+/** Each running job's expected remaining time, as the simulation frees its slot. */
+function runningRemaining(inputs: PositionInputs, models: Map<string, NameModel>, fallback: NameModel | null, now: number, ownMs: number): number[] {
+  return inputs.running.map((r) => remainingMs(r, expectedDuration(models, fallback, r.name, r.size)?.ms ?? ownMs, now, models.get(r.name) ?? fallback));
+}
+
+/** The group cap's lower bound on the start (see `eta-group.ts`); 0 unless the queue caps groups. */
+function groupBound(inputs: PositionInputs, models: Map<string, NameModel>, fallback: NameModel | null, capacity: number, now: number, ownMs: number): number {
+  if ((inputs.config.groupConcurrency ?? null) === null || inputs.group === undefined) return 0;
+  return groupCapStartBound(inputs, { ownMs, capacity, runningRemainingMs: runningRemaining(inputs, models, fallback, now, ownMs) });
+}
+
 function startOffset(inputs: PositionInputs, models: Map<string, NameModel>, fallback: NameModel | null, capacity: number, now: number, ownMs: number): number {
-  const running = inputs.running.map((r) =>
-    remainingMs(r, expectedDuration(models, fallback, r.name, r.size)?.ms ?? ownMs, now, models.get(r.name) ?? fallback),
-  );
+  const running = runningRemaining(inputs, models, fallback, now, ownMs);
   const slotCount = Number.isFinite(capacity) ? capacity : running.length + (inputs.ahead ?? 0) + 1;
   const slots = initialSlots(running, slotCount);
   if (inputs.aheadJobs) {

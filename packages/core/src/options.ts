@@ -180,6 +180,9 @@ const queueNameSchema = z
   .max(100)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'a queue name is letters, digits and . _ : -, starting with a letter or digit');
 
+const groupCapSchema = z.number().int().positive().nullable().optional();
+const groupLimitsSchema = z.object({ groupConcurrency: groupCapSchema, groupMaxWaiting: groupCapSchema }).strict();
+
 const queueOptionsSchema = z
   .object({
     payload: z.custom<StandardSchemaV1>(isStandardSchema, 'payload must be a Standard Schema validator (zod 3.24+ or 4, valibot, arktype, …)').optional(),
@@ -187,8 +190,8 @@ const queueOptionsSchema = z
     maxSize: z.number().int().positive().nullable().optional(),
     maxStalls: z.number().int().min(0).max(1_000).optional(),
     rateLimit: rateLimitSchema.nullable().optional(),
-    groupConcurrency: z.number().int().positive().nullable().optional(),
-    groupMaxWaiting: z.number().int().positive().nullable().optional(),
+    groupConcurrency: groupCapSchema,
+    groupMaxWaiting: groupCapSchema,
     retry: retrySchema.optional(),
     timeoutMs: timerMs().optional(),
     jobName: storableText(200).optional(),
@@ -281,6 +284,11 @@ export function parseQueueOptions(value: unknown): void {
 /** Validates a rate limit given to `Queue.setRateLimit` (null removes it); paths start at `['rateLimit']`. */
 export function parseRateLimit(value: unknown): void {
   parseOrThrow(rateLimitSchema.nullable(), value, 'rate limit', ['rateLimit']);
+}
+
+/** Validates the caps given to `Queue.setGroupLimits`; paths start at the field (`['groupConcurrency']`). */
+export function parseGroupLimits(value: unknown): void {
+  parseOrThrow(groupLimitsSchema, value, 'group limits', []);
 }
 
 /** Validates worker options (the shape is checked; types come from `WorkerOptions`). */

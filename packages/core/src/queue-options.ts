@@ -7,11 +7,12 @@ import type { RetryPolicy } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { ValidationError } from './errors.js';
 import type { JobDefaults } from './new-job.js';
-import { type JobOptions, parseQueueOptions, parseRetryPolicy } from './options.js';
+import { type JobOptions, parseGroupLimits, parseQueueOptions, parseRateLimit, parseRetryPolicy } from './options.js';
 import { normalizeRetention } from './retention/policy.js';
-import type { Storage, UpsertQueueParams } from './storage.js';
+import type { QueueConfig, Storage, UpsertQueueParams } from './storage.js';
 import { resolveWebhook } from './webhooks/subscription.js';
 import type { QueueRateLimit } from './rate-limit.js';
+import type { JobState } from './state.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { RetentionPolicy } from './retention/policy.js';
 import type { WebhookOptions } from './webhooks/subscription.js';
@@ -90,6 +91,14 @@ export interface BulkJob<Payload> {
   options?: JobOptions | undefined;
 }
 
+/** Options of `Queue.listJobs`: which states, how many (1 to `MAX_LIST_LIMIT`, default 100), from where, in which `seq` order (newest first by default). */
+export interface ListJobsOptions {
+  states?: JobState[] | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+  order?: 'asc' | 'desc' | undefined;
+}
+
 /** Options of one `add` or `addBulk` call as a whole. */
 export interface AddOptions {
   /**
@@ -138,12 +147,54 @@ export function resolveQueueSettings(storage: Storage, options: QueueOptions<unk
   };
 }
 
-/** Refuses a group cap on a storage without the `groups` capability (a `ValidationError` at its path). */
-function checkGroupOptions(storage: Storage, options: QueueOptions<unknown>): void {
+/** The per-group caps of a queue, as `Queue.setGroupLimits` takes them; undefined leaves one as stored, null removes it. */
+export interface GroupLimits {
+  /** See `QueueOptions.groupConcurrency`. */
+  groupConcurrency?: number | null | undefined;
+  /** See `QueueOptions.groupMaxWaiting`. */
+  groupMaxWaiting?: number | null | undefined;
+}
+
+/**
+ * Refuses a group cap on a storage without the `groups` capability: a `ValidationError` at
+ * `[...root, key]`. Removing a cap (null) is always allowed. @internal
+ */
+export function checkGroupOptions(storage: Storage, limits: GroupLimits, root: readonly string[] = ['options']): void {
   if (storage.capabilities.groups === true) return;
   for (const key of ['groupConcurrency', 'groupMaxWaiting'] as const) {
-    if (options[key] === undefined || options[key] === null) continue;
+    if (limits[key] === undefined || limits[key] === null) continue;
     const message = `${key} needs a storage with the groups capability`;
-    throw new ValidationError(message, [{ path: ['options', key], message }]);
+    throw new ValidationError(message, [{ path: [...root, key], message }]);
   }
+}
+
+/**
+ * Remembers `patch` in `remembered` (what a restore after a reset writes), stores it for every
+ * process, and wakes workers a lowered limit held back. @internal
+ */
+export async function patchConfig(
+  queue: { readonly name: string; readonly storage: Storage; readonly clock: Clock },
+  remembered: QueueSettings['configPatch'],
+  patch: QueueSettings['configPatch'],
+): Promise<QueueConfig> {
+  Object.assign(remembered, patch);
+  const config = await queue.storage.upsertQueue({ name: queue.name, ...patch, now: queue.clock.now() });
+  queue.storage.notifier?.publish({ queue: queue.name, kind: 'added', runAt: queue.clock.now() });
+  return config;
+}
+
+/** Validates a rate limit for `Queue.setRateLimit` (`ValidationError` at `['rateLimit', ...]`); the patch that stores it. @internal */
+export function rateLimitPatch(rateLimit: QueueRateLimit | null): QueueSettings['configPatch'] {
+  parseRateLimit(rateLimit);
+  return { rateLimit: rateLimit === null ? null : { max: rateLimit.max, intervalMs: rateLimit.intervalMs } };
+}
+
+/** Validates caps for `Queue.setGroupLimits` (`ValidationError` at `['groupConcurrency']` …); the patch holding the fields given. @internal */
+export function groupLimitsPatch(storage: Storage, limits: GroupLimits): QueueSettings['configPatch'] {
+  parseGroupLimits(limits);
+  checkGroupOptions(storage, limits, []);
+  const patch: QueueSettings['configPatch'] = {};
+  if (limits.groupConcurrency !== undefined) patch.groupConcurrency = limits.groupConcurrency;
+  if (limits.groupMaxWaiting !== undefined) patch.groupMaxWaiting = limits.groupMaxWaiting;
+  return patch;
 }

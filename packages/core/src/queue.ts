@@ -15,29 +15,29 @@ import {
   splitAddOptions,
 } from './call-options.js';
 import type { Clock } from './clock.js';
-import { JobNotFoundError } from './errors.js';
+import { GroupFullError, JobNotFoundError } from './errors.js';
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
 import { Job, type JobStatus } from './job.js';
 import { QueueReads } from './queue-reads.js';
 import type { JobId, JobRecord } from './job-record.js';
 import { buildNewJob, type JobDefaults } from './new-job.js';
-import { type JobOptions, parseJobId, parsePriority, parseQueueName, parseRateLimit } from './options.js';
+import { type JobOptions, parseJobId, parsePriority, parseQueueName } from './options.js';
 import type { QueueRateLimit } from './rate-limit.js';
-import type { JobState } from './state.js';
 import { onResetWeakly } from './reset-watch.js';
 import { type QueueStats, STATS_SAMPLE_LIMIT } from './stats.js';
-import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice, UpsertQueueParams } from './storage.js';
+import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
 import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { removeJobsInBatches } from './remove-jobs.js';
 import { traceAdd } from './tracing.js';
-import { type AddOptions, type BulkJob, type QueueOptions, resolveQueueSettings } from './queue-options.js';
+import { type AddOptions, type BulkJob, type GroupLimits, groupLimitsPatch, type ListJobsOptions, patchConfig } from './queue-options.js';
+import { type QueueOptions, type QueueSettings, rateLimitPatch, resolveQueueSettings } from './queue-options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { RetentionPolicy } from './retention/policy.js';
 import { announceOutcome } from './webhooks/outbox.js';
 import { removeScheduleOf, type ScheduleInfo, toScheduleInfo, upsertScheduleOf } from './schedules/api.js';
 import type { ScheduleDefinition } from './schedules/spec.js';
 
-export type { AddOptions, BulkJob, QueueOptions } from './queue-options.js';
+export type { AddOptions, BulkJob, GroupLimits, ListJobsOptions, QueueOptions } from './queue-options.js';
 
 /** A reset listener's action, defined out here so it holds no queue (a closure in `ready` would). */
 const restoreQueueConfig = (queue: Queue): Promise<QueueConfig> => queue.restoreConfig();
@@ -70,7 +70,7 @@ export class Queue<Payload = unknown, Result = unknown> {
   private readonly emitter = new WaitlineEmitter();
   /** The schema every payload is validated with (the `payload` option), if any. */
   readonly schema: StandardSchemaV1 | undefined;
-  private readonly configPatch: Pick<UpsertQueueParams, 'concurrency' | 'maxSize' | 'maxStalls' | 'rateLimit'>;
+  private readonly configPatch: QueueSettings['configPatch'];
   private readonly retention: RetentionPolicy | null | undefined;
   private readyPromise: Promise<QueueConfig> | undefined;
   private watchingResets = false;
@@ -163,7 +163,9 @@ export class Queue<Payload = unknown, Result = unknown> {
     if (built.length === 0) return [];
     const params: EnqueueParams = { queue: this.name, jobs: built, now };
     if (tx !== undefined) params.tx = tx;
-    const { jobs: records, inserted } = await this.storage.enqueue(params);
+    const { jobs: records, inserted } = await this.storage.enqueue(params).catch((err: unknown) => {
+      throw bulk && err instanceof GroupFullError ? err.inBulk() : err;
+    });
     if (tx !== undefined) return records.map((r, i) => new Job<Payload, Result>(this, r as JobRecord<Payload, Result>, inserted[i] ?? true));
     let earliest = Number.POSITIVE_INFINITY;
     records.forEach((r, i) => {
@@ -262,11 +264,18 @@ export class Queue<Payload = unknown, Result = unknown> {
    * `['rateLimit', ...]` with nothing written. Later restores after a reset write this value.
    */
   async setRateLimit(rateLimit: QueueRateLimit | null): Promise<QueueConfig> {
-    parseRateLimit(rateLimit);
-    this.configPatch.rateLimit = rateLimit === null ? null : { max: rateLimit.max, intervalMs: rateLimit.intervalMs };
-    const config = await this.storage.upsertQueue({ name: this.name, rateLimit: this.configPatch.rateLimit, now: this.clock.now() });
-    this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: this.clock.now() });
-    return config;
+    return patchConfig(this, this.configPatch, rateLimitPatch(rateLimit));
+  }
+
+  /**
+   * Stores new per-group caps (see `QueueOptions.groupConcurrency` and `groupMaxWaiting`) for every
+   * process at once; a field left out keeps its stored value, null removes the cap, and workers
+   * held back by a lowered cap are woken. Throws `ValidationError` at `['groupConcurrency']` (or
+   * `['groupMaxWaiting']`) with nothing written, also on a storage without the `groups`
+   * capability. Later restores after a reset write these values.
+   */
+  async setGroupLimits(limits: GroupLimits): Promise<QueueConfig> {
+    return patchConfig(this, this.configPatch, groupLimitsPatch(this.storage, limits));
   }
 
   /** Lets workers start jobs again and adds in again: clears both a pause and a drain, in every process. */
@@ -347,12 +356,7 @@ export class Queue<Payload = unknown, Result = unknown> {
    * Lists jobs, newest first by default. `limit` is an integer from 1 to `MAX_LIST_LIMIT` (default
    * 100), `offset` from 0 to `MAX_LIST_OFFSET`; `states` are known job states.
    */
-  async listJobs(options?: {
-    states?: JobState[] | undefined;
-    limit?: number | undefined;
-    offset?: number | undefined;
-    order?: 'asc' | 'desc' | undefined;
-  }): Promise<Page<JobRecord>> {
+  async listJobs(options?: ListJobsOptions): Promise<Page<JobRecord>> {
     return this.storage.listJobs({ queue: this.name, ...parseListOptions(options) });
   }
 

@@ -145,7 +145,10 @@ export function describeGroupLimits(harness: StorageHarness): void {
       await addQueue(s, { groupMaxWaiting: 2 });
       const err = await expectError(s.enqueue({ queue: QUEUE, now: T0, jobs: [0, 1, 2].map((i) => harnessJob('A', `a${i}`)) }), GroupFullError, 'GROUP_FULL');
       expect(err.index).toBe(2);
-      await addMany(s, [{ group: 'A', name: 'a0' }, { group: 'A', name: 'later', runAt: T0 + 60_000 }]);
+      await addMany(s, [
+        { group: 'A', name: 'a0' },
+        { group: 'A', name: 'later', runAt: T0 + 60_000 },
+      ]);
       await expectError(s.enqueue({ queue: QUEUE, now: T0, jobs: [harnessJob('A', 'a1')] }), GroupFullError, 'GROUP_FULL');
       await claim(s);
       await addMany(s, [{ group: 'A', name: 'a1' }], { now: T0 + 1 });

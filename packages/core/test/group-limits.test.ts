@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { GroupFullError, ValidationError } from '../src/errors.js';
+import { estimateEta } from '../src/eta.js';
+import { groupCapStartBound } from '../src/eta-group.js';
+import { MemoryStorage } from '../src/memory/memory-storage.js';
+import { queuedRecord } from '../src/new-job.js';
+import { Queue } from '../src/queue.js';
+import type { PositionInputs, QueueConfig } from '../src/storage.js';
+
+const NOW = 1_700_000_000_000;
+
+describe('the group caps through a Queue', () => {
+  it('stores groupConcurrency and groupMaxWaiting for every process, and null removes them', async () => {
+    const storage = new MemoryStorage();
+    const queue = new Queue(storage, 'meetings', { groupConcurrency: 2, groupMaxWaiting: 10 });
+    await queue.ready();
+    const stored = await storage.getQueue('meetings');
+    expect([stored?.groupConcurrency, stored?.groupMaxWaiting]).toEqual([2, 10]);
+    await new Queue(storage, 'meetings', { groupConcurrency: null }).ready();
+    expect((await storage.getQueue('meetings'))?.groupConcurrency).toBeUndefined();
+    await storage.close();
+  });
+
+  it('setGroupLimits writes the fields given, keeps the others, and refuses bad ones with nothing written', async () => {
+    const storage = new MemoryStorage();
+    const queue = new Queue(storage, 'meetings', { groupConcurrency: 2 });
+    await queue.ready();
+    expect((await queue.setGroupLimits({ groupMaxWaiting: 5 })).groupConcurrency).toBe(2);
+    expect((await queue.setGroupLimits({ groupConcurrency: null })).groupMaxWaiting).toBe(5);
+    await expect(queue.setGroupLimits({ groupConcurrency: 0 })).rejects.toMatchObject({ code: 'VALIDATION', path: ['groupConcurrency'] });
+    await expect(queue.setGroupLimits({ other: 1 } as never)).rejects.toMatchObject({ code: 'VALIDATION' });
+    const stored = await storage.getQueue('meetings');
+    expect([stored?.groupConcurrency, stored?.groupMaxWaiting]).toEqual([undefined, 5]);
+    await storage.close();
+  });
+
+  it.each([
+    ['groupConcurrency', 0],
+    ['groupConcurrency', 1.5],
+    ['groupMaxWaiting', -1],
+    ['groupMaxWaiting', '3'],
+  ])('refuses %s = %o at its path', (key, value) => {
+    const storage = new MemoryStorage();
+    expect(() => new Queue(storage, 'q', { [key]: value })).toThrow(ValidationError);
+    try {
+      new Queue(storage, 'q', { [key]: value });
+    } catch (err) {
+      expect((err as ValidationError).path).toEqual(['options', key]);
+    }
+  });
+
+  it('refuses the caps on a storage without the groups capability', () => {
+    class Ungrouped extends MemoryStorage {
+      override readonly capabilities = { ...new MemoryStorage().capabilities, groups: false };
+    }
+    const storage = new Ungrouped();
+    expect(() => new Queue(storage, 'q', { groupConcurrency: 1 })).toThrow(/groups capability/);
+    expect(() => new Queue(storage, 'q', { groupMaxWaiting: null })).not.toThrow();
+  });
+
+  it('names the full group and the bulk entry; nothing of the batch is written', async () => {
+    const storage = new MemoryStorage();
+    const queue = new Queue(storage, 'meetings', { groupMaxWaiting: 2 });
+    await queue.add({}, { group: 'alice' });
+    const single = await queue.addBulk([{ payload: {}, options: { group: 'alice' } }]);
+    expect(single).toHaveLength(1);
+    const err = await queue.add({}, { group: 'alice' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GroupFullError);
+    expect((err as GroupFullError).path).toEqual(['options', 'group']);
+    const bulk = await queue
+      .addBulk([
+        { payload: {}, options: { group: 'bob' } },
+        { payload: {}, options: { group: 'alice' } },
+      ])
+      .catch((e: unknown) => e);
+    expect(bulk).toMatchObject({ code: 'GROUP_FULL', group: 'alice', maxWaiting: 2, index: 1, path: ['jobs', 1, 'options', 'group'] });
+    expect((await queue.getStats()).counts.queued).toBe(2);
+    await storage.close();
+  });
+});
+
+describe('the group cap in the ETA', () => {
+  const config = (groupConcurrency: number | null): QueueConfig => ({
+    name: 'q',
+    concurrency: null,
+    maxSize: null,
+    paused: false,
+    maxStalls: 1,
+    draining: false,
+    ...(groupConcurrency === null ? {} : { groupConcurrency }),
+  });
+
+  it('runs the group jobs ahead on the group slots: rank 4 on 2 slots waits two run times', () => {
+    const inputs = { config: config(2), group: { name: 'a', rank: 4, running: 0 } };
+    expect(groupCapStartBound(inputs, { ownMs: 1_000, capacity: 50, runningRemainingMs: [] })).toBe(2_000);
+    expect(groupCapStartBound({ ...inputs, group: { name: 'a', rank: 0, running: 2 } }, { ownMs: 1_000, capacity: 50, runningRemainingMs: [300, 500] })).toBe(
+      400,
+    );
+    expect(groupCapStartBound({ ...inputs, group: { name: 'a', rank: 0, running: 1 } }, { ownMs: 1_000, capacity: 50, runningRemainingMs: [300] })).toBe(0);
+  });
+
+  it('is 0 without a cap or a group, and the queue capacity bounds the slots', () => {
+    const model = { ownMs: 1_000, capacity: 1, runningRemainingMs: [] };
+    expect(groupCapStartBound({ config: config(null), group: { name: 'a', rank: 4, running: 0 } }, model)).toBe(0);
+    expect(groupCapStartBound({ config: config(3), group: undefined }, model)).toBe(0);
+    expect(groupCapStartBound({ config: config(3), group: { name: 'a', rank: 4, running: 0 } }, model)).toBe(4_000);
+  });
+
+  it('holds the ETA back when the group, not the queue, is what the job waits for', () => {
+    const job = queuedRecord(
+      'q',
+      {
+        id: 'j',
+        name: 'default',
+        payload: {},
+        priority: 2,
+        runAt: NOW - 10,
+        maxAttempts: 1,
+        backoff: null,
+        timeoutMs: null,
+        size: null,
+        idempotencyKey: null,
+        traceparent: null,
+        webhook: null,
+        group: 'a',
+      },
+      7,
+      NOW - 10,
+    );
+    const recent = Array.from({ length: 5 }, (_, i) => ({
+      name: 'default',
+      state: 'completed' as const,
+      priority: 2,
+      size: null,
+      createdAt: NOW - 9_000,
+      runAt: NOW - 9_000,
+      startedAt: NOW - 9_000 + i,
+      finishedAt: NOW - 8_000 + i,
+    }));
+    const inputs = (groupConcurrency: number | null): PositionInputs => ({
+      job,
+      ahead: 5,
+      aheadWork: [{ name: 'default', count: 5, sizedCount: 0, sizeSum: 0 }],
+      aheadWorkOf: 5,
+      aheadJobs: Array.from({ length: 5 }, () => ({ name: 'default', size: null })),
+      running: [],
+      recent,
+      config: config(groupConcurrency),
+      liveWorkers: [{ id: 'w', queue: 'q', host: 'h', pid: 1, concurrency: 10, startedAt: NOW, lastSeenAt: NOW }],
+      group: { name: 'a', rank: 5, running: 0 },
+    });
+    expect(estimateEta(inputs(null), NOW)?.startsInMs).toBe(0);
+    expect(estimateEta(inputs(1), NOW)?.startsInMs).toBe(5_000);
+  });
+});
