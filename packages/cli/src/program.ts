@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '@waitline/core';
 import { Command, CommanderError, Option } from 'commander';
-import { clean, clear, jobAction, priority, queueAction, rateLimit } from './commands/actions.js';
+import { clean, clear, groupLimits, jobAction, priority, queueAction, rateLimit } from './commands/actions.js';
 import { doctor } from './commands/doctor.js';
 import { list, show, stats } from './commands/reads.js';
 import { addTransferCommands } from './commands/transfer.js';
@@ -85,6 +85,12 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
     .option('--per <duration>', 'the window, e.g. 1m, 10s, 1h')
     .option('--off', 'remove the limit')
     .action(defer(rateLimit as Action));
+  program
+    .command('group-limits <queue>')
+    .description('per-group caps for every worker: most running and most waiting jobs of any one group')
+    .option('--concurrency <n>', 'most running jobs of one group, or off')
+    .option('--max-waiting <n>', 'most waiting jobs of one group (adds beyond it fail with GROUP_FULL), or off')
+    .action(defer(groupLimits as Action));
   addTransferCommands(program, out, (fn) => {
     ran.fn = fn;
   });

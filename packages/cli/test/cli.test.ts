@@ -103,6 +103,21 @@ for (const kind of await testStorages()) {
       expect((await cli('stats', 'work')).stdout).toContain('no rate limit');
     });
 
+    it('sets and removes the per-group caps; stats show them; bad values write nothing', async () => {
+      const set = await cli('group-limits', 'work', '--concurrency', '2', '--max-waiting', '100');
+      expect(set).toMatchObject({ code: 0, stdout: 'queue work: groups: at most 2 running, 100 waiting each\n' });
+      expect((await cli('stats', 'work')).stdout).toContain('groups: at most 2 running, 100 waiting each');
+      const zero = await cli('group-limits', 'work', '--concurrency', '0');
+      expect(zero.code).toBe(2);
+      expect(zero.stderr).toMatch(/^error VALIDATION: .*\(at groupConcurrency\)\n$/);
+      expect((await cli('group-limits', 'work')).code).toBe(2);
+      expect((await q.getConfig()).groupConcurrency).toBe(2);
+      const off = await cli('group-limits', 'work', '--concurrency', 'off', '--max-waiting', 'off', '--json');
+      expect(off.code).toBe(0);
+      expect(JSON.parse(off.stdout).groupConcurrency ?? null).toBeNull();
+      expect((await cli('group-limits', 'work', '--max-waiting', 'off')).stdout).toBe('queue work: no group caps\n');
+    });
+
     it('fails with one error line: 1 for a missing queue or job or a refused transition, 2 for usage', async () => {
       const missingQueue = await cli('stats', 'nope');
       expect(missingQueue).toMatchObject({ code: 1, stdout: '' });

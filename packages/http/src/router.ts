@@ -22,7 +22,8 @@ export type ActionName =
   | 'queue.drain'
   | 'queue.clear'
   | 'queue.clean'
-  | 'queue.rateLimit';
+  | 'queue.rateLimit'
+  | 'queue.groupLimits';
 
 /** What an admin request wants to do, and to which queue and job. */
 export interface AdminAction {

@@ -3,13 +3,22 @@
  * resume, drain, clear, clean, rate limit) and, when allowed, submitting a job. Each asks `authorize` first.
  * @module
  */
-import { type JobRecord, type Queue, ValidationError } from '@waitline/core';
+import { GroupFullError, type JobRecord, type Queue, ValidationError } from '@waitline/core';
 import { z } from 'zod';
 import { readJson } from './body.js';
 import { HttpError, json } from './errors.js';
 import { toAdminJob } from './projections.js';
 import type { ActionName, Route, RouteContext } from './router.js';
-import { AddBodySchema, AddedSchema, AdminJobSchema, CleanBodySchema, PriorityBodySchema, QueueConfigSchema, RateLimitBodySchema } from './schemas.js';
+import {
+  AddBodySchema,
+  AddedSchema,
+  AdminJobSchema,
+  CleanBodySchema,
+  GroupLimitsBodySchema,
+  PriorityBodySchema,
+  QueueConfigSchema,
+  RateLimitBodySchema,
+} from './schemas.js';
 import { admitted } from './routes-admin.js';
 
 const jobAnswer = z.object({ job: AdminJobSchema });
@@ -26,6 +35,7 @@ async function onBody<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if (error instanceof ValidationError) throw new HttpError(400, 'VALIDATION', error.message, ['body', ...error.path]);
+    if (error instanceof GroupFullError) throw new HttpError(429, 'GROUP_FULL', error.message, ['body', ...error.path]);
     throw error;
   }
 }
@@ -149,6 +159,24 @@ export const CONTROL_ROUTES: Route[] = [
       const queue = await admitted(ctx, 'queue.rateLimit');
       const body = await readJson(ctx.request, RateLimitBodySchema, ctx.app.config.maxBodyBytes);
       return json(200, { config: await onBody(() => queue.setRateLimit(body.rateLimit)) });
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/queues/:queue/group-limits',
+    tag: 'admin',
+    action: 'queue.groupLimits',
+    summary: 'Sets the per-group caps for every process (most running and most waiting jobs of any one group); null removes one, a field left out keeps it',
+    body: GroupLimitsBodySchema,
+    answers: {
+      200: { description: 'the stored configuration', schema: configAnswer },
+      400: { description: 'a bad body, or a storage without groups', schema: 'Error' },
+      404: errors[404],
+    },
+    run: async (ctx) => {
+      const queue = await admitted(ctx, 'queue.groupLimits');
+      const body = await readJson(ctx.request, GroupLimitsBodySchema, ctx.app.config.maxBodyBytes);
+      return json(200, { config: await onBody(() => queue.setGroupLimits(body)) });
     },
   },
   {

@@ -95,6 +95,8 @@ export const QueueConfigSchema = z.object({
     .nullable()
     .optional()
     .describe('at most max job starts in any intervalMs window, across every worker; null: no limit'),
+  groupConcurrency: z.number().int().nullable().optional().describe('most running jobs of any one group; absent: no cap'),
+  groupMaxWaiting: z.number().int().nullable().optional().describe('most waiting jobs of any one group; absent: no cap'),
 });
 
 /** Core's `QueueStats`. */
@@ -165,6 +167,17 @@ export const RateLimitBodySchema = z
       .strict()
       .nullable()
       .describe('at most max starts in any intervalMs window; null removes the limit'),
+  })
+  .strict();
+
+/**
+ * `PUT /queues/:queue/group-limits` body: either cap, a number or null to remove it; a field left
+ * out keeps its stored value. Only the shape is checked here; core validates the values.
+ */
+export const GroupLimitsBodySchema = z
+  .object({
+    groupConcurrency: z.number().nullable().optional().describe('most running jobs of any one group; null removes the cap'),
+    groupMaxWaiting: z.number().nullable().optional().describe('most waiting jobs of any one group; null removes the cap'),
   })
   .strict();
 

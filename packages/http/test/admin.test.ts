@@ -53,6 +53,7 @@ for (const kind of await testStorages()) {
         ['POST', '/queues/work/pause'],
         ['POST', '/queues/work/clear'],
         ['PUT', '/queues/work/rate-limit'],
+        ['PUT', '/queues/work/group-limits'],
       ] as const) {
         const { status, body } = await call(`${locked.url}${path}`, { method });
         expect(status, `${method} ${path}`).toBe(403);
@@ -173,6 +174,29 @@ for (const kind of await testStorages()) {
       const off = await call(`${open.url}/queues/work/rate-limit`, { method: 'PUT', headers: ADMIN, json: { rateLimit: null } });
       expect(off.status).toBe(200);
       expect((await q.getConfig()).rateLimit ?? null).toBeNull();
+    });
+
+    it('sets and removes the group caps; a full group answers 429 GROUP_FULL and writes nothing', async () => {
+      const url = `${open.url}/queues/work/group-limits`;
+      const set = await call(url, { method: 'PUT', headers: ADMIN, json: { groupConcurrency: 2, groupMaxWaiting: 1 } });
+      expect(set.status).toBe(200);
+      expect(set.body.config).toMatchObject({ groupConcurrency: 2, groupMaxWaiting: 1 });
+      const add = () => call(`${open.url}/queues/work/jobs`, { method: 'POST', headers: ADMIN, json: { payload: { n: 1 }, options: { group: 'tenant-7' } } });
+      const first = await add();
+      expect(first.status).toBe(201);
+      const full = await add();
+      expect(full.status).toBe(429);
+      expect(full.body.error).toMatchObject({ code: 'GROUP_FULL', path: ['body', 'options', 'group'] });
+      const bad = await call(url, { method: 'PUT', headers: ADMIN, json: { groupConcurrency: 0 } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.path).toEqual(['body', 'groupConcurrency']);
+      expect((await call(url, { method: 'PUT', headers: ADMIN, json: { cap: 3 } })).status).toBe(400);
+      expect((await q.getConfig()).groupConcurrency).toBe(2);
+      const off = await call(url, { method: 'PUT', headers: ADMIN, json: { groupConcurrency: null, groupMaxWaiting: null } });
+      expect(off.status).toBe(200);
+      expect([off.body.config.groupConcurrency ?? null, off.body.config.groupMaxWaiting ?? null]).toEqual([null, null]);
+      expect(asked).toContain('queue.groupLimits:work:');
+      await q.cancel(first.body.id);
     });
 
     it('submits a job validated by the queue’s schema, and answers 429 when the queue is full', async () => {

@@ -7,7 +7,7 @@ import { Queue, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
 import { formatMs, formatTime, printJson, shownJob, table } from '../output.js';
 import { renderOverview } from '../watch/frame.js';
-import { rateLimitText } from './actions.js';
+import { groupLimitsText, rateLimitText } from './actions.js';
 
 const STATES: readonly JobState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 
@@ -15,7 +15,7 @@ function statsText(s: QueueStats): string {
   const c = s.counts;
   const flags = [s.config.paused ? 'paused' : '', s.config.draining ? 'draining' : ''].filter(Boolean).join(', ');
   const lines = [
-    `queue ${s.queue}${flags ? ` (${flags})` : ''}: concurrency ${s.config.concurrency ?? 'unlimited'}, max size ${s.config.maxSize ?? 'unlimited'}, ${rateLimitText(s.config.rateLimit)}`,
+    `queue ${s.queue}${flags ? ` (${flags})` : ''}: concurrency ${s.config.concurrency ?? 'unlimited'}, max size ${s.config.maxSize ?? 'unlimited'}, ${[rateLimitText(s.config.rateLimit), groupLimitsText(s.config)].filter(Boolean).join(', ')}`,
     table(
       ['ready', 'scheduled', 'running', 'completed', 'failed', 'cancelled'],
       [[c.ready, c.scheduled, c.running, c.completed, c.failed, c.cancelled].map(String)],
