@@ -25,15 +25,19 @@ function freeSlots(ctx: SqliteContext, queue: string, wanted: number, now: numbe
   if (row === undefined) return { limit: wanted }; // never configured nor added to: no limits
   const config = toQueueConfig(row);
   if (config.paused) return { limit: 0 };
-  return { ...limitSlots(ctx, config, wanted, now), ...(row.grouped === 1 ? { grouped: true } : {}) };
+  return { ...limitSlots(ctx, config, wanted, now), ...(row.grouped === 1 ? { grouped: true, groupCap: row.group_concurrency } : {}) };
 }
 
-/** What the claim may take, and whether the queue is grouped (its groups then take turns). */
+/**
+ * What the claim may take, and whether the queue is grouped (its groups then take turns), with
+ * its groupConcurrency (null: no cap).
+ */
 interface Slots {
   limit: number;
   rated?: boolean;
   nextStartAt?: number;
   grouped?: boolean;
+  groupCap?: number | null;
 }
 
 /** The concurrency and rate-limit part of {@link freeSlots}. */
@@ -59,8 +63,10 @@ function limitSlots(ctx: SqliteContext, config: QueueConfig, wanted: number, now
  * counted and logged in the same transaction). Call inside `BEGIN IMMEDIATE`: the counts and the
  * lease then see the same data. Each leased job gets its own token, `attempt + 1`,
  * `startedAt = now` and `leaseExpiresAt = now + leaseMs`. Returns the leased records in claim
- * order, and `nextStartAt` when the rate limit was what held the claim back. A grouped queue's groups take turns within each level (see claimGrouped); a queue that is not
- * grouped runs exactly the statements it ran before groups. Statements:
+ * order, and `nextStartAt` when the rate limit was what held the claim back. A grouped queue's
+ * groups take turns within each level, a named group at the queue's `groupConcurrency` passed
+ * over with its turn kept (see claimGrouped); a queue that is not grouped runs exactly the
+ * statements it ran before groups. Statements:
  * get-queue, count-running (with a concurrency limit), rate-starts-trim, rate-starts and
  * rate-starts-add (with a rate limit), claim (or claimGrouped's for a grouped queue).
  * @internal
@@ -68,8 +74,8 @@ function limitSlots(ctx: SqliteContext, config: QueueConfig, wanted: number, now
 export function claimLimited(ctx: SqliteContext, p: ClaimParams): SqliteClaim {
   const wanted = Math.floor(p.limit);
   if (!(wanted > 0)) return { jobs: [] };
-  const { limit, rated, nextStartAt, grouped } = freeSlots(ctx, p.queue, wanted, p.now);
-  const jobs = limit === 0 ? [] : grouped === true ? claimGrouped(ctx, p, limit) : claimUngrouped(ctx, p, limit);
+  const { limit, rated, nextStartAt, grouped, groupCap } = freeSlots(ctx, p.queue, wanted, p.now);
+  const jobs = limit === 0 ? [] : grouped === true ? claimGrouped(ctx, p, limit, groupCap ?? null) : claimUngrouped(ctx, p, limit);
   if (rated === true && jobs.length > 0) ctx.stmt('rateStartsAdd').run({ queue: p.queue, now: p.now, count: jobs.length });
   if (nextStartAt === undefined) return { jobs };
   // Reported only when the limit, not a lack of ready jobs, is what stopped the claim.

@@ -110,8 +110,8 @@ export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
 
 /**
  * Creates the queue or updates only the fields given (undefined keeps the stored value, null
- * clears a limit). One statement (upsert-queue.sql), so concurrent upserts of different fields
- * from two processes both hold; removing the rate limit (`rateLimit: null`) also clears the
+ * clears a limit or a group cap). One statement (upsert-queue.sql), so concurrent upserts of
+ * different fields from two processes both hold; removing the rate limit (`rateLimit: null`) also clears the
  * queue's log of starts (rate-starts-clear.sql). Call inside one `BEGIN IMMEDIATE`, so both are
  * one write.
  * @internal
@@ -132,6 +132,10 @@ export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConf
     setRate: p.rateLimit === undefined ? 0 : 1,
     rateMax: p.rateLimit?.max ?? null,
     rateIntervalMs: p.rateLimit?.intervalMs ?? null,
+    setGroupConcurrency: p.groupConcurrency === undefined ? 0 : 1,
+    groupConcurrency: p.groupConcurrency ?? null,
+    setGroupMaxWaiting: p.groupMaxWaiting === undefined ? 0 : 1,
+    groupMaxWaiting: p.groupMaxWaiting ?? null,
     now: p.now,
   }) as QueueRow;
   if (p.rateLimit === null) ctx.stmt('rateStartsClear').run({ queue: p.name });

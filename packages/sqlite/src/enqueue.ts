@@ -1,5 +1,6 @@
 /**
- * Adding jobs: idempotency keys, the atomic `maxSize` check, and the queue row created on first use.
+ * Adding jobs: idempotency keys, the atomic `maxSize` and `groupMaxWaiting` checks, and the queue
+ * row created on first use.
  * @module
  * @internal
  */
@@ -7,6 +8,7 @@ import {
   DEFAULT_MAX_STALLS,
   type EnqueueParams,
   type EnqueueResult,
+  GroupFullError,
   type JobRecord,
   type NewJob,
   QueueDrainingError,
@@ -36,6 +38,8 @@ export function readOrCreateQueue(ctx: SqliteContext, name: string, now: number)
     rate_max: null,
     rate_interval_ms: null,
     grouped: 0,
+    group_concurrency: null,
+    group_max_waiting: null,
   };
 }
 
@@ -50,6 +54,26 @@ function roomLeft(ctx: SqliteContext, queue: QueueRow): number {
   if (queue.grouped !== 1) return maxSize - n;
   const grouped = ctx.stmt('countGroupedBounded').get({ queue: queue.name, bound: maxSize }) as { n: number };
   return maxSize - Math.min(maxSize, n + grouped.n);
+}
+
+/**
+ * The queue's groupMaxWaiting as one batch applies it, or undefined without a cap (then no
+ * statement runs). Call the returned check after each written job's turn-join: the first time it
+ * meets a named group it counts the group's queued jobs, the one just written included
+ * (group-queued-bounded, at most max + 1 entries), then adds one per job of the group the batch
+ * writes. Returns the `GroupFullError` of the first job that takes its group past the cap.
+ */
+function groupWaiting(ctx: SqliteContext, queue: QueueRow): ((group: string | null, index: number) => GroupFullError | undefined) | undefined {
+  const max = queue.group_max_waiting;
+  if (max === null) return undefined;
+  const waiting = new Map<string, number>();
+  return (group, index) => {
+    if (group === null) return undefined;
+    const known = waiting.get(group);
+    const count = known === undefined ? (ctx.stmt('groupQueuedBounded').get({ queue: queue.name, grp: group, bound: max + 1 }) as { n: number }).n : known + 1;
+    waiting.set(group, count);
+    return count > max ? new GroupFullError(queue.name, group, max, index) : undefined;
+  };
 }
 
 /** A duplicate job id as a typed error: ids are unique across every queue of a storage. */
@@ -122,14 +146,17 @@ export function addOneJob(ctx: SqliteContext, p: EnqueueParams): EnqueueResult |
 /**
  * Writes `p.jobs` in order, all or none; call inside `BEGIN IMMEDIATE`. A job whose idempotency
  * key is taken in the queue (any state, including earlier in this batch) is not written: the
- * stored job is returned with `inserted[i] = false` and does not count against `maxSize`. When
- * the queue is draining, throws `QueueDrainingError` before any insert. When
- * the new jobs would take the queued count past `maxSize`, throws `QueueFullError` and the
+ * stored job is returned with `inserted[i] = false` and counts against neither `maxSize` nor
+ * `groupMaxWaiting`. When the queue is draining, throws `QueueDrainingError` before any insert.
+ * When the new jobs would take the queued count past `maxSize`, throws `QueueFullError`; else,
+ * when a job would take its named group's queued jobs (every level, this batch's included) past
+ * `groupMaxWaiting`, throws `GroupFullError` naming the first such job's index; either way the
  * caller's transaction rolls back every insert. The first grouped job makes the queue grouped
  * (mark-grouped, stamp-default-group); in a grouped queue each written job joins its level's
  * turns (turn-join). Statements: get-queue, then count-queued-bounded (and count-grouped-bounded
  * for a grouped queue) when the queue has a maxSize, then one insert-job per job (plus a lookup
- * per key hit, and the turn statements above).
+ * per key hit, the turn statements above, and with a groupMaxWaiting one group-queued-bounded
+ * per named group of the batch).
  * @internal
  */
 export function enqueueJobs(ctx: SqliteContext, p: EnqueueParams): EnqueueResult {
@@ -140,7 +167,9 @@ export function enqueueJobs(ctx: SqliteContext, p: EnqueueParams): EnqueueResult
   if (queue.draining === 1) throw new QueueDrainingError(p.queue);
   let room = roomLeft(ctx, queue);
   let grouped = queue.grouped === 1;
-  for (const job of p.jobs) {
+  const checkGroup = groupWaiting(ctx, queue);
+  let groupFull: GroupFullError | undefined;
+  for (const [index, job] of p.jobs.entries()) {
     const record = insertJob(ctx, p.queue, job, p.now);
     if (record === null) {
       jobs.push(findByKey(ctx, p.queue, job.idempotencyKey));
@@ -154,8 +183,11 @@ export function enqueueJobs(ctx: SqliteContext, p: EnqueueParams): EnqueueResult
     if (grouped) joinTurn(ctx, p.queue, record.group, record.priority);
     room -= 1;
     if (room < 0) throw new QueueFullError(p.queue, queue.max_size ?? 0);
+    // A full queue outranks a full group (as in MemoryStorage): the batch goes on to find out.
+    groupFull ??= checkGroup?.(record.group, index);
     jobs.push(record);
     inserted.push(true);
   }
+  if (groupFull !== undefined) throw groupFull;
   return { jobs, inserted };
 }

@@ -9,6 +9,7 @@
 import {
   type AheadWork,
   type GroupLine,
+  type GroupStanding,
   type GroupTurn,
   groupPosition,
   type JobRecord,
@@ -36,6 +37,8 @@ export interface GroupedPosition {
   position: number;
   /** Ready jobs at higher levels. */
   higher: number;
+  /** Ready jobs of the job's own group at its level that sort before it: its rotation rank. */
+  rank: number;
   /** Each group holding a turn at the job's level (its own group first) with its jobs ahead. */
   lines: AheadLine[];
 }
@@ -68,7 +71,7 @@ export function groupedPosition(ctx: SqliteContext, job: JobRecord, now: number)
     .filter((t) => t.group !== group)
     .map((t) => ({ ...t, ready: readyBounded(ctx, queue, t.group, priority, now, otherGroupBound(rank, turnBefore(t, own))) }));
   const position = groupPosition({ higher, rank, own, others });
-  return { position, higher, lines: [{ ...own, ahead: rank }, ...others.map((o) => ({ group: o.group, turn: o.turn, ahead: o.ready }))] };
+  return { position, higher, rank, lines: [{ ...own, ahead: rank }, ...others.map((o) => ({ group: o.group, turn: o.turn, ahead: o.ready }))] };
 }
 
 /** The first `limit` ready jobs of the queue above `priority`, by priority, runAt, seq. */
@@ -131,4 +134,17 @@ export function groupedAheadWork(
   );
   const jobs = [...higherJobs(ctx, job, now, higherTaken), ...gp.lines.flatMap((l) => groupJobs(ctx, job, l.group, now, Math.min(l.ahead, k)))];
   return { aheadWork: byName(jobs), aheadWorkOf: jobs.length };
+}
+
+/**
+ * The job's own named group as position inputs report it: its rank at the job's level (from
+ * `gp`, the same snapshot) and the group's running jobs at every level, an exact index-only
+ * count on jobs_group_running (group-running, unbounded). None for an ungrouped job. Call for a
+ * ready job of a grouped queue, inside the read transaction `gp` was read in.
+ * @internal
+ */
+export function groupStanding(ctx: SqliteContext, job: JobRecord, gp: GroupedPosition): { group?: GroupStanding } {
+  if (job.group === null) return {};
+  const { n } = ctx.stmt('groupRunning').get({ queue: job.queue, grp: job.group, bound: -1 }) as { n: number };
+  return { group: { name: job.group, rank: gp.rank, running: n } };
 }

@@ -22,7 +22,7 @@ import {
   type WorkerInfo,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
-import { groupedAheadJobs, groupedAheadWork, groupedPosition } from './position-grouped.js';
+import { groupedAheadJobs, groupedAheadWork, groupedPosition, groupStanding } from './position-grouped.js';
 import {
   defaultQueueConfig,
   type FinishedRow,
@@ -142,11 +142,13 @@ function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number
  * the work ahead grouped by name over only the first `aheadWorkOf` = min(ahead, aheadWorkLimit)
  * jobs ahead in claim order; each job ahead in claim order when there are at most
  * `aheadListLimit`; the queue's running jobs; its recent finishes; its configuration; its live
- * workers. Null for an unknown id or a job of another queue. The cost does not grow with the jobs
+ * workers; for a ready job of a named group in a grouped queue, `group` (its rank and the group's
+ * running jobs). Null for an unknown id or a job of another queue. The cost does not grow with the jobs
  * ahead beyond the index-only count: the grouping reads at most `aheadWorkLimit` index entries.
  * Statements: get-job, position (the two index-only counts), ahead-work (a range read bounded by
  * `aheadWorkOf`) and ahead-jobs (all three only for a ready job, ahead-jobs only under the list
- * limit), running-samples, recent-finished, get-queue, live-workers.
+ * limit), running-samples, recent-finished, get-queue, live-workers; in a grouped queue the
+ * position-grouped.ts reads instead of the three, and group-running for a named group's job.
  * @internal
  */
 export function readPositionInputs(ctx: SqliteContext, p: PositionParams): PositionInputs | null {
@@ -165,9 +167,12 @@ export function readPositionInputs(ctx: SqliteContext, p: PositionParams): Posit
 }
 
 /** The position-dependent part of {@link readPositionInputs}. */
-type AheadReads = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'aheadJobs'>;
+type AheadReads = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'aheadJobs' | 'group'>;
 
-/** `ahead` and the work ahead of a job: none unless ready; a grouped queue's through position-grouped.ts. */
+/**
+ * `ahead` and the work ahead of a job: none unless ready; a grouped queue's through
+ * position-grouped.ts, with the job's named group's standing.
+ */
 function aheadReads(ctx: SqliteContext, job: JobRecord, p: PositionParams): AheadReads {
   const ready = job.state === 'queued' && job.runAt <= p.now;
   const position = ready ? readPosition(ctx, { queue: job.queue, id: job.id, now: p.now }) : null;
@@ -177,7 +182,7 @@ function aheadReads(ctx: SqliteContext, job: JobRecord, p: PositionParams): Ahea
     const gp = groupedPosition(ctx, job, p.now);
     const ahead = gp.position - 1;
     const list = ahead > p.aheadListLimit ? null : groupedAheadJobs(ctx, job, gp, p.now);
-    return { ahead, ...groupedAheadWork(ctx, job, gp, p.now, workLimit), aheadJobs: list };
+    return { ahead, ...groupedAheadWork(ctx, job, gp, p.now, workLimit), aheadJobs: list, ...groupStanding(ctx, job, gp) };
   }
   const ahead = position - 1;
   // The first jobs ahead in claim order are exactly the first ready jobs of the queue.

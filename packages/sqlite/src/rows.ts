@@ -101,6 +101,10 @@ export interface QueueRow {
   rate_interval_ms: number | null;
   /** 1 once the queue has had a grouped job (never cleared), else 0. */
   grouped: number;
+  /** Most running jobs of any one named group, or null for no cap. */
+  group_concurrency: number | null;
+  /** Most queued jobs of any one named group, or null for no cap. */
+  group_max_waiting: number | null;
 }
 
 /** A `workers` row. @internal */
@@ -190,7 +194,11 @@ export function newJobRecord(queue: string, job: NewJob, payloadJson: string, se
   return queuedRecord(queue, job, seq, now, JSON.parse(payloadJson) as unknown);
 }
 
-/** Maps a `queues` row to its configuration. @internal */
+/**
+ * Maps a `queues` row to its configuration. The rate limit and the group caps are left out when
+ * unset, so a configuration stored before they existed reads (and compares) as it did.
+ * @internal
+ */
 export function toQueueConfig(row: QueueRow): QueueConfig {
   return {
     name: row.name,
@@ -200,6 +208,8 @@ export function toQueueConfig(row: QueueRow): QueueConfig {
     maxStalls: row.max_stalls,
     draining: row.draining === 1,
     ...rateLimitField(row.rate_max, row.rate_interval_ms),
+    ...(row.group_concurrency === null ? {} : { groupConcurrency: row.group_concurrency }),
+    ...(row.group_max_waiting === null ? {} : { groupMaxWaiting: row.group_max_waiting }),
   };
 }
 

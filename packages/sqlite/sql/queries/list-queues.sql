@@ -3,4 +3,4 @@
 -- Parameters: none
 -- Returns: one queues row per queue ever configured or added to, ordered by name.
 -- Guarantees: reads the queues table only.
-SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, grouped FROM queues ORDER BY name
+SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, grouped, group_concurrency, group_max_waiting FROM queues ORDER BY name

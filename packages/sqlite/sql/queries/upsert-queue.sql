@@ -8,11 +8,15 @@
 --   :setMaxStalls / :maxStalls       1 to write :maxStalls (an integer >= 0), 0 to keep it
 --   :setDraining / :draining         1 to write :draining (0 or 1), 0 to keep it
 --   :setRate / :rateMax / :rateIntervalMs  1 to write both (NULL, NULL = no limit), 0 to keep them
+--   :setGroupConcurrency / :groupConcurrency  1 to write :groupConcurrency (NULL = no cap), 0 to keep it
+--   :setGroupMaxWaiting / :groupMaxWaiting    1 to write :groupMaxWaiting (NULL = no cap), 0 to keep it
 --   :now                      the caller's clock (ms), stored as updated_at
 -- Returns: the queue's row after the write.
 -- Guarantees: one statement, so two processes upserting different fields never lose either
---   write; a new queue takes the defaults (NULL, NULL, 0, 1, 0) for every field not given.
-INSERT INTO queues (name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, updated_at)
+--   write; a new queue takes the defaults (NULL, NULL, 0, 1, 0, no rate limit, no group caps) for
+--   every field not given.
+INSERT INTO queues (name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, group_concurrency,
+  group_max_waiting, updated_at)
 VALUES (
   :name,
   CASE WHEN :setConcurrency THEN :concurrency END,
@@ -22,6 +26,8 @@ VALUES (
   CASE WHEN :setDraining THEN :draining ELSE 0 END,
   CASE WHEN :setRate THEN :rateMax END,
   CASE WHEN :setRate THEN :rateIntervalMs END,
+  CASE WHEN :setGroupConcurrency THEN :groupConcurrency END,
+  CASE WHEN :setGroupMaxWaiting THEN :groupMaxWaiting END,
   :now
 )
 ON CONFLICT (name) DO UPDATE SET
@@ -32,5 +38,8 @@ ON CONFLICT (name) DO UPDATE SET
   draining    = CASE WHEN :setDraining THEN excluded.draining ELSE draining END,
   rate_max    = CASE WHEN :setRate THEN excluded.rate_max ELSE rate_max END,
   rate_interval_ms = CASE WHEN :setRate THEN excluded.rate_interval_ms ELSE rate_interval_ms END,
+  group_concurrency = CASE WHEN :setGroupConcurrency THEN excluded.group_concurrency ELSE group_concurrency END,
+  group_max_waiting = CASE WHEN :setGroupMaxWaiting THEN excluded.group_max_waiting ELSE group_max_waiting END,
   updated_at  = excluded.updated_at
-RETURNING name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, grouped
+RETURNING name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, grouped, group_concurrency,
+  group_max_waiting

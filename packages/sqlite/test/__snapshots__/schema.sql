@@ -1,4 +1,4 @@
--- PRAGMA user_version = 10
+-- PRAGMA user_version = 11
 
 CREATE TABLE group_turns (
   queue    TEXT    NOT NULL,
@@ -81,7 +81,7 @@ CREATE TABLE queues (
   max_size    INTEGER CHECK (max_size IS NULL OR max_size >= 0),
   paused      INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
   updated_at  INTEGER NOT NULL
-, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1)), rate_max INTEGER CHECK (rate_max IS NULL OR rate_max > 0), rate_interval_ms INTEGER CHECK (rate_interval_ms IS NULL OR rate_interval_ms > 0), grouped INTEGER NOT NULL DEFAULT 0 CHECK (grouped IN (0, 1))) STRICT;
+, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1)), rate_max INTEGER CHECK (rate_max IS NULL OR rate_max > 0), rate_interval_ms INTEGER CHECK (rate_interval_ms IS NULL OR rate_interval_ms > 0), grouped INTEGER NOT NULL DEFAULT 0 CHECK (grouped IN (0, 1)), group_concurrency INTEGER CHECK (group_concurrency IS NULL OR group_concurrency > 0), group_max_waiting INTEGER CHECK (group_max_waiting IS NULL OR group_max_waiting > 0)) STRICT;
 
 CREATE TABLE rate_starts (
   queue TEXT    NOT NULL,
@@ -119,6 +119,9 @@ CREATE INDEX group_turns_order ON group_turns (queue, priority DESC, turn);
 
 CREATE INDEX jobs_dequeued ON jobs (state, queue, finished_at)
   WHERE state = 'running' OR finished_at IS NOT NULL;
+
+CREATE INDEX jobs_group_running ON jobs (queue, grp)
+  WHERE state = 'running' AND grp IS NOT NULL;
 
 CREATE INDEX jobs_grouped ON jobs (queue, priority DESC, grp, run_at, seq, name, size)
   WHERE state = 'queued' AND grp IS NOT NULL;
