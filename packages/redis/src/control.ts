@@ -29,14 +29,19 @@ function field(value: number | null | undefined): string {
   return value === null ? '-' : String(value);
 }
 
-/** Creates the queue's config or writes only the given fields, atomically. @internal */
+/**
+ * Creates the queue's config or writes only the given fields, atomically; setting
+ * `groupConcurrency` on a queue without one counts its groups' running jobs in the same script
+ * (upsert-queue.lua). @internal
+ */
 export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Promise<QueueConfig> {
   await ctx.queueNames.add(p.name);
   const paused = p.paused === undefined ? '' : p.paused ? '1' : '0';
   const maxStalls = p.maxStalls === undefined ? '' : String(p.maxStalls);
   const draining = p.draining === undefined ? '' : p.draining ? '1' : '0';
   const rate = p.rateLimit === undefined ? '' : p.rateLimit === null ? '-' : `${p.rateLimit.max}:${p.rateLimit.intervalMs}`;
-  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused, maxStalls, draining, rate]);
+  const caps = [field(p.groupConcurrency), field(p.groupMaxWaiting)];
+  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused, maxStalls, draining, rate, ...caps]);
   return toQueueConfig(p.name, fields);
 }
 

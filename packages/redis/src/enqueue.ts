@@ -4,7 +4,7 @@
  * @module
  * @internal
  */
-import { type EnqueueParams, type EnqueueResult, type NewJob, QueueDrainingError, QueueFullError, queuedRecord } from '@waitline/core';
+import { type EnqueueParams, type EnqueueResult, GroupFullError, type NewJob, QueueDrainingError, QueueFullError, queuedRecord } from '@waitline/core';
 import { optionalArg, type RedisContext, type Tagged } from './context.js';
 import { toJobRecord } from './rows.js';
 import type { ScriptArg } from './scripts.js';
@@ -38,12 +38,17 @@ export function jobArgs(job: NewJob, payload: string): ScriptArg[] {
 
 /**
  * The records of an enqueue reply (lib/enqueue.lua), or the typed error of a refusal (nothing was
- * written then). `payloads` are the JSON texts sent. @internal
+ * written then): `QueueDrainingError`, `QueueFullError`, `GroupFullError` (with the index of the
+ * first job past its group's cap). `payloads` are the JSON texts sent. @internal
  */
 export function enqueueReply(p: EnqueueParams, payloads: readonly string[], tag: string, detail: unknown): EnqueueResult {
   if (tag === 'duplicate') throw new DuplicateJobIdError(String(detail));
   if (tag === 'draining') throw new QueueDrainingError(p.queue);
   if (tag === 'full') throw new QueueFullError(p.queue, Number(detail));
+  if (tag === 'groupFull') {
+    const [group, maxWaiting, index] = detail as [string, string, number];
+    throw new GroupFullError(p.queue, String(group), Number(maxWaiting), Number(index));
+  }
   const outcome = detail as Array<number | unknown[]>;
   const jobs = p.jobs.map((job, i) => {
     const o = outcome[i];

@@ -1,6 +1,6 @@
 /**
  * The schema version of a prefix and its epoch, kept in its meta hash (`prefix:meta`, fields
- * `schema` and `epoch`). Version 2 is the key layout of `lua/lib/common.lua`; the epoch is a random
+ * `schema` and `epoch`). Version 3 is the key layout of `lua/lib/common.lua`; the epoch is a random
  * id written when the prefix has none, so a storage that finds it gone or changed knows the data
  * it saw was wiped (see `reset-watch.ts`).
  * @module
@@ -11,9 +11,11 @@ import type { RedisContext, Tagged } from './context.js';
 
 /**
  * The schema version this code writes and reads: 2 adds the group keys (`lua/lib/common.lua`),
- * written on first use, so migrating from 1 only raises the version.
+ * written on first use; 3 adds the per-group running counts (`T:grun` and a lease's `grun` field),
+ * built by the script that first sets a queue's `groupConcurrency`. Migrating from 1 or 2 only
+ * raises the version, which keeps older code, which would leave the counts behind, off the prefix.
  */
-export const REDIS_SCHEMA_VERSION = 2;
+export const REDIS_SCHEMA_VERSION = 3;
 
 /**
  * Reads the prefix's version and, with `write`, brings an older one to the code's, atomically;

@@ -5,7 +5,19 @@
  * @module
  * @internal
  */
-import type { AheadWork, JobRecord, JobRef, ListParams, Page, PositionInputs, PositionParams, QueueConfig, RawQueueStats, StatsParams } from '@waitline/core';
+import type {
+  AheadWork,
+  GroupStanding,
+  JobRecord,
+  JobRef,
+  ListParams,
+  Page,
+  PositionInputs,
+  PositionParams,
+  QueueConfig,
+  RawQueueStats,
+  StatsParams,
+} from '@waitline/core';
 import { optionalArg, type RedisContext, type Tagged } from './context.js';
 import { type GroupedAheadReply, type GroupedInputsReply, groupedAhead, groupedAheadInputs } from './group-position.js';
 import { mergeRecent, toJobRecord, toJobRecords, toQueueConfig, toRunningSamples } from './rows.js';
@@ -77,7 +89,16 @@ type PositionReply = [
   unknown[],
   string[],
   [GroupedInputsReply, GroupedAheadReply] | null,
+  [string, number | string, number | string] | null,
 ];
+
+/** The job's group standing (the script's last element), as a spreadable part: empty when absent. */
+function standingPart(reply: PositionReply): { group?: GroupStanding } {
+  const standing = reply[12];
+  if (standing === null || standing === undefined) return {};
+  const [name, rank, running] = standing;
+  return { group: { name: String(name), rank: Number(rank), running: Number(running) } };
+}
 
 /** The jobs-ahead part of the inputs: the plain queue's script fields, or a grouped queue's. */
 function aheadPart(reply: PositionReply, aheadWorkLimit: number): Pick<PositionInputs, 'ahead' | 'aheadJobs' | 'aheadWork' | 'aheadWorkOf'> {
@@ -90,8 +111,9 @@ function aheadPart(reply: PositionReply, aheadWorkLimit: number): Pick<PositionI
  * The position and ETA inputs from one atomic script, plus the queue's live workers. `ahead` is
  * exact (ZRANK plus the due jobs no claim moved yet); `aheadWork` groups only the first
  * `min(ahead, aheadWorkLimit)` jobs ahead in claim order (`aheadWorkOf`), so the script reads at
- * most `max(aheadWorkLimit, aheadListLimit)` jobs however far back the job is. Null for an unknown
- * id or a job of another queue (the script runs on `p.queue` only).
+ * most `max(aheadWorkLimit, aheadListLimit)` jobs however far back the job is. `group` (a ready
+ * job of a named group in a grouped queue) comes from the same script. Null for an unknown id or
+ * a job of another queue (the script runs on `p.queue` only).
  * @internal
  */
 export async function getPositionInputs(ctx: RedisContext, p: PositionParams): Promise<PositionInputs | null> {
@@ -106,6 +128,7 @@ export async function getPositionInputs(ctx: RedisContext, p: PositionParams): P
     recent: mergeRecent(completed, failed, kept, p.sampleLimit),
     config: toQueueConfig(p.queue, config),
     liveWorkers: await liveWorkers(ctx, p.queue, p.now, p.workerStaleMs),
+    ...standingPart(reply as PositionReply),
   };
 }
 

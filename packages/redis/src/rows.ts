@@ -80,9 +80,14 @@ export function toJobRecords(queue: string, list: unknown): JobRecord[] {
   return (list as unknown[][]).map((fields) => toJobRecord(queue, fields));
 }
 
-/** A config hash as the stored config of `name` (an empty hash, or a field absent, reads as the defaults). @internal */
+/**
+ * A config hash as the stored config of `name` (an empty hash, or a field absent, reads as the
+ * defaults; `rateLimit`, `groupConcurrency` and `groupMaxWaiting` are left out when unset). @internal
+ */
 export function toQueueConfig(name: string, fields: readonly unknown[]): QueueConfig {
   const f = fieldMap(fields);
+  const groupConcurrency = num(f.get('groupConcurrency'));
+  const groupMaxWaiting = num(f.get('groupMaxWaiting'));
   return {
     name,
     concurrency: num(f.get('concurrency')),
@@ -91,6 +96,8 @@ export function toQueueConfig(name: string, fields: readonly unknown[]): QueueCo
     maxStalls: num(f.get('maxStalls')) ?? DEFAULT_MAX_STALLS,
     draining: f.get('draining') === '1',
     ...rateLimitField(num(f.get('rateMax')), num(f.get('rateIntervalMs'))),
+    ...(groupConcurrency === null ? {} : { groupConcurrency }),
+    ...(groupMaxWaiting === null ? {} : { groupMaxWaiting }),
   };
 }
 

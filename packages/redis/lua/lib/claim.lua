@@ -13,6 +13,12 @@
 --   highest level holding a ready job, then the first group in that level's turns (stamp order)
 --   whose head (its own jobs by runAt, then seq) is ready; the group then gets a stamp above every
 --   stamp at the level, or loses it with its last queued job there. A batch of n is n such steps.
+-- Group cap (config field groupConcurrency, absent for none): a named group whose running jobs
+--   (TAG:grun, every level, lib/common.lua) reach the cap is passed over after one HGET, without
+--   reading its jobs or touching its stamp, so it keeps its place in the rotation; a level whose
+--   ready groups are all at the cap gives way to the levels below it. Each lease taken with the
+--   cap set adds 1 to its group's count at once (job field `grun`), so a batch counts its own
+--   leases as n single claims would. Without the cap nothing of this runs nor is written.
 -- Rate limit (config fields rateMax and rateIntervalMs, both absent for none): the queue's starts
 --   are logged in the zset K_CONFIG .. ':starts' (same hash tag, so the same slot; score = start
 --   time, member = the job's lease token, unique per start). A claim first drops the starts at
@@ -34,20 +40,28 @@ local function rateTokens(now)
   return tokens, tonumber(cfg[1]), tonumber(cfg[2])
 end
 
+-- The claim's room under pause and concurrency, and the queue's groupConcurrency (nil for none).
 local function freeSlots(limit)
-  local cfg = redis.call('HMGET', K_CONFIG, 'paused', 'concurrency')
+  local cfg = redis.call('HMGET', K_CONFIG, 'paused', 'concurrency', 'groupConcurrency')
   if cfg[1] == '1' then return 0 end
   if cfg[2] then
     local free = tonumber(cfg[2]) - redis.call('ZCARD', K_RUNNING)
     if free < limit then limit = free end
   end
   if limit < 0 then return 0 end
-  return limit
+  return limit, tonumber(cfg[3])
 end
 
-local function leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt)
-  redis.call('HSET', key, 'state', 'running', 'attempt', int(tonumber(f[3]) + 1), 'startedAt', now,
-    'leaseToken', tokenBase .. ':' .. f[4], 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId)
+-- Leases a job; `counted` (a named group, or nil) is the running count that holds the lease.
+local function leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted)
+  if counted then
+    redis.call('HSET', key, 'state', 'running', 'attempt', int(tonumber(f[3]) + 1), 'startedAt', now,
+      'leaseToken', tokenBase .. ':' .. f[4], 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId, 'grun', counted)
+    redis.call('HINCRBY', K_GRUN, counted, 1)
+  else
+    redis.call('HSET', key, 'state', 'running', 'attempt', int(tonumber(f[3]) + 1), 'startedAt', now,
+      'leaseToken', tokenBase .. ':' .. f[4], 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId)
+  end
   redis.call('HDEL', key, 'finishedAt', 'cancelRequested', 'progress')
   redis.call('ZADD', K_RUNNING, leaseExpiresAt, id)
 end
@@ -84,12 +98,19 @@ local function levelOf(score)
   return MAX_PRIORITY - math.floor(tonumber(score) / RUNAT_SPAN)
 end
 
--- The highest level with a ready job (ready set, or a named group's job due at now), or nil.
-local function topLevel(now)
-  local best
-  local head = redis.call('ZRANGE', K_READY, 0, 0, 'WITHSCORES')
+-- The highest level with a ready job (ready set, or a named group's job due at now), or nil; with
+-- `below`, the highest such level under it.
+local function topLevel(now, below)
+  local best, head, levels
+  if below then
+    head = redis.call('ZRANGEBYSCORE', K_READY, levelStart(below - 1), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    levels = redis.call('ZREVRANGEBYSCORE', K_GLEVELS, '(' .. below, '-inf')
+  else
+    head = redis.call('ZRANGE', K_READY, 0, 0, 'WITHSCORES')
+    levels = redis.call('ZREVRANGE', K_GLEVELS, 0, -1)
+  end
   if #head > 0 then best = levelOf(head[2]) end
-  for _, p in ipairs(redis.call('ZREVRANGE', K_GLEVELS, 0, -1)) do
+  for _, p in ipairs(levels) do
     p = tonumber(p)
     if best and p <= best then break end
     if redis.call('ZCOUNT', glvlKey(p), '-inf', now) > 0 then return p end
@@ -115,16 +136,28 @@ local function groupHead(p, group, now, nowN)
   return redis.call('ZRANGEBYSCORE', gqKey(p, group), '-inf', now, 'LIMIT', 0, 1)[1]
 end
 
--- The first group in turn order at level p whose head is ready, and that head; walks the turns 64
--- at a time, reading one head per group skipped.
-local function pickAtLevel(p, now, nowN)
-  local start = 0
+-- True when `group` is a named group whose running jobs reach `cap` (nil: no cap).
+local function atCap(group, cap)
+  if not cap or group == DEFAULT_GROUP then return false end
+  return tonumber(redis.call('HGET', K_GRUN, group) or '0') >= cap
+end
+
+-- The first group in turn order at level p, not at `cap`, whose head is ready, and that head;
+-- walks the turns 64 at a time, reading one head per group skipped and only the running count of
+-- a group at its cap. Without a pick, the third result tells whether a group was passed over at
+-- its cap.
+local function pickAtLevel(p, now, nowN, cap)
+  local start, held = 0, false
   while true do
     local turns = redis.call('ZRANGE', turnsKey(p), start, start + 63)
-    if #turns == 0 then return nil end
+    if #turns == 0 then return nil, nil, held end
     for _, group in ipairs(turns) do
-      local m = groupHead(p, group, now, nowN)
-      if m then return group, m end
+      if atCap(group, cap) then
+        held = true
+      else
+        local m = groupHead(p, group, now, nowN)
+        if m then return group, m end
+      end
     end
     start = start + 64
   end
@@ -160,22 +193,27 @@ local function healTurns(p, now, nowN)
   end
 end
 
--- Leases up to wanted ready jobs (wanted >= 1) of a grouped queue in turn order.
-local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt)
+-- Leases up to wanted ready jobs (wanted >= 1) of a grouped queue in turn order, passing over the
+-- named groups at `cap` (nil: no cap). Counts only grow within a claim, so a level found with
+-- every ready group at the cap stays so, and the walk goes on below it.
+local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, cap)
   local claimed = {}
   promoteDue(now, wanted)
   local nowN = tonumber(now)
-  local misses = 0
+  local misses, below = 0, nil
   while #claimed < wanted and misses < 3 do
-    local p = topLevel(now)
+    local p = topLevel(now, below)
     if not p then break end
-    local group, m = pickAtLevel(p, now, nowN)
+    local group, m, held = pickAtLevel(p, now, nowN, cap)
     if group then
       serveTurn(p, group, m)
       local id = memberId(m)
       local key = jobKey(id)
-      leaseJob(key, id, redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq'), now, workerId, tokenBase, leaseExpiresAt)
+      local counted = cap and group ~= DEFAULT_GROUP and group or nil
+      leaseJob(key, id, redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq'), now, workerId, tokenBase, leaseExpiresAt, counted)
       claimed[#claimed + 1] = redis.call('HGETALL', key)
+    elseif held then
+      below = p
     else
       healTurns(p, now, nowN)
       misses = misses + 1
@@ -186,14 +224,17 @@ end
 
 local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
   local claimed = {}
-  local wanted = freeSlots(limit)
+  local wanted, cap = freeSlots(limit)
   if wanted <= 0 then return claimed end
   local tokens, rateMax, rateMs = rateTokens(now)
   local held = tokens ~= nil and tokens < wanted
   if held then wanted = tokens end
   if wanted > 0 then
-    local lease = isGrouped() and leaseGrouped or leaseReady
-    claimed = lease(now, wanted, workerId, tokenBase, leaseExpiresAt)
+    if isGrouped() then
+      claimed = leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, cap)
+    else
+      claimed = leaseReady(now, wanted, workerId, tokenBase, leaseExpiresAt)
+    end
   end
   if tokens == nil then return claimed end
   for _, fields in ipairs(claimed) do

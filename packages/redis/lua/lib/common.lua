@@ -89,9 +89,14 @@ end
 --   TAG:glevels         zset  the levels that have a TAG:glvl:<p> (member = score = priority)
 --   TAG:turns:<p>       zset  the turn stamps at level p: member = group ('' default), score = stamp
 --   TAG:tseq            string the stamp counter (INCR: a new stamp is above every stamp)
+--   TAG:grun            hash  named group -> its running jobs, kept only while the config has
+--                             `groupConcurrency` (lib/claim.lua): each lease it counts carries the
+--                             job field `grun` (= its group), and only such a lease's dropLease
+--                             takes it off; upsert-queue.lua rebuilds it from the running set when
+--                             the cap is set on a queue without one. A field at 0 is deleted.
 local DEFAULT_GROUP = ''
 local TAG = string.sub(K_CONFIG, 1, -8)
-local K_TSEQ, K_GLEVELS = TAG .. ':tseq', TAG .. ':glevels'
+local K_TSEQ, K_GLEVELS, K_GRUN = TAG .. ':tseq', TAG .. ':glevels', TAG .. ':grun'
 
 local function glvlKey(p)
   return TAG .. ':glvl:' .. int(tonumber(p))
@@ -186,6 +191,14 @@ local function unplaceQueued(key, id)
   unschedule(f[1], m)
 end
 
+-- A named group's queued jobs (ready and scheduled) in every level: one ZCARD per level that
+-- holds a named group's job, never a scan.
+local function groupQueued(group)
+  local n = 0
+  for _, p in ipairs(redis.call('ZRANGE', K_GLEVELS, 0, -1)) do n = n + redis.call('ZCARD', gqKey(p, group)) end
+  return n
+end
+
 -- Named groups' queued jobs in every level: all of them, and those due at `now`.
 local function groupedCounts(now)
   local all, due = 0, 0
@@ -277,9 +290,24 @@ local function holds(key, token)
   return f[1] == 'running' and f[2] == token
 end
 
--- Clears a running job's lease and takes it out of the running set.
-local function dropLease(key, id)
-  redis.call('HDEL', key, 'leaseToken', 'leaseExpiresAt')
+-- The lease guard that also tells how the lease is counted: false unless the job is running under
+-- `token`; else the group whose running count holds the lease (its `grun` field), or '' (truthy)
+-- when no count holds it. Pass the answer to dropLease.
+local function heldLease(key, token)
+  local f = redis.call('HMGET', key, 'state', 'leaseToken', 'grun')
+  if f[1] ~= 'running' or f[2] ~= token then return false end
+  return f[3] or ''
+end
+
+-- Clears a running job's lease and takes it out of the running set; `counted` is its `grun` field
+-- (false, nil or '' when its group's running count does not hold it), taken off TAG:grun here.
+local function dropLease(key, id, counted)
+  if counted and counted ~= '' then
+    redis.call('HDEL', key, 'leaseToken', 'leaseExpiresAt', 'grun')
+    if redis.call('HINCRBY', K_GRUN, counted, -1) <= 0 then redis.call('HDEL', K_GRUN, counted) end
+  else
+    redis.call('HDEL', key, 'leaseToken', 'leaseExpiresAt')
+  end
   redis.call('ZREM', K_RUNNING, id)
 end
 

@@ -5,6 +5,23 @@
 
 local ENQUEUE_FIELDS = 13
 
+-- The first new job (`fresh`: their 0-based indexes in the batch, ascending) that takes its named
+-- group past `max` queued jobs (the group's stored ones, one ZCARD per level, plus the batch's
+-- earlier new jobs of the group): the 'groupFull' reply, or nil. Ungrouped jobs never count.
+local function groupFull(A, first, fresh, max)
+  local counts = {}
+  for _, j in ipairs(fresh) do
+    local group = A[first + j * ENQUEUE_FIELDS + 12]
+    if group ~= '' then
+      group = string.sub(group, 2)
+      local n = (counts[group] or groupQueued(group)) + 1
+      if n > max then return { 'groupFull', { group, int(max), j } } end
+      counts[group] = n
+    end
+  end
+  return nil
+end
+
 -- Writes `count` jobs whose fields start at A[first] (ENQUEUE_FIELDS per job, in the order of
 -- enqueue.lua's 4th argument on) at time `now`. Returns the reply enqueue.lua documents.
 local function enqueueJobs(A, first, count, now)
@@ -39,11 +56,15 @@ local function enqueueJobs(A, first, count, now)
   local repeated = sortOut()
   if repeated then return { 'duplicate', repeated } end
 
-  local config = redis.call('HMGET', K_CONFIG, 'maxSize', 'paused')
+  local config = redis.call('HMGET', K_CONFIG, 'maxSize', 'paused', 'groupMaxWaiting')
   local maxSize = config[1]
   if maxSize and #fresh > 0 then
     local waiting = redis.call('ZCARD', K_READY) + scheduledCounts('-inf') + groupedCounts('-inf')
     if waiting + #fresh > tonumber(maxSize) then return { 'full', maxSize } end
+  end
+  if config[3] then
+    local full = groupFull(A, first, fresh, tonumber(config[3]))
+    if full then return full end
   end
   if not config[2] then redis.call('HSET', K_CONFIG, 'paused', '0') end
 

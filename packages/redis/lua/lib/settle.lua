@@ -1,6 +1,7 @@
 -- settle: the transitions out of running that a worker reports (needs lib/common.lua).
 -- Each function checks the lease guard first and writes nothing on a miss (returns false);
--- otherwise it returns true and the job is in its new state.
+-- otherwise it returns true and the job is in its new state, its lease off its group's running
+-- count when one held it (lib/common.lua dropLease).
 --
 -- completeJob: running -> completed; result stored, finishedAt = now, lease cleared, worker kept.
 -- failJob:     running -> cancelled (a cancel was requested: it wins over a retry), queued at
@@ -12,16 +13,18 @@
 
 local function completeJob(id, token, result, now)
   local key = jobKey(id)
-  if not holds(key, token) then return false end
-  dropLease(key, id)
+  local counted = heldLease(key, token)
+  if not counted then return false end
+  dropLease(key, id, counted)
   finalize(key, id, 'completed', now, 'result', result)
   return true
 end
 
 local function failJob(id, token, err, retryAt, now)
   local key = jobKey(id)
-  if not holds(key, token) then return false end
-  dropLease(key, id)
+  local counted = heldLease(key, token)
+  if not counted then return false end
+  dropLease(key, id, counted)
   redis.call('HSET', key, 'error', err)
   if redis.call('HGET', key, 'cancelRequested') == '1' then
     finalize(key, id, 'cancelled', now)
@@ -35,8 +38,9 @@ end
 
 local function ackCancel(id, token, err, now)
   local key = jobKey(id)
-  if not holds(key, token) then return false end
-  dropLease(key, id)
+  local counted = heldLease(key, token)
+  if not counted then return false end
+  dropLease(key, id, counted)
   if err ~= '' then redis.call('HSET', key, 'error', err) end
   finalize(key, id, 'cancelled', now)
   return true
@@ -44,8 +48,9 @@ end
 
 local function releaseJob(id, token, now)
   local key = jobKey(id)
-  if not holds(key, token) then return false end
-  dropLease(key, id)
+  local counted = heldLease(key, token)
+  if not counted then return false end
+  dropLease(key, id, counted)
   if redis.call('HGET', key, 'cancelRequested') == '1' then
     finalize(key, id, 'cancelled', now)
     return true

@@ -14,12 +14,17 @@
 -- Returns: { 'ok', per job: the new seq (inserted) or the stored record (idempotency key matched) }
 --          { 'duplicate', id } when an id is repeated in the batch or already stored: nothing written
 --          { 'full', maxSize } when the new jobs would take the waiting count past maxSize: nothing written
+--          { 'groupFull', { group, groupMaxWaiting, index } } when a new job would take its named
+--          group's queued jobs past the config's groupMaxWaiting (index: the 0-based index of the
+--          first such job in the batch): nothing written
 --          { 'draining', '' } when the queue's config has draining = '1': nothing written
 -- Events: none; core publishes job:added and the `added` wake-up once the script returned.
 -- Guarantees: atomic; validation happens before the first write. A draining queue refuses every
 --   batch, whatever its idempotency keys. maxSize counts queued jobs
 --   (ready and scheduled) only, and only jobs actually inserted: a matched idempotency key adds
---   nothing, so a full queue does not refuse it. Creates the queue's config when missing.
+--   nothing, so a full queue does not refuse it. groupMaxWaiting counts the same way per named
+--   group (its queued jobs in every level, then the batch's new jobs of the group in order);
+--   ungrouped jobs never count. Creates the queue's config when missing.
 --! include lib/common.lua
 --! include lib/enqueue.lua
 

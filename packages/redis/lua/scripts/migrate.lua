@@ -14,7 +14,11 @@
 --   or written by code older than epochs) gets one here; nothing else writes or removes it. Version
 --   1 is the key layout of lib/common.lua without groups; version 2 adds the group keys (config
 --   `grouped`, gq, glvl, glevels, turns, tseq), which need no step: they appear on first use, and
---   the version keeps code that ignores them off a prefix that may hold them.
+--   the version keeps code that ignores them off a prefix that may hold them. Version 3 adds the
+--   per-group running counts (grun, a lease's job field `grun`, config `groupConcurrency` and
+--   `groupMaxWaiting`): no step either, since upsert-queue.lua counts a queue's running jobs
+--   when it first sets the cap (no queue had one before), and older code, which would not take
+--   its leases off the counts, must stay off.
 local found = tonumber(redis.call('HGET', KEYS[1], 'schema') or '0')
 local code = tonumber(ARGV[1])
 if found > code then return { 'newer', found, '' } end

@@ -17,13 +17,18 @@
 --          failed, config (HGETALL), kept samples, grouped or false }. In a grouped queue rank,
 --          aheadWorkOf, aheadWork and aheadJobs are false/0/empty and `grouped` is
 --          { inputs (lib/group-position.lua flatInputs), ahead (lib/group-ahead.lua groupAhead) }
---          when the job is queued and ready, else false.
+--          when the job is queued and ready, else false. Last, the job's group standing
+--          { group, rank, running } when the queue is grouped and the job is queued, ready and of
+--          a named group (rank: its group's ready jobs at its level before it; running: the
+--          group's running jobs at every level), else false.
 -- Events: none.
 -- Guarantees: one consistent read; only the job itself may move (to the ready set, when it is due
 --   and still scheduled), as in position. The rank is exact and O(levels * log n) (lib/common.lua
 --   readyRank). The jobs ahead are read only as far as max(aheadWorkLimit, aheadListLimit), the
 --   due jobs no claim moved yet merged in claim order (lib/ahead.lua firstAhead), so the script
---   costs the same at the back of 100,000 jobs as at 1,000.
+--   costs the same at the back of 100,000 jobs as at 1,000. The group's running jobs are its
+--   TAG:grun count while the queue has a groupConcurrency (exact then, lib/claim.lua), else
+--   counted on the running set (one HGET per running job, as runningSamples reads each).
 --! include lib/common.lua
 --! include lib/samples.lua
 --! include lib/ahead.lua
@@ -35,10 +40,21 @@ local listLimit, sampleLimit, workLimit = tonumber(ARGV[4]), tonumber(ARGV[5]), 
 local key = jobKey(id)
 local job = record(key)
 if not job then return { 'missing' } end
-local grouped, rank, readyAhead = false, false, false
+-- A named group's running jobs, at every level.
+local function groupRunning(group)
+  if redis.call('HEXISTS', K_CONFIG, 'groupConcurrency') == 1 then return tonumber(redis.call('HGET', K_GRUN, group) or '0') end
+  local n = 0
+  for _, running in ipairs(redis.call('ZRANGE', K_RUNNING, 0, -1)) do
+    if redis.call('HGET', jobKey(running), 'group') == group then n = n + 1 end
+  end
+  return n
+end
+
+local grouped, rank, readyAhead, standing = false, false, false, false
 if isGrouped() then
   local input = groupInputs(key, id, now)
   if input then grouped = { flatInputs(input), groupAhead(input, now, listLimit, workLimit) } end
+  if input and input.group ~= DEFAULT_GROUP then standing = { input.group, input.rank, groupRunning(input.group) } end
 else
   rank, readyAhead = readyRank(key, id, now)
 end
@@ -52,4 +68,4 @@ if rank then
 end
 
 return { 'ok', job, rank, covered, work, aheadJobs, runningSamples(), recentFinished('completed', sampleLimit),
-  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG), keptSamples(KEYS[11], sampleLimit), grouped }
+  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG), keptSamples(KEYS[11], sampleLimit), grouped, standing }

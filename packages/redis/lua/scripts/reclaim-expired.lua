@@ -14,7 +14,8 @@
 --   attempt is not spent; with attempts left the job is queued again at runAt = now, the back of
 --   its priority level; otherwise failed. stalls grows by one in every case. All but the cancelled
 --   record the error with the attempt that was lost (before any hand-back) and now. The lease is
---   cleared, so the old owner's settle misses.
+--   cleared, so the old owner's settle misses, and taken off its group's running count when one
+--   held it (lib/common.lua dropLease).
 --! include lib/common.lua
 
 local now, errPrefix = ARGV[2], ARGV[3]
@@ -23,9 +24,9 @@ local maxStalls = tonumber(redis.call('HGET', K_CONFIG, 'maxStalls') or '1')
 local moved = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', K_RUNNING, '-inf', '(' .. now)) do
   local key = jobKey(id)
-  local f = redis.call('HMGET', key, 'cancelRequested', 'attempt', 'maxAttempts', 'stalls')
+  local f = redis.call('HMGET', key, 'cancelRequested', 'attempt', 'maxAttempts', 'stalls', 'grun')
   local attempt, stalls = tonumber(f[2]), tonumber(f[4] or '0')
-  dropLease(key, id)
+  dropLease(key, id, f[5])
   redis.call('HSET', key, 'stalls', int(stalls + 1))
   if f[1] == '1' then
     finalize(key, id, 'cancelled', now)

@@ -12,7 +12,8 @@
 -- Returns: { 'missed' } when the schedule is gone or its nextRunAt is not ARGV[3]: nothing written
 --          { 'skipped' } for a skipped tick (nextRunAt advanced, lastRunAt kept)
 --          the reply of enqueue.lua otherwise: on 'ok' the tick is fired (nextRunAt = ARGV[4],
---          lastRunAt = ARGV[3]); on a refusal ('draining', 'full', 'duplicate') nothing written
+--          lastRunAt = ARGV[3]); on a refusal ('draining', 'full', 'groupFull', 'duplicate') nothing
+--          written
 -- Events: none; core publishes job:added and the `added` wake-up once the script returned.
 -- Guarantees: atomic (scripts run one at a time), so of several processes firing one tick
 --   exactly one finds nextRunAt equal to what it read.

@@ -11,12 +11,18 @@
 -- ARGV[7]      rate limit: '' keep, '-' none (the log of starts, K_CONFIG .. ':starts', is
 --              deleted with it), else 'max:intervalMs' (stored as rateMax, rateIntervalMs; the
 --              log is kept, see QueueConfig.rateLimit)
+-- ARGV[8]      groupConcurrency: '' keep, '-' none, else the cap (an integer >= 1)
+-- ARGV[9]      groupMaxWaiting: '' keep, '-' none, else the cap (an integer >= 1)
 -- Returns: the config hash after the write (HGETALL)
 -- Events: none.
 -- Guarantees: atomic; two processes writing different fields never lose either write; a new
 --   queue takes the defaults (no limits, not paused, not draining) for every field not given.
 --   Setting draining is ordered with every enqueue (scripts run one at a time): an add either
---   ran before it or reads the flag.
+--   ran before it or reads the flag. Setting groupConcurrency on a queue without one rebuilds
+--   the per-group running counts (TAG:grun, lib/common.lua) from the running set in this script
+--   (O(running jobs), once), marking each counted lease, so claims find them exact; while the cap
+--   stays set every lease and every exit from running keeps them. Removing the cap stops the
+--   counting (leases counted before still come off as they end).
 --! include lib/common.lua
 
 local function write(field, value)
@@ -35,5 +41,22 @@ elseif rate ~= '' then
   local sep = string.find(rate, ':', 1, true)
   redis.call('HSET', K_CONFIG, 'rateMax', string.sub(rate, 1, sep - 1), 'rateIntervalMs', string.sub(rate, sep + 1))
 end
+-- Counts every named group's running jobs afresh, marking each lease as counted.
+local function countRunning()
+  redis.call('DEL', K_GRUN)
+  for _, id in ipairs(redis.call('ZRANGE', K_RUNNING, 0, -1)) do
+    local key = jobKey(id)
+    local group = redis.call('HGET', key, 'group')
+    if group then
+      redis.call('HINCRBY', K_GRUN, group, 1)
+      redis.call('HSET', key, 'grun', group)
+    end
+  end
+end
+
+local groupCap = ARGV[8] or ''
+if groupCap ~= '' and groupCap ~= '-' and not redis.call('HGET', K_CONFIG, 'groupConcurrency') then countRunning() end
+write('groupConcurrency', groupCap)
+write('groupMaxWaiting', ARGV[9] or '')
 redis.call('HSETNX', K_CONFIG, 'paused', '0')
 return redis.call('HGETALL', K_CONFIG)
