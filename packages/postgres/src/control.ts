@@ -77,6 +77,10 @@ function upsertValues(p: UpsertQueueParams): unknown[] {
     p.rateLimit !== undefined,
     p.rateLimit?.max ?? null,
     p.rateLimit?.intervalMs ?? null,
+    p.groupConcurrency !== undefined,
+    p.groupConcurrency ?? null,
+    p.groupMaxWaiting !== undefined,
+    p.groupMaxWaiting ?? null,
   ];
 }
 

@@ -1,11 +1,11 @@
 /**
  * Adding jobs: one round trip through the enqueue function of `sql/functions/enqueue.sql`, on the
- * pool or inside a caller's transaction; idempotency keys, `maxSize` and draining are decided
- * there.
+ * pool or inside a caller's transaction; idempotency keys, `maxSize`, `groupMaxWaiting` and
+ * draining are decided there.
  * @module
  * @internal
  */
-import { type EnqueueParams, type EnqueueResult, type JobRecord, QueueDrainingError, QueueFullError, queuedRecord } from '@waitline/core';
+import { type EnqueueParams, type EnqueueResult, GroupFullError, type JobRecord, QueueDrainingError, QueueFullError, queuedRecord } from '@waitline/core';
 import type { PgContext, Queryable } from './context.js';
 import { type JobJson, toJobRecord } from './rows.js';
 
@@ -31,27 +31,33 @@ function jobsJson(p: EnqueueParams): string {
   );
 }
 
-/** A row of the enqueue function (see its header in 0001_init.sql). */
-interface EnqueueRow {
-  status: 'inserted' | 'existing' | 'full' | 'draining';
-  id: string | null;
-  seq: number | null;
-  job: JobJson | null;
+/** A row of the enqueue function (see its header in sql/functions/enqueue.sql). */
+type EnqueueRow =
+  | { status: 'inserted' | 'existing' | 'full' | 'draining'; id: string | null; seq: number | null; job: JobJson | null }
+  /** A group past `groupMaxWaiting`: `id` is the group, `seq` the cap, `job` the offending index. */
+  | { status: 'group_full'; id: string; seq: number; job: { index: number } };
+
+/** Throws the refusal the function reported in place of rows (draining, full queue, full group). */
+function throwRefusal(queue: string, row: EnqueueRow | undefined): void {
+  if (row?.status === 'draining') throw new QueueDrainingError(queue);
+  if (row?.status === 'full') throw new QueueFullError(queue, row.seq ?? 0);
+  if (row?.status === 'group_full') throw new GroupFullError(queue, row.id, row.seq, row.job.index);
 }
 
 /**
  * Writes `p.jobs` in order, all or none, in one statement: on `on` when given (a caller's
  * transaction client: the jobs commit or roll back with it, and the wake-up NOTIFY is sent only
- * at its commit), else as its own transaction on the pool. Throws `QueueDrainingError` or `QueueFullError` without
- * breaking a caller's transaction (the function deletes what it wrote instead of raising). A
- * written job's record is built here from what was sent and its `seq`, as a read would return it.
+ * at its commit), else as its own transaction on the pool. Throws `QueueDrainingError`,
+ * `QueueFullError` or `GroupFullError` (a group past `groupMaxWaiting`, with the offending job's
+ * index) without breaking a caller's transaction (the function deletes what it wrote instead of
+ * raising). A written job's record is built here from what was sent and its `seq`, as a read
+ * would return it.
  * @internal
  */
 export async function enqueue(ctx: PgContext, p: EnqueueParams, on?: Queryable): Promise<EnqueueResult> {
   if (p.jobs.length === 0) return { jobs: [], inserted: [] };
   const rows = await ctx.rows<EnqueueRow>('enqueue', [p.queue, p.now, jobsJson(p)], on);
-  if (rows[0]?.status === 'draining') throw new QueueDrainingError(p.queue);
-  if (rows[0]?.status === 'full') throw new QueueFullError(p.queue, rows[0].seq ?? 0);
+  throwRefusal(p.queue, rows[0]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const jobs: JobRecord[] = [];
   const inserted: boolean[] = [];

@@ -97,7 +97,10 @@ function asClient(tx: unknown): PostgresTx {
  * writes inside your own transaction.
  */
 export class PostgresStorage implements Storage<PostgresTx> {
-  /** Cross-process events, enqueue inside a caller's transaction, reopenable, groups that take turns. */
+  /**
+   * Cross-process events, enqueue inside a caller's transaction, reopenable, groups that take
+   * turns (with `groupConcurrency` and `groupMaxWaiting`).
+   */
   readonly capabilities: StorageCapabilities = Object.freeze({
     crossProcessEvents: true,
     transactionalEnqueue: true,
@@ -210,13 +213,18 @@ export class PostgresStorage implements Storage<PostgresTx> {
    * Writes every job or none, in one statement; with `p.tx` (a pg client inside your transaction)
    * the jobs are written in that transaction: invisible to workers until it commits, gone if it
    * rolls back. `QueueDrainingError` when the queue is draining, `QueueFullError` when `maxSize`
-   * would be passed (nothing written; your transaction stays usable either way).
+   * would be passed, `GroupFullError` when a group's `groupMaxWaiting` would be (nothing written;
+   * your transaction stays usable in every case).
    */
   enqueue(p: EnqueueParams<PostgresTx>): Promise<EnqueueResult> {
     return this.guard.run('enqueue', () => enqueue(this.ctx, p, p.tx === undefined ? undefined : asClient(p.tx)));
   }
 
-  /** Leases ready jobs by the ordering rule, within pause and global concurrency; one statement. */
+  /**
+   * Leases ready jobs by the ordering rule (a grouped queue: groups in turns, a group at its
+   * `groupConcurrency` passed over), within pause, global concurrency and the rate limit; one
+   * statement.
+   */
   claim(p: ClaimParams): Promise<JobRecord[]> {
     return this.guard.run('claim', () => claim(this.ctx, p));
   }

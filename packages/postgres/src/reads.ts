@@ -106,16 +106,28 @@ async function plainAhead(ctx: PgContext, job: JobRecord, position: number | nul
   };
 }
 
-/** The jobs ahead of a ready job of a grouped queue, in claim order (group-reads.ts). */
+/**
+ * The jobs ahead of a ready job of a grouped queue, in claim order (group-reads.ts), and, for a
+ * job of a named group, its group's standing: its rank (read with its position) and the group's
+ * running jobs (group-running.sql), in the same snapshot.
+ */
 async function groupedAhead(ctx: PgContext, job: JobRecord, p: PositionParams, c: Queryable): Promise<AheadPart> {
   const g = await readGroupedPosition(ctx, { queue: job.queue, id: job.id, now: p.now }, c);
   if (g === null) return { ahead: null, aheadWork: [], aheadWorkOf: 0, aheadJobs: null };
   const q = { queue: job.queue, now: p.now, priority: job.priority };
   const work = await groupedAheadWork(ctx, q, g, p.aheadWorkLimit, c);
-  return { ahead: g.position - 1, aheadWork: work.work, aheadWorkOf: work.of, aheadJobs: await groupedAheadJobs(ctx, q, g, p.aheadListLimit, c) };
+  const part: AheadPart = {
+    ahead: g.position - 1,
+    aheadWork: work.work,
+    aheadWorkOf: work.of,
+    aheadJobs: await groupedAheadJobs(ctx, q, g, p.aheadListLimit, c),
+  };
+  if (job.group === null) return part;
+  const running = (await ctx.row<{ running: number }>('groupRunning', [job.queue, job.group], c))?.running ?? 0;
+  return { ...part, group: { name: job.group, rank: g.input.rank, running } };
 }
 
-type AheadPart = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'aheadJobs'>;
+type AheadPart = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'aheadJobs' | 'group'>;
 
 /** Everything a position and ETA are computed from, from one snapshot; null for an unknown id or another queue's job. @internal */
 export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<PositionInputs | null> {

@@ -105,9 +105,17 @@ export interface QueueRow {
   draining: boolean;
   rate_max: number | null;
   rate_interval_ms: number | null;
+  /** Most running jobs of one named group, NULL for none (since 0013). */
+  group_concurrency: number | null;
+  /** Most queued jobs of one named group, NULL for none (since 0013). */
+  group_max_waiting: number | null;
 }
 
-/** Maps a `queues` row to its configuration. @internal */
+/**
+ * Maps a `queues` row to its configuration. The optional fields (`rateLimit`, `groupConcurrency`,
+ * `groupMaxWaiting`) are left out when unset, so a config stored before them reads as it did.
+ * @internal
+ */
 export function toQueueConfig(row: QueueRow): QueueConfig {
   return {
     name: row.name,
@@ -117,6 +125,8 @@ export function toQueueConfig(row: QueueRow): QueueConfig {
     maxStalls: row.max_stalls,
     draining: row.draining,
     ...rateLimitField(row.rate_max, row.rate_interval_ms),
+    ...(row.group_concurrency === null ? {} : { groupConcurrency: row.group_concurrency }),
+    ...(row.group_max_waiting === null ? {} : { groupMaxWaiting: row.group_max_waiting }),
   };
 }
 

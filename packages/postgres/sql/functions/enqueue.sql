@@ -6,7 +6,8 @@
 -- Returns: ('inserted', id, seq, NULL) for each job written (the caller knows the rest of the
 --   row: reading it back cost more than the insert), then ('existing', the batch's id, NULL,
 --   the stored job) for each job whose idempotency key was taken. When the batch would take the
---   queue past max_size nothing is written and the only row is ('full', NULL, max_size, NULL).
+--   queue past max_size nothing is written and the only row is ('full', NULL, max_size, NULL);
+--   past a group's group_max_waiting, the only row is ('group_full', ...): see "Group waiting cap".
 -- Guarantees: the queue row is created when missing. With a max_size, adds of the queue are
 --   serialised by a transaction-level advisory lock and the queued jobs are counted after the
 --   insert (a fresh snapshot, own rows included): a full queue deletes what this call inserted
@@ -27,6 +28,14 @@
 --   group_mark() sets grouped and stamps the default group where ungrouped jobs wait. In a
 --   grouped queue the inserted jobs join turns (group_join(), batch order). A full queue writes
 --   neither flag nor stamp.
+--   Group waiting cap (since 0013): with a group_max_waiting and a batch holding a grp, adds of
+--   each of the batch's groups are serialised by a transaction-level advisory lock on (queue,
+--   group), taken after the max_size lock and before the insert (group_wait_lock()), and each
+--   group's queued jobs are counted after the insert and the max_size check
+--   (group_over_waiting()). A group past the cap deletes what this call inserted and returns
+--   the single row ('group_full', the group, group_max_waiting, {"index": the first job of the
+--   batch past the cap}), without raising, and writes neither flag nor stamp. Jobs matched by
+--   an idempotency key do not count; the batch's earlier jobs do.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -42,6 +51,8 @@ DECLARE
   v_queued bigint;
   v_grouped boolean;
   v_has_group boolean;
+  v_group_max integer;
+  v_over record;
 BEGIN
   v_has_group := EXISTS (SELECT 1 FROM json_to_recordset(p_jobs) AS g(grp text) WHERE g.grp IS NOT NULL);
   IF v_has_group AND NOT coalesce((SELECT q.grouped FROM {{schema}}.queues q WHERE q.name = p_queue), false) THEN
@@ -49,10 +60,12 @@ BEGIN
   ELSE
     PERFORM pg_advisory_xact_lock_shared(hashtext({{channel}} || ':drain'), hashtext(p_queue));
   END IF;
-  SELECT q.max_size, q.draining, q.grouped INTO v_max, v_draining, v_grouped FROM {{schema}}.queues q WHERE q.name = p_queue;
+  SELECT q.max_size, q.draining, q.grouped, q.group_max_waiting INTO v_max, v_draining, v_grouped, v_group_max
+  FROM {{schema}}.queues q WHERE q.name = p_queue;
   IF NOT FOUND THEN
     INSERT INTO {{schema}}.queues (name, updated_at) VALUES (p_queue, p_now) ON CONFLICT (name) DO NOTHING;
-    SELECT q.max_size, q.draining, q.grouped INTO v_max, v_draining, v_grouped FROM {{schema}}.queues q WHERE q.name = p_queue;
+    SELECT q.max_size, q.draining, q.grouped, q.group_max_waiting INTO v_max, v_draining, v_grouped, v_group_max
+    FROM {{schema}}.queues q WHERE q.name = p_queue;
   END IF;
   IF v_draining THEN
     RETURN QUERY SELECT 'draining'::text, NULL::text, NULL::bigint, NULL::json;
@@ -60,6 +73,9 @@ BEGIN
   END IF;
   IF v_max IS NOT NULL THEN
     PERFORM pg_advisory_xact_lock(hashtext({{channel}} || ':size'), hashtext(p_queue));
+  END IF;
+  IF v_group_max IS NOT NULL AND v_has_group THEN
+    PERFORM {{schema}}.group_wait_lock(p_queue, p_jobs);
   END IF;
   WITH ins AS (
     INSERT INTO {{schema}}.jobs AS j (id, queue, name, payload, state, priority, run_at,
@@ -93,6 +109,14 @@ BEGIN
     IF v_queued > v_max THEN
       DELETE FROM {{schema}}.jobs d WHERE d.id = ANY (v_ids);
       RETURN QUERY SELECT 'full'::text, NULL::text, v_max::bigint, NULL::json;
+      RETURN;
+    END IF;
+  END IF;
+  IF v_ids IS NOT NULL AND v_group_max IS NOT NULL AND v_has_group THEN
+    SELECT o.grp, o.i INTO v_over FROM {{schema}}.group_over_waiting(p_queue, p_jobs, v_ids, v_group_max) o;
+    IF FOUND THEN
+      DELETE FROM {{schema}}.jobs d WHERE d.id = ANY (v_ids);
+      RETURN QUERY SELECT 'group_full'::text, v_over.grp, v_group_max::bigint, json_build_object('index', v_over.i);
       RETURN;
     END IF;
   END IF;

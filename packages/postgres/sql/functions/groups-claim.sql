@@ -1,7 +1,8 @@
 -- claim_grouped: leases up to p_n ready jobs of a grouped queue, one turn at a time.
 --
 -- Parameters: as claim(), with p_n the number the queue's limits allow (claim() computed it
---   after locking the queue row FOR UPDATE, which serialises every grouped claim of the queue).
+--   after locking the queue row FOR UPDATE, which serialises every grouped claim of the queue),
+--   and p_cap the queue's group_concurrency (NULL: no cap; since 0013).
 -- Returns: every leased row (row_to_json) in its new state, in claim order.
 -- Guarantees: each pick is one statement: it walks group_turns in (priority DESC, turn, grp)
 --   order (group_turns_order, LIMIT 1) and takes the first group whose head (its queued jobs at
@@ -16,11 +17,20 @@
 --   So a claim of n returns what n claims of 1 would, in that order. Should an ungrouped ready
 --   job lack a stamp (an ungrouped retry that raced the add that set grouped), a walk that found
 --   nothing stamps the default group at that job's level once and walks again.
+--   Group caps (since 0013): with p_cap NULL the walk is the statement above, unchanged. With a
+--   cap, the walk also passes over every named group whose running jobs (every level) reach
+--   p_cap: a filter on the group_turns scan, evaluated before the group's head is probed, that
+--   counts the group's running jobs on jobs_group_running with LIMIT p_cap (at most p_cap index
+--   entries), so a capped group's queued jobs are never read and its stamp is never touched: it
+--   keeps its place in the rotation and goes first once a slot frees. The walk goes on through
+--   the next groups in stamp order and down the levels. The jobs this call leased are running
+--   in its own transaction, and plpgsql takes a new snapshot per statement, so each pick counts
+--   them: a batch claim equals that many single claims. The default group '' is never capped.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
 CREATE OR REPLACE FUNCTION {{schema}}.claim_grouped(p_queue text, p_now bigint, p_worker text, p_n bigint,
-  p_lease_ms bigint, p_token text)
+  p_lease_ms bigint, p_token text, p_cap integer)
 RETURNS SETOF json
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -34,22 +44,47 @@ BEGIN
   WHILE v_taken < p_n LOOP
     -- One-time filters on t.grp pick the index of the group's kind per row; the LIMIT 1 makes
     -- the walk an ordered scan of group_turns_order that stops at the first ready group.
-    SELECT t.priority, t.grp, t.turn, h.id INTO v_prio, v_grp, v_turn, v_id
-    FROM {{schema}}.group_turns t
-    CROSS JOIN LATERAL (
-      (SELECT j.id FROM {{schema}}.jobs j
-       WHERE t.grp = '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp IS NULL
-         AND j.priority = t.priority AND j.run_at <= p_now
-       ORDER BY j.run_at, j.seq LIMIT 1)
-      UNION ALL
-      (SELECT j.id FROM {{schema}}.jobs j
-       WHERE t.grp <> '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp = t.grp
-         AND j.priority = t.priority AND j.run_at <= p_now
-       ORDER BY j.run_at, j.seq LIMIT 1)
-    ) h
-    WHERE t.queue = p_queue
-    ORDER BY t.priority DESC, t.turn, t.grp
-    LIMIT 1;
+    IF p_cap IS NULL THEN
+      SELECT t.priority, t.grp, t.turn, h.id INTO v_prio, v_grp, v_turn, v_id
+      FROM {{schema}}.group_turns t
+      CROSS JOIN LATERAL (
+        (SELECT j.id FROM {{schema}}.jobs j
+         WHERE t.grp = '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp IS NULL
+           AND j.priority = t.priority AND j.run_at <= p_now
+         ORDER BY j.run_at, j.seq LIMIT 1)
+        UNION ALL
+        (SELECT j.id FROM {{schema}}.jobs j
+         WHERE t.grp <> '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp = t.grp
+           AND j.priority = t.priority AND j.run_at <= p_now
+         ORDER BY j.run_at, j.seq LIMIT 1)
+      ) h
+      WHERE t.queue = p_queue
+      ORDER BY t.priority DESC, t.turn, t.grp
+      LIMIT 1;
+    ELSE
+      -- The cap probe refers to t only, so it filters the group_turns scan, before the LATERAL
+      -- head probe runs for that stamp: a capped group's jobs are not read.
+      SELECT t.priority, t.grp, t.turn, h.id INTO v_prio, v_grp, v_turn, v_id
+      FROM {{schema}}.group_turns t
+      CROSS JOIN LATERAL (
+        (SELECT j.id FROM {{schema}}.jobs j
+         WHERE t.grp = '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp IS NULL
+           AND j.priority = t.priority AND j.run_at <= p_now
+         ORDER BY j.run_at, j.seq LIMIT 1)
+        UNION ALL
+        (SELECT j.id FROM {{schema}}.jobs j
+         WHERE t.grp <> '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp = t.grp
+           AND j.priority = t.priority AND j.run_at <= p_now
+         ORDER BY j.run_at, j.seq LIMIT 1)
+      ) h
+      WHERE t.queue = p_queue
+        AND (t.grp = '' OR (SELECT count(*) FROM (
+               SELECT 1 FROM {{schema}}.jobs r
+               WHERE r.queue = p_queue AND r.state = 'running' AND r.grp = t.grp
+               LIMIT p_cap) running) < p_cap)
+      ORDER BY t.priority DESC, t.turn, t.grp
+      LIMIT 1;
+    END IF;
     IF NOT FOUND THEN
       EXIT WHEN v_healed;
       v_healed := true;

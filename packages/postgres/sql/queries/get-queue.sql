@@ -1,6 +1,9 @@
 -- get-queue: a queue's stored configuration.
 --
 -- Parameters: $1 queue name
--- Returns: one row (name, concurrency, max_size, paused, max_stalls, draining), or none for a queue never created.
+-- Returns: one row (name, concurrency, max_size, paused, max_stalls, draining, rate_max,
+--   rate_interval_ms, group_concurrency, group_max_waiting), or none for a queue never created.
 -- Guarantees: reads the primary key only.
-SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms FROM {{schema}}.queues WHERE name = $1
+SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms,
+  group_concurrency, group_max_waiting
+FROM {{schema}}.queues WHERE name = $1

@@ -1,6 +1,9 @@
 -- list-queues: every queue's stored configuration, by name.
 --
 -- Parameters: none
--- Returns: one row (name, concurrency, max_size, paused, max_stalls, draining) per queue ever created, ordered by name.
+-- Returns: one row (name, concurrency, max_size, paused, max_stalls, draining, rate_max,
+--   rate_interval_ms, group_concurrency, group_max_waiting) per queue ever created, ordered by name.
 -- Guarantees: reads the queues table only.
-SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms FROM {{schema}}.queues ORDER BY name
+SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms,
+  group_concurrency, group_max_waiting
+FROM {{schema}}.queues ORDER BY name
