@@ -87,7 +87,7 @@ for (const source of kinds) {
 
     it('writes a header, the queue configurations, the schedules, then every job; running jobs as waiting', async () => {
       const [header, ...rest] = exported.map((l) => JSON.parse(l));
-      expect(header).toMatchObject({ type: 'header', format: 2, source: { storage: expect.stringMatching(/Storage$/) } });
+      expect(header).toMatchObject({ type: 'header', format: 3, source: { storage: expect.stringMatching(/Storage$/) } });
       expect(JSON.stringify(header)).not.toMatch(/password/);
       expect(rest.slice(0, 2)).toEqual([
         {

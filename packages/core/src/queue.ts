@@ -16,7 +16,8 @@ import {
 } from './call-options.js';
 import type { Clock } from './clock.js';
 import { GroupFullError, JobNotFoundError } from './errors.js';
-import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
+import type { WaitlineEventMap, WaitlineEventName } from './events.js';
+import { QueueListeners } from './queue-listeners.js';
 import { Job, type JobStatus } from './job.js';
 import { QueueReads } from './queue-reads.js';
 import type { JobId, JobRecord } from './job-record.js';
@@ -25,7 +26,8 @@ import { type JobOptions, parseJobId, parsePriority, parseQueueName } from './op
 import type { QueueRateLimit } from './rate-limit.js';
 import { onResetWeakly } from './reset-watch.js';
 import { type QueueStats, STATS_SAMPLE_LIMIT } from './stats.js';
-import type { EnqueueParams, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
+import type { EnqueueParams, GroupSettings, GroupSettingsRecord, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
+import { listGroupSettingsOf, setGroupOf } from './group-settings.js';
 import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { removeJobsInBatches } from './remove-jobs.js';
 import { traceAdd } from './tracing.js';
@@ -53,7 +55,7 @@ const restoreQueueConfig = (queue: Queue): Promise<QueueConfig> => queue.restore
  * (see the README's "What a payload may hold"); numbers are bounded by `MAX_TIMER_MS`,
  * `MAX_DELAY_MS` and `MAX_RUN_AT`.
  */
-export class Queue<Payload = unknown, Result = unknown> {
+export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
   /** The queue's name, unique within its storage. */
   readonly name: string;
   /** The queue's clock. */
@@ -67,7 +69,6 @@ export class Queue<Payload = unknown, Result = unknown> {
    * heartbeats (a worker refreshes its registration at every heartbeat, at most every 5 s).
    */
   workerStaleMs = 15_000;
-  private readonly emitter = new WaitlineEmitter();
   /** The schema every payload is validated with (the `payload` option), if any. */
   readonly schema: StandardSchemaV1 | undefined;
   private readonly configPatch: QueueSettings['configPatch'];
@@ -82,6 +83,7 @@ export class Queue<Payload = unknown, Result = unknown> {
     name: string,
     options: QueueOptions<Payload> = {},
   ) {
+    super();
     checkStorage(storage);
     this.name = parseQueueName(name);
     const settings = resolveQueueSettings(storage, options);
@@ -278,6 +280,22 @@ export class Queue<Payload = unknown, Result = unknown> {
     return patchConfig(this, this.configPatch, groupLimitsPatch(this.storage, limits));
   }
 
+  /**
+   * Gives the named group `group` a weight (`{ weight: 2 }`: two turns in a row per round of its
+   * level, where others take one), for every process at once; null removes it (weight 1). Claims
+   * and positions read the same weights, so positions stay exact; a new weight applies from the
+   * group's next claim. Throws `ValidationError` at `['group']` or `['settings', 'weight']` (an
+   * integer from 1 to `MAX_GROUP_WEIGHT`), also on a storage without groups, with nothing written.
+   */
+  setGroup(group: string, settings: GroupSettings | null): Promise<void> {
+    return setGroupOf(this, group, settings);
+  }
+
+  /** Every group of the queue with stored settings (weights), by name. */
+  listGroupSettings(): Promise<GroupSettingsRecord[]> {
+    return listGroupSettingsOf(this);
+  }
+
   /** Lets workers start jobs again and adds in again: clears both a pause and a drain, in every process. */
   async resume(): Promise<QueueConfig> {
     const config = await this.storage.upsertQueue({ name: this.name, paused: false, draining: false, now: this.clock.now() });
@@ -368,24 +386,6 @@ export class Queue<Payload = unknown, Result = unknown> {
   /** The stored configuration. */
   async getConfig(): Promise<QueueConfig> {
     return (await this.storage.getQueue(this.name)) ?? this.ready();
-  }
-
-  /** Listens to this process's events of this queue. */
-  on<K extends WaitlineEventName>(event: K, listener: (payload: WaitlineEventMap[K]) => void): this {
-    this.emitter.on(event, listener as never);
-    return this;
-  }
-
-  /** Listens to the next occurrence of one event of this process. */
-  once<K extends WaitlineEventName>(event: K, listener: (payload: WaitlineEventMap[K]) => void): this {
-    this.emitter.once(event, listener as never);
-    return this;
-  }
-
-  /** Stops listening. */
-  off<K extends WaitlineEventName>(event: K, listener: (payload: WaitlineEventMap[K]) => void): this {
-    this.emitter.off(event, listener as never);
-    return this;
   }
 
   /** Emits locally and publishes on the storage's notifier for `QueueEvents` elsewhere. @internal */

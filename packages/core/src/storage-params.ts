@@ -67,6 +67,29 @@ export interface QueueConfig {
   groupMaxWaiting?: number | null | undefined;
 }
 
+/** A group's stored settings (`Queue.setGroup`); a group without any has weight 1. */
+export interface GroupSettings {
+  /**
+   * How many jobs the group gives per round of its level's rotation, an integer from 1 to
+   * `MAX_GROUP_WEIGHT` (100): a group of weight 2 takes two turns in a row where others take one.
+   */
+  weight: number;
+}
+
+/** A group's stored settings with its name, as `listGroupSettings` returns them. */
+export interface GroupSettingsRecord extends GroupSettings {
+  group: string;
+}
+
+/** Stores a named group's settings (null removes them, back to weight 1); creates a missing queue. */
+export interface SetGroupParams {
+  queue: string;
+  /** A named group (never the default group `''`). */
+  group: string;
+  settings: GroupSettings | null;
+  now: number;
+}
+
 /** Creates the queue if missing; fields left undefined keep their stored (or default) value. */
 export interface UpsertQueueParams {
   name: string;

@@ -40,6 +40,7 @@ import type {
   ClaimParams,
   EnqueueParams,
   EnqueueResult,
+  GroupSettingsRecord,
   ImportJobsParams,
   ImportJobsResult,
   JobRef,
@@ -52,6 +53,7 @@ import type {
   RemoveParams,
   RenewLeasesParams,
   RetryParams,
+  SetGroupParams,
   SettleParams,
   SettleResult,
   UpsertQueueParams,
@@ -227,6 +229,18 @@ export interface StorageRegistry {
   registerWorker(p: RegisterWorkerParams): Promise<void>;
   /** Removes the worker; an unknown id is fine. Its running jobs keep their leases until they expire. */
   deregisterWorker(p: { id: string }): Promise<void>;
+  /**
+   * Stores a named group's settings, or removes them with null (required with the `groups`
+   * capability). A new weight applies from the group's next claim at every level, and positions
+   * read it at once: claims and positions read the same weights, so they stay in step. A round
+   * already past a lowered weight ends at the group's next claim (see `group-rotation.ts`).
+   */
+  setGroup?(p: SetGroupParams): Promise<void>;
+  /**
+   * Every group of the queue with stored settings, sorted by name in code-unit order (required
+   * with the `groups` capability): what an export carries.
+   */
+  listGroupSettings?(p: { queue: string }): Promise<GroupSettingsRecord[]>;
 }
 
 /**

@@ -20,6 +20,7 @@ import { describeDrain } from './areas/drain.js';
 import { describeEnqueue } from './areas/enqueue.js';
 import { describeGroups } from './areas/groups.js';
 import { describeGroupLimits } from './areas/groups-limits.js';
+import { describeGroupWeights } from './areas/groups-weights.js';
 import { describeGroupPositions } from './areas/groups-position.js';
 import { describeGroupsRandomised } from './areas/groups-randomised.js';
 import { describeImport } from './areas/import.js';
@@ -88,6 +89,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeGroupPositions(harness);
     describeGroupsRandomised(harness);
     describeGroupLimits(harness);
+    describeGroupWeights(harness);
     describeConcurrency(harness);
     describeConcurrencyProcesses(harness);
     describeRateLimit(harness);

@@ -4,10 +4,10 @@
  * @module
  * @internal
  */
-import { type GroupTurn, groupPosition, otherGroupBound, rotationGroup, rotationOrder, roundsWithin, turnBefore } from '../group-rotation.js';
+import { type GroupTurn, groupPosition, rotationGroup, rotationOrder, roundsWithin, weightedBound } from '../group-rotation.js';
 import type { JobRecord } from '../job-record.js';
 import type { GroupStanding, PositionParams } from '../storage-reads.js';
-import { cutLines } from './groups.js';
+import { cutLines, inRounds } from './groups.js';
 import type { SortedJobs } from './sorted-jobs.js';
 import type { MemoryStore } from './store.js';
 
@@ -34,7 +34,8 @@ export function groupedAhead(store: MemoryStore, job: JobRecord, now: number): G
   const own = groups.turnOf(job.priority, group);
   const others = groups.othersAt(job.priority, group, now);
   const lines: AheadLine[] = [{ ...own, line, bound: rank }];
-  for (const o of others) lines.push({ group: o.group, turn: o.turn, line: o.line, bound: Math.min(o.ready, otherGroupBound(rank, turnBefore(o, own))) });
+  for (const o of others)
+    lines.push({ group: o.group, turn: o.turn, weight: o.weight, used: o.used, line: o.line, bound: Math.min(o.ready, weightedBound(own, rank, o)) });
   return { higher, lines, ahead: groupPosition({ higher, rank, own, others }) - 1 };
 }
 
@@ -45,12 +46,8 @@ export function groupedAhead(store: MemoryStore, job: JobRecord, now: number): G
  */
 function groupedJobsAhead(store: MemoryStore, queue: string, at: GroupedAhead, now: number, limit: number): JobRecord[] {
   const higherJobs = at.higher === 0 ? [] : store.queueJobs(queue).waiting.ready(now, Math.min(at.higher, limit));
-  const rounds = roundsWithin(
-    at.lines.map((l) => l.bound),
-    limit,
-    at.higher,
-  );
-  const level = rotationOrder(cutLines(at.lines, now, (l) => Math.min(l.bound, rounds)));
+  const rounds = roundsWithin(at.lines, limit, at.higher);
+  const level = rotationOrder(cutLines(at.lines, now, (l) => inRounds(l, rounds)));
   return [...higherJobs, ...level];
 }
 

@@ -4,7 +4,7 @@
  * @module
  * @internal
  */
-import { DEFAULT_GROUP, type GroupLine, type GroupTurn, rotationGroup, sortTurns } from '../group-rotation.js';
+import { afterServe, DEFAULT_GROUP, type GroupLine, type GroupTurn, rotationGroup, sortTurns, takenInRounds } from '../group-rotation.js';
 import type { JobRecord } from '../job-record.js';
 import { SortedJobs } from './sorted-jobs.js';
 
@@ -25,6 +25,10 @@ export class GroupRotation {
   private lastTurn = 0;
   private readonly lines = new Map<number, Map<string, SortedJobs>>();
   private readonly turns = new Map<number, Map<string, number>>();
+  /** Per level, how many jobs of its current round each group has given (absent: 0). */
+  private readonly used = new Map<number, Map<string, number>>();
+  /** The weights set with `setGroup` (absent: 1). */
+  private readonly weights = new Map<string, number>();
 
   /** True once a job with a group was stored in the queue; never false again. */
   get grouped(): boolean {
@@ -67,18 +71,45 @@ export class GroupRotation {
     return count;
   }
 
-  /** After a claim took `job` (already out of its line): its group goes to the back, or leaves the level when it has no job left there. */
+  /**
+   * After a claim took `job` (already out of its line): its group leaves the level when it has no
+   * job left there; otherwise it counts one more of its round, and at the round's end (its
+   * weight reached) goes to the back.
+   */
   served(job: JobRecord): void {
     const group = rotationGroup(job.group);
     const stamps = this.turns.get(job.priority);
     if (stamps === undefined) return;
-    if ((this.lineOf(job.priority, group, false)?.size ?? 0) === 0) stamps.delete(group);
-    else stamps.set(group, this.nextTurn());
+    const used = this.usedAt(job.priority);
+    if ((this.lineOf(job.priority, group, false)?.size ?? 0) === 0) {
+      stamps.delete(group);
+      used.delete(group);
+      return;
+    }
+    const next = afterServe(this.turnOf(job.priority, group));
+    used.set(group, next.used);
+    if (!next.keep) stamps.set(group, this.nextTurn());
   }
 
-  /** The turn of `group` at `level`; a group without a stamp would go last. */
+  /** Sets a named group's weight, or back to 1 with null. */
+  setWeight(group: string, weight: number | null): void {
+    if (weight === null) this.weights.delete(group);
+    else this.weights.set(group, weight);
+  }
+
+  /** Every group with a weight set, by name. */
+  weightsByName(): Array<[string, number]> {
+    return [...this.weights].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** The turn of `group` at `level`, with its weight and used count; a group without a stamp would go last. */
   turnOf(level: number, group: string): GroupTurn {
-    return { group, turn: this.turns.get(level)?.get(group) ?? Number.POSITIVE_INFINITY };
+    return {
+      group,
+      turn: this.turns.get(level)?.get(group) ?? Number.POSITIVE_INFINITY,
+      weight: this.weights.get(group) ?? 1,
+      used: this.used.get(level)?.get(group) ?? 0,
+    };
   }
 
   /** Every group stamped at `level` but `group`, with its ready count at `now`, in turn order. */
@@ -110,11 +141,20 @@ export class GroupRotation {
     return line;
   }
 
-  /** The level's stamps in the order groups go. */
+  /** The level's stamps in the order groups go, with weights and used counts. */
   private turnsAt(level: number): GroupTurn[] {
     const stamps = this.turns.get(level);
     if (stamps === undefined) return [];
-    return sortTurns([...stamps].map(([group, turn]) => ({ group, turn })));
+    return sortTurns([...stamps.keys()].map((group) => this.turnOf(level, group)));
+  }
+
+  private usedAt(level: number): Map<string, number> {
+    let used = this.used.get(level);
+    if (used === undefined) {
+      used = new Map();
+      this.used.set(level, used);
+    }
+    return used;
   }
 
   /** The queue becomes grouped: ungrouped jobs already waiting take the first turn at their levels. */
@@ -143,5 +183,10 @@ export class GroupRotation {
 
 /** Each group's line at a level cut to its first `take(group)` ready jobs, for `rotationOrder`. @internal */
 export function cutLines<L extends GroupTurn & { line: SortedJobs }>(lines: readonly L[], now: number, take: (line: L) => number): Array<GroupLine<JobRecord>> {
-  return lines.map((l) => ({ group: l.group, turn: l.turn, jobs: l.line.ready(now, take(l)) }));
+  return lines.map((l) => ({ group: l.group, turn: l.turn, weight: l.weight, used: l.used, jobs: l.line.ready(now, take(l)) }));
+}
+
+/** How many of a line's jobs ahead lie in the first `rounds` rounds. @internal */
+export function inRounds(line: GroupTurn & { bound: number }, rounds: number): number {
+  return Math.min(line.bound, takenInRounds(line, rounds));
 }

@@ -12,6 +12,7 @@ import type {
   ClaimParams,
   EnqueueParams,
   EnqueueResult,
+  GroupSettingsRecord,
   ImportJobsParams,
   ImportJobsResult,
   JobRef,
@@ -24,6 +25,7 @@ import type {
   RemoveParams,
   RenewLeasesParams,
   RetryParams,
+  SetGroupParams,
   SettleParams,
   SettleResult,
   Storage,
@@ -39,7 +41,7 @@ import { cancelJob, changePriority, promoteJob, removeJobs, retryJob } from './c
 import { copyConfig, copyJob } from './copy.js';
 import { enqueueJobs } from './enqueue.js';
 import { reclaimExpired, renewLeases, reportProgress, settleJobs } from './leases.js';
-import { listQueues, registerWorker, upsertQueue } from './queues.js';
+import { listQueues, registerWorker, setGroupSettings, upsertQueue } from './queues.js';
 import { listJobs, readPosition, readPositionInputs, readStats } from './reads.js';
 import { MemoryStore } from './store.js';
 import { importJobs } from './transfer.js';
@@ -232,6 +234,21 @@ export class MemoryStorage implements Storage {
   /** Forgets a worker; an unknown id is fine. */
   async deregisterWorker(p: { id: string }): Promise<void> {
     await this.guard.run('deregisterWorker', () => this.store.workers.delete(p.id));
+  }
+
+  /** Stores a named group's weight (null: back to 1); see `Storage.setGroup`. */
+  async setGroup(p: SetGroupParams): Promise<void> {
+    await this.guard.run('setGroup', () => setGroupSettings(this.store, p));
+  }
+
+  /** Every group of the queue with a weight set, by name. */
+  async listGroupSettings(p: { queue: string }): Promise<GroupSettingsRecord[]> {
+    return this.guard.run('listGroupSettings', () =>
+      this.store
+        .queueJobs(p.queue)
+        .groups.weightsByName()
+        .map(([group, weight]) => ({ group, weight })),
+    );
   }
 
   /** Writes whole jobs, all or none, with fresh seqs in the order given; see `ImportJobsParams`. */

@@ -3,7 +3,7 @@
  * @module
  * @internal
  */
-import type { RegisterWorkerParams, QueueConfig, UpsertQueueParams } from '../storage.js';
+import type { RegisterWorkerParams, QueueConfig, SetGroupParams, UpsertQueueParams } from '../storage.js';
 import { copyConfig } from './copy.js';
 import { defaultQueueConfig, type MemoryStore } from './store.js';
 
@@ -57,4 +57,10 @@ export function registerWorker(store: MemoryStore, p: RegisterWorkerParams): voi
     startedAt: known?.startedAt ?? p.now,
     lastSeenAt: p.now,
   });
+}
+
+/** Stores a named group's weight (null: back to 1), creating a missing queue. @internal */
+export function setGroupSettings(store: MemoryStore, p: SetGroupParams): void {
+  ensureQueue(store, p.queue);
+  store.queueJobs(p.queue).groups.setWeight(p.group, p.settings === null ? null : p.settings.weight);
 }

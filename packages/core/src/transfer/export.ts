@@ -8,6 +8,7 @@ import type { JobRecord } from '../job-record.js';
 import type { QueueConfig, Storage, TransferJob } from '../storage.js';
 import { headerLine, jobLine, queueLine } from './lines.js';
 import { scheduleLine } from './schedule-lines.js';
+import { groupLine } from './group-lines.js';
 
 /** Options of {@link exportJobs}. */
 export interface ExportOptions {
@@ -59,6 +60,7 @@ export async function* exportJobs(storage: Storage, options: ExportOptions = {})
   yield headerLine(storage.describe(), now());
   for (const config of configs) yield queueLine(config, await storage.getRetention(config.name));
   for (const { name } of configs) for (const schedule of await storage.listSchedules({ queue: name })) yield scheduleLine(schedule);
+  for (const { name } of configs) for (const record of (await storage.listGroupSettings?.({ queue: name })) ?? []) yield groupLine(name, record);
   for (const { name } of configs) {
     let afterSeq: number | undefined;
     for (;;) {

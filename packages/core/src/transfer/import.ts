@@ -2,10 +2,11 @@
  * `importJobs`: writes an export's queues and jobs into a storage, streaming, in atomic batches.
  * @module
  */
-import { ImportAbortedError, ImportConflictError, type ImportSummary, WaitlineError } from '../errors.js';
+import { ImportAbortedError, ImportConflictError, ImportLineError, type ImportSummary, WaitlineError } from '../errors.js';
 import type { ImportConflictMode, ScheduleRecord, Storage, TransferJob } from '../storage.js';
 import { normalizeRetention } from '../retention/policy.js';
 import { scheduleChanged } from '../schedules/wakeups.js';
+import type { GroupLine } from './group-lines.js';
 import { checkHeader, parseLine } from './lines.js';
 
 /** Options of {@link importJobs}. */
@@ -58,11 +59,23 @@ class ImportRun {
       this.schedules.push({ schedule: parsed.schedule, line });
       return;
     }
+    if (parsed.kind === 'group') {
+      await this.storeGroup(parsed.group, line);
+      return;
+    }
     if (this.batch !== null && this.batch.queue !== parsed.queue) await this.flush();
     this.batch ??= { queue: parsed.queue, jobs: [], lines: [] };
     this.batch.jobs.push(parsed.job);
     this.batch.lines.push(line);
     if (this.batch.jobs.length >= this.batchSize) await this.flush();
+  }
+
+  /** Stores a group's weight, as a queue line's settings are stored: the file's value wins. */
+  private async storeGroup(group: GroupLine, line: number): Promise<void> {
+    const setGroup = this.storage.capabilities.groups === true ? this.storage.setGroup : undefined;
+    if (setGroup === undefined) throw new ImportLineError(line, 'a group line needs a storage with the groups capability', ['type']);
+    await this.flush();
+    await setGroup.call(this.storage, { queue: group.queue, group: group.group, settings: { weight: group.weight }, now: this.now() });
   }
 
   /** Writes the open batch in one storage call; a failure names the line it is about. */

@@ -15,13 +15,15 @@ import { rateLimitSchema } from '../rate-limit.js';
 import { type RetentionPolicy, retentionSchema } from '../retention/policy.js';
 import type { QueueConfig, ScheduleRecord, StorageDescriptor, TransferJob } from '../storage.js';
 import { parseScheduleLine, scheduleLineSchema } from './schedule-lines.js';
+import { type GroupLine, groupLineSchema } from './group-lines.js';
 
 /**
- * The format this code writes, and the newest it reads. Format 2 added schedule lines; a format 1
- * file (queues and jobs only) reads as before. Optional queue fields (`rateLimit`, `retention`)
- * are written only when set, so a file without them reads as before too.
+ * The format this code writes, and the newest it reads. Format 2 added schedule lines, format 3
+ * group lines (a group's weight); older files read as before. Optional queue fields
+ * (`rateLimit`, `retention`, `groupConcurrency`, `groupMaxWaiting`) are written only when set, so
+ * a file without them reads as before too.
  */
-export const TRANSFER_FORMAT = 2;
+export const TRANSFER_FORMAT = 3;
 
 /** The first line of an export. */
 export interface HeaderLine {
@@ -173,6 +175,7 @@ const jobLineSchema = z
 export type ParsedLine =
   | { kind: 'queue'; config: QueueSettings }
   | { kind: 'schedule'; schedule: ScheduleRecord }
+  | { kind: 'group'; group: GroupLine }
   | { kind: 'job'; queue: string; job: TransferJob };
 
 /** Parses line `line` (1-based, after the header); throws `ImportLineError` naming it. */
@@ -203,7 +206,11 @@ export function parseLine(text: string, line: number): ParsedLine {
     check(scheduleLineSchema, value, line);
     return { kind: 'schedule', schedule: parseScheduleLine(value, line) };
   }
-  throw new ImportLineError(line, `expected a line of type "queue", "schedule" or "job", got ${JSON.stringify(type ?? null)}`, ['type']);
+  if (type === 'group') {
+    check(groupLineSchema, value, line);
+    return { kind: 'group', group: value as GroupLine };
+  }
+  throw new ImportLineError(line, `expected a line of type "queue", "schedule", "group" or "job", got ${JSON.stringify(type ?? null)}`, ['type']);
 }
 
 /** Checks the first line: a header of a format this code reads; throws `ImportFormatError`. */

@@ -1,6 +1,7 @@
 /**
  * Groups under random work (issue 14): adds in batches at three levels with delays, claims of
- * 0-2, retries, completions, cancels and priority changes. Each step, the storage's claims,
+ * 0-2, retries, completions, cancels, priority changes and weights (1-3, set at the start and
+ * changed midway). Each step, the storage's claims,
  * positions and position inputs must equal MemoryStorage's (the reference), and its positions
  * must number the ready jobs 1..n in the order the next claims take them. Seeded, so a failure
  * repeats; `GROUP_SEEDS` sets how many sequences run (default 8).
@@ -35,6 +36,17 @@ function randomBatch(r: () => number, now: number, next: () => string): NewJob[]
   });
 }
 
+/** Sets a group's weight (1 removes its settings). */
+async function weigh(s: Storage, group: string, weight: number, now: number): Promise<void> {
+  if (s.setGroup === undefined) throw new Error('a storage with the groups capability implements setGroup');
+  await s.setGroup({ queue: QUEUE, group, settings: weight === 1 ? null : { weight }, now });
+}
+
+/** A random named group and a weight from 1 to 3. */
+function randomWeight(r: () => number): [string, number] {
+  return [GROUPS[1 + Math.floor(r() * 3)] ?? 'a', 1 + Math.floor(r() * 3)];
+}
+
 /** Settles claimed jobs: all failed with a retry, or all completed. */
 async function settleAll(s: Storage, claimed: readonly JobRecord[], now: number, retry: boolean): Promise<void> {
   for (const c of claimed) {
@@ -52,9 +64,10 @@ async function step(
   s: Storage,
   batch: NewJob[],
   ids: readonly string[],
-  act: { pick: string; roll: number; take: number; retry: boolean },
+  act: { pick: string; roll: number; take: number; retry: boolean; weigh: [string, number] | null },
   now: number,
 ): Promise<string[]> {
+  if (act.weigh !== null) await weigh(s, act.weigh[0], act.weigh[1], now);
   await s.enqueue({ queue: QUEUE, jobs: batch, now });
   const job = await s.getJob({ queue: QUEUE, id: act.pick });
   if (job?.state === 'queued' && act.roll < 0.2) await s.cancel({ queue: QUEUE, id: act.pick, now });
@@ -93,13 +106,23 @@ export function describeGroupsRandomised(harness: StorageHarness): void {
           const r = random(1_000 + seed);
           const ids: string[] = [];
           let now = T0;
+          for (let g = 0; g < 3; g++) {
+            const [group, weight] = randomWeight(r);
+            for (const s of pair) await weigh(s, group, weight, now - 1);
+          }
           for (let k = 0; k < 8; k++) {
             const batch = randomBatch(r, now, () => {
               const id = `n${ids.length}`;
               ids.push(id);
               return id;
             });
-            const act = { pick: ids[Math.floor(r() * ids.length)] ?? '', roll: r(), take: Math.floor(r() * 3), retry: r() < 0.5 };
+            const act = {
+              pick: ids[Math.floor(r() * ids.length)] ?? '',
+              roll: r(),
+              take: Math.floor(r() * 3),
+              retry: r() < 0.5,
+              weigh: r() < 0.25 ? randomWeight(r) : null,
+            };
             const results: string[][] = [];
             for (const s of pair) results.push(await step(s, batch, ids, act, now));
             expect({ seed, step: k, got: results[0] }).toEqual({ seed, step: k, got: results[1] });

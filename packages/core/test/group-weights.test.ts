@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { afterServe, groupPosition, type GroupTurn, rotationOrder, roundsWithin, sortTurns, takenInRounds, usedOf } from '../src/group-rotation.js';
+import { MemoryStorage } from '../src/memory/memory-storage.js';
+import { Queue } from '../src/queue.js';
+import { exportJobs } from '../src/transfer/export.js';
+import { importJobs } from '../src/transfer/import.js';
+
+/** One level's state with weights and partial rounds: each group's ready jobs, stamp, weight and used. */
+type Level = Array<GroupTurn & { jobs: string[] }>;
+
+/** The claims the weighted rule makes one at a time: the first group's head, then afterServe. */
+function simulateClaims(level: Level): string[] {
+  const state = level.map((l) => ({ ...l, jobs: [...l.jobs] }));
+  let next = Math.max(0, ...state.map((l) => l.turn)) + 1;
+  const out: string[] = [];
+  for (;;) {
+    const first = sortTurns(state.filter((l) => l.jobs.length > 0))[0];
+    if (first === undefined) return out;
+    out.push(first.jobs.shift() as string);
+    const served = afterServe(first);
+    first.used = served.used;
+    if (!served.keep) first.turn = next++;
+  }
+}
+
+const levelArb: fc.Arbitrary<Level> = fc
+  .array(
+    fc.record({
+      size: fc.integer({ min: 0, max: 7 }),
+      turn: fc.integer({ min: 0, max: 9 }),
+      weight: fc.integer({ min: 1, max: 4 }),
+      used: fc.integer({ min: 0, max: 5 }),
+    }),
+    { minLength: 1, maxLength: 5 },
+  )
+  .map((groups) =>
+    groups.map((g, i) => ({
+      group: String.fromCharCode(97 + i),
+      turn: g.turn,
+      weight: g.weight,
+      used: g.used,
+      jobs: Array.from({ length: g.size }, (_, r) => `${String.fromCharCode(97 + i)}${r}`),
+    })),
+  );
+
+describe('group rotation with weights', () => {
+  it('rotationOrder is the order of one-by-one weighted claims', () => {
+    fc.assert(
+      fc.property(levelArb, (level) => {
+        expect(rotationOrder(level)).toEqual(simulateClaims(level));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('groupPosition numbers every job as the weighted claims take it', () => {
+    fc.assert(
+      fc.property(levelArb, fc.integer({ min: 0, max: 3 }), (level, higher) => {
+        const claims = simulateClaims(level);
+        for (const own of level) {
+          own.jobs.forEach((job, rank) => {
+            const others = level.filter((l) => l !== own).map((l) => ({ ...l, ready: l.jobs.length }));
+            expect(groupPosition({ higher, rank, own, others })).toBe(higher + claims.indexOf(job) + 1);
+          });
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('a premium group of weight 2 takes two turns per round', () => {
+    const level: Level = [
+      { group: 'p', turn: 1, weight: 2, jobs: ['p1', 'p2', 'p3', 'p4'] },
+      { group: 'a', turn: 2, jobs: ['a1', 'a2', 'a3'] },
+    ];
+    expect(rotationOrder(level)).toEqual(['p1', 'p2', 'a1', 'p3', 'p4', 'a2', 'a3']);
+    expect(groupPosition({ higher: 0, rank: 2, own: { group: 'a', turn: 2 }, others: [{ group: 'p', turn: 1, weight: 2, ready: 4 }] })).toBe(7);
+  });
+
+  it('a lowered weight ends the round at the next claim; used never counts past weight − 1', () => {
+    expect(usedOf({ weight: 2, used: 5 })).toBe(1);
+    expect(afterServe({ weight: 2, used: 5 })).toEqual({ keep: false, used: 0 });
+    expect(afterServe({ weight: 3, used: 1 })).toEqual({ keep: true, used: 2 });
+    expect(takenInRounds({ weight: 3, used: 1 }, 2)).toBe(5);
+  });
+
+  it('roundsWithin takes whole weighted rounds that fit the limit', () => {
+    const boundArb = fc.record({ bound: fc.integer({ min: 0, max: 20 }), weight: fc.integer({ min: 1, max: 4 }), used: fc.integer({ min: 0, max: 4 }) });
+    fc.assert(
+      fc.property(fc.array(boundArb, { maxLength: 8 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 10 }), (bounds, limit, higher) => {
+        const k = roundsWithin(bounds, limit, higher);
+        const taken = (n: number) => bounds.reduce((s, b) => s + Math.min(b.bound, takenInRounds(b, n)), 0);
+        const room = Math.max(0, limit - higher);
+        expect(taken(k)).toBeLessThanOrEqual(room);
+        if (taken(k) < bounds.reduce((s, b) => s + b.bound, 0)) expect(taken(k + 1)).toBeGreaterThan(room);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe('Queue.setGroup', () => {
+  it('stores a weight for every process; the queue takes the group twice per round', async () => {
+    const storage = new MemoryStorage();
+    const queue = new Queue(storage, 'meetings');
+    await queue.setGroup('premium', { weight: 2 });
+    expect(await queue.listGroupSettings()).toEqual([{ group: 'premium', weight: 2 }]);
+    const premium = await queue.addBulk([1, 2, 3].map((n) => ({ payload: { n }, options: { group: 'premium' } })));
+    const basic = await queue.add({ n: 4 }, { group: 'basic' });
+    expect(await queue.getPosition(basic.id)).toBe(3);
+    expect(await queue.getPosition((premium[2] as (typeof premium)[number]).id)).toBe(4);
+    await queue.setGroup('premium', null);
+    expect(await queue.listGroupSettings()).toEqual([]);
+    expect(await queue.getPosition(basic.id)).toBe(2);
+    await storage.close();
+  });
+
+  it('refuses a bad group or weight at its path, and a storage without groups, writing nothing', async () => {
+    const storage = new MemoryStorage();
+    const queue = new Queue(storage, 'meetings');
+    await expect(queue.setGroup('', { weight: 2 })).rejects.toMatchObject({ code: 'VALIDATION', path: ['group'] });
+    await expect(queue.setGroup('a', { weight: 0 })).rejects.toMatchObject({ code: 'VALIDATION', path: ['settings', 'weight'] });
+    await expect(queue.setGroup('a', { weight: 101 })).rejects.toMatchObject({ path: ['settings', 'weight'] });
+    await expect(queue.setGroup('a', { weight: 2, extra: 1 } as never)).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(await queue.listGroupSettings()).toEqual([]);
+    class Ungrouped extends MemoryStorage {
+      override readonly capabilities = { ...new MemoryStorage().capabilities, groups: false };
+    }
+    await expect(new Queue(new Ungrouped(), 'q').setGroup('a', { weight: 2 })).rejects.toMatchObject({ code: 'VALIDATION', path: ['group'] });
+    await storage.close();
+  });
+
+  it('an export carries the weights and an import stores them (format 3)', async () => {
+    const source = new MemoryStorage();
+    const queue = new Queue(source, 'meetings', { groupConcurrency: 2 });
+    await queue.setGroup('premium', { weight: 3 });
+    await queue.add({ n: 1 }, { group: 'premium' });
+    const lines: string[] = [];
+    for await (const line of exportJobs(source)) lines.push(line);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ format: 3 });
+    expect(lines).toContain('{"type":"group","queue":"meetings","group":"premium","weight":3}');
+    const target = new MemoryStorage();
+    await importJobs(target, lines, { onConflict: 'fail' });
+    expect(await target.listGroupSettings({ queue: 'meetings' })).toEqual([{ group: 'premium', weight: 3 }]);
+    expect((await target.getQueue('meetings'))?.groupConcurrency).toBe(2);
+    const bad = lines.map((l) => l.replace('"weight":3', '"weight":0'));
+    await expect(importJobs(new MemoryStorage(), bad, { onConflict: 'fail' })).rejects.toMatchObject({ code: 'IMPORT_ABORTED' });
+    await Promise.all([source.close(), target.close()]);
+  });
+});
