@@ -5,7 +5,8 @@
  */
 import { ValidationError } from '@waitline/core';
 import { Command, CommanderError, Option } from 'commander';
-import { clean, clear, groupLimits, jobAction, priority, queueAction, rateLimit } from './commands/actions.js';
+import { clean, clear, jobAction, priority, queueAction, rateLimit } from './commands/actions.js';
+import { groupLimits, groups, groupSet } from './commands/groups.js';
 import { doctor } from './commands/doctor.js';
 import { list, show, stats } from './commands/reads.js';
 import { addTransferCommands } from './commands/transfer.js';
@@ -91,6 +92,16 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
     .option('--concurrency <n>', 'most running jobs of one group, or off')
     .option('--max-waiting <n>', 'most waiting jobs of one group (adds beyond it fail with GROUP_FULL), or off')
     .action(defer(groupLimits as Action));
+  program
+    .command('group-set <queue> <group>')
+    .description('a group’s weight for every worker: the jobs it takes per round of its level, where others take one')
+    .option('--weight <n>', 'jobs per round (1-100)')
+    .option('--reset', 'remove the group’s settings (weight 1)')
+    .action(defer(groupSet as Action));
+  program
+    .command('groups <queue>')
+    .description('the per-group caps, and every group with a weight')
+    .action(defer(groups as Action));
   addTransferCommands(program, out, (fn) => {
     ran.fn = fn;
   });

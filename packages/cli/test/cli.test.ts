@@ -118,6 +118,21 @@ for (const kind of await testStorages()) {
       expect((await cli('group-limits', 'work', '--max-waiting', 'off')).stdout).toBe('queue work: no group caps\n');
     });
 
+    it('gives a group a weight, lists the groups, and resets it; a bad weight writes nothing', async () => {
+      const set = await cli('group-set', 'work', 'premium', '--weight', '3');
+      expect(set).toMatchObject({ code: 0, stdout: 'queue work: group premium takes 3 jobs per round\n' });
+      expect(await q.listGroupSettings()).toEqual([{ group: 'premium', weight: 3 }]);
+      const listed = await cli('groups', 'work');
+      expect(listed.stdout).toContain('premium');
+      expect(listed.stdout).toMatch(/group\s+weight\npremium\s+3/);
+      const bad = await cli('group-set', 'work', 'premium', '--weight', '0');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/\(at settings\.weight\)/);
+      expect((await cli('group-set', 'work', 'premium')).code).toBe(2);
+      expect(JSON.parse((await cli('group-set', 'work', 'premium', '--reset', '--json')).stdout)).toEqual({ group: 'premium', weight: 1 });
+      expect(JSON.parse((await cli('groups', 'work', '--json')).stdout)).toMatchObject({ groups: [] });
+    });
+
     it('fails with one error line: 1 for a missing queue or job or a refused transition, 2 for usage', async () => {
       const missingQueue = await cli('stats', 'nope');
       expect(missingQueue).toMatchObject({ code: 1, stdout: '' });

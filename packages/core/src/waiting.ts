@@ -3,7 +3,8 @@
  * the ordering rule (groups taking turns in a grouped queue), then scheduled jobs by run time.
  * @module
  */
-import { rotationGroup, rotationOrder } from './group-rotation.js';
+import { type GroupLine, rotationGroup, rotationOrder } from './group-rotation.js';
+import type { GroupSettingsRecord } from './storage-params.js';
 import type { JobRecord } from './job-record.js';
 import { compareJobOrder } from './ordering.js';
 import type { Page } from './storage-reads.js';
@@ -14,6 +15,8 @@ export interface WaitingSource {
   listJobs(options: { states: ['queued']; limit: number; order: 'asc' }): Promise<Page<JobRecord>>;
   /** As `Queue.getPosition`; needed to order the groups of a grouped queue. */
   getPosition(id: string): Promise<number | null>;
+  /** As `Queue.listGroupSettings`: the weights of a grouped queue's groups (all 1 without it). */
+  listGroupSettings?(): Promise<GroupSettingsRecord[]>;
 }
 
 /** Most queued jobs {@link waitingInClaimOrder} reads unless told otherwise. */
@@ -37,10 +40,11 @@ export async function waitingInClaimOrder(source: WaitingSource, options: { now:
 
 /**
  * Ready jobs of a grouped queue in claim order: per level (priority descending), each group's
- * jobs in the ordering rule's order, dealt in rounds, groups ordered by where their first job
- * stands (its exact position, read from the storage).
+ * jobs in the ordering rule's order, dealt in weighted rounds, groups ordered by where their first
+ * job stands (its exact position, read from the storage).
  */
 async function inTurns(source: WaitingSource, sorted: readonly JobRecord[]): Promise<JobRecord[]> {
+  const weights = new Map((await source.listGroupSettings?.())?.map((g) => [g.group, g.weight]) ?? []);
   const levels = new Map<number, Map<string, JobRecord[]>>();
   for (const job of sorted) {
     const groups = levels.get(job.priority) ?? new Map<string, JobRecord[]>();
@@ -51,12 +55,21 @@ async function inTurns(source: WaitingSource, sorted: readonly JobRecord[]): Pro
   }
   const out: JobRecord[] = [];
   for (const level of [...levels.keys()].sort((a, b) => b - a)) {
-    const lines = [...(levels.get(level) as Map<string, JobRecord[]>)].map(async ([group, jobs]) => ({
-      group,
-      jobs,
-      turn: (await source.getPosition((jobs[0] as JobRecord).id)) ?? Number.POSITIVE_INFINITY,
-    }));
+    const lines = [...(levels.get(level) as Map<string, JobRecord[]>)].map(([group, jobs]) => lineOf(source, group, jobs, weights.get(group) ?? 1));
     out.push(...rotationOrder(await Promise.all(lines)));
   }
   return out;
+}
+
+/**
+ * One group's line at a level: its turn is its first job's position; with a weight above 1, the
+ * jobs it still gives in the current round are those whose positions follow its first job's
+ * without a gap (a round gives each group's jobs as one block), which tells its used count.
+ */
+async function lineOf(source: WaitingSource, group: string, jobs: JobRecord[], weight: number): Promise<GroupLine<JobRecord>> {
+  const turn = (await source.getPosition((jobs[0] as JobRecord).id)) ?? Number.POSITIVE_INFINITY;
+  let block = 1;
+  const most = Math.min(weight, jobs.length);
+  while (block < most && (await source.getPosition((jobs[block] as JobRecord).id)) === turn + block) block += 1;
+  return { group, jobs, turn, weight, used: block < most ? weight - block : 0 };
 }

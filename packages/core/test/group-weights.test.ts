@@ -5,6 +5,7 @@ import { MemoryStorage } from '../src/memory/memory-storage.js';
 import { Queue } from '../src/queue.js';
 import { exportJobs } from '../src/transfer/export.js';
 import { importJobs } from '../src/transfer/import.js';
+import { waitingInClaimOrder } from '../src/waiting.js';
 
 /** One level's state with weights and partial rounds: each group's ready jobs, stamp, weight and used. */
 type Level = Array<GroupTurn & { jobs: string[] }>;
@@ -147,5 +148,24 @@ describe('Queue.setGroup', () => {
     const bad = lines.map((l) => l.replace('"weight":3', '"weight":0'));
     await expect(importJobs(new MemoryStorage(), bad, { onConflict: 'fail' })).rejects.toMatchObject({ code: 'IMPORT_ABORTED' });
     await Promise.all([source.close(), target.close()]);
+  });
+});
+
+describe('waitingInClaimOrder with weights', () => {
+  it('lists a weighted group in its blocks, a round already begun included, as claims will take them', async () => {
+    const storage = new MemoryStorage();
+    const queue = new Queue(storage, 'meetings');
+    await queue.setGroup('p', { weight: 3 });
+    await queue.setGroup('q', { weight: 2 });
+    await queue.addBulk(['p0', 'p1', 'p2', 'p3', 'p4'].map((name) => ({ payload: {}, options: { name, group: 'p' } })));
+    await queue.addBulk(['q0', 'q1', 'q2'].map((name) => ({ payload: {}, options: { name, group: 'q' } })));
+    await queue.add({}, { name: 'u0' });
+    const now = Date.now() + 1;
+    await storage.claim({ queue: 'meetings', workerId: 'w', limit: 1, leaseMs: 1_000, now });
+    const listed = await waitingInClaimOrder(queue, { now });
+    expect(listed.map((j) => j.name)).toEqual(['p1', 'p2', 'q0', 'q1', 'u0', 'p3', 'p4', 'q2']);
+    const claimed = await storage.claim({ queue: 'meetings', workerId: 'w', limit: 10, leaseMs: 1_000, now });
+    expect(claimed.map((j) => j.name)).toEqual(listed.map((j) => j.name));
+    await storage.close();
   });
 });

@@ -12,6 +12,7 @@ import { compileRoutes, type Route } from './router.js';
 import { ADMIN_READ_ROUTES } from './routes-admin.js';
 import { METRICS_ROUTES } from './routes-metrics.js';
 import { CONTROL_ROUTES } from './routes-control.js';
+import { GROUP_ROUTES } from './routes-groups.js';
 import { DASHBOARD_ROUTES } from './routes-dashboard.js';
 import { PUBLIC_ROUTES } from './routes-public.js';
 
@@ -114,7 +115,14 @@ function buildApp(options: HandlerOptions): App {
 }
 
 function routeTable(app: App): Route[] {
-  const routes: Route[] = [...PUBLIC_ROUTES, ...METRICS_ROUTES, ...ADMIN_READ_ROUTES, ...CONTROL_ROUTES, ...(app.config.dashboard ? DASHBOARD_ROUTES : [])];
+  const routes: Route[] = [
+    ...PUBLIC_ROUTES,
+    ...METRICS_ROUTES,
+    ...ADMIN_READ_ROUTES,
+    ...CONTROL_ROUTES,
+    ...GROUP_ROUTES,
+    ...(app.config.dashboard ? DASHBOARD_ROUTES : []),
+  ];
   let document: Record<string, unknown> | undefined;
   routes.push({
     method: 'GET',

@@ -23,7 +23,8 @@ export type ActionName =
   | 'queue.clear'
   | 'queue.clean'
   | 'queue.rateLimit'
-  | 'queue.groupLimits';
+  | 'queue.groupLimits'
+  | 'queue.groups';
 
 /** What an admin request wants to do, and to which queue and job. */
 export interface AdminAction {
@@ -51,7 +52,7 @@ export interface RouteAnswer {
 
 /** One route. */
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   summary: string;
   tag: 'public' | 'admin' | 'dashboard';

@@ -14,7 +14,6 @@ import {
   AddedSchema,
   AdminJobSchema,
   CleanBodySchema,
-  GroupLimitsBodySchema,
   PriorityBodySchema,
   QueueConfigSchema,
   RateLimitBodySchema,
@@ -22,15 +21,16 @@ import {
 import { admitted } from './routes-admin.js';
 
 const jobAnswer = z.object({ job: AdminJobSchema });
-const configAnswer = z.object({ config: QueueConfigSchema });
+/** The answer of a route that changes a queue's configuration. */
+export const configAnswer = z.object({ config: QueueConfigSchema });
 const removedAnswer = z.object({ removed: z.number().int() });
 const errors = {
   404: { description: 'no such queue or job', schema: 'Error' as const },
   409: { description: 'the job is not in a state that allows it', schema: 'Error' as const },
 };
 
-/** Runs a core call on body values; a `ValidationError` answers with its path under `body`. */
-async function onBody<T>(call: () => Promise<T>): Promise<T> {
+/** Runs a core call on body values; a `ValidationError` (or a full group) answers with its path under `body`. */
+export async function onBody<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -159,24 +159,6 @@ export const CONTROL_ROUTES: Route[] = [
       const queue = await admitted(ctx, 'queue.rateLimit');
       const body = await readJson(ctx.request, RateLimitBodySchema, ctx.app.config.maxBodyBytes);
       return json(200, { config: await onBody(() => queue.setRateLimit(body.rateLimit)) });
-    },
-  },
-  {
-    method: 'PUT',
-    path: '/queues/:queue/group-limits',
-    tag: 'admin',
-    action: 'queue.groupLimits',
-    summary: 'Sets the per-group caps for every process (most running and most waiting jobs of any one group); null removes one, a field left out keeps it',
-    body: GroupLimitsBodySchema,
-    answers: {
-      200: { description: 'the stored configuration', schema: configAnswer },
-      400: { description: 'a bad body, or a storage without groups', schema: 'Error' },
-      404: errors[404],
-    },
-    run: async (ctx) => {
-      const queue = await admitted(ctx, 'queue.groupLimits');
-      const body = await readJson(ctx.request, GroupLimitsBodySchema, ctx.app.config.maxBodyBytes);
-      return json(200, { config: await onBody(() => queue.setGroupLimits(body)) });
     },
   },
   {

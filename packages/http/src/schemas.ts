@@ -181,6 +181,14 @@ export const GroupLimitsBodySchema = z
   })
   .strict();
 
+/** `PUT /queues/:queue/groups/:group` body: the group's weight (core validates the value: 1 to 100). */
+export const GroupSettingsBodySchema = z
+  .object({ weight: z.number().describe('jobs the group gives per round of its level, where a group without settings gives 1') })
+  .strict();
+
+/** A group's stored settings. */
+export const GroupSettingsSchema = z.object({ group: z.string(), weight: z.number().int() });
+
 /** `POST /queues/:queue/jobs` body: the payload is validated by the queue's own schema. */
 export const AddBodySchema = z
   .object({

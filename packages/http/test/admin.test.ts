@@ -54,6 +54,8 @@ for (const kind of await testStorages()) {
         ['POST', '/queues/work/clear'],
         ['PUT', '/queues/work/rate-limit'],
         ['PUT', '/queues/work/group-limits'],
+        ['PUT', '/queues/work/groups/premium'],
+        ['DELETE', '/queues/work/groups/premium'],
       ] as const) {
         const { status, body } = await call(`${locked.url}${path}`, { method });
         expect(status, `${method} ${path}`).toBe(403);
@@ -197,6 +199,23 @@ for (const kind of await testStorages()) {
       expect([off.body.config.groupConcurrency ?? null, off.body.config.groupMaxWaiting ?? null]).toEqual([null, null]);
       expect(asked).toContain('queue.groupLimits:work:');
       await q.cancel(first.body.id);
+    });
+
+    it('gives a group its weight, lists the weights, and removes one; a bad weight is 400 in the body', async () => {
+      const url = `${open.url}/queues/work/groups/premium`;
+      const set = await call(url, { method: 'PUT', headers: ADMIN, json: { weight: 2 } });
+      expect(set).toMatchObject({ status: 200, body: { group: { group: 'premium', weight: 2 } } });
+      expect((await call(`${open.url}/queues/work/groups`, { headers: ADMIN })).body).toEqual({ groups: [{ group: 'premium', weight: 2 }] });
+      const bad = await call(url, { method: 'PUT', headers: ADMIN, json: { weight: 0 } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.path).toEqual(['body', 'weight']);
+      expect((await call(url, { method: 'PUT', headers: ADMIN, json: { weight: 2, more: 1 } })).status).toBe(400);
+      const long = await call(`${open.url}/queues/work/groups/${'g'.repeat(129)}`, { method: 'PUT', headers: ADMIN, json: { weight: 2 } });
+      expect(long.body.error.path).toEqual(['params', 'group']);
+      const off = await call(url, { method: 'DELETE', headers: ADMIN });
+      expect(off).toMatchObject({ status: 200, body: { group: { group: 'premium', weight: 1 } } });
+      expect(await q.listGroupSettings()).toEqual([]);
+      expect(asked).toContain('queue.groups:work:');
     });
 
     it('submits a job validated by the queue’s schema, and answers 429 when the queue is full', async () => {

@@ -1,6 +1,6 @@
 /**
  * The commands that act on a job (`cancel`, `retry`, `promote`, `priority`) or a queue (`pause`,
- * `resume`, `drain`, `clear`, `clean`, `rate-limit`, `group-limits`). Each prints what it changed; `--json` prints it as JSON.
+ * `resume`, `drain`, `clear`, `clean`, `rate-limit`). Each prints what it changed; `--json` prints it as JSON.
  * @module
  */
 import { type JobRecord, type QueueRateLimit, ValidationError } from '@waitline/core';
@@ -84,35 +84,4 @@ export async function rateLimit(ctx: Ctx, queueName: string, options: { max?: st
   const config = await (await ctx.queue(queueName)).setRateLimit(limit);
   if (ctx.json) printJson(ctx.out, config);
   else ctx.out.write(`queue ${queueName}: ${rateLimitText(config.rateLimit)}\n`);
-}
-
-/** How the per-group caps read: "groups: at most 2 running, 100 waiting each", or "" when neither is set. */
-export function groupLimitsText(config: { groupConcurrency?: number | null | undefined; groupMaxWaiting?: number | null | undefined }): string {
-  const parts = [];
-  if (config.groupConcurrency != null) parts.push(`${config.groupConcurrency} running`);
-  if (config.groupMaxWaiting != null) parts.push(`${config.groupMaxWaiting} waiting`);
-  return parts.length === 0 ? '' : `groups: at most ${parts.join(', ')} each`;
-}
-
-/** A cap as the command line gives it: an integer, or `off` for null (core validates the number). */
-function capValue(value: string | undefined): number | null | undefined {
-  if (value === undefined) return undefined;
-  return value === 'off' ? null : Number(value);
-}
-
-/**
- * `group-limits <queue> --concurrency N --max-waiting N` sets the per-group caps for every
- * process; `off` removes one, an option left out keeps it. Core validates the values (a
- * `ValidationError` at `groupConcurrency`, nothing written).
- */
-export async function groupLimits(ctx: Ctx, queueName: string, options: { concurrency?: string; maxWaiting?: string }): Promise<void> {
-  if (options.concurrency === undefined && options.maxWaiting === undefined) {
-    throw new ValidationError('give --concurrency and/or --max-waiting (a number, or off)', [{ path: ['concurrency'], message: 'required' }]);
-  }
-  const config = await (await ctx.queue(queueName)).setGroupLimits({
-    groupConcurrency: capValue(options.concurrency),
-    groupMaxWaiting: capValue(options.maxWaiting),
-  });
-  if (ctx.json) printJson(ctx.out, config);
-  else ctx.out.write(`queue ${queueName}: ${groupLimitsText(config) || 'no group caps'}\n`);
 }

@@ -7,7 +7,8 @@ import { Queue, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
 import { formatMs, formatTime, printJson, shownJob, table } from '../output.js';
 import { renderOverview } from '../watch/frame.js';
-import { groupLimitsText, rateLimitText } from './actions.js';
+import { rateLimitText } from './actions.js';
+import { groupLimitsText } from './groups.js';
 
 const STATES: readonly JobState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 

@@ -1,0 +1,81 @@
+/**
+ * The group routes (issue 14): the per-group caps of a queue, and each named group's weight. Every
+ * route asks `authorize` first and hands values to core, which validates them (a bad one answers
+ * 400 at its path under `body`, nothing written).
+ * @module
+ */
+import { z } from 'zod';
+import { readJson } from './body.js';
+import { ValidationError } from '@waitline/core';
+import { HttpError, json } from './errors.js';
+import type { Route, RouteContext } from './router.js';
+import { admitted } from './routes-admin.js';
+import { configAnswer, onBody } from './routes-control.js';
+import { GroupLimitsBodySchema, GroupSettingsBodySchema, GroupSettingsSchema } from './schemas.js';
+
+const settingsAnswer = z.object({ group: GroupSettingsSchema });
+const bad = { description: 'a bad body or group name, or a storage without groups', schema: 'Error' as const };
+const missing = { description: 'no such queue', schema: 'Error' as const };
+
+/** Stores the weight the body gives (or removes the settings with null) and answers the group as it now stands. */
+async function setWeight(ctx: RouteContext, weight: number | null): Promise<Response> {
+  const queue = await admitted(ctx, 'queue.groups');
+  const group = ctx.params.group as string;
+  try {
+    await queue.setGroup(group, weight === null ? null : { weight });
+  } catch (error) {
+    // Core names the value by its argument (`settings.weight`, `group`); the request has it in the body or the path.
+    if (error instanceof ValidationError) {
+      const [head, ...rest] = error.path;
+      throw new HttpError(400, 'VALIDATION', error.message, head === 'settings' ? ['body', ...rest] : ['params', ...error.path]);
+    }
+    throw error;
+  }
+  return json(200, { group: { group, weight: weight ?? 1 } });
+}
+
+/** The group routes, mounted with the other admin routes. */
+export const GROUP_ROUTES: Route[] = [
+  {
+    method: 'PUT',
+    path: '/queues/:queue/group-limits',
+    tag: 'admin',
+    action: 'queue.groupLimits',
+    summary: 'Sets the per-group caps for every process (most running and most waiting jobs of any one group); null removes one, a field left out keeps it',
+    body: GroupLimitsBodySchema,
+    answers: { 200: { description: 'the stored configuration', schema: configAnswer }, 400: bad, 404: missing },
+    run: async (ctx) => {
+      const queue = await admitted(ctx, 'queue.groupLimits');
+      const body = await readJson(ctx.request, GroupLimitsBodySchema, ctx.app.config.maxBodyBytes);
+      return json(200, { config: await onBody(() => queue.setGroupLimits(body)) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/queues/:queue/groups',
+    tag: 'admin',
+    action: 'queues.read',
+    summary: 'The groups with stored settings (their weights), by name',
+    answers: { 200: { description: 'the groups', schema: z.object({ groups: z.array(GroupSettingsSchema) }) }, 400: bad, 404: missing },
+    run: async (ctx) => json(200, { groups: await onBody(async () => (await admitted(ctx, 'queues.read')).listGroupSettings()) }),
+  },
+  {
+    method: 'PUT',
+    path: '/queues/:queue/groups/:group',
+    tag: 'admin',
+    action: 'queue.groups',
+    summary: 'Gives a group its weight for every process: the jobs it takes per round of its level, where others take one',
+    body: GroupSettingsBodySchema,
+    answers: { 200: { description: 'the group as stored', schema: settingsAnswer }, 400: bad, 404: missing },
+    run: async (ctx) => setWeight(ctx, (await readJson(ctx.request, GroupSettingsBodySchema, ctx.app.config.maxBodyBytes)).weight),
+  },
+  {
+    method: 'DELETE',
+    path: '/queues/:queue/groups/:group',
+    tag: 'admin',
+    action: 'queue.groups',
+    summary: 'Removes a group’s settings: it takes one job per round again',
+    answers: { 200: { description: 'the group as it now stands (weight 1)', schema: settingsAnswer }, 400: bad, 404: missing },
+    run: (ctx) => setWeight(ctx, null),
+  },
+];
