@@ -9,15 +9,7 @@ import { readJson } from './body.js';
 import { HttpError, json } from './errors.js';
 import { toAdminJob } from './projections.js';
 import type { ActionName, Route, RouteContext } from './router.js';
-import {
-  AddBodySchema,
-  AddedSchema,
-  AdminJobSchema,
-  CleanBodySchema,
-  PriorityBodySchema,
-  QueueConfigSchema,
-  RateLimitBodySchema,
-} from './schemas.js';
+import { AddBodySchema, AddedSchema, AdminJobSchema, CleanBodySchema, PriorityBodySchema, QueueConfigSchema, RateLimitBodySchema } from './schemas.js';
 import { admitted } from './routes-admin.js';
 
 const jobAnswer = z.object({ job: AdminJobSchema });
