@@ -1,8 +1,9 @@
 /**
  * The claim of a grouped queue: within the highest level holding a ready job of a group that may
- * run, groups take turns in stamp order (core's `group-rotation.ts`); a served group goes to the
- * back of the level's rotation, or leaves it with its last queued job there; a group at the
- * queue's groupConcurrency is passed over and keeps its turn.
+ * run, groups take turns in stamp order (core's `group-rotation.ts`); a served group counts one
+ * more job of its round and, once it has given its weight's worth (1 without stored settings),
+ * goes to the back of the level's rotation, or leaves it with its last queued job there; a group
+ * at the queue's groupConcurrency is passed over and keeps its turn.
  * @module
  * @internal
  */
@@ -68,7 +69,13 @@ function nextPick(ctx: SqliteContext, queue: string, now: number, held: Held | u
   return null;
 }
 
-/** After a serve: the group goes to the back of its level, or leaves it when it has no queued job left there. */
+/**
+ * After a serve (core's `afterServe`): the group leaves its level when it has no queued job left
+ * there; otherwise turn-bump counts the serve in its round and, at the round's end (its weight,
+ * read there by primary key), resets the count and sends the group to the back of the level. The
+ * pick never needs a weight: the group served next is still the first in stamp order with a
+ * ready head, whether it kept its stamp or not.
+ */
 function moveTurn(ctx: SqliteContext, queue: string, pick: GroupPick): void {
   const params = { queue, grp: pick.group, priority: pick.priority };
   const { more } = ctx.stmt('groupHasQueued').get(params) as { more: number };
@@ -81,10 +88,12 @@ function moveTurn(ctx: SqliteContext, queue: string, pick: GroupPick): void {
  * returns exactly what n claims of 1 would. A named group holding `groupCap` running jobs (every
  * level, this claim's leases included) is passed over and keeps its turn; null is no cap. Each
  * lease is today's (claim-one.sql: token `<uuid>:<seq>`, attempt + 1, `startedAt = now`),
- * followed by the group's turn move. Call inside `BEGIN IMMEDIATE`. Returns the leased records in
- * claim order. Statements per job: turn-level-below per level walked, turns-page per 64 turns
- * walked, group-head per group walked, claim-one, group-has-queued, then turn-bump or turn-leave;
- * with a cap, also one group-running per named group walked (once per claim).
+ * followed by the group's turn move (a group of weight w keeps its stamp for w serves in a
+ * row). Call inside `BEGIN IMMEDIATE`. Returns the leased records in claim order. Statements per
+ * job: turn-level-below per level walked, turns-page per 64 turns walked, group-head per group
+ * walked, claim-one, group-has-queued, then turn-bump (which reads the group's weight with one
+ * primary-key seek on group_settings) or turn-leave; with a cap, also one group-running per named
+ * group walked (once per claim).
  * @internal
  */
 export function claimGrouped(ctx: SqliteContext, p: ClaimParams, limit: number, groupCap: number | null): JobRecord[] {

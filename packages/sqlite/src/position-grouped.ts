@@ -1,8 +1,9 @@
 /**
  * Positions and the work ahead in a grouped queue: core's `groupPosition` over bounded index
- * counts (O(groups at the job's level) seeks, never O(jobs)), and the jobs ahead read as each
- * group's first jobs and merged with core's `rotationOrder`. Call inside a read transaction, so
- * every count comes from one snapshot.
+ * counts (O(groups at the job's level) seeks, never O(jobs)), with each group's weight and used
+ * count from turns-at, and the jobs ahead read as each group's first jobs and merged with core's
+ * `rotationOrder` (weighted rounds). Call inside a read transaction, so every count comes from
+ * one snapshot.
  * @module
  * @internal
  */
@@ -13,12 +14,12 @@ import {
   type GroupTurn,
   groupPosition,
   type JobRecord,
-  otherGroupBound,
   type PositionInputs,
   rotationGroup,
   rotationOrder,
   roundsWithin,
-  turnBefore,
+  takenInRounds,
+  weightedBound,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { turnsAt } from './turns.js';
@@ -26,7 +27,7 @@ import { turnsAt } from './turns.js';
 /** One job ahead, as the ETA reads it. */
 type AheadJob = { name: string; size: number | null };
 
-/** A group's turn at the job's level with how many of its ready jobs go before the job. */
+/** A group's turn at the job's level (with its weight and used count) and how many of its ready jobs go before the job. */
 interface AheadLine extends GroupTurn {
   ahead: number;
 }
@@ -43,7 +44,7 @@ export interface GroupedPosition {
   lines: AheadLine[];
 }
 
-/** The own group's turn; a missing stamp (never expected) sorts it after every group. */
+/** The own group's turn with its weight and used count; a missing stamp (never expected) sorts it after every group. */
 function ownTurn(turns: readonly GroupTurn[], group: string): GroupTurn {
   return turns.find((t) => t.group === group) ?? { group, turn: Number.POSITIVE_INFINITY };
 }
@@ -56,7 +57,8 @@ function readyBounded(ctx: SqliteContext, queue: string, grp: string, priority: 
 
 /**
  * The position of a ready job of a grouped queue: `groupPosition({ higher, rank, own, others })`
- * with each other group's ready count read only up to `otherGroupBound(rank, before)`.
+ * with each other group's ready count read only up to `weightedBound(own, rank, other)` (the jobs
+ * it gives in the rounds before the job's, and in the job's own round when its turn is earlier).
  * Statements: higher-ready, group-rank, turns-at, one group-ready-bounded per other group.
  * @internal
  */
@@ -69,9 +71,10 @@ export function groupedPosition(ctx: SqliteContext, job: JobRecord, now: number)
   const own = ownTurn(turns, group);
   const others = turns
     .filter((t) => t.group !== group)
-    .map((t) => ({ ...t, ready: readyBounded(ctx, queue, t.group, priority, now, otherGroupBound(rank, turnBefore(t, own))) }));
+    .map((t) => ({ ...t, ready: readyBounded(ctx, queue, t.group, priority, now, weightedBound(own, rank, t)) }));
   const position = groupPosition({ higher, rank, own, others });
-  return { position, higher, rank, lines: [{ ...own, ahead: rank }, ...others.map((o) => ({ group: o.group, turn: o.turn, ahead: o.ready }))] };
+  const lines = [{ ...own, ahead: rank }, ...others.map(({ ready, ...turn }) => ({ ...turn, ahead: ready }))];
+  return { position, higher, rank, lines };
 }
 
 /** The first `limit` ready jobs of the queue above `priority`, by priority, runAt, seq. */
@@ -93,7 +96,7 @@ function groupJobs(ctx: SqliteContext, job: JobRecord, grp: string, now: number,
  * @internal
  */
 export function groupedAheadJobs(ctx: SqliteContext, job: JobRecord, gp: GroupedPosition, now: number): AheadJob[] {
-  const lines: Array<GroupLine<AheadJob>> = gp.lines.map((l) => ({ group: l.group, turn: l.turn, jobs: groupJobs(ctx, job, l.group, now, l.ahead) }));
+  const lines: Array<GroupLine<AheadJob>> = gp.lines.map(({ ahead, ...turn }) => ({ ...turn, jobs: groupJobs(ctx, job, turn.group, now, ahead) }));
   return [...higherJobs(ctx, job, now, gp.higher), ...rotationOrder(lines)];
 }
 
@@ -115,8 +118,9 @@ function byName(jobs: readonly AheadJob[]): AheadWork[] {
 /**
  * The work ahead grouped by name over at most `limit` jobs ahead that are a prefix of claim
  * order: the first min(higher, limit) higher-level jobs, then each group's first
- * min(ahead_h, k) jobs with `k = roundsWithin(...)` (whole rounds). `aheadWorkOf` is how many jobs
- * were summed. Statements: higher-ahead-jobs, one group-ahead-jobs per group with jobs taken.
+ * min(ahead_h, takenInRounds(h, k)) jobs with `k = roundsWithin(...)` (whole weighted rounds).
+ * `aheadWorkOf` is how many jobs were summed. Statements: higher-ahead-jobs, one group-ahead-jobs
+ * per group with jobs taken.
  * @internal
  */
 export function groupedAheadWork(
@@ -128,11 +132,12 @@ export function groupedAheadWork(
 ): Pick<PositionInputs, 'aheadWork' | 'aheadWorkOf'> {
   const higherTaken = Math.min(gp.higher, limit);
   const k = roundsWithin(
-    gp.lines.map((l) => l.ahead),
+    gp.lines.map((l) => ({ bound: l.ahead, weight: l.weight, used: l.used })),
     limit,
     higherTaken,
   );
-  const jobs = [...higherJobs(ctx, job, now, higherTaken), ...gp.lines.flatMap((l) => groupJobs(ctx, job, l.group, now, Math.min(l.ahead, k)))];
+  const taken = gp.lines.flatMap((l) => groupJobs(ctx, job, l.group, now, Math.min(l.ahead, takenInRounds(l, k))));
+  const jobs = [...higherJobs(ctx, job, now, higherTaken), ...taken];
   return { aheadWork: byName(jobs), aheadWorkOf: jobs.length };
 }
 

@@ -14,6 +14,7 @@ import type {
   FireScheduleParams,
   FireScheduleResult,
   EnqueueParams,
+  GroupSettingsRecord,
   EnqueueResult,
   HousekeepingLease,
   HousekeepingLeaseParams,
@@ -40,6 +41,7 @@ import type {
   ScheduleRecord,
   ScheduleRef,
   RetentionPolicy,
+  SetGroupParams,
   SetRetentionParams,
   SettleParams,
   SettleResult,
@@ -57,6 +59,7 @@ import { type Db, SqliteContext } from './context.js';
 import { cancelJob, changePriority, promoteJob, removeJobsChunk, retryJob, upsertQueue } from './control.js';
 import { addOneJob, enqueueJobs } from './enqueue.js';
 import { storageName, toStorageError } from './errors.js';
+import { listGroupSettings, setGroup } from './group-settings.js';
 import { getRetention, pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
 import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
 import { ensureSchema, migrateDatabase } from './migrate.js';
@@ -94,6 +97,7 @@ function buildTransactions(ctx: SqliteContext) {
     stats: transactional(ctx, 'deferred', readStats),
     importJobs: transactional(ctx, 'immediate', importWholeJobs),
     upsertQueue: transactional(ctx, 'immediate', upsertQueue),
+    setGroup: transactional(ctx, 'immediate', setGroup),
     upsertSchedule: transactional(ctx, 'immediate', upsertSchedule),
     fireSchedule: transactional(ctx, 'immediate', fireSchedule),
     removeJobsChunk: transactional(ctx, 'immediate', removeJobsChunk),
@@ -196,6 +200,19 @@ export class SqliteStorage implements Storage {
   /** Creates the queue or updates only the given fields, in one transaction (removing the rate limit clears its log of starts). */
   async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
     return this.guard.run('upsertQueue', () => this.tx.upsertQueue(p));
+  }
+
+  /**
+   * Stores a named group's weight in the queue (null removes it: weight 1), creating a missing
+   * queue, in one `BEGIN IMMEDIATE` transaction; the group's next claim and later positions read it.
+   */
+  async setGroup(p: SetGroupParams): Promise<void> {
+    await this.guard.run('setGroup', () => this.tx.setGroup(p));
+  }
+
+  /** Every group of the queue with stored settings, by name in code-unit order ([] for an unknown queue). */
+  async listGroupSettings(p: { queue: string }): Promise<GroupSettingsRecord[]> {
+    return this.guard.run('listGroupSettings', () => listGroupSettings(this.ctx, p.queue));
   }
 
   /** The stored configuration, or null for a queue never configured nor added to. */

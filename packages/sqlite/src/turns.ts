@@ -63,8 +63,12 @@ export function* turnsInOrder(ctx: SqliteContext, queue: string, priority: numbe
   }
 }
 
-/** The turns of one level, in the order groups go (turns-at). @internal */
+/**
+ * The turns of one level, in the order groups go, each with its weight (1 without stored
+ * settings) and used count (0 at weight 1): what positions read (turns-at).
+ * @internal
+ */
 export function turnsAt(ctx: SqliteContext, queue: string, priority: number): GroupTurn[] {
-  const rows = ctx.stmt('turnsAt').all({ queue, priority }) as Array<{ grp: string; turn: number }>;
-  return rows.map((r) => ({ group: r.grp, turn: r.turn }));
+  const rows = ctx.stmt('turnsAt').all({ queue, priority }) as Array<{ grp: string; turn: number; weight: number; used: number }>;
+  return rows.map((r) => ({ group: r.grp, turn: r.turn, weight: r.weight, used: r.used }));
 }

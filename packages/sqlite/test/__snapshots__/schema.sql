@@ -1,4 +1,11 @@
--- PRAGMA user_version = 11
+-- PRAGMA user_version = 12
+
+CREATE TABLE group_settings (
+  queue  TEXT    NOT NULL,
+  grp    TEXT    NOT NULL,
+  weight INTEGER NOT NULL CHECK (weight BETWEEN 1 AND 100),
+  PRIMARY KEY (queue, grp)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE group_turns (
   queue    TEXT    NOT NULL,
