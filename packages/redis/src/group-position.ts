@@ -6,13 +6,25 @@
  * @module
  * @internal
  */
-import { type AheadWork, type GroupPositionInput, groupPosition, type PositionInputs, rotationOrder, roundsWithin } from '@waitline/core';
+import {
+  type AheadWork,
+  type GroupPositionInput,
+  type GroupTurn,
+  groupPosition,
+  type PositionInputs,
+  rotationOrder,
+  roundsWithin,
+  takenInRounds,
+} from '@waitline/core';
 
-/** The counts a script returns for a ready job of a grouped queue: higher, rank, own stamp, others (flat), own group. @internal */
-export type GroupedInputsReply = [number | string, number | string, string | null, unknown[], string];
+/**
+ * The counts a script returns for a ready job of a grouped queue: higher, rank, own stamp, others
+ * (flat: group, stamp, ready, weight, used), own group, own weight, own used. @internal
+ */
+export type GroupedInputsReply = [number | string, number | string, string | null, unknown[], string, number | string, number | string];
 
-/** One line of `lua/lib/group-ahead.lua`: group, stamp or null, bound, flat name/size. */
-type LineReply = [string, string | null, number | string, unknown[]];
+/** One line of `lua/lib/group-ahead.lua`: group, stamp or null, bound, flat name/size, weight, used. */
+type LineReply = [string, string | null, number | string, unknown[], number | string, number | string];
 
 /** `lua/lib/group-ahead.lua`'s reply: all read (1/0), higher jobs (flat), lines. @internal */
 export type GroupedAheadReply = [number | string, unknown[], LineReply[]];
@@ -24,12 +36,17 @@ function stamp(turn: string | null | undefined): number {
   return turn === null || turn === undefined || turn === '' ? Number.POSITIVE_INFINITY : Number(turn);
 }
 
+/** A group's turn from the script's group, stamp, weight and used count. */
+function turnOf(group: unknown, turn: unknown, weight: unknown, used: unknown): GroupTurn {
+  return { group: String(group), turn: stamp(turn as string | null), weight: Number(weight ?? 1), used: Number(used ?? 0) };
+}
+
 /** The script's counts as core's `groupPosition` input. @internal */
 export function toGroupInput(reply: GroupedInputsReply): GroupPositionInput {
-  const [higher, rank, own, flat, group] = reply;
-  const others: Array<{ group: string; turn: number; ready: number }> = [];
-  for (let i = 0; i + 2 < flat.length; i += 3) others.push({ group: String(flat[i]), turn: stamp(flat[i + 1] as string), ready: Number(flat[i + 2]) });
-  return { higher: Number(higher), rank: Number(rank), own: { group: String(group), turn: stamp(own) }, others };
+  const [higher, rank, own, flat, group, weight, used] = reply;
+  const others: Array<GroupTurn & { ready: number }> = [];
+  for (let i = 0; i + 4 < flat.length; i += 5) others.push({ ...turnOf(flat[i], flat[i + 1], flat[i + 3], flat[i + 4]), ready: Number(flat[i + 2]) });
+  return { higher: Number(higher), rank: Number(rank), own: turnOf(group, own, weight, used), others };
 }
 
 /** The 0-based position (jobs ahead) of a ready job of a grouped queue. @internal */
@@ -64,8 +81,9 @@ function workOf(jobs: readonly AheadJob[]): AheadWork[] {
 /**
  * The position inputs' `ahead`, `aheadJobs`, `aheadWork` and `aheadWorkOf` of a ready job of a
  * grouped queue: `aheadJobs` (only when ahead <= aheadListLimit) lists the higher levels' jobs, then
- * the job's level in rotation order; `aheadWork` sums the first min(higher, limit) higher jobs and
- * each group's first min(bound, k) jobs, k = `roundsWithin(bounds, aheadWorkLimit, higherTaken)`.
+ * the job's level in rotation order (weighted rounds); `aheadWork` sums the first min(higher, limit)
+ * higher jobs and each group's first min(bound, takenInRounds(group, k)) jobs, k =
+ * `roundsWithin(lines, aheadWorkLimit, higherTaken)`.
  * @internal
  */
 export function groupedAheadInputs(
@@ -76,15 +94,15 @@ export function groupedAheadInputs(
   const position = groupedAhead(inputs);
   const [all, higherFlat, lineReplies] = ahead;
   const higherJobs = toJobs(higherFlat);
-  const lines = lineReplies.map(([name, turn, bound, flat]) => ({ group: String(name), turn: stamp(turn), bound: Number(bound), jobs: toJobs(flat) }));
+  const lines = lineReplies.map(([name, turn, bound, flat, weight, used]) => ({
+    ...turnOf(name, turn, weight, used),
+    bound: Number(bound),
+    jobs: toJobs(flat),
+  }));
   const higher = Number(inputs[0]);
   const higherTaken = Math.min(higher, Math.max(0, aheadWorkLimit));
-  const k = roundsWithin(
-    lines.map((line) => line.bound),
-    aheadWorkLimit,
-    higherTaken,
-  );
-  const workLines = lines.map((line) => ({ ...line, jobs: line.jobs.slice(0, Math.min(line.bound, k)) }));
+  const k = roundsWithin(lines, aheadWorkLimit, higherTaken);
+  const workLines = lines.map((line) => ({ ...line, jobs: line.jobs.slice(0, Math.min(line.bound, takenInRounds(line, k))) }));
   const workJobs = [...higherJobs.slice(0, higherTaken), ...rotationOrder(workLines)];
   return {
     ahead: position,

@@ -96,6 +96,14 @@ export class KeySpace {
     return `{${this.prefix}:${queue}}:samples`;
   }
 
+  /**
+   * One queue's group weights: a hash of named group -> weight (`lua/lib/weights.lua`), absent
+   * while no group has stored settings. In the queue's hash slot.
+   */
+  groupWeights(queue: string): string {
+    return `{${this.prefix}:${queue}}:gweights`;
+  }
+
   /** One queue's housekeeping hash: stored retention policy and housekeeping lease. In the queue's hash slot. */
   housekeeping(queue: string): string {
     return `{${this.prefix}:${queue}}:housekeeping`;

@@ -14,6 +14,8 @@ import type { RedisContext, Tagged } from './context.js';
  * written on first use; 3 adds the per-group running counts (`T:grun` and a lease's `grun` field),
  * built by the script that first sets a queue's `groupConcurrency`. Migrating from 1 or 2 only
  * raises the version, which keeps older code, which would leave the counts behind, off the prefix.
+ * The group weights (`lua/lib/weights.lua`) keep version 3: absent they read as weight 1 and used
+ * 0, and version-3 code beside them only ignores the weights, leaving no state wrong behind.
  */
 export const REDIS_SCHEMA_VERSION = 3;
 

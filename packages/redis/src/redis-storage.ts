@@ -17,6 +17,7 @@ import type {
   FireScheduleParams,
   FireScheduleResult,
   EnqueueResult,
+  GroupSettingsRecord,
   HousekeepingLease,
   HousekeepingLeaseParams,
   JobRecord,
@@ -39,6 +40,7 @@ import type {
   RenewLeasesParams,
   RetryParams,
   ScheduleRecord,
+  SetGroupParams,
   ScheduleRef,
   RetentionPolicy,
   SetRetentionParams,
@@ -58,6 +60,7 @@ import { RedisContext } from './context.js';
 import { cancelJob, changePriority, promoteJob, removeJobs, retryJob, upsertQueue } from './control.js';
 import { enqueueJobs } from './enqueue.js';
 import { storageName, toStorageError } from './errors.js';
+import { listGroupSettings, setGroup } from './groups.js';
 import * as housekeeping from './housekeeping.js';
 import { KeySpace } from './keys.js';
 import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
@@ -301,6 +304,19 @@ export class RedisStorage implements Storage {
   /** Registers a worker or refreshes its heartbeat, in one script. */
   async registerWorker(p: RegisterWorkerParams): Promise<void> {
     return this.guard.run('registerWorker', () => registerWorker(this.ctx, p));
+  }
+
+  /**
+   * Stores a named group's weight (null: back to 1) in one script, creating a missing queue; claims
+   * and positions read it from their next script on (see `Storage.setGroup`).
+   */
+  async setGroup(p: SetGroupParams): Promise<void> {
+    return this.guard.run('setGroup', () => setGroup(this.ctx, p));
+  }
+
+  /** Every group of the queue with stored settings, by name in code-unit order: one HGETALL. */
+  async listGroupSettings(p: { queue: string }): Promise<GroupSettingsRecord[]> {
+    return this.guard.run('listGroupSettings', () => listGroupSettings(this.ctx, p.queue));
   }
 
   /** Forgets a worker; unknown ids are ignored. */

@@ -1,4 +1,4 @@
--- claim: leases the next ready jobs of the queue (needs lib/common.lua).
+-- claim: leases the next ready jobs of the queue (needs lib/common.lua and lib/weights.lua).
 --
 -- claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt) -> array of job records
 -- Guarantees: nothing while the queue is paused; never more running jobs than its concurrency
@@ -13,6 +13,11 @@
 --   highest level holding a ready job, then the first group in that level's turns (stamp order)
 --   whose head (its own jobs by runAt, then seq) is ready; the group then gets a stamp above every
 --   stamp at the level, or loses it with its last queued job there. A batch of n is n such steps.
+-- Weights (needs lib/weights.lua): the claim checks once (EXISTS TAG:gweights) whether the queue
+--   has stored weights. Without, the steps above are all (every group has weight 1). With, a
+--   served group with jobs left keeps its stamp while its round lasts (used + 1 < weight: one HGET
+--   of its weight, one of its used count, one HSET) and is restamped with its used field deleted
+--   when the round ends, as core's afterServe; a deleted stamp deletes the used field too.
 -- Group cap (config field groupConcurrency, absent for none): a named group whose running jobs
 --   (TAG:grun, every level, lib/common.lua) reach the cap is passed over after one HGET, without
 --   reading its jobs or touching its stamp, so it keeps its place in the rotation; a level whose
@@ -163,9 +168,11 @@ local function pickAtLevel(p, now, nowN, cap)
   end
 end
 
--- Takes the served head out of its sets, then moves its group to the back of the level's turns,
--- or deletes its stamp when that was its last queued job (ready or scheduled) at the level.
-local function serveTurn(p, group, m)
+-- Takes the served head out of its sets, then deletes its group's stamp when that was its last
+-- queued job (ready or scheduled) at the level, or else moves the group to the back of the level's
+-- turns unless its weighted round goes on (`weighted`: the queue has stored weights,
+-- lib/weights.lua keepTurn; without them every group has weight 1 and nothing more is read).
+local function serveTurn(p, group, m, weighted)
   local left
   if group == DEFAULT_GROUP then
     redis.call('ZREM', K_READY, m)
@@ -176,7 +183,8 @@ local function serveTurn(p, group, m)
   end
   if left == 0 then
     redis.call('ZREM', turnsKey(p), group)
-  else
+    if weighted then redis.call('HDEL', tusedKey(p), group) end
+  elseif not (weighted and keepTurn(p, group)) then
     redis.call('ZADD', turnsKey(p), redis.call('INCR', K_TSEQ), group)
   end
 end
@@ -200,13 +208,13 @@ local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, ca
   local claimed = {}
   promoteDue(now, wanted)
   local nowN = tonumber(now)
-  local misses, below = 0, nil
+  local misses, below, weighted = 0, nil, hasWeights()
   while #claimed < wanted and misses < 3 do
     local p = topLevel(now, below)
     if not p then break end
     local group, m, held = pickAtLevel(p, now, nowN, cap)
     if group then
-      serveTurn(p, group, m)
+      serveTurn(p, group, m, weighted)
       local id = memberId(m)
       local key = jobKey(id)
       local counted = cap and group ~= DEFAULT_GROUP and group or nil

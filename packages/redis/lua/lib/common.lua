@@ -89,6 +89,7 @@ end
 --   TAG:glevels         zset  the levels that have a TAG:glvl:<p> (member = score = priority)
 --   TAG:turns:<p>       zset  the turn stamps at level p: member = group ('' default), score = stamp
 --   TAG:tseq            string the stamp counter (INCR: a new stamp is above every stamp)
+--   TAG:gweights, TAG:tused:<p>  group weights and each turn's used count: lib/weights.lua
 --   TAG:grun            hash  named group -> its running jobs, kept only while the config has
 --                             `groupConcurrency` (lib/claim.lua): each lease it counts carries the
 --                             job field `grun` (= its group), and only such a lease's dropLease

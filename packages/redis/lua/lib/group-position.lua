@@ -1,14 +1,17 @@
 -- group-position: the counts core's groupPosition needs for a ready job of a grouped queue
--- (needs lib/common.lua; docs/design/groups.md, "Position and ETA").
+-- (needs lib/common.lua and lib/weights.lua; docs/design/groups.md, "Position and ETA").
 --
 -- groupInputs(key, id, now) -> false unless the job is queued and ready at now; else a table:
 --   p (level), group ('' for the default group), higher (ready jobs at higher levels, the whole
 --   queue), rank (ready jobs of its group at its level sorting before it), own (its group's stamp
---   at the level, false without one) and others ({ group, stamp, ready } per other group holding
---   a stamp at the level with ready jobs there). Only the job itself may move (an ungrouped job
---   due at now to the ready set, as in readyRank). O((levels + groups) * log n): one ZCOUNT per
---   level and per group, no scan.
--- flatInputs(input) -> { higher, rank, own, others flat (group, stamp, ready), group }, the reply's part.
+--   at the level, false without one), ownTurn ({ group, stamp or false, weight, used }) and
+--   others ({ group, stamp, ready, weight, used } per other group holding a stamp at the level
+--   with ready jobs there). weight and used are lib/weights.lua's (used as stored, uncapped; 1
+--   and 0 without reading anything when the queue has no stored weights). Only the job itself may
+--   move (an ungrouped job due at now to the ready set, as in readyRank). O((levels + groups) *
+--   log n): one ZCOUNT per level and per group, no scan, plus two HMGETs with stored weights.
+-- flatInputs(input) -> { higher, rank, own, others flat (group, stamp, ready, weight, used), group,
+--   own weight, own used }, the reply's part.
 
 -- The default group's ready jobs at level p: its ready-set range, plus its scheduled jobs due.
 local function defaultReady(p, now)
@@ -60,6 +63,10 @@ local function groupInputs(key, id, now)
       if ready > 0 then input.others[#input.others + 1] = { turns[i], turns[i + 1], ready } end
     end
   end
+  input.ownTurn = { group, input.own }
+  local weighed = { input.ownTurn }
+  for _, o in ipairs(input.others) do weighed[#weighed + 1] = o end
+  weighTurns(p, weighed)
   return input
 end
 
@@ -69,6 +76,8 @@ local function flatInputs(input)
     others[#others + 1] = o[1]
     others[#others + 1] = o[2]
     others[#others + 1] = o[3]
+    others[#others + 1] = o.weight
+    others[#others + 1] = o.used
   end
-  return { input.higher, input.rank, input.own, others, input.group }
+  return { input.higher, input.rank, input.own, others, input.group, input.ownTurn.weight, input.ownTurn.used }
 end

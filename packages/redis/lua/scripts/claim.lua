@@ -12,6 +12,7 @@
 -- Events: none; core publishes job:active once the script returned.
 -- Guarantees: atomic; pause, global concurrency and the ordering rule as in lib/claim.lua.
 --! include lib/common.lua
+--! include lib/weights.lua
 --! include lib/claim.lua
 
 return claimJobs(ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6])

@@ -18,7 +18,11 @@
 --   per-group running counts (grun, a lease's job field `grun`, config `groupConcurrency` and
 --   `groupMaxWaiting`): no step either, since upsert-queue.lua counts a queue's running jobs
 --   when it first sets the cap (no queue had one before), and older code, which would not take
---   its leases off the counts, must stay off.
+--   its leases off the counts, must stay off. The group weights (gweights, tused:<p>,
+--   lib/weights.lua) raise no version: absent they read as weight 1 and used 0, so they need no
+--   step, and code of version 3 beside them only ignores the weights (its claims serve one job
+--   per group and round, as before) and leaves nothing wrong behind: a used count is tied to the
+--   stamp it was counted under, so the stamps that code renews or drops start their rounds at 0.
 local found = tonumber(redis.call('HGET', KEYS[1], 'schema') or '0')
 local code = tonumber(ARGV[1])
 if found > code then return { 'newer', found, '' } end

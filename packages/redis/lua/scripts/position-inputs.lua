@@ -30,6 +30,7 @@
 --   TAG:grun count while the queue has a groupConcurrency (exact then, lib/claim.lua), else
 --   counted on the running set (one HGET per running job, as runningSamples reads each).
 --! include lib/common.lua
+--! include lib/weights.lua
 --! include lib/samples.lua
 --! include lib/ahead.lua
 --! include lib/group-position.lua

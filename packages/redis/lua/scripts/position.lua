@@ -14,6 +14,7 @@
 --   itself may move (to the ready set, when it is due and still scheduled). A grouped queue costs
 --   O((levels + groups at the job's level) * log n) (lib/group-position.lua).
 --! include lib/common.lua
+--! include lib/weights.lua
 --! include lib/group-position.lua
 
 local id, now = ARGV[2], ARGV[3]

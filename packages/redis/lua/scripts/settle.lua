@@ -18,6 +18,7 @@
 -- Guarantees: atomic; each item is guarded by its lease token (lib/settle.lua) and a miss writes
 --   nothing and lands in lost; the claim (lib/claim.lua) sees the slots the settles freed.
 --! include lib/common.lua
+--! include lib/weights.lua
 --! include lib/settle.lua
 --! include lib/claim.lua
 
