@@ -1,6 +1,6 @@
 /**
  * Operator moves and queue configuration: cancel, retry by hand, change priority, promote, remove,
- * and a queue's stored settings (create, pause, resume, drain, limits). Each transition is one
+ * and a queue's stored settings (create, pause, resume, drain, limits, group weights). Each transition is one
  * guarded statement; on a miss the job is read to raise the precise error.
  * @module
  * @internal
@@ -16,6 +16,7 @@ import {
   type QueueConfig,
   type RemoveParams,
   type RetryParams,
+  type SetGroupParams,
   type UpsertQueueParams,
   checkRemovableStates,
 } from '@waitline/core';
@@ -56,6 +57,25 @@ export async function upsertQueue(ctx: PgContext, p: UpsertQueueParams): Promise
     const row = (await ctx.row<QueueRow>('upsertQueue', upsertValues(p), client)) as QueueRow;
     if (p.rateLimit === null) await ctx.rows('rateStartsClear', [p.name], client);
     return toQueueConfig(row);
+  });
+}
+
+/**
+ * Stores a named group's weight, or removes its settings with null (back to weight 1); creates a
+ * missing queue with the defaults. A weight is one statement (group-settings-set.sql); a removal
+ * is one transaction that locks the queue row, deletes, then recounts the queue's `weighted` flag
+ * (group-settings-unset.sql, group-settings-flag.sql). Either way `weighted` is true exactly while
+ * the queue has stored settings once the call returns, which is what lets a queue without weights
+ * claim with 0013's statements. @internal
+ */
+export async function setGroup(ctx: PgContext, p: SetGroupParams): Promise<void> {
+  if (p.settings !== null) {
+    await ctx.rows('groupSettingsSet', [p.queue, p.group, p.settings.weight, p.now]);
+    return;
+  }
+  await ctx.transaction('READ WRITE', async (client) => {
+    await ctx.rows('groupSettingsUnset', [p.queue, p.group, p.now], client);
+    await ctx.rows('groupSettingsFlag', [p.queue], client);
   });
 }
 

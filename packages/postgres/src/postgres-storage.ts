@@ -18,6 +18,7 @@ import type {
   FireScheduleParams,
   FireScheduleResult,
   EnqueueResult,
+  GroupSettingsRecord,
   HousekeepingLease,
   HousekeepingLeaseParams,
   JobRecord,
@@ -43,6 +44,7 @@ import type {
   ScheduleRef,
   RetentionPolicy,
   SetRetentionParams,
+  SetGroupParams,
   SettleParams,
   SettleResult,
   StatsParams,
@@ -99,7 +101,7 @@ function asClient(tx: unknown): PostgresTx {
 export class PostgresStorage implements Storage<PostgresTx> {
   /**
    * Cross-process events, enqueue inside a caller's transaction, reopenable, groups that take
-   * turns (with `groupConcurrency` and `groupMaxWaiting`).
+   * turns (with weights, `groupConcurrency` and `groupMaxWaiting`).
    */
   readonly capabilities: StorageCapabilities = Object.freeze({
     crossProcessEvents: true,
@@ -277,6 +279,19 @@ export class PostgresStorage implements Storage<PostgresTx> {
   /** One page of a queue's jobs by seq. */
   listJobs(p: ListParams): Promise<Page<JobRecord>> {
     return this.guard.run('listJobs', () => reads.listJobs(this.ctx, p));
+  }
+
+  /**
+   * Stores a named group's weight for the queue (null removes it: weight 1), creating a missing
+   * queue; it applies from the group's next claim and to every position read after it returns.
+   */
+  setGroup(p: SetGroupParams): Promise<void> {
+    return this.guard.run('setGroup', () => control.setGroup(this.ctx, p));
+  }
+
+  /** Every group of the queue with stored settings, by name in code-unit order, in one statement. */
+  listGroupSettings(p: { queue: string }): Promise<GroupSettingsRecord[]> {
+    return this.guard.run('listGroupSettings', () => reads.listGroupSettings(this.ctx, p.queue));
   }
 
   /** Failed or cancelled back to queued; wakes idle workers at commit. */

@@ -10,6 +10,7 @@
  */
 import {
   type AheadWork,
+  type GroupSettingsRecord,
   type JobRecord,
   type JobRef,
   JOB_STATES,
@@ -55,6 +56,12 @@ export async function getQueue(ctx: PgContext, name: string): Promise<QueueConfi
 /** Every queue ever configured or added to, sorted by name, in one statement. @internal */
 export async function listQueues(ctx: PgContext): Promise<QueueConfig[]> {
   return (await ctx.rows<QueueRow>('listQueues', [])).map(toQueueConfig);
+}
+
+/** Every group of the queue with stored settings, by name in code-unit order; [] for none or an unknown queue. @internal */
+export async function listGroupSettings(ctx: PgContext, queue: string): Promise<GroupSettingsRecord[]> {
+  const rows = await ctx.rows<{ grp: string; weight: number }>('groupSettingsList', [queue]);
+  return rows.map((r) => ({ group: r.grp, weight: r.weight }));
 }
 
 /** The stored job of `p.queue`, or null (also for another queue's job). @internal */

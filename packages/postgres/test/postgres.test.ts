@@ -22,6 +22,17 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** claim_grouped as 0012 created it (its signature; the body does not matter to the upgrade). */
 const OLD_CLAIM_GROUPED = `CREATE FUNCTION {{schema}}.claim_grouped(p_queue text, p_now bigint, p_worker text, p_n bigint,
   p_lease_ms bigint, p_token text) RETURNS SETOF json LANGUAGE sql AS 'SELECT NULL::json WHERE false'`;
+/** claim_grouped as 0013 created it (p_cap added). */
+const CLAIM_GROUPED_0013 = `CREATE FUNCTION {{schema}}.claim_grouped(p_queue text, p_now bigint, p_worker text, p_n bigint,
+  p_lease_ms bigint, p_token text, p_cap integer) RETURNS SETOF json LANGUAGE sql AS 'SELECT NULL::json WHERE false'`;
+/** group_served as 0012 and 0013 created it (before p_weighted). */
+const GROUP_SERVED_0012 = `CREATE FUNCTION {{schema}}.group_served(p_queue text, p_priority integer, p_grp text, p_turn bigint)
+  RETURNS void LANGUAGE sql AS 'SELECT'`;
+/** The functions whose signature a later migration changed, as the code of each version left them. */
+const OLD_SIGNATURES: Record<number, string[]> = {
+  12: [OLD_CLAIM_GROUPED, GROUP_SERVED_0012],
+  13: [CLAIM_GROUPED_0013, GROUP_SERVED_0012],
+};
 const schemas: string[] = [];
 const storages: PostgresStorage[] = [];
 
@@ -319,8 +330,9 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
           await c.query(renderSql(m.sql, schema));
           await c.query(`INSERT INTO "${schema}".migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
         }
-        // A schema written by 0012's code holds claim_grouped with its old signature: 0013 drops it.
-        if (version === 12) await c.query(renderSql(OLD_CLAIM_GROUPED, schema));
+        // A schema written by 0012's or 0013's code holds functions with their old signatures:
+        // 0013 and 0014 drop them.
+        for (const fn of OLD_SIGNATURES[version] ?? []) await c.query(renderSql(fn, schema));
       });
       const upgraded = await PostgresStorage.open({ connectionString: PG_URL, schema });
       storages.push(upgraded);

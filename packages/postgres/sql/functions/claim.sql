@@ -23,6 +23,8 @@
 --   statements above, on jobs_queued (ungrouped jobs only since 0012).
 --   Group caps (since 0013): the queue's group_concurrency is read with the locked queue row and
 --   passed to claim_grouped(), which passes over a named group at its cap (its turn kept).
+--   Group weights (since 0014): queues.weighted is read with the same locked row and passed to
+--   claim_grouped(); while it is false (no stored group settings) no weight is read anywhere.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -40,6 +42,7 @@ DECLARE
   v_count bigint;
   v_grouped boolean;
   v_group_cap integer;
+  v_weighted boolean;
 BEGIN
   IF p_limit IS NULL OR p_limit <= 0 THEN
     RETURN;
@@ -50,8 +53,8 @@ BEGIN
     RETURN;
   END IF;
   IF v_conc IS NOT NULL OR v_rate_max IS NOT NULL OR v_grouped THEN
-    SELECT q.concurrency, q.paused, q.rate_max, q.rate_interval_ms, q.group_concurrency
-    INTO v_conc, v_paused, v_rate_max, v_rate_ms, v_group_cap
+    SELECT q.concurrency, q.paused, q.rate_max, q.rate_interval_ms, q.group_concurrency, q.weighted
+    INTO v_conc, v_paused, v_rate_max, v_rate_ms, v_group_cap, v_weighted
     FROM {{schema}}.queues q WHERE q.name = p_queue FOR UPDATE;
     IF v_paused THEN
       RETURN;
@@ -75,7 +78,8 @@ BEGIN
     END IF;
   END IF;
   IF v_n > 0 AND v_grouped THEN
-    RETURN QUERY SELECT c FROM {{schema}}.claim_grouped(p_queue, p_now, p_worker, v_n, p_lease_ms, p_token, v_group_cap) c;
+    RETURN QUERY SELECT c FROM {{schema}}.claim_grouped(p_queue, p_now, p_worker, v_n, p_lease_ms, p_token, v_group_cap,
+      v_weighted) c;
     GET DIAGNOSTICS v_count = ROW_COUNT;
     RETURN NEXT json_build_object('in_order', true);
   ELSIF v_n > 0 THEN

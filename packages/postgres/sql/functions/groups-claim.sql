@@ -2,7 +2,8 @@
 --
 -- Parameters: as claim(), with p_n the number the queue's limits allow (claim() computed it
 --   after locking the queue row FOR UPDATE, which serialises every grouped claim of the queue),
---   and p_cap the queue's group_concurrency (NULL: no cap; since 0013).
+--   p_cap the queue's group_concurrency (NULL: no cap; since 0013), and p_weighted the queue's
+--   weighted flag (true while it has stored group settings; since 0014).
 -- Returns: every leased row (row_to_json) in its new state, in claim order.
 -- Guarantees: each pick is one statement: it walks group_turns in (priority DESC, turn, grp)
 --   order (group_turns_order, LIMIT 1) and takes the first group whose head (its queued jobs at
@@ -12,8 +13,9 @@
 --   of the ready group with the lowest stamp at the highest level holding a ready job. The head
 --   is leased exactly as claim() leases (re-checked queued at its level, else the walk
 --   restarts); then (group_served()) the group's stamp at the level is deleted when it has no
---   other queued job there (ready or scheduled), else replaced by a fresh stamp from
---   group_turn_seq (the back of the rotation).
+--   other queued job there (ready or scheduled), else, when its round at the level is over (with
+--   weights: it gave `weight` jobs; without: every claim), replaced by a fresh stamp from
+--   group_turn_seq (the back of the rotation), else kept with one more used.
 --   So a claim of n returns what n claims of 1 would, in that order. Should an ungrouped ready
 --   job lack a stamp (an ungrouped retry that raced the add that set grouped), a walk that found
 --   nothing stamps the default group at that job's level once and walks again.
@@ -26,11 +28,14 @@
 --   the next groups in stamp order and down the levels. The jobs this call leased are running
 --   in its own transaction, and plpgsql takes a new snapshot per statement, so each pick counts
 --   them: a batch claim equals that many single claims. The default group '' is never capped.
+--   Group weights (since 0014): the walk is unchanged (a group whose round goes on keeps the
+--   lowest stamp, so the next pick finds it first); only group_served() reads weights, and only
+--   when p_weighted.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
 CREATE OR REPLACE FUNCTION {{schema}}.claim_grouped(p_queue text, p_now bigint, p_worker text, p_n bigint,
-  p_lease_ms bigint, p_token text, p_cap integer)
+  p_lease_ms bigint, p_token text, p_cap integer, p_weighted boolean)
 RETURNS SETOF json
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -110,26 +115,36 @@ BEGIN
     RETURNING row_to_json(j);
     IF FOUND THEN
       v_taken := v_taken + 1;
-      PERFORM {{schema}}.group_served(p_queue, v_prio, v_grp, v_turn);
+      PERFORM {{schema}}.group_served(p_queue, v_prio, v_grp, v_turn, p_weighted);
     END IF;
   END LOOP;
 END
 $fn$;
 
 -- group_served: after a claim took a group's head at a level, deletes the group's stamp there
--- when it has no other queued job at the level (ready or scheduled), else gives it a fresh stamp
--- from group_turn_seq: the back of the level's rotation. An add of the group still in progress
--- holds the stamp (group_turn(), FOR KEY SHARE): the claim then does not wait for it (it may be
--- a caller's long transaction, and every claim of the queue waits behind this one) but moves the
--- group to the back, where the add would have put it after a delete; the bump (FOR NO KEY
--- UPDATE) does not conflict with that lock. An add that rolls back leaves a stamp with no job,
--- which counts 0. p_turn is the stamp the walk read: only this function changes or deletes a
--- stamp, under the queue row lock, so it is still current; matching it too makes each statement
--- an exact seek on either index of group_turns (without it, a table not yet analysed may be
--- read through group_turns_order, every stamp of the level).
-CREATE OR REPLACE FUNCTION {{schema}}.group_served(p_queue text, p_priority integer, p_grp text, p_turn bigint)
+-- when it has no other queued job at the level (ready or scheduled). Otherwise, with p_weighted
+-- and a named group, it reads the group's weight w (group_settings, 1 without a row) and its
+-- used count u (one join on both primary keys): with u' = least(u, w - 1), when u' + 1 < w the
+-- group keeps its stamp and used becomes u' + 1 (core's afterServe), and nothing else is
+-- written. Every other case (p_weighted false, the default group, the round over) gives the
+-- group a fresh stamp from group_turn_seq, the back of the level's rotation, with used 0: without
+-- p_weighted that is 0013's single UPDATE (which now also writes used = 0), and no weight is read.
+-- An add of the group still in progress holds the stamp (group_turn(), FOR KEY SHARE): the claim
+-- then does not wait for it (it may be a caller's long transaction, and every claim of the queue
+-- waits behind this one) but moves the group to the back with used 0, where the add would have
+-- put it after a delete; the bump and the used update (FOR NO KEY UPDATE) do not conflict with
+-- that lock. An add that rolls back leaves a stamp with no job, which counts 0. p_turn is the
+-- stamp the walk read: only this function changes or deletes a stamp, under the queue row lock,
+-- so it is still current; matching it too makes each statement an exact seek on either index of
+-- group_turns (without it, a table not yet analysed may be read through group_turns_order, every
+-- stamp of the level).
+CREATE OR REPLACE FUNCTION {{schema}}.group_served(p_queue text, p_priority integer, p_grp text, p_turn bigint,
+  p_weighted boolean)
 RETURNS void
 LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_weight integer;
+  v_used integer;
 BEGIN
   IF {{schema}}.group_head(p_queue, p_priority, p_grp, NULL) IS NULL THEN
     PERFORM 1 FROM {{schema}}.group_turns t
@@ -140,8 +155,19 @@ BEGIN
       WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp AND t.turn = p_turn;
       RETURN;
     END IF;
+  ELSIF p_weighted AND p_grp <> '' THEN
+    SELECT coalesce(s.weight, 1), t.used INTO v_weight, v_used
+    FROM {{schema}}.group_turns t
+    LEFT JOIN {{schema}}.group_settings s ON s.queue = t.queue AND s.grp = t.grp
+    WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp AND t.turn = p_turn;
+    v_used := least(v_used, v_weight - 1) + 1;
+    IF v_used < v_weight THEN
+      UPDATE {{schema}}.group_turns t SET used = v_used
+      WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp AND t.turn = p_turn;
+      RETURN;
+    END IF;
   END IF;
-  UPDATE {{schema}}.group_turns t SET turn = nextval('{{schema}}.group_turn_seq')
+  UPDATE {{schema}}.group_turns t SET turn = nextval('{{schema}}.group_turn_seq'), used = 0
   WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = p_grp AND t.turn = p_turn;
 END
 $fn$;
