@@ -220,9 +220,9 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
   const importing = (text: string, ...args: string[]) => runBin(['--storage', db.url, 'import', ...args], { stdin: text });
 
   it('refuses a newer format and a file without a header, writing nothing', async () => {
-    const newer = await importing([header(3), job('a', 'n1')].join('\n'));
+    const newer = await importing([header(4), job('a', 'n1')].join('\n'));
     expect(newer.code).toBe(1);
-    expect(newer.stderr).toMatch(/^error IMPORT_FORMAT: the file is in format 3, newer than format 2 .*\(at 1\)\n$/);
+    expect(newer.stderr).toMatch(/^error IMPORT_FORMAT: the file is in format 4, newer than format 3 .*\(at 1\)\n$/);
     const missing = await runBin(['--storage', db.url, 'import', '--in', join(dir, 'missing.jsonl')]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toMatch(/^error FILE_NOT_READABLE: cannot open .*missing\.jsonl.* \(at in\)\n$/);

@@ -17,9 +17,10 @@ const settingsAnswer = z.object({ group: GroupSettingsSchema });
 const bad = { description: 'a bad body or group name, or a storage without groups', schema: 'Error' as const };
 const missing = { description: 'no such queue', schema: 'Error' as const };
 
-/** Stores the weight the body gives (or removes the settings with null) and answers the group as it now stands. */
-async function setWeight(ctx: RouteContext, weight: number | null): Promise<Response> {
+/** Asks `authorize`, then stores the weight `read` gives (null removes the settings) and answers the group as it now stands. */
+async function setWeight(ctx: RouteContext, read: (ctx: RouteContext) => Promise<number | null>): Promise<Response> {
   const queue = await admitted(ctx, 'queue.groups');
+  const weight = await read(ctx);
   const group = ctx.params.group as string;
   try {
     await queue.setGroup(group, weight === null ? null : { weight });
@@ -67,7 +68,7 @@ export const GROUP_ROUTES: Route[] = [
     summary: 'Gives a group its weight for every process: the jobs it takes per round of its level, where others take one',
     body: GroupSettingsBodySchema,
     answers: { 200: { description: 'the group as stored', schema: settingsAnswer }, 400: bad, 404: missing },
-    run: async (ctx) => setWeight(ctx, (await readJson(ctx.request, GroupSettingsBodySchema, ctx.app.config.maxBodyBytes)).weight),
+    run: (ctx) => setWeight(ctx, async (c) => (await readJson(c.request, GroupSettingsBodySchema, c.app.config.maxBodyBytes)).weight),
   },
   {
     method: 'DELETE',
@@ -76,6 +77,6 @@ export const GROUP_ROUTES: Route[] = [
     action: 'queue.groups',
     summary: 'Removes a group’s settings: it takes one job per round again',
     answers: { 200: { description: 'the group as it now stands (weight 1)', schema: settingsAnswer }, 400: bad, 404: missing },
-    run: (ctx) => setWeight(ctx, null),
+    run: (ctx) => setWeight(ctx, async () => null),
   },
 ];
