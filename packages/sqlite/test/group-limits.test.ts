@@ -6,21 +6,10 @@
  */
 import { type JobRecord, MemoryStorage, type NewJob, type Storage } from '@waitline/core';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MIGRATIONS, SQL, type SqlName } from '../src/generated/sql.js';
-import { SqliteStorage } from '../src/index.js';
 
-const T0 = 1_700_000_000_000;
-const opened: Storage[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-});
-
-async function open(): Promise<SqliteStorage> {
-  const s = await SqliteStorage.open({ path: ':memory:' });
-  opened.push(s);
-  return s;
-}
+import { open, plainJob, T0 } from './group-fixtures.js';
 
 /** A small deterministic generator (mulberry32). */
 function random(seed: number): () => number {
@@ -34,22 +23,7 @@ function random(seed: number): () => number {
 }
 
 function job(id: string, overrides: Partial<NewJob>): NewJob {
-  const base: NewJob = {
-    id,
-    name: id,
-    payload: null,
-    priority: 0,
-    runAt: T0,
-    maxAttempts: 1,
-    backoff: null,
-    timeoutMs: null,
-    size: null,
-    idempotencyKey: null,
-    traceparent: null,
-    webhook: null,
-    group: null,
-  };
-  return { ...base, ...overrides };
+  return plainJob(id, overrides);
 }
 
 /** What an enqueue answered: the ids and inserted flags, or the error's code, group and index. */

@@ -5,40 +5,16 @@
  * in code-unit order, and every new statement reads through a primary key or the index it was
  * written for.
  */
-import type { NewJob, Storage } from '@waitline/core';
+import type { NewJob } from '@waitline/core';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MIGRATIONS, SQL, type SqlName } from '../src/generated/sql.js';
-import { SqliteStorage } from '../src/index.js';
+import type { SqliteStorage } from '../src/index.js';
 
-const T0 = 1_700_000_000_000;
-const opened: Storage[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-});
-
-async function open(): Promise<SqliteStorage> {
-  const s = await SqliteStorage.open({ path: ':memory:' });
-  opened.push(s);
-  return s;
-}
+import { open, plainJob, T0 } from './group-fixtures.js';
 
 function job(id: string, group: string | null): NewJob {
-  return {
-    id,
-    name: id,
-    payload: null,
-    priority: 0,
-    runAt: T0,
-    maxAttempts: 1,
-    backoff: null,
-    timeoutMs: null,
-    size: null,
-    idempotencyKey: null,
-    traceparent: null,
-    webhook: null,
-    group,
-  };
+  return plainJob(id, { group });
 }
 
 /** Records the statements a storage prepares or reuses (by name), from now on. */

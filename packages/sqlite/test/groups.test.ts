@@ -5,38 +5,12 @@
  */
 import type { JobRecord, NewJob, Storage } from '@waitline/core';
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStorage } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 
-const T0 = 1_700_000_000_000;
-const opened: Storage[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-});
-
-async function open(): Promise<SqliteStorage> {
-  const s = await SqliteStorage.open({ path: ':memory:' });
-  opened.push(s);
-  return s;
-}
+import { open, plainJob, T0 } from './group-fixtures.js';
 
 function job(overrides: Partial<NewJob> = {}): NewJob {
-  const base: NewJob = {
-    id: randomUUID(),
-    name: 'job',
-    payload: null,
-    priority: 2,
-    runAt: T0,
-    maxAttempts: 3,
-    backoff: null,
-    timeoutMs: null,
-    size: null,
-    idempotencyKey: null,
-    traceparent: null,
-    webhook: null,
-    group: null,
-  };
-  return { ...base, ...overrides };
+  return plainJob(randomUUID(), { name: 'job', priority: 2, maxAttempts: 3, ...overrides });
 }
 
 async function add(s: Storage, list: Array<Partial<NewJob>>, now = T0): Promise<JobRecord[]> {

@@ -1,11 +1,11 @@
 /**
- * What only the SQLite storage has: pragmas, the schema snapshot, the embedded SQL,
- * busy handling, the in-process notifier, `:memory:`, the descriptor and the built bundles, and
- * contention from several processes (query plans are in query-plans.test.ts). The behaviour every
+ * What only the SQLite storage has: pragmas, busy handling, the in-process notifier, `:memory:`, the descriptor and the built bundles, and
+ * contention from several processes (query plans are in query-plans.test.ts, the schema and the
+ * embedded SQL in schema.test.ts). The behaviour every
  * storage shares is in contract.test.ts.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +23,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SqliteStorage as BuiltSqliteStorage } from '../dist/index.js';
 import { openConnection, resolveOptions, WAL_AUTOCHECKPOINT_PAGES } from '../src/connection.js';
-import { MIGRATIONS, SQL } from '../src/generated/sql.js';
-import { SQLITE_SCHEMA_VERSION, SqliteStorage } from '../src/index.js';
+import { SqliteStorage } from '../src/index.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'waitline-sqlite-unit-'));
@@ -166,35 +165,6 @@ describe("the app's own database", () => {
     await expect(SqliteStorage.open({} as never)).rejects.toBeInstanceOf(ValidationError);
     database.close();
     await expect(SqliteStorage.open({ database })).rejects.toMatchObject({ code: 'VALIDATION', path: ['database'] });
-  });
-});
-
-describe('schema and embedded SQL', () => {
-  it('matches the committed schema snapshot', async () => {
-    const storage = await open();
-    const db = new Database(storage.describe().options.path as string, { readonly: true });
-    const rows = db
-      .prepare("SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, name")
-      .all() as Array<{ type: string; name: string; sql: string }>;
-    db.close();
-    const text = `-- PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}\n\n${rows.map((r) => `${r.sql};\n`).join('\n')}`;
-    await expect(text).toMatchFileSnapshot('./__snapshots__/schema.sql');
-  });
-
-  it('src/generated/sql.ts is exactly what scripts/embed-sql.mjs makes of sql/', () => {
-    expect(() => execFileSync(process.execPath, ['../../scripts/embed-sql.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
-    const queries = readdirSync(join(packageDir, 'sql', 'queries'));
-    expect(Object.keys(SQL)).toHaveLength(queries.length);
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
-    expect(SQLITE_SCHEMA_VERSION).toBe(MIGRATIONS.length);
-  });
-
-  it('every SQL file opens with a header stating parameters, returns and guarantees', () => {
-    for (const file of readdirSync(join(packageDir, 'sql', 'queries'))) {
-      const header = readFileSync(join(packageDir, 'sql', 'queries', file), 'utf8').split(/\n(?!--)/)[0] ?? '';
-      for (const part of ['Parameters:', 'Returns:', 'Guarantees:']) expect(header, file).toContain(part);
-    }
-    for (const m of MIGRATIONS) expect(m.sql.split(/\n(?!--)/)[0], m.name).toContain('Guarantees:');
   });
 });
 
