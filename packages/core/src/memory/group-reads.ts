@@ -7,6 +7,7 @@
 import { type GroupTurn, groupPosition, rotationGroup, rotationOrder, roundsWithin, weightedBound } from '../group-rotation.js';
 import type { JobRecord } from '../job-record.js';
 import type { GroupStanding, PositionParams } from '../storage-reads.js';
+import { runningByGroup } from './claim.js';
 import { cutLines, inRounds } from './groups.js';
 import type { SortedJobs } from './sorted-jobs.js';
 import type { MemoryStore } from './store.js';
@@ -61,9 +62,8 @@ export function groupedAheadInputs(store: MemoryStore, job: JobRecord, p: Positi
 
 /** The job's own group as position inputs report it: for a ready job of a named group, its rank and the group's running jobs. @internal */
 export function groupStanding(store: MemoryStore, job: JobRecord, ahead: number | null, now: number): { group?: GroupStanding } {
-  const { groups, running } = store.queueJobs(job.queue);
+  const { groups } = store.queueJobs(job.queue);
   if (ahead === null || job.group === null || !groups.grouped) return {};
-  let count = 0;
-  for (const other of running.values()) if (other.group === job.group) count += 1;
-  return { group: { name: job.group, rank: groups.lineOf(job.priority, job.group, true).readyAhead(job, now), running: count } };
+  const running = runningByGroup(store, job.queue).get(job.group) ?? 0;
+  return { group: { name: job.group, rank: groups.lineOf(job.priority, job.group, true).readyAhead(job, now), running } };
 }
