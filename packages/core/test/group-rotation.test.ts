@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { groupPosition, type GroupTurn, otherGroupBound, rotationOrder, roundsWithin, sortTurns, turnBefore } from '../src/group-rotation.js';
+import { afterServe, groupPosition, type GroupTurn, otherGroupBound, rotationOrder, roundsWithin, sortTurns, turnBefore } from '../src/group-rotation.js';
 
-/** One level's state: each group's ready jobs (names like `b2`) and its stamp. */
+/** One level's state: each group's ready jobs (names like `b2`), its stamp, weight and used count. */
 type Level = Array<GroupTurn & { jobs: string[] }>;
 
-/** The claims the rule makes, one at a time: the head of the first group in turn order, which then goes to the back or leaves. */
+/** The claims the rule makes, one at a time: the first group's head, then `afterServe` (back of the line at its round's end). */
 function simulateClaims(level: Level): string[] {
   const state = level.map((l) => ({ ...l, jobs: [...l.jobs] }));
   let next = Math.max(0, ...state.map((l) => l.turn)) + 1;
@@ -14,42 +14,55 @@ function simulateClaims(level: Level): string[] {
     const first = sortTurns(state.filter((l) => l.jobs.length > 0))[0];
     if (first === undefined) return out;
     out.push(first.jobs.shift() as string);
-    first.turn = next++;
+    const served = afterServe(first);
+    first.used = served.used;
+    if (!served.keep) first.turn = next++;
   }
 }
 
+/** Levels of 1-5 groups with stamps, weights 1-4 and rounds already begun (used 0-5). */
 const levelArb: fc.Arbitrary<Level> = fc
-  .array(fc.record({ size: fc.integer({ min: 0, max: 5 }), turn: fc.integer({ min: 0, max: 9 }) }), { minLength: 1, maxLength: 5 })
+  .array(
+    fc.record({
+      size: fc.integer({ min: 0, max: 7 }),
+      turn: fc.integer({ min: 0, max: 9 }),
+      weight: fc.integer({ min: 1, max: 4 }),
+      used: fc.integer({ min: 0, max: 5 }),
+    }),
+    { minLength: 1, maxLength: 5 },
+  )
   .map((groups) =>
     groups.map((g, i) => ({
       group: String.fromCharCode(97 + i),
       turn: g.turn,
+      weight: g.weight,
+      used: g.used,
       jobs: Array.from({ length: g.size }, (_, r) => `${String.fromCharCode(97 + i)}${r}`),
     })),
   );
 
 describe('group rotation', () => {
-  it('rotationOrder is the order of one-by-one claims', () => {
+  it('rotationOrder is the order of one-by-one claims, weights and rounds begun included', () => {
     fc.assert(
       fc.property(levelArb, (level) => {
         expect(rotationOrder(level)).toEqual(simulateClaims(level));
       }),
-      { numRuns: 2_000 },
+      { numRuns: 3_000 },
     );
   });
 
-  it('groupPosition numbers every job as the claims take it', () => {
+  it('groupPosition numbers every job as the claims take it, weights and rounds begun included', () => {
     fc.assert(
       fc.property(levelArb, fc.integer({ min: 0, max: 3 }), (level, higher) => {
         const claims = simulateClaims(level);
         for (const own of level) {
           own.jobs.forEach((job, rank) => {
-            const others = level.filter((l) => l !== own).map((l) => ({ group: l.group, turn: l.turn, ready: l.jobs.length }));
+            const others = level.filter((l) => l !== own).map((l) => ({ ...l, ready: l.jobs.length }));
             expect(groupPosition({ higher, rank, own, others })).toBe(higher + claims.indexOf(job) + 1);
           });
         }
       }),
-      { numRuns: 2_000 },
+      { numRuns: 3_000 },
     );
   });
 
