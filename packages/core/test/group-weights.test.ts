@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { afterServe, groupPosition, rotationOrder, roundsWithin, takenInRounds, usedOf } from '../src/group-rotation.js';
+import { afterServe, groupPosition, type GroupTurn, rotationOrder, roundsWithin, takenInRounds, usedOf } from '../src/group-rotation.js';
 import { MemoryStorage } from '../src/memory/memory-storage.js';
 import { Queue } from '../src/queue.js';
 import { exportJobs } from '../src/transfer/export.js';
@@ -9,7 +9,7 @@ import { waitingInClaimOrder } from '../src/waiting.js';
 
 describe('group rotation with weights', () => {
   it('a premium group of weight 2 takes two turns per round', () => {
-    const level: Level = [
+    const level: Array<GroupTurn & { jobs: string[] }> = [
       { group: 'p', turn: 1, weight: 2, jobs: ['p1', 'p2', 'p3', 'p4'] },
       { group: 'a', turn: 2, jobs: ['a1', 'a2', 'a3'] },
     ];
