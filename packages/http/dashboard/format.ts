@@ -2,6 +2,7 @@
  * Human wording of positions, ETAs and durations, shared by the dashboard and the status page.
  * @module
  */
+import type { QueueConfig } from './types.js';
 
 /** The part of an ETA the wording uses (core's `Eta`, as the handler's JSON carries it). */
 export interface EtaLike {
@@ -69,4 +70,20 @@ export function formatClock(at: number | null | undefined): string {
 /** A percentage of a 0–1 ratio, `75%`. */
 export function formatPercent(ratio: number): string {
   return `${Math.round(ratio * 100)}%`;
+}
+
+/**
+ * The limits a queue holds its jobs to, as one line ("at most 8 running · 10 starts per 1 min ·
+ * per group: 2 running, 100 waiting"); empty when it has none.
+ */
+export function limitsText(config: QueueConfig): string {
+  const parts: string[] = [];
+  if (config.concurrency !== null) parts.push(`at most ${config.concurrency} running`);
+  if (config.rateLimit) parts.push(`${config.rateLimit.max} starts per ${formatDuration(config.rateLimit.intervalMs)}`);
+  const group = [
+    config.groupConcurrency == null ? '' : `${config.groupConcurrency} running`,
+    config.groupMaxWaiting == null ? '' : `${config.groupMaxWaiting} waiting`,
+  ].filter(Boolean);
+  if (group.length > 0) parts.push(`per group: ${group.join(', ')}`);
+  return parts.join(' · ');
 }

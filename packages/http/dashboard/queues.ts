@@ -1,10 +1,11 @@
 /**
- * The queue cards: counts by state, utilisation, paused and draining badges, and the queue's
+ * The queue cards: counts by state, utilisation, the limits the queue holds its jobs to (its
+ * concurrency, rate limit and per-group caps), paused and draining badges, and the queue's
  * controls (pause or resume, drain, clear). Drain and clear ask for confirmation first.
  * @module
  */
 import type { ConfirmRequest } from './confirm.js';
-import { formatPercent } from './format.js';
+import { formatPercent, limitsText } from './format.js';
 import { html } from './html.js';
 import type { QueueStats } from './types.js';
 
@@ -99,6 +100,7 @@ function QueueCard(props: { stats: QueueStats } & Omit<QueueCardsProps, 'queues'
         ${COUNTS.map(({ key, label }) => html`<div class=${`count count-${label}`} key=${key}><dt>${label}</dt><dd>${stats.counts[key]}</dd></div>`)}
       </dl>
       <${Utilisation} stats=${stats} />
+      ${limitsText(stats.config) ? html`<p class="muted small limits">${limitsText(stats.config)}</p>` : null}
       <p class="muted small">
         ${stats.workers.length} ${stats.workers.length === 1 ? 'worker' : 'workers'}
         ${stats.successRate === null ? '' : ` · ${formatPercent(stats.successRate)} succeeded recently`}
