@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GroupFullError, type JobRecord, MemoryStorage, type NewJob, type Storage } from '@waitline/core';
-import { newJob, T0 } from '@waitline/storage-contract';
+import { newJob, seededRandom as random, T0 } from '@waitline/storage-contract';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStorage } from '../dist/index.js';
@@ -25,17 +25,6 @@ async function fresh(): Promise<{ s: RedisStorage; tag: string }> {
   const s = await RedisStorage.open({ connection: SERVER, prefix, checkServer: false });
   opened.push(s);
   return { s, tag: `{${prefix}:q}` };
-}
-
-/** A seeded generator (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const named = (name: string, group: string | null, more: Partial<NewJob> = {}) => newJob({ id: name, name, group, ...more });

@@ -9,18 +9,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { MIGRATIONS, SQL, type SqlName } from '../src/generated/sql.js';
 
+import { seededRandom as random } from '@waitline/storage-contract';
 import { open, plainJob, T0 } from './group-fixtures.js';
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function job(id: string, overrides: Partial<NewJob>): NewJob {
   return plainJob(id, overrides);

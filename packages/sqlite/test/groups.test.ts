@@ -6,7 +6,7 @@
 import type { JobRecord, NewJob, Storage } from '@waitline/core';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-
+import { seededRandom as random } from '@waitline/storage-contract';
 import { open, plainJob, T0 } from './group-fixtures.js';
 
 function job(overrides: Partial<NewJob> = {}): NewJob {
@@ -19,17 +19,6 @@ async function add(s: Storage, list: Array<Partial<NewJob>>, now = T0): Promise<
 
 async function claim(s: Storage, limit: number, now = T0): Promise<JobRecord[]> {
   return s.claim({ queue: 'q', workerId: 'w', limit, leaseMs: 60_000, now });
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The ready jobs of the queue by the positions the storage reports, checked to be 1..n. */

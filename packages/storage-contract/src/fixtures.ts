@@ -68,6 +68,17 @@ export function useStorage(harness: StorageHarness): () => Storage {
   };
 }
 
+/** mulberry32: a seeded generator of numbers in [0, 1), so a randomised test repeats its sequence. */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Creates (or updates) a queue; `name` defaults to {@link QUEUE}. */
 export function addQueue(s: Storage, config: Partial<QueueConfig> = {}, now: number = T0): Promise<QueueConfig> {
   return s.upsertQueue({ name: QUEUE, ...config, now });

@@ -55,8 +55,8 @@ import { describeWorkerPrefetch } from './areas/worker-prefetch.js';
 import type { StorageHarness } from './harness.js';
 
 export type { HarnessTransaction, StorageHarness } from './harness.js';
-/** The suite's fixtures, for an adapter's own tests: a `NewJob` factory and the times and names it uses. */
-export { LEASE_MS, newJob, QUEUE, T0, WORKER } from './fixtures.js';
+/** The suite's fixtures, for an adapter's own tests: a `NewJob` factory, the times and names it uses, and a seeded generator. */
+export { LEASE_MS, newJob, QUEUE, seededRandom, T0, WORKER } from './fixtures.js';
 export type { MultiProcessOptions } from './areas/multi-process.js';
 
 /** Options of the suite. */

@@ -10,22 +10,11 @@
 import { type JobRecord, MemoryStorage, type NewJob, type Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { requireCapability } from '../capabilities.js';
-import { newJob, QUEUE, T0 } from '../fixtures.js';
+import { newJob, QUEUE, seededRandom as random, T0 } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 const GROUPS = [null, 'a', 'b', 'c'];
 const SEEDS = Number(process.env.GROUP_SEEDS ?? 8);
-
-/** A seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One to four jobs named `n<k>` (also their ids), each at a random level and group, some delayed. */
 function randomBatch(r: () => number, now: number, next: () => string): NewJob[] {
