@@ -43,3 +43,17 @@ export function rateLimitStartBound(inputs: Pick<PositionInputs, 'config' | 'ahe
   const starts = [...inputs.running.map((r) => r.startedAt), ...inputs.recent.map((s) => s.startedAt)];
   return rateLimitedStartMs(limit, starts, inputs.ahead + 1, now);
 }
+
+/**
+ * The group rate limit's lower bound on when the queued job of `inputs` starts, in ms from `now`:
+ * its group's `rank` jobs ahead and then the job itself each need a token of the group's window,
+ * after the group's logged `starts`. 0 without a `groupRateLimit` or without `inputs.group`
+ * (ungrouped, not ready, or a storage that does not report it). Exact for the group's own tokens;
+ * the queue's limits and slots can only make the start later.
+ */
+export function groupRateStartBound(inputs: Pick<PositionInputs, 'config' | 'group'>, now: number): number {
+  const limit = inputs.config.groupRateLimit ?? null;
+  const group = inputs.group;
+  if (limit === null || group === undefined) return 0;
+  return rateLimitedStartMs(limit, group.starts ?? [], group.rank + 1, now);
+}

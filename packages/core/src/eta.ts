@@ -14,7 +14,7 @@
  * @module
  */
 import { sampledStartOffset } from './eta-sampling.js';
-import { rateLimitStartBound } from './eta-rate.js';
+import { groupRateStartBound, rateLimitStartBound } from './eta-rate.js';
 import { groupCapStartBound } from './eta-group.js';
 import type { FinishedSample, PositionInputs, RunningSample } from './storage.js';
 
@@ -247,8 +247,8 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
   const delay = Math.max(0, job.runAt - now);
   const offset = sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
-  // The queue's rate limit and the group cap each hold the start back, whatever slots are idle.
-  const limits = Math.max(rateLimitStartBound(inputs, now), groupBound(inputs, models, fallback, capacity, now, own.ms));
+  // The queue's rate limit, the group cap and the group rate limit each hold the start back, whatever slots are idle.
+  const limits = Math.max(rateLimitStartBound(inputs, now), groupRateStartBound(inputs, now), groupBound(inputs, models, fallback, capacity, now, own.ms));
   const startsIn = Math.max(delay, offset, limits);
   // Overtaking stretches the wait in expectation, but whether it happens is a coin toss per job:
   // the estimate stays the work ahead now, and the range's top makes room for what may arrive.

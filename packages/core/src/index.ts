@@ -16,7 +16,7 @@ export { Paced } from './paced.js';
 export * from './backoff.js';
 export { type QueueRateLimit, MAX_RATE_LIMIT_MAX, rateLimitState, rateLimitCap, rateLimitField } from './rate-limit.js';
 export * from './eta.js';
-export { rateLimitedStartMs, rateLimitStartBound } from './eta-rate.js';
+export { rateLimitedStartMs, rateLimitStartBound, groupRateStartBound } from './eta-rate.js';
 export * from './events.js';
 export * from './stats.js';
 export { Job, type JobStatus, type JobHandleHost } from './job.js';

@@ -181,7 +181,8 @@ const queueNameSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'a queue name is letters, digits and . _ : -, starting with a letter or digit');
 
 const groupCapSchema = z.number().int().positive().nullable().optional();
-const groupLimitsSchema = z.object({ groupConcurrency: groupCapSchema, groupMaxWaiting: groupCapSchema }).strict();
+const groupRateSchema = rateLimitSchema.nullable().optional();
+const groupLimitsSchema = z.object({ groupConcurrency: groupCapSchema, groupMaxWaiting: groupCapSchema, groupRateLimit: groupRateSchema }).strict();
 
 const queueOptionsSchema = z
   .object({
@@ -192,6 +193,7 @@ const queueOptionsSchema = z
     rateLimit: rateLimitSchema.nullable().optional(),
     groupConcurrency: groupCapSchema,
     groupMaxWaiting: groupCapSchema,
+    groupRateLimit: groupRateSchema,
     retry: retrySchema.optional(),
     timeoutMs: timerMs().optional(),
     jobName: storableText(200).optional(),

@@ -61,6 +61,15 @@ export interface QueueOptions<Payload = unknown> {
    * undefined, and needs the `groups` capability as `groupConcurrency` does.
    */
   groupMaxWaiting?: number | null | undefined;
+  /**
+   * At most `max` starts of any one group in any `intervalMs` window, across every worker (the
+   * sliding window of {@link rateLimit}, counted per group); null removes it. A claim passes over
+   * a group with no token left and the group keeps its turn, so its jobs keep their positions
+   * while other groups' jobs start, and their ETA counts the limit. Ungrouped jobs are bound by
+   * the queue's limits only. Stored and shared, left as stored when undefined; needs the `groups`
+   * capability as `groupConcurrency` does.
+   */
+  groupRateLimit?: QueueRateLimit | null | undefined;
   /** Default retry policy; `attempts` counts the first run. Defaults to 1 attempt (no retry). */
   retry?: RetryPolicy | undefined;
   /** Default per-attempt timeout; none by default. An integer up to `MAX_TIMER_MS` (2^31−1). */
@@ -115,7 +124,7 @@ export interface QueueSettings {
   defaults: JobDefaults;
   customBackoff: ((ctx: { attempt: number; error: unknown }) => number | null) | undefined;
   /** The stored settings the options give (only those given). */
-  configPatch: Pick<UpsertQueueParams, 'concurrency' | 'maxSize' | 'maxStalls' | 'rateLimit' | 'groupConcurrency' | 'groupMaxWaiting'>;
+  configPatch: Pick<UpsertQueueParams, 'concurrency' | 'maxSize' | 'maxStalls' | 'rateLimit' | 'groupConcurrency' | 'groupMaxWaiting' | 'groupRateLimit'>;
   retention: RetentionPolicy | null | undefined;
 }
 
@@ -131,6 +140,7 @@ export function resolveQueueSettings(storage: Storage, options: QueueOptions<unk
   if (options.rateLimit !== undefined) configPatch.rateLimit = options.rateLimit;
   if (options.groupConcurrency !== undefined) configPatch.groupConcurrency = options.groupConcurrency;
   if (options.groupMaxWaiting !== undefined) configPatch.groupMaxWaiting = options.groupMaxWaiting;
+  if (options.groupRateLimit !== undefined) configPatch.groupRateLimit = copyRate(options.groupRateLimit);
   return {
     schema: options.payload,
     clock: options.clock ?? storage.clock ?? systemClock,
@@ -153,6 +163,8 @@ export interface GroupLimits {
   groupConcurrency?: number | null | undefined;
   /** See `QueueOptions.groupMaxWaiting`. */
   groupMaxWaiting?: number | null | undefined;
+  /** See `QueueOptions.groupRateLimit`. */
+  groupRateLimit?: QueueRateLimit | null | undefined;
 }
 
 /**
@@ -161,7 +173,7 @@ export interface GroupLimits {
  */
 export function checkGroupOptions(storage: Storage, limits: GroupLimits, root: readonly string[] = ['options']): void {
   if (storage.capabilities.groups === true) return;
-  for (const key of ['groupConcurrency', 'groupMaxWaiting'] as const) {
+  for (const key of ['groupConcurrency', 'groupMaxWaiting', 'groupRateLimit'] as const) {
     if (limits[key] === undefined || limits[key] === null) continue;
     const message = `${key} needs a storage with the groups capability`;
     throw new ValidationError(message, [{ path: [...root, key], message }]);
@@ -186,15 +198,21 @@ export async function patchConfig(
 /** Validates a rate limit for `Queue.setRateLimit` (`ValidationError` at `['rateLimit', ...]`); the patch that stores it. @internal */
 export function rateLimitPatch(rateLimit: QueueRateLimit | null): QueueSettings['configPatch'] {
   parseRateLimit(rateLimit);
-  return { rateLimit: rateLimit === null ? null : { max: rateLimit.max, intervalMs: rateLimit.intervalMs } };
+  return { rateLimit: copyRate(rateLimit) };
 }
 
-/** Validates caps for `Queue.setGroupLimits` (`ValidationError` at `['groupConcurrency']` …); the patch holding the fields given. @internal */
+/** A rate limit with only its two fields (null stays null). */
+function copyRate(rate: QueueRateLimit | null): QueueRateLimit | null {
+  return rate === null ? null : { max: rate.max, intervalMs: rate.intervalMs };
+}
+
+/** Validates limits for `Queue.setGroupLimits` (`ValidationError` at `['groupConcurrency']`, `['groupRateLimit', 'max']` …); the patch holding the fields given. @internal */
 export function groupLimitsPatch(storage: Storage, limits: GroupLimits): QueueSettings['configPatch'] {
   parseGroupLimits(limits);
   checkGroupOptions(storage, limits, []);
   const patch: QueueSettings['configPatch'] = {};
   if (limits.groupConcurrency !== undefined) patch.groupConcurrency = limits.groupConcurrency;
   if (limits.groupMaxWaiting !== undefined) patch.groupMaxWaiting = limits.groupMaxWaiting;
+  if (limits.groupRateLimit !== undefined) patch.groupRateLimit = copyRate(limits.groupRateLimit);
   return patch;
 }

@@ -270,11 +270,11 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
   }
 
   /**
-   * Stores new per-group caps (see `QueueOptions.groupConcurrency` and `groupMaxWaiting`) for every
-   * process at once; a field left out keeps its stored value, null removes the cap, and workers
-   * held back by a lowered cap are woken. Throws `ValidationError` at `['groupConcurrency']` (or
-   * `['groupMaxWaiting']`) with nothing written, also on a storage without the `groups`
-   * capability. Later restores after a reset write these values.
+   * Stores new per-group limits (see `QueueOptions.groupConcurrency`, `groupMaxWaiting` and
+   * `groupRateLimit`) for every process at once; a field left out keeps its stored value, null
+   * removes the limit, and workers held back by a lowered one are woken. Throws `ValidationError`
+   * at the field (`['groupConcurrency']`, `['groupRateLimit', 'max']` …) with nothing written,
+   * also on a storage without the `groups` capability. Later restores after a reset write these values.
    */
   async setGroupLimits(limits: GroupLimits): Promise<QueueConfig> {
     return patchConfig(this, this.configPatch, groupLimitsPatch(this.storage, limits));

@@ -65,6 +65,17 @@ export interface QueueConfig {
    * Left out when unset, as {@link groupConcurrency}.
    */
   groupMaxWaiting?: number | null | undefined;
+  /**
+   * Most starts of any one named group in any `intervalMs`-long window, or null for none (a
+   * storage with the `groups` capability only): the same sliding window as {@link rateLimit},
+   * counted per group. A claim skips a group with no token left without reading its jobs; the
+   * group keeps its turn and its jobs keep their positions, and a claim left short by it reports
+   * the group's next token in `nextStartAt`. Every start counts against both this and the queue's
+   * `rateLimit`. Ungrouped jobs are bound by the queue's limits only. Removing it forgets every
+   * group's log of starts in the same atomic write; replacing it keeps them. Left out when unset,
+   * as {@link groupConcurrency}.
+   */
+  groupRateLimit?: QueueRateLimit | null | undefined;
 }
 
 /** A group's stored settings (`Queue.setGroup`); a group without any has weight 1. */
@@ -110,6 +121,8 @@ export interface UpsertQueueParams {
   groupConcurrency?: number | null | undefined;
   /** See {@link QueueConfig.groupMaxWaiting}; null removes the cap. */
   groupMaxWaiting?: number | null | undefined;
+  /** See {@link QueueConfig.groupRateLimit}; null removes the limit and clears every group's log of starts in the same write. */
+  groupRateLimit?: QueueRateLimit | null | undefined;
   now: number;
 }
 
@@ -204,9 +217,10 @@ export interface SettleResult {
   lost: JobId[];
   claimed: JobRecord[];
   /**
-   * Set when the queue's rate limit held this step's claim back (fewer jobs claimed than asked
-   * because no token was left): the earliest time one more job may start, so a worker can sleep
-   * until then instead of polling. Absent otherwise.
+   * Set when a rate limit held this step's claim back, so a worker can sleep until then instead
+   * of polling: the queue's `rateLimit` (its tokens ran out; the time its next one frees), or else
+   * the `groupRateLimit` when fewer jobs were claimed than asked and a group with a ready job was
+   * passed over for want of a token (the earliest next token among such groups). Absent otherwise.
    */
   nextStartAt?: number;
 }

@@ -97,6 +97,12 @@ export interface GroupStanding {
   rank: number;
   /** The group's running jobs, across every level. */
   running: number;
+  /**
+   * The group's starts logged inside the window of the queue's `groupRateLimit` at the read's
+   * `now` (any order), when the queue has one; absent otherwise. Bounds the job's start as the
+   * queue's own starts bound it under `rateLimit`.
+   */
+  starts?: number[] | undefined;
 }
 
 /** Counts and throughput for one queue. */

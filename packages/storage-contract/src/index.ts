@@ -21,6 +21,7 @@ import { describeEnqueue } from './areas/enqueue.js';
 import { describeGroups } from './areas/groups.js';
 import { describeGroupLimits } from './areas/groups-limits.js';
 import { describeGroupWeights } from './areas/groups-weights.js';
+import { describeGroupRate } from './areas/groups-rate.js';
 import { describeGroupPositions } from './areas/groups-position.js';
 import { describeGroupsRandomised } from './areas/groups-randomised.js';
 import { describeImport } from './areas/import.js';
@@ -90,6 +91,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeGroupsRandomised(harness);
     describeGroupLimits(harness);
     describeGroupWeights(harness);
+    describeGroupRate(harness);
     describeConcurrency(harness);
     describeConcurrencyProcesses(harness);
     describeRateLimit(harness);

@@ -1,14 +1,14 @@
 /**
- * Claiming in memory: pause, global concurrency, the rate limit and the ordering rule.
+ * Claiming in memory: pause, global concurrency, the rate limits and the ordering rule.
  * @module
  * @internal
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_GROUP, rotationGroup } from '../group-rotation.js';
 import type { JobRecord } from '../job-record.js';
 import { rateLimitCap } from '../rate-limit.js';
 import type { ClaimParams } from '../storage.js';
 import { copyJob } from './copy.js';
+import { GroupHolds } from './group-holds.js';
 import type { MemoryStore } from './store.js';
 
 /** How many jobs the queue lets this claim start: 0 when paused or at its concurrency. */
@@ -52,15 +52,18 @@ export function claimLimited(store: MemoryStore, p: ClaimParams): MemoryClaim {
   const free = freeSlots(store, p.queue, wanted);
   if (free === 0) return { jobs: [] };
   const { limit, nextStartAt } = rateCap(store, p.queue, free, p.now);
-  // Reported only when the limit, not a lack of ready jobs, is what stopped the claim.
-  const result = (jobs: JobRecord[]): MemoryClaim => (nextStartAt === undefined || jobs.length < limit ? { jobs } : { jobs, nextStartAt });
-  if (limit === 0) return result([]);
+  if (limit === 0) return nextStartAt === undefined ? { jobs: [] } : { jobs: [], nextStartAt };
   const token = randomUUID();
   const { waiting, groups } = store.queueJobs(p.queue);
-  const jobs = groups.grouped ? claimGrouped(store, p, limit, token) : waiting.ready(p.now, limit);
-  if (!groups.grouped) for (const job of jobs) lease(store, job, p, token);
-  store.rateStarts.get(p.queue)?.push(...jobs.map(() => p.now));
-  return result(jobs.map(copyJob));
+  const claimed = groups.grouped ? claimGrouped(store, p, limit, token) : { jobs: waiting.ready(p.now, limit) };
+  if (!groups.grouped) for (const job of claimed.jobs) lease(store, job, p, token);
+  store.rateStarts.get(p.queue)?.push(...claimed.jobs.map(() => p.now));
+  const jobs = claimed.jobs.map(copyJob);
+  // Reported only when a limit, not a lack of ready jobs, is what stopped the claim: the queue's
+  // when the claim took all its tokens, else a group's held for want of one.
+  if (nextStartAt !== undefined && jobs.length === limit) return { jobs, nextStartAt };
+  if (claimed.nextTokenAt !== undefined && jobs.length < limit) return { jobs, nextStartAt: claimed.nextTokenAt };
+  return { jobs };
 }
 
 /** Makes a queued job `running` under a fresh lease of this claim. */
@@ -78,36 +81,26 @@ function lease(store: MemoryStore, job: JobRecord, p: ClaimParams, token: string
 
 /**
  * Up to `limit` jobs of a grouped queue in turn order (see `group-rotation.ts`), leased one by
- * one: each pick is the ready head, at the highest level holding a ready job of a group below its
- * `groupConcurrency`, of such a group whose turn comes first; that group then goes to the back of
- * the level, or leaves it when empty. A capped group is skipped and keeps its turn.
+ * one: each pick is the ready head, at the highest level holding a ready job of a group not held
+ * (see {@link GroupHolds}: its `groupConcurrency` and `groupRateLimit`), of such a group whose
+ * turn comes first; that group then goes to the back of the level, or leaves it when empty. A held
+ * group is skipped and keeps its turn. Also returns when the first group held for want of a token
+ * gets one again.
  */
-function claimGrouped(store: MemoryStore, p: ClaimParams, limit: number, token: string): JobRecord[] {
+function claimGrouped(store: MemoryStore, p: ClaimParams, limit: number, token: string): { jobs: JobRecord[]; nextTokenAt?: number } {
   const { groups } = store.queueJobs(p.queue);
-  const cap = store.queues.get(p.queue)?.groupConcurrency ?? null;
-  const running = cap === null ? new Map<string, number>() : runningByGroup(store, p.queue);
-  const held = (group: string) => cap !== null && group !== DEFAULT_GROUP && (running.get(group) ?? 0) >= cap;
+  const holds = new GroupHolds(store, p.queue, p.now);
   const jobs: JobRecord[] = [];
   while (jobs.length < limit) {
-    const job = groups.nextPick(p.now, held);
+    const job = groups.nextPick(p.now, holds.held);
     if (job === undefined) break;
     lease(store, job, p, token);
     groups.served(job);
-    const group = rotationGroup(job.group);
-    running.set(group, (running.get(group) ?? 0) + 1);
+    holds.took(job.group);
     jobs.push(job);
   }
-  return jobs;
-}
-
-/** The queue's running jobs counted by group. @internal */
-export function runningByGroup(store: MemoryStore, queue: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const job of store.queueJobs(queue).running.values()) {
-    const group = rotationGroup(job.group);
-    counts.set(group, (counts.get(group) ?? 0) + 1);
-  }
-  return counts;
+  const nextTokenAt = holds.nextTokenAt;
+  return nextTokenAt === undefined ? { jobs } : { jobs, nextTokenAt };
 }
 
 /** {@link claimLimited} without the rate limit's report. @internal */

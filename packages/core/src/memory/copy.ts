@@ -40,8 +40,8 @@ export function copyJob(job: JobRecord): JobRecord {
 
 /** A copy of a stored queue configuration. @internal */
 export function copyConfig(config: QueueConfig): QueueConfig {
-  const { rateLimit, ...rest } = config;
-  return rateLimit ? { ...rest, rateLimit: { ...rateLimit } } : rest;
+  const { rateLimit, groupRateLimit, ...rest } = config;
+  return { ...rest, ...(rateLimit ? { rateLimit: { ...rateLimit } } : {}), ...(groupRateLimit ? { groupRateLimit: { ...groupRateLimit } } : {}) };
 }
 
 /** A copy of a stored worker. @internal */

@@ -7,7 +7,7 @@
 import { type GroupTurn, groupPosition, rotationGroup, rotationOrder, roundsWithin, weightedBound } from '../group-rotation.js';
 import type { JobRecord } from '../job-record.js';
 import type { GroupStanding, PositionParams } from '../storage-reads.js';
-import { runningByGroup } from './claim.js';
+import { runningByGroup } from './group-holds.js';
 import { cutLines, inRounds } from './groups.js';
 import type { SortedJobs } from './sorted-jobs.js';
 import type { MemoryStore } from './store.js';
@@ -60,10 +60,16 @@ export function groupedAheadInputs(store: MemoryStore, job: JobRecord, p: Positi
   return { ahead: at.ahead, work, list };
 }
 
-/** The job's own group as position inputs report it: for a ready job of a named group, its rank and the group's running jobs. @internal */
+/**
+ * The job's own group as position inputs report it: for a ready job of a named group, its rank,
+ * the group's running jobs and, under a `groupRateLimit`, its starts still inside the window. @internal
+ */
 export function groupStanding(store: MemoryStore, job: JobRecord, ahead: number | null, now: number): { group?: GroupStanding } {
   const { groups } = store.queueJobs(job.queue);
   if (ahead === null || job.group === null || !groups.grouped) return {};
   const running = runningByGroup(store, job.queue).get(job.group) ?? 0;
-  return { group: { name: job.group, rank: groups.lineOf(job.priority, job.group, true).readyAhead(job, now), running } };
+  const standing: GroupStanding = { name: job.group, rank: groups.lineOf(job.priority, job.group, true).readyAhead(job, now), running };
+  const rate = store.queues.get(job.queue)?.groupRateLimit ?? null;
+  if (rate !== null) standing.starts = (store.groupStarts.get(job.queue)?.get(job.group) ?? []).filter((at) => at > now - rate.intervalMs);
+  return { group: standing };
 }

@@ -56,9 +56,8 @@ export class GroupRotation {
     const levels = [...this.turns.keys()].sort((a, b) => b - a);
     for (const level of levels) {
       for (const turn of this.turnsAt(level)) {
-        if (held(turn.group)) continue;
         const head = this.lineOf(level, turn.group, false)?.first();
-        if (head !== undefined && head.runAt <= now) return head;
+        if (head !== undefined && head.runAt <= now && !held(turn.group)) return head;
       }
     }
     return undefined;

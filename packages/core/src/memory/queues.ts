@@ -17,7 +17,7 @@ export function ensureQueue(store: MemoryStore, name: string): QueueConfig {
   return config;
 }
 
-/** Creates the queue or writes only the fields given (removing the rate limit forgets its log of starts); returns a copy of the stored config. @internal */
+/** Creates the queue or writes only the fields given (removing a rate limit forgets its log of starts); returns a copy of the stored config. @internal */
 export function upsertQueue(store: MemoryStore, p: UpsertQueueParams): QueueConfig {
   const config = ensureQueue(store, p.name);
   if (p.concurrency !== undefined) config.concurrency = p.concurrency;
@@ -31,6 +31,10 @@ export function upsertQueue(store: MemoryStore, p: UpsertQueueParams): QueueConf
   } else if (p.rateLimit !== undefined) config.rateLimit = { max: p.rateLimit.max, intervalMs: p.rateLimit.intervalMs };
   setOptional(config, 'groupConcurrency', p.groupConcurrency);
   setOptional(config, 'groupMaxWaiting', p.groupMaxWaiting);
+  if (p.groupRateLimit === null) {
+    delete config.groupRateLimit;
+    store.groupStarts.delete(p.name);
+  } else if (p.groupRateLimit !== undefined) config.groupRateLimit = { max: p.groupRateLimit.max, intervalMs: p.groupRateLimit.intervalMs };
   return copyConfig(config);
 }
 

@@ -60,6 +60,8 @@ export class MemoryStore {
   readonly workers = new Map<string, WorkerInfo>();
   /** Each rate-limited queue's log of recent start times (see `rate-limit.ts`), trimmed by its claims. */
   readonly rateStarts = new Map<string, number[]>();
+  /** Per queue with a `groupRateLimit`: each named group's log of recent start times, trimmed by its claims. */
+  readonly groupStarts = new Map<string, Map<string, number[]>>();
   private readonly byQueue = new Map<string, QueueJobs>();
   private readonly schedules = new Map<string, Map<string, ScheduleRecord>>();
   /** Per queue: the ETA samples of pruned jobs, newest first (see `retention/samples.ts`). */

@@ -20,7 +20,7 @@ import { type GroupLine, groupLineSchema } from './group-lines.js';
 /**
  * The format this code writes, and the newest it reads. Format 2 added schedule lines, format 3
  * group lines (a group's weight); older files read as before. Optional queue fields
- * (`rateLimit`, `retention`, `groupConcurrency`, `groupMaxWaiting`) are written only when set, so
+ * (`rateLimit`, `retention`, `groupConcurrency`, `groupMaxWaiting`, `groupRateLimit`) are written only when set, so
  * a file without them reads as before too.
  */
 export const TRANSFER_FORMAT = 3;
@@ -129,6 +129,7 @@ const queueLineSchema = z
     rateLimit: rateLimitSchema.nullable().optional(),
     groupConcurrency: count.positive().nullable().optional(),
     groupMaxWaiting: count.positive().nullable().optional(),
+    groupRateLimit: rateLimitSchema.nullable().optional(),
     retention: retentionSchema.nullable().optional(),
   })
   .loose();
