@@ -88,9 +88,10 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
     .action(defer(rateLimit as Action));
   program
     .command('group-limits <queue>')
-    .description('per-group caps for every worker: most running and most waiting jobs of any one group')
+    .description('per-group limits for every worker: most running jobs, most waiting jobs and most starts per window of any one group')
     .option('--concurrency <n>', 'most running jobs of one group, or off')
     .option('--max-waiting <n>', 'most waiting jobs of one group (adds beyond it fail with GROUP_FULL), or off')
+    .option('--rate <max/duration>', 'most starts of one group in any window, e.g. 5/1m, or off')
     .action(defer(groupLimits as Action));
   program
     .command('group-set <queue> <group>')
@@ -100,7 +101,7 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
     .action(defer(groupSet as Action));
   program
     .command('groups <queue>')
-    .description('the per-group caps, and every group with a weight')
+    .description('the per-group limits, and every group with a weight')
     .action(defer(groups as Action));
   addTransferCommands(program, out, (fn) => {
     ran.fn = fn;

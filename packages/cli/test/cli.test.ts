@@ -115,7 +115,20 @@ for (const kind of await testStorages()) {
       const off = await cli('group-limits', 'work', '--concurrency', 'off', '--max-waiting', 'off', '--json');
       expect(off.code).toBe(0);
       expect(JSON.parse(off.stdout).groupConcurrency ?? null).toBeNull();
-      expect((await cli('group-limits', 'work', '--max-waiting', 'off')).stdout).toBe('queue work: no group caps\n');
+      expect((await cli('group-limits', 'work', '--max-waiting', 'off')).stdout).toBe('queue work: no group limits\n');
+    });
+
+    it('sets and removes the per-group rate limit; a malformed or bad one writes nothing', async () => {
+      const set = await cli('group-limits', 'work', '--rate', '5/1m');
+      expect(set).toMatchObject({ code: 0, stdout: 'queue work: groups: at most 5 starts per 1m each\n' });
+      expect((await q.getConfig()).groupRateLimit).toEqual({ max: 5, intervalMs: 60_000 });
+      expect(JSON.parse((await cli('groups', 'work', '--json')).stdout)).toMatchObject({ groupRateLimit: { max: 5, intervalMs: 60_000 } });
+      const malformed = await cli('group-limits', 'work', '--rate', '5');
+      expect([malformed.code, malformed.stderr]).toEqual([2, expect.stringMatching(/\(at rate\)\n$/)]);
+      const zero = await cli('group-limits', 'work', '--rate', '0/1m');
+      expect([zero.code, zero.stderr]).toEqual([2, expect.stringMatching(/\(at groupRateLimit\.max\)\n$/)]);
+      expect((await q.getConfig()).groupRateLimit).toEqual({ max: 5, intervalMs: 60_000 });
+      expect((await cli('group-limits', 'work', '--rate', 'off')).stdout).toBe('queue work: no group limits\n');
     });
 
     it('gives a group a weight, lists the groups, and resets it; a bad weight writes nothing', async () => {

@@ -3,11 +3,9 @@ import { GroupFullError, ValidationError } from '../src/errors.js';
 import { estimateEta } from '../src/eta.js';
 import { groupCapStartBound } from '../src/eta-group.js';
 import { MemoryStorage } from '../src/memory/memory-storage.js';
-import { queuedRecord } from '../src/new-job.js';
 import { Queue } from '../src/queue.js';
-import type { PositionInputs, QueueConfig } from '../src/storage.js';
-
-const NOW = 1_700_000_000_000;
+import type { QueueConfig } from '../src/storage.js';
+import { groupedInputs, limitsConfig, NOW } from './fixtures/eta-inputs.js';
 
 describe('the group caps through a Queue', () => {
   it('stores groupConcurrency and groupMaxWaiting for every process, and null removes them', async () => {
@@ -80,15 +78,7 @@ describe('the group caps through a Queue', () => {
 });
 
 describe('the group cap in the ETA', () => {
-  const config = (groupConcurrency: number | null): QueueConfig => ({
-    name: 'q',
-    concurrency: null,
-    maxSize: null,
-    paused: false,
-    maxStalls: 1,
-    draining: false,
-    ...(groupConcurrency === null ? {} : { groupConcurrency }),
-  });
+  const config = (groupConcurrency: number | null): QueueConfig => limitsConfig(groupConcurrency === null ? {} : { groupConcurrency });
 
   it('runs the group jobs ahead on the group slots: rank 4 on 2 slots waits two run times', () => {
     const inputs = { config: config(2), group: { name: 'a', rank: 4, running: 0 } };
@@ -107,49 +97,8 @@ describe('the group cap in the ETA', () => {
   });
 
   it('holds the ETA back when the group, not the queue, is what the job waits for', () => {
-    const job = queuedRecord(
-      'q',
-      {
-        id: 'j',
-        name: 'default',
-        payload: {},
-        priority: 2,
-        runAt: NOW - 10,
-        maxAttempts: 1,
-        backoff: null,
-        timeoutMs: null,
-        size: null,
-        idempotencyKey: null,
-        traceparent: null,
-        webhook: null,
-        group: 'a',
-      },
-      7,
-      NOW - 10,
-    );
-    const recent = Array.from({ length: 5 }, (_, i) => ({
-      name: 'default',
-      state: 'completed' as const,
-      priority: 2,
-      size: null,
-      createdAt: NOW - 9_000,
-      runAt: NOW - 9_000,
-      startedAt: NOW - 9_000 + i,
-      finishedAt: NOW - 8_000 + i,
-    }));
-    const inputs = (groupConcurrency: number | null): PositionInputs => ({
-      job,
-      ahead: 5,
-      aheadWork: [{ name: 'default', count: 5, sizedCount: 0, sizeSum: 0 }],
-      aheadWorkOf: 5,
-      aheadJobs: Array.from({ length: 5 }, () => ({ name: 'default', size: null })),
-      running: [],
-      recent,
-      config: config(groupConcurrency),
-      liveWorkers: [{ id: 'w', queue: 'q', host: 'h', pid: 1, concurrency: 10, startedAt: NOW, lastSeenAt: NOW }],
-      group: { name: 'a', rank: 5, running: 0 },
-    });
-    expect(estimateEta(inputs(null), NOW)?.startsInMs).toBe(0);
-    expect(estimateEta(inputs(1), NOW)?.startsInMs).toBe(5_000);
+    const group = { name: 'a', rank: 5, running: 0 };
+    expect(estimateEta(groupedInputs(config(null), group), NOW)?.startsInMs).toBe(0);
+    expect(estimateEta(groupedInputs(config(1), group), NOW)?.startsInMs).toBe(5_000);
   });
 });

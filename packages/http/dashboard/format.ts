@@ -74,7 +74,7 @@ export function formatPercent(ratio: number): string {
 
 /**
  * The limits a queue holds its jobs to, as one line ("at most 8 running · 10 starts per 1 min ·
- * per group: 2 running, 100 waiting"); empty when it has none.
+ * per group: 2 running, 100 waiting, 5 starts per 1 min"); empty when it has none.
  */
 export function limitsText(config: QueueConfig): string {
   const parts: string[] = [];
@@ -83,6 +83,7 @@ export function limitsText(config: QueueConfig): string {
   const group = [
     config.groupConcurrency == null ? '' : `${config.groupConcurrency} running`,
     config.groupMaxWaiting == null ? '' : `${config.groupMaxWaiting} waiting`,
+    config.groupRateLimit == null ? '' : `${config.groupRateLimit.max} starts per ${formatDuration(config.groupRateLimit.intervalMs)}`,
   ].filter(Boolean);
   if (group.length > 0) parts.push(`per group: ${group.join(', ')}`);
   return parts.join(' · ');

@@ -42,7 +42,8 @@ export const GROUP_ROUTES: Route[] = [
     path: '/queues/:queue/group-limits',
     tag: 'admin',
     action: 'queue.groupLimits',
-    summary: 'Sets the per-group caps for every process (most running and most waiting jobs of any one group); null removes one, a field left out keeps it',
+    summary:
+      'Sets the per-group limits for every process (most running jobs, most waiting jobs and most starts per window of any one group); null removes one, a field left out keeps it',
     body: GroupLimitsBodySchema,
     answers: { 200: { description: 'the stored configuration', schema: configAnswer }, 400: bad, 404: missing },
     run: async (ctx) => {

@@ -97,6 +97,11 @@ export const QueueConfigSchema = z.object({
     .describe('at most max job starts in any intervalMs window, across every worker; null: no limit'),
   groupConcurrency: z.number().int().nullable().optional().describe('most running jobs of any one group; absent: no cap'),
   groupMaxWaiting: z.number().int().nullable().optional().describe('most waiting jobs of any one group; absent: no cap'),
+  groupRateLimit: z
+    .object({ max: z.number().int(), intervalMs: z.number().int() })
+    .nullable()
+    .optional()
+    .describe('at most max starts of any one group in any intervalMs window; absent: no limit'),
 });
 
 /** Core's `QueueStats`. */
@@ -171,13 +176,19 @@ export const RateLimitBodySchema = z
   .strict();
 
 /**
- * `PUT /queues/:queue/group-limits` body: either cap, a number or null to remove it; a field left
- * out keeps its stored value. Only the shape is checked here; core validates the values.
+ * `PUT /queues/:queue/group-limits` body: each limit, or null to remove it; a field left out keeps
+ * its stored value. Only the shape is checked here; core validates the values.
  */
 export const GroupLimitsBodySchema = z
   .object({
     groupConcurrency: z.number().nullable().optional().describe('most running jobs of any one group; null removes the cap'),
     groupMaxWaiting: z.number().nullable().optional().describe('most waiting jobs of any one group; null removes the cap'),
+    groupRateLimit: z
+      .object({ max: z.number(), intervalMs: z.number() })
+      .strict()
+      .nullable()
+      .optional()
+      .describe('at most max starts of any one group in any intervalMs window; null removes the limit'),
   })
   .strict();
 

@@ -201,6 +201,17 @@ for (const kind of await testStorages()) {
       await q.cancel(first.body.id);
     });
 
+    it('sets and removes the group rate limit; a bad one is 400 at its body path with nothing written', async () => {
+      const url = `${open.url}/queues/work/group-limits`;
+      const set = await call(url, { method: 'PUT', headers: ADMIN, json: { groupRateLimit: { max: 5, intervalMs: 60_000 } } });
+      expect([set.status, set.body.config.groupRateLimit]).toEqual([200, { max: 5, intervalMs: 60_000 }]);
+      const bad = await call(url, { method: 'PUT', headers: ADMIN, json: { groupRateLimit: { max: 0, intervalMs: 60_000 } } });
+      expect([bad.status, bad.body.error.path]).toEqual([400, ['body', 'groupRateLimit', 'max']]);
+      expect((await q.getConfig()).groupRateLimit).toEqual({ max: 5, intervalMs: 60_000 });
+      const off = await call(url, { method: 'PUT', headers: ADMIN, json: { groupRateLimit: null } });
+      expect([off.status, off.body.config.groupRateLimit ?? null]).toEqual([200, null]);
+    });
+
     it('gives a group its weight, lists the weights, and removes one; a bad weight is 400 in the body', async () => {
       const url = `${open.url}/queues/work/groups/premium`;
       const set = await call(url, { method: 'PUT', headers: ADMIN, json: { weight: 2 } });

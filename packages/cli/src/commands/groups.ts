@@ -1,18 +1,21 @@
 /**
- * The group commands (issue 14): `group-limits` (the per-group caps), `group-set` (a group's
+ * The group commands (issue 14): `group-limits` (the per-group limits), `group-set` (a group's
  * weight) and `groups` (the caps and every group's weight). Each prints what it changed or read;
  * `--json` prints it as JSON. Core validates the values (nothing written on a bad one).
  * @module
  */
-import { ValidationError } from '@waitline/core';
+import { type QueueConfig, type QueueRateLimit, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
-import { printJson, table } from '../output.js';
+import { parseDuration } from '../duration.js';
+import { formatMs, printJson, table } from '../output.js';
 
-/** How the per-group caps read: "groups: at most 2 running, 100 waiting each", or "" when neither is set. */
-export function groupLimitsText(config: { groupConcurrency?: number | null | undefined; groupMaxWaiting?: number | null | undefined }): string {
+/** How the per-group limits read: "groups: at most 2 running, 100 waiting, 5 starts per 1m each", or "" when none is set. */
+export function groupLimitsText(config: Pick<QueueConfig, 'groupConcurrency' | 'groupMaxWaiting' | 'groupRateLimit'>): string {
   const parts = [];
   if (config.groupConcurrency != null) parts.push(`${config.groupConcurrency} running`);
   if (config.groupMaxWaiting != null) parts.push(`${config.groupMaxWaiting} waiting`);
+  const rate = config.groupRateLimit;
+  if (rate != null) parts.push(`${rate.max} start${rate.max === 1 ? '' : 's'} per ${formatMs(rate.intervalMs)}`);
   return parts.length === 0 ? '' : `groups: at most ${parts.join(', ')} each`;
 }
 
@@ -22,21 +25,35 @@ function capValue(value: string | undefined): number | null | undefined {
   return value === 'off' ? null : Number(value);
 }
 
+/** A group rate limit as the command line gives it: `max/duration` (`5/1m`), or `off` for null. */
+function rateValue(value: string | undefined): QueueRateLimit | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'off') return null;
+  const [max, per, ...rest] = value.split('/');
+  if (max === undefined || per === undefined || rest.length > 0 || max.trim() === '') {
+    throw new ValidationError('--rate is max/duration (e.g. 5/1m), or off', [{ path: ['rate'], message: 'expected max/duration' }]);
+  }
+  return { max: Number(max), intervalMs: parseDuration(per, ['rate']) };
+}
+
 /**
- * `group-limits <queue> --concurrency N --max-waiting N` sets the per-group caps for every
- * process; `off` removes one, an option left out keeps it. Core validates the values (a
- * `ValidationError` at `groupConcurrency`, nothing written).
+ * `group-limits <queue> --concurrency N --max-waiting N --rate N/duration` sets the per-group
+ * limits for every process; `off` removes one, an option left out keeps it. Core validates the
+ * values (a `ValidationError` at `groupConcurrency` or `groupRateLimit.max`, nothing written).
  */
-export async function groupLimits(ctx: Ctx, queueName: string, options: { concurrency?: string; maxWaiting?: string }): Promise<void> {
-  if (options.concurrency === undefined && options.maxWaiting === undefined) {
-    throw new ValidationError('give --concurrency and/or --max-waiting (a number, or off)', [{ path: ['concurrency'], message: 'required' }]);
+export async function groupLimits(ctx: Ctx, queueName: string, options: { concurrency?: string; maxWaiting?: string; rate?: string }): Promise<void> {
+  if (options.concurrency === undefined && options.maxWaiting === undefined && options.rate === undefined) {
+    throw new ValidationError('give --concurrency, --max-waiting (a number, or off) and/or --rate (max/duration, or off)', [
+      { path: ['concurrency'], message: 'required' },
+    ]);
   }
   const config = await (await ctx.queue(queueName)).setGroupLimits({
     groupConcurrency: capValue(options.concurrency),
     groupMaxWaiting: capValue(options.maxWaiting),
+    groupRateLimit: rateValue(options.rate),
   });
   if (ctx.json) printJson(ctx.out, config);
-  else ctx.out.write(`queue ${queueName}: ${groupLimitsText(config) || 'no group caps'}\n`);
+  else ctx.out.write(`queue ${queueName}: ${groupLimitsText(config) || 'no group limits'}\n`);
 }
 
 /**
@@ -54,15 +71,16 @@ export async function groupSet(ctx: Ctx, queueName: string, group: string, optio
   else ctx.out.write(`queue ${queueName}: group ${group} takes ${weight ?? 1} job${weight === 1 || weight === null ? '' : 's'} per round\n`);
 }
 
-/** `groups <queue>`: the per-group caps, then every group with a weight. */
+/** `groups <queue>`: the per-group limits, then every group with a weight. */
 export async function groups(ctx: Ctx, queueName: string): Promise<void> {
   const queue = await ctx.queue(queueName);
   const [config, settings] = await Promise.all([queue.getConfig(), queue.listGroupSettings()]);
   if (ctx.json) {
-    printJson(ctx.out, { groupConcurrency: config.groupConcurrency ?? null, groupMaxWaiting: config.groupMaxWaiting ?? null, groups: settings });
+    const { groupConcurrency = null, groupMaxWaiting = null, groupRateLimit = null } = config;
+    printJson(ctx.out, { groupConcurrency, groupMaxWaiting, groupRateLimit, groups: settings });
     return;
   }
-  ctx.out.write(`queue ${queueName}: ${groupLimitsText(config) || 'no group caps'}\n`);
+  ctx.out.write(`queue ${queueName}: ${groupLimitsText(config) || 'no group limits'}\n`);
   if (settings.length === 0) ctx.out.write('every group takes 1 job per round\n');
   else
     ctx.out.write(

@@ -86,7 +86,7 @@ export class FairShare {
   }
 
   /**
-   * Whether the last read found the queue with a rate limit (true until a read): a worker then
+   * Whether the last read found the queue with a rate limit, its own or its groups' (true until a read): a worker then
    * holds no job ahead (prefetch), since a held job's start would come later than the claim that
    * the limit counted, and claims through `settle` so it learns when the next start may happen.
    */
@@ -94,7 +94,7 @@ export class FairShare {
     return this.rated;
   }
 
-  /** Whether a worker may hold jobs ahead (prefetch): only on a queue with neither a global nor a rate limit. */
+  /** Whether a worker may hold jobs ahead (prefetch): only on a queue with neither a global nor a rate limit (its own or its groups'). */
   get prefetchAllowed(): boolean {
     return !this.limited && !this.rated;
   }
@@ -113,7 +113,8 @@ export class FairShare {
     const { storage, name } = this.queue;
     const config = await storage.getQueue(name);
     const limit = config?.concurrency ?? null;
-    this.rated = (config?.rateLimit ?? null) !== null;
+    // A group's rate limit holds claims back as the queue's does: claim through settle, prefetch nothing.
+    this.rated = (config?.rateLimit ?? null) !== null || (config?.groupRateLimit ?? null) !== null;
     this.limited = limit !== null;
     if (limit === null) {
       this.share = null;

@@ -93,11 +93,11 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
   });
 
   test('pause and resume a queue; clear asks for confirmation first', async () => {
-    await app.queue.setGroupLimits({ groupConcurrency: 2, groupMaxWaiting: 100 });
+    await app.queue.setGroupLimits({ groupConcurrency: 2, groupMaxWaiting: 100, groupRateLimit: { max: 5, intervalMs: 60_000 } });
     await open();
     const card = page.locator('li.queue-card[data-queue="transcribe"]');
-    await expect.poll(() => card.locator('.limits').textContent(), WAIT).toContain('per group: 2 running, 100 waiting');
-    await app.queue.setGroupLimits({ groupConcurrency: null, groupMaxWaiting: null });
+    await expect.poll(() => card.locator('.limits').textContent(), WAIT).toContain('per group: 2 running, 100 waiting, 5 starts per 1 min');
+    await app.queue.setGroupLimits({ groupConcurrency: null, groupMaxWaiting: null, groupRateLimit: null });
     await card.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => card.locator('.badge.paused').count(), WAIT).toBe(1);
     expect((await app.queue.getConfig()).paused).toBe(true);

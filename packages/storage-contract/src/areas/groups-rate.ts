@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { requireCapability } from '../capabilities.js';
 import { add, addQueue, LEASE_MS, listAll, nth, QUEUE, settleOk, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
-import { useLive } from '../live.js';
+import { sleep, useLive } from '../live.js';
 import { addBatches, groupJobs, labels } from './groups.js';
 import { busiestWindow } from './rate-limit.js';
 
@@ -55,6 +55,23 @@ function describeGroupRateWorkers(harness: StorageHarness): void {
       // The ungrouped jobs did not wait for the busy group's tokens.
       const ungrouped = done.filter((j) => j.group === null).map((j) => j.startedAt as number);
       expect(Math.max(...ungrouped)).toBeLessThan(Math.max(...busy));
+    });
+
+    it('holds nothing ahead (prefetch): a held job would start later than the start its group logged', async () => {
+      const q = live.queue<{ n: number }, number>('group-rate-prefetch', { groupRateLimit: { max: 100, intervalMs: 1_000 } });
+      await q.addBulk(Array.from({ length: 4 }, (_, n) => ({ payload: { n }, options: { group: 'g' } })));
+      let most = 0;
+      live.worker(
+        q,
+        async (job) => {
+          most = Math.max(most, (await q.getStats()).counts.running);
+          await sleep(20);
+          return job.payload.n;
+        },
+        { concurrency: 1, prefetch: 5 },
+      );
+      await q.whenIdle({ timeoutMs: 10_000 });
+      expect(most).toBe(1);
     });
   });
 }
