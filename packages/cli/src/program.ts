@@ -101,7 +101,9 @@ function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
     .action(defer(groupSet as Action));
   program
     .command('groups <queue>')
-    .description('the per-group limits, and every group with a weight')
+    .description('the per-group limits, and the groups with their ready, scheduled and running jobs and weights, by name')
+    .option('--limit <n>', 'groups per page (1-1000, default 50)')
+    .option('--after <group>', 'start after this group (the page before printed it)')
     .action(defer(groups as Action));
   addTransferCommands(program, out, (fn) => {
     ran.fn = fn;

@@ -137,7 +137,15 @@ for (const kind of await testStorages()) {
       expect(await q.listGroupSettings()).toEqual([{ group: 'premium', weight: 3 }]);
       const listed = await cli('groups', 'work');
       expect(listed.stdout).toContain('premium');
-      expect(listed.stdout).toMatch(/group\s+weight\npremium\s+3/);
+      expect(listed.stdout).toMatch(/group\s+ready\s+scheduled\s+running\s+weight\npremium\s+0\s+0\s+0\s+3\n/);
+      const added = await q.addBulk([
+        { payload: { n: 1 }, options: { group: 'basic' } },
+        { payload: { n: 2 }, options: { group: 'basic', delayMs: 60_000 } },
+      ]);
+      const page = await cli('groups', 'work', '--limit', '1');
+      expect(page.stdout).toMatch(/\nbasic\s+1\s+1\s+0\s+1\nmore: waitline groups work --after "basic"\n$/);
+      expect((await cli('groups', 'work', '--after', 'basic')).stdout).toMatch(/\npremium\s+0\s+0\s+0\s+3\n$/);
+      for (const job of added) await q.cancel(job.id);
       const bad = await cli('group-set', 'work', 'premium', '--weight', '0');
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/\(at settings\.weight\)/);

@@ -1,13 +1,13 @@
 /**
  * `Queue.setGroup`: a named group's stored settings (its weight), validated before anything is
- * written and refused on a storage without groups.
+ * written and refused on a storage without groups; `Queue.listGroups`: the groups with their counts.
  * @module
  */
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
 import { MAX_GROUP_WEIGHT } from './group-rotation.js';
 import { groupNameSchema, parseOrThrow } from './options.js';
-import type { GroupSettings, GroupSettingsRecord, Storage } from './storage.js';
+import type { GroupSettings, GroupSettingsRecord, GroupsPage, Storage } from './storage.js';
 
 const settingsSchema = z
   .object({ weight: z.number().int().min(1).max(MAX_GROUP_WEIGHT) })
@@ -22,13 +22,13 @@ export interface GroupHost {
 }
 
 /** The storage's group calls, or a `ValidationError` (at `path`) when it has none. */
-function groupCalls(storage: Storage, path: string): Required<Pick<Storage, 'setGroup' | 'listGroupSettings'>> {
-  const { setGroup, listGroupSettings } = storage;
-  if (storage.capabilities.groups !== true || setGroup === undefined || listGroupSettings === undefined) {
+function groupCalls(storage: Storage, path: string): Required<Pick<Storage, 'setGroup' | 'listGroupSettings' | 'listGroups'>> {
+  const { setGroup, listGroupSettings, listGroups } = storage;
+  if (storage.capabilities.groups !== true || setGroup === undefined || listGroupSettings === undefined || listGroups === undefined) {
     const message = 'group settings need a storage with the groups capability';
     throw new ValidationError(message, [{ path: [path], message }]);
   }
-  return { setGroup: setGroup.bind(storage), listGroupSettings: listGroupSettings.bind(storage) };
+  return { setGroup: setGroup.bind(storage), listGroupSettings: listGroupSettings.bind(storage), listGroups: listGroups.bind(storage) };
 }
 
 /**
@@ -43,6 +43,34 @@ export async function setGroupOf(queue: GroupHost, group: string, settings: Grou
 }
 
 /** Every group of the queue with stored settings, by name. @internal */
-export function listGroupSettingsOf(queue: GroupHost): Promise<GroupSettingsRecord[]> {
+export async function listGroupSettingsOf(queue: GroupHost): Promise<GroupSettingsRecord[]> {
   return groupCalls(queue.storage, 'queue').listGroupSettings({ queue: queue.name });
+}
+
+/** The most groups one `Queue.listGroups` page holds. */
+export const MAX_GROUPS_PAGE = 1_000;
+
+/** Options of `Queue.listGroups`. */
+export interface ListGroupsOptions {
+  /** Start after this group name: the `nextAfter` of the page before. */
+  after?: string | undefined;
+  /** Most groups in the page, 1 to {@link MAX_GROUPS_PAGE}; 100 by default. */
+  limit?: number | undefined;
+}
+
+const listOptionsSchema = z.object({ after: groupNameSchema.optional(), limit: z.number().int().min(1).max(MAX_GROUPS_PAGE).optional() }).strict();
+
+/**
+ * A page of the queue's named groups with their ready, scheduled and running jobs and their
+ * weights, by name. Throws `ValidationError` at `['options', ...]` for bad options. @internal
+ */
+export async function listGroupsOf(queue: GroupHost, options: ListGroupsOptions = {}): Promise<GroupsPage> {
+  parseOrThrow(listOptionsSchema, options, 'list options', ['options']);
+  const { listGroups } = groupCalls(queue.storage, 'queue');
+  return listGroups({
+    queue: queue.name,
+    now: queue.clock.now(),
+    limit: options.limit ?? 100,
+    ...(options.after === undefined ? {} : { after: options.after }),
+  });
 }

@@ -26,13 +26,13 @@ import { type JobOptions, parseJobId, parsePriority, parseQueueName } from './op
 import type { QueueRateLimit } from './rate-limit.js';
 import { onResetWeakly } from './reset-watch.js';
 import { type QueueStats, STATS_SAMPLE_LIMIT } from './stats.js';
-import type { EnqueueParams, GroupSettings, GroupSettingsRecord, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
-import { listGroupSettingsOf, setGroupOf } from './group-settings.js';
+import type { EnqueueParams, GroupSettings, GroupSettingsRecord, GroupsPage, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
+import { type ListGroupsOptions, listGroupSettingsOf, listGroupsOf, setGroupOf } from './group-settings.js';
 import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { removeJobsInBatches } from './remove-jobs.js';
 import { traceAdd } from './tracing.js';
-import { type AddOptions, type BulkJob, type GroupLimits, groupLimitsPatch, type ListJobsOptions, patchConfig } from './queue-options.js';
-import { type QueueOptions, type QueueSettings, rateLimitPatch, resolveQueueSettings } from './queue-options.js';
+import { type AddOptions, type BulkJob, type GroupLimits, groupLimitsPatch, type ListJobsOptions, patchConfig, type QueueOptions } from './queue-options.js';
+import { type QueueSettings, rateLimitPatch, resolveQueueSettings } from './queue-options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { RetentionPolicy } from './retention/policy.js';
 import { announceOutcome } from './webhooks/outbox.js';
@@ -169,13 +169,7 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
       throw bulk && err instanceof GroupFullError ? err.inBulk() : err;
     });
     if (tx !== undefined) return records.map((r, i) => new Job<Payload, Result>(this, r as JobRecord<Payload, Result>, inserted[i] ?? true));
-    let earliest = Number.POSITIVE_INFINITY;
-    records.forEach((r, i) => {
-      if (!inserted[i]) return;
-      earliest = Math.min(earliest, r.runAt);
-      this.emit('job:added', { queue: this.name, jobId: r.id, name: r.name, priority: r.priority, runAt: r.runAt });
-    });
-    if (earliest !== Number.POSITIVE_INFINITY) this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: earliest });
+    this.announceAdded(records, inserted);
     return records.map((r, i) => new Job<Payload, Result>(this, r as JobRecord<Payload, Result>, inserted[i] ?? true));
   }
 
@@ -282,10 +276,9 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
 
   /**
    * Gives the named group `group` a weight (`{ weight: 2 }`: two turns in a row per round of its
-   * level, where others take one), for every process at once; null removes it (weight 1). Claims
-   * and positions read the same weights, so positions stay exact; a new weight applies from the
-   * group's next claim. Throws `ValidationError` at `['group']` or `['settings', 'weight']` (an
-   * integer from 1 to `MAX_GROUP_WEIGHT`), also on a storage without groups, with nothing written.
+   * level, where others take one) for every process, from its next claim; null removes it
+   * (weight 1). Positions stay exact. `ValidationError` at `['group']` or `['settings', 'weight']`
+   * (1 to `MAX_GROUP_WEIGHT`), also on a storage without groups, with nothing written.
    */
   setGroup(group: string, settings: GroupSettings | null): Promise<void> {
     return setGroupOf(this, group, settings);
@@ -294,6 +287,15 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
   /** Every group of the queue with stored settings (weights), by name. */
   listGroupSettings(): Promise<GroupSettingsRecord[]> {
     return listGroupSettingsOf(this);
+  }
+
+  /**
+   * A page of the named groups with a waiting or running job or a weight, by name (code-point
+   * order), each with its ready, scheduled and running jobs and weight, counted in one read; pass
+   * `nextAfter` as `after` for the next page. `ValidationError` at `['options', ...]`, or on a storage without groups.
+   */
+  listGroups(options?: ListGroupsOptions): Promise<GroupsPage> {
+    return listGroupsOf(this, options);
   }
 
   /** Lets workers start jobs again and adds in again: clears both a pause and a drain, in every process. */
@@ -386,14 +388,5 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
   /** The stored configuration. */
   async getConfig(): Promise<QueueConfig> {
     return (await this.storage.getQueue(this.name)) ?? this.ready();
-  }
-
-  /** Emits locally and publishes on the storage's notifier for `QueueEvents` elsewhere. @internal */
-  emit<K extends WaitlineEventName>(event: K, payload: WaitlineEventMap[K], source?: string): void {
-    this.emitter.emit(event, ...([payload] as never));
-    const notice: StorageNotice = { queue: this.name, kind: 'event', event, data: payload };
-    if (source !== undefined) notice.source = source;
-    if ('jobId' in payload) notice.jobId = (payload as { jobId: JobId }).jobId;
-    this.storage.notifier?.publish(notice);
   }
 }

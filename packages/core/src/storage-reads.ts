@@ -139,6 +139,36 @@ export interface ListParams {
   afterSeq?: number | undefined;
 }
 
+/** Lists the named groups of one queue, by name, a page at a time (`listGroups`). */
+export interface ListGroupsParams {
+  queue: string;
+  /** The read's clock: a queued job is ready when its `runAt <= now`, else scheduled. */
+  now: number;
+  /** Only groups whose name sorts after this one (the last name of the page before); absent: from the first. */
+  after?: string | undefined;
+  /** Most groups in the page, at least 1. */
+  limit: number;
+}
+
+/** A named group of a queue, as `listGroups` counts it in one consistent read. */
+export interface GroupCounts {
+  group: string;
+  /** Queued jobs of the group due at the read's `now`, at every level. */
+  ready: number;
+  /** Queued jobs of the group due later. */
+  scheduled: number;
+  /** The group's running jobs. */
+  running: number;
+  /** The group's stored weight, or 1. */
+  weight: number;
+}
+
+/** One page of groups; `nextAfter` is the name to pass as `after` for the next page, null on the last. */
+export interface GroupsPage {
+  items: GroupCounts[];
+  nextAfter: string | null;
+}
+
 /** One page of a listing; `nextOffset` is null on the last page. */
 export interface Page<T> {
   items: T[];

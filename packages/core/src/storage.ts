@@ -59,7 +59,7 @@ import type {
   UpsertQueueParams,
 } from './storage-params.js';
 import type { Notifier, StorageDescriptor } from './storage-notify.js';
-import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from './storage-reads.js';
+import type { GroupsPage, ListGroupsParams, ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from './storage-reads.js';
 import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from './schedule-params.js';
 import type { HousekeepingLease, HousekeepingLeaseParams, PruneFinishedParams, SetRetentionParams } from './housekeeping-params.js';
 import type { RetentionPolicy } from './retention/policy.js';
@@ -72,7 +72,10 @@ export type { Notifier, StorageDescriptor, StorageNotice } from './storage-notif
 export type {
   AheadWork,
   FinishedSample,
+  GroupCounts,
+  GroupsPage,
   GroupStanding,
+  ListGroupsParams,
   ListParams,
   Page,
   PositionInputs,
@@ -241,6 +244,14 @@ export interface StorageRegistry {
    * with the `groups` capability): what an export carries.
    */
   listGroupSettings?(p: { queue: string }): Promise<GroupSettingsRecord[]>;
+  /**
+   * The queue's named groups that hold a queued or running job or stored settings (never the
+   * ungrouped jobs), sorted by name in code-point order (UTF-8 byte order, what an index on the
+   * name gives), with their counts; a page of at most `limit` after `after`. Counts and page come
+   * from one snapshot. Required with the `groups` capability: the admin API's and the
+   * dashboard's view of the tenants.
+   */
+  listGroups?(p: ListGroupsParams): Promise<GroupsPage>;
 }
 
 /**

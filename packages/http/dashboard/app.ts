@@ -1,6 +1,6 @@
 /**
  * The dashboard's root: every queue's card, then the selected queue's live counts, its running,
- * waiting and finished jobs, and its last hour in charts. Errors from the API show in an alert;
+ * waiting and finished jobs, its groups, and its last hour in charts. Errors from the API show in an alert;
  * what an action did is announced in a polite live region.
  * @module
  */
@@ -10,6 +10,7 @@ import { describeError } from './api.js';
 import { HistoryCharts } from './charts.js';
 import { type ConfirmRequest, ConfirmDialog } from './confirm.js';
 import { LIST_LIMIT, type QueueDetail, useOverview, useQueueDetail } from './data.js';
+import { GroupsTable } from './groups.js';
 import { html } from './html.js';
 import { busyKey, FinishedJobs, type JobAction, RunningJobs, WaitingJobs } from './jobs.js';
 import type { LiveState } from './live.js';
@@ -90,6 +91,14 @@ function QueueDetails(props: {
         <${ListHeading} id="finished-title" title="Finished" count=${detail.finished.length} more=${detail.more.finished} />
         <${FinishedJobs} jobs=${detail.finished} state=${props.finishedState} onState=${props.onFinishedState} ...${list} />
       </section>
+      ${
+        detail.groups.length > 0
+          ? html`<section class="panel" aria-labelledby="groups-title">
+            <${ListHeading} id="groups-title" title="Groups" count=${detail.groups.length} more=${detail.more.groups} />
+            <${GroupsTable} groups=${detail.groups} more=${detail.more.groups} />
+          </section>`
+          : null
+      }
       <section class="panel wide" aria-labelledby="history-title">
         <h3 id="history-title">Last hour</h3>
         <${HistoryCharts} history=${detail.history} />

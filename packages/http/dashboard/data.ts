@@ -1,14 +1,14 @@
 /**
  * The dashboard's data: every queue's stats (polled while the page is visible), and the selected
- * queue's jobs and history, refetched on its live events (throttled) and on a slow poll as a
+ * queue's jobs, groups and history, refetched on its live events (throttled) and on a slow poll as a
  * fallback when the stream is down. Only the selected queue holds an EventSource: browsers allow
  * few connections per host over HTTP/1.1, and a stream per queue would starve the page's fetches.
  * @module
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { apiUrl, describeError, getJson, streamError } from './api.js';
+import { ApiError, apiUrl, describeError, getJson, streamError } from './api.js';
 import { everyWhileVisible, type LiveState, openStream, type StreamListeners, type Throttled, throttle } from './live.js';
-import type { AdminJob, FinishedState, History, JobProgress, JobsPage, QueueStats } from './types.js';
+import type { AdminJob, FinishedState, GroupsPage, History, JobProgress, JobsPage, QueueStats } from './types.js';
 
 const OVERVIEW_POLL_MS = 5_000;
 const LIST_THROTTLE_MS = 750;
@@ -46,8 +46,10 @@ export interface QueueDetail {
   running: AdminJob[];
   waiting: AdminJob[];
   finished: AdminJob[];
+  /** The first {@link LIST_LIMIT} named groups by name; empty for a queue without groups. */
+  groups: GroupsPage['groups'];
   /** True when a list was cut at {@link LIST_LIMIT}. */
-  more: { running: boolean; waiting: boolean; finished: boolean };
+  more: { running: boolean; waiting: boolean; finished: boolean; groups: boolean };
   history: History | null;
   live: LiveState;
   error: string | null;
@@ -58,9 +60,9 @@ export interface QueueDetail {
 const JOB_EVENTS = ['job:added', 'job:active', 'job:retrying', 'job:cancelled', 'job:stalled', 'queue:drained'];
 const FINISH_EVENTS = ['job:completed', 'job:failed'];
 
-type Lists = Pick<QueueDetail, 'running' | 'waiting' | 'finished' | 'more'>;
+type Lists = Pick<QueueDetail, 'running' | 'waiting' | 'finished' | 'groups' | 'more'>;
 
-const EMPTY: Lists = { running: [], waiting: [], finished: [], more: { running: false, waiting: false, finished: false } };
+const EMPTY: Lists = { running: [], waiting: [], finished: [], groups: [], more: { running: false, waiting: false, finished: false, groups: false } };
 
 /** Where {@link followQueue} puts what it reads. */
 interface Sinks {
@@ -78,10 +80,18 @@ function listJobs(queue: string, state: string): Promise<JobsPage> {
   return getJson<JobsPage>(['queues', queue, 'jobs'], { state, limit: LIST_LIMIT });
 }
 
+/** The first page of the queue's groups; none on a storage without groups (the handler answers 400 there). */
+function listGroups(queue: string): Promise<GroupsPage> {
+  return getJson<GroupsPage>(['queues', queue, 'groups'], { limit: LIST_LIMIT }).catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 400) return { groups: [], nextAfter: null };
+    throw err;
+  });
+}
+
 async function fetchLists(queue: string, finished: FinishedState): Promise<Lists> {
-  const [r, w, f] = await Promise.all([listJobs(queue, 'running'), listJobs(queue, 'queued'), listJobs(queue, finished)]);
-  const more = { running: r.nextCursor !== null, waiting: w.nextCursor !== null, finished: f.nextCursor !== null };
-  return { running: r.jobs, waiting: w.jobs, finished: f.jobs, more };
+  const [r, w, f, g] = await Promise.all([listJobs(queue, 'running'), listJobs(queue, 'queued'), listJobs(queue, finished), listGroups(queue)]);
+  const more = { running: r.nextCursor !== null, waiting: w.nextCursor !== null, finished: f.nextCursor !== null, groups: g.nextAfter !== null };
+  return { running: r.jobs, waiting: w.jobs, finished: f.jobs, groups: g.groups, more };
 }
 
 function withProgress(jobs: AdminJob[], jobId: string, progress: JobProgress): AdminJob[] {

@@ -4,10 +4,16 @@
  * the bundle, and a change on the server side breaks the typecheck here.
  * @module
  */
-import type { JobProgress, JobState, QueueConfig, QueueStats } from '@waitline/core';
+import type { GroupCounts, JobProgress, JobState, QueueConfig, QueueStats } from '@waitline/core';
 import type { AdminJob, History, PublicJobStatus } from '../src/index.js';
 
-export type { AdminJob, History, JobProgress, JobState, PublicJobStatus, QueueConfig, QueueStats };
+export type { AdminJob, GroupCounts, History, JobProgress, JobState, PublicJobStatus, QueueConfig, QueueStats };
+
+/** `GET /queues/:queue/groups`. */
+export interface GroupsPage {
+  groups: GroupCounts[];
+  nextAfter: string | null;
+}
 
 /** `GET /queues/:queue/jobs`. */
 export interface JobsPage {

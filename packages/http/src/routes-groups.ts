@@ -5,13 +5,13 @@
  * @module
  */
 import { z } from 'zod';
-import { readJson } from './body.js';
+import { readJson, readQuery } from './body.js';
 import { ValidationError } from '@waitline/core';
 import { HttpError, json } from './errors.js';
 import type { Route, RouteContext } from './router.js';
 import { admitted } from './routes-admin.js';
 import { configAnswer, onBody } from './routes-control.js';
-import { GroupLimitsBodySchema, GroupSettingsBodySchema, GroupSettingsSchema } from './schemas.js';
+import { GroupCountsSchema, GroupLimitsBodySchema, GroupSettingsBodySchema, GroupSettingsSchema, GroupsQuerySchema } from './schemas.js';
 
 const settingsAnswer = z.object({ group: GroupSettingsSchema });
 const bad = { description: 'a bad body or group name, or a storage without groups', schema: 'Error' as const };
@@ -57,9 +57,24 @@ export const GROUP_ROUTES: Route[] = [
     path: '/queues/:queue/groups',
     tag: 'admin',
     action: 'queues.read',
-    summary: 'The groups with stored settings (their weights), by name',
-    answers: { 200: { description: 'the groups', schema: z.object({ groups: z.array(GroupSettingsSchema) }) }, 400: bad, 404: missing },
-    run: async (ctx) => json(200, { groups: await onBody(async () => (await admitted(ctx, 'queues.read')).listGroupSettings()) }),
+    summary: 'A page of the named groups with a waiting or running job or a weight, by name, with their ready, scheduled and running jobs',
+    query: GroupsQuerySchema,
+    answers: {
+      200: { description: 'a page of groups', schema: z.object({ groups: z.array(GroupCountsSchema), nextAfter: z.string().nullable() }) },
+      400: bad,
+      404: missing,
+    },
+    run: async (ctx) => {
+      const queue = await admitted(ctx, 'queues.read');
+      const { limit, after } = readQuery(ctx.url, GroupsQuerySchema);
+      const page = await queue.listGroups({ limit, ...(after === undefined ? {} : { after }) }).catch((error: unknown) => {
+        // Core names a bad option at ['options', key] (the request has it in the query), and a storage without groups at ['queue'].
+        if (!(error instanceof ValidationError)) throw error;
+        const [head, ...rest] = error.path;
+        throw new HttpError(400, 'VALIDATION', error.message, head === 'options' ? ['query', ...rest] : ['params', ...error.path]);
+      });
+      return json(200, { groups: page.items, nextAfter: page.nextAfter });
+    },
   },
   {
     method: 'PUT',

@@ -200,6 +200,19 @@ export const GroupSettingsBodySchema = z
 /** A group's stored settings. */
 export const GroupSettingsSchema = z.object({ group: z.string(), weight: z.number().int() });
 
+/** A named group with its jobs, as `GET /queues/:queue/groups` lists it. */
+export const GroupCountsSchema = GroupSettingsSchema.extend({
+  ready: z.number().int().describe('queued jobs due now'),
+  scheduled: z.number().int().describe('queued jobs due later'),
+  running: z.number().int(),
+});
+
+/** `GET /queues/:queue/groups` query: a page of groups by name, after `after` (the `nextAfter` of the page before). */
+export const GroupsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  after: z.string().min(1).max(128).optional(),
+});
+
 /** `POST /queues/:queue/jobs` body: the payload is validated by the queue's own schema. */
 export const AddBodySchema = z
   .object({

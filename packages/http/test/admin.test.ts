@@ -216,7 +216,10 @@ for (const kind of await testStorages()) {
       const url = `${open.url}/queues/work/groups/premium`;
       const set = await call(url, { method: 'PUT', headers: ADMIN, json: { weight: 2 } });
       expect(set).toMatchObject({ status: 200, body: { group: { group: 'premium', weight: 2 } } });
-      expect((await call(`${open.url}/queues/work/groups`, { headers: ADMIN })).body).toEqual({ groups: [{ group: 'premium', weight: 2 }] });
+      expect((await call(`${open.url}/queues/work/groups`, { headers: ADMIN })).body).toEqual({
+        groups: [{ group: 'premium', weight: 2, ready: 0, scheduled: 0, running: 0 }],
+        nextAfter: null,
+      });
       const bad = await call(url, { method: 'PUT', headers: ADMIN, json: { weight: 0 } });
       expect(bad.status).toBe(400);
       expect(bad.body.error.path).toEqual(['body', 'weight']);
@@ -227,6 +230,23 @@ for (const kind of await testStorages()) {
       expect(off).toMatchObject({ status: 200, body: { group: { group: 'premium', weight: 1 } } });
       expect(await q.listGroupSettings()).toEqual([]);
       expect(asked).toContain('queue.groups:work:');
+    });
+
+    it('lists the groups with their jobs a page at a time; a bad query is 400 at its path', async () => {
+      const jobs = await q.addBulk([
+        { payload: { n: 1 }, options: { group: 'tenant-b' } },
+        { payload: { n: 2 }, options: { group: 'tenant-a' } },
+        { payload: { n: 3 }, options: { group: 'tenant-a', delayMs: 60_000 } },
+      ]);
+      const first = await call(`${open.url}/queues/work/groups?limit=1`, { headers: ADMIN });
+      expect(first.body).toEqual({ groups: [{ group: 'tenant-a', weight: 1, ready: 1, scheduled: 1, running: 0 }], nextAfter: 'tenant-a' });
+      const next = await call(`${open.url}/queues/work/groups?limit=1&after=tenant-a`, { headers: ADMIN });
+      expect(next.body).toEqual({ groups: [{ group: 'tenant-b', weight: 1, ready: 1, scheduled: 0, running: 0 }], nextAfter: null });
+      const bad = await call(`${open.url}/queues/work/groups?limit=0`, { headers: ADMIN });
+      expect([bad.status, bad.body.error.path]).toEqual([400, ['query', 'limit']]);
+      const control = await call(`${open.url}/queues/work/groups?after=%07`, { headers: ADMIN });
+      expect([control.status, control.body.error.path]).toEqual([400, ['query', 'after']]);
+      for (const job of jobs) await q.cancel(job.id);
     });
 
     it('submits a job validated by the queue’s schema, and answers 429 when the queue is full', async () => {

@@ -22,6 +22,7 @@ import { describeGroups } from './areas/groups.js';
 import { describeGroupLimits } from './areas/groups-limits.js';
 import { describeGroupWeights } from './areas/groups-weights.js';
 import { describeGroupRate } from './areas/groups-rate.js';
+import { describeGroupList } from './areas/groups-list.js';
 import { describeGroupPositions } from './areas/groups-position.js';
 import { describeGroupsRandomised } from './areas/groups-randomised.js';
 import { describeImport } from './areas/import.js';
@@ -92,6 +93,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeGroupLimits(harness);
     describeGroupWeights(harness);
     describeGroupRate(harness);
+    describeGroupList(harness);
     describeConcurrency(harness);
     describeConcurrencyProcesses(harness);
     describeRateLimit(harness);

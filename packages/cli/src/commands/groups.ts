@@ -71,22 +71,28 @@ export async function groupSet(ctx: Ctx, queueName: string, group: string, optio
   else ctx.out.write(`queue ${queueName}: group ${group} takes ${weight ?? 1} job${weight === 1 || weight === null ? '' : 's'} per round\n`);
 }
 
-/** `groups <queue>`: the per-group limits, then every group with a weight. */
-export async function groups(ctx: Ctx, queueName: string): Promise<void> {
+/**
+ * `groups <queue> [--limit N] [--after NAME]`: the per-group limits, then a page of the groups
+ * with a waiting or running job or a weight (by name), each with its jobs and weight; when more
+ * follow, the `--after` that shows them.
+ */
+export async function groups(ctx: Ctx, queueName: string, options: { limit?: string; after?: string } = {}): Promise<void> {
   const queue = await ctx.queue(queueName);
-  const [config, settings] = await Promise.all([queue.getConfig(), queue.listGroupSettings()]);
+  const listed = { limit: options.limit === undefined ? 50 : Number(options.limit), ...(options.after === undefined ? {} : { after: options.after }) };
+  const [config, page] = await Promise.all([queue.getConfig(), queue.listGroups(listed)]);
   if (ctx.json) {
     const { groupConcurrency = null, groupMaxWaiting = null, groupRateLimit = null } = config;
-    printJson(ctx.out, { groupConcurrency, groupMaxWaiting, groupRateLimit, groups: settings });
+    printJson(ctx.out, { groupConcurrency, groupMaxWaiting, groupRateLimit, groups: page.items, nextAfter: page.nextAfter });
     return;
   }
   ctx.out.write(`queue ${queueName}: ${groupLimitsText(config) || 'no group limits'}\n`);
-  if (settings.length === 0) ctx.out.write('every group takes 1 job per round\n');
+  if (page.items.length === 0) ctx.out.write(options.after === undefined ? 'no group has a waiting or running job or a weight\n' : 'no more groups\n');
   else
     ctx.out.write(
       table(
-        ['group', 'weight'],
-        settings.map((g) => [g.group, String(g.weight)]),
+        ['group', 'ready', 'scheduled', 'running', 'weight'],
+        page.items.map((g) => [g.group, String(g.ready), String(g.scheduled), String(g.running), String(g.weight)]),
       ),
     );
+  if (page.nextAfter !== null) ctx.out.write(`more: waitline groups ${queueName} --after ${JSON.stringify(page.nextAfter)}\n`);
 }

@@ -96,6 +96,16 @@ export class GroupRotation {
     else this.weights.set(group, weight);
   }
 
+  /** Each group's queued jobs at each level (a group appears once per level it has a line at). */
+  *queuedLines(): Iterable<[string, SortedJobs]> {
+    for (const groups of this.lines.values()) yield* groups;
+  }
+
+  /** A group's weight (1 unless set). */
+  weightOf(group: string): number {
+    return this.weights.get(group) ?? 1;
+  }
+
   /** Every group with a weight set, by name. */
   weightsByName(): Array<[string, number]> {
     return [...this.weights].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

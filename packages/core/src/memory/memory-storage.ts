@@ -35,13 +35,14 @@ import type {
 import { NoticeHub } from '../notify/hub.js';
 import { StorageGuard } from '../storage-guard.js';
 import type { Notifier, StorageDescriptor } from '../storage-notify.js';
-import type { ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '../storage-reads.js';
+import type { GroupsPage, ListGroupsParams, ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '../storage-reads.js';
 import { claimReady } from './claim.js';
 import { cancelJob, changePriority, promoteJob, removeJobs, retryJob } from './control.js';
 import { copyConfig, copyJob } from './copy.js';
 import { enqueueJobs } from './enqueue.js';
 import { reclaimExpired, renewLeases, reportProgress, settleJobs } from './leases.js';
 import { listQueues, registerWorker, setGroupSettings, upsertQueue } from './queues.js';
+import { listGroups } from './group-list.js';
 import { listJobs, readPosition, readPositionInputs, readStats } from './reads.js';
 import { MemoryStore } from './store.js';
 import { importJobs } from './transfer.js';
@@ -249,6 +250,11 @@ export class MemoryStorage implements Storage {
         .groups.weightsByName()
         .map(([group, weight]) => ({ group, weight })),
     );
+  }
+
+  /** A page of the queue's named groups with their counts and weights, by name; see `Storage.listGroups`. */
+  async listGroups(p: ListGroupsParams): Promise<GroupsPage> {
+    return this.guard.run('listGroups', () => listGroups(this.store, p));
   }
 
   /** Writes whole jobs, all or none, with fresh seqs in the order given; see `ImportJobsParams`. */

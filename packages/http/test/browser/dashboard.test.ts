@@ -1,6 +1,6 @@
 /**
  * The dashboard in a real browser, on a real server, SQLite storage and worker: positions count
- * down live, a running job is cancelled, a dead letter retried, a queue paused and cleared (after
+ * down live, the Groups panel counts each tenant's jobs, a running job is cancelled, a dead letter retried, a queue paused and cleared (after
  * a confirmation), every control reached by Tab, no sideways scroll at 360 px, and the API's 403
  * shown when `authorize` is not configured. Also writes the dashboard's screenshot to
  * `.vitest/artifacts/dashboard.png`; with `WAITLINE_UPDATE_SCREENSHOTS=1` it also replaces the
@@ -61,6 +61,20 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     await expect.poll(text('.live-counts'), WAIT).toBe('1 running, 1 waiting, 0 scheduled, 0 failed');
     app.release(next.id);
     app.release(last.id);
+    expect(errors).toEqual([]);
+  });
+
+  test('the Groups panel lists each tenant with its waiting and running jobs and weight', async () => {
+    const running = await app.queue.add({ mode: 'gate' }, { group: 'alice' });
+    await app.started(running.id);
+    const waiting = [await app.queue.add({ mode: 'gate' }, { group: 'alice' }), await app.queue.add({ mode: 'gate' }, { group: 'bob' })];
+    await app.queue.setGroup('bob', { weight: 2 });
+    await open();
+    const cells = (group: string) => () => page.locator(`table.groups tr[data-group="${group}"] td.num`).allTextContents();
+    await expect.poll(cells('alice'), WAIT).toEqual(['1', '0', '1', '1']);
+    await expect.poll(cells('bob'), WAIT).toEqual(['1', '0', '0', '2']);
+    await expect.poll(text('#groups-title'), WAIT).toBe('Groups (2)');
+    for (const job of [running, ...waiting]) app.release(job.id);
     expect(errors).toEqual([]);
   });
 
