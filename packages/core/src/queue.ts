@@ -16,7 +16,6 @@ import {
 } from './call-options.js';
 import type { Clock } from './clock.js';
 import { GroupFullError, JobNotFoundError } from './errors.js';
-import type { WaitlineEventMap, WaitlineEventName } from './events.js';
 import { QueueListeners } from './queue-listeners.js';
 import { Job, type JobStatus } from './job.js';
 import { QueueReads } from './queue-reads.js';
@@ -26,7 +25,7 @@ import { type JobOptions, parseJobId, parsePriority, parseQueueName } from './op
 import type { QueueRateLimit } from './rate-limit.js';
 import { onResetWeakly } from './reset-watch.js';
 import { type QueueStats, STATS_SAMPLE_LIMIT } from './stats.js';
-import type { EnqueueParams, GroupSettings, GroupSettingsRecord, GroupsPage, Page, QueueConfig, Storage, StorageNotice } from './storage.js';
+import type { EnqueueParams, GroupSettings, GroupSettingsRecord, GroupsPage, Page, QueueConfig, Storage } from './storage.js';
 import { type ListGroupsOptions, listGroupSettingsOf, listGroupsOf, setGroupOf } from './group-settings.js';
 import { type WaitHost, waitFinished, waitIdle } from './queue-waits.js';
 import { removeJobsInBatches } from './remove-jobs.js';
