@@ -56,10 +56,10 @@ end
 
 -- A named group's starts inside the window of the queue's groupRateLimit at now, or false without one.
 local function groupStarts(group)
-  local ms = redis.call('HGET', K_CONFIG, 'groupRateIntervalMs')
-  if not ms or not redis.call('HGET', K_CONFIG, 'groupRateMax') then return false end
+  local cfg = redis.call('HMGET', K_CONFIG, 'groupRateMax', 'groupRateIntervalMs')
+  if not cfg[1] or not cfg[2] then return false end
   local starts = {}
-  local log = redis.call('ZRANGEBYSCORE', grateKey(group), '(' .. int(tonumber(now) - tonumber(ms)), '+inf', 'WITHSCORES')
+  local log = redis.call('ZRANGEBYSCORE', grateKey(group), '(' .. int(tonumber(now) - tonumber(cfg[2])), '+inf', 'WITHSCORES')
   for i = 2, #log, 2 do starts[#starts + 1] = log[i] end
   return starts
 end
