@@ -119,8 +119,9 @@ for (const kind of await testStorages()) {
     });
 
     it('sets and removes the per-group rate limit; a malformed or bad one writes nothing', async () => {
+      await q.ready();
       const set = await cli('group-limits', 'work', '--rate', '5/1m');
-      expect(set).toMatchObject({ code: 0, stdout: 'queue work: groups: at most 5 starts per 1m each\n' });
+      expect(set).toMatchObject({ code: 0, stdout: 'queue work: groups: at most 5 starts per 1m 0s each\n' });
       expect((await q.getConfig()).groupRateLimit).toEqual({ max: 5, intervalMs: 60_000 });
       expect(JSON.parse((await cli('groups', 'work', '--json')).stdout)).toMatchObject({ groupRateLimit: { max: 5, intervalMs: 60_000 } });
       const malformed = await cli('group-limits', 'work', '--rate', '5');

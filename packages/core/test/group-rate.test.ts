@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
 import { estimateEta } from '../src/eta.js';
 import { groupRateStartBound } from '../src/eta-rate.js';
+import { GroupHolds } from '../src/memory/group-holds.js';
 import { MemoryStorage } from '../src/memory/memory-storage.js';
+import { defaultQueueConfig, MemoryStore } from '../src/memory/store.js';
 import { Queue } from '../src/queue.js';
 import { groupedInputs, limitsConfig, NOW } from './fixtures/eta-inputs.js';
 
@@ -69,5 +71,22 @@ describe('the group rate limit in the ETA', () => {
     expect(estimateEta(groupedInputs(limitsConfig(), group), NOW)?.startsInMs).toBe(0);
     // Rank 5 is the sixth start: tokens free at +900 (two), +1_900 (two), +2_900 (two).
     expect(estimateEta(groupedInputs(config, group), NOW)?.startsInMs).toBe(2_900);
+  });
+});
+
+describe('the group start logs in memory', () => {
+  it('forget a group whose starts all left the window, stalest first, a few per claim', () => {
+    const store = new MemoryStore();
+    store.queues.set('q', { ...defaultQueueConfig('q'), groupRateLimit: { max: 5, intervalMs: 1_000 } });
+    for (let i = 0; i < 12; i++) new GroupHolds(store, 'q', NOW + i).took(`g${i}`);
+    const logs = () => [...(store.groupStarts.get('q')?.keys() ?? [])];
+    expect(logs()).toHaveLength(12);
+    // g0 started again last: it moves behind the others and is kept.
+    new GroupHolds(store, 'q', NOW + 999).took('g0');
+    // At NOW + 1_005 the starts of g1…g5 left the window (g6… and g0 still count): a claim forgets them, and no more than 8.
+    new GroupHolds(store, 'q', NOW + 1_005);
+    expect(logs()).toEqual(['g6', 'g7', 'g8', 'g9', 'g10', 'g11', 'g0']);
+    new GroupHolds(store, 'q', NOW + 5_000);
+    expect(logs()).toHaveLength(0);
   });
 });

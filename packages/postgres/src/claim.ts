@@ -12,7 +12,8 @@ import type { PgContext } from './context.js';
 import { type JobJson, toJobRecord } from './rows.js';
 
 /**
- * The claim function's report rows: when the rate limit held the claim back, the next start; or,
+ * The claim function's report rows: when a rate limit held the claim back (the queue's, or a
+ * group's that left it short), the next start; or,
  * for a grouped queue, the mark saying the job rows came in claim order. @internal
  */
 export type NextStartJson = { next_start_at: number } | { in_order: true };
@@ -22,7 +23,7 @@ function isReport(row: JobJson | NextStartJson): row is NextStartJson {
 }
 
 /**
- * The claim function's rows as records in claim order, and the rate limit's report if any. An
+ * The claim function's rows as records in claim order, and the rate limits' report if any. An
  * ungrouped claim's rows come in no order and are sorted by the ordering rule; a grouped claim's
  * rows (marked `in_order`) come in claim order and are kept so. @internal
  */

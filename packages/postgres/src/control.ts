@@ -48,14 +48,18 @@ async function transition(ctx: PgContext, sql: SqlName, values: [string, unknown
  * draining to true first takes the queue's drain fence in the same transaction, so it returns
  * once every add that had read the flag as false has committed or rolled back. Removing the rate
  * limit (`rateLimit: null`) clears the queue's log of starts in the same transaction
- * (rate-starts-clear.sql). @internal
+ * (rate-starts-clear.sql), and removing the group rate limit (`groupRateLimit: null`) every
+ * group's log (group-rate-starts-clear.sql). @internal
  */
 export async function upsertQueue(ctx: PgContext, p: UpsertQueueParams): Promise<QueueConfig> {
-  if (p.draining !== true && p.rateLimit !== null) return toQueueConfig((await ctx.row<QueueRow>('upsertQueue', upsertValues(p))) as QueueRow);
+  if (p.draining !== true && p.rateLimit !== null && p.groupRateLimit !== null) {
+    return toQueueConfig((await ctx.row<QueueRow>('upsertQueue', upsertValues(p))) as QueueRow);
+  }
   return ctx.transaction('READ WRITE', async (client) => {
     if (p.draining === true) await ctx.row('drainFence', [p.name], client);
     const row = (await ctx.row<QueueRow>('upsertQueue', upsertValues(p), client)) as QueueRow;
     if (p.rateLimit === null) await ctx.rows('rateStartsClear', [p.name], client);
+    if (p.groupRateLimit === null) await ctx.rows('groupRateStartsClear', [p.name], client);
     return toQueueConfig(row);
   });
 }
@@ -101,6 +105,9 @@ function upsertValues(p: UpsertQueueParams): unknown[] {
     p.groupConcurrency ?? null,
     p.groupMaxWaiting !== undefined,
     p.groupMaxWaiting ?? null,
+    p.groupRateLimit !== undefined,
+    p.groupRateLimit?.max ?? null,
+    p.groupRateLimit?.intervalMs ?? null,
   ];
 }
 

@@ -101,7 +101,7 @@ function asClient(tx: unknown): PostgresTx {
 export class PostgresStorage implements Storage<PostgresTx> {
   /**
    * Cross-process events, enqueue inside a caller's transaction, reopenable, groups that take
-   * turns (with weights, `groupConcurrency` and `groupMaxWaiting`).
+   * turns (with weights, `groupConcurrency`, `groupMaxWaiting` and `groupRateLimit`).
    */
   readonly capabilities: StorageCapabilities = Object.freeze({
     crossProcessEvents: true,
@@ -224,8 +224,8 @@ export class PostgresStorage implements Storage<PostgresTx> {
 
   /**
    * Leases ready jobs by the ordering rule (a grouped queue: groups in turns, a group at its
-   * `groupConcurrency` passed over), within pause, global concurrency and the rate limit; one
-   * statement.
+   * `groupConcurrency` or out of `groupRateLimit` tokens passed over), within pause, global
+   * concurrency and the rate limit; one statement.
    */
   claim(p: ClaimParams): Promise<JobRecord[]> {
     return this.guard.run('claim', () => claim(this.ctx, p));

@@ -11,6 +11,7 @@
 import {
   type AheadWork,
   type GroupSettingsRecord,
+  type GroupStanding,
   type JobRecord,
   type JobRef,
   JOB_STATES,
@@ -116,7 +117,8 @@ async function plainAhead(ctx: PgContext, job: JobRecord, position: number | nul
 /**
  * The jobs ahead of a ready job of a grouped queue, in claim order (group-reads.ts), and, for a
  * job of a named group, its group's standing: its rank (read with its position) and the group's
- * running jobs (group-running.sql), in the same snapshot.
+ * running jobs and, under a group rate limit, its starts inside the window (group-running.sql), in
+ * the same snapshot.
  */
 async function groupedAhead(ctx: PgContext, job: JobRecord, p: PositionParams, c: Queryable): Promise<AheadPart> {
   const g = await readGroupedPosition(ctx, { queue: job.queue, id: job.id, now: p.now }, c);
@@ -130,8 +132,10 @@ async function groupedAhead(ctx: PgContext, job: JobRecord, p: PositionParams, c
     aheadJobs: await groupedAheadJobs(ctx, q, g, p.aheadListLimit, c),
   };
   if (job.group === null) return part;
-  const running = (await ctx.row<{ running: number }>('groupRunning', [job.queue, job.group], c))?.running ?? 0;
-  return { ...part, group: { name: job.group, rank: g.input.rank, running } };
+  const row = await ctx.row<{ running: number; starts: number[] | null }>('groupRunning', [job.queue, job.group, p.now], c);
+  const group: GroupStanding = { name: job.group, rank: g.input.rank, running: row?.running ?? 0 };
+  if (row !== undefined && row.starts !== null) group.starts = row.starts.map(Number);
+  return { ...part, group };
 }
 
 type AheadPart = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'aheadJobs' | 'group'>;

@@ -109,11 +109,15 @@ export interface QueueRow {
   group_concurrency: number | null;
   /** Most queued jobs of one named group, NULL for none (since 0013). */
   group_max_waiting: number | null;
+  /** Most starts of one named group per window, NULL for none (since 0015). */
+  group_rate_max: number | null;
+  /** The group rate limit's window in ms, NULL for none (since 0015). */
+  group_rate_interval_ms: number | null;
 }
 
 /**
  * Maps a `queues` row to its configuration. The optional fields (`rateLimit`, `groupConcurrency`,
- * `groupMaxWaiting`) are left out when unset, so a config stored before them reads as it did.
+ * `groupMaxWaiting`, `groupRateLimit`) are left out when unset, so a config stored before them reads as it did.
  * @internal
  */
 export function toQueueConfig(row: QueueRow): QueueConfig {
@@ -127,7 +131,13 @@ export function toQueueConfig(row: QueueRow): QueueConfig {
     ...rateLimitField(row.rate_max, row.rate_interval_ms),
     ...(row.group_concurrency === null ? {} : { groupConcurrency: row.group_concurrency }),
     ...(row.group_max_waiting === null ? {} : { groupMaxWaiting: row.group_max_waiting }),
+    ...groupRateLimitField(row.group_rate_max, row.group_rate_interval_ms),
   };
+}
+
+/** The `groupRateLimit` field from its two stored numbers: `{}` when either is NULL (no limit). */
+function groupRateLimitField(max: number | null, intervalMs: number | null): Pick<QueueConfig, 'groupRateLimit'> {
+  return max === null || intervalMs === null ? {} : { groupRateLimit: { max, intervalMs } };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */

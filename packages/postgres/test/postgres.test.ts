@@ -25,6 +25,9 @@ const OLD_CLAIM_GROUPED = `CREATE FUNCTION {{schema}}.claim_grouped(p_queue text
 /** claim_grouped as 0013 created it (p_cap added). */
 const CLAIM_GROUPED_0013 = `CREATE FUNCTION {{schema}}.claim_grouped(p_queue text, p_now bigint, p_worker text, p_n bigint,
   p_lease_ms bigint, p_token text, p_cap integer) RETURNS SETOF json LANGUAGE sql AS 'SELECT NULL::json WHERE false'`;
+/** claim_grouped as 0014 created it (p_weighted added; 0015 adds the group rate limit). */
+const CLAIM_GROUPED_0014 = `CREATE FUNCTION {{schema}}.claim_grouped(p_queue text, p_now bigint, p_worker text, p_n bigint,
+  p_lease_ms bigint, p_token text, p_cap integer, p_weighted boolean) RETURNS SETOF json LANGUAGE sql AS 'SELECT NULL::json WHERE false'`;
 /** group_served as 0012 and 0013 created it (before p_weighted). */
 const GROUP_SERVED_0012 = `CREATE FUNCTION {{schema}}.group_served(p_queue text, p_priority integer, p_grp text, p_turn bigint)
   RETURNS void LANGUAGE sql AS 'SELECT'`;
@@ -32,6 +35,7 @@ const GROUP_SERVED_0012 = `CREATE FUNCTION {{schema}}.group_served(p_queue text,
 const OLD_SIGNATURES: Record<number, string[]> = {
   12: [OLD_CLAIM_GROUPED, GROUP_SERVED_0012],
   13: [CLAIM_GROUPED_0013, GROUP_SERVED_0012],
+  14: [CLAIM_GROUPED_0014],
 };
 const schemas: string[] = [];
 const storages: PostgresStorage[] = [];
@@ -314,6 +318,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       'group_head',
       'group_join',
       'group_mark',
+      'group_next_token',
       'group_over_waiting',
       'group_served',
       'group_turn',
@@ -330,8 +335,8 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
           await c.query(renderSql(m.sql, schema));
           await c.query(`INSERT INTO "${schema}".migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
         }
-        // A schema written by 0012's or 0013's code holds functions with their old signatures:
-        // 0013 and 0014 drop them.
+        // A schema written by 0012's, 0013's or 0014's code holds functions with their old
+        // signatures: 0013, 0014 and 0015 drop them.
         for (const fn of OLD_SIGNATURES[version] ?? []) await c.query(renderSql(fn, schema));
       });
       const upgraded = await PostgresStorage.open({ connectionString: PG_URL, schema });

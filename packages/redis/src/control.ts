@@ -15,6 +15,7 @@ import {
   JobNotFoundError,
   type PromoteParams,
   type QueueConfig,
+  type QueueRateLimit,
   type RemoveParams,
   type RetryParams,
   type UpsertQueueParams,
@@ -29,19 +30,25 @@ function field(value: number | null | undefined): string {
   return value === null ? '-' : String(value);
 }
 
+/** A rate limit as upsert-queue.lua takes it: '' keep, '-' none, else 'max:intervalMs'. */
+function rateArg(limit: QueueRateLimit | null | undefined): string {
+  if (limit === undefined) return '';
+  return limit === null ? '-' : `${limit.max}:${limit.intervalMs}`;
+}
+
 /**
  * Creates the queue's config or writes only the given fields, atomically; setting
- * `groupConcurrency` on a queue without one counts its groups' running jobs in the same script
- * (upsert-queue.lua). @internal
+ * `groupConcurrency` on a queue without one counts its groups' running jobs in the same script,
+ * and removing `groupRateLimit` deletes every group's log of starts (upsert-queue.lua). @internal
  */
 export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Promise<QueueConfig> {
   await ctx.queueNames.add(p.name);
   const paused = p.paused === undefined ? '' : p.paused ? '1' : '0';
   const maxStalls = p.maxStalls === undefined ? '' : String(p.maxStalls);
   const draining = p.draining === undefined ? '' : p.draining ? '1' : '0';
-  const rate = p.rateLimit === undefined ? '' : p.rateLimit === null ? '-' : `${p.rateLimit.max}:${p.rateLimit.intervalMs}`;
-  const caps = [field(p.groupConcurrency), field(p.groupMaxWaiting)];
-  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, [field(p.concurrency), field(p.maxSize), paused, maxStalls, draining, rate, ...caps]);
+  const caps = [field(p.groupConcurrency), field(p.groupMaxWaiting), rateArg(p.groupRateLimit)];
+  const args = [field(p.concurrency), field(p.maxSize), paused, maxStalls, draining, rateArg(p.rateLimit), ...caps];
+  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, args);
   return toQueueConfig(p.name, fields);
 }
 

@@ -16,6 +16,8 @@ import type { RedisContext, Tagged } from './context.js';
  * raises the version, which keeps older code, which would leave the counts behind, off the prefix.
  * The group weights (`lua/lib/weights.lua`) keep version 3: absent they read as weight 1 and used
  * 0, and version-3 code beside them only ignores the weights, leaving no state wrong behind.
+ * The group rate limit (`T:grate:<group>`, `T:grates`, `lua/lib/group-holds.lua`) keeps it too:
+ * new keys only, which version-3 code ignores (it neither enforces the limit nor logs its starts).
  */
 export const REDIS_SCHEMA_VERSION = 3;
 

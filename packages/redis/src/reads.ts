@@ -89,15 +89,17 @@ type PositionReply = [
   unknown[],
   string[],
   [GroupedInputsReply, GroupedAheadReply] | null,
-  [string, number | string, number | string] | null,
+  [string, number | string, number | string, string[] | null] | null,
 ];
 
 /** The job's group standing (the script's last element), as a spreadable part: empty when absent. */
 function standingPart(reply: PositionReply): { group?: GroupStanding } {
   const standing = reply[12];
   if (standing === null || standing === undefined) return {};
-  const [name, rank, running] = standing;
-  return { group: { name: String(name), rank: Number(rank), running: Number(running) } };
+  const [name, rank, running, starts] = standing;
+  const group: GroupStanding = { name: String(name), rank: Number(rank), running: Number(running) };
+  if (starts !== null && starts !== undefined) group.starts = starts.map(Number);
+  return { group };
 }
 
 /** The jobs-ahead part of the inputs: the plain queue's script fields, or a grouped queue's. */

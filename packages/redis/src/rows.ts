@@ -12,6 +12,7 @@ import {
   type KeptSample,
   mergeRecentSamples,
   type QueueConfig,
+  type QueueRateLimit,
   rateLimitField,
   type RunningSample,
   type WorkerInfo,
@@ -82,7 +83,8 @@ export function toJobRecords(queue: string, list: unknown): JobRecord[] {
 
 /**
  * A config hash as the stored config of `name` (an empty hash, or a field absent, reads as the
- * defaults; `rateLimit`, `groupConcurrency` and `groupMaxWaiting` are left out when unset). @internal
+ * defaults; `rateLimit`, `groupConcurrency`, `groupMaxWaiting` and `groupRateLimit` are left out
+ * when unset). @internal
  */
 export function toQueueConfig(name: string, fields: readonly unknown[]): QueueConfig {
   const f = fieldMap(fields);
@@ -98,7 +100,14 @@ export function toQueueConfig(name: string, fields: readonly unknown[]): QueueCo
     ...rateLimitField(num(f.get('rateMax')), num(f.get('rateIntervalMs'))),
     ...(groupConcurrency === null ? {} : { groupConcurrency }),
     ...(groupMaxWaiting === null ? {} : { groupMaxWaiting }),
+    ...groupRateField(num(f.get('groupRateMax')), num(f.get('groupRateIntervalMs'))),
   };
+}
+
+/** The `groupRateLimit` field of a config read back from its two stored numbers: `{}` when either is absent. */
+function groupRateField(max: number | null, intervalMs: number | null): { groupRateLimit?: QueueRateLimit } {
+  const { rateLimit } = rateLimitField(max, intervalMs);
+  return rateLimit === undefined ? {} : { groupRateLimit: rateLimit };
 }
 
 /** Running samples as lib/samples.lua returns them. @internal */

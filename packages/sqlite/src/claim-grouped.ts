@@ -3,13 +3,15 @@
  * run, groups take turns in stamp order (core's `group-rotation.ts`); a served group counts one
  * more job of its round and, once it has given its weight's worth (1 without stored settings),
  * goes to the back of the level's rotation, or leaves it with its last queued job there; a group
- * at the queue's groupConcurrency is passed over and keeps its turn.
+ * at the queue's groupConcurrency, or without a token under its groupRateLimit, is passed over
+ * and keeps its turn (see group-holds.ts).
  * @module
  * @internal
  */
 import { randomUUID } from 'node:crypto';
-import { type ClaimParams, DEFAULT_GROUP, type JobRecord } from '@waitline/core';
+import type { ClaimParams, JobRecord, QueueRateLimit } from '@waitline/core';
 import type { SqliteContext } from './context.js';
+import { GroupHolds } from './group-holds.js';
 import { type JobRow, toJobRecord } from './rows.js';
 import { turnLevelBelow, turnsInOrder } from './turns.js';
 
@@ -21,49 +23,21 @@ interface GroupPick {
 }
 
 /**
- * Whether a group may not start another job now: a named group at the queue's groupConcurrency.
- * Absent when the queue has no cap, so the walk runs no cap statement.
- */
-type Held = (group: string) => boolean;
-
-/**
- * The queue's groupConcurrency as one claim applies it: each named group's running jobs are
- * counted once (group-running, at most `cap` entries of jobs_group_running) the first time the
- * walk meets the group, then kept up to date as the claim leases (`started`), so a batch of n
- * counts its own leases as n claims of 1 would. The default group is never held.
- */
-function groupCaps(ctx: SqliteContext, queue: string, cap: number): { held: Held; started: (group: string) => void } {
-  const running = new Map<string, number>();
-  const count = (grp: string): number => {
-    let n = running.get(grp);
-    if (n === undefined) {
-      n = (ctx.stmt('groupRunning').get({ queue, grp, bound: cap }) as { n: number }).n;
-      running.set(grp, n);
-    }
-    return n;
-  };
-  return {
-    held: (group) => group !== DEFAULT_GROUP && count(group) >= cap,
-    started: (group) => {
-      if (group !== DEFAULT_GROUP) running.set(group, count(group) + 1);
-    },
-  };
-}
-
-/**
- * The next job in claim order: from the highest level, in turn order, the first group not `held`
+ * The next job in claim order: from the highest level, in turn order, the first group not held
  * whose head (its first queued job by runAt, then seq) is ready. Null when no job is ready. A
  * group whose head is not due is skipped without reading its other jobs (they are later still); a
- * held group is skipped before its head is read, and its stamp is left as it is, so it keeps its
- * place in the rotation. When every group with a ready job at a level is held, the walk goes on
- * to the next level down.
+ * group at its cap is skipped before its head is read; a group with a ready head and no token is
+ * skipped once its head is read (so the claim knows it passed over a ready job). A held group's
+ * stamp is left as it is, so it keeps its place in the rotation. When every group with a ready
+ * job at a level is held, the walk goes on to the next level down.
  */
-function nextPick(ctx: SqliteContext, queue: string, now: number, held: Held | undefined): GroupPick | null {
+function nextPick(ctx: SqliteContext, queue: string, now: number, holds: GroupHolds | undefined): GroupPick | null {
   for (let priority = turnLevelBelow(ctx, queue); priority !== null; priority = turnLevelBelow(ctx, queue, priority)) {
     for (const turn of turnsInOrder(ctx, queue, priority)) {
-      if (held?.(turn.group) === true) continue;
+      if (holds?.atCap(turn.group) === true) continue;
       const head = ctx.stmt('groupHead').get({ queue, grp: turn.group, priority }) as { seq: number; run_at: number } | undefined;
-      if (head !== undefined && head.run_at <= now) return { seq: head.seq, group: turn.group, priority };
+      if (head === undefined || head.run_at > now || holds?.outOfTokens(turn.group) === true) continue;
+      return { seq: head.seq, group: turn.group, priority };
     }
   }
   return null;
@@ -82,26 +56,45 @@ function moveTurn(ctx: SqliteContext, queue: string, pick: GroupPick): void {
   ctx.stmt(more === 1 ? 'turnBump' : 'turnLeave').run(params);
 }
 
+/** A grouped queue's per-group limits, as read with its row: null is none. */
+export interface GroupLimits {
+  /** The queue's groupConcurrency. */
+  cap: number | null;
+  /** The queue's groupRateLimit. */
+  rate: QueueRateLimit | null;
+}
+
+/** What a grouped claim leased and, when it passed over a ready group for want of a token, that group's next token. */
+export interface GroupedClaim {
+  jobs: JobRecord[];
+  nextTokenAt?: number;
+}
+
 /**
  * Leases up to `limit` ready jobs of a grouped queue in claim order (the caller has applied the
  * queue's pause, concurrency and rate limit to `limit`), one at a time so that a batch of n
- * returns exactly what n claims of 1 would. A named group holding `groupCap` running jobs (every
- * level, this claim's leases included) is passed over and keeps its turn; null is no cap. Each
- * lease is today's (claim-one.sql: token `<uuid>:<seq>`, attempt + 1, `startedAt = now`),
- * followed by the group's turn move (a group of weight w keeps its stamp for w serves in a
- * row). Call inside `BEGIN IMMEDIATE`. Returns the leased records in claim order. Statements per
- * job: turn-level-below per level walked, turns-page per 64 turns walked, group-head per group
- * walked, claim-one, group-has-queued, then turn-bump (which reads the group's weight with one
- * primary-key seek on group_settings) or turn-leave; with a cap, also one group-running per named
- * group walked (once per claim).
+ * returns exactly what n claims of 1 would. A named group holding `limits.cap` running jobs
+ * (every level, this claim's leases included), or with a ready head and no token left under
+ * `limits.rate` (its starts in the window, this claim's included), is passed over and keeps its
+ * turn. Each lease is today's (claim-one.sql: token `<uuid>:<seq>`, attempt + 1,
+ * `startedAt = now`), followed by the group's turn move (a group of weight w keeps its stamp for
+ * w serves in a row); each start of a named group is logged under a group rate limit. Call
+ * inside `BEGIN IMMEDIATE`. Returns the leased records in claim order, and the earliest next
+ * token of a group passed over for want of one. Statements per job: turn-level-below per level
+ * walked, turns-page per 64 turns walked, group-head per group walked, claim-one,
+ * group-has-queued, then turn-bump (which reads the group's weight with one primary-key seek on
+ * group_settings) or turn-leave; with a cap, also one group-running per named group walked (once
+ * per claim); with a group rate limit, one group-rate-starts-trim and one group-rate-starts per
+ * named group with a ready head walked (once per claim), and one group-rate-starts-add per named
+ * group leased from. Without either limit, none of these.
  * @internal
  */
-export function claimGrouped(ctx: SqliteContext, p: ClaimParams, limit: number, groupCap: number | null): JobRecord[] {
+export function claimGrouped(ctx: SqliteContext, p: ClaimParams, limit: number, limits: GroupLimits): GroupedClaim {
   const leaseToken = randomUUID();
-  const caps = groupCap === null ? undefined : groupCaps(ctx, p.queue, groupCap);
+  const holds = limits.cap === null && limits.rate === null ? undefined : new GroupHolds(ctx, p.queue, p.now, limits.cap, limits.rate);
   const jobs: JobRecord[] = [];
   while (jobs.length < limit) {
-    const pick = nextPick(ctx, p.queue, p.now, caps?.held);
+    const pick = nextPick(ctx, p.queue, p.now, holds);
     if (pick === null) break;
     const row = ctx.jobs('claimOne').get({
       seq: pick.seq,
@@ -113,8 +106,10 @@ export function claimGrouped(ctx: SqliteContext, p: ClaimParams, limit: number, 
     // The write lock is held since the pick, so the job is still queued.
     if (row === undefined) throw new Error(`grouped claim: job seq ${pick.seq} left the queue under the write lock`);
     jobs.push(toJobRecord(row));
-    caps?.started(pick.group);
+    holds?.started(pick.group);
     moveTurn(ctx, p.queue, pick);
   }
-  return jobs;
+  holds?.logStarts();
+  const nextTokenAt = holds?.nextTokenAt;
+  return nextTokenAt === undefined ? { jobs } : { jobs, nextTokenAt };
 }

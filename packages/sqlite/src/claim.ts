@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { compareJobOrder, type ClaimParams, type JobRecord, type QueueConfig, rateLimitCap } from '@waitline/core';
-import { claimGrouped } from './claim-grouped.js';
+import { claimGrouped, type GroupedClaim, type GroupLimits } from './claim-grouped.js';
 import type { SqliteContext } from './context.js';
-import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
+import { groupRateLimitOf, type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
 
-/** What a claim leased, and when the rate limit held it back, when the next start may happen. @internal */
+/** What a claim leased, and when a rate limit held it back, when the next start may happen. @internal */
 export interface SqliteClaim {
   jobs: JobRecord[];
   nextStartAt?: number;
@@ -25,19 +25,19 @@ function freeSlots(ctx: SqliteContext, queue: string, wanted: number, now: numbe
   if (row === undefined) return { limit: wanted }; // never configured nor added to: no limits
   const config = toQueueConfig(row);
   if (config.paused) return { limit: 0 };
-  return { ...limitSlots(ctx, config, wanted, now), ...(row.grouped === 1 ? { grouped: true, groupCap: row.group_concurrency } : {}) };
+  const grouped = row.grouped === 1 ? { groupLimits: { cap: row.group_concurrency, rate: groupRateLimitOf(row) } } : {};
+  return { ...limitSlots(ctx, config, wanted, now), ...grouped };
 }
 
 /**
- * What the claim may take, and whether the queue is grouped (its groups then take turns), with
- * its groupConcurrency (null: no cap).
+ * What the claim may take, and when the queue is grouped (its groups then take turns), its
+ * per-group limits, read from the queue row already read.
  */
 interface Slots {
   limit: number;
   rated?: boolean;
   nextStartAt?: number;
-  grouped?: boolean;
-  groupCap?: number | null;
+  groupLimits?: GroupLimits;
 }
 
 /** The concurrency and rate-limit part of {@link freeSlots}. */
@@ -63,23 +63,36 @@ function limitSlots(ctx: SqliteContext, config: QueueConfig, wanted: number, now
  * counted and logged in the same transaction). Call inside `BEGIN IMMEDIATE`: the counts and the
  * lease then see the same data. Each leased job gets its own token, `attempt + 1`,
  * `startedAt = now` and `leaseExpiresAt = now + leaseMs`. Returns the leased records in claim
- * order, and `nextStartAt` when the rate limit was what held the claim back. A grouped queue's
- * groups take turns within each level, a named group at the queue's `groupConcurrency` passed
- * over with its turn kept (see claimGrouped); a queue that is not grouped runs exactly the
- * statements it ran before groups. Statements:
- * get-queue, count-running (with a concurrency limit), rate-starts-trim, rate-starts and
- * rate-starts-add (with a rate limit), claim (or claimGrouped's for a grouped queue).
+ * order, and `nextStartAt` when a rate limit was what held the claim back (see
+ * {@link reportNext}). A grouped queue's groups take turns within each level, a named group at
+ * the queue's `groupConcurrency` or without a token under its `groupRateLimit` passed over with
+ * its turn kept (see claimGrouped); a queue that is not grouped runs exactly the statements it
+ * ran before groups. Statements: get-queue, count-running (with a concurrency limit),
+ * rate-starts-trim, rate-starts and rate-starts-add (with a rate limit), claim (or claimGrouped's
+ * for a grouped queue).
  * @internal
  */
 export function claimLimited(ctx: SqliteContext, p: ClaimParams): SqliteClaim {
   const wanted = Math.floor(p.limit);
   if (!(wanted > 0)) return { jobs: [] };
-  const { limit, rated, nextStartAt, grouped, groupCap } = freeSlots(ctx, p.queue, wanted, p.now);
-  const jobs = limit === 0 ? [] : grouped === true ? claimGrouped(ctx, p, limit, groupCap ?? null) : claimUngrouped(ctx, p, limit);
+  const { limit, rated, nextStartAt, groupLimits } = freeSlots(ctx, p.queue, wanted, p.now);
+  const claimed: GroupedClaim =
+    limit === 0 ? { jobs: [] } : groupLimits !== undefined ? claimGrouped(ctx, p, limit, groupLimits) : { jobs: claimUngrouped(ctx, p, limit) };
+  const { jobs } = claimed;
   if (rated === true && jobs.length > 0) ctx.stmt('rateStartsAdd').run({ queue: p.queue, now: p.now, count: jobs.length });
-  if (nextStartAt === undefined) return { jobs };
-  // Reported only when the limit, not a lack of ready jobs, is what stopped the claim.
-  return jobs.length < limit ? { jobs } : { jobs, nextStartAt };
+  return reportNext(jobs, limit, nextStartAt, claimed.nextTokenAt);
+}
+
+/**
+ * The claim's report: `nextStartAt` only when a limit, not a lack of ready jobs, is what stopped
+ * it. The queue's rate limit's next token when the claim took every token it had (`limit`);
+ * else, when the claim came back short, the earliest next token of a group it passed over with a
+ * ready job for want of one (`nextTokenAt`).
+ */
+function reportNext(jobs: JobRecord[], limit: number, nextStartAt: number | undefined, nextTokenAt: number | undefined): SqliteClaim {
+  if (nextStartAt !== undefined && jobs.length >= limit) return { jobs, nextStartAt };
+  if (nextTokenAt !== undefined && jobs.length < limit) return { jobs, nextStartAt: nextTokenAt };
+  return { jobs };
 }
 
 /** Today's claim of a queue that is not grouped: one statement (claim.sql), records by the ordering rule. */

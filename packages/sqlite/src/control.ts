@@ -112,8 +112,9 @@ export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
  * Creates the queue or updates only the fields given (undefined keeps the stored value, null
  * clears a limit or a group cap). One statement (upsert-queue.sql), so concurrent upserts of
  * different fields from two processes both hold; removing the rate limit (`rateLimit: null`) also clears the
- * queue's log of starts (rate-starts-clear.sql). Call inside one `BEGIN IMMEDIATE`, so both are
- * one write.
+ * queue's log of starts (rate-starts-clear.sql), and removing the group rate limit
+ * (`groupRateLimit: null`) every group's log of starts (group-rate-starts-clear.sql); replacing
+ * either keeps its log. Call inside one `BEGIN IMMEDIATE`, so all of it is one write.
  * @internal
  */
 export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConfig {
@@ -136,8 +137,12 @@ export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConf
     groupConcurrency: p.groupConcurrency ?? null,
     setGroupMaxWaiting: p.groupMaxWaiting === undefined ? 0 : 1,
     groupMaxWaiting: p.groupMaxWaiting ?? null,
+    setGroupRate: p.groupRateLimit === undefined ? 0 : 1,
+    groupRateMax: p.groupRateLimit?.max ?? null,
+    groupRateIntervalMs: p.groupRateLimit?.intervalMs ?? null,
     now: p.now,
   }) as QueueRow;
   if (p.rateLimit === null) ctx.stmt('rateStartsClear').run({ queue: p.name });
+  if (p.groupRateLimit === null) ctx.stmt('groupRateStartsClear').run({ queue: p.name });
   return toQueueConfig(row);
 }

@@ -40,6 +40,8 @@ export function readOrCreateQueue(ctx: SqliteContext, name: string, now: number)
     grouped: 0,
     group_concurrency: null,
     group_max_waiting: null,
+    group_rate_max: null,
+    group_rate_interval_ms: null,
   };
 }
 

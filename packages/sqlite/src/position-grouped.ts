@@ -15,6 +15,7 @@ import {
   groupPosition,
   type JobRecord,
   type PositionInputs,
+  type QueueRateLimit,
   rotationGroup,
   rotationOrder,
   roundsWithin,
@@ -143,13 +144,20 @@ export function groupedAheadWork(
 
 /**
  * The job's own named group as position inputs report it: its rank at the job's level (from
- * `gp`, the same snapshot) and the group's running jobs at every level, an exact index-only
- * count on jobs_group_running (group-running, unbounded). None for an ungrouped job. Call for a
- * ready job of a grouped queue, inside the read transaction `gp` was read in.
+ * `gp`, the same snapshot), the group's running jobs at every level, an exact index-only count on
+ * jobs_group_running (group-running, unbounded), and under the queue's groupRateLimit `rate` its
+ * starts still inside the window at `now` (group-rate-starts, index-only; read, never trimmed).
+ * None for an ungrouped job. Call for a ready job of a grouped queue, inside the read transaction
+ * `gp` was read in.
  * @internal
  */
-export function groupStanding(ctx: SqliteContext, job: JobRecord, gp: GroupedPosition): { group?: GroupStanding } {
+export function groupStanding(ctx: SqliteContext, job: JobRecord, gp: GroupedPosition, now: number, rate: QueueRateLimit | null): { group?: GroupStanding } {
   if (job.group === null) return {};
   const { n } = ctx.stmt('groupRunning').get({ queue: job.queue, grp: job.group, bound: -1 }) as { n: number };
-  return { group: { name: job.group, rank: gp.rank, running: n } };
+  const standing: GroupStanding = { name: job.group, rank: gp.rank, running: n };
+  if (rate !== null) {
+    const rows = ctx.stmt('groupRateStarts').all({ queue: job.queue, grp: job.group, since: now - rate.intervalMs }) as Array<{ at: number }>;
+    standing.starts = rows.map((r) => r.at);
+  }
+  return { group: standing };
 }

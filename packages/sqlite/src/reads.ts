@@ -142,13 +142,14 @@ function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number
  * the work ahead grouped by name over only the first `aheadWorkOf` = min(ahead, aheadWorkLimit)
  * jobs ahead in claim order; each job ahead in claim order when there are at most
  * `aheadListLimit`; the queue's running jobs; its recent finishes; its configuration; its live
- * workers; for a ready job of a named group in a grouped queue, `group` (its rank and the group's
- * running jobs). Null for an unknown id or a job of another queue. The cost does not grow with the jobs
+ * workers; for a ready job of a named group in a grouped queue, `group` (its rank, the group's
+ * running jobs and, under a groupRateLimit, its starts in the window). Null for an unknown id or a job of another queue. The cost does not grow with the jobs
  * ahead beyond the index-only count: the grouping reads at most `aheadWorkLimit` index entries.
  * Statements: get-job, position (the two index-only counts), ahead-work (a range read bounded by
  * `aheadWorkOf`) and ahead-jobs (all three only for a ready job, ahead-jobs only under the list
  * limit), running-samples, recent-finished, get-queue, live-workers; in a grouped queue the
- * position-grouped.ts reads instead of the three, and group-running for a named group's job.
+ * position-grouped.ts reads instead of the three, and group-running (plus group-rate-starts under a
+ * groupRateLimit) for a named group's job.
  * @internal
  */
 export function readPositionInputs(ctx: SqliteContext, p: PositionParams): PositionInputs | null {
@@ -156,12 +157,13 @@ export function readPositionInputs(ctx: SqliteContext, p: PositionParams): Posit
   if (row === undefined || row[2] !== p.queue) return null;
   const job = toJobRecord(row);
   const running = ctx.stmt('runningSamples').all({ queue: job.queue }) as RunningRow[];
+  const config = queueConfig(ctx, job.queue);
   return {
     job,
-    ...aheadReads(ctx, job, p),
+    ...aheadReads(ctx, job, p, config),
     running: running.map(toRunningSample),
     recent: recentFinished(ctx, job.queue, p.sampleLimit),
-    config: queueConfig(ctx, job.queue),
+    config,
     liveWorkers: liveWorkers(ctx, job.queue, p.now, p.workerStaleMs),
   };
 }
@@ -171,9 +173,10 @@ type AheadReads = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | '
 
 /**
  * `ahead` and the work ahead of a job: none unless ready; a grouped queue's through
- * position-grouped.ts, with the job's named group's standing.
+ * position-grouped.ts, with the job's named group's standing (its starts under the queue's
+ * groupRateLimit, from `config`).
  */
-function aheadReads(ctx: SqliteContext, job: JobRecord, p: PositionParams): AheadReads {
+function aheadReads(ctx: SqliteContext, job: JobRecord, p: PositionParams, config: QueueConfig): AheadReads {
   const ready = job.state === 'queued' && job.runAt <= p.now;
   const position = ready ? readPosition(ctx, { queue: job.queue, id: job.id, now: p.now }) : null;
   if (position === null) return { ahead: null, aheadWork: [], aheadWorkOf: 0, aheadJobs: null };
@@ -182,7 +185,12 @@ function aheadReads(ctx: SqliteContext, job: JobRecord, p: PositionParams): Ahea
     const gp = groupedPosition(ctx, job, p.now);
     const ahead = gp.position - 1;
     const list = ahead > p.aheadListLimit ? null : groupedAheadJobs(ctx, job, gp, p.now);
-    return { ahead, ...groupedAheadWork(ctx, job, gp, p.now, workLimit), aheadJobs: list, ...groupStanding(ctx, job, gp) };
+    return {
+      ahead,
+      ...groupedAheadWork(ctx, job, gp, p.now, workLimit),
+      aheadJobs: list,
+      ...groupStanding(ctx, job, gp, p.now, config.groupRateLimit ?? null),
+    };
   }
   const ahead = position - 1;
   // The first jobs ahead in claim order are exactly the first ready jobs of the queue.

@@ -12,6 +12,7 @@ import {
   type JobState,
   type NewJob,
   type QueueConfig,
+  type QueueRateLimit,
   queuedRecord,
   type RunningSample,
   type WebhookSubscription,
@@ -105,6 +106,10 @@ export interface QueueRow {
   group_concurrency: number | null;
   /** Most queued jobs of any one named group, or null for no cap. */
   group_max_waiting: number | null;
+  /** Most starts of any one named group per window (groupRateLimit.max), or null for no limit. */
+  group_rate_max: number | null;
+  /** The window of the group rate limit in ms, or null for no limit. */
+  group_rate_interval_ms: number | null;
 }
 
 /** A `workers` row. @internal */
@@ -195,7 +200,7 @@ export function newJobRecord(queue: string, job: NewJob, payloadJson: string, se
 }
 
 /**
- * Maps a `queues` row to its configuration. The rate limit and the group caps are left out when
+ * Maps a `queues` row to its configuration. The rate limits and the group caps are left out when
  * unset, so a configuration stored before they existed reads (and compares) as it did.
  * @internal
  */
@@ -210,7 +215,24 @@ export function toQueueConfig(row: QueueRow): QueueConfig {
     ...rateLimitField(row.rate_max, row.rate_interval_ms),
     ...(row.group_concurrency === null ? {} : { groupConcurrency: row.group_concurrency }),
     ...(row.group_max_waiting === null ? {} : { groupMaxWaiting: row.group_max_waiting }),
+    ...groupRateLimitField(row),
   };
+}
+
+/**
+ * The queue's groupRateLimit read back from its two columns, or null when unset (either column
+ * NULL). @internal
+ */
+export function groupRateLimitOf(row: QueueRow): QueueRateLimit | null {
+  const max = row.group_rate_max;
+  const intervalMs = row.group_rate_interval_ms;
+  return max === null || intervalMs === null ? null : { max, intervalMs };
+}
+
+/** The `groupRateLimit` field of a config: `{}` when unset, so it is left out. */
+function groupRateLimitField(row: QueueRow): { groupRateLimit?: QueueRateLimit } {
+  const limit = groupRateLimitOf(row);
+  return limit === null ? {} : { groupRateLimit: limit };
 }
 
 /** The configuration of a queue that has no row yet: no limits, not paused, the default maxStalls. @internal */

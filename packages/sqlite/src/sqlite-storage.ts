@@ -197,7 +197,7 @@ export class SqliteStorage implements Storage {
     if (!this.options.database) this.ctx.db.close();
   }
 
-  /** Creates the queue or updates only the given fields, in one transaction (removing the rate limit clears its log of starts). */
+  /** Creates the queue or updates only the given fields, in one transaction (removing the rate limit or the group rate limit clears its log of starts). */
   async upsertQueue(p: UpsertQueueParams): Promise<QueueConfig> {
     return this.guard.run('upsertQueue', () => this.tx.upsertQueue(p));
   }

@@ -104,6 +104,16 @@ describe('query plans', () => {
     expect(queryPlan(db, SQL.claimOne)).toEqual(['SEARCH jobs USING INTEGER PRIMARY KEY (rowid=?)']);
   });
 
+  it('reads, trims and clears a group log of starts on group_rate_starts_queue_grp_at, one range per group', () => {
+    expect(queryPlan(db, SQL.groupRateStarts)).toEqual([
+      'SEARCH group_rate_starts USING COVERING INDEX group_rate_starts_queue_grp_at (queue=? AND grp=? AND at>?)',
+    ]);
+    expect(queryPlan(db, SQL.groupRateStartsTrim)).toEqual([
+      'SEARCH group_rate_starts USING INDEX group_rate_starts_queue_grp_at (queue=? AND grp=? AND at<?)',
+    ]);
+    expect(queryPlan(db, SQL.groupRateStartsClear)).toEqual(['SEARCH group_rate_starts USING INDEX group_rate_starts_queue_grp_at (queue=?)']);
+  });
+
   it('binds no LIMIT to a bare parameter (SQLite would re-prepare the statement at every binding)', () => {
     for (const [name, sql] of Object.entries(SQL)) expect(sql.replace(/--[^\n]*/g, ''), name).not.toMatch(/\bLIMIT\s+:/i);
   });

@@ -19,6 +19,9 @@ export function runningByGroup(store: MemoryStore, queue: string): Map<string, n
   return counts;
 }
 
+/** The most stale group logs one claim forgets. */
+const SWEEP_GROUPS = 8;
+
 /**
  * The holds of one claim at `now`, kept in step with its picks ({@link took}). Records, for a
  * group passed over for want of a token only, when its next token frees: the claim reports the
@@ -47,6 +50,22 @@ export class GroupHolds {
       if (this.rate !== null) store.groupStarts.set(queue, logs);
     }
     this.logs = logs;
+    if (this.rate !== null) this.sweep(this.rate);
+  }
+
+  /**
+   * Forgets the logs of up to {@link SWEEP_GROUPS} groups whose every start left the window. The
+   * logs are kept in the order of their last start ({@link took} moves a group to the end), so
+   * the stalest come first and the sweep stops at the first that still counts: a group that
+   * stopped starting jobs does not keep its log for ever.
+   */
+  private sweep(rate: QueueRateLimit): void {
+    let swept = 0;
+    for (const [group, log] of this.logs) {
+      if (swept >= SWEEP_GROUPS || (log.at(-1) ?? Number.NEGATIVE_INFINITY) > this.now - rate.intervalMs) break;
+      this.logs.delete(group);
+      swept += 1;
+    }
   }
 
   /** True when `group` may not start a job now: at its cap, or without a token (then its next token is noted). */
@@ -65,7 +84,11 @@ export class GroupHolds {
     const name = rotationGroup(group);
     if (name === DEFAULT_GROUP) return;
     this.running.set(name, (this.running.get(name) ?? 0) + 1);
-    if (this.rate !== null) this.logOf(name).push(this.now);
+    if (this.rate === null) return;
+    const log = this.logOf(name);
+    log.push(this.now);
+    this.logs.delete(name);
+    this.logs.set(name, log);
   }
 
   /** When the first group passed over for a token gets one again; undefined when none was. */
@@ -73,11 +96,13 @@ export class GroupHolds {
     return this.earliest;
   }
 
-  /** The group's log, trimmed to the starts that still count. */
+  /** The group's log, trimmed to the starts that still count (a new array when it had none). */
   private logOf(group: string): number[] {
     const interval = this.rate?.intervalMs ?? 0;
     const log = (this.logs.get(group) ?? []).filter((at) => at > this.now - interval);
-    this.logs.set(group, log);
+    // Kept in place (the order of last starts); an emptied log is forgotten.
+    if (log.length > 0) this.logs.set(group, log);
+    else this.logs.delete(group);
     return log;
   }
 }

@@ -5,7 +5,9 @@
 --   p_token || ':' || seq, unique per job).
 -- Returns: every leased row (row_to_json) in its new state, in no particular order; then, when
 --   the queue's rate limit held the claim back, one more row {"next_start_at": ms}: the earliest
---   time one more job may start (src/claim.ts tells it from a job row by that key).
+--   time one more job may start (src/claim.ts tells it from a job row by that key); or, when a
+--   group rate limit left the claim short (since 0015), that row with the earliest time a group
+--   passed over for want of a token gets one.
 -- Guarantees: nothing while the queue is paused. With a concurrency limit or a rate limit, the
 --   queue row is locked FOR UPDATE first and the running jobs and logged starts counted
 --   afterwards: plpgsql takes a new snapshot per statement, so the counts include every claim
@@ -25,6 +27,15 @@
 --   passed to claim_grouped(), which passes over a named group at its cap (its turn kept).
 --   Group weights (since 0014): queues.weighted is read with the same locked row and passed to
 --   claim_grouped(); while it is false (no stored group settings) no weight is read anywhere.
+--   Group rate limits (since 0015): queues.group_rate_max and group_rate_interval_ms are read
+--   with the same locked row. While they are NULL the claim runs the statements above, unchanged.
+--   Set, a grouped claim first deletes the queue's group_rate_starts rows at or before
+--   p_now - group_rate_interval_ms (as the queue's own log is trimmed) and passes the limit to
+--   claim_grouped(), which passes over a named group without a token and logs each start of a
+--   named group (every start also counts in rate_starts when the queue has a rate limit). When the
+--   claim leased fewer jobs than its limits allowed, the {"next_start_at": ms} row reports
+--   group_next_token(): the earliest next token of a group passed over for want of one. The
+--   queue's report (its tokens all taken, so the claim was not short) and this one never meet.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -43,6 +54,9 @@ DECLARE
   v_grouped boolean;
   v_group_cap integer;
   v_weighted boolean;
+  v_group_rate_max integer;
+  v_group_rate_ms bigint;
+  v_next bigint;
 BEGIN
   IF p_limit IS NULL OR p_limit <= 0 THEN
     RETURN;
@@ -53,8 +67,9 @@ BEGIN
     RETURN;
   END IF;
   IF v_conc IS NOT NULL OR v_rate_max IS NOT NULL OR v_grouped THEN
-    SELECT q.concurrency, q.paused, q.rate_max, q.rate_interval_ms, q.group_concurrency, q.weighted
-    INTO v_conc, v_paused, v_rate_max, v_rate_ms, v_group_cap, v_weighted
+    SELECT q.concurrency, q.paused, q.rate_max, q.rate_interval_ms, q.group_concurrency, q.weighted,
+      q.group_rate_max, q.group_rate_interval_ms
+    INTO v_conc, v_paused, v_rate_max, v_rate_ms, v_group_cap, v_weighted, v_group_rate_max, v_group_rate_ms
     FROM {{schema}}.queues q WHERE q.name = p_queue FOR UPDATE;
     IF v_paused THEN
       RETURN;
@@ -78,10 +93,19 @@ BEGIN
     END IF;
   END IF;
   IF v_n > 0 AND v_grouped THEN
+    IF v_group_rate_max IS NOT NULL THEN
+      DELETE FROM {{schema}}.group_rate_starts s WHERE s.queue = p_queue AND s.at <= p_now - v_group_rate_ms;
+    END IF;
     RETURN QUERY SELECT c FROM {{schema}}.claim_grouped(p_queue, p_now, p_worker, v_n, p_lease_ms, p_token, v_group_cap,
-      v_weighted) c;
+      v_weighted, v_group_rate_max, v_group_rate_ms) c;
     GET DIAGNOSTICS v_count = ROW_COUNT;
     RETURN NEXT json_build_object('in_order', true);
+    IF v_group_rate_max IS NOT NULL AND v_count < v_n THEN
+      v_next := {{schema}}.group_next_token(p_queue, p_now, v_group_cap, v_group_rate_max, v_group_rate_ms);
+      IF v_next IS NOT NULL THEN
+        RETURN NEXT json_build_object('next_start_at', v_next);
+      END IF;
+    END IF;
   ELSIF v_n > 0 THEN
     RETURN QUERY
     UPDATE {{schema}}.jobs j SET

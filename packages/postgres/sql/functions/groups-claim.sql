@@ -3,7 +3,8 @@
 -- Parameters: as claim(), with p_n the number the queue's limits allow (claim() computed it
 --   after locking the queue row FOR UPDATE, which serialises every grouped claim of the queue),
 --   p_cap the queue's group_concurrency (NULL: no cap; since 0013), and p_weighted the queue's
---   weighted flag (true while it has stored group settings; since 0014).
+--   weighted flag (true while it has stored group settings; since 0014), p_rate_max and p_rate_ms
+--   the queue's group_rate_max and group_rate_interval_ms (NULL: no group rate limit; since 0015).
 -- Returns: every leased row (row_to_json) in its new state, in claim order.
 -- Guarantees: each pick is one statement: it walks group_turns in (priority DESC, turn, grp)
 --   order (group_turns_order, LIMIT 1) and takes the first group whose head (its queued jobs at
@@ -19,8 +20,8 @@
 --   So a claim of n returns what n claims of 1 would, in that order. Should an ungrouped ready
 --   job lack a stamp (an ungrouped retry that raced the add that set grouped), a walk that found
 --   nothing stamps the default group at that job's level once and walks again.
---   Group caps (since 0013): with p_cap NULL the walk is the statement above, unchanged. With a
---   cap, the walk also passes over every named group whose running jobs (every level) reach
+--   Group caps (since 0013): with p_cap and p_rate_max NULL the walk is the statement above,
+--   unchanged. With a cap (and no group rate limit), the walk also passes over every named group whose running jobs (every level) reach
 --   p_cap: a filter on the group_turns scan, evaluated before the group's head is probed, that
 --   counts the group's running jobs on jobs_group_running with LIMIT p_cap (at most p_cap index
 --   entries), so a capped group's queued jobs are never read and its stamp is never touched: it
@@ -31,11 +32,19 @@
 --   Group weights (since 0014): the walk is unchanged (a group whose round goes on keeps the
 --   lowest stamp, so the next pick finds it first); only group_served() reads weights, and only
 --   when p_weighted.
+--   Group rate limits (since 0015): with p_rate_max NULL the walk is one of the statements above,
+--   unchanged, and no start is logged. With a limit, the walk is a third statement that also
+--   passes over every named group with p_rate_max starts inside the window (group_rate_starts
+--   rows with at > p_now - p_rate_ms, counted with LIMIT p_rate_max on group_rate_starts_group):
+--   a filter on the group_turns scan like the cap's (the cap's filter too when p_cap is set), so
+--   a group without a token keeps its stamp and its jobs are not read. Each job leased of a named
+--   group logs one row (p_queue, grp, p_now) before the next pick, which counts it: a batch claim
+--   equals that many single claims here too. The default group '' is never limited nor logged.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
 CREATE OR REPLACE FUNCTION {{schema}}.claim_grouped(p_queue text, p_now bigint, p_worker text, p_n bigint,
-  p_lease_ms bigint, p_token text, p_cap integer, p_weighted boolean)
+  p_lease_ms bigint, p_token text, p_cap integer, p_weighted boolean, p_rate_max integer, p_rate_ms bigint)
 RETURNS SETOF json
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -49,7 +58,7 @@ BEGIN
   WHILE v_taken < p_n LOOP
     -- One-time filters on t.grp pick the index of the group's kind per row; the LIMIT 1 makes
     -- the walk an ordered scan of group_turns_order that stops at the first ready group.
-    IF p_cap IS NULL THEN
+    IF p_cap IS NULL AND p_rate_max IS NULL THEN
       SELECT t.priority, t.grp, t.turn, h.id INTO v_prio, v_grp, v_turn, v_id
       FROM {{schema}}.group_turns t
       CROSS JOIN LATERAL (
@@ -66,7 +75,7 @@ BEGIN
       WHERE t.queue = p_queue
       ORDER BY t.priority DESC, t.turn, t.grp
       LIMIT 1;
-    ELSE
+    ELSIF p_rate_max IS NULL THEN
       -- The cap probe refers to t only, so it filters the group_turns scan, before the LATERAL
       -- head probe runs for that stamp: a capped group's jobs are not read.
       SELECT t.priority, t.grp, t.turn, h.id INTO v_prio, v_grp, v_turn, v_id
@@ -87,6 +96,32 @@ BEGIN
                SELECT 1 FROM {{schema}}.jobs r
                WHERE r.queue = p_queue AND r.state = 'running' AND r.grp = t.grp
                LIMIT p_cap) running) < p_cap)
+      ORDER BY t.priority DESC, t.turn, t.grp
+      LIMIT 1;
+    ELSE
+      -- As the cap's walk, with the token probe (on t only, so before the head probe) as well.
+      SELECT t.priority, t.grp, t.turn, h.id INTO v_prio, v_grp, v_turn, v_id
+      FROM {{schema}}.group_turns t
+      CROSS JOIN LATERAL (
+        (SELECT j.id FROM {{schema}}.jobs j
+         WHERE t.grp = '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp IS NULL
+           AND j.priority = t.priority AND j.run_at <= p_now
+         ORDER BY j.run_at, j.seq LIMIT 1)
+        UNION ALL
+        (SELECT j.id FROM {{schema}}.jobs j
+         WHERE t.grp <> '' AND j.queue = p_queue AND j.state = 'queued' AND j.grp = t.grp
+           AND j.priority = t.priority AND j.run_at <= p_now
+         ORDER BY j.run_at, j.seq LIMIT 1)
+      ) h
+      WHERE t.queue = p_queue
+        AND (t.grp = '' OR ((p_cap IS NULL OR (SELECT count(*) FROM (
+               SELECT 1 FROM {{schema}}.jobs r
+               WHERE r.queue = p_queue AND r.state = 'running' AND r.grp = t.grp
+               LIMIT p_cap) running) < p_cap)
+             AND (SELECT count(*) FROM (
+               SELECT 1 FROM {{schema}}.group_rate_starts s
+               WHERE s.queue = p_queue AND s.grp = t.grp AND s.at > p_now - p_rate_ms
+               LIMIT p_rate_max) started) < p_rate_max))
       ORDER BY t.priority DESC, t.turn, t.grp
       LIMIT 1;
     END IF;
@@ -116,9 +151,44 @@ BEGIN
     IF FOUND THEN
       v_taken := v_taken + 1;
       PERFORM {{schema}}.group_served(p_queue, v_prio, v_grp, v_turn, p_weighted);
+      IF p_rate_max IS NOT NULL AND v_grp <> '' THEN
+        INSERT INTO {{schema}}.group_rate_starts (queue, grp, at) VALUES (p_queue, v_grp, p_now);
+      END IF;
     END IF;
   END LOOP;
 END
+$fn$;
+
+-- group_next_token: when a grouped claim at p_now under a group rate limit (p_rate_max starts per
+-- p_rate_ms) came back short, the earliest time a named group it passed over for want of a token
+-- gets one: over the groups with a ready job at a level where they hold a stamp, below p_cap
+-- running jobs (p_cap NULL: no cap; a capped group was passed over for its cap) and with
+-- p_rate_max starts inside the window, the p_rate_max-th newest such start plus p_rate_ms (the
+-- oldest start that must leave the window; it is after p_now). NULL when no group was so held.
+-- Since 0015; called by claim() in the claim's transaction after claim_grouped(), under the
+-- queue row's lock. Reads each stamp of the queue once, with the head, cap and start probes the
+-- walk uses (the walk that came back short read as many), plus one OFFSET seek per held group.
+CREATE OR REPLACE FUNCTION {{schema}}.group_next_token(p_queue text, p_now bigint, p_cap integer, p_rate_max integer,
+  p_rate_ms bigint)
+RETURNS bigint
+LANGUAGE sql AS $fn$
+  SELECT min(n.next_at)
+  FROM (
+    SELECT DISTINCT t.grp FROM {{schema}}.group_turns t
+    WHERE t.queue = p_queue AND t.grp <> ''
+      AND EXISTS (SELECT 1 FROM {{schema}}.jobs j
+                  WHERE j.queue = p_queue AND j.state = 'queued' AND j.grp = t.grp
+                    AND j.priority = t.priority AND j.run_at <= p_now)
+  ) g
+  CROSS JOIN LATERAL (
+    SELECT s.at + p_rate_ms AS next_at FROM {{schema}}.group_rate_starts s
+    WHERE s.queue = p_queue AND s.grp = g.grp AND s.at > p_now - p_rate_ms
+    ORDER BY s.at DESC OFFSET p_rate_max - 1 LIMIT 1
+  ) n
+  WHERE p_cap IS NULL OR (SELECT count(*) FROM (
+          SELECT 1 FROM {{schema}}.jobs r
+          WHERE r.queue = p_queue AND r.state = 'running' AND r.grp = g.grp
+          LIMIT p_cap) running) < p_cap
 $fn$;
 
 -- group_served: after a claim took a group's head at a level, deletes the group's stamp there

@@ -2,8 +2,9 @@
 --
 -- Parameters: $1 queue name
 -- Returns: one row (name, concurrency, max_size, paused, max_stalls, draining, rate_max,
---   rate_interval_ms, group_concurrency, group_max_waiting), or none for a queue never created.
+--   rate_interval_ms, group_concurrency, group_max_waiting, group_rate_max,
+--   group_rate_interval_ms), or none for a queue never created.
 -- Guarantees: reads the primary key only.
 SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms,
-  group_concurrency, group_max_waiting
+  group_concurrency, group_max_waiting, group_rate_max, group_rate_interval_ms
 FROM {{schema}}.queues WHERE name = $1

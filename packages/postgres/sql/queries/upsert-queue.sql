@@ -4,22 +4,25 @@
 --   $6 set paused?; $7 paused; $8 now (ms); $9 set max_stalls?; $10 max_stalls;
 --   $11 set draining?; $12 draining; $13 set the rate limit?; $14 rate_max; $15 rate_interval_ms
 --   (both NULL: no limit); $16 set group_concurrency?; $17 group_concurrency; $18 set
---   group_max_waiting?; $19 group_max_waiting (NULL: no cap; since 0013)
+--   group_max_waiting?; $19 group_max_waiting (NULL: no cap; since 0013); $20 set the group rate
+--   limit?; $21 group_rate_max; $22 group_rate_interval_ms (both NULL: no limit; since 0015)
 -- Returns: the stored row (name, concurrency, max_size, paused, max_stalls, draining, rate_max,
---   rate_interval_ms, group_concurrency, group_max_waiting).
+--   rate_interval_ms, group_concurrency, group_max_waiting, group_rate_max, group_rate_interval_ms).
 -- Guarantees: one atomic statement; fields not set keep their stored value (defaults: no limits,
---   not paused, max_stalls 1, not draining, no group caps). Setting draining to true runs after drain-fence.sql in
+--   not paused, max_stalls 1, not draining, no group caps nor group rate limit). Removing the
+--   group rate limit runs before group-rate-starts-clear.sql in one transaction (src/control.ts). Setting draining to true runs after drain-fence.sql in
 --   one transaction (src/control.ts; see 0003_draining.sql). When the call sets paused to false, NOTIFY {"q", "k": "added"} wakes idle
 --   workers of the queue (sent at commit).
 WITH up AS (
   INSERT INTO {{schema}}.queues AS q (name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms,
-    group_concurrency, group_max_waiting, updated_at)
+    group_concurrency, group_max_waiting, group_rate_max, group_rate_interval_ms, updated_at)
   VALUES ($1, CASE WHEN $2::boolean THEN $3::integer END, CASE WHEN $4::boolean THEN $5::integer END,
           CASE WHEN $6::boolean THEN $7::boolean ELSE false END,
           CASE WHEN $9::boolean THEN $10::integer ELSE 1 END,
           CASE WHEN $11::boolean THEN $12::boolean ELSE false END,
           CASE WHEN $13::boolean THEN $14::integer END, CASE WHEN $13::boolean THEN $15::bigint END,
-          CASE WHEN $16::boolean THEN $17::integer END, CASE WHEN $18::boolean THEN $19::integer END, $8)
+          CASE WHEN $16::boolean THEN $17::integer END, CASE WHEN $18::boolean THEN $19::integer END,
+          CASE WHEN $20::boolean THEN $21::integer END, CASE WHEN $20::boolean THEN $22::bigint END, $8)
   ON CONFLICT (name) DO UPDATE SET
     concurrency = CASE WHEN $2::boolean THEN excluded.concurrency ELSE q.concurrency END,
     max_size    = CASE WHEN $4::boolean THEN excluded.max_size ELSE q.max_size END,
@@ -30,12 +33,14 @@ WITH up AS (
     rate_interval_ms = CASE WHEN $13::boolean THEN excluded.rate_interval_ms ELSE q.rate_interval_ms END,
     group_concurrency = CASE WHEN $16::boolean THEN excluded.group_concurrency ELSE q.group_concurrency END,
     group_max_waiting = CASE WHEN $18::boolean THEN excluded.group_max_waiting ELSE q.group_max_waiting END,
+    group_rate_max = CASE WHEN $20::boolean THEN excluded.group_rate_max ELSE q.group_rate_max END,
+    group_rate_interval_ms = CASE WHEN $20::boolean THEN excluded.group_rate_interval_ms ELSE q.group_rate_interval_ms END,
     updated_at  = excluded.updated_at
   RETURNING q.name, q.concurrency, q.max_size, q.paused, q.max_stalls, q.draining, q.rate_max, q.rate_interval_ms,
-    q.group_concurrency, q.group_max_waiting
+    q.group_concurrency, q.group_max_waiting, q.group_rate_max, q.group_rate_interval_ms
 )
 SELECT up.name, up.concurrency, up.max_size, up.paused, up.max_stalls, up.draining, up.rate_max, up.rate_interval_ms,
-  up.group_concurrency, up.group_max_waiting,
+  up.group_concurrency, up.group_max_waiting, up.group_rate_max, up.group_rate_interval_ms,
   CASE WHEN $6::boolean AND NOT up.paused
     THEN pg_notify({{channel}}, json_build_object('q', up.name, 'k', 'added')::text) END AS woke
 FROM up

@@ -1,4 +1,5 @@
--- claim: leases the next ready jobs of the queue (needs lib/common.lua and lib/weights.lua).
+-- claim: leases the next ready jobs of the queue (needs lib/common.lua, lib/weights.lua and
+-- lib/group-holds.lua).
 --
 -- claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt) -> array of job records
 -- Guarantees: nothing while the queue is paused; never more running jobs than its concurrency
@@ -24,6 +25,13 @@
 --   ready groups are all at the cap gives way to the levels below it. Each lease taken with the
 --   cap set adds 1 to its group's count at once (job field `grun`), so a batch counts its own
 --   leases as n single claims would. Without the cap nothing of this runs nor is written.
+-- Group rate limit (config fields groupRateMax and groupRateIntervalMs, both absent for none;
+--   lib/group-holds.lua): a named group without a token is passed over like a group at its cap
+--   and keeps its place; each start of a named group is logged in TAG:grate:<group> in this
+--   script. When the claim leases fewer jobs than it was allowed and passed over a group with a
+--   ready head for want of a token, RATE_NEXT_START is that group's next token (the earliest of
+--   such groups). The fields are read with pause and concurrency (one HMGET): a queue without the
+--   limit runs no more commands than before.
 -- Rate limit (config fields rateMax and rateIntervalMs, both absent for none): the queue's starts
 --   are logged in the zset K_CONFIG .. ':starts' (same hash tag, so the same slot; score = start
 --   time, member = the job's lease token, unique per start). A claim first drops the starts at
@@ -45,16 +53,19 @@ local function rateTokens(now)
   return tokens, tonumber(cfg[1]), tonumber(cfg[2])
 end
 
--- The claim's room under pause and concurrency, and the queue's groupConcurrency (nil for none).
-local function freeSlots(limit)
-  local cfg = redis.call('HMGET', K_CONFIG, 'paused', 'concurrency', 'groupConcurrency')
+-- The claim's room under pause and concurrency, and the holds of its groups at `now`
+-- (lib/group-holds.lua: the groupConcurrency and groupRateLimit, nil for none).
+local function freeSlots(limit, now)
+  local cfg = redis.call('HMGET', K_CONFIG, 'paused', 'concurrency', 'groupConcurrency', 'groupRateMax', 'groupRateIntervalMs')
   if cfg[1] == '1' then return 0 end
   if cfg[2] then
     local free = tonumber(cfg[2]) - redis.call('ZCARD', K_RUNNING)
     if free < limit then limit = free end
   end
   if limit < 0 then return 0 end
-  return limit, tonumber(cfg[3])
+  local rateMax, rateMs
+  if cfg[4] and cfg[5] then rateMax, rateMs = tonumber(cfg[4]), tonumber(cfg[5]) end
+  return limit, groupHolds(now, tonumber(cfg[3]), rateMax, rateMs)
 end
 
 -- Leases a job; `counted` (a named group, or nil) is the running count that holds the lease.
@@ -141,23 +152,17 @@ local function groupHead(p, group, now, nowN)
   return redis.call('ZRANGEBYSCORE', gqKey(p, group), '-inf', now, 'LIMIT', 0, 1)[1]
 end
 
--- True when `group` is a named group whose running jobs reach `cap` (nil: no cap).
-local function atCap(group, cap)
-  if not cap or group == DEFAULT_GROUP then return false end
-  return tonumber(redis.call('HGET', K_GRUN, group) or '0') >= cap
-end
-
--- The first group in turn order at level p, not at `cap`, whose head is ready, and that head;
--- walks the turns 64 at a time, reading one head per group skipped and only the running count of
--- a group at its cap. Without a pick, the third result tells whether a group was passed over at
--- its cap.
-local function pickAtLevel(p, now, nowN, cap)
+-- The first group in turn order at level p, not held (lib/group-holds.lua isHeld), whose head
+-- is ready, and that head; walks the turns 64 at a time, reading one head per group skipped and,
+-- of a held group, only what isHeld reads. Without a pick, the third result tells whether a
+-- group was held.
+local function pickAtLevel(p, now, nowN, holds)
   local start, held = 0, false
   while true do
     local turns = redis.call('ZRANGE', turnsKey(p), start, start + 63)
     if #turns == 0 then return nil, nil, held end
     for _, group in ipairs(turns) do
-      if atCap(group, cap) then
+      if isHeld(holds, p, group, now) then
         held = true
       else
         local m = groupHead(p, group, now, nowN)
@@ -202,23 +207,26 @@ local function healTurns(p, now, nowN)
 end
 
 -- Leases up to wanted ready jobs (wanted >= 1) of a grouped queue in turn order, passing over the
--- named groups at `cap` (nil: no cap). Counts only grow within a claim, so a level found with
--- every ready group at the cap stays so, and the walk goes on below it.
-local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, cap)
+-- held named groups (`holds`, lib/group-holds.lua). Counts only grow and tokens only shrink within
+-- a claim, so a level found with every ready group held stays so, and the walk goes on below it.
+local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, holds)
   local claimed = {}
   promoteDue(now, wanted)
+  trimGroupLogs(holds)
   local nowN = tonumber(now)
   local misses, below, weighted = 0, nil, hasWeights()
   while #claimed < wanted and misses < 3 do
     local p = topLevel(now, below)
     if not p then break end
-    local group, m, held = pickAtLevel(p, now, nowN, cap)
+    local group, m, held = pickAtLevel(p, now, nowN, holds)
     if group then
       serveTurn(p, group, m, weighted)
       local id = memberId(m)
       local key = jobKey(id)
-      local counted = cap and group ~= DEFAULT_GROUP and group or nil
-      leaseJob(key, id, redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq'), now, workerId, tokenBase, leaseExpiresAt, counted)
+      local counted = holds.cap and group ~= DEFAULT_GROUP and group or nil
+      local f = redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq')
+      leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted)
+      tookStart(holds, group, tokenBase .. ':' .. f[4])
       claimed[#claimed + 1] = redis.call('HGETALL', key)
     elseif held then
       below = p
@@ -230,21 +238,9 @@ local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, ca
   return claimed
 end
 
-local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
-  local claimed = {}
-  local wanted, cap = freeSlots(limit)
-  if wanted <= 0 then return claimed end
-  local tokens, rateMax, rateMs = rateTokens(now)
-  local held = tokens ~= nil and tokens < wanted
-  if held then wanted = tokens end
-  if wanted > 0 then
-    if isGrouped() then
-      claimed = leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, cap)
-    else
-      claimed = leaseReady(now, wanted, workerId, tokenBase, leaseExpiresAt)
-    end
-  end
-  if tokens == nil then return claimed end
+-- Logs the claim's starts in the queue's log and, when the queue's limit held it back and it
+-- took every token, sets RATE_NEXT_START.
+local function logStarts(claimed, now, held, wanted, rateMax, rateMs)
   for _, fields in ipairs(claimed) do
     local token
     for k = 1, #fields, 2 do
@@ -256,5 +252,24 @@ local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
     local newest = redis.call('ZREVRANGE', K_STARTS, rateMax - 1, rateMax - 1, 'WITHSCORES')
     RATE_NEXT_START = int(tonumber(newest[2]) + rateMs)
   end
+end
+
+local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
+  local claimed = {}
+  local wanted, holds = freeSlots(limit, now)
+  if wanted <= 0 then return claimed end
+  local tokens, rateMax, rateMs = rateTokens(now)
+  local held = tokens ~= nil and tokens < wanted
+  if held then wanted = tokens end
+  if wanted > 0 then
+    if isGrouped() then
+      claimed = leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, holds)
+    else
+      claimed = leaseReady(now, wanted, workerId, tokenBase, leaseExpiresAt)
+    end
+  end
+  if tokens ~= nil then logStarts(claimed, now, held, wanted, rateMax, rateMs) end
+  -- A group's next token, only when the claim came back short and no queue limit stopped it.
+  if not RATE_NEXT_START and holds.nextAt and #claimed < wanted then RATE_NEXT_START = int(holds.nextAt) end
   return claimed
 end

@@ -6,7 +6,9 @@
 --                              maxStalls (absent = 1, DEFAULT_MAX_STALLS in @waitline/core),
 --                              draining ('1'; absent or '0' = not draining), rateMax and
 --                              rateIntervalMs (both absent = no rate limit; the log of starts is
---                              the zset KEYS[1] .. ':starts', see lib/claim.lua)
+--                              the zset KEYS[1] .. ':starts', see lib/claim.lua), groupRateMax and
+--                              groupRateIntervalMs (both absent = no group rate limit; the logs
+--                              are TAG:grate:<group>, below)
 --   KEYS[2]  seq        string the queue's insertion counter (INCR)
 --   KEYS[3]  ready      zset   queued jobs with runAt <= now; score = readyScore(priority, runAt),
 --                              member = member(seq, id), so ties sort by seq (ZRANK counts
@@ -95,9 +97,19 @@ end
 --                             job field `grun` (= its group), and only such a lease's dropLease
 --                             takes it off; upsert-queue.lua rebuilds it from the running set when
 --                             the cap is set on a queue without one. A field at 0 is deleted.
+--   TAG:grate:<group>   zset  a named group's starts, kept only while the config has
+--                             `groupRateMax` and `groupRateIntervalMs` (lib/group-holds.lua):
+--                             score = start time, member = the lease token (unique per start)
+--   TAG:grates          zset  the groups with such a log: member = group, score = its newest
+--                             start; upsert-queue.lua deletes every log it lists with the limit
 local DEFAULT_GROUP = ''
 local TAG = string.sub(K_CONFIG, 1, -8)
 local K_TSEQ, K_GLEVELS, K_GRUN = TAG .. ':tseq', TAG .. ':glevels', TAG .. ':grun'
+local K_GRATES = TAG .. ':grates'
+
+local function grateKey(group)
+  return TAG .. ':grate:' .. group
+end
 
 local function glvlKey(p)
   return TAG .. ':glvl:' .. int(tonumber(p))

@@ -10,9 +10,11 @@
 -- ARGV[6]      lease expiry (now + leaseMs)
 -- Returns: the leased records in claim order (each an HGETALL field/value array).
 -- Events: none; core publishes job:active once the script returned.
--- Guarantees: atomic; pause, global concurrency and the ordering rule as in lib/claim.lua.
+-- Guarantees: atomic; pause, global concurrency, the rate limits, the group caps and the
+--   ordering rule as in lib/claim.lua (the claim reports no next start; settle.lua does).
 --! include lib/common.lua
 --! include lib/weights.lua
+--! include lib/group-holds.lua
 --! include lib/claim.lua
 
 return claimJobs(ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6])

@@ -23,6 +23,9 @@
 --   step, and code of version 3 beside them only ignores the weights (its claims serve one job
 --   per group and round, as before) and leaves nothing wrong behind: a used count is tied to the
 --   stamp it was counted under, so the stamps that code renews or drops start their rounds at 0.
+--   The group rate limit (config `groupRateMax`, `groupRateIntervalMs`, grate:<group>, grates,
+--   lib/group-holds.lua) raises none either: new keys only, which code of version 3 ignores (its
+--   claims do not enforce the limit nor log their starts, which only lets a group start more).
 local found = tonumber(redis.call('HGET', KEYS[1], 'schema') or '0')
 local code = tonumber(ARGV[1])
 if found > code then return { 'newer', found, '' } end

@@ -18,9 +18,10 @@
 --          aheadWorkOf, aheadWork and aheadJobs are false/0/empty and `grouped` is
 --          { inputs (lib/group-position.lua flatInputs), ahead (lib/group-ahead.lua groupAhead) }
 --          when the job is queued and ready, else false. Last, the job's group standing
---          { group, rank, running } when the queue is grouped and the job is queued, ready and of
---          a named group (rank: its group's ready jobs at its level before it; running: the
---          group's running jobs at every level), else false.
+--          { group, rank, running, starts } when the queue is grouped and the job is queued, ready
+--          and of a named group (rank: its group's ready jobs at its level before it; running: the
+--          group's running jobs at every level; starts: under a groupRateLimit, the group's logged
+--          starts after now - groupRateIntervalMs, oldest first, else false), else false.
 -- Events: none.
 -- Guarantees: one consistent read; only the job itself may move (to the ready set, when it is due
 --   and still scheduled), as in position. The rank is exact and O(levels * log n) (lib/common.lua
@@ -28,7 +29,9 @@
 --   due jobs no claim moved yet merged in claim order (lib/ahead.lua firstAhead), so the script
 --   costs the same at the back of 100,000 jobs as at 1,000. The group's running jobs are its
 --   TAG:grun count while the queue has a groupConcurrency (exact then, lib/claim.lua), else
---   counted on the running set (one HGET per running job, as runningSamples reads each).
+--   counted on the running set (one HGET per running job, as runningSamples reads each). The
+--   group's starts are read, not trimmed (one ZRANGEBYSCORE of at most groupRateMax entries once
+--   the claims trimmed the log).
 --! include lib/common.lua
 --! include lib/weights.lua
 --! include lib/samples.lua
@@ -51,11 +54,21 @@ local function groupRunning(group)
   return n
 end
 
+-- A named group's starts inside the window of the queue's groupRateLimit at now, or false without one.
+local function groupStarts(group)
+  local cfg = redis.call('HMGET', K_CONFIG, 'groupRateMax', 'groupRateIntervalMs')
+  if not cfg[1] or not cfg[2] then return false end
+  local starts = {}
+  local log = redis.call('ZRANGEBYSCORE', grateKey(group), '(' .. int(tonumber(now) - tonumber(cfg[2])), '+inf', 'WITHSCORES')
+  for i = 2, #log, 2 do starts[#starts + 1] = log[i] end
+  return starts
+end
+
 local grouped, rank, readyAhead, standing = false, false, false, false
 if isGrouped() then
   local input = groupInputs(key, id, now)
   if input then grouped = { flatInputs(input), groupAhead(input, now, listLimit, workLimit) } end
-  if input and input.group ~= DEFAULT_GROUP then standing = { input.group, input.rank, groupRunning(input.group) } end
+  if input and input.group ~= DEFAULT_GROUP then standing = { input.group, input.rank, groupRunning(input.group), groupStarts(input.group) } end
 else
   rank, readyAhead = readyRank(key, id, now)
 end

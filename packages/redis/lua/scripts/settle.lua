@@ -13,13 +13,15 @@
 --              token, error JSON or '', startedAt or ''); released (id, token). A startedAt is
 --              the handler's real start (a prefetched job), stored over the claim's.
 -- Returns: { settled records in item order, lost ids, claimed records in claim order, the next
---   start's time when the rate limit held the claim back (else false, nil in the reply) }
+--   start's time when a rate limit held the claim back: the queue's rateLimit, or else a
+--   groupRateLimit that left the claim short (lib/claim.lua; else false, nil in the reply) }
 -- Events: none; core publishes them once the script returned.
 -- Guarantees: atomic; each item is guarded by its lease token (lib/settle.lua) and a miss writes
 --   nothing and lands in lost; the claim (lib/claim.lua) sees the slots the settles freed.
 --! include lib/common.lua
 --! include lib/weights.lua
 --! include lib/settle.lua
+--! include lib/group-holds.lua
 --! include lib/claim.lua
 
 local now = ARGV[2]

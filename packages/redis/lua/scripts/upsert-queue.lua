@@ -13,6 +13,9 @@
 --              log is kept, see QueueConfig.rateLimit)
 -- ARGV[8]      groupConcurrency: '' keep, '-' none, else the cap (an integer >= 1)
 -- ARGV[9]      groupMaxWaiting: '' keep, '-' none, else the cap (an integer >= 1)
+-- ARGV[10]     group rate limit: '' keep, '-' none (every group's log of starts,
+--              TAG:grate:<group>, and their index TAG:grates are deleted with it), else
+--              'max:intervalMs' (stored as groupRateMax, groupRateIntervalMs; the logs are kept)
 -- Returns: the config hash after the write (HGETALL)
 -- Events: none.
 -- Guarantees: atomic; two processes writing different fields never lose either write; a new
@@ -22,7 +25,9 @@
 --   the per-group running counts (TAG:grun, lib/common.lua) from the running set in this script
 --   (O(running jobs), once), marking each counted lease, so claims find them exact; while the cap
 --   stays set every lease and every exit from running keeps them. Removing the cap stops the
---   counting (leases counted before still come off as they end).
+--   counting (leases counted before still come off as they end). Removing the group rate limit
+--   deletes the logs of the groups TAG:grates lists (every group with a log: lib/group-holds.lua),
+--   O(such groups), in the same script.
 --! include lib/common.lua
 
 local function write(field, value)
@@ -58,5 +63,14 @@ local groupCap = ARGV[8] or ''
 if groupCap ~= '' and groupCap ~= '-' and not redis.call('HGET', K_CONFIG, 'groupConcurrency') then countRunning() end
 write('groupConcurrency', groupCap)
 write('groupMaxWaiting', ARGV[9] or '')
+local groupRate = ARGV[10] or ''
+if groupRate == '-' then
+  redis.call('HDEL', K_CONFIG, 'groupRateMax', 'groupRateIntervalMs')
+  for _, group in ipairs(redis.call('ZRANGE', K_GRATES, 0, -1)) do redis.call('DEL', grateKey(group)) end
+  redis.call('DEL', K_GRATES)
+elseif groupRate ~= '' then
+  local sep = string.find(groupRate, ':', 1, true)
+  redis.call('HSET', K_CONFIG, 'groupRateMax', string.sub(groupRate, 1, sep - 1), 'groupRateIntervalMs', string.sub(groupRate, sep + 1))
+end
 redis.call('HSETNX', K_CONFIG, 'paused', '0')
 return redis.call('HGETALL', K_CONFIG)

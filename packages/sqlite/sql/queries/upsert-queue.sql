@@ -10,13 +10,15 @@
 --   :setRate / :rateMax / :rateIntervalMs  1 to write both (NULL, NULL = no limit), 0 to keep them
 --   :setGroupConcurrency / :groupConcurrency  1 to write :groupConcurrency (NULL = no cap), 0 to keep it
 --   :setGroupMaxWaiting / :groupMaxWaiting    1 to write :groupMaxWaiting (NULL = no cap), 0 to keep it
+--   :setGroupRate / :groupRateMax / :groupRateIntervalMs  1 to write both (NULL, NULL = no limit), 0 to keep them
 --   :now                      the caller's clock (ms), stored as updated_at
 -- Returns: the queue's row after the write.
 -- Guarantees: one statement, so two processes upserting different fields never lose either
---   write; a new queue takes the defaults (NULL, NULL, 0, 1, 0, no rate limit, no group caps) for
---   every field not given.
+--   write; a new queue takes the defaults (NULL, NULL, 0, 1, 0, no rate limit, no group caps, no
+--   group rate limit) for every field not given. Removing the group rate limit is followed, in
+--   the same transaction, by group-rate-starts-clear.sql (src/control.ts).
 INSERT INTO queues (name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, group_concurrency,
-  group_max_waiting, updated_at)
+  group_max_waiting, group_rate_max, group_rate_interval_ms, updated_at)
 VALUES (
   :name,
   CASE WHEN :setConcurrency THEN :concurrency END,
@@ -28,6 +30,8 @@ VALUES (
   CASE WHEN :setRate THEN :rateIntervalMs END,
   CASE WHEN :setGroupConcurrency THEN :groupConcurrency END,
   CASE WHEN :setGroupMaxWaiting THEN :groupMaxWaiting END,
+  CASE WHEN :setGroupRate THEN :groupRateMax END,
+  CASE WHEN :setGroupRate THEN :groupRateIntervalMs END,
   :now
 )
 ON CONFLICT (name) DO UPDATE SET
@@ -40,6 +44,8 @@ ON CONFLICT (name) DO UPDATE SET
   rate_interval_ms = CASE WHEN :setRate THEN excluded.rate_interval_ms ELSE rate_interval_ms END,
   group_concurrency = CASE WHEN :setGroupConcurrency THEN excluded.group_concurrency ELSE group_concurrency END,
   group_max_waiting = CASE WHEN :setGroupMaxWaiting THEN excluded.group_max_waiting ELSE group_max_waiting END,
+  group_rate_max = CASE WHEN :setGroupRate THEN excluded.group_rate_max ELSE group_rate_max END,
+  group_rate_interval_ms = CASE WHEN :setGroupRate THEN excluded.group_rate_interval_ms ELSE group_rate_interval_ms END,
   updated_at  = excluded.updated_at
 RETURNING name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms, grouped, group_concurrency,
-  group_max_waiting
+  group_max_waiting, group_rate_max, group_rate_interval_ms

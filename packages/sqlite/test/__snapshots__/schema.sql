@@ -1,4 +1,10 @@
--- PRAGMA user_version = 12
+-- PRAGMA user_version = 13
+
+CREATE TABLE group_rate_starts (
+  queue TEXT    NOT NULL,
+  grp   TEXT    NOT NULL,
+  at    INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE group_settings (
   queue  TEXT    NOT NULL,
@@ -88,7 +94,7 @@ CREATE TABLE queues (
   max_size    INTEGER CHECK (max_size IS NULL OR max_size >= 0),
   paused      INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
   updated_at  INTEGER NOT NULL
-, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1)), rate_max INTEGER CHECK (rate_max IS NULL OR rate_max > 0), rate_interval_ms INTEGER CHECK (rate_interval_ms IS NULL OR rate_interval_ms > 0), grouped INTEGER NOT NULL DEFAULT 0 CHECK (grouped IN (0, 1)), group_concurrency INTEGER CHECK (group_concurrency IS NULL OR group_concurrency > 0), group_max_waiting INTEGER CHECK (group_max_waiting IS NULL OR group_max_waiting > 0)) STRICT;
+, max_stalls INTEGER NOT NULL DEFAULT 1 CHECK (max_stalls >= 0), draining INTEGER NOT NULL DEFAULT 0 CHECK (draining IN (0, 1)), rate_max INTEGER CHECK (rate_max IS NULL OR rate_max > 0), rate_interval_ms INTEGER CHECK (rate_interval_ms IS NULL OR rate_interval_ms > 0), grouped INTEGER NOT NULL DEFAULT 0 CHECK (grouped IN (0, 1)), group_concurrency INTEGER CHECK (group_concurrency IS NULL OR group_concurrency > 0), group_max_waiting INTEGER CHECK (group_max_waiting IS NULL OR group_max_waiting > 0), group_rate_max INTEGER CHECK (group_rate_max IS NULL OR group_rate_max > 0), group_rate_interval_ms INTEGER CHECK (group_rate_interval_ms IS NULL OR group_rate_interval_ms > 0)) STRICT;
 
 CREATE TABLE rate_starts (
   queue TEXT    NOT NULL,
@@ -121,6 +127,8 @@ CREATE TABLE workers (
   started_at   INTEGER NOT NULL,
   last_seen_at INTEGER NOT NULL
 ) STRICT;
+
+CREATE INDEX group_rate_starts_queue_grp_at ON group_rate_starts (queue, grp, at);
 
 CREATE INDEX group_turns_order ON group_turns (queue, priority DESC, turn);
 

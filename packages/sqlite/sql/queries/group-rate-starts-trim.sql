@@ -1,0 +1,12 @@
+-- group-rate-starts-trim: deletes one named group's logged starts that no longer count.
+--
+-- Parameters:
+--   :queue  the queue
+--   :grp    the named group
+--   :since  the claim's now - the queue's group_rate_interval_ms; starts at or before it are deleted
+-- Returns: nothing.
+-- Guarantees: run inside the claim's BEGIN IMMEDIATE, the first time the claim reads the group's
+--   log; deletes only rows group-rate-starts.sql would not count, so the log of a group the
+--   claims keep meeting holds about the limit's max rows. One range of
+--   group_rate_starts_queue_grp_at.
+DELETE FROM group_rate_starts WHERE queue = :queue AND grp = :grp AND at <= :since
