@@ -11,9 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { requireCapability } from '../capabilities.js';
 import { add, addQueue, LEASE_MS, listAll, nth, QUEUE, settleOk, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
-import { sleep, useLive } from '../live.js';
+import { useLive } from '../live.js';
 import { addBatches, groupJobs, labels } from './groups.js';
 import { busiestWindow } from './rate-limit.js';
+import { mostRunningWithPrefetch } from './worker-prefetch.js';
 
 const READ = { sampleLimit: 10, aheadListLimit: 200, aheadWorkLimit: 1_000, workerStaleMs: 60_000 };
 
@@ -60,18 +61,7 @@ function describeGroupRateWorkers(harness: StorageHarness): void {
     it('holds nothing ahead (prefetch): a held job would start later than the start its group logged', async () => {
       const q = live.queue<{ n: number }, number>('group-rate-prefetch', { groupRateLimit: { max: 100, intervalMs: 1_000 } });
       await q.addBulk(Array.from({ length: 4 }, (_, n) => ({ payload: { n }, options: { group: 'g' } })));
-      let most = 0;
-      live.worker(
-        q,
-        async (job) => {
-          most = Math.max(most, (await q.getStats()).counts.running);
-          await sleep(20);
-          return job.payload.n;
-        },
-        { concurrency: 1, prefetch: 5 },
-      );
-      await q.whenIdle({ timeoutMs: 10_000 });
-      expect(most).toBe(1);
+      expect(await mostRunningWithPrefetch(live, q)).toBe(1);
     });
   });
 }

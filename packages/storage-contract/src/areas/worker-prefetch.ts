@@ -6,7 +6,27 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StorageHarness } from '../harness.js';
-import { gate, sleep, until, useLive } from '../live.js';
+import type { Queue } from '@waitline/core';
+import { gate, type Live, sleep, until, useLive } from '../live.js';
+
+/**
+ * Runs the queue's jobs on one worker of concurrency 1 asked to prefetch 5; returns the most jobs
+ * the storage counted running at once (1 when the worker held none ahead).
+ */
+export async function mostRunningWithPrefetch(live: Live, q: Queue<{ n: number }, number>): Promise<number> {
+  let most = 0;
+  live.worker(
+    q,
+    async (job) => {
+      most = Math.max(most, (await q.getStats()).counts.running);
+      await sleep(20);
+      return job.payload.n;
+    },
+    { concurrency: 1, prefetch: 5 },
+  );
+  await q.whenIdle({ timeoutMs: 10_000 });
+  return most;
+}
 
 /** Registers the worker-prefetch area. */
 export function describeWorkerPrefetch(harness: StorageHarness): void {
@@ -46,18 +66,7 @@ export function describeWorkerPrefetch(harness: StorageHarness): void {
     it('holds nothing ahead on a queue with a global concurrency limit', async () => {
       const q = live.queue<{ n: number }, number>('prefetch-limited', { concurrency: 1 });
       await q.addBulk(Array.from({ length: 4 }, (_, n) => ({ payload: { n } })));
-      let most = 0;
-      live.worker(
-        q,
-        async (job) => {
-          most = Math.max(most, (await q.getStats()).counts.running);
-          await sleep(20);
-          return job.payload.n;
-        },
-        { concurrency: 1, prefetch: 5 },
-      );
-      await q.whenIdle({ timeoutMs: 10_000 });
-      expect(most).toBe(1);
+      expect(await mostRunningWithPrefetch(live, q)).toBe(1);
     });
 
     it('close() hands held jobs back unrun, attempt not spent; a cancelled held job never runs', async () => {
