@@ -1,11 +1,12 @@
 /**
  * Stored group settings: `setGroup` writes a named group's weight in one script
  * (`lua/scripts/set-group.lua`), `listGroupSettings` reads them back in one command. Claims and
- * position reads take the weights inside their own scripts (`lua/lib/weights.lua`).
+ * position reads take the weights inside their own scripts (`lua/lib/weights.lua`). `listGroups`
+ * reads a page of the named groups with their counts in one script (`lua/scripts/list-groups.lua`).
  * @module
  * @internal
  */
-import type { GroupSettingsRecord, SetGroupParams } from '@waitline/core';
+import type { GroupCounts, GroupSettingsRecord, GroupsPage, ListGroupsParams, SetGroupParams } from '@waitline/core';
 import type { RedisContext } from './context.js';
 
 /**
@@ -23,4 +24,19 @@ export async function listGroupSettings(ctx: RedisContext, queue: string): Promi
   return Object.entries(stored)
     .map(([group, weight]) => ({ group, weight: Number(weight) }))
     .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+}
+
+/**
+ * One page of the queue's named groups after `p.after`, by name in byte order, with their counts
+ * and weights, from one script; an unknown queue has none. See `Storage.listGroups`. @internal
+ */
+export async function listGroups(ctx: RedisContext, p: ListGroupsParams): Promise<GroupsPage> {
+  const reply = await ctx.onQueue<(string | number)[]>('listGroups', p.queue, [p.now, p.after ?? '', p.limit]);
+  const items: GroupCounts[] = [];
+  for (let i = 1; i + 4 < reply.length; i += 5) {
+    const [group, ready, scheduled, running, weight] = reply.slice(i, i + 5);
+    items.push({ group: String(group), ready: Number(ready), scheduled: Number(scheduled), running: Number(running), weight: Number(weight) });
+  }
+  const last = items[items.length - 1];
+  return { items, nextAfter: Number(reply[0]) === 1 && last !== undefined ? last.group : null };
 }

@@ -18,10 +18,12 @@ import type {
   FireScheduleResult,
   EnqueueResult,
   GroupSettingsRecord,
+  GroupsPage,
   HousekeepingLease,
   HousekeepingLeaseParams,
   JobRecord,
   LeaseState,
+  ListGroupsParams,
   ListParams,
   Notifier,
   NoticeHub,
@@ -60,7 +62,7 @@ import { RedisContext } from './context.js';
 import { cancelJob, changePriority, promoteJob, removeJobs, retryJob, upsertQueue } from './control.js';
 import { enqueueJobs } from './enqueue.js';
 import { storageName, toStorageError } from './errors.js';
-import { listGroupSettings, setGroup } from './groups.js';
+import { listGroups, listGroupSettings, setGroup } from './groups.js';
 import * as housekeeping from './housekeeping.js';
 import { KeySpace } from './keys.js';
 import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
@@ -317,6 +319,14 @@ export class RedisStorage implements Storage {
   /** Every group of the queue with stored settings, by name in code-unit order: one HGETALL. */
   async listGroupSettings(p: { queue: string }): Promise<GroupSettingsRecord[]> {
     return this.guard.run('listGroupSettings', () => listGroupSettings(this.ctx, p.queue));
+  }
+
+  /**
+   * One page of the queue's named groups (queued or running jobs, or a weight) after `p.after`,
+   * by name in byte order, with their counts: one read-only script (see `Storage.listGroups`).
+   */
+  async listGroups(p: ListGroupsParams): Promise<GroupsPage> {
+    return this.guard.run('listGroups', () => listGroups(this.ctx, p));
   }
 
   /** Forgets a worker; unknown ids are ignored. */
