@@ -46,10 +46,11 @@ export function describeGroupList(harness: StorageHarness): void {
       expect(b0?.name).toBe('b0');
       await settleOk(s, b0 as NonNullable<typeof b0>, T0 + 1);
       // B has no job left and no settings: it is gone. Ungrouped jobs are never listed.
-      expect(await list(s, { now: T0 + 1 })).toEqual({
-        items: [counts('A', 1, 1, 1), counts('idle', 0, 0, 0, 2), counts('premium', 0, 0, 1, 3)],
-        nextAfter: null,
-      });
+      const expected = { items: [counts('A', 1, 1, 1), counts('idle', 0, 0, 0, 2), counts('premium', 0, 0, 1, 3)], nextAfter: null };
+      expect(await list(s, { now: T0 + 1 })).toEqual(expected);
+      // A storage may count running jobs another way under a cap: the answer is the same.
+      await addQueue(s, { groupConcurrency: 5 });
+      expect(await list(s, { now: T0 + 1 })).toEqual(expected);
       // The delayed job is ready once due.
       expect((await list(s, { now: T0 + 60_000 })).items[0]).toEqual(counts('A', 2, 0, 1));
       expect(await list(s, { queue: 'other' })).toEqual({ items: [], nextAfter: null });
