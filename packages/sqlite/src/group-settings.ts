@@ -1,11 +1,11 @@
 /**
  * Per-group settings of a queue (`setGroup`, `listGroupSettings`): a named group's weight, stored
  * in group_settings (migration 0012) and read by the grouped claim (turn-bump.sql) and positions
- * (turns-at.sql).
+ * (turns-at.sql); and `listGroups`, the named groups with their counts and weights.
  * @module
  * @internal
  */
-import type { GroupSettingsRecord, SetGroupParams } from '@waitline/core';
+import type { GroupSettingsRecord, GroupsPage, ListGroupsParams, SetGroupParams } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 
 /**
@@ -33,4 +33,28 @@ export function setGroup(ctx: SqliteContext, p: SetGroupParams): void {
 export function listGroupSettings(ctx: SqliteContext, queue: string): GroupSettingsRecord[] {
   const rows = ctx.stmt('listGroupSettings').all({ queue }) as Array<{ grp: string; weight: number }>;
   return rows.map((r) => ({ group: r.grp, weight: r.weight })).sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+}
+
+/** A row of list-groups.sql. */
+interface GroupCountsRow {
+  grp: string;
+  ready: number;
+  scheduled: number;
+  running: number;
+  weight: number;
+}
+
+/**
+ * One page of the queue's named groups after `p.after`, by name in code-point order, with their
+ * ready, scheduled and running jobs and weights; see `Storage.listGroups`. One statement
+ * (list-groups), so one snapshot, reading `limit + 1` rows to tell whether more groups follow; it
+ * counts only the groups it returns.
+ * @internal
+ */
+export function listGroups(ctx: SqliteContext, p: ListGroupsParams): GroupsPage {
+  const params = { queue: p.queue, now: p.now, after: p.after ?? '', take: p.limit + 1 };
+  const rows = ctx.stmt('listGroups').all(params) as GroupCountsRow[];
+  const items = rows.slice(0, p.limit).map((r) => ({ group: r.grp, ready: r.ready, scheduled: r.scheduled, running: r.running, weight: r.weight }));
+  const last = items[items.length - 1];
+  return { items, nextAfter: rows.length > items.length && last !== undefined ? last.group : null };
 }

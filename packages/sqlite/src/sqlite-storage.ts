@@ -15,6 +15,7 @@ import type {
   FireScheduleResult,
   EnqueueParams,
   GroupSettingsRecord,
+  GroupsPage,
   EnqueueResult,
   HousekeepingLease,
   HousekeepingLeaseParams,
@@ -23,6 +24,7 @@ import type {
   JobRecord,
   JobRef,
   LeaseState,
+  ListGroupsParams,
   ListParams,
   Notifier,
   Page,
@@ -59,7 +61,7 @@ import { type Db, SqliteContext } from './context.js';
 import { cancelJob, changePriority, promoteJob, removeJobsChunk, retryJob, upsertQueue } from './control.js';
 import { addOneJob, enqueueJobs } from './enqueue.js';
 import { storageName, toStorageError } from './errors.js';
-import { listGroupSettings, setGroup } from './group-settings.js';
+import { listGroupSettings, listGroups, setGroup } from './group-settings.js';
 import { getRetention, pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
 import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
 import { ensureSchema, migrateDatabase } from './migrate.js';
@@ -213,6 +215,11 @@ export class SqliteStorage implements Storage {
   /** Every group of the queue with stored settings, by name in code-unit order ([] for an unknown queue). */
   async listGroupSettings(p: { queue: string }): Promise<GroupSettingsRecord[]> {
     return this.guard.run('listGroupSettings', () => listGroupSettings(this.ctx, p.queue));
+  }
+
+  /** A page of the queue's named groups with their counts and weights, by name (code points): one statement, one snapshot. */
+  async listGroups(p: ListGroupsParams): Promise<GroupsPage> {
+    return this.guard.run('listGroups', () => listGroups(this.ctx, p));
   }
 
   /** The stored configuration, or null for a queue never configured nor added to. */
