@@ -5,29 +5,13 @@
  * counts equal MemoryStorage's under random work. The shared rules are the contract's
  * `groups-limits` area (contract.test.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { GroupFullError, type JobRecord, MemoryStorage, type NewJob, type Storage } from '@waitline/core';
-import { newJob, seededRandom as random, T0 } from '@waitline/storage-contract';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { RedisStorage } from '../dist/index.js';
-import { deleteKeys } from './harness.js';
-import { ping, SERVER } from './servers.js';
+import { seededRandom as random, T0 } from '@waitline/storage-contract';
+import { describe, expect, it } from 'vitest';
+import { groupServer, named } from './group-fixtures.js';
 
-const available = await ping(SERVER.host, SERVER.port);
-const base = `wl-glimits-${randomBytes(4).toString('hex')}`;
-let counter = 0;
-const opened: Storage[] = [];
-const raw = available ? new Redis(SERVER) : null;
+const { available, raw, fresh } = await groupServer('glimits');
 
-async function fresh(): Promise<{ s: RedisStorage; tag: string }> {
-  const prefix = `${base}-${++counter}`;
-  const s = await RedisStorage.open({ connection: SERVER, prefix, checkServer: false });
-  opened.push(s);
-  return { s, tag: `{${prefix}:q}` };
-}
-
-const named = (name: string, group: string | null, more: Partial<NewJob> = {}) => newJob({ id: name, name, group, ...more });
 const claim = (s: Storage, limit: number, now = T0, leaseMs = 60_000) => s.claim({ queue: 'q', workerId: 'w', limit, leaseMs, now });
 const running = async (s: Storage) => (await s.listJobs({ queue: 'q', states: ['running'], limit: 1_000, order: 'asc' })).items;
 /** Completes, acknowledges the cancel of, or releases one running job. */
@@ -60,13 +44,6 @@ async function expectCountsMatchMarks(tag: string, s: Storage): Promise<void> {
   }
   expect(await raw?.hgetall(`${tag}:grun`)).toEqual(marked);
 }
-
-afterAll(async () => {
-  await Promise.allSettled(opened.map((s) => s.close()));
-  if (raw === null) return;
-  await deleteKeys(raw, [`${base}-*`, `{${base}-*`]);
-  await raw.quit();
-});
 
 describe.runIf(available)('redis group limits', () => {
   it('a grouped queue without groupConcurrency writes no running count and marks no lease', async () => {

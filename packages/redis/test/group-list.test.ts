@@ -5,29 +5,13 @@
  * pages equal MemoryStorage's under random work. The shared rules are the contract's
  * `groups-list` area (contract.test.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { type GroupCounts, MemoryStorage, type NewJob, type Storage } from '@waitline/core';
-import { newJob, seededRandom as random, T0 } from '@waitline/storage-contract';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { RedisStorage } from '../dist/index.js';
-import { deleteKeys } from './harness.js';
-import { ping, SERVER } from './servers.js';
+import { seededRandom as random, T0 } from '@waitline/storage-contract';
+import { describe, expect, it } from 'vitest';
+import { groupServer, named } from './group-fixtures.js';
 
-const available = await ping(SERVER.host, SERVER.port);
-const base = `wl-glist-${randomBytes(4).toString('hex')}`;
-let counter = 0;
-const opened: Storage[] = [];
-const raw = available ? new Redis(SERVER) : null;
+const { available, raw, fresh } = await groupServer('glist');
 
-async function fresh(): Promise<{ s: RedisStorage; tag: string }> {
-  const prefix = `${base}-${++counter}`;
-  const s = await RedisStorage.open({ connection: SERVER, prefix, checkServer: false });
-  opened.push(s);
-  return { s, tag: `{${prefix}:q}` };
-}
-
-const named = (name: string, group: string | null, more: Partial<NewJob> = {}) => newJob({ id: name, name, group, ...more });
 const claim = (s: Storage, limit: number, now = T0) => s.claim({ queue: 'q', workerId: 'w', limit, leaseMs: 60_000, now });
 
 /** Every page of the queue's groups at `now`, `limit` at a time, as the names and counts seen. */
@@ -41,13 +25,6 @@ async function walk(s: Storage, now: number, limit: number): Promise<GroupCounts
     after = page.nextAfter;
   }
 }
-
-afterAll(async () => {
-  await Promise.allSettled(opened.map((s) => s.close()));
-  if (raw === null) return;
-  await deleteKeys(raw, [`${base}-*`, `{${base}-*`]);
-  await raw.quit();
-});
 
 describe.runIf(available)('redis listGroups', () => {
   it('orders names by code point (UTF-8 bytes), a prefix before its extensions', async () => {

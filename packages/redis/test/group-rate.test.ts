@@ -5,41 +5,20 @@
  * forget the logs of groups that stopped starting. Claims and `nextStartAt` equal MemoryStorage's
  * under random work. The shared rules are the contract's `groups: groupRateLimit` area.
  */
-import { randomBytes } from 'node:crypto';
 import { type JobRecord, MemoryStorage, type NewJob, type QueueRateLimit, type Storage } from '@waitline/core';
-import { newJob, seededRandom as random, T0 } from '@waitline/storage-contract';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { RedisStorage } from '../dist/index.js';
-import { deleteKeys } from './harness.js';
-import { ping, SERVER } from './servers.js';
+import { seededRandom as random, T0 } from '@waitline/storage-contract';
+import { describe, expect, it } from 'vitest';
+import { groupServer, named as namedJob } from './group-fixtures.js';
 
-const available = await ping(SERVER.host, SERVER.port);
-const base = `wl-grate-${randomBytes(4).toString('hex')}`;
-let counter = 0;
-const opened: Storage[] = [];
-const raw = available ? new Redis(SERVER) : null;
+const named = (name: string, group: string | null, priority = 2): NewJob => namedJob(name, group, { priority });
 
-async function fresh(): Promise<{ s: RedisStorage; tag: string }> {
-  const prefix = `${base}-${++counter}`;
-  const s = await RedisStorage.open({ connection: SERVER, prefix, checkServer: false });
-  opened.push(s);
-  return { s, tag: `{${prefix}:q}` };
-}
+const { available, raw, fresh } = await groupServer('grate');
 
-const named = (name: string, group: string | null, priority = 2): NewJob => newJob({ id: name, name, group, priority });
 const jobs = (group: string, n: number) => Array.from({ length: n }, (_, i) => named(`${group}${i}`, group));
 const add = (s: Storage, batch: NewJob[], now = T0) => s.enqueue({ queue: 'q', jobs: batch, now });
 const claimNames = async (s: Storage, limit: number, now = T0) =>
   (await s.claim({ queue: 'q', workerId: 'w', limit, leaseMs: 60_000, now })).map((j) => j.name);
 const rateKeys = async (tag: string) => ((await raw?.keys(`${tag}:grate*`)) ?? []).sort();
-
-afterAll(async () => {
-  await Promise.allSettled(opened.map((s) => s.close()));
-  if (raw === null) return;
-  await deleteKeys(raw, [`${base}-*`, `{${base}-*`]);
-  await raw.quit();
-});
 
 describe.runIf(available)('redis group rate limits', () => {
   it('a grouped queue without groupRateLimit writes no rate key', async () => {

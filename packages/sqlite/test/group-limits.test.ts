@@ -4,13 +4,13 @@
  * midway) SQLite answers exactly as MemoryStorage, the reference; a queue without caps runs none
  * of the cap statements; the counts read through the indexes they were written for.
  */
-import { type JobRecord, MemoryStorage, type NewJob, type Storage } from '@waitline/core';
+import type { NewJob, Storage } from '@waitline/core';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { MIGRATIONS, SQL, type SqlName } from '../src/generated/sql.js';
 
 import { seededRandom as random } from '@waitline/storage-contract';
-import { open, plainJob, T0 } from './group-fixtures.js';
+import { bothSides, leased, open, plainJob, type Side, standings, T0 } from './group-fixtures.js';
 
 function job(id: string, overrides: Partial<NewJob>): NewJob {
   return plainJob(id, overrides);
@@ -25,28 +25,6 @@ async function outcome(s: Storage, jobs: NewJob[], now: number): Promise<unknown
     const e = err as { code?: string; group?: string; index?: number };
     return { code: e.code, group: e.group, index: e.index };
   }
-}
-
-/** One storage under test with the lease tokens of its running jobs. */
-interface Side {
-  s: Storage;
-  tokens: Map<string, string>;
-}
-
-function leased(side: Side, jobs: JobRecord[]): string[] {
-  for (const j of jobs) side.tokens.set(j.id, j.leaseToken ?? '');
-  return jobs.map((j) => j.id);
-}
-
-/** Every job's position and group standing, in id order. */
-async function standings(s: Storage, ids: string[], now: number): Promise<unknown[]> {
-  const read = { sampleLimit: 1, aheadListLimit: 50, aheadWorkLimit: 50, workerStaleMs: 1 };
-  const out: unknown[] = [];
-  for (const id of ids) {
-    const inputs = await s.getPositionInputs({ queue: 'q', id, now, ...read });
-    out.push([id, await s.getPosition({ queue: 'q', id, now }), inputs?.ahead ?? null, inputs?.group ?? null]);
-  }
-  return out;
 }
 
 /** One random step on both sides; returns what each answered. */
@@ -86,10 +64,7 @@ async function step(rnd: () => number, sides: Side[], ids: string[], now: number
 describe('group limits on SQLite', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('answers as MemoryStorage on random grouped queues with caps (seed %i)', async (seed) => {
     const rnd = random(seed);
-    const sides: Side[] = [
-      { s: await open(), tokens: new Map() },
-      { s: new MemoryStorage(), tokens: new Map() },
-    ];
+    const sides = await bothSides();
     for (const side of sides) await side.s.upsertQueue({ name: 'q', groupConcurrency: 1 + (seed % 2), groupMaxWaiting: 3, now: T0 });
     const ids: string[] = [];
     let now = T0;

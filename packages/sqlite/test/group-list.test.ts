@@ -5,21 +5,15 @@
  * stale turn stamp (a group emptied by a cancel) neither lists its group nor takes a place in the
  * page; the statement reads through the group keys and indexes, without a sort.
  */
-import { type GroupsPage, MemoryStorage, type NewJob, type Storage } from '@waitline/core';
+import type { GroupsPage, NewJob, Storage } from '@waitline/core';
 import { seededRandom as random } from '@waitline/storage-contract';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, SQL } from '../src/generated/sql.js';
-import { open, plainJob, T0 } from './group-fixtures.js';
+import { bothSides, open, plainJob, type Side, T0 } from './group-fixtures.js';
 
 /** Names whose code-unit order differs from their code-point order, plus the plain cases. */
 const GROUPS = [null, 'a', 'B', 'é', '\u{1D11E}', '\uE000', 'tenant-1', 'tenant-10'] as const;
-
-/** One storage under test with the lease tokens of its running jobs. */
-interface Side {
-  s: Storage;
-  tokens: Map<string, string>;
-}
 
 /** Runs `fn`, answering its result or the error's code. */
 async function settled(fn: () => Promise<unknown>): Promise<unknown> {
@@ -92,10 +86,7 @@ async function step(rnd: () => number, sides: Side[], ids: string[], now: number
 describe('listGroups on SQLite', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('answers as MemoryStorage on random grouped queues, page by page (seed %i)', async (seed) => {
     const rnd = random(seed);
-    const sides: Side[] = [
-      { s: await open(), tokens: new Map() },
-      { s: new MemoryStorage(), tokens: new Map() },
-    ];
+    const sides = await bothSides();
     const ids: string[] = [];
     let now = T0;
     for (let i = 0; i < 60; i++) {

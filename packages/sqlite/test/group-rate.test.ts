@@ -5,34 +5,11 @@
  * reference, `nextStartAt` and position inputs included; a queue without the limit runs none of
  * its statements; a group's log is trimmed as claims meet it.
  */
-import { type JobRecord, MemoryStorage, type NewJob, type Storage, type UpsertQueueParams } from '@waitline/core';
+import type { NewJob, UpsertQueueParams } from '@waitline/core';
 import { seededRandom as random } from '@waitline/storage-contract';
 import { describe, expect, it, vi } from 'vitest';
 import type { SqlName } from '../src/generated/sql.js';
-import { open, plainJob, T0 } from './group-fixtures.js';
-
-/** One storage under test with the lease tokens of its running jobs. */
-interface Side {
-  s: Storage;
-  tokens: Map<string, string>;
-}
-
-function leased(side: Side, jobs: JobRecord[]): string[] {
-  for (const j of jobs) side.tokens.set(j.id, j.leaseToken ?? '');
-  return jobs.map((j) => j.id);
-}
-
-/** Every job's position, ahead count and group standing (starts sorted), in id order. */
-async function standings(s: Storage, ids: string[], now: number): Promise<unknown[]> {
-  const read = { sampleLimit: 1, aheadListLimit: 50, aheadWorkLimit: 50, workerStaleMs: 1 };
-  const out: unknown[] = [];
-  for (const id of ids) {
-    const inputs = await s.getPositionInputs({ queue: 'q', id, now, ...read });
-    const group = inputs?.group === undefined ? null : { ...inputs.group, starts: inputs.group.starts?.slice().sort((a, b) => a - b) };
-    out.push([id, await s.getPosition({ queue: 'q', id, now }), inputs?.ahead ?? null, group]);
-  }
-  return out;
-}
+import { bothSides, leased, open, plainJob, type Side, standings, T0 } from './group-fixtures.js';
 
 /** A random change of the queue's limits: mostly the group rate limit (set, replaced, removed). */
 function limitsChange(rnd: () => number, now: number): UpsertQueueParams {
@@ -74,10 +51,7 @@ async function step(rnd: () => number, sides: Side[], ids: string[], now: number
 describe('group rate limits on SQLite', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('answers as MemoryStorage on random grouped queues with a groupRateLimit (seed %i)', async (seed) => {
     const rnd = random(seed);
-    const sides: Side[] = [
-      { s: await open(), tokens: new Map() },
-      { s: new MemoryStorage(), tokens: new Map() },
-    ];
+    const sides = await bothSides();
     const start = { name: 'q', groupRateLimit: { max: 1 + (seed % 3), intervalMs: 5 + seed }, now: T0 };
     for (const side of sides) await side.s.upsertQueue(seed % 4 === 0 ? { ...start, groupConcurrency: 1 } : start);
     const ids: string[] = [];
