@@ -19,10 +19,12 @@ import type {
   FireScheduleResult,
   EnqueueResult,
   GroupSettingsRecord,
+  GroupsPage,
   HousekeepingLease,
   HousekeepingLeaseParams,
   JobRecord,
   LeaseState,
+  ListGroupsParams,
   ListParams,
   Notifier,
   NoticeHub,
@@ -292,6 +294,14 @@ export class PostgresStorage implements Storage<PostgresTx> {
   /** Every group of the queue with stored settings, by name in code-unit order, in one statement. */
   listGroupSettings(p: { queue: string }): Promise<GroupSettingsRecord[]> {
     return this.guard.run('listGroupSettings', () => reads.listGroupSettings(this.ctx, p.queue));
+  }
+
+  /**
+   * One page of the queue's named groups by name in code-point order, each with its ready,
+   * scheduled and running jobs and its weight, in one statement walking `jobs_group_names`.
+   */
+  listGroups(p: ListGroupsParams): Promise<GroupsPage> {
+    return this.guard.run('listGroups', () => reads.listGroups(this.ctx, p));
   }
 
   /** Failed or cancelled back to queued; wakes idle workers at commit. */

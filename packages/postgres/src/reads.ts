@@ -11,10 +11,12 @@
 import {
   type AheadWork,
   type GroupSettingsRecord,
+  type GroupsPage,
   type GroupStanding,
   type JobRecord,
   type JobRef,
   JOB_STATES,
+  type ListGroupsParams,
   type ListParams,
   type Page,
   type PositionInputs,
@@ -63,6 +65,27 @@ export async function listQueues(ctx: PgContext): Promise<QueueConfig[]> {
 export async function listGroupSettings(ctx: PgContext, queue: string): Promise<GroupSettingsRecord[]> {
   const rows = await ctx.rows<{ grp: string; weight: number }>('groupSettingsList', [queue]);
   return rows.map((r) => ({ group: r.grp, weight: r.weight }));
+}
+
+/** A row of list-groups.sql. */
+interface GroupCountsRow {
+  grp: string;
+  ready: number;
+  scheduled: number;
+  running: number;
+  weight: number;
+}
+
+/**
+ * One page of the queue's named groups after `p.after`, by name in code-point order, with their
+ * counts and weights, from one statement (list-groups.sql) that reads one group past the page to
+ * know whether another page follows. @internal
+ */
+export async function listGroups(ctx: PgContext, p: ListGroupsParams): Promise<GroupsPage> {
+  const rows = await ctx.rows<GroupCountsRow>('listGroups', [p.queue, p.now, p.after ?? '', p.limit + 1]);
+  const items = rows.slice(0, p.limit).map((r) => ({ group: r.grp, ready: r.ready, scheduled: r.scheduled, running: r.running, weight: r.weight }));
+  const last = items[items.length - 1];
+  return { items, nextAfter: rows.length > items.length && last !== undefined ? last.group : null };
 }
 
 /** The stored job of `p.queue`, or null (also for another queue's job). @internal */
