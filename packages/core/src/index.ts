@@ -22,6 +22,7 @@ export * from './stats.js';
 export { Job, type JobStatus, type JobHandleHost } from './job.js';
 export { Queue, type QueueOptions, type BulkJob, type AddOptions, type GroupLimits, type ListJobsOptions } from './queue.js';
 export { type ListGroupsOptions, MAX_GROUPS_PAGE } from './group-settings.js';
+export { groupsPage } from './groups-page.js';
 export { type JobDefaults, queuedRecord } from './new-job.js';
 export { QueueEvents } from './queue-events.js';
 export type { ScheduleInfo } from './schedules/api.js';

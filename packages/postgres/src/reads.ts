@@ -12,6 +12,7 @@ import {
   type AheadWork,
   type GroupSettingsRecord,
   type GroupsPage,
+  groupsPage,
   type GroupStanding,
   type JobRecord,
   type JobRef,
@@ -83,9 +84,10 @@ interface GroupCountsRow {
  */
 export async function listGroups(ctx: PgContext, p: ListGroupsParams): Promise<GroupsPage> {
   const rows = await ctx.rows<GroupCountsRow>('listGroups', [p.queue, p.now, p.after ?? '', p.limit + 1]);
-  const items = rows.slice(0, p.limit).map((r) => ({ group: r.grp, ready: r.ready, scheduled: r.scheduled, running: r.running, weight: r.weight }));
-  const last = items[items.length - 1];
-  return { items, nextAfter: rows.length > items.length && last !== undefined ? last.group : null };
+  return groupsPage(
+    rows.map((r) => ({ group: r.grp, ready: r.ready, scheduled: r.scheduled, running: r.running, weight: r.weight })),
+    p.limit,
+  );
 }
 
 /** The stored job of `p.queue`, or null (also for another queue's job). @internal */

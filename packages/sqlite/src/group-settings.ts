@@ -5,7 +5,7 @@
  * @module
  * @internal
  */
-import type { GroupSettingsRecord, GroupsPage, ListGroupsParams, SetGroupParams } from '@waitline/core';
+import { type GroupSettingsRecord, type GroupsPage, groupsPage, type ListGroupsParams, type SetGroupParams } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 
 /**
@@ -54,7 +54,8 @@ interface GroupCountsRow {
 export function listGroups(ctx: SqliteContext, p: ListGroupsParams): GroupsPage {
   const params = { queue: p.queue, now: p.now, after: p.after ?? '', take: p.limit + 1 };
   const rows = ctx.stmt('listGroups').all(params) as GroupCountsRow[];
-  const items = rows.slice(0, p.limit).map((r) => ({ group: r.grp, ready: r.ready, scheduled: r.scheduled, running: r.running, weight: r.weight }));
-  const last = items[items.length - 1];
-  return { items, nextAfter: rows.length > items.length && last !== undefined ? last.group : null };
+  return groupsPage(
+    rows.map((r) => ({ group: r.grp, ready: r.ready, scheduled: r.scheduled, running: r.running, weight: r.weight })),
+    p.limit,
+  );
 }

@@ -5,6 +5,7 @@
  * @internal
  */
 import { DEFAULT_GROUP } from '../group-rotation.js';
+import { groupsPage } from '../groups-page.js';
 import type { GroupCounts, GroupsPage, ListGroupsParams } from '../storage-reads.js';
 import { runningByGroup } from './group-holds.js';
 import type { MemoryStore } from './store.js';
@@ -45,7 +46,5 @@ function allGroups(store: MemoryStore, queue: string, now: number): GroupCounts[
 export function listGroups(store: MemoryStore, p: ListGroupsParams): GroupsPage {
   const after = p.after;
   const rest = allGroups(store, p.queue, p.now).filter((g) => after === undefined || compareCodePoints(g.group, after) > 0);
-  const items = rest.slice(0, p.limit);
-  const last = items[items.length - 1];
-  return { items, nextAfter: rest.length > items.length && last !== undefined ? last.group : null };
+  return groupsPage(rest.slice(0, p.limit + 1), p.limit);
 }
