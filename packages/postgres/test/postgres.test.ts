@@ -360,8 +360,8 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
 });
 
 describe('@waitline/postgres embedded SQL', () => {
-  it('src/generated/sql.ts is exactly what scripts/embed-sql.mjs makes of sql/', () => {
-    expect(() => execFileSync(process.execPath, ['../../scripts/embed-sql.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
+  it('src/generated/sql.ts is exactly what scripts/embed-assets.mjs makes of sql/', () => {
+    expect(() => execFileSync(process.execPath, ['../../scripts/embed-assets.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
   });
 
   it('every statement opens with a header naming its parameters, returns and guarantees', () => {

@@ -33,8 +33,8 @@ async function fresh(): Promise<{ s: RedisStorage; prefix: string }> {
 const job = newJob;
 
 describe('embedded Lua', () => {
-  it('src/generated/lua.ts is exactly what scripts/embed-lua.mjs makes of lua/', () => {
-    expect(() => execFileSync(process.execPath, ['../../scripts/embed-lua.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
+  it('src/generated/lua.ts is exactly what scripts/embed-assets.mjs makes of lua/', () => {
+    expect(() => execFileSync(process.execPath, ['../../scripts/embed-assets.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
     expect(Object.keys(LUA)).toHaveLength(readdirSync(join(packageDir, 'lua', 'scripts')).length);
   });
 

@@ -1,6 +1,6 @@
 /**
  * The SQLite schema and its embedded SQL: the schema a fresh database gets matches the committed
- * snapshot, `src/generated/sql.ts` is what `scripts/embed-sql.mjs` makes of `sql/`, and every
+ * snapshot, `src/generated/sql.ts` is what `scripts/embed-assets.mjs` makes of `sql/`, and every
  * statement and migration states its parameters, returns and guarantees.
  */
 import { execFileSync } from 'node:child_process';
@@ -35,8 +35,8 @@ describe('schema and embedded SQL', () => {
     await expect(text).toMatchFileSnapshot('./__snapshots__/schema.sql');
   });
 
-  it('src/generated/sql.ts is exactly what scripts/embed-sql.mjs makes of sql/', () => {
-    expect(() => execFileSync(process.execPath, ['../../scripts/embed-sql.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
+  it('src/generated/sql.ts is exactly what scripts/embed-assets.mjs makes of sql/', () => {
+    expect(() => execFileSync(process.execPath, ['../../scripts/embed-assets.mjs', '--check'], { cwd: packageDir, stdio: 'pipe' })).not.toThrow();
     const queries = readdirSync(join(packageDir, 'sql', 'queries'));
     expect(Object.keys(SQL)).toHaveLength(queries.length);
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
