@@ -51,3 +51,29 @@ export interface PruneFinishedParams {
   /** How many samples the queue's sample store keeps. */
   sampleLimit: number;
 }
+
+/**
+ * Housekeeping: a queue's stored retention policy, a lease that lets one worker at a time prune
+ * the queue, and the bounded prune. Core decides what to prune and when (`retention/prune.ts`).
+ */
+export interface StorageHousekeeping {
+  /** Stores the queue's retention policy (null removes it); every process reads the same one. */
+  setRetention(p: SetRetentionParams): Promise<void>;
+  /**
+   * The queue's stored retention policy, as `setRetention` stored it; null when it has none or the
+   * queue is unknown. Reads only (the lease is neither taken nor renewed): what an export carries.
+   */
+  getRetention(queue: string): Promise<RetentionPolicy | null>;
+  /**
+   * Takes or renews the queue's housekeeping lease as one compare-and-set (see
+   * {@link HousekeepingLeaseParams}): of many callers at once, at most one holds it until it
+   * expires. Answers the stored policy either way.
+   */
+  takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease>;
+  /**
+   * Deletes one bounded batch of finished jobs (see {@link PruneFinishedParams}) in one atomic
+   * step, keeping the ETA samples of the deleted ones; returns how many were deleted. Never
+   * touches a queued or running job.
+   */
+  pruneFinished(p: PruneFinishedParams): Promise<number>;
+}

@@ -93,3 +93,28 @@ export interface FireScheduleParams extends ScheduleRef {
  * one its idempotency key already named, with `inserted` false), or null for a skipped tick.
  */
 export type FireScheduleResult = { fired: false } | { fired: true; job: JobRecord | null; inserted: boolean };
+
+/**
+ * Schedules: stored definitions whose next tick a storage compare-and-sets. A storage computes no
+ * tick time (core does, so cron math is the same on every storage); it stores, lists and guards.
+ */
+export interface StorageSchedules {
+  /**
+   * Creates or replaces a schedule, keeping its `nextRunAt`, `lastRunAt` and `createdAt` when the
+   * stored one has the same `cron`, `tz` and `every` (see {@link UpsertScheduleParams}); returns
+   * it as stored. Creates a missing queue with the defaults.
+   */
+  upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord>;
+  /** Removes the schedule; true when it existed. Jobs it already fired are left alone. */
+  removeSchedule(p: ScheduleRef): Promise<boolean>;
+  /** Every schedule of the queue, sorted by key (code-unit order). */
+  listSchedules(p: { queue: string }): Promise<ScheduleRecord[]>;
+  /** Up to `limit` schedules of the queue with `nextRunAt <= until`, by `nextRunAt` then key. */
+  dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]>;
+  /**
+   * Compare-and-sets the schedule's `nextRunAt` and enqueues the tick's job in one atomic step
+   * (see {@link FireScheduleParams}); a miss writes nothing and answers `fired: false`. An enqueue
+   * refused (`QueueDrainingError`, `QueueFullError`) throws and writes nothing, the tick included.
+   */
+  fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult>;
+}

@@ -5,7 +5,7 @@
  */
 import type { JobId, JobRecord } from './job-record.js';
 import type { JobState } from './state.js';
-import type { JobRef, QueueConfig } from './storage.js';
+import type { JobRef, QueueConfig } from './storage-params.js';
 
 /** Reads the inputs of a job's position and ETA in one consistent read. */
 export interface PositionParams extends JobRef {
@@ -173,4 +173,31 @@ export interface GroupsPage {
 export interface Page<T> {
   items: T[];
   nextOffset: number | null;
+}
+
+/**
+ * The reads. None changes a job or a config (a storage may tidy its own indexes, as Redis moves a
+ * due job into its ready set).
+ */
+export interface StorageReads {
+  /** The stored config, or null for a queue never created. */
+  getQueue(name: string): Promise<QueueConfig | null>;
+  /**
+   * Every queue ever configured or added to, sorted by name (code-unit order): what an operator's
+   * `stats` without a queue and an export of every queue start from. Reads configuration only.
+   */
+  listQueues(): Promise<QueueConfig[]>;
+  /** The stored job of `p.queue`; null for an unknown id or a job of another queue. */
+  getJob(p: JobRef): Promise<JobRecord | null>;
+  /**
+   * The job's 1-based position among ready jobs, or null when it is not queued and ready or not a
+   * job of `p.queue`. Index-only where the storage allows.
+   */
+  getPosition(p: JobRef & { now: number }): Promise<number | null>;
+  /** What a position and ETA are computed from; null for an unknown id or a job of another queue. */
+  getPositionInputs(p: PositionParams): Promise<PositionInputs | null>;
+  /** Counts by state (queued split into ready and scheduled), windows by finish time, recent samples, live workers. */
+  getStats(p: StatsParams): Promise<RawQueueStats>;
+  /** One page of a queue's jobs by `seq`, filtered by state; jobs of other queues never appear. */
+  listJobs(p: ListParams): Promise<Page<JobRecord>>;
 }

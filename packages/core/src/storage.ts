@@ -11,7 +11,9 @@
  * - Calls are named after lifecycle transitions (see `state.ts`); there is no generic update.
  *   {@link StorageTransitions} write, {@link StorageReads} only read, {@link StorageRegistry}
  *   keeps queue configs and workers, {@link StorageSchedules} keeps schedules and guards their
- *   ticks, {@link Storage} adds the lifecycle.
+ *   ticks, {@link StorageHousekeeping} prunes, {@link Storage} adds the lifecycle. The reads,
+ *   the schedules and housekeeping are declared next to their params (`storage-reads.ts`,
+ *   `schedule-params.ts`, `housekeeping-params.ts`); this module re-exports every part.
  * - Every call takes one params object (see `storage-params.ts`) and every time-dependent call
  *   takes `now` from core's clock, so the contract suite controls time.
  * - Every call is atomic. Policy (backoff, ETA, validation, events) lives in core; a storage only
@@ -43,7 +45,6 @@ import type {
   GroupSettingsRecord,
   ImportJobsParams,
   ImportJobsResult,
-  JobRef,
   LeaseState,
   ProgressParams,
   PromoteParams,
@@ -59,10 +60,9 @@ import type {
   UpsertQueueParams,
 } from './storage-params.js';
 import type { Notifier, StorageDescriptor } from './storage-notify.js';
-import type { GroupsPage, ListGroupsParams, ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from './storage-reads.js';
-import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from './schedule-params.js';
-import type { HousekeepingLease, HousekeepingLeaseParams, PruneFinishedParams, SetRetentionParams } from './housekeeping-params.js';
-import type { RetentionPolicy } from './retention/policy.js';
+import type { GroupsPage, ListGroupsParams, StorageReads } from './storage-reads.js';
+import type { StorageSchedules } from './schedule-params.js';
+import type { StorageHousekeeping } from './housekeeping-params.js';
 
 export { DEFAULT_MAX_STALLS } from './storage-params.js';
 export type * from './storage-params.js';
@@ -83,6 +83,7 @@ export type {
   RawQueueStats,
   RunningSample,
   StatsParams,
+  StorageReads,
   WorkerInfo,
 } from './storage-reads.js';
 
@@ -194,33 +195,6 @@ export interface StorageTransitions<Tx = unknown> {
   importJobs(p: ImportJobsParams): Promise<ImportJobsResult>;
 }
 
-/**
- * The reads. None changes a job or a config (a storage may tidy its own indexes, as Redis moves a
- * due job into its ready set).
- */
-export interface StorageReads {
-  /** The stored config, or null for a queue never created. */
-  getQueue(name: string): Promise<QueueConfig | null>;
-  /**
-   * Every queue ever configured or added to, sorted by name (code-unit order): what an operator's
-   * `stats` without a queue and an export of every queue start from. Reads configuration only.
-   */
-  listQueues(): Promise<QueueConfig[]>;
-  /** The stored job of `p.queue`; null for an unknown id or a job of another queue. */
-  getJob(p: JobRef): Promise<JobRecord | null>;
-  /**
-   * The job's 1-based position among ready jobs, or null when it is not queued and ready or not a
-   * job of `p.queue`. Index-only where the storage allows.
-   */
-  getPosition(p: JobRef & { now: number }): Promise<number | null>;
-  /** What a position and ETA are computed from; null for an unknown id or a job of another queue. */
-  getPositionInputs(p: PositionParams): Promise<PositionInputs | null>;
-  /** Counts by state (queued split into ready and scheduled), windows by finish time, recent samples, live workers. */
-  getStats(p: StatsParams): Promise<RawQueueStats>;
-  /** One page of a queue's jobs by `seq`, filtered by state; jobs of other queues never appear. */
-  listJobs(p: ListParams): Promise<Page<JobRecord>>;
-}
-
 /** Queue configuration and worker registrations: writes that move no job. */
 export interface StorageRegistry {
   /**
@@ -252,57 +226,6 @@ export interface StorageRegistry {
    * dashboard's view of the tenants.
    */
   listGroups?(p: ListGroupsParams): Promise<GroupsPage>;
-}
-
-/**
- * Schedules: stored definitions whose next tick a storage compare-and-sets. A storage computes no
- * tick time (core does, so cron math is the same on every storage); it stores, lists and guards.
- */
-export interface StorageSchedules {
-  /**
-   * Creates or replaces a schedule, keeping its `nextRunAt`, `lastRunAt` and `createdAt` when the
-   * stored one has the same `cron`, `tz` and `every` (see {@link UpsertScheduleParams}); returns
-   * it as stored. Creates a missing queue with the defaults.
-   */
-  upsertSchedule(p: UpsertScheduleParams): Promise<ScheduleRecord>;
-  /** Removes the schedule; true when it existed. Jobs it already fired are left alone. */
-  removeSchedule(p: ScheduleRef): Promise<boolean>;
-  /** Every schedule of the queue, sorted by key (code-unit order). */
-  listSchedules(p: { queue: string }): Promise<ScheduleRecord[]>;
-  /** Up to `limit` schedules of the queue with `nextRunAt <= until`, by `nextRunAt` then key. */
-  dueSchedules(p: DueSchedulesParams): Promise<ScheduleRecord[]>;
-  /**
-   * Compare-and-sets the schedule's `nextRunAt` and enqueues the tick's job in one atomic step
-   * (see {@link FireScheduleParams}); a miss writes nothing and answers `fired: false`. An enqueue
-   * refused (`QueueDrainingError`, `QueueFullError`) throws and writes nothing, the tick included.
-   */
-  fireSchedule(p: FireScheduleParams): Promise<FireScheduleResult>;
-}
-
-/**
- * Housekeeping: a queue's stored retention policy, a lease that lets one worker at a time prune
- * the queue, and the bounded prune. Core decides what to prune and when (`retention/prune.ts`).
- */
-export interface StorageHousekeeping {
-  /** Stores the queue's retention policy (null removes it); every process reads the same one. */
-  setRetention(p: SetRetentionParams): Promise<void>;
-  /**
-   * The queue's stored retention policy, as `setRetention` stored it; null when it has none or the
-   * queue is unknown. Reads only (the lease is neither taken nor renewed): what an export carries.
-   */
-  getRetention(queue: string): Promise<RetentionPolicy | null>;
-  /**
-   * Takes or renews the queue's housekeeping lease as one compare-and-set (see
-   * {@link HousekeepingLeaseParams}): of many callers at once, at most one holds it until it
-   * expires. Answers the stored policy either way.
-   */
-  takeHousekeepingLease(p: HousekeepingLeaseParams): Promise<HousekeepingLease>;
-  /**
-   * Deletes one bounded batch of finished jobs (see {@link PruneFinishedParams}) in one atomic
-   * step, keeping the ETA samples of the deleted ones; returns how many were deleted. Never
-   * touches a queued or running job.
-   */
-  pruneFinished(p: PruneFinishedParams): Promise<number>;
 }
 
 /**
