@@ -19,9 +19,6 @@ import {
 } from '@waitline/core';
 import type { FinishedSampleRow, JobHash, RunningSampleRow } from './replies.js';
 
-/** A reply array as ioredis returns it: strings, nulls and nested arrays. @internal */
-export type Reply = Array<string | number | null | Reply>;
-
 /** HGETALL's field/value array as a map. @internal */
 export function fieldMap(fields: readonly unknown[]): Map<string, string> {
   const map = new Map<string, string>();
