@@ -8,7 +8,7 @@ import type { RedisClient } from './connection.js';
 import type { QueueNames } from './queue-names.js';
 import type { ScriptName } from './generated/lua.js';
 import type { KeySpace } from './keys.js';
-import { runScript, type ScriptArg } from './scripts.js';
+import { runScript, type ScriptArg, type ScriptReply } from './scripts.js';
 
 /** The shared state of one open storage. @internal */
 export class RedisContext {
@@ -20,21 +20,18 @@ export class RedisContext {
 
   /**
    * Runs a per-queue script: KEYS are the queue's ten keys (then `extraKeys`, all of the queue's
-   * hash slot), ARGV[1] its job key prefix.
+   * hash slot), ARGV[1] its job key prefix. The reply is typed by the script's `@returns` tag.
    */
-  onQueue<T = unknown>(name: ScriptName, queue: string, args: readonly ScriptArg[], extraKeys: readonly string[] = []): Promise<T> {
+  onQueue<N extends ScriptName>(name: N, queue: string, args: readonly ScriptArg[], extraKeys: readonly string[] = []): Promise<ScriptReply<N>> {
     const k = this.keys.queue(queue);
-    return runScript(this.client, name, [...k.keys, ...extraKeys], [k.jobPrefix, ...args]) as Promise<T>;
+    return runScript(this.client, name, [...k.keys, ...extraKeys], [k.jobPrefix, ...args]);
   }
 
   /** Runs a script on the given keys (the prefix-wide ones). */
-  onKeys<T = unknown>(name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<T> {
-    return runScript(this.client, name, keys, args) as Promise<T>;
+  onKeys<N extends ScriptName>(name: N, keys: readonly string[], args: readonly ScriptArg[]): Promise<ScriptReply<N>> {
+    return runScript(this.client, name, keys, args);
   }
 }
-
-/** A script reply tagged with its outcome in the first element: `['ok', ...]`, `['missing']`, ... @internal */
-export type Tagged = [string, ...unknown[]];
 
 /** A nullable number as a script argument: '' for null. @internal */
 export function optionalArg(value: number | null | undefined): string {

@@ -20,8 +20,7 @@ import {
   type RetryParams,
   type UpsertQueueParams,
 } from '@waitline/core';
-import { optionalArg, type RedisContext, type Tagged } from './context.js';
-import type { ScriptName } from './generated/lua.js';
+import { optionalArg, type RedisContext } from './context.js';
 import { toJobRecord, toQueueConfig } from './rows.js';
 import type { ScriptArg } from './scripts.js';
 
@@ -48,20 +47,23 @@ export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Prom
   const draining = p.draining === undefined ? '' : p.draining ? '1' : '0';
   const caps = [field(p.groupConcurrency), field(p.groupMaxWaiting), rateArg(p.groupRateLimit)];
   const args = [field(p.concurrency), field(p.maxSize), paused, maxStalls, draining, rateArg(p.rateLimit), ...caps];
-  const fields = await ctx.onQueue<unknown[]>('upsertQueue', p.name, args);
+  const fields = await ctx.onQueue('upsertQueue', p.name, args);
   return toQueueConfig(p.name, fields);
 }
+
+/** The by-id scripts: each replies `['ok', job]`, `['missing']` or `['invalid', state]`. */
+type MoveScript = 'cancel' | 'retry' | 'changePriority' | 'promote';
 
 /**
  * Runs a by-id script on the job's queue: 'ok' gives the record, 'invalid' an
  * `InvalidTransitionError` to `target`, 'missing' a `JobNotFoundError`. The script sees only its
  * own queue's keys, so a job of another queue is missing and nothing is written.
  */
-async function jobMove(ctx: RedisContext, name: ScriptName, ref: JobRef, target: string, args: ScriptArg[]): Promise<JobRecord> {
-  const [tag, detail] = await ctx.onQueue<Tagged>(name, ref.queue, [ref.id, ...args]);
-  if (tag === 'missing') throw new JobNotFoundError(ref.id);
-  if (tag === 'invalid') throw new InvalidTransitionError(ref.id, String(detail), target);
-  return toJobRecord(ref.queue, detail as unknown[]);
+async function jobMove(ctx: RedisContext, name: MoveScript, ref: JobRef, target: string, args: ScriptArg[]): Promise<JobRecord> {
+  const reply = await ctx.onQueue(name, ref.queue, [ref.id, ...args]);
+  if (reply[0] === 'missing') throw new JobNotFoundError(ref.id);
+  if (reply[0] === 'invalid') throw new InvalidTransitionError(ref.id, reply[1], target);
+  return toJobRecord(ref.queue, reply[1]);
 }
 
 /** Queued: cancelled now; running: cancel requested; cancelled: as is; otherwise throws. @internal */
@@ -90,6 +92,5 @@ export async function removeJobs(ctx: RedisContext, p: RemoveParams): Promise<nu
   const states = p.states.join(',');
   if (states === '') return 0;
   const args = [states, optionalArg(p.olderThan), String(p.limit), optionalArg(p.sampleLimit)];
-  const removed = await ctx.onQueue<number>('removeJobs', p.queue, args, [ctx.keys.samples(p.queue)]);
-  return Number(removed);
+  return ctx.onQueue('removeJobs', p.queue, args, [ctx.keys.samples(p.queue)]);
 }

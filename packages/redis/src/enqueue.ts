@@ -5,7 +5,8 @@
  * @internal
  */
 import { type EnqueueParams, type EnqueueResult, GroupFullError, type NewJob, QueueDrainingError, QueueFullError, queuedRecord } from '@waitline/core';
-import { optionalArg, type RedisContext, type Tagged } from './context.js';
+import { optionalArg, type RedisContext } from './context.js';
+import type { EnqueueReply } from './replies.js';
 import { toJobRecord } from './rows.js';
 import type { ScriptArg } from './scripts.js';
 
@@ -41,15 +42,15 @@ export function jobArgs(job: NewJob, payload: string): ScriptArg[] {
  * written then): `QueueDrainingError`, `QueueFullError`, `GroupFullError` (with the index of the
  * first job past its group's cap). `payloads` are the JSON texts sent. @internal
  */
-export function enqueueReply(p: EnqueueParams, payloads: readonly string[], tag: string, detail: unknown): EnqueueResult {
-  if (tag === 'duplicate') throw new DuplicateJobIdError(String(detail));
-  if (tag === 'draining') throw new QueueDrainingError(p.queue);
-  if (tag === 'full') throw new QueueFullError(p.queue, Number(detail));
-  if (tag === 'groupFull') {
-    const [group, maxWaiting, index] = detail as [string, string, number];
-    throw new GroupFullError(p.queue, String(group), Number(maxWaiting), Number(index));
+export function enqueueReply(p: EnqueueParams, payloads: readonly string[], reply: EnqueueReply): EnqueueResult {
+  if (reply[0] === 'duplicate') throw new DuplicateJobIdError(reply[1]);
+  if (reply[0] === 'draining') throw new QueueDrainingError(p.queue);
+  if (reply[0] === 'full') throw new QueueFullError(p.queue, Number(reply[1]));
+  if (reply[0] === 'groupFull') {
+    const [group, maxWaiting, index] = reply[1];
+    throw new GroupFullError(p.queue, group, Number(maxWaiting), index);
   }
-  const outcome = detail as Array<number | unknown[]>;
+  const outcome = reply[1];
   const jobs = p.jobs.map((job, i) => {
     const o = outcome[i];
     if (Array.isArray(o)) return toJobRecord(p.queue, o);
@@ -66,6 +67,5 @@ export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<
   p.jobs.forEach((job, i) => {
     args.push(...jobArgs(job, payloads[i] as string));
   });
-  const [tag, detail] = await ctx.onQueue<Tagged>('enqueue', p.queue, args);
-  return enqueueReply(p, payloads, tag, detail);
+  return enqueueReply(p, payloads, await ctx.onQueue('enqueue', p.queue, args));
 }

@@ -21,24 +21,32 @@ import {
  * The counts a script returns for a ready job of a grouped queue: higher, rank, own stamp, others
  * (flat: group, stamp, ready, weight, used), own group, own weight, own used. @internal
  */
-export type GroupedInputsReply = [number | string, number | string, string | null, unknown[], string, number | string, number | string];
+export type GroupedInputsReply = [
+  higher: number,
+  rank: number,
+  own: string | null,
+  others: Array<string | number>,
+  group: string,
+  weight: number,
+  used: number,
+];
 
 /** One line of `lua/lib/group-ahead.lua`: group, stamp or null, bound, flat name/size, weight, used. */
-type LineReply = [string, string | null, number | string, unknown[], number | string, number | string];
+type LineReply = [group: string, stamp: string | null, bound: number, jobs: string[], weight: number, used: number];
 
 /** `lua/lib/group-ahead.lua`'s reply: all read (1/0), higher jobs (flat), lines. @internal */
-export type GroupedAheadReply = [number | string, unknown[], LineReply[]];
+export type GroupedAheadReply = [all: 0 | 1, higher: string[], lines: LineReply[]];
 
 type AheadJob = { name: string; size: number | null };
 
 /** A stamp as a number; a group without one goes after every group (it cannot be served yet). */
-function stamp(turn: string | null | undefined): number {
+function stamp(turn: string | number | null | undefined): number {
   return turn === null || turn === undefined || turn === '' ? Number.POSITIVE_INFINITY : Number(turn);
 }
 
 /** A group's turn from the script's group, stamp, weight and used count. */
-function turnOf(group: unknown, turn: unknown, weight: unknown, used: unknown): GroupTurn {
-  return { group: String(group), turn: stamp(turn as string | null), weight: Number(weight ?? 1), used: Number(used ?? 0) };
+function turnOf(group: unknown, turn: string | number | null | undefined, weight: unknown, used: unknown): GroupTurn {
+  return { group: String(group), turn: stamp(turn), weight: Number(weight ?? 1), used: Number(used ?? 0) };
 }
 
 /** The script's counts as core's `groupPosition` input. @internal */

@@ -31,7 +31,7 @@ export async function listGroupSettings(ctx: RedisContext, queue: string): Promi
  * and weights, from one script; an unknown queue has none. See `Storage.listGroups`. @internal
  */
 export async function listGroups(ctx: RedisContext, p: ListGroupsParams): Promise<GroupsPage> {
-  const reply = await ctx.onQueue<(string | number)[]>('listGroups', p.queue, [p.now, p.after ?? '', p.limit]);
+  const reply = await ctx.onQueue('listGroups', p.queue, [p.now, p.after ?? '', p.limit]);
   const items: GroupCounts[] = [];
   for (let i = 1; i + 4 < reply.length; i += 5) {
     const [group, ready, scheduled, running, weight] = reply.slice(i, i + 5);

@@ -24,12 +24,12 @@ export async function getRetention(ctx: RedisContext, queue: string): Promise<Re
 /** The lease's compare-and-set (housekeeping-lease.lua) and the stored policy. @internal */
 export async function takeHousekeepingLease(ctx: RedisContext, p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
   const args = [p.holder, String(p.now), String(p.now + p.leaseMs)];
-  const [held, retention] = await ctx.onKeys<[number, string | null]>('housekeepingLease', [ctx.keys.housekeeping(p.queue)], args);
-  return { held: Number(held) === 1, retention: typeof retention === 'string' ? (JSON.parse(retention) as RetentionPolicy) : null };
+  const [held, retention] = await ctx.onKeys('housekeepingLease', [ctx.keys.housekeeping(p.queue)], args);
+  return { held: held === 1, retention: typeof retention === 'string' ? (JSON.parse(retention) as RetentionPolicy) : null };
 }
 
 /** One prune batch (prune-finished.lua) and its samples, in one script. @internal */
 export async function pruneFinished(ctx: RedisContext, p: PruneFinishedParams): Promise<number> {
   const args = [p.state, optionalArg(p.olderThan), optionalArg(p.keepNewest), String(p.limit), String(p.sampleLimit)];
-  return Number(await ctx.onQueue<number>('pruneFinished', p.queue, args, [ctx.keys.samples(p.queue)]));
+  return ctx.onQueue('pruneFinished', p.queue, args, [ctx.keys.samples(p.queue)]);
 }

@@ -6,17 +6,15 @@
  * @internal
  */
 import { type JobRecord, LeaseLostError, type LeaseState, type ProgressParams, type ReclaimParams, type RenewLeasesParams } from '@waitline/core';
-import type { RedisContext, Tagged } from './context.js';
+import type { RedisContext } from './context.js';
 import { toJobRecord, toJobRecords } from './rows.js';
-import type { ScriptArg } from './scripts.js';
-
-type RenewReply = Array<[string, string, string]>;
+import type { ScriptArg, ScriptReply } from './scripts.js';
 
 /** Renews on one queue: the given leases, or every lease of the worker there. */
-async function renewOnQueue(ctx: RedisContext, queue: string, p: RenewLeasesParams): Promise<RenewReply> {
+async function renewOnQueue(ctx: RedisContext, queue: string, p: RenewLeasesParams): Promise<ScriptReply<'renewLeases'>> {
   const expiresAt = String(p.now + p.leaseMs);
   const mode: ScriptArg[] = p.leases ? ['leases', String(p.leases.length), ...p.leases.flatMap((l) => [l.id, l.leaseToken])] : ['worker', p.workerId];
-  return ctx.onQueue<RenewReply>('renewLeases', queue, [expiresAt, ...mode]);
+  return ctx.onQueue('renewLeases', queue, [expiresAt, ...mode]);
 }
 
 /**
@@ -37,9 +35,9 @@ export async function renewLeases(ctx: RedisContext, p: RenewLeasesParams): Prom
 export async function reportProgress(ctx: RedisContext, p: ProgressParams): Promise<JobRecord> {
   const { percent, stage, data } = p.progress;
   const progress = JSON.stringify(data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now });
-  const [tag, fields] = await ctx.onQueue<Tagged>('progress', p.queue, [p.id, p.leaseToken, progress]);
-  if (tag !== 'ok') throw new LeaseLostError(p.id);
-  return toJobRecord(p.queue, fields as unknown[]);
+  const reply = await ctx.onQueue('progress', p.queue, [p.id, p.leaseToken, progress]);
+  if (reply[0] !== 'ok') throw new LeaseLostError(p.id);
+  return toJobRecord(p.queue, reply[1]);
 }
 
 /** Moves expired leases out of running: on `p.queue`, or on every known queue. @internal */

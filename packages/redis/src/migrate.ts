@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { checkSchemaVersion } from '@waitline/core';
-import type { RedisContext, Tagged } from './context.js';
+import type { RedisContext } from './context.js';
 
 /**
  * The schema version this code writes and reads: 2 adds the group keys (`lua/lib/common.lua`),
@@ -28,11 +28,10 @@ export const REDIS_SCHEMA_VERSION = 3;
  * @internal
  */
 export async function ensureSchema(ctx: RedisContext, write: boolean): Promise<string> {
-  const [, found, epoch] = await ctx.onKeys<Tagged>('migrate', [ctx.keys.meta], [String(REDIS_SCHEMA_VERSION), write ? '1' : '0', randomUUID()]);
-  const version = Number(found);
+  const [, version, epoch] = await ctx.onKeys('migrate', [ctx.keys.meta], [String(REDIS_SCHEMA_VERSION), write ? '1' : '0', randomUUID()]);
   // The script writes nothing for a newer version (tag 'newer') and migrates an older one when writing.
   checkSchemaVersion({ found: version, expected: REDIS_SCHEMA_VERSION, where: `Redis prefix "${ctx.keys.prefix}"`, pkg: '@waitline/redis', migrating: write });
-  return String(epoch);
+  return epoch;
 }
 
 /** The prefix's epoch as stored now, or null when it has none. @internal */

@@ -18,9 +18,10 @@ import type {
   RawQueueStats,
   StatsParams,
 } from '@waitline/core';
-import { optionalArg, type RedisContext, type Tagged } from './context.js';
-import { type GroupedAheadReply, type GroupedInputsReply, groupedAhead, groupedAheadInputs } from './group-position.js';
+import { optionalArg, type RedisContext } from './context.js';
+import { groupedAhead, groupedAheadInputs } from './group-position.js';
 import { mergeRecent, toJobRecord, toJobRecords, toQueueConfig, toRunningSamples } from './rows.js';
+import type { ScriptReply } from './scripts.js';
 import { liveWorkers } from './workers.js';
 
 /** The stored config, or null for a queue never configured nor added to. @internal */
@@ -51,12 +52,12 @@ export async function getJob(ctx: RedisContext, p: JobRef): Promise<JobRecord | 
  * under their queue's tag, so another queue's job is simply not there. @internal
  */
 export async function getPosition(ctx: RedisContext, p: { queue: string; id: string; now: number }): Promise<number | null> {
-  const [tag, rank] = await ctx.onQueue<Tagged>('position', p.queue, [p.id, String(p.now)]);
-  if (tag === 'grouped') return groupedAhead(rank as GroupedInputsReply) + 1;
-  return tag === 'ok' ? Number(rank) + 1 : null;
+  const reply = await ctx.onQueue('position', p.queue, [p.id, String(p.now)]);
+  if (reply[0] === 'grouped') return groupedAhead(reply[1]) + 1;
+  return reply[0] === 'ok' ? reply[1] + 1 : null;
 }
 
-function toAheadWork(flat: unknown[]): AheadWork[] {
+function toAheadWork(flat: ReadonlyArray<string | number>): AheadWork[] {
   const work: AheadWork[] = [];
   for (let i = 0; i + 3 < flat.length; i += 4) {
     work.push({ name: String(flat[i]), count: Number(flat[i + 1]), sizedCount: Number(flat[i + 2]), sizeSum: Number(flat[i + 3]) });
@@ -64,7 +65,7 @@ function toAheadWork(flat: unknown[]): AheadWork[] {
   return work;
 }
 
-function toAheadJobs(flat: unknown[] | null): PositionInputs['aheadJobs'] {
+function toAheadJobs(flat: readonly string[] | null): PositionInputs['aheadJobs'] {
   if (flat === null) return null;
   const jobs: Array<{ name: string; size: number | null }> = [];
   for (let i = 0; i + 1 < flat.length; i += 2) jobs.push({ name: String(flat[i]), size: flat[i + 1] === '' ? null : Number(flat[i + 1]) });
@@ -76,21 +77,8 @@ function countArg(n: number): string {
   return String(Number.isNaN(n) ? 0 : Math.max(0, Math.min(Math.floor(n), 2 ** 31)));
 }
 
-type PositionReply = [
-  string,
-  unknown[],
-  number | null,
-  number,
-  unknown[],
-  unknown[] | null,
-  unknown,
-  unknown,
-  unknown,
-  unknown[],
-  string[],
-  [GroupedInputsReply, GroupedAheadReply] | null,
-  [string, number | string, number | string, string[] | null] | null,
-];
+/** position-inputs.lua's reply for a known job. */
+type PositionReply = Extract<ScriptReply<'positionInputs'>, ['ok', ...unknown[]]>;
 
 /** The job's group standing (the script's last element), as a spreadable part: empty when absent. */
 function standingPart(reply: PositionReply): { group?: GroupStanding } {
@@ -120,17 +108,17 @@ function aheadPart(reply: PositionReply, aheadWorkLimit: number): Pick<PositionI
  */
 export async function getPositionInputs(ctx: RedisContext, p: PositionParams): Promise<PositionInputs | null> {
   const args = [p.id, String(p.now), countArg(p.aheadListLimit), String(p.sampleLimit), countArg(p.aheadWorkLimit)];
-  const reply = await ctx.onQueue<Tagged>('positionInputs', p.queue, args, [ctx.keys.samples(p.queue)]);
+  const reply = await ctx.onQueue('positionInputs', p.queue, args, [ctx.keys.samples(p.queue)]);
   if (reply[0] === 'missing') return null;
-  const [, job, , , , , running, completed, failed, config, kept] = reply as PositionReply;
+  const [, job, , , , , running, completed, failed, config, kept] = reply;
   return {
     job: toJobRecord(p.queue, job),
-    ...aheadPart(reply as PositionReply, Number(countArg(p.aheadWorkLimit))),
+    ...aheadPart(reply, Number(countArg(p.aheadWorkLimit))),
     running: toRunningSamples(running),
     recent: mergeRecent(completed, failed, kept, p.sampleLimit),
     config: toQueueConfig(p.queue, config),
     liveWorkers: await liveWorkers(ctx, p.queue, p.now, p.workerStaleMs),
-    ...standingPart(reply as PositionReply),
+    ...standingPart(reply),
   };
 }
 
@@ -138,13 +126,8 @@ export async function getPositionInputs(ctx: RedisContext, p: PositionParams): P
 export async function getStats(ctx: RedisContext, p: StatsParams): Promise<RawQueueStats> {
   const args = [String(p.now), String(p.sampleLimit), ...p.windowsMs.map(String)];
   const samplesKey = [ctx.keys.samples(p.queue)];
-  const [counts, windows, completed, failed, config, kept] = await ctx.onQueue<[number[], number[], unknown, unknown, unknown[], string[]]>(
-    'stats',
-    p.queue,
-    args,
-    samplesKey,
-  );
-  const [ready, scheduled, running, done, failedCount, cancelled] = counts.map(Number) as [number, number, number, number, number, number];
+  const [counts, windows, completed, failed, config, kept] = await ctx.onQueue('stats', p.queue, args, samplesKey);
+  const [ready, scheduled, running, done, failedCount, cancelled] = counts;
   return {
     counts: { queued: ready + scheduled, ready, scheduled, running, completed: done, failed: failedCount, cancelled },
     windows: p.windowsMs.map((windowMs, i) => ({ windowMs, completed: Number(windows[2 * i]), failed: Number(windows[2 * i + 1]) })),
@@ -157,8 +140,6 @@ export async function getStats(ctx: RedisContext, p: StatsParams): Promise<RawQu
 /** How many jobs one filtered list-jobs script reads at most. @internal */
 export const LIST_SCAN_BUDGET = 5_000;
 
-type FilteredStep = [unknown, number, number];
-
 /** Walks the all set in bounded steps, skipping `offset` matches, until `want` matches or the end. */
 async function listFiltered(ctx: RedisContext, p: ListParams, offset: number, want: number): Promise<JobRecord[]> {
   const items: JobRecord[] = [];
@@ -167,7 +148,7 @@ async function listFiltered(ctx: RedisContext, p: ListParams, offset: number, wa
   let cursor = 0;
   while (items.length < want && cursor >= 0) {
     const args = [String(skip), String(want - items.length), p.order ?? 'desc', states, String(cursor), String(LIST_SCAN_BUDGET), optionalArg(p.afterSeq)];
-    const [page, skipped, next] = await ctx.onQueue<FilteredStep>('listJobs', p.queue, args);
+    const [page, skipped, next] = await ctx.onQueue('listJobs', p.queue, args);
     items.push(...toJobRecords(p.queue, page));
     skip -= Number(skipped);
     cursor = Number(next);
@@ -184,15 +165,7 @@ export async function listJobs(ctx: RedisContext, p: ListParams): Promise<Page<J
     const found = await listFiltered(ctx, p, offset, limit + 1);
     return { items: found.slice(0, limit), nextOffset: found.length > limit ? offset + limit : null };
   }
-  const [page, more] = await ctx.onQueue<[unknown, string]>('listJobs', p.queue, [
-    String(offset),
-    String(limit),
-    p.order ?? 'desc',
-    '',
-    '0',
-    '0',
-    optionalArg(p.afterSeq),
-  ]);
+  const [page, more] = await ctx.onQueue('listJobs', p.queue, [String(offset), String(limit), p.order ?? 'desc', '', '0', '0', optionalArg(p.afterSeq)]);
   const items = toJobRecords(p.queue, page);
   return { items, nextOffset: more === '1' ? offset + items.length : null };
 }

@@ -17,9 +17,7 @@ import {
   type RunningSample,
   type WorkerInfo,
 } from '@waitline/core';
-
-/** A reply array as ioredis returns it: strings, nulls and nested arrays. @internal */
-export type Reply = Array<string | number | null | Reply>;
+import type { FinishedSampleRow, JobHash, RunningSampleRow } from './replies.js';
 
 /** HGETALL's field/value array as a map. @internal */
 export function fieldMap(fields: readonly unknown[]): Map<string, string> {
@@ -77,8 +75,8 @@ export function toJobRecord(queue: string, fields: readonly unknown[]): JobRecor
 }
 
 /** A list of job hashes as records. @internal */
-export function toJobRecords(queue: string, list: unknown): JobRecord[] {
-  return (list as unknown[][]).map((fields) => toJobRecord(queue, fields));
+export function toJobRecords(queue: string, list: readonly JobHash[]): JobRecord[] {
+  return list.map((fields) => toJobRecord(queue, fields));
 }
 
 /**
@@ -111,8 +109,8 @@ function groupRateField(max: number | null, intervalMs: number | null): { groupR
 }
 
 /** Running samples as lib/samples.lua returns them. @internal */
-export function toRunningSamples(list: unknown): RunningSample[] {
-  return (list as Array<Array<string | null>>).map(([id, name, size, startedAt, progress]) => {
+export function toRunningSamples(list: readonly RunningSampleRow[]): RunningSample[] {
+  return list.map(([id, name, size, startedAt, progress]) => {
     const parsed = progress ? (JSON.parse(progress) as { percent?: number | null }) : null;
     return {
       id: String(id),
@@ -124,8 +122,11 @@ export function toRunningSamples(list: unknown): RunningSample[] {
   });
 }
 
-/** A finished job's sample fields as a script reads them: name, size, runAt, startedAt, finishedAt, seq, priority, createdAt. */
-type SampleFields = Array<string | false | null>;
+/**
+ * A finished job's sample fields, name, size, runAt, startedAt, finishedAt, seq, priority,
+ * createdAt: as a script reads them (null when absent), or as lib/prune.lua kept them (JSON: false).
+ */
+type SampleFields = ReadonlyArray<string | false | null>;
 
 /** The sample of one script row, or null for a job never started. */
 function toKeptSample(state: FinishedSample['state'], f: SampleFields): KeptSample | null {
@@ -141,10 +142,15 @@ function toKeptSample(state: FinishedSample['state'], f: SampleFields): KeptSamp
  * (members of the samples zset, see `lua/lib/prune.lua`), newest finish first (then newest seq),
  * jobs never started left out. @internal
  */
-export function mergeRecent(completed: unknown, failed: unknown, kept: readonly string[] | null | undefined, limit: number): FinishedSample[] {
+export function mergeRecent(
+  completed: readonly FinishedSampleRow[],
+  failed: readonly FinishedSampleRow[],
+  kept: readonly string[] | null | undefined,
+  limit: number,
+): FinishedSample[] {
   const fromJobs: KeptSample[] = [];
-  const add = (list: unknown, state: FinishedSample['state']) => {
-    for (const f of list as SampleFields[]) {
+  const add = (list: readonly FinishedSampleRow[], state: FinishedSample['state']) => {
+    for (const f of list) {
       const sample = toKeptSample(state, f);
       if (sample !== null) fromJobs.push(sample);
     }

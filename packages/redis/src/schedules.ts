@@ -6,7 +6,7 @@
  * @internal
  */
 import type { CatchUp, DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from '@waitline/core';
-import { optionalArg, type RedisContext, type Tagged } from './context.js';
+import { optionalArg, type RedisContext } from './context.js';
 import { fieldMap } from './rows.js';
 import { enqueueReply, jobArgs } from './enqueue.js';
 
@@ -40,7 +40,7 @@ function byKey(a: ScheduleRecord, b: ScheduleRecord): number {
 export async function upsertSchedule(ctx: RedisContext, p: UpsertScheduleParams): Promise<ScheduleRecord> {
   await ctx.queueNames.add(p.queue);
   const args = [p.key, p.cron ?? '', p.tz ?? '', optionalArg(p.every), p.catchUp, JSON.stringify(p.payload ?? null), JSON.stringify(p.options)];
-  const reply = await ctx.onQueue<unknown[]>(
+  const reply = await ctx.onQueue(
     'scheduleUpsert',
     p.queue,
     [...args, String(p.nextRunAt), String(p.now), optionalArg(p.lastRunAt)],
@@ -51,12 +51,12 @@ export async function upsertSchedule(ctx: RedisContext, p: UpsertScheduleParams)
 
 /** Deletes the schedule in one script; true when it existed. @internal */
 export async function removeSchedule(ctx: RedisContext, p: ScheduleRef): Promise<boolean> {
-  return (await ctx.onKeys<number>('scheduleRemove', [ctx.keys.schedules(p.queue)], [p.key])) === 1;
+  return (await ctx.onKeys('scheduleRemove', [ctx.keys.schedules(p.queue)], [p.key])) === 1;
 }
 
 /** The queue's schedules with nextRunAt up to `until` ('+inf': all), by next tick then key. */
 async function read(ctx: RedisContext, queue: string, until: string, limit: number): Promise<ScheduleRecord[]> {
-  const reply = await ctx.onKeys<unknown[][]>('scheduleList', [ctx.keys.schedules(queue)], [until, String(limit)]);
+  const reply = await ctx.onKeys('scheduleList', [ctx.keys.schedules(queue)], [until, String(limit)]);
   return reply.filter((fields) => fields.length > 0).map((fields) => toRecord(queue, fields));
 }
 
@@ -76,9 +76,9 @@ export async function fireSchedule(ctx: RedisContext, p: FireScheduleParams): Pr
   const payload = p.job === null ? '' : JSON.stringify(p.job.payload ?? null);
   const args = [p.key, String(p.expectedNextRunAt), String(p.nextRunAt), String(p.now), p.job === null ? '0' : '1'];
   if (p.job !== null) args.push(...jobArgs(p.job, payload).map(String));
-  const [tag, detail] = await ctx.onQueue<Tagged>('scheduleFire', p.queue, args, [ctx.keys.schedules(p.queue)]);
-  if (tag === 'missed') return { fired: false };
-  if (tag === 'skipped' || p.job === null) return { fired: true, job: null, inserted: false };
-  const added = enqueueReply({ queue: p.queue, jobs: [p.job], now: p.now }, [payload], tag, detail);
+  const reply = await ctx.onQueue('scheduleFire', p.queue, args, [ctx.keys.schedules(p.queue)]);
+  if (reply[0] === 'missed') return { fired: false };
+  if (reply[0] === 'skipped' || p.job === null) return { fired: true, job: null, inserted: false };
+  const added = enqueueReply({ queue: p.queue, jobs: [p.job], now: p.now }, [payload], reply);
   return { fired: true, job: added.jobs[0] ?? null, inserted: added.inserted[0] ?? false };
 }

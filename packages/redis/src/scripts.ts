@@ -6,20 +6,32 @@
  * @module
  * @internal
  */
-import { LUA, type ScriptName } from './generated/lua.js';
+import { type EmbeddedScript, LUA, type LuaTypes, type ScriptName } from './generated/lua.js';
 import type { RedisClient } from './connection.js';
 import { isNoScriptError } from './errors.js';
 
 /** A script argument: Redis receives every argument as a string. @internal */
 export type ScriptArg = string | number;
 
+/** What a script replies, as its header's `@returns` declares it. @internal */
+export type ScriptReply<N extends ScriptName> = LuaTypes[N]['reply'];
+
 /**
  * Runs `name` with `keys` and `args`: one round trip while the server has the script cached, two
- * after it lost its cache.
+ * after it lost its cache. The reply is typed by the script's `@returns` tag: ioredis types every
+ * EVAL reply `unknown`, so this is the one place that says what a script returns.
  * @internal
  */
-export async function runScript(client: RedisClient, name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-  const script = LUA[name];
+export async function runScript<N extends ScriptName>(
+  client: RedisClient,
+  name: N,
+  keys: readonly string[],
+  args: readonly ScriptArg[],
+): Promise<ScriptReply<N>> {
+  return (await evaluate(client, LUA[name], keys, args)) as ScriptReply<N>;
+}
+
+async function evaluate(client: RedisClient, script: EmbeddedScript, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
   try {
     return await client.evalsha(script.sha1, keys.length, ...keys, ...args);
   } catch (err) {

@@ -26,8 +26,8 @@ export async function settleJobs(ctx: RedisContext, p: SettleParams): Promise<Se
   const limit = p.claim ? Math.max(0, Math.floor(p.claim.limit)) : 0;
   const claim = p.claim && limit > 0 ? claimArgs({ ...p.claim, now: p.now }) : ['', '', ''];
   const args = [String(p.now), ...counts, String(limit), ...claim, ...settleItems(p)];
-  const [settled, lost, claimed, nextStartAt] = await ctx.onQueue<[unknown, string[], unknown, string | null | undefined]>('settle', p.queue, args);
-  const result: SettleResult = { settled: toJobRecords(p.queue, settled), lost: lost.map(String), claimed: toJobRecords(p.queue, claimed) };
+  const [settled, lost, claimed, nextStartAt] = await ctx.onQueue('settle', p.queue, args);
+  const result: SettleResult = { settled: toJobRecords(p.queue, settled), lost, claimed: toJobRecords(p.queue, claimed) };
   if (typeof nextStartAt === 'string') result.nextStartAt = Number(nextStartAt);
   return result;
 }

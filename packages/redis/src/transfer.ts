@@ -5,7 +5,7 @@
  * @internal
  */
 import { ImportConflictError, type ImportJobsParams, type ImportJobsResult, type TransferJob } from '@waitline/core';
-import type { RedisContext, Tagged } from './context.js';
+import type { RedisContext } from './context.js';
 import type { ScriptArg } from './scripts.js';
 
 /** Fields a job hash keeps as JSON text (rows.ts parses them back). */
@@ -58,12 +58,12 @@ export async function importWholeJobs(ctx: RedisContext, p: ImportJobsParams): P
   await ctx.queueNames.add(p.queue);
   const args: ScriptArg[] = [String(p.now), p.onConflict, String(p.jobs.length)];
   for (const job of p.jobs) args.push(...jobArgs(job));
-  const reply = await ctx.onQueue<Tagged>('importJobs', p.queue, args);
+  const reply = await ctx.onQueue('importJobs', p.queue, args);
   if (reply[0] === 'conflict') {
-    const [, index, by, existingId, existingState, reason] = reply as [string, number, 'id' | 'idempotencyKey', string, string, 'exists' | 'running'];
-    const jobId = p.jobs[Number(index)]?.id ?? '';
-    throw new ImportConflictError({ queue: p.queue, jobId, index: Number(index), by, existingId, existingState, reason });
+    const [, index, by, existingId, existingState, reason] = reply;
+    const jobId = p.jobs[index]?.id ?? '';
+    throw new ImportConflictError({ queue: p.queue, jobId, index, by, existingId, existingState, reason });
   }
-  const [, imported, skipped, replaced] = reply as [string, number, number, number];
-  return { imported: Number(imported), skipped: Number(skipped), replaced: Number(replaced) };
+  const [, imported, skipped, replaced] = reply;
+  return { imported, skipped, replaced };
 }

@@ -5,8 +5,10 @@
 -- ARGV[1]      job key prefix
 -- ARGV[2]      job id
 -- ARGV[3]      now (ms): finishedAt of a queued job cancelled here
--- Returns: { 'ok', record } in the new state (a cancelled job as it was);
---          { 'missing' } for an unknown id; { 'invalid', state } for completed or failed (nothing written)
+-- @returns ['ok', JobHash] | ['missing'] | ['invalid', string]
+-- @use JobHash from replies
+-- Returns: 'ok' with the job in its new state (a cancelled job as it was); 'missing' for an
+--   unknown id; 'invalid' with the state for completed or failed (nothing written)
 -- Events: none; core publishes job:cancelled, or the `cancel` notice that reaches the running
 --   job's worker, once the script returned.
 -- Guarantees: atomic. A running job keeps its lease and state until its worker settles it (or its

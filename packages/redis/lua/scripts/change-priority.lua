@@ -5,7 +5,9 @@
 -- ARGV[1]      job key prefix
 -- ARGV[2]      job id
 -- ARGV[3]      the new priority (1..1000)
--- Returns: { 'ok', record }; { 'missing' }; { 'invalid', state } unless queued (nothing written)
+-- @returns ['ok', JobHash] | ['missing'] | ['invalid', string]
+-- @use JobHash from replies
+-- Returns: 'ok' with the job; 'missing'; 'invalid' with the state unless queued (nothing written)
 -- Events: none.
 -- Guarantees: atomic; a ready job is re-scored in the ready set (same member, so it keeps its seq
 --   tie-break); a scheduled job moves to its new level's scheduled set; a job of a named group

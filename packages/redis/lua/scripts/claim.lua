@@ -8,7 +8,9 @@
 -- ARGV[4]      worker id
 -- ARGV[5]      lease token base (a fresh random UUID; each job's token is base .. ':' .. seq)
 -- ARGV[6]      lease expiry (now + leaseMs)
--- Returns: the leased records in claim order (each an HGETALL field/value array).
+-- @returns JobHash[]
+-- @use JobHash from replies
+-- Returns: the leased jobs in claim order.
 -- Events: none; core publishes job:active once the script returned.
 -- Guarantees: atomic; pause, global concurrency, the rate limits, the group caps and the
 --   ordering rule as in lib/claim.lua (the claim reports no next start; settle.lua does).

@@ -11,13 +11,15 @@
 --              webhook JSON or '' (stored as the job's `webhook` field, absent meaning null),
 --              group prefixed with '=' or '' for none (stored as the job's `group` field, absent
 --              meaning null; the first grouped job sets the queue's `grouped`, lib/common.lua)
--- Returns: { 'ok', per job: the new seq (inserted) or the stored record (idempotency key matched) }
---          { 'duplicate', id } when an id is repeated in the batch or already stored: nothing written
---          { 'full', maxSize } when the new jobs would take the waiting count past maxSize: nothing written
---          { 'groupFull', { group, groupMaxWaiting, index } } when a new job would take its named
+-- @returns EnqueueReply
+-- @use EnqueueReply from replies
+-- Returns: 'ok' with, per job, the new seq (inserted) or the stored job (idempotency key matched);
+--          'duplicate' with the id when an id is repeated in the batch or already stored;
+--          'full' with maxSize when the new jobs would take the waiting count past maxSize;
+--          'groupFull' with { group, groupMaxWaiting, index } when a new job would take its named
 --          group's queued jobs past the config's groupMaxWaiting (index: the 0-based index of the
---          first such job in the batch): nothing written
---          { 'draining', '' } when the queue's config has draining = '1': nothing written
+--          first such job in the batch); 'draining' when the queue's config has draining = '1'.
+--          Nothing is written unless 'ok'.
 -- Events: none; core publishes job:added and the `added` wake-up once the script returned.
 -- Guarantees: atomic; validation happens before the first write. A draining queue refuses every
 --   batch, whatever its idempotency keys. maxSize counts queued jobs

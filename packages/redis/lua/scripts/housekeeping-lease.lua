@@ -3,7 +3,9 @@
 -- KEYS[1]  the queue's housekeeping hash: retention (policy JSON; absent = keep everything),
 --          holder, expiresAt
 -- ARGV[1]  holder; ARGV[2] now (ms); ARGV[3] expiresAt (now + the lease's length)
--- Returns: { 1 when ARGV[1] holds the lease after the call else 0, retention JSON or false }
+-- @returns [held: 0 | 1, retention: string | null]
+-- Returns: held is 1 when ARGV[1] holds the lease after the call; retention is the stored policy
+--   JSON, null without one
 -- Events: none.
 -- Guarantees: atomic; the lease changes hands only when it is free, expired (expiresAt <= now)
 --   or already ARGV[1]'s, so at most one holder at a time. Times are core's `now`, not the

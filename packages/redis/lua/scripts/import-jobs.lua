@@ -9,9 +9,11 @@
 -- ARGV[5..]    per job: id, state (never running), priority, runAt, finishedAt or '',
 --              idempotency key prefixed with '=' or '', n, then n field/value pairs: the job
 --              hash's fields (every non-null field but seq, named as in JobRecord)
--- Returns: { 'ok', imported, skipped, replaced }
---          { 'conflict', index (0-based), 'id' | 'idempotencyKey', stored id, stored state,
---            'exists' | 'running' } when a conflict must fail the call: nothing written
+-- @returns [tag: 'ok', imported: number, skipped: number, replaced: number]
+--   | [tag: 'conflict', index: number, by: 'id' | 'idempotencyKey', storedId: string,
+--      storedState: string, reason: 'exists' | 'running']
+-- Returns: 'ok' with the counts; 'conflict' (index 0-based in the call, the stored job's id and
+--   state) when a conflict must fail the call: nothing written
 -- Events: none; core's importJobs publishes the wake-up through the notifier after the call.
 -- Guarantees: atomic; every conflict is decided before the first write, in the rules of core's
 --   planImport: a conflict is a stored job of this queue with the id, or with the idempotency key,

@@ -8,8 +8,9 @@
 -- ARGV[3]      after: only names above it in byte order; '' for the first page (no named group
 --              is '', so '' excludes nothing)
 -- ARGV[4]      limit: most groups in the page (>= 1)
--- Returns: { more (1 when a group follows the page, else 0), then per group in name order:
---          name, ready, scheduled, running, weight }
+-- @returns [more: 0 | 1, ...groups: Array<string | number>]
+-- Returns: more is 1 when a group follows the page; then per group in name order, flat: name,
+--   ready, scheduled, running (numbers), weight (a string)
 -- Events: none.
 -- Guarantees: read-only; one snapshot (one script). The groups are the named groups (never the
 --   default group '') with a queued job (any level), a running job or a stored weight. No job is

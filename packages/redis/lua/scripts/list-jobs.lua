@@ -11,9 +11,11 @@
 -- ARGV[7]      filtered only: how many jobs this step may read at most
 -- ARGV[8]      afterSeq, or '' (or absent) for none: only jobs whose seq is after it in ARGV[4]'s
 --              order (keyset paging; ranks and offsets count from the first such job)
--- Returns: unfiltered { records of the page, '1' when more jobs follow else '0' };
---          filtered { matching records (at most limit), how many matches were skipped, the rank
---          to go on from, or -1 when the all set is exhausted }
+-- @returns [page: JobHash[], more: '1' | '0'] | [page: JobHash[], skipped: number, next: number]
+-- @use JobHash from replies
+-- Returns: unfiltered, the page and whether more jobs follow; filtered, the matching jobs (at most
+--   limit), how many matches were skipped, and the rank to go on from, or -1 when the all set is
+--   exhausted
 -- Events: none.
 -- Guarantees: read-only. Unfiltered, a range on the all set: O(log n + limit). Filtered, a walk of
 --   the all set in seq order reading each job's state, at most ARGV[7] jobs per call, so a long

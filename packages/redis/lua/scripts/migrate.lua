@@ -5,9 +5,10 @@
 -- ARGV[1]      the code's schema version
 -- ARGV[2]      '1' to write the version when it is older, '0' only to read it
 -- ARGV[3]      a fresh random id: the epoch to write when the prefix has none
--- Returns: { 'ok', version found, epoch } (the version written when asked and older; the epoch
---          written when missing and the prefix is, or is now, at the code's version; '' when
---          neither); { 'newer', version found, '' } (nothing written)
+-- @returns [tag: 'ok', found: number, epoch: string] | [tag: 'newer', found: number, epoch: '']
+-- Returns: 'ok' with the version found (written when asked and older) and the epoch (written when
+--   missing and the prefix is, or is now, at the code's version; '' when neither); 'newer'
+--   (nothing written)
 -- Events: none.
 -- Guarantees: atomic, so two processes migrating at once both succeed, write once and get the same
 --   epoch. A prefix without an epoch (empty, wiped by a restart without persistence or FLUSHALL,

@@ -9,19 +9,26 @@
 -- ARGV[4]      aheadListLimit: list the jobs ahead one by one when there are at most this many
 -- ARGV[5]      sampleLimit: recent finished jobs per state
 -- ARGV[6]      aheadWorkLimit: group the work of at most this many jobs ahead, the first in claim order
--- Returns: { 'missing' } for an unknown id, else { 'ok', record, rank or false (false unless queued
---          and ready), aheadWorkOf (how many jobs ahead the work covers: min(rank, aheadWorkLimit),
---          0 without a rank), aheadWork (flat: name, count, sizedCount, sizeSum per name, over the
---          first aheadWorkOf jobs ahead), aheadJobs (flat: name, size or '' per job, in claim order,
---          when rank <= aheadListLimit) or false, running samples, recent completed, recent
---          failed, config (HGETALL), kept samples, grouped or false }. In a grouped queue rank,
---          aheadWorkOf, aheadWork and aheadJobs are false/0/empty and `grouped` is
---          { inputs (lib/group-position.lua flatInputs), ahead (lib/group-ahead.lua groupAhead) }
---          when the job is queued and ready, else false. Last, the job's group standing
---          { group, rank, running, starts } when the queue is grouped and the job is queued, ready
---          and of a named group (rank: its group's ready jobs at its level before it; running: the
---          group's running jobs at every level; starts: under a groupRateLimit, the group's logged
---          starts after now - groupRateIntervalMs, oldest first, else false), else false.
+-- @returns [tag: 'missing'] | [tag: 'ok', job: JobHash, rank: number | null, aheadWorkOf: number,
+--     aheadWork: Array<string | number>, aheadJobs: string[] | null, running: RunningSampleRow[],
+--     completed: FinishedSampleRow[], failed: FinishedSampleRow[], config: HashFields,
+--     kept: string[], grouped: [GroupedInputsReply, GroupedAheadReply] | null,
+--     standing: [group: string, rank: number, running: number, starts: string[] | null] | null]
+-- @use FinishedSampleRow, HashFields, JobHash, RunningSampleRow from replies
+-- @use GroupedAheadReply, GroupedInputsReply from group-position
+-- Returns: 'missing' for an unknown id. Else rank is null unless the job is queued and ready;
+--          aheadWorkOf is how many jobs ahead the work covers (min(rank, aheadWorkLimit), 0
+--          without a rank); aheadWork is flat (name, count, sizedCount, sizeSum per name, over
+--          the first aheadWorkOf jobs ahead); aheadJobs is flat (name, size or '' per job, in
+--          claim order) when rank <= aheadListLimit, else null; then the running samples, recent
+--          completed and failed (lib/samples.lua), the config hash and the kept samples. In a
+--          grouped queue rank, aheadWorkOf, aheadWork and aheadJobs are null/0/empty and
+--          `grouped` is { inputs (lib/group-position.lua flatInputs), ahead (lib/group-ahead.lua
+--          groupAhead) } when the job is queued and ready, else null. `standing` is set when the
+--          queue is grouped and the job is queued, ready and of a named group (rank: its group's
+--          ready jobs at its level before it; running: the group's running jobs at every level;
+--          starts: under a groupRateLimit, the group's logged starts after now -
+--          groupRateIntervalMs, oldest first, else null), else null.
 -- Events: none.
 -- Guarantees: one consistent read; only the job itself may move (to the ready set, when it is due
 --   and still scheduled), as in position. The rank is exact and O(levels * log n) (lib/common.lua

@@ -5,9 +5,12 @@
 -- ARGV[1]      job key prefix
 -- ARGV[2]      job id
 -- ARGV[3]      now (ms)
--- Returns: { 'ok', rank } (0-based: position - 1); { 'grouped', inputs } in a grouped queue, the
---          inputs of core's groupPosition (lib/group-position.lua flatInputs); { 'none' } when
---          the job is not queued and ready at now; { 'missing' } for an unknown id
+-- @returns [tag: 'ok', rank: number] | [tag: 'grouped', inputs: GroupedInputsReply] | [tag: 'none']
+--   | [tag: 'missing']
+-- @use GroupedInputsReply from group-position
+-- Returns: 'ok' with the rank (0-based: position - 1); 'grouped' in a grouped queue, with the
+--   inputs of core's groupPosition (lib/group-position.lua flatInputs); 'none' when the job is
+--   not queued and ready at now; 'missing' for an unknown id
 -- Events: none.
 -- Guarantees: exact and O(levels * log n): ZRANK in the ready set plus the scheduled jobs due at
 --   now that sort before the job but no claim moved yet (lib/common.lua dueAhead). Only the job

@@ -6,7 +6,9 @@
 -- ARGV[2]      job id
 -- ARGV[3]      lease token
 -- ARGV[4]      progress JSON ({ percent, stage, data?, updatedAt })
--- Returns: { 'ok', record }; { 'lost' } when the lease is not held (nothing written)
+-- @returns ['ok', JobHash] | ['lost']
+-- @use JobHash from replies
+-- Returns: 'ok' with the job; 'lost' when the lease is not held (nothing written)
 -- Events: none; core publishes job:progress once the script returned.
 -- Guarantees: atomic; guarded by state = running and the lease token.
 --! include lib/common.lua

@@ -5,7 +5,9 @@
 -- ARGV[1]      job key prefix
 -- ARGV[2]      job id
 -- ARGV[3]      now (ms)
--- Returns: { 'ok', record }; { 'missing' }; { 'invalid', state } unless queued (nothing written)
+-- @returns ['ok', JobHash] | ['missing'] | ['invalid', string]
+-- @use JobHash from replies
+-- Returns: 'ok' with the job; 'missing'; 'invalid' with the state unless queued (nothing written)
 -- Events: none; core publishes the `added` wake-up once the script returned.
 -- Guarantees: atomic; runAt only moves earlier (runAt = min(runAt, now)), so a ready job is
 --   returned unchanged and a promoted one joins the back of its priority level.

@@ -9,6 +9,7 @@
 -- ARGV[4]      keep or '': how many of the newest selected jobs to skip
 -- ARGV[5]      limit: most jobs to delete
 -- ARGV[6]      sampleLimit: how many samples K_SAMPLES keeps
+-- @returns number
 -- Returns: how many jobs were deleted.
 -- Events: none.
 -- Guarantees: atomic; never touches a queued or running job. The selection is a score range on

@@ -5,7 +5,9 @@
 -- ARGV[1]      job key prefix
 -- ARGV[2]      now (ms)
 -- ARGV[3]      the error to record, as JSON without its closing brace ('{"name":...,"message":...')
--- Returns: the moved records in their new state (each an HGETALL array), by lease expiry
+-- @returns JobHash[]
+-- @use JobHash from replies
+-- Returns: the moved jobs in their new state, by lease expiry
 -- Events: none; core publishes job:stalled (and job:failed / job:cancelled) once the script returned.
 -- Guarantees: atomic; reads only the expired range of the running set (O(log n + moved)). The
 --   queue's config gives maxStalls (absent = 1). A requested cancel ends cancelled (error and

@@ -4,7 +4,8 @@
 -- ARGV[1]      worker id
 -- ARGV[2]      now (ms): startedAt on the first registration
 -- ARGV[3]      the worker as JSON without startedAt ('{"id":...,"lastSeenAt":...}')
--- Returns: nothing.
+-- @returns null
+-- Returns: nothing (false, which the client reads as null).
 -- Events: none.
 -- Guarantees: atomic upsert of one hash field; startedAt is set once, every other field follows
 --   the call.

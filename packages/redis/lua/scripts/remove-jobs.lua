@@ -10,6 +10,7 @@
 -- ARGV[5]      sampleLimit or '': keep the ETA samples of deleted completed and failed jobs in
 --              KEYS[11] (see lib/prune.lua), at most this many; '' keeps none
 -- KEYS[11]     the queue's kept samples
+-- @returns number
 -- Returns: how many jobs were deleted; the caller repeats while it equals the chunk.
 -- Events: none.
 -- Guarantees: atomic per chunk; a job leaves every set, its hash and its idempotency key together.

@@ -6,7 +6,8 @@
 -- ARGV[2]      the new lease expiry (now + leaseMs)
 -- ARGV[3]      mode: 'leases' (ARGV[4] = count, then id, token pairs) or 'worker' (ARGV[4] =
 --              worker id: every job running under it in this queue)
--- Returns: per lease renewed or asked about: { id, held '1'/'0', cancelRequested '1'/'0' }
+-- @returns Array<[id: string, held: '1' | '0', cancelRequested: '1' | '0']>
+-- Returns: one entry per lease renewed or asked about.
 -- Events: none.
 -- Guarantees: atomic; a lease is renewed only while state = running and the token matches (or,
 --   in worker mode, workerId matches); a lease not held is reported held '0' and not written.

@@ -6,8 +6,10 @@
 -- ARGV[2]      job id
 -- ARGV[3]      now (ms)
 -- ARGV[4]      runAt (ms): now, or later to schedule the job
--- Returns: { 'ok', record } in the new state; { 'missing' }; { 'invalid', state } unless failed
---          or cancelled (nothing written)
+-- @returns ['ok', JobHash] | ['missing'] | ['invalid', string]
+-- @use JobHash from replies
+-- Returns: 'ok' with the job in its new state; 'missing'; 'invalid' with the state unless failed
+--   or cancelled (nothing written)
 -- Events: none; core publishes the `added` wake-up once the script returned.
 -- Guarantees: atomic. The job re-enters at the back of its priority level (runAt = ARGV[4]); its
 --   last error and startedAt stay for inspection; lease, cancel request and finishedAt are cleared.

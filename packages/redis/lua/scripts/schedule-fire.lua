@@ -9,8 +9,10 @@
 -- ARGV[5]      now (ms)
 -- ARGV[6]      '1' when the tick enqueues a job, '0' when it is skipped
 -- ARGV[7..19]  the job, 13 fields as in enqueue.lua (when ARGV[6] is '1')
--- Returns: { 'missed' } when the schedule is gone or its nextRunAt is not ARGV[3]: nothing written
---          { 'skipped' } for a skipped tick (nextRunAt advanced, lastRunAt kept)
+-- @returns ['missed'] | ['skipped'] | EnqueueReply
+-- @use EnqueueReply from replies
+-- Returns: 'missed' when the schedule is gone or its nextRunAt is not ARGV[3]: nothing written;
+--          'skipped' for a skipped tick (nextRunAt advanced, lastRunAt kept);
 --          the reply of enqueue.lua otherwise: on 'ok' the tick is fired (nextRunAt = ARGV[4],
 --          lastRunAt = ARGV[3]); on a refusal ('draining', 'full', 'groupFull', 'duplicate') nothing
 --          written

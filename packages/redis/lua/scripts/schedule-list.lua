@@ -3,7 +3,9 @@
 -- KEYS[1]  the queue's schedules zset (see schedule-upsert.lua)
 -- ARGV[1]  until (ms), or '+inf' for every schedule
 -- ARGV[2]  the most schedules to return
--- Returns: one HGETALL reply per schedule, by nextRunAt then key (byte order)
+-- @returns HashFields[]
+-- @use HashFields from replies
+-- Returns: one schedule hash per schedule, by nextRunAt then key (byte order)
 -- Events: none.
 -- Guarantees: reads only, from one consistent state (scripts run one at a time).
 local keys = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))

@@ -13,7 +13,9 @@
 -- ARGV[9]      nextRunAt: the first tick core computed
 -- ARGV[10]     now (ms)
 -- ARGV[11]     lastRunAt written when the schedule is new ('' for null); a stored one keeps its own
--- Returns: the schedule hash after the write (HGETALL)
+-- @returns HashFields
+-- @use HashFields from replies
+-- Returns: the schedule hash after the write
 -- Events: none.
 -- Guarantees: atomic. A stored schedule with the same cron, tz and every keeps its nextRunAt,
 --   lastRunAt and createdAt (re-declaring at start loses no due tick); otherwise nextRunAt becomes

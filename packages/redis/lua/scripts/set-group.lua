@@ -5,7 +5,8 @@
 -- ARGV[1]      job key prefix
 -- ARGV[2]      the group's name (a named group, never the default group '')
 -- ARGV[3]      its weight (an integer 1..100, validated by core), or '' to remove its settings
--- Returns: nothing.
+-- @returns null
+-- Returns: nothing (the client reads null).
 -- Events: none.
 -- Guarantees: atomic; creates a missing queue with the defaults (as upsert-queue.lua does). The
 --   weight lives in TAG:gweights (lib/weights.lua), which claims and position reads take as they

@@ -12,9 +12,11 @@
 --              failed (id, token, error JSON, retryAt or '', startedAt or ''); cancelled (id,
 --              token, error JSON or '', startedAt or ''); released (id, token). A startedAt is
 --              the handler's real start (a prefetched job), stored over the claim's.
--- Returns: { settled records in item order, lost ids, claimed records in claim order, the next
---   start's time when a rate limit held the claim back: the queue's rateLimit, or else a
---   groupRateLimit that left the claim short (lib/claim.lua; else false, nil in the reply) }
+-- @returns [settled: JobHash[], lost: string[], claimed: JobHash[], nextStartAt: string | null]
+-- @use JobHash from replies
+-- Returns: the settled jobs in item order, the lost ids, the claimed jobs in claim order, and the
+--   next start's time when a rate limit held the claim back: the queue's rateLimit, or else a
+--   groupRateLimit that left the claim short (lib/claim.lua; else null)
 -- Events: none; core publishes them once the script returned.
 -- Guarantees: atomic; each item is guarded by its lease token (lib/settle.lua) and a miss writes
 --   nothing and lands in lost; the claim (lib/claim.lua) sees the slots the settles freed.

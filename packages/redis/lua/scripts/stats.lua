@@ -7,9 +7,12 @@
 -- ARGV[2]      now (ms)
 -- ARGV[3]      sampleLimit: recent finished jobs per state
 -- ARGV[4..]    window lengths (ms)
--- Returns: { counts { ready, scheduled, running, completed, failed, cancelled }, windows (flat:
---          completed, failed per window), recent completed, recent failed, config (HGETALL),
---          kept samples }
+-- @returns [counts: [ready: number, scheduled: number, running: number, completed: number,
+--     failed: number, cancelled: number], windows: number[], completed: FinishedSampleRow[],
+--     failed: FinishedSampleRow[], config: HashFields, kept: string[]]
+-- @use FinishedSampleRow, HashFields from replies
+-- Returns: windows flat (completed, failed per window); the recent completed and failed jobs
+--   (lib/samples.lua), the config hash and the kept samples
 -- Events: none.
 -- Guarantees: read-only; O(log n) per count (scheduled jobs: per priority level). A scheduled job due at now counts as ready even
 --   before a claim moved it. A window counts jobs with finishedAt >= now - window.

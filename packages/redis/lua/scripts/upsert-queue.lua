@@ -16,7 +16,9 @@
 -- ARGV[10]     group rate limit: '' keep, '-' none (every group's log of starts,
 --              TAG:grate:<group>, and their index TAG:grates are deleted with it), else
 --              'max:intervalMs' (stored as groupRateMax, groupRateIntervalMs; the logs are kept)
--- Returns: the config hash after the write (HGETALL)
+-- @returns HashFields
+-- @use HashFields from replies
+-- Returns: the config hash after the write
 -- Events: none.
 -- Guarantees: atomic; two processes writing different fields never lose either write; a new
 --   queue takes the defaults (no limits, not paused, not draining) for every field not given.
