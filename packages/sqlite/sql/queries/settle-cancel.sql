@@ -8,9 +8,9 @@
 -- @param now: number
 -- @returns JobRow
 -- @use JobRow from rows
--- Parameters: :startedAt is when the handler really started, or NULL to keep the start the claim wrote (a prefetched
---   job); :id and :leaseToken the proof of ownership; :queue the queue settled; :error JSON or NULL;
---   :now the clock of the caller.
+-- Parameters: :startedAt is when the handler really started, or NULL to keep the start the
+--   claim wrote (a prefetched job); :id and :leaseToken the proof of ownership; :queue the queue
+--   settled; :error JSON or NULL; :now the clock of the caller.
 -- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
 -- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement. A NULL :error
 --   keeps the error an earlier attempt recorded.
