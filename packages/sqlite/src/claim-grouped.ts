@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClaimParams, JobRecord, QueueRateLimit } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { GroupHolds } from './group-holds.js';
-import { type JobRow, toJobRecord } from './rows.js';
+import { toJobRecord } from './rows.js';
 import { turnLevelBelow, turnsInOrder } from './turns.js';
 
 /** The job a grouped claim takes next: its seq, its group ('' = default) and its level. */
@@ -35,7 +35,7 @@ function nextPick(ctx: SqliteContext, queue: string, now: number, holds: GroupHo
   for (let priority = turnLevelBelow(ctx, queue); priority !== null; priority = turnLevelBelow(ctx, queue, priority)) {
     for (const turn of turnsInOrder(ctx, queue, priority)) {
       if (holds?.atCap(turn.group) === true) continue;
-      const head = ctx.stmt('groupHead').get({ queue, grp: turn.group, priority }) as { seq: number; run_at: number } | undefined;
+      const head = ctx.stmt('groupHead').get({ queue, grp: turn.group, priority });
       if (head === undefined || head.run_at > now || holds?.outOfTokens(turn.group) === true) continue;
       return { seq: head.seq, group: turn.group, priority };
     }
@@ -52,7 +52,7 @@ function nextPick(ctx: SqliteContext, queue: string, now: number, holds: GroupHo
  */
 function moveTurn(ctx: SqliteContext, queue: string, pick: GroupPick): void {
   const params = { queue, grp: pick.group, priority: pick.priority };
-  const { more } = ctx.stmt('groupHasQueued').get(params) as { more: number };
+  const { more } = ctx.one('groupHasQueued', params);
   ctx.stmt(more === 1 ? 'turnBump' : 'turnLeave').run(params);
 }
 
@@ -102,7 +102,7 @@ export function claimGrouped(ctx: SqliteContext, p: ClaimParams, limit: number, 
       leaseToken,
       leaseExpiresAt: p.now + p.leaseMs,
       workerId: p.workerId,
-    }) as JobRow | undefined;
+    });
     // The write lock is held since the pick, so the job is still queued.
     if (row === undefined) throw new Error(`grouped claim: job seq ${pick.seq} left the queue under the write lock`);
     jobs.push(toJobRecord(row));

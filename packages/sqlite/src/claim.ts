@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { compareJobOrder, type ClaimParams, type JobRecord, type QueueConfig, rateLimitCap } from '@waitline/core';
 import { claimGrouped, type GroupedClaim, type GroupLimits } from './claim-grouped.js';
 import type { SqliteContext } from './context.js';
-import { groupRateLimitOf, type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
+import { groupRateLimitOf, toJobRecord, toQueueConfig } from './rows.js';
 
 /** What a claim leased, and when a rate limit held it back, when the next start may happen. @internal */
 export interface SqliteClaim {
@@ -21,7 +21,7 @@ export interface SqliteClaim {
  * than its rate limit's tokens (the log is trimmed on the way).
  */
 function freeSlots(ctx: SqliteContext, queue: string, wanted: number, now: number): Slots {
-  const row = ctx.stmt('getQueue').get({ name: queue }) as QueueRow | undefined;
+  const row = ctx.stmt('getQueue').get({ name: queue });
   if (row === undefined) return { limit: wanted }; // never configured nor added to: no limits
   const config = toQueueConfig(row);
   if (config.paused) return { limit: 0 };
@@ -45,14 +45,17 @@ function limitSlots(ctx: SqliteContext, config: QueueConfig, wanted: number, now
   const queue = config.name;
   let limit = wanted;
   if (config.concurrency !== null) {
-    const { n } = ctx.stmt('countRunning').get({ queue }) as { n: number };
+    const { n } = ctx.one('countRunning', { queue });
     limit = Math.min(limit, Math.max(0, config.concurrency - n));
   }
   const rate = config.rateLimit ?? null;
   if (rate === null || limit === 0) return { limit };
   const since = now - rate.intervalMs;
   ctx.stmt('rateStartsTrim').run({ queue, since });
-  const starts = (ctx.stmt('rateStarts').all({ queue, since }) as Array<{ at: number }>).map((r) => r.at);
+  const starts = ctx
+    .stmt('rateStarts')
+    .all({ queue, since })
+    .map((r) => r.at);
   return { ...rateLimitCap(rate, starts, now, limit), rated: true };
 }
 
@@ -104,7 +107,7 @@ function claimUngrouped(ctx: SqliteContext, p: ClaimParams, limit: number): JobR
     leaseToken: randomUUID(),
     leaseExpiresAt: p.now + p.leaseMs,
     workerId: p.workerId,
-  }) as JobRow[];
+  });
   return rows.map(toJobRecord).sort(compareJobOrder);
 }
 

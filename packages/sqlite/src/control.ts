@@ -20,27 +20,25 @@ import {
   type UpsertQueueParams,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
-import { type DeletedRow, keepSamples } from './housekeeping.js';
-import type { SqlName } from './generated/sql.js';
-import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
+import { keepSamples } from './housekeeping.js';
+import { type JobRow, toJobRecord, toQueueConfig } from './rows.js';
 import { joinTurn } from './turns.js';
 
 /** Reads a job of `queue` or throws `JobNotFoundError` (also for a job of another queue). @internal */
 export function getJobOrThrow(ctx: SqliteContext, queue: string, id: string): JobRecord {
-  const row = ctx.jobs('getJob').get({ id }) as JobRow | undefined;
+  const row = ctx.jobs('getJob').get({ id });
   if (row === undefined || row[2] !== queue) throw new JobNotFoundError(id);
   return toJobRecord(row);
 }
 
 /**
- * Runs a guarded transition; on a miss, throws `JobNotFoundError` or `InvalidTransitionError`
- * (from the job's current state to `to`).
+ * The record of a guarded transition's row (job `id` of `queue`); on a miss (no row), throws
+ * `JobNotFoundError` or `InvalidTransitionError` (from the job's current state to `to`).
  */
-function transition(ctx: SqliteContext, sql: SqlName, params: { id: string; queue: string; [key: string]: unknown }, to: JobState): JobRecord {
-  const row = ctx.jobs(sql).get(params) as JobRow | undefined;
+function transitioned(ctx: SqliteContext, row: JobRow | undefined, queue: string, id: string, to: JobState): JobRecord {
   if (row !== undefined) return toJobRecord(row);
-  const job = getJobOrThrow(ctx, params.queue, params.id);
-  throw new InvalidTransitionError(params.id, job.state, to);
+  const job = getJobOrThrow(ctx, queue, id);
+  throw new InvalidTransitionError(id, job.state, to);
 }
 
 /**
@@ -51,7 +49,7 @@ function transition(ctx: SqliteContext, sql: SqlName, params: { id: string; queu
  * @internal
  */
 export function cancelJob(ctx: SqliteContext, p: CancelParams): JobRecord {
-  const row = ctx.jobs('cancelJob').get({ id: p.id, queue: p.queue, now: p.now }) as JobRow | undefined;
+  const row = ctx.jobs('cancelJob').get({ id: p.id, queue: p.queue, now: p.now });
   if (row !== undefined) return toJobRecord(row);
   const job = getJobOrThrow(ctx, p.queue, p.id);
   if (job.state === 'cancelled') return job;
@@ -65,7 +63,8 @@ export function cancelJob(ctx: SqliteContext, p: CancelParams): JobRecord {
  * @internal
  */
 export function retryJob(ctx: SqliteContext, p: RetryParams): JobRecord {
-  const job = transition(ctx, 'retryJob', { id: p.id, queue: p.queue, runAt: p.runAt ?? p.now }, 'queued');
+  const row = ctx.jobs('retryJob').get({ id: p.id, queue: p.queue, runAt: p.runAt ?? p.now });
+  const job = transitioned(ctx, row, p.queue, p.id, 'queued');
   joinTurn(ctx, job.queue, job.group, job.priority);
   return job;
 }
@@ -77,7 +76,8 @@ export function retryJob(ctx: SqliteContext, p: RetryParams): JobRecord {
  * @internal
  */
 export function changePriority(ctx: SqliteContext, p: ChangePriorityParams): JobRecord {
-  const job = transition(ctx, 'changePriority', { id: p.id, queue: p.queue, priority: p.priority }, 'queued');
+  const row = ctx.jobs('changePriority').get({ id: p.id, queue: p.queue, priority: p.priority });
+  const job = transitioned(ctx, row, p.queue, p.id, 'queued');
   joinTurn(ctx, job.queue, job.group, job.priority);
   return job;
 }
@@ -88,7 +88,8 @@ export function changePriority(ctx: SqliteContext, p: ChangePriorityParams): Job
  * @internal
  */
 export function promoteJob(ctx: SqliteContext, p: PromoteParams): JobRecord {
-  return transition(ctx, 'promoteJob', { id: p.id, queue: p.queue, now: p.now }, 'queued');
+  const row = ctx.jobs('promoteJob').get({ id: p.id, queue: p.queue, now: p.now });
+  return transitioned(ctx, row, p.queue, p.id, 'queued');
 }
 
 /**
@@ -103,7 +104,7 @@ export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
     states: JSON.stringify(p.states),
     olderThan: p.olderThan ?? null,
     chunk: p.limit,
-  }) as DeletedRow[];
+  });
   if (p.sampleLimit !== undefined) keepSamples(ctx, p.queue, rows, p.sampleLimit);
   return rows.length;
 }
@@ -118,7 +119,7 @@ export function removeJobsChunk(ctx: SqliteContext, p: RemoveParams): number {
  * @internal
  */
 export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConfig {
-  const row = ctx.stmt('upsertQueue').get({
+  const row = ctx.one('upsertQueue', {
     name: p.name,
     setConcurrency: p.concurrency === undefined ? 0 : 1,
     concurrency: p.concurrency ?? null,
@@ -141,7 +142,7 @@ export function upsertQueue(ctx: SqliteContext, p: UpsertQueueParams): QueueConf
     groupRateMax: p.groupRateLimit?.max ?? null,
     groupRateIntervalMs: p.groupRateLimit?.intervalMs ?? null,
     now: p.now,
-  }) as QueueRow;
+  });
   if (p.rateLimit === null) ctx.stmt('rateStartsClear').run({ queue: p.name });
   if (p.groupRateLimit === null) ctx.stmt('groupRateStartsClear').run({ queue: p.name });
   return toQueueConfig(row);

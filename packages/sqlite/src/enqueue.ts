@@ -16,7 +16,7 @@ import {
   ValidationError,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
-import { newJobRecord, type JobRow, type QueueRow, toJobRecord, toJson } from './rows.js';
+import { newJobRecord, type QueueRow, toJobRecord, toJson } from './rows.js';
 import { joinTurn, markGrouped } from './turns.js';
 
 /**
@@ -25,7 +25,7 @@ import { joinTurn, markGrouped } from './turns.js';
  * @internal
  */
 export function readOrCreateQueue(ctx: SqliteContext, name: string, now: number): QueueRow {
-  const row = ctx.stmt('getQueue').get({ name }) as QueueRow | undefined;
+  const row = ctx.stmt('getQueue').get({ name });
   if (row !== undefined) return row;
   ctx.stmt('ensureQueue').run({ name, now });
   return {
@@ -52,9 +52,9 @@ export function readOrCreateQueue(ctx: SqliteContext, name: string, now: number)
 function roomLeft(ctx: SqliteContext, queue: QueueRow): number {
   const maxSize = queue.max_size;
   if (maxSize === null) return Number.POSITIVE_INFINITY;
-  const { n } = ctx.stmt('countQueuedBounded').get({ queue: queue.name, bound: maxSize }) as { n: number };
+  const { n } = ctx.one('countQueuedBounded', { queue: queue.name, bound: maxSize });
   if (queue.grouped !== 1) return maxSize - n;
-  const grouped = ctx.stmt('countGroupedBounded').get({ queue: queue.name, bound: maxSize }) as { n: number };
+  const grouped = ctx.one('countGroupedBounded', { queue: queue.name, bound: maxSize });
   return maxSize - Math.min(maxSize, n + grouped.n);
 }
 
@@ -72,7 +72,7 @@ function groupWaiting(ctx: SqliteContext, queue: QueueRow): ((group: string | nu
   return (group, index) => {
     if (group === null) return undefined;
     const known = waiting.get(group);
-    const count = known === undefined ? (ctx.stmt('groupQueuedBounded').get({ queue: queue.name, grp: group, bound: max + 1 }) as { n: number }).n : known + 1;
+    const count = known === undefined ? ctx.one('groupQueuedBounded', { queue: queue.name, grp: group, bound: max + 1 }).n : known + 1;
     waiting.set(group, count);
     return count > max ? new GroupFullError(queue.name, group, max, index) : undefined;
   };
@@ -94,34 +94,33 @@ function insertJob(ctx: SqliteContext, queue: string, job: NewJob, now: number):
   return newJobRecord(queue, job, payload, Number(info.lastInsertRowid), now);
 }
 
-/** Runs insert-job.sql or add-job.sql (same parameters), turning a duplicate id into a `ValidationError`. */
+/** Runs insert-job.sql (with the group) or add-job.sql (ungrouped jobs only), turning a duplicate id into a `ValidationError`. */
 function runInsert(ctx: SqliteContext, sql: 'insertJob' | 'addJob', queue: string, job: NewJob, payload: string, now: number) {
-  const grp = sql === 'insertJob' ? { grp: job.group ?? null } : {};
+  const fields = {
+    id: job.id,
+    queue,
+    name: job.name,
+    payload,
+    priority: job.priority,
+    runAt: job.runAt,
+    maxAttempts: job.maxAttempts,
+    backoff: toJson(job.backoff),
+    timeoutMs: job.timeoutMs ?? null,
+    size: job.size ?? null,
+    idempotencyKey: job.idempotencyKey ?? null,
+    traceparent: job.traceparent ?? null,
+    webhook: toJson(job.webhook),
+    now,
+  };
   try {
-    return ctx.stmt(sql).run({
-      ...grp,
-      id: job.id,
-      queue,
-      name: job.name,
-      payload,
-      priority: job.priority,
-      runAt: job.runAt,
-      maxAttempts: job.maxAttempts,
-      backoff: toJson(job.backoff),
-      timeoutMs: job.timeoutMs ?? null,
-      size: job.size ?? null,
-      idempotencyKey: job.idempotencyKey ?? null,
-      traceparent: job.traceparent ?? null,
-      webhook: toJson(job.webhook),
-      now,
-    });
+    return sql === 'insertJob' ? ctx.stmt('insertJob').run({ ...fields, grp: job.group ?? null }) : ctx.stmt('addJob').run(fields);
   } catch (err) {
     throw duplicateIdError(job.id, err);
   }
 }
 
 function findByKey(ctx: SqliteContext, queue: string, idempotencyKey: string | null): JobRecord {
-  const row = ctx.jobs('findIdempotentJob').get({ queue, idempotencyKey }) as JobRow | undefined;
+  const row = ctx.jobs('findIdempotentJob').get({ queue, idempotencyKey });
   // insert-job.sql only skips a row on an idempotency conflict, so the key names a stored job.
   if (row === undefined) throw new Error(`idempotency conflict without a job for key "${idempotencyKey}"`);
   return toJobRecord(row);

@@ -79,7 +79,7 @@ export class GroupHolds {
   private runningOf(grp: string, cap: number): number {
     let n = this.running.get(grp);
     if (n === undefined) {
-      n = (this.ctx.stmt('groupRunning').get({ queue: this.queue, grp, bound: cap }) as { n: number }).n;
+      n = this.ctx.one('groupRunning', { queue: this.queue, grp, bound: cap }).n;
       this.running.set(grp, n);
     }
     return n;
@@ -91,7 +91,10 @@ export class GroupHolds {
     if (log === undefined) {
       const params = { queue: this.queue, grp, since: this.now - rate.intervalMs };
       this.ctx.stmt('groupRateStartsTrim').run(params);
-      log = (this.ctx.stmt('groupRateStarts').all(params) as Array<{ at: number }>).map((r) => r.at);
+      log = this.ctx
+        .stmt('groupRateStarts')
+        .all(params)
+        .map((r) => r.at);
       this.logs.set(grp, log);
     }
     return log;

@@ -31,17 +31,8 @@ export function setGroup(ctx: SqliteContext, p: SetGroupParams): void {
  * @internal
  */
 export function listGroupSettings(ctx: SqliteContext, queue: string): GroupSettingsRecord[] {
-  const rows = ctx.stmt('listGroupSettings').all({ queue }) as Array<{ grp: string; weight: number }>;
+  const rows = ctx.stmt('listGroupSettings').all({ queue });
   return rows.map((r) => ({ group: r.grp, weight: r.weight })).sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
-}
-
-/** A row of list-groups.sql. */
-interface GroupCountsRow {
-  grp: string;
-  ready: number;
-  scheduled: number;
-  running: number;
-  weight: number;
 }
 
 /**
@@ -53,7 +44,7 @@ interface GroupCountsRow {
  */
 export function listGroups(ctx: SqliteContext, p: ListGroupsParams): GroupsPage {
   const params = { queue: p.queue, now: p.now, after: p.after ?? '', take: p.limit + 1 };
-  const rows = ctx.stmt('listGroups').all(params) as GroupCountsRow[];
+  const rows = ctx.stmt('listGroups').all(params);
   return groupsPage(
     rows.map((r) => ({ group: r.grp, ready: r.ready, scheduled: r.scheduled, running: r.running, weight: r.weight })),
     p.limit,

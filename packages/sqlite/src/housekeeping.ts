@@ -15,15 +15,7 @@ import {
   type SetRetentionParams,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
-import type { FinishedRow } from './rows.js';
-
-/** A row a prune or a clean deleted: its ETA fields, of any state. */
-type DeletedRow = Omit<FinishedRow, 'state' | 'started_at' | 'finished_at'> & {
-  state: string;
-  started_at: number | null;
-  finished_at: number | null;
-  seq: number;
-};
+import type { DeletedRow } from './rows.js';
 
 /** Stores the queue's retention policy (set-retention.sql). @internal */
 export function setRetention(ctx: SqliteContext, p: SetRetentionParams): void {
@@ -32,15 +24,14 @@ export function setRetention(ctx: SqliteContext, p: SetRetentionParams): void {
 
 /** The stored policy (get-housekeeping.sql), or null; reads only. @internal */
 export function getRetention(ctx: SqliteContext, queue: string): RetentionPolicy | null {
-  const row = ctx.stmt('getHousekeeping').get({ queue }) as { retention: string | null } | undefined;
+  const row = ctx.stmt('getHousekeeping').get({ queue });
   return row?.retention == null ? null : (JSON.parse(row.retention) as RetentionPolicy);
 }
 
 /** The lease's compare-and-set (take-housekeeping-lease.sql), then the row it left. @internal */
 export function takeHousekeepingLease(ctx: SqliteContext, p: HousekeepingLeaseParams): HousekeepingLease {
-  type Row = { retention: string | null; holder: string | null };
   const params = { queue: p.queue, holder: p.holder, now: p.now, expiresAt: p.now + p.leaseMs };
-  const row = (ctx.stmt('takeHousekeepingLease').get(params) as Row | undefined) ?? (ctx.stmt('getHousekeeping').get({ queue: p.queue }) as Row | undefined);
+  const row = ctx.stmt('takeHousekeepingLease').get(params) ?? ctx.stmt('getHousekeeping').get({ queue: p.queue });
   const retention = row?.retention == null ? null : (JSON.parse(row.retention) as RetentionPolicy);
   return { held: row?.holder === p.holder, retention };
 }
@@ -76,9 +67,7 @@ export function pruneFinished(ctx: SqliteContext, p: PruneFinishedParams): numbe
     olderThan: p.olderThan,
     keep: p.keepNewest,
     limit: p.limit,
-  }) as DeletedRow[];
+  });
   keepSamples(ctx, p.queue, rows, p.sampleLimit);
   return rows.length;
 }
-
-export type { DeletedRow };

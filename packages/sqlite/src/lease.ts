@@ -8,7 +8,7 @@
  */
 import { LeaseLostError, type JobRecord, type LeaseState, type ProgressParams, type ReclaimParams, type RenewLeasesParams } from '@waitline/core';
 import type { SqliteContext } from './context.js';
-import { type JobRow, toJobRecord } from './rows.js';
+import { toJobRecord } from './rows.js';
 import { joinTurnsOfQueued } from './turns.js';
 
 /**
@@ -20,17 +20,11 @@ import { joinTurnsOfQueued } from './turns.js';
 export function renewLeases(ctx: SqliteContext, p: RenewLeasesParams): LeaseState[] {
   const leaseExpiresAt = p.now + p.leaseMs;
   if (p.leases === undefined) {
-    const rows = ctx.stmt('renewWorkerLeases').all({ workerId: p.workerId, queue: p.queue, leaseExpiresAt }) as Array<{
-      id: string;
-      cancel_requested: number;
-      lease_expires_at: number;
-    }>;
+    const rows = ctx.stmt('renewWorkerLeases').all({ workerId: p.workerId, queue: p.queue, leaseExpiresAt });
     return rows.map((r) => ({ id: r.id, held: true, cancelRequested: r.cancel_requested === 1, leaseExpiresAt: r.lease_expires_at }));
   }
   return p.leases.map(({ id, leaseToken }) => {
-    const row = ctx.stmt('renewLease').get({ id, queue: p.queue, leaseToken, leaseExpiresAt }) as
-      | { cancel_requested: number; lease_expires_at: number }
-      | undefined;
+    const row = ctx.stmt('renewLease').get({ id, queue: p.queue, leaseToken, leaseExpiresAt });
     if (row === undefined) return { id, held: false, cancelRequested: false, leaseExpiresAt: null };
     return { id, held: true, cancelRequested: row.cancel_requested === 1, leaseExpiresAt: row.lease_expires_at };
   });
@@ -50,7 +44,7 @@ export function reportProgress(ctx: SqliteContext, p: ProgressParams): JobRecord
     queue: p.queue,
     leaseToken: p.leaseToken,
     progress: JSON.stringify(progress),
-  }) as JobRow | undefined;
+  });
   if (row === undefined) throw new LeaseLostError(p.id);
   return toJobRecord(row);
 }
@@ -68,7 +62,7 @@ export function reclaimExpired(ctx: SqliteContext, p: ReclaimParams): JobRecord[
     now: p.now,
     queue: p.queue ?? null,
     error: JSON.stringify(p.error),
-  }) as JobRow[];
+  });
   const records = rows.map(toJobRecord).sort((a, b) => a.seq - b.seq);
   joinTurnsOfQueued(ctx, records);
   return records;

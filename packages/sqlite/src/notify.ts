@@ -22,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { type NoticeSink, type NoticeTransport, type Notifier, NoticeHub, type StorageNotice } from '@waitline/core';
 import Database from 'better-sqlite3';
 import { ChangeWatcher } from './change-watcher.js';
-import { SQL, type SqlName } from './generated/sql.js';
+import { SqliteContext } from './context.js';
 
 /** How often a subscribed process checks the file for other processes' commits. */
 export const CHANGE_POLL_MS = 50;
@@ -105,22 +105,18 @@ const READ_BATCH = 1_000;
 
 /** The journal of one database file, for this process. @internal */
 export class RemoteEvents {
-  private db: Database.Database | undefined;
-  private readonly statements = new Map<SqlName, Database.Statement>();
+  /** The journal's own connection and its statements, opened on first use. */
+  private context: SqliteContext | undefined;
   private readonly listening = new Set<string>();
   private lastId = 0;
   private lastPrune = 0;
 
   constructor(private readonly path: string) {}
 
-  private stmt(name: SqlName): Database.Statement {
-    this.db ??= new Database(this.path, { timeout: 5_000, fileMustExist: true });
-    let statement = this.statements.get(name);
-    if (!statement) {
-      statement = this.db.prepare(SQL[name]);
-      this.statements.set(name, statement);
-    }
-    return statement;
+  /** The journal's connection and statements, opened on first use. */
+  private get ctx(): SqliteContext {
+    this.context ??= new SqliteContext(new Database(this.path, { timeout: 5_000, fileMustExist: true }), this.path);
+    return this.context;
   }
 
   /** Starts listening to `queue` from other processes (the hub calls it once per queue). */
@@ -128,22 +124,22 @@ export class RemoteEvents {
     const first = this.listening.size === 0;
     this.listening.add(queue);
     this.safely(() => {
-      if (first) this.lastId = (this.stmt('noticesLastId').get() as { id: number }).id;
-      this.stmt('listenerUpsert').run({ processId: PROCESS_ID, queue, now: Date.now() });
+      if (first) this.lastId = this.ctx.one('noticesLastId').id;
+      this.ctx.stmt('listenerUpsert').run({ processId: PROCESS_ID, queue, now: Date.now() });
     });
   }
 
   /** Stops listening to `queue`. */
   unlisten(queue: string): void {
     this.listening.delete(queue);
-    this.safely(() => this.stmt('listenerDelete').run({ processId: PROCESS_ID, queue }));
+    this.safely(() => this.ctx.stmt('listenerDelete').run({ processId: PROCESS_ID, queue }));
   }
 
   /** Refreshes this process's rows for the queues it listens to. */
   refresh(): void {
     this.safely(() => {
       const now = Date.now();
-      for (const queue of this.listening) this.stmt('listenerUpsert').run({ processId: PROCESS_ID, queue, now });
+      for (const queue of this.listening) this.ctx.stmt('listenerUpsert').run({ processId: PROCESS_ID, queue, now });
     });
   }
 
@@ -152,7 +148,7 @@ export class RemoteEvents {
     let yes = false;
     this.safely(() => {
       const since = Date.now() - LISTENER_STALE_MS;
-      yes = this.stmt('listenerElsewhere').get({ processId: PROCESS_ID, queue, since }) !== undefined;
+      yes = this.ctx.stmt('listenerElsewhere').get({ processId: PROCESS_ID, queue, since }) !== undefined;
     });
     return yes;
   }
@@ -163,13 +159,13 @@ export class RemoteEvents {
     if (notices.length === 0) return;
     this.safely(() => {
       const now = Date.now();
-      const insert = this.stmt('noticeInsert');
-      this.db?.transaction(() => {
+      const insert = this.ctx.stmt('noticeInsert');
+      this.context?.db.transaction(() => {
         for (const n of notices) insert.run({ processId: PROCESS_ID, queue: n.queue, body: JSON.stringify(n), now });
         if (now - this.lastPrune > KEEP_MS) {
           this.lastPrune = now;
-          this.stmt('noticesPrune').run({ before: now - KEEP_MS });
-          this.stmt('listenersPrune').run({ staleBefore: now - KEEP_MS });
+          this.ctx.stmt('noticesPrune').run({ before: now - KEEP_MS });
+          this.ctx.stmt('listenersPrune').run({ staleBefore: now - KEEP_MS });
         }
       })();
     });
@@ -182,11 +178,7 @@ export class RemoteEvents {
     this.safely(() => {
       let read = READ_BATCH;
       while (read === READ_BATCH) {
-        const rows = this.stmt('noticesSince').all({ afterId: this.lastId, processId: PROCESS_ID, limit: READ_BATCH }) as Array<{
-          id: number;
-          queue: string;
-          body: string;
-        }>;
+        const rows = this.ctx.stmt('noticesSince').all({ afterId: this.lastId, processId: PROCESS_ID, limit: READ_BATCH });
         read = rows.length;
         for (const row of rows) {
           this.lastId = row.id;
@@ -200,12 +192,11 @@ export class RemoteEvents {
   /** Stops everything and closes the journal's connection. */
   close(): void {
     this.safely(() => {
-      for (const queue of this.listening) this.stmt('listenerDelete').run({ processId: PROCESS_ID, queue });
+      for (const queue of this.listening) this.ctx.stmt('listenerDelete').run({ processId: PROCESS_ID, queue });
     });
     this.listening.clear();
-    this.statements.clear();
-    this.safely(() => this.db?.close());
-    this.db = undefined;
+    this.safely(() => this.context?.db.close());
+    this.context = undefined;
   }
 
   private safely(fn: () => void): void {

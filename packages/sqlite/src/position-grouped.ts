@@ -53,7 +53,7 @@ function ownTurn(turns: readonly GroupTurn[], group: string): GroupTurn {
 /** A group's ready jobs at a level, counted no further than `bound`. */
 function readyBounded(ctx: SqliteContext, queue: string, grp: string, priority: number, now: number, bound: number): number {
   if (bound <= 0) return 0;
-  return (ctx.stmt('groupReadyBounded').get({ queue, grp, priority, now, bound }) as { n: number }).n;
+  return ctx.one('groupReadyBounded', { queue, grp, priority, now, bound }).n;
 }
 
 /**
@@ -66,8 +66,8 @@ function readyBounded(ctx: SqliteContext, queue: string, grp: string, priority: 
 export function groupedPosition(ctx: SqliteContext, job: JobRecord, now: number): GroupedPosition {
   const { queue, priority } = job;
   const group = rotationGroup(job.group);
-  const higher = (ctx.stmt('higherReady').get({ queue, priority, now }) as { n: number }).n;
-  const rank = (ctx.stmt('groupRank').get({ queue, grp: group, priority, runAt: job.runAt, seq: job.seq }) as { n: number }).n;
+  const higher = ctx.one('higherReady', { queue, priority, now }).n;
+  const rank = ctx.one('groupRank', { queue, grp: group, priority, runAt: job.runAt, seq: job.seq }).n;
   const turns = turnsAt(ctx, queue, priority);
   const own = ownTurn(turns, group);
   const others = turns
@@ -81,13 +81,13 @@ export function groupedPosition(ctx: SqliteContext, job: JobRecord, now: number)
 /** The first `limit` ready jobs of the queue above `priority`, by priority, runAt, seq. */
 function higherJobs(ctx: SqliteContext, job: JobRecord, now: number, limit: number): AheadJob[] {
   if (limit <= 0) return [];
-  return ctx.stmt('higherAheadJobs').all({ queue: job.queue, priority: job.priority, now, limit }) as AheadJob[];
+  return ctx.stmt('higherAheadJobs').all({ queue: job.queue, priority: job.priority, now, limit });
 }
 
 /** A group's first `limit` ready jobs at the job's level. */
 function groupJobs(ctx: SqliteContext, job: JobRecord, grp: string, now: number, limit: number): AheadJob[] {
   if (limit <= 0) return [];
-  return ctx.stmt('groupAheadJobs').all({ queue: job.queue, grp, priority: job.priority, now, limit }) as AheadJob[];
+  return ctx.stmt('groupAheadJobs').all({ queue: job.queue, grp, priority: job.priority, now, limit });
 }
 
 /**
@@ -153,10 +153,10 @@ export function groupedAheadWork(
  */
 export function groupStanding(ctx: SqliteContext, job: JobRecord, gp: GroupedPosition, now: number, rate: QueueRateLimit | null): { group?: GroupStanding } {
   if (job.group === null) return {};
-  const { n } = ctx.stmt('groupRunning').get({ queue: job.queue, grp: job.group, bound: -1 }) as { n: number };
+  const { n } = ctx.one('groupRunning', { queue: job.queue, grp: job.group, bound: -1 });
   const standing: GroupStanding = { name: job.group, rank: gp.rank, running: n };
   if (rate !== null) {
-    const rows = ctx.stmt('groupRateStarts').all({ queue: job.queue, grp: job.group, since: now - rate.intervalMs }) as Array<{ at: number }>;
+    const rows = ctx.stmt('groupRateStarts').all({ queue: job.queue, grp: job.group, since: now - rate.intervalMs });
     standing.starts = rows.map((r) => r.at);
   }
   return { group: standing };

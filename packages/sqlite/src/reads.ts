@@ -23,34 +23,22 @@ import {
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { groupedAheadJobs, groupedAheadWork, groupedPosition, groupStanding } from './position-grouped.js';
-import {
-  defaultQueueConfig,
-  type FinishedRow,
-  type JobRow,
-  type QueueRow,
-  type RunningRow,
-  toFinishedSample,
-  toJobRecord,
-  toQueueConfig,
-  toRunningSample,
-  toWorkerInfo,
-  type WorkerRow,
-} from './rows.js';
+import { defaultQueueConfig, toFinishedSample, toJobRecord, toQueueConfig, toRunningSample, toWorkerInfo } from './rows.js';
 
 /** The stored configuration, or null for a queue never configured nor added to. @internal */
 export function getQueue(ctx: SqliteContext, name: string): QueueConfig | null {
-  const row = ctx.stmt('getQueue').get({ name }) as QueueRow | undefined;
+  const row = ctx.stmt('getQueue').get({ name });
   return row === undefined ? null : toQueueConfig(row);
 }
 
 /** Every stored queue's configuration, by name. One statement. @internal */
 export function listQueues(ctx: SqliteContext): QueueConfig[] {
-  return (ctx.stmt('listQueues').all() as QueueRow[]).map(toQueueConfig);
+  return ctx.stmt('listQueues').all().map(toQueueConfig);
 }
 
 /** One job of `p.queue` by id, or null (also for another queue's job). One statement. @internal */
 export function getJob(ctx: SqliteContext, p: JobRef): JobRecord | null {
-  const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
+  const row = ctx.jobs('getJob').get({ id: p.id });
   return row === undefined || row[2] !== p.queue ? null : toJobRecord(row);
 }
 
@@ -64,31 +52,30 @@ export function listJobs(ctx: SqliteContext, p: ListParams): Page<JobRecord> {
   const limit = Math.max(0, Math.floor(p.limit));
   const offset = Math.max(0, Math.floor(p.offset ?? 0));
   const params = { queue: p.queue, states: JSON.stringify(p.states ?? JOB_STATES), limit: limit + 1, offset };
-  const rows = (
+  const rows =
     p.afterSeq === undefined
       ? ctx.jobs(p.order === 'asc' ? 'listJobsAsc' : 'listJobsDesc').all(params)
-      : ctx.jobs(p.order === 'asc' ? 'listJobsKeysetAsc' : 'listJobsKeysetDesc').all({ ...params, afterSeq: p.afterSeq })
-  ) as JobRow[];
+      : ctx.jobs(p.order === 'asc' ? 'listJobsKeysetAsc' : 'listJobsKeysetDesc').all({ ...params, afterSeq: p.afterSeq });
   const more = limit > 0 && rows.length > limit;
   return { items: rows.slice(0, limit).map(toJobRecord), nextOffset: more ? offset + limit : null };
 }
 
 /** The queue's stored configuration, or the defaults when it has no row. @internal */
 export function queueConfig(ctx: SqliteContext, name: string): QueueConfig {
-  const row = ctx.stmt('getQueue').get({ name }) as QueueRow | undefined;
+  const row = ctx.stmt('getQueue').get({ name });
   return row === undefined ? defaultQueueConfig(name) : toQueueConfig(row);
 }
 
 /** The last `limit` completed or failed jobs of the queue, newest finish first. @internal */
 export function recentFinished(ctx: SqliteContext, queue: string, limit: number): FinishedSample[] {
   if (!(limit > 0)) return [];
-  const rows = ctx.stmt('recentFinished').all({ queue, limit: Math.floor(limit) }) as FinishedRow[];
+  const rows = ctx.stmt('recentFinished').all({ queue, limit: Math.floor(limit) });
   return rows.map(toFinishedSample);
 }
 
 /** Workers of the queue seen within `staleMs` of `now`. @internal */
 export function liveWorkers(ctx: SqliteContext, queue: string, now: number, staleMs: number): WorkerInfo[] {
-  const rows = ctx.stmt('liveWorkers').all({ queue, since: now - staleMs }) as WorkerRow[];
+  const rows = ctx.stmt('liveWorkers').all({ queue, since: now - staleMs });
   return rows.map(toWorkerInfo);
 }
 
@@ -100,7 +87,7 @@ export function liveWorkers(ctx: SqliteContext, queue: string, now: number, stal
  * @internal
  */
 export function readPosition(ctx: SqliteContext, p: { queue: string; id: string; now: number }): number | null | 'grouped' {
-  const row = ctx.stmt('position').get({ id: p.id, queue: p.queue, now: p.now }) as { position: number | null } | undefined;
+  const row = ctx.stmt('position').get({ id: p.id, queue: p.queue, now: p.now });
   if (row === undefined) return null;
   return row.position ?? 'grouped';
 }
@@ -111,7 +98,7 @@ export function readPosition(ctx: SqliteContext, p: { queue: string; id: string;
  * @internal
  */
 export function readGroupedPosition(ctx: SqliteContext, p: { queue: string; id: string; now: number }): number | null {
-  const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
+  const row = ctx.jobs('getJob').get({ id: p.id });
   if (row === undefined || row[2] !== p.queue) return null;
   const job = toJobRecord(row);
   if (job.state !== 'queued' || job.runAt > p.now) return null;
@@ -121,18 +108,13 @@ export function readGroupedPosition(ctx: SqliteContext, p: { queue: string; id: 
 /** The first `limit` ready jobs of `queue` in claim order, grouped by name (ahead-work.sql). */
 function aheadWork(ctx: SqliteContext, queue: string, limit: number, now: number): AheadWork[] {
   if (limit <= 0) return [];
-  const rows = ctx.stmt('aheadWork').all({ queue, now, limit }) as Array<{
-    name: string;
-    count: number;
-    sized_count: number;
-    size_sum: number;
-  }>;
+  const rows = ctx.stmt('aheadWork').all({ queue, now, limit });
   return rows.map((r) => ({ name: r.name, count: r.count, sizedCount: r.sized_count, sizeSum: r.size_sum }));
 }
 
 function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number): PositionInputs['aheadJobs'] {
   if (ahead === 0) return [];
-  const rows = ctx.stmt('aheadJobs').all({ queue, now, limit: ahead }) as Array<{ name: string; size: number | null }>;
+  const rows = ctx.stmt('aheadJobs').all({ queue, now, limit: ahead });
   return rows.map((r) => ({ name: r.name, size: r.size }));
 }
 
@@ -153,10 +135,10 @@ function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number
  * @internal
  */
 export function readPositionInputs(ctx: SqliteContext, p: PositionParams): PositionInputs | null {
-  const row = ctx.jobs('getJob').get({ id: p.id }) as JobRow | undefined;
+  const row = ctx.jobs('getJob').get({ id: p.id });
   if (row === undefined || row[2] !== p.queue) return null;
   const job = toJobRecord(row);
-  const running = ctx.stmt('runningSamples').all({ queue: job.queue }) as RunningRow[];
+  const running = ctx.stmt('runningSamples').all({ queue: job.queue });
   const config = queueConfig(ctx, job.queue);
   return {
     job,
@@ -206,14 +188,14 @@ function aheadReads(ctx: SqliteContext, job: JobRecord, p: PositionParams, confi
 function stateCounts(ctx: SqliteContext, queue: string, now: number, grouped: boolean): RawQueueStats['counts'] {
   const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as RawQueueStats['counts'];
   counts.ready = 0;
-  const rows = ctx.stmt('stateCounts').all({ queue, now }) as Array<{ state: string; n: number; ready: number }>;
+  const rows = ctx.stmt('stateCounts').all({ queue, now });
   for (const row of rows) {
-    counts[row.state as keyof RawQueueStats['counts']] = row.n;
+    counts[row.state] = row.n;
     if (row.state === 'queued') counts.ready = row.ready;
   }
   if (grouped) {
     // state-counts reads the ungrouped queued jobs; a grouped queue's grouped ones are added here.
-    const extra = ctx.stmt('groupedCounts').get({ queue, now }) as { n: number; ready: number };
+    const extra = ctx.one('groupedCounts', { queue, now });
     counts.queued += extra.n;
     counts.ready += extra.ready;
   }
@@ -230,13 +212,10 @@ function stateCounts(ctx: SqliteContext, queue: string, now: number, grouped: bo
  */
 export function readStats(ctx: SqliteContext, p: StatsParams): RawQueueStats {
   const windows = p.windowsMs.map((windowMs) => {
-    const row = ctx.stmt('windowCounts').get({ queue: p.queue, since: p.now - windowMs }) as {
-      completed: number;
-      failed: number;
-    };
+    const row = ctx.one('windowCounts', { queue: p.queue, since: p.now - windowMs });
     return { windowMs, completed: row.completed, failed: row.failed };
   });
-  const row = ctx.stmt('getQueue').get({ name: p.queue }) as QueueRow | undefined;
+  const row = ctx.stmt('getQueue').get({ name: p.queue });
   return {
     counts: stateCounts(ctx, p.queue, p.now, row?.grouped === 1),
     windows,

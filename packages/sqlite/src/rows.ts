@@ -15,6 +15,7 @@ import {
   type QueueRateLimit,
   queuedRecord,
   type RunningSample,
+  type ScheduleRow,
   type WebhookSubscription,
   type WorkerInfo,
   rateLimitField,
@@ -133,7 +134,21 @@ export interface FinishedRow {
   run_at: number;
   started_at: number;
   finished_at: number;
+  seq: number;
 }
+
+/** A row prune-finished.sql or remove-jobs.sql deleted: its ETA fields, of any state. @internal */
+export type DeletedRow = Omit<FinishedRow, 'state' | 'started_at' | 'finished_at'> & {
+  state: JobState;
+  started_at: number | null;
+  finished_at: number | null;
+};
+
+/** A schedules row as SQLite returns it: `payload` and `options` still JSON text. @internal */
+export type SqliteScheduleRow = Omit<ScheduleRow, 'payload' | 'options'> & { payload: string; options: string };
+
+/** A job's state, as the `state` column holds it (for the statement headers' `@use`). @internal */
+export type { JobState };
 
 /** A row of running-samples.sql. @internal */
 export interface RunningRow {

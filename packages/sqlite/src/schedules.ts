@@ -10,15 +10,12 @@ import {
   type FireScheduleResult,
   type ScheduleRecord,
   type ScheduleRef,
-  type ScheduleRow,
   scheduleFromRow,
   type UpsertScheduleParams,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { enqueueJobs, readOrCreateQueue } from './enqueue.js';
-
-/** A schedules row as SQLite returns it: `payload` and `options` still JSON text. */
-type SqliteScheduleRow = Omit<ScheduleRow, 'payload' | 'options'> & { payload: string; options: string };
+import type { SqliteScheduleRow } from './rows.js';
 
 function toRecord(row: SqliteScheduleRow): ScheduleRecord {
   return scheduleFromRow({ ...row, payload: JSON.parse(row.payload) as unknown, options: JSON.parse(row.options) as Record<string, unknown> });
@@ -27,7 +24,7 @@ function toRecord(row: SqliteScheduleRow): ScheduleRecord {
 /** Creates the queue when missing and upserts the schedule (upsert-schedule.sql); call inside `BEGIN IMMEDIATE`. @internal */
 export function upsertSchedule(ctx: SqliteContext, p: UpsertScheduleParams): ScheduleRecord {
   readOrCreateQueue(ctx, p.queue, p.now);
-  const row = ctx.stmt('upsertSchedule').get({
+  const row = ctx.one('upsertSchedule', {
     queue: p.queue,
     key: p.key,
     cron: p.cron,
@@ -39,7 +36,7 @@ export function upsertSchedule(ctx: SqliteContext, p: UpsertScheduleParams): Sch
     nextRunAt: p.nextRunAt,
     lastRunAt: p.lastRunAt,
     now: p.now,
-  }) as SqliteScheduleRow;
+  });
   return toRecord(row);
 }
 
@@ -50,12 +47,12 @@ export function removeSchedule(ctx: SqliteContext, p: ScheduleRef): boolean {
 
 /** The queue's schedules by key. @internal */
 export function listSchedules(ctx: SqliteContext, queue: string): ScheduleRecord[] {
-  return (ctx.stmt('listSchedules').all({ queue }) as SqliteScheduleRow[]).map(toRecord);
+  return ctx.stmt('listSchedules').all({ queue }).map(toRecord);
 }
 
 /** The queue's schedules due by `until`, by next tick then key. @internal */
 export function dueSchedules(ctx: SqliteContext, p: DueSchedulesParams): ScheduleRecord[] {
-  return (ctx.stmt('dueSchedules').all({ queue: p.queue, until: p.until, limit: p.limit }) as SqliteScheduleRow[]).map(toRecord);
+  return ctx.stmt('dueSchedules').all({ queue: p.queue, until: p.until, limit: p.limit }).map(toRecord);
 }
 
 /**

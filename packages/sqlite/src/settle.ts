@@ -12,7 +12,7 @@ import { type JobRow, toJobRecord, toJson } from './rows.js';
 import { joinTurnsOfQueued } from './turns.js';
 
 /** Runs the settle statements of every item, in the order completed, failed, cancelled, released. */
-function settleItems(ctx: SqliteContext, p: SettleParams, keep: (id: string, row: unknown) => void): void {
+function settleItems(ctx: SqliteContext, p: SettleParams, keep: (id: string, row: JobRow | undefined) => void): void {
   const { now, queue } = p;
   for (const item of p.completed ?? []) {
     const params = { id: item.id, queue, leaseToken: item.leaseToken, result: toJson(item.result), startedAt: item.startedAt ?? null, now };
@@ -52,7 +52,7 @@ export function settleJobs(ctx: SqliteContext, p: SettleParams): SettleResult {
   const lost: string[] = [];
   settleItems(ctx, p, (id, row) => {
     if (row === undefined) lost.push(id);
-    else settled.push(toJobRecord(row as JobRow));
+    else settled.push(toJobRecord(row));
   });
   // Retried and released jobs are queued again: in a grouped queue they join their level's turns.
   joinTurnsOfQueued(ctx, settled);

@@ -10,16 +10,9 @@ import { readOrCreateQueue } from './enqueue.js';
 import { toJson } from './rows.js';
 import { joinTurn, markGrouped } from './turns.js';
 
-interface ConflictRow {
-  id: string;
-  queue: string;
-  state: StoredConflict['state'];
-  idempotency_key: string | null;
-}
-
 function storedConflicts(ctx: SqliteContext, p: ImportJobsParams): StoredConflict[] {
   const keys = p.jobs.flatMap((j) => (j.idempotencyKey === null ? [] : [j.idempotencyKey]));
-  const rows = ctx.stmt('importConflicts').all({ queue: p.queue, ids: JSON.stringify(p.jobs.map((j) => j.id)), keys: JSON.stringify(keys) }) as ConflictRow[];
+  const rows = ctx.stmt('importConflicts').all({ queue: p.queue, ids: JSON.stringify(p.jobs.map((j) => j.id)), keys: JSON.stringify(keys) });
   return rows.map((r) => ({ id: r.id, queue: r.queue, state: r.state, idempotencyKey: r.idempotency_key }));
 }
 

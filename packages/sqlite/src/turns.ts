@@ -41,7 +41,7 @@ export function joinTurnsOfQueued(ctx: SqliteContext, records: readonly JobRecor
  * @internal
  */
 export function turnLevelBelow(ctx: SqliteContext, queue: string, below: number = Number.MAX_SAFE_INTEGER): number | null {
-  return (ctx.stmt('turnLevelBelow').get({ queue, below }) as { priority: number | null }).priority;
+  return ctx.one('turnLevelBelow', { queue, below }).priority;
 }
 
 /** How many turns a claim reads at once while looking for a group with a ready head. */
@@ -55,7 +55,7 @@ const TURN_PAGE = 64;
 export function* turnsInOrder(ctx: SqliteContext, queue: string, priority: number): Generator<GroupTurn> {
   let after = -1;
   for (;;) {
-    const rows = ctx.stmt('turnsPage').all({ queue, priority, after, limit: TURN_PAGE }) as Array<{ grp: string; turn: number }>;
+    const rows = ctx.stmt('turnsPage').all({ queue, priority, after, limit: TURN_PAGE });
     for (const r of rows) yield { group: r.grp, turn: r.turn };
     const last = rows.at(-1);
     if (last === undefined || rows.length < TURN_PAGE) return;
@@ -69,6 +69,6 @@ export function* turnsInOrder(ctx: SqliteContext, queue: string, priority: numbe
  * @internal
  */
 export function turnsAt(ctx: SqliteContext, queue: string, priority: number): GroupTurn[] {
-  const rows = ctx.stmt('turnsAt').all({ queue, priority }) as Array<{ grp: string; turn: number; weight: number; used: number }>;
+  const rows = ctx.stmt('turnsAt').all({ queue, priority });
   return rows.map((r) => ({ group: r.grp, turn: r.turn, weight: r.weight, used: r.used }));
 }

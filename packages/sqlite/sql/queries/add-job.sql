@@ -3,9 +3,22 @@
 -- the fast path of a single add.
 --
 -- Only for an ungrouped job (grp stays NULL).
--- Parameters: as insert-job.sql but :grp: :id :queue :name :payload (JSON) :priority :runAt :maxAttempts
---   :backoff (JSON or NULL) :timeoutMs :size :idempotencyKey (or NULL) :now (stored as created_at)
---   :traceparent (or NULL) :webhook (JSON or NULL)
+-- @param id: string
+-- @param queue: string
+-- @param name: string
+-- @param payload: string
+-- @param priority: number
+-- @param runAt: number
+-- @param maxAttempts: number
+-- @param backoff: string | null
+-- @param timeoutMs: number | null
+-- @param size: number | null
+-- @param idempotencyKey: string | null
+-- @param now: number
+-- @param traceparent: string | null
+-- @param webhook: string | null
+-- Parameters: as insert-job.sql but without :grp; :payload, :backoff and :webhook are JSON text (NULL
+--   for none), :now is stored as created_at.
 -- Returns: nothing; changes = 1 and lastInsertRowid = the new seq when written. changes = 0 when
 --   nothing was written, for any of five reasons the caller does not tell apart: the queue has
 --   no row yet, it is grouped (its adds join turns, src/enqueue.ts), it is draining, it holds maxSize queued jobs, or the idempotency key is taken in the queue. The

@@ -1,6 +1,11 @@
 -- cancel-job: cancels a queued job at once, or flags a running job's cancel request.
 --
--- Parameters: :id  the job; :queue  its queue; :now  the caller's clock (ms)
+-- @param id: string
+-- @param queue: string
+-- @param now: number
+-- @returns JobRow
+-- @use JobRow from rows
+-- Parameters: :now is the caller's clock (ms).
 -- Returns: the row in its new state, or no row when the job is unknown, of another queue, or in a final state (the
 --   caller reads it to tell which, in the same transaction).
 -- Guarantees: a queued job ends `cancelled` with finished_at = :now; a running job stays

@@ -2,8 +2,15 @@
 -- Ungrouped jobs only (grp IS NULL, the jobs_queued index): for a queue that is not grouped that is
 --   every queued job; a grouped queue's grouped jobs are read by the *-grouped statements.
 --
+-- @param queue: string
+-- @param now: number
+-- @param limit: number
+-- @param leaseToken: string
+-- @param leaseExpiresAt: number
+-- @param workerId: string
+-- @returns JobRow
+-- @use JobRow from rows
 -- Parameters:
---   :queue           the queue to claim from
 --   :now             the caller's clock (ms); a queued job with run_at <= :now is ready
 --   :limit           most jobs to lease, already capped by the queue's free concurrency
 --   :leaseToken      a fresh random UUID; each job's token is ':leaseToken:seq', unique per job

@@ -3,8 +3,11 @@
 --   every queued job; a grouped queue's grouped jobs are read by the *-grouped statements.
 -- further than :bound.
 --
--- Parameters: :queue  the queue; :bound  the queue's maxSize
--- Returns: one column `n`, min(queued jobs, :bound).
+-- @param queue: string
+-- @param bound: number
+-- @returns { n: number }
+-- Parameters: :bound is the maxSize of the queue.
+-- Returns: one row, n = min(queued jobs, :bound).
 -- Guarantees: index-only on jobs_queued and bounded, so checking maxSize costs O(maxSize) at
 --   worst however many jobs wait; run inside the enqueue's BEGIN IMMEDIATE, so the count cannot
 --   change before the inserts commit. CAST keeps the statement from being re-prepared at every

@@ -1,7 +1,12 @@
 -- fire-schedule: the compare-and-set of a tick.
 --
--- Parameters: :queue, :key, :expected (the next_run_at the caller read), :nextRunAt,
---   :hasJob (1 when the tick enqueues a job, 0 when it is skipped)
+-- @param queue: string
+-- @param key: string
+-- @param expected: number
+-- @param nextRunAt: number
+-- @param hasJob: 0 | 1
+-- Parameters: :expected is the next_run_at the caller read; :hasJob 1 when the tick enqueues a job,
+--   0 when it is skipped.
 -- Returns: nothing; `changes` is 1 when this call won the tick.
 -- Guarantees: writes only when next_run_at still equals :expected, so of several processes
 --   firing one tick exactly one changes the row; last_run_at becomes :expected only for a tick

@@ -1,7 +1,14 @@
 -- group-ahead-jobs: the first ready jobs of one group at one level, in the group's order.
 --
--- Parameters: :queue :grp ('' = ungrouped) :priority; :now  the caller's clock; :limit  how many
--- Returns: `name`, `size` of each, by run_at then seq.
+-- @param queue: string
+-- @param grp: string
+-- @param priority: number
+-- @param now: number
+-- @param limit: number
+-- @returns { name: string; size: number | null }
+-- Parameters: :grp is the group ('' = ungrouped); :priority the level; :now the caller's clock;
+--   :limit how many.
+-- Returns: each job, by run_at then seq.
 -- Guarantees: a LIMITed walk of jobs_queued (default group) or jobs_grouped (named), index-only,
 --   reading at most :limit entries. CAST: see claim.sql.
 SELECT name, size FROM (

@@ -1,7 +1,11 @@
 -- group-has-queued: whether a group has any queued job (ready or scheduled) at a level.
 --
--- Parameters: :queue :grp ('' = ungrouped) :priority
--- Returns: one column `more`, 1 or 0.
+-- @param queue: string
+-- @param grp: string
+-- @param priority: number
+-- @returns { more: 0 | 1 }
+-- Parameters: :grp is the group ('' = ungrouped); :priority the level.
+-- Returns: one row.
 -- Guarantees: at most two index seeks (jobs_queued, jobs_grouped), index-only.
 SELECT
   EXISTS (SELECT 1 FROM jobs

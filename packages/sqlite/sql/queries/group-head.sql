@@ -1,7 +1,11 @@
 -- group-head: the first queued job (ready or not) of one group at one level, by run_at then seq.
 --
--- Parameters: :queue  the queue; :grp  the group ('' = the ungrouped jobs); :priority  the level
--- Returns: `seq`, `run_at` of the head, or no row when the group has no queued job there.
+-- @param queue: string
+-- @param grp: string
+-- @param priority: number
+-- @returns { seq: number; run_at: number }
+-- Parameters: :grp is the group ('' = the ungrouped jobs); :priority the level.
+-- Returns: the head, or no row when the group has no queued job there.
 -- Guarantees: one index seek, LIMIT 1, index-only: jobs_queued for the default group (grp IS
 --   NULL), jobs_grouped (queue, priority, grp) for a named one. The branch for the other kind
 --   finds nothing ('' never names a stored group).

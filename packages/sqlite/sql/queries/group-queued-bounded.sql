@@ -1,8 +1,12 @@
 -- group-queued-bounded: how many queued jobs (ready or scheduled, every level) one named group of
 -- a queue holds, counting no further than :bound; for the queue's groupMaxWaiting.
 --
--- Parameters: :queue  the queue; :grp  a named group (never ''); :bound  how far to count
--- Returns: one column `n`, min(the group's queued jobs, :bound).
+-- @param queue: string
+-- @param grp: string
+-- @param bound: number
+-- @returns { n: number }
+-- Parameters: :grp is a named group (never ''); :bound how far to count.
+-- Returns: one row, n = min(the group's queued jobs, :bound).
 -- Guarantees: walks the group's levels on the group_turns primary key (queue, grp, priority) and
 --   counts each on jobs_grouped (queue, priority, grp), index-only (CROSS JOIN keeps group_turns
 --   outside); exact because a queued job of a named group always holds its group's stamp at its

@@ -1,7 +1,13 @@
--- group-rank: how many queued jobs of a job's group at its level sort before it (run_at, seq).
+-- group-rank: how many queued jobs of the group and level of a job sort before it (run_at, seq).
 --
--- Parameters: :queue :grp ('' = ungrouped) :priority  the job's; :runAt :seq  the job's
--- Returns: one column `n` (the job's rank when it is ready: every job before it is ready too).
+-- @param queue: string
+-- @param grp: string
+-- @param priority: number
+-- @param runAt: number
+-- @param seq: number
+-- @returns { n: number }
+-- Parameters: :queue, :grp ('' = ungrouped), :priority, :runAt and :seq of the job.
+-- Returns: one row; n is the rank of the job when it is ready (every job before it is ready too).
 -- Guarantees: index-only range count on jobs_queued (default group) or jobs_grouped (named).
 SELECT
   (SELECT count(*) FROM jobs

@@ -1,5 +1,9 @@
 -- group-rate-starts-add: logs :count starts of one named group of a queue at :now.
 --
+-- @param queue: string
+-- @param grp: string
+-- @param now: number
+-- @param count: number
 -- Parameters:
 --   :queue  the queue (it has a group rate limit)
 --   :grp    the named group (never '')

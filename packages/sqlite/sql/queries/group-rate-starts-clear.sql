@@ -1,8 +1,7 @@
 -- group-rate-starts-clear: forgets every group's logged starts of a queue whose group rate limit
 -- was removed.
 --
--- Parameters:
---   :queue  the queue
+-- @param queue: string
 -- Returns: nothing.
 -- Guarantees: run in the same BEGIN IMMEDIATE as the upsert-queue.sql that removed the limit
 --   (src/control.ts), so no claim sees the limit gone and the old starts still logged, and a

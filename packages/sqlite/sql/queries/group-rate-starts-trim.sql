@@ -1,9 +1,10 @@
 -- group-rate-starts-trim: deletes one named group's logged starts that no longer count.
 --
--- Parameters:
---   :queue  the queue
---   :grp    the named group
---   :since  the claim's now - the queue's group_rate_interval_ms; starts at or before it are deleted
+-- @param queue: string
+-- @param grp: string
+-- @param since: number
+-- Parameters: :grp is the named group; :since the claim's now - the queue's group_rate_interval_ms:
+--   starts at or before it are deleted.
 -- Returns: nothing.
 -- Guarantees: run inside the claim's BEGIN IMMEDIATE, the first time the claim reads the group's
 --   log; deletes only rows group-rate-starts.sql would not count, so the log of a group the

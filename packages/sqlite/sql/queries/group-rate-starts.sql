@@ -1,11 +1,13 @@
 -- group-rate-starts: the logged start times of one named group of a queue with a group rate
 -- limit that still count at the claim's or the read's now.
 --
--- Parameters:
---   :queue  the queue
---   :grp    the named group (never '')
---   :since  now - the queue's group_rate_interval_ms; a start counts while it is after :since
--- Returns: one row (at) per start still counted, at most the limit's max (plus starts a process
+-- @param queue: string
+-- @param grp: string
+-- @param since: number
+-- @returns { at: number }
+-- Parameters: :grp is the named group (never ''); :since now - the queue's group_rate_interval_ms:
+--   a start counts while it is after :since.
+-- Returns: one row per start still counted, at most the limit's max (plus starts a process
 --   with a clock ahead logged "in the future", which count too).
 -- Guarantees: one range of group_rate_starts_queue_grp_at, index-only. In a claim, run inside its
 --   BEGIN IMMEDIATE (src/claim-grouped.ts), so the count and the claim's insert

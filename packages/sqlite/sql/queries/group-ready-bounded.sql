@@ -1,7 +1,14 @@
 -- group-ready-bounded: a group's ready jobs at a level, counting no further than :bound.
 --
--- Parameters: :queue :grp ('' = ungrouped) :priority; :now  the caller's clock; :bound  the most to count
--- Returns: one column `n` = min(ready jobs of the group at the level, :bound).
+-- @param queue: string
+-- @param grp: string
+-- @param priority: number
+-- @param now: number
+-- @param bound: number
+-- @returns { n: number }
+-- Parameters: :grp is the group ('' = ungrouped); :priority the level; :now the caller's clock;
+--   :bound the most to count.
+-- Returns: one row, n = min(ready jobs of the group at the level, :bound).
 -- Guarantees: one index seek and at most :bound entries read (jobs_queued or jobs_grouped,
 --   index-only): a position costs O(groups) seeks, never O(jobs). CAST: see claim.sql.
 SELECT

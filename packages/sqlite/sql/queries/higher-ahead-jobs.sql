@@ -1,8 +1,13 @@
 -- higher-ahead-jobs: the first ready jobs of a grouped queue at levels above a priority, by the
 -- plain ordering rule (priority DESC, run_at, seq).
 --
--- Parameters: :queue  the queue; :priority  the level; :now  the caller's clock; :limit  how many
--- Returns: `name`, `size` of each.
+-- @param queue: string
+-- @param priority: number
+-- @param now: number
+-- @param limit: number
+-- @returns { name: string; size: number | null }
+-- Parameters: :priority is the level; :now the clock of the caller; :limit how many.
+-- Returns: each job, by the ordering rule.
 -- Guarantees: both sets (jobs_queued, jobs_grouped) are read index-only, the ungrouped ones
 --   LIMITed in index order; the grouped ones are sorted, so this costs the grouped ready jobs at
 --   higher levels. Only read for the work ahead of a job (at most aheadWorkLimit, aheadListLimit).

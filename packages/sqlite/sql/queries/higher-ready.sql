@@ -1,7 +1,11 @@
 -- higher-ready: how many ready jobs of a grouped queue wait at levels above a priority.
 --
--- Parameters: :queue  the queue; :priority  the level; :now  the caller's clock (ms)
--- Returns: one column `n`.
+-- @param queue: string
+-- @param priority: number
+-- @param now: number
+-- @returns { n: number }
+-- Parameters: :priority is the level; :now the clock of the caller (ms).
+-- Returns: one row.
 -- Guarantees: two index-only range counts, one on jobs_queued (ungrouped) and one on
 --   jobs_grouped (grouped), each reading only the entries at higher levels.
 SELECT

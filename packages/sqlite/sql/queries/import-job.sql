@@ -1,9 +1,33 @@
 -- import-job: writes one whole job as an export carried it (an import or a move).
 --
+-- @param id: string
+-- @param queue: string
+-- @param name: string
+-- @param payload: string
+-- @param state: JobState
+-- @param priority: number
+-- @param runAt: number
+-- @param attempt: number
+-- @param maxAttempts: number
+-- @param backoff: string | null
+-- @param timeoutMs: number | null
+-- @param size: number | null
+-- @param idempotencyKey: string | null
+-- @param createdAt: number
+-- @param startedAt: number | null
+-- @param finishedAt: number | null
+-- @param cancelRequested: 0 | 1
+-- @param progress: string | null
+-- @param result: string | null
+-- @param error: string | null
+-- @param stalls: number
+-- @param traceparent: string | null
+-- @param webhook: string | null
+-- @param grp: string | null
+-- @use JobState from rows
 -- Parameters: every jobs column but seq and the lease (lease_token, lease_expires_at, worker_id
---   stay NULL): :id :queue :name :payload (JSON) :state :priority :runAt :attempt :maxAttempts
---   :backoff (JSON or NULL) :timeoutMs :size :idempotencyKey :createdAt :startedAt :finishedAt
---   :cancelRequested (0/1) :progress :result :error (JSON or NULL) :stalls :traceparent :webhook :grp (the group or NULL)
+--   stay NULL); :payload, :backoff, :progress, :result, :error and :webhook are JSON text (NULL for
+--   none); :grp is the group, or NULL.
 -- Returns: nothing; lastInsertRowid = the new seq.
 -- Guarantees: seq (the rowid) is larger than every stored job's, so jobs written in order keep
 --   their order. The caller (src/transfer.ts) has removed or refused every conflicting job in the

@@ -1,11 +1,25 @@
 -- insert-job: writes one new queued job, unless its idempotency key is already used in its queue.
 --
--- Parameters: :id :queue :name :payload (JSON) :priority :runAt :maxAttempts :backoff (JSON or
---   NULL) :timeoutMs :size :idempotencyKey (or NULL) :now (stored as created_at) :traceparent
---   (or NULL) :webhook (JSON or NULL) :grp (the group, or NULL)
+-- @param id: string
+-- @param queue: string
+-- @param name: string
+-- @param payload: string
+-- @param priority: number
+-- @param runAt: number
+-- @param maxAttempts: number
+-- @param backoff: string | null
+-- @param timeoutMs: number | null
+-- @param size: number | null
+-- @param idempotencyKey: string | null
+-- @param now: number
+-- @param traceparent: string | null
+-- @param webhook: string | null
+-- @param grp: string | null
+-- Parameters: :payload, :backoff and :webhook are JSON text (NULL for none); :now is stored as
+--   created_at; :grp is the group, or NULL.
 -- Returns: nothing; changes = 1 and lastInsertRowid = the new seq when written, changes = 0 when
 --   the key matched an existing job of the queue (then nothing was written).
--- Guarantees: seq (the rowid) is larger than every stored job's; a duplicate `id`
+-- Guarantees: seq (the rowid) is larger than that of every stored job; a duplicate `id`
 --   is still an error (only the idempotency conflict is ignored). Neither the queue row nor
 --   maxSize is checked here: the caller (src/enqueue.ts) does both in the same transaction.
 INSERT INTO jobs (

@@ -1,7 +1,8 @@
 -- list-group-settings: every group of a queue with stored settings, by name.
 --
--- Parameters: :queue  the queue
--- Returns: `grp`, `weight`, ordered by grp (BINARY: UTF-8 byte order, which is code-point order;
+-- @param queue: string
+-- @returns { grp: string; weight: number }
+-- Returns: ordered by grp (BINARY: UTF-8 byte order, which is code-point order;
 --   src/group-settings.ts re-sorts into code-unit order, which differs only where names mix
 --   characters U+E000-U+FFFF with ones above U+FFFF); no row for an unknown queue.
 -- Guarantees: a range read of group_settings' primary key (queue, grp), in order without a sort.

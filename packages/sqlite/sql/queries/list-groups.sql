@@ -1,13 +1,19 @@
--- list-groups: one page of a queue's named groups, by name, with their queued (ready and
+-- list-groups: one page of the named groups of a queue, by name, with their queued (ready and
 -- scheduled, every level) and running jobs and their weights: listGroups.
 --
--- Parameters: :queue  the queue; :now  the read's clock (ms): a queued job is ready when
---   run_at <= :now; :after  only names strictly greater ('' for the first page: every named group
---   sorts after it, and '' is the default group's stamp, never listed); :take  the most rows
---   (the page's limit + 1, so the caller sees whether more groups follow)
--- Returns: `grp`, `ready`, `scheduled`, `running`, `weight` (stored, or 1), ordered by grp
---   (BINARY: UTF-8 byte order, which is code-point order); at most :take rows; a named group is
---   listed when it holds a queued or a running job or has a group_settings row.
+-- @param queue: string
+-- @param now: number
+-- @param after: string
+-- @param take: number
+-- @returns { grp: string; ready: number; scheduled: number; running: number; weight: number }
+-- Parameters: :now is the clock of the read (ms): a queued job is ready when run_at <= :now; :after
+--   only names strictly greater ('' for the first page: every named group sorts after it, and ''
+--   is the default group's stamp, never listed); :take the most rows (the page limit + 1, so the
+--   caller sees whether more groups follow)
+-- Returns: one row per group with its queued jobs split at :now, its running jobs and its weight
+--   (stored, or 1), ordered by grp (BINARY: UTF-8 byte order, which is code-point order); at most
+--   :take rows; a named group is listed when it holds a queued or a running job or has a
+--   group_settings row.
 -- Guarantees: one statement, so one snapshot. The names are a merge of three walks in grp order,
 --   each stopping at :take names: group_turns' primary key (queue, grp, priority), keeping a
 --   stamp only when jobs_grouped holds a queued job of the group at its level (one seek: a remove,

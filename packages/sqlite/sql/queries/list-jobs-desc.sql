@@ -1,7 +1,13 @@
 -- list-jobs-desc: one page of a queue's jobs in the given states, newest seq first.
 --
--- Parameters: :queue  the queue; :states  JSON array of states; :limit  page size + 1 (the extra
---   row tells whether another page follows); :offset  rows to skip
+-- @param queue: string
+-- @param states: string
+-- @param limit: number
+-- @param offset: number
+-- @returns JobRow
+-- @use JobRow from rows
+-- Parameters: :states is a JSON array of states; :limit the page size + 1 (the extra row tells
+--   whether another page follows); :offset the rows to skip
 -- Returns: full jobs rows.
 -- Guarantees: a stable order (seq is unique), so consecutive pages neither repeat nor skip a job
 --   that did not change meanwhile. The queue's jobs are found on the two indexes that together

@@ -1,6 +1,8 @@
 -- list-schedules: every schedule of a queue, by key.
 --
--- Parameters: :queue
+-- @param queue: string
+-- @returns SqliteScheduleRow
+-- @use SqliteScheduleRow from rows
 -- Returns: schedules rows ordered by key (BINARY collation: code-unit order for the UTF-8 keys
 --   core allows).
 -- Guarantees: reads the schedules table only.

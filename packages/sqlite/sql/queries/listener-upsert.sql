@@ -1,6 +1,9 @@
 -- listener-upsert: registers (or refreshes) this process as a cross-process listener of a queue.
 --
--- Parameters: :processId  this process; :queue  the queue; :now  wall clock (ms)
+-- @param processId: string
+-- @param queue: string
+-- @param now: number
+-- Parameters: :processId is this process; :now the wall clock (ms).
 -- Returns: nothing.
 -- Guarantees: one row per (process, queue); seen_at moves to :now.
 INSERT INTO listeners (process_id, queue, seen_at) VALUES (:processId, :queue, :now)

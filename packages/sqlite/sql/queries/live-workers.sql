@@ -1,6 +1,10 @@
 -- live-workers: the workers of a queue seen since :since.
 --
--- Parameters: :queue  the queue; :since  now - workerStaleMs
+-- @param queue: string
+-- @param since: number
+-- @returns WorkerRow
+-- @use WorkerRow from rows
+-- Parameters: :since is now - workerStaleMs.
 -- Returns: full workers rows, oldest start first.
 -- Guarantees: range scan on workers_queue_seen.
 SELECT * FROM workers

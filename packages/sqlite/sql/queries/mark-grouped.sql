@@ -1,7 +1,8 @@
 -- mark-grouped: sets a queue's `grouped` flag at its first grouped job, and stamps the default
 -- group ('', the ungrouped jobs) at every level where ungrouped jobs are queued.
 --
--- Parameters: :queue  the queue (its row exists: the caller read or created it)
+-- @param queue: string
+-- Parameters: :queue's row exists (the caller read or created it).
 -- Returns: nothing; changes = 1 when the flag was set now, 0 when it was already set.
 -- Guarantees: the flag is never cleared. Run inside the write transaction that writes the
 --   grouped job, before its turn-join, so the default group's stamps (0) are below every stamp a

@@ -1,9 +1,13 @@
 -- position: a job's 1-based position among the ready jobs of its queue.
 -- Ungrouped jobs only (grp IS NULL, the jobs_queued index): for a queue that is not grouped that is
---   every queued job; a grouped queue's grouped jobs are read by the *-grouped statements.
+--   every queued job; the grouped jobs of a grouped queue are read by the *-grouped statements.
 --
--- Parameters: :id  the job; :queue  its queue (no row for another queue's job); :now  the caller's clock (ms)
--- Returns: one column `position` (NULL when the queue is grouped: src/position-grouped.ts then
+-- @param id: string
+-- @param queue: string
+-- @param now: number
+-- @returns { position: number | null }
+-- Parameters: :queue is the queue of the job (no row for another queue's job); :now the clock of the caller (ms).
+-- Returns: one row, position NULL when the queue is grouped (src/position-grouped.ts then
 --   computes it), or no row when the job is unknown, not queued, or scheduled
 --   (run_at > :now).
 -- Guarantees: position = 1 + the ready jobs that sort before this one by the ordering rule

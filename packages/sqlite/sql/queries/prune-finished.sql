@@ -1,12 +1,18 @@
 -- prune-finished: deletes one batch of a queue's jobs in one finished state, oldest first.
 --
+-- @param queue: string
+-- @param state: 'completed' | 'failed' | 'cancelled'
+-- @param olderThan: number | null
+-- @param keep: number | null
+-- @param limit: number
+-- @returns DeletedRow
+-- @use DeletedRow from rows
 -- Parameters:
---   :queue, :state   the queue and a final state ('completed', 'failed' or 'cancelled')
---   :olderThan       ms, or NULL: only jobs finished before it
---   :keep            how many of the newest selected jobs (by finished_at, then seq) to skip, or NULL
---   :limit           most rows to delete
--- Returns: the deleted rows' ETA fields (`name`, `state`, `priority`, `size`, `created_at`,
---   `run_at`, `started_at`, `finished_at`, `seq`), for the caller to keep as samples in the same
+--   :state       a final state
+--   :olderThan   ms, or NULL: only jobs finished before it
+--   :keep        how many of the newest selected jobs (by finished_at, then seq) to skip, or NULL
+--   :limit       most rows to delete
+-- Returns: the deleted rows' ETA fields, for the caller to keep as samples in the same
 --   transaction.
 -- Guarantees: only rows of :state, which is never 'queued' or 'running'. The selection and the
 --   :keep boundary (the :keep-th newest row, compared as a row value, so ties of finished_at are

@@ -1,7 +1,6 @@
 -- rate-starts-clear: forgets every logged start of a queue whose rate limit was removed.
 --
--- Parameters:
---   :queue  the queue
+-- @param queue: string
 -- Returns: nothing.
 -- Guarantees: run in the same BEGIN IMMEDIATE as the upsert-queue.sql that removed the limit
 --   (src/registry.ts), so no claim sees the limit gone and the old starts still logged, and a

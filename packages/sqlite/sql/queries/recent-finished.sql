@@ -1,8 +1,11 @@
 -- recent-finished: the most recently finished (completed or failed) jobs of a queue, with the
 -- samples kept of pruned ones (job_samples).
 --
--- Parameters: :queue  the queue; :limit  how many
--- Returns: `name`, `state`, `priority`, `size`, `created_at`, `run_at`, `started_at`, `finished_at`, newest finish first.
+-- @param queue: string
+-- @param limit: number
+-- @returns FinishedRow
+-- @use FinishedRow from rows
+-- Returns: the ETA fields of each (and seq), newest finish first.
 -- Guarantees: each state is read backwards on jobs_dequeued (state, queue, finished_at) and cut
 --   at :limit before merging, as is job_samples on its key, so the cost is O(:limit) however
 --   many jobs finished. Jobs never

@@ -1,7 +1,12 @@
 -- reclaim-expired: moves every running job whose lease expired before :now out of running.
 --
+-- @param now: number
+-- @param queue: string | null
+-- @param error: string
+-- @returns JobRow
+-- @use JobRow from rows
 -- Parameters:
---   :now    the caller's clock (ms)
+--   :now    the clock of the caller (ms)
 --   :queue  one queue, or NULL for every queue
 --   :error  JSON object of the error to record, without attempt and at (added here)
 -- Returns: every moved row in its new state.

@@ -1,6 +1,12 @@
 -- register-worker: registers a worker, or refreshes its heartbeat when it is known.
 --
--- Parameters: :id :queue :host :pid :concurrency; :now  the caller's clock (ms)
+-- @param id: string
+-- @param queue: string
+-- @param host: string
+-- @param pid: number
+-- @param concurrency: number
+-- @param now: number
+-- Parameters: :now is the caller's clock (ms).
 -- Returns: nothing.
 -- Guarantees: one upsert; started_at is set once, on the first registration; last_seen_at and
 --   the descriptive fields follow every call.

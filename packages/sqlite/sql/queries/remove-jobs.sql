@@ -1,7 +1,12 @@
--- remove-jobs: deletes one chunk of a queue's jobs in the given states.
+-- remove-jobs: deletes one chunk of the jobs of a queue in the given states.
 --
+-- @param queue: string
+-- @param states: string
+-- @param olderThan: number | null
+-- @param chunk: number
+-- @returns DeletedRow
+-- @use DeletedRow from rows
 -- Parameters:
---   :queue      the queue
 --   :states     JSON array of states (never 'running'; the caller checks)
 --   :olderThan  ms, or NULL: only jobs finished (final states) or created (queued) before it
 --   :chunk      most rows to delete in this statement

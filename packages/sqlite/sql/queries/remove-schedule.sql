@@ -1,6 +1,7 @@
 -- remove-schedule: deletes one schedule.
 --
--- Parameters: :queue, :key
+-- @param queue: string
+-- @param key: string
 -- Returns: nothing; `changes` is 1 when the schedule existed.
 -- Guarantees: one statement; the jobs the schedule fired stay.
 DELETE FROM schedules WHERE queue = :queue AND key = :key

@@ -1,6 +1,13 @@
 -- report-progress: writes a running job's progress while its lease is held.
 --
--- Parameters: :id :queue :leaseToken  the owner's proof; :progress  JSON {percent, stage, data?, updatedAt}
+-- @param id: string
+-- @param queue: string
+-- @param leaseToken: string
+-- @param progress: string
+-- @returns JobRow
+-- @use JobRow from rows
+-- Parameters: :id, :queue and :leaseToken are the proof of ownership; :progress is JSON
+--   {percent, stage, data?, updatedAt}.
 -- Returns: the row after the write, or no row when the lease is not held or the job is another
 --   queue's (nothing written).
 -- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement.

@@ -1,6 +1,9 @@
 -- set-group-settings: stores a named group's settings (its weight) in a queue.
 --
--- Parameters: :queue  the queue; :grp  a named group (never ''); :weight  an integer 1-100 (core validates)
+-- @param queue: string
+-- @param grp: string
+-- @param weight: number
+-- Parameters: :grp is a named group (never ''); :weight an integer 1-100 (core validates).
 -- Returns: nothing.
 -- Guarantees: one primary-key upsert on group_settings; the new weight is what the group's next
 --   claim (turn-bump.sql) and every later position (turns-at.sql) read. Stamps and used counts

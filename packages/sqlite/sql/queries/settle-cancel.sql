@@ -1,7 +1,16 @@
 -- settle-cancel: a running job whose handler stopped after a cancel request becomes cancelled.
 --
--- Parameters: :startedAt  the handler's real start, or NULL to keep the claim's (a prefetched job);
---   :id :leaseToken  the owner's proof; :queue  the settle's queue; :error  JSON or NULL; :now  the caller's clock
+-- @param startedAt: number | null
+-- @param id: string
+-- @param leaseToken: string
+-- @param queue: string
+-- @param error: string | null
+-- @param now: number
+-- @returns JobRow
+-- @use JobRow from rows
+-- Parameters: :startedAt is when the handler really started, or NULL to keep the start the
+--   claim wrote (a prefetched job); :id and :leaseToken the proof of ownership; :queue the queue
+--   settled; :error JSON or NULL; :now the clock of the caller.
 -- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
 -- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement. A NULL :error
 --   keeps the error an earlier attempt recorded.

@@ -1,7 +1,16 @@
 -- settle-complete: a running job whose handler returned becomes completed.
 --
--- Parameters: :startedAt  the handler's real start, or NULL to keep the claim's (a prefetched job);
---   :id :leaseToken  the owner's proof; :queue  the settle's queue; :result  JSON or NULL; :now  the caller's clock
+-- @param startedAt: number | null
+-- @param id: string
+-- @param leaseToken: string
+-- @param queue: string
+-- @param result: string | null
+-- @param now: number
+-- @returns JobRow
+-- @use JobRow from rows
+-- Parameters: :startedAt is when the handler really started, or NULL to keep the start the
+--   claim wrote (a prefetched job); :id and :leaseToken the proof of ownership; :queue the queue
+--   settled; :result JSON or NULL; :now the clock of the caller.
 -- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
 -- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement, so a worker
 --   whose lease was reclaimed can never complete a job another worker now owns.

@@ -1,9 +1,18 @@
 -- settle-fail: a running job whose attempt threw: cancelled (cancel was requested), queued again
 -- at :retryAt, or failed (the dead-letter set) when :retryAt is NULL.
 --
--- Parameters: :startedAt  the handler's real start, or NULL to keep the claim's (a prefetched job);
---   :id :leaseToken  the owner's proof; :queue  the settle's queue; :error  JSON of the attempt's error;
---   :retryAt  when to run again (ms), or NULL for no retry; :now  the caller's clock
+-- @param startedAt: number | null
+-- @param id: string
+-- @param leaseToken: string
+-- @param queue: string
+-- @param error: string | null
+-- @param retryAt: number | null
+-- @param now: number
+-- @returns JobRow
+-- @use JobRow from rows
+-- Parameters: :startedAt is the handler's real start, or NULL to keep the claim's (a prefetched
+--   job); :id and :leaseToken the owner's proof; :queue the settle's queue; :error JSON of the
+--   attempt's error; :retryAt when to run again (ms), or NULL for no retry; :now the caller's clock.
 -- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
 -- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement. A requested
 --   cancel wins over a retry. A retried job keeps started_at (its last attempt) and re-enters at

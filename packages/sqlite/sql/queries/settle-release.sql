@@ -1,7 +1,14 @@
 -- settle-release: a running job handed back unfinished (its worker is shutting down) goes back to
 -- queued at once, without spending an attempt.
 --
--- Parameters: :id :leaseToken  the owner's proof; :queue  the settle's queue; :now  the caller's clock (ms)
+-- @param id: string
+-- @param leaseToken: string
+-- @param queue: string
+-- @param now: number
+-- @returns JobRow
+-- @use JobRow from rows
+-- Parameters: :id and :leaseToken are the proof of ownership; :queue the queue settled; :now the
+--   clock of the caller (ms).
 -- Returns: the row in its new state, or no row when the lease guard missed (nothing written).
 -- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement. run_at is kept,
 --   so the job keeps its place in the ordering rule; attempt goes back down by one (never below

@@ -1,7 +1,8 @@
 -- stamp-default-group: gives the default group ('', the ungrouped jobs) the stamp 0 at every
 -- priority level where ungrouped jobs of the queue are queued (ready or scheduled).
 --
--- Parameters: :queue  the queue that just became grouped (mark-grouped.sql changed its row)
+-- @param queue: string
+-- Parameters: :queue just became grouped (mark-grouped.sql changed its row).
 -- Returns: nothing.
 -- Guarantees: run once per queue, when it becomes grouped, in the same transaction: an
 --   index-only read of the queue's ungrouped queued jobs on jobs_queued. 0 is below every stamp

@@ -1,7 +1,12 @@
 -- take-housekeeping-lease: the compare-and-set of a queue's housekeeping lease.
 --
--- Parameters: :queue; :holder  who asks; :now; :expiresAt  now + the lease's length
--- Returns: `retention` (JSON text or NULL) and `holder` after the statement: the caller holds the
+-- @param queue: string
+-- @param holder: string
+-- @param now: number
+-- @param expiresAt: number
+-- @returns { retention: string | null; holder: string | null }
+-- Parameters: :holder is who asks; :expiresAt now + the lease's length.
+-- Returns: the row after the statement (retention is JSON text or NULL): the caller holds the
 --   lease when holder = :holder.
 -- Guarantees: the lease changes hands only when it is free, expired (expires_at <= :now) or
 --   already :holder's, in one statement under SQLite's write lock, so of many callers at once at

@@ -1,6 +1,8 @@
 -- trim-samples: cuts a queue's kept samples to the newest :limit.
 --
--- Parameters: :queue; :limit  how many to keep
+-- @param queue: string
+-- @param limit: number
+-- Parameters: :limit is how many to keep.
 -- Returns: nothing.
 -- Guarantees: keeps exactly the newest :limit by (finished_at, seq); a range on the table's key.
 DELETE FROM job_samples

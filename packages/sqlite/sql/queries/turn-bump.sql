@@ -1,7 +1,10 @@
 -- turn-bump: a group just served at a level, with queued jobs left there, counts one more job of
 -- its round, or at the round's end goes to the back of that level's rotation (core's afterServe).
 --
--- Parameters: :queue  the queue; :grp  the group ('' = default); :priority  the level
+-- @param queue: string
+-- @param grp: string
+-- @param priority: number
+-- Parameters: :grp is the group ('' = default); :priority the level.
 -- Returns: nothing.
 -- Guarantees: with w the group's weight (group_settings, 1 without a row; one primary-key seek)
 --   and u its stored used count: when u + 1 < w the stamp is kept and used becomes u + 1;

@@ -1,7 +1,10 @@
 -- turn-join: a group whose job just became queued at a level joins that level's rotation at the
 -- back, unless it already holds a stamp there; only in a grouped queue.
 --
--- Parameters: :queue  the job's queue; :grp  its group ('' for an ungrouped job); :priority  its level
+-- @param queue: string
+-- @param grp: string
+-- @param priority: number
+-- Parameters: the job's :queue, its :grp ('' for an ungrouped job) and its level :priority.
 -- Returns: nothing; changes = 1 when a stamp was created.
 -- Guarantees: the new stamp is one above every stamp at the level (primary-key and
 --   group_turns_order lookups), so a newcomer goes after every group already waiting; an

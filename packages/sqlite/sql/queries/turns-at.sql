@@ -1,11 +1,13 @@
 -- turns-at: the turns of one level of a grouped queue, in the order groups go, with each group's
 -- weight and used count.
 --
--- Parameters: :queue  the queue; :priority  the level
--- Returns: `grp` ('' = default group), `turn`, `weight` (group_settings, 1 without a row),
---   `used` (jobs of the current round given; read only for a weight above 1, 0 otherwise, which
---   is what core's usedOf makes of any used count at weight 1), ordered by turn then grp (core's
---   turnBefore).
+-- @param queue: string
+-- @param priority: number
+-- @returns { grp: string; turn: number; weight: number; used: number }
+-- Parameters: :priority is the level.
+-- Returns: grp ('' = default group), turn, weight (group_settings, 1 without a row), used (jobs of
+--   the current round given; read only for a weight above 1, 0 otherwise, which is what core's
+--   usedOf makes of any used count at weight 1), ordered by turn then grp (core's turnBefore).
 -- Guarantees: index-only seek on group_turns_order (queue, priority DESC, turn), in order without
 --   a sort, as before weights; per turn, one primary-key seek on group_settings (LEFT JOIN,
 --   group_turns outside), and a primary-key read of the group's used count only when its weight

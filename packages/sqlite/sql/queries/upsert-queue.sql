@@ -1,16 +1,39 @@
 -- upsert-queue: creates a queue or updates only the fields the caller gave.
 --
--- Parameters:
---   :name                     the queue name
---   :setConcurrency / :concurrency   1 to write :concurrency (NULL = no limit), 0 to keep it
---   :setMaxSize / :maxSize           1 to write :maxSize (NULL = no limit), 0 to keep it
---   :setPaused / :paused             1 to write :paused (0 or 1), 0 to keep it
---   :setMaxStalls / :maxStalls       1 to write :maxStalls (an integer >= 0), 0 to keep it
---   :setDraining / :draining         1 to write :draining (0 or 1), 0 to keep it
---   :setRate / :rateMax / :rateIntervalMs  1 to write both (NULL, NULL = no limit), 0 to keep them
---   :setGroupConcurrency / :groupConcurrency  1 to write :groupConcurrency (NULL = no cap), 0 to keep it
---   :setGroupMaxWaiting / :groupMaxWaiting    1 to write :groupMaxWaiting (NULL = no cap), 0 to keep it
---   :setGroupRate / :groupRateMax / :groupRateIntervalMs  1 to write both (NULL, NULL = no limit), 0 to keep them
+-- @param name: string
+-- @param setConcurrency: 0 | 1
+-- @param concurrency: number | null
+-- @param setMaxSize: 0 | 1
+-- @param maxSize: number | null
+-- @param setPaused: 0 | 1
+-- @param paused: 0 | 1
+-- @param setMaxStalls: 0 | 1
+-- @param maxStalls: number | null
+-- @param setDraining: 0 | 1
+-- @param draining: 0 | 1
+-- @param setRate: 0 | 1
+-- @param rateMax: number | null
+-- @param rateIntervalMs: number | null
+-- @param setGroupConcurrency: 0 | 1
+-- @param groupConcurrency: number | null
+-- @param setGroupMaxWaiting: 0 | 1
+-- @param groupMaxWaiting: number | null
+-- @param setGroupRate: 0 | 1
+-- @param groupRateMax: number | null
+-- @param groupRateIntervalMs: number | null
+-- @param now: number
+-- @returns QueueRow
+-- @use QueueRow from rows
+-- Parameters: each :setX is 1 to write its fields, 0 to keep them:
+--   :setConcurrency / :concurrency   NULL = no limit
+--   :setMaxSize / :maxSize           NULL = no limit
+--   :setPaused / :paused             0 or 1
+--   :setMaxStalls / :maxStalls       an integer >= 0 (never NULL when written)
+--   :setDraining / :draining         0 or 1
+--   :setRate / :rateMax / :rateIntervalMs  both NULL = no limit
+--   :setGroupConcurrency / :groupConcurrency  NULL = no cap
+--   :setGroupMaxWaiting / :groupMaxWaiting    NULL = no cap
+--   :setGroupRate / :groupRateMax / :groupRateIntervalMs  both NULL = no limit
 --   :now                      the caller's clock (ms), stored as updated_at
 -- Returns: the queue's row after the write.
 -- Guarantees: one statement, so two processes upserting different fields never lose either

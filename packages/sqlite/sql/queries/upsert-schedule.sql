@@ -1,7 +1,20 @@
 -- upsert-schedule: creates a schedule or replaces its definition.
 --
--- Parameters: :queue, :key, :cron, :tz, :everyMs, :catchUp, :payload and :options (JSON text),
---   :nextRunAt (the first tick core computed), :lastRunAt (written on a new row only), :now.
+-- @param queue: string
+-- @param key: string
+-- @param cron: string | null
+-- @param tz: string | null
+-- @param everyMs: number | null
+-- @param catchUp: 'none' | 'one'
+-- @param payload: string
+-- @param options: string
+-- @param nextRunAt: number
+-- @param lastRunAt: number | null
+-- @param now: number
+-- @returns SqliteScheduleRow
+-- @use SqliteScheduleRow from rows
+-- Parameters: :payload and :options are JSON text; :nextRunAt the first tick core computed;
+--   :lastRunAt is written on a new row only.
 -- Returns: the schedules row after the write.
 -- Guarantees: one statement. When the stored row has the same cron, tz and every_ms (NULLs
 --   equal), its next_run_at, last_run_at and created_at are kept, so re-declaring a schedule at

@@ -1,7 +1,10 @@
 -- window-counts: how many jobs of a queue completed and failed since :since.
 --
--- Parameters: :queue  the queue; :since  now - windowMs
--- Returns: one row: `completed`, `failed`.
+-- @param queue: string
+-- @param since: number
+-- @returns { completed: number; failed: number }
+-- Parameters: :since is now - windowMs.
+-- Returns: one row.
 -- Guarantees: two index-only range counts on jobs_dequeued (state, queue, finished_at).
 SELECT
   (SELECT count(*) FROM jobs
