@@ -1,7 +1,13 @@
 -- retry-job: moves a failed or cancelled job back to queued, attempts and stalls reset.
 --
--- Parameters: $1 id; $2 run_at; $3 queue (another queue's job is never touched)
--- Returns: the `job` in its new state, or none when it is not failed or cancelled.
+-- @param id: string
+-- @param runAt: number
+-- @param queue: string
+-- @returns { job: JobJson; sent: string; joined: boolean }
+-- @use JobJson from rows
+-- Parameters: another queue's job is never touched.
+-- Returns: the `job` in its new state (sent: the NOTIFY's empty result; joined: group_turn()'s
+--   true), or none when it is not failed or cancelled.
 -- Guarantees: the last error is kept; NOTIFY {"q", "k": "added"} at commit. In a grouped queue
 --   the job's group joins turns at its level when it has no stamp there (group_turn()).
 WITH r AS (
