@@ -5,9 +5,9 @@
 -- @param queue: string
 -- @returns { job: JobJson; sent: string | null }
 -- @use JobJson from rows
--- Parameters: another queue's job is never touched.
+-- Parameters: queue: a job of another queue is never touched.
 -- Returns: the `job` in its new state, or none when it is neither queued nor running; `sent` is
---   the NOTIFY's empty result ('', NULL when none was sent).
+--   the empty result of the NOTIFY ('', NULL when none was sent).
 -- Guarantees: queued ends cancelled at once; running gets cancel_requested and, at commit, a
 --   NOTIFY {"q", "k": "cancel", "j": id} reaches the worker that owns it in any process.
 WITH c AS (

@@ -5,8 +5,8 @@
 -- @param queue: string
 -- @returns { job: JobJson; sent: string }
 -- @use JobJson from rows
--- Parameters: another queue's job is never touched.
--- Returns: the `job` (run_at = least(run_at, now)) and `sent` (the NOTIFY's empty result), or
+-- Parameters: queue: a job of another queue is never touched.
+-- Returns: the `job` (run_at = least(run_at, now)) and `sent` (the empty result of the NOTIFY), or
 --   none when it is not queued.
 -- Guarantees: a ready job is unchanged; NOTIFY {"q", "k": "added"} at commit.
 WITH p AS (

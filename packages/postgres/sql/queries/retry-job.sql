@@ -5,11 +5,11 @@
 -- @param queue: string
 -- @returns { job: JobJson; sent: string; joined: boolean }
 -- @use JobJson from rows
--- Parameters: another queue's job is never touched.
--- Returns: the `job` in its new state (sent: the NOTIFY's empty result; joined: group_turn()'s
---   true), or none when it is not failed or cancelled.
+-- Parameters: queue: a job of another queue is never touched.
+-- Returns: the `job` in its new state (sent: the empty result of the NOTIFY; joined: true, from
+--   group_turn()), or none when it is not failed or cancelled.
 -- Guarantees: the last error is kept; NOTIFY {"q", "k": "added"} at commit. In a grouped queue
---   the job's group joins turns at its level when it has no stamp there (group_turn()).
+--   the group of the job joins turns at its level when it has no stamp there (group_turn()).
 WITH r AS (
   UPDATE {{schema}}.jobs j SET state = 'queued', attempt = 0, stalls = 0, run_at = $2, finished_at = NULL,
     lease_token = NULL, lease_expires_at = NULL, cancel_requested = false
