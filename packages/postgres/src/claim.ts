@@ -9,14 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { compareJobOrder, type ClaimParams, type JobRecord } from '@waitline/core';
 import type { PgContext } from './context.js';
-import { type JobJson, toJobRecord } from './rows.js';
-
-/**
- * The claim function's report rows: when a rate limit held the claim back (the queue's, or a
- * group's that left it short), the next start; or,
- * for a grouped queue, the mark saying the job rows came in claim order. @internal
- */
-export type NextStartJson = { next_start_at: number } | { in_order: true };
+import { type JobJson, type NextStartJson, toJobRecord } from './rows.js';
 
 function isReport(row: JobJson | NextStartJson): row is NextStartJson {
   return 'next_start_at' in row || 'in_order' in row;
@@ -44,6 +37,6 @@ export function claimResult(rows: ReadonlyArray<JobJson | NextStartJson>): { cla
 export async function claim(ctx: PgContext, p: ClaimParams): Promise<JobRecord[]> {
   const limit = Math.floor(p.limit);
   if (!(limit > 0)) return [];
-  const rows = await ctx.rows<{ job: JobJson | NextStartJson }>('claim', [p.queue, p.now, p.workerId, limit, p.leaseMs, randomUUID()]);
+  const rows = await ctx.rows('claim', [p.queue, p.now, p.workerId, limit, p.leaseMs, randomUUID()]);
   return claimResult(rows.map((r) => r.job)).claimed;
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { SQL, type SqlName } from './generated/sql.js';
+import { SQL, type SqlName, type SqlTypes } from './generated/sql.js';
 
 /** Something that runs queries: the pool, a pooled client, or a caller's transaction client. @internal */
 export type Queryable = pg.Pool | pg.PoolClient | pg.ClientBase;
@@ -29,6 +29,12 @@ export function channelOf(schema: string): string {
 export function renderSql(sql: string, schema: string): string {
   return sql.replaceAll('{{schema}}', `"${schema}"`).replaceAll('{{channel}}', `'${channelOf(schema)}'`);
 }
+
+/** The parameters of statement `N`, as its header's `@param` lines declare them. @internal */
+export type SqlParams<N extends SqlName> = SqlTypes[N]['params'];
+
+/** A row of statement `N`, as its header's `@returns` line declares it (`never`: none). @internal */
+export type SqlRow<N extends SqlName> = SqlTypes[N]['row'];
 
 /** The statements of one schema, rendered once, with a prepared-statement name each. @internal */
 export class PgContext {
@@ -55,18 +61,20 @@ export class PgContext {
 
   /**
    * Runs one embedded statement as a named prepared statement (parsed once per connection) on
-   * `on` (the pool by default). Errors come as the driver throws them: the storage's guard
-   * classifies them once, at the seam.
+   * `on` (the pool by default), with the parameters and rows its header declares (the
+   * generated `SqlTypes`; the driver is trusted to return what the header says, which the
+   * package's tests check against the server's description of each statement). Errors come as
+   * the driver throws them: the storage's guard classifies them once, at the seam.
    */
-  async rows<R>(name: SqlName, values: unknown[], on: Queryable = this.pool): Promise<R[]> {
+  async rows<N extends SqlName>(name: N, values: SqlParams<N>, on: Queryable = this.pool): Promise<Array<SqlRow<N>>> {
     const { name: statementName, text } = this.statement(name);
-    const result = await on.query({ name: statementName, text, values, types: TYPES });
-    return result.rows as R[];
+    const result = await on.query<SqlRow<N>>({ name: statementName, text, values, types: TYPES });
+    return result.rows;
   }
 
   /** The first row of {@link rows}, or undefined. */
-  async row<R>(name: SqlName, values: unknown[], on?: Queryable): Promise<R | undefined> {
-    return (await this.rows<R>(name, values, on))[0];
+  async row<N extends SqlName>(name: N, values: SqlParams<N>, on?: Queryable): Promise<SqlRow<N> | undefined> {
+    return (await this.rows(name, values, on))[0];
   }
 
   /**

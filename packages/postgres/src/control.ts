@@ -20,27 +20,30 @@ import {
   type UpsertQueueParams,
   checkRemovableStates,
 } from '@waitline/core';
-import type { PgContext } from './context.js';
+import type { PgContext, Queryable, SqlParams } from './context.js';
 import { removeJobsChunk } from './housekeeping.js';
-import type { SqlName } from './generated/sql.js';
-import { type JobRow, type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
+import { type QueueRow, toJobRecord, toQueueConfig } from './rows.js';
 
 /** Reads a job of `queue` or throws `JobNotFoundError` (also for a job of another queue). @internal */
 export async function getJobOrThrow(ctx: PgContext, queue: string, id: string): Promise<JobRecord> {
-  const row = await ctx.row<JobRow>('getJob', [id]);
+  const row = await ctx.row('getJob', [id]);
   if (row === undefined || row.job.queue !== queue) throw new JobNotFoundError(id);
   return toJobRecord(row.job);
 }
+
+/** The guarded transitions whose values are `[id, value, queue]` and whose row holds the `job`. */
+type Transition = 'retryJob' | 'changePriority' | 'promoteJob';
 
 /**
  * Runs a guarded transition whose values are `[id, value, queue]`; on a miss throws
  * `JobNotFoundError` or `InvalidTransitionError`.
  */
-async function transition(ctx: PgContext, sql: SqlName, values: [string, unknown, string], to: JobState): Promise<JobRecord> {
-  const row = await ctx.row<JobRow>(sql, values);
+async function transition<N extends Transition>(ctx: PgContext, sql: N, values: SqlParams<N>, to: JobState): Promise<JobRecord> {
+  const [id, , queue] = values;
+  const row = await ctx.row(sql, values);
   if (row !== undefined) return toJobRecord(row.job);
-  const job = await getJobOrThrow(ctx, values[2], values[0]);
-  throw new InvalidTransitionError(values[0], job.state, to);
+  const job = await getJobOrThrow(ctx, queue, id);
+  throw new InvalidTransitionError(id, job.state, to);
 }
 
 /**
@@ -53,11 +56,11 @@ async function transition(ctx: PgContext, sql: SqlName, values: [string, unknown
  */
 export async function upsertQueue(ctx: PgContext, p: UpsertQueueParams): Promise<QueueConfig> {
   if (p.draining !== true && p.rateLimit !== null && p.groupRateLimit !== null) {
-    return toQueueConfig((await ctx.row<QueueRow>('upsertQueue', upsertValues(p))) as QueueRow);
+    return toQueueConfig(await upsertRow(ctx, p));
   }
   return ctx.transaction('READ WRITE', async (client) => {
     if (p.draining === true) await ctx.row('drainFence', [p.name], client);
-    const row = (await ctx.row<QueueRow>('upsertQueue', upsertValues(p), client)) as QueueRow;
+    const row = await upsertRow(ctx, p, client);
     if (p.rateLimit === null) await ctx.rows('rateStartsClear', [p.name], client);
     if (p.groupRateLimit === null) await ctx.rows('groupRateStartsClear', [p.name], client);
     return toQueueConfig(row);
@@ -83,8 +86,15 @@ export async function setGroup(ctx: PgContext, p: SetGroupParams): Promise<void>
   });
 }
 
+/** Runs upsert-queue.sql (on `on`, the pool by default); it returns the stored row on every call. */
+async function upsertRow(ctx: PgContext, p: UpsertQueueParams, on?: Queryable): Promise<QueueRow> {
+  const row = await ctx.row('upsertQueue', upsertValues(p), on);
+  if (row === undefined) throw new Error(`upsert-queue returned no row for "${p.name}"`);
+  return row;
+}
+
 /** The parameters of upsert-queue.sql. */
-function upsertValues(p: UpsertQueueParams): unknown[] {
+function upsertValues(p: UpsertQueueParams): SqlParams<'upsertQueue'> {
   return [
     p.name,
     p.concurrency !== undefined,
@@ -117,7 +127,7 @@ function upsertValues(p: UpsertQueueParams): unknown[] {
  * @internal
  */
 export async function cancelJob(ctx: PgContext, p: CancelParams): Promise<JobRecord> {
-  const row = await ctx.row<JobRow>('cancelJob', [p.id, p.now, p.queue]);
+  const row = await ctx.row('cancelJob', [p.id, p.now, p.queue]);
   if (row !== undefined) return toJobRecord(row.job);
   const job = await getJobOrThrow(ctx, p.queue, p.id);
   if (job.state === 'cancelled') return job;

@@ -7,7 +7,7 @@
  */
 import { type EnqueueParams, type EnqueueResult, GroupFullError, type JobRecord, QueueDrainingError, QueueFullError, queuedRecord } from '@waitline/core';
 import type { PgContext, Queryable } from './context.js';
-import { type JobJson, toJobRecord } from './rows.js';
+import { type EnqueueRow, toJobRecord } from './rows.js';
 
 /** The JSON array enqueue() reads; payload and backoff travel as JSON values. */
 function jobsJson(p: EnqueueParams): string {
@@ -31,12 +31,6 @@ function jobsJson(p: EnqueueParams): string {
   );
 }
 
-/** A row of the enqueue function (see its header in sql/functions/enqueue.sql). */
-type EnqueueRow =
-  | { status: 'inserted' | 'existing' | 'full' | 'draining'; id: string | null; seq: number | null; job: JobJson | null }
-  /** A group past `groupMaxWaiting`: `id` is the group, `seq` the cap, `job` the offending index. */
-  | { status: 'group_full'; id: string; seq: number; job: { index: number } };
-
 /** Throws the refusal the function reported in place of rows (draining, full queue, full group). */
 function throwRefusal(queue: string, row: EnqueueRow | undefined): void {
   if (row?.status === 'draining') throw new QueueDrainingError(queue);
@@ -56,7 +50,7 @@ function throwRefusal(queue: string, row: EnqueueRow | undefined): void {
  */
 export async function enqueue(ctx: PgContext, p: EnqueueParams, on?: Queryable): Promise<EnqueueResult> {
   if (p.jobs.length === 0) return { jobs: [], inserted: [] };
-  const rows = await ctx.rows<EnqueueRow>('enqueue', [p.queue, p.now, jobsJson(p)], on);
+  const rows = await ctx.rows('enqueue', [p.queue, p.now, jobsJson(p)], on);
   throwRefusal(p.queue, rows[0]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const jobs: JobRecord[] = [];

@@ -21,21 +21,6 @@ import {
 } from '@waitline/core';
 import type { PgContext, Queryable } from './context.js';
 
-/** A row of position-grouped.sql. */
-interface PositionGroupedRow {
-  higher: number;
-  rank: number;
-  own_group: string;
-  own_turn: number | string | null;
-  own_weight: number;
-  own_used: number;
-  grp: string | null;
-  turn: number | string | null;
-  weight: number | null;
-  used: number | null;
-  ready: number | null;
-}
-
 /** A ready job's position in a grouped queue, with what it was computed from. @internal */
 export interface GroupedPosition {
   position: number;
@@ -43,8 +28,8 @@ export interface GroupedPosition {
 }
 
 /** A stamp as a number; a missing one (never expected: every queued job's group has one) goes last. */
-function turnOf(value: number | string | null): number {
-  return value === null ? Number.POSITIVE_INFINITY : Number(value);
+function turnOf(value: number | null): number {
+  return value === null ? Number.POSITIVE_INFINITY : value;
 }
 
 /**
@@ -53,7 +38,7 @@ function turnOf(value: number | string | null): number {
  * @internal
  */
 export async function readGroupedPosition(ctx: PgContext, p: { queue: string; id: string; now: number }, on?: Queryable): Promise<GroupedPosition | null> {
-  const rows = await ctx.rows<PositionGroupedRow>('positionGrouped', [p.id, p.now, p.queue], on);
+  const rows = await ctx.rows('positionGrouped', [p.id, p.now, p.queue], on);
   const first = rows[0];
   if (first === undefined) return null;
   const own: GroupTurn = { group: first.own_group, turn: turnOf(first.own_turn), weight: first.own_weight, used: first.own_used };
@@ -84,14 +69,14 @@ type NamedSize = { name: string; size: number | null };
 /** The first `limit` ready jobs above the level, by the ordering rule (none read when 0). */
 async function higherJobs(ctx: PgContext, q: AheadQuery, limit: number, on: Queryable): Promise<NamedSize[]> {
   if (limit <= 0) return [];
-  return ctx.rows<NamedSize>('aheadHigher', [q.queue, q.now, q.priority, limit], on);
+  return ctx.rows('aheadHigher', [q.queue, q.now, q.priority, limit], on);
 }
 
 /** Each group's first `take` ready jobs at the level, merged into claim order (weighted rounds). */
 async function levelJobs(ctx: PgContext, q: AheadQuery, lines: ReadonlyArray<GroupTurn & { take: number }>, on: Queryable): Promise<NamedSize[]> {
   const read = lines.filter((l) => l.take > 0);
   if (read.length === 0) return [];
-  const rows = await ctx.rows<NamedSize & { grp: string }>('aheadGrouped', [q.queue, q.now, q.priority, read.map((l) => l.group), read.map((l) => l.take)], on);
+  const rows = await ctx.rows('aheadGrouped', [q.queue, q.now, q.priority, read.map((l) => l.group), read.map((l) => l.take)], on);
   const byGroup = new Map<string, NamedSize[]>(read.map((l) => [l.group, []]));
   for (const r of rows) byGroup.get(r.grp)?.push({ name: r.name, size: r.size });
   return rotationOrder(read.map((l) => ({ group: l.group, turn: l.turn, weight: l.weight, used: l.used, jobs: byGroup.get(l.group) ?? [] })));

@@ -7,7 +7,7 @@
  * @internal
  */
 import type { HousekeepingLease, HousekeepingLeaseParams, PruneFinishedParams, RemoveParams, RetentionPolicy, SetRetentionParams } from '@waitline/core';
-import type { PgContext } from './context.js';
+import type { PgContext, SqlParams } from './context.js';
 
 /** Stores the queue's retention policy (set-retention.sql). @internal */
 export async function setRetention(ctx: PgContext, p: SetRetentionParams): Promise<void> {
@@ -16,12 +16,12 @@ export async function setRetention(ctx: PgContext, p: SetRetentionParams): Promi
 
 /** The stored policy (get-retention.sql), or null; reads only. @internal */
 export async function getRetention(ctx: PgContext, queue: string): Promise<RetentionPolicy | null> {
-  return (await ctx.row<{ retention: RetentionPolicy | null }>('getRetention', [queue]))?.retention ?? null;
+  return (await ctx.row('getRetention', [queue]))?.retention ?? null;
 }
 
 /** The lease's compare-and-set and the stored policy (take-housekeeping-lease.sql). @internal */
 export async function takeHousekeepingLease(ctx: PgContext, p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
-  const row = await ctx.row<{ retention: RetentionPolicy | null; held: boolean }>('takeHousekeepingLease', [p.queue, p.holder, p.now, p.now + p.leaseMs]);
+  const row = await ctx.row('takeHousekeepingLease', [p.queue, p.holder, p.now, p.now + p.leaseMs]);
   return { held: row?.held === true, retention: row?.retention ?? null };
 }
 
@@ -30,9 +30,15 @@ export async function takeHousekeepingLease(ctx: PgContext, p: HousekeepingLease
  * what they delete) and, when it kept any, trim-samples.sql, in one transaction; returns how many
  * jobs were deleted.
  */
-function deleteKeeping(ctx: PgContext, name: 'pruneFinished' | 'removeJobs', values: unknown[], queue: string, sampleLimit: number | null): Promise<number> {
+function deleteKeeping<N extends 'pruneFinished' | 'removeJobs'>(
+  ctx: PgContext,
+  name: N,
+  values: SqlParams<N>,
+  queue: string,
+  sampleLimit: number | null,
+): Promise<number> {
   return ctx.transaction('', async (client) => {
-    const row = await ctx.row<{ n: number; kept: number }>(name, values, client);
+    const row = await ctx.row(name, values, client);
     if ((row?.kept ?? 0) > 0 && sampleLimit !== null) await ctx.rows('trimSamples', [queue, sampleLimit], client);
     return row?.n ?? 0;
   });
@@ -40,7 +46,7 @@ function deleteKeeping(ctx: PgContext, name: 'pruneFinished' | 'removeJobs', val
 
 /** One prune batch and its samples, in one transaction. @internal */
 export function pruneFinished(ctx: PgContext, p: PruneFinishedParams): Promise<number> {
-  const values = [p.queue, p.state, p.olderThan, p.keepNewest, p.limit, p.sampleLimit];
+  const values: SqlParams<'pruneFinished'> = [p.queue, p.state, p.olderThan, p.keepNewest, p.limit, p.sampleLimit];
   return deleteKeeping(ctx, 'pruneFinished', values, p.queue, p.sampleLimit);
 }
 

@@ -6,14 +6,8 @@
  * @internal
  */
 import { type JobRecord, LeaseLostError, type LeaseState, type ProgressParams, type ReclaimParams, type RenewLeasesParams } from '@waitline/core';
-import type { PgContext } from './context.js';
-import { type JobRow, toJobRecord, toJson } from './rows.js';
-
-interface RenewRow {
-  id: string;
-  cancel_requested: boolean;
-  lease_expires_at: number;
-}
+import type { PgContext, SqlRow } from './context.js';
+import { toJobRecord, toJson } from './rows.js';
 
 /**
  * Extends held leases in one statement: the given ones (each guarded by its token; one state per
@@ -22,18 +16,18 @@ interface RenewRow {
  */
 export async function renewLeases(ctx: PgContext, p: RenewLeasesParams): Promise<LeaseState[]> {
   const expires = p.now + p.leaseMs;
-  const toState = (r: RenewRow): LeaseState => ({
+  const toState = (r: SqlRow<'renewLeases'>): LeaseState => ({
     id: r.id,
     held: true,
     cancelRequested: r.cancel_requested,
     leaseExpiresAt: r.lease_expires_at,
   });
   if (p.leases === undefined) {
-    return (await ctx.rows<RenewRow>('renewWorkerLeases', [p.workerId, p.queue, expires])).map(toState);
+    return (await ctx.rows('renewWorkerLeases', [p.workerId, p.queue, expires])).map(toState);
   }
   if (p.leases.length === 0) return [];
   const ids = p.leases.map((l) => l.id);
-  const rows = await ctx.rows<RenewRow>('renewLeases', [ids, p.leases.map((l) => l.leaseToken), expires, p.queue]);
+  const rows = await ctx.rows('renewLeases', [ids, p.leases.map((l) => l.leaseToken), expires, p.queue]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => {
     const row = byId.get(id);
@@ -45,13 +39,13 @@ export async function renewLeases(ctx: PgContext, p: RenewLeasesParams): Promise
 export async function reportProgress(ctx: PgContext, p: ProgressParams): Promise<JobRecord> {
   const { percent, stage, data } = p.progress;
   const progress = data === undefined ? { percent, stage, updatedAt: p.now } : { percent, stage, data, updatedAt: p.now };
-  const row = await ctx.row<JobRow>('reportProgress', [p.id, p.leaseToken, JSON.stringify(progress), p.queue]);
+  const row = await ctx.row('reportProgress', [p.id, p.leaseToken, JSON.stringify(progress), p.queue]);
   if (row === undefined) throw new LeaseLostError(p.id);
   return toJobRecord(row.job);
 }
 
 /** Moves every expired lease's job on (see reclaim-expired.sql); the moved records by seq. @internal */
 export async function reclaimExpired(ctx: PgContext, p: ReclaimParams): Promise<JobRecord[]> {
-  const rows = await ctx.rows<JobRow>('reclaimExpired', [p.now, p.queue ?? null, toJson(p.error)]);
+  const rows = await ctx.rows('reclaimExpired', [p.now, p.queue ?? null, toJson(p.error)]);
   return rows.map((r) => toJobRecord(r.job)).sort((a, b) => a.seq - b.seq);
 }

@@ -229,7 +229,7 @@ export class EventJournal {
    */
   private async place(): Promise<void> {
     try {
-      this.cursor ??= (await this.ctx.row<{ tx: string; id: number }>('eventsCursor', [])) ?? null;
+      this.cursor ??= (await this.ctx.row('eventsCursor', [])) ?? null;
     } catch {
       // Best effort: the first read takes the position instead.
     }
@@ -283,17 +283,11 @@ export class EventJournal {
 
   private async readAll(): Promise<void> {
     try {
-      this.cursor ??= (await this.ctx.row<{ tx: string; id: number }>('eventsCursor', [])) ?? null;
+      this.cursor ??= (await this.ctx.row('eventsCursor', [])) ?? null;
       for (;;) {
         if (this.cursor === null || this.closed) return;
         const { tx, id } = this.cursor;
-        const rows = await this.ctx.rows<{ tx: string; id: number; queue: string; body: StorageNotice }>('eventsSince', [
-          tx,
-          id,
-          this.id,
-          READ_BATCH,
-          Date.now() - 1_000,
-        ]);
+        const rows = await this.ctx.rows('eventsSince', [tx, id, this.id, READ_BATCH, Date.now() - 1_000]);
         for (const row of rows) {
           this.cursor = { tx: row.tx, id: row.id };
           if (this.listening.has(row.queue) || this.listening.has('*')) this.deliver(row.body);

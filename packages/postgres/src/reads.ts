@@ -29,52 +29,31 @@ import {
 
 import type { PgContext, Queryable } from './context.js';
 import { groupedAheadJobs, groupedAheadWork, readGroupedPosition } from './group-reads.js';
-import {
-  defaultQueueConfig,
-  type FinishedRow,
-  type JobRow,
-  type QueueRow,
-  type RunningRow,
-  toFinishedSample,
-  toJobRecord,
-  toQueueConfig,
-  toRunningSample,
-  toWorkerInfo,
-  type WorkerRow,
-} from './rows.js';
+import { defaultQueueConfig, toFinishedSample, toJobRecord, toQueueConfig, toRunningSample, toWorkerInfo } from './rows.js';
 
 const SNAPSHOT = 'ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 /** The queue's stored configuration, or the defaults when it has no row. @internal */
 export async function queueConfig(ctx: PgContext, name: string, on?: Queryable): Promise<QueueConfig> {
-  const row = await ctx.row<QueueRow>('getQueue', [name], on);
+  const row = await ctx.row('getQueue', [name], on);
   return row === undefined ? defaultQueueConfig(name) : toQueueConfig(row);
 }
 
 /** The stored configuration, or null for a queue never configured nor added to. @internal */
 export async function getQueue(ctx: PgContext, name: string): Promise<QueueConfig | null> {
-  const row = await ctx.row<QueueRow>('getQueue', [name]);
+  const row = await ctx.row('getQueue', [name]);
   return row === undefined ? null : toQueueConfig(row);
 }
 
 /** Every queue ever configured or added to, sorted by name, in one statement. @internal */
 export async function listQueues(ctx: PgContext): Promise<QueueConfig[]> {
-  return (await ctx.rows<QueueRow>('listQueues', [])).map(toQueueConfig);
+  return (await ctx.rows('listQueues', [])).map(toQueueConfig);
 }
 
 /** Every group of the queue with stored settings, by name in code-unit order; [] for none or an unknown queue. @internal */
 export async function listGroupSettings(ctx: PgContext, queue: string): Promise<GroupSettingsRecord[]> {
-  const rows = await ctx.rows<{ grp: string; weight: number }>('groupSettingsList', [queue]);
+  const rows = await ctx.rows('groupSettingsList', [queue]);
   return rows.map((r) => ({ group: r.grp, weight: r.weight }));
-}
-
-/** A row of list-groups.sql. */
-interface GroupCountsRow {
-  grp: string;
-  ready: number;
-  scheduled: number;
-  running: number;
-  weight: number;
 }
 
 /**
@@ -83,7 +62,7 @@ interface GroupCountsRow {
  * know whether another page follows. @internal
  */
 export async function listGroups(ctx: PgContext, p: ListGroupsParams): Promise<GroupsPage> {
-  const rows = await ctx.rows<GroupCountsRow>('listGroups', [p.queue, p.now, p.after ?? '', p.limit + 1]);
+  const rows = await ctx.rows('listGroups', [p.queue, p.now, p.after ?? '', p.limit + 1]);
   return groupsPage(
     rows.map((r) => ({ group: r.grp, ready: r.ready, scheduled: r.scheduled, running: r.running, weight: r.weight })),
     p.limit,
@@ -92,7 +71,7 @@ export async function listGroups(ctx: PgContext, p: ListGroupsParams): Promise<G
 
 /** The stored job of `p.queue`, or null (also for another queue's job). @internal */
 export async function getJob(ctx: PgContext, p: JobRef): Promise<JobRecord | null> {
-  const row = await ctx.row<JobRow>('getJob', [p.id]);
+  const row = await ctx.row('getJob', [p.id]);
   return row === undefined || row.job.queue !== p.queue ? null : toJobRecord(row.job);
 }
 
@@ -101,7 +80,7 @@ export async function getJob(ctx: PgContext, p: JobRef): Promise<JobRecord | nul
  * round-robin position (position-grouped.sql and core's `groupPosition`). @internal
  */
 export async function readPosition(ctx: PgContext, p: { queue: string; id: string; now: number }, on?: Queryable): Promise<number | null> {
-  const row = await ctx.row<{ position: number | null; grouped: boolean }>('position', [p.id, p.now, p.queue], on);
+  const row = await ctx.row('position', [p.id, p.now, p.queue], on);
   if (row === undefined) return null;
   if (!row.grouped) return row.position;
   return (await readGroupedPosition(ctx, p, on))?.position ?? null;
@@ -110,20 +89,20 @@ export async function readPosition(ctx: PgContext, p: { queue: string; id: strin
 /** The first `limit` ready jobs of the queue in claim order, grouped by name (none read when 0). */
 async function aheadWork(ctx: PgContext, queue: string, limit: number, now: number, on: Queryable): Promise<AheadWork[]> {
   if (limit === 0) return [];
-  const rows = await ctx.rows<{ name: string; count: number; sized_count: number; size_sum: number }>('aheadWork', [queue, now, limit], on);
+  const rows = await ctx.rows('aheadWork', [queue, now, limit], on);
   return rows.map((r) => ({ name: r.name, count: r.count, sizedCount: r.sized_count, sizeSum: r.size_sum }));
 }
 
 async function aheadJobs(ctx: PgContext, queue: string, ahead: number, now: number, on: Queryable) {
   if (ahead === 0) return [];
-  const rows = await ctx.rows<{ name: string; size: number | null }>('aheadJobs', [queue, now, ahead], on);
+  const rows = await ctx.rows('aheadJobs', [queue, now, ahead], on);
   return rows.map((r) => ({ name: r.name, size: r.size }));
 }
 
 async function recentAndLive(ctx: PgContext, queue: string, p: { now: number; sampleLimit: number; workerStaleMs: number }, on: Queryable) {
   const limit = Math.max(0, Math.floor(p.sampleLimit));
-  const recent = limit === 0 ? [] : await ctx.rows<FinishedRow>('recentFinished', [queue, limit], on);
-  const workers = await ctx.rows<WorkerRow>('liveWorkers', [queue, p.now - p.workerStaleMs], on);
+  const recent = limit === 0 ? [] : await ctx.rows('recentFinished', [queue, limit], on);
+  const workers = await ctx.rows('liveWorkers', [queue, p.now - p.workerStaleMs], on);
   return { recent: recent.map(toFinishedSample), liveWorkers: workers.map(toWorkerInfo) };
 }
 
@@ -157,7 +136,7 @@ async function groupedAhead(ctx: PgContext, job: JobRecord, p: PositionParams, c
     aheadJobs: await groupedAheadJobs(ctx, q, g, p.aheadListLimit, c),
   };
   if (job.group === null) return part;
-  const row = await ctx.row<{ running: number; starts: number[] | null }>('groupRunning', [job.queue, job.group, p.now], c);
+  const row = await ctx.row('groupRunning', [job.queue, job.group, p.now], c);
   const group: GroupStanding = { name: job.group, rank: g.input.rank, running: row?.running ?? 0 };
   if (row !== undefined && row.starts !== null) group.starts = row.starts.map(Number);
   return { ...part, group };
@@ -168,15 +147,15 @@ type AheadPart = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'a
 /** Everything a position and ETA are computed from, from one snapshot; null for an unknown id or another queue's job. @internal */
 export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<PositionInputs | null> {
   return ctx.transaction(SNAPSHOT, async (c) => {
-    const row = await ctx.row<JobRow>('getJob', [p.id], c);
+    const row = await ctx.row('getJob', [p.id], c);
     if (row === undefined || row.job.queue !== p.queue) return null;
     const job = toJobRecord(row.job);
     // `ahead` is position.sql's exact index-only count; only the first aheadWorkOf jobs ahead are
     // read and grouped, so the grouping costs at most aheadWorkLimit rows at any queue length.
     const ready = job.state === 'queued' && job.runAt <= p.now;
-    const plain = ready ? await ctx.row<{ position: number | null; grouped: boolean }>('position', [job.id, p.now, job.queue], c) : undefined;
+    const plain = ready ? await ctx.row('position', [job.id, p.now, job.queue], c) : undefined;
     const ahead = plain?.grouped === true ? await groupedAhead(ctx, job, p, c) : await plainAhead(ctx, job, plain?.position ?? null, p, c);
-    const running = await ctx.rows<RunningRow>('runningSamples', [job.queue], c);
+    const running = await ctx.rows('runningSamples', [job.queue], c);
     return {
       job,
       ...ahead,
@@ -190,9 +169,9 @@ export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<P
 async function stateCounts(ctx: PgContext, queue: string, now: number, on: Queryable): Promise<RawQueueStats['counts']> {
   const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as RawQueueStats['counts'];
   counts.ready = 0;
-  for (const row of await ctx.rows<{ state: string; n: number; ready: number }>('stateCounts', [queue, now], on)) {
+  for (const row of await ctx.rows('stateCounts', [queue, now], on)) {
     // 'queued' comes twice (ungrouped and grouped jobs, two indexes): summed.
-    counts[row.state as keyof RawQueueStats['counts']] += row.n;
+    counts[row.state] += row.n;
     if (row.state === 'queued') counts.ready += row.ready;
   }
   counts.scheduled = counts.queued - counts.ready;
@@ -204,7 +183,7 @@ export function readStats(ctx: PgContext, p: StatsParams): Promise<RawQueueStats
   return ctx.transaction(SNAPSHOT, async (c) => {
     const windows: RawQueueStats['windows'] = [];
     for (const windowMs of p.windowsMs) {
-      const row = await ctx.row<{ completed: number; failed: number }>('windowCounts', [p.queue, p.now - windowMs], c);
+      const row = await ctx.row('windowCounts', [p.queue, p.now - windowMs], c);
       windows.push({ windowMs, completed: row?.completed ?? 0, failed: row?.failed ?? 0 });
     }
     return {
@@ -222,7 +201,7 @@ export async function listJobs(ctx: PgContext, p: ListParams): Promise<Page<JobR
   const limit = Math.max(0, Math.floor(p.limit));
   const states = p.states ?? [...JOB_STATES];
   const sql = p.order === 'asc' ? 'listJobsAsc' : 'listJobsDesc';
-  const rows = await ctx.rows<JobRow>(sql, [p.queue, states, limit + 1, offset, p.afterSeq ?? null]);
+  const rows = await ctx.rows(sql, [p.queue, states, limit + 1, offset, p.afterSeq ?? null]);
   const items = rows.slice(0, limit).map((r) => toJobRecord(r.job));
   const more = limit > 0 && rows.length > limit;
   return { items, nextOffset: more ? offset + limit : null };

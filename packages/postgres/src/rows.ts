@@ -17,6 +17,13 @@ import {
   rateLimitField,
 } from '@waitline/core';
 
+/**
+ * Core's types that statement headers name in `@returns` (a header's `@use` imports from a module
+ * of this package): the stored retention policy, a `schedules` row, a journaled event's body.
+ * @internal
+ */
+export type { RetentionPolicy, ScheduleRow, StorageNotice } from '@waitline/core';
+
 /** A `jobs` row as `row_to_json` gives it. @internal */
 export interface JobJson {
   id: string;
@@ -54,6 +61,19 @@ export interface JobJson {
 export interface JobRow {
   job: JobJson;
 }
+
+/**
+ * The claim function's report rows: when a rate limit held the claim back (the queue's, or a
+ * group's that left it short), the next start; or, for a grouped queue, the mark saying the job
+ * rows came in claim order. @internal
+ */
+export type NextStartJson = { next_start_at: number } | { in_order: true };
+
+/** A row of the enqueue function (see its header in sql/functions/enqueue.sql). @internal */
+export type EnqueueRow =
+  | { status: 'inserted' | 'existing' | 'full' | 'draining'; id: string | null; seq: number | null; job: JobJson | null }
+  /** A group past `groupMaxWaiting`: `id` is the group, `seq` the cap, `job` the offending index. */
+  | { status: 'group_full'; id: string; seq: number; job: { index: number } };
 
 /** Maps a job row to the record core sees. @internal */
 export function toJobRecord(j: JobJson): JobRecord {

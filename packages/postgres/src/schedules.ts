@@ -10,16 +10,15 @@ import {
   type FireScheduleResult,
   type ScheduleRecord,
   type ScheduleRef,
-  type ScheduleRow,
   scheduleFromRow,
   type UpsertScheduleParams,
 } from '@waitline/core';
-import type { PgContext } from './context.js';
+import type { PgContext, SqlParams } from './context.js';
 import { enqueue } from './enqueue.js';
 
 /** Creates the queue when missing and upserts the schedule, in one statement. @internal */
 export async function upsertSchedule(ctx: PgContext, p: UpsertScheduleParams): Promise<ScheduleRecord> {
-  const values = [
+  const values: SqlParams<'upsertSchedule'> = [
     p.queue,
     p.key,
     p.cron,
@@ -32,7 +31,7 @@ export async function upsertSchedule(ctx: PgContext, p: UpsertScheduleParams): P
     p.now,
     p.lastRunAt,
   ];
-  const row = await ctx.row<ScheduleRow>('upsertSchedule', values);
+  const row = await ctx.row('upsertSchedule', values);
   if (row === undefined) throw new Error(`upsert-schedule returned no row for "${p.key}"`);
   return scheduleFromRow(row);
 }
@@ -44,12 +43,12 @@ export async function removeSchedule(ctx: PgContext, p: ScheduleRef): Promise<bo
 
 /** The queue's schedules by key. @internal */
 export async function listSchedules(ctx: PgContext, queue: string): Promise<ScheduleRecord[]> {
-  return (await ctx.rows<ScheduleRow>('listSchedules', [queue])).map(scheduleFromRow);
+  return (await ctx.rows('listSchedules', [queue])).map(scheduleFromRow);
 }
 
 /** The queue's schedules due by `until`, by next tick then key. @internal */
 export async function dueSchedules(ctx: PgContext, p: DueSchedulesParams): Promise<ScheduleRecord[]> {
-  return (await ctx.rows<ScheduleRow>('dueSchedules', [p.queue, p.until, Math.floor(p.limit)])).map(scheduleFromRow);
+  return (await ctx.rows('dueSchedules', [p.queue, p.until, Math.floor(p.limit)])).map(scheduleFromRow);
 }
 
 /**

@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SettleParams, SettleResult } from '@waitline/core';
-import { claimResult, type NextStartJson } from './claim.js';
+import { claimResult } from './claim.js';
 import type { PgContext } from './context.js';
-import { type JobJson, toJobRecord } from './rows.js';
+import { toJobRecord } from './rows.js';
 
 /** A settle list as the function's JSON argument, or null when empty. */
 function listJson<T>(items: T[] | undefined, map: (item: T) => Record<string, unknown>): string | null {
@@ -23,7 +23,7 @@ function listJson<T>(items: T[] | undefined, map: (item: T) => Record<string, un
  */
 export async function settle(ctx: PgContext, p: SettleParams): Promise<SettleResult> {
   const limit = p.claim ? Math.max(0, Math.floor(p.claim.limit)) : 0;
-  const rows = await ctx.rows<{ kind: string; job: JobJson | NextStartJson }>(ctx.settleCommit === 'async' ? 'settleAsync' : 'settle', [
+  const rows = await ctx.rows(ctx.settleCommit === 'async' ? 'settleAsync' : 'settle', [
     p.queue,
     p.now,
     listJson(p.completed, (c) => ({ id: c.id, token: c.leaseToken, result: c.result ?? null, started_at: c.startedAt ?? null })),
@@ -35,8 +35,8 @@ export async function settle(ctx: PgContext, p: SettleParams): Promise<SettleRes
     p.claim?.leaseMs ?? 0,
     randomUUID(),
   ]);
-  const settled = rows.filter((r) => r.kind !== 'claimed').map((r) => toJobRecord(r.job as JobJson));
-  const claim = claimResult(rows.filter((r) => r.kind === 'claimed').map((r) => r.job));
+  const settled = rows.flatMap((r) => (r.kind === 'settled' ? [toJobRecord(r.job)] : []));
+  const claim = claimResult(rows.flatMap((r) => (r.kind === 'claimed' ? [r.job] : [])));
   const done = new Set(settled.map((j) => j.id));
   const items = [...(p.completed ?? []), ...(p.failed ?? []), ...(p.cancelled ?? []), ...(p.released ?? [])];
   const lost = items.filter((i) => !done.has(i.id)).map((i) => i.id);

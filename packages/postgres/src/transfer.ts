@@ -9,13 +9,6 @@ import { type ImportJobsParams, type ImportJobsResult, planImport, type StoredCo
 import type pg from 'pg';
 import type { PgContext } from './context.js';
 
-interface ConflictRow {
-  id: string;
-  queue: string;
-  state: StoredConflict['state'];
-  idempotency_key: string | null;
-}
-
 /** The JSON array import-jobs.sql reads: every column by name, JSON columns as JSON values. */
 function jobsJson(writes: ReadonlyArray<{ job: TransferJob }>): string {
   return JSON.stringify(
@@ -51,7 +44,7 @@ function jobsJson(writes: ReadonlyArray<{ job: TransferJob }>): string {
 async function storedConflicts(ctx: PgContext, p: ImportJobsParams, client: pg.PoolClient): Promise<StoredConflict[]> {
   const ids = p.jobs.map((j) => j.id);
   const keys = p.jobs.flatMap((j) => (j.idempotencyKey === null ? [] : [j.idempotencyKey]));
-  const rows = await ctx.rows<ConflictRow>('importConflicts', [p.queue, ids, keys], client);
+  const rows = await ctx.rows('importConflicts', [p.queue, ids, keys], client);
   return rows.map((r) => ({ id: r.id, queue: r.queue, state: r.state, idempotencyKey: r.idempotency_key }));
 }
 

@@ -1,9 +1,14 @@
 -- ahead-grouped: the first ready jobs of given groups at one level of a grouped queue.
 --
--- Parameters: $1 queue; $2 now; $3 priority (the level); $4 group names (text[], '' = the
---   default group); $5 how many of each group's first ready jobs to read (integer[], same order)
--- Returns: (grp, name, size) rows: each group's first ready jobs in its own order (run_at, seq),
---   groups in the order given.
+-- @param queue: string
+-- @param now: number
+-- @param priority: number
+-- @param groups: readonly string[]
+-- @param limits: readonly number[]
+-- @returns { grp: string; name: string; size: number | null }
+-- Parameters: priority is the level; groups are names ('' = the default group); limits says how
+--   many of each group's first ready jobs to read (same order).
+-- Returns: each group's first ready jobs in its own order (run_at, seq), groups in the order given.
 -- Guarantees: one LIMITed index-only walk per group (jobs_queued for '', jobs_grouped for a
 --   name), so the cost follows the limits, never the number of jobs queued.
 SELECT g.grp, x.name, x.size

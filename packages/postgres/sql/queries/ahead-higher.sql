@@ -1,7 +1,12 @@
 -- ahead-higher: the first ready jobs of a grouped queue at levels above one, by the ordering rule.
 --
--- Parameters: $1 queue; $2 now; $3 priority (only higher levels are read); $4 limit
--- Returns: (name, size) rows by (priority DESC, run_at, seq), at most $4.
+-- @param queue: string
+-- @param now: number
+-- @param priority: number
+-- @param limit: number
+-- @returns { name: string; size: number | null }
+-- Parameters: only levels higher than priority are read.
+-- Returns: rows by (priority DESC, run_at, seq), at most limit.
 -- Guarantees: two LIMITed walks (jobs_queued for ungrouped jobs, jobs_grouped for grouped ones)
 --   merged; reads at most $4 ready rows of each, plus the scheduled rows passed over.
 SELECT h.name, h.size FROM (

@@ -1,7 +1,10 @@
 -- ahead-jobs: the first ready jobs of a queue in claim order.
 --
--- Parameters: $1 queue; $2 now; $3 limit
--- Returns: (name, size) rows in claim order.
+-- @param queue: string
+-- @param now: number
+-- @param limit: number
+-- @returns { name: string; size: number | null }
+-- Returns: rows in claim order.
 -- Guarantees: for a queue that is not grouped (ungrouped jobs only, since 0012; a grouped queue
 --   reads ahead-higher.sql and ahead-grouped.sql). Walks jobs_queued in order and stops after $3
 --   ready rows.

@@ -1,9 +1,12 @@
 -- ahead-work: the first ready jobs of a queue in claim order, counted and sized by name.
 --
--- Parameters: $1 queue; $2 now; $3 limit (at most the job's exact count of ready jobs ahead, so
---   every row read is ahead of it)
--- Returns: (name, count, sized_count, size_sum) per name, ordered by name; counts sum to the rows
---   read, min($3, ready jobs).
+-- @param queue: string
+-- @param now: number
+-- @param limit: number
+-- @returns { name: string; count: number; sized_count: number; size_sum: number }
+-- Parameters: limit is at most the exact count of ready jobs ahead of the job, so every row read is
+--   ahead of it.
+-- Returns: one row per name, ordered by name; counts sum to the rows read, min(limit, ready jobs).
 -- Guarantees: for a queue that is not grouped (ungrouped jobs only, since 0012; a grouped queue
 --   reads ahead-higher.sql and ahead-grouped.sql). Walks jobs_queued in claim order (priority
 --   DESC, run_at, seq) and stops after $3 ready rows, index-only (name and size are INCLUDEd

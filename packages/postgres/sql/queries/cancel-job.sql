@@ -1,7 +1,13 @@
 -- cancel-job: cancels a queued job, or asks a running one to stop.
 --
--- Parameters: $1 id; $2 now; $3 queue (another queue's job is never touched)
--- Returns: the `job` in its new state, or none when it is neither queued nor running.
+-- @param id: string
+-- @param now: number
+-- @param queue: string
+-- @returns { job: JobJson; sent: string | null }
+-- @use JobJson from rows
+-- Parameters: queue: a job of another queue is never touched.
+-- Returns: the `job` in its new state, or none when it is neither queued nor running; `sent` is
+--   the empty result of the NOTIFY ('', NULL when none was sent).
 -- Guarantees: queued ends cancelled at once; running gets cancel_requested and, at commit, a
 --   NOTIFY {"q", "k": "cancel", "j": id} reaches the worker that owns it in any process.
 WITH c AS (

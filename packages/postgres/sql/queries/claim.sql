@@ -1,6 +1,14 @@
 -- claim: leases ready jobs through {{schema}}.claim() (see 0001_init.sql).
 --
--- Parameters: $1 queue; $2 now; $3 worker id; $4 limit; $5 lease ms; $6 token
--- Returns: one `job` (row_to_json) per leased job, in no particular order.
+-- @param queue: string
+-- @param now: number
+-- @param workerId: string
+-- @param limit: number
+-- @param leaseMs: number
+-- @param token: string
+-- @returns { job: JobJson | NextStartJson }
+-- @use JobJson, NextStartJson from rows
+-- Returns: one `job` (row_to_json) per leased job, in no particular order, and the function's
+--   report rows (next_start_at, in_order).
 -- Guarantees: those of the function: pause, global concurrency, ordering, SKIP LOCKED.
 SELECT c AS job FROM {{schema}}.claim($1, $2, $3, $4, $5, $6) c

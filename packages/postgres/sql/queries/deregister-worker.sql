@@ -1,6 +1,5 @@
 -- deregister-worker: removes a worker.
 --
--- Parameters: $1 id
--- Returns: nothing.
+-- @param id: string
 -- Guarantees: an unknown id is not an error.
 DELETE FROM {{schema}}.workers WHERE id = $1

@@ -1,8 +1,9 @@
 -- drain-fence: waits for every add of a queue in flight, before draining is set.
 --
--- Parameters: $1 queue name
+-- @param queue: string
+-- @returns { fenced: boolean }
 -- Returns: one row, once the lock is granted.
--- Guarantees: takes the queue's drain fence exclusively until the end of the transaction. Every
+-- Guarantees: takes the drain fence of the queue exclusively until the end of the transaction. Every
 --   add takes it SHARED before it reads `draining` (enqueue() of 0003_draining.sql), so this
 --   waits until each add already past that read has committed or rolled back, and no add reads
 --   the flag again until this transaction (which sets it) commits. Run it first in that

@@ -1,7 +1,12 @@
 -- events-insert: journals queue events for other processes and wakes their listeners.
 --
--- Parameters: $1 publisher id; $2 queues (text[]); $3 bodies (text[] of JSON notices); $4 now
--- Returns: one row.
+-- @param publisher: string
+-- @param queues: readonly string[]
+-- @param bodies: readonly string[]
+-- @param now: number
+-- @returns { sent: string; n: number }
+-- Parameters: publisher is the storage instance's id; bodies are JSON notices, one per queue.
+-- Returns: one row (`sent` the NOTIFY's empty result, n the rows written).
 -- Guarantees: one statement, so the rows and the NOTIFY {"k": "event"} commit together; rows
 --   keep the array order in id.
 WITH ins AS (

@@ -1,6 +1,6 @@
 -- events-prune: drops journaled events older than a time.
 --
--- Parameters: $1 before (ms)
--- Returns: nothing.
+-- @param before: number
+-- Parameters: before in ms.
 -- Guarantees: a range delete on events_at.
 DELETE FROM {{schema}}.events WHERE at < $1

@@ -1,8 +1,15 @@
 -- events-since: journaled events after a cursor, in commit-safe order.
 --
--- Parameters: $1 cursor tx (xid8 as text); $2 cursor id; $3 own listener id; $4 limit;
---   $5 now - 1000 ms
--- Returns: (tx, id, queue, body) rows by (tx, id).
+-- @param cursorTx: string
+-- @param cursorId: number
+-- @param listener: string
+-- @param limit: number
+-- @param settled: number
+-- @returns { tx: string; id: number; queue: string; body: StorageNotice }
+-- @use StorageNotice from rows
+-- Parameters: cursorTx is an xid8 as text; listener is this storage's own id; settled is
+--   now - 1000 ms.
+-- Returns: rows by (tx, id).
 -- Guarantees: only rows whose transaction is older than every transaction still running
 --   (tx < pg_snapshot_xmin), or written over a second ago, so a row that commits late is not
 --   passed by the cursor; rows this listener wrote are skipped.

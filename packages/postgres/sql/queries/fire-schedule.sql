@@ -1,8 +1,14 @@
 -- fire-schedule: the compare-and-set of a tick.
 --
--- Parameters: $1 queue; $2 key; $3 expected (the next_run_at the caller read); $4 next_run_at;
---   $5 has_job (true when the tick enqueues a job, false when it is skipped)
--- Returns: one row (the key) when this call won the tick, none otherwise.
+-- @param queue: string
+-- @param key: string
+-- @param expected: number
+-- @param nextRunAt: number
+-- @param hasJob: boolean
+-- @returns { key: string }
+-- Parameters: expected is the next_run_at the caller read; hasJob is true when the tick enqueues
+--   a job, false when it is skipped.
+-- Returns: one row when this call won the tick, none otherwise.
 -- Guarantees: writes only while next_run_at still equals $3: of several transactions firing one
 --   tick, the later ones wait on the row lock, re-check the condition on the committed row and
 --   update nothing. last_run_at becomes $3 only for a tick with a job. src/schedules.ts runs it

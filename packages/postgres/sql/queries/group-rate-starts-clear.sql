@@ -1,8 +1,7 @@
 -- group-rate-starts-clear: forgets every group's logged starts of a queue whose group rate limit
 -- was removed (since 0015).
 --
--- Parameters: $1 queue
--- Returns: nothing.
+-- @param queue: string
 -- Guarantees: run in the transaction of the upsert-queue.sql that removed the limit
 --   (src/control.ts), as its own statement after it: the upsert waited on the queue row's lock
 --   for any grouped claim that was logging starts, and this statement's snapshot sees what that

@@ -1,10 +1,14 @@
 -- group-running: a named group's running jobs, every priority level (since 0013), and its starts
 -- inside the window of the queue's group rate limit (since 0015).
 --
--- Parameters: $1 queue; $2 group (a name, never NULL); $3 now (ms; since 0015)
--- Returns: one row (running, starts): starts is the group's logged start times with
---   at > $3 - group_rate_interval_ms, in no particular order, when the queue has a group rate
---   limit; NULL when it has none (or no row).
+-- @param queue: string
+-- @param group: string
+-- @param now: number
+-- @returns { running: number; starts: string[] | null }
+-- Parameters: group is a name, never NULL; now in ms (since 0015).
+-- Returns: one row: starts is the group's logged start times (int8 array elements arrive as
+--   decimal strings) with at > now - group_rate_interval_ms, in no particular order, when the
+--   queue has a group rate limit; NULL when it has none (or no row).
 -- Guarantees: one statement. running is one range count on jobs_group_running (named groups'
 --   running jobs only), so it costs the group's running jobs, never the jobs queued. starts reads
 --   the queue row by its primary key and, only with a limit, the group's range of

@@ -1,7 +1,6 @@
 -- group-settings-flag: recomputes a queue's weighted flag after group-settings-unset.sql.
 --
--- Parameters: $1 queue
--- Returns: nothing.
+-- @param queue: string
 -- Guarantees: run in the transaction that holds the queue row's lock (group-settings-unset.sql),
 --   so the count sees every group_settings row of the queue committed or written by it:
 --   weighted ends true exactly when the queue keeps a row (one LIMIT 1 seek on the primary key).

@@ -1,8 +1,11 @@
 -- group-settings-set: stores a named group's weight, creating its queue when missing.
 --
--- Parameters: $1 queue; $2 group (a named group, never ''); $3 weight (1..100, checked by core
---   and by the table); $4 now (ms, the updated_at of a queue row this creates)
--- Returns: nothing.
+-- @param queue: string
+-- @param group: string
+-- @param weight: number
+-- @param now: number
+-- Parameters: group is a named group, never ''; weight is 1..100, checked by core and by the
+--   table; now (ms) is the updated_at of a queue row this creates.
 -- Guarantees: one statement. The queue row is created with the defaults when missing, and its
 --   weighted flag set (taking the row's lock until commit, so a concurrent
 --   group-settings-unset.sql recounts after this commits); the group's row is inserted or its

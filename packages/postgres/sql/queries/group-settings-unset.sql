@@ -1,8 +1,10 @@
 -- group-settings-unset: removes a named group's settings (back to weight 1), creating its queue
 -- when missing; the first of two statements of one transaction (src/control.ts).
 --
--- Parameters: $1 queue; $2 group; $3 now (ms, the updated_at of a queue row this creates)
--- Returns: nothing.
+-- @param queue: string
+-- @param group: string
+-- @param now: number
+-- Parameters: now (ms) is the updated_at of a queue row this creates.
 -- Guarantees: the queue row is created with the defaults when missing, or locked until commit
 --   (a no-op update), and the group's row deleted (none: nothing). Every writer of
 --   group_settings takes that lock, so group-settings-flag.sql, run next in the same transaction

@@ -1,11 +1,12 @@
 -- import-jobs: writes whole jobs as an export carried them (an import or a move), in batch order.
 --
--- Parameters: $1 the queue; $2 JSON array of jobs, each with i (its order) and every jobs column
---   but seq and the lease (lease_token, lease_expires_at, worker_id stay NULL), by column name
--- Returns: nothing.
+-- @param queue: string
+-- @param jobs: string
+-- Parameters: jobs is a JSON array, each with i (its order) and every jobs column but seq and
+--   the lease (lease_token, lease_expires_at, worker_id stay NULL), by column name.
 -- Guarantees: one statement; seq comes from the identity in ORDER BY i, so jobs keep the order
 --   given. The caller (src/transfer.ts) has removed or refused every conflicting job in the same
---   transaction; src/transfer.ts then joins turns (group-mark.sql, group-join.sql). No NOTIFY here: core's importJobs publishes the wake-up through the notifier.
+--   transaction; src/transfer.ts then joins turns (group-mark.sql, group-join.sql). No NOTIFY here: importJobs (core) publishes the wake-up through the notifier.
 INSERT INTO {{schema}}.jobs (id, queue, name, payload, state, priority, run_at, attempt,
   max_attempts, backoff, timeout_ms, size, idempotency_key, created_at, started_at, finished_at,
   cancel_requested, progress, result, error, stalls, traceparent, webhook, grp)

@@ -1,14 +1,19 @@
--- list-groups: one page of a queue's named groups, by name in code-point order (COLLATE "C"),
+-- list-groups: one page of the named groups of a queue, by name in code-point order (COLLATE "C"),
 -- each with its ready, scheduled and running jobs and its weight (listGroups, since 0016).
 --
--- Parameters: $1 queue; $2 now (ms: a queued job with run_at <= $2 is ready, else scheduled);
---   $3 after (only names sorting strictly after it; '' for the first page: every named group
---   sorts after ''); $4 most rows (the page's limit + 1, so the caller sees whether more follow)
--- Returns: up to $4 rows (grp, ready, scheduled, running, weight) ordered by grp COLLATE "C":
---   the named groups (never the default group, NULL here) holding a queued or running job or a
---   group_settings row; weight is the stored one or 1.
+-- @param queue: string
+-- @param now: number
+-- @param after: string
+-- @param limit: number
+-- @returns { grp: string; ready: number; scheduled: number; running: number; weight: number }
+-- Parameters: now in ms (a queued job with run_at <= now is ready, else scheduled); after: only
+--   names sorting strictly after it ('' for the first page: every named group sorts after '');
+--   limit is the most rows (the limit of the page + 1, so the caller sees whether more follow).
+-- Returns: up to limit rows ordered by grp COLLATE "C": the named groups (never the default
+--   group, NULL here) holding a queued or running job or a group_settings row; weight is the
+--   stored one or 1.
 -- Guarantees: one statement, so one snapshot. The names come from two walks of at most $4 steps
---   each, one LIMIT 1 seek per step: jobs_group_names (the named groups' queued and running jobs)
+--   each, one LIMIT 1 seek per step: jobs_group_names (queued and running jobs of named groups)
 --   and group_settings_names; their union is cut to the first $4 names. Each listed group is then
 --   counted by an index-only range scan of its own entries in jobs_group_names and its weight read
 --   by group_settings' primary key. The cost is bounded by the page and its groups' jobs, never

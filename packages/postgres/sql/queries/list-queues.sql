@@ -1,9 +1,8 @@
 -- list-queues: every queue's stored configuration, by name.
 --
--- Parameters: none
--- Returns: one row (name, concurrency, max_size, paused, max_stalls, draining, rate_max,
---   rate_interval_ms, group_concurrency, group_max_waiting, group_rate_max,
---   group_rate_interval_ms) per queue ever created, ordered by name.
+-- @returns QueueRow
+-- @use QueueRow from rows
+-- Returns: one row per queue ever created, ordered by name.
 -- Guarantees: reads the queues table only.
 SELECT name, concurrency, max_size, paused, max_stalls, draining, rate_max, rate_interval_ms,
   group_concurrency, group_max_waiting, group_rate_max, group_rate_interval_ms

@@ -1,7 +1,9 @@
 -- listener-upsert: says a storage wants a queue's events from other processes.
 --
--- Parameters: $1 listener (storage instance) id; $2 queues (text[]); $3 now
--- Returns: nothing.
+-- @param listener: string
+-- @param queues: readonly string[]
+-- @param now: number
+-- Parameters: listener is the storage instance's id.
 -- Guarantees: one row per (listener, queue), seen_at refreshed.
 INSERT INTO {{schema}}.listeners AS l (process_id, queue, seen_at)
 SELECT $1, q, $3 FROM unnest($2::text[]) AS q

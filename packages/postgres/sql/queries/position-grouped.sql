@@ -1,10 +1,15 @@
 -- position-grouped: what core's groupPosition() reads for a ready job of a grouped queue.
 --
--- Parameters: $1 id; $2 now; $3 queue
+-- @param id: string
+-- @param now: number
+-- @param queue: string
+-- @returns { higher: number; rank: number; own_group: string; own_turn: number | null;
+--   own_weight: number; own_used: number; grp: string | null; turn: number | null;
+--   weight: number | null; used: number | null; ready: number | null }
 -- Returns: one row per other group holding a turn stamp at the job's level (grp, turn, weight,
---   used, ready), each with the job's (higher, rank, own_group, own_turn, own_weight, own_used); a
---   single row with grp NULL when there is none; no row when the job is unknown, of another
---   queue, not queued, or scheduled.
+--   used, ready), each with the job's own columns; a single row with grp NULL (and the other
+--   group's columns NULL) when there is none; no row when the job is unknown, of another queue,
+--   not queued, or scheduled. own_turn is NULL only when the job's group has no stamp.
 -- Guarantees: one statement, one snapshot. higher = ready jobs at higher levels (two range
 --   counts, on jobs_queued and jobs_grouped); rank = ready jobs of its group at its level sorting
 --   before it (one range count on its group's index); ready = the other group's ready jobs at

@@ -1,8 +1,10 @@
--- position: a job's 1-based position among the ready jobs of its queue.
+-- position: the 1-based position of a job among the ready jobs of its queue.
 --
--- Parameters: $1 id; $2 now; $3 queue
--- Returns: one row (position, grouped), or none when the job is unknown, of another queue, not
---   queued, or scheduled.
+-- @param id: string
+-- @param now: number
+-- @param queue: string
+-- @returns { position: number | null; grouped: boolean }
+-- Returns: one row, or none when the job is unknown, of another queue, not queued, or scheduled.
 -- Guarantees: 1 + the ready jobs that sort before it by (priority DESC, run_at, seq): every
 --   higher priority (ready ones), then its own priority up to (run_at, seq). Both counts are
 --   index-only scans of jobs_queued; one statement reads one snapshot. For a grouped queue

@@ -1,7 +1,13 @@
 -- promote-job: makes a queued job ready now.
 --
--- Parameters: $1 id; $2 now; $3 queue (another queue's job is never touched)
--- Returns: the `job` (run_at = least(run_at, now)), or none when it is not queued.
+-- @param id: string
+-- @param now: number
+-- @param queue: string
+-- @returns { job: JobJson; sent: string }
+-- @use JobJson from rows
+-- Parameters: queue: a job of another queue is never touched.
+-- Returns: the `job` (run_at = least(run_at, now)) and `sent` (the empty result of the NOTIFY), or
+--   none when it is not queued.
 -- Guarantees: a ready job is unchanged; NOTIFY {"q", "k": "added"} at commit.
 WITH p AS (
   UPDATE {{schema}}.jobs j SET run_at = least(j.run_at, $2)

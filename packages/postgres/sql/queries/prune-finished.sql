@@ -1,10 +1,17 @@
--- prune-finished: deletes one batch of a queue's jobs in one finished state, oldest first, and
+-- prune-finished: deletes one batch of the jobs of a queue in one finished state, oldest first, and
 -- keeps the ETA samples of the deleted completed and failed jobs.
 --
--- Parameters: $1 queue; $2 state ('completed', 'failed' or 'cancelled'); $3 older than (ms) or
---   NULL; $4 how many of the newest selected jobs to skip, or NULL; $5 most rows to delete;
---   $6 how many samples the store keeps
--- Returns: one row (n): how many jobs were deleted.
+-- @param queue: string
+-- @param state: 'completed' | 'failed' | 'cancelled'
+-- @param olderThan: number | null
+-- @param keepNewest: number | null
+-- @param limit: number
+-- @param sampleLimit: number
+-- @returns { n: number; kept: number }
+-- Parameters: olderThan in ms or NULL (any age); keepNewest is how many of the newest selected
+--   jobs to skip, or NULL; limit the most rows to delete; sampleLimit how many samples the store
+--   keeps.
+-- Returns: one row: n jobs deleted, kept samples inserted.
 -- Guarantees: only rows of $2, never queued or running ones. The :keep boundary is the $4-th
 --   newest selected row, compared as a row value (ties of finished_at broken by seq); the
 --   selection is a range on jobs_dequeued. At most $5 rows per statement, rows locked by others

@@ -1,7 +1,6 @@
 -- rate-starts-clear: forgets every logged start of a queue whose rate limit was removed.
 --
--- Parameters: $1 queue
--- Returns: nothing.
+-- @param queue: string
 -- Guarantees: run in the transaction of the upsert-queue.sql that removed the limit
 --   (src/control.ts), as its own statement after it: the upsert waited on the queue row's lock
 --   for any claim that was logging starts, and this statement's snapshot sees what that claim

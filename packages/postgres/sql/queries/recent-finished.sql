@@ -1,8 +1,11 @@
 -- recent-finished: the last completed or failed jobs of a queue, with the samples kept of pruned
 -- ones (job_samples), newest finish first.
 --
--- Parameters: $1 queue; $2 limit
--- Returns: (name, state, size, run_at, started_at, finished_at) rows.
+-- @param queue: string
+-- @param limit: number
+-- @returns FinishedRow
+-- @use FinishedRow from rows
+-- Returns: rows newest finish first.
 -- Guarantees: two backward range scans of jobs_dequeued and one of job_samples' key, merged.
 SELECT name, state, priority, size, created_at, run_at, started_at, finished_at FROM (
   (SELECT j.name, j.state, j.priority, j.size, j.created_at, j.run_at, j.started_at, j.finished_at, j.seq FROM {{schema}}.jobs j

@@ -1,8 +1,13 @@
 -- reclaim-expired: moves running jobs whose lease expired before now.
 --
--- Parameters: $1 now; $2 queue or NULL for every queue; $3 error (JSON object without attempt/at)
--- Returns: one `job` per job moved, in its new state.
--- Guarantees: one statement. Each job's queue row gives max_stalls (1 when the row is missing).
+-- @param now: number
+-- @param queue: string | null
+-- @param error: string | null
+-- @returns { job: JobJson; joined: boolean | null }
+-- @use JobJson from rows
+-- Parameters: queue NULL for every queue; error is a JSON object without attempt/at.
+-- Returns: one `job` per job moved, in its new state (joined: NULL unless queued again).
+-- Guarantees: one statement. The queue row of each job gives max_stalls (1 when the row is missing).
 --   A job with a cancel request ends cancelled (error and attempt untouched); one whose stalls
 --   are below max_stalls (forgiven) is queued again with run_at kept (its place, as a released
 --   job) and attempt one lower (never below 0), so the lost attempt is not spent; one with

@@ -1,7 +1,11 @@
 -- register-worker: inserts a worker or refreshes its heartbeat.
 --
--- Parameters: $1 id; $2 queue; $3 host; $4 pid; $5 concurrency; $6 now
--- Returns: nothing.
+-- @param id: string
+-- @param queue: string
+-- @param host: string
+-- @param pid: number
+-- @param concurrency: number
+-- @param now: number
 -- Guarantees: started_at is kept on refresh; last_seen_at = now.
 INSERT INTO {{schema}}.workers AS w (id, queue, host, pid, concurrency, started_at, last_seen_at)
 VALUES ($1, $2, $3, $4, $5, $6, $6)

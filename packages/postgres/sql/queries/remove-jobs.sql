@@ -1,9 +1,15 @@
--- remove-jobs: deletes one chunk of a queue's jobs in the given states (never running), keeping
+-- remove-jobs: deletes one chunk of the jobs of a queue in the given states (never running), keeping
 -- the ETA samples of the deleted completed and failed jobs when asked.
 --
--- Parameters: $1 queue; $2 states (text[]); $3 older than (ms) or NULL; $4 chunk size;
---   $5 how many samples the store keeps, or NULL to keep none
--- Returns: one row (n, kept): jobs deleted, samples inserted.
+-- @param queue: string
+-- @param states: readonly string[]
+-- @param olderThan: number | null
+-- @param chunk: number
+-- @param sampleLimit: number | null
+-- @returns { n: number; kept: number }
+-- Parameters: olderThan in ms or NULL; sampleLimit is how many samples the store keeps, or NULL
+--   to keep none.
+-- Returns: one row: n jobs deleted, kept samples inserted.
 -- Guarantees: queued jobs are chosen by created_at, final ones by finished_at; at most $4 rows,
 --   so each statement holds its locks briefly; rows locked by others are skipped this round.
 --   The caller trims the sample store (trim-samples.sql) in the same transaction.

@@ -1,7 +1,9 @@
 -- remove-schedule: deletes one schedule.
 --
--- Parameters: $1 queue; $2 key
--- Returns: the deleted key (no row when there was none), and `woke` (the NOTIFY's empty result).
+-- @param queue: string
+-- @param key: string
+-- @returns { key: string; woke: string }
+-- Returns: the deleted key (no row when there was none), and `woke` (the empty result of the NOTIFY).
 -- Guarantees: one statement; the jobs the schedule fired stay. When a row was deleted, NOTIFY
 --   {"q", "k": "schedule"} at commit wakes the schedule loops of every process.
 WITH gone AS (

@@ -1,9 +1,13 @@
 -- renew-leases: extends the given leases that are still held.
 --
--- Parameters: $1 ids (text[]); $2 lease tokens (text[], same order); $3 new lease_expires_at;
---   $4 queue
--- Returns: (id, cancel_requested, lease_expires_at) per lease renewed; a lease not held (settled,
---   reclaimed, another token, another queue's job) has no row and is not written.
+-- @param ids: readonly string[]
+-- @param tokens: readonly string[]
+-- @param expiresAt: number
+-- @param queue: string
+-- @returns { id: string; cancel_requested: boolean; lease_expires_at: number }
+-- Parameters: tokens are the lease tokens, in the order of ids; expiresAt the new lease_expires_at.
+-- Returns: one row per lease renewed; a lease not held (settled, reclaimed, another token,
+--   a job of another queue) has no row and is not written.
 -- Guarantees: each row guarded by queue, state = 'running' AND its lease token, in one statement.
 UPDATE {{schema}}.jobs j SET lease_expires_at = $3
 FROM unnest($1::text[], $2::text[]) AS x(id, token)

@@ -1,7 +1,11 @@
 -- renew-worker-leases: extends every lease a worker holds (its heartbeat thread's call).
 --
--- Parameters: $1 worker id; $2 queue; $3 new lease_expires_at
--- Returns: (id, cancel_requested, lease_expires_at) per job renewed.
+-- @param workerId: string
+-- @param queue: string
+-- @param expiresAt: number
+-- @returns { id: string; cancel_requested: boolean; lease_expires_at: number }
+-- Parameters: expiresAt is the new lease_expires_at.
+-- Returns: one row per job renewed.
 -- Guarantees: only running jobs leased to $1; walks jobs_dequeued's running entries.
 UPDATE {{schema}}.jobs j SET lease_expires_at = $3
 WHERE j.state = 'running' AND j.queue = $2 AND j.worker_id = $1

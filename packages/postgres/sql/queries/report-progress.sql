@@ -1,6 +1,12 @@
 -- report-progress: writes a running job's progress while its lease is held.
 --
--- Parameters: $1 id; $2 lease token; $3 progress (JSON); $4 queue
+-- @param id: string
+-- @param token: string
+-- @param progress: string
+-- @param queue: string
+-- @returns JobRow
+-- @use JobRow from rows
+-- Parameters: token is the lease token; progress is JSON text.
 -- Returns: the `job` in its new state, or none when the lease guard missed or the job is another
 --   queue's (nothing written).
 -- Guarantees: guarded by queue, state = 'running' AND lease_token in the same statement.

@@ -1,7 +1,9 @@
 -- running-samples: a queue's running jobs as the ETA sees them.
 --
--- Parameters: $1 queue
--- Returns: (id, name, size, started_at, progress_percent) by started_at, seq.
+-- @param queue: string
+-- @returns RunningRow
+-- @use RunningRow from rows
+-- Returns: rows by started_at, seq.
 -- Guarantees: reads jobs_dequeued's running entries of the queue.
 SELECT j.id, j.name, j.size, j.started_at, (j.progress ->> 'percent')::float8 AS progress_percent
 FROM {{schema}}.jobs j

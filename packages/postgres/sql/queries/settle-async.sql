@@ -1,7 +1,18 @@
 -- settle-async: settle.sql for `settleCommit: 'async'`, committed with synchronous_commit off.
 --
--- Parameters: those of settle.sql ($1 queue ... $10 token).
--- Returns: those of settle.sql: (kind 'settled' | 'claimed', job) rows.
+-- @param queue: string
+-- @param now: number
+-- @param completed: string | null
+-- @param failed: string | null
+-- @param cancelled: string | null
+-- @param released: string | null
+-- @param workerId: string | null
+-- @param limit: number
+-- @param leaseMs: number
+-- @param token: string
+-- @returns { kind: 'settled'; job: JobJson } | { kind: 'claimed'; job: JobJson | NextStartJson }
+-- @use JobJson, NextStartJson from rows
+-- Parameters and Returns: those of settle.sql.
 -- Guarantees: those of settle.sql, except durability: set_config(..., true) lasts until this
 --   statement's own transaction ends, so only this commit returns before its WAL is flushed. A
 --   server crash within about 3 × wal_writer_delay can undo it whole (never part of it): the

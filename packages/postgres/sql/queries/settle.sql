@@ -1,7 +1,18 @@
 -- settle: settles attempts and claims through {{schema}}.settle() (see 0001_init.sql).
 --
--- Parameters: $1 queue; $2 now; $3 completed; $4 failed; $5 cancelled; $6 released (JSON arrays
---   or NULL); $7 worker id; $8 claim limit (0: none); $9 lease ms; $10 token
--- Returns: (kind 'settled' | 'claimed', job) rows.
+-- @param queue: string
+-- @param now: number
+-- @param completed: string | null
+-- @param failed: string | null
+-- @param cancelled: string | null
+-- @param released: string | null
+-- @param workerId: string | null
+-- @param limit: number
+-- @param leaseMs: number
+-- @param token: string
+-- @returns { kind: 'settled'; job: JobJson } | { kind: 'claimed'; job: JobJson | NextStartJson }
+-- @use JobJson, NextStartJson from rows
+-- Parameters: completed, failed, cancelled and released are JSON arrays or NULL; limit 0: no claim.
+-- Returns: the settled jobs, then the claim's rows (jobs and the function's report rows).
 -- Guarantees: those of the function: lease-guarded, one transaction, claim after settles.
 SELECT kind, job FROM {{schema}}.settle($1, $2, $3::json, $4::json, $5::json, $6::json, $7, $8, $9, $10)

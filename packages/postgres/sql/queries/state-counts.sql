@@ -1,7 +1,10 @@
--- state-counts: a queue's jobs counted by state, queued split into ready and scheduled.
+-- state-counts: the jobs of a queue counted by state, queued split into ready and scheduled.
 --
--- Parameters: $1 queue; $2 now
--- Returns: (state, n, ready) rows; ready is only meaningful for 'queued'.
+-- @param queue: string
+-- @param now: number
+-- @returns { state: JobJson['state']; n: number; ready: number }
+-- @use JobJson from rows
+-- Returns: ready is only meaningful for 'queued'.
 -- Guarantees: jobs_queued and jobs_grouped for queued (two 'queued' rows, to be summed: since
 --   0012 ungrouped and grouped jobs are in separate indexes), jobs_dequeued for the rest; one
 --   snapshot.

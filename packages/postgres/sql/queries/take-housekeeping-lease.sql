@@ -1,8 +1,14 @@
 -- take-housekeeping-lease: the compare-and-set of a queue's housekeeping lease, and the stored
 -- policy.
 --
--- Parameters: $1 queue; $2 holder; $3 now; $4 expires at (now + the lease's length)
--- Returns: one row (retention, held).
+-- @param queue: string
+-- @param holder: string
+-- @param now: number
+-- @param expiresAt: number
+-- @returns { retention: RetentionPolicy | null; held: boolean }
+-- @use RetentionPolicy from rows
+-- Parameters: expiresAt is now + the lease's length.
+-- Returns: one row: the stored policy (NULL for none) and whether this call holds the lease.
 -- Guarantees: the lease changes hands only when it is free, expired (expires_at <= $3) or already
 --   $2's; a concurrent taker waits on the row lock and re-checks the condition on the committed
 --   row, so at most one holds it. Renewing with $4 = $3 hands it back at once.

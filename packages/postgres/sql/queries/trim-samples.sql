@@ -1,7 +1,7 @@
 -- trim-samples: cuts a queue's kept samples to the newest $2.
 --
--- Parameters: $1 queue; $2 how many to keep
--- Returns: nothing.
+-- @param queue: string
+-- @param keep: number
 -- Guarantees: keeps exactly the newest $2 by (finished_at, seq); a range on the table's key.
 DELETE FROM {{schema}}.job_samples s
 WHERE s.queue = $1

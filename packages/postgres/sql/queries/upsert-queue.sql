@@ -1,13 +1,33 @@
 -- upsert-queue: creates a queue or writes only the fields given.
 --
--- Parameters: $1 name; $2 set concurrency?; $3 concurrency; $4 set max_size?; $5 max_size;
---   $6 set paused?; $7 paused; $8 now (ms); $9 set max_stalls?; $10 max_stalls;
---   $11 set draining?; $12 draining; $13 set the rate limit?; $14 rate_max; $15 rate_interval_ms
---   (both NULL: no limit); $16 set group_concurrency?; $17 group_concurrency; $18 set
---   group_max_waiting?; $19 group_max_waiting (NULL: no cap; since 0013); $20 set the group rate
---   limit?; $21 group_rate_max; $22 group_rate_interval_ms (both NULL: no limit; since 0015)
--- Returns: the stored row (name, concurrency, max_size, paused, max_stalls, draining, rate_max,
---   rate_interval_ms, group_concurrency, group_max_waiting, group_rate_max, group_rate_interval_ms).
+-- @param name: string
+-- @param setConcurrency: boolean
+-- @param concurrency: number | null
+-- @param setMaxSize: boolean
+-- @param maxSize: number | null
+-- @param setPaused: boolean
+-- @param paused: boolean
+-- @param now: number
+-- @param setMaxStalls: boolean
+-- @param maxStalls: number | null
+-- @param setDraining: boolean
+-- @param draining: boolean
+-- @param setRateLimit: boolean
+-- @param rateMax: number | null
+-- @param rateIntervalMs: number | null
+-- @param setGroupConcurrency: boolean
+-- @param groupConcurrency: number | null
+-- @param setGroupMaxWaiting: boolean
+-- @param groupMaxWaiting: number | null
+-- @param setGroupRateLimit: boolean
+-- @param groupRateMax: number | null
+-- @param groupRateIntervalMs: number | null
+-- @returns QueueRow & { woke: string | null }
+-- @use QueueRow from rows
+-- Parameters: each setX says whether to write the field(s) after it; now in ms. rateMax and
+--   rateIntervalMs both NULL: no limit; groupMaxWaiting NULL: no cap (since 0013);
+--   groupRateMax and groupRateIntervalMs both NULL: no group rate limit (since 0015).
+-- Returns: the stored row, and `woke` (the empty result of the NOTIFY when resuming, else NULL).
 -- Guarantees: one atomic statement; fields not set keep their stored value (defaults: no limits,
 --   not paused, max_stalls 1, not draining, no group caps nor group rate limit). Removing the
 --   group rate limit runs before group-rate-starts-clear.sql in one transaction (src/control.ts). Setting draining to true runs after drain-fence.sql in

@@ -1,9 +1,21 @@
 -- upsert-schedule: creates a schedule or replaces its definition, creating its queue when missing.
 --
--- Parameters: $1 queue; $2 key; $3 cron; $4 tz; $5 every_ms; $6 catch_up; $7 payload (JSON
---   text); $8 options (JSON text); $9 next_run_at (the first tick core computed); $10 now (ms);
---   $11 last_run_at (written on a new row only)
--- Returns: the schedules row after the write (and `woke`, the NOTIFY's empty result).
+-- @param queue: string
+-- @param key: string
+-- @param cron: string | null
+-- @param tz: string | null
+-- @param everyMs: number | null
+-- @param catchUp: string
+-- @param payload: string
+-- @param options: string
+-- @param nextRunAt: number
+-- @param now: number
+-- @param lastRunAt: number | null
+-- @returns ScheduleRow & { woke: string }
+-- @use ScheduleRow from rows
+-- Parameters: payload and options are JSON text; nextRunAt is the first tick core computed; now
+--   in ms; lastRunAt is written on a new row only.
+-- Returns: the schedules row after the write, and `woke` (the empty result of the NOTIFY).
 -- Guarantees: one statement. When the stored row has the same cron, tz and every_ms (NULLs
 --   equal), its next_run_at, last_run_at and created_at are kept, so re-declaring a schedule at
 --   start loses no due tick; otherwise next_run_at becomes $9. The queue row is created with the

@@ -1,7 +1,10 @@
 -- window-counts: completed and failed jobs of a queue finished since a time.
 --
--- Parameters: $1 queue; $2 since (ms)
--- Returns: one row (completed, failed).
+-- @param queue: string
+-- @param since: number
+-- @returns { completed: number; failed: number }
+-- Parameters: since in ms.
+-- Returns: one row.
 -- Guarantees: two range counts on jobs_dequeued.
 SELECT
   (SELECT count(*) FROM {{schema}}.jobs j
