@@ -10,13 +10,15 @@
  * the median of seeded draws of the queue (see `eta-sampling.ts`). The start time comes from simulating the queue's effective capacity,
  * `min(queue concurrency, sum of live workers' concurrency)`: slots free up as running jobs finish
  * (their remaining time read from progress where reported), and each job ahead takes the first free
- * slot. With thousands ahead the simulation runs on their mean duration.
+ * slot. With thousands ahead the simulation runs on their mean duration. Scheduled jobs of a
+ * higher priority that come due before that start are claimed first and push it back (`eta-due.ts`).
  * @module
  */
 import { sampledStartOffset } from './eta-sampling.js';
 import { groupRateStartBound, rateLimitStartBound } from './eta-rate.js';
 import { groupCapStartBound } from './eta-group.js';
-import type { FinishedSample, PositionInputs, RunningSample } from './storage.js';
+import { startAfterDueAhead } from './eta-due.js';
+import type { DueAhead, FinishedSample, PositionInputs, RunningSample } from './storage.js';
 
 /** What an ETA is based on. */
 export type EtaBasis = 'size' | 'history' | 'unknown' | 'no-workers' | 'paused';
@@ -246,7 +248,9 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   if (capacity <= 0) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'no-workers' };
   if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
   const delay = Math.max(0, job.runAt - now);
-  const offset = sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
+  const workAhead = sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
+  const dueMs = (d: DueAhead) => expectedDuration(models, fallback, d.name, d.size)?.ms ?? own.ms;
+  const offset = startAfterDueAhead(workAhead, inputs.dueAhead, dueMs, capacity, now);
   // The queue's rate limit, the group cap and the group rate limit each hold the start back, whatever slots are idle.
   const limits = Math.max(rateLimitStartBound(inputs, now), groupRateStartBound(inputs, now), groupBound(inputs, models, fallback, capacity, now, own.ms));
   const startsIn = Math.max(delay, offset, limits);

@@ -24,6 +24,11 @@ const AHEAD_LIST_LIMIT = 200;
  * costs at 1,000 (the position is still counted exactly).
  */
 const AHEAD_WORK_LIMIT = 1_000;
+/**
+ * How many scheduled, higher-priority jobs a status read lists: those due before the job would
+ * start go ahead of it in the ETA. Past the first 100 the estimate stops counting them.
+ */
+const DUE_AHEAD_LIMIT = 100;
 
 /** What the reads need of their queue. @internal */
 export interface ReadsHost {
@@ -48,7 +53,7 @@ export class QueueReads {
   async status<Result>(id: JobId): Promise<JobStatus<Result>> {
     const { storage, name, clock, workerStaleMs } = this.owner;
     const now = clock.now();
-    const params = { queue: name, id, now, sampleLimit: STATS_SAMPLE_LIMIT, aheadListLimit: AHEAD_LIST_LIMIT, aheadWorkLimit: AHEAD_WORK_LIMIT, workerStaleMs };
+    const params = { queue: name, id, now, sampleLimit: STATS_SAMPLE_LIMIT, aheadListLimit: AHEAD_LIST_LIMIT, aheadWorkLimit: AHEAD_WORK_LIMIT, dueAheadLimit: DUE_AHEAD_LIMIT, workerStaleMs };
     const inputs = await storage.getPositionInputs(params);
     if (!inputs || inputs.job.queue !== name) throw new JobNotFoundError(id);
     const position = inputs.ahead === null ? null : inputs.ahead + 1;

@@ -20,6 +20,8 @@ export interface PositionParams extends JobRef {
    * (the position itself stays exact); core scales the work it saw to the whole count.
    */
   aheadWorkLimit: number;
+  /** `dueAhead` lists at most this many scheduled jobs (0: none). */
+  dueAheadLimit: number;
   /** Workers silent for longer than this are not live. */
   workerStaleMs: number;
 }
@@ -31,6 +33,13 @@ export interface AheadWork {
   /** How many of `count` carry a size, and their sizes' sum. */
   sizedCount: number;
   sizeSum: number;
+}
+
+/** A scheduled job that outranks a waiting one: when it comes due, it goes first. */
+export interface DueAhead {
+  name: string;
+  size: number | null;
+  runAt: number;
 }
 
 /** A recently finished job, for duration and wait statistics. */
@@ -78,6 +87,13 @@ export interface PositionInputs {
   aheadWorkOf: number;
   /** Each job ahead in claim order, when `ahead <= aheadListLimit`; otherwise null. */
   aheadJobs: Array<{ name: string; size: number | null }> | null;
+  /**
+   * The scheduled jobs (`queued`, `runAt > now`) of the queue whose priority is higher than the
+   * job's, grouped or not: each will be claimed before the job if it comes due before the job
+   * starts. The first `dueAheadLimit` of them by (`runAt`, `seq`); empty unless `ahead` is not
+   * null (the job is queued and ready).
+   */
+  dueAhead: DueAhead[];
   running: RunningSample[];
   recent: FinishedSample[];
   config: QueueConfig;

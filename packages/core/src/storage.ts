@@ -71,6 +71,7 @@ export type * from './housekeeping-params.js';
 export type { Notifier, StorageDescriptor, StorageNotice } from './storage-notify.js';
 export type {
   AheadWork,
+  DueAhead,
   FinishedSample,
   GroupCounts,
   GroupsPage,

@@ -95,6 +95,7 @@ describe('the ETA under a rate limit', () => {
     aheadWork: [{ name: 'default', count: ahead, sizedCount: 0, sizeSum: 0 }],
     aheadWorkOf: ahead,
     aheadJobs: null,
+    dueAhead: [],
     running: [],
     recent,
     config: { name: 'q', concurrency: null, maxSize: null, paused: false, maxStalls: 1, draining: false, rateLimit },

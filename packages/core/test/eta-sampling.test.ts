@@ -34,6 +34,7 @@ function inputs(over: Partial<PositionInputs>): PositionInputs {
     aheadWork: [],
     aheadWorkOf: 0,
     aheadJobs: [],
+    dueAhead: [],
     running: [],
     recent,
     config: { name: 'q', concurrency: 3, maxSize: null, paused: false, maxStalls: 1, draining: false },

@@ -61,6 +61,7 @@ function inputs(overrides: Partial<PositionInputs> = {}): PositionInputs {
     aheadWork: [],
     aheadWorkOf: 0,
     aheadJobs: [],
+    dueAhead: [],
     running: [],
     recent: samples([60_000, 60_000, 60_000]),
     config: { name: 'q', concurrency: 1, maxSize: null, paused: false, maxStalls: 1, draining: false },
@@ -98,6 +99,23 @@ describe('estimateEta', () => {
       NOW,
     );
     expect(eta).toMatchObject({ startsInMs: 40_000 + 120_000, finishesInMs: 40_000 + 180_000, basis: 'history' });
+  });
+
+  it('starts a waiting job after the scheduled higher-priority jobs that come due before it', () => {
+    const busy = {
+      ahead: 2,
+      aheadJobs: [
+        { name: 'default', size: null },
+        { name: 'default', size: null },
+      ],
+      running: [{ id: 'r', name: 'default', size: null, startedAt: NOW - 20_000, progressPercent: null }],
+    };
+    // Without them it starts in 160 s; the one due in 100 s goes first (60 s), the one due in 500 s does not.
+    const dueAhead = [
+      { name: 'default', size: null, runAt: NOW + 100_000 },
+      { name: 'default', size: null, runAt: NOW + 500_000 },
+    ];
+    expect(estimateEta(inputs({ ...busy, dueAhead }), NOW)).toMatchObject({ startsInMs: 220_000, finishesInMs: 280_000 });
   });
 
   it('scales by size when jobs carry one, and reads a running job remaining time from its progress', () => {

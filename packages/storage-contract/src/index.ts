@@ -31,6 +31,7 @@ import { describeLease } from './areas/lease.js';
 import { describeList } from './areas/list.js';
 import { describeMigrate } from './areas/migrate.js';
 import { describePosition } from './areas/position.js';
+import { describePositionDue } from './areas/position-due.js';
 import { describeRateLimit } from './areas/rate-limit.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeStalls } from './areas/stalls.js';
@@ -87,6 +88,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeEnqueue(harness);
     describeClaimOrdering(harness);
     describePosition(harness);
+    describePositionDue(harness);
     describeGroups(harness);
     describeGroupPositions(harness);
     describeGroupsRandomised(harness);

@@ -54,6 +54,20 @@ export class SortedJobs {
     return out;
   }
 
+  /**
+   * The scheduled jobs (`runAt > now`) with a priority above `priority`, by (`runAt`, `seq`), at
+   * most `limit` of them. They sort first in here, so the walk stops at the first lower level.
+   */
+  dueAbove(priority: number, now: number, limit: number): JobRecord[] {
+    if (!(limit > 0)) return [];
+    const out: JobRecord[] = [];
+    for (const job of this.items) {
+      if (job.priority <= priority) break;
+      if (job.runAt > now) out.push(job);
+    }
+    return out.sort((a, b) => a.runAt - b.runAt || a.seq - b.seq).slice(0, limit);
+  }
+
   /** How many ready jobs sort before `key` (a job in here, or any order key): its position minus one. */
   readyAhead(key: OrderKey, now: number): number {
     const end = this.lowerBound(key);

@@ -12,7 +12,7 @@ import { add, addMany, addQueue, claim, expectError, listAll, newJob, nth, QUEUE
 import type { StorageHarness } from '../harness.js';
 import { addBatches, groupJobs, labels } from './groups.js';
 
-const READ = { sampleLimit: 10, aheadListLimit: 200, aheadWorkLimit: 1_000, workerStaleMs: 60_000 };
+const READ = { sampleLimit: 10, aheadListLimit: 200, aheadWorkLimit: 1_000, dueAheadLimit: 100, workerStaleMs: 60_000 };
 
 /** Claims one job at a time at `now`, `times` times; returns the labels claimed ('-' for an empty claim). */
 async function claimLabels(s: Storage, times: number, now = T0): Promise<string[]> {

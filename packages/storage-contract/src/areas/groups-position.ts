@@ -12,7 +12,7 @@ import { addQueue, claim, claimEach, newJob, QUEUE, T0, useStorage } from '../fi
 import type { StorageHarness } from '../harness.js';
 import { addBatches, groupJobs, labels } from './groups.js';
 
-const READ = { sampleLimit: 10, aheadListLimit: 200, aheadWorkLimit: 1_000, workerStaleMs: 60_000 };
+const READ = { sampleLimit: 10, aheadListLimit: 200, aheadWorkLimit: 1_000, dueAheadLimit: 100, workerStaleMs: 60_000 };
 
 /** Every job's position at `now`, by label. */
 async function positions(s: Storage, jobs: readonly JobRecord[], now: number): Promise<Record<string, number | null>> {

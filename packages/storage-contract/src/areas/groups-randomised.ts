@@ -63,7 +63,7 @@ async function step(
   if (job?.state === 'queued' && act.roll > 0.7) await s.changePriority({ queue: QUEUE, id: act.pick, priority: 1 + (job.priority % 3) });
   const claimed = await s.claim({ queue: QUEUE, workerId: 'w', limit: act.take, leaseMs: 60_000, now: now + 10 });
   await settleAll(s, claimed, now + 10, act.retry);
-  const read = { queue: QUEUE, now: now + 20, aheadListLimit: 3, aheadWorkLimit: 4, sampleLimit: 0, workerStaleMs: 1 };
+  const read = { queue: QUEUE, now: now + 20, aheadListLimit: 3, aheadWorkLimit: 4, dueAheadLimit: 100, sampleLimit: 0, workerStaleMs: 1 };
   const positions = await Promise.all(ids.map((id) => s.getPosition({ queue: QUEUE, id, now: now + 20 })));
   const inputs = await Promise.all(ids.map((id) => s.getPositionInputs({ ...read, id })));
   const ahead = inputs.map((i) => JSON.stringify([i?.ahead, i?.aheadJobs, i?.aheadWork, i?.aheadWorkOf]));

@@ -16,7 +16,7 @@ import { addBatches, groupJobs, labels } from './groups.js';
 import { busiestWindow } from './rate-limit.js';
 import { mostRunningWithPrefetch } from './worker-prefetch.js';
 
-const READ = { sampleLimit: 10, aheadListLimit: 200, aheadWorkLimit: 1_000, workerStaleMs: 60_000 };
+const READ = { sampleLimit: 10, aheadListLimit: 200, aheadWorkLimit: 1_000, dueAheadLimit: 100, workerStaleMs: 60_000 };
 
 /** A claim of up to `limit` jobs at `now`, through `settle`, which reports `nextStartAt`. */
 function claimStep(s: Storage, limit: number, now: number): Promise<SettleResult> {

@@ -10,7 +10,7 @@ import { add, addQueue, claimOne, expectError, finishJob, reread, T0, useStorage
 import type { StorageHarness } from '../harness.js';
 import { useLive } from '../live.js';
 
-const POSITION = { now: T0 + 1, sampleLimit: 5, aheadListLimit: 10, aheadWorkLimit: 100, workerStaleMs: 60_000 };
+const POSITION = { now: T0 + 1, sampleLimit: 5, aheadListLimit: 10, aheadWorkLimit: 100, dueAheadLimit: 100, workerStaleMs: 60_000 };
 
 /** A queued, a scheduled, a running and a failed job of queue `a`, plus queue `b` (empty). */
 async function jobsOfA(s: Storage): Promise<Record<'queued' | 'scheduled' | 'running' | 'failed', JobRecord>> {

@@ -11,7 +11,7 @@ import type { StorageHarness } from '../harness.js';
 
 /** When the scene below is read. */
 const READ_AT = T0 + 300;
-const positionParams = { now: READ_AT, sampleLimit: 10, aheadListLimit: 10, aheadWorkLimit: 100, workerStaleMs: 60_000 };
+const positionParams = { now: READ_AT, sampleLimit: 10, aheadListLimit: 10, aheadWorkLimit: 100, dueAheadLimit: 100, workerStaleMs: 60_000 };
 
 /** Registers the position area: `getPosition` and `getPositionInputs`. */
 export function describePosition(harness: StorageHarness): void {
