@@ -12,6 +12,8 @@ import type { TraceJob, TraceSpec } from './trace.js';
 export interface Outcome {
   job: TraceJob;
   addedAt: number;
+  /** When it came due: its add, or later for a job added with a delay. */
+  readyAt: number;
   /** 1-based position at add, or null when not ready. */
   position: number | null;
   eta: Eta | null;
@@ -63,6 +65,8 @@ export class Replay {
   private readonly started = new Map<number, { at: number; claimSeq: number }>();
   private readonly outcomes: Outcome[] = [];
   private readonly recentRuns: number[] = [];
+  /** When each delayed job added so far comes due, soonest last (popped as the clock passes it). */
+  private readonly dues: number[] = [];
   private claims = 0;
 
   constructor(
@@ -76,10 +80,16 @@ export class Replay {
   /** Runs the whole trace. */
   async run(): Promise<Outcome[]> {
     let next = 0;
-    while (next < this.trace.length || this.running.length > 0) {
+    while (next < this.trace.length || this.running.length > 0 || this.dues.length > 0) {
       const arrival = this.trace[next];
       const finish = this.running.reduce<Running | undefined>((min, r) => (min === undefined || r.endAt < min.endAt ? r : min), undefined);
-      if (finish && (!arrival || finish.endAt <= T0 + arrival.arriveAt)) {
+      const due = this.dues.at(-1);
+      const nextAt = Math.min(finish?.endAt ?? Number.POSITIVE_INFINITY, arrival ? T0 + arrival.arriveAt : Number.POSITIVE_INFINITY);
+      if (due !== undefined && due < nextAt) {
+        // A delayed job comes due: a free slot takes it then, as a worker woken at its runAt would.
+        this.clock.at = due;
+        this.dues.pop();
+      } else if (finish && (!arrival || finish.endAt <= T0 + arrival.arriveAt)) {
         this.clock.at = finish.endAt;
         await this.settle(finish);
       } else if (arrival) {
@@ -104,7 +114,12 @@ export class Replay {
 
   private async add(job: TraceJob): Promise<void> {
     await this.heartbeat();
-    const added = await this.queue.add({ index: job.index }, { priority: job.priority, ...(job.size === null ? {} : { size: job.size }) });
+    const options = { priority: job.priority, ...(job.size === null ? {} : { size: job.size }), ...(job.delayMs > 0 ? { delayMs: job.delayMs } : {}) };
+    const added = await this.queue.add({ index: job.index }, options);
+    if (job.delayMs > 0) {
+      this.dues.push(this.clock.at + job.delayMs);
+      this.dues.sort((a, b) => b - a);
+    }
     const status = await this.queue.getStatus(added.id);
     this.pending.set(job.index, {
       job,
@@ -155,6 +170,7 @@ export class Replay {
     this.outcomes.push({
       job: p.job,
       addedAt: p.addedAt,
+      readyAt: p.addedAt + p.job.delayMs,
       position: p.position,
       eta: p.eta,
       naiveWaitMs: p.naiveWaitMs,
@@ -167,9 +183,9 @@ export class Replay {
   }
 }
 
-/** Marks each outcome whose job was overtaken: a job added after it was claimed before it. */
+/** Marks each outcome whose job was overtaken: a job that came due after it was claimed before it. */
 export function markOvertaken(outcomes: Outcome[]): void {
-  const byAdd = [...outcomes].sort((a, b) => a.addedAt - b.addedAt || a.job.index - b.job.index);
+  const byAdd = [...outcomes].sort((a, b) => a.readyAt - b.readyAt || a.job.index - b.job.index);
   let earliestLaterClaim = Number.POSITIVE_INFINITY;
   for (let i = byAdd.length - 1; i >= 0; i--) {
     const o = byAdd[i]!;

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { MemoryStorage, type Storage } from '@waitline/core';
 import { SqliteStorage } from '@waitline/sqlite';
 import { scatterSvg } from './plot.js';
 import { markOvertaken, type Outcome, Replay } from './replay.js';
@@ -19,14 +20,20 @@ import { makeTrace, type PriorityMix, type SizeDist, type SizeKnowledge, type Tr
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, jobs: { type: 'string' }, out: { type: 'string', default: 'eta' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    jobs: { type: 'string' },
+    out: { type: 'string', default: 'eta' },
+    storage: { type: 'string', default: 'sqlite' },
+    mix: { type: 'string' },
+  },
 });
 
 const DISTS: SizeDist[] = ['lognormal', 'bimodal', 'heavy'];
 const LOADS = [0.5, 0.8, 0.95];
 const CONCURRENCY = [1, 3];
 const KNOWLEDGE: SizeKnowledge[] = ['exact', 'rough', 'none'];
-const MIXES: PriorityMix[] = ['flat', 'mixed'];
+const MIXES: PriorityMix[] = ['flat', 'mixed', 'delayed'];
 const SEED_SETS = { tuning: 1, holdout: 1001 } as const;
 type SeedSet = keyof typeof SEED_SETS;
 
@@ -45,11 +52,20 @@ function specs(set: SeedSet, jobs: number): TraceSpec[] {
         for (const mix of MIXES)
           for (const sizes of KNOWLEDGE)
             out.push({ seed: SEED_SETS[set] + DISTS.indexOf(dist) * 100 + LOADS.indexOf(load) * 10 + concurrency, jobs, load, concurrency, dist, sizes, mix });
-  return args.quick ? out.filter((s) => s.dist === 'lognormal' && s.mix === 'mixed') : out;
+  const mixes = args.mix === undefined ? null : args.mix.split(',');
+  const chosen = mixes === null ? out : out.filter((s) => mixes.includes(s.mix));
+  return args.quick ? chosen.filter((s) => s.dist === 'lognormal' && s.mix !== 'flat') : chosen;
+}
+
+/** The storage a replay runs on: SQLite in memory (the default), or core's MemoryStorage. */
+async function openStorage(): Promise<Storage> {
+  if (args.storage === 'memory') return new MemoryStorage();
+  if (args.storage === 'sqlite') return SqliteStorage.open({ path: ':memory:' });
+  throw new Error(`--storage must be sqlite or memory, got ${args.storage}`);
 }
 
 async function replay(spec: TraceSpec): Promise<Outcome[]> {
-  const storage = await SqliteStorage.open({ path: ':memory:' });
+  const storage = await openStorage();
   try {
     const outcomes = await new Replay(storage, spec, makeTrace(spec)).run();
     markOvertaken(outcomes);
@@ -120,7 +136,8 @@ async function main(): Promise<void> {
     for (const spec of specs(set, jobs)) runs.push({ spec, set, outcomes: await replay(spec) });
     process.stderr.write(`${set}: ${runs.filter((r) => r.set === set).length} traces\n`);
   }
-  const command = `pnpm bench:eta${args.quick ? ' --quick' : ''}`;
+  const flags = [args.quick ? ' --quick' : '', args.storage === 'sqlite' ? '' : ` --storage ${args.storage}`, args.mix ? ` --mix ${args.mix}` : ''];
+  const command = `pnpm bench:eta${flags.join('')}`;
   const md = [
     '# ETA replay',
     '',
@@ -141,7 +158,8 @@ async function main(): Promise<void> {
       1,
     ),
   );
-  if (!args.quick) writeFileSync(join(here, '../../../docs/images/eta-replay.svg'), plot(runs));
+  // The docs' plot is of the full default run only.
+  if (!args.quick && args.mix === undefined && args.storage === 'sqlite') writeFileSync(join(here, '../../../docs/images/eta-replay.svg'), plot(runs));
   process.stdout.write(md);
 }
 

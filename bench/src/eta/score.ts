@@ -39,7 +39,8 @@ export function realWait(o: Outcome): number {
 
 /** Scores outcomes (from one replay or many pooled). */
 export function score(outcomes: readonly Outcome[]): Score {
-  const past = outcomes.filter((o) => o.job.index >= WARMUP);
+  // Jobs added with a delay wait for their runAt by design: only the jobs added ready are scored.
+  const past = outcomes.filter((o) => o.job.index >= WARMUP && o.job.delayMs === 0);
   const waited = past.filter((o) => realWait(o) > 0 && o.eta?.startsInMs != null && o.naiveWaitMs !== null);
   const rel = (predicted: number, o: Outcome) => Math.abs(predicted - realWait(o)) / realWait(o);
   const ours = waited.map((o) => rel(o.eta!.startsInMs!, o));

@@ -9,8 +9,12 @@
 export type SizeDist = 'lognormal' | 'bimodal' | 'heavy';
 /** What the app tells Waitline of each job's size. */
 export type SizeKnowledge = 'exact' | 'rough' | 'none';
-/** Priority mixes: everyone at `normal`, or a mix where some jobs overtake. */
-export type PriorityMix = 'flat' | 'mixed';
+/**
+ * Priority mixes: everyone at `normal`; a mix where some jobs overtake; or that mix with a fifth
+ * of the jobs added ahead of time, urgent and due a while later (reminders, follow-ups), which
+ * overtake the jobs that wait when they come due.
+ */
+export type PriorityMix = 'flat' | 'mixed' | 'delayed';
 
 /** One scenario of the replay. */
 export interface TraceSpec {
@@ -34,6 +38,8 @@ export interface TraceJob {
   size: number | null;
   /** How long it really runs, ms. */
   runMs: number;
+  /** How long after its add it comes due (0: ready at once). */
+  delayMs: number;
 }
 
 /** mulberry32: a small, fast, seeded generator of uniform numbers in [0, 1). */
@@ -96,6 +102,17 @@ export function makeTrace(spec: TraceSpec): TraceJob[] {
   let at = 0;
   return sized.map((j, index) => {
     at += Math.round(-Math.log(Math.max(rand(), 1e-12)) * meanGap);
-    return { index, arriveAt: at, priority: drawPriority(rand, spec.mix), size: declared(rand, j.size, spec.sizes), runMs: j.runMs };
+    const job = { index, arriveAt: at, priority: drawPriority(rand, spec.mix), size: declared(rand, j.size, spec.sizes), runMs: j.runMs, delayMs: 0 };
+    return spec.mix === 'delayed' ? withDelay(rand, job, meanRun) : job;
   });
+}
+
+/** Share of the `delayed` mix's jobs added ahead of time, and their priority. */
+const DELAYED_SHARE = 0.2;
+const DELAYED_PRIORITY = 4;
+
+/** In the `delayed` mix, a fifth of the jobs: urgent, due 0 to 6 mean run times after their add. */
+function withDelay(rand: () => number, job: TraceJob, meanRun: number): TraceJob {
+  if (rand() >= DELAYED_SHARE) return job;
+  return { ...job, priority: DELAYED_PRIORITY, delayMs: Math.round(rand() * 6 * meanRun) };
 }
