@@ -8,6 +8,7 @@
  */
 import {
   type AheadWork,
+  type DueAhead,
   type FinishedSample,
   JOB_STATES,
   type JobRecord,
@@ -119,19 +120,35 @@ function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number
 }
 
 /**
+ * The scheduled jobs of `queue` at levels above `priority`, grouped or not, the first `limit` by
+ * (`runAt`, `seq`) (due-ahead.sql: index-only ranges of jobs_queued and jobs_grouped over the
+ * higher levels, the entries the position count reads); none when `limit` is 0.
+ */
+function dueAhead(ctx: SqliteContext, queue: string, priority: number, now: number, limit: number): DueAhead[] {
+  const n = Math.max(0, Math.floor(limit));
+  if (n === 0) return [];
+  const rows = ctx.stmt('dueAhead').all({ queue, priority, now, limit: n });
+  return rows.map((r) => ({ name: r.name, size: r.size, runAt: r.run_at }));
+}
+
+/**
  * Everything a job's position and ETA are computed from, from one snapshot (call inside a read
  * transaction): the job; `ahead` (position - 1, null unless queued and ready), an exact count;
  * the work ahead grouped by name over only the first `aheadWorkOf` = min(ahead, aheadWorkLimit)
  * jobs ahead in claim order; each job ahead in claim order when there are at most
  * `aheadListLimit`; the queue's running jobs; its recent finishes; its configuration; its live
  * workers; for a ready job of a named group in a grouped queue, `group` (its rank, the group's
- * running jobs and, under a groupRateLimit, its starts in the window). Null for an unknown id or a job of another queue. The cost does not grow with the jobs
- * ahead beyond the index-only count: the grouping reads at most `aheadWorkLimit` index entries.
+ * running jobs and, under a groupRateLimit, its starts in the window); for a ready job, `dueAhead`
+ * (the first `dueAheadLimit` scheduled jobs at higher levels, by runAt then seq). Null for an
+ * unknown id or a job of another queue. The cost does not grow with the jobs ahead beyond the
+ * index-only count: the grouping reads at most `aheadWorkLimit` index entries, and due-ahead the
+ * queued entries at higher levels, as the count does.
  * Statements: get-job, position (the two index-only counts), ahead-work (a range read bounded by
  * `aheadWorkOf`) and ahead-jobs (all three only for a ready job, ahead-jobs only under the list
- * limit), running-samples, recent-finished, get-queue, live-workers; in a grouped queue the
- * position-grouped.ts reads instead of the three, and group-running (plus group-rate-starts under a
- * groupRateLimit) for a named group's job.
+ * limit), due-ahead (for a ready job, unless dueAheadLimit is 0), running-samples,
+ * recent-finished, get-queue, live-workers; in a grouped queue the position-grouped.ts reads
+ * instead of the three, and group-running (plus group-rate-starts under a groupRateLimit) for a
+ * named group's job.
  * @internal
  */
 export function readPositionInputs(ctx: SqliteContext, p: PositionParams): PositionInputs | null {
@@ -151,17 +168,33 @@ export function readPositionInputs(ctx: SqliteContext, p: PositionParams): Posit
 }
 
 /** The position-dependent part of {@link readPositionInputs}. */
-type AheadReads = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'aheadJobs' | 'group'>;
+type AheadReads = Pick<PositionInputs, 'ahead' | 'aheadWork' | 'aheadWorkOf' | 'aheadJobs' | 'dueAhead' | 'group'>;
 
 /**
- * `ahead` and the work ahead of a job: none unless ready; a grouped queue's through
- * position-grouped.ts, with the job's named group's standing (its starts under the queue's
- * groupRateLimit, from `config`).
+ * `ahead`, the work ahead of a job and the scheduled jobs that outrank it: none unless ready
+ * (`ahead` null, `dueAhead` empty). The scheduled jobs are read the same way in either kind of
+ * queue (due-ahead.sql reads both indexes).
  */
 function aheadReads(ctx: SqliteContext, job: JobRecord, p: PositionParams, config: QueueConfig): AheadReads {
   const ready = job.state === 'queued' && job.runAt <= p.now;
   const position = ready ? readPosition(ctx, { queue: job.queue, id: job.id, now: p.now }) : null;
-  if (position === null) return { ahead: null, aheadWork: [], aheadWorkOf: 0, aheadJobs: null };
+  if (position === null) return { ahead: null, aheadWork: [], aheadWorkOf: 0, aheadJobs: null, dueAhead: [] };
+  const due = dueAhead(ctx, job.queue, job.priority, p.now, p.dueAheadLimit);
+  return { ...readyAheadReads(ctx, job, p, config, position), dueAhead: due };
+}
+
+/**
+ * `ahead` and the work ahead of a ready job at `position` (or `'grouped'`): a grouped queue's
+ * through position-grouped.ts, with the job's named group's standing (its starts under the
+ * queue's groupRateLimit, from `config`).
+ */
+function readyAheadReads(
+  ctx: SqliteContext,
+  job: JobRecord,
+  p: PositionParams,
+  config: QueueConfig,
+  position: number | 'grouped',
+): Omit<AheadReads, 'dueAhead'> {
   const workLimit = Math.max(0, Math.floor(p.aheadWorkLimit));
   if (position === 'grouped') {
     const gp = groupedPosition(ctx, job, p.now);

@@ -293,7 +293,8 @@ export class SqliteStorage implements Storage {
 
   /**
    * The position and ETA inputs of a job from one read snapshot; null for an unknown id. `ahead` is
-   * an exact index-only count; the work ahead groups only the first `aheadWorkLimit` jobs ahead.
+   * an exact index-only count; the work ahead groups only the first `aheadWorkLimit` jobs ahead;
+   * `dueAhead` lists the first `dueAheadLimit` scheduled jobs at higher levels, by runAt then seq.
    */
   async getPositionInputs(p: PositionParams): Promise<PositionInputs | null> {
     return this.guard.run('getPositionInputs', () => this.tx.positionInputs(p));

@@ -49,7 +49,7 @@ export function leased(side: Side, jobs: JobRecord[]): string[] {
 
 /** Every job's position, ahead count and group standing (its starts sorted), in id order. */
 export async function standings(s: Storage, ids: string[], now: number): Promise<unknown[]> {
-  const read = { sampleLimit: 1, aheadListLimit: 50, aheadWorkLimit: 50, workerStaleMs: 1 };
+  const read = { sampleLimit: 1, aheadListLimit: 50, aheadWorkLimit: 50, dueAheadLimit: 100, workerStaleMs: 1 };
   const out: unknown[] = [];
   for (const id of ids) {
     const inputs = await s.getPositionInputs({ queue: 'q', id, now, ...read });

@@ -26,7 +26,16 @@ async function byPosition(s: Storage, jobs: JobRecord[], now: number): Promise<s
   const placed: Array<[number, string]> = [];
   for (const j of jobs) {
     const position = await s.getPosition({ queue: 'q', id: j.id, now });
-    const inputs = await s.getPositionInputs({ queue: 'q', id: j.id, now, aheadWorkLimit: 5, aheadListLimit: 1_000, sampleLimit: 1, workerStaleMs: 1 });
+    const inputs = await s.getPositionInputs({
+      queue: 'q',
+      id: j.id,
+      now,
+      aheadWorkLimit: 5,
+      aheadListLimit: 1_000,
+      dueAheadLimit: 100,
+      sampleLimit: 1,
+      workerStaleMs: 1,
+    });
     if (position === null) {
       expect(inputs?.ahead ?? null).toBeNull();
       continue;
@@ -129,7 +138,16 @@ describe('groups on SQLite', () => {
     const last = order.at(-1);
     if (last !== undefined) {
       // The jobs ahead of the last ready job are every other ready job, in claim order.
-      const inputs = await s.getPositionInputs({ queue: 'q', id: last, now, aheadWorkLimit: 1_000, aheadListLimit: 1_000, sampleLimit: 1, workerStaleMs: 1 });
+      const inputs = await s.getPositionInputs({
+        queue: 'q',
+        id: last,
+        now,
+        aheadWorkLimit: 1_000,
+        aheadListLimit: 1_000,
+        dueAheadLimit: 100,
+        sampleLimit: 1,
+        workerStaleMs: 1,
+      });
       const byId = new Map(all.map((j) => [j.id, j]));
       const ahead = order.slice(0, -1).map((id) => byId.get(id)!);
       const level = byId.get(last)!.priority;

@@ -48,6 +48,14 @@ describe('query plans', () => {
     expect(plan.filter((line) => /TEMP B-TREE/.test(line))).toEqual(['USE TEMP B-TREE FOR GROUP BY']);
   });
 
+  it('lists the scheduled jobs that outrank a job from index-only ranges of both queued indexes, sorted under the LIMIT', () => {
+    expect(queryPlan(db, SQL.dueAhead).filter((line) => line.startsWith('SEARCH') || /TEMP B-TREE/.test(line))).toEqual([
+      'SEARCH jobs USING COVERING INDEX jobs_queued (queue=? AND priority>?)',
+      'SEARCH jobs USING COVERING INDEX jobs_grouped (queue=? AND priority>?)',
+      'USE TEMP B-TREE FOR ORDER BY',
+    ]);
+  });
+
   it('reads the work ahead, the concurrency, maxSize, state and window counts from the indexes alone', () => {
     const queued = ['aheadWork', 'aheadJobs', 'countQueuedBounded'].map((name) => [name, ['jobs_queued']] as const);
     const dequeued = ['countRunning', 'windowCounts'].map((name) => [name, ['jobs_dequeued']] as const);

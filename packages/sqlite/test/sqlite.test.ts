@@ -299,7 +299,7 @@ describe('storage specifics', () => {
       if (!job) continue;
       const ahead = ready.filter((other) => before(other, job)).sort((a, b) => (before(a, b) ? -1 : 1));
       expect(await storage.getPosition({ queue: job.queue, id: job.id, now })).toBe(ahead.length + 1);
-      const params = { queue: job.queue, id: job.id, now, sampleLimit: 5, aheadListLimit: 10, workerStaleMs: 1000 };
+      const params = { queue: job.queue, id: job.id, now, sampleLimit: 5, aheadListLimit: 10, dueAheadLimit: 100, workerStaleMs: 1000 };
       const inputs = await storage.getPositionInputs({ ...params, aheadWorkLimit: 500 });
       // The position is exact; the work ahead groups only the first 500 jobs ahead in claim order.
       const grouped = ahead.slice(0, 500);
