@@ -7,6 +7,7 @@
  */
 import type {
   AheadWork,
+  DueAhead,
   GroupStanding,
   JobRecord,
   JobRef,
@@ -72,6 +73,15 @@ function toAheadJobs(flat: readonly string[] | null): PositionInputs['aheadJobs'
   return jobs;
 }
 
+/** position-inputs.lua's flat `dueAhead` (name, size or '', runAt per job) as core's list. */
+function toDueAhead(flat: readonly string[]): DueAhead[] {
+  const jobs: DueAhead[] = [];
+  for (let i = 0; i + 2 < flat.length; i += 3) {
+    jobs.push({ name: String(flat[i]), size: flat[i + 1] === '' ? null : Number(flat[i + 1]), runAt: Number(flat[i + 2]) });
+  }
+  return jobs;
+}
+
 /** A count limit as a script argument: a whole number from 0 to 2^31 (Infinity or NaN included). */
 function countArg(n: number): string {
   return String(Number.isNaN(n) ? 0 : Math.max(0, Math.min(Math.floor(n), 2 ** 31)));
@@ -103,17 +113,20 @@ function aheadPart(reply: PositionReply, aheadWorkLimit: number): Pick<PositionI
  * `min(ahead, aheadWorkLimit)` jobs ahead in claim order (`aheadWorkOf`), so the script reads at
  * most `max(aheadWorkLimit, aheadListLimit)` jobs however far back the job is. `group` (a ready
  * job of a named group in a grouped queue) comes from the same script. Null for an unknown id or
- * a job of another queue (the script runs on `p.queue` only).
+ * a job of another queue (the script runs on `p.queue` only). `dueAhead` (the scheduled jobs of a
+ * higher priority, the first `dueAheadLimit` by runAt then seq) comes from the same script, which
+ * reads at most `dueAheadLimit` of them per priority level above the job's.
  * @internal
  */
 export async function getPositionInputs(ctx: RedisContext, p: PositionParams): Promise<PositionInputs | null> {
-  const args = [p.id, String(p.now), countArg(p.aheadListLimit), String(p.sampleLimit), countArg(p.aheadWorkLimit)];
+  const args = [p.id, String(p.now), countArg(p.aheadListLimit), String(p.sampleLimit), countArg(p.aheadWorkLimit), countArg(p.dueAheadLimit)];
   const reply = await ctx.onQueue('positionInputs', p.queue, args, [ctx.keys.samples(p.queue)]);
   if (reply[0] === 'missing') return null;
-  const [, job, , , , , running, completed, failed, config, kept] = reply;
+  const [, job, , , , , running, completed, failed, config, kept, , , dueAhead] = reply;
   return {
     job: toJobRecord(p.queue, job),
     ...aheadPart(reply, Number(countArg(p.aheadWorkLimit))),
+    dueAhead: toDueAhead(dueAhead),
     running: toRunningSamples(running),
     recent: mergeRecent(completed, failed, kept, p.sampleLimit),
     config: toQueueConfig(p.queue, config),

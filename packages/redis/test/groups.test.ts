@@ -32,10 +32,12 @@ const named = (name: string, group: string | null, more: Partial<NewJob> = {}) =
 
 /** Every queued job's position at `now` agrees with its inputs, and sorting by it lists 1..n. */
 async function readyOrder(s: RedisStorage, jobs: readonly JobRecord[], now: number): Promise<string[]> {
+  const read = (id: string, aheadListLimit: number) =>
+    s.getPositionInputs({ queue: 'q', id, now, aheadListLimit, aheadWorkLimit: 5, dueAheadLimit: 100, sampleLimit: 0, workerStaleMs: 1 });
   const placed: Array<{ name: string; position: number }> = [];
   for (const job of jobs) {
     const position = await s.getPosition({ queue: 'q', id: job.id, now });
-    const inputs = await s.getPositionInputs({ queue: 'q', id: job.id, now, aheadListLimit: 200, aheadWorkLimit: 5, sampleLimit: 0, workerStaleMs: 1 });
+    const inputs = await read(job.id, 200);
     expect(inputs?.ahead ?? null).toBe(position === null ? null : position - 1);
     if (position !== null) placed.push({ name: job.name, position });
   }
@@ -43,7 +45,7 @@ async function readyOrder(s: RedisStorage, jobs: readonly JobRecord[], now: numb
   expect(placed.map((p) => p.position)).toEqual(placed.map((_, i) => i + 1));
   const order = placed.map((p) => p.name);
   for (const job of jobs) {
-    const inputs = await s.getPositionInputs({ queue: 'q', id: job.id, now, aheadListLimit: 200, aheadWorkLimit: 5, sampleLimit: 0, workerStaleMs: 1 });
+    const inputs = await read(job.id, 200);
     if (inputs?.ahead === null || inputs === null) continue;
     // The same jobs; higher levels are listed by the plain ordering rule, so compare as sets.
     const ahead = order.slice(0, inputs.ahead).sort();
@@ -51,7 +53,7 @@ async function readyOrder(s: RedisStorage, jobs: readonly JobRecord[], now: numb
     expect(inputs.aheadWorkOf).toBeLessThanOrEqual(5);
     expect(inputs.aheadWork.reduce((n, w) => n + w.count, 0)).toBe(inputs.aheadWorkOf);
     // Without the list, the script reads only the first complete rounds; the work is the same.
-    const bounded = await s.getPositionInputs({ queue: 'q', id: job.id, now, aheadListLimit: 0, aheadWorkLimit: 5, sampleLimit: 0, workerStaleMs: 1 });
+    const bounded = await read(job.id, 0);
     expect(bounded?.aheadJobs ?? null).toEqual(inputs.ahead === 0 ? [] : null);
     expect({ work: bounded?.aheadWork, of: bounded?.aheadWorkOf }).toEqual({ work: inputs.aheadWork, of: inputs.aheadWorkOf });
   }

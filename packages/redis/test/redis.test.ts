@@ -163,7 +163,7 @@ describe.runIf(available)('redis storage', () => {
     expect(ahead).toHaveLength(155);
     const group = (jobs: typeof ahead) =>
       [...new Set(jobs.map((j) => j.name))].sort().map((name) => ({ name, count: jobs.filter((j) => j.name === name).length, sizedCount: 0, sizeSum: 0 }));
-    const params = { queue: 'q', id: target?.id ?? '', now: T0 + 2_000, sampleLimit: 1, aheadListLimit: 0, workerStaleMs: 1 };
+    const params = { queue: 'q', id: target?.id ?? '', now: T0 + 2_000, sampleLimit: 1, aheadListLimit: 0, dueAheadLimit: 100, workerStaleMs: 1 };
     for (const limit of [0, 1, 20, 35, 60, 110, 150, 154, 155, 1_000]) {
       const inputs = await s.getPositionInputs({ ...params, aheadWorkLimit: limit });
       expect(inputs?.ahead).toBe(155);

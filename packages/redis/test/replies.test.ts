@@ -49,6 +49,7 @@ const positionInputs = z.tuple([
   z.array(str),
   z.tuple([groupedInputs, groupedAhead]).nullable(),
   z.tuple([str, int, int, z.array(str).nullable()]).nullable(),
+  z.array(str),
 ]);
 
 /** Each script's reply as a schema, no wider than its `@returns` tag. */
@@ -154,12 +155,13 @@ async function walkQueue(s: RedisStorage): Promise<void> {
   await s.registerWorker({ id: 'w', queue, host: 'h', pid: 1, concurrency: 2, now });
   await s.upsertQueue({ name: queue, concurrency: 10, now });
   const [a, b, c, d] = [newJob(), newJob({ runAt: now + 60_000 }), newJob({ size: 3 }), newJob({ idempotencyKey: 'k' })];
-  await s.enqueue({ queue, now, jobs: [a, b, c, d] });
+  const outranking = newJob({ priority: 7, runAt: now + 30_000, size: 2 }); // listed in c's dueAhead
+  await s.enqueue({ queue, now, jobs: [a, b, c, d, outranking] });
   await s.enqueue({ queue, now, jobs: [newJob({ idempotencyKey: 'k' })] });
   await expect(s.enqueue({ queue, now, jobs: [newJob({ id: a.id })] })).rejects.toThrow();
   await s.getPosition({ queue, id: c.id, now });
-  await s.getPositionInputs({ queue, id: c.id, now, sampleLimit: 5, aheadListLimit: 10, aheadWorkLimit: 10, workerStaleMs: 60_000 });
-  await s.getPositionInputs({ queue, id: 'unknown', now, sampleLimit: 5, aheadListLimit: 10, aheadWorkLimit: 10, workerStaleMs: 60_000 });
+  await s.getPositionInputs({ queue, id: c.id, now, sampleLimit: 5, aheadListLimit: 10, aheadWorkLimit: 10, dueAheadLimit: 10, workerStaleMs: 60_000 });
+  await s.getPositionInputs({ queue, id: 'unknown', now, sampleLimit: 5, aheadListLimit: 10, aheadWorkLimit: 10, dueAheadLimit: 10, workerStaleMs: 60_000 });
   await s.changePriority({ queue, id: c.id, priority: 5 });
   await s.promote({ queue, id: b.id, now });
   await s.cancel({ queue, id: d.id, now });
@@ -196,13 +198,23 @@ async function walkImport(s: RedisStorage, id: string): Promise<void> {
 /** A grouped queue: weights, group listings, and positions of a job of a named group. */
 async function walkGroups(s: RedisStorage): Promise<void> {
   const grouped = 'g';
-  const jobs = [newJob({ group: 'g1' }), newJob({ group: 'g2' }), newJob({ group: 'g1' }), newJob()];
+  const later = { priority: 7, runAt: now + 30_000 }; // both listed in the last job's dueAhead
+  const jobs = [newJob({ group: 'g1' }), newJob({ group: 'g2' }), newJob({ group: 'g1' }), newJob(), newJob(later), newJob({ ...later, group: 'g2' })];
   await s.enqueue({ queue: grouped, now, jobs });
   await s.setGroup({ queue: grouped, group: 'g1', settings: { weight: 2 }, now });
   await s.listGroups({ queue: grouped, now, limit: 1 });
   const last = jobs[2]?.id ?? '';
   await s.getPosition({ queue: grouped, id: last, now });
-  await s.getPositionInputs({ queue: grouped, id: last, now, sampleLimit: 5, aheadListLimit: 10, aheadWorkLimit: 10, workerStaleMs: 60_000 });
+  await s.getPositionInputs({
+    queue: grouped,
+    id: last,
+    now,
+    sampleLimit: 5,
+    aheadListLimit: 10,
+    aheadWorkLimit: 10,
+    dueAheadLimit: 10,
+    workerStaleMs: 60_000,
+  });
 }
 
 /** The housekeeping lease, pruning and removal. */

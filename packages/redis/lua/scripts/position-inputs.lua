@@ -9,11 +9,13 @@
 -- ARGV[4]      aheadListLimit: list the jobs ahead one by one when there are at most this many
 -- ARGV[5]      sampleLimit: recent finished jobs per state
 -- ARGV[6]      aheadWorkLimit: group the work of at most this many jobs ahead, the first in claim order
+-- ARGV[7]      dueAheadLimit: list at most this many scheduled jobs that outrank the job (0: none)
 -- @returns [tag: 'missing'] | [tag: 'ok', job: JobHash, rank: number | null, aheadWorkOf: number,
 --     aheadWork: Array<string | number>, aheadJobs: string[] | null, running: RunningSampleRow[],
 --     completed: FinishedSampleRow[], failed: FinishedSampleRow[], config: HashFields,
 --     kept: string[], grouped: [GroupedInputsReply, GroupedAheadReply] | null,
---     standing: [group: string, rank: number, running: number, starts: string[] | null] | null]
+--     standing: [group: string, rank: number, running: number, starts: string[] | null] | null,
+--     dueAhead: string[]]
 -- @use FinishedSampleRow, HashFields, JobHash, RunningSampleRow from replies
 -- @use GroupedAheadReply, GroupedInputsReply from group-position
 -- Returns: 'missing' for an unknown id. Else rank is null unless the job is queued and ready;
@@ -28,7 +30,10 @@
 --          queue is grouped and the job is queued, ready and of a named group (rank: its group's
 --          ready jobs at its level before it; running: the group's running jobs at every level;
 --          starts: under a groupRateLimit, the group's logged starts after now -
---          groupRateIntervalMs, oldest first, else null), else null.
+--          groupRateIntervalMs, oldest first, else null), else null. `dueAhead` is flat (name,
+--          size or '', runAt per job): the queue's scheduled jobs (runAt > now) of a higher
+--          priority than the job's, grouped or not, the first dueAheadLimit by (runAt, seq)
+--          (lib/scheduled-above.lua), when the job is queued and ready; else empty.
 -- Events: none.
 -- Guarantees: one consistent read; only the job itself may move (to the ready set, when it is due
 --   and still scheduled), as in position. The rank is exact and O(levels * log n) (lib/common.lua
@@ -38,16 +43,21 @@
 --   TAG:grun count while the queue has a groupConcurrency (exact then, lib/claim.lua), else
 --   counted on the running set (one HGET per running job, as runningSamples reads each). The
 --   group's starts are read, not trimmed (one ZRANGEBYSCORE of at most groupRateMax entries once
---   the claims trimmed the log).
+--   the claims trimmed the log). dueAhead reads, per level above the job's that has scheduled
+--   jobs (ungrouped, and of named groups), at most dueAheadLimit members after now, then one
+--   HMGET per listed job: bounded by the levels and the limit, never by the scheduled jobs of
+--   the job's level or below (lib/scheduled-above.lua).
 --! include lib/common.lua
 --! include lib/weights.lua
 --! include lib/samples.lua
 --! include lib/ahead.lua
 --! include lib/group-position.lua
 --! include lib/group-ahead.lua
+--! include lib/scheduled-above.lua
 
 local id, now = ARGV[2], ARGV[3]
 local listLimit, sampleLimit, workLimit = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local dueLimit = tonumber(ARGV[7])
 local key = jobKey(id)
 local job = record(key)
 if not job then return { 'missing' } end
@@ -71,10 +81,13 @@ local function groupStarts(group)
   return starts
 end
 
-local grouped, rank, readyAhead, standing = false, false, false, false
+local grouped, rank, readyAhead, standing, due = false, false, false, false, {}
 if isGrouped() then
   local input = groupInputs(key, id, now)
-  if input then grouped = { flatInputs(input), groupAhead(input, now, listLimit, workLimit) } end
+  if input then
+    grouped = { flatInputs(input), groupAhead(input, now, listLimit, workLimit) }
+    due = scheduledAbove(input.p, now, dueLimit)
+  end
   if input and input.group ~= DEFAULT_GROUP then standing = { input.group, input.rank, groupRunning(input.group), groupStarts(input.group) } end
 else
   rank, readyAhead = readyRank(key, id, now)
@@ -86,7 +99,8 @@ if rank then
   local members = firstAhead(f, member(f[3], id), readyAhead, now, math.min(rank, math.max(workLimit, listLimit)))
   covered = math.min(rank, workLimit, #members)
   work, aheadJobs = workOf(members, covered, rank <= listLimit)
+  due = scheduledAbove(f[1], now, dueLimit)
 end
 
 return { 'ok', job, rank, covered, work, aheadJobs, runningSamples(), recentFinished('completed', sampleLimit),
-  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG), keptSamples(KEYS[11], sampleLimit), grouped, standing }
+  recentFinished('failed', sampleLimit), redis.call('HGETALL', K_CONFIG), keptSamples(KEYS[11], sampleLimit), grouped, standing, due }
