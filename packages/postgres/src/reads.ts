@@ -4,12 +4,14 @@
  * `REPEATABLE READ READ ONLY` transaction, so each sees one snapshot. Position inputs count the
  * jobs ahead exactly (position.sql, index-only) but group by name only the first
  * `aheadWorkLimit` of them (ahead-work.sql, a LIMITed walk of jobs_queued), so a read at the back
- * of a long queue costs the count plus at most that many rows.
+ * of a long queue costs the count plus at most that many rows. The scheduled jobs that outrank a
+ * ready job (due-ahead.sql) read the queued entries of the higher levels, as the count does.
  * @module
  * @internal
  */
 import {
   type AheadWork,
+  type DueAhead,
   type GroupSettingsRecord,
   type GroupsPage,
   groupsPage,
@@ -99,6 +101,18 @@ async function aheadJobs(ctx: PgContext, queue: string, ahead: number, now: numb
   return rows.map((r) => ({ name: r.name, size: r.size }));
 }
 
+/**
+ * The queue's scheduled jobs of a priority above the job's, by (run_at, seq), at most
+ * `dueAheadLimit` (due-ahead.sql, grouped and ungrouped alike); none read unless the job is
+ * queued and ready (`ahead` not null) or when the limit is 0.
+ */
+async function dueAhead(ctx: PgContext, job: JobRecord, ahead: number | null, p: PositionParams, on: Queryable): Promise<DueAhead[]> {
+  const limit = Math.max(0, Math.floor(p.dueAheadLimit));
+  if (ahead === null || limit === 0) return [];
+  const rows = await ctx.rows('dueAhead', [job.queue, p.now, job.priority, limit], on);
+  return rows.map((r) => ({ name: r.name, size: r.size, runAt: r.run_at }));
+}
+
 async function recentAndLive(ctx: PgContext, queue: string, p: { now: number; sampleLimit: number; workerStaleMs: number }, on: Queryable) {
   const limit = Math.max(0, Math.floor(p.sampleLimit));
   const recent = limit === 0 ? [] : await ctx.rows('recentFinished', [queue, limit], on);
@@ -159,6 +173,7 @@ export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<P
     return {
       job,
       ...ahead,
+      dueAhead: await dueAhead(ctx, job, ahead.ahead, p, c),
       running: running.map(toRunningSample),
       ...(await recentAndLive(ctx, job.queue, p, c)),
       config: await queueConfig(ctx, job.queue, c),
