@@ -13,7 +13,13 @@ import type { DueAhead } from './storage-reads.js';
  * start, since the start only moves later. Unchanged when the queue has idle slots at `now`.
  * @internal
  */
-export function startAfterDueAhead(startsIn: number, dueAhead: readonly DueAhead[], durationOf: (job: DueAhead) => number, capacity: number, now: number): number {
+export function startAfterDueAhead(
+  startsIn: number,
+  dueAhead: readonly DueAhead[],
+  durationOf: (job: DueAhead) => number,
+  capacity: number,
+  now: number,
+): number {
   if (!(capacity > 0) || !Number.isFinite(capacity)) return startsIn;
   let start = startsIn;
   for (const job of dueAhead) {

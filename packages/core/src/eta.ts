@@ -248,7 +248,8 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   if (capacity <= 0) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'no-workers' };
   if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
   const delay = Math.max(0, job.runAt - now);
-  const workAhead = sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
+  const workAhead =
+    sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
   const dueMs = (d: DueAhead) => expectedDuration(models, fallback, d.name, d.size)?.ms ?? own.ms;
   const offset = startAfterDueAhead(workAhead, inputs.dueAhead, dueMs, capacity, now);
   // The queue's rate limit, the group cap and the group rate limit each hold the start back, whatever slots are idle.

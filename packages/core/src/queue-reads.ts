@@ -53,7 +53,16 @@ export class QueueReads {
   async status<Result>(id: JobId): Promise<JobStatus<Result>> {
     const { storage, name, clock, workerStaleMs } = this.owner;
     const now = clock.now();
-    const params = { queue: name, id, now, sampleLimit: STATS_SAMPLE_LIMIT, aheadListLimit: AHEAD_LIST_LIMIT, aheadWorkLimit: AHEAD_WORK_LIMIT, dueAheadLimit: DUE_AHEAD_LIMIT, workerStaleMs };
+    const params = {
+      queue: name,
+      id,
+      now,
+      sampleLimit: STATS_SAMPLE_LIMIT,
+      aheadListLimit: AHEAD_LIST_LIMIT,
+      aheadWorkLimit: AHEAD_WORK_LIMIT,
+      dueAheadLimit: DUE_AHEAD_LIMIT,
+      workerStaleMs,
+    };
     const inputs = await storage.getPositionInputs(params);
     if (!inputs || inputs.job.queue !== name) throw new JobNotFoundError(id);
     const position = inputs.ahead === null ? null : inputs.ahead + 1;

@@ -99,7 +99,12 @@ export function readPositionInputs(store: MemoryStore, p: PositionParams): Posit
     aheadWorkOf: work.length,
     aheadJobs: list === null ? null : list.map((j) => ({ name: j.name, size: j.size })),
     dueAhead:
-      ahead === null ? [] : store.queueJobs(job.queue).waiting.dueAbove(job.priority, p.now, p.dueAheadLimit).map((j) => ({ name: j.name, size: j.size, runAt: j.runAt })),
+      ahead === null
+        ? []
+        : store
+            .queueJobs(job.queue)
+            .waiting.dueAbove(job.priority, p.now, p.dueAheadLimit)
+            .map((j) => ({ name: j.name, size: j.size, runAt: j.runAt })),
     running: runningSamples(store, job.queue),
     recent: recentFinished(store, job.queue, p.sampleLimit),
     config: copyConfig(store.configOf(job.queue)),

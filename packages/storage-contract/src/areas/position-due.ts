@@ -15,7 +15,16 @@ const READ_AT = T0 + 300;
 
 /** `getPositionInputs(job).dueAhead` at `now` with at most `limit` listed. */
 async function dueAhead(s: Storage, job: JobRecord, limit = 100, now = READ_AT): Promise<DueAhead[] | undefined> {
-  const params: PositionParams = { queue: job.queue, id: job.id, now, sampleLimit: 0, aheadListLimit: 10, aheadWorkLimit: 100, dueAheadLimit: limit, workerStaleMs: 60_000 };
+  const params: PositionParams = {
+    queue: job.queue,
+    id: job.id,
+    now,
+    sampleLimit: 0,
+    aheadListLimit: 10,
+    aheadWorkLimit: 100,
+    dueAheadLimit: limit,
+    workerStaleMs: 60_000,
+  };
   return (await s.getPositionInputs(params))?.dueAhead;
 }
 
