@@ -4,27 +4,12 @@
  * is MemoryStorage's for the same jobs, and the read moves no scheduled job. The rules themselves
  * are the contract's area "position inputs: scheduled jobs that outrank the job".
  */
-import { randomBytes } from 'node:crypto';
 import { MemoryStorage, type NewJob, type PositionParams, type Storage } from '@waitline/core';
 import { newJob, seededRandom, T0 } from '@waitline/storage-contract';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { RedisStorage } from '../dist/index.js';
-import { deleteKeys } from './harness.js';
-import { ping, SERVER } from './servers.js';
+import { describe, expect, it } from 'vitest';
+import { groupServer } from './group-fixtures.js';
 
-const available = await ping(SERVER.host, SERVER.port);
-const base = `wl-due-${randomBytes(4).toString('hex')}`;
-let counter = 0;
-const opened: RedisStorage[] = [];
-
-afterAll(async () => {
-  await Promise.allSettled(opened.map((s) => s.close()));
-  if (!available) return;
-  const raw = new Redis(SERVER);
-  await deleteKeys(raw, [`${base}-*`, `{${base}-*`]);
-  await raw.quit();
-});
+const server = await groupServer('due');
 
 /** Random jobs over `levels` priorities, a third of them scheduled after T0 (some on equal runAts). */
 function scene(seed: number, count: number, levels: number, grouped: boolean): NewJob[] {
@@ -50,17 +35,15 @@ async function dueLists(s: Storage, jobs: readonly NewJob[], limit: number, now:
   return lists;
 }
 
-describe.runIf(available)('redis dueAhead', () => {
+describe.runIf(server.available)('redis dueAhead', () => {
   for (const grouped of [false, true]) {
     it(`lists what MemoryStorage lists, across levels and limits, and moves nothing (${grouped ? 'grouped' : 'plain'})`, async () => {
-      const prefix = `${base}-${++counter}`;
-      const redis = await RedisStorage.open({ connection: SERVER, prefix, checkServer: false });
-      opened.push(redis);
+      const { s: redis, tag } = await server.fresh();
+      const raw = server.raw!;
       const memory = new MemoryStorage();
       const jobs = scene(grouped ? 7 : 3, 160, 12, grouped);
       for (const s of [redis, memory]) await s.enqueue({ queue: 'q', jobs, now: T0 });
-      const raw = new Redis(SERVER);
-      const scheduled = async () => (await raw.keys(`{${prefix}:q}:*`)).filter((k) => /:(scheduled|glvl|gq):/.test(k)).sort();
+      const scheduled = async () => (await raw.keys(`${tag}:*`)).filter((k) => /:(scheduled|glvl|gq):/.test(k)).sort();
       const sizes = async () => Promise.all((await scheduled()).map(async (k) => [k, await raw.zcard(k)]));
       const before = await sizes();
       const agree = async (limit: number, now: number) =>
@@ -70,7 +53,6 @@ describe.runIf(available)('redis dueAhead', () => {
       const listed = await dueLists(redis, jobs, 100, T0);
       expect(listed.some((l) => (l?.length ?? 0) > 3)).toBe(true); // the scene reaches past the small limits
       for (const limit of [100, 2]) await agree(limit, T0 + 200); // due targets move themselves only
-      await raw.quit();
     });
   }
 });
