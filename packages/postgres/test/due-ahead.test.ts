@@ -6,30 +6,21 @@
  */
 import { newJob, T0 } from '@waitline/storage-contract';
 import type pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { PostgresStorage } from '../dist/index.js';
+import { describe, expect, it } from 'vitest';
 import { renderSql } from '../src/context.js';
 import { SQL } from '../src/generated/sql.js';
-import { dropSchemas, freshSchema } from './harness.js';
-import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
-
-const schemas: string[] = [];
-const opened: PostgresStorage[] = [];
-
-afterAll(async () => {
-  await Promise.allSettled(opened.map((s) => s.close()));
-  await dropSchemas(schemas);
-});
+import { usePlanDatabase } from './plan-database.js';
+import { RUN_PG_TESTS } from './server.js';
 
 const explain = (c: pg.ClientBase, sql: string, values: unknown[]) =>
   c.query(`EXPLAIN ${sql}`, values).then((r) => r.rows.map((row) => row['QUERY PLAN']).join('\n'));
 
 describe.runIf(RUN_PG_TESTS)('postgres dueAhead', () => {
+  // The plan needs an all-visible jobs table: a database no other test's snapshot holds back.
+  const plans = usePlanDatabase();
+
   it('walks the higher levels of jobs_queued and jobs_grouped by seeks, never a scan of jobs', async () => {
-    const schema = freshSchema('due');
-    schemas.push(schema);
-    const s = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 2 });
-    opened.push(s);
+    const { storage: s, schema } = await plans.open({ poolSize: 2 }, 'due');
     await s.upsertQueue({ name: 'q', now: T0 });
     // Four levels; one job in ten ungrouped, the rest in 40 groups; every other job scheduled.
     const jobs = Array.from({ length: 4_000 }, (_, i) =>
@@ -49,7 +40,7 @@ describe.runIf(RUN_PG_TESTS)('postgres dueAhead', () => {
     });
     const expected = jobs.filter((j) => j.priority > 1 && j.runAt > T0).sort((a, b) => a.runAt - b.runAt);
     expect(inputs?.dueAhead.map((d) => d.runAt)).toEqual(expected.slice(0, 50).map((j) => j.runAt));
-    await withClient(async (c) => {
+    await plans.withClient(async (c) => {
       await c.query(`VACUUM ANALYZE "${schema}".jobs`);
       const plan = await explain(c, renderSql(SQL.dueAhead, schema), ['q', T0, 1, 50]);
       expect(plan).toMatch(/Index Only Scan using jobs_queued/);

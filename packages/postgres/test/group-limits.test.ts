@@ -11,16 +11,24 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../dist/index.js';
 import { renderSql } from '../src/context.js';
 import { dropSchemas, freshSchema } from './harness.js';
+import { type PlanDatabase, type PlanStorage, usePlanDatabase } from './plan-database.js';
 import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
 
 const schemas: string[] = [];
 const opened: PostgresStorage[] = [];
 
-async function fresh(settings: { groupConcurrency?: number; groupMaxWaiting?: number }): Promise<{ s: PostgresStorage; schema: string }> {
+/** A storage in a fresh schema of the test database, dropped after the file. */
+async function openShared(): Promise<PlanStorage> {
   const schema = freshSchema('gcap');
   schemas.push(schema);
-  const s = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 3 });
-  opened.push(s);
+  const storage = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 3 });
+  opened.push(storage);
+  return { storage, schema };
+}
+
+/** A storage with queue q, in the test database or (a plan test) in `plans`. */
+async function fresh(settings: { groupConcurrency?: number; groupMaxWaiting?: number }, plans?: PlanDatabase): Promise<{ s: PostgresStorage; schema: string }> {
+  const { storage: s, schema } = plans ? await plans.open({ poolSize: 3 }, 'gcap') : await openShared();
   await s.upsertQueue({ name: 'q', now: T0, ...settings });
   return { s, schema };
 }
@@ -41,6 +49,9 @@ afterAll(async () => {
 });
 
 describe.runIf(RUN_PG_TESTS)('postgres group caps', () => {
+  // The plan test needs an all-visible jobs table: a database no other test's snapshot holds back.
+  const plans = usePlanDatabase();
+
   it('a claim passes over a capped group and leaves its stamp as it was', async () => {
     const { s, schema } = await fresh({ groupConcurrency: 1 });
     await add(s, [named('a0', 'A'), named('a1', 'A'), named('b0', 'B'), named('b1', 'B')]);
@@ -87,13 +98,13 @@ describe.runIf(RUN_PG_TESTS)('postgres group caps', () => {
   });
 
   it('counts a group running jobs and queued jobs with seeks on their own indexes', async () => {
-    const { s, schema } = await fresh({ groupConcurrency: 2, groupMaxWaiting: 100 });
+    const { s, schema } = await fresh({ groupConcurrency: 2, groupMaxWaiting: 100 }, plans);
     await add(
       s,
       Array.from({ length: 2_000 }, (_, i) => named(`j${i}`, `g${i % 40}`, { priority: 1 + (i % 3) })),
     );
     await claimNames(s, 60);
-    await withClient(async (c) => {
+    await plans.withClient(async (c) => {
       await c.query(`VACUUM ANALYZE "${schema}".jobs`);
       const running = `SELECT count(*) FROM (SELECT 1 FROM "${schema}".jobs r WHERE r.queue = 'q' AND r.state = 'running' AND r.grp = 'g1' LIMIT 2) x`;
       expect(await explain(c, running)).toMatch(/Index Only Scan using jobs_group_running/);

@@ -11,16 +11,24 @@ import { PostgresStorage } from '../dist/index.js';
 import { renderSql } from '../src/context.js';
 import { SQL } from '../src/generated/sql.js';
 import { dropSchemas, freshSchema } from './harness.js';
-import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
+import { type PlanDatabase, type PlanStorage, usePlanDatabase } from './plan-database.js';
+import { PG_URL, RUN_PG_TESTS } from './server.js';
 
 const schemas: string[] = [];
 const opened: PostgresStorage[] = [];
 
-async function fresh(): Promise<{ s: PostgresStorage; schema: string }> {
+/** A storage in a fresh schema of the test database, dropped after the file. */
+async function openShared(): Promise<PlanStorage> {
   const schema = freshSchema('glist');
   schemas.push(schema);
-  const s = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 2 });
-  opened.push(s);
+  const storage = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 2 });
+  opened.push(storage);
+  return { storage, schema };
+}
+
+/** A storage with queue q, in the test database or (a plan test) in `plans`. */
+async function fresh(plans?: PlanDatabase): Promise<{ s: PostgresStorage; schema: string }> {
+  const { storage: s, schema } = plans ? await plans.open({ poolSize: 2 }, 'glist') : await openShared();
   await s.upsertQueue({ name: 'q', now: T0 });
   return { s, schema };
 }
@@ -35,6 +43,9 @@ afterAll(async () => {
 });
 
 describe.runIf(RUN_PG_TESTS)('postgres listGroups', () => {
+  // The plan test needs an all-visible jobs table: a database no other test's snapshot holds back.
+  const plans = usePlanDatabase();
+
   it('orders names by code point (UTF-8 bytes), not by UTF-16 unit nor the database collation', async () => {
     const { s } = await fresh();
     // U+FFFD sorts before U+1F600 by code point, after it by UTF-16 unit (a surrogate, 0xD83D).
@@ -55,11 +66,11 @@ describe.runIf(RUN_PG_TESTS)('postgres listGroups', () => {
   });
 
   it('reads a page with seeks on jobs_group_names, not a scan of the queue', async () => {
-    const { s, schema } = await fresh();
+    const { s, schema } = await fresh(plans);
     const jobs = Array.from({ length: 3_000 }, (_, i) => inGroup(`j${i}`, i % 10 === 0 ? null : `g${i % 60}`, { runAt: T0 + (i % 2) * 1_000 }));
     await s.enqueue({ queue: 'q', jobs, now: T0 });
     await s.claim({ queue: 'q', workerId: 'w', limit: 30, leaseMs: 60_000, now: T0 });
-    await withClient(async (c) => {
+    await plans.withClient(async (c) => {
       await c.query(`VACUUM ANALYZE "${schema}".jobs`);
       const plan = await explain(c, renderSql(SQL.listGroups, schema), ['q', T0, 'g3', 6]);
       // The walk's seeks are index-only; a group's count may be a bitmap scan of its own entries

@@ -12,16 +12,24 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../dist/index.js';
 import { renderSql } from '../src/context.js';
 import { dropSchemas, freshSchema } from './harness.js';
+import { type PlanDatabase, type PlanStorage, usePlanDatabase } from './plan-database.js';
 import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
 
 const schemas: string[] = [];
 const opened: PostgresStorage[] = [];
 
-async function fresh(groupRateLimit?: { max: number; intervalMs: number }): Promise<{ s: PostgresStorage; schema: string }> {
+/** A storage in a fresh schema of the test database, dropped after the file. */
+async function openShared(): Promise<PlanStorage> {
   const schema = freshSchema('grate');
   schemas.push(schema);
-  const s = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 4 });
-  opened.push(s);
+  const storage = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 4 });
+  opened.push(storage);
+  return { storage, schema };
+}
+
+/** A storage with queue q, in the test database or (a plan test) in `plans`. */
+async function fresh(groupRateLimit?: { max: number; intervalMs: number }, plans?: PlanDatabase): Promise<{ s: PostgresStorage; schema: string }> {
+  const { storage: s, schema } = plans ? await plans.open({ poolSize: 4 }, 'grate') : await openShared();
   await s.upsertQueue({ name: 'q', now: T0, ...(groupRateLimit ? { groupRateLimit } : {}) });
   return { s, schema };
 }
@@ -66,6 +74,9 @@ afterAll(async () => {
 });
 
 describe.runIf(RUN_PG_TESTS)('postgres group rate limits', () => {
+  // The plan test needs an all-visible table: a database no other test's snapshot holds back.
+  const plans = usePlanDatabase();
+
   it('a grouped queue without the limit neither reads nor writes group_rate_starts at claims', async () => {
     const { s, schema } = await fresh();
     await add(s, [named('a0', 'A'), named('a1', 'A'), named('b0', 'B'), named('u0', null)]);
@@ -112,8 +123,8 @@ describe.runIf(RUN_PG_TESTS)('postgres group rate limits', () => {
   });
 
   it('counts a group starts and trims the log with seeks on their own indexes', async () => {
-    const { schema } = await fresh({ max: 3, intervalMs: 1_000 });
-    await withClient(async (c) => {
+    const { schema } = await fresh({ max: 3, intervalMs: 1_000 }, plans);
+    await plans.withClient(async (c) => {
       const t = `"${schema}".group_rate_starts`;
       await c.query(`INSERT INTO ${t} (queue, grp, at) SELECT 'q', 'g' || (i % 200), ${T0} + i FROM generate_series(1, 20000) i`);
       await c.query(`INSERT INTO ${t} (queue, grp, at) SELECT 'other', 'g' || (i % 200), ${T0} + i FROM generate_series(1, 20000) i`);

@@ -14,16 +14,24 @@ import { PostgresStorage } from '../dist/index.js';
 import { renderSql } from '../src/context.js';
 import { SQL } from '../src/generated/sql.js';
 import { dropSchemas, freshSchema } from './harness.js';
+import { type PlanDatabase, type PlanStorage, usePlanDatabase } from './plan-database.js';
 import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
 
 const schemas: string[] = [];
 const opened: PostgresStorage[] = [];
 
-async function fresh(): Promise<{ s: PostgresStorage; schema: string }> {
+/** A storage in a fresh schema of the test database, dropped after the file. */
+async function openShared(): Promise<PlanStorage> {
   const schema = freshSchema('gw');
   schemas.push(schema);
-  const s = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 3 });
-  opened.push(s);
+  const storage = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 3 });
+  opened.push(storage);
+  return { storage, schema };
+}
+
+/** A storage in the test database or (a plan test) in `plans`. */
+async function fresh(plans?: PlanDatabase): Promise<{ s: PostgresStorage; schema: string }> {
+  const { storage: s, schema } = plans ? await plans.open({ poolSize: 3 }, 'gw') : await openShared();
   return { s, schema };
 }
 
@@ -77,6 +85,9 @@ afterAll(async () => {
 });
 
 describe.runIf(RUN_PG_TESTS)('postgres group weights', () => {
+  // The plan test needs an all-visible jobs table: a database no other test's snapshot holds back.
+  const plans = usePlanDatabase();
+
   it('a grouped queue without stored settings reads no group_settings row at claims and positions', async () => {
     const { s, schema } = await fresh();
     const jobs = await add(s, [named('a0', 'A'), named('a1', 'A'), named('b0', 'B'), named('b1', 'B')]);
@@ -147,12 +158,12 @@ describe.runIf(RUN_PG_TESTS)('postgres group weights', () => {
   });
 
   it('a grouped position counts the higher levels and the rank once, not once per other group', async () => {
-    const { s, schema } = await fresh();
+    const { s, schema } = await fresh(plans);
     const jobs = Array.from({ length: 1_200 }, (_, i) => newJob({ name: `j${i}`, group: `g${i % 300}`, priority: i % 5 === 0 ? 3 : 2 }));
     const added = await add(s, jobs);
     const last = added[added.length - 1]?.id ?? '';
     await weigh(s, 'g1', 2);
-    await withClient(async (c) => {
+    await plans.withClient(async (c) => {
       await c.query(`VACUUM ANALYZE "${schema}".jobs`);
       const sql = renderSql(SQL.positionGrouped, schema).replaceAll('$1', `'${last}'`).replaceAll('$2', String(T0)).replaceAll('$3', `'q'`);
       const plan = (await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`)).rows[0]['QUERY PLAN'][0];

@@ -15,6 +15,7 @@ import { PostgresStorage } from '../dist/index.js';
 import { renderSql } from '../src/context.js';
 import { MIGRATIONS, SQL } from '../src/generated/sql.js';
 import { dropSchemas, freshSchema } from './harness.js';
+import { usePlanDatabase } from './plan-database.js';
 import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,6 +62,9 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
 }
 
 describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
+  // The plan tests need all-visible jobs tables: a database no other test's snapshot holds back.
+  const plans = usePlanDatabase();
+
   afterAll(async () => {
     await Promise.allSettled(storages.map((s) => s.close()));
     await dropSchemas(schemas);
@@ -138,11 +142,10 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
   });
 
   it('counts a position with index-only scans of jobs_queued, groups the work ahead and claims by walking it', async () => {
-    const storage = await openFresh();
+    const { storage, schema } = await plans.open();
     const q = new Queue(storage, 'q');
     const jobs = await q.addBulk(Array.from({ length: 3_000 }, (_, i) => ({ payload: { i }, options: { priority: 1 + (i % 4) } })));
-    const schema = schemaOf(storage);
-    await withClient(async (c) => {
+    await plans.withClient(async (c) => {
       await c.query(`VACUUM ANALYZE "${schema}".jobs`);
       const id = (jobs[2_000] as { id: string }).id;
       const position = renderSql(SQL.position, schema).replace(/\$1/g, `'${id}'`).replace(/\$2/g, String(Date.now())).replace(/\$3/g, "'q'");
@@ -162,13 +165,12 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
   });
 
   it('a grouped queue counts positions, lists the jobs ahead and probes heads with index seeks, never a scan', async () => {
-    const storage = await openFresh();
+    const { storage, schema } = await plans.open();
     const q = new Queue(storage, 'q');
     const group = (i: number) => (i % 10 === 0 ? undefined : `g${i % 40}`);
     const jobs = await q.addBulk(Array.from({ length: 4_000 }, (_, i) => ({ payload: { i }, options: { priority: 1 + (i % 3), group: group(i) } })));
-    const schema = schemaOf(storage);
     const explain = (c: pg.ClientBase, sql: string) => c.query(`EXPLAIN ${sql}`).then((r) => r.rows.map((row) => row['QUERY PLAN']).join('\n'));
-    await withClient(async (c) => {
+    await plans.withClient(async (c) => {
       await c.query(`VACUUM ANALYZE "${schema}".jobs`);
       const now = String(Date.now());
       const id = (jobs[2_001] as { id: string }).id;

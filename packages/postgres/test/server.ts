@@ -37,9 +37,9 @@ export const RUN_PG_TESTS: boolean = await (async () => {
   return false;
 })();
 
-/** Runs `fn` with a short-lived client of the test server. */
-export async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL });
+/** Runs `fn` with a short-lived client of the test server (its database `url`, default the test one). */
+export async function withClient<T>(fn: (client: pg.Client) => Promise<T>, url = PG_URL): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await fn(client);
