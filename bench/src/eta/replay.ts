@@ -25,7 +25,7 @@ export interface Outcome {
   realPosition: number;
   /** The job's rank among all claims of the replay (1 = first claimed). */
   claimSeq: number;
-  /** True when a job added after it was claimed before it. */
+  /** True when a job that came due after it was claimed before it. */
   overtaken: boolean;
 }
 

@@ -8,7 +8,7 @@ import type { DueAhead } from './storage-reads.js';
 
 /**
  * The start offset `startsIn` (ms from `now`) pushed back by every job of `dueAhead` (by `runAt`)
- * due before the start as it stands: each takes `durationOf(job) ÷ capacity` of the slots' time
+ * due by the start as it stands (one due the moment a slot frees is claimed first): each takes `durationOf(job) ÷ capacity` of the slots' time
  * (all of it with one slot). Walks in `runAt` order and stops at the first job due after the
  * start, since the start only moves later. Unchanged when the queue has idle slots at `now`.
  * @internal
@@ -23,7 +23,7 @@ export function startAfterDueAhead(
   if (!(capacity > 0) || !Number.isFinite(capacity)) return startsIn;
   let start = startsIn;
   for (const job of dueAhead) {
-    if (job.runAt - now >= start) break;
+    if (job.runAt - now > start) break;
     start += durationOf(job) / capacity;
   }
   return start;

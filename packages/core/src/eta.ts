@@ -251,13 +251,15 @@ export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
   const workAhead =
     sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
   const dueMs = (d: DueAhead) => expectedDuration(models, fallback, d.name, d.size)?.ms ?? own.ms;
-  const offset = startAfterDueAhead(workAhead, inputs.dueAhead, dueMs, capacity, now);
+  // A storage built against an older core may not list them: then nothing is due ahead.
+  const offset = startAfterDueAhead(workAhead, inputs.dueAhead ?? [], dueMs, capacity, now);
   // The queue's rate limit, the group cap and the group rate limit each hold the start back, whatever slots are idle.
   const limits = Math.max(rateLimitStartBound(inputs, now), groupRateStartBound(inputs, now), groupBound(inputs, models, fallback, capacity, now, own.ms));
   const startsIn = Math.max(delay, offset, limits);
   // Overtaking stretches the wait in expectation, but whether it happens is a coin toss per job:
   // the estimate stays the work ahead now, and the range's top makes room for what may arrive.
-  const overtaken = Math.max(delay, limits, offset * overtakeFactor(inputs.recent, job.priority, capacity, now));
+  // The factor stands for all higher-priority work to come, so it stretches the work ahead now, not the listed due jobs again.
+  const overtaken = Math.max(delay, limits, offset + workAhead * (overtakeFactor(inputs.recent, job.priority, capacity, now) - 1));
   return withBand(startsIn, startsIn + own.ms, band, basis, overtaken - startsIn);
 }
 

@@ -18,7 +18,11 @@ describe('startAfterDueAhead', () => {
 
   it('leaves a job that starts at once (an idle slot) or before the first is due alone', () => {
     expect(startAfterDueAhead(0, [due(1)], minute, 1, NOW)).toBe(0);
-    expect(startAfterDueAhead(10_000, [due(10_000)], minute, 1, NOW)).toBe(10_000);
+    expect(startAfterDueAhead(10_000, [due(10_001)], minute, 1, NOW)).toBe(10_000);
+  });
+
+  it('counts a job due the moment a slot frees: it is ready then, and outranks', () => {
+    expect(startAfterDueAhead(10_000, [due(10_000)], minute, 1, NOW)).toBe(70_000);
   });
 
   it('leaves the start alone without a bounded capacity', () => {

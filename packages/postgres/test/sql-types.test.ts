@@ -70,7 +70,8 @@ function describeStatement(client: pg.Client, text: string): Promise<Description
 
 /** The Postgres types (by name) a kind of TypeScript type may stand for, as a column the driver parsed. */
 const COLUMN_TYPES: Record<string, string[]> = {
-  number: ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'],
+  // Not numeric: node-postgres returns it as a string (only int8 is parsed to a number here).
+  number: ['int2', 'int4', 'int8', 'float4', 'float8'],
   boolean: ['bool'],
   // void: pg_notify()'s result, which the driver returns as ''.
   string: ['text', 'varchar', 'void'],
