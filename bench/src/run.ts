@@ -90,7 +90,8 @@ function runChild(job: ChildJob): Promise<ChildResult> {
     child.on('message', (m) => {
       result = m as ChildResult;
     });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': the report may still be in the IPC channel when 'exit' fires.
+    child.on('close', (code, signal) => {
       clearTimeout(killer);
       resolve(result ?? { ok: false, error: `child exited with ${signal ?? code} before reporting` });
     });

@@ -43,7 +43,8 @@ function runMover(job: MoveJob, timeoutMs: number): Promise<MoveReply> {
     child.on('message', (m) => {
       reply = m as typeof reply;
     });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': the reply may still be in the IPC channel when 'exit' fires.
+    child.on('close', (code, signal) => {
       clearTimeout(killer);
       if (reply?.ok) resolve(reply.reply);
       else reject(new Error(reply && !reply.ok ? reply.error : `mover exited with ${signal ?? code} before reporting`));

@@ -57,7 +57,14 @@ export function startWaitline(args: string[], options: { tty?: boolean } = {}): 
   child.stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then stdout and stderr have been read to their end.
+  let closed = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      closed = true;
+      resolve(code);
+    }),
+  );
   return {
     stdout: () => out,
     stderr: () => err,
@@ -66,7 +73,7 @@ export function startWaitline(args: string[], options: { tty?: boolean } = {}): 
       while (Date.now() < deadline) {
         const match = out.slice(from).match(pattern);
         if (match) return match[0];
-        if (child.exitCode !== null) break;
+        if (closed) break;
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`no ${pattern} in the output within ${timeoutMs}ms (exit ${child.exitCode}); stdout:\n${out.slice(-2000)}\nstderr:\n${err}`);

@@ -8,9 +8,10 @@ import type { DueAhead } from './storage-reads.js';
 
 /**
  * The start offset `startsIn` (ms from `now`) pushed back by every job of `dueAhead` (by `runAt`)
- * due by the start as it stands (one due the moment a slot frees is claimed first): each takes `durationOf(job) ÷ capacity` of the slots' time
- * (all of it with one slot). Walks in `runAt` order and stops at the first job due after the
- * start, since the start only moves later. Unchanged when the queue has idle slots at `now`.
+ * due by the start as it stands (one due the moment a slot frees is claimed first): each takes
+ * `durationOf(job) ÷ capacity` of the slots' time (all of it with one slot). Walks in `runAt`
+ * order and stops at the first job due after the start, since the start only moves later.
+ * Unchanged when the queue has idle slots at `now`.
  * @internal
  */
 export function startAfterDueAhead(

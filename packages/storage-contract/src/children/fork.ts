@@ -56,7 +56,10 @@ function start(script: ChildScript, input: unknown, index: number, execArgv: str
       }
     });
     child.on('error', (err) => fail(describeFailure(`could not run: ${err.message}`)));
-    child.on('exit', (code, signal) => fail(describeFailure(`exited (code ${code}, signal ${signal}) without a report`)));
+    // 'close', not 'exit': 'exit' can come before the last IPC message is read (a child that sent
+    // its report and exited at once then looked like one that sent none); 'close' waits for the
+    // stdio streams and the IPC channel to end, so every message has been delivered by then.
+    child.on('close', (code, signal) => fail(describeFailure(`exited (code ${code}, signal ${signal}) without a report`)));
   });
   // Both promises may reject before anyone awaits them; the awaits below still see the rejection.
   ready.catch(() => {});
