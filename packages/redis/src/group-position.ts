@@ -16,6 +16,7 @@ import {
   roundsWithin,
   takenInRounds,
 } from '@waitline/core';
+import { toNamedSizes } from './rows.js';
 
 /**
  * The counts a script returns for a ready job of a grouped queue: higher, rank, own stamp, others
@@ -62,12 +63,6 @@ export function groupedAhead(reply: GroupedInputsReply): number {
   return groupPosition(toGroupInput(reply)) - 1;
 }
 
-function toJobs(flat: unknown[]): AheadJob[] {
-  const jobs: AheadJob[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) jobs.push({ name: String(flat[i]), size: flat[i + 1] === '' ? null : Number(flat[i + 1]) });
-  return jobs;
-}
-
 /** Sums the work by job name, sorted by name (as MemoryStorage gives it). */
 function workOf(jobs: readonly AheadJob[]): AheadWork[] {
   const byName = new Map<string, AheadWork>();
@@ -101,11 +96,11 @@ export function groupedAheadInputs(
 ): Pick<PositionInputs, 'ahead' | 'aheadJobs' | 'aheadWork' | 'aheadWorkOf'> {
   const position = groupedAhead(inputs);
   const [all, higherFlat, lineReplies] = ahead;
-  const higherJobs = toJobs(higherFlat);
+  const higherJobs = toNamedSizes(higherFlat);
   const lines = lineReplies.map(([name, turn, bound, flat, weight, used]) => ({
     ...turnOf(name, turn, weight, used),
     bound: Number(bound),
-    jobs: toJobs(flat),
+    jobs: toNamedSizes(flat),
   }));
   const higher = Number(inputs[0]);
   const higherTaken = Math.min(higher, Math.max(0, aheadWorkLimit));

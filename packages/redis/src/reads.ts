@@ -7,7 +7,6 @@
  */
 import type {
   AheadWork,
-  DueAhead,
   GroupStanding,
   JobRecord,
   JobRef,
@@ -21,7 +20,7 @@ import type {
 } from '@waitline/core';
 import { optionalArg, type RedisContext } from './context.js';
 import { groupedAhead, groupedAheadInputs } from './group-position.js';
-import { mergeRecent, toJobRecord, toJobRecords, toQueueConfig, toRunningSamples } from './rows.js';
+import { mergeRecent, toDueAhead, toJobRecord, toJobRecords, toNamedSizes, toQueueConfig, toRunningSamples } from './rows.js';
 import type { ScriptReply } from './scripts.js';
 import { liveWorkers } from './workers.js';
 
@@ -66,22 +65,6 @@ function toAheadWork(flat: ReadonlyArray<string | number>): AheadWork[] {
   return work;
 }
 
-function toAheadJobs(flat: readonly string[] | null): PositionInputs['aheadJobs'] {
-  if (flat === null) return null;
-  const jobs: Array<{ name: string; size: number | null }> = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) jobs.push({ name: String(flat[i]), size: flat[i + 1] === '' ? null : Number(flat[i + 1]) });
-  return jobs;
-}
-
-/** position-inputs.lua's flat `dueAhead` (name, size or '', runAt per job) as core's list. */
-function toDueAhead(flat: readonly string[]): DueAhead[] {
-  const jobs: DueAhead[] = [];
-  for (let i = 0; i + 2 < flat.length; i += 3) {
-    jobs.push({ name: String(flat[i]), size: flat[i + 1] === '' ? null : Number(flat[i + 1]), runAt: Number(flat[i + 2]) });
-  }
-  return jobs;
-}
-
 /** A count limit as a script argument: a whole number from 0 to 2^31 (Infinity or NaN included). */
 function countArg(n: number): string {
   return String(Number.isNaN(n) ? 0 : Math.max(0, Math.min(Math.floor(n), 2 ** 31)));
@@ -104,7 +87,12 @@ function standingPart(reply: PositionReply): { group?: GroupStanding } {
 function aheadPart(reply: PositionReply, aheadWorkLimit: number): Pick<PositionInputs, 'ahead' | 'aheadJobs' | 'aheadWork' | 'aheadWorkOf'> {
   const [, , rank, covered, work, aheadJobs, , , , , , grouped] = reply;
   if (grouped !== null && grouped !== undefined) return groupedAheadInputs(grouped[0], grouped[1], aheadWorkLimit);
-  return { ahead: rank === null ? null : Number(rank), aheadWork: toAheadWork(work), aheadWorkOf: Number(covered), aheadJobs: toAheadJobs(aheadJobs) };
+  return {
+    ahead: rank === null ? null : Number(rank),
+    aheadWork: toAheadWork(work),
+    aheadWorkOf: Number(covered),
+    aheadJobs: aheadJobs === null ? null : toNamedSizes(aheadJobs),
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import {
   DEFAULT_MAX_STALLS,
+  type DueAhead,
   type FinishedSample,
   type JobRecord,
   type JobState,
@@ -28,6 +29,23 @@ export function fieldMap(fields: readonly unknown[]): Map<string, string> {
 
 function num(value: string | undefined | null): number | null {
   return value === undefined || value === null || value === '' ? null : Number(value);
+}
+
+/**
+ * A script's flat list of jobs ahead, `name, size` per job (size '' when the job has none), as
+ * core's list: what position-inputs.lua and the grouped position reads reply. @internal
+ */
+export function toNamedSizes(flat: ReadonlyArray<string | number>): Array<{ name: string; size: number | null }> {
+  const jobs: Array<{ name: string; size: number | null }> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) jobs.push({ name: String(flat[i]), size: num(String(flat[i + 1])) });
+  return jobs;
+}
+
+/** position-inputs.lua's flat `dueAhead`, `name, size or '', runAt` per job, as core's list. @internal */
+export function toDueAhead(flat: readonly string[]): DueAhead[] {
+  const jobs: DueAhead[] = [];
+  for (let i = 0; i + 2 < flat.length; i += 3) jobs.push({ name: String(flat[i]), size: num(flat[i + 1]), runAt: Number(flat[i + 2]) });
+  return jobs;
 }
 
 function json(value: string | undefined): unknown {
