@@ -83,6 +83,17 @@ export function describeEnqueue(harness: StorageHarness): void {
       for (let i = 1; i < seqs.length; i++) expect(nth(seqs, i)).toBeGreaterThan(nth(seqs, i - 1));
     });
 
+    it('takes a batch of 10,000 jobs in one call, all written in order', async () => {
+      const s = storage();
+      await addQueue(s);
+      const list = Array.from({ length: 10_000 }, (_, i) => ({ payload: { i, text: 'x'.repeat(40) }, size: i % 7 === 0 ? null : i }));
+      const jobs = await addMany(s, list);
+      expect(jobs.map((j) => j.seq)).toEqual([...jobs.map((j) => j.seq)].sort((a, b) => a - b));
+      const last = await reread(s, nth(jobs, 9_999).id);
+      expect(last?.payload).toEqual({ i: 9_999, text: 'x'.repeat(40) });
+      expect(last?.size).toBe(9_999);
+    });
+
     it('keeps queues apart', async () => {
       const s = storage();
       await addQueue(s, { name: 'a' });
