@@ -2,7 +2,8 @@
  * Scenarios about queue size rather than speed:
  * - POS: time to find a waiting job's position at n and 10·n waiting jobs (and 100·n for systems
  *   that ask for it: Waitline-Redis at 1,000,000, first run only), checking every answer against
- *   the job's index;
+ *   the job's index; for Waitline also its full status (position and ETA, `Queue.getStatus`) at n
+ *   and 10·n, whose position is checked the same way;
  * - MEM (Redis only): bytes of Redis memory per waiting job, from INFO memory `used_memory`
  *   before and after adding 10·n jobs under a fresh, empty key prefix.
  */
@@ -45,6 +46,7 @@ async function sampleLevel(getPosition: (id: JobRef) => Promise<number | null>, 
 
 async function positions(s: BenchSystem, p: ScenarioParams, place: () => Place): Promise<Metrics> {
   const getPosition = s.getPosition?.bind(s);
+  const getStatus = s.getStatusPosition?.bind(s);
   if (!getPosition) throw new Error(`${s.name} has no position API`);
   return onFreshPlace(s, place, async () => {
     const out: Metrics = { wrong: 0, done: p.positionSamples };
@@ -56,6 +58,11 @@ async function positions(s: BenchSystem, p: ScenarioParams, place: () => Place):
       out[`${key}P50`] = median(times);
       out[`${key}P95`] = percentile(times, 95);
       out.wrong = (out.wrong ?? 0) + wrong;
+      if (getStatus && key !== 'huge') {
+        const status = await sampleLevel(getStatus, ids, p);
+        out[`${key}StatusP50`] = median(status.times);
+        out.wrong += status.wrong;
+      }
       out.done = Math.min(out.done ?? times.length, times.length);
     }
     return out;
@@ -90,11 +97,13 @@ export const POSITION: ScenarioDef = {
   title: 'Position lookup',
   describe: (p) =>
     `${p.positionSamples} position look-ups spread through ${fmtInt(p.n)} and then ${fmtInt(p.n * 10)} waiting jobs` +
-    ` (and ${fmtInt(p.n * 100)} where shown, in the first run only)`,
+    ` (and ${fmtInt(p.n * 100)} where shown, in the first run only); "status" is the same look-ups through \`getStatus\` (position and ETA), Waitline only`,
   metrics: [
     { key: 'smallP50', label: (p) => `p50 @ ${fmtInt(p.n)}`, unit: 'ms', better: 'lower' },
     { key: 'largeP50', label: (p) => `p50 @ ${fmtInt(p.n * 10)}`, unit: 'ms', better: 'lower' },
     { key: 'largeP95', label: (p) => `p95 @ ${fmtInt(p.n * 10)}`, unit: 'ms', better: 'lower' },
+    { key: 'smallStatusP50', label: (p) => `status p50 @ ${fmtInt(p.n)}`, unit: 'ms', better: 'lower' },
+    { key: 'largeStatusP50', label: (p) => `status p50 @ ${fmtInt(p.n * 10)}`, unit: 'ms', better: 'lower' },
     { key: 'hugeP50', label: (p) => `p50 @ ${fmtInt(p.n * 100)}`, unit: 'ms', better: 'lower' },
     { key: 'hugeP95', label: (p) => `p95 @ ${fmtInt(p.n * 100)}`, unit: 'ms', better: 'lower' },
     { key: 'wrong', label: 'wrong positions', unit: 'count', better: 'lower' },

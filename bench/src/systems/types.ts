@@ -59,6 +59,11 @@ export interface BenchSystem {
   startWorker(opts: WorkerOptions): Promise<WorkerHandle>;
   /** Position of a waiting job (only systems with a position API, or a documented way to find it). */
   getPosition?(id: JobRef): Promise<number | null>;
+  /**
+   * Waitline systems: the job's full status (position and ETA, what a user's page polls); the
+   * position it reports, or null when it has none.
+   */
+  getStatusPosition?(id: JobRef): Promise<number | null>;
   /** Waitline systems: the queue set up on the current place (the HTTP scenarios serve it). */
   waitlineQueue?(): Queue<Payload>;
   teardown(): Promise<void>;

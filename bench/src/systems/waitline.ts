@@ -81,6 +81,12 @@ export function createWaitline(variant: WaitlineVariant, { validate }: SystemOpt
       return q().getPosition(String(id));
     },
 
+    async getStatusPosition(id: JobRef): Promise<number | null> {
+      const status = await q().getStatus(String(id));
+      if (status.eta === null) throw new Error(`job ${String(id)} has a position but no ETA`);
+      return status.position;
+    },
+
     async teardown() {
       await storage?.close();
       storage = undefined;
