@@ -1,6 +1,6 @@
 /**
  * Housekeeping on Postgres: the stored retention policy, the housekeeping lease (one
- * compare-and-set statement) and the bounded prune, whose deleted rows' ETA samples are kept in
+ * compare-and-set statement, whose holder also folds the position counts) and the bounded prune, whose deleted rows' ETA samples are kept in
  * job_samples by the same statement and trimmed in the same transaction. `removeJobs` keeps
  * samples the same way.
  * @module
@@ -19,10 +19,19 @@ export async function getRetention(ctx: PgContext, queue: string): Promise<Reten
   return (await ctx.row('getRetention', [queue]))?.retention ?? null;
 }
 
-/** The lease's compare-and-set and the stored policy (take-housekeeping-lease.sql). @internal */
+/** Rows of queued_counts one housekeeping pass folds at most (fold_queued_counts). */
+const FOLD_LIMIT = 10_000;
+
+/**
+ * The lease's compare-and-set and the stored policy (take-housekeeping-lease.sql). The holder
+ * (not a release, `leaseMs` 0) also folds a bounded batch of the queue's position counts
+ * (fold-queued-counts.sql), so the rows a position reads stay about one per bucket. @internal
+ */
 export async function takeHousekeepingLease(ctx: PgContext, p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
   const row = await ctx.row('takeHousekeepingLease', [p.queue, p.holder, p.now, p.now + p.leaseMs]);
-  return { held: row?.held === true, retention: row?.retention ?? null };
+  const held = row?.held === true;
+  if (held && p.leaseMs > 0) await ctx.rows('foldQueuedCounts', [p.queue, FOLD_LIMIT]);
+  return { held, retention: row?.retention ?? null };
 }
 
 /**
