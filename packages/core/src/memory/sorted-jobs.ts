@@ -7,6 +7,9 @@
 import type { JobRecord } from '../job-record.js';
 import { compareJobOrder, type OrderKey } from '../ordering.js';
 
+/** Cleared slots at the front before a compaction is considered (then: once they are half). */
+const COMPACT_AFTER = 1_024;
+
 /**
  * The `queued` jobs of one queue (ready and scheduled), in claim order: priority descending, then
  * `runAt`, then `seq` (see `ordering.ts`). The order key of a job must not change while it is in
@@ -14,21 +17,23 @@ import { compareJobOrder, type OrderKey } from '../ordering.js';
  * @internal
  */
 export class SortedJobs {
-  private readonly items: JobRecord[] = [];
+  /** The jobs from `head` on; the slots before it are claimed jobs not yet compacted away. */
+  private items: Array<JobRecord | undefined> = [];
+  private head = 0;
 
   /** How many jobs are waiting, ready or scheduled. */
   get size(): number {
-    return this.items.length;
+    return this.items.length - this.head;
   }
 
   /** The job that sorts first, ready or not; undefined when empty. */
   first(): JobRecord | undefined {
-    return this.items[0];
+    return this.items[this.head];
   }
 
   /** Adds a job at its place; a job appended behind every other (the usual add) costs O(log n). */
   insert(job: JobRecord): void {
-    const last = this.items[this.items.length - 1];
+    const last = this.size > 0 ? this.at(this.items.length - 1) : undefined;
     if (last === undefined || compareJobOrder(last, job) < 0) {
       this.items.push(job);
       return;
@@ -36,19 +41,36 @@ export class SortedJobs {
     this.items.splice(this.lowerBound(job), 0, job);
   }
 
-  /** Removes a job (found by its order key, which is unique because `seq` is); false when absent. */
+  /**
+   * Removes a job (found by its order key, which is unique because `seq` is); false when absent.
+   * The first job (what a claim takes) leaves in O(1) amortised: its slot is cleared and the
+   * array is compacted once the cleared slots are half of it, so draining n jobs costs O(n), not
+   * the O(n²) of shifting the whole array at every claim.
+   */
   remove(job: JobRecord): boolean {
     const at = this.lowerBound(job);
     if (this.items[at] !== job) return false;
-    this.items.splice(at, 1);
+    if (at !== this.head) {
+      this.items.splice(at, 1);
+      return true;
+    }
+    this.items[at] = undefined;
+    this.head += 1;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
     return true;
   }
 
   /** The ready jobs (`runAt <= now`) in claim order, at most `limit` of them. */
   ready(now: number, limit: number): JobRecord[] {
     const out: JobRecord[] = [];
-    for (const job of this.items) {
-      if (out.length >= limit) break;
+    for (let i = this.head; i < this.items.length && out.length < limit; i++) {
+      const job = this.at(i);
       if (job.runAt <= now) out.push(job);
     }
     return out;
@@ -61,7 +83,8 @@ export class SortedJobs {
   dueAbove(priority: number, now: number, limit: number): JobRecord[] {
     if (!(limit > 0)) return [];
     const out: JobRecord[] = [];
-    for (const job of this.items) {
+    for (let i = this.head; i < this.items.length; i++) {
+      const job = this.at(i);
       if (job.priority <= priority) break;
       if (job.runAt > now) out.push(job);
     }
@@ -72,17 +95,22 @@ export class SortedJobs {
   readyAhead(key: OrderKey, now: number): number {
     const end = this.lowerBound(key);
     let ahead = 0;
-    for (let i = 0; i < end; i++) if ((this.items[i] as JobRecord).runAt <= now) ahead += 1;
+    for (let i = this.head; i < end; i++) if (this.at(i).runAt <= now) ahead += 1;
     return ahead;
   }
 
-  /** The first index whose job does not sort before `job`. */
+  /** The job in slot `i`, which must be at or after `head`. */
+  private at(i: number): JobRecord {
+    return this.items[i] as JobRecord;
+  }
+
+  /** The first index (at or after `head`) whose job does not sort before `job`. */
   private lowerBound(job: OrderKey): number {
-    let lo = 0;
+    let lo = this.head;
     let hi = this.items.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareJobOrder(this.items[mid] as JobRecord, job) < 0) lo = mid + 1;
+      if (compareJobOrder(this.at(mid), job) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
