@@ -19,8 +19,22 @@ export async function getRetention(ctx: PgContext, queue: string): Promise<Reten
   return (await ctx.row('getRetention', [queue]))?.retention ?? null;
 }
 
-/** Rows of queued_counts one housekeeping pass folds at most (fold_queued_counts). */
+/** Rows of queued_counts one fold statement moves at most (fold_queued_counts). */
 const FOLD_LIMIT = 10_000;
+/** Fold statements one housekeeping pass runs at most (a pass comes every 10 s). */
+const FOLD_ROUNDS = 20;
+
+/**
+ * Folds the queue's per-connection count rows, a bounded statement at a time, until one comes
+ * back short or the pass has run FOLD_ROUNDS of them: a busy queue (many connections adding and
+ * claiming across many buckets) can write more than one statement's worth between two passes.
+ */
+async function foldCounts(ctx: PgContext, queue: string): Promise<void> {
+  for (let round = 0; round < FOLD_ROUNDS; round++) {
+    const row = await ctx.row('foldQueuedCounts', [queue, FOLD_LIMIT]);
+    if ((row?.moved ?? 0) < FOLD_LIMIT) return;
+  }
+}
 
 /**
  * The lease's compare-and-set and the stored policy (take-housekeeping-lease.sql). The holder
@@ -30,7 +44,7 @@ const FOLD_LIMIT = 10_000;
 export async function takeHousekeepingLease(ctx: PgContext, p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
   const row = await ctx.row('takeHousekeepingLease', [p.queue, p.holder, p.now, p.now + p.leaseMs]);
   const held = row?.held === true;
-  if (held && p.leaseMs > 0) await ctx.rows('foldQueuedCounts', [p.queue, FOLD_LIMIT]);
+  if (held && p.leaseMs > 0) await foldCounts(ctx, p.queue);
   return { held, retention: row?.retention ?? null };
 }
 

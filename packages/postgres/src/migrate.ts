@@ -53,7 +53,7 @@ async function applyPending(client: pg.PoolClient, schema: string): Promise<void
 }
 
 /**
- * Applies every migration above the stored version, in order, in one transaction that first
+ * Applies every migration above the stored version, in order, in one READ COMMITTED transaction that first
  * takes a transaction-level advisory lock keyed by the schema and only then reads the version:
  * several processes migrating at once apply each migration exactly once, a failed migration
  * leaves the schema as it was, and an up-to-date schema is left untouched. Creates the schema
@@ -62,7 +62,10 @@ async function applyPending(client: pg.PoolClient, schema: string): Promise<void
  */
 export async function migrateSchema(ctx: PgContext): Promise<void> {
   if ((await readSchemaVersion(ctx.pool, ctx.schema).catch(() => -1)) === POSTGRES_SCHEMA_VERSION) return;
-  await ctx.transaction('', async (client) => {
+  // READ COMMITTED whatever the database's default: a migration that creates a trigger and then
+  // fills a table from the rows it watches (0017) must read them after the trigger's lock, in a
+  // snapshot of its own, not one taken at the advisory lock.
+  await ctx.transaction('ISOLATION LEVEL READ COMMITTED', async (client) => {
     await client.query(LOCK_SQL, [ctx.schema]);
     await applyPending(client, ctx.schema);
   });

@@ -2,10 +2,11 @@
  * Reads: queue configurations, one job, job listings, a job's position and the inputs of its ETA,
  * and queue statistics. The multi-statement reads (position inputs, statistics) run in one
  * `REPEATABLE READ READ ONLY` transaction, so each sees one snapshot. Position inputs count the
- * jobs ahead exactly (position.sql, index-only) but group by name only the first
- * `aheadWorkLimit` of them (ahead-work.sql, a LIMITed walk of jobs_queued), so a read at the back
- * of a long queue costs the count plus at most that many rows. The scheduled jobs that outrank a
- * ready job (due-ahead.sql) read the queued entries of the higher levels, as the count does.
+ * jobs ahead exactly (position.sql: per-bucket counts kept by triggers, plus one 256-ms bucket
+ * of jobs_queued per level) but group by name only the first `aheadWorkLimit` of them
+ * (ahead-work.sql, a LIMITed walk of jobs_queued), so a read at the back of a long queue costs
+ * the count plus at most that many rows. The scheduled jobs that outrank a ready job
+ * (due-ahead.sql) read at most a bounded number of entries per higher level.
  * @module
  * @internal
  */
@@ -164,7 +165,7 @@ export function readPositionInputs(ctx: PgContext, p: PositionParams): Promise<P
     const row = await ctx.row('getJob', [p.id], c);
     if (row === undefined || row.job.queue !== p.queue) return null;
     const job = toJobRecord(row.job);
-    // `ahead` is position.sql's exact index-only count; only the first aheadWorkOf jobs ahead are
+    // `ahead` is position.sql's exact count; only the first aheadWorkOf jobs ahead are
     // read and grouped, so the grouping costs at most aheadWorkLimit rows at any queue length.
     const ready = job.state === 'queued' && job.runAt <= p.now;
     const plain = ready ? await ctx.row('position', [job.id, p.now, job.queue], c) : undefined;

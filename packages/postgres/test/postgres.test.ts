@@ -141,18 +141,13 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     await pool.end();
   });
 
-  it('counts a position with an index-only scan of jobs_queued, groups the work ahead and claims by walking it', async () => {
+  it('groups the work ahead and claims by walking jobs_queued in claim order', async () => {
     const { storage, schema } = await plans.open();
     const q = new Queue(storage, 'q');
-    const jobs = await q.addBulk(Array.from({ length: 3_000 }, (_, i) => ({ payload: { i }, options: { priority: 1 + (i % 4) } })));
+    await q.addBulk(Array.from({ length: 3_000 }, (_, i) => ({ payload: { i }, options: { priority: 1 + (i % 4) } })));
     await plans.withClient(async (c) => {
       await c.query(`VACUUM ANALYZE "${schema}".jobs`);
-      const id = (jobs[2_000] as { id: string }).id;
-      const position = renderSql(SQL.position, schema).replace(/\$1/g, `'${id}'`).replace(/\$2/g, String(Date.now())).replace(/\$3/g, "'q'");
-      const plan = (await c.query(`EXPLAIN ${position}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
-      // One count per level, bounded by queued_counts (test/queued-counts.test.ts counts its rows).
-      expect(plan).toMatch(/Index Only Scan using jobs_queued/);
-      expect(plan).not.toMatch(/Seq Scan on jobs/);
+      // The position's own reads are checked in test/queued-counts.test.ts (rows read per level).
       // The ETA's grouping walks the same index in claim order and stops at its LIMIT.
       const work = renderSql(SQL.aheadWork, schema).replace(/\$1/g, "'q'").replace(/\$2/g, String(Date.now())).replace(/\$3/g, '1000');
       const workPlan = (await c.query(`EXPLAIN ${work}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -330,6 +325,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       'group_wait_lock',
       'queued_counts_apply',
       'queued_counts_truncate',
+      'queued_position',
       'settle',
     ]);
     for (let version = 1; version < MIGRATIONS.length; version++) {

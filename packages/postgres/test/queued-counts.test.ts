@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../dist/index.js';
 import { renderSql } from '../src/context.js';
-import { MIGRATIONS, SQL } from '../src/generated/sql.js';
+import { MIGRATIONS } from '../src/generated/sql.js';
 import { dropSchemas, freshSchema } from './harness.js';
 import { usePlanDatabase } from './plan-database.js';
 import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
@@ -172,6 +172,35 @@ describe.runIf(RUN_PG_TESTS)('postgres position counts', () => {
     }
   });
 
+  it('are emptied by a TRUNCATE of jobs even while a fold is in flight', async () => {
+    const schema = freshSchema('counts');
+    schemas.push(schema);
+    const s = await open(schema);
+    await s.upsertQueue({ name: 'q', now: T0 });
+    await s.enqueue({ queue: 'q', jobs: Array.from({ length: 5 }, () => newJob({ priority: 1, runAt: T0 })), now: T0 });
+    const a = new pg.Client({ connectionString: PG_URL });
+    const b = new pg.Client({ connectionString: PG_URL });
+    await a.connect();
+    await b.connect();
+    try {
+      // The fold holds its rows until it commits; the TRUNCATE must wait for it and still empty the counts.
+      await a.query('BEGIN');
+      await a.query(`SELECT "${schema}".fold_queued_counts('q', 1000)`);
+      const truncated = b.query(`TRUNCATE "${schema}".jobs`);
+      await new Promise((r) => setTimeout(r, 300));
+      await a.query('COMMIT');
+      await truncated;
+      const left = await b.query(`SELECT count(*)::int AS n FROM "${schema}".queued_counts`);
+      expect(left.rows[0].n).toBe(0);
+      const job = newJob({ priority: 1, runAt: T0 });
+      await s.enqueue({ queue: 'q', jobs: [job], now: T0 });
+      expect(await s.getPosition({ queue: 'q', id: job.id, now: T0 })).toBe(1);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
   it('are filled from the jobs already queued when a schema of version 16 is upgraded', async () => {
     const schema = freshSchema('counts');
     schemas.push(schema);
@@ -213,8 +242,17 @@ describe.runIf(RUN_PG_TESTS)('postgres position counts', () => {
       expect(await s.getPosition({ queue: 'q', id: last?.id ?? '', now })).toBe(25_000);
       await plans.withClient(async (c) => {
         await c.query(`VACUUM ANALYZE "${schema}".jobs`);
-        const sql = renderSql(SQL.position, schema);
-        const result = await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, [last?.id, now, 'q']);
+        // position.sql calls queued_position(): explain the function's own statement.
+        const body = await c.query(
+          `SELECT p.prosrc, p.proconfig FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE n.nspname = $1 AND p.proname = 'queued_position'`,
+          [schema],
+        );
+        expect(body.rows[0].proconfig).toEqual(['jit=off']);
+        const src = body.rows[0].prosrc as string;
+        const statement = src.slice(src.indexOf('RETURN QUERY') + 'RETURN QUERY'.length, src.lastIndexOf(';'));
+        await c.query(`PREPARE queued_position_body(text, bigint, text) AS ${statement}`);
+        const result = await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE queued_position_body('${last?.id}', ${now}, 'q')`);
         const plan = (result.rows[0]['QUERY PLAN'] as Array<{ Plan: Record<string, unknown> }>)[0]?.Plan ?? {};
         const read = rowsRead(plan, 'jobs_queued');
         // At most one bucket per level (13 and 4 jobs here): far from the 24,999 jobs ahead.

@@ -5,7 +5,7 @@
 --
 -- `{{schema}}` is replaced before this runs, as for 0001_init. Applied by src/migrate.ts in one
 -- transaction under the advisory lock, like the others. Raising the version also makes the
--- migrator create sql/functions/positions.sql (queued_before, fold_queued_counts).
+-- migrator create sql/functions/positions.sql (queued_position, fold_queued_counts).
 --
 -- Guarantees:
 --   * For every queue q, priority p, bits b in (8, 15, 22) and bucket k, the sum of n over the
@@ -14,19 +14,25 @@
 --     the statement that changed the jobs, whatever wrote them (an add, a claim, a settle, an
 --     import, a removal, SQL typed by hand). A bucket of bits b covers 2^b ms of run_at: 256 ms,
 --     about 33 s and about 70 min; each holds 128 of the next smaller.
---   * shard is the pg_backend_pid() of the writer, so two transactions never update the same
---     row: adds on different connections do not wait for each other. A row may hold a negative
+--   * shard is the pg_backend_pid() of the writer, so two open transactions update the same row
+--     only when one of them was left prepared (PREPARE TRANSACTION) on a connection that then
+--     writes again: do not add jobs inside prepared transactions. Adds on different connections
+--     never wait for each other. A row may hold a negative
 --     n (a job counted in by one connection and out by another); only the sum is meaningful.
 --     fold_queued_counts() (run by the holder of a queue's housekeeping lease) moves the rows it
---     can lock without waiting into shard 0 and deletes the rows left at 0; shard 0 is written
---     by it alone.
+--     can lock without waiting into shard 0 and deletes the rows left at 0; after this
+--     migration's backfill, shard 0 is written by it alone (and emptied by a TRUNCATE).
 --   * An add, a claim and a settle pay one more statement-level trigger per statement that
 --     changes jobs: it upserts three rows per bucket touched (one per bits), grouped, so a batch
 --     of 1,000 jobs in one bucket writes three rows, not 3,000.
---   * TRUNCATE of jobs empties the counts.
+--   * TRUNCATE of jobs truncates the counts (waiting for a fold in flight).
 --   * The backfill runs after the triggers are created: CREATE TRIGGER takes a lock that waits for
---     every writer of jobs in flight and holds off new ones until this transaction commits, so no
---     job is counted twice or missed.
+--     every writer of jobs in flight and holds off new ones until this transaction commits, and
+--     the migrator runs READ COMMITTED (src/migrate.ts), so the backfill's snapshot is taken after
+--     that lock: no job is counted twice or missed.
+--   * Rebuilding the counts by hand (after writing jobs with the triggers disabled): run
+--     `DELETE FROM queued_counts` and the backfill below in one transaction that first takes
+--     `LOCK TABLE jobs IN SHARE ROW EXCLUSIVE MODE`.
 CREATE TABLE {{schema}}.queued_counts (
   queue    text     NOT NULL,
   priority integer  NOT NULL,
@@ -74,9 +80,12 @@ BEGIN
 END
 $fn$;
 
+-- TRUNCATE, not DELETE: it waits for every transaction that holds rows of the counts (a fold in
+-- flight) and empties the table whatever they committed; a DELETE would miss rows a fold
+-- inserted after its snapshot (and could deadlock with it).
 CREATE FUNCTION {{schema}}.queued_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  DELETE FROM {{schema}}.queued_counts;
+  TRUNCATE {{schema}}.queued_counts;
   RETURN NULL;
 END
 $fn$;

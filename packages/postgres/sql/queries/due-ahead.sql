@@ -21,7 +21,7 @@
 --   a bitmap and sort it: still only that pair's scheduled entries). Ready entries and lower
 --   levels are never walked and jobs is never scanned (test/due-ahead.test.ts checks the plan).
 --   Cost: O(levels + pairs above) seeks plus at most limit entries per level or pair, never more
---   than the higher levels' queued entries that position.sql's count reads.
+--   than the higher levels' queued entries.
 WITH RECURSIVE lv(priority) AS (
   SELECT (SELECT a.priority FROM {{schema}}.jobs a
           WHERE a.queue = $1 AND a.state = 'queued' AND a.grp IS NULL AND a.priority > $3
