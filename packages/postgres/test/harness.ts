@@ -11,6 +11,8 @@ import type { Storage, StorageDescriptor } from '@waitline/core';
 import type { HarnessTransaction, StorageHarness } from '@waitline/storage-contract';
 import pg from 'pg';
 import { POSTGRES_SCHEMA_VERSION, PostgresStorage, type PostgresStorageOptions } from '../dist/index.js';
+import { renderSql } from '../src/context.js';
+import { MIGRATIONS } from '../src/generated/sql.js';
 import { PG_URL, withClient } from './server.js';
 
 /** A fresh schema name for one test database. */
@@ -104,4 +106,18 @@ export function createPostgresHarness(): StorageHarness {
       await dropSchemas(drop);
     },
   };
+}
+
+/**
+ * Creates `schema` as the code of schema version `version` left it: the migrations up to it
+ * applied and recorded, no stored function (the migrator creates those with the version it
+ * applies). What an upgrade test starts from.
+ */
+export async function createSchemaAt(c: pg.ClientBase, schema: string, version: number): Promise<void> {
+  await c.query(`CREATE SCHEMA "${schema}"`);
+  await c.query(`CREATE TABLE "${schema}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  for (const m of MIGRATIONS.filter((m) => m.version <= version)) {
+    await c.query(renderSql(m.sql, schema));
+    await c.query(`INSERT INTO "${schema}".migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+  }
 }

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PostgresStorage } from '../dist/index.js';
 import { renderSql } from '../src/context.js';
 import { MIGRATIONS, SQL } from '../src/generated/sql.js';
-import { dropSchemas, freshSchema } from './harness.js';
+import { createSchemaAt, dropSchemas, freshSchema } from './harness.js';
 import { usePlanDatabase } from './plan-database.js';
 import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
 
@@ -281,10 +281,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     const schema = freshSchema('v1');
     schemas.push(schema);
     await withClient(async (c) => {
-      await c.query(`CREATE SCHEMA "${schema}"`);
-      await c.query(`CREATE TABLE "${schema}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-      await c.query(renderSql(MIGRATIONS[0]?.sql ?? '', schema));
-      await c.query(`INSERT INTO "${schema}".migrations (version, name) VALUES (1, 'init')`);
+      await createSchemaAt(c, schema, 1);
       await c.query(`INSERT INTO "${schema}".queues (name, paused, updated_at) VALUES ('q', true, 0)`);
       await c.query(
         `INSERT INTO "${schema}".jobs (id, queue, name, payload, state, priority, run_at, max_attempts, created_at) VALUES ('old-job', 'q', 'n', '{"kept":true}', 'queued', 3, 0, 1, 0)`,
@@ -332,12 +329,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       const schema = freshSchema(`up${version}`);
       schemas.push(schema);
       await withClient(async (c) => {
-        await c.query(`CREATE SCHEMA "${schema}"`);
-        await c.query(`CREATE TABLE "${schema}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-        for (const m of MIGRATIONS.slice(0, version)) {
-          await c.query(renderSql(m.sql, schema));
-          await c.query(`INSERT INTO "${schema}".migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
-        }
+        await createSchemaAt(c, schema, version);
         // A schema written by 0012's, 0013's or 0014's code holds functions with their old
         // signatures: 0013, 0014 and 0015 drop them.
         for (const fn of OLD_SIGNATURES[version] ?? []) await c.query(renderSql(fn, schema));

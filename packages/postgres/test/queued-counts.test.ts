@@ -11,9 +11,7 @@ import type { JobRecord } from '@waitline/core';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../dist/index.js';
-import { renderSql } from '../src/context.js';
-import { MIGRATIONS } from '../src/generated/sql.js';
-import { dropSchemas, freshSchema } from './harness.js';
+import { createSchemaAt, dropSchemas, freshSchema } from './harness.js';
 import { usePlanDatabase } from './plan-database.js';
 import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
 
@@ -205,12 +203,7 @@ describe.runIf(RUN_PG_TESTS)('postgres position counts', () => {
     const schema = freshSchema('counts');
     schemas.push(schema);
     await withClient(async (c) => {
-      await c.query(`CREATE SCHEMA "${schema}"`);
-      await c.query(`CREATE TABLE "${schema}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-      for (const m of MIGRATIONS.filter((m) => m.version <= 16)) {
-        await c.query(renderSql(m.sql, schema));
-        await c.query(`INSERT INTO "${schema}".migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
-      }
+      await createSchemaAt(c, schema, 16);
       // 300 jobs over 4 levels, 5 states, a fifth in a group, run_at spread over 20 minutes.
       await c.query(`INSERT INTO "${schema}".jobs (id, queue, name, payload, state, priority, run_at, max_attempts, created_at, finished_at, grp)
         SELECT 'j' || i, 'q', 'job', '{}', s.state, i % 4, ${T0} + i * 4000, 1, ${T0},
