@@ -1,8 +1,8 @@
 /**
  * Housekeeping on Postgres: the stored retention policy, the housekeeping lease (one
- * compare-and-set statement, whose holder also folds the position counts) and the bounded prune, whose deleted rows' ETA samples are kept in
- * job_samples by the same statement and trimmed in the same transaction. `removeJobs` keeps
- * samples the same way.
+ * compare-and-set statement, whose holder also folds the position counts) and the bounded
+ * prune, whose deleted rows' ETA samples are kept in job_samples by the same statement and
+ * trimmed in the same transaction. `removeJobs` keeps samples the same way.
  * @module
  * @internal
  */
@@ -38,8 +38,8 @@ async function foldCounts(ctx: PgContext, queue: string): Promise<void> {
 
 /**
  * The lease's compare-and-set and the stored policy (take-housekeeping-lease.sql). The holder
- * (not a release, `leaseMs` 0) also folds a bounded batch of the queue's position counts
- * (fold-queued-counts.sql), so the rows a position reads stay about one per bucket. @internal
+ * (not a release, `leaseMs` 0) also folds the queue's position counts ({@link foldCounts}), so
+ * the rows a position reads stay about one per bucket. @internal
  */
 export async function takeHousekeepingLease(ctx: PgContext, p: HousekeepingLeaseParams): Promise<HousekeepingLease> {
   const row = await ctx.row('takeHousekeepingLease', [p.queue, p.holder, p.now, p.now + p.leaseMs]);
