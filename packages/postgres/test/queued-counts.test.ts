@@ -7,7 +7,7 @@
  * structure they are read from.
  */
 import { newJob, seededRandom, T0 } from '@waitline/storage-contract';
-import type { JobRecord } from '@waitline/core';
+import { type JobRecord, WaitlineError } from '@waitline/core';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../dist/index.js';
@@ -73,9 +73,13 @@ async function randomWrite(s: PostgresStorage, rand: () => number, now: number, 
     const id = pick(await queuedIds());
     if (id === undefined) return;
     const op = rand();
-    if (op < 0.3) await s.cancel({ queue, id, now });
-    else if (op < 0.6) await s.changePriority({ queue, id, priority: Math.floor(rand() * 4) });
-    else await s.promote({ queue, id, now }).catch(() => undefined); // only a scheduled job can be promoted
+    // Another writer may claim or finish the job meanwhile: the refusal (a WaitlineError) is fine.
+    const refused = (err: unknown) => {
+      if (!(err instanceof WaitlineError)) throw err;
+    };
+    if (op < 0.3) await s.cancel({ queue, id, now }).catch(refused);
+    else if (op < 0.6) await s.changePriority({ queue, id, priority: Math.floor(rand() * 4) }).catch(refused);
+    else await s.promote({ queue, id, now }).catch(refused); // only a scheduled job can be promoted
   } else {
     await s.removeJobs({ queue, states: ['queued'], limit: 3 });
   }
