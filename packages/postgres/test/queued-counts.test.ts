@@ -18,6 +18,27 @@ import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
 const schemas: string[] = [];
 const storages: PostgresStorage[] = [];
 
+/** A fresh schema of the test database, dropped after the file. */
+function newSchema(): string {
+  const schema = freshSchema('counts');
+  schemas.push(schema);
+  return schema;
+}
+
+/** Runs `fn` with two plain clients of the test database (two sessions), ended afterwards. */
+async function withTwoClients(fn: (a: pg.Client, b: pg.Client) => Promise<void>): Promise<void> {
+  const a = new pg.Client({ connectionString: PG_URL });
+  const b = new pg.Client({ connectionString: PG_URL });
+  await a.connect();
+  await b.connect();
+  try {
+    await fn(a, b);
+  } finally {
+    await a.end();
+    await b.end();
+  }
+}
+
 async function open(schema: string): Promise<PostgresStorage> {
   const s = await PostgresStorage.open({ connectionString: PG_URL, schema, poolSize: 3 });
   storages.push(s);
@@ -104,8 +125,7 @@ function rowsRead(plan: Record<string, unknown>, index: string): number {
 
 describe.runIf(RUN_PG_TESTS)('postgres position counts', () => {
   it('stay equal to the queued, ungrouped jobs per bucket through random writes on several connections, and fold to one row per bucket', async () => {
-    const schema = freshSchema('counts');
-    schemas.push(schema);
+    const schema = newSchema();
     const writers = [await open(schema), await open(schema), await open(schema)];
     const rand = seededRandom(17);
     const held: JobRecord[] = [];
@@ -138,17 +158,12 @@ describe.runIf(RUN_PG_TESTS)('postgres position counts', () => {
   });
 
   it('lets adds on two connections commit without waiting for each other, and a fold skip what a writer holds', async () => {
-    const schema = freshSchema('counts');
-    schemas.push(schema);
+    const schema = newSchema();
     await (await open(schema)).upsertQueue({ name: 'q', now: T0 });
     const insert = (id: string) =>
       `INSERT INTO "${schema}".jobs (id, queue, name, payload, state, priority, run_at, max_attempts, created_at)
        VALUES ('${id}', 'q', 'job', '{}', 'queued', 1, ${T0}, 1, ${T0})`;
-    const a = new pg.Client({ connectionString: PG_URL });
-    const b = new pg.Client({ connectionString: PG_URL });
-    await a.connect();
-    await b.connect();
-    try {
+    await withTwoClients(async (a, b) => {
       await b.query(`SET statement_timeout = 3000`);
       await a.query('BEGIN');
       await a.query(insert('held'));
@@ -168,23 +183,15 @@ describe.runIf(RUN_PG_TESTS)('postgres position counts', () => {
       const unfolded = await b.query(`SELECT count(*)::int AS n FROM "${schema}".queued_counts WHERE shard <> 0`);
       expect(unfolded.rows[0].n).toBe(0);
       expect(await s.getPosition({ queue: 'q', id: 'third', now: T0 })).toBe(3);
-    } finally {
-      await a.end();
-      await b.end();
-    }
+    });
   });
 
   it('are emptied by a TRUNCATE of jobs even while a fold is in flight', async () => {
-    const schema = freshSchema('counts');
-    schemas.push(schema);
+    const schema = newSchema();
     const s = await open(schema);
     await s.upsertQueue({ name: 'q', now: T0 });
     await s.enqueue({ queue: 'q', jobs: Array.from({ length: 5 }, () => newJob({ priority: 1, runAt: T0 })), now: T0 });
-    const a = new pg.Client({ connectionString: PG_URL });
-    const b = new pg.Client({ connectionString: PG_URL });
-    await a.connect();
-    await b.connect();
-    try {
+    await withTwoClients(async (a, b) => {
       // The fold holds its rows until it commits; the TRUNCATE must wait for it and still empty the counts.
       await a.query('BEGIN');
       await a.query(`SELECT "${schema}".fold_queued_counts('q', 1000)`);
@@ -197,15 +204,11 @@ describe.runIf(RUN_PG_TESTS)('postgres position counts', () => {
       const job = newJob({ priority: 1, runAt: T0 });
       await s.enqueue({ queue: 'q', jobs: [job], now: T0 });
       expect(await s.getPosition({ queue: 'q', id: job.id, now: T0 })).toBe(1);
-    } finally {
-      await a.end();
-      await b.end();
-    }
+    });
   });
 
   it('are filled from the jobs already queued when a schema of version 16 is upgraded', async () => {
-    const schema = freshSchema('counts');
-    schemas.push(schema);
+    const schema = newSchema();
     await withClient(async (c) => {
       await createSchemaAt(c, schema, 16);
       // 300 jobs over 4 levels, 5 states, a fifth in a group, run_at spread over 20 minutes.
