@@ -162,20 +162,19 @@ export function targets(results: Results, p: ScenarioParams): string {
   vs('S4', 'plainjob', 2, 'S4 ≥ 2× plainjob');
   const p50 = w('S5', 'p50');
   rows.push(['S5 p50 ≤ 1 ms', p50 === undefined ? 'not measured' : p50 <= 1 ? 'met' : 'not met', p50 === undefined ? '' : `${fmt(p50, 'ms')} ms`]);
-  const pos = w('POS', 'largeP50');
   const size = (p.n * 10).toLocaleString('en-US');
   const full = p.n * 10 === 100_000;
-  rows.push([
-    'position p50 ≤ 5 ms at 100,000',
-    pos === undefined || !full ? 'not measured' : pos <= 5 ? 'met' : 'not met',
-    pos === undefined ? '' : `${fmt(pos, 'ms')} ms at ${size}${full ? '' : ' (scaled run; target is at 100,000)'}`,
-  ]);
-  const status = w('POS', 'largeStatusP50');
-  rows.push([
-    'status (position and ETA) p50 ≤ 10 ms at 100,000',
-    status === undefined || !full ? 'not measured' : status <= 10 ? 'met' : 'not met',
-    status === undefined ? '' : `${fmt(status, 'ms')} ms at ${size}${full ? '' : ' (scaled run; target is at 100,000)'}`,
-  ]);
+  // A look-up target holds at 100,000 waiting jobs: a scaled run reports its figure, no verdict.
+  const atLargest = (key: string, maxMs: number, what: string): void => {
+    const v = w('POS', key);
+    rows.push([
+      what,
+      v === undefined || !full ? 'not measured' : v <= maxMs ? 'met' : 'not met',
+      v === undefined ? '' : `${fmt(v, 'ms')} ms at ${size}${full ? '' : ' (scaled run; target is at 100,000)'}`,
+    ]);
+  };
+  atLargest('largeP50', 5, 'position p50 ≤ 5 ms at 100,000');
+  atLargest('largeStatusP50', 10, 'status (position and ETA) p50 ≤ 10 ms at 100,000');
   return [
     '| target | verdict | observed (medians) |',
     '| --- | --- | --- |',
