@@ -166,11 +166,36 @@ describe('progress', () => {
     const ctx = makeContext(
       { id: 'w', webhooks: { progress: () => undefined }, queue: { storage, clock: { now: () => NOW }, emit: () => undefined } },
       attempt,
-      attempt.controller.signal,
     );
     const err = await ctx.progress(update as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).path).toEqual(path);
     expect(calls).toEqual([]);
+  });
+});
+
+describe("the handler's signal", () => {
+  it('is made on first read: one read before the abort hears it, one read after finds it aborted with the same reason', async () => {
+    const early = new ActiveAttempt(running(), 'lease', 0);
+    const signal = early.signal;
+    const heard: unknown[] = [];
+    signal.addEventListener('abort', () => heard.push(signal.reason));
+    early.abort('cancelled');
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toMatchObject({ code: 'JOB_CANCELLED', kind: 'cancelled' });
+    expect(early.signal).toBe(signal);
+
+    const late = new ActiveAttempt(running(), 'lease', 0);
+    late.abort('shutdown');
+    expect(late.signal.aborted).toBe(true);
+    expect(late.signal.reason).toMatchObject({ code: 'WORKER_CLOSING', kind: 'shutdown' });
+  });
+
+  it('never read, a timeout still fails the attempt with the timeout error', async () => {
+    const attempt = new ActiveAttempt(running({ timeoutMs: 5 }), 'lease', 5);
+    const end = await attempt.run(() => new Promise(() => undefined));
+    const item = failed(attempt.classify(end, policy()));
+    expect(item.error).toMatchObject({ name: 'JobAbortedError', code: 'JOB_TIMEOUT' });
+    expect(item.error.message).toContain('timed out after 5 ms');
   });
 });

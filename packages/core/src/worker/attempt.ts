@@ -31,9 +31,8 @@ export interface AttemptPolicy {
   customBackoff?: ((ctx: { attempt: number; error: unknown }) => number | null) | undefined;
 }
 
-/** A running attempt: its abort controller, and how it is forced to end when the handler ignores the signal. @internal */
+/** A running attempt: its abort signal, and how it is forced to end when the handler ignores the signal. @internal */
 export class ActiveAttempt {
-  readonly controller = new AbortController();
   abortKind: AbortKind | undefined;
   /** Heartbeats in a row that did not renew this job's lease. */
   missedBeats = 0;
@@ -42,6 +41,8 @@ export class ActiveAttempt {
   private forceEnd: (() => void) | undefined;
   private readonly forced: Promise<HandlerEnd>;
   private timers: NodeJS.Timeout[] = [];
+  private controller: AbortController | undefined;
+  private reason: JobAbortedError | undefined;
 
   constructor(
     readonly record: JobRecord,
@@ -53,11 +54,24 @@ export class ActiveAttempt {
     });
   }
 
+  /**
+   * The handler's signal, made on its first read (already aborted when read after `abort`): most
+   * handlers never read it, and making one costs more than the rest of an attempt's bookkeeping.
+   */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
   /** Aborts the handler's signal with a typed reason; ends the attempt after the grace period (at once for shutdown and lease loss). */
   abort(kind: AbortKind): void {
     if (this.abortKind) return;
     this.abortKind = kind;
-    this.controller.abort(new JobAbortedError(kind, this.record.id, abortMessage(kind, this.record)));
+    this.reason = new JobAbortedError(kind, this.record.id, abortMessage(kind, this.record));
+    this.controller?.abort(this.reason);
     const grace = kind === 'cancelled' || kind === 'timeout' ? this.graceMs : 0;
     this.later(() => this.forceEnd?.(), grace);
   }
@@ -72,10 +86,10 @@ export class ActiveAttempt {
    * Node's timer limit (written before it was validated) is held to that limit rather than
    * overflowing into a 1 ms timer.
    */
-  async run(invoke: (signal: AbortSignal) => Promise<unknown>): Promise<HandlerEnd> {
+  async run(invoke: () => Promise<unknown>): Promise<HandlerEnd> {
     const { timeoutMs } = this.record;
     if (timeoutMs !== null) this.later(() => this.abort('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
-    const handled = invoke(this.controller.signal).then(
+    const handled = invoke().then(
       (value): HandlerEnd => ({ ok: true, value }),
       (error): HandlerEnd => ({ ok: false, error }),
     );
@@ -101,8 +115,7 @@ export class ActiveAttempt {
     }
     if ('forced' in end) {
       if (kind === 'shutdown') return { kind: 'released', item: ref };
-      const reason = this.controller.signal.reason as JobAbortedError;
-      return this.failure(ref, reason, policy);
+      return this.failure(ref, this.reason, policy);
     }
     if (end.ok) {
       const result = end.value ?? null;
@@ -110,7 +123,7 @@ export class ActiveAttempt {
       return problem ? this.failure(ref, problem, policy) : { kind: 'completed', item: { ...ref, result } };
     }
     if (kind === 'shutdown') return { kind: 'released', item: ref };
-    const error = kind === 'timeout' ? (this.controller.signal.reason as JobAbortedError) : end.error;
+    const error = kind === 'timeout' ? this.reason : end.error;
     return this.failure(ref, error, policy);
   }
 

@@ -57,10 +57,12 @@ export interface ContextHost {
 }
 
 /** Builds a handler's context. @internal */
-export function makeContext(worker: ContextHost, attempt: ActiveAttempt, signal: AbortSignal): HandlerContext {
+export function makeContext(worker: ContextHost, attempt: ActiveAttempt): HandlerContext {
   const job = attempt.record;
   return {
-    signal,
+    get signal() {
+      return attempt.signal;
+    },
     attempt: job.attempt,
     workerId: worker.id,
     async progress(update: ProgressUpdate): Promise<void> {

@@ -328,7 +328,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
     const job = attempt.record as JobRecord<Payload, Result>;
     const trace = traceAttempt(job, this.id, this.logger);
     const host = { id: this.id, queue: this.queue, webhooks: this.webhooks };
-    const end = await attempt.run((signal) => trace.invoke(() => this.handler(job, makeContext(host, attempt, signal))));
+    const end = await attempt.run(() => trace.invoke(() => this.handler(job, makeContext(host, attempt))));
     const outcome = attempt.classify(end, {
       now: () => this.queue.clock.now(),
       random: this.options.random,
