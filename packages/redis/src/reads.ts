@@ -43,7 +43,7 @@ export async function listQueues(ctx: RedisContext): Promise<QueueConfig[]> {
  */
 export async function getJob(ctx: RedisContext, p: JobRef): Promise<JobRecord | null> {
   const fields = await ctx.client.hgetall(ctx.keys.queue(p.queue).jobPrefix + p.id);
-  return Object.keys(fields).length === 0 ? null : toJobRecord(p.queue, Object.entries(fields).flat());
+  return Object.keys(fields).length === 0 ? null : toJobRecord(p.queue, fields);
 }
 
 /**

@@ -10,8 +10,12 @@
 /** A hash as HGETALL returns it inside a script: field, value, field, value, ... @internal */
 export type HashFields = string[];
 
-/** A job hash as HGETALL returns it: the fields rows.ts reads into a `JobRecord`. @internal */
-export type JobHash = HashFields;
+/**
+ * A job hash as the scripts return it (lib/common.lua `record`): a JSON object of the fields not
+ * stored as JSON (field to stored string), then each JSON-text field present (payload, result,
+ * ...) as name, value; rows.ts reads it into a `JobRecord`. @internal
+ */
+export type JobHash = [fields: string, ...jsonFields: string[]];
 
 /**
  * The reply of lib/enqueue.lua (enqueue.lua, and schedule-fire.lua on a fired tick): per job of

@@ -52,9 +52,21 @@ function json(value: string | undefined): unknown {
   return value === undefined ? null : JSON.parse(value);
 }
 
-/** A job hash (HGETALL array) as a record of `queue`. @internal */
-export function toJobRecord(queue: string, fields: readonly unknown[]): JobRecord {
-  const f = fieldMap(fields);
+/** A job hash's fields, each the stored string. @internal */
+export type JobFields = Readonly<Record<string, string>>;
+
+/** A script's job (see `JobHash`) as its fields, each the stored string. */
+function jobFields(hash: JobHash): JobFields {
+  const fields = JSON.parse(hash[0]) as Record<string, string>;
+  for (let i = 1; i + 1 < hash.length; i += 2) fields[hash[i] as string] = hash[i + 1] as string;
+  return fields;
+}
+
+/** A script's job (see `JobHash`) or a client HGETALL's object as a record of `queue`. @internal */
+export function toJobRecord(queue: string, hash: JobHash | JobFields): JobRecord {
+  const fields = Array.isArray(hash) ? jobFields(hash) : (hash as JobFields);
+  // Every name read below is a job field, none an Object.prototype member.
+  const f = { get: (name: string): string | undefined => fields[name] };
   const req = (name: string): string => {
     const v = f.get(name);
     if (v === undefined) throw new Error(`Redis job hash lacks field "${name}" (id ${f.get('id')})`);

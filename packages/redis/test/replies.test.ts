@@ -22,10 +22,26 @@ const int = z.number().int();
 const bit = z.union([z.literal(0), z.literal(1)]);
 const flag = z.enum(['1', '0']);
 const hash = z.array(str);
+/**
+ * A job as the scripts return it (lib/common.lua `record`): a JSON object of strings with an id,
+ * then name, JSON text pairs (the payload always).
+ */
+const job = z.tuple([str], str).refine(isJobReply, 'a job: a JSON object of strings, then name, JSON pairs');
+
+function isJobReply([head, ...pairs]: [string, ...string[]]): boolean {
+  try {
+    const plain = z.record(z.string(), z.string()).parse(JSON.parse(head));
+    const names = pairs.filter((_, i) => i % 2 === 0);
+    for (let i = 1; i < pairs.length; i += 2) JSON.parse(pairs[i] as string);
+    return typeof plain.id === 'string' && pairs.length % 2 === 0 && names.includes('payload') && names.every((n) => !(n in plain));
+  } catch {
+    return false;
+  }
+}
 const flat = z.array(z.union([str, int]));
-const move = z.union([z.tuple([z.literal('ok'), hash]), z.tuple([z.literal('missing')]), z.tuple([z.literal('invalid'), str])]);
+const move = z.union([z.tuple([z.literal('ok'), job]), z.tuple([z.literal('missing')]), z.tuple([z.literal('invalid'), str])]);
 const enqueue = z.union([
-  z.tuple([z.literal('ok'), z.array(z.union([int, hash]))]),
+  z.tuple([z.literal('ok'), z.array(z.union([int, job]))]),
   z.tuple([z.literal('duplicate'), str]),
   z.tuple([z.literal('full'), str]),
   z.tuple([z.literal('groupFull'), z.tuple([str, str, int])]),
@@ -37,7 +53,7 @@ const groupedInputs = z.tuple([int, int, str.nullable(), flat, str, int, int]);
 const groupedAhead = z.tuple([bit, z.array(str), z.array(z.tuple([str, str.nullable(), int, z.array(str), int, int]))]);
 const positionInputs = z.tuple([
   z.literal('ok'),
-  hash,
+  job,
   int.nullable(),
   int,
   flat,
@@ -58,7 +74,7 @@ const SCHEMAS = {
   changePriority: move,
   promote: move,
   retry: move,
-  claim: z.array(hash),
+  claim: z.array(job),
   enqueue,
   housekeepingLease: z.tuple([bit, str.nullable()]),
   importJobs: z.union([
@@ -66,7 +82,7 @@ const SCHEMAS = {
     z.tuple([z.literal('conflict'), int, z.enum(['id', 'idempotencyKey']), str, str, z.enum(['exists', 'running'])]),
   ]),
   listGroups: z.tuple([bit], z.union([str, int])),
-  listJobs: z.union([z.tuple([z.array(hash), flag]), z.tuple([z.array(hash), int, int])]),
+  listJobs: z.union([z.tuple([z.array(job), flag]), z.tuple([z.array(job), int, int])]),
   migrate: z.union([z.tuple([z.literal('ok'), int, str]), z.tuple([z.literal('newer'), int, z.literal('')])]),
   positionInputs: z.union([z.tuple([z.literal('missing')]), positionInputs]),
   position: z.union([
@@ -75,9 +91,9 @@ const SCHEMAS = {
     z.tuple([z.literal('none')]),
     z.tuple([z.literal('missing')]),
   ]),
-  progress: z.union([z.tuple([z.literal('ok'), hash]), z.tuple([z.literal('lost')])]),
+  progress: z.union([z.tuple([z.literal('ok'), job]), z.tuple([z.literal('lost')])]),
   pruneFinished: int,
-  reclaimExpired: z.array(hash),
+  reclaimExpired: z.array(job),
   registerWorker: z.null(),
   removeJobs: int,
   renewLeases: z.array(z.tuple([str, flag, flag])),
@@ -86,7 +102,7 @@ const SCHEMAS = {
   scheduleRemove: bit,
   scheduleUpsert: hash,
   setGroup: z.null(),
-  settle: z.tuple([z.array(hash), z.array(str), z.array(hash), str.nullable()]),
+  settle: z.tuple([z.array(job), z.array(str), z.array(job), str.nullable()]),
   stats: z.tuple([z.tuple([int, int, int, int, int, int]), z.array(int), z.array(finishedRow), z.array(finishedRow), hash, z.array(str)]),
   upsertQueue: hash,
 } satisfies { [N in ScriptName]: z.ZodType<ScriptReply<N>> };

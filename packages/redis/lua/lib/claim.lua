@@ -68,15 +68,20 @@ local function freeSlots(limit, now)
   return limit, groupHolds(now, tonumber(cfg[3]), rateMax, rateMs)
 end
 
+-- The lease tokens this script gave, in claim order (logStarts logs them).
+local LEASED_TOKENS = {}
+
 -- Leases a job; `counted` (a named group, or nil) is the running count that holds the lease.
 local function leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted)
+  local token = tokenBase .. ':' .. f[4]
+  LEASED_TOKENS[#LEASED_TOKENS + 1] = token
   if counted then
     redis.call('HSET', key, 'state', 'running', 'attempt', int(tonumber(f[3]) + 1), 'startedAt', now,
-      'leaseToken', tokenBase .. ':' .. f[4], 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId, 'grun', counted)
+      'leaseToken', token, 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId, 'grun', counted)
     redis.call('HINCRBY', K_GRUN, counted, 1)
   else
     redis.call('HSET', key, 'state', 'running', 'attempt', int(tonumber(f[3]) + 1), 'startedAt', now,
-      'leaseToken', tokenBase .. ':' .. f[4], 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId)
+      'leaseToken', token, 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId)
   end
   redis.call('HDEL', key, 'finishedAt', 'cancelRequested', 'progress')
   redis.call('ZADD', K_RUNNING, leaseExpiresAt, id)
@@ -99,7 +104,7 @@ local function leaseReady(now, wanted, workerId, tokenBase, leaseExpiresAt)
         schedule(f[2], f[1], m)
       else
         leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt)
-        claimed[#claimed + 1] = redis.call('HGETALL', key)
+        claimed[#claimed + 1] = record(key)
       end
     end
   end
@@ -227,7 +232,7 @@ local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, ho
       local f = redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq')
       leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted)
       tookStart(holds, group, tokenBase .. ':' .. f[4])
-      claimed[#claimed + 1] = redis.call('HGETALL', key)
+      claimed[#claimed + 1] = record(key)
     elseif held then
       below = p
     else
@@ -241,13 +246,7 @@ end
 -- Logs the claim's starts in the queue's log and, when the queue's limit held it back and it
 -- took every token, sets RATE_NEXT_START.
 local function logStarts(claimed, now, held, wanted, rateMax, rateMs)
-  for _, fields in ipairs(claimed) do
-    local token
-    for k = 1, #fields, 2 do
-      if fields[k] == 'leaseToken' then token = fields[k + 1] end
-    end
-    redis.call('ZADD', K_STARTS, now, token)
-  end
+  for _, token in ipairs(LEASED_TOKENS) do redis.call('ZADD', K_STARTS, now, token) end
   if held and #claimed == wanted then
     local newest = redis.call('ZREVRANGE', K_STARTS, rateMax - 1, rateMax - 1, 'WITHSCORES')
     RATE_NEXT_START = int(tonumber(newest[2]) + rateMs)

@@ -51,12 +51,13 @@ local function enqueueJobs(A, first, count, now)
     return nil
   end
 
-  if redis.call('HGET', K_CONFIG, 'draining') == '1' then return { 'draining', '' } end
+  -- One read of the config: nothing below writes it before the checks are done.
+  local config = redis.call('HMGET', K_CONFIG, 'maxSize', 'paused', 'groupMaxWaiting', 'draining', 'grouped')
+  if config[4] == '1' then return { 'draining', '' } end
 
   local repeated = sortOut()
   if repeated then return { 'duplicate', repeated } end
 
-  local config = redis.call('HMGET', K_CONFIG, 'maxSize', 'paused', 'groupMaxWaiting')
   local maxSize = config[1]
   if maxSize and #fresh > 0 then
     local waiting = redis.call('ZCARD', K_READY) + scheduledCounts('-inf') + groupedCounts('-inf')
@@ -70,6 +71,8 @@ local function enqueueJobs(A, first, count, now)
 
   -- The fields given (nullable ones only when set), in one HSET.
   local OPTIONAL = { { 6, 'backoff' }, { 7, 'timeoutMs' }, { 8, 'size' }, { 10, 'traceparent' }, { 11, 'webhook' } }
+  -- Whether the queue is grouped; a grouped job makes it so (placeGrouped).
+  local grouped = config[5] == '1'
   local function write(base)
     local id = A[base]
     local key = jobKey(id)
@@ -98,7 +101,8 @@ local function enqueueJobs(A, first, count, now)
     end
     redis.call('HSET', key, unpack(fields))
     redis.call('ZADD', K_ALL, seq, id)
-    place(id, seq, A[base + 3], A[base + 4], now, group)
+    place(id, seq, A[base + 3], A[base + 4], now, group, grouped)
+    if group then grouped = true end
     return seq
   end
 

@@ -27,4 +27,4 @@ elseif state == 'running' then
 elseif state ~= 'cancelled' then
   return { 'invalid', state }
 end
-return { 'ok', redis.call('HGETALL', key) }
+return { 'ok', record(key) }

@@ -24,7 +24,7 @@ if f[5] then
   unplaceQueued(key, id)
   redis.call('HSET', key, 'priority', priority)
   placeGrouped(member(f[3], id), priority, f[2], f[5])
-  return { 'ok', redis.call('HGETALL', key) }
+  return { 'ok', record(key) }
 end
 redis.call('HSET', key, 'priority', priority)
 if isGrouped() then joinTurn(priority, DEFAULT_GROUP) end
@@ -35,4 +35,4 @@ else
   unschedule(f[4], m)
   schedule(priority, f[2], m)
 end
-return { 'ok', redis.call('HGETALL', key) }
+return { 'ok', record(key) }

@@ -32,7 +32,7 @@ if after and after ~= '' then
 end
 if filter == '' then
   local ids = redis.call(range, K_ALL, base + offset, base + offset + limit)
-  for i = 1, math.min(#ids, limit) do page[i] = redis.call('HGETALL', jobKey(ids[i])) end
+  for i = 1, math.min(#ids, limit) do page[i] = record(jobKey(ids[i])) end
   return { page, #ids > limit and '1' or '0' }
 end
 
@@ -47,7 +47,7 @@ for start = cursor, stop, 500 do
       if skipped < skip then
         skipped = skipped + 1
       else
-        page[#page + 1] = redis.call('HGETALL', jobKey(id))
+        page[#page + 1] = record(jobKey(id))
         if #page == limit then return { page, skipped, start + i } end
       end
     end

@@ -17,4 +17,4 @@ local id, token = ARGV[2], ARGV[3]
 local key = jobKey(id)
 if not holds(key, token) then return { 'lost' } end
 redis.call('HSET', key, 'progress', ARGV[4])
-return { 'ok', redis.call('HGETALL', key) }
+return { 'ok', record(key) }

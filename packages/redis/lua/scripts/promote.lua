@@ -21,4 +21,4 @@ if f[1] ~= 'queued' then return { 'invalid', f[1] } end
 if tonumber(f[2]) > tonumber(now) then redis.call('HSET', key, 'runAt', now) end
 unplaceQueued(key, id)
 placeQueued(key, id, now)
-return { 'ok', redis.call('HGETALL', key) }
+return { 'ok', record(key) }

@@ -43,6 +43,6 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', K_RUNNING, '-inf', '(' .. now)) 
       finalize(key, id, 'failed', now)
     end
   end
-  moved[#moved + 1] = redis.call('HGETALL', key)
+  moved[#moved + 1] = record(key)
 end
 return moved

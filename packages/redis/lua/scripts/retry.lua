@@ -24,4 +24,4 @@ redis.call('ZREM', K_FINAL[state], id)
 redis.call('HSET', key, 'attempt', 0, 'stalls', 0)
 redis.call('HDEL', key, 'leaseToken', 'leaseExpiresAt', 'cancelRequested')
 requeue(key, id, runAt, now)
-return { 'ok', redis.call('HGETALL', key) }
+return { 'ok', record(key) }

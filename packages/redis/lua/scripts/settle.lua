@@ -31,7 +31,7 @@ local settled, lost = {}, {}
 local i = 11
 
 local function keep(ok, id)
-  if ok then settled[#settled + 1] = redis.call('HGETALL', jobKey(id)) else lost[#lost + 1] = id end
+  if ok then settled[#settled + 1] = record(jobKey(id)) else lost[#lost + 1] = id end
 end
 
 -- Stores the handler's real start of a settled item that carries one.
