@@ -43,20 +43,22 @@
 local K_STARTS = K_CONFIG .. ':starts'
 local RATE_NEXT_START = false
 
+-- What a claim reads of the queue's config, in one HMGET (`cfg` below).
+local CLAIM_CONFIG = { 'paused', 'concurrency', 'groupConcurrency', 'groupRateMax', 'groupRateIntervalMs', 'rateMax', 'rateIntervalMs', 'grouped' }
+
 -- The tokens left at now under the queue's rate limit (trimming the log), or nil without one.
-local function rateTokens(now)
-  local cfg = redis.call('HMGET', K_CONFIG, 'rateMax', 'rateIntervalMs')
-  if not cfg[1] or not cfg[2] then return nil end
-  redis.call('ZREMRANGEBYSCORE', K_STARTS, '-inf', int(tonumber(now) - tonumber(cfg[2])))
-  local tokens = tonumber(cfg[1]) - redis.call('ZCARD', K_STARTS)
+local function rateTokens(now, cfg)
+  local rateMax, rateMs = cfg[6], cfg[7]
+  if not rateMax or not rateMs then return nil end
+  redis.call('ZREMRANGEBYSCORE', K_STARTS, '-inf', int(tonumber(now) - tonumber(rateMs)))
+  local tokens = tonumber(rateMax) - redis.call('ZCARD', K_STARTS)
   if tokens < 0 then tokens = 0 end
-  return tokens, tonumber(cfg[1]), tonumber(cfg[2])
+  return tokens, tonumber(rateMax), tonumber(rateMs)
 end
 
 -- The claim's room under pause and concurrency, and the holds of its groups at `now`
 -- (lib/group-holds.lua: the groupConcurrency and groupRateLimit, nil for none).
-local function freeSlots(limit, now)
-  local cfg = redis.call('HMGET', K_CONFIG, 'paused', 'concurrency', 'groupConcurrency', 'groupRateMax', 'groupRateIntervalMs')
+local function freeSlots(limit, now, cfg)
   if cfg[1] == '1' then return 0 end
   if cfg[2] then
     local free = tonumber(cfg[2]) - redis.call('ZCARD', K_RUNNING)
@@ -71,6 +73,10 @@ end
 -- The lease tokens this script gave, in claim order (logStarts logs them).
 local LEASED_TOKENS = {}
 
+-- What a claim reads of a job before leasing it (`f` below): runAt, priority, attempt, seq, then
+-- the fields of an earlier attempt that a new one clears, so a first attempt writes no HDEL.
+local LEASE_READS = { 'runAt', 'priority', 'attempt', 'seq', 'finishedAt', 'cancelRequested', 'progress' }
+
 -- Leases a job; `counted` (a named group, or nil) is the running count that holds the lease.
 local function leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted)
   local token = tokenBase .. ':' .. f[4]
@@ -83,7 +89,7 @@ local function leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, co
     redis.call('HSET', key, 'state', 'running', 'attempt', int(tonumber(f[3]) + 1), 'startedAt', now,
       'leaseToken', token, 'leaseExpiresAt', leaseExpiresAt, 'workerId', workerId)
   end
-  redis.call('HDEL', key, 'finishedAt', 'cancelRequested', 'progress')
+  if f[5] or f[6] or f[7] then redis.call('HDEL', key, 'finishedAt', 'cancelRequested', 'progress') end
   redis.call('ZADD', K_RUNNING, leaseExpiresAt, id)
 end
 
@@ -99,7 +105,7 @@ local function leaseReady(now, wanted, workerId, tokenBase, leaseExpiresAt)
       local m = popped[i]
       local id = memberId(m)
       local key = jobKey(id)
-      local f = redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq')
+      local f = redis.call('HMGET', key, unpack(LEASE_READS))
       if tonumber(f[1]) > nowN then
         schedule(f[2], f[1], m)
       else
@@ -229,7 +235,7 @@ local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, ho
       local id = memberId(m)
       local key = jobKey(id)
       local counted = holds.cap and group ~= DEFAULT_GROUP and group or nil
-      local f = redis.call('HMGET', key, 'runAt', 'priority', 'attempt', 'seq')
+      local f = redis.call('HMGET', key, unpack(LEASE_READS))
       leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted)
       tookStart(holds, group, tokenBase .. ':' .. f[4])
       claimed[#claimed + 1] = record(key)
@@ -255,13 +261,14 @@ end
 
 local function claimJobs(now, limit, workerId, tokenBase, leaseExpiresAt)
   local claimed = {}
-  local wanted, holds = freeSlots(limit, now)
+  local cfg = redis.call('HMGET', K_CONFIG, unpack(CLAIM_CONFIG))
+  local wanted, holds = freeSlots(limit, now, cfg)
   if wanted <= 0 then return claimed end
-  local tokens, rateMax, rateMs = rateTokens(now)
+  local tokens, rateMax, rateMs = rateTokens(now, cfg)
   local held = tokens ~= nil and tokens < wanted
   if held then wanted = tokens end
   if wanted > 0 then
-    if isGrouped() then
+    if cfg[8] == '1' then
       claimed = leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, holds)
     else
       claimed = leaseReady(now, wanted, workerId, tokenBase, leaseExpiresAt)
