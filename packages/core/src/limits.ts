@@ -37,6 +37,15 @@ export const MAX_LIST_LIMIT = 1_000;
 /** The largest `offset` of a `listJobs` page. */
 export const MAX_LIST_OFFSET = 2_147_483_647;
 
+/**
+ * A count limit of a read (`sampleLimit`, `dueAheadLimit`, ...) as a storage passes it to SQL or a
+ * script: a whole number from 0 to 2^31 - 1, so a fraction rounds down, a negative or NaN reads
+ * as 0, and Infinity (no limit) as more rows than any read returns. For storage authors.
+ */
+export function countLimit(n: number): number {
+  return Number.isNaN(n) ? 0 : Math.max(0, Math.min(Math.floor(n), MAX_LIST_OFFSET));
+}
+
 /** The deepest nesting of arrays and objects a payload, result or progress `data` may have. */
 export const MAX_JSON_DEPTH = 256;
 

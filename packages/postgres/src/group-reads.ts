@@ -11,6 +11,7 @@
  */
 import {
   type AheadWork,
+  countLimit,
   type GroupPositionInput,
   groupPosition,
   type GroupTurn,
@@ -129,7 +130,7 @@ export async function groupedAheadWork(
   limit: number,
   on: Queryable,
 ): Promise<{ work: AheadWork[]; of: number }> {
-  const cap = Math.max(0, Math.floor(limit));
+  const cap = countLimit(limit);
   const higherTaken = Math.min(g.input.higher, cap);
   const bounds = levelBounds(g.input);
   const k = roundsWithin(bounds, cap, higherTaken);

@@ -12,6 +12,7 @@
  */
 import {
   type AheadWork,
+  countLimit,
   type DueAhead,
   type GroupSettingsRecord,
   type GroupsPage,
@@ -108,14 +109,14 @@ async function aheadJobs(ctx: PgContext, queue: string, ahead: number, now: numb
  * queued and ready (`ahead` not null) or when the limit is 0.
  */
 async function dueAhead(ctx: PgContext, job: JobRecord, ahead: number | null, p: PositionParams, on: Queryable): Promise<DueAhead[]> {
-  const limit = Math.max(0, Math.floor(p.dueAheadLimit));
+  const limit = countLimit(p.dueAheadLimit);
   if (ahead === null || limit === 0) return [];
   const rows = await ctx.rows('dueAhead', [job.queue, p.now, job.priority, limit], on);
   return rows.map((r) => ({ name: r.name, size: r.size, runAt: r.run_at }));
 }
 
 async function recentAndLive(ctx: PgContext, queue: string, p: { now: number; sampleLimit: number; workerStaleMs: number }, on: Queryable) {
-  const limit = Math.max(0, Math.floor(p.sampleLimit));
+  const limit = countLimit(p.sampleLimit);
   const recent = limit === 0 ? [] : await ctx.rows('recentFinished', [queue, limit], on);
   const workers = await ctx.rows('liveWorkers', [queue, p.now - p.workerStaleMs], on);
   return { recent: recent.map(toFinishedSample), liveWorkers: workers.map(toWorkerInfo) };
@@ -124,7 +125,7 @@ async function recentAndLive(ctx: PgContext, queue: string, p: { now: number; sa
 /** The jobs ahead of a job (its count, work by name, list) in a queue that is not grouped. */
 async function plainAhead(ctx: PgContext, job: JobRecord, position: number | null, p: PositionParams, c: Queryable): Promise<AheadPart> {
   const ahead = position === null ? null : position - 1;
-  const aheadWorkOf = Math.min(ahead ?? 0, Math.max(0, Math.floor(p.aheadWorkLimit)));
+  const aheadWorkOf = Math.min(ahead ?? 0, countLimit(p.aheadWorkLimit));
   return {
     ahead,
     aheadWork: await aheadWork(ctx, job.queue, aheadWorkOf, p.now, c),

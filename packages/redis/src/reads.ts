@@ -18,6 +18,7 @@ import type {
   RawQueueStats,
   StatsParams,
 } from '@waitline/core';
+import { countLimit } from '@waitline/core';
 import { optionalArg, type RedisContext } from './context.js';
 import { groupedAhead, groupedAheadInputs } from './group-position.js';
 import { mergeRecent, toDueAhead, toJobRecord, toJobRecords, toNamedSizes, toQueueConfig, toRunningSamples } from './rows.js';
@@ -65,9 +66,9 @@ function toAheadWork(flat: ReadonlyArray<string | number>): AheadWork[] {
   return work;
 }
 
-/** A count limit as a script argument: a whole number from 0 to 2^31 (Infinity or NaN included). */
+/** A count limit as a script argument (core's `countLimit`: Infinity is no limit). */
 function countArg(n: number): string {
-  return String(Number.isNaN(n) ? 0 : Math.max(0, Math.min(Math.floor(n), 2 ** 31)));
+  return String(countLimit(n));
 }
 
 /** position-inputs.lua's reply for a known job. */
@@ -107,7 +108,7 @@ function aheadPart(reply: PositionReply, aheadWorkLimit: number): Pick<PositionI
  * @internal
  */
 export async function getPositionInputs(ctx: RedisContext, p: PositionParams): Promise<PositionInputs | null> {
-  const args = [p.id, String(p.now), countArg(p.aheadListLimit), String(p.sampleLimit), countArg(p.aheadWorkLimit), countArg(p.dueAheadLimit)];
+  const args = [p.id, String(p.now), countArg(p.aheadListLimit), countArg(p.sampleLimit), countArg(p.aheadWorkLimit), countArg(p.dueAheadLimit)];
   const reply = await ctx.onQueue('positionInputs', p.queue, args, [ctx.keys.samples(p.queue)]);
   if (reply[0] === 'missing') return null;
   const [, job, , , , , running, completed, failed, config, kept, , , dueAhead] = reply;
@@ -125,7 +126,7 @@ export async function getPositionInputs(ctx: RedisContext, p: PositionParams): P
 
 /** Counts, windows and recent finishes from one script, plus the queue's live workers. @internal */
 export async function getStats(ctx: RedisContext, p: StatsParams): Promise<RawQueueStats> {
-  const args = [String(p.now), String(p.sampleLimit), ...p.windowsMs.map(String)];
+  const args = [String(p.now), countArg(p.sampleLimit), ...p.windowsMs.map(String)];
   const samplesKey = [ctx.keys.samples(p.queue)];
   const [counts, windows, completed, failed, config, kept] = await ctx.onQueue('stats', p.queue, args, samplesKey);
   const [ready, scheduled, running, done, failedCount, cancelled] = counts;

@@ -49,6 +49,7 @@ export function describePositionDue(harness: StorageHarness): void {
       await add(s, { priority: 9, runAt: T0 + 500 }, { queue: `${QUEUE}-other` }); // another queue
       expect(await dueAhead(s, target)).toEqual([listed(soon), listed(late), listed(tie)]);
       expect(await dueAhead(s, target, 2)).toEqual([listed(soon), listed(late)]);
+      expect(await dueAhead(s, target, Number.POSITIVE_INFINITY)).toEqual([listed(soon), listed(late), listed(tie)]);
       expect(await dueAhead(s, target, 0)).toEqual([]);
       // Once due, `soon` is a ready job ahead, no longer a scheduled one.
       expect(await dueAhead(s, target, 100, T0 + 1_500)).toEqual([listed(late), listed(tie)]);

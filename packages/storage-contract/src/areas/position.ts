@@ -121,6 +121,31 @@ export function describePosition(harness: StorageHarness): void {
       expect(inputs.liveWorkers).toEqual([{ id: 'w-live', queue: QUEUE, host: 'host-a', pid: 101, concurrency: 2, startedAt: T0 + 250, lastSeenAt: T0 + 250 }]);
     });
 
+    it('position inputs read every limit given as Infinity as no limit', async () => {
+      const s = storage();
+      const scene = await seedEtaScene(s);
+      const ref = { queue: scene.target.queue, id: scene.target.id };
+      const unbounded = await s.getPositionInputs({
+        ...ref,
+        ...positionParams,
+        sampleLimit: Infinity,
+        aheadListLimit: Infinity,
+        aheadWorkLimit: Infinity,
+        dueAheadLimit: Infinity,
+      });
+      const bounded = await s.getPositionInputs({
+        ...ref,
+        ...positionParams,
+        sampleLimit: 1_000,
+        aheadListLimit: 1_000,
+        aheadWorkLimit: 1_000,
+        dueAheadLimit: 1_000,
+      });
+      expect(unbounded).toEqual(bounded);
+      expect(unbounded?.aheadWorkOf).toBe(4);
+      expect(unbounded?.recent).toHaveLength(2);
+    });
+
     it('position inputs group only the first aheadWorkLimit jobs ahead, in claim order, and still count every one', async () => {
       const s = storage();
       const { target } = await seedEtaScene(s);
