@@ -6,6 +6,7 @@
 import { WaitlineEmitter, type WaitlineEventMap, type WaitlineEventName } from './events.js';
 import type { JobId, JobRecord } from './job-record.js';
 import type { Storage, StorageNotice } from './storage.js';
+import { publishAdded } from './storage-notify.js';
 
 /** Subscriptions to one queue's events in this process; `Queue` extends it. */
 export abstract class QueueListeners {
@@ -25,15 +26,18 @@ export abstract class QueueListeners {
     this.storage.notifier?.publish(notice);
   }
 
-  /** After an add: `job:added` for each job it inserted, and one wake-up for workers at the earliest `runAt`. */
-  protected announceAdded(records: readonly JobRecord[], inserted: readonly boolean[]): void {
+  /**
+   * After an add: `job:added` for each job it inserted, and one wake-up for workers at the earliest
+   * `runAt`, delivered in this process only when the storage's write `announced` it elsewhere.
+   */
+  protected announceAdded(records: readonly JobRecord[], inserted: readonly boolean[], announced = false): void {
     let earliest = Number.POSITIVE_INFINITY;
     records.forEach((r, i) => {
       if (!inserted[i]) return;
       earliest = Math.min(earliest, r.runAt);
       this.emit('job:added', { queue: this.name, jobId: r.id, name: r.name, priority: r.priority, runAt: r.runAt });
     });
-    if (earliest !== Number.POSITIVE_INFINITY) this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: earliest });
+    if (earliest !== Number.POSITIVE_INFINITY) publishAdded(this.storage.notifier, { queue: this.name, kind: 'added', runAt: earliest }, announced);
   }
 
   /** Listens to this process's events of this queue. */

@@ -164,11 +164,15 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
     if (built.length === 0) return [];
     const params: EnqueueParams = { queue: this.name, jobs: built, now };
     if (tx !== undefined) params.tx = tx;
-    const { jobs: records, inserted } = await this.storage.enqueue(params).catch((err: unknown) => {
+    const {
+      jobs: records,
+      inserted,
+      announced,
+    } = await this.storage.enqueue(params).catch((err: unknown) => {
       throw bulk && err instanceof GroupFullError ? err.inBulk() : err;
     });
     if (tx !== undefined) return records.map((r, i) => new Job<Payload, Result>(this, r as JobRecord<Payload, Result>, inserted[i] ?? true));
-    this.announceAdded(records, inserted);
+    this.announceAdded(records, inserted, announced);
     return records.map((r, i) => new Job<Payload, Result>(this, r as JobRecord<Payload, Result>, inserted[i] ?? true));
   }
 

@@ -35,6 +35,12 @@ export interface Notifier {
   /** Sends a notice to every subscriber of its queue that the storage can reach; never throws. */
   publish(notice: StorageNotice): void;
   /**
+   * Optional: delivers a notice to this process's subscribers only, for a notice the storage's own
+   * write already sent to every other process (an `added` its enqueue `announced`); never throws.
+   * Without it, such a notice reaches this process the way it reaches the others.
+   */
+  publishLocal?(notice: StorageNotice): void;
+  /**
    * Starts delivering notices of `queue` (every queue when `'*'`); returns an unsubscribe function.
    * With `remote: true` the subscriber also wants `event` notices published in other processes; a
    * storage whose channel is not cross-process by nature may carry them only for such subscribers.
@@ -48,6 +54,16 @@ export interface Notifier {
    * Returns the unsubscribe function.
    */
   onReset?(listener: (error: StorageResetError) => unknown): () => void;
+}
+
+/**
+ * Publishes an `added` wake-up after an enqueue; when the enqueue `announced` it to the other
+ * processes (`EnqueueResult.announced`), delivers it in this process only (a notifier without
+ * `publishLocal` hears the write's own notice instead). @internal
+ */
+export function publishAdded(notifier: Notifier | undefined, notice: StorageNotice, announced: boolean | undefined): void {
+  if (announced === true) notifier?.publishLocal?.(notice);
+  else notifier?.publish(notice);
 }
 
 /**

@@ -146,6 +146,12 @@ export interface EnqueueParams<Tx = unknown> {
 export interface EnqueueResult {
   jobs: JobRecord[];
   inserted: boolean[];
+  /**
+   * True when the write itself sent the `added` notice (the earliest inserted job's `runAt`) to
+   * the queue's subscribers in every other process, as the storage's notifier would have: core
+   * then only delivers it here (`Notifier.publishLocal`). Absent: core publishes it.
+   */
+  announced?: boolean;
 }
 
 /** Claims up to `limit` ready jobs by the ordering rule, honouring pause and global concurrency. */

@@ -56,16 +56,23 @@ export function enqueueReply(p: EnqueueParams, payloads: readonly string[], repl
     if (Array.isArray(o)) return toJobRecord(p.queue, o);
     return queuedRecord(p.queue, job, Number(o), p.now, JSON.parse(payloads[i] as string));
   });
-  return { jobs, inserted: outcome.map((o) => !Array.isArray(o)) };
+  const inserted = outcome.map((o) => !Array.isArray(o));
+  return { jobs, inserted, ...(inserted.includes(true) ? { announced: true } : {}) };
 }
 
-/** Writes the batch in one script: all jobs or none. @internal */
-export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams): Promise<EnqueueResult> {
+/**
+ * Writes the batch in one script: all jobs or none. The script also publishes the `added` wake-up
+ * when it inserted a job, as the notice transport would (`notify.ts`: an envelope on the queue's
+ * channel, from `origin`, the storage's notifier, which drops its own echo); the result says
+ * `announced`, and core delivers the wake-up in this process only. @internal
+ */
+export async function enqueueJobs(ctx: RedisContext, p: EnqueueParams, origin: string): Promise<EnqueueResult> {
   await ctx.queueNames.add(p.queue);
   const args: ScriptArg[] = [String(p.now), String(p.jobs.length)];
   const payloads = p.jobs.map((job) => JSON.stringify(job.payload ?? null));
   p.jobs.forEach((job, i) => {
     args.push(...jobArgs(job, payloads[i] as string));
   });
+  args.push(ctx.keys.channel(p.queue), `{"origin":${JSON.stringify(origin)},"notice":{"queue":${JSON.stringify(p.queue)},"kind":"added","runAt":`);
   return enqueueReply(p, payloads, await ctx.onQueue('enqueue', p.queue, args));
 }

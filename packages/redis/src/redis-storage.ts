@@ -205,7 +205,7 @@ export class RedisStorage implements Storage {
    * queue is draining and `QueueFullError` when the new jobs would pass `maxSize` (nothing written). Creates a missing queue with the defaults.
    */
   async enqueue(p: EnqueueParams): Promise<EnqueueResult> {
-    return this.guard.run('enqueue', () => enqueueJobs(this.ctx, p));
+    return this.guard.run('enqueue', () => enqueueJobs(this.ctx, p, this.notices.origin));
   }
 
   /** Leases ready jobs by the ordering rule in one script, within pause and global concurrency. */

@@ -1,6 +1,6 @@
 /**
- * The one place where Redis replies become core records: a job hash (HGETALL's field/value array)
- * becomes a `JobRecord`, JSON fields are parsed, absent fields are null.
+ * The one place where Redis replies become core records: a job hash (a script's `JobHash`, or a
+ * client HGETALL's object) becomes a `JobRecord`, JSON fields are parsed, absent fields are null.
  * @module
  * @internal
  */

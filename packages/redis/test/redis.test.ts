@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isTransientStorageError, StorageUnavailableError, ValidationError } from '@waitline/core';
+import { isTransientStorageError, Queue, type StorageNotice, StorageUnavailableError, ValidationError } from '@waitline/core';
 import { Redis } from 'ioredis';
 import { newJob, T0 } from '@waitline/storage-contract';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -205,6 +205,46 @@ describe.runIf(available)('redis storage', () => {
     expect(await s.getPosition({ queue: 'q', id: later?.id ?? '', now: T0 + 50 })).toBeNull();
     const claimed = await s.claim({ queue: 'q', workerId: 'w', limit: 1, leaseMs: 1_000, now: T0 + 100 });
     expect(claimed.map((j) => j.id)).toEqual([later?.id]);
+  });
+
+  it('an add publishes its wake-up from the script, heard once here and once elsewhere; none when nothing is inserted', async () => {
+    const { s, prefix } = await fresh();
+    const sub = new Redis(SERVER);
+    const elsewhere: unknown[] = [];
+    sub.on('message', (_channel: string, message: string) => elsewhere.push(JSON.parse(message)));
+    const here: StorageNotice[] = [];
+    const off = s.notifier.subscribe('q', (n) => here.push(n));
+    try {
+      await sub.subscribe(`${prefix}:notices:q`);
+      const queue = new Queue(s, 'q');
+      const added = await queue.addBulk([
+        { payload: {}, options: { delayMs: 500, idempotencyKey: 'k' } },
+        { payload: {}, options: { delayMs: 100 } },
+      ]);
+      const runAt = Math.min(...added.map((j) => j.record.runAt));
+      expect((await s.enqueue({ queue: 'q', jobs: [job({ idempotencyKey: 'k' })], now: T0 })).announced).toBeUndefined();
+      await raw.ping(); // the server has sent every message published before this reply
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const notice = { queue: 'q', kind: 'added', runAt };
+      expect(elsewhere).toEqual([{ origin: (s.notifier as unknown as { origin: string }).origin, notice }]);
+      expect(here.filter((n) => n.kind === 'added')).toEqual([notice]);
+    } finally {
+      off();
+      await sub.quit();
+    }
+  });
+
+  it('an idempotency key whose job hash is gone matches nothing: the new job is inserted and takes the key', async () => {
+    const { s, prefix } = await fresh();
+    const [first] = (await s.enqueue({ queue: 'q', jobs: [job({ idempotencyKey: 'k' })], now: T0 })).jobs;
+    await raw.del(`{${prefix}:q}:j:${first?.id}`);
+    const second = await s.enqueue({ queue: 'q', jobs: [job({ idempotencyKey: 'k' })], now: T0 });
+    expect(second.inserted).toEqual([true]);
+    const id = second.jobs[0]?.id ?? '';
+    expect((await s.getJob({ queue: 'q', id }))?.idempotencyKey).toBe('k');
+    const third = await s.enqueue({ queue: 'q', jobs: [job({ idempotencyKey: 'k' })], now: T0 });
+    expect(third.inserted).toEqual([false]);
+    expect(third.jobs[0]?.id).toBe(id);
   });
 
   it('reads and lists a queue another handle added to, one this handle has never seen', async () => {

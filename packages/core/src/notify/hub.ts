@@ -88,6 +88,11 @@ export class NoticeHub implements Notifier {
     else this.relay(notice);
   }
 
+  /** Delivers to this hub's subscribers only, at once (see `Notifier.publishLocal`); never throws. */
+  publishLocal(notice: StorageNotice): void {
+    if (!this.closed) this.deliver(notice);
+  }
+
   /**
    * Starts delivering notices of `queue` (`'*'`: every queue); with `remote: true` the hub also
    * registers as a listener of the queue's events in other processes. The returned function

@@ -16,6 +16,7 @@ import type { JobRecord, WebhookEvent } from '../job-record.js';
 import { defaultLogger, describeError } from '../logger.js';
 import { buildNewJob, type JobDefaults } from '../new-job.js';
 import type { Storage } from '../storage.js';
+import { publishAdded } from '../storage-notify.js';
 import { withStorageRetry } from '../worker/settle.js';
 import { deliveryBody, outcomeEvent, type Standing, WEBHOOK_QUEUE, type WebhookDeliveryJob } from './body.js';
 
@@ -50,8 +51,8 @@ export async function enqueueDelivery(storage: Storage, job: JobRecord, event: W
   const payload: WebhookDeliveryJob = { url: sub.url, token: sub.token, event, body };
   const idempotencyKey = event === 'progress' ? undefined : `${job.id}:${event}:${job.attempt}:${body.time}`;
   const built = buildNewJob(undefined, DELIVERY_DEFAULTS, payload, { name: event, ...(idempotencyKey ? { idempotencyKey } : {}) }, now);
-  const { inserted } = await storage.enqueue({ queue: WEBHOOK_QUEUE, jobs: [built], now });
-  if (inserted[0]) storage.notifier?.publish({ queue: WEBHOOK_QUEUE, kind: 'added', runAt: built.runAt });
+  const { inserted, announced } = await storage.enqueue({ queue: WEBHOOK_QUEUE, jobs: [built], now });
+  if (inserted[0]) publishAdded(storage.notifier, { queue: WEBHOOK_QUEUE, kind: 'added', runAt: built.runAt }, announced);
 }
 
 let fallbackLog: ReturnType<typeof defaultLogger> | undefined;

@@ -340,8 +340,9 @@ local JSON_FIELDS = { payload = true, backoff = true, progress = true, result = 
 -- The job hash as every script returns a job (JobHash in src/replies.ts), or false when it does not
 -- exist: first one JSON object of the other fields (field -> stored string), then each JSON field
 -- present as name, value. A few strings per job instead of HGETALL's two per field, which cost the
--- client several times the CPU to decode (docs/benchmarks.md, "Redis"). cjson copies the stored
--- UTF-8 through unchanged.
+-- client several times the CPU to decode (docs/benchmarks.md, "Redis"). cjson escapes quotes,
+-- backslashes, '/' and control characters and copies every other byte, so each value decodes to
+-- the stored string.
 local function record(key)
   local fields = redis.call('HGETALL', key)
   if #fields == 0 then return false end

@@ -36,7 +36,13 @@ local function enqueueJobs(A, first, count, now)
       local id, idem = A[base], A[base + 9]
       local known = false
       if idem ~= '' then
-        known = keysInBatch[idem] or redis.call('HGET', K_IDEM, string.sub(idem, 2))
+        known = keysInBatch[idem]
+        if not known then
+          known = redis.call('HGET', K_IDEM, string.sub(idem, 2))
+          -- A key whose job is gone (a hash deleted by hand or evicted) matches nothing: the new
+          -- job is inserted and takes the key over.
+          if known and redis.call('EXISTS', jobKey(known)) == 0 then known = false end
+        end
       end
       if known then
         outcome[j + 1] = known

@@ -11,6 +11,8 @@
 --              webhook JSON or '' (stored as the job's `webhook` field, absent meaning null),
 --              group prefixed with '=' or '' for none (stored as the job's `group` field, absent
 --              meaning null; the first grouped job sets the queue's `grouped`, lib/common.lua)
+-- ARGV[4 + 13 * count]      the queue's notice channel, or '' to publish nothing
+-- ARGV[5 + 13 * count]      the `added` notice's envelope up to its runAt (src/enqueue.ts)
 -- @returns EnqueueReply
 -- @use EnqueueReply from replies
 -- Returns: 'ok' with, per job, the new seq (inserted) or the stored job (idempotency key matched);
@@ -20,7 +22,9 @@
 --          group's queued jobs past the config's groupMaxWaiting (index: the 0-based index of the
 --          first such job in the batch); 'draining' when the queue's config has draining = '1'.
 --          Nothing is written unless 'ok'.
--- Events: none; core publishes job:added and the `added` wake-up once the script returned.
+-- Events: when it inserted a job, PUBLISHes the `added` wake-up (runAt = the earliest inserted
+--   job's) on the channel, in the same step as the write, so waking other processes costs no
+--   round trip of its own; core publishes job:added once the script returned.
 -- Guarantees: atomic; validation happens before the first write. A draining queue refuses every
 --   batch, whatever its idempotency keys. maxSize counts queued jobs
 --   (ready and scheduled) only, and only jobs actually inserted: a matched idempotency key adds
@@ -30,4 +34,15 @@
 --! include lib/common.lua
 --! include lib/enqueue.lua
 
-return enqueueJobs(ARGV, 4, tonumber(ARGV[3]), ARGV[2])
+local count = tonumber(ARGV[3])
+local reply = enqueueJobs(ARGV, 4, count, ARGV[2])
+local channel = ARGV[4 + ENQUEUE_FIELDS * count]
+if reply[1] == 'ok' and channel and channel ~= '' then
+  local earliest
+  for j, o in ipairs(reply[2]) do
+    local runAt = ARGV[4 + (j - 1) * ENQUEUE_FIELDS + 4]
+    if type(o) == 'number' and (not earliest or tonumber(runAt) < tonumber(earliest)) then earliest = runAt end
+  end
+  if earliest then redis.call('PUBLISH', channel, ARGV[5 + ENQUEUE_FIELDS * count] .. earliest .. '}}') end
+end
+return reply
