@@ -15,7 +15,8 @@ import type { FromThread, HeartbeatInit, ToThread } from './protocol.js';
 const init = workerData as HeartbeatInit;
 let storage: Storage | undefined;
 let timer: NodeJS.Timeout | undefined;
-let beating = false;
+/** The heartbeat in flight, which `stop` lets finish before it closes the storage under it. */
+let beating: Promise<void> | undefined;
 let stopping = false;
 
 function post(message: FromThread): void {
@@ -26,24 +27,21 @@ function postError(err: unknown): void {
   post({ type: 'error', error: toErrorData(err) });
 }
 
-async function tick(): Promise<void> {
-  if (!storage || beating) return;
-  beating = true;
-  try {
-    const { workerId, queue, leaseMs, registration } = init;
-    const now = storage.clock?.now() ?? Date.now();
-    const report = await beat({ storage, workerId, queue, leaseMs, registration, now });
-    post({ type: 'beat', report });
-  } catch (err) {
-    postError(err);
-  } finally {
-    beating = false;
-  }
+function tick(): void {
+  if (!storage || beating || stopping) return;
+  const { workerId, queue, leaseMs, registration } = init;
+  const now = storage.clock?.now() ?? Date.now();
+  beating = beat({ storage, workerId, queue, leaseMs, registration, now })
+    .then((report) => post({ type: 'beat', report }), postError)
+    .finally(() => {
+      beating = undefined;
+    });
 }
 
 async function stop(): Promise<void> {
   stopping = true;
   clearInterval(timer);
+  await beating;
   await storage?.close();
   post({ type: 'stopped' });
   parentPort?.close();
@@ -60,7 +58,7 @@ async function main(): Promise<void> {
   storage = await factory.fromDescriptor(init.descriptor.options);
   // A stop that arrived while the storage was opening has closed nothing yet: close it now.
   if (stopping) return void (await stop());
-  timer = setInterval(() => void tick(), init.heartbeatMs);
+  timer = setInterval(tick, init.heartbeatMs);
   post({ type: 'ready' });
 }
 
