@@ -8,6 +8,7 @@
  */
 import {
   type AheadWork,
+  countLimit,
   type DueAhead,
   type FinishedSample,
   JOB_STATES,
@@ -69,8 +70,9 @@ export function queueConfig(ctx: SqliteContext, name: string): QueueConfig {
 
 /** The last `limit` completed or failed jobs of the queue, newest finish first. @internal */
 export function recentFinished(ctx: SqliteContext, queue: string, limit: number): FinishedSample[] {
-  if (!(limit > 0)) return [];
-  const rows = ctx.stmt('recentFinished').all({ queue, limit: Math.floor(limit) });
+  const n = countLimit(limit);
+  if (n === 0) return [];
+  const rows = ctx.stmt('recentFinished').all({ queue, limit: n });
   return rows.map(toFinishedSample);
 }
 
@@ -125,7 +127,7 @@ function aheadJobs(ctx: SqliteContext, queue: string, ahead: number, now: number
  * higher levels, the entries the position count reads); none when `limit` is 0.
  */
 function dueAhead(ctx: SqliteContext, queue: string, priority: number, now: number, limit: number): DueAhead[] {
-  const n = Math.max(0, Math.floor(limit));
+  const n = countLimit(limit);
   if (n === 0) return [];
   const rows = ctx.stmt('dueAhead').all({ queue, priority, now, limit: n });
   return rows.map((r) => ({ name: r.name, size: r.size, runAt: r.run_at }));
@@ -195,7 +197,7 @@ function readyAheadReads(
   config: QueueConfig,
   position: number | 'grouped',
 ): Omit<AheadReads, 'dueAhead'> {
-  const workLimit = Math.max(0, Math.floor(p.aheadWorkLimit));
+  const workLimit = countLimit(p.aheadWorkLimit);
   if (position === 'grouped') {
     const gp = groupedPosition(ctx, job, p.now);
     const ahead = gp.position - 1;
