@@ -15,7 +15,8 @@
  * queue through a `QueueEvents` (a `remote` subscription): such a subscriber keeps its id in the
  * queue's `listeners` sorted set (expiring in 5 s, refreshed every second by the hub), and a
  * publisher's hub asks that set at most twice a second per queue. A queue nobody watches from elsewhere costs no
- * PUBLISH per job; wake-ups (`added`) and cancels are always published.
+ * PUBLISH per job; wake-ups (`added`) and cancels are always published. An add's wake-up is
+ * published by the enqueue script itself, in this envelope, from this hub's origin (`enqueue.ts`).
  * @module
  * @internal
  */
