@@ -5,20 +5,20 @@
  * @module
  * @internal
  */
-import type {
-  AheadWork,
-  GroupStanding,
-  JobRecord,
-  JobRef,
-  ListParams,
-  Page,
-  PositionInputs,
-  PositionParams,
-  QueueConfig,
-  RawQueueStats,
-  StatsParams,
+import {
+  type AheadWork,
+  countLimit,
+  type GroupStanding,
+  type JobRecord,
+  type JobRef,
+  type ListParams,
+  type Page,
+  type PositionInputs,
+  type PositionParams,
+  type QueueConfig,
+  type RawQueueStats,
+  type StatsParams,
 } from '@waitline/core';
-import { countLimit } from '@waitline/core';
 import { optionalArg, type RedisContext } from './context.js';
 import { groupedAhead, groupedAheadInputs } from './group-position.js';
 import { mergeRecent, toDueAhead, toJobRecord, toJobRecords, toNamedSizes, toQueueConfig, toRunningSamples } from './rows.js';

@@ -66,10 +66,10 @@ function jobFields(hash: JobHash): JobFields {
 export function toJobRecord(queue: string, hash: JobHash | JobFields): JobRecord {
   const fields = Array.isArray(hash) ? jobFields(hash) : (hash as JobFields);
   // Every name read below is a job field, none an Object.prototype member.
-  const f = { get: (name: string): string | undefined => fields[name] };
+  const get = (name: string): string | undefined => fields[name];
   const req = (name: string): string => {
-    const v = f.get(name);
-    if (v === undefined) throw new Error(`Redis job hash lacks field "${name}" (id ${f.get('id')})`);
+    const v = get(name);
+    if (v === undefined) throw new Error(`Redis job hash lacks field "${name}" (id ${get('id')})`);
     return v;
   };
   return {
@@ -83,24 +83,24 @@ export function toJobRecord(queue: string, hash: JobHash | JobFields): JobRecord
     seq: Number(req('seq')),
     attempt: Number(req('attempt')),
     maxAttempts: Number(req('maxAttempts')),
-    stalls: num(f.get('stalls')) ?? 0,
-    backoff: json(f.get('backoff')) as JobRecord['backoff'],
-    timeoutMs: num(f.get('timeoutMs')),
-    size: num(f.get('size')),
-    idempotencyKey: f.get('idempotencyKey') ?? null,
+    stalls: num(get('stalls')) ?? 0,
+    backoff: json(get('backoff')) as JobRecord['backoff'],
+    timeoutMs: num(get('timeoutMs')),
+    size: num(get('size')),
+    idempotencyKey: get('idempotencyKey') ?? null,
     createdAt: Number(req('createdAt')),
-    startedAt: num(f.get('startedAt')),
-    finishedAt: num(f.get('finishedAt')),
-    leaseToken: f.get('leaseToken') ?? null,
-    leaseExpiresAt: num(f.get('leaseExpiresAt')),
-    workerId: f.get('workerId') ?? null,
-    cancelRequested: f.get('cancelRequested') === '1',
-    progress: json(f.get('progress')) as JobRecord['progress'],
-    result: json(f.get('result')),
-    error: json(f.get('error')) as JobRecord['error'],
-    traceparent: f.get('traceparent') ?? null,
-    webhook: json(f.get('webhook')) as JobRecord['webhook'],
-    group: f.get('group') ?? null,
+    startedAt: num(get('startedAt')),
+    finishedAt: num(get('finishedAt')),
+    leaseToken: get('leaseToken') ?? null,
+    leaseExpiresAt: num(get('leaseExpiresAt')),
+    workerId: get('workerId') ?? null,
+    cancelRequested: get('cancelRequested') === '1',
+    progress: json(get('progress')) as JobRecord['progress'],
+    result: json(get('result')),
+    error: json(get('error')) as JobRecord['error'],
+    traceparent: get('traceparent') ?? null,
+    webhook: json(get('webhook')) as JobRecord['webhook'],
+    group: get('group') ?? null,
   };
 }
 

@@ -77,7 +77,8 @@ local LEASED_TOKENS = {}
 -- the fields of an earlier attempt that a new one clears, so a first attempt writes no HDEL.
 local LEASE_READS = { 'runAt', 'priority', 'attempt', 'seq', 'finishedAt', 'cancelRequested', 'progress' }
 
--- Leases a job; `counted` (a named group, or nil) is the running count that holds the lease.
+-- Leases a job and returns its lease token; `counted` (a named group, or nil) is the running
+-- count that holds the lease.
 local function leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted)
   local token = tokenBase .. ':' .. f[4]
   LEASED_TOKENS[#LEASED_TOKENS + 1] = token
@@ -91,6 +92,7 @@ local function leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, co
   end
   if f[5] or f[6] or f[7] then redis.call('HDEL', key, 'finishedAt', 'cancelRequested', 'progress') end
   redis.call('ZADD', K_RUNNING, leaseExpiresAt, id)
+  return token
 end
 
 -- Leases up to wanted ready jobs (wanted >= 1) by the ordering rule.
@@ -236,8 +238,7 @@ local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, ho
       local key = jobKey(id)
       local counted = holds.cap and group ~= DEFAULT_GROUP and group or nil
       local f = redis.call('HMGET', key, unpack(LEASE_READS))
-      leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted)
-      tookStart(holds, group, tokenBase .. ':' .. f[4])
+      tookStart(holds, group, leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted))
       claimed[#claimed + 1] = record(key)
     elseif held then
       below = p
