@@ -19,6 +19,9 @@
 --   started_at (since 0009): the handler's real start, stored as started_at (a prefetched job).
 --   Groups (since 0012): the failed and released items that went back to queued join turns
 --   (group_join(), a no-op for a queue that is not grouped) before the claim runs.
+--   Lock order (since 0018): a settle of two items or more first locks every item's row in id
+--   order, as the lease renewals lock theirs, so it cannot deadlock with a renewal of the same
+--   worker's leases (each UPDATE below locks its rows in whatever order its plan reads them).
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -28,6 +31,17 @@ CREATE OR REPLACE FUNCTION {{schema}}.settle(p_queue text, p_now bigint, p_compl
 RETURNS TABLE (kind text, job json)
 LANGUAGE plpgsql AS $fn$
 BEGIN
+  IF coalesce(json_array_length(p_completed), 0) + coalesce(json_array_length(p_failed), 0)
+     + coalesce(json_array_length(p_cancelled), 0) + coalesce(json_array_length(p_released), 0) > 1 THEN
+    PERFORM 1 FROM {{schema}}.jobs j
+    WHERE j.id IN (SELECT x.id FROM json_to_recordset(p_completed) AS x(id text)
+                   UNION ALL SELECT x.id FROM json_to_recordset(p_failed) AS x(id text)
+                   UNION ALL SELECT x.id FROM json_to_recordset(p_cancelled) AS x(id text)
+                   UNION ALL SELECT x.id FROM json_to_recordset(p_released) AS x(id text))
+      AND j.queue = p_queue AND j.state = 'running'
+    ORDER BY j.id
+    FOR UPDATE;
+  END IF;
   IF p_completed IS NOT NULL THEN
     RETURN QUERY
     UPDATE {{schema}}.jobs j SET state = 'completed', result = x.result, finished_at = p_now,

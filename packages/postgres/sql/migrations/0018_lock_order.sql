@@ -1,0 +1,9 @@
+-- 0018_lock_order: a settle of more than one item locks its jobs in id order before it writes
+-- them, the order the lease renewals now lock in (sql/queries/renew-leases.sql and
+-- renew-worker-leases.sql), so a worker's heartbeat renewing its leases and its own settle of
+-- several of those jobs no longer lock the same rows in opposite orders. They could deadlock
+-- before: Postgres broke the cycle after deadlock_timeout (1 s) by failing one of them, which the
+-- worker retried, so nothing was lost but a second of the worker's time and an error report.
+--
+-- No table changes: the migration raises the schema version, which makes src/migrate.ts run
+-- sql/functions/settle.sql (the function taking the locks) after it.
