@@ -15,7 +15,12 @@ const REGISTRY = {
   'waitline-sqlite': {
     name: 'Waitline-SQLite',
     family: 'sqlite',
-    load: async () => (await import('./waitline-sqlite.js')).createWaitlineSqlite,
+    load: async () => (await import('./waitline-sqlite.js')).createWaitlineSqlite(),
+  },
+  'waitline-sqlite-prefetch': {
+    name: 'Waitline-SQLite (prefetch 100)',
+    family: 'sqlite',
+    load: async () => (await import('./waitline-sqlite.js')).createWaitlineSqlite(100),
   },
   plainjob: { name: 'plainjob 0.0.14', family: 'sqlite', load: async () => (await import('./plainjob.js')).createPlainjob },
   liteque: { name: 'liteque 0.8.0', family: 'sqlite', load: async () => (await import('./liteque.js')).createLiteque },
@@ -75,6 +80,14 @@ const REGISTRY = {
     load: async () => {
       const m = await import('./waitline-redis.js');
       return m.createWaitlineRedis(await m.loadRedisModule());
+    },
+  },
+  'waitline-redis-prefetch': {
+    name: 'Waitline-Redis (prefetch 100)',
+    family: 'redis',
+    load: async () => {
+      const m = await import('./waitline-redis.js');
+      return m.createWaitlineRedis(await m.loadRedisModule(), 100);
     },
   },
   bullmq: { name: 'BullMQ 6.7.0', family: 'redis', load: async () => (await import('./bullmq.js')).createBullmq },
