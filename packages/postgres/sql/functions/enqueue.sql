@@ -36,6 +36,11 @@
 --   the single row ('group_full', the group, group_max_waiting, {"index": the first job of the
 --   batch past the cap}), without raising, and writes neither flag nor stamp. Jobs matched by
 --   an idempotency key do not count; the batch's earlier jobs do.
+--   Idempotency keys (since 0018): a batch holding two jobs with idempotency keys or more first
+--   takes a transaction-level advisory lock on (queue, 'keys'), after the locks above and before
+--   the insert, so two such batches of a queue never wait for each other's keys in opposite
+--   orders (a deadlock Postgres broke after a second by failing one add). A single keyed job
+--   waits for at most one key and takes no lock.
 --
 -- Kept here, not in a migration: src/migrate.ts runs every file of sql/functions after the
 -- migrations, in their transaction, whenever it applied at least one (see sql/functions/README.md).
@@ -76,6 +81,9 @@ BEGIN
   END IF;
   IF v_group_max IS NOT NULL AND v_has_group THEN
     PERFORM {{schema}}.group_wait_lock(p_queue, p_jobs);
+  END IF;
+  IF (SELECT count(k.idempotency_key) FROM json_to_recordset(p_jobs) AS k(idempotency_key text)) > 1 THEN
+    PERFORM pg_advisory_xact_lock(hashtext({{channel}} || ':keys'), hashtext(p_queue));
   END IF;
   WITH ins AS (
     INSERT INTO {{schema}}.jobs AS j (id, queue, name, payload, state, priority, run_at,

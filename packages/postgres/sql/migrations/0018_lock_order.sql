@@ -1,9 +1,14 @@
--- 0018_lock_order: a settle of more than one item locks its jobs in id order before it writes
--- them, the order the lease renewals now lock in (sql/queries/renew-leases.sql and
--- renew-worker-leases.sql), so a worker's heartbeat renewing its leases and its own settle of
--- several of those jobs no longer lock the same rows in opposite orders. They could deadlock
--- before: Postgres broke the cycle after deadlock_timeout (1 s) by failing one of them, which the
--- worker retried, so nothing was lost but a second of the worker's time and an error report.
+-- 0018_lock_order: two fixes of the order in which statements wait for each other. Each pair
+-- could deadlock before: Postgres broke the cycle after deadlock_timeout (1 s) by failing one
+-- side.
+--   * A settle of more than one item locks its jobs in id order before it writes them, the order
+--     the lease renewals now lock in (sql/queries/renew-leases.sql and renew-worker-leases.sql),
+--     so a worker's heartbeat renewing its leases and its own settle of several of those jobs no
+--     longer lock the same rows in opposite orders. The worker retried the failed side, so
+--     nothing was lost but a second of its time and an error report.
+--   * An add of two jobs with idempotency keys or more takes an advisory lock per queue before
+--     its insert, so two such batches holding the same keys in other orders no longer wait for
+--     each other's keys. One of the two adds failed with STORAGE_UNAVAILABLE.
 --
 -- No table changes: the migration raises the schema version, which makes src/migrate.ts run
--- sql/functions/settle.sql (the function taking the locks) after it.
+-- sql/functions/settle.sql and enqueue.sql (the functions taking the locks) after it.
