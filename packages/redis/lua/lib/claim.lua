@@ -10,6 +10,8 @@
 --   behind the one that moved it) goes back to the scheduled set instead of being leased. Each
 --   leased job gets the token tokenBase .. ':' .. seq, attempt + 1, startedAt = now, and loses
 --   finishedAt, a stale cancel request and the previous attempt's progress.
+--   A job whose hash is gone (evicted, or deleted by hand) is taken out of the sets that named
+--   it, not leased, and the claim goes on to the next.
 -- Groups: a grouped queue (config `grouped`, lib/common.lua) takes its n jobs one at a time: the
 --   highest level holding a ready job, then the first group in that level's turns (stamp order)
 --   whose head (its own jobs by runAt, then seq) is ready; the group then gets a stamp above every
@@ -108,7 +110,10 @@ local function leaseReady(now, wanted, workerId, tokenBase, leaseExpiresAt)
       local id = memberId(m)
       local key = jobKey(id)
       local f = redis.call('HMGET', key, unpack(LEASE_READS))
-      if tonumber(f[1]) > nowN then
+      if not f[4] then
+        -- The hash is gone (evicted, or deleted by hand): drop what still names it, lease nothing.
+        redis.call('ZREM', K_ALL, id)
+      elseif tonumber(f[1]) > nowN then
         schedule(f[2], f[1], m)
       else
         leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt)
@@ -238,8 +243,12 @@ local function leaseGrouped(now, wanted, workerId, tokenBase, leaseExpiresAt, ho
       local key = jobKey(id)
       local counted = holds.cap and group ~= DEFAULT_GROUP and group or nil
       local f = redis.call('HMGET', key, unpack(LEASE_READS))
-      tookStart(holds, group, leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted))
-      claimed[#claimed + 1] = record(key)
+      if f[4] then
+        tookStart(holds, group, leaseJob(key, id, f, now, workerId, tokenBase, leaseExpiresAt, counted))
+        claimed[#claimed + 1] = record(key)
+      else
+        redis.call('ZREM', K_ALL, id) -- the hash is gone: as in leaseReady
+      end
     elseif held then
       below = p
     else

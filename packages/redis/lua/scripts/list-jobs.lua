@@ -32,7 +32,8 @@ if after and after ~= '' then
 end
 if filter == '' then
   local ids = redis.call(range, K_ALL, base + offset, base + offset + limit)
-  for i = 1, math.min(#ids, limit) do page[i] = record(jobKey(ids[i])) end
+  -- A job whose hash is gone (evicted, or deleted by hand) is left out of the page.
+  for i = 1, math.min(#ids, limit) do page[#page + 1] = record(jobKey(ids[i])) or nil end
   return { page, #ids > limit and '1' or '0' }
 end
 
