@@ -94,9 +94,17 @@ export class App {
     }
   }
 
-  /** Ends every stream and drops every subscription. */
+  private readonly closers: Array<() => void> = [];
+
+  /** Runs `fn` when the handler closes (a route's own resources, such as the metrics collector). */
+  onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
+
+  /** Ends every stream, drops every subscription and releases what routes registered with `onClose`. */
   close(): void {
     this.streams.closeAll();
     for (const h of this.hubs.values()) h.close();
+    for (const fn of this.closers.splice(0)) fn();
   }
 }

@@ -21,21 +21,27 @@ export type HttpErrorCode =
 
 /**
  * An error that answers with its own status. `authorize` may throw `new HttpError(401, …)` to ask
- * for credentials instead of the 403 a `false` answer gives.
+ * for credentials instead of the 403 a `false` answer gives; pass `headers` such as
+ * `{ 'www-authenticate': 'Basic realm="waitline"' }` to say how (a browser then prompts for Basic
+ * credentials). The headers go on the error answer as given.
  */
 export class HttpError extends Error {
   /** Where in the request the offending value sits, e.g. `['body', 'priority']`; empty when none. */
   readonly path: ReadonlyArray<string | number>;
+  /** Headers added to the error answer. */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     readonly status: number,
     readonly code: HttpErrorCode | string,
     message: string,
     path: ReadonlyArray<string | number> = [],
+    headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'HttpError';
     this.path = path;
+    this.headers = headers;
   }
 }
 
@@ -78,8 +84,8 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
-/** The error answer for any thrown value. */
+/** The error answer for any thrown value, with an `HttpError`'s own headers. */
 export function errorResponse(error: unknown): Response {
   const { status, body } = errorAnswer(error);
-  return json(status, body);
+  return json(status, body, error instanceof HttpError ? { ...error.headers } : {});
 }

@@ -5,6 +5,7 @@
 import { parseOptions, type Queue, ValidationError } from '@waitline/core';
 import { z } from 'zod';
 import { App, type Authorize } from './app.js';
+import { crossSiteRefusal } from './cross-site.js';
 import { errorResponse, HttpError, json } from './errors.js';
 import { buildOpenApi } from './openapi.js';
 import type { ExposeOptions } from './projections.js';
@@ -157,6 +158,8 @@ export function createHandler(options: HandlerOptions): WaitlineHandler {
         }
         throw new HttpError(404, 'NOT_FOUND', `no route for ${request.method} ${path}`);
       }
+      const refusal = crossSiteRefusal(request, url);
+      if (refusal) throw new HttpError(403, 'FORBIDDEN', `cross-site request refused: ${refusal}`);
       const response = await found.route.run({ request, url, params: found.params, app });
       if (request.method !== 'HEAD') return response;
       await response.body?.cancel();

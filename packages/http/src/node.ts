@@ -9,23 +9,58 @@ import { Readable } from 'node:stream';
 /** A `node:http` request listener; also an Express middleware (it answers every request it gets). */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
-  const host = req.headers.host ?? 'localhost';
-  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+/** A Host header: a name or an IP literal, with an optional port; nothing that could add a path. */
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The request's URL, or null when its target or Host header is malformed. The path and query come
+ * from the request target alone (origin form `/p?q`, or absolute form `http://h/p?q`, whose
+ * authority then stands for the Host header, as HTTP/1.1 asks), so a Host header can never add a
+ * path or a query to what is routed.
+ */
+function requestUrl(req: IncomingMessage): URL | null {
   // Express strips its mount path from req.url and keeps the full one in originalUrl.
-  const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const target = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  try {
+    if (/^https?:\/\//i.test(target)) {
+      const url = new URL(target);
+      return HOST.test(url.host) ? url : null;
+    }
+    const host = req.headers.host ?? 'localhost';
+    if (!target.startsWith('/') || !HOST.test(host)) return null;
+    const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    return new URL(`${scheme}://${host}${target}`);
+  } catch {
+    return null;
+  }
+}
+
+function toRequest(req: IncomingMessage, url: URL, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(':')) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(`${scheme}://${host}${path}`, {
+  return new Request(url, {
     method: req.method ?? 'GET',
     headers,
     signal,
     ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
   } as RequestInit);
+}
+
+/** Resolves when `res` can take more (or is gone), leaving no listener behind either way. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 async function pipeBody(response: Response, res: ServerResponse): Promise<void> {
@@ -40,7 +75,7 @@ async function pipeBody(response: Response, res: ServerResponse): Promise<void> 
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!res.write(value)) await drained(res);
       if (res.destroyed) break;
     }
   } finally {
@@ -59,9 +94,15 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
   return (req, res) => {
     const controller = new AbortController();
     res.on('close', () => controller.abort());
+    const url = requestUrl(req);
+    if (url === null) {
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'malformed request target or Host header', path: [] } }));
+      return;
+    }
     void (async () => {
       try {
-        const response = await handler(toRequest(req, controller.signal));
+        const response = await handler(toRequest(req, url, controller.signal));
         const headers: Record<string, string | string[]> = {};
         response.headers.forEach((value, name) => {
           headers[name] = name === 'set-cookie' ? response.headers.getSetCookie() : value;

@@ -12,8 +12,10 @@ const collectors = new WeakMap<App, WaitlineMetrics>();
 async function metrics({ app }: RouteContext): Promise<Response> {
   let collector = collectors.get(app);
   if (!collector) {
-    collector = createMetrics([...app.queues.values()]);
-    collectors.set(app, collector);
+    const made = createMetrics([...app.queues.values()]);
+    collectors.set(app, made);
+    app.onClose(() => made.close());
+    collector = made;
   }
   const text = await collector.render();
   return new Response(text, { status: 200, headers: { 'content-type': collector.contentType, 'cache-control': 'no-store' } });

@@ -1,6 +1,7 @@
 /**
  * Server-Sent Events: each stream is a `ReadableStream` body, counted against a per-handler cap,
- * kept alive by a comment on one shared timer, and released when the client goes away.
+ * kept alive by a comment on one shared timer, released when the client goes away, and ended when
+ * the client leaves more than `MAX_BUFFERED_BYTES` unread.
  * @module
  */
 import { HttpError } from './errors.js';
@@ -21,6 +22,13 @@ interface OpenStream {
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * The most bytes a stream holds for a client that does not read them: past this the stream ends,
+ * so a stalled or far-too-slow client costs a bounded amount of memory. It reconnects after the
+ * `retry` delay and starts again from a fresh snapshot, since every stream opens with one.
+ */
+export const MAX_BUFFERED_BYTES = 256 * 1024;
 
 /** The open SSE streams of one handler, at most `maxStreams` at once. */
 export class StreamRegistry {
@@ -46,12 +54,15 @@ export class StreamRegistry {
       throw new HttpError(503, 'TOO_MANY_STREAMS', `this process already serves ${this.maxStreams} event streams (maxStreams); retry later`);
     }
     let stream!: OpenStream;
-    const body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        stream = this.track(controller, request, start);
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          stream = this.track(controller, request, start);
+        },
+        cancel: () => stream.end(),
       },
-      cancel: () => stream.end(),
-    });
+      new ByteLengthQueuingStrategy({ highWaterMark: MAX_BUFFERED_BYTES }),
+    );
     return new Response(body, {
       status: 200,
       headers: {
@@ -73,7 +84,10 @@ export class StreamRegistry {
           controller.enqueue(encoder.encode(text));
         } catch {
           stream.end();
+          return;
         }
+        // The client has left MAX_BUFFERED_BYTES unread: end rather than buffer without bound.
+        if ((controller.desiredSize ?? 1) <= 0) stream.end();
       },
       end: () => {
         if (closed) return;
