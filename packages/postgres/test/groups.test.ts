@@ -1,7 +1,7 @@
 /**
  * Groups on Postgres (docs/design/groups.md, "Postgres"): a queue that never sees a group
  * writes no stamp and keeps grouped false, counts and cancels see grouped jobs, and a claim does
- * not wait for a caller's open add. The shared behaviour, randomised runs against MemoryStorage
+ * not wait for a caller's open add nor for a head another transaction holds locked. The shared behaviour, randomised runs against MemoryStorage
  * included, is the contract's `groups` areas (contract.test.ts).
  */
 import type { NewJob, Storage } from '@waitline/core';
@@ -77,6 +77,21 @@ describe.runIf(RUN_PG_TESTS)('postgres groups', () => {
       await c.query('COMMIT');
     });
     expect(await claimNames(s, 3, T0 + 4)).toEqual(['b0', 'a1', 'b1']);
+  });
+
+  it('a claim does not wait for a head another transaction holds locked: it passes that group over', async () => {
+    const { s, schema } = await fresh();
+    const [a0] = await add(s, [named('a0', 'A')], T0);
+    await add(s, [named('b0', 'B')], T0 + 1);
+    await withClient(async (c) => {
+      // As a lease renewal or a priority change holds a row while it waits for another.
+      await c.query('BEGIN');
+      await c.query(`SELECT 1 FROM "${schema}".jobs WHERE id = $1 FOR UPDATE`, [a0?.id]);
+      const blocked = new Promise<string[]>((done) => setTimeout(() => done(['blocked']), 5_000).unref());
+      expect(await Promise.race([claimNames(s, 2, T0 + 2), blocked])).toEqual(['b0']);
+      await c.query('COMMIT');
+    });
+    expect(await claimNames(s, 2, T0 + 3)).toEqual(['a0']);
   });
 
   it('counts and cancels see grouped jobs', async () => {

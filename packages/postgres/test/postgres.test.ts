@@ -318,6 +318,7 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       'group_next_token',
       'group_over_waiting',
       'group_served',
+      'group_stamp',
       'group_turn',
       'group_wait_lock',
       'queued_counts_apply',

@@ -17,7 +17,9 @@
 --   other queued job there (ready or scheduled), else, when its round at the level is over (with
 --   weights: it gave `weight` jobs; without: every claim), replaced by a fresh stamp from
 --   group_turn_seq (the back of the rotation), else kept with one more used.
---   So a claim of n returns what n claims of 1 would, in that order. Should an ungrouped ready
+--   So a claim of n returns what n claims of 1 would, in that order. A head another transaction
+--   holds locked is not waited for (since 0018): its group is passed over for the rest of this
+--   claim, as the ungrouped claim skips locked rows. Should an ungrouped ready
 --   job lack a stamp (an ungrouped retry that raced the add that set grouped), a walk that found
 --   nothing stamps the default group at that job's level once and walks again.
 --   Group caps (since 0013): with p_cap and p_rate_max NULL the walk is the statement above,
@@ -54,6 +56,7 @@ DECLARE
   v_prio integer;
   v_grp text;
   v_healed boolean := false;
+  v_skip text[] := '{}';
 BEGIN
   WHILE v_taken < p_n LOOP
     -- One-time filters on t.grp pick the index of the group's kind per row; the LIMIT 1 makes
@@ -72,7 +75,7 @@ BEGIN
            AND j.priority = t.priority AND j.run_at <= p_now
          ORDER BY j.run_at, j.seq LIMIT 1)
       ) h
-      WHERE t.queue = p_queue
+      WHERE t.queue = p_queue AND t.grp <> ALL (v_skip)
       ORDER BY t.priority DESC, t.turn, t.grp
       LIMIT 1;
     ELSIF p_rate_max IS NULL THEN
@@ -91,7 +94,7 @@ BEGIN
            AND j.priority = t.priority AND j.run_at <= p_now
          ORDER BY j.run_at, j.seq LIMIT 1)
       ) h
-      WHERE t.queue = p_queue
+      WHERE t.queue = p_queue AND t.grp <> ALL (v_skip)
         AND (t.grp = '' OR (SELECT count(*) FROM (
                SELECT 1 FROM {{schema}}.jobs r
                WHERE r.queue = p_queue AND r.state = 'running' AND r.grp = t.grp
@@ -113,7 +116,7 @@ BEGIN
            AND j.priority = t.priority AND j.run_at <= p_now
          ORDER BY j.run_at, j.seq LIMIT 1)
       ) h
-      WHERE t.queue = p_queue
+      WHERE t.queue = p_queue AND t.grp <> ALL (v_skip)
         AND (t.grp = '' OR ((p_cap IS NULL OR (SELECT count(*) FROM (
                SELECT 1 FROM {{schema}}.jobs r
                WHERE r.queue = p_queue AND r.state = 'running' AND r.grp = t.grp
@@ -133,6 +136,14 @@ BEGIN
       ORDER BY j.priority DESC, j.run_at, j.seq LIMIT 1;
       EXIT WHEN NOT FOUND;
       PERFORM {{schema}}.group_turn(p_queue, v_prio, NULL);
+      CONTINUE;
+    END IF;
+    -- Never wait for a job row while holding the queue row: another writer (a lease renewal, a
+    -- priority change) may hold the head and wait for a row this claim leased. Pass the group over
+    -- for this claim instead, as the ungrouped claim's SKIP LOCKED does (since 0018).
+    PERFORM 1 FROM {{schema}}.jobs l WHERE l.id = v_id FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+      v_skip := v_skip || v_grp;
       CONTINUE;
     END IF;
     RETURN QUERY

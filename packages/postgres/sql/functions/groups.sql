@@ -8,7 +8,12 @@
 --   default group) has no stamp at the level, gives it a stamp from group_turn_seq, above every
 --   stamp given before. Called for any job that becomes queued; harmless when it has one.
 -- group_join(p_queue, p_ids): group_turn for each (level, group) of the listed jobs that are
---   queued, in order of each pair's lowest seq (a batch joins in batch order).
+--   queued, in order of each pair's lowest seq (a batch joins in batch order). Since 0018 the
+--   turns are drawn first, in that order, and the stamps are then taken in (priority, group)
+--   order with them (group_stamp()), so two joins of the same new groups in other orders never
+--   wait for each other's inserts crosswise (they deadlocked: adds, settles of retried jobs).
+-- group_stamp(p_queue, p_priority, p_grp, p_turn): the body of group_turn, with the turn to give
+--   a new stamp (NULL: the next of group_turn_seq) (since 0018).
 -- Guarantees: each runs in the caller's transaction, after the job was written. A join that
 --   finds the stamp holds it FOR KEY SHARE until commit, so a claim that took the group's last
 --   other job cannot delete it unseen (group_served() then moves the group to the back instead); a
@@ -34,13 +39,10 @@ BEGIN
 END
 $fn$;
 
-CREATE OR REPLACE FUNCTION {{schema}}.group_turn(p_queue text, p_priority integer, p_grp text)
-RETURNS boolean
+CREATE OR REPLACE FUNCTION {{schema}}.group_stamp(p_queue text, p_priority integer, p_grp text, p_turn bigint)
+RETURNS void
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM {{schema}}.queues q WHERE q.name = p_queue AND q.grouped) THEN
-    RETURN true;
-  END IF;
   LOOP
     -- KEY SHARE keeps the stamp from being deleted until this transaction ends (group_served()
     -- takes FOR UPDATE before deleting, then sees this job); a claim's bump does not wait on it.
@@ -48,10 +50,21 @@ BEGIN
     WHERE t.queue = p_queue AND t.priority = p_priority AND t.grp = coalesce(p_grp, '') FOR KEY SHARE;
     EXIT WHEN FOUND;
     INSERT INTO {{schema}}.group_turns (queue, priority, grp, turn)
-    VALUES (p_queue, p_priority, coalesce(p_grp, ''), nextval('{{schema}}.group_turn_seq'))
+    VALUES (p_queue, p_priority, coalesce(p_grp, ''), coalesce(p_turn, nextval('{{schema}}.group_turn_seq')))
     ON CONFLICT DO NOTHING;
     EXIT WHEN FOUND;
   END LOOP;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION {{schema}}.group_turn(p_queue text, p_priority integer, p_grp text)
+RETURNS boolean
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM {{schema}}.queues q WHERE q.name = p_queue AND q.grouped) THEN
+    RETURN true;
+  END IF;
+  PERFORM {{schema}}.group_stamp(p_queue, p_priority, p_grp, NULL);
   RETURN true;
 END
 $fn$;
@@ -61,16 +74,25 @@ RETURNS void
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_pair record;
+  v_turns bigint[];
 BEGIN
   IF p_ids IS NULL OR NOT EXISTS (SELECT 1 FROM {{schema}}.queues q WHERE q.name = p_queue AND q.grouped) THEN
     RETURN;
   END IF;
   FOR v_pair IN
-    SELECT j.priority, coalesce(j.grp, '') AS g, min(j.seq) AS first_seq FROM {{schema}}.jobs j
-    WHERE j.id = ANY (p_ids) AND j.queue = p_queue AND j.state = 'queued'
-    GROUP BY 1, 2 ORDER BY 3
+    WITH pairs AS (
+      SELECT j.priority, coalesce(j.grp, '') AS g, min(j.seq) AS first_seq FROM {{schema}}.jobs j
+      WHERE j.id = ANY (p_ids) AND j.queue = p_queue AND j.state = 'queued'
+      GROUP BY 1, 2
+    )
+    SELECT p.priority, p.g, row_number() OVER (ORDER BY p.first_seq) AS k, count(*) OVER () AS n
+    FROM pairs p
+    ORDER BY p.priority, p.g
   LOOP
-    PERFORM {{schema}}.group_turn(p_queue, v_pair.priority, v_pair.g);
+    -- Turns for the pairs in batch order (ascending, so the k-th pair by lowest seq gets the k-th).
+    v_turns := coalesce(v_turns, ARRAY(
+      SELECT t FROM (SELECT nextval('{{schema}}.group_turn_seq') AS t FROM generate_series(1, v_pair.n)) d ORDER BY t));
+    PERFORM {{schema}}.group_stamp(p_queue, v_pair.priority, v_pair.g, v_turns[v_pair.k]);
   END LOOP;
 END
 $fn$;

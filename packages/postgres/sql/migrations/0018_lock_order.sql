@@ -9,6 +9,13 @@
 --   * An add of two jobs with idempotency keys or more takes an advisory lock per queue before
 --     its insert, so two such batches holding the same keys in other orders no longer wait for
 --     each other's keys. One of the two adds failed with STORAGE_UNAVAILABLE.
+--   * Grouped queues: group_join() takes the stamps of a batch's (level, group) pairs in
+--     (priority, group) order, with turns drawn first in batch order, so two joins of the same
+--     new groups in other orders (adds, settles of retried jobs) no longer wait for each other's
+--     inserts crosswise; and claim_grouped() no longer waits for a job row while it holds the
+--     queue row (it passes a locked head's group over, as the ungrouped claim skips locked rows),
+--     which a renewal or a priority change holding that row could turn into a cycle.
 --
 -- No table changes: the migration raises the schema version, which makes src/migrate.ts run
--- sql/functions/settle.sql and enqueue.sql (the functions taking the locks) after it.
+-- sql/functions (settle.sql, enqueue.sql, groups.sql, groups-claim.sql: the functions taking the
+-- locks) after it.

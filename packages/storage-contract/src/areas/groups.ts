@@ -61,6 +61,26 @@ export function describeGroups(harness: StorageHarness): void {
       expect(labels(await claimEach(s, { now: T0 }))).toEqual(['a0', 'b0', 'c0', 'a1', 'c1', 'a2']);
     });
 
+    it('the groups of one batch join in batch order, whatever their names', async () => {
+      const s = storage();
+      await addQueue(s);
+      await addMany(s, [...groupJobs('zulu', 'z', 2), ...groupJobs('alpha', 'a', 2), ...groupJobs('mike', 'm', 2)], { now: T0 - 10 });
+      expect(labels(await claimEach(s, { now: T0 }))).toEqual(['z0', 'a0', 'm0', 'z1', 'a1', 'm1']);
+    });
+
+    // Postgres deadlocked here (each batch inserting a stamp the other waited for), failing one add.
+    it('batches of the same new groups in opposite orders, added at once, both land', async () => {
+      const s = storage();
+      await addQueue(s);
+      await addMany(s, groupJobs('first', 'f', 1), { now: T0 - 100 });
+      for (let round = 0; round < 10; round++) {
+        const groups = Array.from({ length: 20 }, (_, g) => `r${round}-g${g}`);
+        const batch = (order: string[]) => order.flatMap((g) => groupJobs(g, g, 1));
+        await Promise.all([addMany(s, batch(groups), { now: T0 - 50 }), addMany(s, batch([...groups].reverse()), { now: T0 - 50 })]);
+      }
+      expect(await claimEach(s, { now: T0 })).toHaveLength(1 + 10 * 20 * 2);
+    });
+
     it('a new group joins at the back of the rotation, ahead of every second job', async () => {
       const s = storage();
       await addQueue(s);
