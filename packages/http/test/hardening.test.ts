@@ -165,7 +165,9 @@ describe('metrics collector', () => {
       await metrics.ready();
       const calls = async () => {
         const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'waitline_storage_call_duration_seconds');
-        return (m?.values ?? []).filter((v) => v.metricName?.endsWith('_count')).reduce((sum, v) => sum + v.value, 0);
+        // A histogram's JSON values carry the series name (_bucket, _sum, _count), untyped in prom-client.
+        const values = (m?.values ?? []) as Array<{ value: number; metricName?: string }>;
+        return values.filter((v) => v.metricName?.endsWith('_count')).reduce((sum, v) => sum + v.value, 0);
       };
       await q.add({ n: 1 });
       expect(await calls()).toBeGreaterThan(0);
