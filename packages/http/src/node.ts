@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { errorAnswer, HttpError } from './errors.js';
 
 /** A `node:http` request listener; also an Express middleware (it answers every request it gets). */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -96,8 +97,9 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
     res.on('close', () => controller.abort());
     const url = requestUrl(req);
     if (url === null) {
-      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'malformed request target or Host header', path: [] } }));
+      const { status, body } = errorAnswer(new HttpError(400, 'BAD_REQUEST', 'malformed request target or Host header'));
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
       return;
     }
     void (async () => {
