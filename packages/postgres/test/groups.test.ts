@@ -36,6 +36,18 @@ async function turnsOf(schema: string): Promise<{ grouped: boolean | null; turns
   });
 }
 
+/** Resolves once a backend working in `schema` waits for a lock (gives up after 5 s). */
+async function waitForLockWait(schema: string): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    const waiting = await withClient(async (c) => {
+      const r = await c.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%' || $1 || '%'", [schema]);
+      return r.rowCount ?? 0;
+    });
+    if (waiting > 0) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
 afterAll(async () => {
   await Promise.allSettled(opened.map((s) => s.close()));
   await dropSchemas(schemas);
@@ -92,6 +104,26 @@ describe.runIf(RUN_PG_TESTS)('postgres groups', () => {
       await c.query('COMMIT');
     });
     expect(await claimNames(s, 2, T0 + 3)).toEqual(['a0']);
+  });
+
+  it('a lease sweep that queues jobs of several groups again takes their stamps in group order', async () => {
+    const { s, schema } = await fresh();
+    // b0's row comes first: a sweep taking stamps in row order would take B's before A's.
+    await add(s, [named('b0', 'B')], T0);
+    await add(s, [named('a0', 'A')], T0 + 1);
+    expect((await claimNames(s, 2, T0 + 2)).sort()).toEqual(['a0', 'b0']);
+    const late = T0 + 120_000;
+    await withClient(async (c) => {
+      // An add of both groups in group order (as group_join takes them), open while the sweep runs.
+      await c.query('BEGIN');
+      await s.enqueue({ queue: 'q', jobs: [named('a1', 'A')], now: late, tx: c });
+      const sweep = s.reclaimExpired({ queue: 'q', now: late, error: { name: 'LeaseExpired', message: 'lease expired' } });
+      await waitForLockWait(schema);
+      await s.enqueue({ queue: 'q', jobs: [named('b1', 'B')], now: late, tx: c });
+      await c.query('COMMIT');
+      expect((await sweep).map((j) => j.state)).toEqual(['queued', 'queued']);
+    });
+    expect((await claimNames(s, 4, late + 1)).sort()).toEqual(['a0', 'a1', 'b0', 'b1']);
   });
 
   it('counts and cancels see grouped jobs', async () => {

@@ -15,7 +15,7 @@
 --   stalls grows by one in every case. All but the cancelled record $3 with the attempt that was
 --   lost (before any hand-back) and now. FOR UPDATE SKIP LOCKED: a job a worker is settling at
 --   this moment is left to that worker. A job queued again in a grouped queue joins turns at its
---   level when its group has no stamp there (group_turn(), since 0012).
+--   level when its group has no stamp there (group_stamp(), since 0018; in row order before).
 WITH r AS (
 UPDATE {{schema}}.jobs j SET
   state = CASE WHEN j.cancel_requested THEN 'cancelled'
@@ -40,6 +40,20 @@ FROM (
 WHERE j.id = x.id
 RETURNING j.*
 )
-SELECT row_to_json(r) AS job,
-  CASE WHEN r.state = 'queued' THEN {{schema}}.group_turn(r.queue, r.priority, r.grp) END AS joined
+-- Turns are drawn in order of each (queue, level, group)'s lowest seq and the stamps taken in
+-- (queue, level, group) order, as group_join() takes them: a sweep beside an add of the same new
+-- groups never waits for the add's stamp while holding one the add waits for (they deadlocked).
+-- Volatile calls in an ordered select run in its order (the planner evaluates them after the sort).
+, pairs AS MATERIALIZED (
+  SELECT p.queue, p.priority, p.g, nextval('{{schema}}.group_turn_seq') AS turn
+  FROM (SELECT r.queue, r.priority, coalesce(r.grp, '') AS g, min(r.seq) AS first_seq
+        FROM r JOIN {{schema}}.queues q ON q.name = r.queue AND q.grouped
+        WHERE r.state = 'queued' GROUP BY 1, 2, 3) p
+  ORDER BY p.first_seq
+), stamped AS MATERIALIZED (
+  SELECT count(*) AS n FROM (
+    SELECT {{schema}}.group_stamp(s.queue, s.priority, s.g, s.turn) FROM pairs s ORDER BY s.queue, s.priority, s.g
+  ) t
+)
+SELECT row_to_json(r) AS job, CASE WHEN r.state = 'queued' THEN (SELECT n FROM stamped) >= 0 END AS joined
 FROM r
