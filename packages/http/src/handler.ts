@@ -136,6 +136,28 @@ function routeTable(app: App): Route[] {
   return routes;
 }
 
+/** True when every segment of `path` percent-decodes (`%ZZ` or a cut `%E2%82` do not). */
+function segmentsDecode(path: string): boolean {
+  try {
+    for (const segment of path.split('/')) decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The answer for a path no route of this method serves: OPTIONS gets 204 with the methods the path
+ * allows, another method 405 with them, and a path no route serves 404.
+ */
+function unrouted(method: string, path: string, allowed: string[]): Response {
+  if (allowed.length === 0) throw new HttpError(404, 'NOT_FOUND', `no route for ${method} ${path}`);
+  const methods = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+  if (method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow: methods } });
+  const e = new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allowed.join(' or ')}`);
+  return withHeader(errorResponse(e), 'allow', methods);
+}
+
 /**
  * Builds the handler. Options are validated at once (a `ValidationError` with the path of the
  * offending option). The handler answers every request, errors included, as
@@ -150,14 +172,9 @@ export function createHandler(options: HandlerOptions): WaitlineHandler {
       const url = new URL(request.url);
       const path = url.pathname === basePath ? '/' : url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : null;
       if (path === null) throw new HttpError(404, 'NOT_FOUND', `${url.pathname} is outside ${basePath}`);
+      if (!segmentsDecode(path)) throw new HttpError(400, 'BAD_REQUEST', `${url.pathname} holds a malformed %-escape`);
       const found = match(request.method, path);
-      if (!found.route) {
-        if (found.allowed.length > 0) {
-          const e = new HttpError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${found.allowed.join(' or ')}`);
-          return withHeader(errorResponse(e), 'allow', found.allowed.join(', '));
-        }
-        throw new HttpError(404, 'NOT_FOUND', `no route for ${request.method} ${path}`);
-      }
+      if (!found.route) return unrouted(request.method, path, found.allowed);
       const refusal = crossSiteRefusal(request, url);
       if (refusal) throw new HttpError(403, 'FORBIDDEN', `cross-site request refused: ${refusal}`);
       const response = await found.route.run({ request, url, params: found.params, app });

@@ -9,6 +9,17 @@ const ms = z.number().describe('milliseconds since the epoch');
 const nullableMs = ms.nullable();
 const jobState = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 
+/**
+ * A whole number given in a query string: decimal digits only, so `0x10`, `1e2`, ` 7` or an empty
+ * value are refused rather than read as numbers, then bounded to [min, max].
+ */
+const queryInt = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'a whole number in decimal digits')
+    .pipe(z.coerce.number().int().min(min).max(max))
+    .default(fallback);
+
 /** An ETA as core computes it. */
 export const EtaSchema = z
   .object({
@@ -143,7 +154,7 @@ export const ErrorSchema = z.object({
 /** `GET /queues/:queue/jobs` query. */
 export const ListQuerySchema = z.object({
   state: jobState.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryInt(1, 100, 20),
   cursor: z
     .string()
     .regex(/^\d{1,9}$/, 'an opaque cursor from nextCursor')
@@ -209,7 +220,7 @@ export const GroupCountsSchema = GroupSettingsSchema.extend({
 
 /** `GET /queues/:queue/groups` query: a page of groups by name, after `after` (the `nextAfter` of the page before). */
 export const GroupsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  limit: queryInt(1, 1_000, 100),
   after: z.string().min(1).max(128).optional(),
 });
 

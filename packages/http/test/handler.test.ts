@@ -58,9 +58,26 @@ describe('the handler', () => {
     expect(unknown.body.error.code).toBe('NOT_FOUND');
     const wrong = await call(`${served.url}/health`, { method: 'DELETE' });
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.get('allow')).toBe('GET');
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     const head = await fetch(`${served.url}/health`, { method: 'HEAD' });
     expect(head.status).toBe(200);
+    const options = await fetch(`${served.url}/queues/embed/jobs`, { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('GET, POST, HEAD, OPTIONS');
+    expect((await fetch(`${served.url}/nothing/here`, { method: 'OPTIONS' })).status).toBe(404);
+  });
+
+  it('refuses a malformed %-escape in the path and a limit that is not decimal digits (400)', async () => {
+    for (const path of ['/jobs/embed/%ZZ', '/queues/%E2%82/jobs', '/nothing/%ZZ']) {
+      const { status, body } = await call(`${served.url}${path}`);
+      expect([path, status, body.error.code]).toEqual([path, 400, 'BAD_REQUEST']);
+    }
+    for (const limit of ['0x10', '1e1', '%201', '', '-1', '0', '101', '2.5']) {
+      const { status, body } = await call(`${served.url}/queues/embed/jobs?limit=${limit}`);
+      expect([limit, status, body.error.path]).toEqual([limit, 400, ['query', 'limit']]);
+    }
+    const { status, body } = await call(`${served.url}/queues/embed/jobs?limit=7`);
+    expect([status, body.jobs]).toEqual([200, []]);
   });
 
   it('publishes an OpenAPI 3.1 document of every route, with the queue’s payload schema', async () => {
