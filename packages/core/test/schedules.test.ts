@@ -5,6 +5,7 @@
  * processes) are in the contract suite.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ManualClock, MemoryStorage, Queue, scheduledTick, ValidationError } from '../src/index.js';
 import { fireDueSchedules } from '../src/schedules/fire.js';
 import { nextTickAfter, SCHEDULE_MISSED_AFTER_MS } from '../src/schedules/spec.js';
@@ -50,6 +51,8 @@ describe('queue.schedule validation', () => {
     ['an empty key', '', { every: 1_000, payload: {} }, ['key']],
     ['a bad cron', 'k', { cron: 'not a cron', payload: {} }, ['schedule', 'cron']],
     ['a cron that never fires', 'k', { cron: '0 0 31 2 *', payload: {} }, ['schedule', 'cron']],
+    ['a cron whose ticks are all past', 'k', { cron: '0 0 0 1 1 * 2020', payload: {} }, ['schedule', 'cron']],
+    ['a cron of 7 fields', 'k', { cron: '0 0 0 1 1 * 2099', payload: {} }, ['schedule', 'cron']],
     ['an unknown time zone', 'k', { cron: '* * * * *', tz: 'Mars/Olympus', payload: {} }, ['schedule', 'tz']],
     ['tz with every', 'k', { every: 1_000, tz: 'UTC', payload: {} }, ['schedule', 'tz']],
     ['both cron and every', 'k', { cron: '* * * * *', every: 1_000, payload: {} }, ['schedule', 'cron']],
@@ -124,6 +127,31 @@ describe('firing schedules with a manual clock', () => {
     expect((await tickJobs(queue)).map((j) => j.payload)).toEqual([{ v: 2 }]);
     await queue.schedule('s', { every: 60_000, payload: { v: 2 } });
     expect((await queue.listSchedules())[0]).toMatchObject({ every: 60_000, nextRunAt: T0 + 85_000, lastRunAt: T0 + 10_000 });
+  });
+
+  it('does not ask to read again at once when every fire of a full batch failed (a draining queue)', async () => {
+    const { clock, queue, fire, errors } = await setup();
+    for (let i = 0; i < 150; i += 1) await queue.schedule(`s${String(i).padStart(3, '0')}`, { every: 1_000, payload: {} });
+    clock.set(T0 + 1_000);
+    expect(await fire()).toMatchObject({ fired: 100, more: true });
+    await queue.drain({ wait: false });
+    clock.set(T0 + 2_000);
+    // All 150 are due; the 100 read are refused, so the loop waits for its next poll to read again.
+    expect(await fire()).toEqual({ fired: 0, more: false, nextDueAt: null });
+    expect(errors).toHaveLength(100);
+  });
+
+  it('runs the payload schema once per tick job, as an add does: its transforms apply once', async () => {
+    const clock = new ManualClock(T0);
+    const schema = z.object({ at: z.string().transform((s) => Date.parse(s)), n: z.number().transform((n) => n * 10) });
+    const queue = new Queue(new MemoryStorage({ clock }), 'transforms', { payload: schema });
+    const given = { at: '2025-01-01T06:00:00Z', n: 1 };
+    expect((await queue.getJob((await queue.add(given as never)).id))?.payload).toEqual({ at: Date.parse(given.at), n: 10 });
+    // A schema whose input and output differ was refused at schedule(); its output was stored and run again.
+    expect((await queue.schedule('k', { every: 1_000, payload: given as never })).payload).toEqual(given);
+    clock.set(T0 + 1_000);
+    expect((await fireDueSchedules(queue, 5_000, (e) => expect.fail(String(e)))).fired).toBe(1);
+    expect((await tickJobs(queue)).filter((j) => j.tick !== null).map((j) => j.payload)).toEqual([{ at: Date.parse(given.at), n: 10 }]);
   });
 
   it('stops firing once unscheduled', async () => {

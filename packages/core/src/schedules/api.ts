@@ -8,7 +8,7 @@ import { MAX_RUN_AT } from '../limits.js';
 import { buildNewJob, validatePayload } from '../new-job.js';
 import type { Queue } from '../queue.js';
 import type { ScheduleRecord } from '../schedule-params.js';
-import { firstTick, parseScheduleDefinition, parseScheduleKey } from './spec.js';
+import { checkDeclaredCron, firstTick, parseScheduleDefinition, parseScheduleKey } from './spec.js';
 import { tickIdempotencyKey } from './tick.js';
 import { scheduleChanged } from './wakeups.js';
 
@@ -27,8 +27,11 @@ export function toScheduleInfo(r: ScheduleRecord): ScheduleInfo {
 export async function upsertScheduleOf(queue: Queue, key: unknown, definition: unknown): Promise<ScheduleInfo> {
   const k = parseScheduleKey(key);
   const parsed = parseScheduleDefinition(definition);
-  const payload = validatePayload(queue.schema, parsed.payload, ['schedule', 'payload']);
+  // The template keeps the payload as given, and each tick's job passes it through the queue's
+  // schema once, as `queue.add` does (storing the schema's output would run its transforms twice).
+  const payload = validatePayload(undefined, parsed.payload, ['schedule', 'payload']);
   const now = queue.clock.now();
+  checkDeclaredCron(parsed, now);
   // Builds one tick's job now, so a template that could not make a job is refused before anything is written.
   buildNewJob(queue.schema, queue.defaults, payload, { ...parsed.options, idempotencyKey: tickIdempotencyKey(k, now) }, now, ['schedule'], null);
   await queue.ready();

@@ -17,7 +17,11 @@ const FIRE_BATCH = 100;
 /** What one pass found: how many ticks this process fired, and when the next is due (null: none within the horizon). */
 export interface FirePass {
   fired: number;
-  /** A full batch was due: read again at once. */
+  /**
+   * A full batch was due and at least one of its schedules moved on: read again at once. A batch
+   * whose every fire failed (a draining or full queue refuses them all) says false, so the loop
+   * waits rather than reading the same batch again and again.
+   */
   more: boolean;
   nextDueAt: number | null;
 }
@@ -55,6 +59,7 @@ export async function fireDueSchedules(queue: Queue, horizonMs: number, report: 
   const now = queue.clock.now();
   const due = await queue.storage.dueSchedules({ queue: queue.name, until: now + horizonMs, limit: FIRE_BATCH });
   let fired = 0;
+  let settled = 0;
   let nextDueAt: number | null = null;
   const later = (t: number) => {
     if (t <= now + horizonMs && (nextDueAt === null || t < nextDueAt)) nextDueAt = t;
@@ -67,10 +72,11 @@ export async function fireDueSchedules(queue: Queue, horizonMs: number, report: 
     try {
       const { won, nextRunAt } = await fireOne(queue, s, now, report);
       if (won) fired += 1;
+      settled += 1;
       later(nextRunAt);
     } catch (err) {
       report(err);
     }
   }
-  return { fired, more: due.length === FIRE_BATCH && due.every((s) => s.nextRunAt <= now), nextDueAt };
+  return { fired, more: settled > 0 && due.length === FIRE_BATCH && due.every((s) => s.nextRunAt <= now), nextDueAt };
 }

@@ -93,6 +93,9 @@ export class ScheduleLoop {
       } catch (err) {
         this.report(err);
       }
+      // Timers, I/O and close() get their turn between passes, even with a storage that answers
+      // without touching I/O (MemoryStorage, SQLite).
+      if (this.again && !this.stopped) await new Promise<void>((resume) => setImmediate(resume));
     } while (this.again && !this.stopped);
     if (this.stopped) return;
     const delay = nextDueAt === null ? SCHEDULE_MAX_SLEEP_MS : Math.min(SCHEDULE_MAX_SLEEP_MS, Math.max(0, nextDueAt - this.queue.clock.now()));
