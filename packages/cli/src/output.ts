@@ -3,7 +3,7 @@
  * `error CODE: message (at path)`.
  * @module
  */
-import { type JobRecord, WaitlineError } from '@waitline/core';
+import { type JobRecord, maskJobSecrets, WaitlineError } from '@waitline/core';
 
 /** Where a command writes; tests pass their own. */
 export interface Out {
@@ -74,10 +74,10 @@ export function formatTime(at: number | null): string {
 
 /**
  * A job record as `--json` prints it: without its lease token (a worker's proof of ownership) and
- * with its webhook's bearer token masked (a secret of the receiver), the rest as stored.
+ * with the receiver's bearer token masked (in its webhook, or a delivery job's payload), the rest
+ * as stored.
  */
 export function shownJob(job: JobRecord): Omit<JobRecord, 'leaseToken'> {
   const { leaseToken: _token, ...shown } = job;
-  if (shown.webhook?.token) return { ...shown, webhook: { ...shown.webhook, token: '***' } };
-  return shown;
+  return maskJobSecrets(shown);
 }

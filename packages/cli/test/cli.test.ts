@@ -2,7 +2,7 @@
  * The built `waitline` bin, run as a child process against every storage: reads in tables and
  * JSON, every action, and the error line and exit code of each kind of failure (nothing written).
  */
-import { Queue, Worker } from '@waitline/core';
+import { Queue, WEBHOOK_QUEUE, Worker } from '@waitline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // One storage helper for the HTTP and the CLI tests (each storage also gives the URL the CLI takes).
 import { type OpenedStorage, testStorages } from '../../http/test/storages.js';
@@ -53,6 +53,14 @@ for (const kind of await testStorages()) {
       expect((await q.getJob(hooked.id))?.webhook?.token).toBe('secret-token');
       await q.clear();
       await db.storage.removeJobs({ queue: 'work', states: ['cancelled'], limit: 1_000 });
+      // A delivery job carries the token in its payload: shown masked too.
+      const deliveries = new Queue(db.storage, WEBHOOK_QUEUE);
+      const delivery = await deliveries.add({ url: 'https://hooks.example.com/x', token: 'secret-token', event: 'completed', body: {} });
+      const out = (await cli('list', WEBHOOK_QUEUE, '--json')).stdout;
+      expect(out).not.toContain('secret-token');
+      expect((JSON.parse(out) as Array<{ id: string; payload: { token: string } }>).find((j) => j.id === delivery.id)?.payload.token).toBe('***');
+      expect((await cli('show', WEBHOOK_QUEUE, delivery.id, '--json')).stdout).not.toContain('secret-token');
+      await deliveries.clear();
     });
 
     it('cancels, retries, promotes and reprioritises jobs', async () => {

@@ -94,7 +94,7 @@ export { importJobs, type ImportOptions } from './transfer/import.js';
 export { TRANSFER_FORMAT, type HeaderLine, type JobLine, type QueueLine, type QueueSettings } from './transfer/lines.js';
 export { planImport, type ImportPlan, type StoredConflict } from './transfer/plan.js';
 export { DEFAULT_PROGRESS_INTERVAL_MS, WEBHOOK_EVENTS, type WebhookOptions } from './webhooks/subscription.js';
-export { WEBHOOK_QUEUE, type WebhookDeliveryJob, type WebhookError, type WebhookPayload } from './webhooks/body.js';
+export { MASKED_SECRET, maskJobSecrets, WEBHOOK_QUEUE, type WebhookDeliveryJob, type WebhookError, type WebhookPayload } from './webhooks/body.js';
 export {
   startWebhookDelivery,
   type WebhookDeliveryHandle,

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
 import { Queue } from '../src/queue.js';
 import type { EnqueueParams } from '../src/storage.js';
+import { MASKED_SECRET, maskJobSecrets, WEBHOOK_QUEUE } from '../src/webhooks/body.js';
 import { startWebhookDelivery, type WebhookDeliveryOptions } from '../src/webhooks/delivery.js';
 import { signWebhook, verifyWebhookSignature } from '../src/webhooks/signature.js';
 import type { WebhookOptions } from '../src/webhooks/subscription.js';
@@ -113,12 +114,35 @@ describe('webhook signatures', () => {
       expect(verifyWebhookSignature({ secret, header: bad, body, now: t })).toBe(false);
     }
     expect(verifyWebhookSignature({ secret: '', header, body, now: t })).toBe(false);
+    // A tolerance or clock that is not a number (an unset environment variable) refuses every signature.
+    for (const toleranceMs of [Number.NaN, -1, Number(undefined)]) expect(verifyWebhookSignature({ secret, header, body, now: t, toleranceMs })).toBe(false);
+    expect(verifyWebhookSignature({ secret, header, body, now: Number.NaN })).toBe(false);
+    expect(verifyWebhookSignature({ secret, header, body, now: t, toleranceMs: Number.POSITIVE_INFINITY })).toBe(true);
   });
 
   it('accepts any matching v1 among several (a secret rotation)', () => {
     const good = signWebhook(secret, t, body).split('v1=')[1] as string;
     const other = signWebhook('another-secret-entirely', t, body).split('v1=')[1] as string;
     expect(verifyWebhookSignature({ secret, header: `t=${t},v1=${other},v1=${good}`, body, now: t })).toBe(true);
+  });
+});
+
+describe('maskJobSecrets', () => {
+  const webhook = {
+    url: 'https://hooks.example.test/x',
+    token: 'secret-token',
+    events: ['completed' as const],
+    includePayload: false,
+    progressIntervalMs: 1_000,
+  };
+  it("masks the bearer token in a job's webhook and in a delivery job's payload, and nowhere else", () => {
+    const job = { queue: 'work', payload: { token: 'the app’s own field' }, webhook };
+    expect(maskJobSecrets(job)).toEqual({ ...job, webhook: { ...webhook, token: MASKED_SECRET } });
+    expect(job.webhook.token).toBe('secret-token');
+    const delivery = { queue: WEBHOOK_QUEUE, payload: { url: webhook.url, token: 'secret-token', event: 'completed', body: {} }, webhook: null };
+    expect(maskJobSecrets(delivery)).toEqual({ ...delivery, payload: { ...delivery.payload, token: MASKED_SECRET } });
+    const tokenless = { ...delivery, payload: { ...delivery.payload, token: null } };
+    expect(maskJobSecrets(tokenless)).toBe(tokenless);
   });
 });
 

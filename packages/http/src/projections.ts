@@ -3,7 +3,7 @@
  * the queue's `expose` entry allows them; the admin view hides only the lease token.
  * @module
  */
-import type { Eta, JobRecord, JobStatus } from '@waitline/core';
+import { type Eta, type JobRecord, type JobStatus, maskJobSecrets } from '@waitline/core';
 import type { z } from 'zod';
 import type { AdminJobSchema, PublicJobStatusSchema } from './schemas.js';
 
@@ -61,11 +61,13 @@ export function toPublicStatus(status: JobStatus, payload: unknown, expose: Expo
 
 /**
  * Projects a stored job for the admin API; `position` and `eta` are null unless given. The job's
- * webhook subscription is left out: it holds the receiver's bearer token.
+ * webhook subscription is left out (it holds the receiver's bearer token), and a delivery job's
+ * payload shows that token masked.
  */
 export function toAdminJob(record: JobRecord, position: number | null = null, eta: Eta | null = null): AdminJob {
   const { leaseToken: _token, leaseExpiresAt: _expires, seq: _seq, backoff: _backoff, timeoutMs: _timeout, webhook: _webhook, ...rest } = record;
-  return { ...rest, position, eta } as AdminJob;
+  const { payload } = maskJobSecrets({ queue: rest.queue, payload: rest.payload, webhook: null });
+  return { ...rest, payload, position, eta } as AdminJob;
 }
 
 /** True once a job can change no more. */

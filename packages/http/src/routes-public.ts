@@ -2,6 +2,7 @@
  * The public routes: health, and a job's status (once, or live over SSE) for anyone holding its id.
  * @module
  */
+import { maskJobSecrets } from '@waitline/core';
 import { z } from 'zod';
 import type { App } from './app.js';
 import { errorAnswer, json } from './errors.js';
@@ -30,7 +31,7 @@ async function health({ app }: RouteContext): Promise<Response> {
 async function payloadIfExposed(app: App, queue: string, id: string): Promise<unknown> {
   if (!app.config.expose[queue]?.payload) return undefined;
   const record = await app.queue(queue).getJob(id);
-  return record?.payload;
+  return record ? maskJobSecrets(record).payload : undefined;
 }
 
 async function jobStatus({ app, params }: RouteContext): Promise<Response> {

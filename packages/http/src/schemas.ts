@@ -17,7 +17,8 @@ const queryInt = (min: number, max: number, fallback: number) =>
   z
     .string()
     .regex(/^\d{1,9}$/, 'a whole number in decimal digits')
-    .pipe(z.coerce.number().int().min(min).max(max))
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
     .default(fallback);
 
 /** An ETA as core computes it. */

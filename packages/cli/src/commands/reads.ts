@@ -3,7 +3,7 @@
  * @module
  */
 import type { JobRecord, JobState, JobStatus, QueueStats } from '@waitline/core';
-import { Queue, ValidationError } from '@waitline/core';
+import { maskJobSecrets, Queue, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
 import { formatMs, formatTime, printJson, shownJob, table } from '../output.js';
 import { renderOverview } from '../watch/frame.js';
@@ -107,7 +107,7 @@ function statusText(s: JobStatus, record: JobRecord): string {
 export async function show(ctx: Ctx, queueName: string, id: string): Promise<void> {
   const queue = await ctx.queue(queueName);
   const status = await queue.getStatus(id);
-  const record = (await queue.getJob(id))!;
+  const record = maskJobSecrets((await queue.getJob(id))!);
   if (ctx.json) return printJson(ctx.out, { ...status, payload: record.payload });
   ctx.out.write(statusText(status, record));
 }

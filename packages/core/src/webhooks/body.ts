@@ -29,6 +29,12 @@ export interface WebhookError {
 
 /** The JSON body of one webhook delivery. Times are ms since the Unix epoch. */
 export interface WebhookPayload {
+  /**
+   * The delivery's id, the same on every retry of one delivery: what a receiver deduplicates on.
+   * It is inside the signed body, so a replayed request cannot pass under a new id (the
+   * `waitline-delivery` header carries the same value, unsigned).
+   */
+  deliveryId: string;
   /** What happened. */
   event: WebhookEvent;
   /** The job it happened to. */
@@ -65,8 +71,8 @@ export interface WebhookDeliveryJob {
   token: string | null;
   /** The event, also sent in the `Waitline-Event` header. */
   event: WebhookEvent;
-  /** The body, serialised at send time. */
-  body: WebhookPayload;
+  /** The body, serialised at send time with the delivery job's id as its `deliveryId`. */
+  body: Omit<WebhookPayload, 'deliveryId'>;
 }
 
 /** The event a job's state is the outcome of, or null for a state that is not final. @internal */
@@ -97,8 +103,8 @@ function plainError(job: JobRecord): WebhookError | null {
 }
 
 /** The body of the delivery of `event` for `job` as it is now. @internal */
-export function deliveryBody(job: JobRecord, event: WebhookEvent, standing: Standing, now: number): WebhookPayload {
-  const body: WebhookPayload = {
+export function deliveryBody(job: JobRecord, event: WebhookEvent, standing: Standing, now: number): Omit<WebhookPayload, 'deliveryId'> {
+  const body: Omit<WebhookPayload, 'deliveryId'> = {
     event,
     jobId: job.id,
     queue: job.queue,
@@ -114,4 +120,21 @@ export function deliveryBody(job: JobRecord, event: WebhookEvent, standing: Stan
   };
   if (job.webhook?.includePayload) body.payload = job.payload;
   return body;
+}
+
+/** What a masked secret shows in its place. */
+export const MASKED_SECRET = '***';
+
+/**
+ * The job as an operator's view may show it: the receiver's bearer token replaced by
+ * {@link MASKED_SECRET} wherever the job keeps one: its `webhook` subscription and, for a delivery
+ * job of {@link WEBHOOK_QUEUE}, the payload's `token`. Everything else is as stored; the job given
+ * is not changed. Listings, the CLI and the admin API show jobs through it.
+ */
+export function maskJobSecrets<T extends Pick<JobRecord, 'queue' | 'payload' | 'webhook'>>(job: T): T {
+  let shown = job;
+  if (job.webhook?.token) shown = { ...shown, webhook: { ...job.webhook, token: MASKED_SECRET } };
+  const payload = job.payload as Partial<WebhookDeliveryJob> | null;
+  if (job.queue === WEBHOOK_QUEUE && typeof payload?.token === 'string') shown = { ...shown, payload: { ...payload, token: MASKED_SECRET } };
+  return shown;
 }

@@ -13,7 +13,7 @@ import type { Storage } from '../storage.js';
 import type { HandlerContext } from '../worker/context.js';
 import { Worker } from '../worker/worker.js';
 import type { WorkerOptions } from '../worker/worker-options.js';
-import { WEBHOOK_QUEUE, type WebhookDeliveryJob } from './body.js';
+import { WEBHOOK_QUEUE, type WebhookDeliveryJob, type WebhookPayload } from './body.js';
 import { DELIVERY_ATTEMPTS_CAP } from './outbox.js';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './signature.js';
 
@@ -99,7 +99,7 @@ async function withTimeout<T>(outer: AbortSignal, ms: number, fn: (signal: Abort
 /** One POST; resolves with the status on 2xx, throws what the attempt failed with otherwise. */
 async function post(job: JobRecord<WebhookDeliveryJob>, ctx: HandlerContext, o: Resolved): Promise<WebhookDeliveryResult> {
   const { url, token, event, body } = job.payload;
-  const text = JSON.stringify(body);
+  const text = JSON.stringify({ deliveryId: job.id, ...body } satisfies WebhookPayload);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'waitline-webhooks',

@@ -57,8 +57,9 @@ function parseHeader(header: string): { t: number; v1: string[] } | null {
 
 /**
  * True when `header` is a valid signature of `body` with `secret`, made within `toleranceMs` of
- * `now`. Compares in constant time; never throws (a missing or malformed header is false). Check
- * the raw body before parsing it: any change to it, even whitespace, fails the check.
+ * `now`. Compares in constant time; never throws (a missing or malformed header is false, and so
+ * is every header when `toleranceMs` is NaN or negative or `now` is not finite). Check the raw
+ * body before parsing it: any change to it, even whitespace, fails the check.
  */
 export function verifyWebhookSignature(options: VerifyWebhookOptions): boolean {
   const { secret, header, body } = options;
@@ -66,7 +67,9 @@ export function verifyWebhookSignature(options: VerifyWebhookOptions): boolean {
   const parsed = parseHeader(header);
   if (parsed === null) return false;
   const now = options.now ?? Date.now();
-  if (Math.abs(now - parsed.t) > (options.toleranceMs ?? DEFAULT_SIGNATURE_TOLERANCE_MS)) return false;
+  const tolerance = options.toleranceMs ?? DEFAULT_SIGNATURE_TOLERANCE_MS;
+  // A NaN clock or tolerance (`Number(process.env.UNSET)`) would make every age pass: it fails.
+  if (!Number.isFinite(now) || !(tolerance >= 0) || !(Math.abs(now - parsed.t) <= tolerance)) return false;
   const expected = Buffer.from(hmacHex(secret, parsed.t, body), 'hex');
   return parsed.v1.some((candidate) => timingSafeEqual(Buffer.from(candidate, 'hex'), expected));
 }

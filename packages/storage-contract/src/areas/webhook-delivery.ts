@@ -68,7 +68,7 @@ export function describeWebhookDelivery(harness: StorageHarness): void {
     const live = useLive(harness);
     const hooks = useWebhooks(live);
 
-    it('a receiver failing twice gets the delivery on the 3rd attempt: same delivery id, signed, with the bearer token', async () => {
+    it('a receiver failing twice gets the delivery on the 3rd attempt: same delivery id, signed in the body, with the bearer token', async () => {
       const rx = hooks.rx();
       rx.answer('/flaky', (n) => (n < 2 ? 500 : 204));
       const q = live.queue('wh-flaky');
@@ -88,6 +88,7 @@ export function describeWebhookDelivery(harness: StorageHarness): void {
         expect(verifyWebhookSignature({ secret: `${SECRET}x`, header, body: r.raw })).toBe(false);
         expect(verifyWebhookSignature({ secret: SECRET, header, body: r.raw.replace('completed', 'failed') })).toBe(false);
         expect(r.body).toMatchObject({
+          deliveryId: delivery?.id,
           event: 'completed',
           jobId: job.id,
           queue: q.name,
