@@ -42,6 +42,25 @@ export class ChangeWatcher {
     return Number(this.db?.pragma('data_version', { simple: true }) ?? -1);
   }
 
+  /**
+   * Runs `write` (a commit of this process's own journal connection) without reporting it as a
+   * change: changes before it are reported first, then the version after it is taken as seen.
+   * Without it, the listener-row refresh every second woke every idle subscriber of this process.
+   */
+  own(write: () => void): void {
+    if (this.db === undefined) {
+      write();
+      return;
+    }
+    this.check();
+    write();
+    try {
+      this.version = this.read();
+    } catch {
+      // busy or closing: the next tick reports the change, as before
+    }
+  }
+
   private check(): void {
     let now: number;
     try {

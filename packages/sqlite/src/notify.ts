@@ -51,9 +51,9 @@ function fileTransport(path: string): NoticeTransport {
       watcher.start();
     },
     stop: () => watcher.stop(),
-    listenRemote: (queue) => remote.listen(queue),
-    unlistenRemote: (queue) => remote.unlisten(queue),
-    refreshRemote: () => remote.refresh(),
+    listenRemote: (queue) => watcher.own(() => remote.listen(queue)),
+    unlistenRemote: (queue) => watcher.own(() => remote.unlisten(queue)),
+    refreshRemote: () => watcher.own(() => remote.refresh()),
     close() {
       watcher.stop();
       remote.close();

@@ -190,6 +190,24 @@ describe('storage specifics', () => {
     expect(heard).toEqual([]);
   });
 
+  it('an idle remote subscriber is not woken by its own listener refresh, but hears another connection', async () => {
+    const a = await open();
+    const heard: StorageNotice[] = [];
+    const stop = a.notifier.subscribe('q', (n) => heard.push(n), { remote: true });
+    try {
+      // The listener row is refreshed every second: each refresh was a commit the watcher reported.
+      await new Promise((done) => setTimeout(done, 2_600));
+      expect(heard.filter((n) => n.kind === 'changed')).toEqual([]);
+      const other = new Database(a.describe().options.path as string);
+      other.exec('CREATE TABLE poke (x)');
+      other.close();
+      for (let i = 0; i < 40 && heard.length === 0; i += 1) await new Promise((done) => setTimeout(done, 50));
+      expect(heard.map((n) => n.kind)).toContain('changed');
+    } finally {
+      stop();
+    }
+  });
+
   it('runs on :memory:, with a private notifier, and its descriptor cannot reopen the data', async () => {
     const a = await SqliteStorage.open({ path: ':memory:' });
     opened.push(a);
