@@ -5,6 +5,8 @@
  * never migrated, or was migrated by newer code, is refused with `SCHEMA_VERSION`.
  * @module
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Logger, type Storage, ValidationError } from '@waitline/core';
 
 /** A parsed storage location. */
@@ -13,8 +15,28 @@ export type StorageSpec =
   | { kind: 'postgres'; connectionString: string; schema?: string }
   | { kind: 'redis'; host: string; port: number; password?: string; username?: string; db?: number; prefix?: string };
 
+/**
+ * The location with any password masked, for messages: everything between `://` and the last `@`
+ * is user info, whatever it holds (`#`, `/` or `@` in a password make a URL parser stop early).
+ */
+export function redactLocation(value: string): string {
+  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)@/s, (_m, scheme: string, info: string) => {
+    const colon = info.indexOf(':');
+    return `${scheme}${colon === -1 ? info : `${info.slice(0, colon)}:***`}@`;
+  });
+}
+
 function refuse(value: string, why: string): never {
-  throw new ValidationError(`invalid storage "${value}": ${why}`, [{ path: ['storage'], message: why }]);
+  throw new ValidationError(`invalid storage "${redactLocation(value)}": ${why}`, [{ path: ['storage'], message: why }]);
+}
+
+/** `decodeURIComponent`, a malformed escape refused at `storage` (the value shown redacted). */
+function decoded(value: string, part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return refuse(value, 'a malformed %-escape in the user or password (write % as %25)');
+  }
 }
 
 function parseRedis(value: string, url: URL): StorageSpec {
@@ -25,8 +47,8 @@ function parseRedis(value: string, url: URL): StorageSpec {
     kind: 'redis',
     host: url.hostname || '127.0.0.1',
     port: url.port ? Number(url.port) : 6379,
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decoded(value, url.password) } : {}),
+    ...(url.username ? { username: decoded(value, url.username) } : {}),
     ...(db !== undefined ? { db } : {}),
     ...(prefix ? { prefix } : {}),
   };
@@ -38,7 +60,10 @@ export function parseStorage(value: string | undefined): StorageSpec {
     refuse('', 'give --storage (or WAITLINE_STORAGE): sqlite:./jobs.db, postgres://… or redis://…');
   }
   if (value.startsWith('sqlite:')) {
-    const path = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    const rest = value.slice('sqlite:'.length);
+    // sqlite:///abs/path is an absolute path; sqlite://./x.db would read as /./x.db, at the root.
+    if (rest.startsWith('//') && !rest.startsWith('///')) refuse(value, 'write sqlite:./jobs.db (relative) or sqlite:///abs/jobs.db');
+    const path = rest.replace(/^\/\/(?=\/)/, '');
     if (path === '') refuse(value, 'sqlite: needs a file path, as in sqlite:./jobs.db');
     return { kind: 'sqlite', path };
   }
@@ -55,6 +80,22 @@ export function parseStorage(value: string | undefined): StorageSpec {
   }
   if (url.protocol === 'redis:') return parseRedis(value, url);
   return refuse(value, `unknown scheme "${url.protocol}"; expected sqlite:, postgres:// or redis://`);
+}
+
+/**
+ * True when two specs name the same storage: one SQLite file (paths resolved), or one Postgres
+ * database and schema, or one Redis database and prefix, whatever the spelling.
+ */
+export function sameStorage(a: StorageSpec, b: StorageSpec): boolean {
+  if (a.kind === 'sqlite' && b.kind === 'sqlite') return resolve(a.path) === resolve(b.path);
+  if (a.kind === 'postgres' && b.kind === 'postgres') {
+    const [x, y] = [new URL(a.connectionString), new URL(b.connectionString)];
+    const where = (u: URL) => `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+    return where(x) === where(y) && (a.schema ?? 'waitline') === (b.schema ?? 'waitline');
+  }
+  if (a.kind === 'redis' && b.kind === 'redis')
+    return a.host === b.host && a.port === b.port && (a.db ?? 0) === (b.db ?? 0) && (a.prefix ?? 'waitline') === (b.prefix ?? 'waitline');
+  return false;
 }
 
 /** Where a spec points, for people: no password. */
@@ -81,6 +122,9 @@ export function describeSpec(spec: StorageSpec): string {
 export async function openStorage(spec: StorageSpec, { migrate = false, serverLogger }: { migrate?: boolean; serverLogger?: Logger } = {}): Promise<Storage> {
   switch (spec.kind) {
     case 'sqlite': {
+      // Opening a missing file creates it: a mistyped path would leave an empty database behind.
+      if (!migrate && !existsSync(spec.path))
+        refuse(`sqlite:${spec.path}`, 'no such file (a new database is created only by import --migrate or move --migrate)');
       const { SqliteStorage } = await import('@waitline/sqlite');
       return SqliteStorage.open({ path: spec.path, migrate });
     }

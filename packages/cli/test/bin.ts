@@ -79,7 +79,10 @@ export function startWaitline(args: string[], options: { tty?: boolean } = {}): 
       throw new Error(`no ${pattern} in the output within ${timeoutMs}ms (exit ${child.exitCode}); stdout:\n${out.slice(-2000)}\nstderr:\n${err}`);
     },
     async stop(signal = 'SIGINT') {
-      child.kill(signal);
+      // On a terminal, Ctrl-C is a keystroke: the terminal sends SIGINT to the bin itself (a
+      // signal to `script` would reach the bin only as the terminal hanging up).
+      if (options.tty && signal === 'SIGINT') child.stdin?.write('\u0003');
+      else child.kill(signal);
       return exited;
     },
   };

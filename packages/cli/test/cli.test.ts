@@ -206,11 +206,43 @@ describe('waitline without a usable storage', () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
+    const { writeFileSync } = await import('node:fs');
     const path = join(mkdtempSync(join(tmpdir(), 'wl-cli-')), 'empty.db');
+    writeFileSync(path, '');
     const result = await waitline(['--storage', `sqlite:${path}`, 'stats', 'work']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error SCHEMA_VERSION: /);
     const again = await waitline(['--storage', `sqlite:${path}`, 'stats', 'work']);
     expect(again.stderr).toMatch(/^error SCHEMA_VERSION: /);
+  });
+
+  it('refuses a missing SQLite file without creating it, and sqlite://./x, which names the root', async () => {
+    const { existsSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const path = join(mkdtempSync(join(tmpdir(), 'wl-cli-')), 'typo.db');
+    const missing = await waitline(['--storage', `sqlite:${path}`, 'stats', 'work']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error VALIDATION: .*no such file.*\(at storage\)/);
+    expect(existsSync(path)).toBe(false);
+    const rooted = await waitline(['--storage', 'sqlite://./wl-cli-rooted.db', 'stats', 'work']);
+    expect(rooted.code).toBe(2);
+    expect(rooted.stderr).toContain('sqlite:///abs/jobs.db');
+    expect(existsSync('/wl-cli-rooted.db')).toBe(false);
+  });
+
+  it('never prints a password, however the location is malformed', async () => {
+    for (const location of [
+      'redis://:S3cretPw@127.0.0.1:6379/abc',
+      'rediss://:S3cretPw@cache.example.com:6380',
+      'mysql://root:S3cretPw@db/app',
+      'postgres://app:S3cret#Pw@127.0.0.1:5432/test',
+      'redis://:50%S3cretPw@127.0.0.1:6379',
+    ]) {
+      const result = await waitline(['--storage', location, 'stats', 'work']);
+      expect([location, result.code]).toEqual([location, 2]);
+      expect(result.stderr).toMatch(/^error VALIDATION: .*\*\*\*.*\(at storage\)/);
+      expect(result.stderr).not.toContain('S3cret');
+    }
   });
 });

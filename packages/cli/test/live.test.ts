@@ -3,7 +3,7 @@
  * (redrawn on events: its safety refresh is set to an hour, so every frame after the first comes
  * from a notice) and `doctor` (its checks and its exit code).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, Worker } from '@waitline/core';
@@ -14,7 +14,12 @@ import { startWaitline, waitline } from './bin.js';
 
 /** The same storage server under a name nothing was ever migrated into. */
 function unmigratedUrl(db: OpenedStorage, kind: string): string {
-  if (kind === 'sqlite') return `sqlite:${join(mkdtempSync(join(tmpdir(), 'wl-cli-')), 'never.db')}`;
+  if (kind === 'sqlite') {
+    // An empty file: the CLI refuses a path with no file at all before it opens anything.
+    const path = join(mkdtempSync(join(tmpdir(), 'wl-cli-')), 'never.db');
+    writeFileSync(path, '');
+    return `sqlite:${path}`;
+  }
   const param = kind === 'postgres' ? 'schema' : 'prefix';
   return db.url.replace(new RegExp(`${param}=[^&]+`), `${param}=wl_never_${Date.now()}`);
 }

@@ -4,7 +4,7 @@
  * ETAs are the same after a move, and a newer format, a bad line or a conflict fail with their
  * typed error line, leaving no job half imported.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, Queue, type Storage } from '@waitline/core';
@@ -85,6 +85,17 @@ for (const source of kinds) {
     });
     afterAll(() => src?.cleanup());
 
+    it('leaves an existing file as it was when the export fails, and exports a queue named twice once', async () => {
+      const before = readFileSync(file, 'utf8');
+      const typo = await runBin(['--storage', src.url, 'export', 'work', 'no-such-queue', '--out', file]);
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toMatch(/^error VALIDATION: no queue named "no-such-queue".*\(at queues\.1\)/);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+      expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+      const twice = await runBin(['--storage', src.url, 'export', 'other', 'other']);
+      expect(lines(twice.stdout).map((l) => JSON.parse(l).type)).toEqual(['header', 'queue', 'job']);
+    });
+
     it('writes a header, the queue configurations, the schedules, then every job; running jobs as waiting', async () => {
       const [header, ...rest] = exported.map((l) => JSON.parse(l));
       expect(header).toMatchObject({ type: 'header', format: 3, source: { storage: expect.stringMatching(/Storage$/) } });
@@ -164,8 +175,12 @@ for (const source of kinds) {
         }
         const waiting = await q.addBulk([5, 6, 7].map((n) => ({ payload: { n }, options: { size: n } })));
         const refused = await runBin(['move', '--from', src.url, '--to', `sqlite:${path}`]);
-        expect(refused.code).toBe(1);
-        expect(refused.stderr).toMatch(/^error SCHEMA_VERSION: /);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toMatch(/^error VALIDATION: .*no such file.*\(at storage\)/);
+        // The same storage, spelled another way: a move into itself is refused before it starts.
+        const respelled = src.url.startsWith('sqlite:') ? src.url.replace(/\/([^/]+)$/, '/./$1') : src.url;
+        const itself = await runBin(['move', '--from', src.url, '--to', respelled, '--on-conflict', 'replace']);
+        expect([itself.code, itself.stderr]).toEqual([2, expect.stringMatching(/same storage.*\(at to\)/)]);
         const moved = await runBin(['move', '--from', src.url, '--to', `sqlite:${path}`, '--migrate', 'eta']);
         expect(moved).toMatchObject({ code: 0, stdout: 'imported 7 job(s) (0 replaced, 0 skipped), 1 queue configuration(s) and 0 schedule(s)\n' });
         dst = await SqliteStorage.open({ path });

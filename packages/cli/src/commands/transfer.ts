@@ -5,14 +5,15 @@
  * @module
  */
 import { once } from 'node:events';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
-import { exportJobs, type ImportConflictMode, importJobs, type ImportSummary, type Storage } from '@waitline/core';
+import { exportJobs, type ImportConflictMode, importJobs, type ImportSummary, type Storage, ValidationError } from '@waitline/core';
 import { type Command, Option } from 'commander';
 import { CliError, type GlobalOptions } from '../context.js';
 import { type Out, printJson } from '../output.js';
-import { openStorage, parseStorage } from '../storage-url.js';
+import { openStorage, parseStorage, sameStorage } from '../storage-url.js';
 
 interface TransferOptions extends GlobalOptions {
   out?: string;
@@ -62,13 +63,39 @@ async function writeLines(lines: AsyncIterable<string>, sink: Writable): Promise
   return counts;
 }
 
-/** Opens a file for the command, a missing or unwritable one as a `CliError` at `--in` / `--out`. */
-async function openFile(path: string, mode: 'r' | 'w'): Promise<FileHandle> {
+/**
+ * Opens a file for the command, a missing or unwritable one as a `CliError` at `--in` / `--out`
+ * (naming `shown`, the file the user gave, when `path` is a temporary file beside it).
+ */
+async function openFile(path: string, mode: 'r' | 'w', shown = path): Promise<FileHandle> {
   try {
     return await open(path, mode);
   } catch (err) {
     const option = mode === 'r' ? 'in' : 'out';
-    throw new CliError(mode === 'r' ? 'FILE_NOT_READABLE' : 'FILE_NOT_WRITABLE', `cannot open "${path}": ${(err as Error).message}`, [option]);
+    const why = (err as Error).message.replace(path, shown);
+    throw new CliError(mode === 'r' ? 'FILE_NOT_READABLE' : 'FILE_NOT_WRITABLE', `cannot open "${shown}": ${why}`, [option]);
+  }
+}
+
+/**
+ * Writes the lines to `path` through a temporary file beside it, renamed over `path` only once
+ * every line is written: an export that fails (an unknown queue, a lost connection, a full disk)
+ * leaves an existing file as it was and no partial file behind, which an import would take for a
+ * whole one (the format has no end marker).
+ */
+async function writeFileAtomically(path: string, lines: AsyncIterable<string>): Promise<{ queues: number; schedules: number; jobs: number }> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const file = (await openFile(temporary, 'w', path)).createWriteStream();
+  try {
+    const counts = await writeLines(lines, file);
+    file.end();
+    await once(file, 'finish');
+    await rename(temporary, path);
+    return counts;
+  } catch (err) {
+    file.destroy();
+    await rm(temporary, { force: true });
+    throw err;
   }
 }
 
@@ -80,10 +107,7 @@ async function exportCommand(options: TransferOptions, queues: string[], out: Ou
       await writeLines(lines, process.stdout);
       return;
     }
-    const file = (await openFile(options.out, 'w')).createWriteStream();
-    const counts = await writeLines(lines, file);
-    file.end();
-    await once(file, 'finish');
+    const counts = await writeFileAtomically(options.out, lines);
     if (options.json) printJson(out, { ...counts, file: options.out });
     else out.write(`exported ${counts.jobs} job(s) and ${counts.schedules} schedule(s) of ${counts.queues} queue(s) to ${options.out}\n`);
   });
@@ -113,6 +137,9 @@ async function importCommand(options: TransferOptions, out: Out): Promise<void> 
 
 /** `move --from url --to url [queues...]`: an export piped into an import, without a file. */
 async function moveCommand(options: TransferOptions, queues: string[], out: Out): Promise<void> {
+  const [from, to] = [parseStorage(options.from ?? process.env.WAITLINE_STORAGE), parseStorage(options.to ?? process.env.WAITLINE_STORAGE)];
+  if (sameStorage(from, to))
+    throw new ValidationError('--from and --to name the same storage: a move needs two', [{ path: ['to'], message: 'the same storage as --from' }]);
   await withStorage(options.from, false, (from) =>
     withStorage(options.to, options.migrate === true, async (to) => {
       const lines = exportJobs(from, queues.length > 0 ? { queues } : {});

@@ -41,17 +41,26 @@ function drawer(ctx: Ctx): { draw(frame: WatchFrame): void; done(): void } {
   return { draw: (frame) => ctx.out.write(`---\n${frameText(frame)}`), done: () => undefined };
 }
 
-/** Resolves on the first SIGINT or SIGTERM, and stops listening for them. */
-function interrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+/**
+ * `signalled` resolves on the first SIGINT or SIGTERM. The listener stays until `release()`, after
+ * the clean-up: on a terminal, log-update's signal-exit also listens, and re-raises the signal
+ * (ending the process by it, before any clean-up) once it finds itself the only listener left.
+ */
+function interruption(): { signalled: Promise<void>; release(): void } {
+  let resolve = (): void => undefined;
+  const signalled = new Promise<void>((done) => {
+    resolve = done;
   });
+  const on = () => resolve();
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    signalled,
+    release: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
 }
 
 /** `watch [queue] [--rows n] [--refresh 5s]`: runs until Ctrl-C. */
@@ -66,9 +75,13 @@ export async function watch(ctx: Ctx, queueName: string | undefined, options: Wa
     { minRedrawMs: 100, refreshMs },
     (name) => new Queue(ctx.storage, name),
   );
-  const stopped = interrupted();
-  await watcher.start();
-  await stopped;
-  watcher.stop();
-  view.done();
+  const stop = interruption();
+  try {
+    await watcher.start();
+    await stop.signalled;
+  } finally {
+    watcher.stop();
+    view.done();
+    stop.release();
+  }
 }

@@ -33,14 +33,43 @@ export function transferJob(record: JobRecord, now: number): TransferJob {
   return { ...job, state: 'queued', attempt: Math.max(0, job.attempt - 1), finishedAt: null };
 }
 
+/** The configs of the named queues, each once (a name given twice is exported once), or of every queue. */
 async function configsOf(storage: Storage, names: readonly string[] | undefined): Promise<QueueConfig[]> {
   if (names === undefined) return storage.listQueues();
   const configs = await Promise.all(names.map((name) => storage.getQueue(name)));
-  return configs.map((config, i) => {
-    if (config !== null) return config;
-    const message = `no queue named "${names[i]}" in the storage`;
-    throw new ValidationError(message, [{ path: ['queues', i], message }]);
+  const seen = new Set<string>();
+  return configs.flatMap((config, i) => {
+    if (config === null) {
+      const message = `no queue named "${names[i]}" in the storage`;
+      throw new ValidationError(message, [{ path: ['queues', i], message }]);
+    }
+    if (seen.has(config.name)) return [];
+    seen.add(config.name);
+    return [config];
   });
+}
+
+/** The highest `seq` of the queue's jobs now (0 for none): the export walks no further. */
+async function lastSeqOf(storage: Storage, queue: string): Promise<number> {
+  return (await storage.listJobs({ queue, limit: 1, order: 'desc' })).items[0]?.seq ?? 0;
+}
+
+/**
+ * Every job of `queue` up to seq `until`, by keyset pages. A job added later (an import into the
+ * same storage writes each job it replaces again, with a new seq) is not read, so the walk ends.
+ */
+async function* jobsOf(storage: Storage, queue: string, until: number, pageSize: number, now: () => number): AsyncGenerator<string> {
+  let afterSeq: number | undefined;
+  for (;;) {
+    const page = await storage.listJobs({ queue, limit: pageSize, order: 'asc', afterSeq });
+    for (const record of page.items) {
+      if (record.seq > until) return;
+      yield jobLine(transferJob(record, now()), queue);
+    }
+    const last = page.items.at(-1);
+    if (page.nextOffset === null || last === undefined) return;
+    afterSeq = last.seq;
+  }
 }
 
 /**
@@ -50,25 +79,19 @@ async function configsOf(storage: Storage, names: readonly string[] | undefined)
  * order an import gives them new seqs in, so claim order and positions survive a move). Jobs are
  * read `pageSize` at a time by keyset (`afterSeq`), so memory does not grow with the number of
  * jobs. Not a snapshot: a job changed while the export runs may be seen before or after the
- * change. Running jobs are exported as waiting (see {@link transferJob}). An unknown queue name
- * is a `ValidationError` before the first line.
+ * change, and a job added after the export began is left out (each queue's walk stops at the
+ * highest seq it had then, so an export always ends). Running jobs are exported as waiting (see
+ * {@link transferJob}). An unknown queue name is a `ValidationError` before the first line; a
+ * name given twice is exported once.
  */
 export async function* exportJobs(storage: Storage, options: ExportOptions = {}): AsyncGenerator<string, void, undefined> {
   const now = options.now ?? Date.now;
   const pageSize = Math.max(1, Math.floor(options.pageSize ?? 500));
   const configs = await configsOf(storage, options.queues);
+  const until = await Promise.all(configs.map(({ name }) => lastSeqOf(storage, name)));
   yield headerLine(storage.describe(), now());
   for (const config of configs) yield queueLine(config, await storage.getRetention(config.name));
   for (const { name } of configs) for (const schedule of await storage.listSchedules({ queue: name })) yield scheduleLine(schedule);
   for (const { name } of configs) for (const record of (await storage.listGroupSettings?.({ queue: name })) ?? []) yield groupLine(name, record);
-  for (const { name } of configs) {
-    let afterSeq: number | undefined;
-    for (;;) {
-      const page = await storage.listJobs({ queue: name, limit: pageSize, order: 'asc', afterSeq });
-      for (const record of page.items) yield jobLine(transferJob(record, now()), name);
-      const last = page.items.at(-1);
-      if (page.nextOffset === null || last === undefined) break;
-      afterSeq = last.seq;
-    }
-  }
+  for (const [i, { name }] of configs.entries()) yield* jobsOf(storage, name, until[i] ?? 0, pageSize, now);
 }

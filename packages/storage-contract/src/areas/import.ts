@@ -6,7 +6,7 @@
  * @internal
  */
 import { randomUUID } from 'node:crypto';
-import { ImportConflictError, type JobRecord, type Storage, type TransferJob } from '@waitline/core';
+import { exportJobs, ImportConflictError, importJobs, type JobRecord, type Storage, type TransferJob } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { add, addQueue, claimEach, claimOne, expectError, ids, listAll, QUEUE, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
@@ -219,6 +219,20 @@ export function describeImport(harness: StorageHarness): void {
       const queued = await s.listJobs({ queue: QUEUE, states: ['queued'], limit: 1, offset: 1, order: 'asc', afterSeq: seq(0) });
       expect(ids(queued.items)).toEqual([jobs[4]?.id]);
       expect(queued.nextOffset).toBeNull();
+    });
+
+    it('an export piped into an import with replace into the same storage ends: it stops at the seq it began at', async () => {
+      const s = storage();
+      await importInto(
+        s,
+        Array.from({ length: 7 }, (_, n) => wholeJob({ payload: { n } })),
+      );
+      const before = ids(await listAll(s));
+      // Each replaced job is written again with a new seq, past the export's end: never read again.
+      const lines = exportJobs(s, { queues: [QUEUE], pageSize: 2, now: () => T0 });
+      const summary = await importJobs(s, lines, { onConflict: 'replace', batchSize: 2 });
+      expect(summary).toMatchObject({ jobs: 7, replaced: 7 });
+      expect(ids(await listAll(s))).toEqual(before);
     });
   });
 }
