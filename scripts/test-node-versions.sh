@@ -23,7 +23,9 @@ for v in "${versions[@]}"; do
     npx -y "pnpm@$PNPM_VERSION" --filter @waitline/core --filter @waitline/sqlite run build >/dev/null
     # One test file at a time: timing-bound contract tests (webhook progress coalescing) have
     # failed on Node 24 with files running side by side.
-    CI=true ./node_modules/.bin/vitest run --project core --project memory --project sqlite --no-file-parallelism
+    # The contract on better-sqlite3 11 runs on Node 20 only: the driver's older major is a peer
+    # range question, which Node 20's run answers; here the development driver (12) runs it.
+    CI=true ./node_modules/.bin/vitest run --project core --project memory --project sqlite --no-file-parallelism --exclude '**/contract-driver-11.test.ts'
   ) || {
     echo "!! Node $v: tests failed" >&2
     status=1

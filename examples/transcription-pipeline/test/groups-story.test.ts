@@ -1,8 +1,8 @@
 /**
  * The `--groups` story on a real SQLite queue and a real Worker with one slot: Alice submits five
  * meetings, then Bob one. Bob's meeting is #2 on submit and starts third, before Alice's last
- * three: the queue takes users in turns. The first meeting holds until Bob has submitted, so the
- * story does not depend on timing.
+ * three: the queue takes users in turns. The worker is running before the first add, and the first
+ * meeting holds until Bob has submitted, so the story does not depend on timing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,9 @@ it('runs alice, alice, bob, alice, alice, alice: Bob is #2 on submit, not #5', {
     },
     { concurrency: 1 },
   );
+  // Registered and claiming before the first meeting is added: a worker still booting when Bob
+  // submits (700 ms in, on a loaded machine) would find both users waiting and serve Bob first.
+  await worker.start();
   let failure: unknown = null;
   users.start((err) => {
     failure = err;
