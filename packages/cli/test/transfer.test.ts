@@ -260,6 +260,23 @@ describe.each(kinds.map((k) => [k.name, k] as [string, TestStorage]))('import in
     expect(notJson.stderr).toMatch(/^error IMPORT_ABORTED: import stopped at line 2: line 2: not valid JSON/);
   });
 
+  it('refuses what an add refuses, at its field: too many attempts, an endless timeout, a huge size, a payload that is no object', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ maxAttempts: 3_000_000_000 }, 'maxAttempts'],
+      [{ attempt: 3_000_000_000 }, 'attempt'],
+      [{ timeoutMs: 2 ** 31 }, 'timeoutMs'],
+      [{ size: 1e13 }, 'size'],
+      [{ payload: [1] }, 'payload'],
+      [{ payload: null }, 'payload'],
+    ];
+    for (const [extra, field] of cases) {
+      const id = `bound-${field}-${JSON.stringify(extra).length}`;
+      const bad = await importing([header(1), job('bounds', id, extra)].join('\n'));
+      expect([field, bad.code, bad.stderr]).toEqual([field, 1, expect.stringMatching(new RegExp(`invalid job line at ${field}: .*\\(at 2\\.${field}\\)\n$`))]);
+      expect(await db.storage.getJob({ queue: 'bounds', id })).toBeNull();
+    }
+  });
+
   it('applies queue lines: paused at once, draining once the jobs are in (an import is not an add)', async () => {
     const queueLine = JSON.stringify({ type: 'queue', name: 'cfg', concurrency: 2, maxSize: 1, paused: true, maxStalls: 0, draining: true });
     const text = [header(1), queueLine, job('cfg', 'cfg1'), job('cfg', 'cfg2')].join('\n');

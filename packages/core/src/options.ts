@@ -68,7 +68,9 @@ const jobBackoffSchema = z.discriminatedUnion('kind', [
     .refine(() => false, { message: CUSTOM_PER_JOB, path: ['kind'] }),
 ]);
 
-const attemptsSchema = z.number().int().min(1).max(1_000);
+/** The most attempts a job may have (`attempts`, `retry.attempts`). */
+export const MAX_ATTEMPTS = 1_000;
+const attemptsSchema = z.number().int().min(1).max(MAX_ATTEMPTS);
 
 const retrySchema = z.object({ attempts: attemptsSchema, backoff: backoffSchema.optional() }).strict();
 

@@ -9,7 +9,7 @@ import { ImportFormatError, ImportLineError } from '../errors.js';
 import type { JobRecord } from '../job-record.js';
 import { findJsonProblem } from '../json-value.js';
 import { MAX_RUN_AT } from '../limits.js';
-import { groupNameSchema, storableText } from '../options.js';
+import { groupNameSchema, isPlainObject, MAX_ATTEMPTS, MAX_JOB_SIZE, storableText, timerMs } from '../options.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
 import { rateLimitSchema } from '../rate-limit.js';
 import { type RetentionPolicy, retentionSchema } from '../retention/policy.js';
@@ -115,7 +115,9 @@ export function headerLine(descriptor: StorageDescriptor, exportedAt: number): s
 }
 
 const time = z.number().int().min(0).max(MAX_RUN_AT);
-const count = z.number().int().min(0);
+/** The largest count every storage keeps (a Postgres `integer`): a larger one is refused at its line. */
+const MAX_COUNT = 2_147_483_647;
+const count = z.number().int().min(0).max(MAX_COUNT);
 
 const queueLineSchema = z
   .object({
@@ -140,21 +142,22 @@ const jobLineSchema = z
     queue: storableText(100),
     id: storableText(200),
     name: storableText(200),
-    payload: z.unknown(),
+    payload: z.custom<Record<string, unknown>>(isPlainObject, 'expected a plain object, as every added payload is'),
     state: z.enum(['queued', 'completed', 'failed', 'cancelled'], {
       message: 'expected queued, completed, failed or cancelled (a running job is exported as queued)',
     }),
     priority: z.number().int().min(MIN_PRIORITY).max(MAX_PRIORITY),
     runAt: time,
     attempt: count,
-    maxAttempts: z.number().int().min(1),
+    // The bounds of `add` (attempts, timeoutMs, size): an import stores nothing an add would refuse.
+    maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS),
     stalls: count,
     backoff: z
       .object({ kind: z.enum(['fixed', 'exponential', 'list', 'custom']) })
       .loose()
       .nullable(),
-    timeoutMs: z.number().int().min(1).nullable(),
-    size: z.number().finite().positive().nullable(),
+    timeoutMs: timerMs().nullable(),
+    size: z.number().finite().positive().max(MAX_JOB_SIZE).nullable(),
     idempotencyKey: storableText(500).nullable(),
     createdAt: time,
     startedAt: time.nullable(),
