@@ -20,3 +20,13 @@ export function compareJobOrder(a: OrderKey, b: OrderKey): number {
   if (a.runAt !== b.runAt) return a.runAt - b.runAt;
   return a.seq - b.seq;
 }
+
+/**
+ * Code-unit order (how JavaScript compares strings): the order of every listing sorted by name or
+ * key (`listQueues`, `listSchedules`, `listGroupSettings`). SQL `ORDER BY` on SQLite and on
+ * Postgres with `COLLATE "C"` sorts by UTF-8 bytes, which differs from it between characters
+ * U+E000–U+FFFF and characters above U+FFFF, so the storages sort such lists with this.
+ */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

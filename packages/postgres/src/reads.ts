@@ -29,6 +29,7 @@ import {
   type QueueConfig,
   type RawQueueStats,
   type StatsParams,
+  compareCodeUnits,
 } from '@waitline/core';
 
 import type { PgContext, Queryable } from './context.js';
@@ -51,13 +52,13 @@ export async function getQueue(ctx: PgContext, name: string): Promise<QueueConfi
 
 /** Every queue ever configured or added to, sorted by name, in one statement. @internal */
 export async function listQueues(ctx: PgContext): Promise<QueueConfig[]> {
-  return (await ctx.rows('listQueues', [])).map(toQueueConfig);
+  return (await ctx.rows('listQueues', [])).map(toQueueConfig).sort((a, b) => compareCodeUnits(a.name, b.name));
 }
 
 /** Every group of the queue with stored settings, by name in code-unit order; [] for none or an unknown queue. @internal */
 export async function listGroupSettings(ctx: PgContext, queue: string): Promise<GroupSettingsRecord[]> {
   const rows = await ctx.rows('groupSettingsList', [queue]);
-  return rows.map((r) => ({ group: r.grp, weight: r.weight }));
+  return rows.map((r) => ({ group: r.grp, weight: r.weight })).sort((a, b) => compareCodeUnits(a.group, b.group));
 }
 
 /**

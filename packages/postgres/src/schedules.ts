@@ -12,6 +12,7 @@ import {
   type ScheduleRef,
   scheduleFromRow,
   type UpsertScheduleParams,
+  compareCodeUnits,
 } from '@waitline/core';
 import type { PgContext, SqlParams } from './context.js';
 import { enqueue } from './enqueue.js';
@@ -41,9 +42,9 @@ export async function removeSchedule(ctx: PgContext, p: ScheduleRef): Promise<bo
   return (await ctx.rows('removeSchedule', [p.queue, p.key])).length > 0;
 }
 
-/** The queue's schedules by key. @internal */
+/** The queue's schedules by key, in code-unit order. @internal */
 export async function listSchedules(ctx: PgContext, queue: string): Promise<ScheduleRecord[]> {
-  return (await ctx.rows('listSchedules', [queue])).map(scheduleFromRow);
+  return (await ctx.rows('listSchedules', [queue])).map(scheduleFromRow).sort((a, b) => compareCodeUnits(a.key, b.key));
 }
 
 /** The queue's schedules due by `until`, by next tick then key. @internal */

@@ -6,6 +6,7 @@
  * @module
  * @internal
  */
+import { compareCodeUnits } from '@waitline/core';
 import type { GroupCounts, GroupSettingsRecord, GroupsPage, ListGroupsParams, SetGroupParams } from '@waitline/core';
 import type { RedisContext } from './context.js';
 
@@ -23,7 +24,7 @@ export async function listGroupSettings(ctx: RedisContext, queue: string): Promi
   const stored = await ctx.client.hgetall(ctx.keys.groupWeights(queue));
   return Object.entries(stored)
     .map(([group, weight]) => ({ group, weight: Number(weight) }))
-    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+    .sort((a, b) => compareCodeUnits(a.group, b.group));
 }
 
 /**

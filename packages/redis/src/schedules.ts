@@ -5,6 +5,7 @@
  * @module
  * @internal
  */
+import { compareCodeUnits } from '@waitline/core';
 import type { CatchUp, DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from '@waitline/core';
 import { optionalArg, type RedisContext } from './context.js';
 import { fieldMap } from './rows.js';
@@ -31,9 +32,9 @@ function toRecord(queue: string, fields: readonly unknown[]): ScheduleRecord {
   };
 }
 
-/** Code-unit order of keys, as the other storages list them. */
+/** Code-unit order of keys, as every storage lists them. */
 function byKey(a: ScheduleRecord, b: ScheduleRecord): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return compareCodeUnits(a.key, b.key);
 }
 
 /** Creates or replaces the schedule in one script. @internal */

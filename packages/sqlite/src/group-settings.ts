@@ -5,7 +5,7 @@
  * @module
  * @internal
  */
-import { type GroupSettingsRecord, type GroupsPage, groupsPage, type ListGroupsParams, type SetGroupParams } from '@waitline/core';
+import { type GroupSettingsRecord, type GroupsPage, groupsPage, type ListGroupsParams, type SetGroupParams, compareCodeUnits } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 
 /**
@@ -32,7 +32,7 @@ export function setGroup(ctx: SqliteContext, p: SetGroupParams): void {
  */
 export function listGroupSettings(ctx: SqliteContext, queue: string): GroupSettingsRecord[] {
   const rows = ctx.stmt('listGroupSettings').all({ queue });
-  return rows.map((r) => ({ group: r.grp, weight: r.weight })).sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  return rows.map((r) => ({ group: r.grp, weight: r.weight })).sort((a, b) => compareCodeUnits(a.group, b.group));
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type RawQueueStats,
   type StatsParams,
   type WorkerInfo,
+  compareCodeUnits,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { groupedAheadJobs, groupedAheadWork, groupedPosition, groupStanding } from './position-grouped.js';
@@ -35,7 +36,11 @@ export function getQueue(ctx: SqliteContext, name: string): QueueConfig | null {
 
 /** Every stored queue's configuration, by name. One statement. @internal */
 export function listQueues(ctx: SqliteContext): QueueConfig[] {
-  return ctx.stmt('listQueues').all().map(toQueueConfig);
+  return ctx
+    .stmt('listQueues')
+    .all()
+    .map(toQueueConfig)
+    .sort((a, b) => compareCodeUnits(a.name, b.name));
 }
 
 /** One job of `p.queue` by id, or null (also for another queue's job). One statement. @internal */

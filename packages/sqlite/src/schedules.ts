@@ -12,6 +12,7 @@ import {
   type ScheduleRef,
   scheduleFromRow,
   type UpsertScheduleParams,
+  compareCodeUnits,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
 import { enqueueJobs, readOrCreateQueue } from './enqueue.js';
@@ -47,7 +48,11 @@ export function removeSchedule(ctx: SqliteContext, p: ScheduleRef): boolean {
 
 /** The queue's schedules by key. @internal */
 export function listSchedules(ctx: SqliteContext, queue: string): ScheduleRecord[] {
-  return ctx.stmt('listSchedules').all({ queue }).map(toRecord);
+  return ctx
+    .stmt('listSchedules')
+    .all({ queue })
+    .map(toRecord)
+    .sort((a, b) => compareCodeUnits(a.key, b.key));
 }
 
 /** The queue's schedules due by `until`, by next tick then key. @internal */

@@ -4,6 +4,7 @@
  * @module
  * @internal
  */
+import { compareCodeUnits } from '../ordering.js';
 import { afterServe, DEFAULT_GROUP, type GroupLine, type GroupTurn, rotationGroup, sortTurns, takenInRounds } from '../group-rotation.js';
 import type { JobRecord } from '../job-record.js';
 import { SortedJobs } from './sorted-jobs.js';
@@ -108,7 +109,7 @@ export class GroupRotation {
 
   /** Every group with a weight set, by name. */
   weightsByName(): Array<[string, number]> {
-    return [...this.weights].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...this.weights].sort(([a], [b]) => compareCodeUnits(a, b));
   }
 
   /** The turn of `group` at `level`, with its weight and used count; a group without a stamp would go last. */

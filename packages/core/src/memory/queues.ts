@@ -3,6 +3,7 @@
  * @module
  * @internal
  */
+import { compareCodeUnits } from '../ordering.js';
 import type { RegisterWorkerParams, QueueConfig, SetGroupParams, UpsertQueueParams } from '../storage.js';
 import { copyConfig } from './copy.js';
 import { defaultQueueConfig, type MemoryStore } from './store.js';
@@ -46,7 +47,7 @@ function setOptional(config: QueueConfig, key: 'groupConcurrency' | 'groupMaxWai
 
 /** Every stored queue's config, sorted by name in code-unit order. @internal */
 export function listQueues(store: MemoryStore): QueueConfig[] {
-  return [...store.queues.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(copyConfig);
+  return [...store.queues.values()].sort((a, b) => compareCodeUnits(a.name, b.name)).map(copyConfig);
 }
 
 /** Inserts the worker, or refreshes it keeping `startedAt`. @internal */

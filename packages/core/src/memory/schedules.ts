@@ -4,6 +4,7 @@
  * @module
  * @internal
  */
+import { compareCodeUnits } from '../ordering.js';
 import type { DueSchedulesParams, FireScheduleParams, FireScheduleResult, ScheduleRecord, ScheduleRef, UpsertScheduleParams } from '../schedule-params.js';
 import { asStored } from './copy.js';
 import { enqueueJobs } from './enqueue.js';
@@ -15,7 +16,7 @@ function copy(s: ScheduleRecord): ScheduleRecord {
 }
 
 function byKey(a: ScheduleRecord, b: ScheduleRecord): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return compareCodeUnits(a.key, b.key);
 }
 
 /** Creates or replaces a schedule, keeping its next and last tick when its timing is unchanged. @internal */

@@ -48,6 +48,10 @@ export function describeControl(harness: StorageHarness): void {
       expect(listed[0]).toEqual(await s.getQueue('alpha'));
       expect(listed[1]).toMatchObject({ paused: true });
       expect(listed[2]).toMatchObject({ concurrency: 2 });
+      // Code-unit order, as JavaScript sorts: U+1F600 (a surrogate pair, 0xD83D...) before U+FF5A.
+      await s.upsertQueue({ name: 'ｚ-fullwidth', now: T0 });
+      await s.upsertQueue({ name: '😀-emoji', now: T0 });
+      expect((await s.listQueues()).map((q) => q.name)).toEqual(['alpha', 'mid', 'zeta', '😀-emoji', 'ｚ-fullwidth']);
     });
 
     it('upsertQueue changes only the fields given', async () => {

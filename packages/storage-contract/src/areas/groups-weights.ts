@@ -54,6 +54,10 @@ export function describeGroupWeights(harness: StorageHarness): void {
       expect(await s.listGroupSettings?.({ queue: QUEUE })).toEqual([{ group: 'basic', weight: 1 }]);
       expect(await s.listGroupSettings?.({ queue: 'other' })).toEqual([{ group: 'premium', weight: 3 }]);
       expect(await s.listGroupSettings?.({ queue: 'never' })).toEqual([]);
+      // Code-unit order, as JavaScript sorts: U+1F600 (a surrogate pair, 0xD83D...) before U+FF5A.
+      await setWeight(s, 'ｚ-fullwidth', 2, 'other');
+      await setWeight(s, '😀-emoji', 2, 'other');
+      expect((await s.listGroupSettings?.({ queue: 'other' }))?.map((g) => g.group)).toEqual(['premium', '😀-emoji', 'ｚ-fullwidth']);
     });
 
     it('a group of weight 2 takes two turns in a row per round, and positions say so', async () => {

@@ -72,6 +72,10 @@ export function describeSchedules(harness: StorageHarness): void {
       expect((await s.listSchedules({ queue: 'other' })).map((x) => x.key)).toEqual(['elsewhere']);
       expect(await s.listSchedules({ queue: 'none' })).toEqual([]);
       expect(await s.getQueue(QUEUE)).not.toBeNull();
+      // Code-unit order, as JavaScript sorts: U+1F600 (a surrogate pair, 0xD83D...) before U+FF5A.
+      await upsert(s, { queue: 'other', key: 'ｚ-fullwidth' });
+      await upsert(s, { queue: 'other', key: '😀-emoji' });
+      expect((await s.listSchedules({ queue: 'other' })).map((x) => x.key)).toEqual(['elsewhere', '😀-emoji', 'ｚ-fullwidth']);
     });
 
     it('writes the given last tick on a new schedule only (an import carries it); a stored one keeps its own', async () => {
