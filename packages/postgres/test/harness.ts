@@ -29,8 +29,19 @@ function schemaOf(descriptor: StorageDescriptor): string {
 /** Drops schemas (and everything in them). */
 export async function dropSchemas(schemas: string[]): Promise<void> {
   if (schemas.length === 0) return;
+  // Ten schemas per statement (each takes a lock per table, index and function, and the lock
+  // table is shared), without waiting for each commit's flush: a contract run leaves hundreds,
+  // and one synchronous DROP each took over 30 s on a loaded 2-core machine.
   await withClient(async (c) => {
-    for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    await c.query('SET synchronous_commit = off');
+    for (let i = 0; i < schemas.length; i += 10) {
+      await c.query(
+        `DROP SCHEMA IF EXISTS ${schemas
+          .slice(i, i + 10)
+          .map((s) => `"${s}"`)
+          .join(', ')} CASCADE`,
+      );
+    }
   });
 }
 

@@ -84,7 +84,8 @@ const MULTI_PROCESS_DEFAULTS: MultiProcessOptions = {
  */
 export function describeStorageContract(harness: StorageHarness, options: ContractOptions = {}): void {
   describe(`storage contract: ${harness.name}`, () => {
-    afterAll(() => harness.cleanup());
+    // Dropping what a whole run created (hundreds of Postgres schemas) can pass the 30 s default.
+    afterAll(() => harness.cleanup(), 120_000);
     describeEnqueue(harness);
     describeClaimOrdering(harness);
     describePosition(harness);
