@@ -14,6 +14,13 @@
  * @module
  */
 
+/**
+ * The largest count a queue setting or a stored job may hold (`concurrency`, `maxSize`,
+ * `groupConcurrency`, `groupMaxWaiting`, attempts and stalls in an import): 2^31−1, what a
+ * Postgres `integer` column keeps. A larger one is a `ValidationError`, never a storage error.
+ */
+export const MAX_COUNT = 2_147_483_647;
+
 /** The longest timeout (in ms) Node's timers hold: 2^31−1, about 24.8 days. Bounds every `*Ms` option that becomes a timer. */
 export const MAX_TIMER_MS = 2_147_483_647;
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { retentionSchema } from './retention/policy.js';
 import type { BackoffOption, RetryPolicy } from './backoff.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
-import { MAX_DELAY_MS, MAX_RUN_AT, MAX_TIMER_MS, textProblem } from './limits.js';
+import { MAX_COUNT, MAX_DELAY_MS, MAX_RUN_AT, MAX_TIMER_MS, textProblem } from './limits.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from './priority.js';
 import { rateLimitSchema } from './rate-limit.js';
 import { isTraceparent, TRACEPARENT_PROBLEM } from './traceparent.js';
@@ -182,15 +182,15 @@ const queueNameSchema = z
   .max(100)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'a queue name is letters, digits and . _ : -, starting with a letter or digit');
 
-const groupCapSchema = z.number().int().positive().nullable().optional();
+const groupCapSchema = z.number().int().positive().max(MAX_COUNT).nullable().optional();
 const groupRateSchema = rateLimitSchema.nullable().optional();
 const groupLimitsSchema = z.object({ groupConcurrency: groupCapSchema, groupMaxWaiting: groupCapSchema, groupRateLimit: groupRateSchema }).strict();
 
 const queueOptionsSchema = z
   .object({
     payload: z.custom<StandardSchemaV1>(isStandardSchema, 'payload must be a Standard Schema validator (zod 3.24+ or 4, valibot, arktype, …)').optional(),
-    concurrency: z.number().int().positive().nullable().optional(),
-    maxSize: z.number().int().positive().nullable().optional(),
+    concurrency: z.number().int().positive().max(MAX_COUNT).nullable().optional(),
+    maxSize: z.number().int().positive().max(MAX_COUNT).nullable().optional(),
     maxStalls: z.number().int().min(0).max(1_000).optional(),
     rateLimit: rateLimitSchema.nullable().optional(),
     groupConcurrency: groupCapSchema,

@@ -181,16 +181,17 @@ export function checkGroupOptions(storage: Storage, limits: GroupLimits, root: r
 }
 
 /**
- * Remembers `patch` in `remembered` (what a restore after a reset writes), stores it for every
- * process, and wakes workers a lowered limit held back. @internal
+ * Stores `patch` for every process, then remembers it in `remembered` (what a restore after a
+ * reset writes: a patch the storage refused is not written again), and wakes workers a lowered
+ * limit held back. @internal
  */
 export async function patchConfig(
   queue: { readonly name: string; readonly storage: Storage; readonly clock: Clock },
   remembered: QueueSettings['configPatch'],
   patch: QueueSettings['configPatch'],
 ): Promise<QueueConfig> {
-  Object.assign(remembered, patch);
   const config = await queue.storage.upsertQueue({ name: queue.name, ...patch, now: queue.clock.now() });
+  Object.assign(remembered, patch);
   queue.storage.notifier?.publish({ queue: queue.name, kind: 'added', runAt: queue.clock.now() });
   return config;
 }

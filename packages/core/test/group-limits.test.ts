@@ -37,6 +37,11 @@ describe('the group caps through a Queue', () => {
     ['groupConcurrency', 1.5],
     ['groupMaxWaiting', -1],
     ['groupMaxWaiting', '3'],
+    // Past what a Postgres integer keeps: refused on every storage, not stored on three.
+    ['groupConcurrency', 2 ** 31],
+    ['groupMaxWaiting', 2 ** 40],
+    ['concurrency', 2 ** 31],
+    ['maxSize', 2 ** 31],
   ])('refuses %s = %o at its path', (key, value) => {
     const storage = new MemoryStorage();
     expect(() => new Queue(storage, 'q', { [key]: value })).toThrow(ValidationError);
@@ -45,6 +50,17 @@ describe('the group caps through a Queue', () => {
     } catch (err) {
       expect((err as ValidationError).path).toEqual(['options', key]);
     }
+  });
+
+  it('remembers a limit once the storage stored it: one the storage refused is not written again at a restore', async () => {
+    const storage = new MemoryStorage();
+    const queue = new Queue(storage, 'meetings', { groupConcurrency: 2 });
+    await queue.ready();
+    const upsert = storage.upsertQueue.bind(storage);
+    storage.upsertQueue = (p) => (p.groupConcurrency === 7 ? Promise.reject(new Error('refused')) : upsert(p));
+    await expect(queue.setGroupLimits({ groupConcurrency: 7 })).rejects.toThrow('refused');
+    expect((await queue.restoreConfig()).groupConcurrency).toBe(2);
+    await storage.close();
   });
 
   it('refuses the caps on a storage without the groups capability', () => {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ImportFormatError, ImportLineError } from '../errors.js';
 import type { JobRecord } from '../job-record.js';
 import { findJsonProblem } from '../json-value.js';
-import { MAX_RUN_AT } from '../limits.js';
+import { MAX_COUNT, MAX_RUN_AT } from '../limits.js';
 import { groupNameSchema, isPlainObject, MAX_ATTEMPTS, MAX_JOB_SIZE, storableText, timerMs } from '../options.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
 import { rateLimitSchema } from '../rate-limit.js';
@@ -115,8 +115,6 @@ export function headerLine(descriptor: StorageDescriptor, exportedAt: number): s
 }
 
 const time = z.number().int().min(0).max(MAX_RUN_AT);
-/** The largest count every storage keeps (a Postgres `integer`): a larger one is refused at its line. */
-const MAX_COUNT = 2_147_483_647;
 const count = z.number().int().min(0).max(MAX_COUNT);
 
 const queueLineSchema = z
