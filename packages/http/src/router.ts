@@ -77,11 +77,8 @@ function matchPath(pattern: string[], segments: string[]): Record<string, string
     const s = segments[i]!;
     if (p.startsWith(':')) {
       if (s === '') return null;
-      try {
-        params[p.slice(1)] = decodeURIComponent(s);
-      } catch {
-        return null;
-      }
+      // The handler answers 400 before matching a path whose %-escapes do not decode.
+      params[p.slice(1)] = decodeURIComponent(s);
     } else if (p !== s) return null;
   }
   return params;

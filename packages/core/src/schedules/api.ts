@@ -8,7 +8,7 @@ import { MAX_RUN_AT } from '../limits.js';
 import { buildNewJob, validatePayload } from '../new-job.js';
 import type { Queue } from '../queue.js';
 import type { ScheduleRecord } from '../schedule-params.js';
-import { checkDeclaredCron, firstTick, parseScheduleDefinition, parseScheduleKey } from './spec.js';
+import { declaredFirstTick, parseScheduleDefinition, parseScheduleKey } from './spec.js';
 import { tickIdempotencyKey } from './tick.js';
 import { scheduleChanged } from './wakeups.js';
 
@@ -31,7 +31,7 @@ export async function upsertScheduleOf(queue: Queue, key: unknown, definition: u
   // schema once, as `queue.add` does (storing the schema's output would run its transforms twice).
   const payload = validatePayload(undefined, parsed.payload, ['schedule', 'payload']);
   const now = queue.clock.now();
-  checkDeclaredCron(parsed, now);
+  const nextRunAt = declaredFirstTick(parsed, now);
   // Builds one tick's job now, so a template that could not make a job is refused before anything is written.
   buildNewJob(queue.schema, queue.defaults, payload, { ...parsed.options, idempotencyKey: tickIdempotencyKey(k, now) }, now, ['schedule'], null);
   await queue.ready();
@@ -44,7 +44,7 @@ export async function upsertScheduleOf(queue: Queue, key: unknown, definition: u
     catchUp: parsed.catchUp,
     payload,
     options: parsed.options,
-    nextRunAt: firstTick(parsed, now),
+    nextRunAt,
     lastRunAt: null,
     now,
   });

@@ -143,13 +143,15 @@ export function parseScheduleDefinition(value: unknown): ParsedSchedule {
  * What a newly declared cron schedule must also meet: 5 fields (minute first) or 6 (second
  * first), or a nickname, as documented (croner also reads a 7th, the year), and a tick after
  * `now` (a pattern whose ticks are all past never fires). Import keeps stored schedules as they
- * are and does not ask this. @internal
+ * are and does not ask this. Returns the first tick after `now` (every schedule's). @internal
  */
-export function checkDeclaredCron(parsed: ParsedSchedule, now: number): void {
-  if (parsed.cron === null) return;
+export function declaredFirstTick(parsed: ParsedSchedule, now: number): number {
+  const first = firstTick(parsed, now);
+  if (parsed.cron === null) return first;
   const fields = parsed.cron.trim().split(/\s+/).length;
   if (!parsed.cron.trim().startsWith('@') && fields > 6) throw invalid([...ROOT, 'cron'], `give 5 fields (minute first) or 6 (second first), not ${fields}`);
-  if (firstTick(parsed, now) >= MAX_RUN_AT) throw invalid([...ROOT, 'cron'], 'the pattern fires no more after now');
+  if (first >= MAX_RUN_AT) throw invalid([...ROOT, 'cron'], 'the pattern fires no more after now');
+  return first;
 }
 
 /**
