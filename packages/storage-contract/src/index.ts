@@ -32,6 +32,7 @@ import { describeList } from './areas/list.js';
 import { describeMigrate } from './areas/migrate.js';
 import { describePosition } from './areas/position.js';
 import { describePositionDue } from './areas/position-due.js';
+import { describePositionSkew } from './areas/position-skew.js';
 import { describeRateLimit } from './areas/rate-limit.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeStalls } from './areas/stalls.js';
@@ -90,6 +91,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeClaimOrdering(harness);
     describePosition(harness);
     describePositionDue(harness);
+    describePositionSkew(harness);
     describeGroups(harness);
     describeGroupPositions(harness);
     describeGroupsRandomised(harness);

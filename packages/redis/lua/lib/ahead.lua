@@ -3,11 +3,11 @@
 -- Claim order is the ready set's order with the due scheduled jobs no claim moved yet merged in as
 -- a claim would move them (same readyScore, ties by seq). Nothing is moved here.
 --
--- firstAhead(f, m, readyAhead, now, want) -> members of the first `want` jobs ahead of the job
---   with fields f = { priority, runAt } and member m, whose ready-set rank is readyAhead (want must
---   not exceed the jobs ahead). Reads at most `want` ready members plus, per priority level at or
+-- firstAhead(f, m, now, want) -> members of the first `want` jobs ahead of the job with fields
+--   f = { priority, runAt } and member m (want must not exceed the jobs ahead). Reads at most
+--   `want` ready members due at `now` (lib/common.lua, clock skew) plus, per priority level at or
 --   above the job's, at most `want` due members, and stops at the first level whose jobs are
---   already behind `want` others: O(want * log n + levels * log n), whatever the queue's length.
+--   already behind `want` others: O(want * (levels + log n)), whatever the queue's length.
 -- workOf(members, workLimit, listJobs) -> work, jobs
 --   work: flat name, count, sizedCount, sizeSum for the first workLimit members, names in order of
 --   first appearance; jobs: flat name, size or '' per member when listJobs, else false.
@@ -43,14 +43,30 @@ local function dueOfLevel(p, f, m, now, want)
   return own
 end
 
-local function firstAhead(f, m, readyAhead, now, want)
-  if want <= 0 then return {} end
+-- The ready-set members ahead of the job (fields f, member m) due at `now`, at most `want`, in
+-- claim order: those above its level, then those of its level before it (due, as it is).
+local function readyAheadOf(f, m, now, want)
   local picked = {}
-  collect(picked, redis.call('ZRANGE', K_READY, 0, math.min(readyAhead, want) - 1, 'WITHSCORES'))
+  collect(picked, readyDueMembersAbove(f[1], now, want))
+  if #picked >= want then return picked end
+  local own = redis.call('ZRANGEBYSCORE', K_READY, levelStart(f[1]), readyScore(f[1], f[2]), 'WITHSCORES', 'LIMIT', 0, want - #picked + 1)
+  for i = 1, #own, 2 do
+    if own[i] == m then break end
+    picked[#picked + 1] = { tonumber(own[i + 1]), own[i], seqOf(own[i]) }
+  end
+  return picked
+end
+
+local function firstAhead(f, m, now, want)
+  if want <= 0 then return {} end
+  local picked = readyAheadOf(f, m, now, want)
   local merged = false
   for _, p in ipairs(redis.call('ZREVRANGEBYSCORE', K_LEVELS, '+inf', f[1])) do
     -- Jobs of a higher priority than p (all ahead): past want of them, p's jobs cannot be first.
-    local above = redis.call('ZCOUNT', K_READY, '-inf', '(' .. readyScore(p, 0)) + #picked - math.min(readyAhead, want)
+    local above, start = 0, tonumber(levelStart(p))
+    for _, e in ipairs(picked) do
+      if e[1] < start then above = above + 1 end
+    end
     if above >= want then break end
     local due = dueOfLevel(p, f, m, now, want)
     if #due > 0 then

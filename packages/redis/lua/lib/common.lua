@@ -138,16 +138,42 @@ local function joinTurn(p, group)
   if not redis.call('ZSCORE', key, group) then redis.call('ZADD', key, redis.call('INCR', K_TSEQ), group) end
 end
 
--- The levels of the ready set, walked by score range (one seek per level).
-local function readyLevels()
+-- The levels of the ready set above level `p` (every level when p is nil), highest first, walked
+-- by score range (one seek per level).
+local function readyLevels(p)
   local levels, from = {}, '-inf'
+  local to = p and '(' .. levelStart(p) or '+inf'
   while true do
-    local head = redis.call('ZRANGEBYSCORE', K_READY, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    local head = redis.call('ZRANGEBYSCORE', K_READY, from, to, 'WITHSCORES', 'LIMIT', 0, 1)
     if #head == 0 then return levels end
-    local p = MAX_PRIORITY - math.floor(tonumber(head[2]) / RUNAT_SPAN)
-    levels[#levels + 1] = p
-    from = levelStart(p - 1)
+    local q = MAX_PRIORITY - math.floor(tonumber(head[2]) / RUNAT_SPAN)
+    levels[#levels + 1] = q
+    from = levelStart(q - 1)
   end
+end
+
+-- Clock skew: a claim moves the jobs due at its own `now` into the ready set, so a claimer whose
+-- clock runs ahead leaves jobs there that are not due at a reader's `now`. Readers count and list
+-- only a level's members due at their `now` (scores [levelStart(q), readyScore(q, now)]); the
+-- rest are scheduled jobs to them, as a claim at that `now` treats them (lib/claim.lua).
+
+-- Ready-set members above level `p` (every level when p is nil) due at `now`.
+local function readyDueAbove(p, now)
+  local n = 0
+  for _, q in ipairs(readyLevels(p)) do n = n + redis.call('ZCOUNT', K_READY, levelStart(q), readyScore(q, now)) end
+  return n
+end
+
+-- The first `want` ready-set members above level `p` due at `now`, flat (member, score), in claim order.
+local function readyDueMembersAbove(p, now, want)
+  local out, n = {}, 0
+  for _, q in ipairs(readyLevels(p)) do
+    if n >= want then break end
+    local rows = redis.call('ZRANGEBYSCORE', K_READY, levelStart(q), readyScore(q, now), 'WITHSCORES', 'LIMIT', 0, want - n)
+    for _, v in ipairs(rows) do out[#out + 1] = v end
+    n = n + #rows / 2
+  end
+  return out
 end
 
 -- Sets `grouped` at a queue's first grouped job, stamping the default group first at every level
@@ -274,9 +300,9 @@ local function scheduledCounts(now)
   return all, due
 end
 
--- Makes a due queued job ready (its own move only) and returns its rank among all ready jobs,
--- counting the due jobs not moved yet, and its rank in the ready set alone; false when it is not
--- queued and due at `now`.
+-- Makes a due queued job ready (its own move only) and returns its rank among all jobs ready at
+-- `now`: the ready-set members before it at its level (all due, since it is), those due at `now`
+-- above it, and the due jobs not moved yet; false when it is not queued and due at `now`.
 local function readyRank(key, id, now)
   local f = redis.call('HMGET', key, 'state', 'runAt', 'seq', 'priority')
   if f[1] ~= 'queued' or tonumber(f[2]) > tonumber(now) then return false end
@@ -285,8 +311,8 @@ local function readyRank(key, id, now)
     unschedule(f[4], m)
     redis.call('ZADD', K_READY, readyScore(f[4], f[2]), m)
   end
-  local ready = redis.call('ZRANK', K_READY, m)
-  return ready + dueAhead(f[4], f[2], m, now), ready
+  local level = redis.call('ZRANK', K_READY, m) - redis.call('ZCOUNT', K_READY, '-inf', '(' .. levelStart(f[4]))
+  return level + readyDueAbove(f[4], now) + dueAhead(f[4], f[2], m, now)
 end
 
 -- Ends a job in a final state at `now`, writing `field` = `value` with it when given.

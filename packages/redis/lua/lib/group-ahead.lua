@@ -46,7 +46,7 @@ end
 local function higherMembers(p, now, want)
   if want <= 0 then return {} end
   local picked = {}
-  collect(picked, redis.call('ZRANGEBYSCORE', K_READY, '-inf', '(' .. levelStart(p), 'WITHSCORES', 'LIMIT', 0, want))
+  collect(picked, readyDueMembersAbove(p, now, want))
   for _, q in ipairs(redis.call('ZRANGEBYSCORE', K_LEVELS, '(' .. p, '+inf')) do
     collect(picked, redis.call('ZRANGEBYSCORE', levelKey(q), '-inf', now, 'WITHSCORES', 'LIMIT', 0, want), q)
   end

@@ -23,9 +23,10 @@ local function groupReady(p, group, now)
   return redis.call('ZCOUNT', gqKey(p, group), '-inf', now)
 end
 
--- Ungrouped ready jobs above level p: the ready set's higher range and the due scheduled jobs.
+-- Ungrouped ready jobs above level p: the ready set's higher levels (their members due at now)
+-- and the due scheduled jobs.
 local function ungroupedHigher(p, now)
-  local n = redis.call('ZCOUNT', K_READY, '-inf', '(' .. levelStart(p))
+  local n = readyDueAbove(p, now)
   for _, q in ipairs(redis.call('ZRANGEBYSCORE', K_LEVELS, '(' .. p, '+inf')) do
     n = n + redis.call('ZCOUNT', levelKey(q), '-inf', now)
   end

@@ -10,18 +10,33 @@
 --   limit-th runAt found so far, then one HMGET per listed job. Reads at most
 --   limit * (levels above) members plus `limit` hashes, whatever the number of scheduled jobs
 --   of the job's level or below (never read) or of each level above (only its first `limit`).
---   A job a claim with a later clock already moved to the ready set is counted in the rank, not
---   listed here.
+--   A job a claim with a later clock already moved to the ready set is listed too (one more range
+--   per ready level above the job's), and not counted in the rank (lib/common.lua, clock skew).
 
--- Adds the members of `key` with runAt in (now, cutoff] (at most limit) to `picked`, keeps the
--- first `limit` by (runAt, seq), and returns the new cutoff: the limit-th runAt once there are
--- `limit`, else '+inf'.
-local function nextAbove(picked, key, now, cutoff, limit)
-  collect(picked, redis.call('ZRANGEBYSCORE', key, '(' .. now, cutoff, 'WITHSCORES', 'LIMIT', 0, limit))
+-- Keeps the first `limit` of `picked` by (runAt, seq) and returns the new cutoff: the limit-th
+-- runAt once there are `limit`, else '+inf'.
+local function keepFirst(picked, limit)
   table.sort(picked, before)
   for i = #picked, limit + 1, -1 do picked[i] = nil end
   if #picked < limit then return '+inf' end
   return string.format('%.17g', picked[limit][1])
+end
+
+-- Adds the members of `key` with runAt in (now, cutoff] (at most limit) to `picked`; keepFirst.
+local function nextAbove(picked, key, now, cutoff, limit)
+  collect(picked, redis.call('ZRANGEBYSCORE', key, '(' .. now, cutoff, 'WITHSCORES', 'LIMIT', 0, limit))
+  return keepFirst(picked, limit)
+end
+
+-- Adds the ready-set members of level q with runAt in (now, cutoff] (at most limit): a claim
+-- whose clock runs ahead of `now` moved them; to this reader they are scheduled (lib/common.lua).
+local function nextAboveReady(picked, q, now, cutoff, limit)
+  local start = tonumber(levelStart(q))
+  local to = '(' .. levelStart(q - 1)
+  if cutoff ~= '+inf' then to = readyScore(q, cutoff) end
+  local rows = redis.call('ZRANGEBYSCORE', K_READY, '(' .. readyScore(q, now), to, 'WITHSCORES', 'LIMIT', 0, limit)
+  for i = 1, #rows, 2 do picked[#picked + 1] = { tonumber(rows[i + 1]) - start, rows[i], seqOf(rows[i]) } end
+  return keepFirst(picked, limit)
 end
 
 local function scheduledAbove(priority, now, limit)
@@ -32,6 +47,9 @@ local function scheduledAbove(priority, now, limit)
   end
   for _, q in ipairs(redis.call('ZRANGEBYSCORE', K_GLEVELS, '(' .. priority, '+inf')) do
     cutoff = nextAbove(picked, glvlKey(q), now, cutoff, limit)
+  end
+  for _, q in ipairs(readyLevels(priority)) do
+    cutoff = nextAboveReady(picked, q, now, cutoff, limit)
   end
   local out = {}
   for _, entry in ipairs(picked) do

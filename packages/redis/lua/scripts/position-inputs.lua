@@ -81,7 +81,7 @@ local function groupStarts(group)
   return starts
 end
 
-local grouped, rank, readyAhead, standing, due = false, false, false, false, {}
+local grouped, rank, standing, due = false, false, false, {}
 if isGrouped() then
   local input = groupInputs(key, id, now)
   if input then
@@ -90,13 +90,13 @@ if isGrouped() then
   end
   if input and input.group ~= DEFAULT_GROUP then standing = { input.group, input.rank, groupRunning(input.group), groupStarts(input.group) } end
 else
-  rank, readyAhead = readyRank(key, id, now)
+  rank = readyRank(key, id, now)
 end
 
 local covered, work, aheadJobs = 0, {}, false
 if rank then
   local f = redis.call('HMGET', key, 'priority', 'runAt', 'seq')
-  local members = firstAhead(f, member(f[3], id), readyAhead, now, math.min(rank, math.max(workLimit, listLimit)))
+  local members = firstAhead(f, member(f[3], id), now, math.min(rank, math.max(workLimit, listLimit)))
   covered = math.min(rank, workLimit, #members)
   work, aheadJobs = workOf(members, covered, rank <= listLimit)
   due = scheduledAbove(f[1], now, dueLimit)

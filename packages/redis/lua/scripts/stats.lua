@@ -14,17 +14,22 @@
 -- Returns: windows flat (completed, failed per window); the recent completed and failed jobs
 --   (lib/samples.lua), the config hash and the kept samples
 -- Events: none.
--- Guarantees: read-only; O(log n) per count (scheduled jobs: per priority level). A scheduled job due at now counts as ready even
---   before a claim moved it. A window counts jobs with finishedAt >= now - window.
+-- Guarantees: read-only; O(log n) per count (scheduled and ready jobs: per priority level). A
+--   scheduled job due at now counts as ready even before a claim moved it, and a ready-set member
+--   not due at now (moved by a claim whose clock runs ahead) counts as scheduled. A window counts
+--   jobs with finishedAt >= now - window.
 --! include lib/common.lua
 --! include lib/samples.lua
 
 local now = ARGV[2]
 local scheduled, due = scheduledCounts(now)
 local grouped, groupedDue = groupedCounts(now)
+-- Ready-set members not due at now (a claim with a clock ahead moved them) count as scheduled.
+local readyDue = readyDueAbove(nil, now)
+local early = redis.call('ZCARD', K_READY) - readyDue
 local counts = {
-  redis.call('ZCARD', K_READY) + due + groupedDue,
-  scheduled - due + grouped - groupedDue,
+  readyDue + due + groupedDue,
+  scheduled - due + grouped - groupedDue + early,
   redis.call('ZCARD', K_RUNNING),
   redis.call('ZCARD', K_FINAL.completed),
   redis.call('ZCARD', K_FINAL.failed),
