@@ -21,13 +21,14 @@ import type { WebhookOptions } from './webhooks/subscription.js';
  * Options of a queue. `concurrency`, `maxSize`, `maxStalls`, `rateLimit`, `groupConcurrency`,
  * `groupMaxWaiting` and `retention` are stored and shared by every process.
  */
-export interface QueueOptions<Payload = unknown> {
+export interface QueueOptions<Payload = unknown, Input = Payload> {
   /**
    * A schema every payload must pass, from any Standard Schema validator (zod 3.24+ or 4, valibot,
-   * arktype, …; validated synchronously); the payload type is inferred from its output, and the
-   * payload stored is what the schema returns (transforms and defaults applied).
+   * arktype, …; validated synchronously). `add`, `addBulk` and `schedule` take the schema's input
+   * type; the payload stored, and what a handler gets, is what the schema returns (its output
+   * type: transforms and defaults applied).
    */
-  payload?: StandardSchemaV1<unknown, Payload> | undefined;
+  payload?: StandardSchemaV1<Input, Payload> | undefined;
   /** Most jobs running at once across every worker on every host; null removes the limit. Left as stored when undefined. */
   concurrency?: number | null | undefined;
   /** Most jobs waiting; an add beyond it throws `QueueFullError`. Left as stored when undefined. */

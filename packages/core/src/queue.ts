@@ -53,8 +53,12 @@ const restoreQueueConfig = (queue: Queue): Promise<QueueConfig> => queue.restore
  * and nothing is written. Payloads, results and progress data must round-trip exactly as JSON
  * (see the README's "What a payload may hold"); numbers are bounded by `MAX_TIMER_MS`,
  * `MAX_DELAY_MS` and `MAX_RUN_AT`.
+ * @typeParam Payload - a job's stored payload: the `payload` schema's output when there is one.
+ * @typeParam Result - what a handler returns.
+ * @typeParam Input - what `add`, `addBulk` and `schedule` take: the schema's input (the same as
+ *   `Payload` without a transforming schema).
  */
-export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
+export class Queue<Payload = unknown, Result = unknown, Input = Payload> extends QueueListeners {
   /** The queue's name, unique within its storage. */
   readonly name: string;
   /** The queue's clock. */
@@ -80,7 +84,7 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
   constructor(
     readonly storage: Storage,
     name: string,
-    options: QueueOptions<Payload> = {},
+    options: QueueOptions<Payload, Input> = {},
   ) {
     super();
     checkStorage(storage);
@@ -129,7 +133,7 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
    * after your commit, a rollback removes it, and no `job:added` event is emitted (the job may
    * never exist).
    */
-  async add(payload: Payload, options?: JobOptions & AddOptions): Promise<Job<Payload, Result>> {
+  async add(payload: Input, options?: JobOptions & AddOptions): Promise<Job<Payload, Result>> {
     const { tx, job: jobOptions } = splitAddOptions(options);
     const [job] = await this.addMany([{ payload, options: jobOptions as JobOptions | undefined }], false, tx);
     return job as Job<Payload, Result>;
@@ -139,17 +143,17 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
    * Validates every job, then adds all of them or none (errors as in {@link add}); `options.tx` as in {@link add}. `jobs`
    * must be an array of `{ payload, options? }`; a bad entry's error path starts at `['jobs', i]`.
    */
-  async addBulk(jobs: ReadonlyArray<BulkJob<Payload>>, options?: AddOptions): Promise<Array<Job<Payload, Result>>> {
-    const entries = parseBulkJobs(jobs) as ReadonlyArray<BulkJob<Payload>>;
+  async addBulk(jobs: ReadonlyArray<BulkJob<Input>>, options?: AddOptions): Promise<Array<Job<Payload, Result>>> {
+    const entries = parseBulkJobs(jobs) as ReadonlyArray<BulkJob<Input>>;
     return this.addMany(entries, true, parseBulkAddOptions(options).tx);
   }
 
   /** Adds inside the add's span (see `tracing.ts`), whose context new jobs carry unless their options give one. */
-  private addMany(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean, tx?: unknown): Promise<Array<Job<Payload, Result>>> {
+  private addMany(jobs: ReadonlyArray<BulkJob<Input>>, bulk: boolean, tx?: unknown): Promise<Array<Job<Payload, Result>>> {
     return traceAdd({ queue: this.name, count: jobs.length, bulk }, (traceparent) => this.write(jobs, bulk, tx, traceparent));
   }
 
-  private async write(jobs: ReadonlyArray<BulkJob<Payload>>, bulk: boolean, tx: unknown, traceparent: string | null): Promise<Array<Job<Payload, Result>>> {
+  private async write(jobs: ReadonlyArray<BulkJob<Input>>, bulk: boolean, tx: unknown, traceparent: string | null): Promise<Array<Job<Payload, Result>>> {
     checkTx(this.storage, tx);
     const build = (now: number) => jobs.map((j, i) => buildNewJob(this.schema, this.defaults, j.payload, j.options, now, bulk ? ['jobs', i] : [], traceparent));
     let now = this.clock.now();
@@ -361,7 +365,7 @@ export class Queue<Payload = unknown, Result = unknown> extends QueueListeners {
    * next tick, so a restart loses no due tick. Throws `ValidationError` (path `['key']` or
    * `['schedule', ...]`: a bad cron, time zone, period, payload or option) and writes nothing.
    */
-  schedule(key: string, definition: ScheduleDefinition<Payload>): Promise<ScheduleInfo> {
+  schedule(key: string, definition: ScheduleDefinition<Input>): Promise<ScheduleInfo> {
     return upsertScheduleOf(this as unknown as Queue, key, definition);
   }
 

@@ -4,9 +4,9 @@
  * so every time is exact. The storage rules (compare-and-set, exactly-once firing across
  * processes) are in the contract suite.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { ManualClock, MemoryStorage, Queue, scheduledTick, ValidationError } from '../src/index.js';
+import { ManualClock, MemoryStorage, Queue, scheduledTick, ValidationError, Worker } from '../src/index.js';
 import { fireDueSchedules } from '../src/schedules/fire.js';
 import { nextTickAfter, SCHEDULE_MISSED_AFTER_MS } from '../src/schedules/spec.js';
 
@@ -146,9 +146,15 @@ describe('firing schedules with a manual clock', () => {
     const schema = z.object({ at: z.string().transform((s) => Date.parse(s)), n: z.number().transform((n) => n * 10) });
     const queue = new Queue(new MemoryStorage({ clock }), 'transforms', { payload: schema });
     const given = { at: '2025-01-01T06:00:00Z', n: 1 };
-    expect((await queue.getJob((await queue.add(given as never)).id))?.payload).toEqual({ at: Date.parse(given.at), n: 10 });
+    // add() and schedule() take the schema's input type; jobs hold its output.
+    const added = await queue.add(given);
+    expectTypeOf(added.payload).toEqualTypeOf<{ at: number; n: number }>();
+    // A worker of such a queue gets the output type (a type check only: no worker is made).
+    const workerOf = () => new Worker(queue, async (job) => job.payload.at + job.payload.n);
+    expectTypeOf<ReturnType<typeof workerOf>['queue']>().toEqualTypeOf<typeof queue>();
+    expect((await queue.getJob(added.id))?.payload).toEqual({ at: Date.parse(given.at), n: 10 });
     // A schema whose input and output differ was refused at schedule(); its output was stored and run again.
-    expect((await queue.schedule('k', { every: 1_000, payload: given as never })).payload).toEqual(given);
+    expect((await queue.schedule('k', { every: 1_000, payload: given })).payload).toEqual(given);
     clock.set(T0 + 1_000);
     expect((await fireDueSchedules(queue, 5_000, (e) => expect.fail(String(e)))).fired).toBe(1);
     expect((await tickJobs(queue)).filter((j) => j.tick !== null).map((j) => j.payload)).toEqual([{ at: Date.parse(given.at), n: 10 }]);

@@ -42,8 +42,10 @@ export type { Handler, WorkerEventMap, WorkerOptions } from './worker-options.js
  * the queue's housekeeping lease applies its retention (option `retention`). The constructor
  * throws `ValidationError` for a `queue` that is not a `Queue` (path `['queue']`), a `handler` that
  * is not a function (`['handler']`) or bad options (`['options', ...]`), before anything runs.
+ * @typeParam Payload - what the handler gets: the queue's stored payload (its schema's output).
+ * @typeParam Input - the queue's add-side payload type (its schema's input); inferred from `queue`.
  */
-export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<WorkerEventMap> {
+export class Worker<Payload = unknown, Result = unknown, Input = Payload> extends EventEmitter<WorkerEventMap> {
   /** This worker's id, as registered in the storage. */
   readonly id: string;
   readonly concurrency: number;
@@ -77,7 +79,7 @@ export class Worker<Payload = unknown, Result = unknown> extends EventEmitter<Wo
   private readonly chores: QueueChores;
 
   constructor(
-    readonly queue: Queue<Payload, Result>,
+    readonly queue: Queue<Payload, Result, Input>,
     private readonly handler: Handler<Payload, Result>,
     options: WorkerOptions = {},
   ) {
