@@ -19,7 +19,7 @@ type Action = (ctx: Ctx, ...args: string[]) => Promise<void>;
 function build(out: Out, ran: { fn?: () => Promise<void> }): Command {
   const program = new Command('waitline')
     .description('Inspect and operate Waitline queues on SQLite, Postgres or Redis.')
-    .addOption(new Option('--storage <url>', 'sqlite:./jobs.db, postgres://… (?schema=) or redis://… (?prefix=)').env('WAITLINE_STORAGE'))
+    .addOption(new Option('--storage <url>', 'sqlite:./jobs.db, postgres://… (?schema=), redis://… or rediss://… (?prefix=)').env('WAITLINE_STORAGE'))
     .option('--json', 'print JSON instead of tables')
     .showHelpAfterError()
     .exitOverride()

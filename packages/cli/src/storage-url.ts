@@ -1,6 +1,8 @@
 /**
  * The storage a command talks to, from `--storage` or `WAITLINE_STORAGE`: `sqlite:./jobs.db`,
- * `postgres://user@host:5432/db?schema=waitline`, `redis://:password@host:6379/2?prefix=waitline`.
+ * `postgres://user@host:5432/db?schema=waitline`, `redis://:password@host:6379/2?prefix=waitline`
+ * (`rediss://` for Redis over TLS, the server's certificate checked against Node's trusted CAs:
+ * add a private CA with `NODE_EXTRA_CA_CERTS`).
  * The CLI never migrates unless told (`import --migrate`, `move --migrate`): a database that was
  * never migrated, or was migrated by newer code, is refused with `SCHEMA_VERSION`.
  * @module
@@ -13,7 +15,7 @@ import { type Logger, type Storage, ValidationError } from '@waitline/core';
 export type StorageSpec =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; connectionString: string; schema?: string }
-  | { kind: 'redis'; host: string; port: number; password?: string; username?: string; db?: number; prefix?: string };
+  | { kind: 'redis'; host: string; port: number; password?: string; username?: string; db?: number; prefix?: string; tls?: boolean };
 
 /**
  * The location with any password masked, for messages: everything between `://` and the last `@`
@@ -41,7 +43,7 @@ function decoded(value: string, part: string): string {
 
 function parseRedis(value: string, url: URL): StorageSpec {
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined;
-  if (db !== undefined && !(Number.isInteger(db) && db >= 0)) refuse(value, 'the path of a redis:// URL is a database number');
+  if (db !== undefined && !(Number.isInteger(db) && db >= 0)) refuse(value, `the path of a ${url.protocol}// URL is a database number`);
   const prefix = url.searchParams.get('prefix') ?? undefined;
   return {
     kind: 'redis',
@@ -51,6 +53,7 @@ function parseRedis(value: string, url: URL): StorageSpec {
     ...(url.username ? { username: decoded(value, url.username) } : {}),
     ...(db !== undefined ? { db } : {}),
     ...(prefix ? { prefix } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: true } : {}),
   };
 }
 
@@ -71,15 +74,15 @@ export function parseStorage(value: string | undefined): StorageSpec {
   try {
     url = new URL(value);
   } catch {
-    refuse(value, 'expected sqlite:PATH, postgres://… or redis://…');
+    refuse(value, 'expected sqlite:PATH, postgres://…, redis://… or rediss://…');
   }
   if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') {
     const schema = url.searchParams.get('schema') ?? undefined;
     url.searchParams.delete('schema');
     return { kind: 'postgres', connectionString: url.toString(), ...(schema ? { schema } : {}) };
   }
-  if (url.protocol === 'redis:') return parseRedis(value, url);
-  return refuse(value, `unknown scheme "${url.protocol}"; expected sqlite:, postgres:// or redis://`);
+  if (url.protocol === 'redis:' || url.protocol === 'rediss:') return parseRedis(value, url);
+  return refuse(value, `unknown scheme "${url.protocol}"; expected sqlite:, postgres://, redis:// or rediss://`);
 }
 
 /**
@@ -109,7 +112,7 @@ export function describeSpec(spec: StorageSpec): string {
       return `${url.toString()}${spec.schema ? ` (schema ${spec.schema})` : ''}`;
     }
     case 'redis':
-      return `redis://${spec.host}:${spec.port}/${spec.db ?? 0}${spec.prefix ? ` (prefix ${spec.prefix})` : ''}`;
+      return `${spec.tls ? 'rediss' : 'redis'}://${spec.host}:${spec.port}/${spec.db ?? 0}${spec.prefix ? ` (prefix ${spec.prefix})` : ''}`;
   }
 }
 
@@ -135,7 +138,9 @@ export async function openStorage(spec: StorageSpec, { migrate = false, serverLo
     }
     case 'redis': {
       const { RedisStorage } = await import('@waitline/redis');
-      const { kind: _kind, prefix, ...connection } = spec;
+      const { kind: _kind, prefix, tls, ...server } = spec;
+      // tls: {}: Node checks the certificate against the URL's host and its trusted CAs.
+      const connection = tls ? { ...server, tls: {} } : server;
       const check = serverLogger ? { checkServer: true, logger: serverLogger } : { checkServer: false };
       return RedisStorage.open({ connection, ...(prefix ? { prefix } : {}), migrate, ...check });
     }

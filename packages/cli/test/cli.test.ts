@@ -234,7 +234,7 @@ describe('waitline without a usable storage', () => {
   it('never prints a password, however the location is malformed', async () => {
     for (const location of [
       'redis://:S3cretPw@127.0.0.1:6379/abc',
-      'rediss://:S3cretPw@cache.example.com:6380',
+      'rediss://:S3cretPw@cache.example.com:6380/abc',
       'mysql://root:S3cretPw@db/app',
       'postgres://app:S3cret#Pw@127.0.0.1:5432/test',
       'redis://:50%S3cretPw@127.0.0.1:6379',

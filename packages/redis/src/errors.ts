@@ -43,12 +43,15 @@ export function isNoScriptError(err: unknown): boolean {
 
 /**
  * Returns the error to throw for `err`: a `StorageUnavailableError` (with `err` as its cause) for
- * a transient failure, `err` itself otherwise.
+ * a transient failure, `err` itself otherwise. A command given up after its retries says only
+ * that; `connectionError`, the client's last connection error, then says why (a refused port, an
+ * untrusted TLS certificate, a wrong password).
  * @internal
  */
-export function toStorageError(err: unknown, where: string): unknown {
+export function toStorageError(err: unknown, where: string, connectionError?: Error): unknown {
   if (err instanceof StorageUnavailableError || !isTransientRedisError(err)) return err;
-  const detail = err instanceof Error ? err.message : String(err);
+  let detail = err instanceof Error ? err.message : String(err);
+  if (connectionError && err instanceof Error && err.name === 'MaxRetriesPerRequestError') detail += ` Last connection error: ${connectionError.message}`;
   return new StorageUnavailableError(`Redis storage ${where} is unavailable: ${detail}`, { cause: err });
 }
 

@@ -108,6 +108,8 @@ export class RedisStorage implements Storage {
   private readonly ctx: RedisContext;
   private readonly where: string;
   private readonly guard: StorageGuard;
+  /** The owned client's last connection error since it was last ready, for error messages. */
+  private connectionError: Error | undefined;
 
   private constructor(
     private readonly opened: OpenedClient,
@@ -117,13 +119,20 @@ export class RedisStorage implements Storage {
     this.ctx = new RedisContext(opened.client, keys, new QueueNames(opened.client, keys));
     this.where = `"${options.prefix}"`;
     const where = this.where;
-    this.guard = new StorageGuard({ kind: 'redis', name: storageName(where), classify: (err) => toStorageError(err, where) });
+    this.guard = new StorageGuard({ kind: 'redis', name: storageName(where), classify: (err) => toStorageError(err, where, this.connectionError) });
     this.resets = new ResetWatch(this.ctx, options.reporting, this.where);
     this.notices = redisNotifier(opened.client, keys, (listener) => this.resets.listen(listener));
     this.notifier = this.notices;
-    // An owned client's connection errors surface as rejected commands; without a listener
-    // ioredis would also print each reconnect attempt's error.
-    if (opened.owned) opened.client.on('error', () => undefined);
+    // An owned client's connection errors surface as rejected commands, which name the last one;
+    // without a listener ioredis would also print each reconnect attempt's error.
+    if (opened.owned) {
+      opened.client.on('error', (err: Error) => {
+        this.connectionError = err;
+      });
+      opened.client.on('ready', () => {
+        this.connectionError = undefined;
+      });
+    }
   }
 
   /**
@@ -140,7 +149,7 @@ export class RedisStorage implements Storage {
       storage.resets.epoch = await ensureSchema(storage.ctx, resolved.migrate);
     } catch (err) {
       await storage.close();
-      throw toStorageError(err, storage.where);
+      throw toStorageError(err, storage.where, storage.connectionError);
     }
     if (resolved.reporting.checkServer) await checkServer(storage.opened.client, resolved.reporting.logger);
     return storage;

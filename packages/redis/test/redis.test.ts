@@ -282,6 +282,15 @@ describe.runIf(available)('redis storage', () => {
     expect(isTransientStorageError(err)).toBe(true);
   });
 
+  it('a command given up after its retries names the last connection error', async () => {
+    const err = await RedisStorage.open({
+      connection: { host: '127.0.0.1', port: 1, retryStrategy: () => 10, maxRetriesPerRequest: 1 },
+      prefix: `${base}-down`,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageUnavailableError);
+    expect((err as Error).message).toMatch(/max retries per request.*Last connection error: connect ECONNREFUSED 127\.0\.0\.1:1/);
+  });
+
   it('a closed storage refuses calls with StorageUnavailableError; closing twice is fine', async () => {
     const { s } = await fresh();
     await s.close();
