@@ -51,8 +51,12 @@ function toRequest(req: IncomingMessage, url: URL, signal: AbortSignal): Request
   } as RequestInit);
 }
 
-/** Resolves when `res` can take more (or is gone), leaving no listener behind either way. */
+/**
+ * Resolves when `res` can take more (or is gone), leaving no listener behind either way. A
+ * response already destroyed emits neither event again: it resolves at once.
+ */
 function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = (): void => {
       res.off('drain', done);
@@ -75,9 +79,8 @@ async function pipeBody(response: Response, res: ServerResponse): Promise<void> 
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done || res.destroyed) break;
       if (!res.write(value)) await drained(res);
-      if (res.destroyed) break;
     }
   } finally {
     res.off('close', onClose);

@@ -106,6 +106,8 @@ export class StreamRegistry {
     this.open.add(stream);
     this.startTimer();
     request.signal?.addEventListener('abort', onAbort, { once: true });
+    // A client gone while the request was authorized and read: its signal fires no more events.
+    if (request.signal?.aborted) queueMicrotask(onAbort);
     stream.write('retry: 2000\n\n');
     const sink: SseSink = {
       send: (event, data) => stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
