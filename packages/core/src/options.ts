@@ -92,8 +92,13 @@ const runAtSchema = z.union([
     .max(MAX_RUN_AT, `at most ${MAX_RUN_AT} (${new Date(MAX_RUN_AT).toISOString()})`),
 ]);
 
-/** A group's name: 1-128 characters, no control character, no lone surrogate. */
-export const groupNameSchema = storableText(128).refine((name) => ![...name].some(isControl), 'a group name has no control characters');
+/**
+ * A group's name: 1-128 characters, no control character, no lone surrogate, and not `.` or `..`
+ * (URLs resolve those as path steps, even percent-encoded, so no HTTP route could name the group).
+ */
+export const groupNameSchema = storableText(128)
+  .refine((name) => ![...name].some(isControl), 'a group name has no control characters')
+  .refine((name) => name !== '.' && name !== '..', 'a group name is not "." or ".." (a URL cannot name it)');
 
 /** True for a C0 control character or DEL. */
 function isControl(char: string): boolean {

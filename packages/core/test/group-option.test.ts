@@ -20,6 +20,7 @@ function rejection(fn: () => unknown): ValidationError {
 describe('the group option', () => {
   it('keeps a valid group and leaves it null when absent', () => {
     expect(buildNewJob(undefined, defaults, {}, { group: 'tenant-42' }, 0).group).toBe('tenant-42');
+    expect(buildNewJob(undefined, defaults, {}, { group: '...' }, 0).group).toBe('...');
     expect(buildNewJob(undefined, defaults, {}, {}, 0).group).toBeNull();
   });
 
@@ -28,6 +29,8 @@ describe('the group option', () => {
     ['too long', 'g'.repeat(129)],
     ['a control character', 'a\nb'],
     ['a lone surrogate', 'a\ud800'],
+    ['"." (a URL path step)', '.'],
+    ['".." (a URL path step)', '..'],
     ['not a string', 42],
   ])('refuses a group that is %s, at options.group', (_, group) => {
     const err = rejection(() => buildNewJob(undefined, defaults, {}, { group }, 0, ['jobs', 1]));

@@ -24,7 +24,12 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
     }
     chunks.push(value);
   }
-  return new TextDecoder('utf-8', { fatal: false }).decode(concat(chunks, total));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(concat(chunks, total));
+  } catch {
+    // Replacing bad bytes with U+FFFD would store a payload other than the one sent.
+    throw new HttpError(400, 'BAD_REQUEST', 'the request body is not valid UTF-8', ['body']);
+  }
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
@@ -71,9 +76,17 @@ export async function readJson<T>(request: Request, schema: z.ZodType<T>, maxByt
   return parsed.data;
 }
 
-/** Reads the query string against `schema`; a refused parameter is 400 `VALIDATION` with its path under `query`. */
+/**
+ * Reads the query string against `schema`; a refused parameter is 400 `VALIDATION` with its path
+ * under `query`. A parameter given twice is refused too (which one would count is a guess).
+ */
 export function readQuery<T>(url: URL, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(Object.fromEntries(url.searchParams.entries()));
+  const query: Record<string, string> = Object.create(null);
+  for (const [key, value] of url.searchParams) {
+    if (Object.hasOwn(query, key)) throw new HttpError(400, 'VALIDATION', `query ${key}: given more than once`, ['query', key]);
+    query[key] = value;
+  }
+  const parsed = schema.safeParse(query);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   throw new HttpError(400, 'VALIDATION', `query ${issue.path.join('.')}: ${issue.message}`, ['query', ...(issue.path as Array<string | number>)]);

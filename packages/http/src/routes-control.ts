@@ -21,13 +21,23 @@ const errors = {
   409: { description: 'the job is not in a state that allows it', schema: 'Error' as const },
 };
 
-/** Runs a core call on body values; a `ValidationError` (or a full group) answers with its path under `body`. */
-export async function onBody<T>(call: () => Promise<T>): Promise<T> {
+/**
+ * Where a core error's path lies in the request: a job id is the URL's (`['id']`, as on every
+ * route); the rest is under `body`, with the core argument that carried the body (`root`, as
+ * `options` for `queue.clean(body)`) dropped.
+ */
+function requestPath(path: ReadonlyArray<string | number>, root: string | undefined): Array<string | number> {
+  if (path[0] === 'id') return [...path];
+  return ['body', ...(root !== undefined && path[0] === root ? path.slice(1) : path)];
+}
+
+/** Runs a core call on body values; a `ValidationError` (or a full group) answers with its path under `body` (see `requestPath`). */
+export async function onBody<T>(call: () => Promise<T>, root?: string): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof ValidationError) throw new HttpError(400, 'VALIDATION', error.message, ['body', ...error.path]);
-    if (error instanceof GroupFullError) throw new HttpError(429, 'GROUP_FULL', error.message, ['body', ...error.path]);
+    if (error instanceof ValidationError) throw new HttpError(400, 'VALIDATION', error.message, requestPath(error.path, root));
+    if (error instanceof GroupFullError) throw new HttpError(429, 'GROUP_FULL', error.message, requestPath(error.path, root));
     throw error;
   }
 }
@@ -136,7 +146,7 @@ export const CONTROL_ROUTES: Route[] = [
     run: async (ctx) => {
       const queue = await admitted(ctx, 'queue.clean');
       const body = await readJson(ctx.request, CleanBodySchema, ctx.app.config.maxBodyBytes);
-      return json(200, { removed: await queue.clean(body) });
+      return json(200, { removed: await onBody(() => queue.clean(body), 'options') });
     },
   },
   {

@@ -42,10 +42,14 @@ async function jobStatus({ app, params }: RouteContext): Promise<Response> {
   return json(200, toPublicStatus(status, payload, app.config.expose[queue.name] ?? {}));
 }
 
-/** The fields whose change is worth an event; the ETA counts in 5-second steps. */
+/**
+ * The fields whose change is worth an event; the ETA counts in 5-second steps. Progress data
+ * counts only when the queue exposes it (`toPublicStatus` leaves it out otherwise).
+ */
 function changeKey(s: ReturnType<typeof toPublicStatus>): string {
   const eta = s.eta ? `${s.eta.basis}:${s.eta.startsInMs === null ? '-' : Math.round(s.eta.startsInMs / 5000)}` : '';
-  return JSON.stringify([s.state, s.scheduled, s.position, s.attempt, s.cancelRequested, s.progress?.percent, s.progress?.stage, eta]);
+  const progress = s.progress ? [s.progress.percent, s.progress.stage, s.progress.data] : null;
+  return JSON.stringify([s.state, s.scheduled, s.position, s.attempt, s.cancelRequested, progress, eta]);
 }
 
 async function jobEvents({ app, params, request }: RouteContext): Promise<Response> {
