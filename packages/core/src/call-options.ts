@@ -19,6 +19,7 @@ export interface ListOptions {
   limit: number;
   offset?: number;
   order?: 'asc' | 'desc';
+  afterSeq?: number;
 }
 
 const pageFields = {
@@ -31,6 +32,7 @@ const listSchema = z
     ...pageFields,
     states: z.array(z.enum(JOB_STATES)).min(1).max(JOB_STATES.length).optional(),
     order: z.enum(['asc', 'desc']).optional(),
+    afterSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();
 
@@ -39,13 +41,14 @@ const pageSchema = z.object(pageFields).strict();
 /** The default page size of a listing. @internal */
 export const DEFAULT_LIST_LIMIT = 100;
 
-/** Validates `listJobs` options: `limit` 1-1000 (default 100), `offset` ≥ 0, known `states`, `order`. @internal */
+/** Validates `listJobs` options: `limit` 1-1000 (default 100), `offset` ≥ 0, known `states`, `order`, `afterSeq` ≥ 0. @internal */
 export function parseListOptions(value: unknown): ListOptions {
   const o = parseOptions(listSchema, value, 'list options', ['options']);
   const out: ListOptions = { limit: o.limit ?? DEFAULT_LIST_LIMIT };
   if (o.states !== undefined) out.states = [...new Set(o.states)];
   if (o.offset !== undefined) out.offset = o.offset;
   if (o.order !== undefined) out.order = o.order;
+  if (o.afterSeq !== undefined) out.afterSeq = o.afterSeq;
   return out;
 }
 

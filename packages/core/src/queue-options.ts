@@ -107,6 +107,13 @@ export interface ListJobsOptions {
   limit?: number | undefined;
   offset?: number | undefined;
   order?: 'asc' | 'desc' | undefined;
+  /**
+   * Keyset paging: only jobs whose `seq` comes after this one in `order` (smaller for `desc`,
+   * greater for `asc`); pass the last listed job's `seq` for the next page. Unlike `offset`, a
+   * page neither repeats nor skips jobs when jobs are added or removed between reads, and its
+   * cost does not grow with how far the reader has gone.
+   */
+  afterSeq?: number | undefined;
 }
 
 /** Options of one `add` or `addBulk` call as a whole. */

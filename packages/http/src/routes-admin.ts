@@ -38,20 +38,25 @@ async function queuedPage(ctx: RouteContext, queue: Queue, offset: number, limit
   );
 }
 
+/**
+ * One page of a queue's jobs. Queued jobs come in claim order, their cursor an offset into it;
+ * every other listing is newest first, its cursor the last job's `seq` (keyset paging: a page
+ * never repeats or skips a job because jobs were added between reads).
+ */
 async function listJobs(ctx: RouteContext): Promise<Response> {
   const queue = await admitted(ctx, 'jobs.read');
   const { state, limit, cursor } = readQuery(ctx.url, ListQuerySchema);
-  const offset = cursor === undefined ? 0 : Number(cursor);
-  let jobs: AdminJob[];
   if (state === 'queued') {
-    jobs = await queuedPage(ctx, queue, offset, limit + 1);
-  } else {
-    const page = await queue.listJobs({ ...(state ? { states: [state] } : {}), limit: limit + 1, offset, order: 'desc' });
-    jobs = page.items.map((j: JobRecord) => toAdminJob(j));
+    const offset = cursor === undefined ? 0 : Number(cursor);
+    const jobs = await queuedPage(ctx, queue, offset, limit + 1);
+    return json(200, { jobs: jobs.slice(0, limit), nextCursor: jobs.length > limit ? String(offset + limit) : null });
   }
-  const more = jobs.length > limit;
-  if (more) jobs = jobs.slice(0, limit);
-  return json(200, { jobs, nextCursor: more ? String(offset + limit) : null });
+  const after = cursor === undefined ? {} : { afterSeq: Number(cursor) };
+  const page = await queue.listJobs({ ...(state ? { states: [state] } : {}), limit: limit + 1, order: 'desc', ...after });
+  const records = page.items.slice(0, limit);
+  const last = records.at(-1);
+  const nextCursor = page.items.length > limit && last ? String(last.seq) : null;
+  return json(200, { jobs: records.map((j: JobRecord) => toAdminJob(j)), nextCursor });
 }
 
 async function queueEvents(ctx: RouteContext): Promise<Response> {

@@ -158,7 +158,7 @@ export const ListQuerySchema = z.object({
   limit: queryInt(1, 100, 20),
   cursor: z
     .string()
-    .regex(/^\d{1,9}$/, 'an opaque cursor from nextCursor')
+    .regex(/^\d{1,16}$/, 'an opaque cursor from nextCursor')
     .optional(),
 });
 

@@ -109,6 +109,17 @@ for (const kind of await testStorages()) {
       await q.clear();
     });
 
+    it('pages newest-first listings by the last job, so jobs added between pages are neither repeated nor skipped', async () => {
+      const first = await q.addBulk([1, 2, 3].map((n) => ({ payload: { n } })));
+      const page1 = await call(`${open.url}/queues/work/jobs?limit=2`, { headers: ADMIN });
+      expect(page1.body.jobs.map((j: { id: string }) => j.id)).toEqual([first[2]!.id, first[1]!.id]);
+      await q.addBulk([4, 5].map((n) => ({ payload: { n } }))); // newer: before page 1, not in page 2
+      const page2 = await call(`${open.url}/queues/work/jobs?limit=2&cursor=${page1.body.nextCursor}`, { headers: ADMIN });
+      expect(page2.body.jobs.map((j: { id: string }) => j.id)).toEqual([first[0]!.id]);
+      expect(page2.body.nextCursor).toBeNull();
+      await q.clear();
+    });
+
     it('cancels, changes priority and promotes a job; refuses what its state does not allow', async () => {
       const later = await q.add({ n: 5 }, { delayMs: 60_000 });
       const promoted = await call(`${open.url}/jobs/work/${later.id}/promote`, { method: 'POST', headers: ADMIN });
