@@ -10,7 +10,7 @@ export * from './state.js';
 export * from './ordering.js';
 export * from './group-rotation.js';
 export { isStandardSchema, type StandardSchemaIssue, type StandardSchemaResult, type StandardSchemaV1 } from './standard-schema.js';
-export { type WaitingSource, WAITING_SCAN, waitingInClaimOrder } from './waiting.js';
+export { type WaitingPage, type WaitingSource, WAITING_SCAN, waitingInClaimOrder } from './waiting.js';
 export * from './clock.js';
 export { Paced } from './paced.js';
 export * from './backoff.js';

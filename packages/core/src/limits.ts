@@ -45,6 +45,12 @@ export const MAX_LIST_LIMIT = 1_000;
 export const MAX_LIST_OFFSET = 2_147_483_647;
 
 /**
+ * The largest `offset` of a claim-order page (`listWaiting`): such a page reads every job before
+ * it, so the listing reaches the first 100,000 waiting jobs and no further.
+ */
+export const MAX_WAITING_OFFSET = 100_000;
+
+/**
  * A count limit of a read (`sampleLimit`, `dueAheadLimit`, ...) as a storage passes it to SQL or a
  * script: a whole number from 0 to 2^31 - 1, so a fraction rounds down, a negative or NaN reads
  * as 0, and Infinity (no limit) as more rows than any read returns. For storage authors.

@@ -22,6 +22,16 @@ export function compareJobOrder(a: OrderKey, b: OrderKey): number {
 }
 
 /**
+ * The order scheduled jobs come due and are claimed in: `runAt` ascending, then (due together)
+ * priority descending, then `seq`. Negative when `a` comes first.
+ */
+export function compareScheduledOrder(a: OrderKey, b: OrderKey): number {
+  if (a.runAt !== b.runAt) return a.runAt - b.runAt;
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  return a.seq - b.seq;
+}
+
+/**
  * Code-unit order (how JavaScript compares strings): the order of every listing sorted by name or
  * key (`listQueues`, `listSchedules`, `listGroupSettings`). SQL `ORDER BY` on SQLite and on
  * Postgres with `COLLATE "C"` sorts by UTF-8 bytes, which differs from it between characters

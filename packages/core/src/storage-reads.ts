@@ -155,6 +155,21 @@ export interface ListParams {
   afterSeq?: number | undefined;
 }
 
+/**
+ * A page of a queue's ungrouped queued jobs in claim order (`listWaiting`): the jobs ready at
+ * `now` by the ordering rule (priority descending, then `runAt`, then `seq`), then the jobs
+ * scheduled after `now` by (`runAt`, priority descending, `seq`), the order they will come due
+ * and be claimed in. `offset` jobs are skipped from the front, then at most `limit` listed.
+ */
+export interface ListWaitingParams {
+  queue: string;
+  now: number;
+  /** From 0 to `MAX_WAITING_OFFSET`. */
+  offset: number;
+  /** From 1 to `MAX_LIST_LIMIT`. */
+  limit: number;
+}
+
 /** Lists the named groups of one queue, by name, a page at a time (`listGroups`). */
 export interface ListGroupsParams {
   queue: string;
@@ -216,4 +231,12 @@ export interface StorageReads {
   getStats(p: StatsParams): Promise<RawQueueStats>;
   /** One page of a queue's jobs by `seq`, filtered by state; jobs of other queues never appear. */
   listJobs(p: ListParams): Promise<Page<JobRecord>>;
+  /**
+   * A page of the queue's ungrouped queued jobs in claim order (see {@link ListWaitingParams}):
+   * what views of "the next jobs" show. Jobs of a named group are never listed (their order is
+   * the groups' rotation, which core deals). Costs O(offset + limit) reads, whatever the queue's
+   * length; a scheduled page may sort the queue's scheduled jobs. Optional: without it, core
+   * orders the oldest queued jobs itself (`waitingInClaimOrder`).
+   */
+  listWaiting?(p: ListWaitingParams): Promise<JobRecord[]>;
 }

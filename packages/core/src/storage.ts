@@ -78,6 +78,7 @@ export type {
   GroupStanding,
   ListGroupsParams,
   ListParams,
+  ListWaitingParams,
   Page,
   PositionInputs,
   PositionParams,

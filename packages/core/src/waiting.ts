@@ -6,7 +6,11 @@
 import { type GroupLine, rotationGroup, rotationOrder } from './group-rotation.js';
 import type { GroupSettingsRecord } from './storage-params.js';
 import type { JobRecord } from './job-record.js';
-import { compareJobOrder } from './ordering.js';
+import { z } from 'zod';
+import { MAX_LIST_LIMIT, MAX_WAITING_OFFSET } from './limits.js';
+import { parseOptions } from './options.js';
+import { compareJobOrder, compareScheduledOrder } from './ordering.js';
+import type { Storage } from './storage.js';
 import type { Page } from './storage-reads.js';
 
 /** The part of a `Queue` that {@link waitingInClaimOrder} reads. */
@@ -17,25 +21,68 @@ export interface WaitingSource {
   getPosition(id: string): Promise<number | null>;
   /** As `Queue.listGroupSettings`: the weights of a grouped queue's groups (all 1 without it). */
   listGroupSettings?(): Promise<GroupSettingsRecord[]>;
+  /** The queue's storage and name: an ungrouped queue is read in claim order there (`listWaiting`). */
+  readonly storage?: Pick<Storage, 'capabilities' | 'listWaiting' | 'listGroups'>;
+  readonly name?: string;
 }
 
-/** Most queued jobs {@link waitingInClaimOrder} reads unless told otherwise. */
+/** Most queued jobs {@link waitingInClaimOrder} orders itself, in a grouped queue or without `listWaiting`. */
 export const WAITING_SCAN = 1_000;
 
+/** What {@link waitingInClaimOrder} is asked for. */
+export interface WaitingPage {
+  /** The reader's clock: ready means `runAt <= now`. */
+  now: number;
+  /** Jobs to skip from the front, 0 to `MAX_WAITING_OFFSET` (default 0). */
+  offset?: number | undefined;
+  /** Most jobs listed, 1 to `MAX_LIST_LIMIT` (default 1,000). */
+  limit?: number | undefined;
+  /** Queued jobs ordered in core when the storage cannot (default {@link WAITING_SCAN}). */
+  scan?: number | undefined;
+}
+
+const pageSchema = z
+  .object({
+    now: z.number().finite(),
+    offset: z.number().int().min(0).max(MAX_WAITING_OFFSET).optional(),
+    limit: z.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
+    scan: z.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
+  })
+  .strict();
+
 /**
- * Queued jobs in claim order at `now`: ready ones by the ordering rule (priority, `runAt`, `seq`),
- * then scheduled ones by run time. In a queue with groups, each level's groups take turns: the
- * position of each group's first ready job (one read per group and level) gives the turn order, and
- * the rounds follow from it. It orders the oldest `scan` queued jobs (by insertion), so with
- * more waiting than that, a newer job that outranks them all can be missing from the list; each
- * job's exact position is still what `getStatus` answers. One storage read.
+ * A page of the queued jobs in claim order at `now`: ready ones by the ordering rule (priority,
+ * `runAt`, `seq`), then scheduled ones as they come due (`runAt`, priority, `seq`). A queue with
+ * no named group is read in that order by the storage (`listWaiting`, one read): exact however
+ * many jobs wait, up to `MAX_WAITING_OFFSET` deep. In a queue with groups, each level's groups
+ * take turns: the position of each group's first ready job (one read per group and level) gives
+ * the turn order, and the rounds follow from it; that order is computed over the oldest `scan`
+ * queued jobs (by insertion), so with more waiting a newer job that outranks them all can be
+ * missing from the list. Each job's exact position is still what `getStatus` answers. Throws a
+ * `ValidationError` (path `['options', ...]`) for a bad page.
  */
-export async function waitingInClaimOrder(source: WaitingSource, options: { now: number; scan?: number }): Promise<JobRecord[]> {
-  const page = await source.listJobs({ states: ['queued'], limit: options.scan ?? WAITING_SCAN, order: 'asc' });
-  const plain = page.items.filter((j) => j.runAt <= options.now).sort(compareJobOrder);
+export async function waitingInClaimOrder(source: WaitingSource, options: WaitingPage): Promise<JobRecord[]> {
+  const page = parseOptions(pageSchema, options, 'waiting page', ['options']);
+  const offset = page.offset ?? 0;
+  const limit = page.limit ?? MAX_LIST_LIMIT;
+  const exact = await claimOrderPage(source, page.now, offset, limit);
+  if (exact !== null) return exact;
+  const queued = await source.listJobs({ states: ['queued'], limit: page.scan ?? WAITING_SCAN, order: 'asc' });
+  const plain = queued.items.filter((j) => j.runAt <= page.now).sort(compareJobOrder);
   const ready = plain.some((j) => j.group !== null) ? await inTurns(source, plain) : plain;
-  const scheduled = page.items.filter((j) => j.runAt > options.now).sort((a, b) => a.runAt - b.runAt || a.seq - b.seq);
-  return [...ready, ...scheduled];
+  const scheduled = queued.items.filter((j) => j.runAt > page.now).sort(compareScheduledOrder);
+  return [...ready, ...scheduled].slice(offset, offset + limit);
+}
+
+/** The storage's claim-order page, when it has one and the queue has no named group; else null. */
+async function claimOrderPage(source: WaitingSource, now: number, offset: number, limit: number): Promise<JobRecord[] | null> {
+  const { storage, name } = source;
+  if (!storage?.listWaiting || name === undefined) return null;
+  if (storage.capabilities.groups) {
+    const groups = await storage.listGroups?.({ queue: name, now, limit: 1 });
+    if (groups === undefined || groups.items.length > 0) return null;
+  }
+  return storage.listWaiting({ queue: name, now, offset, limit });
 }
 
 /**

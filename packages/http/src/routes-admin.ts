@@ -3,10 +3,10 @@
  * `authorize` first, before it even says whether the queue exists.
  * @module
  */
-import { type JobRecord, type Queue, waitingInClaimOrder } from '@waitline/core';
+import { type JobRecord, MAX_WAITING_OFFSET, type Queue, waitingInClaimOrder } from '@waitline/core';
 import { z } from 'zod';
 import { readQuery } from './body.js';
-import { errorAnswer, json } from './errors.js';
+import { errorAnswer, HttpError, json } from './errors.js';
 import { buildHistory } from './history.js';
 import { type AdminJob, toAdminJob } from './projections.js';
 import type { ActionName, Route, RouteContext } from './router.js';
@@ -19,11 +19,15 @@ export async function admitted(ctx: RouteContext, action: ActionName): Promise<Q
 }
 
 /**
- * Queued jobs in claim order (see `waitingInClaimOrder`, which orders the oldest 1,000); each
- * job's position and ETA are read exactly.
+ * Queued jobs in claim order (see `waitingInClaimOrder`: exact in a queue without groups, up to
+ * `MAX_WAITING_OFFSET` deep); each job's position and ETA are read exactly. An offset deeper than
+ * that is 400 at `query.cursor`.
  */
 async function queuedPage(ctx: RouteContext, queue: Queue, offset: number, limit: number): Promise<AdminJob[]> {
-  const slice = (await waitingInClaimOrder(queue, { now: Date.now() })).slice(offset, offset + limit);
+  if (offset > MAX_WAITING_OFFSET) {
+    throw new HttpError(400, 'VALIDATION', `query cursor: the queued listing reaches the first ${MAX_WAITING_OFFSET} jobs`, ['query', 'cursor']);
+  }
+  const slice = await waitingInClaimOrder(queue, { now: Date.now(), offset, limit });
   const log = ctx.app.predictions(queue.name);
   return Promise.all(
     slice.map(async (job) => {

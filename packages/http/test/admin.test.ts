@@ -109,6 +109,29 @@ for (const kind of await testStorages()) {
       await q.clear();
     });
 
+    it('lists queued jobs in claim order beyond the oldest thousand', async () => {
+      const many = new Queue(storage, 'many');
+      await many.addBulk(Array.from({ length: 1_005 }, (_, n) => ({ payload: { n } })));
+      const urgent = await many.add({ n: -1 }, { priority: 1_000 });
+      const served = await serve({ queues: [many], authorize: () => true });
+      try {
+        const first = await call(`${served.url}/queues/many/jobs?state=queued&limit=2`);
+        expect(first.body.jobs.map((j: { id: string; position: number }) => [j.id, j.position])).toEqual([
+          [urgent.id, 1],
+          [expect.any(String), 2],
+        ]);
+        const deep = await call(`${served.url}/queues/many/jobs?state=queued&limit=3&cursor=1003`);
+        expect(deep.body.jobs.map((j: { position: number }) => j.position)).toEqual([1_004, 1_005, 1_006]);
+        expect(deep.body.nextCursor).toBeNull();
+        const tooDeep = await call(`${served.url}/queues/many/jobs?state=queued&cursor=100001`);
+        expect(tooDeep.status).toBe(400);
+        expect(tooDeep.body.error.path).toEqual(['query', 'cursor']);
+      } finally {
+        await served.close();
+        await many.clear();
+      }
+    });
+
     it('pages newest-first listings by the last job, so jobs added between pages are neither repeated nor skipped', async () => {
       const first = await q.addBulk([1, 2, 3].map((n) => ({ payload: { n } })));
       const page1 = await call(`${open.url}/queues/work/jobs?limit=2`, { headers: ADMIN });

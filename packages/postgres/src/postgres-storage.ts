@@ -26,6 +26,7 @@ import type {
   LeaseState,
   ListGroupsParams,
   ListParams,
+  ListWaitingParams,
   Notifier,
   NoticeHub,
   Page,
@@ -281,6 +282,11 @@ export class PostgresStorage implements Storage<PostgresTx> {
   /** One page of a queue's jobs by seq. */
   listJobs(p: ListParams): Promise<Page<JobRecord>> {
     return this.guard.run('listJobs', () => reads.listJobs(this.ctx, p));
+  }
+
+  /** A page of the queue's ungrouped queued jobs in claim order, from one snapshot. */
+  listWaiting(p: ListWaitingParams): Promise<JobRecord[]> {
+    return this.guard.run('listWaiting', () => reads.listWaiting(this.ctx, p));
   }
 
   /**

@@ -23,6 +23,7 @@ import {
   JOB_STATES,
   type ListGroupsParams,
   type ListParams,
+  type ListWaitingParams,
   type Page,
   type PositionInputs,
   type PositionParams,
@@ -223,4 +224,10 @@ export async function listJobs(ctx: PgContext, p: ListParams): Promise<Page<JobR
   const items = rows.slice(0, limit).map((r) => toJobRecord(r.job));
   const more = limit > 0 && rows.length > limit;
   return { items, nextOffset: more ? offset + limit : null };
+}
+
+/** A page of the queue's ungrouped queued jobs in claim order, in one statement (one snapshot). @internal */
+export async function listWaiting(ctx: PgContext, p: ListWaitingParams): Promise<JobRecord[]> {
+  const rows = await ctx.rows('listWaiting', [p.queue, p.now, p.limit, p.offset]);
+  return rows.map((r) => toJobRecord(r.job));
 }

@@ -12,6 +12,7 @@ import {
   type JobRecord,
   type JobRef,
   type ListParams,
+  type ListWaitingParams,
   type Page,
   type PositionInputs,
   type PositionParams,
@@ -170,4 +171,10 @@ export async function listJobs(ctx: RedisContext, p: ListParams): Promise<Page<J
   const [page, more] = await ctx.onQueue('listJobs', p.queue, [String(offset), String(limit), p.order ?? 'desc', '', '0', '0', optionalArg(p.afterSeq)]);
   const items = toJobRecords(p.queue, page);
   return { items, nextOffset: more === '1' ? offset + items.length : null };
+}
+
+/** A page of the queue's ungrouped queued jobs in claim order, in one script (one snapshot). @internal */
+export async function listWaiting(ctx: RedisContext, p: ListWaitingParams): Promise<JobRecord[]> {
+  const page = await ctx.onQueue('listWaiting', p.queue, [String(p.now), String(p.offset), String(p.limit)]);
+  return toJobRecords(p.queue, page);
 }

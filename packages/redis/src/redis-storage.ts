@@ -25,6 +25,7 @@ import type {
   LeaseState,
   ListGroupsParams,
   ListParams,
+  ListWaitingParams,
   Notifier,
   NoticeHub,
   Page,
@@ -69,7 +70,7 @@ import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
 import { ensureSchema } from './migrate.js';
 import { redisNotifier } from './notify.js';
 import { QueueNames } from './queue-names.js';
-import { getJob, getPosition, getPositionInputs, getQueue, getStats, listJobs, listQueues } from './reads.js';
+import { getJob, getPosition, getPositionInputs, getQueue, getStats, listJobs, listQueues, listWaiting } from './reads.js';
 import { ResetWatch } from './reset-watch.js';
 import * as schedules from './schedules.js';
 import { checkServer } from './server-check.js';
@@ -270,6 +271,11 @@ export class RedisStorage implements Storage {
   /** One page of a queue's jobs, by `seq` (newest first unless `order: 'asc'`). */
   async listJobs(p: ListParams): Promise<Page<JobRecord>> {
     return this.guard.run('listJobs', () => listJobs(this.ctx, p));
+  }
+
+  /** A page of the queue's ungrouped queued jobs in claim order, in one script. */
+  async listWaiting(p: ListWaitingParams): Promise<JobRecord[]> {
+    return this.guard.run('listWaiting', () => listWaiting(this.ctx, p));
   }
 
   /** Failed or cancelled back to queued with attempts reset; throws otherwise. */

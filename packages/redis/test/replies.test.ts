@@ -83,6 +83,7 @@ const SCHEMAS = {
   ]),
   listGroups: z.tuple([bit], z.union([str, int])),
   listJobs: z.union([z.tuple([z.array(job), flag]), z.tuple([z.array(job), int, int])]),
+  listWaiting: z.array(job),
   migrate: z.union([z.tuple([z.literal('ok'), int, str]), z.tuple([z.literal('newer'), int, z.literal('')])]),
   positionInputs: z.union([z.tuple([z.literal('missing')]), positionInputs]),
   position: z.union([
@@ -199,6 +200,7 @@ async function walkQueue(s: RedisStorage): Promise<void> {
   await s.getStats({ queue, now, windowsMs: [60_000], sampleLimit: 5, workerStaleMs: 60_000 });
   await s.listJobs({ queue, limit: 10 });
   await s.listJobs({ queue, limit: 10, states: ['completed'] });
+  await s.listWaiting({ queue, now, offset: 0, limit: 10 });
   await walkImport(s, first.id);
 }
 

@@ -15,6 +15,7 @@ import {
   type JobRecord,
   type JobRef,
   type ListParams,
+  type ListWaitingParams,
   type Page,
   type PositionInputs,
   type PositionParams,
@@ -263,4 +264,20 @@ export function readStats(ctx: SqliteContext, p: StatsParams): RawQueueStats {
     liveWorkers: liveWorkers(ctx, p.queue, p.now, p.workerStaleMs),
     config: row === undefined ? defaultQueueConfig(p.queue) : toQueueConfig(row),
   };
+}
+
+/**
+ * A page of the queue's ungrouped queued jobs in claim order (see `ListWaitingParams`): the ready
+ * page first; when it runs short, the scheduled jobs after the ready ones. Call inside a read
+ * transaction: both reads then share one snapshot.
+ * @internal
+ */
+export function listWaiting(ctx: SqliteContext, p: ListWaitingParams): JobRecord[] {
+  const at = { queue: p.queue, now: p.now };
+  const ready = ctx.jobs('listWaitingReady').all({ ...at, limit: p.limit, offset: p.offset });
+  if (ready.length === p.limit) return ready.map(toJobRecord);
+  // Fewer ready jobs than the page's end: how many there are tells where the scheduled ones start.
+  const readyCount = ready.length > 0 ? p.offset + ready.length : ctx.one('countReadyBounded', { ...at, bound: p.offset }).n;
+  const scheduled = ctx.jobs('listWaitingScheduled').all({ ...at, limit: p.limit - ready.length, offset: p.offset + ready.length - readyCount });
+  return [...ready, ...scheduled].map(toJobRecord);
 }

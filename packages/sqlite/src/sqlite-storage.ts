@@ -26,6 +26,7 @@ import type {
   LeaseState,
   ListGroupsParams,
   ListParams,
+  ListWaitingParams,
   Notifier,
   Page,
   PositionInputs,
@@ -66,7 +67,7 @@ import { getRetention, pruneFinished, setRetention, takeHousekeepingLease } from
 import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
 import { ensureSchema, migrateDatabase } from './migrate.js';
 import { acquireNotifier, type NotifierLease } from './notify.js';
-import { getJob, getQueue, listJobs, listQueues, readGroupedPosition, readPosition, readPositionInputs, readStats } from './reads.js';
+import { getJob, getQueue, listJobs, listQueues, listWaiting, readGroupedPosition, readPosition, readPositionInputs, readStats } from './reads.js';
 import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
 import { settleJobs } from './settle.js';
 import { importWholeJobs } from './transfer.js';
@@ -97,6 +98,7 @@ function buildTransactions(ctx: SqliteContext) {
     positionInputs: transactional(ctx, 'deferred', readPositionInputs),
     groupedPosition: transactional(ctx, 'deferred', readGroupedPosition),
     stats: transactional(ctx, 'deferred', readStats),
+    waiting: transactional(ctx, 'deferred', listWaiting),
     importJobs: transactional(ctx, 'immediate', importWholeJobs),
     upsertQueue: transactional(ctx, 'immediate', upsertQueue),
     setGroup: transactional(ctx, 'immediate', setGroup),
@@ -308,6 +310,11 @@ export class SqliteStorage implements Storage {
   /** One page of a queue's jobs, by `seq` (newest first unless `order: 'asc'`). */
   async listJobs(p: ListParams): Promise<Page<JobRecord>> {
     return this.guard.run('listJobs', () => listJobs(this.ctx, p));
+  }
+
+  /** A page of the queue's ungrouped queued jobs in claim order, from one read snapshot. */
+  async listWaiting(p: ListWaitingParams): Promise<JobRecord[]> {
+    return this.guard.run('listWaiting', () => this.tx.waiting(p));
   }
 
   /** Failed or cancelled back to queued with attempts reset; throws otherwise. */

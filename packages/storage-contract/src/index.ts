@@ -33,6 +33,7 @@ import { describeMigrate } from './areas/migrate.js';
 import { describePosition } from './areas/position.js';
 import { describePositionDue } from './areas/position-due.js';
 import { describePositionSkew } from './areas/position-skew.js';
+import { describeWaitingOrder } from './areas/waiting-order.js';
 import { describeRateLimit } from './areas/rate-limit.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeStalls } from './areas/stalls.js';
@@ -92,6 +93,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describePosition(harness);
     describePositionDue(harness);
     describePositionSkew(harness);
+    describeWaitingOrder(harness);
     describeGroups(harness);
     describeGroupPositions(harness);
     describeGroupsRandomised(harness);

@@ -42,9 +42,9 @@ async function readQueueFrame(queue: Queue, rows: number): Promise<QueueFrame> {
   const [stats, running, waiting] = await Promise.all([
     queue.getStats(),
     queue.listJobs({ states: ['running'], limit: rows, order: 'asc' }),
-    waitingInClaimOrder(queue, { now }),
+    waitingInClaimOrder(queue, { now, limit: rows }),
   ]);
-  const statuses = await Promise.all(waiting.slice(0, rows).map((job) => queue.getStatus(job.id)));
+  const statuses = await Promise.all(waiting.map((job) => queue.getStatus(job.id)));
   const byStart = running.items.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
   return { stats, running: byStart, waiting: statuses.filter((s) => s.state === 'queued'), now };
 }

@@ -35,7 +35,17 @@ import type {
 import { NoticeHub } from '../notify/hub.js';
 import { StorageGuard } from '../storage-guard.js';
 import type { Notifier, StorageDescriptor } from '../storage-notify.js';
-import type { GroupsPage, ListGroupsParams, ListParams, Page, PositionInputs, PositionParams, RawQueueStats, StatsParams } from '../storage-reads.js';
+import type {
+  GroupsPage,
+  ListGroupsParams,
+  ListParams,
+  ListWaitingParams,
+  Page,
+  PositionInputs,
+  PositionParams,
+  RawQueueStats,
+  StatsParams,
+} from '../storage-reads.js';
 import { claimReady } from './claim.js';
 import { cancelJob, changePriority, promoteJob, removeJobs, retryJob } from './control.js';
 import { copyConfig, copyJob } from './copy.js';
@@ -43,7 +53,7 @@ import { enqueueJobs } from './enqueue.js';
 import { reclaimExpired, renewLeases, reportProgress, settleJobs } from './leases.js';
 import { listQueues, registerWorker, setGroupSettings, upsertQueue } from './queues.js';
 import { listGroups } from './group-list.js';
-import { listJobs, readPosition, readPositionInputs, readStats } from './reads.js';
+import { listJobs, listWaiting, readPosition, readPositionInputs, readStats } from './reads.js';
 import { MemoryStore } from './store.js';
 import { importJobs } from './transfer.js';
 import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
@@ -205,6 +215,11 @@ export class MemoryStorage implements Storage {
   /** One page of a queue's jobs, by `seq` (newest first unless `order: 'asc'`). */
   async listJobs(p: ListParams): Promise<Page<JobRecord>> {
     return this.guard.run('listJobs', () => listJobs(this.store, p));
+  }
+
+  /** A page of the queue's ungrouped queued jobs in claim order (see `ListWaitingParams`). */
+  async listWaiting(p: ListWaitingParams): Promise<JobRecord[]> {
+    return this.guard.run('listWaiting', () => listWaiting(this.store, p));
   }
 
   /** Failed or cancelled back to queued with attempts and stalls reset; throws otherwise. */

@@ -5,12 +5,14 @@
  * @internal
  */
 import type { JobRecord } from '../job-record.js';
+import { compareScheduledOrder } from '../ordering.js';
 import { JOB_STATES } from '../state.js';
 import type { JobRef } from '../storage.js';
 import type {
   AheadWork,
   FinishedSample,
   ListParams,
+  ListWaitingParams,
   Page,
   PositionInputs,
   PositionParams,
@@ -157,4 +159,22 @@ export function listJobs(store: MemoryStore, p: ListParams): Page<JobRecord> {
   if (p.order !== 'asc') matching.reverse();
   const items = matching.slice(offset, offset + limit).map(copyJob);
   return { items, nextOffset: limit > 0 && matching.length > offset + limit ? offset + limit : null };
+}
+
+/**
+ * The queue's ungrouped queued jobs in claim order (see `ListWaitingParams`): the ready ones as
+ * the sorted waiting list holds them, then the scheduled ones by (`runAt`, priority descending,
+ * `seq`). Stops reading at the page's end while the ready jobs fill it. @internal
+ */
+export function listWaiting(store: MemoryStore, p: ListWaitingParams): JobRecord[] {
+  const want = p.offset + p.limit;
+  const ready: JobRecord[] = [];
+  const scheduled: JobRecord[] = [];
+  for (const job of store.queueJobs(p.queue).waiting.inOrder()) {
+    if (job.group !== null) continue;
+    if (job.runAt > p.now) scheduled.push(job);
+    else if (ready.push(job) >= want) break;
+  }
+  if (ready.length < want) ready.push(...scheduled.sort(compareScheduledOrder));
+  return ready.slice(p.offset, want).map(copyJob);
 }

@@ -66,6 +66,11 @@ export class SortedJobs {
     return true;
   }
 
+  /** Every job in here, in claim order (the ordering rule, ready or not). */
+  *inOrder(): Generator<JobRecord> {
+    for (let i = this.head; i < this.items.length; i++) yield this.at(i);
+  }
+
   /** The ready jobs (`runAt <= now`) in claim order, at most `limit` of them. */
   ready(now: number, limit: number): JobRecord[] {
     const out: JobRecord[] = [];
