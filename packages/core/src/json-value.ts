@@ -125,7 +125,13 @@ class Walker {
  * (see the module notes for the rules). `what` names the value in the message.
  */
 export function findJsonProblem(value: unknown, root: ReadonlyArray<string | number> = [], what = 'value'): ValidationError | null {
-  const problem = new Walker().visit(value, [...root]);
+  let problem: ReturnType<Walker['visit']>;
+  try {
+    problem = new Walker().visit(value, [...root]);
+  } catch {
+    // A proxy or getter that throws while the value is inspected: it cannot be serialised either.
+    problem = { path: [...root], message: 'reading it threw (a proxy or getter that throws cannot be stored)' };
+  }
   if (!problem) return null;
   const where = problem.path.length > 0 ? ` at ${problem.path.join('.')}` : '';
   return new ValidationError(`invalid ${what}${where}: ${problem.message}`, [{ path: problem.path, message: problem.message }]);

@@ -56,6 +56,7 @@ import { describeWorkerControl } from './areas/worker-control.js';
 import { describeWorkerErrors } from './areas/worker-errors.js';
 import { describeWorkerProcesses } from './areas/worker-process.js';
 import { describeWorkerRun } from './areas/worker-run.js';
+import { describeWorkerEdges } from './areas/worker-edges.js';
 import { describeWorkerPrefetch } from './areas/worker-prefetch.js';
 import type { StorageHarness } from './harness.js';
 
@@ -125,6 +126,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeTransactionalEnqueue(harness);
     describeWorkerRun(harness);
     describeWorkerPrefetch(harness);
+    describeWorkerEdges(harness);
     describeWorkerControl(harness);
     describeWorkerErrors(harness);
     describeStalls(harness);

@@ -43,6 +43,8 @@ export class ActiveAttempt {
   private timers: NodeJS.Timeout[] = [];
   private controller: AbortController | undefined;
   private reason: JobAbortedError | undefined;
+  /** Resolves when the handler itself returns or throws, which a forced end does not wait for. */
+  handlerSettled: Promise<void> = Promise.resolve();
 
   constructor(
     readonly record: JobRecord,
@@ -93,6 +95,7 @@ export class ActiveAttempt {
       (value): HandlerEnd => ({ ok: true, value }),
       (error): HandlerEnd => ({ ok: false, error }),
     );
+    this.handlerSettled = handled.then(() => undefined);
     try {
       return await Promise.race([handled, this.forced]);
     } finally {
@@ -101,9 +104,12 @@ export class ActiveAttempt {
   }
 
   /**
-   * Turns how the handler ended into what the worker settles. A result JSON cannot carry exactly
-   * fails the attempt (like a thrown error) with a `ValidationError` at `['result', ...]`; a
-   * handler that returns nothing stores null.
+   * Turns how the handler ended into what the worker settles. Once the signal was aborted, how the
+   * handler ends does not change the outcome: a cancel is acknowledged, a timeout is a failed
+   * attempt (a handler that returns partial work on the abort has not completed), a shutdown
+   * hands the job back unrun, a lost lease writes nothing. Otherwise a result JSON cannot carry
+   * exactly fails the attempt (like a thrown error) with a `ValidationError` at
+   * `['result', ...]`; a handler that returns nothing stores null.
    */
   classify(end: HandlerEnd, policy: AttemptPolicy): Outcome {
     const ref = { id: this.record.id, leaseToken: this.leaseToken };
@@ -113,18 +119,12 @@ export class ActiveAttempt {
       const error = 'ok' in end && !end.ok ? errorInfo(end.error, this.record.attempt, policy.now()) : null;
       return { kind: 'cancelled', item: { ...ref, error } };
     }
-    if ('forced' in end) {
-      if (kind === 'shutdown') return { kind: 'released', item: ref };
-      return this.failure(ref, this.reason, policy);
-    }
-    if (end.ok) {
-      const result = end.value ?? null;
-      const problem = findJsonProblem(result, ['result'], 'result');
-      return problem ? this.failure(ref, problem, policy) : { kind: 'completed', item: { ...ref, result } };
-    }
     if (kind === 'shutdown') return { kind: 'released', item: ref };
-    const error = kind === 'timeout' ? this.reason : end.error;
-    return this.failure(ref, error, policy);
+    if (kind === 'timeout' || 'forced' in end) return this.failure(ref, this.reason, policy);
+    if (!end.ok) return this.failure(ref, end.error, policy);
+    const result = end.value ?? null;
+    const problem = findJsonProblem(result, ['result'], 'result');
+    return problem ? this.failure(ref, problem, policy) : { kind: 'completed', item: { ...ref, result } };
   }
 
   /**

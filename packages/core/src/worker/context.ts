@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LeaseLostError } from '../errors.js';
+import type { JobProgress } from '../job-record.js';
 import { checkJsonValue } from '../json-value.js';
 import { parseOptions, storableText } from '../options.js';
 import type { Queue } from '../queue.js';
@@ -56,27 +57,42 @@ export interface ContextHost {
   queue: Pick<Queue<unknown, unknown>, 'storage' | 'clock' | 'emit'>;
 }
 
-/** Builds a handler's context. @internal */
+/**
+ * Builds a handler's context. Progress updates are written one after another, in call order, even
+ * when the handler does not await them: the last update reported is the one stored, and
+ * `job:progress` events come in the same order, on every storage (a pool of connections would
+ * otherwise apply overlapping writes in any order).
+ * @internal
+ */
 export function makeContext(worker: ContextHost, attempt: ActiveAttempt): HandlerContext {
   const job = attempt.record;
+  let last: Promise<unknown> = Promise.resolve();
+  const write = async (progress: Omit<JobProgress, 'updatedAt'>): Promise<void> => {
+    const queue = worker.queue;
+    try {
+      const rec = await queue.storage.reportProgress({ queue: job.queue, id: job.id, leaseToken: attempt.leaseToken, progress, now: queue.clock.now() });
+      if (rec.progress) queue.emit('job:progress', { queue: job.queue, jobId: job.id, progress: rec.progress }, worker.id);
+      worker.webhooks.progress(rec);
+    } catch (err) {
+      if (err instanceof LeaseLostError) attempt.abort('lease-lost');
+      throw err;
+    }
+  };
   return {
     get signal() {
       return attempt.signal;
     },
     attempt: job.attempt,
     workerId: worker.id,
-    async progress(update: ProgressUpdate): Promise<void> {
-      const p = parseOptions(progressSchema, update, 'progress', ['progress']);
-      if (p.data !== undefined) checkJsonValue(p.data, ['progress', 'data'], 'progress');
-      const progress = { percent: p.percent ?? null, stage: p.stage ?? null, data: p.data };
-      const queue = worker.queue;
+    progress(update: ProgressUpdate): Promise<void> {
       try {
-        const rec = await queue.storage.reportProgress({ queue: job.queue, id: job.id, leaseToken: attempt.leaseToken, progress, now: queue.clock.now() });
-        if (rec.progress) queue.emit('job:progress', { queue: job.queue, jobId: job.id, progress: rec.progress }, worker.id);
-        worker.webhooks.progress(rec);
+        const p = parseOptions(progressSchema, update, 'progress', ['progress']);
+        if (p.data !== undefined) checkJsonValue(p.data, ['progress', 'data'], 'progress');
+        const written = last.then(() => write({ percent: p.percent ?? null, stage: p.stage ?? null, data: p.data }));
+        last = written.catch(() => undefined);
+        return written;
       } catch (err) {
-        if (err instanceof LeaseLostError) attempt.abort('lease-lost');
-        throw err;
+        return Promise.reject(err);
       }
     },
   };

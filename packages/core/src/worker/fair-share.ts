@@ -68,6 +68,7 @@ export class FairShare {
   private share: number | null = null;
   private limited = true;
   private rated = true;
+  private pausedNow = false;
   private refreshedAt: number | null = null;
   private refreshing: Promise<void> | undefined;
 
@@ -94,6 +95,19 @@ export class FairShare {
     return this.rated;
   }
 
+  /**
+   * Whether the queue is paused, as last read or told (a `queue:paused` notice, a claim that got
+   * jobs): held jobs do not start while it is.
+   */
+  get paused(): boolean {
+    return this.pausedNow;
+  }
+
+  /** Records what a notice or a claim showed of the pause, until the next read. */
+  notePaused(paused: boolean): void {
+    this.pausedNow = paused;
+  }
+
   /** Whether a worker may hold jobs ahead (prefetch): only on a queue with neither a global nor a rate limit (its own or its groups'). */
   get prefetchAllowed(): boolean {
     return !this.limited && !this.rated;
@@ -112,6 +126,7 @@ export class FairShare {
   private async read(): Promise<void> {
     const { storage, name } = this.queue;
     const config = await storage.getQueue(name);
+    this.pausedNow = config?.paused === true;
     const limit = config?.concurrency ?? null;
     // A group's rate limit holds claims back as the queue's does: claim through settle, prefetch nothing.
     this.rated = (config?.rateLimit ?? null) !== null || (config?.groupRateLimit ?? null) !== null;

@@ -19,9 +19,16 @@ interface Held {
   missed: number;
 }
 
+/** Claimed jobs handed back unrun: queued again in their place, no attempt spent. @internal */
+export function releaseOutcomes(jobs: readonly JobRecord[]): Outcome[] {
+  return jobs.map((job) => ({ kind: 'released', item: { id: job.id, leaseToken: job.leaseToken ?? '' } }));
+}
+
 /** The jobs a worker holds before running them, in claim order. @internal */
 export class PrefetchBuffer {
   private readonly held = new Map<string, Held>();
+  /** Held jobs that may not start yet: an earlier attempt's handler may still run (see `holdBehind`). */
+  private readonly blocked = new Set<string>();
 
   /** @param depth the most jobs held at once (0: no prefetch). */
   constructor(readonly depth: number) {}
@@ -44,12 +51,27 @@ export class PrefetchBuffer {
     for (const job of jobs) this.held.set(job.id, { job, missed: 0 });
   }
 
-  /** The next job to start, taken out. */
-  shift(): JobRecord | undefined {
-    const first = this.held.values().next();
-    if (first.done) return undefined;
-    this.held.delete(first.value.job.id);
-    return first.value.job;
+  /**
+   * Holds a job claimed again while its earlier attempt's handler may still run here: it does not
+   * start until `earlier` settles (the caller bounds that wait), then `onFree` is called.
+   */
+  holdBehind(job: JobRecord, earlier: Promise<unknown>, onFree: () => void): void {
+    this.push([job]);
+    this.blocked.add(job.id);
+    void earlier.then(() => {
+      this.blocked.delete(job.id);
+      onFree();
+    });
+  }
+
+  /** The first held job (in claim order) that may start and `startable` accepts, taken out. */
+  shift(startable: (id: string) => boolean = () => true): JobRecord | undefined {
+    for (const [id, h] of this.held) {
+      if (this.blocked.has(id) || !startable(id)) continue;
+      this.held.delete(id);
+      return h.job;
+    }
+    return undefined;
   }
 
   /** A job with a cancel request, taken out and acknowledged unrun (undefined when not held). */
@@ -62,7 +84,7 @@ export class PrefetchBuffer {
 
   /** Every held job handed back unrun (the worker is closing): queued again in its place, no attempt spent. */
   releaseAll(): Outcome[] {
-    const out: Outcome[] = [...this.held.values()].map((h) => ({ kind: 'released', item: { id: h.job.id, leaseToken: h.job.leaseToken ?? '' } }));
+    const out = releaseOutcomes([...this.held.values()].map((h) => h.job));
     this.held.clear();
     return out;
   }

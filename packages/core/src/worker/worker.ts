@@ -22,7 +22,7 @@ import { FairShare } from './fair-share.js';
 import { type ResolvedWorkerOptions, resolveWorkerOptions } from './lease-defaults.js';
 import { queueIsEmpty } from './drained.js';
 import { createLeaseKeeper } from './lease-keeping.js';
-import { PrefetchBuffer } from './prefetch.js';
+import { PrefetchBuffer, releaseOutcomes } from './prefetch.js';
 import { WakeAlarm } from './wake-alarm.js';
 import { ReclaimSweep } from './reclaim.js';
 import { settleApart } from './rescue.js';
@@ -112,8 +112,9 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     return this.active.size;
   }
 
-  /** Registers the worker, starts its heartbeat and begins claiming. Idempotent. */
+  /** Registers the worker, starts its heartbeat and begins claiming. Idempotent; does nothing once `close()` was called. */
   start(): Promise<void> {
+    if (this.closing && !this.started) return Promise.resolve();
     this.started ??= this.boot();
     return this.started;
   }
@@ -123,6 +124,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
       () => this.queue.ready(),
       (e) => this.reportError(e),
     );
+    if (this.closing) return;
     const keeper = createLeaseKeeper({
       id: this.id,
       queue: this.queue as unknown as Queue<never, never>,
@@ -173,6 +175,10 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
       // Another process wrote: look for jobs, and re-read the running ones for cancel requests.
       this.wake();
       this.cancels.request();
+    } else if (n.kind === 'event' && n.event === 'queue:paused') {
+      // Held jobs must not start while paused: hand them back (the claims get none meanwhile).
+      this.shares?.notePaused(true);
+      this.settleLater(this.prefetched.releaseAll());
     } else if (n.kind === 'event' && (n.event === 'job:completed' || n.event === 'job:failed' || n.event === 'job:cancelled' || n.event === 'job:retrying'))
       this.wake();
   }
@@ -251,10 +257,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     }
     this.afterSettle(outcomes, result);
     this.alarm.arm(result.nextStartAt, now());
-    for (const job of result.claimed.slice(0, free)) this.begin(job);
-    this.prefetched.push(result.claimed.slice(free));
-    if (this.claiming) this.startHeld();
-    else this.settleLater(this.prefetched.releaseAll());
+    this.takeClaimed(result.claimed, free);
     this.idle = claim !== undefined && result.claimed.length < limit;
     if (this.idle && this.active.size === 0 && this.busySinceDrained) void this.checkDrained();
   }
@@ -281,9 +284,30 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     return this.claiming ? n : 0;
   }
 
+  /**
+   * Starts the jobs a step claimed into the free slots and holds the rest, unless `close()` began
+   * while the claim was in flight: then they go back unrun. A claim that got jobs shows the queue
+   * is not paused.
+   */
+  private takeClaimed(claimed: readonly JobRecord[], free: number): void {
+    if (!this.claiming) {
+      this.settleLater([...releaseOutcomes(claimed), ...this.prefetched.releaseAll()]);
+      return;
+    }
+    if (claimed.length > 0) this.shares?.notePaused(false);
+    for (const job of claimed.slice(0, free)) this.begin(job);
+    this.prefetched.push(claimed.slice(free));
+    if (this.shares?.paused) this.settleLater(this.prefetched.releaseAll());
+    else this.startHeld();
+  }
+
   private afterSettle(outcomes: readonly Outcome[], result: SettleResult): void {
     const kinds = new Map(outcomes.map((o) => [o.kind === 'dropped' ? o.id : o.item.id, o.kind]));
-    for (const job of result.settled) emitSettled(this.emitJob, job, kinds.get(job.id) ?? 'completed');
+    for (const job of result.settled) {
+      emitSettled(this.emitJob, job, kinds.get(job.id) ?? 'completed');
+      // A retry due before the next poll: wake for it, as for a delayed add.
+      if (job.state === 'queued') this.wakeAt(job.runAt);
+    }
     for (const id of result.lost) this.reportError(new LeaseLostError(id));
     this.webhooks.settled(result.settled);
   }
@@ -299,10 +323,13 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     this.emitJob('queue:drained', { queue: this.queue.name });
   }
 
-  /** Starts held (prefetched) jobs into the free slots, in claim order. */
+  /**
+   * Starts held (prefetched) jobs into the free slots, in claim order: none while the queue is
+   * paused, and none whose earlier attempt still runs here (see `begin`).
+   */
   private startHeld(): void {
-    while (this.claiming && this.active.size < this.concurrency) {
-      const job = this.prefetched.shift();
+    while (this.claiming && !this.shares?.paused && this.active.size < this.concurrency) {
+      const job = this.prefetched.shift((id) => !this.active.has(id));
       if (!job) return;
       this.begin(job, this.queue.clock.now());
     }
@@ -316,8 +343,20 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     this.schedule();
   }
 
-  /** Starts one claimed job; `heldStart` when it waited in the prefetch buffer since its claim. */
+  /**
+   * Starts one claimed job; `heldStart` when it waited in the prefetch buffer since its claim. A
+   * job whose earlier attempt still runs here (its lease ran out and this worker claimed it
+   * again) does not start twice: the earlier attempt is aborted as `lease-lost` and the new one
+   * is held, its lease kept, until that handler returns (at most `timeoutGraceMs`).
+   */
   private begin(job: JobRecord, heldStart?: number): void {
+    const earlier = this.active.get(job.id);
+    if (earlier) {
+      earlier.abort('lease-lost');
+      const grace = new Promise((r) => setTimeout(r, this.options.timeoutGraceMs).unref?.());
+      this.prefetched.holdBehind(job, Promise.race([earlier.handlerSettled, grace]), () => this.startHeld());
+      return;
+    }
     const attempt = new ActiveAttempt(job, job.leaseToken as string, this.options.timeoutGraceMs);
     attempt.heldStart = heldStart;
     this.active.set(job.id, attempt);
@@ -337,7 +376,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
       customBackoff: this.queue.customBackoff,
     });
     trace.end(outcome, attempt.abortKind);
-    this.active.delete(job.id);
+    if (this.active.get(job.id) === attempt) this.active.delete(job.id);
     if (attempt.heldStart !== undefined && (outcome.kind === 'completed' || outcome.kind === 'failed' || outcome.kind === 'cancelled')) {
       outcome.item.startedAt = attempt.heldStart;
     }
