@@ -96,3 +96,20 @@ export function isStorableText(text: string): boolean {
 export function sanitizeText(text: string): string {
   return UNSTORABLE.test(text) ? text.replace(UNSTORABLE_ALL, REPLACEMENT_CHARACTER) : text;
 }
+
+/**
+ * The most UTF-16 code units kept of each field of a recorded error (`JobErrorInfo`): a handler's
+ * error is diagnostics, and one that carries megabytes (a whole response body in its message) would
+ * otherwise be written with every failed attempt. Longer text is cut, saying how much was left out.
+ */
+export const MAX_ERROR_TEXT = { name: 256, code: 256, message: 16_384, stack: 65_536 } as const;
+
+/** `text` cut to at most `max` code units (never inside a surrogate pair), ending with how many were cut. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = (cut: number) => `… [${cut} more characters]`;
+  let keep = Math.max(0, max - note(text.length).length);
+  const last = text.charCodeAt(keep - 1);
+  if (last >= 0xd800 && last <= 0xdbff) keep -= 1;
+  return text.slice(0, keep) + note(text.length - keep);
+}

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
 import type { BackoffSpec, JobRecord } from '../src/job-record.js';
-import { isStorableText, MAX_RUN_AT } from '../src/limits.js';
+import { isStorableText, MAX_ERROR_TEXT, MAX_RUN_AT } from '../src/limits.js';
 import { queuedRecord } from '../src/new-job.js';
 import { ActiveAttempt, errorInfo, type Outcome } from '../src/worker/attempt.js';
 import { makeContext } from '../src/worker/context.js';
@@ -118,6 +118,21 @@ describe('errorInfo', () => {
     const info = errorInfo(err, 1, NOW);
     expect(info).toMatchObject({ name: 'Weird\uFFFDError', message: 'bad\uFFFD \uFFFD 😀', code: 'E\uFFFD' });
     expect(isStorableText(info.stack ?? '')).toBe(true);
+  });
+
+  it('cuts long fields, saying how much was cut, never inside a surrogate pair', () => {
+    const err = new Error(`${'m'.repeat(MAX_ERROR_TEXT.message - 20)}😀${'x'.repeat(5_000_000)}`);
+    err.name = 'N'.repeat(10_000);
+    err.stack = 's'.repeat(20_000_000);
+    const info = errorInfo(err, 1, NOW);
+    expect(info.message.length).toBeLessThanOrEqual(MAX_ERROR_TEXT.message);
+    expect(info.message).toMatch(/… \[\d+ more characters\]$/);
+    expect(isStorableText(info.message)).toBe(true);
+    expect(info.name.length).toBeLessThanOrEqual(MAX_ERROR_TEXT.name);
+    expect(info.stack?.length).toBeLessThanOrEqual(MAX_ERROR_TEXT.stack);
+    expect(info.stack).toMatch(/more characters\]$/);
+    expect(errorInfo(new Error('short'), 1, NOW).message).toBe('short');
+    expect(errorInfo('x'.repeat(100_000), 1, NOW).message.length).toBeLessThanOrEqual(MAX_ERROR_TEXT.message);
   });
 
   it('never throws, and always yields storable text, whatever was thrown', () => {

@@ -8,7 +8,7 @@ import { computeRetryDelay } from '../backoff.js';
 import { type AbortKind, JobAbortedError, PermanentJobError, RetryPolicyError } from '../errors.js';
 import type { JobErrorInfo, JobRecord } from '../job-record.js';
 import { findJsonProblem } from '../json-value.js';
-import { MAX_RUN_AT, MAX_TIMER_MS, sanitizeText } from '../limits.js';
+import { MAX_ERROR_TEXT, MAX_RUN_AT, MAX_TIMER_MS, sanitizeText, truncateText } from '../limits.js';
 import type { BeatReport } from '../heartbeat/beat.js';
 import type { CancelAckItem, CompleteItem, FailItem, LeaseRef } from '../storage.js';
 
@@ -170,22 +170,26 @@ function abortMessage(kind: AbortKind, record: JobRecord): string {
  * @internal
  */
 export function errorInfo(error: unknown, attempt: number, at: number): JobErrorInfo {
+  const max = MAX_ERROR_TEXT;
   if (error instanceof Error) {
-    const info: JobErrorInfo = { name: text(() => error.name, 'Error'), message: text(() => error.message, ''), attempt, at };
+    const info: JobErrorInfo = { name: text(() => error.name, 'Error', max.name), message: text(() => error.message, '', max.message), attempt, at };
     const code = codeOf(error);
     if (code !== undefined) info.code = code;
-    const stack = text(() => error.stack ?? '', '');
-    if (stack) info.stack = stack + causeStack(error);
+    const stack = text(() => error.stack ?? '', '', Number.POSITIVE_INFINITY);
+    if (stack) info.stack = truncateText(stack + causeStack(error), max.stack);
     return info;
   }
-  return { name: 'NonError', message: text(() => safeString(error), 'an unprintable value'), attempt, at };
+  return { name: 'NonError', message: text(() => safeString(error), 'an unprintable value', max.message), attempt, at };
 }
 
-/** A property of a thrown value as storable text; a getter that throws or a non-string gives `fallback`. */
-function text(read: () => unknown, fallback: string): string {
+/**
+ * A property of a thrown value as storable text of at most `max` code units; a getter that throws
+ * or a non-string gives `fallback`.
+ */
+function text(read: () => unknown, fallback: string, max: number): string {
   try {
     const value = read();
-    return sanitizeText(typeof value === 'string' ? value : String(value));
+    return truncateText(sanitizeText(typeof value === 'string' ? value : String(value)), max);
   } catch {
     return fallback;
   }
@@ -195,7 +199,7 @@ function text(read: () => unknown, fallback: string): string {
 function codeOf(error: Error): string | undefined {
   try {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? sanitizeText(code) : undefined;
+    return typeof code === 'string' ? truncateText(sanitizeText(code), MAX_ERROR_TEXT.code) : undefined;
   } catch {
     return undefined;
   }
@@ -204,7 +208,7 @@ function codeOf(error: Error): string | undefined {
 function causeStack(error: Error): string {
   if (!(error instanceof RetryPolicyError) || !(error.cause instanceof Error)) return '';
   const cause = error.cause;
-  return `\nCaused by: ${text(() => cause.stack ?? cause.message, '')}`;
+  return `\nCaused by: ${text(() => cause.stack ?? cause.message, '', MAX_ERROR_TEXT.stack)}`;
 }
 
 function safeString(value: unknown): string {
