@@ -12,6 +12,7 @@ import {
   type JobRef,
   type JobState,
   type NewJob,
+  type PositionInputs,
   type QueueConfig,
   type Storage,
   type WaitlineErrorCode,
@@ -256,4 +257,21 @@ export async function reread(s: Storage, job: string | JobRef, queue = QUEUE): P
   const stored = await s.getJob(ref);
   expect(stored, `job ${ref.id} of ${ref.queue} should exist`).not.toBeNull();
   return stored as JobRecord;
+}
+
+/**
+ * `getPositionInputs` of `job` at `now`: no samples, up to ten jobs ahead listed and a hundred
+ * grouped, `dueAheadLimit` scheduled jobs that outrank it (ten unless given).
+ */
+export function positionInputsAt(s: Storage, job: JobRecord, now: number, dueAheadLimit = 10): Promise<PositionInputs | null> {
+  return s.getPositionInputs({
+    queue: job.queue,
+    id: job.id,
+    now,
+    sampleLimit: 0,
+    aheadListLimit: 10,
+    aheadWorkLimit: 100,
+    dueAheadLimit,
+    workerStaleMs: 60_000,
+  });
 }

@@ -4,10 +4,10 @@
  * jobs in the same order for the same data.
  * @internal
  */
-import type { DueAhead, JobRecord, PositionParams, Storage } from '@waitline/core';
+import type { DueAhead, JobRecord, Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { requireCapability } from '../capabilities.js';
-import { add, addQueue, claimOne, QUEUE, T0, useStorage } from '../fixtures.js';
+import { add, addQueue, claimOne, positionInputsAt, QUEUE, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 /** When the scenes below are read, unless a test says otherwise. */
@@ -15,17 +15,7 @@ const READ_AT = T0 + 300;
 
 /** `getPositionInputs(job).dueAhead` at `now` with at most `limit` listed. */
 async function dueAhead(s: Storage, job: JobRecord, limit = 100, now = READ_AT): Promise<DueAhead[] | undefined> {
-  const params: PositionParams = {
-    queue: job.queue,
-    id: job.id,
-    now,
-    sampleLimit: 0,
-    aheadListLimit: 10,
-    aheadWorkLimit: 100,
-    dueAheadLimit: limit,
-    workerStaleMs: 60_000,
-  };
-  return (await s.getPositionInputs(params))?.dueAhead;
+  return (await positionInputsAt(s, job, now, limit))?.dueAhead;
 }
 
 /** What `dueAhead` says of a job. */

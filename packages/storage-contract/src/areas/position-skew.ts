@@ -5,31 +5,16 @@
  * would: positions never skip a number, and the stats add up.
  * @internal
  */
-import type { JobRecord, PositionParams, Storage } from '@waitline/core';
+import type { JobRecord, Storage } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import { requireCapability } from '../capabilities.js';
-import { add, addQueue, claimOne, QUEUE, T0, useStorage } from '../fixtures.js';
+import { add, addQueue, claimOne, positionInputsAt, QUEUE, T0, useStorage } from '../fixtures.js';
 import type { StorageHarness } from '../harness.js';
 
 /** The clock of the process that claims: ahead of the reader's. */
 const AHEAD = T0 + 5_000;
 /** The reader's clock. */
 const BEHIND = T0 + 300;
-
-/** Position inputs of `job` read at `now`, listing up to ten jobs ahead and due ahead. */
-function inputsAt(s: Storage, job: JobRecord, now: number) {
-  const params: PositionParams = {
-    queue: job.queue,
-    id: job.id,
-    now,
-    sampleLimit: 0,
-    aheadListLimit: 10,
-    aheadWorkLimit: 100,
-    dueAheadLimit: 10,
-    workerStaleMs: 60_000,
-  };
-  return s.getPositionInputs(params);
-}
 
 function positionAt(s: Storage, job: JobRecord, now: number): Promise<number | null> {
   return s.getPosition({ queue: job.queue, id: job.id, now });
@@ -61,7 +46,7 @@ export function describePositionSkew(harness: StorageHarness): void {
       expect(await positionAt(s, ready, BEHIND)).toBe(1);
       expect(await positionAt(s, target, BEHIND)).toBe(2);
       expect(await positionAt(s, early, BEHIND)).toBeNull();
-      const inputs = await inputsAt(s, target, BEHIND);
+      const inputs = await positionInputsAt(s, target, BEHIND);
       expect(inputs?.ahead).toBe(1);
       expect(inputs?.aheadWorkOf).toBe(1);
       expect(inputs?.aheadJobs).toEqual([{ name: 'ready', size: null }]);
@@ -96,7 +81,7 @@ export function describePositionSkew(harness: StorageHarness): void {
       const s = storage();
       const { target } = await skewedScene(s, 'tenant');
       expect(await positionAt(s, target, BEHIND)).toBe(2);
-      const inputs = await inputsAt(s, target, BEHIND);
+      const inputs = await positionInputsAt(s, target, BEHIND);
       expect(inputs?.ahead).toBe(1);
       expect(inputs?.aheadJobs).toEqual([{ name: 'ready', size: null }]);
       expect(inputs?.dueAhead.map((d) => d.name)).toEqual(['early']);
