@@ -5,7 +5,7 @@
 import { maskJobSecrets } from '@waitline/core';
 import { z } from 'zod';
 import type { App } from './app.js';
-import { errorAnswer, json } from './errors.js';
+import { errorAnswer, HttpError, json } from './errors.js';
 import { isFinal, toPublicStatus } from './projections.js';
 import type { Route, RouteContext } from './router.js';
 import { withTimeout } from './timeout.js';
@@ -28,6 +28,20 @@ async function health({ app }: RouteContext): Promise<Response> {
   return json(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', queues });
 }
 
+/** Storage errors whose message names the storage (a file path, a schema, a host). */
+const STORAGE_CODES = new Set(['STORAGE_UNAVAILABLE', 'STORAGE_RESET']);
+
+/**
+ * A public route's answer to an error: a storage that cannot answer is 503 with its code but a
+ * message that does not describe the deployment (file paths, schema and host names stay in the
+ * admin routes, the logs and `/health`, whose reasons are documented).
+ */
+function publicError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !STORAGE_CODES.has(code)) return error;
+  return new HttpError(503, code, 'the job store cannot answer right now; try again shortly');
+}
+
 async function payloadIfExposed(app: App, queue: string, id: string): Promise<unknown> {
   if (!app.config.expose[queue]?.payload) return undefined;
   const record = await app.queue(queue).getJob(id);
@@ -36,7 +50,7 @@ async function payloadIfExposed(app: App, queue: string, id: string): Promise<un
 
 async function jobStatus({ app, params }: RouteContext): Promise<Response> {
   const queue = app.queue(params.queue);
-  const status = await queue.getStatus(params.id!);
+  const status = await queue.getStatus(params.id!).catch((error: unknown) => Promise.reject(publicError(error)));
   app.predictions(queue.name).note(status, Date.now());
   const payload = await payloadIfExposed(app, queue.name, status.id);
   return json(200, toPublicStatus(status, payload, app.config.expose[queue.name] ?? {}));
@@ -54,7 +68,7 @@ function changeKey(s: ReturnType<typeof toPublicStatus>): string {
 
 async function jobEvents({ app, params, request }: RouteContext): Promise<Response> {
   const queue = app.queue(params.queue);
-  const first = await queue.getStatus(params.id!);
+  const first = await queue.getStatus(params.id!).catch((error: unknown) => Promise.reject(publicError(error)));
   app.predictions(queue.name).note(first, Date.now());
   const expose = app.config.expose[queue.name] ?? {};
   const payload = await payloadIfExposed(app, queue.name, first.id);
@@ -65,7 +79,7 @@ async function jobEvents({ app, params, request }: RouteContext): Promise<Respon
       (status, error) => {
         if (sink.closed) return;
         if (!status) {
-          sink.send('failure', errorAnswer(error).body);
+          sink.send('failure', errorAnswer(publicError(error)).body);
           sink.close();
           return;
         }

@@ -3,7 +3,11 @@
  * given twice, the path of a refused value (under `body` for body values, `id` for the URL's job
  * id), and the public job stream's progress data. Found by a review with reproductions.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryStorage, Queue, Worker } from '@waitline/core';
+import { SqliteStorage } from '@waitline/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, openStream, type Served, serve } from './serve.js';
 
@@ -75,6 +79,31 @@ describe('request handling', () => {
     } finally {
       for (const gate of gates) gate.resolve();
       await worker.close();
+    }
+  });
+});
+
+describe('a storage that cannot answer', () => {
+  it('is 503 on the public job routes without naming the storage; the admin routes still say which', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'wl-http-')), 'secret-location.db');
+    const storage = await SqliteStorage.open({ path });
+    const queue = new Queue(storage, 'down');
+    const job = await queue.add({});
+    const served = await serve({ queues: [queue], authorize: () => true });
+    try {
+      await storage.close();
+      const status = await call(`${served.url}/jobs/down/${job.id}`);
+      expect(status.status).toBe(503);
+      expect(status.body.error.code).toBe('STORAGE_UNAVAILABLE');
+      expect(JSON.stringify(status.body)).not.toContain('secret-location');
+      const events = await call(`${served.url}/jobs/down/${job.id}/events`);
+      expect(events.status).toBe(503);
+      expect(JSON.stringify(events.body)).not.toContain('secret-location');
+      const admin = await call(`${served.url}/queues/down`);
+      expect(admin.status).toBe(503);
+      expect(admin.body.error.message).toContain('secret-location');
+    } finally {
+      await served.close();
     }
   });
 });
