@@ -4,7 +4,7 @@
  * claiming, without waiting for its poll interval.
  */
 import { randomBytes } from 'node:crypto';
-import { Queue, QueueEvents, Worker } from '@waitline/core';
+import { isTransientStorageError, Queue, QueueEvents, StorageUnavailableError, Worker } from '@waitline/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStorage } from '../dist/index.js';
@@ -148,5 +148,24 @@ describe.runIf(available)('redis: server restarts and dropped connections', () =
       return after !== undefined;
     }, 'an add after the restart');
     await until(() => done.includes(after?.id ?? ''), 'the job added after the restart');
+  });
+});
+
+describe('a server that cannot be reached', () => {
+  it('a server that cannot be reached is a transient StorageUnavailableError', async () => {
+    const err = await RedisStorage.open({ connection: { host: '127.0.0.1', port: 1, retryStrategy: () => null }, prefix: `${base}-down` }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StorageUnavailableError);
+    expect(isTransientStorageError(err)).toBe(true);
+  });
+
+  it('a command given up after its retries names the last connection error', async () => {
+    const err = await RedisStorage.open({
+      connection: { host: '127.0.0.1', port: 1, retryStrategy: () => 10, maxRetriesPerRequest: 1 },
+      prefix: `${base}-down`,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageUnavailableError);
+    expect((err as Error).message).toMatch(/max retries per request.*Last connection error: connect ECONNREFUSED 127\.0\.0\.1:1/);
   });
 });

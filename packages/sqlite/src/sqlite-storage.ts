@@ -56,59 +56,22 @@ import type {
   UpsertScheduleParams,
 } from '@waitline/core';
 import { checkRemovableStates, StorageGuard } from '@waitline/core';
-import { claimReady } from './claim.js';
 import { openConnection, type ResolvedOptions, resolveOptions, type SqliteStorageOptions } from './connection.js';
 import { type Db, SqliteContext } from './context.js';
-import { cancelJob, changePriority, promoteJob, removeJobsChunk, retryJob, upsertQueue } from './control.js';
-import { addOneJob, enqueueJobs } from './enqueue.js';
+import { addOneJob } from './enqueue.js';
 import { storageName, toStorageError } from './errors.js';
-import { listGroupSettings, listGroups, setGroup } from './group-settings.js';
-import { getRetention, pruneFinished, setRetention, takeHousekeepingLease } from './housekeeping.js';
-import { reclaimExpired, renewLeases, reportProgress } from './lease.js';
+import { listGroupSettings, listGroups } from './group-settings.js';
+import { getRetention, setRetention } from './housekeeping.js';
+import { reportProgress } from './lease.js';
 import { ensureSchema, migrateDatabase } from './migrate.js';
 import { acquireNotifier, type NotifierLease } from './notify.js';
-import { getJob, getQueue, listJobs, listQueues, listWaiting, readGroupedPosition, readPosition, readPositionInputs, readStats } from './reads.js';
-import { dueSchedules, fireSchedule, listSchedules, removeSchedule, upsertSchedule } from './schedules.js';
-import { settleJobs } from './settle.js';
-import { importWholeJobs } from './transfer.js';
+import { getJob, getQueue, listJobs, listQueues, readPosition } from './reads.js';
+import { dueSchedules, listSchedules, removeSchedule } from './schedules.js';
+import { buildTransactions } from './transactions.js';
 import { deregisterWorker, registerWorker } from './workers.js';
 
 /** The export name a descriptor points at; `fromDescriptor` is its static reopen. */
 const EXPORT_NAME = 'SqliteStorage';
-
-/** Wraps `fn` in a transaction of the given kind, bound to `ctx`. */
-function transactional<P, R>(ctx: SqliteContext, kind: 'immediate' | 'deferred', fn: (ctx: SqliteContext, p: P) => R) {
-  const tx = ctx.db.transaction(fn);
-  const run = kind === 'immediate' ? tx.immediate : tx.deferred;
-  return (p: P): R => run(ctx, p);
-}
-
-/** The multi-statement operations, each one transaction, built once per connection. */
-function buildTransactions(ctx: SqliteContext) {
-  return {
-    enqueue: transactional(ctx, 'immediate', enqueueJobs),
-    claim: transactional(ctx, 'immediate', claimReady),
-    settle: transactional(ctx, 'immediate', settleJobs),
-    renewLeases: transactional(ctx, 'immediate', renewLeases),
-    cancel: transactional(ctx, 'immediate', cancelJob),
-    retry: transactional(ctx, 'immediate', retryJob),
-    changePriority: transactional(ctx, 'immediate', changePriority),
-    promote: transactional(ctx, 'immediate', promoteJob),
-    reclaimExpired: transactional(ctx, 'immediate', reclaimExpired),
-    positionInputs: transactional(ctx, 'deferred', readPositionInputs),
-    groupedPosition: transactional(ctx, 'deferred', readGroupedPosition),
-    stats: transactional(ctx, 'deferred', readStats),
-    waiting: transactional(ctx, 'deferred', listWaiting),
-    importJobs: transactional(ctx, 'immediate', importWholeJobs),
-    upsertQueue: transactional(ctx, 'immediate', upsertQueue),
-    setGroup: transactional(ctx, 'immediate', setGroup),
-    upsertSchedule: transactional(ctx, 'immediate', upsertSchedule),
-    fireSchedule: transactional(ctx, 'immediate', fireSchedule),
-    removeJobsChunk: transactional(ctx, 'immediate', removeJobsChunk),
-    takeHousekeepingLease: transactional(ctx, 'immediate', takeHousekeepingLease),
-    pruneFinished: transactional(ctx, 'immediate', pruneFinished),
-  };
-}
 
 /**
  * A Waitline `Storage` on one SQLite file (better-sqlite3). Many processes may open the same

@@ -25,6 +25,7 @@ import { createLeaseKeeper } from './lease-keeping.js';
 import { PrefetchBuffer, releaseOutcomes } from './prefetch.js';
 import { WakeAlarm } from './wake-alarm.js';
 import { ReclaimSweep } from './reclaim.js';
+import { StepLoop } from './step-loop.js';
 import { settleApart } from './rescue.js';
 import { emitSettled, settleOrClaim, withStorageRetry } from './settle.js';
 import { traceAttempt } from './trace-attempt.js';
@@ -60,11 +61,8 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
   private readonly sweep: ReclaimSweep;
   private readonly webhooks: WebhookHooks;
   private claiming = false;
-  private idle = false;
-  private ticking = false;
-  private tickAgain = false;
-  private tickRun: Promise<void> | undefined;
-  private scheduled = false;
+  /** Runs the settle-and-claim steps one at a time. */
+  private readonly loop = new StepLoop(() => this.step());
   private busySinceDrained = false;
   private readonly cancels: CancelCheck;
   private timers: NodeJS.Timeout[] = [];
@@ -136,7 +134,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
       prefetched: this.prefetched,
       settleLater: (outcomes) => this.settleLater(outcomes),
       pending: () => this.pending,
-      stepInFlight: () => this.ticking,
+      stepInFlight: () => this.loop.ticking,
       reportError: (e) => this.reportError(e),
     });
     await withStorageRetry(
@@ -155,7 +153,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     this.every(this.options.pollIntervalMs, () => this.wake());
     this.every(Math.max(50, Math.floor(this.leaseMs / 2)), () => void (this.claiming && this.sweep.sweep()));
     this.claiming = true;
-    this.schedule();
+    this.loop.schedule();
     this.chores.start();
   }
 
@@ -189,45 +187,9 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     else if (runAt - now <= this.options.pollIntervalMs) this.alarm.arm(runAt, now);
   }
 
-  /**
-   * Looks for work when a slot is free and the last claim came back short, or when a step is in
-   * flight: that step's claim may have read the storage before what woke us was written, so one
-   * more step follows it (otherwise the notice would be lost until the next poll).
-   */
+  /** Looks for work when a slot is free (see `StepLoop.wake`). */
   private wake(): void {
-    if ((this.idle || this.ticking) && this.active.size < this.concurrency) this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.tick();
-    });
-  }
-
-  /**
-   * Runs settle-and-claim steps until nothing asks for another. A call during a run asks for one
-   * more step and returns the running one's promise, so `flush()` can await a settle in flight.
-   */
-  private tick(): Promise<void> {
-    if (this.ticking) {
-      this.tickAgain = true;
-      return this.tickRun ?? Promise.resolve();
-    }
-    this.ticking = true;
-    this.tickRun = (async () => {
-      try {
-        do {
-          this.tickAgain = false;
-          await this.step();
-        } while (this.tickAgain);
-      } finally {
-        this.ticking = false;
-      }
-    })();
-    return this.tickRun;
+    this.loop.wake(this.active.size < this.concurrency);
   }
 
   /** Settles what finished and claims into the free slots, in one storage call. */
@@ -247,19 +209,19 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
       this.reportError(err);
       if (outcomes.length === 0 || isTransientStorageError(err)) {
         this.pending.unshift(...outcomes);
-        this.idle = true;
+        this.loop.idle = true;
         return;
       }
       // Rejected for good: settle each outcome alone (failing the ones still refused), then claim
       // in a step of its own, so one bad outcome never wedges the worker.
       result = await settleApart({ storage, queue, now, report }, outcomes);
-      this.tickAgain = true;
+      this.loop.more();
     }
     this.afterSettle(outcomes, result);
     this.alarm.arm(result.nextStartAt, now());
     this.takeClaimed(result.claimed, free);
-    this.idle = claim !== undefined && result.claimed.length < limit;
-    if (this.idle && this.active.size === 0 && this.busySinceDrained) void this.checkDrained();
+    this.loop.idle = claim !== undefined && result.claimed.length < limit;
+    if (this.loop.idle && this.active.size === 0 && this.busySinceDrained) void this.checkDrained();
   }
 
   /**
@@ -280,7 +242,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     const n = await this.shares.claimable(this.active.size);
     // Held back to a share of 0 with nothing running: no finish will call for a step, so let the
     // poll and wake-ups try again (the share moves round as turns pass).
-    if (n === 0 && this.active.size === 0) this.idle = true;
+    if (n === 0 && this.active.size === 0) this.loop.idle = true;
     return this.claiming ? n : 0;
   }
 
@@ -340,7 +302,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     const real = outcomes.filter((o): o is Outcome => o !== undefined);
     if (real.length === 0) return;
     this.pending.push(...real);
-    this.schedule();
+    this.loop.schedule();
   }
 
   /**
@@ -382,7 +344,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     }
     if (outcome.kind !== 'dropped') this.pending.push(outcome);
     this.startHeld();
-    this.schedule();
+    this.loop.schedule();
   }
 
   /** Reports an error on the worker's `error` event, or to the logger when nobody listens; an unreachable storage also holds the reclaim sweep. @internal */
@@ -429,8 +391,8 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
   }
 
   private async flush(): Promise<void> {
-    for (let i = 0; i < 20 && (this.pending.length > 0 || this.ticking); i++) {
-      await this.tick();
+    for (let i = 0; i < 20 && (this.pending.length > 0 || this.loop.ticking); i++) {
+      await this.loop.tick();
       if (this.pending.length > 0) await new Promise((r) => setTimeout(r, 50));
     }
   }
