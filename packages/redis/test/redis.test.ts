@@ -248,7 +248,8 @@ describe.runIf(available)('redis storage', () => {
       await worker.close();
     }
     expect(errors).toEqual([]);
-  });
+    // Each round starts a heartbeat thread (0.5 to 1 s each here, more on a loaded machine).
+  }, 120_000);
 
   it('an idempotency key whose job hash is gone matches nothing: the new job is inserted and takes the key', async () => {
     const { s, prefix } = await fresh();
