@@ -31,7 +31,7 @@ export const WAITING_SCAN = 1_000;
 
 /** What {@link waitingInClaimOrder} is asked for. */
 export interface WaitingPage {
-  /** The reader's clock: ready means `runAt <= now`. */
+  /** The reader's clock, whole milliseconds: ready means `runAt <= now`. */
   now: number;
   /** Jobs to skip from the front, 0 to `MAX_WAITING_OFFSET` (default 0). */
   offset?: number | undefined;
@@ -43,7 +43,7 @@ export interface WaitingPage {
 
 const pageSchema = z
   .object({
-    now: z.number().finite(),
+    now: z.number().int().nonnegative(),
     offset: z.number().int().min(0).max(MAX_WAITING_OFFSET).optional(),
     limit: z.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
     scan: z.number().int().min(1).max(MAX_LIST_LIMIT).optional(),

@@ -72,4 +72,14 @@ describe('the group option', () => {
     expect(claimed.map((j) => j.name)).toEqual(listed.map((j) => j.name));
     await storage.close();
   });
+
+  it('waitingInClaimOrder refuses a bad page before reading anything', async () => {
+    const queue = new Queue(new MemoryStorage(), 'pages');
+    const refused = async (page: object, path: Array<string | number>) =>
+      expect(waitingInClaimOrder(queue, page as never)).rejects.toMatchObject({ code: 'VALIDATION', issues: [{ path }] });
+    await refused({ now: 1.5 }, ['options', 'now']);
+    await refused({ now: 1, offset: 100_001 }, ['options', 'offset']);
+    await refused({ now: 1, limit: 0 }, ['options', 'limit']);
+    await refused({ now: 1, limit: 1_001 }, ['options', 'limit']);
+  });
 });
