@@ -247,9 +247,8 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
   }
 
   /**
-   * Starts the jobs a step claimed into the free slots and holds the rest, unless `close()` began
-   * while the claim was in flight: then they go back unrun. A claim that got jobs shows the queue
-   * is not paused.
+   * Starts claimed jobs into the free slots and holds the rest, unless `close()` began while the
+   * claim was in flight (then they go back unrun). A claim that got jobs shows no pause.
    */
   private takeClaimed(claimed: readonly JobRecord[], free: number): void {
     if (!this.claiming) {
