@@ -115,9 +115,10 @@ export class EtaCalibrator {
   /**
    * `eta` with `low`/`high` set to its finish times the conformal
    * quantiles of past ratios of its kind (or of the narrowest wider kind with enough), widened if need be to contain
-   * `finishesInMs`; `eta` unchanged while fewer than `minScored` predictions are scored.
+   * `finishesInMs` and raised if need be to `floorMs`, the part of the start that is certain (a
+   * delay, a rate limit); `eta` unchanged while fewer than `minScored` predictions are scored.
    */
-  calibrate(eta: Eta | null): Eta | null {
+  calibrate(eta: Eta | null, floorMs = 0): Eta | null {
     if (!eta || eta.finishesInMs === null) return eta;
     const scores = keysOf(eta)
       .map((key) => this.scores.get(key))
@@ -128,6 +129,6 @@ export class EtaCalibrator {
     const finish = eta.finishesInMs;
     const low = Math.round(finish * conformalQuantile(sorted, tail, false));
     const high = Math.round(finish * conformalQuantile(sorted, 1 - tail, true));
-    return { ...eta, low: Math.min(low, finish), high: Math.max(high, finish) };
+    return { ...eta, low: Math.min(Math.max(low, floorMs), finish), high: Math.max(high, finish) };
   }
 }

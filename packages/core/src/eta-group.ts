@@ -5,6 +5,7 @@
  * `eta-rate.ts` is for the rate limit.
  * @module
  */
+import { minOf } from './eta.js';
 import type { PositionInputs } from './storage-reads.js';
 
 /** What the bound is computed from besides the inputs: the durations the ETA already modelled. */
@@ -29,7 +30,8 @@ export function groupCapStartBound(inputs: Pick<PositionInputs, 'config' | 'grou
   const cap = inputs.config.groupConcurrency ?? null;
   const group = inputs.group;
   if (cap === null || group === undefined) return 0;
-  const slotCount = Math.max(1, Math.min(cap, model.capacity));
+  // Slots beyond one per running job of the group, per job of it ahead and one for the job stay idle.
+  const slotCount = Math.max(1, Math.min(cap, model.capacity, group.running + group.rank + 1));
   const busy = Math.min(group.running, slotCount);
   const remaining = model.runningRemainingMs;
   const meanRemaining = remaining.length === 0 ? model.ownMs / 2 : remaining.reduce((a, b) => a + b, 0) / remaining.length;
@@ -42,12 +44,12 @@ const PLACEMENT_BUDGET = 1_000_000;
 
 /** When a slot frees after `count` jobs of `ms` each took the first free slot in turn. */
 function firstFreeAfter(slots: number[], count: number, ms: number): number {
-  if (count * slots.length > PLACEMENT_BUDGET) return Math.max(Math.min(...slots), (slots.reduce((a, b) => a + b, 0) + count * ms) / slots.length);
+  if (count * slots.length > PLACEMENT_BUDGET) return Math.max(minOf(slots), (slots.reduce((a, b) => a + b, 0) + count * ms) / slots.length);
   const free = [...slots];
   for (let n = 0; n < count; n++) {
     let min = 0;
     for (let i = 1; i < free.length; i++) if ((free[i] as number) < (free[min] as number)) min = i;
     free[min] = (free[min] as number) + ms;
   }
-  return Math.min(...free);
+  return minOf(free);
 }

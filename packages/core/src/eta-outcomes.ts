@@ -56,13 +56,14 @@ function listenWeakly(notifier: Notifier, queue: string, clock: Clock, ref: Weak
 /**
  * What a status read does with the calibrator: a finished job's record scores (or forgets) its
  * predictions, since a notice may have been lost; a waiting or running job's ETA, computed at
- * `now`, gets the calibrated range and is remembered. Returns the ETA to report.
+ * `now`, gets the calibrated range (not below `floorMs`, the certain part of its start) and is
+ * remembered. Returns the ETA to report.
  * @internal
  */
-export function calibrateAndRecord(calibrator: EtaCalibrator, record: JobRecord, eta: Eta | null, now: number): Eta | null {
+export function calibrateAndRecord(calibrator: EtaCalibrator, record: JobRecord, eta: Eta | null, now: number, floorMs = 0): Eta | null {
   if (record.state === 'completed' && record.finishedAt !== null) calibrator.complete(record.id, record.finishedAt);
   else if (record.state === 'failed' || record.state === 'cancelled') calibrator.forget(record.id);
-  const calibrated = calibrator.calibrate(eta);
+  const calibrated = calibrator.calibrate(eta, floorMs);
   calibrator.record(record.id, calibrated, now);
   return calibrated;
 }

@@ -62,7 +62,7 @@ function runningDraw(r: RunningSample, m: Models, now: number): (rand: () => num
   const expected = expectedDuration(m.models, m.fallback, r.name, r.size)?.ms ?? m.ownMs;
   const fixed = remainingMs(r, expected, now, model);
   const bySize = r.size !== null && model?.msPerUnit != null;
-  const hasProgress = r.progressPercent !== null && r.progressPercent >= 5 && r.progressPercent < 100;
+  const hasProgress = r.progressPercent !== null && r.progressPercent >= 5 && r.progressPercent <= 100;
   if (!model || bySize || hasProgress) return () => fixed;
   const elapsed = Math.max(0, now - r.startedAt);
   const from = firstLonger(model.sortedMs, elapsed);

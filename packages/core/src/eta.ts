@@ -110,15 +110,19 @@ export function expectedDuration(
   name: string,
   size: number | null,
 ): { ms: number; bySize: boolean } | null {
-  const model = models.get(name) ?? fallback;
+  const own = models.get(name);
+  const model = own ?? fallback;
   if (!model) return null;
-  if (size !== null && model.msPerUnit !== null) return { ms: size * model.msPerUnit, bySize: true };
+  // Time per unit is a kind's own: another kind's sizes may count other units (pages, not seconds).
+  if (size !== null && own?.msPerUnit != null) return { ms: size * own.msPerUnit, bySize: true };
   return { ms: model.meanMs, bySize: false };
 }
 
+/** The whole queue's model, for a kind with no history of its own: a mean only (see {@link expectedDuration}). */
 function queueFallback(recent: readonly FinishedSample[]): NameModel | null {
   const all = buildModels(recent.map((s) => ({ ...s, name: '*' })));
-  return all.get('*') ?? null;
+  const model = all.get('*');
+  return model ? { ...model, msPerUnit: null } : null;
 }
 
 /**
@@ -150,7 +154,7 @@ export function residualMs(sortedMs: readonly number[], elapsedMs: number): numb
 export function remainingMs(job: RunningSample, expected: number, now: number, model?: NameModel | null): number {
   const elapsed = Math.max(0, now - job.startedAt);
   const p = job.progressPercent;
-  if (p !== null && p >= 5 && p < 100) return Math.max(0, (elapsed * (100 - p)) / p);
+  if (p !== null && p >= 5 && p <= 100) return Math.max(0, (elapsed * (100 - p)) / p);
   const bySize = job.size !== null && model?.msPerUnit != null;
   const residual = !bySize && model ? residualMs(model.sortedMs, elapsed) : null;
   if (residual !== null) return residual;
@@ -172,7 +176,14 @@ export function simulateStart(slots: number[], durations: Iterable<number>): num
     for (let i = 1; i < free.length; i++) if ((free[i] as number) < (free[min] as number)) min = i;
     free[min] = (free[min] as number) + d;
   }
-  return Math.min(...free);
+  return minOf(free);
+}
+
+/** The smallest of `values` (a loop: spreading a long array into `Math.min` overflows the stack). @internal */
+export function minOf(values: readonly number[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const v of values) if (v < min) min = v;
+  return min;
 }
 
 function repeat(value: number, count: number): Iterable<number> {
@@ -230,37 +241,55 @@ export function effectiveCapacity(inputs: Pick<PositionInputs, 'config' | 'liveW
 
 /** Estimates the ETA of the job in `inputs` at time `now`; null for a job in a final state. @internal */
 export function estimateEta(inputs: PositionInputs, now: number): Eta | null {
+  return estimateEtaParts(inputs, now).eta;
+}
+
+/**
+ * {@link estimateEta}, with the part of the start that is certain: the job's own delay and the
+ * rate limits' and group cap's bounds, before which it cannot start whatever the run times. A
+ * range is never set below it (see `EtaCalibrator.calibrate`). @internal
+ */
+export function estimateEtaParts(inputs: PositionInputs, now: number): { eta: Eta | null; floorMs: number } {
   const { job } = inputs;
-  if (job.state !== 'queued' && job.state !== 'running') return null;
+  if (job.state !== 'queued' && job.state !== 'running') return { eta: null, floorMs: 0 };
   const models = buildModels(inputs.recent);
   const fallback = queueFallback(inputs.recent);
   const own = expectedDuration(models, fallback, job.name, job.size);
   const band = accuracyBand(models, fallback, inputs.recent);
   const basis: EtaBasis = own === null ? 'unknown' : own.bySize ? 'size' : 'history';
   if (job.state === 'running') {
-    if (!own) return { startsInMs: 0, finishesInMs: null, low: null, high: null, basis };
+    if (!own) return { eta: nullEta(basis, 0), floorMs: 0 };
     const self = inputs.running.find((r) => r.id === job.id);
     const rem = self ? remainingMs(self, own.ms, now, models.get(job.name) ?? fallback) : own.ms;
-    return withBand(0, rem, band, basis);
+    return { eta: withBand({ floor: 0, start: 0, overtaken: 0, run: rem }, band, basis), floorMs: 0 };
   }
   const capacity = effectiveCapacity(inputs);
-  if (inputs.config.paused) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'paused' };
-  if (capacity <= 0) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'no-workers' };
-  if (!own) return { startsInMs: null, finishesInMs: null, low: null, high: null, basis };
-  const delay = Math.max(0, job.runAt - now);
-  const workAhead =
-    sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, capacity, now) ?? startOffset(inputs, models, fallback, capacity, now, own.ms);
+  if (inputs.config.paused) return { eta: nullEta('paused'), floorMs: 0 };
+  if (capacity <= 0) return { eta: nullEta('no-workers'), floorMs: 0 };
+  if (!own) return { eta: nullEta(basis), floorMs: 0 };
+  // Slots beyond one per running job, per job ahead and one for the job stay idle: simulating them changes nothing.
+  const slots = Math.min(capacity, inputs.running.length + (inputs.ahead ?? 0) + 1);
+  const workAhead = sampledStartOffset(inputs, { models, fallback, ownMs: own.ms }, slots, now) ?? startOffset(inputs, models, fallback, slots, now, own.ms);
   const dueMs = (d: DueAhead) => expectedDuration(models, fallback, d.name, d.size)?.ms ?? own.ms;
   // A storage built against an older core may not list them: then nothing is due ahead.
   const offset = startAfterDueAhead(workAhead, inputs.dueAhead ?? [], dueMs, capacity, now);
-  // The queue's rate limit, the group cap and the group rate limit each hold the start back, whatever slots are idle.
-  const limits = Math.max(rateLimitStartBound(inputs, now), groupRateStartBound(inputs, now), groupBound(inputs, models, fallback, capacity, now, own.ms));
-  const startsIn = Math.max(delay, offset, limits);
+  // The job's delay, the queue's rate limit, the group cap and the group rate limit each hold the start back, whatever slots are idle.
+  const floor = Math.max(
+    Math.max(0, job.runAt - now),
+    rateLimitStartBound(inputs, now),
+    groupRateStartBound(inputs, now),
+    groupBound(inputs, models, fallback, slots, now, own.ms),
+  );
   // Overtaking stretches the wait in expectation, but whether it happens is a coin toss per job:
   // the estimate stays the work ahead now, and the range's top makes room for what may arrive.
   // The factor stands for all higher-priority work to come, so it stretches the work ahead now, not the listed due jobs again.
-  const overtaken = Math.max(delay, limits, offset + workAhead * (overtakeFactor(inputs.recent, job.priority, capacity, now) - 1));
-  return withBand(startsIn, startsIn + own.ms, band, basis, overtaken - startsIn);
+  const overtaken = offset + workAhead * (overtakeFactor(inputs.recent, job.priority, capacity, now) - 1);
+  return { eta: withBand({ floor, start: offset, overtaken, run: own.ms }, band, basis), floorMs: floor };
+}
+
+/** An ETA without times: `unknown`, `no-workers`, `paused` (or a running job of no known kind, which starts now). */
+function nullEta(basis: EtaBasis, startsInMs: number | null = null): Eta {
+  return { startsInMs, finishesInMs: null, low: null, high: null, basis };
 }
 
 /** Each running job's expected remaining time, as the simulation frees its slot. */
@@ -276,8 +305,7 @@ function groupBound(inputs: PositionInputs, models: Map<string, NameModel>, fall
 
 function startOffset(inputs: PositionInputs, models: Map<string, NameModel>, fallback: NameModel | null, capacity: number, now: number, ownMs: number): number {
   const running = runningRemaining(inputs, models, fallback, now, ownMs);
-  const slotCount = Number.isFinite(capacity) ? capacity : running.length + (inputs.ahead ?? 0) + 1;
-  const slots = initialSlots(running, slotCount);
+  const slots = initialSlots(running, capacity);
   if (inputs.aheadJobs) {
     const durations = inputs.aheadJobs.map((a) => expectedDuration(models, fallback, a.name, a.size)?.ms ?? ownMs);
     return simulateStart(slots, durations);
@@ -292,7 +320,7 @@ function startOffset(inputs: PositionInputs, models: Map<string, NameModel>, fal
     total += unsized * mean + sized;
     count += w.count;
   }
-  if (count === 0) return Math.min(...slots);
+  if (count === 0) return minOf(slots);
   // The storage grouped only the first `aheadWorkOf` jobs ahead: their mean stands for the rest.
   const ahead = inputs.ahead ?? count;
   if (ahead > count) {
@@ -300,17 +328,28 @@ function startOffset(inputs: PositionInputs, models: Map<string, NameModel>, fal
     count = ahead;
   }
   if (count * slots.length <= SIMULATION_BUDGET) return simulateStart(slots, repeat(total / count, count));
-  return Math.max(Math.min(...slots), (slots.reduce((a, b) => a + b, 0) + total) / slots.length);
+  return Math.max(minOf(slots), (slots.reduce((a, b) => a + b, 0) + total) / slots.length);
 }
 
-function withBand(startsIn: number, finishesIn: number, band: [number, number], basis: EtaBasis, extraHigh = 0): Eta {
-  const run = finishesIn - startsIn;
+/** A start estimate's parts, ms from now: the certain floor, the work ahead's start, its top with overtaking, and the run. */
+interface StartParts {
+  floor: number;
+  start: number;
+  overtaken: number;
+  run: number;
+}
+
+/**
+ * The ETA from its parts: the band stretches what is uncertain (the work ahead, the run), never
+ * the floor, so `low` is not before the job may start. A time that is not finite (sizes and time
+ * per unit at the ends of the float range) gives basis `unknown` rather than an invented number.
+ */
+function withBand(parts: StartParts, band: [number, number], basis: EtaBasis): Eta {
+  const { floor, start, overtaken, run } = parts;
+  const startsIn = Math.max(floor, start);
+  const low = Math.max(floor, start * band[0]) + run * band[0];
+  const high = Math.max(floor, overtaken * band[1]) + run * band[1];
+  if (![startsIn, low, high, startsIn + run].every(Number.isFinite)) return nullEta('unknown');
   const round = (v: number) => Math.max(0, Math.round(v));
-  return {
-    startsInMs: round(startsIn),
-    finishesInMs: round(finishesIn),
-    low: round(startsIn * band[0] + run * band[0]),
-    high: round((startsIn + extraHigh) * band[1] + run * band[1]),
-    basis,
-  };
+  return { startsInMs: round(startsIn), finishesInMs: round(startsIn + run), low: round(low), high: round(high), basis };
 }

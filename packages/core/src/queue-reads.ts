@@ -6,7 +6,7 @@
  * @internal
  */
 import type { Clock } from './clock.js';
-import { estimateEta } from './eta.js';
+import { estimateEtaParts } from './eta.js';
 import { EtaCalibrator } from './eta-calibration.js';
 import { calibrateAndRecord, learnOutcomes } from './eta-outcomes.js';
 import { JobNotFoundError } from './errors.js';
@@ -70,7 +70,8 @@ export class QueueReads {
       this.learning = true;
       learnOutcomes(this.owner, { emitter: this.emitter, notifier: storage.notifier, queue: name, clock }, this.calibration);
     }
-    const eta = calibrateAndRecord(this.calibration, inputs.job, estimateEta(inputs, now), now);
+    const { eta: estimated, floorMs } = estimateEtaParts(inputs, now);
+    const eta = calibrateAndRecord(this.calibration, inputs.job, estimated, now, floorMs);
     return toJobStatus<Result>(inputs.job, position, eta, now);
   }
 

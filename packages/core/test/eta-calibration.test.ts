@@ -59,6 +59,14 @@ describe('EtaCalibrator', () => {
     expect(late.filter((r) => 1_000 * r <= band.high!).length / late.length).toBeLessThan(0.3);
   });
 
+  it('never sets low below the certain part of the start (a delay)', () => {
+    const c = new EtaCalibrator(LIMITS);
+    teach(c, spread(40));
+    const scheduled: Eta = { startsInMs: 900, finishesInMs: 1_000, low: 950, high: 1_100, basis: 'history' };
+    expect(c.calibrate(scheduled)?.low).toBeLessThan(900);
+    expect(c.calibrate(scheduled, 900)?.low).toBe(900);
+  });
+
   it('slides: old scores leave the window', () => {
     const c = new EtaCalibrator(LIMITS);
     teach(

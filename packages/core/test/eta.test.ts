@@ -272,3 +272,40 @@ describe('slot simulation', () => {
     expect(simulateStart([0], [5, 5, 5])).toBe(15);
   });
 });
+
+describe('estimateEta at the edges', () => {
+  it('answers for a queue of 200,000 live slots without simulating idle ones', () => {
+    const config = { name: 'q', concurrency: null, maxSize: null, paused: false, maxStalls: 1, draining: false };
+    const liveWorkers = Array.from({ length: 20 }, (_, i) => ({ ...worker(10_000), id: `w${i}` }));
+    const running = [{ id: 'r', name: 'default', size: null, startedAt: NOW - 20_000, progressPercent: null }];
+    const aheadJobs = Array.from({ length: 3 }, () => ({ name: 'default', size: null }));
+    expect(estimateEta(inputs({ config, liveWorkers, running, ahead: 3, aheadJobs }), NOW)).toMatchObject({ startsInMs: 0, finishesInMs: 60_000 });
+  });
+
+  it('takes a running job at 100% as about to finish, not as a fresh one of its kind', () => {
+    const running = [{ id: 'r', name: 'default', size: null, startedAt: NOW - 10_000, progressPercent: 100 }];
+    expect(estimateEta(inputs({ running }), NOW)).toMatchObject({ startsInMs: 0, finishesInMs: 60_000 });
+  });
+
+  it('times a sized job of a kind with no history by the queue mean, not by another kind’s time per unit', () => {
+    const recent = [...samples([1_000, 1_000, 1_000], 10, 'transcribe'), ...samples([2_000, 2_000, 2_000], null, 'thumbnail')];
+    const eta = estimateEta(inputs({ job: job({ name: 'ocr', size: 5_000_000 }), recent, ahead: 0 }), NOW);
+    expect(eta).toMatchObject({ startsInMs: 0, basis: 'history' });
+    expect(eta?.finishesInMs).toBeLessThan(3_000);
+  });
+
+  it('says unknown rather than Infinity when size × time per unit leaves the float range', () => {
+    const recent = samples([1_000, 1_000, 1_000], 1e-300);
+    const aheadJobs = [{ name: 'default', size: 1e12 }];
+    const eta = estimateEta(inputs({ job: job({ size: 1 }), recent, ahead: 1, aheadJobs }), NOW);
+    expect(eta).toEqual({ startsInMs: null, finishesInMs: null, low: null, high: null, basis: 'unknown' });
+  });
+
+  it('never sets low before a scheduled job may start, nor stretches its certain delay into high', () => {
+    const recent = samples([50_000, 60_000, 70_000, 55_000, 65_000]);
+    const eta = estimateEta(inputs({ job: job({ runAt: NOW + 600_000 }), recent, ahead: null, aheadJobs: null }), NOW);
+    expect(eta?.startsInMs).toBe(600_000);
+    expect(eta?.low).toBeGreaterThanOrEqual(600_000);
+    expect(eta?.high).toBeLessThan(600_000 + 2 * 60_000);
+  });
+});
