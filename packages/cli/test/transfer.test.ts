@@ -4,7 +4,7 @@
  * ETAs are the same after a move, and a newer format, a bad line or a conflict fail with their
  * typed error line, leaving no job half imported.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, Queue, type Storage } from '@waitline/core';
@@ -81,6 +81,8 @@ for (const source of kinds) {
       const r = await runBin(['--storage', src.url, 'export', '--out', file]);
       expect(r).toMatchObject({ code: 0, stderr: '' });
       expect(r.stdout).toBe(`exported 8 job(s) and 2 schedule(s) of 2 queue(s) to ${file}\n`);
+      // Payloads and webhook tokens: readable by the owner only.
+      expect(statSync(file).mode & 0o777).toBe(0o600);
       exported = lines(readFileSync(file, 'utf8'));
     });
     afterAll(() => src?.cleanup());

@@ -318,21 +318,32 @@ export interface ImportConflictInfo {
   existingId: string;
   /** The stored job's state (or the state of the earlier job of the same call it met). */
   existingState: string;
-  /** `exists` with `onConflict: 'fail'`; `running` when `'replace'` met a running job (never replaced). */
-  reason: 'exists' | 'running';
+  /**
+   * `exists` with `onConflict: 'fail'`; `running` when `'replace'` met a running job (never
+   * replaced); `other-queue` when `'replace'` met a job of another queue with the id (an import
+   * never removes another queue's job).
+   */
+  reason: 'exists' | 'running' | 'other-queue';
+  /** The stored job's queue, when it is not `queue` (a storage whose ids span its queues). */
+  existingQueue?: string;
 }
 
 /**
  * An imported job met a stored job with its id (or its idempotency key in the queue) and
  * `onConflict` said `fail`, or it said `replace` but the stored job is running (a running job is
- * never overwritten: its worker holds a lease on it). Nothing of the storage call was written.
+ * never overwritten: its worker holds a lease on it) or belongs to another queue. Nothing of the storage call was written.
  * `path` is `['jobs', index, 'id' | 'idempotencyKey']` of that call.
  */
 export class ImportConflictError extends WaitlineError {
   constructor(readonly conflict: ImportConflictInfo) {
-    const { queue, jobId, by, existingId, existingState, reason, index } = conflict;
+    const { queue, jobId, by, existingId, existingState, reason, index, existingQueue } = conflict;
     const what = by === 'id' ? `a stored job has id "${jobId}"` : `stored job "${existingId}" of queue "${queue}" has the same idempotency key`;
-    const why = reason === 'running' ? `; it is ${existingState} and a running job is never replaced` : ` (${existingState})`;
+    const why =
+      reason === 'running'
+        ? `; it is ${existingState} and a running job is never replaced`
+        : reason === 'other-queue'
+          ? `; it belongs to queue "${existingQueue}", and an import never replaces another queue's job`
+          : ` (${existingState})`;
     super('IMPORT_CONFLICT', `cannot import job "${jobId}": ${what}${why}; nothing of the batch was written`, { path: ['jobs', index, by] });
   }
 }

@@ -59,6 +59,12 @@ const backoffSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('custom'), delay: z.custom<BackoffOption & { kind: 'custom' }>((v) => typeof v === 'function') }).strict(),
 ]);
 
+/**
+ * A backoff as a job record stores it: the stored kinds, or `{ kind: 'custom' }` standing for the
+ * queue's function. What an import accepts. @internal
+ */
+export const storedBackoffSchema = z.discriminatedUnion('kind', [...storedBackoffs, z.object({ kind: z.literal('custom') }).strict()]);
+
 /** One job's backoff: the stored kinds only (a function cannot travel with the job). */
 const jobBackoffSchema = z.discriminatedUnion('kind', [
   ...storedBackoffs,
@@ -181,7 +187,11 @@ export interface JobOptions {
   group?: string | undefined;
 }
 
-const queueNameSchema = z
+/** The most stalls a queue's `maxStalls` allows. */
+export const MAX_STALLS = 1_000;
+
+/** A queue's name, as `new Queue` accepts it. @internal */
+export const queueNameSchema = z
   .string()
   .min(1)
   .max(100)
@@ -196,7 +206,7 @@ const queueOptionsSchema = z
     payload: z.custom<StandardSchemaV1>(isStandardSchema, 'payload must be a Standard Schema validator (zod 3.24+ or 4, valibot, arktype, …)').optional(),
     concurrency: z.number().int().positive().max(MAX_COUNT).nullable().optional(),
     maxSize: z.number().int().positive().max(MAX_COUNT).nullable().optional(),
-    maxStalls: z.number().int().min(0).max(1_000).optional(),
+    maxStalls: z.number().int().min(0).max(MAX_STALLS).optional(),
     rateLimit: rateLimitSchema.nullable().optional(),
     groupConcurrency: groupCapSchema,
     groupMaxWaiting: groupCapSchema,

@@ -26,6 +26,7 @@ import { describeGroupList } from './areas/groups-list.js';
 import { describeGroupPositions } from './areas/groups-position.js';
 import { describeGroupsRandomised } from './areas/groups-randomised.js';
 import { describeImport } from './areas/import.js';
+import { describeImportLines } from './areas/import-lines.js';
 import { describeIsolation } from './areas/isolation.js';
 import { describeLease } from './areas/lease.js';
 import { describeList } from './areas/list.js';
@@ -113,6 +114,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeRetry(harness);
     describeIsolation(harness);
     describeImport(harness);
+    describeImportLines(harness);
     describeList(harness);
     describeWorkersStats(harness);
     describeSchedules(harness);

@@ -65,11 +65,12 @@ async function writeLines(lines: AsyncIterable<string>, sink: Writable): Promise
 
 /**
  * Opens a file for the command, a missing or unwritable one as a `CliError` at `--in` / `--out`
- * (naming `shown`, the file the user gave, when `path` is a temporary file beside it).
+ * (naming `shown`, the file the user gave, when `path` is a temporary file beside it). A file
+ * written is readable by its owner only (0600): an export holds payloads and webhook tokens.
  */
 async function openFile(path: string, mode: 'r' | 'w', shown = path): Promise<FileHandle> {
   try {
-    return await open(path, mode);
+    return await open(path, mode, 0o600);
   } catch (err) {
     const option = mode === 'r' ? 'in' : 'out';
     const why = (err as Error).message.replace(path, shown);

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { MAX_GROUP_WEIGHT } from '../group-rotation.js';
-import { groupNameSchema, storableText } from '../options.js';
+import { groupNameSchema, queueNameSchema } from '../options.js';
 import type { GroupSettingsRecord } from '../storage.js';
 
 /** One group's settings: its queue, its name and its weight. */
@@ -28,7 +28,7 @@ export function groupLine(queue: string, record: GroupSettingsRecord): string {
 export const groupLineSchema = z
   .object({
     type: z.literal('group'),
-    queue: storableText(100),
+    queue: queueNameSchema,
     group: groupNameSchema,
     weight: z.number().int().min(1).max(MAX_GROUP_WEIGHT),
   })

@@ -15,6 +15,11 @@ export interface ImportOptions {
   onConflict: ImportConflictMode;
   /** Jobs written per storage call, each call atomic (default 500): what bounds memory. */
   batchSize?: number;
+  /**
+   * A call is also written once its lines hold this many characters (default 32 MiB), so a batch
+   * of large payloads stays far below what one string (a storage call's argument) can hold.
+   */
+  batchChars?: number;
   /** The import's clock (ms); `Date.now` by default. */
   now?: () => number;
 }
@@ -23,7 +28,12 @@ interface Batch {
   queue: string;
   jobs: TransferJob[];
   lines: number[];
+  /** Characters of the batch's lines. */
+  chars: number;
 }
+
+/** The default `batchChars`: 32 MiB of lines, a sixteenth of the longest string V8 holds. */
+const BATCH_CHARS = 32 * 1024 * 1024;
 
 /** One import in progress: the open batch, the counts, and the draining flags to set at the end. */
 class ImportRun {
@@ -33,6 +43,7 @@ class ImportRun {
   private readonly schedules: Array<{ schedule: ScheduleRecord; line: number }> = [];
   private batch: Batch | null = null;
   private readonly batchSize: number;
+  private readonly batchChars: number;
   private readonly now: () => number;
 
   constructor(
@@ -40,6 +51,7 @@ class ImportRun {
     private readonly options: ImportOptions,
   ) {
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
+    this.batchChars = Math.max(1, Math.floor(options.batchChars ?? BATCH_CHARS));
     this.now = options.now ?? Date.now;
   }
 
@@ -64,10 +76,11 @@ class ImportRun {
       return;
     }
     if (this.batch !== null && this.batch.queue !== parsed.queue) await this.flush();
-    this.batch ??= { queue: parsed.queue, jobs: [], lines: [] };
+    this.batch ??= { queue: parsed.queue, jobs: [], lines: [], chars: 0 };
     this.batch.jobs.push(parsed.job);
     this.batch.lines.push(line);
-    if (this.batch.jobs.length >= this.batchSize) await this.flush();
+    this.batch.chars += text.length;
+    if (this.batch.jobs.length >= this.batchSize || this.batch.chars >= this.batchChars) await this.flush();
   }
 
   /** Stores a group's weight, as a queue line's settings are stored: the file's value wins. */

@@ -9,7 +9,19 @@ import { ImportFormatError, ImportLineError } from '../errors.js';
 import type { JobRecord } from '../job-record.js';
 import { findJsonProblem } from '../json-value.js';
 import { MAX_COUNT, MAX_RUN_AT } from '../limits.js';
-import { groupNameSchema, isPlainObject, MAX_ATTEMPTS, MAX_JOB_SIZE, storableText, timerMs } from '../options.js';
+import {
+  groupNameSchema,
+  isPlainObject,
+  MAX_ATTEMPTS,
+  MAX_JOB_SIZE,
+  MAX_STALLS,
+  queueNameSchema,
+  storableText,
+  storedBackoffSchema,
+  timerMs,
+} from '../options.js';
+import { storedWebhookSchema } from '../webhooks/subscription.js';
+import { textProblem } from '../limits.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
 import { rateLimitSchema } from '../rate-limit.js';
 import { type RetentionPolicy, retentionSchema } from '../retention/policy.js';
@@ -116,15 +128,21 @@ export function headerLine(descriptor: StorageDescriptor, exportedAt: number): s
 
 const time = z.number().int().min(0).max(MAX_RUN_AT);
 const count = z.number().int().min(0).max(MAX_COUNT);
+/** Text of any length that every storage keeps exactly (no NUL, no lone surrogate). */
+const cleanText = z.string().superRefine((text, ctx) => {
+  const problem = textProblem(text);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: `the text ${problem}` });
+});
 
 const queueLineSchema = z
   .object({
     type: z.literal('queue'),
-    name: storableText(100),
-    concurrency: count.nullable(),
-    maxSize: count.nullable(),
+    // The bounds of `new Queue`: an import creates no queue the API could not reach or run.
+    name: queueNameSchema,
+    concurrency: count.positive().nullable(),
+    maxSize: count.positive().nullable(),
     paused: z.boolean(),
-    maxStalls: count,
+    maxStalls: count.max(MAX_STALLS),
     draining: z.boolean(),
     rateLimit: rateLimitSchema.nullable().optional(),
     groupConcurrency: count.positive().nullable().optional(),
@@ -137,7 +155,7 @@ const queueLineSchema = z
 const jobLineSchema = z
   .object({
     type: z.literal('job'),
-    queue: storableText(100),
+    queue: queueNameSchema,
     id: storableText(200),
     name: storableText(200),
     payload: z.custom<Record<string, unknown>>(isPlainObject, 'expected a plain object, as every added payload is'),
@@ -150,10 +168,7 @@ const jobLineSchema = z
     // The bounds of `add` (attempts, timeoutMs, size): an import stores nothing an add would refuse.
     maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS),
     stalls: count,
-    backoff: z
-      .object({ kind: z.enum(['fixed', 'exponential', 'list', 'custom']) })
-      .loose()
-      .nullable(),
+    backoff: storedBackoffSchema.nullable(),
     timeoutMs: timerMs().nullable(),
     size: z.number().finite().positive().max(MAX_JOB_SIZE).nullable(),
     idempotencyKey: storableText(500).nullable(),
@@ -161,10 +176,14 @@ const jobLineSchema = z
     startedAt: time.nullable(),
     finishedAt: time.nullable(),
     cancelRequested: z.boolean(),
-    progress: z.object({ percent: z.number().nullable(), stage: z.string().nullable(), updatedAt: time }).loose().nullable(),
+    progress: z.object({ percent: z.number().nullable(), stage: cleanText.nullable(), updatedAt: time }).loose().nullable(),
     result: z.unknown(),
-    error: z.object({ name: z.string(), message: z.string(), attempt: count, at: time }).loose().nullable(),
-    traceparent: z.string().nullable(),
+    error: z
+      .object({ name: cleanText, message: cleanText, code: cleanText.optional(), stack: cleanText.nullable().optional(), attempt: count, at: time })
+      .loose()
+      .nullable(),
+    traceparent: cleanText.nullable(),
+    webhook: storedWebhookSchema.nullable().optional(),
     group: groupNameSchema.nullable().optional(),
   })
   .loose()
@@ -194,6 +213,8 @@ export function parseLine(text: string, line: number): ParsedLine {
   if (type === 'job') {
     check(jobLineSchema, value, line);
     const { type: _t, queue, ...job } = value as JobLine;
+    // Fields only the storage that wrote them means (a record listed as JSON carries them): never stored.
+    for (const field of LOCAL_FIELDS) delete (job as Record<string, unknown>)[field];
     for (const field of ['payload', 'result'] as const) {
       const problem = findJsonProblem(job[field] ?? null, [field], field);
       if (problem !== null) throw new ImportLineError(line, problem.message, problem.path);

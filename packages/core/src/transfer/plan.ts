@@ -4,7 +4,7 @@
  * stored jobs they replace, and when the call must fail.
  * @module
  */
-import { ImportConflictError } from '../errors.js';
+import { ImportConflictError, type ImportConflictInfo } from '../errors.js';
 import type { JobState } from '../state.js';
 import type { ImportConflictMode, TransferJob } from '../storage.js';
 
@@ -41,7 +41,8 @@ interface Holder extends StoredConflict {
  * Decides an import call from the stored jobs it meets (`stored`: every stored job with one of the
  * call's ids, and every job of `queue` with one of its idempotency keys). Jobs are taken in order,
  * an earlier job of the call counting as stored for a later one. Throws `ImportConflictError`
- * (the storage then writes nothing) on a conflict with `fail`, or when `replace` meets a running job.
+ * (the storage then writes nothing) on a conflict with `fail`, or when `replace` meets a running job
+ * or another queue's job.
  */
 export function planImport(queue: string, jobs: readonly TransferJob[], stored: readonly StoredConflict[], mode: ImportConflictMode): ImportPlan {
   const byId = new Map<string, Holder>();
@@ -61,6 +62,8 @@ export function planImport(queue: string, jobs: readonly TransferJob[], stored: 
     }
     for (const { holder, by } of met) {
       if (mode === 'fail' || holder.state === 'running') throw conflictError(queue, job, index, by, holder, mode === 'fail' ? 'exists' : 'running');
+      // An import writes one queue: another queue's job is never removed to make room.
+      if (holder.queue !== queue) throw conflictError(queue, job, index, by, holder, 'other-queue');
     }
     if (met.some(({ holder }) => holder.pending === undefined)) plan.replaced += 1;
     for (const { holder } of met) {
@@ -85,6 +88,8 @@ function conflictsOf(job: TransferJob, byId: Map<string, Holder>, byKey: Map<str
   return met;
 }
 
-function conflictError(queue: string, job: TransferJob, index: number, by: 'id' | 'idempotencyKey', holder: Holder, reason: 'exists' | 'running') {
-  return new ImportConflictError({ queue, jobId: job.id, index, by, existingId: holder.id, existingState: holder.state, reason });
+function conflictError(queue: string, job: TransferJob, index: number, by: 'id' | 'idempotencyKey', holder: Holder, reason: ImportConflictInfo['reason']) {
+  const info: ImportConflictInfo = { queue, jobId: job.id, index, by, existingId: holder.id, existingState: holder.state, reason };
+  if (holder.queue !== queue) info.existingQueue = holder.queue;
+  return new ImportConflictError(info);
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ImportLineError, WaitlineError } from '../errors.js';
 import { findJsonProblem } from '../json-value.js';
 import { MAX_RUN_AT } from '../limits.js';
-import { storableText } from '../options.js';
+import { isPlainObject, queueNameSchema } from '../options.js';
 import type { ScheduleRecord } from '../schedule-params.js';
 import { parseScheduleDefinition, parseScheduleKey } from '../schedules/spec.js';
 
@@ -45,7 +45,7 @@ const time = z.number().int().min(0).max(MAX_RUN_AT);
 export const scheduleLineSchema = z
   .object({
     type: z.literal('schedule'),
-    queue: storableText(100),
+    queue: queueNameSchema,
     key: z.unknown(),
     cron: z.string().nullable(),
     tz: z.string().nullable(),
@@ -68,7 +68,11 @@ export const scheduleLineSchema = z
  */
 export function parseScheduleLine(value: unknown, line: number): ScheduleRecord {
   const s = value as z.infer<typeof scheduleLineSchema>;
-  const payloadProblem = findJsonProblem(s.payload ?? null, ['payload'], 'payload');
+  if (!isPlainObject(s.payload)) {
+    const got = s.payload === null || s.payload === undefined ? 'null' : Array.isArray(s.payload) ? 'an array' : typeof s.payload;
+    throw new ImportLineError(line, `expected a plain object, as queue.schedule() takes, got ${got}`, ['payload']);
+  }
+  const payloadProblem = findJsonProblem(s.payload, ['payload'], 'payload');
   if (payloadProblem !== null) throw new ImportLineError(line, payloadProblem.message, payloadProblem.path);
   try {
     const key = parseScheduleKey(s.key);
@@ -78,7 +82,7 @@ export function parseScheduleLine(value: unknown, line: number): ScheduleRecord 
       ...parsed,
       queue: s.queue,
       key,
-      payload: s.payload ?? null,
+      payload: s.payload,
       nextRunAt: s.nextRunAt,
       lastRunAt: s.lastRunAt,
       createdAt: s.createdAt,

@@ -46,31 +46,42 @@ function urlProblem(text: string): string | null {
   return null;
 }
 
+const urlSchema = z
+  .string()
+  .min(1)
+  .max(2048)
+  .superRefine((text, ctx) => {
+    const problem = urlProblem(text);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const eventsSchema = z
+  .array(z.enum(WEBHOOK_EVENTS as [WebhookEvent, ...WebhookEvent[]]))
+  .min(1)
+  .max(16);
+const tokenSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^[\x21-\x7e]+$/, 'a token is visible ASCII characters without spaces (it is sent in a header)');
+const intervalSchema = z.number().int().min(0).max(86_400_000);
+
 /** The zod schema of {@link WebhookOptions}. @internal */
 export const webhookSchema = z
   .object({
-    url: z
-      .string()
-      .min(1)
-      .max(2048)
-      .superRefine((text, ctx) => {
-        const problem = urlProblem(text);
-        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-      }),
-    events: z
-      .array(z.enum(WEBHOOK_EVENTS as [WebhookEvent, ...WebhookEvent[]]))
-      .min(1)
-      .max(16)
-      .optional(),
-    token: z
-      .string()
-      .min(1)
-      .max(4096)
-      .regex(/^[\x21-\x7e]+$/, 'a token is visible ASCII characters without spaces (it is sent in a header)')
-      .optional(),
+    url: urlSchema,
+    events: eventsSchema.optional(),
+    token: tokenSchema.optional(),
     includePayload: z.boolean().optional(),
-    progressIntervalMs: z.number().int().min(0).max(86_400_000).optional(),
+    progressIntervalMs: intervalSchema.optional(),
   })
+  .strict();
+
+/**
+ * The zod schema of a {@link WebhookSubscription} as stored (every field present): what an import
+ * accepts, so it stores nothing the `webhook` option would refuse. @internal
+ */
+export const storedWebhookSchema = z
+  .object({ url: urlSchema, events: eventsSchema, token: tokenSchema.nullable(), includePayload: z.boolean(), progressIntervalMs: intervalSchema })
   .strict();
 
 /** The stored form of valid options: every event when none are named, in {@link WEBHOOK_EVENTS} order. @internal */

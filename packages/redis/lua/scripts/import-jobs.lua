@@ -119,8 +119,11 @@ end
 local function write(job)
   local key = jobKey(job.id)
   local seq = redis.call('INCR', K_SEQ)
-  local fields = { 'seq', seq }
+  local fields = {}
   for i = job.base, job.base + 2 * job.n - 1 do fields[#fields + 1] = ARGV[i] end
+  -- Last, so no field of the line can stand for it (HSET keeps the last value of a field).
+  fields[#fields + 1] = 'seq'
+  fields[#fields + 1] = seq
   redis.call('HSET', key, unpack(fields))
   redis.call('ZADD', K_ALL, seq, job.id)
   if job.key then redis.call('HSET', K_IDEM, job.key, job.id) end

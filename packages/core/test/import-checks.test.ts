@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ImportAbortedError } from '../src/errors.js';
+import { MemoryStorage } from '../src/memory/memory-storage.js';
+import { exportJobs } from '../src/transfer/export.js';
+import { importJobs } from '../src/transfer/import.js';
+
+const T0 = 1_700_000_000_000;
+
+async function header(): Promise<string> {
+  for await (const line of exportJobs(new MemoryStorage(), { now: () => T0 })) return line;
+  throw new Error('no header');
+}
+
+const job = (fields: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    type: 'job',
+    queue: 'q',
+    id: 'j1',
+    name: 'job',
+    payload: {},
+    state: 'queued',
+    priority: 2,
+    runAt: T0,
+    attempt: 0,
+    maxAttempts: 3,
+    stalls: 0,
+    backoff: null,
+    timeoutMs: null,
+    size: null,
+    idempotencyKey: null,
+    createdAt: T0,
+    startedAt: null,
+    finishedAt: null,
+    cancelRequested: false,
+    progress: null,
+    result: null,
+    error: null,
+    traceparent: null,
+    ...fields,
+  });
+const queue = (fields: Record<string, unknown> = {}) =>
+  JSON.stringify({ type: 'queue', name: 'q', concurrency: null, maxSize: null, paused: false, maxStalls: 1, draining: false, ...fields });
+const schedule = (fields: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    type: 'schedule',
+    queue: 'q',
+    key: 'tick',
+    cron: null,
+    tz: null,
+    every: 60_000,
+    catchUp: 'one',
+    payload: {},
+    options: {},
+    nextRunAt: T0,
+    lastRunAt: null,
+    createdAt: T0,
+    updatedAt: T0,
+    ...fields,
+  });
+
+const NUL = String.fromCharCode(0);
+const webhook = { url: 'https://example.com/hook', events: ['completed'], token: null, includePayload: false, progressIntervalMs: 5_000 };
+
+describe('an import refuses what the API refuses, and writes nothing of that line', () => {
+  const bad: Array<[string, string, Array<string | number>]> = [
+    ['a queue name new Queue refuses', queue({ name: 'bad name/with space' }), [2, 'name']],
+    ['concurrency 0', queue({ concurrency: 0 }), [2, 'concurrency']],
+    ['maxStalls past 1000', queue({ maxStalls: 5_000 }), [2, 'maxStalls']],
+    ['a job of a queue no Queue can name', job({ queue: 'a}b' }), [2, 'queue']],
+    ['an ftp webhook with a password', job({ webhook: { ...webhook, url: 'ftp://user:pw@example.com/' } }), [2, 'webhook', 'url']],
+    ['a webhook that is not an object', job({ webhook: 'not an object' }), [2, 'webhook']],
+    ['a webhook without events', job({ webhook: { ...webhook, events: undefined } }), [2, 'webhook', 'events']],
+    ['an exponential backoff without baseMs', job({ backoff: { kind: 'exponential' } }), [2, 'backoff', 'baseMs']],
+    [
+      'a NUL in an error message',
+      job({ state: 'failed', finishedAt: T0, error: { name: 'E', message: `a${NUL}b`, attempt: 1, at: T0 } }),
+      [2, 'error', 'message'],
+    ],
+    ['a lone surrogate in a progress stage', job({ progress: { percent: 5, stage: '\ud800', updatedAt: T0 } }), [2, 'progress', 'stage']],
+    ['a NUL in a traceparent', job({ traceparent: NUL }), [2, 'traceparent']],
+    ['a schedule payload that is null', schedule({ payload: null }), [2, 'payload']],
+    ['a schedule payload that is an array', schedule({ payload: [1, 2] }), [2, 'payload']],
+    ['a schedule of a queue no Queue can name', schedule({ queue: 'has space' }), [2, 'queue']],
+    ['a group of a queue no Queue can name', JSON.stringify({ type: 'group', queue: 'a}b', group: 'g', weight: 1 }), [2, 'queue']],
+  ];
+  for (const [what, line, path] of bad) {
+    it(what, async () => {
+      const storage = new MemoryStorage();
+      const err = await importJobs(storage, [await header(), line], { onConflict: 'fail' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ImportAbortedError);
+      expect(err).toMatchObject({ line: 2, reason: 'IMPORT_LINE', path });
+      expect((await storage.listQueues()).length).toBe(0);
+    });
+  }
+
+  it('takes the stored forms add writes: a custom backoff marker, a full webhook, a job error with a stack', async () => {
+    const storage = new MemoryStorage();
+    const error = { name: 'Error', message: 'boom', stack: 'Error: boom\n    at x', code: 'E_BOOM', attempt: 1, at: T0 };
+    const lines = [job({ backoff: { kind: 'custom' }, webhook }), job({ id: 'j2', state: 'failed', finishedAt: T0, error })];
+    expect(await importJobs(storage, [await header(), ...lines], { onConflict: 'fail' })).toMatchObject({ jobs: 2 });
+  });
+});
+
+describe('import batches', () => {
+  it('writes a batch once its lines pass batchChars, before batchSize', async () => {
+    const storage = new MemoryStorage();
+    const calls: number[] = [];
+    const write = storage.importJobs.bind(storage);
+    storage.importJobs = (p) => {
+      calls.push(p.jobs.length);
+      return write(p);
+    };
+    const big = 'x'.repeat(1_000);
+    const lines = Array.from({ length: 10 }, (_, i) => job({ id: `j${i}`, payload: { big } }));
+    await importJobs(storage, [await header(), ...lines], { onConflict: 'fail', batchChars: 3_000 });
+    expect(calls).toEqual([3, 3, 3, 1]);
+  });
+});
