@@ -49,20 +49,31 @@ function seriesOptions(spec: SeriesSpec, unit: ChartSpec['unit']): uPlot.Series 
   return { ...base, points: { show: sparse, size: 6, fill: spec.color } };
 }
 
-/** Tick steps: whole jobs for counts; round durations for times. */
-const COUNT_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000];
-const MS_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5];
+/** Tick steps: whole jobs for counts (1, 2, 5 per decade up to a billion); round durations for times (up to 30 days). */
+/** @internal */
+export const COUNT_INCRS = Array.from({ length: 10 }, (_, d) => [1, 2, 5].map((m) => m * 10 ** d)).flat();
+const HOUR = 36e5;
+/** @internal */
+export const MS_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5].concat(
+  [1, 2, 4, 6, 12, 24, 48, 168, 720].map((h) => h * HOUR),
+);
 
-/** Half a minute of room on each side, so the first and last minutes' bars show whole; the last hour when empty. */
-function xRange(_u: uPlot, min: number | null, max: number | null): [number, number] {
-  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) {
-    const now = Math.round(Date.now() / 1000);
-    return [now - 3600, now];
-  }
-  return [min - 30, max + 30];
+/** The x range (Unix seconds) a chart shows: its history's window, read when uPlot asks. */
+type Span = () => [number, number];
+
+/**
+ * The history's window with half a minute of room on each side, so the first and last minutes'
+ * bars show whole; the same for every chart, whatever its points (one point alone would make
+ * uPlot span years). @internal
+ */
+export function xRange(span: Span): uPlot.Range.Function {
+  return () => {
+    const [from, to] = span();
+    return [from - 30, to + 30];
+  };
 }
 
-function chartOptions(spec: ChartSpec, width: number): uPlot.Options {
+function chartOptions(spec: ChartSpec, width: number, span: Span): uPlot.Options {
   const axis = { stroke: '#7a8291', grid: { stroke: '#7a829133', width: 1 }, ticks: { stroke: '#7a829155', width: 1 } };
   const yValues = (_u: uPlot, splits: number[]) => splits.map((v) => (spec.unit === 'ms' ? formatDuration(v) : String(v)));
   return {
@@ -70,19 +81,25 @@ function chartOptions(spec: ChartSpec, width: number): uPlot.Options {
     height: HEIGHT,
     series: [{}, ...spec.series.map((s) => seriesOptions(s, spec.unit))],
     axes: [axis, { ...axis, size: 64, values: yValues, incrs: spec.unit === 'ms' ? MS_INCRS : COUNT_INCRS }],
-    scales: { x: { time: true, range: xRange }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : spec.unit === 'ms' ? 1_000 : 1] } },
+    scales: { x: { time: true, range: xRange(span) }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : spec.unit === 'ms' ? 1_000 : 1] } },
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
   };
 }
 
-function Chart({ spec, data, summary }: { spec: ChartSpec; data: Columns; summary: string }) {
+function Chart({ spec, data, summary, span }: { spec: ChartSpec; data: Columns; summary: string; span: [number, number] }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const spanRef = useRef(span);
+  spanRef.current = span;
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const u = new uPlot(chartOptions(spec, Math.max(200, el.clientWidth)), data as uPlot.AlignedData, el);
+    const u = new uPlot(
+      chartOptions(spec, Math.max(200, el.clientWidth), () => spanRef.current),
+      data as uPlot.AlignedData,
+      el,
+    );
     plot.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
     resize.observe(el);
@@ -169,6 +186,8 @@ export function HistoryCharts({ history }: { history: History | null }) {
   if (!history) return html`<p class="muted">Loading the last hour…</p>`;
   const b = history.buckets;
   const x = b.map((k) => seconds(k.at));
+  const now = seconds(Date.now());
+  const span: [number, number] = [x[0] ?? now - 3600, x.at(-1) ?? now];
   const p = [...history.predictions].sort((m, n) => m.at - n.at);
   const completed = sum(b.map((k) => k.completed));
   const failed = sum(b.map((k) => k.failed));
@@ -176,19 +195,19 @@ export function HistoryCharts({ history }: { history: History | null }) {
   return html`
     <div class="charts">
       ${empty ? html`<p class="muted">Nothing finished in the last hour yet: the charts fill in as jobs finish.</p>` : null}
-      <${Chart} spec=${SPECS.throughput} data=${[x, b.map((k) => k.completed + k.failed), b.map((k) => k.completed)]}
+      <${Chart} spec=${SPECS.throughput} span=${span} data=${[x, b.map((k) => k.completed + k.failed), b.map((k) => k.completed)]}
         summary=${`${completed} completed and ${failed} failed in the last hour.`} />
-      <${Chart} spec=${SPECS.wait} data=${[x, b.map((k) => k.waitMs.p50), b.map((k) => k.waitMs.p95)]}
+      <${Chart} spec=${SPECS.wait} span=${span} data=${[x, b.map((k) => k.waitMs.p50), b.map((k) => k.waitMs.p95)]}
         summary=${percentileSummary(
           'wait',
           b.map((k) => k.waitMs),
         )} />
-      <${Chart} spec=${SPECS.run} data=${[x, b.map((k) => k.runMs.p50), b.map((k) => k.runMs.p95)]}
+      <${Chart} spec=${SPECS.run} span=${span} data=${[x, b.map((k) => k.runMs.p50), b.map((k) => k.runMs.p95)]}
         summary=${percentileSummary(
           'run time',
           b.map((k) => k.runMs),
         )} />
-      <${Chart} spec=${SPECS.predictions} data=${[p.map((k) => seconds(k.at)), p.map((k) => k.predictedWaitMs), p.map((k) => k.realWaitMs)]}
+      <${Chart} spec=${SPECS.predictions} span=${span} data=${[p.map((k) => seconds(k.at)), p.map((k) => k.predictedWaitMs), p.map((k) => k.realWaitMs)]}
         summary=${predictionSummary(history)} />
     </div>
   `;

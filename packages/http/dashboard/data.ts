@@ -105,8 +105,8 @@ function streamListeners(sinks: Sinks, lists: Throttled, history: Throttled): St
       const { jobId, progress } = data as { jobId: string; progress: JobProgress };
       sinks.progress(jobId, progress);
     },
-    // The handler's own `error` event (a storage failure behind the stream), not a connection error.
-    error: (data) => {
+    // The handler's `failure` event (a storage failure behind the stream; `error` is EventSource's own).
+    failure: (data) => {
       const err = streamError(data);
       if (err) sinks.error(describeError(err));
     },

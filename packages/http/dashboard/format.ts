@@ -61,10 +61,19 @@ export function finishesIn(eta: EtaLike | null): string {
   return eta.finishesInMs <= 0 ? 'finishing' : `${formatEstimate(eta.finishesInMs)} left`;
 }
 
-/** A clock time for a timestamp, `14:05:09`; '–' for null. */
-export function formatClock(at: number | null | undefined): string {
+/**
+ * A clock time for a timestamp, `14:05:09`, with the date before it when it is not on the local
+ * day of `now` (`Sat, Dec 5, 14:05:09`: a job scheduled days ahead, one finished last week); '–'
+ * for null.
+ */
+export function formatClock(at: number | null | undefined, now = Date.now()): string {
   if (at === null || at === undefined) return '–';
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const when = new Date(at);
+  const time = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  if (when.toDateString() === new Date(now).toDateString()) return time;
+  const sameYear = when.getFullYear() === new Date(now).getFullYear();
+  const date = when.toLocaleDateString([], { weekday: 'short', month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }) });
+  return `${date}, ${time}`;
 }
 
 /** A percentage of a 0–1 ratio, `75%`. */

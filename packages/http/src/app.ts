@@ -94,6 +94,15 @@ export class App {
     }
   }
 
+  /**
+   * Whether `authorize` allows `name` on `queue` (a false answer is false, not a 403), for a
+   * listing that shows each queue only to whom may read it. Call after {@link authorize} has
+   * admitted the route; an `HttpError` it throws passes through.
+   */
+  async allows(request: Request, name: ActionName, queue: string): Promise<boolean> {
+    return (await this.config.authorize?.(request, { name, queue })) === true;
+  }
+
   private readonly closers: Array<() => void> = [];
 
   /** Runs `fn` when the handler closes (a route's own resources, such as the metrics collector). */

@@ -26,11 +26,14 @@ const BUCKET_MS = 60_000;
 /** Finished jobs read for one history at most. */
 const HISTORY_SCAN = 5_000;
 const PAGE = 1_000;
+/** Told-against-real points one history shows at most (the newest). */
+const MAX_POINTS = 2_000;
 
 /**
  * Remembers the first predicted start of each queued job whose status this process computed, and
  * turns it into a point once a later read (or the history's scan) shows the job started. Bounded:
- * at most `maxPending` open predictions (oldest dropped) and the points of the last hour.
+ * at most `maxPending` open predictions (oldest dropped) and at most 4,000 points (the newest
+ * 2,000 kept when it is reached), whether or not a history is ever read.
  */
 export class PredictionLog {
   private readonly pending = new Map<string, { askedAt: number; predictedWaitMs: number }>();
@@ -56,13 +59,20 @@ export class PredictionLog {
     this.pending.delete(id);
     if (startedAt < open.askedAt) return;
     this.points.push({ jobId: id, at: startedAt, predictedWaitMs: open.predictedWaitMs, realWaitMs: startedAt - open.askedAt });
+    // Bounded whether or not a history is ever read: past twice what one shows, keep the newest.
+    if (this.points.length > 2 * MAX_POINTS) this.points = this.points.sort((a, b) => a.at - b.at).slice(-MAX_POINTS);
+  }
+
+  /** How many points are held (for tests and diagnostics). */
+  get pointCount(): number {
+    return this.points.length;
   }
 
   /** Resolves open predictions from finished records, then returns the points since `since`. */
   pointsSince(since: number, finished: readonly JobRecord[]): PredictionPoint[] {
     for (const r of finished) if (r.startedAt !== null) this.resolve(r.id, r.startedAt);
     this.points = this.points.filter((p) => p.at >= since).sort((a, b) => a.at - b.at);
-    return this.points.slice(-2_000);
+    return this.points.slice(-MAX_POINTS);
   }
 }
 

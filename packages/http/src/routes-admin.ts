@@ -83,11 +83,14 @@ export const ADMIN_READ_ROUTES: Route[] = [
     path: '/queues',
     tag: 'admin',
     action: 'queues.read',
-    summary: 'Stats of every queue served here',
-    answers: { 200: { description: 'every queue’s stats', schema: z.object({ queues: z.array(QueueStatsSchema) }) } },
+    summary: 'Stats of every queue served here that the caller may read',
+    answers: { 200: { description: 'the stats of each queue `queues.read` allows', schema: z.object({ queues: z.array(QueueStatsSchema) }) } },
     run: async (ctx) => {
       await ctx.app.authorize(ctx.request, 'queues.read');
-      return json(200, { queues: await Promise.all([...ctx.app.queues.values()].map((q) => q.getStats())) });
+      // Each queue is asked about too: a caller allowed one tenant's queue sees that queue only.
+      const queues = [...ctx.app.queues.values()];
+      const allowed = await Promise.all(queues.map((q) => ctx.app.allows(ctx.request, 'queues.read', q.name)));
+      return json(200, { queues: await Promise.all(queues.filter((_, i) => allowed[i]).map((q) => q.getStats())) });
     },
   },
   {

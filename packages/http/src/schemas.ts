@@ -159,6 +159,7 @@ export const ListQuerySchema = z.object({
   cursor: z
     .string()
     .regex(/^\d{1,16}$/, 'an opaque cursor from nextCursor')
+    .refine((c) => Number(c) <= Number.MAX_SAFE_INTEGER, 'an opaque cursor from nextCursor')
     .optional(),
 });
 

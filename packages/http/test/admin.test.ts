@@ -10,6 +10,7 @@ import { call, type Served, serve } from './serve.js';
 import { testStorages } from './storages.js';
 
 const ADMIN = { authorization: 'Bearer admin' };
+const WORK_ONLY = { authorization: 'Bearer work-only' };
 
 for (const kind of await testStorages()) {
   describe(`admin routes on ${kind.name}`, () => {
@@ -32,6 +33,9 @@ for (const kind of await testStorages()) {
         authorize: (request, action) => {
           asked.push(`${action.name}:${action.queue ?? ''}:${action.jobId ?? ''}`);
           if (request.headers.get('authorization') === null) throw new HttpError(401, 'UNAUTHORIZED', 'sign in first');
+          // One tenant: the dashboard's queue-less read, and anything on its own queue.
+          if (request.headers.get('authorization') === WORK_ONLY.authorization)
+            return action.queue === undefined ? action.name === 'queues.read' : action.queue === 'work';
           return request.headers.get('authorization') === ADMIN.authorization;
         },
       });
@@ -84,6 +88,9 @@ for (const kind of await testStorages()) {
       expect(all.body.queues.map((s: { queue: string }) => s.queue).sort()).toEqual(['other', 'work']);
       const one = await call(`${open.url}/queues/work`, { headers: ADMIN });
       expect(one.body.stats).toMatchObject({ queue: 'work', counts: { queued: 1, ready: 1 }, schedules: 0 });
+      const tenant = await call(`${open.url}/queues`, { headers: WORK_ONLY });
+      expect(tenant.body.queues.map((s: { queue: string }) => s.queue)).toEqual(['work']);
+      expect((await call(`${open.url}/queues/other`, { headers: WORK_ONLY })).status).toBe(403);
       await q.clear();
     });
 
@@ -106,6 +113,9 @@ for (const kind of await testStorages()) {
       const bad = await call(`${open.url}/queues/work/jobs?limit=0`, { headers: ADMIN });
       expect(bad.status).toBe(400);
       expect(bad.body.error).toMatchObject({ code: 'VALIDATION', path: ['query', 'limit'] });
+      const past = await call(`${open.url}/queues/work/jobs?cursor=9999999999999999`, { headers: ADMIN });
+      expect(past.status).toBe(400);
+      expect(past.body.error).toMatchObject({ code: 'VALIDATION', path: ['query', 'cursor'] });
       await q.clear();
     });
 

@@ -8,6 +8,7 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { StorageUnavailableError } from '@waitline/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { artifactPath, chromiumAvailable, launch, pageErrors, REPO_ROOT, startApp, type TestApp } from './harness.js';
@@ -198,6 +199,20 @@ describe.skipIf(!chromiumAvailable())('the dashboard', () => {
     app.release(running.id);
     for (const w of waiting) app.release(w.id);
     expect(errors).toEqual([]);
+  });
+
+  test('dates a job scheduled days ahead, and shows a storage failure behind the live stream', async () => {
+    const later = await app.queue.add({ mode: 'ok' }, { delayMs: 3 * 86_400_000 });
+    await open();
+    await expect.poll(() => job(later.id).textContent(), WAIT).toMatch(/scheduled for \w{3}, \w{3} \d{1,2}, /);
+    const stats = app.queue.getStats.bind(app.queue);
+    app.queue.getStats = () => Promise.reject(new StorageUnavailableError('storage down: stats read failed'));
+    try {
+      await app.queue.add({ mode: 'ok' }); // a change: the stream reads the stats again, and sends `failure`
+      await expect.poll(() => page.locator('section.detail .error-banner').allInnerTexts(), WAIT).toContainEqual(expect.stringContaining('stats read failed'));
+    } finally {
+      app.queue.getStats = stats;
+    }
   });
 
   test('shows the API’s 403 when authorize is not configured', async () => {
