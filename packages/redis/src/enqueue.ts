@@ -4,18 +4,28 @@
  * @module
  * @internal
  */
-import { type EnqueueParams, type EnqueueResult, GroupFullError, type NewJob, QueueDrainingError, QueueFullError, queuedRecord } from '@waitline/core';
+import {
+  type EnqueueParams,
+  type EnqueueResult,
+  GroupFullError,
+  type NewJob,
+  QueueDrainingError,
+  QueueFullError,
+  queuedRecord,
+  ValidationError,
+} from '@waitline/core';
 import { optionalArg, type RedisContext } from './context.js';
 import type { EnqueueReply } from './replies.js';
 import { toJobRecord } from './rows.js';
 import type { ScriptArg } from './scripts.js';
 
-/** Thrown when a batch repeats an id or reuses a stored one; nothing was written. @internal */
-export class DuplicateJobIdError extends Error {
-  constructor(readonly jobId: string) {
-    super(`a job with id "${jobId}" already exists (or appears twice in the batch); nothing was written`);
-    this.name = 'DuplicateJobIdError';
-  }
+/**
+ * A batch repeats an id or reuses a stored one: a `ValidationError` at `['id']`, as every storage
+ * reports it; nothing was written. @internal
+ */
+function duplicateId(id: string): ValidationError {
+  const message = `a job with id "${id}" already exists (or appears twice in the batch)`;
+  return new ValidationError(message, [{ path: ['id'], message }]);
 }
 
 /** The 13 script arguments of one job, in the order of enqueue.lua's header. @internal */
@@ -43,7 +53,7 @@ export function jobArgs(job: NewJob, payload: string): ScriptArg[] {
  * first job past its group's cap). `payloads` are the JSON texts sent. @internal
  */
 export function enqueueReply(p: EnqueueParams, payloads: readonly string[], reply: EnqueueReply): EnqueueResult {
-  if (reply[0] === 'duplicate') throw new DuplicateJobIdError(reply[1]);
+  if (reply[0] === 'duplicate') throw duplicateId(reply[1]);
   if (reply[0] === 'draining') throw new QueueDrainingError(p.queue);
   if (reply[0] === 'full') throw new QueueFullError(p.queue, Number(reply[1]));
   if (reply[0] === 'groupFull') {

@@ -19,8 +19,15 @@ const CLIENT_MESSAGES = [
   'Failed to refresh slots cache',
   'None of startup nodes is available',
 ];
-/** Server replies that mean "try again shortly". */
-const TRANSIENT_REPLIES = ['LOADING', 'BUSY', 'TRYAGAIN', 'CLUSTERDOWN', 'MASTERDOWN', 'READONLY', 'NOREPLICAS'];
+/**
+ * Server replies that mean "try again shortly": a server loading, busy, resharding or failing
+ * over, or out of memory (`maxmemory` reached under `noeviction`: a write is refused whole, and
+ * goes through once memory is freed).
+ */
+const TRANSIENT_REPLIES = ['LOADING', 'BUSY', 'TRYAGAIN', 'CLUSTERDOWN', 'MASTERDOWN', 'READONLY', 'NOREPLICAS', 'OOM'];
+/** Server replies that refuse the connection's user: a wrong or missing password, or an ACL without what Waitline runs. */
+const ACCESS_REPLIES = ['WRONGPASS', 'NOAUTH', 'NOPERM'];
+const ACCESS_HINT = "check the connection's password and the user's ACL: Waitline runs EVAL, EVALSHA, SCRIPT and PUBLISH/SUBSCRIBE on the keys of its prefix";
 
 /**
  * True when `err` says the server could not be reached or cannot serve right now; false for a
@@ -41,17 +48,32 @@ export function isNoScriptError(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('NOSCRIPT');
 }
 
+/** True when the server refused the connection's user (password, ACL). @internal */
+export function isAccessError(err: unknown): boolean {
+  if (!(err instanceof Error) || err.name !== 'ReplyError') return false;
+  return ACCESS_REPLIES.some((r) => err.message.startsWith(r)) || err.message.includes("can't run this command");
+}
+
+/** A reply's text without the script's SHA-1 and line Redis appends, which name nothing a user can act on. */
+function withoutScriptRef(message: string): string {
+  return message.replace(/\s*script: [0-9a-f]{40}, on @user_script:\d+\.?/, '');
+}
+
 /**
  * Returns the error to throw for `err`: a `StorageUnavailableError` (with `err` as its cause) for
- * a transient failure, `err` itself otherwise. A command given up after its retries says only
- * that; `connectionError`, the client's last connection error, then says why (a refused port, an
+ * a transient failure, or for a server that refuses the connection's user (saying what to
+ * check); `err` itself otherwise. A command given up after its retries says only that;
+ * `connectionError`, the client's last connection error, then says why (a refused port, an
  * untrusted TLS certificate, a wrong password).
  * @internal
  */
 export function toStorageError(err: unknown, where: string, connectionError?: Error): unknown {
-  if (err instanceof StorageUnavailableError || !isTransientRedisError(err)) return err;
-  let detail = err instanceof Error ? err.message : String(err);
+  if (err instanceof StorageUnavailableError) return err;
+  const access = isAccessError(err);
+  if (!access && !isTransientRedisError(err)) return err;
+  let detail = withoutScriptRef(err instanceof Error ? err.message : String(err));
   if (connectionError && err instanceof Error && err.name === 'MaxRetriesPerRequestError') detail += ` Last connection error: ${connectionError.message}`;
+  if (access) detail += ` (${ACCESS_HINT})`;
   return new StorageUnavailableError(`Redis storage ${where} is unavailable: ${detail}`, { cause: err });
 }
 

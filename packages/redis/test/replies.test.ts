@@ -175,7 +175,7 @@ async function walkQueue(s: RedisStorage): Promise<void> {
   const outranking = newJob({ priority: 7, runAt: now + 30_000, size: 2 }); // listed in c's dueAhead
   await s.enqueue({ queue, now, jobs: [a, b, c, d, outranking] });
   await s.enqueue({ queue, now, jobs: [newJob({ idempotencyKey: 'k' })] });
-  await expect(s.enqueue({ queue, now, jobs: [newJob({ id: a.id })] })).rejects.toThrow();
+  await expect(s.enqueue({ queue, now, jobs: [newJob({ id: a.id, name: 'other' })] })).rejects.toThrow();
   await s.getPosition({ queue, id: c.id, now });
   await s.getPositionInputs({ queue, id: c.id, now, sampleLimit: 5, aheadListLimit: 10, aheadWorkLimit: 10, dueAheadLimit: 10, workerStaleMs: 60_000 });
   await s.getPositionInputs({ queue, id: 'unknown', now, sampleLimit: 5, aheadListLimit: 10, aheadWorkLimit: 10, dueAheadLimit: 10, workerStaleMs: 60_000 });

@@ -22,6 +22,15 @@ local function groupFull(A, first, fresh, max)
   return nil
 end
 
+-- The seq of job `id` when it is stored as an add at `now` of `name` and `payload` wrote it (the
+-- same call sent again: ids are random per add, so a stored job that matches them all is that
+-- add's), else false.
+local function resentSeq(id, name, payload, now)
+  local f = redis.call('HMGET', jobKey(id), 'createdAt', 'name', 'payload', 'seq')
+  if f[1] == now and f[2] == name and f[3] == payload then return tonumber(f[4]) end
+  return false
+end
+
 -- Writes `count` jobs whose fields start at A[first] (ENQUEUE_FIELDS per job, in the order of
 -- enqueue.lua's 4th argument on) at time `now`. Returns the reply enqueue.lua documents.
 local function enqueueJobs(A, first, count, now)
@@ -44,8 +53,14 @@ local function enqueueJobs(A, first, count, now)
           if known and redis.call('EXISTS', jobKey(known)) == 0 then known = false end
         end
       end
+      local resent = not known and not ids[id] and resentSeq(id, A[base + 1], A[base + 2], now)
       if known then
         outcome[j + 1] = known
+      elseif resent then
+        -- This very add ran before and its reply was lost (the client sends a command again
+        -- after a reconnect): answered as then, its job inserted, nothing written again.
+        ids[id] = true
+        outcome[j + 1] = resent
       else
         if ids[id] or redis.call('EXISTS', jobKey(id)) == 1 then return id end
         ids[id] = true

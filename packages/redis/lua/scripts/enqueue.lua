@@ -16,7 +16,10 @@
 -- @returns EnqueueReply
 -- @use EnqueueReply from replies
 -- Returns: 'ok' with, per job, the new seq (inserted) or the stored job (idempotency key matched);
---          'duplicate' with the id when an id is repeated in the batch or already stored;
+--          'duplicate' with the id when an id is repeated in the batch or already stored, unless
+--          the stored job is this very call's (same id, name, payload, and createdAt = now: the
+--          client sent the call again after its reply was lost), which answers its seq as the
+--          first run did and writes nothing again;
 --          'full' with maxSize when the new jobs would take the waiting count past maxSize;
 --          'groupFull' with { group, groupMaxWaiting, index } when a new job would take its named
 --          group's queued jobs past the config's groupMaxWaiting (index: the 0-based index of the
