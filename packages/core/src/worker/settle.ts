@@ -42,12 +42,16 @@ export function emitSettled(emit: Emit, job: JobRecord, outcome: Outcome['kind']
   }
 }
 
-/** Calls `fn`; on a transient storage error retries it with exponential backoff (p-retry), reporting each failure. @internal */
-export async function withStorageRetry<T>(fn: () => Promise<T>, onError: (err: Error) => void, retries = 5): Promise<T> {
+/**
+ * Calls `fn`; on a transient storage error retries it with exponential backoff (p-retry),
+ * reporting each failure, until `retries` or until `stop()` says to give up (the last error is
+ * thrown then). @internal
+ */
+export async function withStorageRetry<T>(fn: () => Promise<T>, onError: (err: Error) => void, retries = 5, stop: () => boolean = () => false): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (!isTransientStorageError(err)) throw err;
+    if (!isTransientStorageError(err) || stop()) throw err;
     onError(err);
   }
   const { default: pRetry } = await import('p-retry');
@@ -56,7 +60,7 @@ export async function withStorageRetry<T>(fn: () => Promise<T>, onError: (err: E
     minTimeout: 50,
     maxTimeout: 2_000,
     randomize: true,
-    shouldRetry: ({ error }) => isTransientStorageError(error),
+    shouldRetry: ({ error }) => isTransientStorageError(error) && !stop(),
     onFailedAttempt: ({ error }) => onError(error),
   });
 }
@@ -71,6 +75,8 @@ export interface StepCall {
   /** The queue has a rate limit: a lone claim goes through `settle`, whose result says when the next start may happen. */
   rated?: boolean;
   report: (err: unknown) => void;
+  /** Gives up retrying (the worker is closing): see `withStorageRetry`. */
+  stop?: () => boolean;
 }
 
 /**
@@ -79,12 +85,17 @@ export interface StepCall {
  * transient (or stayed so). @internal
  */
 export function settleOrClaim(c: StepCall, outcomes: readonly Outcome[]): Promise<SettleResult> {
-  return withStorageRetry(async () => {
-    const now = c.now();
-    if (outcomes.length > 0) return c.storage.settle({ queue: c.queue, now, ...groupOutcomes(outcomes), claim: c.claim });
-    if (!c.claim) return { settled: [], lost: [], claimed: [] };
-    if (c.rated === true) return c.storage.settle({ queue: c.queue, now, claim: c.claim });
-    const claimed = await c.storage.claim({ queue: c.queue, now, ...c.claim });
-    return { settled: [], lost: [], claimed };
-  }, c.report);
+  return withStorageRetry(
+    async () => {
+      const now = c.now();
+      if (outcomes.length > 0) return c.storage.settle({ queue: c.queue, now, ...groupOutcomes(outcomes), claim: c.claim });
+      if (!c.claim) return { settled: [], lost: [], claimed: [] };
+      if (c.rated === true) return c.storage.settle({ queue: c.queue, now, claim: c.claim });
+      const claimed = await c.storage.claim({ queue: c.queue, now, ...c.claim });
+      return { settled: [], lost: [], claimed };
+    },
+    c.report,
+    5,
+    c.stop,
+  );
 }

@@ -26,6 +26,7 @@ import { PrefetchBuffer, releaseOutcomes } from './prefetch.js';
 import { WakeAlarm } from './wake-alarm.js';
 import { ReclaimSweep } from './reclaim.js';
 import { StepLoop } from './step-loop.js';
+import { CloseDeadline, waitWhile } from './deadline.js';
 import { settleApart } from './rescue.js';
 import { emitSettled, settleOrClaim, withStorageRetry } from './settle.js';
 import { traceAttempt } from './trace-attempt.js';
@@ -72,6 +73,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
   private offReset: (() => void) | undefined;
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  private readonly lastCalls = new CloseDeadline();
   private shares: FairShare | undefined;
   /** Fires due schedule ticks and applies retention, racing every other worker (see `chores.ts`). */
   private readonly chores: QueueChores;
@@ -202,9 +204,11 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     const claim = limit > 0 ? { workerId: this.id, limit, leaseMs: this.leaseMs } : undefined;
     const now = () => this.queue.clock.now();
     const report = (e: unknown) => this.reportError(e);
+    // Closing: a lone claim is not retried (its jobs would go back), nor anything past the last calls' deadline.
+    const stop = () => this.lastCalls.passed || (outcomes.length === 0 && !this.claiming);
     let result: SettleResult;
     try {
-      result = await settleOrClaim({ storage, queue, now, claim, rated: this.shares?.rateLimited ?? true, report }, outcomes);
+      result = await settleOrClaim({ storage, queue, now, claim, rated: this.shares?.rateLimited ?? true, report, stop }, outcomes);
     } catch (err) {
       this.reportError(err);
       if (outcomes.length === 0 || isTransientStorageError(err)) {
@@ -375,22 +379,18 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     this.webhooks.close();
     await this.started?.catch(() => undefined);
     await this.chores.stop();
-    await this.waitForActive(graceMs);
+    await waitWhile(() => this.active.size > 0, graceMs);
     for (const attempt of this.active.values()) attempt.abort('shutdown');
-    await this.waitForActive(graceMs + 1_000);
+    await waitWhile(() => this.active.size > 0, graceMs + 1_000);
+    this.lastCalls.start(graceMs);
     await this.flush();
-    await this.keeper?.stop();
-    await this.queue.storage.deregisterWorker({ id: this.id }).catch((err) => this.reportError(err));
+    await this.lastCalls.race(this.keeper?.stop());
+    await this.lastCalls.race(this.queue.storage.deregisterWorker({ id: this.id }).catch((err) => this.reportError(err)));
     this.emit('closed');
   }
 
-  private async waitForActive(ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  }
-
   private async flush(): Promise<void> {
-    for (let i = 0; i < 20 && (this.pending.length > 0 || this.loop.ticking); i++) {
+    for (let i = 0; i < 20 && (this.pending.length > 0 || this.loop.ticking) && !this.lastCalls.passed; i++) {
       await this.loop.tick();
       if (this.pending.length > 0) await new Promise((r) => setTimeout(r, 50));
     }
