@@ -37,6 +37,7 @@ import type { RetentionPolicy } from './retention/policy.js';
 import { announceOutcome } from './webhooks/outbox.js';
 import { removeScheduleOf, type ScheduleInfo, toScheduleInfo, upsertScheduleOf } from './schedules/api.js';
 import type { ScheduleDefinition } from './schedules/spec.js';
+import { wakeResumed } from './schedules/wakeups.js';
 
 export type { AddOptions, BulkJob, GroupLimits, ListJobsOptions, QueueOptions } from './queue-options.js';
 
@@ -305,11 +306,11 @@ export class Queue<Payload = unknown, Result = unknown, Input = Payload> extends
     return listGroupsOf(this, options);
   }
 
-  /** Lets workers start jobs again and adds in again: clears both a pause and a drain, in every process. */
+  /** Lets workers start jobs again and adds in again: clears both a pause and a drain, in every process (see `wakeResumed`). */
   async resume(): Promise<QueueConfig> {
     const config = await this.storage.upsertQueue({ name: this.name, paused: false, draining: false, now: this.clock.now() });
     this.emit('queue:resumed', { queue: this.name });
-    this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: this.clock.now() });
+    wakeResumed(this.storage, this.name, this.clock.now());
     return config;
   }
 

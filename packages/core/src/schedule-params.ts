@@ -80,6 +80,13 @@ export interface DueSchedulesParams {
 export interface FireScheduleParams extends ScheduleRef {
   /** The `nextRunAt` the caller read: the tick being fired. */
   expectedNextRunAt: number;
+  /**
+   * The `updatedAt` the caller read. When given, the fire also misses (writes nothing) if the
+   * schedule was declared again since (its payload, options or `catchUp` replaced), so no tick
+   * fires from a definition `schedule()` has replaced; the caller reads it again. Every upsert
+   * moves `updatedAt` forward (by 1 ms when it falls in the same ms as the stored one).
+   */
+  expectedUpdatedAt?: number;
   /** The tick after this one. */
   nextRunAt: number;
   /** The tick's job, or null to skip the tick (`catchUp: 'none'`). */

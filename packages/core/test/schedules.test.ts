@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ManualClock, MemoryStorage, Queue, scheduledTick, ValidationError, Worker } from '../src/index.js';
 import { fireDueSchedules } from '../src/schedules/fire.js';
 import { nextTickAfter, SCHEDULE_MISSED_AFTER_MS } from '../src/schedules/spec.js';
+import { onScheduleChange } from '../src/schedules/wakeups.js';
 
 // 2024-03-30T23:59:58Z: the night before Europe/Paris moves its clocks forward (02:00 -> 03:00 local).
 const T0 = Date.UTC(2024, 2, 30, 23, 59, 58);
@@ -139,6 +140,18 @@ describe('firing schedules with a manual clock', () => {
     // All 150 are due; the 100 read are refused, so the loop waits for its next poll to read again.
     expect(await fire()).toEqual({ fired: 0, more: false, nextDueAt: null });
     expect(errors).toHaveLength(100);
+  });
+
+  it('resume() wakes the schedule loops, so a tick a drain refused fires at once, not at the next poll', async () => {
+    const { storage, queue } = await setup();
+    let woken = 0;
+    const off = onScheduleChange(storage, 'reports', () => {
+      woken += 1;
+    });
+    await queue.drain({ wait: false });
+    await queue.resume();
+    off();
+    expect(woken).toBe(1);
   });
 
   it('runs the payload schema once per tick job, as an add does: its transforms apply once', async () => {

@@ -58,7 +58,7 @@ export async function dueSchedules(ctx: PgContext, p: DueSchedulesParams): Promi
  */
 export function fireSchedule(ctx: PgContext, p: FireScheduleParams): Promise<FireScheduleResult> {
   return ctx.transaction('', async (client): Promise<FireScheduleResult> => {
-    const won = await ctx.rows('fireSchedule', [p.queue, p.key, p.expectedNextRunAt, p.nextRunAt, p.job !== null], client);
+    const won = await ctx.rows('fireSchedule', [p.queue, p.key, p.expectedNextRunAt, p.nextRunAt, p.job !== null, p.expectedUpdatedAt ?? null], client);
     if (won.length === 0) return { fired: false };
     if (p.job === null) return { fired: true, job: null, inserted: false };
     const added = await enqueue(ctx, { queue: p.queue, jobs: [p.job], now: p.now }, client);

@@ -75,7 +75,8 @@ export function dueSchedules(ctx: RedisContext, p: DueSchedulesParams): Promise<
 export async function fireSchedule(ctx: RedisContext, p: FireScheduleParams): Promise<FireScheduleResult> {
   await ctx.queueNames.add(p.queue);
   const payload = p.job === null ? '' : JSON.stringify(p.job.payload ?? null);
-  const args = [p.key, String(p.expectedNextRunAt), String(p.nextRunAt), String(p.now), p.job === null ? '0' : '1'];
+  const expectedUpdatedAt = p.expectedUpdatedAt === undefined ? '' : String(p.expectedUpdatedAt);
+  const args = [p.key, String(p.expectedNextRunAt), String(p.nextRunAt), String(p.now), p.job === null ? '0' : '1', expectedUpdatedAt];
   if (p.job !== null) args.push(...jobArgs(p.job, payload).map(String));
   const reply = await ctx.onQueue('scheduleFire', p.queue, args, [ctx.keys.schedules(p.queue)]);
   if (reply[0] === 'missed') return { fired: false };

@@ -71,6 +71,7 @@ export function fireSchedule(ctx: SqliteContext, p: FireScheduleParams): FireSch
     expected: p.expectedNextRunAt,
     nextRunAt: p.nextRunAt,
     hasJob: p.job === null ? 0 : 1,
+    expectedUpdatedAt: p.expectedUpdatedAt ?? null,
   });
   if (won.changes === 0) return { fired: false };
   if (p.job === null) return { fired: true, job: null, inserted: false };

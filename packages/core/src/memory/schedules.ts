@@ -36,7 +36,8 @@ export function upsertSchedule(store: MemoryStore, p: UpsertScheduleParams): Sch
     nextRunAt: same ? old.nextRunAt : p.nextRunAt,
     lastRunAt: old === undefined ? p.lastRunAt : old.lastRunAt,
     createdAt: old?.createdAt ?? p.now,
-    updatedAt: p.now,
+    // Always forward, so a fire that read the old definition misses (see FireScheduleParams).
+    updatedAt: old === undefined ? p.now : Math.max(p.now, old.updatedAt + 1),
   };
   store.schedulesOf(p.queue).set(p.key, record);
   return copy(record);
@@ -65,6 +66,7 @@ export function dueSchedules(store: MemoryStore, p: DueSchedulesParams): Schedul
 export function fireSchedule(store: MemoryStore, p: FireScheduleParams): FireScheduleResult {
   const s = store.schedulesOf(p.queue).get(p.key);
   if (s === undefined || s.nextRunAt !== p.expectedNextRunAt) return { fired: false };
+  if (p.expectedUpdatedAt !== undefined && s.updatedAt !== p.expectedUpdatedAt) return { fired: false };
   // Enqueue first: it throws (writing nothing) when the queue refuses the job, and the tick stays due.
   const added = p.job === null ? null : enqueueJobs(store, { queue: p.queue, jobs: [p.job], now: p.now });
   if (p.job !== null) s.lastRunAt = p.expectedNextRunAt;

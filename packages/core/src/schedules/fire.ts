@@ -1,6 +1,7 @@
 /**
  * Firing due ticks: read the due schedules, plan each tick in core, and let the storage's
- * compare-and-set on `nextRunAt` decide which process fires it.
+ * compare-and-set on `nextRunAt` (and `updatedAt`: a definition declared again since the read is
+ * not fired; the declaration woke the loop, which reads it again) decide which process fires it.
  * @module
  * @internal
  */
@@ -41,7 +42,8 @@ function tickJob(queue: Queue, s: ScheduleRecord, tickAt: number, now: number, r
 async function fireOne(queue: Queue, s: ScheduleRecord, now: number, report: (err: unknown) => void): Promise<{ won: boolean; nextRunAt: number }> {
   const plan = planTick(s, now);
   const job = plan.runJob ? tickJob(queue, s, plan.tickAt, now, report) : null;
-  const result = await queue.storage.fireSchedule({ queue: queue.name, key: s.key, expectedNextRunAt: s.nextRunAt, nextRunAt: plan.nextRunAt, job, now });
+  const expected = { expectedNextRunAt: s.nextRunAt, expectedUpdatedAt: s.updatedAt };
+  const result = await queue.storage.fireSchedule({ queue: queue.name, key: s.key, ...expected, nextRunAt: plan.nextRunAt, job, now });
   if (!result.fired || result.job === null || !result.inserted) return { won: false, nextRunAt: plan.nextRunAt };
   const r = result.job;
   queue.emit('job:added', { queue: queue.name, jobId: r.id, name: r.name, priority: r.priority, runAt: r.runAt });

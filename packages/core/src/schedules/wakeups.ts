@@ -38,3 +38,12 @@ export function scheduleChanged(storage: Storage, queue: string): void {
   for (const wake of listeners.get(storage)?.get(queue) ?? []) wake();
   storage.notifier?.publish({ queue, kind: 'schedule' });
 }
+
+/**
+ * Wakes what a resumed queue may now run, here and in other processes: idle workers (an `added`
+ * notice) and the schedule loops, so a tick a drain refused fires now, not at their next read. @internal
+ */
+export function wakeResumed(storage: Storage, queue: string, now: number): void {
+  storage.notifier?.publish({ queue, kind: 'added', runAt: now });
+  scheduleChanged(storage, queue);
+}

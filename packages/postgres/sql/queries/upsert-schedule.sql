@@ -38,7 +38,7 @@ WITH queue_row AS (
     catch_up   = excluded.catch_up,
     payload    = excluded.payload,
     options    = excluded.options,
-    updated_at = excluded.updated_at
+    updated_at = GREATEST(excluded.updated_at, s.updated_at + 1)
   RETURNING s.queue, s.key, s.cron, s.tz, s.every_ms, s.catch_up, s.payload, s.options, s.next_run_at, s.last_run_at, s.created_at, s.updated_at
 )
 SELECT up.*, pg_notify({{channel}}, json_build_object('q', up.queue, 'k', 'schedule')::text) AS woke

@@ -25,17 +25,20 @@
 local K_SCHEDULES = KEYS[11]
 local key = ARGV[2]
 local hash = K_SCHEDULES .. ':' .. key
-local old = redis.call('HMGET', hash, 'cron', 'tz', 'every', 'nextRunAt', 'createdAt')
+local old = redis.call('HMGET', hash, 'cron', 'tz', 'every', 'nextRunAt', 'createdAt', 'updatedAt')
 local exists = old[4] ~= false
 local same = exists and (old[1] or '') == ARGV[3] and (old[2] or '') == ARGV[4] and (old[3] or '') == ARGV[5]
 local nextRunAt = ARGV[9]
 if same then nextRunAt = old[4] end
 local createdAt = ARGV[10]
 if exists then createdAt = old[5] end
+-- Always forward (by 1 ms within the same ms), so a fire that read the old definition misses.
+local updatedAt = ARGV[10]
+if exists and old[6] and tonumber(old[6]) >= tonumber(updatedAt) then updatedAt = int(tonumber(old[6]) + 1) end
 
 redis.call('HDEL', hash, 'cron', 'tz', 'every')
 local fields = { 'key', key, 'catchUp', ARGV[6], 'payload', ARGV[7], 'options', ARGV[8],
-  'nextRunAt', nextRunAt, 'createdAt', createdAt, 'updatedAt', ARGV[10] }
+  'nextRunAt', nextRunAt, 'createdAt', createdAt, 'updatedAt', updatedAt }
 for i, name in ipairs({ 'cron', 'tz', 'every' }) do
   local value = ARGV[2 + i]
   if value ~= '' then fields[#fields + 1] = name; fields[#fields + 1] = value end

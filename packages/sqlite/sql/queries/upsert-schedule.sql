@@ -33,5 +33,5 @@ ON CONFLICT (queue, key) DO UPDATE SET
   catch_up   = excluded.catch_up,
   payload    = excluded.payload,
   options    = excluded.options,
-  updated_at = excluded.updated_at
+  updated_at = MAX(excluded.updated_at, schedules.updated_at + 1)
 RETURNING queue, key, cron, tz, every_ms, catch_up, payload, options, next_run_at, last_run_at, created_at, updated_at

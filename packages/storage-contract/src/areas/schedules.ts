@@ -2,8 +2,9 @@
  * Contract area: schedules through the seam. A storage stores schedules (per queue, by key),
  * keeps a re-declared schedule's next tick when its timing is unchanged, lists them by key and
  * the due ones by next tick, and fires a tick as one compare-and-set on `nextRunAt` together with
- * the tick's enqueue: a stale `expectedNextRunAt` writes nothing, a refused enqueue writes
- * nothing, and of many racing fires of one tick exactly one wins.
+ * the tick's enqueue: a stale `expectedNextRunAt` (or `expectedUpdatedAt`: the definition was
+ * declared again since) writes nothing, a refused enqueue writes nothing, and of many racing
+ * fires of one tick exactly one wins.
  * @internal
  */
 import { type FireScheduleParams, QueueDrainingError, QueueFullError, type ScheduleRecord, type Storage, type UpsertScheduleParams } from '@waitline/core';
@@ -145,6 +146,17 @@ export function describeSchedules(harness: StorageHarness): void {
       expect(await s.listSchedules({ queue: QUEUE })).toMatchObject([{ nextRunAt: T0 + 20_000, lastRunAt: T0 + 10_000 }]);
       const jobs = await listAll(s);
       expect(jobs.map((j) => j.id)).toEqual([first.fired ? first.job?.id : 'none']);
+    });
+
+    it('misses a fire that read the definition a re-declaration has replaced, even in the same ms', async () => {
+      const s = storage();
+      const read = await upsert(s);
+      const again = await upsert(s, { payload: { v: 2 }, now: T0 });
+      expect(again.updatedAt).toBeGreaterThan(read.updatedAt);
+      expect(await fire(s, T0 + 10_000, { expectedUpdatedAt: read.updatedAt })).toEqual({ fired: false });
+      expect(await s.listSchedules({ queue: QUEUE })).toMatchObject([{ nextRunAt: T0 + 10_000, lastRunAt: null }]);
+      expect(await listAll(s)).toEqual([]);
+      expect(await fire(s, T0 + 10_000, { expectedUpdatedAt: again.updatedAt })).toMatchObject({ fired: true, inserted: true });
     });
 
     it('skips a tick without a job, leaving the last tick as it was', async () => {
