@@ -1,8 +1,8 @@
 /**
  * The group cap's share of an ETA: in a queue with a `groupConcurrency`, a job cannot start
- * before its own group's jobs ahead of it (its rank) have run on the group's few slots, however
- * many of the queue's slots are idle. Pure; used by `eta.ts` as a lower bound on the start, as
- * `eta-rate.ts` is for the rate limit.
+ * before its own group's jobs ahead of it (those at higher levels, claimed first, and its rank at
+ * its own) have run on the group's few slots, however many of the queue's slots are idle. Pure;
+ * used by `eta.ts` as a lower bound on the start, as `eta-rate.ts` is for the rate limit.
  * @module
  */
 import { minOf } from './eta.js';
@@ -20,7 +20,7 @@ export interface GroupBoundModel {
 
 /**
  * The earliest start, in ms from now, the group cap allows for the queued job of `inputs`: its
- * group's `rank` jobs ahead run `min(groupConcurrency, capacity)` at a time on slots that its
+ * group's jobs ahead (`higher` plus `rank`) run `min(groupConcurrency, capacity)` at a time on slots that its
  * group's `running` jobs hold first (each for the mean remaining time of the queue's running
  * jobs, since a running sample does not name its group), each taking `ownMs`. 0 without a cap or
  * without `inputs.group` (ungrouped, not ready, or a storage that does not report it). A lower
@@ -31,12 +31,13 @@ export function groupCapStartBound(inputs: Pick<PositionInputs, 'config' | 'grou
   const group = inputs.group;
   if (cap === null || group === undefined) return 0;
   // Slots beyond one per running job of the group, per job of it ahead and one for the job stay idle.
-  const slotCount = Math.max(1, Math.min(cap, model.capacity, group.running + group.rank + 1));
+  const ahead = (group.higher ?? 0) + group.rank;
+  const slotCount = Math.max(1, Math.min(cap, model.capacity, group.running + ahead + 1));
   const busy = Math.min(group.running, slotCount);
   const remaining = model.runningRemainingMs;
   const meanRemaining = remaining.length === 0 ? model.ownMs / 2 : remaining.reduce((a, b) => a + b, 0) / remaining.length;
   const slots = Array.from({ length: slotCount }, (_, i) => (i < busy ? meanRemaining : 0));
-  return firstFreeAfter(slots, group.rank, model.ownMs);
+  return firstFreeAfter(slots, ahead, model.ownMs);
 }
 
 /** Beyond this many steps (jobs × slots) the placement is replaced by its average. */

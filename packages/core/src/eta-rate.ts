@@ -46,7 +46,7 @@ export function rateLimitStartBound(inputs: Pick<PositionInputs, 'config' | 'ahe
 
 /**
  * The group rate limit's lower bound on when the queued job of `inputs` starts, in ms from `now`:
- * its group's `rank` jobs ahead and then the job itself each need a token of the group's window,
+ * its group's jobs ahead (`higher` levels and its `rank`) and then the job itself each need a token of the group's window,
  * after the group's logged `starts`. 0 without a `groupRateLimit` or without `inputs.group`
  * (ungrouped, not ready, or a storage that does not report it). Exact for the group's own tokens;
  * the queue's limits and slots can only make the start later.
@@ -55,5 +55,5 @@ export function groupRateStartBound(inputs: Pick<PositionInputs, 'config' | 'gro
   const limit = inputs.config.groupRateLimit ?? null;
   const group = inputs.group;
   if (limit === null || group === undefined) return 0;
-  return rateLimitedStartMs(limit, group.starts ?? [], group.rank + 1, now);
+  return rateLimitedStartMs(limit, group.starts ?? [], (group.higher ?? 0) + group.rank + 1, now);
 }

@@ -111,6 +111,12 @@ export interface GroupStanding {
   name: string;
   /** The group's ready jobs at the job's level that sort before it: its rank in the rotation. */
   rank: number;
+  /**
+   * The group's ready jobs at higher levels (all claimed before it, on the group's own slots and
+   * tokens), counted to at most the read's `aheadWorkLimit`. Absent from a storage built against
+   * an older core: then 0.
+   */
+  higher?: number | undefined;
   /** The group's running jobs, across every level. */
   running: number;
   /**

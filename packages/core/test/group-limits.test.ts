@@ -105,6 +105,12 @@ describe('the group cap in the ETA', () => {
     expect(groupCapStartBound({ ...inputs, group: { name: 'a', rank: 0, running: 1 } }, { ownMs: 1_000, capacity: 50, runningRemainingMs: [300] })).toBe(0);
   });
 
+  it("counts the group's jobs at higher levels ahead of its rank: they take its slots first", () => {
+    const model = { ownMs: 1_000, capacity: 4, runningRemainingMs: [] };
+    expect(groupCapStartBound({ config: config(1), group: { name: 'a', rank: 0, higher: 3, running: 0 } }, model)).toBe(3_000);
+    expect(groupCapStartBound({ config: config(1), group: { name: 'a', rank: 1, higher: 3, running: 0 } }, model)).toBe(4_000);
+  });
+
   it('is 0 without a cap or a group, and the queue capacity bounds the slots', () => {
     const model = { ownMs: 1_000, capacity: 1, runningRemainingMs: [] };
     expect(groupCapStartBound({ config: config(null), group: { name: 'a', rank: 4, running: 0 } }, model)).toBe(0);

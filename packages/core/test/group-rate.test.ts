@@ -61,6 +61,11 @@ describe('the group rate limit in the ETA', () => {
     expect(groupRateStartBound({ config, group: { name: 'a', rank: 0, running: 2, starts: [NOW - 400, NOW - 400] } }, NOW)).toBe(600);
   });
 
+  it("spends a token on each of the group's jobs at higher levels first", () => {
+    // Three ahead at higher levels, none at its own: the fourth start, one window later.
+    expect(groupRateStartBound({ config, group: { name: 'a', rank: 0, higher: 3, running: 0, starts: [] } }, NOW)).toBe(1_000);
+  });
+
   it('is 0 without the limit or a group', () => {
     expect(groupRateStartBound({ config: limitsConfig(), group: { name: 'a', rank: 9, running: 0, starts: [] } }, NOW)).toBe(0);
     expect(groupRateStartBound({ config, group: undefined }, NOW)).toBe(0);

@@ -138,9 +138,9 @@ async function plainAhead(ctx: PgContext, job: JobRecord, position: number | nul
 
 /**
  * The jobs ahead of a ready job of a grouped queue, in claim order (group-reads.ts), and, for a
- * job of a named group, its group's standing: its rank (read with its position) and the group's
- * running jobs and, under a group rate limit, its starts inside the window (group-running.sql), in
- * the same snapshot.
+ * job of a named group, its group's standing: its rank (read with its position), its ready jobs
+ * at higher levels, the group's running jobs and, under a group rate limit, its starts inside the
+ * window (group-running.sql), in the same snapshot.
  */
 async function groupedAhead(ctx: PgContext, job: JobRecord, p: PositionParams, c: Queryable): Promise<AheadPart> {
   const g = await readGroupedPosition(ctx, { queue: job.queue, id: job.id, now: p.now }, c);
@@ -154,8 +154,8 @@ async function groupedAhead(ctx: PgContext, job: JobRecord, p: PositionParams, c
     aheadJobs: await groupedAheadJobs(ctx, q, g, p.aheadListLimit, c),
   };
   if (job.group === null) return part;
-  const row = await ctx.row('groupRunning', [job.queue, job.group, p.now], c);
-  const group: GroupStanding = { name: job.group, rank: g.input.rank, running: row?.running ?? 0 };
+  const row = await ctx.row('groupRunning', [job.queue, job.group, p.now, job.priority, p.aheadWorkLimit], c);
+  const group: GroupStanding = { name: job.group, rank: g.input.rank, higher: row?.higher ?? 0, running: row?.running ?? 0 };
   if (row !== undefined && row.starts !== null) group.starts = row.starts.map(Number);
   return { ...part, group };
 }

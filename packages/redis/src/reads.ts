@@ -79,8 +79,8 @@ type PositionReply = Extract<ScriptReply<'positionInputs'>, ['ok', ...unknown[]]
 function standingPart(reply: PositionReply): { group?: GroupStanding } {
   const standing = reply[12];
   if (standing === null || standing === undefined) return {};
-  const [name, rank, running, starts] = standing;
-  const group: GroupStanding = { name: String(name), rank: Number(rank), running: Number(running) };
+  const [name, rank, running, higher, starts] = standing;
+  const group: GroupStanding = { name: String(name), rank: Number(rank), higher: Number(higher), running: Number(running) };
   if (starts !== null && starts !== undefined) group.starts = starts.map(Number);
   return { group };
 }

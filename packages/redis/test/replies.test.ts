@@ -64,7 +64,7 @@ const positionInputs = z.tuple([
   hash,
   z.array(str),
   z.tuple([groupedInputs, groupedAhead]).nullable(),
-  z.tuple([str, int, int, z.array(str).nullable()]).nullable(),
+  z.tuple([str, int, int, int, z.array(str).nullable()]).nullable(),
   z.array(str),
 ]);
 

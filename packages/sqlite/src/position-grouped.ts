@@ -144,17 +144,26 @@ export function groupedAheadWork(
 
 /**
  * The job's own named group as position inputs report it: its rank at the job's level (from
- * `gp`, the same snapshot), the group's running jobs at every level, an exact index-only count on
+ * `gp`, the same snapshot), its ready jobs at higher levels (group-ready-above, to
+ * `aheadWorkLimit`), the group's running jobs at every level, an exact index-only count on
  * jobs_group_running (group-running, unbounded), and under the queue's groupRateLimit `rate` its
  * starts still inside the window at `now` (group-rate-starts, index-only; read, never trimmed).
  * None for an ungrouped job. Call for a ready job of a grouped queue, inside the read transaction
  * `gp` was read in.
  * @internal
  */
-export function groupStanding(ctx: SqliteContext, job: JobRecord, gp: GroupedPosition, now: number, rate: QueueRateLimit | null): { group?: GroupStanding } {
+export function groupStanding(
+  ctx: SqliteContext,
+  job: JobRecord,
+  gp: GroupedPosition,
+  p: { now: number; aheadWorkLimit: number },
+  rate: QueueRateLimit | null,
+): { group?: GroupStanding } {
   if (job.group === null) return {};
+  const { now } = p;
   const { n } = ctx.one('groupRunning', { queue: job.queue, grp: job.group, bound: -1 });
-  const standing: GroupStanding = { name: job.group, rank: gp.rank, running: n };
+  const higher = ctx.one('groupReadyAbove', { queue: job.queue, grp: job.group, priority: job.priority, now, bound: p.aheadWorkLimit }).n;
+  const standing: GroupStanding = { name: job.group, rank: gp.rank, higher, running: n };
   if (rate !== null) {
     const rows = ctx.stmt('groupRateStarts').all({ queue: job.queue, grp: job.group, since: now - rate.intervalMs });
     standing.starts = rows.map((r) => r.at);

@@ -212,7 +212,7 @@ function readyAheadReads(
       ahead,
       ...groupedAheadWork(ctx, job, gp, p.now, workLimit),
       aheadJobs: list,
-      ...groupStanding(ctx, job, gp, p.now, config.groupRateLimit ?? null),
+      ...groupStanding(ctx, job, gp, p, config.groupRateLimit ?? null),
     };
   }
   const ahead = position - 1;

@@ -62,13 +62,21 @@ export function groupedAheadInputs(store: MemoryStore, job: JobRecord, p: Positi
 
 /**
  * The job's own group as position inputs report it: for a ready job of a named group, its rank,
+ * its ready jobs at higher levels (to `aheadWorkLimit`),
  * the group's running jobs and, under a `groupRateLimit`, its starts still inside the window. @internal
  */
-export function groupStanding(store: MemoryStore, job: JobRecord, ahead: number | null, now: number): { group?: GroupStanding } {
+export function groupStanding(
+  store: MemoryStore,
+  job: JobRecord,
+  ahead: number | null,
+  p: Pick<PositionParams, 'now' | 'aheadWorkLimit'>,
+): { group?: GroupStanding } {
   const { groups } = store.queueJobs(job.queue);
+  const { now } = p;
   if (ahead === null || job.group === null || !groups.grouped) return {};
   const running = runningByGroup(store, job.queue).get(job.group) ?? 0;
-  const standing: GroupStanding = { name: job.group, rank: groups.lineOf(job.priority, job.group, true).readyAhead(job, now), running };
+  const rank = groups.lineOf(job.priority, job.group, true).readyAhead(job, now);
+  const standing: GroupStanding = { name: job.group, rank, higher: groups.readyAbove(job.priority, job.group, now, p.aheadWorkLimit), running };
   const rate = store.queues.get(job.queue)?.groupRateLimit ?? null;
   if (rate !== null) standing.starts = (store.groupStarts.get(job.queue)?.get(job.group) ?? []).filter((at) => at > now - rate.intervalMs);
   return { group: standing };

@@ -133,6 +133,13 @@ export class GroupRotation {
     return out;
   }
 
+  /** The ready jobs of `group` at levels above `level` at `now`, counted to at most `bound`. */
+  readyAbove(level: number, group: string, now: number, bound: number): number {
+    let n = 0;
+    for (const [l, groups] of this.lines) if (l > level && n < bound) n += groups.get(group)?.ready(now, bound - n).length ?? 0;
+    return n;
+  }
+
   /** The queued jobs of `group` at `level`, in the ordering rule's order. */
   lineOf(level: number, group: string, create: true): SortedJobs;
   lineOf(level: number, group: string, create: false): SortedJobs | undefined;

@@ -111,7 +111,7 @@ export function readPositionInputs(store: MemoryStore, p: PositionParams): Posit
     recent: recentFinished(store, job.queue, p.sampleLimit),
     config: copyConfig(store.configOf(job.queue)),
     liveWorkers: liveWorkers(store, job.queue, p.now, p.workerStaleMs),
-    ...groupStanding(store, job, ahead, p.now),
+    ...groupStanding(store, job, ahead, p),
   };
 }
 

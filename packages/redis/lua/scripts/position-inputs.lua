@@ -14,7 +14,7 @@
 --     aheadWork: Array<string | number>, aheadJobs: string[] | null, running: RunningSampleRow[],
 --     completed: FinishedSampleRow[], failed: FinishedSampleRow[], config: HashFields,
 --     kept: string[], grouped: [GroupedInputsReply, GroupedAheadReply] | null,
---     standing: [group: string, rank: number, running: number, starts: string[] | null] | null,
+--     standing: [group: string, rank: number, running: number, higher: number, starts: string[] | null] | null,
 --     dueAhead: string[]]
 -- @use FinishedSampleRow, HashFields, JobHash, RunningSampleRow from replies
 -- @use GroupedAheadReply, GroupedInputsReply from group-position
@@ -29,6 +29,7 @@
 --          groupAhead) } when the job is queued and ready, else null. `standing` is set when the
 --          queue is grouped and the job is queued, ready and of a named group (rank: its group's
 --          ready jobs at its level before it; running: the group's running jobs at every level;
+--          higher: its ready jobs at the levels above, counted to at most aheadWorkLimit;
 --          starts: under a groupRateLimit, the group's logged starts after now -
 --          groupRateIntervalMs, oldest first, else null), else null. `dueAhead` is flat (name,
 --          size or '', runAt per job): the queue's scheduled jobs (runAt > now) of a higher
@@ -71,6 +72,16 @@ local function groupRunning(group)
   return n
 end
 
+-- A named group's ready jobs at the levels above `p` (one ZCOUNT per such level of named groups), to at most `bound`.
+local function groupReadyAbove(group, p, bound)
+  local n = 0
+  for _, level in ipairs(redis.call('ZRANGEBYSCORE', K_GLEVELS, '(' .. p, '+inf')) do
+    if n >= bound then break end
+    n = n + redis.call('ZCOUNT', gqKey(level, group), '-inf', now)
+  end
+  return math.min(n, bound)
+end
+
 -- A named group's starts inside the window of the queue's groupRateLimit at now, or false without one.
 local function groupStarts(group)
   local cfg = redis.call('HMGET', K_CONFIG, 'groupRateMax', 'groupRateIntervalMs')
@@ -88,7 +99,9 @@ if isGrouped() then
     grouped = { flatInputs(input), groupAhead(input, now, listLimit, workLimit) }
     due = scheduledAbove(input.p, now, dueLimit)
   end
-  if input and input.group ~= DEFAULT_GROUP then standing = { input.group, input.rank, groupRunning(input.group), groupStarts(input.group) } end
+  if input and input.group ~= DEFAULT_GROUP then
+    standing = { input.group, input.rank, groupRunning(input.group), groupReadyAbove(input.group, input.p, workLimit), groupStarts(input.group) }
+  end
 else
   rank = readyRank(key, id, now)
 end

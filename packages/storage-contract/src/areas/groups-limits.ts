@@ -116,13 +116,30 @@ export function describeGroupLimits(harness: StorageHarness): void {
       const jobs = await addBatches(s, [groupJobs('A', 'a', 3), groupJobs('B', 'b', 1), groupJobs(null, 'u', 1)]);
       await claim(s);
       const a2 = await s.getPositionInputs({ queue: QUEUE, id: nth(jobs, 2).id, now: T0, ...READ });
-      expect(a2?.group).toEqual({ name: 'A', rank: 1, running: 1 });
+      expect(a2?.group).toEqual({ name: 'A', rank: 1, higher: 0, running: 1 });
       const b0 = await s.getPositionInputs({ queue: QUEUE, id: nth(jobs, 3).id, now: T0, ...READ });
-      expect(b0?.group).toEqual({ name: 'B', rank: 0, running: 0 });
+      expect(b0?.group).toEqual({ name: 'B', rank: 0, higher: 0, running: 0 });
       const u0 = await s.getPositionInputs({ queue: QUEUE, id: nth(jobs, 4).id, now: T0, ...READ });
       expect(u0?.group).toBeUndefined();
       const later = await add(s, { group: 'A', name: 'later', runAt: T0 + 60_000 });
       expect((await s.getPositionInputs({ queue: QUEUE, id: later.id, now: T0, ...READ }))?.group).toBeUndefined();
+    });
+
+    it("position inputs count the group's ready jobs at higher levels, which take its slots first", async () => {
+      const s = storage();
+      await addQueue(s, { groupConcurrency: 1 });
+      const urgent = (name: string, extra: Partial<NewJob> = {}) => ({ group: 'A', name, priority: 10, ...extra });
+      await add(s, urgent('a0'));
+      await add(s, urgent('a1'));
+      const low = await add(s, { group: 'A', name: 'x', priority: 1 });
+      await add(s, urgent('a2'));
+      await add(s, urgent('soon', { runAt: T0 + 60_000 })); // not ready: not counted
+      await add(s, { group: 'B', name: 'b0', priority: 10 }); // another group: not counted
+      await add(s, { group: 'A', name: 'a-mid', priority: 5 });
+      const inputs = await s.getPositionInputs({ queue: QUEUE, id: low.id, now: T0, ...READ });
+      expect(inputs?.group).toEqual({ name: 'A', rank: 0, higher: 4, running: 0 });
+      const bounded = await s.getPositionInputs({ queue: QUEUE, id: low.id, now: T0, ...READ, aheadWorkLimit: 2 });
+      expect(bounded?.group?.higher).toBe(2);
     });
   });
 

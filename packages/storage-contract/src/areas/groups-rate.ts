@@ -169,7 +169,7 @@ function describeGroupRateSeam(harness: StorageHarness): void {
       const position = (i: number) => s.getPosition({ queue: QUEUE, id: nth(jobs, i).id, now: T0 + 1 });
       expect([await position(1), await position(4), await position(2), await position(5)]).toEqual([1, 2, 3, 4]);
       const a2 = await s.getPositionInputs({ queue: QUEUE, id: nth(jobs, 2).id, now: T0 + 1, ...READ });
-      expect(a2?.group).toEqual({ name: 'A', rank: 1, running: 1, starts: [T0] });
+      expect(a2?.group).toEqual({ name: 'A', rank: 1, higher: 0, running: 1, starts: [T0] });
       // Outside the window, a start no longer shows.
       const later = await s.getPositionInputs({ queue: QUEUE, id: nth(jobs, 2).id, now: T0 + 1_000, ...READ });
       expect(later?.group?.starts).toEqual([]);
