@@ -34,7 +34,7 @@ import { type AddOptions, type BulkJob, type GroupLimits, groupLimitsPatch, type
 import { type QueueSettings, rateLimitPatch, resolveQueueSettings } from './queue-options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { RetentionPolicy } from './retention/policy.js';
-import { announceOutcome } from './webhooks/outbox.js';
+import { cancelJob } from './queue-cancel.js';
 import { removeScheduleOf, type ScheduleInfo, toScheduleInfo, upsertScheduleOf } from './schedules/api.js';
 import type { ScheduleDefinition } from './schedules/spec.js';
 import { wakeResumed } from './schedules/wakeups.js';
@@ -223,14 +223,11 @@ export class Queue<Payload = unknown, Result = unknown, Input = Payload> extends
 
   /**
    * Cancels a job from any process: a queued job becomes `cancelled` at once; a running job's
-   * handler sees its signal abort and the job ends `cancelled`.
+   * handler sees its signal abort and the job ends `cancelled`. Cancelling a cancelled job
+   * returns it and emits or delivers nothing again.
    */
   async cancel(id: JobId): Promise<JobRecord<Payload, Result>> {
-    const rec = await this.storage.cancel({ queue: this.name, id: parseJobId(id), now: this.clock.now() });
-    if (rec.state === 'cancelled') this.emit('job:cancelled', { queue: this.name, jobId: rec.id });
-    else if (rec.state === 'running') this.storage.notifier?.publish({ queue: rec.queue, kind: 'cancel', jobId: rec.id });
-    await announceOutcome(this.storage, rec, this.clock.now());
-    return rec as JobRecord<Payload, Result>;
+    return (await cancelJob(this, parseJobId(id))) as JobRecord<Payload, Result>;
   }
 
   /** Re-drives a `failed` (dead-letter) or `cancelled` job: back to `queued` with its attempts reset. */

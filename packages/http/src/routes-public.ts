@@ -115,7 +115,12 @@ export const PUBLIC_ROUTES: Route[] = [
     path: '/jobs/:queue/:id',
     tag: 'public',
     summary: 'A job’s public status: state, position, ETA, progress, timestamps',
-    answers: { 200: { description: 'the status', schema: 'PublicJobStatus' }, 404: { description: 'no such queue or job', schema: 'Error' } },
+    answers: {
+      200: { description: 'the status', schema: 'PublicJobStatus' },
+      400: { description: 'an id that cannot be a job id', schema: 'Error' },
+      404: { description: 'no such queue or job', schema: 'Error' },
+      503: { description: 'the storage does not answer (STORAGE_UNAVAILABLE)', schema: 'Error' },
+    },
     run: jobStatus,
   },
   {
@@ -125,8 +130,9 @@ export const PUBLIC_ROUTES: Route[] = [
     summary: 'A job’s status live (SSE `status` events at each change until a final state, then the stream ends)',
     answers: {
       200: { description: 'an event stream of `status` events (data: PublicJobStatus)', type: 'text/event-stream' },
+      400: { description: 'an id that cannot be a job id', schema: 'Error' },
       404: { description: 'no such queue or job', schema: 'Error' },
-      503: { description: 'too many open streams', schema: 'Error' },
+      503: { description: 'too many open streams (TOO_MANY_STREAMS), or the storage does not answer (STORAGE_UNAVAILABLE)', schema: 'Error' },
     },
     run: jobEvents,
   },

@@ -82,6 +82,7 @@ export const AdminJobSchema = z.object({
   progress,
   result: z.unknown(),
   error: z.object({ name: z.string(), message: z.string(), code: z.string().optional(), stack: z.string().optional(), attempt: z.number(), at: ms }).nullable(),
+  traceparent: z.string().nullable().describe('the W3C trace context the job was added in; null when none'),
   position: z.number().int().nullable(),
   eta: EtaSchema.nullable(),
 });

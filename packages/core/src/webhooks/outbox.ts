@@ -50,7 +50,12 @@ export async function enqueueDelivery(storage: Storage, job: JobRecord, event: W
   const body = deliveryBody(job, event, standing, now);
   const payload: WebhookDeliveryJob = { url: sub.url, token: sub.token, event, body };
   const idempotencyKey = event === 'progress' ? undefined : `${job.id}:${event}:${job.attempt}:${body.time}`;
-  const built = buildNewJob(undefined, DELIVERY_DEFAULTS, payload, { name: event, ...(idempotencyKey ? { idempotencyKey } : {}) }, now);
+  // The body is made of values already checked where they came from (the job's payload at its
+  // add, progress data at its report, the result at its settle); checked again inside the
+  // delivery job, the depth the envelope adds would refuse values nested near the limit, and
+  // every delivery of such a job would be lost. The envelope is checked, then the body put back.
+  const built = buildNewJob(undefined, DELIVERY_DEFAULTS, { ...payload, body: {} }, { name: event, ...(idempotencyKey ? { idempotencyKey } : {}) }, now);
+  built.payload = payload;
   const { inserted, announced } = await storage.enqueue({ queue: WEBHOOK_QUEUE, jobs: [built], now });
   if (inserted[0]) publishAdded(storage.notifier, { queue: WEBHOOK_QUEUE, kind: 'added', runAt: built.runAt }, announced);
 }

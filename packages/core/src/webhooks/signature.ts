@@ -58,12 +58,15 @@ function parseHeader(header: string): { t: number; v1: string[] } | null {
 /**
  * True when `header` is a valid signature of `body` with `secret`, made within `toleranceMs` of
  * `now`. Compares in constant time; never throws (a missing or malformed header is false, and so
- * is every header when `toleranceMs` is NaN or negative or `now` is not finite). Check the raw
+ * is every header when `toleranceMs` is NaN or negative or `now` is not finite, and every body
+ * that is not the raw text or bytes: a parsed object, an `ArrayBuffer`, undefined). Check the raw
  * body before parsing it: any change to it, even whitespace, fails the check.
  */
 export function verifyWebhookSignature(options: VerifyWebhookOptions): boolean {
   const { secret, header, body } = options;
   if (typeof header !== 'string' || typeof secret !== 'string' || secret === '') return false;
+  // A parsed body (express.json()), an ArrayBuffer or nothing cannot be the bytes that were signed.
+  if (typeof body !== 'string' && !ArrayBuffer.isView(body)) return false;
   const parsed = parseHeader(header);
   if (parsed === null) return false;
   const now = options.now ?? Date.now();
