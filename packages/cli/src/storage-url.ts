@@ -57,6 +57,20 @@ function parseRedis(value: string, url: URL): StorageSpec {
   };
 }
 
+/**
+ * True when an `@` comes after the end of the URL's host part (the first '/', '?' or '#' after
+ * `//`): a password holding one of those, unescaped, would be read as a path, query or fragment,
+ * connect to the wrong host and be shown where a password never is.
+ */
+function userinfoCut(value: string): boolean {
+  const start = value.indexOf('//');
+  if (start < 0) return false;
+  const rest = value.slice(start + 2);
+  const at = rest.lastIndexOf('@');
+  const end = rest.search(/[/?#]/);
+  return at >= 0 && end >= 0 && at > end;
+}
+
 /** Parses a storage location; a `ValidationError` at `['storage']` when it is none of the three. */
 export function parseStorage(value: string | undefined): StorageSpec {
   if (value === undefined || value.trim() === '') {
@@ -76,6 +90,7 @@ export function parseStorage(value: string | undefined): StorageSpec {
   } catch {
     refuse(value, 'expected sqlite:PATH, postgres://…, redis://… or rediss://…');
   }
+  if (userinfoCut(value)) refuse(value, "a '/', '?' or '#' in the user or password ends the host part early: write them as %2F, %3F and %23");
   if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') {
     const schema = url.searchParams.get('schema') ?? undefined;
     url.searchParams.delete('schema');

@@ -238,11 +238,17 @@ describe('waitline without a usable storage', () => {
       'mysql://root:S3cretPw@db/app',
       'postgres://app:S3cret#Pw@127.0.0.1:5432/test',
       'redis://:50%S3cretPw@127.0.0.1:6379',
+      // A '#', '/' or '?' in the password ends the host part early: refused, not read as a path.
+      'postgres://app:#S3cretPw@127.0.0.1:5432/test',
+      'postgres://postgres:123/S3cretPw@127.0.0.1:5432/test',
+      'redis://u:123?S3cretPw@127.0.0.1:6379',
     ]) {
       const result = await waitline(['--storage', location, 'stats', 'work']);
       expect([location, result.code]).toEqual([location, 2]);
       expect(result.stderr).toMatch(/^error VALIDATION: .*\*\*\*.*\(at storage\)/);
       expect(result.stderr).not.toContain('S3cret');
+      const doctor = await waitline(['--storage', location, 'doctor', '--json']);
+      expect(`${doctor.stdout}${doctor.stderr}`).not.toContain('S3cret');
     }
   });
 });

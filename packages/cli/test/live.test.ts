@@ -90,6 +90,27 @@ for (const kind of await testStorages()) {
       }
     });
 
+    it('watch --json shows running jobs as list does: no lease token, webhook tokens masked', async () => {
+      const q = new Queue(db.storage, 'hooked', { webhook: { url: 'https://hooks.example.test/', token: 'SECRET-TOKEN-123' } });
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const worker = new Worker(q, () => held);
+      const view = startWaitline(['--storage', db.url, '--json', 'watch', 'hooked', '--refresh', '1h']);
+      try {
+        await q.add({});
+        const frame = JSON.parse(await view.waitFor(/\{"queue".*"running":\[\{.*\}\n/));
+        expect(frame.queue.running[0]).not.toHaveProperty('leaseToken');
+        expect(frame.queue.running[0].webhook.token).toBe('***');
+        expect(view.stdout()).not.toContain('SECRET-TOKEN-123');
+      } finally {
+        release();
+        await worker.close();
+        expect(await view.stop('SIGTERM')).toBe(0);
+      }
+    });
+
     it('watch without a queue shows every queue, one JSON document per frame with --json', async () => {
       const view = startWaitline(['--storage', db.url, '--json', 'watch', '--refresh', '1h']);
       try {

@@ -3,7 +3,7 @@
  * data that lets another thread or process reach the same one.
  * @module
  */
-import { type Logger, parseOptions } from '@waitline/core';
+import { type Logger, parseOptions, StorageUnavailableError } from '@waitline/core';
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
 import { checkPrefix } from './keys.js';
@@ -189,4 +189,24 @@ export function describeConnection(connection: RedisConnection): Record<string, 
   }
   if (isClient(connection)) return serverOptions((connection as Redis).options) as Record<string, unknown>;
   return plain(connection) as Record<string, unknown>;
+}
+
+/**
+ * Makes sure the connection works in the database its options name: ioredis selects it at
+ * connect, but when the server refuses (an index past its `databases` setting) it only emits an
+ * error and goes on in database 0, where every command would read and write another database's
+ * keys. Throws `StorageUnavailableError` saying so. A cluster has database 0 only. @internal
+ */
+export async function checkDatabase(client: RedisClient, where: string): Promise<void> {
+  if (isCluster(client)) return;
+  const db = (client as Redis).options?.db;
+  if (typeof db !== 'number' || db === 0) return;
+  try {
+    await (client as Redis).select(db);
+  } catch (err) {
+    if (!(err instanceof Error) || !/out of range|invalid/i.test(err.message)) throw err;
+    throw new StorageUnavailableError(`Redis storage ${where}: database ${db} does not exist on this server (${err.message}; see its \`databases\` setting)`, {
+      cause: err,
+    });
+  }
 }

@@ -57,7 +57,7 @@ import type {
   UpsertScheduleParams,
 } from '@waitline/core';
 import { StorageGuard } from '@waitline/core';
-import { connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
+import { checkDatabase, connect, describeConnection, type OpenedClient, type RedisStorageOptions, type ResolvedOptions, resolveOptions } from './connection.js';
 import { claimJobs } from './claim.js';
 import { RedisContext } from './context.js';
 import { cancelJob, changePriority, promoteJob, removeJobs, retryJob, upsertQueue } from './control.js';
@@ -147,6 +147,7 @@ export class RedisStorage implements Storage {
     const resolved = resolveOptions(options);
     const storage = new RedisStorage(connect(resolved.connection), resolved);
     try {
+      await checkDatabase(storage.opened.client, storage.where);
       storage.resets.epoch = await ensureSchema(storage.ctx, resolved.migrate);
     } catch (err) {
       await storage.close();

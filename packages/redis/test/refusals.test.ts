@@ -103,6 +103,20 @@ describe.runIf(tools)('redis: a server that refuses', () => {
     expect((limited as Error).message).toMatch(/NOPERM.*EVAL/);
   });
 
+  it('a database the server does not have: StorageUnavailableError, not database 0 in its place', async () => {
+    const missing = await RedisStorage.open({ connection: { ...server.connection, db: 99 }, prefix: 'nodb', checkServer: false }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(StorageUnavailableError);
+    expect((missing as Error).message).toMatch(/database 99 does not exist/);
+    const other = await RedisStorage.open({ connection: { ...server.connection, db: 3 }, prefix: 'nodb', checkServer: false });
+    await new Queue(other, 'q').add({ n: 1 });
+    await other.close();
+    const admin = new Redis({ ...server.connection, db: 3 });
+    expect((await admin.keys('*nodb*')).length).toBeGreaterThan(0);
+    await admin.select(0);
+    expect(await admin.keys('*nodb*')).toEqual([]);
+    await admin.quit();
+  });
+
   it('maxmemory reached under noeviction: the add fails typed, without the script reference, and writes nothing', async () => {
     const admin = new Redis(server.connection);
     closers.push(() => admin.quit());

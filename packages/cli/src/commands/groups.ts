@@ -7,7 +7,7 @@
 import { type QueueConfig, type QueueRateLimit, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
 import { parseDuration } from '../duration.js';
-import { formatMs, printJson, table } from '../output.js';
+import { formatMs, printJson, shellQuote, table } from '../output.js';
 
 /** How the per-group limits read: "groups: at most 2 running, 100 waiting, 5 starts per 1m each", or "" when none is set. */
 export function groupLimitsText(config: Pick<QueueConfig, 'groupConcurrency' | 'groupMaxWaiting' | 'groupRateLimit'>): string {
@@ -94,5 +94,5 @@ export async function groups(ctx: Ctx, queueName: string, options: { limit?: str
         page.items.map((g) => [g.group, String(g.ready), String(g.scheduled), String(g.running), String(g.weight)]),
       ),
     );
-  if (page.nextAfter !== null) ctx.out.write(`more: waitline groups ${queueName} --after ${JSON.stringify(page.nextAfter)}\n`);
+  if (page.nextAfter !== null) ctx.out.write(`more: waitline groups ${shellQuote(queueName)} --after ${shellQuote(page.nextAfter)}\n`);
 }

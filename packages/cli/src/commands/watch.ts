@@ -4,7 +4,7 @@
  * with `--json`, one JSON document per line. Ctrl-C (or SIGTERM) ends it with exit code 0.
  * @module
  */
-import { Queue, ValidationError } from '@waitline/core';
+import { MAX_TIMER_MS, Queue, ValidationError } from '@waitline/core';
 import { createLogUpdate } from 'log-update';
 import type { Ctx } from '../context.js';
 import { parseDuration } from '../duration.js';
@@ -68,6 +68,9 @@ export async function watch(ctx: Ctx, queueName: string | undefined, options: Wa
   const rows = parseRows(options.rows);
   const refreshMs = options.refresh === undefined ? 5_000 : parseDuration(options.refresh, ['refresh']);
   if (refreshMs < 100) throw new ValidationError('--refresh must be at least 100ms', [{ path: ['refresh'], message: 'too short' }]);
+  // A timer longer than 2^31-1 ms fires at once in Node (it would redraw nine times a second).
+  if (refreshMs > MAX_TIMER_MS)
+    throw new ValidationError(`--refresh must be at most ${MAX_TIMER_MS}ms (about 24.8 days)`, [{ path: ['refresh'], message: 'too long' }]);
   const queue = queueName === undefined ? undefined : await ctx.queue(queueName);
   const view = drawer(ctx);
   const watcher = new Watcher(

@@ -10,8 +10,8 @@ import { formatMs, table } from '../output.js';
 /** Everything one frame of a queue's view shows. */
 export interface QueueFrame {
   stats: QueueStats;
-  /** Running jobs, oldest start first. */
-  running: JobRecord[];
+  /** Running jobs, oldest start first, as `shownJob` shows them (no lease token, webhook tokens masked). */
+  running: Array<Omit<JobRecord, 'leaseToken'>>;
   /** The first waiting jobs in claim order, each with its status (position and ETA). */
   waiting: JobStatus[];
   /** When the frame was read. */
@@ -43,7 +43,7 @@ function header(stats: QueueStats): string[] {
   ];
 }
 
-function runningRows(jobs: readonly JobRecord[], now: number): string[][] {
+function runningRows(jobs: ReadonlyArray<Omit<JobRecord, 'leaseToken'>>, now: number): string[][] {
   return jobs.map((j) => {
     const percent = j.progress?.percent ?? null;
     const progress = percent === null ? `${bar(0)}    –` : `${bar(percent / 100)} ${String(Math.round(percent)).padStart(3)}%`;

@@ -6,6 +6,7 @@
  * @module
  */
 import { Paced, type Queue, type QueueStats, type Storage, waitingInClaimOrder } from '@waitline/core';
+import { shownJob } from '../output.js';
 import type { QueueFrame } from './frame.js';
 
 /** One read of what `watch` shows: one queue in detail, or every queue's stats. */
@@ -46,7 +47,8 @@ async function readQueueFrame(queue: Queue, rows: number): Promise<QueueFrame> {
   ]);
   const statuses = await Promise.all(waiting.map((job) => queue.getStatus(job.id)));
   const byStart = running.items.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
-  return { stats, running: byStart, waiting: statuses.filter((s) => s.state === 'queued'), now };
+  // Shown as every other command shows a job: `watch --json` prints the frame as it is.
+  return { stats, running: byStart.map(shownJob), waiting: statuses.filter((s) => s.state === 'queued'), now };
 }
 
 async function readOverview(storage: Storage, queueOf: (name: string) => Queue): Promise<QueueStats[]> {
