@@ -44,16 +44,29 @@ function duplicateId(err: unknown): ValidationError | null {
 }
 
 /**
+ * True when the server refused the connection's user or database: a wrong password or no such
+ * role (SQLSTATE class 28), no such database (3D000). Not transient, but the storage cannot be
+ * used until the connection string is fixed. @internal
+ */
+export function isAccessPgError(err: unknown): boolean {
+  const code = codeOf(err);
+  return code !== null && (code.startsWith('28') || code === '3D000');
+}
+
+/**
  * Returns the error to throw for `err`: a `StorageUnavailableError` (cause kept) for a transient
- * failure, a `ValidationError` for a duplicate id, `err` itself otherwise.
+ * failure or a refused user or database (saying what to check), a `ValidationError` for a
+ * duplicate id, `err` itself otherwise.
  * @internal
  */
 export function toStorageError(err: unknown, schema: string): unknown {
   const dup = duplicateId(err);
   if (dup) return dup;
-  if (!isTransientPgError(err)) return err;
+  const access = isAccessPgError(err);
+  if (!access && !isTransientPgError(err)) return err;
   const detail = err instanceof Error ? err.message : String(err);
-  return new StorageUnavailableError(`Postgres storage (schema "${schema}") is unavailable: ${detail}`, { cause: err });
+  const hint = access ? " (check the connection string's user, password and database)" : '';
+  return new StorageUnavailableError(`Postgres storage (schema "${schema}") is unavailable: ${detail}${hint}`, { cause: err });
 }
 
 /** How messages name the storage on `schema` (a closed one is "<name> is closed"). @internal */

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Queue, ValidationError, Worker } from '@waitline/core';
+import { Queue, StorageUnavailableError, ValidationError, Worker } from '@waitline/core';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PostgresStorage } from '../dist/index.js';
@@ -80,6 +80,21 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     const both = await PostgresStorage.open({ connectionString: PG_URL, pool }).catch((e) => e);
     expect((both as ValidationError).path).toEqual(['connectionString']);
     await pool.end();
+  });
+
+  it('a database or role the server does not have: StorageUnavailableError saying what to check', async () => {
+    for (const [path, code] of [
+      ['/no_such_database_wl', '3D000'],
+      ['', '28000'],
+    ] as const) {
+      const url = new URL(PG_URL);
+      if (path) url.pathname = path;
+      else url.username = 'no_such_role_wl';
+      const err = await PostgresStorage.open({ connectionString: url.toString(), schema: freshSchema() }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StorageUnavailableError);
+      expect((err as Error).message).toMatch(/check the connection string's user, password and database/);
+      expect(((err as Error).cause as { code?: string }).code).toBe(code);
+    }
   });
 
   it('refuses options that are not an object, or wrong-typed fields, naming the option', async () => {
