@@ -4,7 +4,8 @@
  * mixed priorities) through a real Queue on SQLite (in memory) under a manual clock, and scores
  * Waitline's ETA against the naive estimate. Two seed sets: `tuning` (what the estimator was
  * tuned on) and `holdout` (traces it was never tuned on). Writes bench/results/eta.md and
- * eta.json and the plot docs/images/eta-replay.svg. `--quick` is the CI-sized run.
+ * eta.json and the plot docs/images/eta-replay.svg (with `--out NAME`: bench/results/NAME.md,
+ * .json and .svg). `--quick` is the CI-sized run.
  * @module
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -159,7 +160,9 @@ async function main(): Promise<void> {
     ),
   );
   // The docs' plot is of the full default run only.
-  if (!args.quick && args.mix === undefined && args.storage === 'sqlite') writeFileSync(join(here, '../../../docs/images/eta-replay.svg'), plot(runs));
+  // The docs' plot comes from the full default run only; a run with its own --out keeps it beside its tables.
+  const svg = args.out === 'eta' ? join(here, '../../../docs/images/eta-replay.svg') : join(here, `../../results/${args.out}.svg`);
+  if (!args.quick && args.mix === undefined && args.storage === 'sqlite') writeFileSync(svg, plot(runs));
   process.stdout.write(md);
 }
 
