@@ -32,6 +32,9 @@ interface Watched {
   /** The last status delivered (a full read, or it with a newer position). */
   last: JobStatus | null;
   urgent: boolean;
+  /** Full reads started, and the number of the one whose status is `full` (0: none yet). */
+  started: number;
+  applied: number;
 }
 
 /** Runs `task` over `items` with at most `lanes` at once. */
@@ -89,7 +92,7 @@ export class JobTracker {
    */
   watch(id: JobId, watcher: JobWatcher, fresh?: JobStatus): () => void {
     let entry = this.jobs.get(id);
-    if (!entry) this.jobs.set(id, (entry = { watchers: new Set(), full: null, fullAt: 0, last: null, urgent: false }));
+    if (!entry) this.jobs.set(id, (entry = { watchers: new Set(), full: null, fullAt: 0, last: null, urgent: false, started: 0, applied: 0 }));
     entry.watchers.add(watcher);
     if (fresh && fresh.id === id) {
       if (entry.full === null) Object.assign(entry, { full: fresh, last: fresh, fullAt: Date.now() });
@@ -154,9 +157,20 @@ export class JobTracker {
     for (const w of [...e.watchers]) w(status);
   }
 
+  /**
+   * Reads the job's full status and delivers it. Reads of one job may overlap (an event's and the
+   * sweep's) and a pooled storage may answer them out of order: a read that started before the
+   * one already applied is stale, and its watchers get the newer status instead.
+   */
   private async readFull(id: JobId, e: Watched, watchers: Set<JobWatcher>): Promise<void> {
+    const seq = ++e.started;
     try {
       const status = await this.queue.getStatus(id);
+      if (seq < e.applied && e.last !== null) {
+        for (const w of [...watchers]) w(e.last);
+        return;
+      }
+      e.applied = seq;
       e.full = status;
       e.last = status;
       e.fullAt = Date.now();
