@@ -28,7 +28,11 @@ export interface WaitlineEventMap {
   'job:stalled': { queue: string; jobId: JobId; attempt: number; state: 'queued' | 'failed' | 'cancelled'; stalls: number };
   'queue:paused': { queue: string };
   'queue:resumed': { queue: string };
-  /** Nothing queued or running any more. */
+  /**
+   * Nothing queued or running any more, as seen by a worker that ran jobs since it last said so:
+   * each such worker emits it once per emptying (two workers that both ran jobs: two events), so
+   * treat it as "a worker went idle on an empty queue", or use `Queue.whenIdle` for one answer.
+   */
   'queue:drained': { queue: string };
 }
 

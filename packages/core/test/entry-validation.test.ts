@@ -179,6 +179,8 @@ describe('the Worker constructor', () => {
     ['null options', (q) => new Worker(q, async () => 1, null as never), ['options']],
     ['a poll interval past the timer limit', (q) => new Worker(q, async () => 1, { pollIntervalMs: MAX_TIMER_MS + 1 }), ['options', 'pollIntervalMs']],
     ['a heartbeat past the timer limit', (q) => new Worker(q, async () => 1, { heartbeatMs: 2 ** 32 }), ['options', 'heartbeatMs']],
+    ['a heartbeat not below its lease', (q) => new Worker(q, async () => 1, { leaseMs: 200, heartbeatMs: 1_000 }), ['options', 'heartbeatMs']],
+    ['a heartbeat not below the default lease', (q) => new Worker(q, async () => 1, { heartbeatMs: 60_000 }), ['options', 'heartbeatMs']],
     ['a shutdown grace of 1e20', (q) => new Worker(q, async () => 1, { shutdownGraceMs: 1e20 }), ['options', 'shutdownGraceMs']],
     ['a timeout grace of Infinity', (q) => new Worker(q, async () => 1, { timeoutGraceMs: Number.POSITIVE_INFINITY }), ['options', 'timeoutGraceMs']],
     ['a worker id with NUL', (q) => new Worker(q, async () => 1, { workerId: 'w\u0000' }), ['options', 'workerId']],

@@ -19,3 +19,23 @@ export async function queueIsEmpty(queue: Pick<Queue<never, never>, 'storage' | 
     return false;
   }
 }
+
+/**
+ * When a worker says `queue:drained`: once after it ran jobs, when a read finds the queue empty;
+ * again only after it ran another job. @internal
+ */
+export class DrainedNotice {
+  private busy = false;
+
+  /** A job started here: the next empty queue is worth saying. */
+  ran(): void {
+    this.busy = true;
+  }
+
+  /** Calls `emit` when a job ran here since the last notice and `queue` is empty now (at most once per emptying). */
+  async check(queue: Pick<Queue<never, never>, 'storage' | 'name'>, report: (err: unknown) => void, emit: () => void): Promise<void> {
+    if (!this.busy || !(await queueIsEmpty(queue, report)) || !this.busy) return;
+    this.busy = false;
+    emit();
+  }
+}

@@ -79,11 +79,22 @@ export class FairShare {
 
   /** How many more jobs a worker holding `active` may claim now (0 when at or over its share). */
   async claimable(active: number): Promise<number> {
+    // Read on schedule even with every slot busy: held jobs start on what it says of the pause.
+    if (this.refreshedAt === null) await this.refresh();
+    else if (!this.fresh) void this.refresh();
     const free = this.options.concurrency - active;
     if (free <= 0) return 0;
-    if (this.refreshedAt === null) await this.refresh();
-    else if (Date.now() - this.refreshedAt >= this.options.refreshMs) void this.refresh();
     return this.share === null ? free : Math.max(0, Math.min(free, this.share - active));
+  }
+
+  /** Whether the last read is recent (within `refreshMs`): a pause made since in another process may not be known otherwise. */
+  get fresh(): boolean {
+    return this.refreshedAt !== null && Date.now() - this.refreshedAt < this.options.refreshMs;
+  }
+
+  /** Reads the queue's config and workers now (or joins the read in flight). */
+  refreshNow(): Promise<void> {
+    return this.refresh();
   }
 
   /**

@@ -3,6 +3,7 @@
  * @module
  */
 import { systemClock } from '../clock.js';
+import { ValidationError } from '../errors.js';
 import type { Queue } from '../queue.js';
 import type { WorkerOptions } from './worker-options.js';
 
@@ -44,12 +45,18 @@ export type ResolvedWorkerOptions = {
 /**
  * Applies a worker's defaults. The heartbeat runs in a thread only when the thread can reopen the
  * storage from its descriptor and read the same time source as the queue (its storage's clock or
- * the wall clock, not a clock a test injected). @internal
+ * the wall clock, not a clock a test injected). A `heartbeatMs` not below the lease (given, or
+ * the default's) is a `ValidationError` at `['options', 'heartbeatMs']`. @internal
  */
 export function resolveWorkerOptions(options: WorkerOptions, queue: Pick<Queue<never, never>, 'clock' | 'storage'>): ResolvedWorkerOptions {
   const threadable = (queue.clock === systemClock || queue.clock === queue.storage.clock) && queue.storage.capabilities.reopenable;
   const heartbeat = threadable ? (options.heartbeat ?? 'thread') : 'main';
   const { leaseMs, heartbeatMs } = leasePeriods(options, heartbeat);
+  if (heartbeatMs >= leaseMs) {
+    // Every lease would run out before its renewal: the worker would lose each job it runs and run it again.
+    const message = `heartbeatMs (${heartbeatMs}) must be below leaseMs (${leaseMs}): a lease is renewed every heartbeat, and would run out first`;
+    throw new ValidationError(`invalid worker options at options.heartbeatMs: ${message}`, [{ path: ['options', 'heartbeatMs'], message }]);
+  }
   return {
     concurrency: options.concurrency ?? 1,
     leaseMs,

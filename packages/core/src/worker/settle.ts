@@ -26,10 +26,14 @@ export function groupOutcomes(outcomes: readonly Outcome[]): Pick<SettleParams, 
 
 type Emit = <K extends WaitlineEventName>(event: K, payload: WaitlineEventMap[K]) => void;
 
-/** Emits the event a settled job's new state calls for; a released job emits none. @internal */
+/**
+ * Emits the event a settled job's new state calls for. A released job emits none, unless a cancel
+ * requested meanwhile made the release end it `cancelled` (a requested cancel wins over a
+ * hand-back): then `job:cancelled`, which nothing else emits for it. @internal
+ */
 export function emitSettled(emit: Emit, job: JobRecord, outcome: Outcome['kind']): void {
   const base = { queue: job.queue, jobId: job.id };
-  if (outcome === 'released') return;
+  if (outcome === 'released' && job.state !== 'cancelled') return;
   if (job.state === 'completed') {
     const durationMs = job.finishedAt !== null && job.startedAt !== null ? job.finishedAt - job.startedAt : null;
     emit('job:completed', { ...base, result: job.result, durationMs });

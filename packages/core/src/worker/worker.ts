@@ -20,7 +20,7 @@ import { CancelCheck } from './cancel-check.js';
 import { type HandlerContext, makeContext } from './context.js';
 import { FairShare } from './fair-share.js';
 import { type ResolvedWorkerOptions, resolveWorkerOptions } from './lease-defaults.js';
-import { queueIsEmpty } from './drained.js';
+import { DrainedNotice } from './drained.js';
 import { createLeaseKeeper } from './lease-keeping.js';
 import { PrefetchBuffer, releaseOutcomes } from './prefetch.js';
 import { WakeAlarm } from './wake-alarm.js';
@@ -64,7 +64,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
   private claiming = false;
   /** Runs the settle-and-claim steps one at a time. */
   private readonly loop = new StepLoop(() => this.step());
-  private busySinceDrained = false;
+  private readonly drained = new DrainedNotice();
   private readonly cancels: CancelCheck;
   private timers: NodeJS.Timeout[] = [];
   /** The earliest known moment work may appear: a rate limit's next token, a delayed job due. */
@@ -225,7 +225,12 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     this.alarm.arm(result.nextStartAt, now());
     this.takeClaimed(result.claimed, free);
     this.loop.idle = claim !== undefined && result.claimed.length < limit;
-    if (this.loop.idle && this.active.size === 0 && this.busySinceDrained) void this.checkDrained();
+    if (this.loop.idle && this.active.size === 0)
+      void this.drained.check(
+        this.queue as unknown as Queue<never, never>,
+        (e) => this.reportError(e),
+        () => this.emitJob('queue:drained', { queue: this.queue.name }),
+      );
   }
 
   /**
@@ -281,18 +286,13 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     this.queue.emit(event, payload, this.id);
   };
 
-  /** Emits `queue:drained` once the queue is empty after this worker ran jobs. */
-  private async checkDrained(): Promise<void> {
-    if (!(await queueIsEmpty(this.queue as unknown as Queue<never, never>, (e) => this.reportError(e))) || !this.busySinceDrained) return;
-    this.busySinceDrained = false;
-    this.emitJob('queue:drained', { queue: this.queue.name });
-  }
-
   /**
    * Starts held (prefetched) jobs into the free slots, in claim order: none while the queue is
-   * paused, and none whose earlier attempt still runs here (see `begin`).
+   * paused (read again first when the last read is stale: a pause from another process may reach
+   * a busy worker by its reads alone), and none whose earlier attempt still runs here (see `begin`).
    */
   private startHeld(): void {
+    if (this.shares && !this.shares.fresh && this.prefetched.size > 0) return void this.shares.refreshNow().then(() => this.startHeld());
     while (this.claiming && !this.shares?.paused && this.active.size < this.concurrency) {
       const job = this.prefetched.shift((id) => !this.active.has(id));
       if (!job) return;
@@ -325,7 +325,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     const attempt = new ActiveAttempt(job, job.leaseToken as string, this.options.timeoutGraceMs);
     attempt.heldStart = heldStart;
     this.active.set(job.id, attempt);
-    this.busySinceDrained = true;
+    this.drained.ran();
     this.emitJob('job:active', { queue: job.queue, jobId: job.id, attempt: job.attempt, workerId: this.id });
     void this.runAttempt(attempt);
   }
