@@ -2,7 +2,7 @@
  * Options, their defaults and checks, the schema name rules, and the pool.
  * @module
  */
-import { parseOptions, storableText, ValidationError } from '@waitline/core';
+import { MAX_TIMER_MS, parseOptions, storableText, ValidationError } from '@waitline/core';
 import pg from 'pg';
 import { z } from 'zod';
 
@@ -15,7 +15,17 @@ export interface PostgresConnectionConfig {
   password?: string;
   database?: string;
   ssl?: boolean | Record<string, unknown>;
+  /**
+   * How long a new connection may take before it fails (default 10 000 ms): a server or pooler
+   * that accepts connections and never answers is a `StorageUnavailableError`, not a hang.
+   */
+  connectionTimeoutMillis?: number;
+  /** TCP keepalive on every connection (default true), so a connection the network dropped is noticed. */
+  keepAlive?: boolean;
 }
+
+/** The connect timeout of every connection of ours, unless the connection settings give one. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** How to open a {@link PostgresStorage}. Give `connectionString`, `connection` or `pool`. */
 export interface PostgresStorageOptions {
@@ -90,7 +100,7 @@ export function quoteIdent(name: string): string {
 function configOfPool(pool: pg.Pool): PostgresConnectionConfig {
   const o = (pool as unknown as { options: Record<string, unknown> }).options;
   const config: PostgresConnectionConfig = {};
-  for (const key of ['connectionString', 'host', 'port', 'user', 'password', 'database', 'ssl'] as const) {
+  for (const key of ['connectionString', 'host', 'port', 'user', 'password', 'database', 'ssl', 'connectionTimeoutMillis', 'keepAlive'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'function') (config as Record<string, unknown>)[key] = o[key];
   }
   return config;
@@ -116,6 +126,8 @@ const connectionSchema = z
     password: storableText(4_096, 0).optional(),
     database: storableText(1_024).optional(),
     ssl: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+    connectionTimeoutMillis: z.number().int().min(1).max(MAX_TIMER_MS).optional(),
+    keepAlive: z.boolean().optional(),
   })
   .strict();
 
@@ -151,7 +163,7 @@ export function resolveOptions(options: PostgresStorageOptions): ResolvedOptions
 
 /** A client config for one connection of ours (the pool's or LISTEN's). @internal */
 export function clientConfig(o: ResolvedOptions): pg.ClientConfig {
-  return { ...o.connection, application_name: o.applicationName } as pg.ClientConfig;
+  return { connectionTimeoutMillis: DEFAULT_CONNECT_TIMEOUT_MS, keepAlive: true, ...o.connection, application_name: o.applicationName } as pg.ClientConfig;
 }
 
 /** The pool the storage owns, with an error handler so an idle client's failure never crashes the process. @internal */

@@ -80,10 +80,17 @@ export class PgContext {
   /**
    * Runs `fn` in one transaction on one pooled client (`BEGIN <mode>` ... `COMMIT`, `ROLLBACK` on
    * any error); `mode` is e.g. `'ISOLATION LEVEL REPEATABLE READ READ ONLY'` for a consistent read.
+   * A checked-out client has no listener of its own (the pool's leaves it while lent): one is held
+   * here, so a backend that dies mid-transaction (a restart, a failover, a terminated backend)
+   * fails the call and discards the client instead of an unhandled 'error' ending the process.
    */
   async transaction<T>(mode: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query(`BEGIN ${mode}`);
       const value = await fn(client);
@@ -95,6 +102,7 @@ export class PgContext {
       });
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -38,7 +38,10 @@ function checkVersion(found: number, schema: string, migrating: boolean): boolea
 }
 
 async function applyPending(client: pg.PoolClient, schema: string): Promise<void> {
-  await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  // CREATE SCHEMA IF NOT EXISTS checks the database's CREATE privilege first: a schema a DBA made
+  // for a role without that privilege would always be refused.
+  const present = await client.query('SELECT to_regnamespace($1) IS NOT NULL AS present', [`"${schema}"`]);
+  if (!present.rows[0].present) await client.query(`CREATE SCHEMA "${schema}"`);
   await client.query(
     `CREATE TABLE IF NOT EXISTS "${schema}".migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
   );
@@ -66,6 +69,10 @@ export async function migrateSchema(ctx: PgContext): Promise<void> {
   // fills a table from the rows it watches (0017) must read them after the trigger's lock, in a
   // snapshot of its own, not one taken at the advisory lock.
   await ctx.transaction('ISOLATION LEVEL READ COMMITTED', async (client) => {
+    // A role's statement or lock timeout would fail a process waiting for another's migration (the
+    // advisory lock) or a long one (a backfill): this transaction waits and runs as long as it takes.
+    await client.query('SET LOCAL statement_timeout = 0');
+    await client.query('SET LOCAL lock_timeout = 0');
     await client.query(LOCK_SQL, [ctx.schema]);
     await applyPending(client, ctx.schema);
   });
@@ -84,5 +91,7 @@ export async function ensureSchema(ctx: PgContext, migrate: boolean): Promise<vo
     throw toStorageError(err, ctx.schema);
   }
   if (!checkVersion(found, ctx.schema, migrate)) return;
-  await migrateSchema(ctx);
+  await migrateSchema(ctx).catch((err: unknown) => {
+    throw toStorageError(err, ctx.schema);
+  });
 }
