@@ -21,7 +21,10 @@ export interface CancelHost {
  * Cancels job `id` of `host`: a queued job ends `cancelled` here, which emits `job:cancelled` and
  * enqueues its webhook's `cancelled` delivery; a running one is asked to stop (its worker ends
  * it). A job cancelled before comes back as it was, finished at an earlier time: nothing is
- * emitted or delivered again, even once its first delivery was cleaned away. @internal
+ * emitted or delivered again, even once its first delivery was cleaned away. The storage does
+ * not say whether this call made the transition, so two cancels in one millisecond of the clock
+ * both count as the one that did (`job:cancelled` twice; the delivery's idempotency key keeps
+ * it to one while the first is stored). @internal
  */
 export async function cancelJob(host: CancelHost, id: JobId): Promise<JobRecord> {
   const now = host.clock.now();

@@ -224,7 +224,9 @@ export class Queue<Payload = unknown, Result = unknown, Input = Payload> extends
   /**
    * Cancels a job from any process: a queued job becomes `cancelled` at once; a running job's
    * handler sees its signal abort and the job ends `cancelled`. Cancelling a cancelled job
-   * returns it and emits or delivers nothing again.
+   * returns it and emits or delivers nothing again, unless the two cancels fall in the same
+   * millisecond of the queue's clock (then `job:cancelled` may come twice; the webhook delivery
+   * still comes once while its first delivery is stored).
    */
   async cancel(id: JobId): Promise<JobRecord<Payload, Result>> {
     return (await cancelJob(this, parseJobId(id))) as JobRecord<Payload, Result>;
