@@ -83,7 +83,7 @@ export class QueueFullError extends WaitlineError {
     readonly queue: string,
     readonly maxSize: number,
   ) {
-    super('QUEUE_FULL', `queue "${queue}" is full: it holds its maxSize of ${maxSize} waiting jobs`);
+    super('QUEUE_FULL', `queue "${queue}" is full: the add would take it past its maxSize of ${maxSize} waiting jobs; nothing was written`);
   }
 }
 
@@ -101,7 +101,7 @@ export class GroupFullError extends WaitlineError {
     readonly index = 0,
     bulk = false,
   ) {
-    super('GROUP_FULL', `group "${group}" of queue "${queue}" is full: it holds its groupMaxWaiting of ${maxWaiting} waiting jobs; nothing was written`, {
+    super('GROUP_FULL', `group "${group}" of queue "${queue}" is full: the add would take it past its groupMaxWaiting of ${maxWaiting} waiting jobs; nothing was written`, {
       path: bulk ? ['jobs', index, 'options', 'group'] : ['options', 'group'],
     });
   }
