@@ -101,9 +101,13 @@ export class GroupFullError extends WaitlineError {
     readonly index = 0,
     bulk = false,
   ) {
-    super('GROUP_FULL', `group "${group}" of queue "${queue}" is full: the add would take it past its groupMaxWaiting of ${maxWaiting} waiting jobs; nothing was written`, {
-      path: bulk ? ['jobs', index, 'options', 'group'] : ['options', 'group'],
-    });
+    super(
+      'GROUP_FULL',
+      `group "${group}" of queue "${queue}" is full: the add would take it past its groupMaxWaiting of ${maxWaiting} waiting jobs; nothing was written`,
+      {
+        path: bulk ? ['jobs', index, 'options', 'group'] : ['options', 'group'],
+      },
+    );
   }
 
   /** The same refusal with the path of an `addBulk` entry: `['jobs', index, 'options', 'group']`. */

@@ -14,8 +14,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Why `request` must be refused as cross-site, or null when it may go on: a method other than GET,
  * HEAD or OPTIONS whose `Sec-Fetch-Site` is neither `same-origin` nor `none` (typed by the user),
- * or, without that header, whose `Origin` names another host than `url`'s (the scheme is not
- * compared, so a proxy ending TLS in front does not make every request cross-site).
+ * or, without that header, whose `Origin` names another host than `url`'s or than the proxy's
+ * `X-Forwarded-Host` (the scheme is not compared, so a proxy ending TLS in front does not make
+ * every request cross-site; and a proxy that rewrites `Host`, as nginx does by default, does not
+ * either). A page on another site cannot set `X-Forwarded-Host` on a request that needs no
+ * preflight, and the proxy names the host the browser asked for.
  * @internal
  */
 export function crossSiteRefusal(request: Request, url: URL): string | null {
@@ -24,7 +27,9 @@ export function crossSiteRefusal(request: Request, url: URL): string | null {
   if (site !== null) return site === 'same-origin' || site === 'none' ? null : `Sec-Fetch-Site is ${site}`;
   const origin = request.headers.get('origin');
   if (origin === null) return null;
-  return hostOf(origin) === url.host ? null : `Origin ${origin} is not this server (${url.host})`;
+  const host = hostOf(origin);
+  const forwarded = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
+  return host === url.host || (host !== null && host === forwarded) ? null : `Origin ${origin} is not this server (${url.host})`;
 }
 
 function hostOf(origin: string): string | null {

@@ -72,6 +72,9 @@ describe('hardening', () => {
   it('lets same-origin browsers and clients that send neither header change state', async () => {
     expect((await pause({ 'sec-fetch-site': 'same-origin' })).status).toBe(200);
     expect((await pause({ origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+    // Behind a proxy that rewrites Host over plain HTTP (no Sec-Fetch-Site there): the forwarded host counts.
+    expect((await pause({ origin: 'http://jobs.example', 'x-forwarded-host': 'jobs.example' })).status).toBe(200);
+    expect((await pause({ origin: 'http://evil.example', 'x-forwarded-host': 'jobs.example' })).status).toBe(403);
     expect((await pause({})).status).toBe(200);
     expect(await paused()).toBe(true);
     await q.resume();
