@@ -1,62 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { ImportAbortedError } from '../src/errors.js';
+import { ManualClock } from '../src/memory/manual-clock.js';
 import { MemoryStorage } from '../src/memory/memory-storage.js';
+import { Queue } from '../src/queue.js';
 import { exportJobs } from '../src/transfer/export.js';
 import { importJobs } from '../src/transfer/import.js';
 
 const T0 = 1_700_000_000_000;
 
-async function header(): Promise<string> {
-  for await (const line of exportJobs(new MemoryStorage(), { now: () => T0 })) return line;
-  throw new Error('no header');
+/** An export of one queue holding one job and one schedule: its lines are the templates below. */
+async function exported(): Promise<Record<string, unknown>[]> {
+  const storage = new MemoryStorage({ clock: new ManualClock(T0) });
+  const q = new Queue(storage, 'q');
+  await q.add({}, { attempts: 3 });
+  await q.schedule('tick', { every: 60_000, payload: {} });
+  const lines: Record<string, unknown>[] = [];
+  for await (const line of exportJobs(storage, { now: () => T0 })) lines.push(JSON.parse(line) as Record<string, unknown>);
+  return lines;
 }
 
-const job = (fields: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    type: 'job',
-    queue: 'q',
-    id: 'j1',
-    name: 'job',
-    payload: {},
-    state: 'queued',
-    priority: 2,
-    runAt: T0,
-    attempt: 0,
-    maxAttempts: 3,
-    stalls: 0,
-    backoff: null,
-    timeoutMs: null,
-    size: null,
-    idempotencyKey: null,
-    createdAt: T0,
-    startedAt: null,
-    finishedAt: null,
-    cancelRequested: false,
-    progress: null,
-    result: null,
-    error: null,
-    traceparent: null,
-    ...fields,
-  });
-const queue = (fields: Record<string, unknown> = {}) =>
-  JSON.stringify({ type: 'queue', name: 'q', concurrency: null, maxSize: null, paused: false, maxStalls: 1, draining: false, ...fields });
-const schedule = (fields: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    type: 'schedule',
-    queue: 'q',
-    key: 'tick',
-    cron: null,
-    tz: null,
-    every: 60_000,
-    catchUp: 'one',
-    payload: {},
-    options: {},
-    nextRunAt: T0,
-    lastRunAt: null,
-    createdAt: T0,
-    updatedAt: T0,
-    ...fields,
-  });
+const lines = await exported();
+const template = (type: string) => lines.find((l) => l.type === type) as Record<string, unknown>;
+const header = async () => JSON.stringify(template('header'));
+const job = (fields: Record<string, unknown> = {}) => JSON.stringify({ ...template('job'), id: 'j1', ...fields });
+const queue = (fields: Record<string, unknown> = {}) => JSON.stringify({ ...template('queue'), ...fields });
+const schedule = (fields: Record<string, unknown> = {}) => JSON.stringify({ ...template('schedule'), ...fields });
 
 const NUL = String.fromCharCode(0);
 const webhook = { url: 'https://example.com/hook', events: ['completed'], token: null, includePayload: false, progressIntervalMs: 5_000 };
