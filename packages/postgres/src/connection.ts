@@ -16,8 +16,9 @@ export interface PostgresConnectionConfig {
   database?: string;
   ssl?: boolean | Record<string, unknown>;
   /**
-   * How long a new connection may take before it fails (default 10 000 ms): a server or pooler
-   * that accepts connections and never answers is a `StorageUnavailableError`, not a hang.
+   * How long a new connection may take before it fails (default 10 000 ms; 0 waits forever): a
+   * server or pooler that accepts connections and never answers is a `StorageUnavailableError`,
+   * not a hang.
    */
   connectionTimeoutMillis?: number;
   /** TCP keepalive on every connection (default true), so a connection the network dropped is noticed. */
@@ -126,7 +127,7 @@ const connectionSchema = z
     password: storableText(4_096, 0).optional(),
     database: storableText(1_024).optional(),
     ssl: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
-    connectionTimeoutMillis: z.number().int().min(1).max(MAX_TIMER_MS).optional(),
+    connectionTimeoutMillis: z.number().int().min(0).max(MAX_TIMER_MS).optional(),
     keepAlive: z.boolean().optional(),
   })
   .strict();
