@@ -152,7 +152,7 @@ for (const kind of await testStorages()) {
         { payload: { n: 2 }, options: { group: 'basic', delayMs: 60_000 } },
       ]);
       const page = await cli('groups', 'work', '--limit', '1');
-      expect(page.stdout).toMatch(/\nbasic\s+1\s+1\s+0\s+1\nmore: waitline groups work --after "basic"\n$/);
+      expect(page.stdout).toMatch(/\nbasic\s+1\s+1\s+0\s+1\nmore: waitline groups 'work' --after 'basic'\n$/);
       expect((await cli('groups', 'work', '--after', 'basic')).stdout).toMatch(/\npremium\s+0\s+0\s+0\s+3\n$/);
       for (const job of added) await q.cancel(job.id);
       const bad = await cli('group-set', 'work', 'premium', '--weight', '0');

@@ -91,7 +91,8 @@ for (const kind of await testStorages()) {
     });
 
     it('watch --json shows running jobs as list does: no lease token, webhook tokens masked', async () => {
-      const q = new Queue(db.storage, 'hooked', { webhook: { url: 'https://hooks.example.test/', token: 'SECRET-TOKEN-123' } });
+      // Failures only: the job completes, and no delivery job is left waiting for doctor to flag.
+      const q = new Queue(db.storage, 'hooked', { webhook: { url: 'https://hooks.example.test/', token: 'SECRET-TOKEN-123', events: ['failed'] } });
       let release!: () => void;
       const held = new Promise<void>((r) => {
         release = r;
@@ -108,6 +109,7 @@ for (const kind of await testStorages()) {
         release();
         await worker.close();
         expect(await view.stop('SIGTERM')).toBe(0);
+        await q.clear();
       }
     });
 
