@@ -6,8 +6,14 @@
  */
 import { StorageUnavailableError } from '@waitline/core';
 
-/** Result codes (and their extended forms, e.g. `SQLITE_BUSY_SNAPSHOT`) that mean "try again". */
-const TRANSIENT_PREFIXES = ['SQLITE_BUSY', 'SQLITE_LOCKED'];
+/**
+ * Result codes (and their extended forms, e.g. `SQLITE_BUSY_SNAPSHOT`, `SQLITE_IOERR_WRITE`) that
+ * mean the file cannot be used right now, not that the call was wrong: a lock held too long, a full
+ * disk, an I/O error, a file or directory that cannot be written or opened. Each refuses the whole
+ * statement (nothing half-written), and a settle refused this way must wait and try again, never
+ * be taken for a refused outcome: a disk full for a moment made completed jobs `failed`.
+ */
+const TRANSIENT_PREFIXES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_CANTOPEN'];
 
 function sqliteCode(err: unknown): string | null {
   if (typeof err !== 'object' || err === null) return null;
@@ -16,8 +22,9 @@ function sqliteCode(err: unknown): string | null {
 }
 
 /**
- * True when `err` is SQLite reporting a lock it could not take within the busy timeout (another
- * connection held the write lock too long).
+ * True when `err` is SQLite reporting that the file cannot be used right now (see
+ * `TRANSIENT_PREFIXES`): a lock not taken within the busy timeout, a full disk, an I/O error, a
+ * read-only or unopenable file.
  * @internal
  */
 export function isTransientSqliteError(err: unknown): boolean {
