@@ -59,7 +59,25 @@ Start more workers beside it (other terminals, other hosts on the same Postgres)
   tsx src/worker.ts --storage postgres://... --concurrency 1`;
 
 function parseCli(argv: string[]): Cli {
-  const { values } = parseArgs({
+  const { values } = parseOrUsage(argv);
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  return checkedCli(values);
+}
+
+/** The arguments as parseArgs reads them; an unknown option, a missing value or a stray word is a usage error (exit 2). */
+function parseOrUsage(argv: string[]) {
+  try {
+    return parseCliArgs(argv);
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+}
+
+function parseCliArgs(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       concurrency: { type: 'string', default: '1' },
@@ -73,10 +91,9 @@ function parseCli(argv: string[]): Cli {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+}
+
+function checkedCli(values: ReturnType<typeof parseCliArgs>['values']): Cli {
   const concurrency = Number(values.concurrency);
   const speed = values.speed === 'max' ? Number.POSITIVE_INFINITY : Number(values.speed);
   if (!Number.isInteger(concurrency) || concurrency < 1) usageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
@@ -114,7 +131,10 @@ function announceWeb(web: WebServer, board: JobBoard): void {
 /** `--keep-serving`: the page stays up (statuses read from the still-open storage) until Ctrl-C. */
 async function keepServing(web: WebServer): Promise<void> {
   console.log(`\nStill serving ${web.url} (--keep-serving). Ctrl-C stops.`);
-  await new Promise<void>((done) => process.once('SIGINT', () => done()));
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
 }
 
 /** Everything the demo runs on, opened in order and closed in reverse. */
@@ -168,6 +188,8 @@ async function main(): Promise<number> {
     run.failure = new Error('interrupted');
   };
   process.once('SIGINT', onSigint);
+  // docker stop, systemd and kill send SIGTERM: the same clean stop, so no job is left leased.
+  process.once('SIGTERM', onSigint);
   try {
     demo.users.start((err) => {
       run.failure ??= err;
@@ -177,6 +199,7 @@ async function main(): Promise<number> {
     board.release();
     demo.users.stop();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
   const stats = await demo.queue.getStats();
   await demo.worker.close();
@@ -247,7 +270,9 @@ main().then(
     setTimeout(() => process.exit(code), 2000).unref();
   },
   (err) => {
-    console.error(err);
+    // A storage refusing (a role that does not exist, a server not running) says so in a line; a bug keeps its stack.
+    const known = typeof (err as { code?: unknown } | null)?.code === 'string';
+    console.error(known ? `error: ${(err as Error).message}` : err);
     process.exit(1);
   },
 );

@@ -8,7 +8,7 @@
  */
 import { open, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Storage } from '@waitline/core';
+import { type Storage, StorageUnavailableError } from '@waitline/core';
 import { PostgresStorage } from '@waitline/postgres';
 import { RedisStorage } from '@waitline/redis';
 import { SqliteStorage } from '@waitline/sqlite';
@@ -56,7 +56,10 @@ export function openStorage(spec: StorageSpec): Promise<Storage> {
 
 /** Deletes the demo's keys: those under its prefix and those of its queues' hash tags. */
 async function resetRedis(url: string): Promise<void> {
-  const client = new Redis(url);
+  // Fails at once on a server that is not there (the storage's own open would say the same), instead
+  // of ioredis's default: retrying for over a minute and printing every reconnect's error.
+  const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  client.on('error', () => undefined);
   try {
     for (const pattern of [`${DEMO_SCHEMA}:*`, `{${DEMO_SCHEMA}:*`]) {
       let cursor = '0';
@@ -66,6 +69,8 @@ async function resetRedis(url: string): Promise<void> {
         if (keys.length > 0) await client.del(...keys);
       } while (cursor !== '0');
     }
+  } catch (err) {
+    throw new StorageUnavailableError(`Redis at ${url} cannot be reached to empty the demo's keys: ${(err as Error).message}`, { cause: err });
   } finally {
     client.disconnect();
   }

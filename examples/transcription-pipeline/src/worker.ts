@@ -1,13 +1,14 @@
 /**
  * A second worker process for the demo: it joins the queue the main demo fills and transcribes
  * meetings beside it, as another host sharing one Postgres would. The queue's global concurrency
- * (set by the main demo) holds across both processes.
+ * (set by the main demo) holds across both processes. Start the main demo first: it empties the
+ * demo's storage when it starts, under any worker already running.
  *
  *   npx tsx src/main.ts --storage postgres://user@127.0.0.1:5432/test --concurrency 2
  *   npx tsx src/worker.ts --storage postgres://user@127.0.0.1:5432/test      # another terminal
  *
- * It stops on Ctrl-C, or with --exit-when-idle N once the queue has had nothing waiting or
- * running for N seconds.
+ * It stops on Ctrl-C or SIGTERM (handing back what it runs), or with --exit-when-idle N once the
+ * queue has had nothing waiting or running for N seconds.
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,20 +18,44 @@ import { demoMeetings } from './scenario.js';
 import { describeStorage, openStorage, parseStorage } from './storage.js';
 import { VadTranscriber } from './transcriber.js';
 
-const { values } = parseArgs({
-  options: {
-    storage: { type: 'string' },
-    concurrency: { type: 'string', default: '1' },
-    speed: { type: 'string', default: '8' },
-    'exit-when-idle': { type: 'string' },
-  },
-});
-if (values.storage === undefined) {
-  console.error('Usage: tsx src/worker.ts --storage PATH|URL [--concurrency N] [--speed X] [--exit-when-idle SECONDS]');
+const USAGE = `Usage: tsx src/worker.ts --storage PATH|URL [--concurrency N] [--speed X|max] [--exit-when-idle SECONDS]
+Start the main demo (src/main.ts) first: it empties the demo's storage when it starts.`;
+
+function usageError(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
   process.exit(2);
 }
-const spec = parseStorage(values.storage);
+
+function readArgs() {
+  try {
+    return parseArgs({
+      options: {
+        storage: { type: 'string' },
+        concurrency: { type: 'string', default: '1' },
+        speed: { type: 'string', default: '8' },
+        'exit-when-idle': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+}
+
+const values = readArgs();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.storage === undefined) usageError('--storage is required');
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(concurrency) || concurrency < 1) usageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
 const speed = values.speed === 'max' ? Number.POSITIVE_INFINITY : Number(values.speed);
+if (!(speed > 0)) usageError(`--speed must be a positive number or "max", got "${values.speed}"`);
+const idleSeconds = values['exit-when-idle'] === undefined ? null : Number(values['exit-when-idle']);
+if (idleSeconds !== null && !(idleSeconds >= 0)) usageError(`--exit-when-idle must be a number of seconds, got "${values['exit-when-idle']}"`);
+
+const spec = parseStorage(values.storage);
 const storage = await openStorage(spec);
 const queue = transcribeQueue(storage);
 const handler = createMeetingHandler({
@@ -42,7 +67,7 @@ const handler = createMeetingHandler({
       .map((p) => p.meetingId),
   ),
 });
-const worker = new Worker(queue, handler, { concurrency: Number(values.concurrency), shutdownGraceMs: 1000 });
+const worker = new Worker(queue, handler, { concurrency, shutdownGraceMs: 1000 });
 const me = `${hostname()}:${process.pid}`;
 let lastBusy = Date.now();
 worker.on('error', (err) => console.error(`[${me}] worker error: ${err.message}`));
@@ -56,11 +81,16 @@ const stop = async () => {
   process.exit(0);
 };
 process.once('SIGINT', () => void stop());
-const idleLimitMs = values['exit-when-idle'] === undefined ? null : Number(values['exit-when-idle']) * 1000;
-if (idleLimitMs !== null) {
+process.once('SIGTERM', () => void stop());
+if (idleSeconds !== null) {
   setInterval(async () => {
-    const { counts } = await queue.getStats();
-    if (counts.queued + counts.running > 0 || worker.running > 0) lastBusy = Date.now();
-    else if (Date.now() - lastBusy > idleLimitMs) void stop();
+    try {
+      const { counts } = await queue.getStats();
+      if (counts.queued + counts.running > 0 || worker.running > 0) lastBusy = Date.now();
+      else if (Date.now() - lastBusy > idleSeconds * 1000) void stop();
+    } catch (err) {
+      // A storage that is away for a moment: the worker reports it too; the next look may answer.
+      console.error(`[${me}] idle check: ${(err as Error).message}`);
+    }
   }, 500);
 }
