@@ -5,7 +5,7 @@
  * used by `eta.ts` as a lower bound on the start, as `eta-rate.ts` is for the rate limit.
  * @module
  */
-import { minOf } from './eta.js';
+import { minOf, repeat, simulateStart } from './eta.js';
 import type { PositionInputs } from './storage-reads.js';
 
 /** What the bound is computed from besides the inputs: the durations the ETA already modelled. */
@@ -46,11 +46,5 @@ const PLACEMENT_BUDGET = 1_000_000;
 /** When a slot frees after `count` jobs of `ms` each took the first free slot in turn. */
 function firstFreeAfter(slots: number[], count: number, ms: number): number {
   if (count * slots.length > PLACEMENT_BUDGET) return Math.max(minOf(slots), (slots.reduce((a, b) => a + b, 0) + count * ms) / slots.length);
-  const free = [...slots];
-  for (let n = 0; n < count; n++) {
-    let min = 0;
-    for (let i = 1; i < free.length; i++) if ((free[i] as number) < (free[min] as number)) min = i;
-    free[min] = (free[min] as number) + ms;
-  }
-  return minOf(free);
+  return simulateStart(slots, repeat(ms, count));
 }

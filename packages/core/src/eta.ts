@@ -186,7 +186,8 @@ export function minOf(values: readonly number[]): number {
   return min;
 }
 
-function repeat(value: number, count: number): Iterable<number> {
+/** `value`, `count` times, without an array of them. @internal */
+export function repeat(value: number, count: number): Iterable<number> {
   return {
     *[Symbol.iterator]() {
       for (let i = 0; i < count; i++) yield value;

@@ -21,7 +21,6 @@ import {
   timerMs,
 } from '../options.js';
 import { storedWebhookSchema } from '../webhooks/subscription.js';
-import { textProblem } from '../limits.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../priority.js';
 import { rateLimitSchema } from '../rate-limit.js';
 import { type RetentionPolicy, retentionSchema } from '../retention/policy.js';
@@ -129,10 +128,7 @@ export function headerLine(descriptor: StorageDescriptor, exportedAt: number): s
 const time = z.number().int().min(0).max(MAX_RUN_AT);
 const count = z.number().int().min(0).max(MAX_COUNT);
 /** Text of any length that every storage keeps exactly (no NUL, no lone surrogate). */
-const cleanText = z.string().superRefine((text, ctx) => {
-  const problem = textProblem(text);
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: `the text ${problem}` });
-});
+const cleanText = storableText(Number.MAX_SAFE_INTEGER, 0);
 
 const queueLineSchema = z
   .object({

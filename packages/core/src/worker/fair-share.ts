@@ -92,11 +92,6 @@ export class FairShare {
     return this.refreshedAt !== null && Date.now() - this.refreshedAt < this.options.refreshMs;
   }
 
-  /** Reads the queue's config and workers now (or joins the read in flight). */
-  refreshNow(): Promise<void> {
-    return this.refresh();
-  }
-
   /**
    * Whether the last read found the queue with a rate limit, its own or its groups' (true until a read): a worker then
    * holds no job ahead (prefetch), since a held job's start would come later than the claim that
@@ -124,7 +119,8 @@ export class FairShare {
     return !this.limited && !this.rated;
   }
 
-  private refresh(): Promise<void> {
+  /** Reads the queue's config and workers now (or joins the read in flight); never rejects. */
+  refresh(): Promise<void> {
     this.refreshing ??= this.read()
       .catch((err) => this.options.onError(err))
       .finally(() => {

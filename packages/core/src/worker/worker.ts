@@ -292,7 +292,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
    * a busy worker by its reads alone), and none whose earlier attempt still runs here (see `begin`).
    */
   private startHeld(): void {
-    if (this.shares && !this.shares.fresh && this.prefetched.size > 0) return void this.shares.refreshNow().then(() => this.startHeld());
+    if (this.shares && !this.shares.fresh && this.prefetched.size > 0) return void this.shares.refresh().then(() => this.startHeld());
     while (this.claiming && !this.shares?.paused && this.active.size < this.concurrency) {
       const job = this.prefetched.shift((id) => !this.active.has(id));
       if (!job) return;
