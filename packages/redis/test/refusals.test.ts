@@ -2,7 +2,8 @@
  * A server that refuses: a wrong password, an ACL, `maxmemory` reached under `noeviction`, and a
  * connection that drops after a command ran but before its reply came back. Each refusal is a
  * typed `StorageUnavailableError` saying what to check, never a raw reply; an add whose reply was
- * lost, sent again by the client after the reconnect, answers as it first did (not "duplicate id").
+ * lost, sent again by the client after the reconnect, answers as it first did (not "duplicate id"),
+ * and so does a settle (not "lease lost").
  * Private servers only: the shared one is never reconfigured.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
@@ -148,5 +149,46 @@ describe.runIf(tools)('redis: a server that refuses', () => {
     expect(proxy.dropped()).toBe(1);
     expect(await queue.getJob(job.id)).toMatchObject({ state: 'queued', payload: { n: 1 } });
     expect((await queue.getStats()).counts.queued).toBe(1);
+  });
+
+  it('a reply lost after a settle ran: the settle sent again answers as the first run did, nothing lost', async () => {
+    const proxy = await lossyProxy(server.port);
+    closers.push(() => proxy.close());
+    const storage = await RedisStorage.open({ connection: { host: '127.0.0.1', port: proxy.port }, prefix: 'lost-settle', checkServer: false });
+    closers.push(() => storage.close());
+    const queue = new Queue(storage, 'settles');
+    await queue.ready();
+    const added = await queue.addBulk([1, 2, 3, 4].map((n) => ({ payload: { n } })));
+    const now = Date.now();
+    const running = await storage.claim({ queue: 'settles', workerId: 'w-lost', limit: 4, leaseMs: 60_000, now });
+    expect(running.map((j) => j.id)).toEqual(added.map((j) => j.id));
+    const [done, failed, retried, cancelled] = running.map((j) => ({ id: j.id, leaseToken: j.leaseToken ?? '' }));
+    const error = (n: number) => ({ name: 'Error', message: `boom ${n}`, attempt: 1, at: now + 1 });
+    // The settle script is loaded first: a first EVALSHA answered NOSCRIPT never ran, and losing
+    // that reply would test nothing.
+    expect(await storage.settle({ queue: 'settles', now })).toEqual({ settled: [], lost: [], claimed: [] });
+    proxy.arm();
+    const r = await storage.settle({
+      queue: 'settles',
+      now: now + 1,
+      completed: [{ ...done!, result: { ok: true } }],
+      failed: [
+        { ...failed!, error: error(2), retryAt: null },
+        { ...retried!, error: error(3), retryAt: now + 5_000 },
+      ],
+      cancelled: [{ ...cancelled!, error: null }],
+    });
+    expect(proxy.dropped()).toBe(1);
+    expect(r.lost).toEqual([]);
+    expect(r.settled.map((j) => [j.id, j.state])).toEqual([
+      [done!.id, 'completed'],
+      [failed!.id, 'failed'],
+      [retried!.id, 'queued'],
+      [cancelled!.id, 'cancelled'],
+    ]);
+    expect((await queue.getJob(done!.id))?.result).toEqual({ ok: true });
+    // The guard still misses for a token that settles anything but its own call's outcome.
+    const again = await storage.settle({ queue: 'settles', now: now + 2, completed: [{ ...done!, result: { ok: true } }] });
+    expect(again.lost).toEqual([done!.id]);
   });
 });
