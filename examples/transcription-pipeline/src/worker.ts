@@ -73,6 +73,17 @@ let lastBusy = Date.now();
 worker.on('error', (err) => console.error(`[${me}] worker error: ${err.message}`));
 queue.on('job:active', ({ jobId }) => console.log(`[${me}] started ${jobId}`));
 queue.on('job:completed', ({ jobId }) => console.log(`[${me}] completed ${jobId}`));
+// What went wrong is what an operator reads a worker's log for: each failure says why, and when
+// the job runs again.
+queue.on('job:retrying', ({ jobId, attempt, retryAt, error }) => {
+  const inS = Math.max(0, Math.round((retryAt - Date.now()) / 1000));
+  console.log(`[${me}] attempt ${attempt} of ${jobId} failed (${error.message}); retrying in ${inS}s`);
+});
+queue.on('job:failed', ({ jobId, error }) => console.log(`[${me}] failed ${jobId}: ${error.message}`));
+queue.on('job:cancelled', ({ jobId }) => console.log(`[${me}] cancelled ${jobId}`));
+queue.on('job:stalled', ({ jobId, attempt, state }) => {
+  console.log(`[${me}] attempt ${attempt} of ${jobId} stalled (its worker stopped renewing the lease); now ${state}`);
+});
 console.log(`[${me}] working on queue "transcribe" in ${describeStorage(spec)}; Ctrl-C stops`);
 
 const stop = async () => {

@@ -3,8 +3,13 @@
  * message with the usage and exit 2, never a stack trace; `--help` is the usage and exit 0.
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SqliteStorage } from '@waitline/sqlite';
 import { describe, expect, it } from 'vitest';
+import { transcribeQueue } from '../src/pipeline.js';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,5 +39,21 @@ describe('arguments', () => {
     expect(bad.stderr).toMatch(/^--concurrency must be a positive integer, got "abc"/);
     const idle = await run('src/worker.ts', ['--storage', 'unused.db', '--exit-when-idle', 'soon']);
     expect(idle.code).toBe(2);
+  });
+
+  it('worker: its log says which job failed and why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'waitline-worker-log-'));
+    try {
+      const path = join(dir, 'jobs.db');
+      const storage = await SqliteStorage.open({ path });
+      const queue = transcribeQueue(storage);
+      const missing = await queue.add({ meetingId: 'm-1', user: 'ana', file: join(dir, 'nope.wav'), audioSeconds: 5 });
+      await storage.close();
+      const r = await run('src/worker.ts', ['--storage', path, '--exit-when-idle', '1']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`failed ${missing.id}: recording ${join(dir, 'nope.wav')} does not exist`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 }, 60_000);
