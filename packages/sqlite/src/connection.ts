@@ -8,6 +8,7 @@ import { parseOptions, storableText, timerMs } from '@waitline/core';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { Db } from './context.js';
+import { sqliteCode, unwritableError } from './errors.js';
 
 /**
  * How to open a {@link SqliteStorage}: a `path`, or your own better-sqlite3 `database`. Every field
@@ -17,7 +18,10 @@ export interface SqliteStorageOptions {
   /**
    * The database file, created when missing; a relative path is resolved against the current
    * directory once, at open. `':memory:'` is a private in-memory database: one connection, one
-   * process, gone on close (a descriptor of it cannot reopen the same data). Give this or `database`.
+   * process, gone on close (a descriptor of it cannot reopen the same data). A URI (`file:…`) is
+   * refused with a `ValidationError` at `['path']`: better-sqlite3 would create a file named so
+   * (`./file:…` names such a file). The file, its directory (for the `-wal` and `-shm` files) and
+   * those files must be writable: `open` refuses a read-only one. Give this or `database`.
    */
   path?: string | undefined;
   /**
@@ -66,9 +70,20 @@ function isDatabase(value: unknown): value is Db {
   );
 }
 
+/**
+ * better-sqlite3 hands the path to SQLite without `SQLITE_OPEN_URI`, so `file::memory:` or
+ * `file:jobs.db?mode=ro` would create a file of that name in the current directory, neither in
+ * memory nor read-only. URI schemes are case-insensitive, so `FILE:` is refused too.
+ */
+const URI_PREFIX = /^file:/i;
+
+const pathSchema = storableText(4_096).refine((path) => !URI_PREFIX.test(path), {
+  message: "a URI (file:…) is not supported: pass a plain file path or ':memory:' (./file:… for a file really named so)",
+});
+
 const optionsSchema = z
   .object({
-    path: storableText(4_096).optional(),
+    path: pathSchema.optional(),
     database: z.custom<Db>(isDatabase, 'database must be an open better-sqlite3 Database').optional(),
     migrate: z.boolean().optional(),
     busyTimeoutMs: timerMs(0).optional(),
@@ -108,22 +123,41 @@ export function resolveOptions(options: SqliteStorageOptions): ResolvedOptions {
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /**
+ * The size the WAL file is cut back to (`PRAGMA journal_size_limit`): 64 MiB. Between checkpoints
+ * the WAL reaches about 40 MiB ({@link WAL_AUTOCHECKPOINT_PAGES} pages of 4 KiB) and is reused in
+ * place, but a reader holding one snapshot keeps checkpoints from passing it, and the WAL grows by
+ * everything written meanwhile (99 MiB over 20,000 adds); without a limit SQLite keeps the file at
+ * its largest size for good. With it, the first commit after a checkpoint that copied the whole
+ * WAL back truncates the file to the limit. 64 MiB sits above the ordinary 40 MiB plus a large
+ * batch, so ordinary running never truncates and regrows the file (the reuse the checkpoint
+ * interval counts on); only growth past it is given back.
+ * @internal
+ */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
  * Opens a connection with Waitline's pragmas: WAL (readers never block the writer, and the writer
- * never blocks readers) checkpointed every {@link WAL_AUTOCHECKPOINT_PAGES} pages, the given
- * `synchronous`, foreign keys on, and the busy timeout, so a write waits for another process's
- * write lock instead of failing at once.
+ * never blocks readers) checkpointed every {@link WAL_AUTOCHECKPOINT_PAGES} pages and cut back to
+ * {@link WAL_SIZE_LIMIT_BYTES}, the given `synchronous`, foreign keys on, and the busy timeout, so
+ * a write waits for another process's write lock instead of failing at once. A file (not
+ * `:memory:`) this connection cannot write is refused first (see `refuseReadOnly`).
  * @internal
  */
 export function openConnection(options: ResolvedOptions): Db {
   if (options.database) {
-    if (options.shared) setWal(options.database, options.busyTimeoutMs);
+    if (options.shared) {
+      refuseReadOnly(options.database, options.path, 'database');
+      setWal(options.database, options.busyTimeoutMs);
+    }
     return options.database;
   }
   const db = new Database(options.path, { timeout: options.busyTimeoutMs });
   try {
     if (options.shared) {
+      refuseReadOnly(db, options.path, 'path');
       setWal(db, options.busyTimeoutMs);
       db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     }
     // Both values are whitelisted by resolveOptions: no caller text reaches the pragma.
     db.pragma(`synchronous = ${options.synchronous}`);
@@ -132,6 +166,40 @@ export function openConnection(options: ResolvedOptions): Db {
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/**
+ * Throws `StorageUnavailableError` (path `[option]`, see `unwritableError`) when `db` cannot write
+ * its file: a file opened read-only because its mode, owner or mount forbids writing, a connection
+ * opened `readonly`, a directory where the `-wal`/`-shm` files cannot be made, or such files that
+ * cannot be written. SQLite opens a read-only file without complaint and refuses every write later.
+ *
+ * The probe rewrites the header's `user_version` with its own value inside `BEGIN IMMEDIATE` and
+ * rolls back: nothing is written. `BEGIN IMMEDIATE` alone proves nothing (on a read-only
+ * connection SQLite starts a read transaction instead). The busy timeout is 0 meanwhile, so
+ * another process holding the write lock never makes `open` wait or fail: SQLite refuses a
+ * read-only file before it asks for the lock, so `SQLITE_BUSY` means the file is writable. The
+ * app's own connection inside a transaction of its own is not probed (a `BEGIN` would fail).
+ */
+function refuseReadOnly(db: Db, path: string, option: 'path' | 'database'): void {
+  if (db.inTransaction) return;
+  const busyTimeoutMs = Number(db.pragma('busy_timeout', { simple: true }));
+  db.pragma('busy_timeout = 0');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      // An integer SQLite just returned, never caller text.
+      db.pragma(`user_version = ${Number(db.pragma('user_version', { simple: true }))}`);
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    }
+  } catch (err) {
+    const refused = unwritableError(err, path, option);
+    if (refused) throw refused;
+    if (!sqliteCode(err)?.startsWith('SQLITE_BUSY')) throw err;
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   }
 }
 

@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { type NoticeSink, type NoticeTransport, type Notifier, NoticeHub, type StorageNotice } from '@waitline/core';
 import Database from 'better-sqlite3';
 import { ChangeWatcher } from './change-watcher.js';
+import { WAL_SIZE_LIMIT_BYTES } from './connection.js';
 import { SqliteContext } from './context.js';
 
 /** How often a subscribed process checks the file for other processes' commits. */
@@ -113,9 +114,16 @@ export class RemoteEvents {
 
   constructor(private readonly path: string) {}
 
-  /** The journal's connection and statements, opened on first use. */
+  /**
+   * The journal's connection and statements, opened on first use; like the storage's own, it cuts
+   * the WAL back to `WAL_SIZE_LIMIT_BYTES` when a commit of its own starts the WAL over.
+   */
   private get ctx(): SqliteContext {
-    this.context ??= new SqliteContext(new Database(this.path, { timeout: 5_000, fileMustExist: true }), this.path);
+    if (this.context === undefined) {
+      const db = new Database(this.path, { timeout: 5_000, fileMustExist: true });
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      this.context = new SqliteContext(db, this.path);
+    }
     return this.context;
   }
 
