@@ -85,12 +85,21 @@ export class PgContext {
    * fails the call and discards the client instead of an unhandled 'error' ending the process.
    */
   async transaction<T>(mode: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
     let broken = false;
     const onError = () => {
       broken = true;
     };
-    client.on('error', onError);
+    // The listener goes on inside pg-pool's callback, not after `await pool.connect()`: a new
+    // connection is handed out while its ReadyForQuery is being parsed, and an error the server
+    // sent in the same read (a backend terminated just after its startup) is emitted before an
+    // await's continuation runs; with no listener then, the 'error' event ends the process.
+    const client = await new Promise<pg.PoolClient>((resolve, reject) => {
+      this.pool.connect((err, c) => {
+        if (err || !c) return reject(err ?? new Error('pg-pool returned no client'));
+        c.on('error', onError);
+        resolve(c);
+      });
+    });
     try {
       await client.query(`BEGIN ${mode}`);
       const value = await fn(client);

@@ -3,13 +3,17 @@
  * are touched): a backend terminated mid-transaction fails the call instead of crashing the
  * process; processes opening one fresh schema under a tiny `statement_timeout` wait for each
  * other's migration; a schema a DBA made for a role without CREATE on the database opens; and a
- * server that accepts connections but never answers is a `StorageUnavailableError`, not a hang.
+ * server that accepts connections but never answers is a `StorageUnavailableError`, not a hang;
+ * a backend that dies in the very read that made its connection ready fails the call, not the
+ * process (a fake server sends both in one write: the race the terminate test meets by chance).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { Queue, StorageUnavailableError } from '@waitline/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { PostgresStorage } from '../dist/index.js';
+import { PgContext } from '../src/context.js';
 import { dropSchemas, freshSchema } from './harness.js';
 import { PG_URL, RUN_PG_TESTS, withClient } from './server.js';
 
@@ -31,9 +35,11 @@ describe.runIf(RUN_PG_TESTS)('postgres in trouble', () => {
     await queue.add({});
     const errors: unknown[] = [];
     let reads = 0;
+    // Reads go on until one succeeded after the kills (a loaded machine can fail every read
+    // made while they last), 10 s at most.
     const until = Date.now() + 1_500;
     const readers = Array.from({ length: 4 }, async () => {
-      while (Date.now() < until) {
+      while (Date.now() < until || (reads === 0 && Date.now() < until + 10_000)) {
         await queue.getStats().then(
           () => reads++,
           (e: unknown) => errors.push(e),
@@ -92,5 +98,39 @@ describe.runIf(RUN_PG_TESTS)('postgres in trouble', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StorageUnavailableError);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a backend that dies in the read that made its connection ready: the transaction fails, no uncaught error', async () => {
+    const frame = (type: string, body: Buffer) => {
+      const head = Buffer.alloc(5);
+      head.write(type, 0, 'latin1');
+      head.writeInt32BE(body.length + 4, 1);
+      return Buffer.concat([head, body]);
+    };
+    const int32s = (...values: number[]) => Buffer.concat(values.map((v) => Buffer.from([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255])));
+    const fatal = 'SFATAL\0C57P01\0Mterminating connection due to administrator command\0\0';
+    const dying = createServer((socket) => {
+      socket.on('error', () => undefined);
+      // Authentication ok, the backend's key, ready, and the FATAL of pg_terminate_backend.
+      socket.once('data', () => {
+        socket.end(Buffer.concat([frame('R', int32s(0)), frame('K', int32s(1, 2)), frame('Z', Buffer.from('I')), frame('E', Buffer.from(fatal, 'latin1'))]));
+      });
+    });
+    await new Promise<void>((r) => dying.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => dying.close(r)));
+    const pool = new pg.Pool({ host: '127.0.0.1', port: (dying.address() as { port: number }).port, user: 'x', database: 'x' });
+    pool.on('error', () => undefined);
+    closers.push(() => pool.end());
+    const uncaught: unknown[] = [];
+    const record = (err: unknown) => uncaught.push(err);
+    process.prependListener('uncaughtException', record);
+    try {
+      const outcome = await new PgContext(pool, 'wl_dying', 'sync').transaction('', (c) => c.query('SELECT 1')).catch((e: unknown) => e);
+      expect(outcome).toBeInstanceOf(Error);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(uncaught).toEqual([]);
   });
 });
