@@ -166,9 +166,16 @@ export class WebServer {
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const waitline = this.waitline;
     const text = 'text/plain; charset=utf-8';
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // A target the URL parser refuses (`GET //`): thrown here it would be an uncaught exception.
+      send(res, 400, text, 'Bad request target.\n');
+      return;
+    }
+    const waitline = this.waitline;
     const file = this.files.get(path);
     if (!waitline) send(res, 503, text, 'Starting; try again in a moment.\n', { 'retry-after': '1' });
     else if (path === API_BASE || path.startsWith(`${API_BASE}/`)) {

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,19 @@ afterAll(async () => {
 });
 
 describe('the example web server', () => {
+  it('answers 400 to a request target the URL parser refuses, and goes on serving', async () => {
+    const { hostname, port } = new URL(web.url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.end('GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => (text += d));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await fetch(web.url)).status).toBe(503);
+  });
+
   it('answers 503 until the queue is mounted, then serves the page and its files', async () => {
     expect((await fetch(web.url)).status).toBe(503);
     handler = web.mount(queue, () => ({ meetings: [...entries], complete }));
