@@ -135,7 +135,8 @@ describe('NoticeHub', () => {
     const stored: number[] = [];
     let calls = 0;
     const sendBatch = (notices: StorageNotice[]): Promise<void> => {
-      const delay = calls++ === 0 ? 60 : 0;
+      // Slow enough that 1 and 2 are both published while it lasts, on a loaded machine too.
+      const delay = calls++ === 0 ? 500 : 0;
       return new Promise((r) => setTimeout(r, delay)).then(() => {
         stored.push(...notices.map((n) => n.data as number));
       });

@@ -355,7 +355,8 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
       expect(await functionsOf(schema)).toEqual(expected);
       await new Queue(upgraded, 'q').add({ n: version });
     }
-  });
+    // One fresh schema and one upgrade per migration (18 of them): minutes on a loaded machine.
+  }, 120_000);
 
   it('journals no event while no other storage listens', async () => {
     const storage = await openFresh();
