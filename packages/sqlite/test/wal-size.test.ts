@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewJob } from '@waitline/core';
+import { newJob } from '@waitline/storage-contract';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { openConnection, resolveOptions, WAL_SIZE_LIMIT_BYTES } from '../src/connection.js';
@@ -21,21 +22,7 @@ let jobCounter = 0;
 /** A job whose payload takes about 100 KB, so a few hundred adds outgrow the limit. */
 function bigJob(): NewJob {
   jobCounter += 1;
-  const payload = { i: jobCounter, pad: 'x'.repeat(100_000) };
-  return {
-    id: `job-${jobCounter}`,
-    name: 'n',
-    payload,
-    priority: 2,
-    runAt: 0,
-    maxAttempts: 1,
-    backoff: null,
-    timeoutMs: null,
-    size: null,
-    idempotencyKey: null,
-    traceparent: null,
-    webhook: null,
-  };
+  return newJob({ id: `job-${jobCounter}`, payload: { i: jobCounter, pad: 'x'.repeat(100_000) } });
 }
 
 it('the storage connection sets journal_size_limit to 64 MiB', () => {
