@@ -150,6 +150,8 @@ export class JobTracker {
       for (const w of [...e.watchers]) w(null, error);
       return;
     }
+    // A full read applied meanwhile is newer than this position (a pooled storage may answer out of order).
+    if (e.full !== full) return;
     if (position === null) return this.readFull(id, e, e.watchers);
     if (position === shown) return;
     const status = moved(full, position, e.fullAt, Date.now());

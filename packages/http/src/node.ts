@@ -25,7 +25,8 @@ function requestUrl(req: IncomingMessage): URL | null {
   try {
     if (/^https?:\/\//i.test(target)) {
       const url = new URL(target);
-      return HOST.test(url.host) ? url : null;
+      // A fetch Request refuses a URL with credentials: such a target is malformed here.
+      return HOST.test(url.host) && url.username === '' && url.password === '' ? url : null;
     }
     const host = req.headers.host ?? 'localhost';
     if (!target.startsWith('/') || !HOST.test(host)) return null;
@@ -47,8 +48,18 @@ function toRequest(req: IncomingMessage, url: URL, signal: AbortSignal): Request
     method: req.method ?? 'GET',
     headers,
     signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(hasBody ? { body: bodyOf(req), duplex: 'half' } : {}),
   } as RequestInit);
+}
+
+/**
+ * The request's body: its stream, or, when a body parser ahead of the listener already read it
+ * (Express's `express.json()`, which leaves the value in `req.body`), that value as JSON again.
+ */
+function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> | string | Uint8Array {
+  const parsed = (req as IncomingMessage & { body?: unknown }).body;
+  if (!req.readableEnded || parsed === undefined) return Readable.toWeb(req) as ReadableStream<Uint8Array>;
+  return typeof parsed === 'string' || parsed instanceof Uint8Array ? parsed : JSON.stringify(parsed);
 }
 
 /**
@@ -99,8 +110,15 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
     const controller = new AbortController();
     res.on('close', () => controller.abort());
     const url = requestUrl(req);
-    if (url === null) {
-      const { status, body } = errorAnswer(new HttpError(400, 'BAD_REQUEST', 'malformed request target or Host header'));
+    // Methods a fetch Request cannot carry (its constructor throws on them).
+    const refusal =
+      url === null
+        ? new HttpError(400, 'BAD_REQUEST', 'malformed request target or Host header')
+        : /^(CONNECT|TRACE|TRACK)$/i.test(req.method ?? '')
+          ? new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here`)
+          : null;
+    if (url === null || refusal) {
+      const { status, body } = errorAnswer(refusal);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(JSON.stringify(body));
       return;

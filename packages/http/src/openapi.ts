@@ -41,7 +41,12 @@ function operation(route: Route, addSchemas: Map<string, StandardSchemaV1>): Rec
     tags: [route.tag],
     operationId: `${route.method.toLowerCase()}${route.path.replace(/\/:?(\w)(\w*)/g, (_, a: string, b: string) => a.toUpperCase() + b)}`,
     parameters: parameters(route),
-    responses: Object.fromEntries(Object.entries(route.answers).map(([status, a]) => [status, { description: a.description, content: answerContent(a) }])),
+    responses: {
+      ...Object.fromEntries(Object.entries(route.answers).map(([status, a]) => [status, { description: a.description, content: answerContent(a) }])),
+      // Every route can also answer an error its table does not list: 401/403 from authorize, 404 for a queue not served,
+      // 413/415 for a body, 500. Each is the Error body.
+      default: { description: 'any other error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    },
   };
   if (route.action) {
     // Admin routes answer what the app's authorize(request, action) decides; the action names it.

@@ -53,7 +53,9 @@ async function listJobs(ctx: RouteContext): Promise<Response> {
   if (state === 'queued') {
     const offset = cursor === undefined ? 0 : Number(cursor);
     const jobs = await queuedPage(ctx, queue, offset, limit + 1);
-    return json(200, { jobs: jobs.slice(0, limit), nextCursor: jobs.length > limit ? String(offset + limit) : null });
+    // The listing ends at MAX_WAITING_OFFSET: no cursor past it, which would be refused.
+    const more = jobs.length > limit && offset + limit <= MAX_WAITING_OFFSET;
+    return json(200, { jobs: jobs.slice(0, limit), nextCursor: more ? String(offset + limit) : null });
   }
   const after = cursor === undefined ? {} : { afterSeq: Number(cursor) };
   const page = await queue.listJobs({ ...(state ? { states: [state] } : {}), limit: limit + 1, order: 'desc', ...after });

@@ -57,11 +57,13 @@ async function jobStatus({ app, params }: RouteContext): Promise<Response> {
 }
 
 /**
- * The fields whose change is worth an event; the ETA counts in 5-second steps. Progress data
- * counts only when the queue exposes it (`toPublicStatus` leaves it out otherwise).
+ * The fields whose change is worth an event; the ETA counts in 5-second steps, its start and its
+ * finish (a running job's start is 0: only its finish moves). Progress data counts only when the
+ * queue exposes it (`toPublicStatus` leaves it out otherwise).
  */
 function changeKey(s: ReturnType<typeof toPublicStatus>): string {
-  const eta = s.eta ? `${s.eta.basis}:${s.eta.startsInMs === null ? '-' : Math.round(s.eta.startsInMs / 5000)}` : '';
+  const step = (ms: number | null) => (ms === null ? '-' : Math.round(ms / 5000));
+  const eta = s.eta ? `${s.eta.basis}:${step(s.eta.startsInMs)}:${step(s.eta.finishesInMs)}` : '';
   const progress = s.progress ? [s.progress.percent, s.progress.stage, s.progress.data] : null;
   return JSON.stringify([s.state, s.scheduled, s.position, s.attempt, s.cancelRequested, progress, eta]);
 }
