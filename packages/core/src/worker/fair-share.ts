@@ -69,6 +69,8 @@ export class FairShare {
   private limited = true;
   private rated = true;
   private pausedNow = false;
+  /** Grows each time a pause is seen (read or told), so a claim can tell whether one came while it was in flight. */
+  private pausesSeen = 0;
   private refreshedAt: number | null = null;
   private refreshing: Promise<void> | undefined;
 
@@ -109,9 +111,23 @@ export class FairShare {
     return this.pausedNow;
   }
 
-  /** Records what a notice or a claim showed of the pause, until the next read. */
+  /** Records what a notice showed of the pause, until the next read. */
   notePaused(paused: boolean): void {
+    if (paused) this.pausesSeen += 1;
     this.pausedNow = paused;
+  }
+
+  /** A mark to pass to {@link noteClaimed}: take it before a claim is sent. */
+  get pauseMark(): number {
+    return this.pausesSeen;
+  }
+
+  /**
+   * A claim sent at `mark` got jobs, so the queue was not paused when it read it: clears the pause,
+   * unless a pause was seen since the claim was sent (it came after the claim's read and stands).
+   */
+  noteClaimed(mark: number): void {
+    if (mark === this.pausesSeen) this.pausedNow = false;
   }
 
   /** Whether a worker may hold jobs ahead (prefetch): only on a queue with neither a global nor a rate limit (its own or its groups'). */
@@ -134,6 +150,7 @@ export class FairShare {
     const { storage, name } = this.queue;
     const config = await storage.getQueue(name);
     this.pausedNow = config?.paused === true;
+    if (this.pausedNow) this.pausesSeen += 1;
     const limit = config?.concurrency ?? null;
     // A group's rate limit holds claims back as the queue's does: claim through settle, prefetch nothing.
     this.rated = (config?.rateLimit ?? null) !== null || (config?.groupRateLimit ?? null) !== null;

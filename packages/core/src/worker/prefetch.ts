@@ -17,6 +17,8 @@ interface Held {
   job: JobRecord;
   /** Heartbeats in a row that did not renew its lease. */
   missed: number;
+  /** Claimed ahead of the free slots (prefetch), not held behind an earlier attempt of its own. */
+  ahead: boolean;
 }
 
 /** Claimed jobs handed back unrun: queued again in their place, no attempt spent. @internal */
@@ -47,8 +49,8 @@ export class PrefetchBuffer {
   }
 
   /** Holds claimed jobs, after those already held. */
-  push(jobs: readonly JobRecord[]): void {
-    for (const job of jobs) this.held.set(job.id, { job, missed: 0 });
+  push(jobs: readonly JobRecord[], ahead = true): void {
+    for (const job of jobs) this.held.set(job.id, { job, missed: 0, ahead });
   }
 
   /**
@@ -56,7 +58,7 @@ export class PrefetchBuffer {
    * start until `earlier` settles (the caller bounds that wait), then `onFree` is called.
    */
   holdBehind(job: JobRecord, earlier: Promise<unknown>, onFree: () => void): void {
-    this.push([job]);
+    this.push([job], false);
     this.blocked.add(job.id);
     void earlier.then(() => {
       this.blocked.delete(job.id);
@@ -80,6 +82,20 @@ export class PrefetchBuffer {
     if (!h) return undefined;
     this.held.delete(id);
     return { kind: 'cancelled', item: { id, leaseToken: h.job.leaseToken ?? '', error: null } };
+  }
+
+  /**
+   * The jobs claimed ahead (prefetched) handed back unrun, queued again in their place with no
+   * attempt spent; those held behind an earlier attempt of their own stay.
+   */
+  releaseAhead(): Outcome[] {
+    const jobs: JobRecord[] = [];
+    for (const [id, h] of this.held) {
+      if (!h.ahead) continue;
+      this.held.delete(id);
+      jobs.push(h.job);
+    }
+    return releaseOutcomes(jobs);
   }
 
   /** Every held job handed back unrun (the worker is closing): queued again in its place, no attempt spent. */

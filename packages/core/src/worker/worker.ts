@@ -206,6 +206,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     const report = (e: unknown) => this.reportError(e);
     // Closing: a lone claim is not retried (its jobs would go back), nor anything past the last calls' deadline.
     const stop = () => this.lastCalls.passed || (outcomes.length === 0 && !this.claiming);
+    const pauseMark = this.shares?.pauseMark ?? 0;
     let result: SettleResult;
     try {
       result = await settleOrClaim({ storage, queue, now, claim, rated: this.shares?.rateLimited ?? true, report, stop }, outcomes);
@@ -223,7 +224,7 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
     }
     this.afterSettle(outcomes, result);
     this.alarm.arm(result.nextStartAt, now());
-    this.takeClaimed(result.claimed, free);
+    this.takeClaimed(result.claimed, free, pauseMark);
     this.loop.idle = claim !== undefined && result.claimed.length < limit;
     if (this.loop.idle && this.active.size === 0)
       void this.drained.check(
@@ -257,14 +258,15 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
 
   /**
    * Starts claimed jobs into the free slots and holds the rest, unless `close()` began while the
-   * claim was in flight (then they go back unrun). A claim that got jobs shows no pause.
+   * claim was in flight (then they go back unrun). A claim that got jobs shows no pause, unless one
+   * was seen since `pauseMark` (taken before it was sent): then the held ones go back unrun.
    */
-  private takeClaimed(claimed: readonly JobRecord[], free: number): void {
+  private takeClaimed(claimed: readonly JobRecord[], free: number, pauseMark: number): void {
     if (!this.claiming) {
       this.settleLater([...releaseOutcomes(claimed), ...this.prefetched.releaseAll()]);
       return;
     }
-    if (claimed.length > 0) this.shares?.notePaused(false);
+    if (claimed.length > 0) this.shares?.noteClaimed(pauseMark);
     for (const job of claimed.slice(0, free)) this.begin(job);
     this.prefetched.push(claimed.slice(free));
     if (this.shares?.paused) this.settleLater(this.prefetched.releaseAll());
@@ -293,6 +295,8 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
    */
   private startHeld(): void {
     if (this.shares && !this.shares.fresh && this.prefetched.size > 0) return void this.shares.refresh().then(() => this.startHeld());
+    // A global or rate limit set since they were claimed ahead: they go back unrun, claimed under it.
+    if (this.shares && !this.shares.prefetchAllowed && this.prefetched.size > 0) this.settleLater(this.prefetched.releaseAhead());
     while (this.claiming && !this.shares?.paused && this.active.size < this.concurrency) {
       const job = this.prefetched.shift((id) => !this.active.has(id));
       if (!job) return;

@@ -11,7 +11,11 @@
 --   to keep none.
 -- Returns: one row: n jobs deleted, kept samples inserted.
 -- Guarantees: queued jobs are chosen by created_at, final ones by finished_at; at most $4 rows,
---   so each statement holds its locks briefly; rows locked by others are skipped this round.
+--   so each statement holds its locks briefly. Rows locked by others (a cancel, a priority change
+--   in flight) are waited for, not skipped: a skipped row would outlive the clear() or clean()
+--   that selected it, which other storages never leave (the writers it may wait for, cancel,
+--   retry, change-priority and promote, are one-row statements; claims and reclaims skip locked
+--   rows, so none waits back). A row that left the selection meanwhile (claimed) is passed over.
 --   The caller trims the sample store (trim-samples.sql) in the same transaction.
 WITH d AS (
   DELETE FROM {{schema}}.jobs j WHERE j.id IN (
@@ -19,7 +23,7 @@ WITH d AS (
     WHERE e.queue = $1 AND e.state = ANY ($2::text[]) AND e.state <> 'running'
       AND ($3::bigint IS NULL OR coalesce(e.finished_at, e.created_at) < $3)
     LIMIT $4
-    FOR UPDATE SKIP LOCKED
+    FOR UPDATE
   )
   RETURNING j.name, j.state, j.priority, j.size, j.created_at, j.run_at, j.started_at, j.finished_at, j.seq
 ), kept AS (
