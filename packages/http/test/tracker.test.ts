@@ -42,6 +42,7 @@ for (const kind of await testStorages()) {
       const streams: EventStream[] = await Promise.all(watched.map((j) => openStream(`${served.url}/jobs/many/${j.id}/events`)));
       await Promise.all(streams.map((s, i) => s.next((e) => e.data.position === i + 11)));
       const before = { ...reads };
+      const startedAt = Date.now();
       let gate!: () => void;
       let claimed = 0;
       const w = new Worker(
@@ -55,8 +56,11 @@ for (const kind of await testStorages()) {
       await until(() => claimed === 10, 30_000, 'ten claims');
       await Promise.all(streams.map((s, i) => s.next((e) => e.data.position === i + 1, 30_000)));
       const fullReads = reads.status - before.status;
-      // One full read per stream per claim would be 400; the old design made 80 (coalesced).
-      expect(fullReads).toBeLessThan(watched.length);
+      // One full read per stream per claim would be 400; the old design made 80 (coalesced). Each
+      // stream's ETA is also re-read every 5 s (etaRefreshMs): on a loaded machine where the ten
+      // claims take longer, those reads are allowed for, and only they.
+      const etaRereads = watched.length * Math.floor((Date.now() - startedAt) / 5_000);
+      expect(fullReads).toBeLessThan(watched.length + etaRereads);
       expect(reads.position - before.position).toBeGreaterThan(0);
       for (const [i, s] of streams.entries()) {
         const positions = s.events.map((e) => e.data.position as number);
