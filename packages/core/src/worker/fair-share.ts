@@ -79,6 +79,23 @@ export class FairShare {
     private readonly options: FairShareOptions,
   ) {}
 
+  /**
+   * The tracker of worker `id`: settings and live workers read again at most every poll (never
+   * more often than every 500 ms), turns of 5 s, and a worker counted until it missed a lease or
+   * two heartbeats.
+   */
+  static ofWorker(
+    queue: Queue<never, never>,
+    id: string,
+    concurrency: number,
+    periods: { pollIntervalMs: number; leaseMs: number; heartbeatMs: number },
+    onError: (err: unknown) => void,
+  ): FairShare {
+    const refreshMs = Math.max(500, periods.pollIntervalMs);
+    const staleMs = Math.max(periods.leaseMs, 2 * periods.heartbeatMs);
+    return new FairShare(queue, { id, concurrency, refreshMs, turnMs: 5_000, staleMs, onError });
+  }
+
   /** How many more jobs a worker holding `active` may claim now (0 when at or over its share). */
   async claimable(active: number): Promise<number> {
     // Read on schedule even with every slot busy: held jobs start on what it says of the pause.

@@ -241,14 +241,8 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
    */
   private async claimable(): Promise<number> {
     if (!this.claiming) return 0;
-    this.shares ??= new FairShare(this.queue as unknown as Queue<never, never>, {
-      id: this.id,
-      concurrency: this.concurrency,
-      refreshMs: Math.max(500, this.options.pollIntervalMs),
-      turnMs: 5_000,
-      staleMs: Math.max(this.leaseMs, 2 * this.options.heartbeatMs),
-      onError: (err) => this.reportError(err),
-    });
+    const periods = { pollIntervalMs: this.options.pollIntervalMs, leaseMs: this.leaseMs, heartbeatMs: this.options.heartbeatMs };
+    this.shares ??= FairShare.ofWorker(this.queue as unknown as Queue<never, never>, this.id, this.concurrency, periods, (err) => this.reportError(err));
     const n = await this.shares.claimable(this.active.size);
     // Held back to a share of 0 with nothing running: no finish will call for a step, so let the
     // poll and wake-ups try again (the share moves round as turns pass).
