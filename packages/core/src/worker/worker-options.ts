@@ -45,8 +45,10 @@ export interface WorkerOptions {
    * at most 1 000. Held jobs are `running` in the storage under this worker (their leases are
    * renewed, a crash gives them back, no other worker takes them, positions count them as
    * started); a held job's recorded run time starts when its handler starts. Only on a queue
-   * without a global `concurrency`: there, prefetch is ignored, since a held job would hold a slot
-   * of the limit without running. `close()` hands held jobs back unrun, attempt not spent.
+   * without a global `concurrency` or a rate limit: there, prefetch is ignored, since a held job
+   * would hold a slot of the limit without running. Jobs held when such a limit is set go back
+   * unrun once the worker reads its settings again (each poll interval, 500 ms at the least); none starts
+   * while the queue is paused. `close()` hands held jobs back unrun, attempt not spent.
    */
   prefetch?: number | undefined;
   /** Start claiming at once. Default true. */
