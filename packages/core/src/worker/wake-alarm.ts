@@ -12,7 +12,11 @@ export class WakeAlarm {
   private timer: NodeJS.Timeout | undefined;
   private at = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly wake: () => void) {}
+  /** `now` is the clock `at` is read on (the queue's); default `Date.now`. */
+  constructor(
+    private readonly wake: () => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Wakes at `at` (a time on the queue's clock, read as `now`), unless armed earlier. */
   arm(at: number | undefined, now: number): void {
@@ -20,14 +24,24 @@ export class WakeAlarm {
     if (this.timer !== undefined && this.at <= at) return;
     this.clear();
     this.at = at;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.at = Number.POSITIVE_INFINITY;
-        this.wake();
-      },
-      Math.max(0, at - now),
-    );
+    this.start(Math.max(0, at - now));
+  }
+
+  /**
+   * A timer can fire a few ms before the clock reaches its time (libuv counts the delay from the
+   * event loop's cached time, which lags the clock by as long as the current turn has run): woken
+   * then, a claim finds the job not yet due and nothing wakes the worker again until its poll.
+   * So a timer that fired early, with the clock moving, waits out the rest; a clock that did not
+   * move at all (a test's frozen clock) wakes at once, as before.
+   */
+  private start(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      const left = this.at - this.now();
+      if (left > 0 && left < delayMs) return this.start(left);
+      this.timer = undefined;
+      this.at = Number.POSITIVE_INFINITY;
+      this.wake();
+    }, delayMs);
     this.timer.unref?.();
   }
 

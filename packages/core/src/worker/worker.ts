@@ -68,7 +68,10 @@ export class Worker<Payload = unknown, Result = unknown, Input = Payload> extend
   private readonly cancels: CancelCheck;
   private timers: NodeJS.Timeout[] = [];
   /** The earliest known moment work may appear: a rate limit's next token, a delayed job due. */
-  private readonly alarm = new WakeAlarm(() => this.wake());
+  private readonly alarm = new WakeAlarm(
+    () => this.wake(),
+    () => this.queue.clock.now(),
+  );
   private unsubscribe: (() => void) | undefined;
   private offReset: (() => void) | undefined;
   private started: Promise<void> | undefined;
