@@ -3,16 +3,12 @@
  * errors every route may give through `default`) and its JSON body is valid against the documented
  * schema. Real server on localhost, real SQLite file.
  */
-import { createRequire } from 'node:module';
 import { Queue, type Storage, Worker } from '@waitline/core';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../src/index.js';
 import { call, type Json, type Served, serve, until } from './serve.js';
 import { testStorages } from './storages.js';
-
-const require = createRequire(import.meta.url);
-// biome-ignore lint/suspicious/noExplicitAny: ajv loaded by path
-const Ajv2020: any = require('/tmp/wt-review-http/node_modules/.pnpm/ajv@8.20.0/node_modules/ajv/dist/2020.js').default;
 
 const [sqlite] = await testStorages();
 
