@@ -28,21 +28,39 @@ export class ValidationError extends WaitlineError {
   }
 }
 
-/** An add would take the queue past its `maxSize`; nothing of the add was written. */
+/**
+ * What a refusal for room refused: an add (`add`), an entry of `addBulk` (`bulk`), or a retry by
+ * hand (`retry`), which puts a finished job back among the waiting ones and so counts as an add.
+ */
+export type AdmissionSource = 'add' | 'bulk' | 'retry';
+
+/** How a refusal names what would have taken the queue or group past its cap. */
+function admissionWhat(source: AdmissionSource): string {
+  return source === 'retry' ? 'retrying the job' : 'the add';
+}
+
+/**
+ * An add, or a retry by hand, would take the queue past its `maxSize`; nothing was written. From a
+ * retry its `path` is `['id']` (the job that would not fit).
+ */
 export class QueueFullError extends WaitlineError {
   constructor(
     readonly queue: string,
     readonly maxSize: number,
+    source: AdmissionSource = 'add',
   ) {
-    super('QUEUE_FULL', `queue "${queue}" is full: the add would take it past its maxSize of ${maxSize} waiting jobs; nothing was written`);
+    super('QUEUE_FULL', `queue "${queue}" is full: ${admissionWhat(source)} would take it past its maxSize of ${maxSize} waiting jobs; nothing was written`, {
+      path: source === 'retry' ? ['id'] : [],
+    });
   }
 }
 
 /**
- * An add would take a group past the queue's `groupMaxWaiting` (its queued jobs, ready or
- * scheduled, at every priority level); nothing of the add was written, the other groups' jobs of
- * the same batch included. `index` is the offending job's place in the batch (0 for a single add);
- * `path` is `['options', 'group']`, or `['jobs', index, 'options', 'group']` from `addBulk`.
+ * An add, or a retry by hand, would take a group past the queue's `groupMaxWaiting` (its queued
+ * jobs, ready or scheduled, at every priority level); nothing was written, the other groups' jobs
+ * of the same batch included. `index` is the offending job's place in the batch (0 for a single
+ * add or a retry); `path` is `['options', 'group']`, `['jobs', index, 'options', 'group']` from
+ * `addBulk`, or `['id']` from a retry.
  */
 export class GroupFullError extends WaitlineError {
   constructor(
@@ -50,27 +68,30 @@ export class GroupFullError extends WaitlineError {
     readonly group: string,
     readonly maxWaiting: number,
     readonly index = 0,
-    bulk = false,
+    source: AdmissionSource = 'add',
   ) {
     super(
       'GROUP_FULL',
-      `group "${group}" of queue "${queue}" is full: the add would take it past its groupMaxWaiting of ${maxWaiting} waiting jobs; nothing was written`,
-      {
-        path: bulk ? ['jobs', index, 'options', 'group'] : ['options', 'group'],
-      },
+      `group "${group}" of queue "${queue}" is full: ${admissionWhat(source)} would take it past its groupMaxWaiting of ${maxWaiting} waiting jobs; nothing was written`,
+      { path: groupFullPath(source, index) },
     );
   }
 
   /** The same refusal with the path of an `addBulk` entry: `['jobs', index, 'options', 'group']`. */
   inBulk(): GroupFullError {
-    return new GroupFullError(this.queue, this.group, this.maxWaiting, this.index, true);
+    return new GroupFullError(this.queue, this.group, this.maxWaiting, this.index, 'bulk');
   }
 }
 
+function groupFullPath(source: AdmissionSource, index: number): Array<string | number> {
+  if (source === 'retry') return ['id'];
+  return source === 'bulk' ? ['jobs', index, 'options', 'group'] : ['options', 'group'];
+}
+
 /**
- * An add (`add`, `addBulk`, with or without `tx`) was refused because the queue is draining
- * (`queue.drain()` was called and `queue.resume()` not yet). The storage checks the flag in the
- * same atomic step that writes, so nothing of the add was written. A paused queue takes adds;
+ * An add (`add`, `addBulk`, with or without `tx`) or a retry by hand was refused because the
+ * queue is draining (`queue.drain()` was called and `queue.resume()` not yet). The storage checks
+ * the flag in the same atomic step that writes, so nothing was written. A paused queue takes adds;
  * only draining refuses them.
  */
 export class QueueDrainingError extends WaitlineError {

@@ -232,7 +232,13 @@ export class Queue<Payload = unknown, Result = unknown, Input = Payload> extends
     return (await cancelJob(this, parseJobId(id))) as JobRecord<Payload, Result>;
   }
 
-  /** Re-drives a `failed` (dead-letter) or `cancelled` job: back to `queued` with its attempts reset. */
+  /**
+   * Re-drives a `failed` (dead-letter) or `cancelled` job: back to `queued` with its attempts reset,
+   * at the back of its priority level. It counts as an add: a draining queue refuses it
+   * (`QueueDrainingError`), and so do `maxSize` (`QueueFullError`) and `groupMaxWaiting`
+   * (`GroupFullError`) when the job would not fit, each with nothing written. Other states throw
+   * `InvalidTransitionError`; an unknown id, or another queue's, `JobNotFoundError`.
+   */
   async retry(id: JobId): Promise<JobRecord<Payload, Result>> {
     const rec = await this.storage.retry({ queue: this.name, id: parseJobId(id), now: this.clock.now() });
     this.storage.notifier?.publish({ queue: this.name, kind: 'added', runAt: rec.runAt, jobId: rec.id });

@@ -169,7 +169,10 @@ export interface StorageTransitions<Tx = unknown> {
   reclaimExpired(p: ReclaimParams): Promise<JobRecord[]>;
   /**
    * Moves a `failed` or `cancelled` job back to `queued` at `runAt ?? now`, `attempt` and `stalls`
-   * reset to 0. Throws `JobNotFoundError` (unknown, another queue's) or `InvalidTransitionError`.
+   * reset to 0. Throws `JobNotFoundError` (unknown, another queue's) or `InvalidTransitionError`;
+   * then, checked in the same atomic step as the write, as an add of the job would be refused:
+   * `QueueDrainingError`, `QueueFullError` (`maxSize` counts the job) or `GroupFullError`
+   * (`groupMaxWaiting`), each with nothing written.
    */
   retry(p: RetryParams): Promise<JobRecord>;
   /**

@@ -43,7 +43,7 @@ const SAMPLES: Record<string, WaitlineError> = {
     { path: [0], message: 'two' },
   ]),
   QueueFullError: new QueueFullError('q', 10),
-  GroupFullError: new GroupFullError('q', 'tenant-1', 5, 2, true),
+  GroupFullError: new GroupFullError('q', 'tenant-1', 5, 2, 'bulk'),
   QueueDrainingError: new QueueDrainingError('q'),
   JobNotFoundError: new JobNotFoundError('j-1'),
   LeaseLostError: new LeaseLostError('j-2'),

@@ -1,7 +1,8 @@
 /**
- * Operator moves and queue configuration: cancel, retry by hand, change priority, promote, remove,
- * and a queue's stored settings (create, pause, resume, drain, limits, group weights). Each transition is one
- * guarded statement; on a miss the job is read to raise the precise error.
+ * Operator moves and queue configuration: cancel, change priority, promote, remove (retry by hand
+ * is in retry.ts), and a queue's stored settings (create, pause, resume, drain, limits, group
+ * weights). Each transition is one guarded statement; on a miss the job is read to raise the
+ * precise error.
  * @module
  * @internal
  */
@@ -15,7 +16,6 @@ import {
   type PromoteParams,
   type QueueConfig,
   type RemoveParams,
-  type RetryParams,
   type SetGroupParams,
   type UpsertQueueParams,
   checkRemovableStates,
@@ -32,7 +32,7 @@ export async function getJobOrThrow(ctx: PgContext, queue: string, id: string): 
 }
 
 /** The guarded transitions whose values are `[id, value, queue]` and whose row holds the `job`. */
-type Transition = 'retryJob' | 'changePriority' | 'promoteJob';
+type Transition = 'changePriority' | 'promoteJob';
 
 /**
  * Runs a guarded transition whose values are `[id, value, queue]`; on a miss throws
@@ -132,11 +132,6 @@ export async function cancelJob(ctx: PgContext, p: CancelParams): Promise<JobRec
   const job = await getJobOrThrow(ctx, p.queue, p.id);
   if (job.state === 'cancelled') return job;
   throw new InvalidTransitionError(p.id, job.state, 'cancelled');
-}
-
-/** Failed or cancelled back to `queued` at `runAt ?? now`, attempts reset. @internal */
-export function retryJob(ctx: PgContext, p: RetryParams): Promise<JobRecord> {
-  return transition(ctx, 'retryJob', [p.id, p.runAt ?? p.now, p.queue], 'queued');
 }
 
 /** A queued job's new priority. @internal */

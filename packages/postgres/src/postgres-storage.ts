@@ -64,6 +64,7 @@ import { PgContext } from './context.js';
 import { DatabaseClock } from './db-clock.js';
 import { claim } from './claim.js';
 import * as control from './control.js';
+import { retryJob } from './retry.js';
 import { enqueue } from './enqueue.js';
 import { storageName, toStorageError } from './errors.js';
 import * as housekeeping from './housekeeping.js';
@@ -312,7 +313,7 @@ export class PostgresStorage implements Storage<PostgresTx> {
 
   /** Failed or cancelled back to queued; wakes idle workers at commit. */
   retry(p: RetryParams): Promise<JobRecord> {
-    return this.guard.run('retry', () => control.retryJob(this.ctx, p));
+    return this.guard.run('retry', () => retryJob(this.ctx, p));
   }
 
   /** A queued job's new priority. */

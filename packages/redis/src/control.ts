@@ -9,12 +9,15 @@ import {
   type CancelParams,
   type ChangePriorityParams,
   checkRemovableStates,
+  GroupFullError,
   InvalidTransitionError,
   type JobRecord,
   type JobRef,
   JobNotFoundError,
   type PromoteParams,
   type QueueConfig,
+  QueueDrainingError,
+  QueueFullError,
   type QueueRateLimit,
   type RemoveParams,
   type RetryParams,
@@ -22,6 +25,7 @@ import {
 } from '@waitline/core';
 import { optionalArg, type RedisContext } from './context.js';
 import { toJobRecord, toQueueConfig } from './rows.js';
+import type { JobHash } from './replies.js';
 import type { ScriptArg } from './scripts.js';
 
 function field(value: number | null | undefined): string {
@@ -52,7 +56,7 @@ export async function upsertQueue(ctx: RedisContext, p: UpsertQueueParams): Prom
 }
 
 /** The by-id scripts: each replies `['ok', job]`, `['missing']` or `['invalid', state]`. */
-type MoveScript = 'cancel' | 'retry' | 'changePriority' | 'promote';
+type MoveScript = 'cancel' | 'changePriority' | 'promote';
 
 /**
  * Runs a by-id script on the job's queue: 'ok' gives the record, 'invalid' an
@@ -60,7 +64,11 @@ type MoveScript = 'cancel' | 'retry' | 'changePriority' | 'promote';
  * own queue's keys, so a job of another queue is missing and nothing is written.
  */
 async function jobMove(ctx: RedisContext, name: MoveScript, ref: JobRef, target: string, args: ScriptArg[]): Promise<JobRecord> {
-  const reply = await ctx.onQueue(name, ref.queue, [ref.id, ...args]);
+  return moved(await ctx.onQueue(name, ref.queue, [ref.id, ...args]), ref, target);
+}
+
+/** A by-id script's reply as the record, or its `JobNotFoundError` / `InvalidTransitionError`. */
+function moved(reply: ['ok', JobHash] | ['missing'] | ['invalid', string], ref: JobRef, target: string): JobRecord {
   if (reply[0] === 'missing') throw new JobNotFoundError(ref.id);
   if (reply[0] === 'invalid') throw new InvalidTransitionError(ref.id, reply[1], target);
   return toJobRecord(ref.queue, reply[1]);
@@ -71,9 +79,16 @@ export function cancelJob(ctx: RedisContext, p: CancelParams): Promise<JobRecord
   return jobMove(ctx, 'cancel', p, 'cancelled', [String(p.now)]);
 }
 
-/** Failed or cancelled back to queued, attempts reset. @internal */
-export function retryJob(ctx: RedisContext, p: RetryParams): Promise<JobRecord> {
-  return jobMove(ctx, 'retry', p, 'queued', [String(p.now), String(p.runAt ?? p.now)]);
+/**
+ * Failed or cancelled back to queued, attempts reset; refused with nothing written where an add of
+ * the job would be (retry.lua): `QueueDrainingError`, `QueueFullError`, `GroupFullError`. @internal
+ */
+export async function retryJob(ctx: RedisContext, p: RetryParams): Promise<JobRecord> {
+  const reply = await ctx.onQueue('retry', p.queue, [p.id, String(p.now), String(p.runAt ?? p.now)]);
+  if (reply[0] === 'draining') throw new QueueDrainingError(p.queue);
+  if (reply[0] === 'full') throw new QueueFullError(p.queue, Number(reply[1]), 'retry');
+  if (reply[0] === 'groupFull') throw new GroupFullError(p.queue, reply[1], Number(reply[2]), 0, 'retry');
+  return moved(reply, p, 'queued');
 }
 
 /** A queued job's new priority. @internal */

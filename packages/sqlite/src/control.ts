@@ -20,6 +20,7 @@ import {
   type UpsertQueueParams,
 } from '@waitline/core';
 import type { SqliteContext } from './context.js';
+import { checkReadmission } from './enqueue.js';
 import { keepSamples } from './housekeeping.js';
 import { type JobRow, toJobRecord, toQueueConfig } from './rows.js';
 import { joinTurn } from './turns.js';
@@ -58,11 +59,16 @@ export function cancelJob(ctx: SqliteContext, p: CancelParams): JobRecord {
 
 /**
  * Moves a failed or cancelled job back to `queued` at `p.runAt ?? p.now` with attempts reset; its
- * last error is kept; in a grouped queue the job's group joins its level's turns. Call inside
- * `BEGIN IMMEDIATE`. Statements: retry-job (+ get-job on a miss), turn-join.
+ * last error is kept; in a grouped queue the job's group joins its level's turns. Refused with
+ * nothing written where an add would be (draining, `maxSize`, `groupMaxWaiting`: see
+ * `checkReadmission`). Call inside `BEGIN IMMEDIATE`. Statements: get-job, the room checks,
+ * retry-job, turn-join.
  * @internal
  */
 export function retryJob(ctx: SqliteContext, p: RetryParams): JobRecord {
+  const before = getJobOrThrow(ctx, p.queue, p.id);
+  if (before.state !== 'failed' && before.state !== 'cancelled') throw new InvalidTransitionError(p.id, before.state, 'queued');
+  checkReadmission(ctx, p.queue, before.group, p.now);
   const row = ctx.jobs('retryJob').get({ id: p.id, queue: p.queue, runAt: p.runAt ?? p.now });
   const job = transitioned(ctx, row, p.queue, p.id, 'queued');
   joinTurn(ctx, job.queue, job.group, job.priority);

@@ -78,6 +78,23 @@ function groupWaiting(ctx: SqliteContext, queue: QueueRow): ((group: string | nu
   };
 }
 
+/**
+ * Throws what an add of one job of `group` to `queueName` would throw for want of room (a retry by
+ * hand counts as an add): `QueueDrainingError`, `QueueFullError`, `GroupFullError`, each with the
+ * retry's path. Reads only; call inside the `BEGIN IMMEDIATE` that then writes the job.
+ * @internal
+ */
+export function checkReadmission(ctx: SqliteContext, queueName: string, group: string | null, now: number): void {
+  const queue = readOrCreateQueue(ctx, queueName, now);
+  if (queue.draining === 1) throw new QueueDrainingError(queueName);
+  if (roomLeft(ctx, queue) < 1) throw new QueueFullError(queueName, queue.max_size ?? 0, 'retry');
+  const max = queue.group_max_waiting;
+  if (max === null || group === null) return;
+  if (ctx.one('groupQueuedBounded', { queue: queueName, grp: group, bound: max }).n + 1 > max) {
+    throw new GroupFullError(queueName, group, max, 0, 'retry');
+  }
+}
+
 /** A duplicate job id as a typed error: ids are unique across every queue of a storage. */
 function duplicateIdError(id: string, cause: unknown): unknown {
   const code = (cause as { code?: unknown }).code;

@@ -39,6 +39,7 @@ import { describeRateLimit } from './areas/rate-limit.js';
 import { describeReclaim } from './areas/reclaim.js';
 import { describeStalls } from './areas/stalls.js';
 import { describeRetry } from './areas/retry.js';
+import { describeRetryAdmission } from './areas/retry-admission.js';
 import { describeRetention } from './areas/retention.js';
 import { describeRetentionTransfer } from './areas/retention-transfer.js';
 import { describeSchedules } from './areas/schedules.js';
@@ -112,6 +113,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeControl(harness);
     describeDrain(harness);
     describeRetry(harness);
+    describeRetryAdmission(harness);
     describeIsolation(harness);
     describeImport(harness);
     describeImportLines(harness);

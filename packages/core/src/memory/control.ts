@@ -10,6 +10,7 @@ import type { JobState } from '../state.js';
 import type { CancelParams, ChangePriorityParams, JobRef, PromoteParams, RemoveParams, RetryParams } from '../storage.js';
 import { checkRemovableStates } from '../remove-jobs.js';
 import { copyJob } from './copy.js';
+import { checkReadmission } from './enqueue.js';
 import type { MemoryStore } from './store.js';
 
 /** The job of `ref.queue` or `JobNotFoundError` (also for another queue's job). */
@@ -42,10 +43,12 @@ export function cancelJob(store: MemoryStore, p: CancelParams): JobRecord {
 
 /**
  * A failed or cancelled job back to `queued` at `p.runAt ?? p.now` (the back of its priority
- * level), `attempt` and `stalls` reset; its last error and `startedAt` are kept. @internal
+ * level), `attempt` and `stalls` reset; its last error and `startedAt` are kept. Refused, with
+ * nothing written, where an add would be: a draining queue, a full queue or a full group. @internal
  */
 export function retryJob(store: MemoryStore, p: RetryParams): JobRecord {
   const job = jobIn(store, p, ['failed', 'cancelled'], 'queued');
+  checkReadmission(store, p.queue, job.group);
   job.attempt = 0;
   job.stalls = 0;
   job.runAt = p.runAt ?? p.now;

@@ -4,7 +4,7 @@
  * @module
  * @internal
  */
-import { GroupFullError, QueueDrainingError, QueueFullError, ValidationError } from '../errors.js';
+import { type AdmissionSource, GroupFullError, QueueDrainingError, QueueFullError, ValidationError } from '../errors.js';
 import type { JobRecord, NewJob } from '../job-record.js';
 import { queuedRecord } from '../new-job.js';
 import type { EnqueueParams, EnqueueResult } from '../storage.js';
@@ -43,12 +43,25 @@ function plan(store: MemoryStore, p: EnqueueParams): Planned[] {
 }
 
 /** Throws `QueueDrainingError` or `QueueFullError` when the queue refuses `adding` new jobs. */
-function checkRoom(store: MemoryStore, queue: string, adding: number): void {
+function checkRoom(store: MemoryStore, queue: string, adding: number, source: AdmissionSource = 'add'): void {
   const config = store.queues.get(queue);
   if (config === undefined) return;
   if (config.draining) throw new QueueDrainingError(queue);
   if (config.maxSize !== null && adding > 0 && store.queueJobs(queue).waiting.size + adding > config.maxSize) {
-    throw new QueueFullError(queue, config.maxSize);
+    throw new QueueFullError(queue, config.maxSize, source);
+  }
+}
+
+/**
+ * Throws what an add of the job would throw for want of room: a retry by hand puts a finished job
+ * back among the waiting ones, so a draining queue, a full queue or a full group refuses it.
+ * @internal
+ */
+export function checkReadmission(store: MemoryStore, queue: string, group: string | null): void {
+  checkRoom(store, queue, 1, 'retry');
+  const max = store.queues.get(queue)?.groupMaxWaiting ?? null;
+  if (max !== null && group !== null && store.queueJobs(queue).groups.queuedOf(group) + 1 > max) {
+    throw new GroupFullError(queue, group, max, 0, 'retry');
   }
 }
 

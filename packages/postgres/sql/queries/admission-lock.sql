@@ -1,0 +1,12 @@
+-- admission-lock: one of the transaction-level advisory locks an add takes before it counts.
+--
+-- @param scope: string
+-- @param key: string
+-- @returns { locked: boolean }
+-- Parameters: scope ':size' with the queue as key (enqueue()'s max_size lock), or
+--   ':group:' || queue with the group as key (group_wait_lock()'s lock).
+-- Returns: one row, once the lock is granted.
+-- Guarantees: the same keys enqueue() locks, (hashtext(channel || scope), hashtext(key)), so adds
+--   and retries of the queue (or group) are serialised against each other. Take the size lock
+--   before the group lock, as enqueue() does, so the two never wait on each other in a cycle.
+SELECT true AS locked FROM pg_advisory_xact_lock(hashtext({{channel}} || $1), hashtext($2))
