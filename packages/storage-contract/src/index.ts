@@ -60,6 +60,7 @@ import { describeWorkerProcesses } from './areas/worker-process.js';
 import { describeWorkerRun } from './areas/worker-run.js';
 import { describeWorkerEdges } from './areas/worker-edges.js';
 import { describeWorkerPrefetch } from './areas/worker-prefetch.js';
+import { describeWorkerHeldControl } from './areas/worker-held-control.js';
 import type { StorageHarness } from './harness.js';
 
 export type { HarnessTransaction, StorageHarness } from './harness.js';
@@ -130,6 +131,7 @@ export function describeStorageContract(harness: StorageHarness, options: Contra
     describeTransactionalEnqueue(harness);
     describeWorkerRun(harness);
     describeWorkerPrefetch(harness);
+    describeWorkerHeldControl(harness);
     describeWorkerEdges(harness);
     describeWorkerControl(harness);
     describeWorkerErrors(harness);

@@ -56,6 +56,18 @@ export function useLive(harness: StorageHarness): Live {
   };
 }
 
+/** The storage with `method` changed by `wrap`, every other method as it is. */
+export function intercept(storage: Storage, method: keyof Storage, wrap: (call: () => Promise<unknown>) => Promise<unknown>): Storage {
+  return new Proxy(storage, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      if (prop !== method) return value.bind(target);
+      return (...args: unknown[]) => wrap(() => value.apply(target, args));
+    },
+  });
+}
+
 /** Records every payload of the named events a queue emits, in order. */
 export function record<K extends WaitlineEventName>(
   source: { on(event: K, listener: (p: WaitlineEventMap[K]) => void): unknown },

@@ -6,22 +6,10 @@
  * claim in flight when `close()` is called hands its jobs back unrun; progress is stored in call
  * order; a short retry does not wait for the next poll.
  */
-import { Queue, type Storage, StorageUnavailableError } from '@waitline/core';
+import { Queue, StorageUnavailableError } from '@waitline/core';
 import { describe, expect, it } from 'vitest';
 import type { StorageHarness } from '../harness.js';
-import { gate, sleep, until, useLive } from '../live.js';
-
-/** The storage with `method` changed by `wrap`, every other method as it is. */
-function intercept(storage: Storage, method: keyof Storage, wrap: (call: () => Promise<unknown>) => Promise<unknown>): Storage {
-  return new Proxy(storage, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      if (prop !== method) return value.bind(target);
-      return (...args: unknown[]) => wrap(() => value.apply(target, args));
-    },
-  });
-}
+import { gate, intercept, sleep, until, useLive } from '../live.js';
 
 /** Registers the worker-edges area. */
 export function describeWorkerEdges(harness: StorageHarness): void {
