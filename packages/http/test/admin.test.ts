@@ -178,6 +178,23 @@ for (const kind of await testStorages()) {
       await q.clear();
     });
 
+    it('refuses a retry the queue cannot admit: 409 while draining, the job left as it was', async () => {
+      const job = await other.add({ n: 1 });
+      await other.cancel(job.id);
+      await storage.upsertQueue({ name: 'other', draining: true, now: Date.now() });
+      try {
+        const refused = await call(`${open.url}/jobs/other/${job.id}/retry`, { method: 'POST', headers: ADMIN });
+        expect(refused.status).toBe(409);
+        expect(refused.body.error).toMatchObject({ code: 'QUEUE_DRAINING', path: [] });
+        expect((await other.getJob(job.id))?.state).toBe('cancelled');
+      } finally {
+        await other.resume();
+      }
+      const retried = await call(`${open.url}/jobs/other/${job.id}/retry`, { method: 'POST', headers: ADMIN });
+      expect(retried.body.job.state).toBe('queued');
+      await other.clear();
+    });
+
     it('pauses, resumes, drains, clears and cleans a queue', async () => {
       const paused = await call(`${open.url}/queues/work/pause`, { method: 'POST', headers: ADMIN });
       expect(paused.body.config.paused).toBe(true);
