@@ -1,14 +1,15 @@
 /**
  * The start of a job that waits behind few jobs, from the distribution of its wait rather than
- * from one expected value per job: a running job's remainder (without progress or a size model)
- * and an unsized job's run time are drawn, seeded so the same data gives the same answer, from the
- * recent run times of its kind; the queue is simulated once per draw, and the estimate is the
+ * from one expected value per job: a running job's remainder (without progress; for a sized job,
+ * as its size's expectation times a recent run's ratio to its own) and an unsized job's run time
+ * are drawn, seeded so the same data gives the same answer, from the recent runs of its kind;
+ * the queue is simulated once per draw, and the estimate is the
  * median of the draws. With skewed run times and few jobs ahead one remainder decides the wait,
  * and the start of "every job at its expected time" is not the typical start: with three slots
  * busy, the first to free up comes sooner than the shortest of three expected remainders.
  * @module
  */
-import { expectedDuration, initialSlots, type NameModel, remainingMs, simulateStart } from './eta.js';
+import { expectedDuration, firstAbove, initialSlots, type NameModel, remainingMs, simulateStart } from './eta.js';
 import type { PositionInputs, RunningSample } from './storage-reads.js';
 
 /** Draws of the queue per estimate. */
@@ -37,18 +38,6 @@ function seedOf(id: string, now: number): number {
   return h >>> 0;
 }
 
-/** Index of the first run longer than `elapsed` in ascending `sorted`. */
-function firstLonger(sorted: readonly number[], elapsed: number): number {
-  let from = 0;
-  let to = sorted.length;
-  while (from < to) {
-    const mid = (from + to) >> 1;
-    if ((sorted[mid] as number) <= elapsed) from = mid + 1;
-    else to = mid;
-  }
-  return from;
-}
-
 /** What the models say of one queue, for drawing. */
 interface Models {
   models: Map<string, NameModel>;
@@ -56,19 +45,24 @@ interface Models {
   ownMs: number;
 }
 
-/** A draw of a running job's remainder: a longer run of its kind less its age, when it has no progress nor size model. */
+/**
+ * A draw of a running job's remainder when it reports no progress: a longer run of its kind less
+ * its age; for a sized job, its expected duration times the ratio of a run that strayed further
+ * from its own expectation than this one has so far, less its age.
+ */
 function runningDraw(r: RunningSample, m: Models, now: number): (rand: () => number) => number {
   const model = m.models.get(r.name) ?? m.fallback;
   const expected = expectedDuration(m.models, m.fallback, r.name, r.size)?.ms ?? m.ownMs;
   const fixed = remainingMs(r, expected, now, model);
   const bySize = r.size !== null && model?.msPerUnit != null;
   const hasProgress = r.progressPercent !== null && r.progressPercent >= 5 && r.progressPercent <= 100;
-  if (!model || bySize || hasProgress) return () => fixed;
+  if (!model || hasProgress || (bySize && !(expected > 0))) return () => fixed;
+  const [sorted, scale] = bySize ? [model.sizeRatios, expected] : [model.sortedMs, 1];
   const elapsed = Math.max(0, now - r.startedAt);
-  const from = firstLonger(model.sortedMs, elapsed);
-  const longer = model.sortedMs.length - from;
+  const from = firstAbove(sorted, elapsed / scale);
+  const longer = sorted.length - from;
   if (longer < MIN_LONGER) return () => fixed;
-  return (rand) => (model.sortedMs[from + Math.floor(rand() * longer)] as number) - elapsed;
+  return (rand) => (sorted[from + Math.floor(rand() * longer)] as number) * scale - elapsed;
 }
 
 /** A draw of a waiting job's run time: its size's expectation when sized, else a recent run of its kind. */

@@ -53,6 +53,8 @@ export interface NameModel {
   msPerUnit: number | null;
   /** Recent run times, ascending. */
   sortedMs: readonly number[];
+  /** Each recent sized run's time ÷ its size's expectation (`size × msPerUnit`), ascending; empty without a size model. */
+  sizeRatios: readonly number[];
 }
 
 /** The simulation gives up per-job steps beyond this many (jobs × slots) and uses sums. */
@@ -88,7 +90,16 @@ function perUnit(samples: readonly FinishedSample[]): number | null {
 
 function modelOf(samples: readonly FinishedSample[]): NameModel {
   const sortedMs = samples.map((s) => Math.max(0, s.finishedAt - s.startedAt)).sort((a, b) => a - b);
-  return { meanMs: winsorisedMean(sortedMs), msPerUnit: perUnit(samples), sortedMs };
+  const msPerUnit = perUnit(samples);
+  return { meanMs: winsorisedMean(sortedMs), msPerUnit, sortedMs, sizeRatios: sizeRatios(samples, msPerUnit) };
+}
+
+/** How far each sized run strayed from its size's expectation: run time ÷ (size × msPerUnit), ascending. */
+function sizeRatios(samples: readonly FinishedSample[], msPerUnit: number | null): number[] {
+  if (msPerUnit === null || msPerUnit <= 0) return [];
+  const out: number[] = [];
+  for (const s of samples) if (s.size !== null && s.size > 0) out.push(Math.max(0, s.finishedAt - s.startedAt) / (s.size * msPerUnit));
+  return out.sort((a, b) => a - b);
 }
 
 /** Builds per-name duration models from recent completed samples. @internal */
@@ -133,22 +144,36 @@ function queueFallback(recent: readonly FinishedSample[]): NameModel | null {
  * @internal
  */
 export function residualMs(sortedMs: readonly number[], elapsedMs: number): number | null {
+  return residualScaled(sortedMs, 1, elapsedMs);
+}
+
+/** Index of the first value above `x` in ascending `sorted`. @internal */
+export function firstAbove(sorted: readonly number[], x: number): number {
   let from = 0;
-  let to = sortedMs.length;
+  let to = sorted.length;
   while (from < to) {
     const mid = (from + to) >> 1;
-    if ((sortedMs[mid] as number) <= elapsedMs) from = mid + 1;
+    if ((sorted[mid] as number) <= x) from = mid + 1;
     else to = mid;
   }
-  const longer = sortedMs.length - from;
+  return from;
+}
+
+/** The median of what the runs `sorted × scale` longer than `elapsedMs` had left; null with fewer than 3. */
+function residualScaled(sorted: readonly number[], scale: number, elapsedMs: number): number | null {
+  const from = firstAbove(sorted, elapsedMs / scale);
+  const longer = sorted.length - from;
   if (longer < 3) return null;
-  return (sortedMs[from + Math.floor(longer / 2)] as number) - elapsedMs;
+  return (sorted[from + Math.floor(longer / 2)] as number) * scale - elapsedMs;
 }
 
 /**
- * Remaining time of a running job: from its progress when it reported enough; else, for a job
- * without a size, the residual life of its kind (see {@link residualMs}); else its expected
- * duration less the time run (at least a tenth of it).
+ * Remaining time of a running job: from its progress when it reported enough; else its residual
+ * life (see {@link residualMs}): for a job without a size, of its kind's run times; for a sized
+ * one, of its expected duration times each recent run's ratio to its own expectation, so a job
+ * that has run about as long as expected is given what such jobs really had left, not a fixed
+ * share of its duration. With fewer than 3 longer runs to go by: its expected duration less the
+ * time run, at least a tenth of it.
  * @internal
  */
 export function remainingMs(job: RunningSample, expected: number, now: number, model?: NameModel | null): number {
@@ -156,7 +181,9 @@ export function remainingMs(job: RunningSample, expected: number, now: number, m
   const p = job.progressPercent;
   if (p !== null && p >= 5 && p <= 100) return Math.max(0, (elapsed * (100 - p)) / p);
   const bySize = job.size !== null && model?.msPerUnit != null;
-  const residual = !bySize && model ? residualMs(model.sortedMs, elapsed) : null;
+  let residual: number | null = null;
+  if (model && !bySize) residual = residualMs(model.sortedMs, elapsed);
+  else if (model && expected > 0) residual = residualScaled(model.sizeRatios, expected, elapsed);
   if (residual !== null) return residual;
   return Math.max(expected - elapsed, expected * 0.1);
 }

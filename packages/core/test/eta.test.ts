@@ -223,6 +223,17 @@ describe('run-time model', () => {
     const eta = estimateEta(inputs({ recent: samples(sorted), running }), NOW);
     expect(eta?.startsInMs).toBe(85_000);
   });
+
+  it('a sized running job at its expected end has what the runs that strayed further still had left', () => {
+    // 1,000 ms per unit; runs strayed 0.9 to 1.1 times their size's expectation.
+    const recent = [90_000, 95_000, 100_000, 105_000, 110_000].flatMap((d) => samples([d], 100));
+    const running = [{ id: 'r', name: 'default', size: 100, startedAt: NOW - 99_000, progressPercent: null }];
+    // Ratios above 0.99: 1.0, 1.05, 1.1; their median 1.05 of 100 s, less the 99 s run (not 10% of 100 s).
+    expect(estimateEta(inputs({ recent, running }), NOW)?.startsInMs).toBeCloseTo(6_000, 6);
+    const overrun = [{ ...running[0]!, startedAt: NOW - 150_000 }];
+    // Past every run but the longest: a tenth of its expectation, as before.
+    expect(estimateEta(inputs({ recent, running: overrun }), NOW)?.startsInMs).toBeCloseTo(10_000, 6);
+  });
 });
 
 describe('overtaking by higher priorities', () => {
