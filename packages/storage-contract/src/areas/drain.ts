@@ -132,7 +132,7 @@ function describeQueueDrain(harness: StorageHarness): void {
     it('a queue drained on one handle refuses adds from a second handle on the same database', async (ctx) => {
       if (!live.storage().capabilities.reopenable) return ctx.skip();
       const q = live.queue('shared');
-      await q.drain({ timeoutMs: 2_000 });
+      await q.drain({ timeoutMs: 10_000 });
       const second = await harness.open(live.storage().describe());
       try {
         const elsewhere = new Queue(second, 'shared');
@@ -172,7 +172,7 @@ function describeTransactional(harness: StorageHarness): void {
     it('an add inside a transaction is refused without breaking it', async (ctx) => {
       if (!live.storage().capabilities.transactionalEnqueue) ctx.skip();
       const q = live.queue('tx-refused');
-      await q.drain({ timeoutMs: 2_000 });
+      await q.drain({ timeoutMs: 10_000 });
       const t = await begin(live.storage());
       await expectError(q.add({ n: 1 }, { tx: t.tx }), QueueDrainingError, 'QUEUE_DRAINING');
       await t.check();

@@ -119,7 +119,8 @@ export function describeIsolation(harness: StorageHarness): void {
         () => b.promote(delayed.id),
         () => b.getStatus(ready.id),
         () => b.job(ready.id),
-        () => b.finished(ready.id, { timeoutMs: 1_000 }),
+        // The first read answers JOB_NOT_FOUND; the timeout only has to outlast it, on a loaded machine too.
+        () => b.finished(ready.id, { timeoutMs: 10_000 }),
       ];
       for (const call of calls) {
         const err = await call().then(

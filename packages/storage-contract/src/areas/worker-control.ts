@@ -96,7 +96,7 @@ export function describeWorkerControl(harness: StorageHarness): void {
       const other = await harness.open(live.storage().describe());
       try {
         await new Queue(other, 'cancel-remote').cancel(job.id);
-        await expect(job.finished({ timeoutMs: 3_000 })).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
+        await expect(job.finished({ timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
       } finally {
         await other.close();
       }
