@@ -28,7 +28,7 @@ it('stops starting held jobs once a pause stored elsewhere is read, with every s
     { concurrency: 1, prefetch: 5, pollIntervalMs: 50, heartbeat: 'main' },
   );
   workers.push(worker as unknown as Worker<never, never>);
-  await expect.poll(() => started.length).toBe(1);
+  await expect.poll(() => started.length, { timeout: 5_000 }).toBe(1);
   // As another process pauses: the stored config changes, and no notice reaches this worker.
   await storage.upsertQueue({ name: 'q', paused: true, now: Date.now() });
   await new Promise((r) => setTimeout(r, 2_500));
@@ -51,7 +51,7 @@ it('emits job:cancelled for a running job cancelled while its worker closes', as
     { heartbeat: 'main' },
   );
   const job = await queue.add({});
-  await expect.poll(() => running).toBe(true);
+  await expect.poll(() => running, { timeout: 5_000 }).toBe(true);
   const closing = worker.close({ graceMs: 0 });
   expect((await queue.cancel(job.id)).state).toBe('running');
   await closing;
