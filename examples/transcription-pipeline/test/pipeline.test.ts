@@ -58,7 +58,9 @@ describe('meeting handler', () => {
     const abortedAt = performance.now();
     controller.abort(reason);
     await expect(run).rejects.toBe(reason);
-    expect(performance.now() - abortedAt).toBeLessThan(150);
+    // At the abort, not when the paced work would have ended (4.7 s left); 500 ms, not 150, leaves
+    // room for a loaded machine's scheduling stalls between the abort and this line.
+    expect(performance.now() - abortedAt).toBeLessThan(500);
     expect(updates.at(-1)?.percent ?? 0).toBeLessThan(50);
   });
 
