@@ -7,6 +7,7 @@
  */
 import { Queue, type Storage, ValidationError, Worker } from '@waitline/core';
 import { RedisStorage } from '@waitline/redis';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPrivateServer } from '../../redis/test/servers.js';
 import { createMetrics, type WaitlineMetrics } from '../src/index.js';
@@ -233,15 +234,22 @@ describe.runIf(REDIS_RUNS)('metrics when a storage stops answering', () => {
       const queue = new Queue(storage, 'silent');
       await queue.add({});
       const errors: unknown[] = [];
-      const metrics = createMetrics([queue], { timeoutMs: 300, onError: (error) => errors.push(error) });
+      // Room for the healthy scrape on a loaded machine (it took up to 60 ms on an idle one).
+      const metrics = createMetrics([queue], { timeoutMs: 2_000, onError: (error) => errors.push(error) });
       expect(value(await scrape(metrics), 'waitline_up', { queue: 'silent' })).toBe(1);
-      await server.kill(); // the client keeps retrying: reads hang instead of failing
+      // Paused, the server holds its connections and answers nothing for 6 s: the reads hang. (A
+      // killed one refuses the client's reconnects, which fails the reads in about 350 ms: a race
+      // with any timeout near that.)
+      const admin = new Redis(server.connection);
+      await admin.call('CLIENT', 'PAUSE', '6000', 'ALL');
+      admin.disconnect();
       const text = await scrape(metrics);
       expect(value(text, 'waitline_up', { queue: 'silent' })).toBe(0);
-      expect(String(errors[0])).toContain('did not answer within 300 ms');
+      expect(String(errors[0])).toContain('did not answer within 2000 ms');
     } finally {
-      await storage.close().catch(() => {});
+      // Stopped first: the paused server would hold the storage's close until the pause ends.
       await server.stop();
+      await storage.close().catch(() => {});
     }
   });
 });
