@@ -288,7 +288,8 @@ describe.runIf(RUN_PG_TESTS)('@waitline/postgres', () => {
     const job = await onFastHost(() => new Queue(ahead, 'q').add({ n: 1 }));
     const worker = new Worker(new Queue(onTime, 'q'), async () => 'ran', { heartbeat: 'main' });
     worker.on('error', () => undefined);
-    await until(async () => (await onTime.getJob({ queue: 'q', id: job.id }))?.state === 'completed', 'the job to run', 3_000);
+    // Seconds, not an hour: room for the worker's start on a loaded machine.
+    await until(async () => (await onTime.getJob({ queue: 'q', id: job.id }))?.state === 'completed', 'the job to run', 10_000);
     await worker.close();
   });
 
