@@ -27,9 +27,20 @@ if (cluster) {
       const publisher = await harness.create();
       const listener = await harness.open(publisher.describe());
       const heard: number[] = [];
+      let subscribed = false;
       // remote: events of other processes are published only for such subscribers (a QueueEvents).
-      const off = listener.notifier?.subscribe('q', (n) => n.kind === 'event' && heard.push(n.data as number), { remote: true });
-      await new Promise((r) => setTimeout(r, 200));
+      const off = listener.notifier?.subscribe(
+        'q',
+        (n) => {
+          if (n.kind === 'event') heard.push(n.data as number);
+          else if (n.kind === 'changed') subscribed = true; // sent once the server confirms the SUBSCRIBE
+        },
+        { remote: true },
+      );
+      // Subscribed (on a new cluster connection: slow on a loaded machine), and so registered as a
+      // remote listener too: that write went out at once, the SUBSCRIBE only once its connection was up.
+      const by = Date.now() + 10_000;
+      while (!subscribed && Date.now() < by) await new Promise((r) => setTimeout(r, 10));
       const sent = Array.from({ length: 300 }, (_, i) => i);
       for (const n of sent) publisher.notifier?.publish({ queue: 'q', kind: 'event', event: 'job:progress', data: n });
       const deadline = Date.now() + 5_000;
