@@ -91,7 +91,9 @@ export function describeCrossProcess(harness: StorageHarness): void {
       const sentAt = Date.now();
       const id = await actElsewhere(live.storage().describe(), { queue: 'remote-add', action: 'add', payload: { n: 1 } });
       await ran.promise;
-      expect(Date.now() - sentAt).toBeLessThan(5_000);
+      // The next poll is 60 s away; the bound counts the other process's start too, which takes
+      // seconds on a loaded machine (as in the cancel test above).
+      expect(Date.now() - sentAt).toBeLessThan(15_000);
       expect((await q.getJob(id))?.state).not.toBe('queued');
     });
 
