@@ -22,9 +22,20 @@ export function describeWorkerEdges(harness: StorageHarness): void {
       const storage = intercept(real, 'renewLeases', (call) =>
         Date.now() < failUntil ? Promise.reject(new StorageUnavailableError('renewal refused (injected)')) : call(),
       );
-      // Another process's sweep: it sees the expiry this worker's own sweep waits out.
+      // Another process's sweep: it sees the expiry this worker's own sweep waits out. Renewals keep
+      // failing until it has requeued the job, however long that takes on a loaded machine, and half
+      // a second more: time for this worker to claim the job again while its earlier attempt runs.
       const error = { name: 'LeaseExpiredError', message: 'lease expired', code: 'LEASE_LOST' };
-      const sweeper = setInterval(() => void real.reclaimExpired({ queue: 'self-reclaim', now: Date.now(), error }).catch(() => undefined), 100);
+      const sweeper = setInterval(
+        () =>
+          void real.reclaimExpired({ queue: 'self-reclaim', now: Date.now(), error }).then(
+            (moved) => {
+              if (moved.length > 0) failUntil = Date.now() + 500;
+            },
+            () => undefined,
+          ),
+        100,
+      );
       const q = new Queue<{ n: number }, string>(storage, 'self-reclaim', { maxStalls: 5 });
       const job = await q.add({ n: 1 });
       let running = 0;
@@ -39,7 +50,7 @@ export function describeWorkerEdges(harness: StorageHarness): void {
           most = Math.max(most, running);
           try {
             if (runs > 1) return 'second';
-            failUntil = Date.now() + 900; // the lease runs out; the other sweep requeues the job
+            failUntil = Number.POSITIVE_INFINITY; // the lease runs out; the other sweep requeues the job
             await Promise.race([new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })), sleep(4_000)]);
             firstAbort = signal.reason;
             await sleep(150);
