@@ -48,7 +48,9 @@ export interface WorkerOptions {
    * without a global `concurrency` or a rate limit: there, prefetch is ignored, since a held job
    * would hold a slot of the limit without running. Jobs held when such a limit is set go back
    * unrun once the worker reads its settings again (each poll interval, 500 ms at the least); none starts
-   * while the queue is paused. `close()` hands held jobs back unrun, attempt not spent.
+   * while the queue is paused. `close()` hands held jobs back unrun, attempt not spent. Being
+   * `running`, held jobs are not waiting ones: `clear()` and `clean()` leave them, and they run,
+   * as jobs already taken by a worker do on every queue (cancel one by id to stop it).
    */
   prefetch?: number | undefined;
   /** Start claiming at once. Default true. */
