@@ -37,3 +37,38 @@ it('a trailing progress send with the same report time as the leading one is sti
   expect(trailing).toBe(true);
   expect((await progressDeliveries(storage)).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([5, 100]);
 });
+
+/** Resolves once `check` holds; fails naming `what` after `timeoutMs`. */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+it('a held-back report no outcome delivery carries is sent when the attempt ends: progress-only subscriptions and retries', async () => {
+  const storage = new MemoryStorage();
+  // A minute between sends: every report after the first is held back when the attempt ends.
+  const queue = new Queue<{ fail: boolean }>(storage, 'q', { webhook: { url: 'https://example.test/hook', events: ['progress'], progressIntervalMs: 60_000 } });
+  const worker = new Worker(queue, async (job, ctx) => {
+    const base = job.payload.fail && ctx.attempt === 1 ? 0 : 10;
+    for (const percent of [base + 1, base + 5, base + 50]) await ctx.progress({ percent });
+    if (job.payload.fail && ctx.attempt === 1) throw new Error('first attempt fails');
+    return 'done';
+  });
+  workers.push(worker as unknown as Worker<never, never>);
+  // Completes: no `completed` delivery carries its last progress, so the held-back 60% is sent.
+  const done = await queue.add({ fail: false });
+  await done.finished({ timeoutMs: 10_000 });
+  await until(async () => (await progressDeliveries(storage)).includes(60), 'the last progress of a completed job');
+  // Retried: its first attempt's last report (50%) is not lost to the retry.
+  const retried = await queue.add({ fail: true }, { attempts: 2, backoff: { kind: 'fixed', delayMs: 0 } });
+  await retried.finished({ timeoutMs: 10_000 });
+  await until(async () => (await progressDeliveries(storage)).includes(50), "the last progress of a retried job's first attempt");
+  expect((await progressDeliveries(storage)).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([1, 11, 11, 50, 60, 60]);
+  // Sent once the attempt was over: a running job's report, with no position or ETA of the retry's wait.
+  const { items } = await storage.listJobs({ queue: WEBHOOK_QUEUE, limit: 100 });
+  const held = items.map((j) => (j.payload as WebhookDeliveryJob).body).filter((b) => b.progress?.percent === 50 || b.progress?.percent === 60);
+  expect(held.map((b) => [b.state, b.position, b.eta])).toEqual(held.map(() => ['running', null, null]));
+});

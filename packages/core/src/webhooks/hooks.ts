@@ -7,14 +7,15 @@
  * `progressIntervalMs` only mark the job; at the end of the interval the latest progress is
  * delivered (a trailing send) and a new interval starts. So a job gets at most one progress
  * delivery per interval, and the last report before a quiet interval is always delivered. A
- * trailing send still pending when the job settles is dropped: the outcome's delivery carries
- * the final progress.
+ * trailing send still pending when the attempt ends is dropped when the outcome's delivery
+ * carries the final progress (the subscription asks for that outcome); otherwise (a
+ * progress-only subscription, a retry still to come) it is sent at once.
  * @internal
  * @module
  */
 import type { JobId, JobRecord } from '../job-record.js';
 import type { Storage } from '../storage.js';
-import type { Standing } from './body.js';
+import { outcomeEvent, type Standing } from './body.js';
 import { announceOutcome, enqueueDelivery } from './outbox.js';
 
 /** What the hooks need from their worker. @internal */
@@ -43,7 +44,7 @@ export class WebhookHooks {
   /** Jobs a settle or a reclaim moved: enqueue the deliveries of those now final. */
   settled(jobs: readonly JobRecord[]): void {
     for (const job of jobs) {
-      if (job.state !== 'running') this.forget(job.id);
+      if (job.state !== 'running') this.attemptEnded(job);
       if (job.webhook !== null) void announceOutcome(this.host.storage, job, this.host.clock.now(), this.report);
     }
   }
@@ -78,15 +79,30 @@ export class WebhookHooks {
     this.intervals.set(id, { timer, latest: null });
   }
 
+  /**
+   * Ends the job's interval. Its held-back report is dropped only when the outcome's delivery will
+   * carry it; a subscription without that event (or a retry, which delivers nothing) gets it now.
+   */
+  private attemptEnded(job: JobRecord): void {
+    const latest = this.intervals.get(job.id)?.latest;
+    this.forget(job.id);
+    const event = outcomeEvent(job.state);
+    const carried = event !== null && job.webhook?.events.includes(event) === true;
+    // Sent without a standing: the attempt it reports on is over (a retry waits with a position).
+    if (latest && !carried) this.send(latest, true);
+  }
+
   private forget(id: JobId): void {
     const pending = this.intervals.get(id);
     if (pending) clearTimeout(pending.timer);
     this.intervals.delete(id);
   }
 
-  private send(job: JobRecord): void {
+  /** Enqueues a progress delivery of `job`: with its standing now, or none once its attempt ended. */
+  private send(job: JobRecord, attemptEnded = false): void {
     const { storage, clock } = this.host;
-    const standing = this.host.getStatus(job.id).catch(() => ({ position: null, eta: null }));
+    const none: Standing = { position: null, eta: null };
+    const standing = attemptEnded ? Promise.resolve(none) : this.host.getStatus(job.id).catch(() => none);
     void standing.then((s) => enqueueDelivery(storage, job, 'progress', clock.now(), s)).catch(this.report);
   }
 }
