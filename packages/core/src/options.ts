@@ -310,9 +310,12 @@ export function parseGroupLimits(value: unknown): void {
   parseOrThrow(groupLimitsSchema, value, 'group limits', []);
 }
 
-/** Validates worker options (the shape is checked; types come from `WorkerOptions`). */
-export function parseWorkerOptions(value: unknown): void {
-  parseOptions(workerOptionsSchema, value, 'worker options', ['options']);
+/**
+ * Validates worker options (the shape is checked; types come from `WorkerOptions`); the error
+ * paths start at `root` (`['options']`, or `['options', 'worker']` inside another call's options).
+ */
+export function parseWorkerOptions(value: unknown, root: ReadonlyArray<string | number> = ['options']): void {
+  parseOptions(workerOptionsSchema, value, 'worker options', root);
 }
 
 /** Validates a job id given to a lookup or control call: 1-200 characters, no NUL or lone surrogate. */

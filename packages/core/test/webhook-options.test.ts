@@ -155,6 +155,10 @@ describe('startWebhookDelivery options', () => {
     ['a zero timeout', { secret: 'x'.repeat(16), timeoutMs: 0 }, ['options', 'timeoutMs']],
     ['a custom backoff', { secret: 'x'.repeat(16), backoff: { kind: 'custom', delay: () => 1 } }, ['options', 'backoff', 'kind']],
     ['an unknown option', { secret: 'x'.repeat(16), retries: 3 }, ['options']],
+    ['a bad worker option', { secret: 'x'.repeat(16), worker: { leaseMs: -1 } }, ['options', 'worker', 'leaseMs']],
+    ['worker options that are not an object', { secret: 'x'.repeat(16), worker: 5 }, ['options', 'worker']],
+    ['a concurrency among the worker options', { secret: 'x'.repeat(16), worker: { concurrency: 50 } }, ['options', 'worker', 'concurrency']],
+    ['autostart among the worker options', { secret: 'x'.repeat(16), worker: { autostart: false } }, ['options', 'worker', 'autostart']],
   ])('refuses %s with a ValidationError at its path, starting nothing', (_what, options, path) => {
     const rec = recordingStorage();
     const err = (() => {

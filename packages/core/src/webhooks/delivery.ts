@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { type BackoffOption, computeRetryDelay, toBackoffSpec } from '../backoff.js';
-import { PermanentJobError, WebhookDeliveryError } from '../errors.js';
+import { PermanentJobError, ValidationError, WebhookDeliveryError } from '../errors.js';
 import type { JobRecord } from '../job-record.js';
-import { parseJobOptions, parseOptions, timerMs } from '../options.js';
+import { isPlainObject, notAnObject, parseJobOptions, parseOptions, parseWorkerOptions, timerMs } from '../options.js';
 import { Queue } from '../queue.js';
 import type { Storage } from '../storage.js';
 import type { HandlerContext } from '../worker/context.js';
@@ -29,7 +29,10 @@ export interface WebhookDeliveryOptions {
   attempts?: number | undefined;
   /** The delay before each retry: `fixed`, `exponential` or `list`. Default exponential from 1 s, at most 1 min. */
   backoff?: Exclude<BackoffOption, { kind: 'custom' }> | undefined;
-  /** Options of the underlying `Worker` (lease, poll interval, logger...), its concurrency aside. */
+  /**
+   * Options of the underlying `Worker` (lease, poll interval, logger...), validated as a worker's
+   * (errors at `['options', 'worker', ...]`). `concurrency` (give it above) and `autostart` are refused.
+   */
   worker?: Omit<WorkerOptions, 'concurrency' | 'autostart'> | undefined;
 }
 
@@ -61,6 +64,23 @@ const optionsSchema = z
     worker: z.unknown().optional(),
   })
   .strict();
+
+/** The `Worker` options the delivery sets itself: refused inside `worker`, not silently replaced. */
+const OWN_WORKER_OPTIONS = ['concurrency', 'autostart'] as const;
+
+/** Checks the `worker` option (paths under `['options', 'worker']`) and returns it, `{}` when absent. */
+function parseDeliveryWorker(value: unknown): Omit<WorkerOptions, 'concurrency' | 'autostart'> {
+  const root = ['options', 'worker'];
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) throw notAnObject('webhook delivery options', value, root);
+  for (const field of OWN_WORKER_OPTIONS) {
+    if (value[field] === undefined) continue;
+    const message = field === 'concurrency' ? 'give concurrency as a delivery option, not a worker option' : 'a delivery worker always starts';
+    throw new ValidationError(`invalid webhook delivery options at ${[...root, field].join('.')}: ${message}`, [{ path: [...root, field], message }]);
+  }
+  parseWorkerOptions(value, root);
+  return value as Omit<WorkerOptions, 'concurrency' | 'autostart'>;
+}
 
 interface Resolved {
   secret: string;
@@ -142,6 +162,7 @@ async function post(job: JobRecord<WebhookDeliveryJob>, ctx: HandlerContext, o: 
 export function startWebhookDelivery(storage: Storage, options: WebhookDeliveryOptions): WebhookDeliveryHandle {
   const o = parseOptions(optionsSchema, options, 'webhook delivery options', ['options']);
   const backoff = parseJobOptions({ backoff: o.backoff ?? DEFAULT_BACKOFF }, ['options']).backoff;
+  const workerOptions = { ...parseDeliveryWorker(o.worker), concurrency: o.concurrency ?? 10 };
   const spec = toBackoffSpec(backoff);
   const attempts = o.attempts ?? 3;
   const delay = ({ attempt, error }: { attempt: number; error: unknown }) => (attempt >= attempts ? null : computeRetryDelay(spec, { attempt, error }));
@@ -149,7 +170,6 @@ export function startWebhookDelivery(storage: Storage, options: WebhookDeliveryO
     retry: { attempts: DELIVERY_ATTEMPTS_CAP, backoff: { kind: 'custom', delay } },
   });
   const resolved: Resolved = { secret: o.secret, timeoutMs: o.timeoutMs ?? 10_000 };
-  const workerOptions = { ...(options.worker ?? {}), concurrency: o.concurrency ?? 10 };
   const worker = new Worker(queue, (job, ctx) => post(job, ctx, resolved), workerOptions);
   return { queue, worker, close: (closeOptions) => worker.close(closeOptions) };
 }
