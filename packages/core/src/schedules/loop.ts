@@ -4,13 +4,15 @@
  * or anywhere the storage's notifier reaches (a `schedule` notice; a `changed` notice, another
  * process's write, re-reads at most every {@link CHANGED_READ_GAP_MS}), then fires what is due.
  * Every worker of a queue runs one; they race, and the storage's compare-and-set on each
- * schedule's `nextRunAt` lets exactly one fire each tick.
+ * schedule's `nextRunAt` lets exactly one fire each tick. At its first pass and once a minute it
+ * also moves back next ticks a clock ahead of time wrote (`repair.ts`).
  * @module
  * @internal
  */
 import type { Queue } from '../queue.js';
 import type { StorageNotice } from '../storage-notify.js';
 import { fireDueSchedules } from './fire.js';
+import { repairAheadTicks, SCHEDULE_REPAIR_EVERY_MS } from './repair.js';
 import { onScheduleChange, SCHEDULE_MAX_SLEEP_MS } from './wakeups.js';
 
 /**
@@ -26,6 +28,7 @@ export class ScheduleLoop {
   /** A read a `changed` notice asked for, held back until {@link CHANGED_READ_GAP_MS} after the last one. */
   private soon: NodeJS.Timeout | undefined;
   private lastReadAt = 0;
+  private lastRepairAt: number | undefined;
   private pass: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -87,6 +90,7 @@ export class ScheduleLoop {
       this.again = false;
       this.lastReadAt = Date.now();
       try {
+        await this.repairDue();
         const pass = await fireDueSchedules(this.queue, SCHEDULE_MAX_SLEEP_MS, this.report);
         nextDueAt = pass.nextDueAt;
         this.again ||= pass.more;
@@ -101,6 +105,13 @@ export class ScheduleLoop {
     const delay = nextDueAt === null ? SCHEDULE_MAX_SLEEP_MS : Math.min(SCHEDULE_MAX_SLEEP_MS, Math.max(0, nextDueAt - this.queue.clock.now()));
     this.timer = setTimeout(() => this.wake(), delay);
     this.timer.unref?.();
+  }
+
+  /** Moves back next ticks a clock ahead of time wrote: at the first pass, then every {@link SCHEDULE_REPAIR_EVERY_MS}. */
+  private async repairDue(): Promise<void> {
+    if (this.lastRepairAt !== undefined && Date.now() - this.lastRepairAt < SCHEDULE_REPAIR_EVERY_MS) return;
+    this.lastRepairAt = Date.now();
+    await repairAheadTicks(this.queue, this.report);
   }
 
   /** Stops the loop and waits for a pass in flight. */
