@@ -129,3 +129,10 @@ export async function testStorages(): Promise<TestStorage[]> {
   else console.warn('\n!!!!! Redis is not reachable at 127.0.0.1:6379: SKIPPING the HTTP tests on Redis (a failure under CI=true)\n');
   return out;
 }
+
+/** A client of the Postgres test database, connected; the caller ends it. */
+export async function pgClient(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  return client;
+}

@@ -5,6 +5,7 @@
  * @module
  */
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -79,24 +80,48 @@ async function openFile(path: string, mode: 'r' | 'w', shown = path): Promise<Fi
 }
 
 /**
+ * Until the returned release is called, a SIGINT (Ctrl-C) or SIGTERM removes `temporary`, then
+ * ends the process by that signal as it would have ended without the listener: an interrupted
+ * export leaves no partial file behind, even while it waits on a storage that does not answer.
+ */
+function removeOnSignal(temporary: string): () => void {
+  const release = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    release();
+    rmSync(temporary, { force: true });
+    process.kill(process.pid, signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return release;
+}
+
+/**
  * Writes the lines to `path` through a temporary file beside it, renamed over `path` only once
  * every line is written: an export that fails (an unknown queue, a lost connection, a full disk)
- * leaves an existing file as it was and no partial file behind, which an import would take for a
- * whole one (the format has no end marker).
+ * or is interrupted (Ctrl-C, SIGTERM) leaves an existing file as it was and no partial file
+ * behind, which an import would take for a whole one (the format has no end marker).
  */
 async function writeFileAtomically(path: string, lines: AsyncIterable<string>): Promise<{ queues: number; schedules: number; jobs: number }> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const file = (await openFile(temporary, 'w', path)).createWriteStream();
+  const release = removeOnSignal(temporary);
+  let file: Writable | undefined;
   try {
+    file = (await openFile(temporary, 'w', path)).createWriteStream();
     const counts = await writeLines(lines, file);
     file.end();
     await once(file, 'finish');
     await rename(temporary, path);
     return counts;
   } catch (err) {
-    file.destroy();
+    file?.destroy();
     await rm(temporary, { force: true });
     throw err;
+  } finally {
+    release();
   }
 }
 

@@ -1,0 +1,54 @@
+/**
+ * `waitline export --out` and `import --in` at the edges of their files, run as the built bin: an
+ * export interrupted by Ctrl-C or SIGTERM leaves no partial file behind.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from '@waitline/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pgClient, testStorages } from '../../http/test/storages.js';
+import { startWaitline } from './bin.js';
+
+const kinds = await testStorages();
+const postgres = kinds.find((k) => k.name === 'postgres');
+const dir = mkdtempSync(join(tmpdir(), 'wl-transfer-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Resolves once `check` is true, polling; rejects after `timeoutMs`. */
+async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.runIf(postgres)('export --out, interrupted', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} while the export runs leaves neither the file nor its temporary file`, async () => {
+      const db = await postgres!.open();
+      const schema = new URL(db.url).searchParams.get('schema')!;
+      const where = mkdtempSync(join(dir, `${signal}-`));
+      const out = join(where, 'backup.jsonl');
+      // A transaction holding the jobs table keeps the export waiting on its first read, so the
+      // signal always comes while it runs, its temporary file open.
+      const lock = await pgClient();
+      try {
+        await new Queue(db.storage, 'work').add({ n: 1 });
+        await lock.query('BEGIN');
+        await lock.query(`LOCK TABLE "${schema}".jobs IN ACCESS EXCLUSIVE MODE`);
+        const run = startWaitline(['--storage', db.url, 'export', '--out', out]);
+        await until(() => readdirSync(where).some((name) => name.endsWith('.tmp')), 'the temporary file');
+        const code = await run.stop(signal);
+        // Ended by the signal, as without a listener (a shell reports 128 + n).
+        expect(code).toBeNull();
+        expect(readdirSync(where)).toEqual([]);
+      } finally {
+        await lock.query('ROLLBACK').catch(() => undefined);
+        await lock.end();
+        await db.cleanup();
+      }
+    });
+  }
+});
