@@ -231,6 +231,22 @@ describe('waitline without a usable storage', () => {
     expect(existsSync('/wl-cli-rooted.db')).toBe(false);
   });
 
+  it('a redis:// address where another kind of server answers is STORAGE_UNAVAILABLE (exit 1), saying what to check', async () => {
+    const { createServer } = await import('node:net');
+    // What an HTTP server (a proxy, a dashboard's port) answers to Redis's first command.
+    const server = createServer((socket) => socket.on('error', () => undefined).end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const result = await waitline(['--storage', `redis://127.0.0.1:${port}`, 'stats']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error STORAGE_UNAVAILABLE: Redis storage .* does not answer as Redis does: check the host and port/);
+      expect(result.stderr).not.toMatch(/INTERNAL|report this/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('never prints a password, however the location is malformed', async () => {
     for (const location of [
       'redis://:S3cretPw@127.0.0.1:6379/abc',

@@ -11,6 +11,13 @@ import { StorageUnavailableError } from '@waitline/core';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** ioredis errors raised when a command could not be sent or answered. */
 const CLIENT_ERROR_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError', 'AbortError']);
+/**
+ * What ioredis throws when a reply is not RESP (ioredis 6's decoder; redis-parser's ParserError in
+ * ioredis 5): the address is some other server's (HTTP, Postgres, a TLS port spoken to in plain text).
+ */
+const PROTOCOL_MESSAGES = ['Unknown RESP type', 'Protocol error'];
+const PROTOCOL_HINT = 'the server does not answer as Redis does: check the host and port (and rediss:// for a TLS port)';
+
 /** Messages of ioredis errors without a dedicated class. */
 const CLIENT_MESSAGES = [
   'Connection is closed',
@@ -54,6 +61,11 @@ export function isAccessError(err: unknown): boolean {
   return ACCESS_REPLIES.some((r) => err.message.startsWith(r)) || err.message.includes("can't run this command");
 }
 
+/** True when the server's reply was not Redis's protocol (see PROTOCOL_MESSAGES). @internal */
+export function isProtocolError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'ParserError' || PROTOCOL_MESSAGES.some((m) => err.message.startsWith(m)));
+}
+
 /** A reply's text without the script's SHA-1 and line Redis appends, which name nothing a user can act on. */
 function withoutScriptRef(message: string): string {
   return message.replace(/\s*script: [0-9a-f]{40}, on @user_script:\d+\.?/, '');
@@ -61,19 +73,21 @@ function withoutScriptRef(message: string): string {
 
 /**
  * Returns the error to throw for `err`: a `StorageUnavailableError` (with `err` as its cause) for
- * a transient failure, or for a server that refuses the connection's user (saying what to
- * check); `err` itself otherwise. A command given up after its retries says only that;
- * `connectionError`, the client's last connection error, then says why (a refused port, an
+ * a transient failure, for a server that refuses the connection's user, or for one that does not
+ * speak Redis's protocol (both saying what to check); `err` itself otherwise. A command given up
+ * after its retries says only that; `connectionError`, the client's last connection error, then says why (a refused port, an
  * untrusted TLS certificate, a wrong password).
  * @internal
  */
 export function toStorageError(err: unknown, where: string, connectionError?: Error): unknown {
   if (err instanceof StorageUnavailableError) return err;
   const access = isAccessError(err);
-  if (!access && !isTransientRedisError(err)) return err;
+  const protocol = !access && isProtocolError(err);
+  if (!access && !protocol && !isTransientRedisError(err)) return err;
   let detail = withoutScriptRef(err instanceof Error ? err.message : String(err));
   if (connectionError && err instanceof Error && err.name === 'MaxRetriesPerRequestError') detail += ` Last connection error: ${connectionError.message}`;
   if (access) detail += ` (${ACCESS_HINT})`;
+  if (protocol) detail = `${detail.replace(/\.? Please report this\.$/, '')} (${PROTOCOL_HINT})`;
   return new StorageUnavailableError(`Redis storage ${where} is unavailable: ${detail}`, { cause: err });
 }
 
