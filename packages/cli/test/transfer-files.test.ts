@@ -1,6 +1,7 @@
 /**
  * `waitline export --out` and `import --in` at the edges of their files, run as the built bin: an
- * export interrupted by Ctrl-C or SIGTERM leaves no partial file behind.
+ * export interrupted by Ctrl-C or SIGTERM leaves no partial file behind, and a directory given as
+ * the file is refused, typed, before anything is read or written.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { Queue } from '@waitline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pgClient, testStorages } from '../../http/test/storages.js';
 import { startWaitline } from './bin.js';
+import { runBin } from './waitline-bin.js';
 
 const kinds = await testStorages();
 const postgres = kinds.find((k) => k.name === 'postgres');
@@ -51,4 +53,26 @@ describe.runIf(postgres)('export --out, interrupted', () => {
       }
     });
   }
+});
+
+describe('a directory given as the file', () => {
+  it('export --out DIR and import --in DIR fail with their typed error at the option, writing nothing', async () => {
+    const db = await kinds[0]!.open();
+    const where = mkdtempSync(join(dir, 'dir-'));
+    const target = mkdtempSync(join(where, 'backups-'));
+    try {
+      await new Queue(db.storage, 'work').add({ n: 1 });
+      const exported = await runBin(['--storage', db.url, 'export', '--out', target]);
+      expect(exported).toMatchObject({ code: 1, stdout: '' });
+      expect(exported.stderr).toMatch(/^error FILE_NOT_WRITABLE: cannot open ".*": it is a directory .*\(at out\)\n$/);
+      // No temporary file beside it, nothing inside it.
+      expect(readdirSync(where).map((name) => join(where, name))).toEqual([target]);
+      expect(readdirSync(target)).toEqual([]);
+      const imported = await runBin(['--storage', db.url, 'import', '--in', target]);
+      expect(imported).toMatchObject({ code: 1, stdout: '' });
+      expect(imported.stderr).toMatch(/^error FILE_NOT_READABLE: cannot open ".*": it is a directory .*\(at in\)\n$/);
+    } finally {
+      await db.cleanup();
+    }
+  });
 });

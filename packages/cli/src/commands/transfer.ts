@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
@@ -65,18 +65,26 @@ async function writeLines(lines: AsyncIterable<string>, sink: Writable): Promise
 }
 
 /**
- * Opens a file for the command, a missing or unwritable one as a `CliError` at `--in` / `--out`
- * (naming `shown`, the file the user gave, when `path` is a temporary file beside it). A file
+ * Opens a file for the command, a missing or unwritable one, or a directory, as a `CliError` at
+ * `--in` / `--out` (naming `shown`, the file the user gave, when `path` is a temporary file
+ * beside it; a directory is checked at `shown`, before an export writes anything). A file
  * written is readable by its owner only (0600): an export holds payloads and webhook tokens.
  */
 async function openFile(path: string, mode: 'r' | 'w', shown = path): Promise<FileHandle> {
+  const refuse = (why: string) =>
+    new CliError(mode === 'r' ? 'FILE_NOT_READABLE' : 'FILE_NOT_WRITABLE', `cannot open "${shown}": ${why}`, [mode === 'r' ? 'in' : 'out']);
+  // Opening a directory for reading succeeds; the first read would fail, untyped.
+  if (await isDirectory(shown)) throw refuse('it is a directory (give a file)');
   try {
     return await open(path, mode, 0o600);
   } catch (err) {
-    const option = mode === 'r' ? 'in' : 'out';
-    const why = (err as Error).message.replace(path, shown);
-    throw new CliError(mode === 'r' ? 'FILE_NOT_READABLE' : 'FILE_NOT_WRITABLE', `cannot open "${shown}": ${why}`, [option]);
+    throw refuse((err as Error).message.replace(path, shown));
   }
+}
+
+/** True when `path` names a directory (false when it names nothing, or something else). */
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() === true;
 }
 
 /**
