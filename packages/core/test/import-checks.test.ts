@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImportAbortedError } from '../src/errors.js';
+import { ImportAbortedError, StorageUnavailableError } from '../src/errors.js';
 import { ManualClock } from '../src/memory/manual-clock.js';
 import { MemoryStorage } from '../src/memory/memory-storage.js';
 import { Queue } from '../src/queue.js';
@@ -82,5 +82,33 @@ describe('import batches', () => {
     const lines = Array.from({ length: 10 }, (_, i) => job({ id: `j${i}`, payload: { big } }));
     await importJobs(storage, [await header(), ...lines], { onConflict: 'fail', batchChars: 3_000 });
     expect(calls).toEqual([3, 3, 3, 1]);
+  });
+
+  it("an input that fails after its header (a move's source storage) stops the import typed, with what it wrote", async () => {
+    const storage = new MemoryStorage();
+    const gone = new StorageUnavailableError('Postgres storage (schema "old") is unavailable: Connection terminated');
+    async function* source(): AsyncGenerator<string> {
+      yield await header();
+      yield queue();
+      for (let i = 0; i < 3; i += 1) yield job({ id: `j${i}` });
+      throw gone;
+    }
+    const error = await importJobs(storage, source(), { onConflict: 'fail', batchSize: 2 }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ImportAbortedError);
+    // Stopped before line 6, the one it could not read; the first batch (2 jobs) is in, whole.
+    expect(error).toMatchObject({ line: 6, reason: 'STORAGE_UNAVAILABLE', cause: gone, path: [6], summary: { queues: 1, jobs: 2 } });
+    expect((error as Error).message).toMatch(
+      /^import stopped at line 6: Postgres storage .* unavailable.*; 2 job\(s\) and 1 queue configuration\(s\) were imported before it/,
+    );
+    expect((await storage.listJobs({ queue: 'q', limit: 10 })).items.map((j) => j.id).sort()).toEqual(['j0', 'j1']);
+  });
+
+  it("an input that fails before its header is the input's own error: nothing was written", async () => {
+    const unknown = new Error('no queue named "typo"');
+    async function* source(): AsyncGenerator<string> {
+      yield* [];
+      throw unknown;
+    }
+    await expect(importJobs(new MemoryStorage(), source(), { onConflict: 'fail' })).rejects.toBe(unknown);
   });
 });

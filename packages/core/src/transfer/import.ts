@@ -2,7 +2,7 @@
  * `importJobs`: writes an export's queues and jobs into a storage, streaming, in atomic batches.
  * @module
  */
-import { ImportAbortedError, ImportConflictError, ImportLineError, type ImportSummary, WaitlineError } from '../errors.js';
+import { ImportAbortedError, ImportConflictError, ImportFormatError, ImportLineError, type ImportSummary, WaitlineError } from '../errors.js';
 import type { ImportConflictMode, ScheduleRecord, Storage, TransferJob } from '../storage.js';
 import { normalizeRetention } from '../retention/policy.js';
 import { scheduleChanged } from '../schedules/wakeups.js';
@@ -171,26 +171,35 @@ class ImportRun {
  * stored schedule of the same key is re-declared, or left alone with `skip`). Jobs are written in batches of `batchSize` jobs of one queue, each
  * batch atomic, new seqs in line order; after a batch with waiting jobs, the storage's notifier
  * (when it has one) wakes the queue's idle workers as an add would. A bad line, a conflict (`fail`, or `replace` meeting a
- * running job) or a storage failure stops the import with `ImportAbortedError`: every job counted
+ * running job), a storage failure, or `lines` failing after the header (a move's source storage,
+ * a file that cannot be read) stops the import with `ImportAbortedError`: every job counted
  * in its `summary` was written whole, nothing of the failing batch was, and no job is half
  * written. Returns what was written.
  */
 export async function importJobs(storage: Storage, lines: AsyncIterable<string> | Iterable<string>, options: ImportOptions): Promise<ImportSummary> {
   const run = new ImportRun(storage, options);
   let line = 0;
-  for await (const raw of lines) {
-    line += 1;
-    const text = raw.trim();
-    if (line === 1) {
-      checkHeader(text);
-      continue;
+  try {
+    for await (const raw of lines) {
+      line += 1;
+      const text = raw.trim();
+      if (line === 1) {
+        checkHeader(text);
+        continue;
+      }
+      if (text === '') continue;
+      try {
+        await run.line(text, line);
+      } catch (err) {
+        throw err instanceof ImportAbortedError ? err : run.aborted(err, line, []);
+      }
     }
-    if (text === '') continue;
-    try {
-      await run.line(text, line);
-    } catch (err) {
-      throw err instanceof ImportAbortedError ? err : run.aborted(err, line, []);
-    }
+  } catch (err) {
+    // The input itself failed after its header (a move's source storage, a file that cannot be
+    // read): the import stops before the next line, with what it wrote. Before the header
+    // nothing was written, and the input's own error says more.
+    if (line === 0 || err instanceof ImportAbortedError || err instanceof ImportFormatError) throw err;
+    throw run.aborted(err, line + 1, []);
   }
   if (line === 0) checkHeader(undefined);
   try {
