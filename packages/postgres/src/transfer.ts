@@ -59,14 +59,36 @@ async function joinTurns(ctx: PgContext, queue: string, writes: ReadonlyArray<{ 
   await ctx.rows('groupJoin', [queue, ids], client);
 }
 
+/** Transactions an import call runs at most when other writers keep taking its ids or keys first. */
+const IMPORT_TRIES = 5;
+
+/** True for a unique violation (SQLSTATE 23505): another transaction wrote a row this one also writes. */
+const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === '23505';
+
 /**
- * Writes an import call, all or none, in one READ WRITE transaction: import-ensure-queue,
- * import-conflicts (FOR UPDATE), import-remove when replacing, import-jobs. A thrown
- * `ImportConflictError` rolls it back.
+ * Writes an import call, all or none, in one READ WRITE transaction (see {@link importOnce}).
+ * FOR UPDATE locks only the stored jobs it finds, so a job another transaction adds or imports
+ * with one of the call's ids or keys after that read makes the insert fail with a unique
+ * violation once that transaction commits: the call is then run again, from its conflict check,
+ * which now sees that job and decides it by `onConflict` as it decides any stored job.
  * @internal
  */
 export async function importWholeJobs(ctx: PgContext, p: ImportJobsParams): Promise<ImportJobsResult> {
   if (p.jobs.length === 0) return { imported: 0, skipped: 0, replaced: 0 };
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await importOnce(ctx, p);
+    } catch (err) {
+      if (!isUniqueViolation(err) || attempt >= IMPORT_TRIES) throw err;
+    }
+  }
+}
+
+/**
+ * One transaction of an import call: import-ensure-queue, import-conflicts (FOR UPDATE),
+ * import-remove when replacing, import-jobs. A thrown `ImportConflictError` rolls it back.
+ */
+function importOnce(ctx: PgContext, p: ImportJobsParams): Promise<ImportJobsResult> {
   return ctx.transaction('READ WRITE', async (client) => {
     await ctx.rows('importEnsureQueue', [p.queue, p.now], client);
     const plan = planImport(p.queue, p.jobs, await storedConflicts(ctx, p, client), p.onConflict);

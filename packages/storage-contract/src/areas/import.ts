@@ -190,6 +190,34 @@ export function describeImport(harness: StorageHarness): void {
       expect((await s.getJob({ queue: QUEUE, id: byId.id }))?.name).toBe('both');
     });
 
+    it('skip: two handles importing the same jobs at once write each job once, and neither fails', async (ctx) => {
+      const s = storage();
+      if (!s.capabilities.reopenable) return ctx.skip();
+      const second = await harness.open(s.describe());
+      try {
+        // Several rounds: each is a race between the two calls' conflict checks and inserts, by
+        // id (the same jobs), then by idempotency key (the same keys under other ids).
+        for (let round = 0; round < 5; round += 1) {
+          const same = Array.from({ length: 100 }, () => wholeJob());
+          const keyed = Array.from({ length: 100 }, (_, i) => wholeJob({ idempotencyKey: `r${round}-${i}` }));
+          const rekeyed = keyed.map((job) => wholeJob({ idempotencyKey: job.idempotencyKey }));
+          for (const [mine, theirs] of [
+            [same, same],
+            [keyed, rekeyed],
+          ] as const) {
+            const [a, b] = await Promise.all([importInto(s, mine, 'skip'), importInto(second, theirs, 'skip')]);
+            expect([a.imported + b.imported, a.skipped + b.skipped]).toEqual([100, 100]);
+          }
+        }
+        const stored = await listAll(s);
+        expect(stored.length).toBe(5 * 200);
+        expect(new Set(ids(stored)).size).toBe(stored.length);
+        expect(new Set(stored.flatMap((j) => (j.idempotencyKey === null ? [] : [j.idempotencyKey]))).size).toBe(5 * 100);
+      } finally {
+        await second.close();
+      }
+    });
+
     it('replace: never a running job (ImportConflictError, nothing written)', async () => {
       const s = storage();
       await add(s);
