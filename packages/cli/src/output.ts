@@ -24,8 +24,32 @@ export const processOut: Out = {
   },
 };
 
-/** Renders rows as a table whose columns are as wide as their widest cell. */
-export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>): string {
+/** The short escapes of the commonest control characters; every other one is shown as `\uXXXX`. */
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** True for a character a terminal does not print as itself: C0, DEL, C1, and U+2028/U+2029 (line breaks). */
+function isUnprintable(code: number): boolean {
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+}
+
+/**
+ * `text` safe for a terminal: each control character (a newline, a carriage return, the ESC that
+ * starts a terminal escape sequence, a bell) written as its escape (`\n`, `\u001b`). Text a job
+ * carries (an error message passed on from another service, a name, a stage) then neither breaks
+ * a table's rows nor moves the cursor, recolours or retitles the reader's terminal.
+ */
+export function printable(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    out += isUnprintable(code) ? (SHORT_ESCAPES[char] ?? `\\u${code.toString(16).padStart(4, '0')}`) : char;
+  }
+  return out;
+}
+
+/** Renders rows as a table whose columns are as wide as their widest cell, each cell {@link printable}. */
+export function table(headers: readonly string[], cells: ReadonlyArray<ReadonlyArray<string>>): string {
+  const rows = cells.map((row) => row.map(printable));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: ReadonlyArray<string>) =>
     cells

@@ -163,6 +163,32 @@ for (const kind of await testStorages()) {
       expect(JSON.parse((await cli('groups', 'work', '--json')).stdout)).toMatchObject({ groups: [] });
     });
 
+    it("prints a job's own texts escaped: an error message's newlines and terminal escapes stay text", async () => {
+      // What an upstream service's error body may hold: a newline, a title change (OSC), a colour.
+      const message = 'upstream said \u001b]0;pwned\u0007\u001b[31mred\nsecond line';
+      const job = await q.add({ n: 11 }, { name: 'job\u001b[2J', group: 'g\u2028h' });
+      const [claimed] = await db.storage.claim({ queue: 'work', workerId: 'w1', limit: 1, leaseMs: 60_000, now: Date.now() });
+      expect(claimed?.id).toBe(job.id);
+      const error = { name: 'Error', message, attempt: 1, at: Date.now() };
+      await db.storage.settle({
+        queue: 'work',
+        now: Date.now(),
+        completed: [],
+        failed: [{ id: job.id, leaseToken: claimed!.leaseToken!, error, retryAt: null }],
+      });
+      const list = await cli('list', 'work', '--state', 'failed');
+      const shown = await cli('show', 'work', job.id);
+      for (const out of [list.stdout, shown.stdout]) {
+        for (const raw of ['\u0007', '\u001b', '\u2028']) expect(out).not.toContain(raw);
+        expect(out).toContain('upstream said \\u001b]0;pwned\\u0007\\u001b[31mred\\nsecond line');
+      }
+      // One header and one row: the message's newline did not start a line of its own.
+      expect(list.stdout.trimEnd().split('\n')).toHaveLength(2);
+      expect(shown.stdout).toContain('work/job\\u001b[2J');
+      expect(shown.stdout).toContain('group g\\u2028h');
+      await db.storage.removeJobs({ queue: 'work', states: ['failed'], limit: 1_000 });
+    });
+
     it('fails with one error line: 1 for a missing queue or job or a refused transition, 2 for usage', async () => {
       const missingQueue = await cli('stats', 'nope');
       expect(missingQueue).toMatchObject({ code: 1, stdout: '' });

@@ -5,7 +5,7 @@
 import type { JobRecord, JobState, JobStatus, QueueStats } from '@waitline/core';
 import { maskJobSecrets, Queue, ValidationError } from '@waitline/core';
 import type { Ctx } from '../context.js';
-import { formatMs, formatTime, printJson, shownJob, table } from '../output.js';
+import { formatMs, formatTime, printable, printJson, shownJob, table } from '../output.js';
 import { renderOverview } from '../watch/frame.js';
 import { rateLimitText } from './actions.js';
 import { groupLimitsText } from './groups.js';
@@ -91,13 +91,14 @@ function statusText(s: JobStatus, record: JobRecord): string {
         ? `scheduled for ${formatTime(s.runAt)}`
         : `position ${s.position}${s.eta?.startsInMs != null ? `, starts in ~${formatMs(s.eta.startsInMs)}` : ` (${s.eta?.basis ?? 'no estimate'})`}`
       : s.state;
+  // The job's own texts are printed escaped (see printable); payload and result are JSON already.
   const lines = [
-    `${s.id}  ${s.queue}/${s.name}  ${where}`,
-    `priority ${s.priority}${record.group !== null ? ` · group ${record.group}` : ''} · attempt ${s.attempt}/${s.maxAttempts} · stalls ${s.stalls}${s.cancelRequested ? ' · cancel requested' : ''}`,
+    `${s.id}  ${s.queue}/${printable(s.name)}  ${where}`,
+    `priority ${s.priority}${record.group !== null ? ` · group ${printable(record.group)}` : ''} · attempt ${s.attempt}/${s.maxAttempts} · stalls ${s.stalls}${s.cancelRequested ? ' · cancel requested' : ''}`,
     `created ${formatTime(s.createdAt)} · started ${formatTime(s.startedAt)} · finished ${formatTime(s.finishedAt)}`,
   ];
-  if (s.progress) lines.push(`progress ${s.progress.percent ?? '–'}% ${s.progress.stage ?? ''}`.trimEnd());
-  if (s.error) lines.push(`error ${s.error.code ?? s.error.name}: ${s.error.message}`);
+  if (s.progress) lines.push(printable(`progress ${s.progress.percent ?? '–'}% ${s.progress.stage ?? ''}`.trimEnd()));
+  if (s.error) lines.push(`error ${printable(`${s.error.code ?? s.error.name}: ${s.error.message}`)}`);
   lines.push(`payload ${JSON.stringify(record.payload)}`);
   if (s.result !== null) lines.push(`result ${JSON.stringify(s.result)}`);
   return `${lines.join('\n')}\n`;
