@@ -1,15 +1,17 @@
 /**
  * `waitline export --out` and `import --in` at the edges of their files, run as the built bin: an
- * export interrupted by Ctrl-C or SIGTERM leaves no partial file behind, and a directory given as
- * the file is refused, typed, before anything is read or written.
+ * export interrupted by Ctrl-C or SIGTERM leaves no partial file behind, a directory given as the
+ * file is refused, typed, before anything is read or written, and a file that refuses a write (a
+ * full disk, a size limit) is a typed error at `out`.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from '@waitline/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pgClient, testStorages } from '../../http/test/storages.js';
-import { startWaitline } from './bin.js';
+import { BIN, startWaitline } from './bin.js';
 import { runBin } from './waitline-bin.js';
 
 const kinds = await testStorages();
@@ -71,6 +73,28 @@ describe('a directory given as the file', () => {
       const imported = await runBin(['--storage', db.url, 'import', '--in', target]);
       expect(imported).toMatchObject({ code: 1, stdout: '' });
       expect(imported.stderr).toMatch(/^error FILE_NOT_READABLE: cannot open ".*": it is a directory .*\(at in\)\n$/);
+    } finally {
+      await db.cleanup();
+    }
+  });
+});
+
+// A file size limit (ulimit -f) makes the file refuse writes past it (EFBIG), as a full disk does (ENOSPC).
+describe.runIf(existsSync('/bin/sh'))('a file that refuses a write', () => {
+  it('export --out fails with FILE_NOT_WRITABLE at out, and leaves no file', async () => {
+    const db = await kinds[0]!.open();
+    const where = mkdtempSync(join(dir, 'limit-'));
+    try {
+      await new Queue(db.storage, 'work').addBulk(Array.from({ length: 300 }, (_, i) => ({ payload: { i, text: 'x'.repeat(1_000) } })));
+      const out = join(where, 'backup.jsonl');
+      // 64 blocks of 1 KiB: under the export's 300 KiB, above the SQLite files the read needs.
+      const run = spawnSync('/bin/sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, BIN, '--storage', db.url, 'export', '--out', out], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run).toMatchObject({ status: 1, stdout: '' });
+      expect(run.stderr).toMatch(/^error FILE_NOT_WRITABLE: cannot write ".*backup\.jsonl": EFBIG: file too large, write \(at out\)\n$/);
+      expect(readdirSync(where)).toEqual([]);
     } finally {
       await db.cleanup();
     }

@@ -111,7 +111,8 @@ function removeOnSignal(temporary: string): () => void {
  * Writes the lines to `path` through a temporary file beside it, renamed over `path` only once
  * every line is written: an export that fails (an unknown queue, a lost connection, a full disk)
  * or is interrupted (Ctrl-C, SIGTERM) leaves an existing file as it was and no partial file
- * behind, which an import would take for a whole one (the format has no end marker).
+ * behind, which an import would take for a whole one (the format has no end marker). A write
+ * the file refuses is `FILE_NOT_WRITABLE` at `out`.
  */
 async function writeFileAtomically(path: string, lines: AsyncIterable<string>): Promise<{ queues: number; schedules: number; jobs: number }> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -125,9 +126,11 @@ async function writeFileAtomically(path: string, lines: AsyncIterable<string>): 
     await rename(temporary, path);
     return counts;
   } catch (err) {
+    // The file's own failure (a full disk, a file size limit) is the command's typed file error.
+    const unwritable = file !== undefined && err === file.errored;
     file?.destroy();
     await rm(temporary, { force: true });
-    throw err;
+    throw unwritable ? new CliError('FILE_NOT_WRITABLE', `cannot write "${path}": ${(err as Error).message}`, ['out']) : err;
   } finally {
     release();
   }
