@@ -1,15 +1,17 @@
 /**
  * The built bin's views of a whole storage, on every storage: `stats` without a queue, `watch`
  * (redrawn on events: its safety refresh is set to an hour, so every frame after the first comes
- * from a notice) and `doctor` (its checks and its exit code).
+ * from a notice) and `doctor` (its checks and its exit code); and Ctrl-C ending `watch` when its
+ * storage stopped answering.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, Worker } from '@waitline/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenedStorage, testStorages } from '../../http/test/storages.js';
+import { type OpenedStorage, PG_URL, testStorages } from '../../http/test/storages.js';
 import { startWaitline, waitline } from './bin.js';
 
 /** The same storage server under a name nothing was ever migrated into. */
@@ -189,6 +191,48 @@ describe('waitline watch on a terminal', () => {
         expect(await view.stop('SIGINT')).toBe(0);
       }
     } finally {
+      await db.cleanup();
+    }
+  });
+});
+
+describe('waitline watch on a storage that stops answering', () => {
+  it('still ends on the first Ctrl-C, with exit 0', async (ctx) => {
+    const postgres = (await testStorages()).find((k) => k.name === 'postgres');
+    if (!postgres) return ctx.skip();
+    const db = await postgres.open();
+    const server = new URL(PG_URL);
+    // A relay to the server that, once silent, forwards nothing and closes nothing: a server
+    // that hangs, or a network that drops every packet.
+    let silent = false;
+    let sentWhileSilent = 0;
+    const sockets: Socket[] = [];
+    const relay = createServer((client) => {
+      const upstream = connect(Number(server.port || 5432), server.hostname);
+      client.on('data', (d: Buffer) => (silent ? (sentWhileSilent += d.length) : upstream.write(d)));
+      upstream.on('data', (d: Buffer) => silent || client.write(d));
+      for (const socket of [client, upstream]) socket.on('error', () => undefined);
+      sockets.push(client, upstream);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const url = new URL(db.url);
+    url.host = `127.0.0.1:${(relay.address() as { port: number }).port}`;
+    await new Queue(db.storage, 'hang').add({});
+    const view = startWaitline(['--storage', url.toString(), 'watch', 'hang', '--refresh', '200ms']);
+    try {
+      await view.waitFor(/waiting \(1\)/);
+      silent = true;
+      // A refresh's read has gone out and will never be answered.
+      for (const deadline = Date.now() + 20_000; sentWhileSilent === 0; await new Promise((r) => setTimeout(r, 25))) {
+        if (Date.now() > deadline) throw new Error('no read reached the silent relay');
+      }
+      const ended = view.stop('SIGINT');
+      const late = new Promise<string>((resolve) => setTimeout(() => resolve('still running 15 s after Ctrl-C'), 15_000).unref());
+      expect(await Promise.race([ended, late])).toBe(0);
+    } finally {
+      await view.stop('SIGKILL');
+      for (const socket of sockets) socket.destroy();
+      relay.close();
       await db.cleanup();
     }
   });

@@ -41,17 +41,25 @@ function drawer(ctx: Ctx): { draw(frame: WatchFrame): void; done(): void } {
   return { draw: (frame) => ctx.out.write(`---\n${frameText(frame)}`), done: () => undefined };
 }
 
+/** How long the clean-up after Ctrl-C may take before the process ends anyway (exit 0). */
+const CLEANUP_MS = 2_000;
+
 /**
  * `signalled` resolves on the first SIGINT or SIGTERM. The listener stays until `release()`, after
  * the clean-up: on a terminal, log-update's signal-exit also listens, and re-raises the signal
  * (ending the process by it, before any clean-up) once it finds itself the only listener left.
+ * The clean-up gets {@link CLEANUP_MS}: closing a storage that stopped answering waits for its
+ * read in flight, which may never end, and Ctrl-C must end `watch` all the same.
  */
 function interruption(): { signalled: Promise<void>; release(): void } {
   let resolve = (): void => undefined;
   const signalled = new Promise<void>((done) => {
     resolve = done;
   });
-  const on = () => resolve();
+  const on = () => {
+    setTimeout(() => process.exit(0), CLEANUP_MS).unref();
+    resolve();
+  };
   process.on('SIGINT', on);
   process.on('SIGTERM', on);
   return {
