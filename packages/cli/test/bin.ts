@@ -38,6 +38,8 @@ export interface RunningBin {
   waitFor(pattern: RegExp, from?: number, timeoutMs?: number): Promise<string>;
   /** Sends `signal` and resolves with the exit code (null when killed by the signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the bin ends by itself. */
+  exited(): Promise<number | null>;
 }
 
 /**
@@ -78,6 +80,7 @@ export function startWaitline(args: string[], options: { tty?: boolean } = {}): 
       }
       throw new Error(`no ${pattern} in the output within ${timeoutMs}ms (exit ${child.exitCode}); stdout:\n${out.slice(-2000)}\nstderr:\n${err}`);
     },
+    exited: () => exited,
     async stop(signal = 'SIGINT') {
       // On a terminal, Ctrl-C is a keystroke: the terminal sends SIGINT to the bin itself (a
       // signal to `script` would reach the bin only as the terminal hanging up).

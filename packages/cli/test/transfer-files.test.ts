@@ -1,8 +1,9 @@
 /**
  * `waitline export --out` and `import --in` at the edges of their files, run as the built bin: an
  * export interrupted by Ctrl-C or SIGTERM leaves no partial file behind, a directory given as the
- * file is refused, typed, before anything is read or written, and a file that refuses a write (a
- * full disk, a size limit) is a typed error at `out`.
+ * file is refused, typed, before anything is read or written, a file that refuses a write (a
+ * full disk, a size limit) is a typed error at `out`, and `import` on a terminal without `--in`
+ * says so instead of waiting.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -73,6 +74,23 @@ describe('a directory given as the file', () => {
       const imported = await runBin(['--storage', db.url, 'import', '--in', target]);
       expect(imported).toMatchObject({ code: 1, stdout: '' });
       expect(imported.stderr).toMatch(/^error FILE_NOT_READABLE: cannot open ".*": it is a directory .*\(at in\)\n$/);
+    } finally {
+      await db.cleanup();
+    }
+  });
+});
+
+describe.runIf(existsSync('/usr/bin/script'))('import on a terminal', () => {
+  it('without --in, stops at once with NO_INPUT at in instead of waiting for typed lines', async () => {
+    const db = await kinds[0]!.open();
+    try {
+      const view = startWaitline(['--storage', db.url, 'import'], { tty: true });
+      try {
+        await view.waitFor(/error NO_INPUT: .*stdin is a terminal.*\(at in\)/);
+        expect(await view.exited()).toBe(1);
+      } finally {
+        await view.stop('SIGKILL'); // only when it still waits
+      }
     } finally {
       await db.cleanup();
     }

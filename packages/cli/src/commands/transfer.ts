@@ -158,8 +158,17 @@ function printSummary(out: Out, summary: ImportSummary, json: boolean | undefine
     );
 }
 
-/** `import [--in file] [--on-conflict m] [--migrate]`: JSONL from stdin or a file. */
+/**
+ * `import [--in file] [--on-conflict m] [--migrate]`: JSONL from stdin or a file. Without `--in`
+ * on a terminal it stops at once (`NO_INPUT` at `in`) rather than wait, silent, for typed lines.
+ */
 async function importCommand(options: TransferOptions, out: Out): Promise<void> {
+  if (options.in === undefined && process.stdin.isTTY === true)
+    throw new CliError(
+      'NO_INPUT',
+      'import reads an export from --in FILE or from stdin, and stdin is a terminal: give --in, or pipe one in (waitline import < backup.jsonl)',
+      ['in'],
+    );
   const input = options.in === undefined ? process.stdin : (await openFile(options.in, 'r')).createReadStream();
   await withStorage(options.storage, options.migrate === true, async (storage) => {
     const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
