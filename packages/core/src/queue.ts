@@ -233,11 +233,8 @@ export class Queue<Payload = unknown, Result = unknown, Input = Payload> extends
   }
 
   /**
-   * Re-drives a `failed` (dead-letter) or `cancelled` job: back to `queued` with its attempts reset,
-   * at the back of its priority level. It counts as an add: a draining queue refuses it
-   * (`QueueDrainingError`), and so do `maxSize` (`QueueFullError`) and `groupMaxWaiting`
-   * (`GroupFullError`) when the job would not fit, each with nothing written. Other states throw
-   * `InvalidTransitionError`; an unknown id, or another queue's, `JobNotFoundError`.
+   * Re-drives a `failed` (dead-letter) or `cancelled` job: back to `queued`, attempts reset. It counts as an
+   * add: draining, `maxSize` and `groupMaxWaiting` refuse it with the add's typed error, nothing written.
    */
   async retry(id: JobId): Promise<JobRecord<Payload, Result>> {
     const rec = await this.storage.retry({ queue: this.name, id: parseJobId(id), now: this.clock.now() });

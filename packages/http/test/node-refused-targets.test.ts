@@ -3,12 +3,9 @@
  * error (405, 400, not cached), not a 500 INTERNAL. Real node:http server, SQLite queue.
  */
 import { connect } from 'node:net';
-import { Queue, type Storage } from '@waitline/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Served, serve } from './serve.js';
-import { testStorages } from './storages.js';
-
-const [sqlite] = await testStorages();
+import { Queue } from '@waitline/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useServedSqlite } from './served-sqlite.js';
 
 function raw(port: number, line: string): Promise<{ status: number; head: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -24,22 +21,15 @@ function raw(port: number, line: string): Promise<{ status: number; head: string
 }
 
 describe('toNodeListener and requests a fetch Request refuses', () => {
-  let storage: Storage;
-  let cleanup: () => Promise<void>;
-  let served: Served;
+  const sqlite = useServedSqlite();
   let port: number;
   let id: string;
 
   beforeAll(async () => {
-    ({ storage, cleanup } = await sqlite!.open());
-    const q = new Queue(storage, 'work');
+    const q = new Queue(sqlite.storage(), 'work');
     id = (await q.add({})).id;
-    served = await serve({ queues: [q] });
+    const served = await sqlite.serve({ queues: [q] });
     port = Number(new URL(served.url).port);
-  });
-  afterAll(async () => {
-    await served?.close();
-    await cleanup?.();
   });
 
   it('answers TRACE 405 and a target with credentials 400, typed and not cached', async () => {

@@ -3,27 +3,23 @@
  * errors every route may give through `default`) and its JSON body is valid against the documented
  * schema. Real server on localhost, real SQLite file.
  */
-import { Queue, type Storage, Worker } from '@waitline/core';
+import { Queue, Worker } from '@waitline/core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../src/index.js';
-import { call, type Json, type Served, serve, until } from './serve.js';
-import { testStorages } from './storages.js';
-
-const [sqlite] = await testStorages();
+import { call, type Json, type Served, until } from './serve.js';
+import { useServedSqlite } from './served-sqlite.js';
 
 describe('answers vs the served OpenAPI document', () => {
-  let storage: Storage;
-  let cleanup: () => Promise<void>;
+  const sqlite = useServedSqlite();
   let served: Served;
   let q: Queue;
   let doc: Json;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    ({ storage, cleanup } = await sqlite!.open());
-    q = new Queue(storage, 'work');
-    served = await serve({
+    q = new Queue(sqlite.storage(), 'work');
+    served = await sqlite.serve({
       queues: [q],
       allowAdd: true,
       maxBodyBytes: 1024,
@@ -35,10 +31,6 @@ describe('answers vs the served OpenAPI document', () => {
       },
     });
     doc = (await call(`${served.url}/openapi.json`)).body;
-  });
-  afterAll(async () => {
-    await served?.close();
-    await cleanup?.();
   });
 
   const ajv = new Ajv2020({ strict: false, allErrors: true });

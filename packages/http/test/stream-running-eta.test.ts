@@ -3,30 +3,19 @@
  * job stream as it counts down: a running job's `startsInMs` is always 0, so the stream's change key
  * counts the finish too. Real server on localhost, real SQLite file, a real worker.
  */
-import { Queue, type Storage, Worker } from '@waitline/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, openStream, type Served, serve, until } from './serve.js';
-import { testStorages } from './storages.js';
+import { Queue, Worker } from '@waitline/core';
+import { describe, expect, it } from 'vitest';
+import { call, openStream, until } from './serve.js';
+import { useServedSqlite } from './served-sqlite.js';
 
-const [sqlite] = await testStorages();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a running job’s ETA on its stream', () => {
-  let storage: Storage;
-  let cleanup: () => Promise<void>;
-  let served: Served;
-
-  beforeAll(async () => {
-    ({ storage, cleanup } = await sqlite!.open());
-  });
-  afterAll(async () => {
-    await served?.close();
-    await cleanup?.();
-  });
+  const sqlite = useServedSqlite();
 
   it('counts down while the job runs, as GET answers it', async () => {
-    const q = new Queue(storage, 'eta');
-    served = await serve({ queues: [q] });
+    const q = new Queue(sqlite.storage(), 'eta');
+    const served = await sqlite.serve({ queues: [q] });
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
     const worker = new Worker(q, async (job) => ((job.payload as { long: boolean }).long ? gate : sleep(300)), { concurrency: 1 });

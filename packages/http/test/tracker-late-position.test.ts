@@ -4,29 +4,18 @@
  * file; the storage's getPosition answer is held back (the read itself runs at once) to stand for
  * a slow pooled connection.
  */
-import { Queue, type Storage, Worker } from '@waitline/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStream, type Served, serve, until } from './serve.js';
-import { testStorages } from './storages.js';
-
-const [sqlite] = await testStorages();
+import { Queue, Worker } from '@waitline/core';
+import { describe, expect, it } from 'vitest';
+import { openStream, until } from './serve.js';
+import { useServedSqlite } from './served-sqlite.js';
 
 describe('job stream vs an out-of-order position read', () => {
-  let raw: Storage;
-  let cleanup: () => Promise<void>;
-  let served: Served;
+  const sqlite = useServedSqlite();
   let hold: Promise<void> | null = null;
   let heldCalls = 0;
 
-  beforeAll(async () => {
-    ({ storage: raw, cleanup } = await sqlite!.open());
-  });
-  afterAll(async () => {
-    await served?.close();
-    await cleanup?.();
-  });
-
   it('never sends queued after running for a job that is running', async () => {
+    const raw = sqlite.storage();
     const slow = new Proxy(raw, {
       get(target, prop, receiver) {
         const v = Reflect.get(target, prop, receiver);
@@ -47,7 +36,7 @@ describe('job stream vs an out-of-order position read', () => {
     });
     const q = new Queue(slow, 'race');
     const workerQueue = new Queue(raw, 'race');
-    served = await serve({ queues: [q] });
+    const served = await sqlite.serve({ queues: [q] });
     const ahead = await q.add({ n: 1 });
     const job = await q.add({ n: 2 });
     const stream = await openStream(`${served.url}/jobs/race/${job.id}/events`);
