@@ -81,7 +81,8 @@ function groupWaiting(ctx: SqliteContext, queue: QueueRow): ((group: string | nu
 /**
  * Throws what an add of one job of `group` to `queueName` would throw for want of room (a retry by
  * hand counts as an add): `QueueDrainingError`, `QueueFullError`, `GroupFullError`, each with the
- * retry's path. Reads only; call inside the `BEGIN IMMEDIATE` that then writes the job.
+ * retry's path. Reads only (a job's queue row exists); call inside the `BEGIN IMMEDIATE` that
+ * then writes the job.
  * @internal
  */
 export function checkReadmission(ctx: SqliteContext, queueName: string, group: string | null, now: number): void {
