@@ -3,7 +3,7 @@
  * `error CODE: message (at path)`.
  * @module
  */
-import { type JobRecord, maskJobSecrets, WaitlineError } from '@waitline/core';
+import { type JobRecord, maskJobSecrets, SchemaVersionError, WaitlineError } from '@waitline/core';
 
 /** Where a command writes; tests pass their own. */
 export interface Out {
@@ -68,11 +68,15 @@ function isCoded(error: unknown): error is Error & { code: string; path: Readonl
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && Array.isArray((error as { path?: unknown }).path);
 }
 
+/** What a CLI user can do about a schema older than the code (the core message speaks to an app). */
+const MIGRATE_HINT = 'from the CLI: open it once with your app (a Queue or Worker migrates it), or give --migrate to import or move';
+
 /** The one-line error every failing command prints. */
 export function errorLine(error: unknown): string {
   if (error instanceof WaitlineError || isCoded(error)) {
     const at = error.path.length > 0 ? ` (at ${error.path.join('.')})` : '';
-    return `error ${error.code}: ${error.message}${at}`;
+    const hint = error instanceof SchemaVersionError && error.found < error.expected ? `; ${MIGRATE_HINT}` : '';
+    return `error ${error.code}: ${error.message}${hint}${at}`;
   }
   return `error INTERNAL: ${error instanceof Error ? error.message : String(error)}`;
 }

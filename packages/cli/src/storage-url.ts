@@ -100,19 +100,29 @@ export function parseStorage(value: string | undefined): StorageSpec {
   return refuse(value, `unknown scheme "${url.protocol}"; expected sqlite:, postgres://, redis:// or rediss://`);
 }
 
+/** This machine's names: `localhost`, `127.0.0.1` and `::1` reach the same server. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/** A host name as it compares: case-folded, every loopback name one. */
+function hostKey(host: string): string {
+  const h = host.toLowerCase();
+  return LOOPBACK.has(h) ? 'loopback' : h;
+}
+
 /**
  * True when two specs name the same storage: one SQLite file (paths resolved), or one Postgres
- * database and schema, or one Redis database and prefix, whatever the spelling.
+ * database and schema, or one Redis database and prefix, whatever the spelling (the loopback
+ * names of the host included).
  */
 export function sameStorage(a: StorageSpec, b: StorageSpec): boolean {
   if (a.kind === 'sqlite' && b.kind === 'sqlite') return resolve(a.path) === resolve(b.path);
   if (a.kind === 'postgres' && b.kind === 'postgres') {
     const [x, y] = [new URL(a.connectionString), new URL(b.connectionString)];
-    const where = (u: URL) => `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+    const where = (u: URL) => `${hostKey(u.hostname)}:${u.port || '5432'}${u.pathname}`;
     return where(x) === where(y) && (a.schema ?? 'waitline') === (b.schema ?? 'waitline');
   }
   if (a.kind === 'redis' && b.kind === 'redis')
-    return a.host === b.host && a.port === b.port && (a.db ?? 0) === (b.db ?? 0) && (a.prefix ?? 'waitline') === (b.prefix ?? 'waitline');
+    return hostKey(a.host) === hostKey(b.host) && a.port === b.port && (a.db ?? 0) === (b.db ?? 0) && (a.prefix ?? 'waitline') === (b.prefix ?? 'waitline');
   return false;
 }
 

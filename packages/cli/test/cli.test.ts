@@ -237,7 +237,7 @@ describe('waitline without a usable storage', () => {
     writeFileSync(path, '');
     const result = await waitline(['--storage', `sqlite:${path}`, 'stats', 'work']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error SCHEMA_VERSION: /);
+    expect(result.stderr).toMatch(/^error SCHEMA_VERSION: .*from the CLI: .*give --migrate to import or move/);
     const again = await waitline(['--storage', `sqlite:${path}`, 'stats', 'work']);
     expect(again.stderr).toMatch(/^error SCHEMA_VERSION: /);
   });
