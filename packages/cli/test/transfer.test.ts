@@ -4,7 +4,7 @@
  * ETAs are the same after a move, and a newer format, a bad line or a conflict fail with their
  * typed error line, leaving no job half imported.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, Queue, type Storage } from '@waitline/core';
@@ -96,6 +96,14 @@ for (const source of kinds) {
       expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
       const twice = await runBin(['--storage', src.url, 'export', 'other', 'other']);
       expect(lines(twice.stdout).map((l) => JSON.parse(l).type)).toEqual(['header', 'queue', 'job']);
+    });
+
+    it('refuses a move of an unknown queue before it opens the target: --migrate creates nothing', async () => {
+      const target = join(dir, `${source.name}-refused.db`);
+      const refused = await runBin(['move', '--from', src.url, '--to', `sqlite:${target}`, '--migrate', 'work', 'no-such-queue']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^error VALIDATION: no queue named "no-such-queue".*\(at queues\.1\)/);
+      expect(existsSync(target)).toBe(false);
     });
 
     it('writes a header, the queue configurations, the schedules, then every job; running jobs as waiting', async () => {

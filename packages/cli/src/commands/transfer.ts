@@ -186,12 +186,26 @@ async function moveCommand(options: TransferOptions, queues: string[], out: Out)
   const [from, to] = [parseStorage(options.from ?? process.env.WAITLINE_STORAGE), parseStorage(options.to ?? process.env.WAITLINE_STORAGE)];
   if (sameStorage(from, to))
     throw new ValidationError('--from and --to name the same storage: a move needs two', [{ path: ['to'], message: 'the same storage as --from' }]);
-  await withStorage(options.from, false, (from) =>
-    withStorage(options.to, options.migrate === true, async (to) => {
-      const lines = exportJobs(from, queues.length > 0 ? { queues } : {});
-      printSummary(out, await importJobs(to, lines, { onConflict: options.onConflict ?? 'fail' }), options.json);
-    }),
-  );
+  await withStorage(options.from, false, async (from) => {
+    const lines = exportJobs(from, queues.length > 0 ? { queues } : {});
+    try {
+      // The export's first line comes after its checks (an unknown queue): a refused move has not
+      // opened the target yet, so `--migrate` created or migrated nothing.
+      const head = await lines.next();
+      await withStorage(options.to, options.migrate === true, async (to) => {
+        printSummary(out, await importJobs(to, withHead(head, lines), { onConflict: options.onConflict ?? 'fail' }), options.json);
+      });
+    } finally {
+      await lines.return(undefined);
+    }
+  });
+}
+
+/** The lines of a generator whose first `next()` was already taken (`head`). */
+async function* withHead(head: IteratorResult<string, void>, rest: AsyncGenerator<string, void, undefined>): AsyncGenerator<string, void, undefined> {
+  if (head.done) return;
+  yield head.value;
+  yield* rest;
 }
 
 const conflictOption = () =>
